@@ -1,0 +1,210 @@
+//! The one error type of the crate, and its stable mapping to [`Status`].
+//!
+//! Every message here is written for a human reading a build log. No message ever contains a
+//! secret: variants carry the *server's* words (bounded) or our own descriptions, never
+//! request headers, tokens, client secrets or keys.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Stable status numbers shared by the Rust API and the C ABI (`agc_status`).
+///
+/// The numbers are part of the ABI: never renumber, only append.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// Success.
+    Ok = 0,
+    /// A NULL pointer, invalid UTF-8, or an out-of-range value was passed.
+    InvalidArgument = 1,
+    /// The file is missing, unreadable, not a regular file, or empty.
+    File = 2,
+    /// The file's suffix is not allowed for the package kind, or its content does not match
+    /// its suffix (for example a `.app` that is not a ZIP archive).
+    FileType = 3,
+    /// The file exceeds the size limit of its package kind.
+    FileTooLarge = 4,
+    /// The file changed (size or content) between hashing and uploading.
+    FileChanged = 5,
+    /// The progress callback asked to stop.
+    Cancelled = 6,
+    /// The network failed: connection refused or reset, DNS failure, unexpected EOF.
+    Network = 7,
+    /// A connect, inactivity or overall deadline expired.
+    Timeout = 8,
+    /// TLS failed, for example an untrusted certificate or an unreadable CA file.
+    Tls = 9,
+    /// Authentication failed: wrong credentials, rejected or malformed key.
+    Auth = 10,
+    /// The Connect API answered with a business error (`ret.code != 0`).
+    Api = 11,
+    /// A server answer was malformed or hostile (bad JSON, oversize body, wrong URL, ...).
+    Protocol = 12,
+    /// The upload host refused the PUT (S3-style error).
+    UploadRejected = 13,
+    /// The Connect API answered with an unexpected HTTP status.
+    Http = 14,
+    /// A seal key is needed but none is set, or the key is not 32 bytes.
+    SealKey = 15,
+    /// A sealed file failed to authenticate: wrong key, tampered or truncated data.
+    SealCorrupt = 16,
+    /// AGC finished parsing the package and reported a failure.
+    PackageFailed = 17,
+    /// An internal error, including a caught panic. Please report it.
+    Internal = 255,
+}
+
+impl Status {
+    /// The stable symbolic name, as used in the C header (`AGC_ERR_...`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Ok => "AGC_OK",
+            Status::InvalidArgument => "AGC_ERR_INVALID_ARGUMENT",
+            Status::File => "AGC_ERR_FILE",
+            Status::FileType => "AGC_ERR_FILE_TYPE",
+            Status::FileTooLarge => "AGC_ERR_FILE_TOO_LARGE",
+            Status::FileChanged => "AGC_ERR_FILE_CHANGED",
+            Status::Cancelled => "AGC_ERR_CANCELLED",
+            Status::Network => "AGC_ERR_NETWORK",
+            Status::Timeout => "AGC_ERR_TIMEOUT",
+            Status::Tls => "AGC_ERR_TLS",
+            Status::Auth => "AGC_ERR_AUTH",
+            Status::Api => "AGC_ERR_API",
+            Status::Protocol => "AGC_ERR_PROTOCOL",
+            Status::UploadRejected => "AGC_ERR_UPLOAD_REJECTED",
+            Status::Http => "AGC_ERR_HTTP",
+            Status::SealKey => "AGC_ERR_SEAL_KEY",
+            Status::SealCorrupt => "AGC_ERR_SEAL_CORRUPT",
+            Status::PackageFailed => "AGC_ERR_PACKAGE_FAILED",
+            Status::Internal => "AGC_ERR_INTERNAL",
+        }
+    }
+}
+
+/// Everything that can go wrong, with enough context to act on it.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// A caller-supplied argument is unusable.
+    InvalidArgument(String),
+    /// A local file could not be used.
+    File { path: PathBuf, reason: String },
+    /// Suffix or content type not allowed.
+    FileType(String),
+    /// Over the kind's size limit.
+    FileTooLarge { size: u64, limit: u64, kind: &'static str },
+    /// The file changed after it was hashed.
+    FileChanged(String),
+    /// The progress callback returned non-zero.
+    Cancelled,
+    /// Transport failure; `retryable` tells the retry policy whether trying again may help.
+    Network { what: String, retryable: bool },
+    /// A timeout or the overall deadline.
+    Timeout(String),
+    /// TLS failure.
+    Tls(String),
+    /// Authentication failure.
+    Auth(String),
+    /// AGC business error: `ret.code` and the server's message.
+    Api { code: i64, message: String },
+    /// Malformed or hostile answer.
+    Protocol(String),
+    /// The upload host refused the PUT.
+    UploadRejected { status: u16, code: String, message: String },
+    /// Unexpected HTTP status from the Connect API.
+    Http { status: u16, message: String },
+    /// Missing or malformed seal key.
+    SealKey(String),
+    /// Sealed data failed authentication.
+    SealCorrupt(String),
+    /// AGC reported that parsing the package failed.
+    PackageFailed(String),
+    /// Bug or caught panic.
+    Internal(String),
+}
+
+impl Error {
+    /// The stable status for this error.
+    pub fn status(&self) -> Status {
+        match self {
+            Error::InvalidArgument(_) => Status::InvalidArgument,
+            Error::File { .. } => Status::File,
+            Error::FileType(_) => Status::FileType,
+            Error::FileTooLarge { .. } => Status::FileTooLarge,
+            Error::FileChanged(_) => Status::FileChanged,
+            Error::Cancelled => Status::Cancelled,
+            Error::Network { .. } => Status::Network,
+            Error::Timeout(_) => Status::Timeout,
+            Error::Tls(_) => Status::Tls,
+            Error::Auth(_) => Status::Auth,
+            Error::Api { .. } => Status::Api,
+            Error::Protocol(_) => Status::Protocol,
+            Error::UploadRejected { .. } => Status::UploadRejected,
+            Error::Http { .. } => Status::Http,
+            Error::SealKey(_) => Status::SealKey,
+            Error::SealCorrupt(_) => Status::SealCorrupt,
+            Error::PackageFailed(_) => Status::PackageFailed,
+            Error::Internal(_) => Status::Internal,
+        }
+    }
+
+    pub(crate) fn file(path: &std::path::Path, reason: impl fmt::Display) -> Error {
+        Error::File { path: path.to_path_buf(), reason: reason.to_string() }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidArgument(m) => write!(f, "invalid argument: {m}"),
+            Error::File { path, reason } => write!(f, "{}: {reason}", path.display()),
+            Error::FileType(m) => write!(f, "wrong file type: {m}"),
+            Error::FileTooLarge { size, limit, kind } => write!(
+                f,
+                "file is {size} bytes, over the {limit}-byte limit for {kind}"
+            ),
+            Error::FileChanged(m) => write!(f, "file changed during upload: {m}"),
+            Error::Cancelled => write!(f, "cancelled by the progress callback"),
+            Error::Network { what, .. } => write!(f, "network error: {what}"),
+            Error::Timeout(m) => write!(f, "timed out: {m}"),
+            Error::Tls(m) => write!(f, "TLS error: {m}"),
+            Error::Auth(m) => write!(f, "authentication failed: {m}"),
+            Error::Api { code, message } => write!(f, "AGC error {code}: {message}"),
+            Error::Protocol(m) => write!(f, "unexpected server answer: {m}"),
+            Error::UploadRejected { status, code, message } => {
+                write!(f, "upload refused with HTTP {status}")?;
+                if !code.is_empty() {
+                    write!(f, " {code}")?;
+                }
+                if !message.is_empty() {
+                    write!(f, ": {message}")?;
+                }
+                Ok(())
+            }
+            Error::Http { status, message } => write!(f, "HTTP {status}: {message}"),
+            Error::SealKey(m) => write!(f, "seal key: {m}"),
+            Error::SealCorrupt(m) => write!(f, "sealed data rejected: {m}"),
+            Error::PackageFailed(m) => write!(f, "AGC could not parse the package: {m}"),
+            Error::Internal(m) => write!(f, "internal error: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Shorthand used throughout the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Cut a server-supplied text to at most `max` bytes (on a char boundary), replacing control
+/// characters, so that a hostile server cannot flood a log or forge log lines.
+pub(crate) fn bounded(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max) + 3);
+    for ch in text.chars() {
+        if out.len() + ch.len_utf8() > max {
+            out.push_str("...");
+            break;
+        }
+        out.push(if ch.is_control() { ' ' } else { ch });
+    }
+    out
+}

@@ -6,6 +6,7 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Stable status numbers shared by the Rust API and the C ABI (`agc_status`).
 ///
@@ -57,31 +58,39 @@ pub enum Status {
 impl Status {
     /// The stable symbolic name, as used in the C header (`AGC_ERR_...`).
     pub fn name(self) -> &'static str {
+        let n = self.c_name();
+        &n[..n.len() - 1]
+    }
+
+    /// [`Status::name`] with a terminating NUL, for the C ABI.
+    pub(crate) fn c_name(self) -> &'static str {
         match self {
-            Status::Ok => "AGC_OK",
-            Status::InvalidArgument => "AGC_ERR_INVALID_ARGUMENT",
-            Status::File => "AGC_ERR_FILE",
-            Status::FileType => "AGC_ERR_FILE_TYPE",
-            Status::FileTooLarge => "AGC_ERR_FILE_TOO_LARGE",
-            Status::FileChanged => "AGC_ERR_FILE_CHANGED",
-            Status::Cancelled => "AGC_ERR_CANCELLED",
-            Status::Network => "AGC_ERR_NETWORK",
-            Status::Timeout => "AGC_ERR_TIMEOUT",
-            Status::Tls => "AGC_ERR_TLS",
-            Status::Auth => "AGC_ERR_AUTH",
-            Status::Api => "AGC_ERR_API",
-            Status::Protocol => "AGC_ERR_PROTOCOL",
-            Status::UploadRejected => "AGC_ERR_UPLOAD_REJECTED",
-            Status::Http => "AGC_ERR_HTTP",
-            Status::SealKey => "AGC_ERR_SEAL_KEY",
-            Status::SealCorrupt => "AGC_ERR_SEAL_CORRUPT",
-            Status::PackageFailed => "AGC_ERR_PACKAGE_FAILED",
-            Status::Internal => "AGC_ERR_INTERNAL",
+            Status::Ok => "AGC_OK\0",
+            Status::InvalidArgument => "AGC_ERR_INVALID_ARGUMENT\0",
+            Status::File => "AGC_ERR_FILE\0",
+            Status::FileType => "AGC_ERR_FILE_TYPE\0",
+            Status::FileTooLarge => "AGC_ERR_FILE_TOO_LARGE\0",
+            Status::FileChanged => "AGC_ERR_FILE_CHANGED\0",
+            Status::Cancelled => "AGC_ERR_CANCELLED\0",
+            Status::Network => "AGC_ERR_NETWORK\0",
+            Status::Timeout => "AGC_ERR_TIMEOUT\0",
+            Status::Tls => "AGC_ERR_TLS\0",
+            Status::Auth => "AGC_ERR_AUTH\0",
+            Status::Api => "AGC_ERR_API\0",
+            Status::Protocol => "AGC_ERR_PROTOCOL\0",
+            Status::UploadRejected => "AGC_ERR_UPLOAD_REJECTED\0",
+            Status::Http => "AGC_ERR_HTTP\0",
+            Status::SealKey => "AGC_ERR_SEAL_KEY\0",
+            Status::SealCorrupt => "AGC_ERR_SEAL_CORRUPT\0",
+            Status::PackageFailed => "AGC_ERR_PACKAGE_FAILED\0",
+            Status::Internal => "AGC_ERR_INTERNAL\0",
         }
     }
 }
 
-/// Everything that can go wrong, with enough context to act on it.
+/// Everything that can go wrong, with enough context to act on it. Field names say what
+/// they hold; every text is bounded and free of secrets.
+#[allow(missing_docs)]
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -109,10 +118,11 @@ pub enum Error {
     Api { code: i64, message: String },
     /// Malformed or hostile answer.
     Protocol(String),
-    /// The upload host refused the PUT.
-    UploadRejected { status: u16, code: String, message: String },
-    /// Unexpected HTTP status from the Connect API.
-    Http { status: u16, message: String },
+    /// The upload host refused the PUT. `code`/`message` come from its S3-style XML error
+    /// (bounded); `retry_after` from its `Retry-After` header.
+    UploadRejected { status: u16, code: String, message: String, retry_after: Option<Duration> },
+    /// Unexpected HTTP status from the Connect API; `retry_after` from its `Retry-After` header.
+    Http { status: u16, message: String, retry_after: Option<Duration> },
     /// Missing or malformed seal key.
     SealKey(String),
     /// Sealed data failed authentication.
@@ -171,7 +181,7 @@ impl fmt::Display for Error {
             Error::Auth(m) => write!(f, "authentication failed: {m}"),
             Error::Api { code, message } => write!(f, "AGC error {code}: {message}"),
             Error::Protocol(m) => write!(f, "unexpected server answer: {m}"),
-            Error::UploadRejected { status, code, message } => {
+            Error::UploadRejected { status, code, message, .. } => {
                 write!(f, "upload refused with HTTP {status}")?;
                 if !code.is_empty() {
                     write!(f, " {code}")?;
@@ -181,7 +191,7 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::Http { status, message } => write!(f, "HTTP {status}: {message}"),
+            Error::Http { status, message, .. } => write!(f, "HTTP {status}: {message}"),
             Error::SealKey(m) => write!(f, "seal key: {m}"),
             Error::SealCorrupt(m) => write!(f, "sealed data rejected: {m}"),
             Error::PackageFailed(m) => write!(f, "AGC could not parse the package: {m}"),

@@ -1,1 +1,1 @@
-//! placeholder
+//! Sealing (being merged from the seal branch).

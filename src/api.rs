@@ -1,0 +1,376 @@
+//! The Connect API: the JSON envelope, the upload-URL call, and the parsers for every answer
+//! (pure functions over bytes, so they can be fuzzed without a network).
+//!
+//! Parsing is lenient where AGC is inconsistent (`ret` as an object or a JSON string, `msg`
+//! or `message`, numbers as strings) and strict where safety depends on it (the upload URL,
+//! its method, its `Host` and the payload hash it was signed for).
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::auth::AuthHeaders;
+use crate::error::{bounded, Error, Result};
+use crate::http::{self, Deadline, MAX_JSON_BODY};
+use crate::secret::Secret;
+
+/// `ret.code` values that mean "try again later" (protocol.md section 2).
+pub const TRANSIENT_CODES: [i64; 3] = [204144659, 204144719, 204144735];
+/// `ret.code` values that mean the token was refused.
+pub const TOKEN_REJECTED_CODES: [i64; 1] = [204144643];
+
+/// The `ret` part of an answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ret {
+    /// 0 on success.
+    pub code: i64,
+    /// The server's message, bounded and stripped of control characters.
+    pub message: String,
+}
+
+fn as_i64(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// Read `ret` from a parsed answer, if present.
+pub fn parse_ret(root: &Value) -> Option<Ret> {
+    let ret = root.get("ret")?;
+    let obj: Value = match ret {
+        Value::String(s) => match serde_json::from_str::<Value>(s) {
+            Ok(v @ Value::Object(_)) => v,
+            _ => return Some(Ret { code: -1, message: bounded(s, 300) }),
+        },
+        other => other.clone(),
+    };
+    let code = obj.get("code").and_then(as_i64)?;
+    let msg = obj.get("msg").or_else(|| obj.get("message")).and_then(Value::as_str).unwrap_or("");
+    Some(Ret { code, message: bounded(msg, 300) })
+}
+
+/// Parse a JSON body; `what` names the call for the error message.
+pub fn parse_json(body: &[u8], what: &str) -> Result<Value> {
+    serde_json::from_slice(body).map_err(|e| Error::Protocol(format!("{what}: the answer is not valid JSON ({e})")))
+}
+
+/// What the upload-URL call needs to know.
+#[derive(Debug, Clone)]
+pub struct UploadUrlQuery<'a> {
+    /// The app's id.
+    pub app_id: &'a str,
+    /// The name with its suffix, as AGC will record it.
+    pub file_name: &'a str,
+    /// Exact body size.
+    pub content_length: u64,
+    /// Lowercase hex SHA-256 of the body.
+    pub sha256_hex: &'a str,
+    /// `releaseType` (1 full, 6 HarmonyOS test release), sent only when set.
+    pub release_type: Option<u32>,
+    /// `chineseMainlandFlag`, sent only when set.
+    pub chinese_mainland: Option<bool>,
+}
+
+/// A validated upload target: where and how to PUT.
+pub struct UploadTarget {
+    /// Opaque id of the object, returned to the caller.
+    pub object_id: String,
+    /// The https URL to PUT to.
+    pub url: String,
+    /// Headers to replay exactly, in the order received. Values are secrets (the
+    /// `Authorization` one is a signature we must never log).
+    pub headers: Vec<(String, Secret)>,
+}
+
+impl std::fmt::Debug for UploadTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UploadTarget")
+            .field("object_id", &self.object_id)
+            .field("url", &"<signed url>")
+            .field("headers", &self.headers.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+#[derive(Deserialize)]
+struct UrlInfo {
+    #[serde(rename = "objectId")]
+    object_id: Option<String>,
+    url: Option<String>,
+    method: Option<String>,
+    headers: Option<serde_json::Map<String, Value>>,
+}
+
+/// Headers that the HTTP layer owns: we never replay them from the answer.
+const HOP_HEADERS: [&str; 4] = ["content-length", "transfer-encoding", "connection", "expect"];
+
+/// Validate an upload-URL answer (already known to be HTTP 200) against what we asked for.
+pub fn parse_upload_url(body: &[u8], query: &UploadUrlQuery<'_>) -> Result<UploadTarget> {
+    const WHAT: &str = "upload-url";
+    let root = parse_json(body, WHAT)?;
+    match parse_ret(&root) {
+        Some(r) if r.code == 0 => {}
+        Some(r) => return Err(Error::Api { code: r.code, message: r.message }),
+        None => return Err(Error::Protocol(format!("{WHAT}: the answer has no ret.code"))),
+    }
+    let info: UrlInfo = serde_json::from_value(root.get("urlInfo").cloned().unwrap_or(Value::Null))
+        .map_err(|_| Error::Protocol(format!("{WHAT}: urlInfo is missing or malformed")))?;
+    let missing = |f: &str| Error::Protocol(format!("{WHAT}: urlInfo.{f} is missing"));
+    let object_id = info.object_id.filter(|s| !s.is_empty()).ok_or_else(|| missing("objectId"))?;
+    if object_id.len() > 1024 || object_id.chars().any(char::is_control) {
+        return Err(Error::Protocol(format!("{WHAT}: objectId is over 1024 bytes or has control characters")));
+    }
+    let url = info.url.filter(|s| !s.is_empty()).ok_or_else(|| missing("url"))?;
+    let method = info.method.unwrap_or_else(|| "PUT".into());
+    if !method.eq_ignore_ascii_case("PUT") {
+        return Err(Error::Protocol(format!("{WHAT}: the upload method is '{}', not PUT", bounded(&method, 20))));
+    }
+    let authority = check_upload_url(&url)?;
+
+    let mut headers: Vec<(String, Secret)> = Vec::new();
+    let mut seen_sha = false;
+    for (name, value) in info.headers.ok_or_else(|| missing("headers"))? {
+        let lname = name.to_ascii_lowercase();
+        let value = value
+            .as_str()
+            .ok_or_else(|| Error::Protocol(format!("{WHAT}: header '{}' is not a string", bounded(&name, 64))))?
+            .to_owned();
+        let valid_name = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b));
+        if !valid_name || value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
+            return Err(Error::Protocol(format!("{WHAT}: header '{}' is not a valid HTTP header", bounded(&name, 64))));
+        }
+        if headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(&name)) {
+            return Err(Error::Protocol(format!("{WHAT}: header '{}' appears twice", bounded(&name, 64))));
+        }
+        match lname.as_str() {
+            "host" if !same_authority(&value, &authority) => {
+                return Err(Error::Protocol(format!(
+                    "{WHAT}: the signed Host '{}' differs from the URL's host '{authority}'",
+                    bounded(&value, 100)
+                )))
+            }
+            "x-amz-content-sha256" => {
+                if !value.eq_ignore_ascii_case(query.sha256_hex) {
+                    return Err(Error::Protocol(format!(
+                        "{WHAT}: the URL was signed for payload hash {}, but the file's SHA-256 is {}",
+                        bounded(&value, 80),
+                        query.sha256_hex
+                    )));
+                }
+                seen_sha = true;
+            }
+            "content-length" if value.trim() != query.content_length.to_string() => {
+                return Err(Error::Protocol(format!(
+                    "{WHAT}: the URL was signed for Content-Length {}, but the file has {} bytes",
+                    bounded(&value, 30),
+                    query.content_length
+                )))
+            }
+            "transfer-encoding" => {
+                return Err(Error::Protocol(format!("{WHAT}: the answer asks for Transfer-Encoding, which uploads must not use")))
+            }
+            _ => {}
+        }
+        if HOP_HEADERS.contains(&lname.as_str()) {
+            continue;
+        }
+        headers.push((name, Secret::new(value)));
+    }
+    if !seen_sha {
+        return Err(Error::Protocol(format!("{WHAT}: the answer has no x-amz-content-sha256 header")));
+    }
+    Ok(UploadTarget { object_id, url, headers })
+}
+
+/// Check an upload URL: https, a host, no credentials. Returns its authority (`host[:port]`).
+pub fn check_upload_url(url: &str) -> Result<String> {
+    const WHAT: &str = "upload-url";
+    let uri: ureq::http::Uri = url
+        .parse()
+        .map_err(|_| Error::Protocol(format!("{WHAT}: the upload URL is not a valid URL")))?;
+    if uri.scheme_str() != Some("https") {
+        return Err(Error::Protocol(format!("{WHAT}: the upload URL is not https")));
+    }
+    let auth = uri.authority().ok_or_else(|| Error::Protocol(format!("{WHAT}: the upload URL has no host")))?;
+    if auth.as_str().contains('@') {
+        return Err(Error::Protocol(format!("{WHAT}: the upload URL carries a user name or password")));
+    }
+    if auth.host().is_empty() {
+        return Err(Error::Protocol(format!("{WHAT}: the upload URL has no host")));
+    }
+    Ok(auth.as_str().to_owned())
+}
+
+/// `Host` header vs URL authority: host case-insensitive, port 443 implicit.
+fn same_authority(host_header: &str, authority: &str) -> bool {
+    fn split(a: &str) -> (String, u16) {
+        let a = a.trim().to_ascii_lowercase();
+        if let Ok(auth) = a.parse::<ureq::http::uri::Authority>() {
+            return (auth.host().to_owned(), auth.port_u16().unwrap_or(443));
+        }
+        (a, 443)
+    }
+    split(host_header) == split(authority)
+}
+
+/// An answer that may ask us to refresh the token.
+pub(crate) enum Answer<T> {
+    Ok(T),
+    /// The token was refused (HTTP 401/403 or a token `ret.code`); the server's words.
+    TokenRejected(String),
+}
+
+/// Classify a Connect API answer that is not 200: token refused, retryable, or fatal.
+pub(crate) fn classify_status(status: u16, body: &[u8], retry_after: Option<std::time::Duration>, what: &str) -> Result<Answer<std::convert::Infallible>> {
+    let ret = serde_json::from_slice::<Value>(body).ok().as_ref().and_then(parse_ret);
+    let msg = ret
+        .as_ref()
+        .map(|r| format!("{} (code {})", r.message, r.code))
+        .unwrap_or_else(|| bounded(&String::from_utf8_lossy(body), 200));
+    match status {
+        401 | 403 => Ok(Answer::TokenRejected(msg)),
+        300..=399 => Err(Error::Protocol(format!("{what}: the server answered a redirect ({status}), which we never follow"))),
+        _ => Err(Error::Http { status, message: format!("{what}: {msg}"), retry_after }),
+    }
+}
+
+/// `GET /api/publish/v2/upload-url/for-obs`.
+pub(crate) fn request_upload_url(
+    agent: &ureq::Agent,
+    base: &str,
+    auth: &AuthHeaders,
+    query: &UploadUrlQuery<'_>,
+    deadline: Deadline,
+) -> Result<Answer<UploadTarget>> {
+    const WHAT: &str = "upload-url";
+    let url = format!("{base}/api/publish/v2/upload-url/for-obs");
+    let mut req = agent
+        .get(&url)
+        .query("appId", query.app_id)
+        .query("fileName", query.file_name)
+        .query("contentLength", query.content_length.to_string())
+        .query("sha256", query.sha256_hex);
+    if let Some(rt) = query.release_type {
+        req = req.query("releaseType", rt.to_string());
+    }
+    if let Some(cm) = query.chinese_mainland {
+        req = req.query("chineseMainlandFlag", if cm { "1" } else { "0" });
+    }
+    let req = auth.apply(req);
+    let reply = http::finish(http::with_deadline(req, deadline)?.call(), MAX_JSON_BODY, WHAT)?;
+    let body = reply.body;
+    if reply.status != 200 {
+        return match classify_status(reply.status, &body, reply.retry_after, WHAT)? {
+            Answer::TokenRejected(m) => Ok(Answer::TokenRejected(m)),
+            Answer::Ok(never) => match never {},
+        };
+    }
+    match parse_upload_url(&body, query) {
+        Err(Error::Api { code, message }) if TOKEN_REJECTED_CODES.contains(&code) => {
+            Ok(Answer::TokenRejected(format!("{message} (code {code})")))
+        }
+        other => other.map(Answer::Ok),
+    }
+}
+
+/// Parse an S3-style XML error body: `(Code, Message)`, each bounded. Missing parts are empty.
+pub fn parse_s3_error(body: &[u8]) -> (String, String) {
+    let text = String::from_utf8_lossy(body);
+    let code = xml_element(&text, "Code").map(|c| bounded(&c, 64)).unwrap_or_default();
+    let message = xml_element(&text, "Message").map(|m| bounded(&m, 300)).unwrap_or_default();
+    (code, message)
+}
+
+fn xml_element(text: &str, tag: &str) -> Option<String> {
+    let open = format!("<{tag}>");
+    let close = format!("</{tag}>");
+    let start = text.find(&open)? + open.len();
+    let end = text[start..].find(&close)? + start;
+    Some(
+        text[start..end]
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SHA: &str = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+
+    fn q() -> UploadUrlQuery<'static> {
+        UploadUrlQuery { app_id: "1", file_name: "a.app", content_length: 3, sha256_hex: SHA, release_type: None, chinese_mainland: None }
+    }
+
+    fn answer(url: &str, method: &str, host: &str, sha: &str) -> Vec<u8> {
+        serde_json::json!({
+            "ret": {"code": 0, "msg": "success"},
+            "urlInfo": {"objectId": "obj/1", "url": url, "method": method,
+                "headers": {"Authorization": "AWS4-HMAC-SHA256 sig", "x-amz-content-sha256": sha,
+                            "x-amz-date": "20261125T000000Z", "Host": host, "user-agent": "x",
+                            "Content-Type": "application/octet-stream"}}
+        })
+        .to_string()
+        .into_bytes()
+    }
+
+    #[test]
+    fn accepts_a_good_answer() {
+        let t = parse_upload_url(&answer("https://obs.example.com/b/o", "PUT", "obs.example.com", SHA), &q()).unwrap();
+        assert_eq!(t.object_id, "obj/1");
+        assert_eq!(t.headers.len(), 6);
+        assert!(!format!("{t:?}").contains("AWS4"));
+        let t = parse_upload_url(&answer("https://obs.example.com:443/b/o", "put", "OBS.example.com", SHA), &q());
+        assert!(t.is_ok());
+    }
+
+    #[test]
+    fn rejects_hostile_answers() {
+        let bad = [
+            answer("http://obs.example.com/b/o", "PUT", "obs.example.com", SHA),
+            answer("https://u:p@obs.example.com/b/o", "PUT", "obs.example.com", SHA),
+            answer("https://obs.example.com/b/o", "POST", "obs.example.com", SHA),
+            answer("https://obs.example.com/b/o", "PUT", "evil.example.com", SHA),
+            answer("https://obs.example.com:8443/b/o", "PUT", "obs.example.com", SHA),
+            answer("https://obs.example.com/b/o", "PUT", "obs.example.com", &"0".repeat(64)),
+            answer("not a url", "PUT", "obs.example.com", SHA),
+            b"{\"ret\":{\"code\":0}}".to_vec(),
+            b"{\"ret\":{\"code\":0},\"urlInfo\":{\"objectId\":\"x\"}}".to_vec(),
+            b"{\"urlInfo\":{}}".to_vec(),
+            b"{not json".to_vec(),
+        ];
+        for b in bad {
+            let e = parse_upload_url(&b, &q()).unwrap_err();
+            assert!(matches!(e, Error::Protocol(_)), "{e} for {}", String::from_utf8_lossy(&b));
+        }
+    }
+
+    #[test]
+    fn business_errors_and_lenient_ret() {
+        let b = br#"{"ret":"{\"code\":204144688,\"message\":\"no url\"}"}"#;
+        match parse_upload_url(b, &q()) {
+            Err(Error::Api { code, message }) => {
+                assert_eq!(code, 204144688);
+                assert_eq!(message, "no url");
+            }
+            other => panic!("{other:?}"),
+        }
+        let v: Value = serde_json::from_str(r#"{"ret":{"code":"7","msg":"m\nx"}}"#).unwrap();
+        assert_eq!(parse_ret(&v), Some(Ret { code: 7, message: "m x".into() }));
+    }
+
+    #[test]
+    fn s3_errors() {
+        let (c, m) = parse_s3_error(b"<?xml version=\"1.0\"?><Error><Code>SignatureDoesNotMatch</Code><Message>a &amp; b</Message></Error>");
+        assert_eq!((c.as_str(), m.as_str()), ("SignatureDoesNotMatch", "a & b"));
+        let (c, m) = parse_s3_error(b"garbage");
+        assert!(c.is_empty() && m.is_empty());
+        let big = format!("<Error><Code>{}</Code></Error>", "A".repeat(10000));
+        assert!(parse_s3_error(big.as_bytes()).0.len() <= 67);
+    }
+}

@@ -1,0 +1,234 @@
+//! The orchestration of one upload: validate -> hash -> token -> upload URL -> PUT.
+//!
+//! Data flows one way. Every step before the network is local and final (a bad file never
+//! costs a request); every step after it runs inside the retry policy, and each attempt asks
+//! for a fresh signed URL (they expire after about five minutes) but reuses the hash.
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::api::{self, UploadUrlQuery};
+use crate::auth::{self, Credentials, TokenCache};
+use crate::digest::{self, to_hex};
+use crate::error::{Error, Result};
+use crate::http::{self, Settings};
+use crate::package::{Package, PackageKind};
+use crate::progress::{self, Phase, Progress};
+use crate::retry::RetryPolicy;
+use crate::transfer;
+
+/// The Connect API of AGC's China site.
+pub const DEFAULT_API_BASE: &str = "https://connect-api.cloud.huawei.com";
+
+/// Base URL for a site name (`cn`, `de`, `sg`, `ru`), or a full `https://` base URL.
+pub fn resolve_api_base(site_or_url: &str) -> Result<String> {
+    let base = match site_or_url.trim() {
+        "cn" => DEFAULT_API_BASE.to_owned(),
+        "de" => "https://connect-api-dre.cloud.huawei.com".to_owned(),
+        "sg" => "https://connect-api-dra.cloud.huawei.com".to_owned(),
+        "ru" => "https://connect-api-drru.cloud.huawei.com".to_owned(),
+        url => {
+            let trimmed = url.trim_end_matches('/');
+            let uri: ureq::http::Uri = trimmed
+                .parse()
+                .map_err(|_| Error::InvalidArgument(format!("'{}' is neither a site (cn, de, sg, ru) nor a URL", crate::error::bounded(url, 100))))?;
+            let ok = uri.scheme_str() == Some("https")
+                && uri.authority().is_some_and(|a| !a.as_str().contains('@') && !a.host().is_empty())
+                && uri.query().is_none();
+            if !ok {
+                return Err(Error::InvalidArgument(
+                    "the API base must be an https:// URL without credentials or query, or one of cn, de, sg, ru".into(),
+                ));
+            }
+            trimmed.to_owned()
+        }
+    };
+    Ok(base)
+}
+
+/// One upload: what and where.
+#[derive(Debug, Clone)]
+pub struct UploadRequest<'a> {
+    /// The app's id in AGC.
+    pub app_id: &'a str,
+    /// The local file.
+    pub path: &'a Path,
+    /// What the file is; decides the suffix and size rules.
+    pub kind: PackageKind,
+    /// Name sent to AGC (default: the file's own name); its suffix must match the content.
+    pub file_name: Option<&'a str>,
+    /// `releaseType`: 1 full release, 6 HarmonyOS test release. Not sent when `None`.
+    pub release_type: Option<u32>,
+    /// `chineseMainlandFlag`. Not sent when `None`.
+    pub chinese_mainland: Option<bool>,
+}
+
+impl<'a> UploadRequest<'a> {
+    /// An upload with the default options.
+    pub fn new(app_id: &'a str, path: &'a Path, kind: PackageKind) -> UploadRequest<'a> {
+        UploadRequest { app_id, path, kind, file_name: None, release_type: None, chinese_mainland: None }
+    }
+}
+
+/// What AGC stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadResult {
+    /// AGC's opaque id of the stored object (needed to bind it to the app).
+    pub object_id: String,
+    /// Lowercase hex SHA-256 of the uploaded bytes.
+    pub sha256_hex: String,
+    /// Bytes uploaded.
+    pub size: u64,
+    /// The `fileName` AGC recorded.
+    pub file_name: String,
+}
+
+/// An AGC client. Cheap to share: uploads take `&self` and may run on several threads at
+/// once (the token cache is synchronised); setters take `&mut self`.
+#[derive(Debug)]
+pub struct Client {
+    api_base: String,
+    settings: Settings,
+    agent: ureq::Agent,
+    tokens: TokenCache,
+    retry: RetryPolicy,
+}
+
+impl Client {
+    /// A client for AGC's China site with default settings.
+    pub fn new(credentials: Credentials) -> Result<Client> {
+        let Credentials::ApiClient { client_id, client_secret } = &credentials;
+        if client_id.is_empty() || client_secret.is_empty() {
+            return Err(Error::InvalidArgument("client id and client secret must not be empty".into()));
+        }
+        let settings = Settings::default();
+        Ok(Client {
+            api_base: DEFAULT_API_BASE.to_owned(),
+            agent: http::agent(&settings),
+            settings,
+            tokens: TokenCache::new(credentials),
+            retry: RetryPolicy::default(),
+        })
+    }
+
+    /// Use another site (`cn`, `de`, `sg`, `ru`) or base URL. A token is valid only on the
+    /// site that issued it, so the cached token is dropped.
+    pub fn set_api_base(&mut self, site_or_url: &str) -> Result<()> {
+        self.api_base = resolve_api_base(site_or_url)?;
+        self.tokens.clear();
+        Ok(())
+    }
+
+    /// The Connect API base URL in use.
+    pub fn api_base(&self) -> &str {
+        &self.api_base
+    }
+
+    /// Trust the CAs in this PEM file in addition to the built-in webpki roots.
+    pub fn set_ca_file(&mut self, path: &Path) -> Result<()> {
+        self.settings.extra_roots = http::load_ca_file(path)?;
+        self.agent = http::agent(&self.settings);
+        Ok(())
+    }
+
+    /// Connect timeout, and inactivity timeout (longest wait for any single read or write).
+    pub fn set_timeouts(&mut self, connect: Duration, inactivity: Duration) -> Result<()> {
+        if connect.is_zero() || inactivity.is_zero() {
+            return Err(Error::InvalidArgument("timeouts must be greater than zero".into()));
+        }
+        self.settings.connect_timeout = connect;
+        self.settings.io_timeout = inactivity;
+        self.agent = http::agent(&self.settings);
+        Ok(())
+    }
+
+    /// The `User-Agent` of Connect API calls (the upload replays the signed one).
+    pub fn set_user_agent(&mut self, user_agent: &str) -> Result<()> {
+        if user_agent.is_empty() || user_agent.len() > 256 || user_agent.bytes().any(|b| b.is_ascii_control()) {
+            return Err(Error::InvalidArgument("user agent must be 1 to 256 printable characters".into()));
+        }
+        self.settings.user_agent = user_agent.to_owned();
+        self.agent = http::agent(&self.settings);
+        Ok(())
+    }
+
+    /// Attempts in all (>= 1) and the overall deadline of one operation (`None`: unbounded).
+    pub fn set_retry(&mut self, max_attempts: u32, deadline: Option<Duration>) -> Result<()> {
+        if max_attempts == 0 || max_attempts > 100 {
+            return Err(Error::InvalidArgument("max attempts must be 1 to 100".into()));
+        }
+        self.retry.max_attempts = max_attempts;
+        self.retry.deadline = deadline;
+        Ok(())
+    }
+
+    /// Replace the whole retry policy (backoff timing included).
+    pub fn set_retry_policy(&mut self, policy: RetryPolicy) -> Result<()> {
+        self.set_retry(policy.max_attempts, policy.deadline)?;
+        self.retry = policy;
+        Ok(())
+    }
+
+    /// Tokens fetched from the server by this client so far.
+    pub fn tokens_fetched(&self) -> usize {
+        self.tokens.fetches()
+    }
+
+    /// Upload a file with default options. See [`Client::upload`].
+    pub fn upload_file(&self, app_id: &str, path: &Path, kind: PackageKind, progress: &mut dyn Progress) -> Result<UploadResult> {
+        self.upload(&UploadRequest::new(app_id, path, kind), progress)
+    }
+
+    /// Validate, hash and upload a file. Progress phases: Hashing, then per attempt
+    /// RequestingUrl and Uploading (Retrying between attempts), then Done.
+    pub fn upload(&self, request: &UploadRequest<'_>, progress: &mut dyn Progress) -> Result<UploadResult> {
+        check_app_id(request.app_id)?;
+        let mut package = Package::open(request.path, request.kind, request.file_name)?;
+        let size = package.size;
+        let digest = digest::sha256_file(&mut package.file, size, progress)?;
+        let sha256_hex = to_hex(&digest);
+        let query = UploadUrlQuery {
+            app_id: request.app_id,
+            file_name: &package.file_name,
+            content_length: size,
+            sha256_hex: &sha256_hex,
+            release_type: request.release_type,
+            chinese_mainland: request.chinese_mainland,
+        };
+        let deadline = self.retry.start();
+        let object_id = self.retry.run(deadline, progress, |_, deadline, progress| {
+            progress::event(progress, Phase::RequestingUrl, 0, 0)?;
+            let target = auth::with_token(&self.tokens, &self.agent, &self.api_base, deadline, |headers| {
+                api::request_upload_url(&self.agent, &self.api_base, headers, &query, deadline)
+            })?;
+            transfer::put(&self.agent, &target, &mut package.file, size, &digest, progress, deadline)?;
+            Ok(target.object_id)
+        })?;
+        progress::event(progress, Phase::Done, size, size)?;
+        Ok(UploadResult { object_id, sha256_hex, size, file_name: package.file_name })
+    }
+}
+
+fn check_app_id(app_id: &str) -> Result<()> {
+    if app_id.is_empty() || app_id.len() > 128 || app_id.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(Error::InvalidArgument("app id must be 1 to 128 characters without spaces".into()));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sites_and_urls() {
+        assert_eq!(resolve_api_base("cn").unwrap(), DEFAULT_API_BASE);
+        assert_eq!(resolve_api_base("de").unwrap(), "https://connect-api-dre.cloud.huawei.com");
+        assert_eq!(resolve_api_base("sg").unwrap(), "https://connect-api-dra.cloud.huawei.com");
+        assert_eq!(resolve_api_base("ru").unwrap(), "https://connect-api-drru.cloud.huawei.com");
+        assert_eq!(resolve_api_base("https://127.0.0.1:8443/").unwrap(), "https://127.0.0.1:8443");
+        for bad in ["http://x.example", "https://u:p@x.example", "xx", "", "https://x.example/?a=1"] {
+            assert!(matches!(resolve_api_base(bad), Err(Error::InvalidArgument(_))), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,319 @@
+//! The exported functions. Each one: check arguments, call the Rust API, translate.
+
+use std::ffi::CString;
+use std::os::raw::{c_char, c_int, c_uint, c_void};
+use std::path::Path;
+use std::ptr;
+use std::time::Duration;
+
+use super::boundary::{guard, guard_value, last_error_ptr, non_null, str_arg};
+use super::types::{agc_phase, agc_progress_fn, agc_status};
+use crate::client::{Client, UploadResult};
+use crate::error::{Error, Status};
+use crate::package::PackageKind;
+use crate::progress::{Phase, Progress};
+use crate::Credentials;
+
+/// An AGC client: credentials, settings and a token cache. Create with `agc_client_new`,
+/// free with `agc_client_free`. Uploads on one client may run on several threads at once;
+/// the setters must not run concurrently with any other call on the same client.
+pub struct agc_client {
+    inner: Client,
+}
+
+/// The result of a successful upload. Owned by the caller; free with `agc_upload_result_free`.
+/// Strings returned by its accessors live as long as the result.
+pub struct agc_upload_result {
+    object_id: CString,
+    sha256: CString,
+    file_name: CString,
+    size: u64,
+}
+
+struct CProgress {
+    callback: agc_progress_fn,
+    user_data: *mut c_void,
+}
+
+impl Progress for CProgress {
+    fn report(&mut self, phase: Phase, done: u64, total: u64) -> bool {
+        match self.callback {
+            None => true,
+            // SAFETY: the caller gave us this function pointer and user_data for this call.
+            Some(f) => unsafe { f(self.user_data, agc_phase::from(phase), done, total) == 0 },
+        }
+    }
+}
+
+/// Borrow a client handle mutably (setters).
+///
+/// # Safety
+/// `c` is NULL or a live handle from `agc_client_new` not used concurrently.
+unsafe fn client_mut<'a>(c: *mut agc_client) -> Result<&'a mut Client, Error> {
+    non_null(c, "client")?;
+    // SAFETY: non-NULL, from Box::into_raw in agc_client_new, exclusive per the contract.
+    Ok(unsafe { &mut (*c).inner })
+}
+
+/// Borrow a client handle shared (uploads, possibly from several threads).
+///
+/// # Safety
+/// `c` is NULL or a live handle from `agc_client_new`.
+unsafe fn client_ref<'a>(c: *const agc_client) -> Result<&'a Client, Error> {
+    non_null(c, "client")?;
+    // SAFETY: non-NULL and live per the contract.
+    Ok(unsafe { &(*c).inner })
+}
+
+fn c_string(s: &str) -> Result<CString, Error> {
+    CString::new(s).map_err(|_| Error::Protocol("the server returned a string with a NUL byte".into()))
+}
+
+/// The library's version, e.g. `"0.1.0"`. Static storage: never free it.
+#[no_mangle]
+pub extern "C" fn agc_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}
+
+/// The symbolic name of a status, e.g. `"AGC_ERR_FILE_TYPE"`; `"AGC_ERR_UNKNOWN"` for a
+/// number that is not a status. Static storage: never free it.
+#[no_mangle]
+pub extern "C" fn agc_status_str(status: c_int) -> *const c_char {
+    const ALL: [Status; 19] = [
+        Status::Ok, Status::InvalidArgument, Status::File, Status::FileType, Status::FileTooLarge,
+        Status::FileChanged, Status::Cancelled, Status::Network, Status::Timeout, Status::Tls,
+        Status::Auth, Status::Api, Status::Protocol, Status::UploadRejected, Status::Http,
+        Status::SealKey, Status::SealCorrupt, Status::PackageFailed, Status::Internal,
+    ];
+    let name = ALL.iter().find(|s| **s as c_int == status).map(|s| s.c_name()).unwrap_or("AGC_ERR_UNKNOWN\0");
+    name.as_ptr().cast()
+}
+
+/// A human-readable description of the last failure of an `agc_*` call on this thread, or
+/// `""` if the last such call succeeded. Never NULL; never contains a secret (client secret,
+/// token, signed headers, keys). Owned by the library: valid until the next `agc_*` call
+/// on the same thread; copy it if you need it longer.
+#[no_mangle]
+pub extern "C" fn agc_last_error() -> *const c_char {
+    last_error_ptr()
+}
+
+/// Create a client for AGC's China site using API-client credentials (both copied).
+/// On success `*out` receives a handle the caller owns and must free with
+/// `agc_client_free`; on failure `*out` is set to NULL (when `out` is not NULL).
+///
+/// # Safety
+/// String arguments are NULL or NUL-terminated; `out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn agc_client_new(client_id: *const c_char, client_secret: *const c_char, out: *mut *mut agc_client) -> agc_status {
+    guard(|| {
+        non_null(out, "out")?;
+        // SAFETY: checked non-NULL; the caller guarantees it is writable.
+        unsafe { *out = ptr::null_mut() };
+        // SAFETY: per this function's contract.
+        let id = unsafe { str_arg(client_id, "client_id") }?;
+        // SAFETY: per this function's contract.
+        let secret = unsafe { str_arg(client_secret, "client_secret") }?;
+        let client = Client::new(Credentials::api_client(id, secret))?;
+        // SAFETY: as above.
+        unsafe { *out = Box::into_raw(Box::new(agc_client { inner: client })) };
+        Ok(())
+    })
+}
+
+/// Free a client. NULL is a no-op. The handle must not be in use by another thread.
+///
+/// # Safety
+/// `client` is NULL or a handle from `agc_client_new` not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn agc_client_free(client: *mut agc_client) {
+    guard_value((), || {
+        if !client.is_null() {
+            // SAFETY: from Box::into_raw in agc_client_new, freed once per the contract.
+            drop(unsafe { Box::from_raw(client) });
+        }
+    })
+}
+
+/// Use another AGC site: `"cn"` (default), `"de"`, `"sg"`, `"ru"`, or a full `https://`
+/// base URL (for a test server). Drops the cached token (tokens are per site).
+///
+/// # Safety
+/// `client` is a live handle; `site_or_url` is NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn agc_client_set_api_base(client: *mut agc_client, site_or_url: *const c_char) -> agc_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let c = unsafe { client_mut(client) }?;
+        // SAFETY: per this function's contract.
+        c.set_api_base(unsafe { str_arg(site_or_url, "site_or_url") }?)
+    })
+}
+
+/// Trust the certificates of this PEM file in addition to the built-in Mozilla roots.
+/// Fails with `AGC_ERR_TLS` when the file is unreadable or holds no certificate.
+///
+/// # Safety
+/// `client` is a live handle; `pem_path` is NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn agc_client_set_ca_file(client: *mut agc_client, pem_path: *const c_char) -> agc_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let c = unsafe { client_mut(client) }?;
+        // SAFETY: per this function's contract.
+        c.set_ca_file(Path::new(unsafe { str_arg(pem_path, "pem_path") }?))
+    })
+}
+
+/// Connect timeout and inactivity timeout (the longest any single read or write may wait,
+/// which catches a stalled peer), in milliseconds; both must be > 0.
+/// Defaults: 15 000 and 60 000.
+///
+/// # Safety
+/// `client` is a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn agc_client_set_timeouts_ms(client: *mut agc_client, connect_ms: u64, inactivity_ms: u64) -> agc_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let c = unsafe { client_mut(client) }?;
+        c.set_timeouts(Duration::from_millis(connect_ms), Duration::from_millis(inactivity_ms))
+    })
+}
+
+/// The `User-Agent` sent to the Connect API (the upload replays the signed one). Copied.
+///
+/// # Safety
+/// `client` is a live handle; `user_agent` is NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn agc_client_set_user_agent(client: *mut agc_client, user_agent: *const c_char) -> agc_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let c = unsafe { client_mut(client) }?;
+        // SAFETY: per this function's contract.
+        c.set_user_agent(unsafe { str_arg(user_agent, "user_agent") }?)
+    })
+}
+
+/// Retry policy: `max_attempts` in all (1 to 100; 1 = never retry) and the overall deadline
+/// of one operation in milliseconds, waits included (0 = no deadline). Defaults: 5 and
+/// 3 600 000. Transient failures (connection refused/reset, timeouts, HTTP 429/5xx, an
+/// expired upload signature, AGC "try later" codes) are retried with exponential backoff
+/// and full jitter, honouring `Retry-After`.
+///
+/// # Safety
+/// `client` is a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn agc_client_set_retry(client: *mut agc_client, max_attempts: c_uint, deadline_ms: u64) -> agc_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let c = unsafe { client_mut(client) }?;
+        let deadline = (deadline_ms > 0).then(|| Duration::from_millis(deadline_ms));
+        c.set_retry(max_attempts, deadline)
+    })
+}
+
+/// Upload a file to AGC: validate it (suffix, size, content type) before any network I/O,
+/// hash it, get a signed URL, PUT it (retrying transient failures).
+///
+/// - `kind`: an `agc_package_kind` value.
+/// - `progress`: may be NULL. Called on this thread; non-zero return cancels.
+/// - `user_data`: passed to `progress` untouched; may be NULL.
+/// - `out`: on success receives a result the caller owns and frees with
+///   `agc_upload_result_free`; set to NULL on failure.
+///
+/// # Safety
+/// `client` is a live handle; strings are NULL or NUL-terminated; `out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn agc_upload_file(
+    client: *const agc_client,
+    app_id: *const c_char,
+    path: *const c_char,
+    kind: c_uint,
+    progress: agc_progress_fn,
+    user_data: *mut c_void,
+    out: *mut *mut agc_upload_result,
+) -> agc_status {
+    guard(|| {
+        non_null(out, "out")?;
+        // SAFETY: checked non-NULL; writable per the contract.
+        unsafe { *out = ptr::null_mut() };
+        // SAFETY: per this function's contract.
+        let c = unsafe { client_ref(client) }?;
+        // SAFETY: per this function's contract.
+        let app_id = unsafe { str_arg(app_id, "app_id") }?;
+        // SAFETY: per this function's contract.
+        let path = unsafe { str_arg(path, "path") }?;
+        let kind = PackageKind::from_raw(kind).ok_or_else(|| Error::InvalidArgument(format!("{kind} is not an agc_package_kind")))?;
+        let mut sink = CProgress { callback: progress, user_data };
+        let r = c.upload_file(app_id, Path::new(path), kind, &mut sink)?;
+        let result = Box::new(to_c_result(&r)?);
+        // SAFETY: as above.
+        unsafe { *out = Box::into_raw(result) };
+        Ok(())
+    })
+}
+
+fn to_c_result(r: &UploadResult) -> Result<agc_upload_result, Error> {
+    Ok(agc_upload_result {
+        object_id: c_string(&r.object_id)?,
+        sha256: c_string(&r.sha256_hex)?,
+        file_name: c_string(&r.file_name)?,
+        size: r.size,
+    })
+}
+
+/// The object id AGC assigned (needed to bind the file to the app). Owned by `result`;
+/// NULL if `result` is NULL.
+///
+/// # Safety
+/// `result` is NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn agc_upload_result_object_id(result: *const agc_upload_result) -> *const c_char {
+    // SAFETY: NULL or live per the contract.
+    guard_value(ptr::null(), || unsafe { result.as_ref() }.map_or(ptr::null(), |r| r.object_id.as_ptr()))
+}
+
+/// Lowercase hex SHA-256 of the uploaded bytes (64 characters). Owned by `result`; NULL if
+/// `result` is NULL.
+///
+/// # Safety
+/// `result` is NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn agc_upload_result_sha256(result: *const agc_upload_result) -> *const c_char {
+    // SAFETY: NULL or live per the contract.
+    guard_value(ptr::null(), || unsafe { result.as_ref() }.map_or(ptr::null(), |r| r.sha256.as_ptr()))
+}
+
+/// The file name AGC recorded. Owned by `result`; NULL if `result` is NULL.
+///
+/// # Safety
+/// `result` is NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn agc_upload_result_file_name(result: *const agc_upload_result) -> *const c_char {
+    // SAFETY: NULL or live per the contract.
+    guard_value(ptr::null(), || unsafe { result.as_ref() }.map_or(ptr::null(), |r| r.file_name.as_ptr()))
+}
+
+/// Bytes uploaded; 0 if `result` is NULL.
+///
+/// # Safety
+/// `result` is NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn agc_upload_result_size(result: *const agc_upload_result) -> u64 {
+    // SAFETY: NULL or live per the contract.
+    guard_value(0, || unsafe { result.as_ref() }.map_or(0, |r| r.size))
+}
+
+/// Free a result and its strings. NULL is a no-op.
+///
+/// # Safety
+/// `result` is NULL or a result from `agc_upload_file` not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn agc_upload_result_free(result: *mut agc_upload_result) {
+    guard_value((), || {
+        if !result.is_null() {
+            // SAFETY: from Box::into_raw in agc_upload_file, freed once per the contract.
+            drop(unsafe { Box::from_raw(result) });
+        }
+    })
+}

@@ -1,0 +1,250 @@
+//! The HTTP transport: one `ureq` agent configured the way every call needs it (rustls with
+//! the webpki roots plus an optional extra CA bundle, no redirects, inactivity timeouts),
+//! bounded reading of answers, and the one mapping from `ureq::Error` to [`Error`].
+//!
+//! Thread-free on purpose: ureq spawns a resolver thread only when a resolve, per-call or
+//! global timeout is set, so we never set those. The overall deadline is enforced through
+//! the per-phase timeouts of each request (send, receive) and by the retry loop.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use ureq::config::Config;
+use ureq::tls::{Certificate, RootCerts, TlsConfig};
+use ureq::Agent;
+
+use crate::error::{bounded, Error, Result};
+
+/// Largest JSON answer we read from the Connect API.
+pub const MAX_JSON_BODY: u64 = 1024 * 1024;
+/// Largest error body we read from the upload host.
+pub const MAX_ERROR_BODY: u64 = 64 * 1024;
+
+/// Default user agent.
+pub fn default_user_agent() -> String {
+    format!("libagcupload/{}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Transport settings. Cheap to clone; secrets never live here.
+#[derive(Clone, Debug)]
+pub(crate) struct Settings {
+    pub connect_timeout: Duration,
+    /// Inactivity: the longest a single read or write on the socket may block.
+    pub io_timeout: Duration,
+    pub user_agent: String,
+    /// Extra trusted CAs (DER), added to the webpki roots.
+    pub extra_roots: Vec<Vec<u8>>,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            connect_timeout: Duration::from_secs(15),
+            io_timeout: Duration::from_secs(60),
+            user_agent: default_user_agent(),
+            extra_roots: Vec::new(),
+        }
+    }
+}
+
+/// Read a PEM bundle and return its certificates (DER). Fails when there is none.
+pub(crate) fn load_ca_file(path: &Path) -> Result<Vec<Vec<u8>>> {
+    let pem = std::fs::read(path).map_err(|e| Error::Tls(format!("cannot read CA file {}: {e}", path.display())))?;
+    let mut out = Vec::new();
+    for item in ureq::tls::parse_pem(&pem) {
+        match item {
+            Ok(ureq::tls::PemItem::Certificate(c)) => out.push(c.der().to_vec()),
+            Ok(_) => {}
+            Err(e) => return Err(Error::Tls(format!("CA file {} is not valid PEM: {e}", path.display()))),
+        }
+    }
+    if out.is_empty() {
+        return Err(Error::Tls(format!("CA file {} holds no certificate", path.display())));
+    }
+    Ok(out)
+}
+
+/// Build the agent for `settings`.
+pub(crate) fn agent(settings: &Settings) -> Agent {
+    let mut roots: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+        .iter()
+        .map(|c| Certificate::from_der(c.as_ref()).to_owned())
+        .collect();
+    roots.extend(settings.extra_roots.iter().map(|d| Certificate::from_der(d).to_owned()));
+    let tls = TlsConfig::builder().root_certs(RootCerts::Specific(Arc::new(roots))).build();
+    let config: Config = Agent::config_builder()
+        .tls_config(tls)
+        .https_only(true)
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .user_agent(settings.user_agent.as_str())
+        .timeout_connect(Some(settings.connect_timeout))
+        .timeout_per_read(Some(settings.io_timeout))
+        .timeout_per_write(Some(settings.io_timeout))
+        // Larger writes mean fewer TLS records and syscalls for the PUT body.
+        .output_buffer_size(256 * 1024)
+        .input_buffer_size(128 * 1024)
+        .build();
+    Agent::new_with_config(config)
+}
+
+/// An absolute deadline, or none.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Deadline(pub Option<Instant>);
+
+impl Deadline {
+    /// Time left, or a timeout error when it has passed.
+    pub fn remaining(&self) -> Result<Option<Duration>> {
+        match self.0 {
+            None => Ok(None),
+            Some(at) => {
+                let now = Instant::now();
+                if now >= at {
+                    Err(Error::Timeout("the overall deadline passed".into()))
+                } else {
+                    Ok(Some(at - now))
+                }
+            }
+        }
+    }
+}
+
+/// Apply the deadline to the phases of one request (never resolve/global: see module doc).
+pub(crate) fn with_deadline<B>(req: ureq::RequestBuilder<B>, deadline: Deadline) -> Result<ureq::RequestBuilder<B>> {
+    Ok(match deadline.remaining()? {
+        None => req,
+        Some(left) => req
+            .config()
+            .timeout_send_request(Some(left))
+            .timeout_send_body(Some(left))
+            .timeout_recv_response(Some(left))
+            .timeout_recv_body(Some(left))
+            .build(),
+    })
+}
+
+/// Read at most `limit` bytes of an answer's body.
+pub(crate) fn read_body(resp: &mut ureq::http::Response<ureq::Body>, limit: u64, what: &str) -> Result<Vec<u8>> {
+    resp.body_mut()
+        .with_config()
+        .limit(limit)
+        .read_to_vec()
+        .map_err(|e| match e {
+            ureq::Error::BodyExceedsLimit(_) => {
+                Error::Protocol(format!("{what}: the answer is larger than {limit} bytes"))
+            }
+            other => map_error(other, what),
+        })
+}
+
+/// A whole, bounded answer.
+pub(crate) struct Reply {
+    pub status: u16,
+    pub retry_after: Option<Duration>,
+    pub body: Vec<u8>,
+}
+
+/// Turn a sent request into a [`Reply`], reading at most `limit` bytes of body.
+pub(crate) fn finish(
+    sent: std::result::Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    limit: u64,
+    what: &str,
+) -> Result<Reply> {
+    let mut resp = sent.map_err(|e| map_error(e, what))?;
+    let status = resp.status().as_u16();
+    let retry_after = retry_after(&resp);
+    let body = read_body(&mut resp, limit, what)?;
+    Ok(Reply { status, retry_after, body })
+}
+
+/// The `Retry-After` header as a duration: delta-seconds or an HTTP date (RFC 9110 §10.2.3).
+pub(crate) fn retry_after(resp: &ureq::http::Response<ureq::Body>) -> Option<Duration> {
+    let v = resp.headers().get("retry-after")?.to_str().ok()?.trim();
+    parse_retry_after(v, SystemTime::now())
+}
+
+pub(crate) fn parse_retry_after(v: &str, now: SystemTime) -> Option<Duration> {
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = parse_http_date(v)?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// IMF-fixdate only (`Sun, 06 Nov 1994 08:49:37 GMT`), the form servers must send.
+fn parse_http_date(v: &str) -> Option<SystemTime> {
+    let parts: Vec<&str> = v.split_whitespace().collect();
+    if parts.len() != 6 || parts[5] != "GMT" {
+        return None;
+    }
+    let day: u64 = parts[1].parse().ok()?;
+    let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        .iter()
+        .position(|m| *m == parts[2])? as u64
+        + 1;
+    let year: i64 = parts[3].parse().ok()?;
+    let hms: Vec<u64> = parts[4].split(':').map(|x| x.parse().ok()).collect::<Option<_>>()?;
+    if hms.len() != 3 || !(1..=31).contains(&day) || hms[0] > 23 || hms[1] > 59 || hms[2] > 60 {
+        return None;
+    }
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month as i64 + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146097 + doe - 719468;
+    let secs = days * 86400 + (hms[0] * 3600 + hms[1] * 60 + hms[2]) as i64;
+    if secs < 0 {
+        return None;
+    }
+    Some(SystemTime::UNIX_EPOCH + Duration::from_secs(secs as u64))
+}
+
+/// The one mapping from transport failures to our errors. `what` names the call.
+pub(crate) fn map_error(e: ureq::Error, what: &str) -> Error {
+    use std::io::ErrorKind as K;
+    match e {
+        ureq::Error::Timeout(t) => Error::Timeout(format!("{what}: {t}")),
+        ureq::Error::Io(io) => match io.kind() {
+            K::TimedOut | K::WouldBlock => Error::Timeout(format!("{what}: no data moved within the inactivity timeout")),
+            K::ConnectionRefused | K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe
+            | K::UnexpectedEof | K::NotConnected | K::Interrupted => {
+                Error::Network { what: format!("{what}: {}", bounded(&io.to_string(), 200)), retryable: true }
+            }
+            _ => Error::Network { what: format!("{what}: {}", bounded(&io.to_string(), 200)), retryable: false },
+        },
+        ureq::Error::HostNotFound => Error::Network { what: format!("{what}: host not found"), retryable: true },
+        ureq::Error::ConnectionFailed => Error::Network { what: format!("{what}: connection failed"), retryable: true },
+        ureq::Error::Tls(m) => Error::Tls(format!("{what}: {m}")),
+        ureq::Error::Rustls(r) => Error::Tls(format!("{what}: {r}")),
+        ureq::Error::Pem(p) => Error::Tls(format!("{what}: {p}")),
+        ureq::Error::BodyExceedsLimit(n) => Error::Protocol(format!("{what}: the answer is larger than {n} bytes")),
+        ureq::Error::RequireHttpsOnly(_) | ureq::Error::TlsRequired => {
+            Error::Protocol(format!("{what}: refusing a URL that is not https"))
+        }
+        ureq::Error::LargeResponseHeader(_, limit) => {
+            Error::Protocol(format!("{what}: the answer's headers exceed {limit} bytes"))
+        }
+        ureq::Error::Protocol(p) => Error::Protocol(format!("{what}: malformed HTTP: {}", bounded(&p.to_string(), 200))),
+        ureq::Error::BadUri(_) | ureq::Error::Http(_) => Error::Protocol(format!("{what}: invalid URL or header")),
+        other => Error::Network { what: format!("{what}: {}", bounded(&other.to_string(), 200)), retryable: false },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_forms() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(784111777); // Sun, 06 Nov 1994 08:49:37 GMT
+        assert_eq!(parse_retry_after("7", now), Some(Duration::from_secs(7)));
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:47 GMT", now), Some(Duration::from_secs(10)));
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:00 GMT", now), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("-1", now), None);
+    }
+}

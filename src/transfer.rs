@@ -1,0 +1,134 @@
+//! The PUT: stream the file to the signed URL with `Content-Length` (never chunked),
+//! replaying exactly the signed headers, hashing the bytes again as they go and refusing to
+//! hand over the last piece if the file is no longer the one we hashed.
+//!
+//! The body reader reads the file straight into ureq's send buffer: one user-space copy of
+//! each byte (file -> buffer), which rustls then encrypts.
+
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+
+use sha2::{Digest, Sha256};
+use ureq::SendBody;
+
+use crate::api::{parse_s3_error, UploadTarget};
+use crate::digest::{advise_sequential, Sha256Digest};
+use crate::error::{Error, Result};
+use crate::http::{self, Deadline, MAX_ERROR_BODY};
+use crate::progress::{Phase, Progress, Ticker};
+
+/// Reads exactly `size` bytes of the file, re-hashing them, and fails instead of returning
+/// the final piece if the digest or the size no longer match.
+struct VerifyingReader<'a, 'p> {
+    file: &'a mut File,
+    size: u64,
+    sent: u64,
+    hasher: Sha256,
+    expected: &'a Sha256Digest,
+    ticker: Ticker<'p>,
+    /// Why we stopped the body; takes precedence over the transport error it causes.
+    failure: Option<Error>,
+}
+
+impl VerifyingReader<'_, '_> {
+    fn fail(&mut self, e: Error) -> io::Error {
+        let msg = e.to_string();
+        self.failure = Some(e);
+        io::Error::other(msg)
+    }
+
+    /// Called with the final piece read but not yet handed over.
+    fn verify_end(&mut self) -> Result<()> {
+        let now = self.file.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
+        if now != self.size {
+            return Err(Error::FileChanged(format!("its size changed from {} to {now} bytes during the upload", self.size)));
+        }
+        let digest: Sha256Digest = self.hasher.clone().finalize().into();
+        if &digest != self.expected {
+            return Err(Error::FileChanged("its content changed between hashing and uploading".into()));
+        }
+        Ok(())
+    }
+}
+
+impl Read for VerifyingReader<'_, '_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.failure.is_some() {
+            return Err(io::Error::other("upload aborted"));
+        }
+        let left = self.size - self.sent;
+        if left == 0 || buf.is_empty() {
+            return Ok(0);
+        }
+        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        let n = loop {
+            match self.file.read(&mut buf[..want]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(self.fail(Error::FileChanged(format!("reading it failed during the upload: {e}")))),
+            }
+        };
+        if n == 0 {
+            let e = Error::FileChanged(format!("it shrank to {} bytes during the upload (expected {})", self.sent, self.size));
+            return Err(self.fail(e));
+        }
+        self.hasher.update(&buf[..n]);
+        self.sent += n as u64;
+        if self.sent == self.size {
+            if let Err(e) = self.verify_end() {
+                return Err(self.fail(e));
+            }
+        }
+        if let Err(e) = self.ticker.advance(n as u64) {
+            return Err(self.fail(e));
+        }
+        Ok(n)
+    }
+}
+
+/// PUT `size` bytes of `file` to `target`; the bytes must hash to `expected`.
+pub(crate) fn put(
+    agent: &ureq::Agent,
+    target: &UploadTarget,
+    file: &mut File,
+    size: u64,
+    expected: &Sha256Digest,
+    progress: &mut dyn Progress,
+    deadline: Deadline,
+) -> Result<()> {
+    const WHAT: &str = "upload";
+    file.seek(SeekFrom::Start(0)).map_err(|e| Error::FileChanged(format!("cannot rewind it: {e}")))?;
+    advise_sequential(file);
+
+    let mut req = agent.put(&target.url);
+    for (name, value) in &target.headers {
+        req = req.header(name.as_str(), value.expose());
+    }
+    let req = req.header("Content-Length", size.to_string()).config().accept("").build();
+    let req = http::with_deadline(req, deadline)?;
+
+    let ticker = Ticker::start(progress, Phase::Uploading, size)?;
+    let mut reader = VerifyingReader { file, size, sent: 0, hasher: Sha256::new(), expected, ticker, failure: None };
+    let sent = req.send(SendBody::from_reader(&mut reader));
+    if let Some(e) = reader.failure.take() {
+        return Err(e);
+    }
+    let mut resp = sent.map_err(|e| http::map_error(e, WHAT))?;
+    let status = resp.status().as_u16();
+    let retry_after = http::retry_after(&resp);
+    let body = http::read_body(&mut resp, MAX_ERROR_BODY, WHAT);
+    match status {
+        200 | 204 => {
+            if reader.sent != size {
+                return Err(Error::Protocol(format!("{WHAT}: the server accepted the upload before the whole body was sent")));
+            }
+            Ok(())
+        }
+        300..=399 => Err(Error::Protocol(format!("{WHAT}: the upload host answered a redirect ({status}), which we never follow"))),
+        _ => {
+            // An error body over the cap is itself a protocol violation.
+            let (code, message) = parse_s3_error(&body?);
+            Err(Error::UploadRejected { status, code, message, retry_after })
+        }
+    }
+}

@@ -1,0 +1,171 @@
+/*
+ * C ABI test, run by `make test` against the standalone mock server (scripts/with-mock.sh
+ * exports AGC_MOCK_BASE_URL, AGC_MOCK_CA_FILE, AGC_MOCK_CLIENT_ID, AGC_MOCK_CLIENT_SECRET).
+ * Compiled with -Wall -Wextra -Werror and run under valgrind when it is installed.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agcupload.h"
+
+static int failures = 0;
+static int checks = 0;
+
+#define CHECK(cond, ...)                                                       \
+    do {                                                                       \
+        checks++;                                                              \
+        if (!(cond)) {                                                         \
+            failures++;                                                        \
+            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);    \
+            fprintf(stderr, __VA_ARGS__);                                      \
+            fputc('\n', stderr);                                               \
+        }                                                                      \
+    } while (0)
+
+#define CHECK_STATUS(expr, want)                                                            \
+    do {                                                                                    \
+        agc_status got_ = (expr);                                                           \
+        CHECK(got_ == (want), "got %s, want %s (%s)", agc_status_str((int)got_),          \
+              agc_status_str((int)(want)), agc_last_error());                              \
+    } while (0)
+
+static char dir[256];
+
+static const char *make_file(const char *name, const char *head, size_t size) {
+    static char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    if (!f) { perror(path); exit(2); }
+    size_t hl = strlen(head);
+    for (size_t i = 0; i < size; i++) fputc(i < hl ? head[i] : (int)(i * 31 % 251), f);
+    fclose(f);
+    return path;
+}
+
+struct counter { int calls; int cancel_after; uint64_t last_done; int phases_seen; };
+
+static int count_progress(void *ud, agc_phase phase, uint64_t done, uint64_t total) {
+    struct counter *c = ud;
+    c->calls++;
+    c->phases_seen |= 1 << phase;
+    if (phase == AGC_PHASE_UPLOADING) c->last_done = done;
+    (void)total;
+    return c->cancel_after > 0 && c->calls >= c->cancel_after;
+}
+
+static agc_client *new_client(const char *id, const char *secret) {
+    agc_client *c = NULL;
+    CHECK_STATUS(agc_client_new(id, secret, &c), AGC_OK);
+    CHECK_STATUS(agc_client_set_api_base(c, getenv("AGC_MOCK_BASE_URL")), AGC_OK);
+    CHECK_STATUS(agc_client_set_ca_file(c, getenv("AGC_MOCK_CA_FILE")), AGC_OK);
+    CHECK_STATUS(agc_client_set_retry(c, 2, 60000), AGC_OK);
+    return c;
+}
+
+int main(void) {
+    const char *base = getenv("AGC_MOCK_BASE_URL");
+    const char *id = getenv("AGC_MOCK_CLIENT_ID");
+    const char *secret = getenv("AGC_MOCK_CLIENT_SECRET");
+    if (!base || !id || !secret || !getenv("AGC_MOCK_CA_FILE")) {
+        fprintf(stderr, "run me through scripts/with-mock.sh\n");
+        return 2;
+    }
+    snprintf(dir, sizeof dir, "%s/agc-c-test-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    if (!mkdtemp(dir)) { perror("mkdtemp"); return 2; }
+
+    /* Static information. */
+    CHECK(strlen(agc_version()) > 0, "empty version");
+    CHECK(strcmp(agc_status_str(AGC_OK), "AGC_OK") == 0, "%s", agc_status_str(AGC_OK));
+    CHECK(strcmp(agc_status_str(AGC_ERR_FILE_TYPE), "AGC_ERR_FILE_TYPE") == 0, "name");
+    CHECK(strcmp(agc_status_str(12345), "AGC_ERR_UNKNOWN") == 0, "unknown");
+
+    agc_client *c = new_client(id, secret);
+
+    /* Success, with progress. */
+    const char *app = make_file("hello.app", "PK\x03\x04", 300000);
+    struct counter cnt = {0, 0, 0, 0};
+    agc_upload_result *r = (agc_upload_result *)0x1;
+    CHECK_STATUS(agc_upload_file(c, "10001", app, AGC_KIND_HARMONY_APP, count_progress, &cnt, &r), AGC_OK);
+    CHECK(r != NULL, "no result");
+    if (r) {
+        CHECK(strlen(agc_upload_result_object_id(r)) > 0, "empty object id");
+        CHECK(strlen(agc_upload_result_sha256(r)) == 64, "sha256 %s", agc_upload_result_sha256(r));
+        CHECK(agc_upload_result_size(r) == 300000, "size %llu", (unsigned long long)agc_upload_result_size(r));
+        CHECK(strcmp(agc_upload_result_file_name(r), "hello.app") == 0, "file name");
+        agc_upload_result_free(r);
+    }
+    CHECK(cnt.last_done == 300000, "last uploading report %llu", (unsigned long long)cnt.last_done);
+    CHECK(cnt.phases_seen & (1 << AGC_PHASE_HASHING), "no hashing phase");
+    CHECK(cnt.phases_seen & (1 << AGC_PHASE_DONE), "no done phase");
+    CHECK(strcmp(agc_last_error(), "") == 0, "last error after success: %s", agc_last_error());
+
+    /* Local validation errors: each a distinct status, and *out is NULL. */
+    r = (agc_upload_result *)0x1;
+    CHECK_STATUS(agc_upload_file(c, "10001", "/nonexistent/x.app", AGC_KIND_HARMONY_APP, NULL, NULL, &r), AGC_ERR_FILE);
+    CHECK(r == NULL, "out not cleared on failure");
+    CHECK(strlen(agc_last_error()) > 0, "no message");
+    CHECK_STATUS(agc_upload_file(c, "10001", make_file("pkg.zip", "PK\x03\x04", 100), AGC_KIND_HARMONY_APP, NULL, NULL, &r), AGC_ERR_FILE_TYPE);
+    CHECK_STATUS(agc_upload_file(c, "10001", make_file("fake.app", "not a zip", 100), AGC_KIND_HARMONY_APP, NULL, NULL, &r), AGC_ERR_FILE_TYPE);
+    CHECK_STATUS(agc_upload_file(c, "10001", make_file("big.app", "PK\x03\x04", 10 * 1024 * 1024 + 1), AGC_KIND_ATOMIC_SERVICE, NULL, NULL, &r), AGC_ERR_FILE_TOO_LARGE);
+    CHECK_STATUS(agc_upload_file(c, "10001", dir, AGC_KIND_HARMONY_APP, NULL, NULL, &r), AGC_ERR_FILE);
+
+    /* Cancellation from the callback. */
+    struct counter cancel = {0, 3, 0, 0};
+    CHECK_STATUS(agc_upload_file(c, "10001", app, AGC_KIND_HARMONY_APP, count_progress, &cancel, &r), AGC_ERR_CANCELLED);
+
+    /* NULL for every pointer argument, invalid UTF-8, out-of-range kind. */
+    CHECK_STATUS(agc_upload_file(NULL, "1", app, AGC_KIND_HARMONY_APP, NULL, NULL, &r), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_upload_file(c, NULL, app, AGC_KIND_HARMONY_APP, NULL, NULL, &r), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_upload_file(c, "1", NULL, AGC_KIND_HARMONY_APP, NULL, NULL, &r), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_upload_file(c, "1", app, AGC_KIND_HARMONY_APP, NULL, NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_upload_file(c, "\xff\xfe", app, AGC_KIND_HARMONY_APP, NULL, NULL, &r), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_upload_file(c, "1", app, 99, NULL, NULL, &r), AGC_ERR_INVALID_ARGUMENT);
+    agc_client *nc = (agc_client *)0x1;
+    CHECK_STATUS(agc_client_new(NULL, "s", &nc), AGC_ERR_INVALID_ARGUMENT);
+    CHECK(nc == NULL, "client out not cleared");
+    CHECK_STATUS(agc_client_new("i", NULL, &nc), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_client_new("i", "s", NULL), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_client_new("i", "\xc3\x28", &nc), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_client_set_api_base(NULL, "cn"), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_client_set_api_base(c, NULL), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_client_set_api_base(c, "http://plain.example"), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_client_set_ca_file(NULL, "x"), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_client_set_ca_file(c, NULL), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_client_set_ca_file(c, "/nonexistent.pem"), AGC_ERR_TLS);
+    CHECK_STATUS(agc_client_set_timeouts_ms(NULL, 1, 1), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_client_set_timeouts_ms(c, 0, 1), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_client_set_user_agent(NULL, "x"), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_client_set_user_agent(c, NULL), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_client_set_retry(NULL, 1, 0), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_client_set_retry(c, 0, 0), AGC_ERR_INVALID_ARGUMENT);
+    CHECK(agc_upload_result_object_id(NULL) == NULL, "accessor on NULL");
+    CHECK(agc_upload_result_sha256(NULL) == NULL, "accessor on NULL");
+    CHECK(agc_upload_result_file_name(NULL) == NULL, "accessor on NULL");
+    CHECK(agc_upload_result_size(NULL) == 0, "accessor on NULL");
+    agc_upload_result_free(NULL);
+    agc_client_free(NULL);
+
+    /* Wrong credentials: AGC_ERR_AUTH, and the secret is not in the message. */
+    agc_client *bad = new_client(id, "wrong-secret-do-not-print");
+    CHECK_STATUS(agc_upload_file(bad, "10001", app, AGC_KIND_HARMONY_APP, NULL, NULL, &r), AGC_ERR_AUTH);
+    CHECK(strstr(agc_last_error(), "wrong-secret-do-not-print") == NULL, "secret leaked: %s", agc_last_error());
+    agc_client_free(bad);
+
+    /* The server's certificate is not trusted without the CA file: AGC_ERR_TLS. */
+    agc_client *untrusting = NULL;
+    CHECK_STATUS(agc_client_new(id, secret, &untrusting), AGC_OK);
+    CHECK_STATUS(agc_client_set_api_base(untrusting, base), AGC_OK);
+    CHECK_STATUS(agc_client_set_retry(untrusting, 1, 0), AGC_OK);
+    CHECK_STATUS(agc_upload_file(untrusting, "10001", app, AGC_KIND_HARMONY_APP, NULL, NULL, &r), AGC_ERR_TLS);
+    agc_client_free(untrusting);
+
+    agc_client_free(c);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+    printf("C ABI test: %d checks, %d failures\n", checks, failures);
+    return failures ? 1 : 0;
+}

@@ -139,9 +139,15 @@ def _self_test():
 KEY = bytes(range(32))                 # 00 01 02 ... 1f
 PREFIX = bytes(range(0xA0, 0xB3))      # a0 a1 ... b2 (19 bytes)
 
-EXPECTED_EMPTY = None
-EXPECTED_PROFILE = None
-EXPECTED_65537_SHA256 = None
+EXPECTED_EMPTY = (
+    "4147435345414c010100010000a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2"
+    "5d77f03051152f667a1210f85468ad3f")
+EXPECTED_PROFILE = (
+    "4147435345414c010100010000a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2"
+    "d0a46897b5e70cfe68a4d53e40509183d181bb38"
+    "be93ddaa0cab6faa718c4ccd6a201956")
+EXPECTED_65537_SHA256 = "3eb0f3b2d97c6b36d02184577e7b47adc92b34f9c17dc9e76b8ade077d35732a"
+EXPECTED_65537_FINAL_CHUNK = "946641136ea193dbac78236ee419d6dd84"
 
 
 def main():
@@ -164,7 +170,9 @@ def main():
 
     for name, got, want in (("vector 1", empty.hex(), EXPECTED_EMPTY),
                             ("vector 2", profile.hex(), EXPECTED_PROFILE),
-                            ("vector 3", hashlib.sha256(big).hexdigest(), EXPECTED_65537_SHA256)):
+                            ("vector 3", hashlib.sha256(big).hexdigest(), EXPECTED_65537_SHA256),
+                            ("vector 3 final chunk", big[HEADER_LEN + 65536 + TAG_LEN:].hex(),
+                             EXPECTED_65537_FINAL_CHUNK)):
         if want is None:
             print("%s: no expected value recorded" % name)
             ok = False

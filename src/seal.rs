@@ -184,7 +184,8 @@ pub fn seal_stream_with<R: Read, W: Write>(
     input: R,
     output: W,
 ) -> Result<u64> {
-    seal_impl(key, prefix, chunk_size, input, output).map_err(|e| e.into_error(Path::new("<input>"), Path::new("<output>")))
+    seal_impl(key, prefix, chunk_size, input, output)
+        .map_err(|e| e.into_error(Path::new("<input>"), Path::new("<output>")))
 }
 
 /// Open (decrypt and authenticate) a sealed stream into `output`.
@@ -196,7 +197,8 @@ pub fn seal_stream_with<R: Read, W: Write>(
 /// the final chunk all give `Error::SealCorrupt`. Read and write errors are reported as
 /// `Error::File` with the pseudo-paths `<input>` and `<output>`.
 pub fn open_stream<R: Read, W: Write>(key: &SealKey, input: R, output: W) -> Result<u64> {
-    open_impl(key, input, output).map_err(|e| e.into_error(Path::new("<input>"), Path::new("<output>")))
+    open_impl(key, input, output)
+        .map_err(|e| e.into_error(Path::new("<input>"), Path::new("<output>")))
 }
 
 /// Seal the file `input` into a new file `output`; returns the sealed size.
@@ -207,11 +209,19 @@ pub fn open_stream<R: Read, W: Write>(key: &SealKey, input: R, output: W) -> Res
 /// be the same path.
 pub fn seal_file(key: &SealKey, input: &Path, output: &Path) -> Result<u64> {
     let source = File::open(input).map_err(|e| Error::file(input, e))?;
-    let mut tmp = TempFile::create_for(output)?;
-    let written = seal_impl(key, None, CHUNK_SIZE as u32, &source, &mut tmp.file)
-        .map_err(|e| e.into_error(input, output))?;
-    tmp.persist()?;
-    Ok(written)
+    let (mut file, guard) = create_temp_for(output)?;
+    match seal_impl(key, None, CHUNK_SIZE as u32, &source, &mut file) {
+        Ok(written) => {
+            drop(source);
+            guard.persist(file)?;
+            Ok(written)
+        }
+        Err(e) => {
+            drop(file);
+            drop(guard); // removes the temporary file
+            Err(e.into_error(input, output))
+        }
+    }
 }
 
 /// Open the sealed file `input` into `output`; returns the plaintext size.
@@ -222,10 +232,19 @@ pub fn seal_file(key: &SealKey, input: &Path, output: &Path) -> Result<u64> {
 /// and `output` is untouched: no partial plaintext is ever left behind.
 pub fn open_file(key: &SealKey, input: &Path, output: &Path) -> Result<u64> {
     let source = File::open(input).map_err(|e| Error::file(input, e))?;
-    let mut tmp = TempFile::create_for(output)?;
-    let written = open_impl(key, &source, &mut tmp.file).map_err(|e| e.into_error(input, output))?;
-    tmp.persist()?;
-    Ok(written)
+    let (mut file, guard) = create_temp_for(output)?;
+    match open_impl(key, &source, &mut file) {
+        Ok(written) => {
+            drop(source);
+            guard.persist(file)?;
+            Ok(written)
+        }
+        Err(e) => {
+            drop(file);
+            drop(guard); // removes the temporary file and its partial plaintext
+            Err(e.into_error(input, output))
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -313,7 +332,12 @@ struct CounterExhausted;
 
 impl Stream {
     fn new(key: &SealKey, header: [u8; HEADER_LEN], prefix: [u8; PREFIX_LEN]) -> Stream {
-        Stream { aead: key.cipher(), header, prefix, counter: 0 }
+        Stream {
+            aead: key.cipher(),
+            header,
+            prefix,
+            counter: 0,
+        }
     }
 
     /// The nonce of the next chunk, and advance the counter.
@@ -385,7 +409,9 @@ fn write_all<W: Write>(output: &mut W, data: &[u8]) -> Result<(), StreamError> {
 fn random_prefix() -> Result<[u8; PREFIX_LEN]> {
     let mut prefix = [0u8; PREFIX_LEN];
     getrandom::getrandom(&mut prefix).map_err(|e| {
-        Error::Internal(format!("the operating system's random number generator failed: {e}"))
+        Error::Internal(format!(
+            "the operating system's random number generator failed: {e}"
+        ))
     })?;
     Ok(prefix)
 }
@@ -434,7 +460,11 @@ fn seal_impl<R: Read, W: Write>(
     Ok(sealed_total)
 }
 
-fn open_impl<R: Read, W: Write>(key: &SealKey, mut input: R, mut output: W) -> Result<u64, StreamError> {
+fn open_impl<R: Read, W: Write>(
+    key: &SealKey,
+    mut input: R,
+    mut output: W,
+) -> Result<u64, StreamError> {
     let mut header = [0u8; HEADER_LEN];
     let got = read_full(&mut input, &mut header)?;
     if got < HEADER_LEN {
@@ -480,71 +510,88 @@ fn open_impl<R: Read, W: Write>(key: &SealKey, mut input: R, mut output: W) -> R
     Ok(plain_total)
 }
 
-/// A temporary file next to a destination, removed on drop unless persisted.
-struct TempFile {
-    file: File,
+/// The path of a temporary file next to a destination; the file is removed on drop unless
+/// it was persisted (renamed onto the destination).
+struct TempPath {
     path: PathBuf,
     dest: PathBuf,
     persisted: bool,
 }
 
-impl TempFile {
-    /// Create a new, private (0600 on unix) temporary file in `dest`'s directory.
-    fn create_for(dest: &Path) -> Result<TempFile> {
-        let dir = match dest.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let name = dest
-            .file_name()
-            .ok_or_else(|| Error::file(dest, "not a file name"))?
-            .to_string_lossy();
-        let mut last_err = None;
-        for _ in 0..16 {
-            let mut rnd = [0u8; 8];
-            getrandom::getrandom(&mut rnd).map_err(|e| {
-                Error::Internal(format!(
-                    "the operating system's random number generator failed: {e}"
-                ))
-            })?;
-            let suffix: String = rnd.iter().map(|b| format!("{b:02x}")).collect();
-            let path = dir.join(format!(".{name}.{suffix}.agcseal-tmp"));
-            let mut options = OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::OpenOptionsExt;
-                options.mode(0o600);
+/// Create a new, private (0600 on unix) temporary file in `dest`'s directory.
+fn create_temp_for(dest: &Path) -> Result<(File, TempPath)> {
+    let dir = match dest.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let full_name = dest
+        .file_name()
+        .ok_or_else(|| Error::file(dest, "not a file name"))?
+        .to_string_lossy();
+    // Keep the temporary name well under NAME_MAX whatever the destination's name.
+    let mut name = String::new();
+    for ch in full_name.chars() {
+        if name.len() + ch.len_utf8() > 64 {
+            break;
+        }
+        name.push(ch);
+    }
+    let mut last_err = None;
+    for _ in 0..16 {
+        let mut rnd = [0u8; 8];
+        getrandom::getrandom(&mut rnd).map_err(|e| {
+            Error::Internal(format!(
+                "the operating system's random number generator failed: {e}"
+            ))
+        })?;
+        let suffix: String = rnd.iter().map(|b| format!("{b:02x}")).collect();
+        let path = dir.join(format!(".{name}.{suffix}.agcseal-tmp"));
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        match options.open(&path) {
+            Ok(file) => {
+                let guard = TempPath {
+                    path,
+                    dest: dest.to_path_buf(),
+                    persisted: false,
+                };
+                return Ok((file, guard));
             }
-            match options.open(&path) {
-                Ok(file) => {
-                    return Ok(TempFile { file, path, dest: dest.to_path_buf(), persisted: false })
-                }
-                Err(e) if e.kind() == ErrorKind::AlreadyExists => last_err = Some(e),
-                Err(e) => return Err(Error::file(dest, format!("cannot create a temporary file: {e}"))),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => last_err = Some(e),
+            Err(e) => {
+                return Err(Error::file(
+                    dest,
+                    format!("cannot create a temporary file: {e}"),
+                ))
             }
         }
-        Err(Error::file(
-            dest,
-            format!(
-                "cannot create a temporary file: {}",
-                last_err.map(|e| e.to_string()).unwrap_or_default()
-            ),
-        ))
     }
+    Err(Error::file(
+        dest,
+        format!(
+            "cannot create a temporary file: {}",
+            last_err.map(|e| e.to_string()).unwrap_or_default()
+        ),
+    ))
+}
 
-    /// Flush to disk and rename onto the destination.
-    fn persist(mut self) -> Result<()> {
-        self.file
-            .sync_all()
-            .map_err(|e| Error::file(&self.dest, e))?;
+impl TempPath {
+    /// Flush `file` (the temporary file) to disk, close it and rename it onto the destination.
+    fn persist(mut self, file: File) -> Result<()> {
+        file.sync_all().map_err(|e| Error::file(&self.dest, e))?;
+        drop(file);
         fs::rename(&self.path, &self.dest).map_err(|e| Error::file(&self.dest, e))?;
         self.persisted = true;
         Ok(())
     }
 }
 
-impl Drop for TempFile {
+impl Drop for TempPath {
     fn drop(&mut self) {
         if !self.persisted {
             let _ = fs::remove_file(&self.path);

@@ -387,7 +387,7 @@ fn long_output_name() {
     seal_file(&kat_key(), &p, &s).unwrap();
     open_file(&kat_key(), &s, &p).unwrap();
     assert_eq!(fs::read(&p).unwrap(), b"x");
-    assert_eq!(dir.names(), vec![name, "plain".to_string()]);
+    assert_eq!(dir.names(), vec!["plain".to_string(), name]);
 }
 
 #[test]

@@ -299,8 +299,8 @@ fn encode_header(chunk_size: u32, prefix: &[u8; PREFIX_LEN]) -> [u8; HEADER_LEN]
 
 /// Parse and check a header; returns the chunk size and the nonce prefix.
 ///
-/// The header is only *checked* here; it is *authenticated* by the first chunk, whose
-/// associated data it is.
+/// The header is only *checked* here; it is *authenticated* by every chunk, whose associated
+/// data it is (so a header edit fails at chunk 0 at the latest).
 fn decode_header(header: &[u8; HEADER_LEN]) -> Result<(u32, [u8; PREFIX_LEN]), String> {
     if &header[..7] != MAGIC {
         return Err("not a sealed file (bad magic)".into());

@@ -15,6 +15,7 @@ use crate::http::{self, Settings};
 use crate::package::{Package, PackageKind};
 use crate::progress::{self, Phase, Progress};
 use crate::retry::RetryPolicy;
+use crate::seal::{self, SealKey};
 use crate::transfer;
 
 /// The Connect API of AGC's China site.
@@ -92,6 +93,7 @@ pub struct Client {
     agent: ureq::Agent,
     tokens: TokenCache,
     retry: RetryPolicy,
+    seal_key: Option<SealKey>,
 }
 
 impl Client {
@@ -108,6 +110,7 @@ impl Client {
             settings,
             tokens: TokenCache::new(credentials),
             retry: RetryPolicy::default(),
+            seal_key: None,
         })
     }
 
@@ -169,6 +172,12 @@ impl Client {
         Ok(())
     }
 
+    /// The key that seals profile pictures before upload (see `docs/sealed-format.md`).
+    /// Without one, uploading a [`PackageKind::ProfilePicture`] fails: never in plaintext.
+    pub fn set_seal_key(&mut self, key: SealKey) {
+        self.seal_key = Some(key);
+    }
+
     /// Tokens fetched from the server by this client so far.
     pub fn tokens_fetched(&self) -> usize {
         self.tokens.fetches()
@@ -183,13 +192,22 @@ impl Client {
     /// RequestingUrl and Uploading (Retrying between attempts), then Done.
     pub fn upload(&self, request: &UploadRequest<'_>, progress: &mut dyn Progress) -> Result<UploadResult> {
         check_app_id(request.app_id)?;
-        let mut package = Package::open(request.path, request.kind, request.file_name)?;
-        let size = package.size;
-        let digest = digest::sha256_file(&mut package.file, size, progress)?;
+        let package = Package::open(request.path, request.kind, request.file_name)?;
+        let file_name = package.file_name.clone();
+        let (mut file, size) = match request.kind {
+            PackageKind::ProfilePicture => {
+                let key = self.seal_key.as_ref().ok_or_else(|| {
+                    Error::SealKey("profile pictures are uploaded only sealed: set a seal key first".into())
+                })?;
+                seal_to_temp(key, package, progress)?
+            }
+            _ => (package.file, package.size),
+        };
+        let digest = digest::sha256_file(&mut file, size, progress)?;
         let sha256_hex = to_hex(&digest);
         let query = UploadUrlQuery {
             app_id: request.app_id,
-            file_name: &package.file_name,
+            file_name: &file_name,
             content_length: size,
             sha256_hex: &sha256_hex,
             release_type: request.release_type,
@@ -201,12 +219,51 @@ impl Client {
             let target = auth::with_token(&self.tokens, &self.agent, &self.api_base, deadline, |headers| {
                 api::request_upload_url(&self.agent, &self.api_base, headers, &query, deadline)
             })?;
-            transfer::put(&self.agent, &target, &mut package.file, size, &digest, progress, deadline)?;
+            transfer::put(&self.agent, &target, &mut file, size, &digest, progress, deadline)?;
             Ok(target.object_id)
         })?;
         progress::event(progress, Phase::Done, size, size)?;
-        Ok(UploadResult { object_id, sha256_hex, size, file_name: package.file_name })
+        Ok(UploadResult { object_id, sha256_hex, size, file_name })
     }
+}
+
+/// Seal a checked picture into an unnamed temporary file (created 0600 in the temp dir and
+/// unlinked at once, so no ciphertext or plaintext copy outlives the upload, even a crash).
+fn seal_to_temp(key: &SealKey, package: Package, progress: &mut dyn Progress) -> Result<(std::fs::File, u64)> {
+    use std::io::{Read, Seek, SeekFrom};
+    struct Counting<'a, 'p> {
+        file: std::fs::File,
+        ticker: progress::Ticker<'p>,
+        cancelled: &'a mut bool,
+    }
+    impl Read for Counting<'_, '_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.file.read(buf)?;
+            if self.ticker.advance(n as u64).is_err() {
+                *self.cancelled = true;
+                return Err(std::io::Error::other("cancelled"));
+            }
+            Ok(n)
+        }
+    }
+    let dir = std::env::temp_dir();
+    let path = dir.join(format!(".agc-sealed-{}-{}", std::process::id(), seal::random_suffix()?));
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true).write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut out = opts.open(&path).map_err(|e| Error::file(&path, e))?;
+    let _ = std::fs::remove_file(&path);
+    let mut cancelled = false;
+    let ticker = progress::Ticker::start(progress, Phase::Sealing, package.size)?;
+    let input = Counting { file: package.file, ticker, cancelled: &mut cancelled };
+    let sealed = seal::seal_stream(key, input, &mut out);
+    if cancelled {
+        return Err(Error::Cancelled);
+    }
+    let sealed = sealed?;
+    out.seek(SeekFrom::Start(0)).map_err(|e| Error::file(&path, e))?;
+    Ok((out, sealed))
 }
 
 fn check_app_id(app_id: &str) -> Result<()> {

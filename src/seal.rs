@@ -538,13 +538,7 @@ fn create_temp_for(dest: &Path) -> Result<(File, TempPath)> {
     }
     let mut last_err = None;
     for _ in 0..16 {
-        let mut rnd = [0u8; 8];
-        getrandom::getrandom(&mut rnd).map_err(|e| {
-            Error::Internal(format!(
-                "the operating system's random number generator failed: {e}"
-            ))
-        })?;
-        let suffix: String = rnd.iter().map(|b| format!("{b:02x}")).collect();
+        let suffix = random_suffix()?;
         let path = dir.join(format!(".{name}.{suffix}.agcseal-tmp"));
         let mut options = OpenOptions::new();
         options.write(true).create_new(true);
@@ -578,6 +572,15 @@ fn create_temp_for(dest: &Path) -> Result<(File, TempPath)> {
             last_err.map(|e| e.to_string()).unwrap_or_default()
         ),
     ))
+}
+
+/// 16 random hex characters from the OS RNG, for unique temporary file names.
+pub(crate) fn random_suffix() -> Result<String> {
+    let mut rnd = [0u8; 8];
+    getrandom::getrandom(&mut rnd).map_err(|e| {
+        Error::Internal(format!("the operating system's random number generator failed: {e}"))
+    })?;
+    Ok(rnd.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 impl TempPath {

@@ -12,6 +12,7 @@ use crate::client::{Client, UploadResult};
 use crate::error::{Error, Status};
 use crate::package::PackageKind;
 use crate::progress::{Phase, Progress};
+use crate::seal::{self, SealKey};
 use crate::Credentials;
 
 /// An AGC client: credentials, settings and a token cache. Create with `agc_client_new`,
@@ -209,6 +210,68 @@ pub unsafe extern "C" fn agc_client_set_retry(client: *mut agc_client, max_attem
         let c = unsafe { client_mut(client) }?;
         let deadline = (deadline_ms > 0).then(|| Duration::from_millis(deadline_ms));
         c.set_retry(max_attempts, deadline)
+    })
+}
+
+/// Read a seal key argument: exactly 32 bytes.
+///
+/// # Safety
+/// `key` is NULL or points to `key_len` readable bytes.
+unsafe fn key_arg(key: *const u8, key_len: usize) -> Result<SealKey, Error> {
+    non_null(key, "key")?;
+    if key_len != seal::KEY_LEN {
+        return Err(Error::SealKey(format!("seal key must be {} bytes, got {key_len}", seal::KEY_LEN)));
+    }
+    // SAFETY: non-NULL and `key_len` readable bytes per the caller's contract.
+    SealKey::from_bytes(unsafe { std::slice::from_raw_parts(key, key_len) })
+}
+
+/// Set the 32-byte key that seals (encrypts) profile pictures before upload. The key is
+/// copied (and wiped from the library's memory when the client is freed); wipe your copy.
+/// Without a key, uploading `AGC_KIND_PROFILE_PICTURE` fails with `AGC_ERR_SEAL_KEY`.
+/// A `key_len` other than 32 is `AGC_ERR_SEAL_KEY`.
+///
+/// # Safety
+/// `client` is a live handle; `key` is NULL or points to `key_len` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn agc_client_set_seal_key(client: *mut agc_client, key: *const u8, key_len: usize) -> agc_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let c = unsafe { client_mut(client) }?;
+        // SAFETY: per this function's contract.
+        c.set_seal_key(unsafe { key_arg(key, key_len) }?);
+        Ok(())
+    })
+}
+
+/// Seal (encrypt and authenticate) `in_path` into `out_path` with a 32-byte key, in the
+/// format of docs/sealed-format.md (XChaCha20-Poly1305 STREAM). `out_path` is written
+/// through a temporary file (mode 0600) and replaced only on success.
+///
+/// # Safety
+/// `key` is NULL or points to `key_len` readable bytes; paths are NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn agc_seal_file(key: *const u8, key_len: usize, in_path: *const c_char, out_path: *const c_char) -> agc_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let (key, input, output) = unsafe { (key_arg(key, key_len)?, str_arg(in_path, "in_path")?, str_arg(out_path, "out_path")?) };
+        seal::seal_file(&key, Path::new(input), Path::new(output)).map(drop)
+    })
+}
+
+/// Open (decrypt and verify) a sealed file. The plaintext goes to a temporary file in
+/// `out_path`'s directory and is renamed onto `out_path` only after the last chunk
+/// authenticates: a wrong key or a tampered or truncated file gives `AGC_ERR_SEAL_CORRUPT`
+/// and leaves no plaintext behind (an existing `out_path` is untouched).
+///
+/// # Safety
+/// `key` is NULL or points to `key_len` readable bytes; paths are NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn agc_open_file(key: *const u8, key_len: usize, in_path: *const c_char, out_path: *const c_char) -> agc_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let (key, input, output) = unsafe { (key_arg(key, key_len)?, str_arg(in_path, "in_path")?, str_arg(out_path, "out_path")?) };
+        seal::open_file(&key, Path::new(input), Path::new(output)).map(drop)
     })
 }
 

@@ -138,6 +138,11 @@ pub enum HeadError {
 pub struct Conn<S> {
     /// The underlying stream.
     pub stream: S,
+    /// Body bytes read since the last request head.
+    pub body_read: u64,
+    /// Called with (status, body bytes read) right before a response is written, so that
+    /// records are final by the time the client sees the answer.
+    pub hook: Option<Box<dyn FnMut(u16, u64) + Send>>,
     buf: Vec<u8>,
     pos: usize,
     len: usize,
@@ -146,7 +151,7 @@ pub struct Conn<S> {
 impl<S: Read + Write> Conn<S> {
     /// Wraps a stream.
     pub fn new(stream: S) -> Conn<S> {
-        Conn { stream, buf: vec![0; MAX_HEAD + 16 * 1024], pos: 0, len: 0 }
+        Conn { stream, body_read: 0, hook: None, buf: vec![0; MAX_HEAD + 16 * 1024], pos: 0, len: 0 }
     }
 
     /// Reads and parses the next request head.
@@ -157,6 +162,7 @@ impl<S: Read + Write> Conn<S> {
                 let head = &self.buf[self.pos..self.pos + end];
                 let req = parse_head(head)?;
                 self.pos += end;
+                self.body_read = 0;
                 return Ok(req);
             }
             if avail.len() >= MAX_HEAD {
@@ -185,9 +191,19 @@ impl<S: Read + Write> Conn<S> {
             let n = out.len().min(self.len - self.pos);
             out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
             self.pos += n;
+            self.body_read += n as u64;
             return Ok(n);
         }
-        self.stream.read(out)
+        let n = self.stream.read(out)?;
+        self.body_read += n as u64;
+        Ok(n)
+    }
+
+    /// Runs the response hook (once per request).
+    pub fn notify(&mut self, status: u16) {
+        if let Some(mut h) = self.hook.take() {
+            h(status, self.body_read);
+        }
     }
 
     /// Reads exactly `n` bytes (n is capped by the caller).
@@ -221,6 +237,9 @@ impl<S: Read + Write> Conn<S> {
 
     /// Writes a complete response with Content-Length.
     pub fn respond(&mut self, status: u16, headers: &[(&str, String)], body: &[u8], close: bool) -> io::Result<()> {
+        if status >= 200 {
+            self.notify(status);
+        }
         let mut out = Vec::with_capacity(256 + body.len());
         out.extend_from_slice(response_head(status, headers, body.len() as u64, close).as_bytes());
         out.extend_from_slice(body);

@@ -128,7 +128,10 @@ fn handle(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outcome {
         complete: false,
     };
     let _ = auth;
+    let (cl, chunked) = (record.content_length.unwrap_or(0), record.chunked);
     shared.lock().records.push((id, record));
+    let sh = shared.clone();
+    c.hook = Some(Box::new(move |status, body| update_record(&sh, id, status, body, !chunked && body >= cl)));
 
     let out = if kind != Endpoint::Control && shared.fault() == Fault::Stall {
         stall(shared);
@@ -141,14 +144,9 @@ fn handle(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outcome {
         }
     };
 
-    {
-        let mut st = shared.lock();
-        if let Some((_, r)) = st.records.iter_mut().rev().find(|(i, _)| *i == id) {
-            r.status = out.status;
-            r.body_received = out.body_received;
-            r.complete = out.complete;
-        }
-    }
+    c.hook = None;
+    let body = out.body_received.max(c.body_read);
+    update_record(shared, id, out.status, body, out.status != 0 && out.complete && !chunked && body >= cl);
     if shared.log.load(Ordering::SeqCst) {
         eprintln!(
             "agc-mock: {} {} -> {} ({} body bytes)",
@@ -159,6 +157,15 @@ fn handle(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outcome {
         );
     }
     out
+}
+
+fn update_record(shared: &Shared, id: u64, status: u16, body: u64, complete: bool) {
+    let mut st = shared.lock();
+    if let Some((_, r)) = st.records.iter_mut().rev().find(|(i, _)| *i == id) {
+        r.status = status;
+        r.body_received = body;
+        r.complete = complete;
+    }
 }
 
 fn stall(shared: &Shared) {

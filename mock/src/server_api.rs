@@ -172,6 +172,7 @@ fn huge_json(c: &mut C, doc: &Value, blen: u64) -> Outcome {
         false,
     );
     let chunk = vec![b'x'; 64 * 1024];
+    c.notify(200);
     let mut write = || -> std::io::Result<()> {
         c.stream.write_all(head.as_bytes())?;
         c.stream.write_all(prefix)?;

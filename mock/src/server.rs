@@ -109,7 +109,6 @@ fn classify(shared: &Shared, req: &Request) -> Endpoint {
 fn handle(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outcome {
     let kind = classify(shared, req);
     let id = shared.next_id.fetch_add(1, Ordering::SeqCst);
-    let auth = req.header("authorization").unwrap_or("");
     let record = RequestRecord {
         method: req.method.clone(),
         path: req.raw_path.clone(),
@@ -127,7 +126,6 @@ fn handle(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outcome {
         status: 0,
         complete: false,
     };
-    let _ = auth;
     let (cl, chunked) = (record.content_length.unwrap_or(0), record.chunked);
     shared.lock().records.push((id, record));
     let sh = shared.clone();

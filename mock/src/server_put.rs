@@ -324,7 +324,10 @@ fn proxy(shared: &Arc<Shared>, mut p: Put<'_>, len: u64) -> Outcome {
 }
 
 /// Reads an HTTP/1.1 response (Content-Length, chunked, or close-delimited; body capped at 1 MiB).
-fn read_upstream_response(s: &mut TcpStream) -> Option<(u16, Vec<(String, String)>, Vec<u8>)> {
+/// Status, headers (original case) and body of an upstream answer.
+type UpstreamResponse = (u16, Vec<(String, String)>, Vec<u8>);
+
+fn read_upstream_response(s: &mut TcpStream) -> Option<UpstreamResponse> {
     const CAP: usize = 1 << 20;
     let mut data = Vec::new();
     let mut tmp = [0u8; 16 * 1024];

@@ -1,1 +1,501 @@
-pub fn x(){}
+//! A mock AppGallery Connect (AGC) server for libagcupload's tests.
+//!
+//! It speaks the real protocol over HTTPS (a CA generated at start): the OAuth token endpoint,
+//! `upload-url/for-obs` answering genuine AWS SigV4-signed upload headers, an S3/OBS-like PUT
+//! endpoint that verifies the signature, `x-amz-date`, Content-Length and the payload SHA-256,
+//! the HarmonyOS bind and compile-status calls, and service-account JWT bearers. Fault modes
+//! ([`Fault`]) drive the reliability tests; every request is recorded ([`RequestRecord`]).
+//!
+//! Run in-process with [`MockServer::start`], or as the standalone `agc-mock` binary.
+
+#![forbid(unsafe_op_in_unsafe_fn)]
+
+mod http;
+mod jwt;
+mod server;
+mod server_api;
+mod server_put;
+pub mod sigv4;
+mod tls;
+mod util;
+
+use std::collections::HashMap;
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+
+pub use jwt::AUDIENCE as JWT_AUDIENCE;
+
+/// Region of the mock OBS signatures.
+pub const OBS_REGION: &str = "cn-north-4";
+/// Access key id of the mock OBS signatures.
+pub const OBS_ACCESS_KEY: &str = "AKMOCKAGCOBS0000EXAMPLE";
+/// Secret key of the mock OBS signatures (test-only, public on purpose).
+pub const OBS_SECRET_KEY: &str = "mockObsSecretKey/K7MDENG/bPxRfiCYEXAMPLE";
+/// The bucket in mock upload URLs (`/obs/<bucket>/<objectId>`).
+pub const OBS_BUCKET: &str = "agc-bucket";
+/// `user-agent` the upload-url answers ask the client to replay.
+pub const OBS_USER_AGENT: &str = "AGC-OBS-Signer/1.0";
+/// Largest allowed clock skew of a PUT's `x-amz-date` (seconds).
+pub const MAX_SKEW_SECS: i64 = 15 * 60;
+
+/// Configuration of a [`MockServer`].
+#[derive(Clone, Debug)]
+pub struct MockConfig {
+    /// Accepted API client id (default `mock-client-id`).
+    pub client_id: String,
+    /// Accepted API client secret (default `mock-client-secret`).
+    pub client_secret: String,
+    /// `expires_in` of issued tokens, seconds (default 172800).
+    pub token_ttl_secs: u64,
+    /// Keep the bytes of accepted objects in memory (default true); false keeps only size + sha256.
+    pub store_bodies: bool,
+    /// Compile-status polls answering "parsing" (1) before "ready" (0); default 2.
+    pub polls_until_ready: u32,
+    /// Service accounts whose JWTs are accepted as bearer tokens.
+    pub service_accounts: Vec<ServiceAccount>,
+    /// Forward uploads to a real S3 server (see [`UploadUpstream`]).
+    pub upload_upstream: Option<UploadUpstream>,
+}
+
+impl Default for MockConfig {
+    fn default() -> Self {
+        MockConfig {
+            client_id: "mock-client-id".into(),
+            client_secret: "mock-client-secret".into(),
+            token_ttl_secs: 172_800,
+            store_bodies: true,
+            polls_until_ready: 2,
+            service_accounts: Vec::new(),
+            upload_upstream: None,
+        }
+    }
+}
+
+/// A service account whose JWTs the mock accepts.
+#[derive(Clone, Debug)]
+pub struct ServiceAccount {
+    /// `kid` of the JWT header (`key_id` of the key file).
+    pub key_id: String,
+    /// `iss` of the JWT payload (`sub_account` of the key file).
+    pub sub_account: String,
+    /// SPKI `PUBLIC KEY` PEM of the RSA key.
+    pub public_key_pem: String,
+}
+
+/// A plain-HTTP S3 server the mock forwards uploads to (phase 3). Upload URLs then point at
+/// the mock (`https://127.0.0.1:PORT/<bucket>/<objectId>`), signed with these credentials for
+/// service `s3` with `Host` = the mock's authority, and PUTs on that path are relayed verbatim.
+#[derive(Clone, Debug)]
+pub struct UploadUpstream {
+    /// `host:port` of the S3 server, e.g. `127.0.0.1:9000`.
+    pub addr: String,
+    /// Bucket (must exist upstream).
+    pub bucket: String,
+    /// Access key id.
+    pub access_key: String,
+    /// Secret key.
+    pub secret_key: String,
+    /// Region, e.g. `us-east-1`.
+    pub region: String,
+}
+
+/// Which endpoint a request hit.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum Endpoint {
+    /// `POST /api/oauth2/v1/token`.
+    Token,
+    /// `GET /api/publish/v2/upload-url/for-obs`.
+    UploadUrl,
+    /// The PUT of the file to the signed URL.
+    Upload,
+    /// `PUT /api/publish/v3/app-package-info`.
+    Bind,
+    /// `GET /api/publish/v3/package/compile/status`.
+    CompileStatus,
+    /// `/mock/...` control endpoints.
+    Control,
+    /// Anything else.
+    Unknown,
+}
+
+/// One received request, as the mock saw and answered it.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct RequestRecord {
+    /// Method.
+    pub method: String,
+    /// Path without query (as received, percent-encoded).
+    pub path: String,
+    /// Query pairs, percent-decoded.
+    pub query: Vec<(String, String)>,
+    /// Headers: names lowercased, arrival order, duplicates kept.
+    pub headers: Vec<(String, String)>,
+    /// Endpoint.
+    pub kind: Endpoint,
+    /// An `Authorization: Bearer ...` header was present.
+    pub bearer: bool,
+    /// A `client_id` header was present.
+    pub client_id_header: bool,
+    /// Declared Content-Length.
+    pub content_length: Option<u64>,
+    /// A Transfer-Encoding header was present.
+    pub chunked: bool,
+    /// Body bytes actually read.
+    pub body_received: u64,
+    /// Status answered (0 if nothing was answered: stall, reset, abort).
+    pub status: u16,
+    /// The whole declared body arrived.
+    pub complete: bool,
+}
+
+/// An accepted upload.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct StoredObject {
+    /// Object id (as in the upload-url answer).
+    pub object_id: String,
+    /// `fileName` given to upload-url.
+    pub file_name: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Lowercase hex SHA-256 of the received body.
+    pub sha256_hex: String,
+    /// The bytes, if [`MockConfig::store_bodies`].
+    #[serde(skip)]
+    pub bytes: Option<Vec<u8>>,
+}
+
+/// A fault mode. "Once" faults clear themselves after firing.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fault {
+    /// Normal behaviour.
+    None,
+    /// Next Connect API call (upload-url, bind, compile-status) with a valid token answers
+    /// 401 `{"ret":{"code":204144643,"msg":"token expired"}}` and invalidates that token.
+    TokenExpiredOnce,
+    /// Token endpoint always answers 200 `{"ret":{"code":203890688,...}}` without a token.
+    TokenBadCredentials,
+    /// Next PUT: drain the body, answer 500 `InternalError`.
+    Put500Once,
+    /// Next PUT: drain the body, answer 503 `SlowDown` with `Retry-After: N`.
+    Put503RetryAfterOnce(u32),
+    /// Next PUT: read half the declared body, then reset the connection.
+    PutResetHalfwayOnce,
+    /// Every non-control request: read the head, answer nothing, keep the socket open.
+    Stall,
+    /// PUT bodies are read at about N bytes per second.
+    SlowReader(u64),
+    /// Every Connect call (token included) answers 307 with Location to itself.
+    Redirect307,
+    /// upload-url's `urlInfo.url` uses `http://`.
+    HttpUploadUrl,
+    /// upload-url's `urlInfo.url` is `https://user:pass@127.0.0.1:PORT/...`.
+    UrlWithCredentials,
+    /// upload-url answers a valid-looking 50 MB JSON document.
+    HugeJson,
+    /// upload-url answers 200 with truncated JSON.
+    MalformedJson,
+    /// upload-url answers ret.code 0 without `urlInfo.url`.
+    MissingFields,
+    /// upload-url's `headers.Host` differs from the URL authority.
+    WrongHost,
+    /// upload-url's `urlInfo.method` is `POST`.
+    WrongMethod,
+    /// upload-url's `x-amz-content-sha256` differs from the `sha256` query parameter.
+    HashMismatchInUrl,
+    /// upload-url signs with an `x-amz-date` 20 minutes old (the PUT gets 403 RequestTimeTooSkewed).
+    StaleSignature,
+    /// Like [`Fault::StaleSignature`], for the next upload-url answer only.
+    ExpiredSignatureOnce,
+    /// upload-url answers 200 `{"ret":{"code":N,"msg":...}}`.
+    ApiError(i64, String),
+    /// Next Connect call (upload-url, bind or compile-status) answers 200 with ret.code N.
+    TransientCodeOnce(i64),
+    /// compile-status answers successStatus 2 with this reason (`failureReason`, `errorMessage`, ret.msg).
+    ParseFails(String),
+    /// Next Connect API call (upload-url, bind or compile-status; not token, not PUT) answers 500.
+    Status500Once,
+}
+
+/// Parses a snake_case fault name (as used by `POST /mock/fault` and `agc-mock --fault`).
+/// Parameterised faults take defaults (`put_503_retry_after_once`: 1 s, `slow_reader`: 1 MB/s,
+/// `api_error`: 204144688, `transient_code_once`: 204144659, `parse_fails`: a fixed reason);
+/// `name:value` overrides the parameter, e.g. `slow_reader:200000`, `api_error:204144641:bad`.
+pub fn fault_from_name(name: &str) -> Option<Fault> {
+    let name = name.trim();
+    let (base, arg) = match name.split_once(':') {
+        Some((b, a)) => (b, Some(a)),
+        None => (name, None),
+    };
+    let num = |d: i64| -> Option<i64> {
+        match arg {
+            None => Some(d),
+            Some(a) => a.split(':').next()?.trim().parse().ok(),
+        }
+    };
+    Some(match base {
+        "none" => Fault::None,
+        "token_expired_once" => Fault::TokenExpiredOnce,
+        "token_bad_credentials" => Fault::TokenBadCredentials,
+        "put_500_once" => Fault::Put500Once,
+        "put_503_retry_after_once" => Fault::Put503RetryAfterOnce(u32::try_from(num(1)?).ok()?),
+        "put_reset_halfway_once" => Fault::PutResetHalfwayOnce,
+        "stall" => Fault::Stall,
+        "slow_reader" => Fault::SlowReader(u64::try_from(num(1_000_000)?).ok().filter(|n| *n > 0)?),
+        "redirect_307" => Fault::Redirect307,
+        "http_upload_url" => Fault::HttpUploadUrl,
+        "url_with_credentials" => Fault::UrlWithCredentials,
+        "huge_json" => Fault::HugeJson,
+        "malformed_json" => Fault::MalformedJson,
+        "missing_fields" => Fault::MissingFields,
+        "wrong_host" => Fault::WrongHost,
+        "wrong_method" => Fault::WrongMethod,
+        "hash_mismatch_in_url" => Fault::HashMismatchInUrl,
+        "stale_signature" => Fault::StaleSignature,
+        "expired_signature_once" => Fault::ExpiredSignatureOnce,
+        "status_500_once" => Fault::Status500Once,
+        "transient_code_once" => Fault::TransientCodeOnce(num(204_144_659)?),
+        "api_error" => {
+            let code = num(204_144_688)?;
+            let msg = arg
+                .and_then(|a| a.split_once(':').map(|(_, m)| m.to_string()))
+                .unwrap_or_else(|| "get upload url failed".to_string());
+            Fault::ApiError(code, msg)
+        }
+        "parse_fails" => Fault::ParseFails(
+            arg.map(str::to_string)
+                .unwrap_or_else(|| "package parse failed: invalid signature in pack.info".to_string()),
+        ),
+        _ => return None,
+    })
+}
+
+/// Directory of the test fixtures (`service-account-private.json`, `service-account-public.pem`).
+pub const FIXTURE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+
+/// Path of the fixture service-account key file (Huawei `*private.json` format).
+pub fn fixture_private_key_path() -> PathBuf {
+    PathBuf::from(FIXTURE_DIR).join("service-account-private.json")
+}
+
+const FIXTURE_PRIVATE_JSON: &str = include_str!("../fixtures/service-account-private.json");
+const FIXTURE_PUBLIC_PEM: &str = include_str!("../fixtures/service-account-public.pem");
+
+/// The service account matching the fixture key file (embedded at compile time).
+pub fn fixture_service_account() -> ServiceAccount {
+    let v: serde_json::Value = serde_json::from_str(FIXTURE_PRIVATE_JSON).unwrap_or_default();
+    let field = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or_default().to_string();
+    ServiceAccount {
+        key_id: field("key_id"),
+        sub_account: field("sub_account"),
+        public_key_pem: FIXTURE_PUBLIC_PEM.to_string(),
+    }
+}
+
+/// An upload URL handed out and not yet used.
+#[derive(Clone, Debug)]
+pub(crate) struct PendingUpload {
+    pub app_id: String,
+    pub file_name: String,
+    pub declared_len: u64,
+}
+
+/// A bound package.
+#[derive(Clone, Debug)]
+pub(crate) struct Package {
+    pub polls: u32,
+}
+
+#[derive(Default)]
+pub(crate) struct State {
+    pub fault: Option<Fault>,
+    pub records: Vec<(u64, RequestRecord)>,
+    /// access token -> expiry (epoch seconds)
+    pub tokens: HashMap<String, i64>,
+    pub issued_tokens: Vec<String>,
+    pub upload_auths: Vec<String>,
+    pub pending: HashMap<String, PendingUpload>,
+    pub objects: Vec<StoredObject>,
+    /// object id -> app id of stored objects
+    pub object_apps: HashMap<String, String>,
+    pub packages: HashMap<String, Package>,
+}
+
+/// State shared by all connection threads.
+pub(crate) struct Shared {
+    pub config: MockConfig,
+    pub port: u16,
+    pub shutdown: Arc<AtomicBool>,
+    pub log: AtomicBool,
+    pub next_id: AtomicU64,
+    pub state: Mutex<State>,
+}
+
+impl Shared {
+    pub fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+    pub fn authority(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+    pub fn base_url(&self) -> String {
+        format!("https://127.0.0.1:{}", self.port)
+    }
+    /// The current fault (None if cleared).
+    pub fn fault(&self) -> Fault {
+        self.lock().fault.clone().unwrap_or(Fault::None)
+    }
+    /// If the current fault satisfies `pred`, returns it and, when `once`, clears it.
+    pub fn take_fault(&self, pred: impl Fn(&Fault) -> bool, once: bool) -> Option<Fault> {
+        let mut st = self.lock();
+        let f = st.fault.clone()?;
+        if pred(&f) {
+            if once {
+                st.fault = None;
+            }
+            Some(f)
+        } else {
+            None
+        }
+    }
+}
+
+/// A running mock server. Dropping it stops accepting connections and ends connection threads
+/// within about a second.
+pub struct MockServer {
+    shared: Arc<Shared>,
+    ca_pem: String,
+    ca_path: PathBuf,
+    temp_dir: PathBuf,
+    accept: Option<JoinHandle<()>>,
+}
+
+impl MockServer {
+    /// Binds `127.0.0.1:0`, generates the CA and certificate, and returns once accepting.
+    pub fn start(config: MockConfig) -> std::io::Result<MockServer> {
+        Self::start_on_port(config, 0)
+    }
+
+    /// Like [`MockServer::start`] but binds `127.0.0.1:port` (0 = any free port).
+    pub fn start_on_port(config: MockConfig, port: u16) -> std::io::Result<MockServer> {
+        let tls = tls::generate()?;
+        let listener = TcpListener::bind(("127.0.0.1", port))?;
+        let port = listener.local_addr()?.port();
+        let temp_dir = std::env::temp_dir().join(format!(
+            "agc-mock-{}-{}-{}",
+            std::process::id(),
+            port,
+            util::random_hex(4)
+        ));
+        std::fs::create_dir_all(&temp_dir)?;
+        let ca_path = temp_dir.join("ca.pem");
+        std::fs::write(&ca_path, &tls.ca_pem)?;
+        let shared = Arc::new(Shared {
+            config,
+            port,
+            shutdown: Arc::new(AtomicBool::new(false)),
+            log: AtomicBool::new(false),
+            next_id: AtomicU64::new(1),
+            state: Mutex::new(State::default()),
+        });
+        let s2 = shared.clone();
+        let tls_config = tls.config.clone();
+        let accept = std::thread::Builder::new()
+            .name(format!("agc-mock-accept-{port}"))
+            .spawn(move || server::accept_loop(listener, s2, tls_config))?;
+        Ok(MockServer { shared, ca_pem: tls.ca_pem, ca_path, temp_dir, accept: Some(accept) })
+    }
+
+    /// [`MockServer::start`] with [`MockConfig::default`].
+    pub fn start_default() -> std::io::Result<MockServer> {
+        Self::start(MockConfig::default())
+    }
+
+    /// `https://127.0.0.1:PORT` (no trailing slash).
+    pub fn base_url(&self) -> String {
+        self.shared.base_url()
+    }
+
+    /// The listening port.
+    pub fn port(&self) -> u16 {
+        self.shared.port
+    }
+
+    /// PEM of the generated CA.
+    pub fn ca_pem(&self) -> String {
+        self.ca_pem.clone()
+    }
+
+    /// Path of a file holding [`MockServer::ca_pem`] (removed when the server is dropped).
+    pub fn ca_path(&self) -> PathBuf {
+        self.ca_path.clone()
+    }
+
+    /// The accepted client id.
+    pub fn client_id(&self) -> String {
+        self.shared.config.client_id.clone()
+    }
+
+    /// The accepted client secret.
+    pub fn client_secret(&self) -> String {
+        self.shared.config.client_secret.clone()
+    }
+
+    /// Replaces the current fault; [`Fault::None`] clears it.
+    pub fn set_fault(&self, fault: Fault) {
+        self.shared.lock().fault = if fault == Fault::None { None } else { Some(fault) };
+    }
+
+    /// Every request, in arrival order.
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.shared.lock().records.iter().map(|(_, r)| r.clone()).collect()
+    }
+
+    /// Forgets the recorded requests.
+    pub fn clear_requests(&self) {
+        self.shared.lock().records.clear();
+    }
+
+    /// Accepted uploads, in order.
+    pub fn objects(&self) -> Vec<StoredObject> {
+        self.shared.lock().objects.clone()
+    }
+
+    /// One accepted upload by object id.
+    pub fn object(&self, object_id: &str) -> Option<StoredObject> {
+        self.shared.lock().objects.iter().find(|o| o.object_id == object_id).cloned()
+    }
+
+    /// Number of access tokens issued.
+    pub fn tokens_issued(&self) -> usize {
+        self.shared.lock().issued_tokens.len()
+    }
+
+    /// Every access token handed out.
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.shared.lock().issued_tokens.clone()
+    }
+
+    /// Every SigV4 `Authorization` value handed out in upload-url answers.
+    pub fn upload_authorizations(&self) -> Vec<String> {
+        self.shared.lock().upload_auths.clone()
+    }
+
+    /// Log one line per request to stderr (method, path, status, body bytes; never secrets).
+    pub fn set_request_log(&self, on: bool) {
+        self.shared.log.store(on, Ordering::SeqCst);
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        self.shared.shutdown.store(true, Ordering::SeqCst);
+        // Wake the accept loop.
+        let _ = TcpStream::connect(("127.0.0.1", self.shared.port));
+        if let Some(h) = self.accept.take() {
+            let _ = h.join();
+        }
+        let _ = std::fs::remove_dir_all(&self.temp_dir);
+    }
+}

@@ -1,0 +1,491 @@
+//! Accept loop, per-connection request loop, routing and the Connect API endpoints.
+
+use std::io::{self, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rustls::{ServerConnection, StreamOwned};
+use serde_json::{json, Value};
+
+use crate::http::{Conn, HeadError, Request, Sock};
+use crate::util::{self, json_str, now_secs, parse_query};
+use crate::{jwt, Endpoint, Fault, Package, RequestRecord, Shared};
+
+pub(crate) type Tls = StreamOwned<ServerConnection, Sock>;
+pub(crate) type C = Conn<Tls>;
+
+/// Largest JSON request body accepted.
+const MAX_JSON_BODY: u64 = 1024 * 1024;
+/// How long a keep-alive connection may sit idle, and how long a stall lasts.
+const IDLE_LIMIT: Duration = Duration::from_secs(600);
+
+pub(crate) fn accept_loop(listener: TcpListener, shared: Arc<Shared>, tls: Arc<rustls::ServerConfig>) {
+    for stream in listener.incoming() {
+        if shared.shutdown.load(Ordering::SeqCst) {
+            break;
+        }
+        let Ok(tcp) = stream else { continue };
+        let (s, t) = (shared.clone(), tls.clone());
+        let _ = std::thread::Builder::new()
+            .name("agc-mock-conn".into())
+            .spawn(move || serve_connection(s, tcp, t));
+    }
+}
+
+/// What handling one request did.
+pub(crate) struct Outcome {
+    pub status: u16,
+    pub body_received: u64,
+    pub complete: bool,
+    /// Keep the connection for another request.
+    pub keep: bool,
+    /// Drop the connection without TLS close_notify (after a reset).
+    pub abort: bool,
+}
+
+impl Outcome {
+    pub fn answered(status: u16, body_received: u64, keep: bool) -> Outcome {
+        Outcome { status, body_received, complete: true, keep, abort: false }
+    }
+    pub fn dead(body_received: u64) -> Outcome {
+        Outcome { status: 0, body_received, complete: false, keep: false, abort: true }
+    }
+}
+
+fn serve_connection(shared: Arc<Shared>, tcp: TcpStream, tls: Arc<rustls::ServerConfig>) {
+    let Ok(conn) = ServerConnection::new(tls) else { return };
+    let sock = Sock::new(tcp, shared.shutdown.clone(), IDLE_LIMIT);
+    let mut c: C = Conn::new(StreamOwned::new(conn, sock));
+    loop {
+        let req = match c.read_head() {
+            Ok(r) => r,
+            Err(HeadError::TooLarge) => {
+                let _ = c.respond(431, &[], b"", true);
+                break;
+            }
+            Err(HeadError::Malformed) => {
+                let _ = c.respond(400, &[], b"", true);
+                break;
+            }
+            Err(HeadError::Closed) | Err(HeadError::Io) => break,
+        };
+        let out = handle(&shared, &mut c, &req);
+        if out.abort {
+            return;
+        }
+        if !out.keep || req.wants_close() {
+            break;
+        }
+    }
+    c.stream.conn.send_close_notify();
+    let _ = c.stream.flush();
+}
+
+fn classify(shared: &Shared, req: &Request) -> Endpoint {
+    let p = req.raw_path.as_str();
+    if p.starts_with("/mock/") {
+        return Endpoint::Control;
+    }
+    match p {
+        "/api/oauth2/v1/token" => return Endpoint::Token,
+        "/api/publish/v2/upload-url/for-obs" => return Endpoint::UploadUrl,
+        "/api/publish/v3/app-package-info" => return Endpoint::Bind,
+        "/api/publish/v3/package/compile/status" => return Endpoint::CompileStatus,
+        _ => {}
+    }
+    if p.starts_with(&format!("/obs/{}/", crate::OBS_BUCKET)) {
+        return Endpoint::Upload;
+    }
+    if let Some(up) = &shared.config.upload_upstream {
+        if p.starts_with(&format!("/{}/", up.bucket)) {
+            return Endpoint::Upload;
+        }
+    }
+    Endpoint::Unknown
+}
+
+fn handle(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outcome {
+    let kind = classify(shared, req);
+    let id = shared.next_id.fetch_add(1, Ordering::SeqCst);
+    let record = RequestRecord {
+        method: req.method.clone(),
+        path: req.raw_path.clone(),
+        query: parse_query(&req.raw_query),
+        headers: req.headers.clone(),
+        kind: kind.clone(),
+        bearer: req
+            .headers
+            .iter()
+            .any(|(k, v)| k == "authorization" && v.trim_start().get(..7).is_some_and(|s| s.eq_ignore_ascii_case("bearer "))),
+        client_id_header: req.header("client_id").is_some(),
+        content_length: req.content_length().ok().flatten(),
+        chunked: req.is_chunked(),
+        body_received: 0,
+        status: 0,
+        complete: false,
+    };
+    let (cl, chunked) = (record.content_length.unwrap_or(0), record.chunked);
+    shared.lock().records.push((id, record));
+    let sh = shared.clone();
+    c.hook = Some(Box::new(move |status, body| update_record(&sh, id, status, body, !chunked && body >= cl)));
+
+    let out = if kind != Endpoint::Control && shared.fault() == Fault::Stall {
+        stall(shared);
+        Outcome::dead(0)
+    } else {
+        match kind {
+            Endpoint::Upload => crate::server_put::handle_put(shared, c, req),
+            Endpoint::Control => control(shared, c, req),
+            _ => connect_api(shared, c, req, &kind),
+        }
+    };
+
+    c.hook = None;
+    let body = out.body_received.max(c.body_read);
+    update_record(shared, id, out.status, body, out.status != 0 && out.complete && !chunked && body >= cl);
+    if shared.log.load(Ordering::SeqCst) {
+        eprintln!(
+            "agc-mock: {} {} -> {} ({} body bytes)",
+            req.method,
+            req.raw_path,
+            if out.status == 0 { "no answer".to_string() } else { out.status.to_string() },
+            out.body_received
+        );
+    }
+    out
+}
+
+fn update_record(shared: &Shared, id: u64, status: u16, body: u64, complete: bool) {
+    let mut st = shared.lock();
+    if let Some((_, r)) = st.records.iter_mut().rev().find(|(i, _)| *i == id) {
+        r.status = status;
+        r.body_received = body;
+        r.complete = complete;
+    }
+}
+
+fn stall(shared: &Shared) {
+    let start = Instant::now();
+    while !shared.shutdown.load(Ordering::SeqCst) && start.elapsed() < IDLE_LIMIT {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Reads a small (JSON) request body. Err = the outcome already answered / failed.
+fn read_small_body(c: &mut C, req: &Request) -> Result<Vec<u8>, Outcome> {
+    if req.is_chunked() {
+        let _ = respond_json(c, 411, &ret_json(204_144_641, "Content-Length required"), true);
+        return Err(Outcome::answered(411, 0, false));
+    }
+    let len = match req.content_length() {
+        Ok(l) => l.unwrap_or(0),
+        Err(()) => {
+            let _ = respond_json(c, 400, &ret_json(204_144_641, "bad Content-Length"), true);
+            return Err(Outcome::answered(400, 0, false));
+        }
+    };
+    if len > MAX_JSON_BODY {
+        let _ = respond_json(c, 413, &ret_json(204_144_641, "request body too large"), true);
+        return Err(Outcome::answered(413, 0, false));
+    }
+    match c.read_exact_body(len as usize) {
+        Ok(b) => Ok(b),
+        Err(_) => Err(Outcome::dead(0)),
+    }
+}
+
+pub(crate) fn ret_json(code: i64, msg: &str) -> Value {
+    json!({"ret": {"code": code, "msg": msg}})
+}
+
+pub(crate) fn respond_json(c: &mut C, status: u16, v: &Value, close: bool) -> io::Result<()> {
+    let body = v.to_string();
+    c.respond(status, &[("Content-Type", "application/json;charset=UTF-8".into())], body.as_bytes(), close)
+}
+
+/// Answers a JSON document and builds the outcome.
+fn answer(c: &mut C, status: u16, v: &Value, body_len: u64) -> Outcome {
+    match respond_json(c, status, v, false) {
+        Ok(()) => Outcome::answered(status, body_len, true),
+        Err(_) => Outcome { status, body_received: body_len, complete: true, keep: false, abort: false },
+    }
+}
+
+fn connect_api(shared: &Arc<Shared>, c: &mut C, req: &Request, kind: &Endpoint) -> Outcome {
+    let body = match read_small_body(c, req) {
+        Ok(b) => b,
+        Err(o) => return o,
+    };
+    let blen = body.len() as u64;
+    if *kind == Endpoint::Unknown {
+        return answer(c, 404, &ret_json(404, "no such endpoint"), blen);
+    }
+    if shared.take_fault(|f| *f == Fault::Redirect307, false).is_some() {
+        let loc = if req.raw_query.is_empty() {
+            format!("{}{}", shared.base_url(), req.raw_path)
+        } else {
+            format!("{}{}?{}", shared.base_url(), req.raw_path, req.raw_query)
+        };
+        let body = ret_json(307, "moved");
+        let _ = c.respond(
+            307,
+            &[("Location", loc), ("Content-Type", "application/json".into())],
+            body.to_string().as_bytes(),
+            false,
+        );
+        return Outcome::answered(307, blen, true);
+    }
+    let expected_method = match kind {
+        Endpoint::Token => "POST",
+        Endpoint::UploadUrl | Endpoint::CompileStatus => "GET",
+        _ => "PUT",
+    };
+    if req.method != expected_method {
+        return answer(c, 405, &ret_json(405, "method not allowed"), blen);
+    }
+    if *kind == Endpoint::Token {
+        return token(shared, c, &body);
+    }
+
+    // Authentication.
+    let token = match check_auth(shared, req) {
+        Ok(t) => t,
+        Err(msg) => return answer(c, 401, &ret_json(204_144_643, msg), blen),
+    };
+    if shared.take_fault(|f| *f == Fault::TokenExpiredOnce, true).is_some() {
+        if let Some(t) = token {
+            shared.lock().tokens.remove(&t);
+        }
+        return answer(c, 401, &ret_json(204_144_643, "token expired"), blen);
+    }
+    if shared.take_fault(|f| *f == Fault::Status500Once, true).is_some() {
+        return answer(c, 500, &ret_json(500, "internal server error"), blen);
+    }
+    if let Some(Fault::TransientCodeOnce(code)) =
+        shared.take_fault(|f| matches!(f, Fault::TransientCodeOnce(_)), true)
+    {
+        return answer(c, 200, &ret_json(code, "temporary failure, please retry later"), blen);
+    }
+    let query = parse_query(&req.raw_query);
+    match kind {
+        Endpoint::UploadUrl => crate::server_api::upload_url(shared, c, &query, blen),
+        Endpoint::Bind => bind(shared, c, &query, &body),
+        Endpoint::CompileStatus => compile_status(shared, c, &query, blen),
+        _ => answer(c, 404, &ret_json(404, "no such endpoint"), blen),
+    }
+}
+
+/// Ok(Some(access token)) / Ok(None) for a valid JWT / Err(message).
+fn check_auth(shared: &Shared, req: &Request) -> Result<Option<String>, &'static str> {
+    let auths: Vec<&str> = req
+        .headers
+        .iter()
+        .filter(|(k, _)| k == "authorization")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    if auths.len() != 1 {
+        return Err("token invalid");
+    }
+    let v = auths[0].trim();
+    let tok = match v.get(..7) {
+        Some(s) if s.eq_ignore_ascii_case("bearer ") => v[7..].trim(),
+        _ => return Err("token invalid"),
+    };
+    if jwt::looks_like_jwt(tok) {
+        return match jwt::verify(tok, &shared.config.service_accounts, now_secs()) {
+            Ok(_) => Ok(None),
+            Err(jwt::JwtError::Expired) => Err("token expired"),
+            Err(jwt::JwtError::Invalid(_)) => Err("token invalid"),
+        };
+    }
+    let expiry = shared.lock().tokens.get(tok).copied();
+    match expiry {
+        None => Err("token invalid"),
+        Some(e) if e <= now_secs() => Err("token expired"),
+        Some(_) => {
+            if req.header("client_id") != Some(shared.config.client_id.as_str()) {
+                return Err("client_id missing or does not match the token");
+            }
+            Ok(Some(tok.to_string()))
+        }
+    }
+}
+
+fn token(shared: &Arc<Shared>, c: &mut C, body: &[u8]) -> Outcome {
+    let blen = body.len() as u64;
+    let bad = ret_json(203_890_688, "client id or secret error");
+    if shared.fault() == Fault::TokenBadCredentials {
+        return answer(c, 200, &bad, blen);
+    }
+    let Ok(v) = serde_json::from_slice::<Value>(body) else {
+        return answer(c, 400, &ret_json(204_144_641, "invalid request body"), blen);
+    };
+    let s = |k: &str| v.get(k).and_then(|x| x.as_str());
+    if s("grant_type") != Some("client_credentials") {
+        return answer(c, 400, &ret_json(204_144_641, "unsupported grant_type"), blen);
+    }
+    let id_ok = s("client_id") == Some(shared.config.client_id.as_str());
+    let secret_ok = s("client_secret").is_some_and(|x| {
+        util::ct_eq(x.as_bytes(), shared.config.client_secret.as_bytes())
+    });
+    if !(id_ok && secret_ok) {
+        return answer(c, 200, &bad, blen);
+    }
+    use base64::Engine;
+    let tok = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(util::random_bytes(32));
+    let ttl = shared.config.token_ttl_secs;
+    {
+        let mut st = shared.lock();
+        st.tokens.insert(tok.clone(), now_secs().saturating_add(ttl.min(i64::MAX as u64 / 2) as i64));
+        st.issued_tokens.push(tok.clone());
+    }
+    answer(c, 200, &json!({"access_token": tok, "expires_in": ttl}), blen)
+}
+
+fn bind(shared: &Arc<Shared>, c: &mut C, query: &[(String, String)], body: &[u8]) -> Outcome {
+    let blen = body.len() as u64;
+    let bad = |c: &mut C, msg: &str| answer(c, 400, &ret_json(204_144_641, msg), blen);
+    let app_id = match single(query, "appId") {
+        Some(a) if !a.is_empty() && query.len() == 1 => a.to_string(),
+        _ => return bad(c, "invalid parameter: appId"),
+    };
+    let Ok(v) = serde_json::from_slice::<Value>(body) else {
+        return bad(c, "invalid request body");
+    };
+    let (Some(file_name), Some(object_id)) = (
+        v.get("fileName").and_then(|x| x.as_str()),
+        v.get("objectId").and_then(|x| x.as_str()),
+    ) else {
+        return bad(c, "fileName and objectId are required");
+    };
+    let obj = {
+        let st = shared.lock();
+        st.objects
+            .iter()
+            .find(|o| o.object_id == object_id)
+            .map(|o| (o.file_name.clone(), st.object_apps.get(object_id).cloned().unwrap_or_default()))
+    };
+    let Some((stored_name, stored_app)) = obj else {
+        return answer(c, 200, &ret_json(204_144_641, "invalid parameter: objectId not found"), blen);
+    };
+    if stored_app != app_id {
+        return answer(c, 200, &ret_json(204_144_641, "invalid parameter: objectId belongs to another app"), blen);
+    }
+    let suffix = |n: &str| n.rsplit_once('.').map(|(_, s)| s.to_ascii_lowercase());
+    if suffix(file_name).as_deref() != Some("app") || suffix(&stored_name) != suffix(file_name) {
+        return answer(c, 200, &ret_json(204_144_693, "package type does not match the objectId suffix"), blen);
+    }
+    let pkg = format!("pkg-{}", util::random_hex(8));
+    shared.lock().packages.insert(pkg.clone(), Package { polls: 0 });
+    answer(c, 200, &json!({"ret": {"code": 0, "msg": "success"}, "packageId": pkg}), blen)
+}
+
+fn compile_status(shared: &Arc<Shared>, c: &mut C, query: &[(String, String)], blen: u64) -> Outcome {
+    let ok_keys = query.iter().all(|(k, _)| k == "appId" || k == "pkgIds");
+    let (Some(app), Some(ids)) = (single(query, "appId"), single(query, "pkgIds")) else {
+        return answer(c, 400, &ret_json(204_144_641, "invalid parameter: appId and pkgIds required"), blen);
+    };
+    if !ok_keys || app.is_empty() || ids.is_empty() {
+        return answer(c, 400, &ret_json(204_144_641, "invalid parameter"), blen);
+    }
+    let fail = match shared.fault() {
+        Fault::ParseFails(r) => Some(r),
+        _ => None,
+    };
+    let limit = shared.config.polls_until_ready;
+    let mut list = Vec::new();
+    {
+        let mut st = shared.lock();
+        for id in ids.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            if let Some(p) = st.packages.get_mut(id) {
+                p.polls = p.polls.saturating_add(1);
+                let mut e = json!({"pkgId": id});
+                if let Some(r) = &fail {
+                    e["successStatus"] = json!(2);
+                    e["failureReason"] = json!(r);
+                    e["errorMessage"] = json!(r);
+                } else {
+                    e["successStatus"] = json!(if p.polls <= limit { 1 } else { 0 });
+                }
+                list.push(e);
+            }
+        }
+    }
+    if list.is_empty() {
+        return answer(c, 200, &ret_json(204_144_641, "invalid parameter: unknown pkgIds"), blen);
+    }
+    let msg = match &fail {
+        Some(r) => format!("success; package parse failed: {r}"),
+        None => "success".to_string(),
+    };
+    answer(c, 200, &json!({"ret": {"code": 0, "msg": msg}, "pkgStateList": list}), blen)
+}
+
+/// The value of a query parameter that appears exactly once.
+pub(crate) fn single<'a>(q: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    let mut it = q.iter().filter(|(k, _)| k == name);
+    let first = it.next()?;
+    if it.next().is_some() {
+        return None;
+    }
+    Some(first.1.as_str())
+}
+
+fn control(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outcome {
+    let body = match read_small_body(c, req) {
+        Ok(b) => b,
+        Err(o) => return o,
+    };
+    let blen = body.len() as u64;
+    let text = |c: &mut C, status: u16, t: &str| {
+        let _ = c.respond(status, &[("Content-Type", "text/plain".into())], t.as_bytes(), false);
+        Outcome::answered(status, blen, true)
+    };
+    let path = req.raw_path.as_str();
+    match (req.method.as_str(), path) {
+        ("POST", "/mock/fault") => {
+            let name = String::from_utf8_lossy(&body).to_string();
+            match crate::fault_from_name(&name) {
+                Some(f) => {
+                    shared.lock().fault = if f == Fault::None { None } else { Some(f) };
+                    text(c, 200, "ok")
+                }
+                None => text(c, 400, "unknown fault"),
+            }
+        }
+        ("GET", "/mock/requests") => {
+            let recs: Vec<RequestRecord> = shared.lock().records.iter().map(|(_, r)| r.clone()).collect();
+            let v = serde_json::to_value(&recs).unwrap_or(Value::Null);
+            answer(c, 200, &v, blen)
+        }
+        ("POST", "/mock/clear-requests") => {
+            shared.lock().records.clear();
+            text(c, 200, "ok")
+        }
+        ("GET", "/mock/stats") => {
+            let st = shared.lock();
+            let v = json!({"tokens_issued": st.issued_tokens.len(), "objects": st.objects.len()});
+            drop(st);
+            answer(c, 200, &v, blen)
+        }
+        ("GET", p) if p.starts_with("/mock/objects/") => {
+            let id = util::percent_decode(&p["/mock/objects/".len()..], false);
+            let bytes = shared
+                .lock()
+                .objects
+                .iter()
+                .find(|o| o.object_id == id)
+                .and_then(|o| o.bytes.clone());
+            match bytes {
+                Some(b) => {
+                    let _ = c.respond(200, &[("Content-Type", "application/octet-stream".into())], &b, false);
+                    Outcome::answered(200, blen, true)
+                }
+                None => text(c, 404, "no such object"),
+            }
+        }
+        _ => text(c, 404, &format!("unknown control endpoint {}", json_str(path))),
+    }
+}

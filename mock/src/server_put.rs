@@ -1,0 +1,432 @@
+//! The upload PUT, verified the way S3/OBS does it, plus the PUT faults and (phase 3)
+//! verbatim forwarding to an upstream S3 server.
+
+use std::io::{Read, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
+
+use crate::http::Request;
+use crate::server::{Outcome, C};
+use crate::server_api::obs_credentials;
+use crate::sigv4::{self, VerifyError};
+use crate::util::{self, now_secs, parse_query, xml_escape};
+use crate::{Fault, Shared, StoredObject};
+
+/// Bodies of refused PUTs up to this size are drained so the client can read the answer.
+const DRAIN_LIMIT: u64 = 1 << 30;
+/// Read buffer for PUT bodies.
+const BUF: usize = 256 * 1024;
+
+fn xml_error(code: &str, msg: &str) -> Vec<u8> {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{}</Code><Message>{}</Message><RequestId>{}</RequestId></Error>",
+        xml_escape(code),
+        xml_escape(msg),
+        util::random_hex(8).to_ascii_uppercase()
+    )
+    .into_bytes()
+}
+
+struct Put<'a> {
+    c: &'a mut C,
+    req: &'a Request,
+    /// Declared Content-Length when valid.
+    cl: Option<u64>,
+    expect: bool,
+}
+
+impl Put<'_> {
+    /// Answers an S3 error before reading the body: drains the body when that is reasonable
+    /// (so the client sees the answer), otherwise answers and closes.
+    fn refuse(&mut self, status: u16, code: &str, msg: &str, extra: &[(&str, String)]) -> Outcome {
+        let body = xml_error(code, msg);
+        let mut headers: Vec<(&str, String)> = vec![("Content-Type", "application/xml".into())];
+        headers.extend_from_slice(extra);
+        match self.cl {
+            Some(n) if !self.expect && !self.req.is_chunked() && n <= DRAIN_LIMIT => {
+                let got = self.c.drain(n).unwrap_or(0);
+                if got < n {
+                    return Outcome::dead(got);
+                }
+                match self.c.respond(status, &headers, &body, false) {
+                    Ok(()) => Outcome::answered(status, got, true),
+                    Err(_) => Outcome { status, body_received: got, complete: true, keep: false, abort: false },
+                }
+            }
+            _ => {
+                let _ = self.c.respond(status, &headers, &body, true);
+                Outcome { status, body_received: 0, complete: self.cl == Some(0), keep: false, abort: false }
+            }
+        }
+    }
+
+    fn continue_100(&mut self) -> bool {
+        !self.expect || self.c.write_raw(b"HTTP/1.1 100 Continue\r\n\r\n").is_ok()
+    }
+}
+
+/// Sets SO_LINGER {on, 0} so that closing the socket sends a RST.
+fn set_linger_zero(tcp: &TcpStream) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::io::AsRawFd;
+        let l = libc::linger { l_onoff: 1, l_linger: 0 };
+        // SAFETY: valid fd owned by `tcp`; pointer and size describe a live `linger`.
+        unsafe {
+            libc::setsockopt(
+                tcp.as_raw_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_LINGER,
+                &l as *const libc::linger as *const libc::c_void,
+                std::mem::size_of::<libc::linger>() as libc::socklen_t,
+            );
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tcp;
+}
+
+pub(crate) fn handle_put(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outcome {
+    let cl = req.content_length().ok().flatten();
+    let expect = req
+        .header("expect")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("100-continue"));
+    let mut p = Put { c, req, cl, expect };
+    if req.method != "PUT" {
+        return p.refuse(405, "MethodNotAllowed", "The specified method is not allowed against this resource.", &[]);
+    }
+    let bearer = req
+        .headers
+        .iter()
+        .any(|(k, v)| k == "authorization" && !v.trim_start().starts_with(sigv4::ALGORITHM));
+    if bearer {
+        return p.refuse(400, "InvalidArgument", "Unsupported Authorization Type", &[]);
+    }
+    if req.header_count("host") != 1 {
+        return p.refuse(400, "InvalidArgument", "Exactly one Host header is required", &[]);
+    }
+    if req.is_chunked() {
+        return p.refuse(411, "MissingContentLength", "You must provide the Content-Length HTTP header.", &[]);
+    }
+    let Ok(Some(len)) = req.content_length() else {
+        if req.content_length().is_err() {
+            p.cl = None;
+            return p.refuse(400, "BadRequest", "Invalid Content-Length", &[]);
+        }
+        return p.refuse(411, "MissingContentLength", "You must provide the Content-Length HTTP header.", &[]);
+    };
+    if shared.config.upload_upstream.is_some() && !req.raw_path.starts_with("/obs/") {
+        return proxy(shared, p, len);
+    }
+
+    // PUT faults.
+    if shared.take_fault(|f| *f == Fault::Put500Once, true).is_some() {
+        return p.refuse(500, "InternalError", "We encountered an internal error. Please try again.", &[]);
+    }
+    if let Some(Fault::Put503RetryAfterOnce(secs)) =
+        shared.take_fault(|f| matches!(f, Fault::Put503RetryAfterOnce(_)), true)
+    {
+        return p.refuse(503, "SlowDown", "Please reduce your request rate.", &[("Retry-After", secs.to_string())]);
+    }
+    if shared.take_fault(|f| *f == Fault::PutResetHalfwayOnce, true).is_some() {
+        if !p.continue_100() {
+            return Outcome::dead(0);
+        }
+        let got = p.c.drain(len / 2).unwrap_or(0);
+        set_linger_zero(&p.c.stream.sock.tcp);
+        return Outcome::dead(got);
+    }
+
+    // Signature, date, object, length.
+    let query = parse_query(&req.raw_query);
+    match sigv4::verify(&obs_credentials(shared), &req.method, &req.raw_path, &query, &req.headers) {
+        Ok(_) => {}
+        Err(VerifyError::AccessDenied(m)) => return p.refuse(403, "AccessDenied", &m, &[]),
+        Err(VerifyError::SignatureDoesNotMatch) => {
+            return p.refuse(
+                403,
+                "SignatureDoesNotMatch",
+                "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
+                &[],
+            )
+        }
+    }
+    let date_ok = req
+        .header("x-amz-date")
+        .and_then(util::parse_amz_date)
+        .is_some_and(|t| (now_secs() - t).abs() <= crate::MAX_SKEW_SECS);
+    if !date_ok {
+        return p.refuse(
+            403,
+            "RequestTimeTooSkewed",
+            "The difference between the request time and the server's time is too large.",
+            &[],
+        );
+    }
+    let prefix = format!("/obs/{}/", crate::OBS_BUCKET);
+    let object_id = util::percent_decode(req.raw_path.get(prefix.len()..).unwrap_or(""), false);
+    let Some(pending) = shared.lock().pending.get(&object_id).cloned() else {
+        return p.refuse(403, "AccessDenied", "No upload URL was issued for this object.", &[]);
+    };
+    if len != pending.declared_len {
+        return p.refuse(400, "BadRequest", "Content-Length does not match the declared contentLength.", &[]);
+    }
+    if !p.continue_100() {
+        return Outcome::dead(0);
+    }
+
+    // Body.
+    let rate = match shared.fault() {
+        Fault::SlowReader(n) => Some(n.max(1)),
+        _ => None,
+    };
+    let mut buf = vec![0u8; rate.map_or(BUF, |r| (r / 20).clamp(1, BUF as u64) as usize)];
+    let mut hasher = Sha256::new();
+    let mut bytes = shared
+        .config
+        .store_bodies
+        .then(|| Vec::with_capacity(len.min(64 << 20) as usize));
+    let mut got: u64 = 0;
+    let start = Instant::now();
+    while got < len {
+        let want = buf.len().min((len - got).min(usize::MAX as u64) as usize);
+        let n = match p.c.read_some(&mut buf[..want]) {
+            Ok(0) | Err(_) => return Outcome::dead(got),
+            Ok(n) => n,
+        };
+        hasher.update(&buf[..n]);
+        if let Some(b) = bytes.as_mut() {
+            b.extend_from_slice(&buf[..n]);
+        }
+        got += n as u64;
+        if let Some(r) = rate {
+            let due = Duration::from_secs_f64(got as f64 / r as f64);
+            let el = start.elapsed();
+            if due > el {
+                std::thread::sleep(due - el);
+            }
+        }
+    }
+    let digest = util::hex(&hasher.finalize());
+    let claimed = req.header("x-amz-content-sha256").unwrap_or("").trim().to_ascii_lowercase();
+    if claimed != "unsigned-payload" && claimed != digest {
+        p.cl = Some(0); // body already read
+        let o = p.refuse(
+            400,
+            "XAmzContentSHA256Mismatch",
+            "The provided 'x-amz-content-sha256' header does not match what was computed.",
+            &[],
+        );
+        return Outcome { body_received: got, complete: true, ..o };
+    }
+    store(shared, &object_id, &pending.file_name, &pending.app_id, got, &digest, bytes);
+    let etag = format!("\"{}\"", &digest[..32]);
+    match p.c.respond(200, &[("ETag", etag)], b"", false) {
+        Ok(()) => Outcome::answered(200, got, true),
+        Err(_) => Outcome { status: 200, body_received: got, complete: true, keep: false, abort: false },
+    }
+}
+
+fn store(shared: &Shared, object_id: &str, file_name: &str, app_id: &str, size: u64, sha: &str, bytes: Option<Vec<u8>>) {
+    let obj = StoredObject {
+        object_id: object_id.to_string(),
+        file_name: file_name.to_string(),
+        size,
+        sha256_hex: sha.to_string(),
+        bytes,
+    };
+    let mut st = shared.lock();
+    st.objects.retain(|o| o.object_id != object_id);
+    st.objects.push(obj);
+    st.object_apps.insert(object_id.to_string(), app_id.to_string());
+}
+
+/// Phase 3: forwards the PUT verbatim to the upstream S3 server and relays its answer.
+fn proxy(shared: &Arc<Shared>, mut p: Put<'_>, len: u64) -> Outcome {
+    let Some(up) = shared.config.upload_upstream.clone() else {
+        return p.refuse(502, "BadGateway", "no upstream", &[]);
+    };
+    let connect = || -> std::io::Result<TcpStream> {
+        let addr = up
+            .addr
+            .to_socket_addrs()?
+            .next()
+            .ok_or_else(|| std::io::Error::other("upstream address"))?;
+        let s = TcpStream::connect_timeout(&addr, Duration::from_secs(10))?;
+        s.set_read_timeout(Some(Duration::from_secs(120)))?;
+        s.set_write_timeout(Some(Duration::from_secs(120)))?;
+        Ok(s)
+    };
+    let Ok(mut upstream) = connect() else {
+        return p.refuse(502, "BadGateway", "Cannot reach the upstream S3 server.", &[]);
+    };
+    let mut head = format!("{}\r\n", p.req.request_line);
+    for (k, v) in &p.req.headers_orig {
+        if k.eq_ignore_ascii_case("expect") {
+            continue; // 100-continue is handled here, towards the client
+        }
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    let mut upstream_ok = upstream.write_all(head.as_bytes()).is_ok();
+    if !p.continue_100() {
+        return Outcome::dead(0);
+    }
+    let mut buf = vec![0u8; BUF];
+    let mut hasher = Sha256::new();
+    let mut bytes = shared
+        .config
+        .store_bodies
+        .then(|| Vec::with_capacity(len.min(64 << 20) as usize));
+    let mut got = 0u64;
+    while got < len {
+        let want = buf.len().min((len - got) as usize);
+        let n = match p.c.read_some(&mut buf[..want]) {
+            Ok(0) | Err(_) => return Outcome::dead(got),
+            Ok(n) => n,
+        };
+        hasher.update(&buf[..n]);
+        if let Some(b) = bytes.as_mut() {
+            b.extend_from_slice(&buf[..n]);
+        }
+        if upstream_ok && upstream.write_all(&buf[..n]).is_err() {
+            upstream_ok = false;
+        }
+        got += n as u64;
+    }
+    let _ = upstream.flush();
+    let Some((status, headers, body)) = read_upstream_response(&mut upstream) else {
+        let o = Put { cl: Some(0), ..p }.refuse(502, "BadGateway", "No valid answer from the upstream S3 server.", &[]);
+        return Outcome { body_received: got, complete: true, ..o };
+    };
+    if (200..300).contains(&status) {
+        let prefix = format!("/{}/", up.bucket);
+        let object_id = util::percent_decode(p.req.raw_path.get(prefix.len()..).unwrap_or(""), false);
+        let pending = shared.lock().pending.get(&object_id).cloned();
+        let (file_name, app_id) = pending.map(|x| (x.file_name, x.app_id)).unwrap_or_default();
+        let digest = util::hex(&hasher.finalize());
+        store(shared, &object_id, &file_name, &app_id, got, &digest, bytes);
+    }
+    let hdrs: Vec<(&str, String)> = headers
+        .iter()
+        .filter(|(k, _)| {
+            !["content-length", "transfer-encoding", "connection", "keep-alive"].contains(&k.to_ascii_lowercase().as_str())
+        })
+        .map(|(k, v)| (k.as_str(), v.clone()))
+        .collect();
+    match p.c.respond(status, &hdrs, &body, false) {
+        Ok(()) => Outcome::answered(status, got, true),
+        Err(_) => Outcome { status, body_received: got, complete: true, keep: false, abort: false },
+    }
+}
+
+/// Reads an HTTP/1.1 response (Content-Length, chunked, or close-delimited; body capped at 1 MiB).
+/// Status, headers (original case) and body of an upstream answer.
+type UpstreamResponse = (u16, Vec<(String, String)>, Vec<u8>);
+
+fn read_upstream_response(s: &mut TcpStream) -> Option<UpstreamResponse> {
+    const CAP: usize = 1 << 20;
+    let mut data = Vec::new();
+    let mut tmp = [0u8; 16 * 1024];
+    loop {
+        let (status, headers, head_len) = {
+            let mut hs = [httparse::EMPTY_HEADER; 64];
+            let mut resp = httparse::Response::new(&mut hs);
+            match resp.parse(&data) {
+                Ok(httparse::Status::Complete(n)) => {
+                    let code = resp.code?;
+                    if code == 100 {
+                        data.drain(..n);
+                        continue;
+                    }
+                    let h: Vec<(String, String)> = resp
+                        .headers
+                        .iter()
+                        .map(|h| (h.name.to_string(), String::from_utf8_lossy(h.value).into_owned()))
+                        .collect();
+                    (code, h, n)
+                }
+                Ok(httparse::Status::Partial) => {
+                    if data.len() > crate::http::MAX_HEAD {
+                        return None;
+                    }
+                    let n = s.read(&mut tmp).ok()?;
+                    if n == 0 {
+                        return None;
+                    }
+                    data.extend_from_slice(&tmp[..n]);
+                    continue;
+                }
+                Err(_) => return None,
+            }
+        };
+        let get = |n: &str| headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(n)).map(|(_, v)| v.trim().to_string());
+        let mut body = data[head_len..].to_vec();
+        if let Some(cl) = get("content-length").and_then(|v| v.parse::<usize>().ok()) {
+            if cl > CAP {
+                return None;
+            }
+            while body.len() < cl {
+                let n = s.read(&mut tmp).ok()?;
+                if n == 0 {
+                    return None;
+                }
+                body.extend_from_slice(&tmp[..n]);
+            }
+            body.truncate(cl);
+        } else if get("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked")) {
+            body = read_chunked(s, body, CAP)?;
+        } else if status != 204 && status != 304 {
+            while let Ok(n) = s.read(&mut tmp) {
+                if n == 0 || body.len() > CAP {
+                    break;
+                }
+                body.extend_from_slice(&tmp[..n]);
+            }
+        }
+        return Some((status, headers, body));
+    }
+}
+
+fn read_chunked(s: &mut TcpStream, mut raw: Vec<u8>, cap: usize) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut tmp = [0u8; 16 * 1024];
+    let mut pos = 0;
+    loop {
+        // Need a full size line.
+        let line_end = loop {
+            if let Some(i) = raw[pos..].windows(2).position(|w| w == b"\r\n") {
+                break pos + i;
+            }
+            if raw.len() > cap * 2 {
+                return None;
+            }
+            let n = s.read(&mut tmp).ok()?;
+            if n == 0 {
+                return None;
+            }
+            raw.extend_from_slice(&tmp[..n]);
+        };
+        let line = std::str::from_utf8(&raw[pos..line_end]).ok()?;
+        let size = usize::from_str_radix(line.split(';').next()?.trim(), 16).ok()?;
+        pos = line_end + 2;
+        if size == 0 {
+            return Some(out);
+        }
+        if out.len() + size > cap {
+            return None;
+        }
+        while raw.len() < pos + size + 2 {
+            let n = s.read(&mut tmp).ok()?;
+            if n == 0 {
+                return None;
+            }
+            raw.extend_from_slice(&tmp[..n]);
+        }
+        out.extend_from_slice(&raw[pos..pos + size]);
+        pos += size + 2;
+    }
+}

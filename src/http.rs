@@ -208,6 +208,9 @@ pub(crate) fn map_error(e: ureq::Error, what: &str) -> Error {
     use std::io::ErrorKind as K;
     match e {
         ureq::Error::Timeout(t) => Error::Timeout(format!("{what}: {t}")),
+        ureq::Error::Io(io) if io.get_ref().is_some_and(|e| e.is::<rustls::Error>()) => {
+            Error::Tls(format!("{what}: {}", bounded(&io.to_string(), 200)))
+        }
         ureq::Error::Io(io) => match io.kind() {
             K::TimedOut | K::WouldBlock => Error::Timeout(format!("{what}: no data moved within the inactivity timeout")),
             K::ConnectionRefused | K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe

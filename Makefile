@@ -49,7 +49,7 @@ test-rust:
 
 test-c: lib $(RELEASE)/test_abi
 ifdef VALGRIND
-	scripts/with-mock.sh valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect $(RELEASE)/test_abi
+	scripts/with-mock.sh valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --suppressions=tests/c/valgrind.supp $(RELEASE)/test_abi
 else
 	scripts/with-mock.sh $(RELEASE)/test_abi
 endif

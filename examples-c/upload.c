@@ -62,7 +62,7 @@ static int on_progress(void *user_data, agc_phase phase, uint64_t done, uint64_t
     if (phase == AGC_PHASE_RETRYING) {
         fprintf(stderr, "\r%-22s attempt %llu of %llu failed, waiting...   ", phase_name(phase),
                 (unsigned long long)done, (unsigned long long)total);
-    } else if (total > 0 && phase != AGC_PHASE_WAITING) {
+    } else if (total > 0 && phase != AGC_PHASE_WAITING && phase != AGC_PHASE_DONE) {
         double frac = (double)done / (double)total;
         double secs = t - b->phase_start;
         double mbps = secs > 0 ? (double)done / 1e6 / secs : 0.0;

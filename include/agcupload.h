@@ -189,6 +189,38 @@ agc_status agc_client_set_retry(agc_client *client,
                                 unsigned int max_attempts,
                                 uint64_t deadline_ms);
 
+// Set the 32-byte key that seals (encrypts) profile pictures before upload. The key is
+// copied (and wiped from the library's memory when the client is freed); wipe your copy.
+// Without a key, uploading `AGC_KIND_PROFILE_PICTURE` fails with `AGC_ERR_SEAL_KEY`.
+// A `key_len` other than 32 is `AGC_ERR_SEAL_KEY`.
+//
+// # Safety
+// `client` is a live handle; `key` is NULL or points to `key_len` readable bytes.
+agc_status agc_client_set_seal_key(agc_client *client, const uint8_t *key, size_t key_len);
+
+// Seal (encrypt and authenticate) `in_path` into `out_path` with a 32-byte key, in the
+// format of docs/sealed-format.md (XChaCha20-Poly1305 STREAM). `out_path` is written
+// through a temporary file (mode 0600) and replaced only on success.
+//
+// # Safety
+// `key` is NULL or points to `key_len` readable bytes; paths are NULL or NUL-terminated.
+agc_status agc_seal_file(const uint8_t *key,
+                         size_t key_len,
+                         const char *in_path,
+                         const char *out_path);
+
+// Open (decrypt and verify) a sealed file. The plaintext goes to a temporary file in
+// `out_path`'s directory and is renamed onto `out_path` only after the last chunk
+// authenticates: a wrong key or a tampered or truncated file gives `AGC_ERR_SEAL_CORRUPT`
+// and leaves no plaintext behind (an existing `out_path` is untouched).
+//
+// # Safety
+// `key` is NULL or points to `key_len` readable bytes; paths are NULL or NUL-terminated.
+agc_status agc_open_file(const uint8_t *key,
+                         size_t key_len,
+                         const char *in_path,
+                         const char *out_path);
+
 // Upload a file to AGC: validate it (suffix, size, content type) before any network I/O,
 // hash it, get a signed URL, PUT it (retrying transient failures).
 //

@@ -9,6 +9,7 @@
 //! Run in-process with [`MockServer::start`], or as the standalone `agc-mock` binary.
 
 #![forbid(unsafe_op_in_unsafe_fn)]
+#![warn(missing_docs)]
 
 mod http;
 mod jwt;

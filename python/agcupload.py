@@ -54,6 +54,9 @@ for name, res, args in [
     ("agc_client_set_timeouts_ms", ctypes.c_int, [_P, ctypes.c_uint64, ctypes.c_uint64]),
     ("agc_client_set_user_agent", ctypes.c_int, [_P, _S]),
     ("agc_client_set_retry", ctypes.c_int, [_P, ctypes.c_uint, ctypes.c_uint64]),
+    ("agc_client_set_seal_key", ctypes.c_int, [_P, ctypes.c_char_p, ctypes.c_size_t]),
+    ("agc_seal_file", ctypes.c_int, [ctypes.c_char_p, ctypes.c_size_t, _S, _S]),
+    ("agc_open_file", ctypes.c_int, [ctypes.c_char_p, ctypes.c_size_t, _S, _S]),
     ("agc_upload_file", ctypes.c_int, [_P, _S, _S, ctypes.c_uint, PROGRESS_FN, _P, ctypes.POINTER(_P)]),
     ("agc_upload_result_object_id", _S, [_P]),
     ("agc_upload_result_sha256", _S, [_P]),
@@ -87,6 +90,16 @@ def _b(s):
 
 def version():
     return _lib.agc_version().decode()
+
+
+def seal_file(key, in_path, out_path):
+    """Seal `in_path` into `out_path` with a 32-byte key (docs/sealed-format.md)."""
+    _check(_lib.agc_seal_file(bytes(key), len(key), _b(in_path), _b(out_path)))
+
+
+def open_file(key, in_path, out_path):
+    """Open a sealed file; `out_path` appears only if every chunk authenticates."""
+    _check(_lib.agc_open_file(bytes(key), len(key), _b(in_path), _b(out_path)))
 
 
 class Client:
@@ -125,6 +138,10 @@ class Client:
 
     def set_retry(self, max_attempts, deadline_ms=0):
         _check(_lib.agc_client_set_retry(self._h, max_attempts, deadline_ms))
+
+    def set_seal_key(self, key):
+        """The 32-byte key that seals profile pictures before upload."""
+        _check(_lib.agc_client_set_seal_key(self._h, bytes(key), len(key)))
 
     def upload_file(self, app_id, path, kind=HARMONY_APP, progress=None):
         """Upload `path`; `progress(phase_name, done, total)` may return True to cancel.

@@ -162,6 +162,46 @@ int main(void) {
     CHECK_STATUS(agc_upload_file(untrusting, "10001", app, AGC_KIND_HARMONY_APP, NULL, NULL, &r), AGC_ERR_TLS);
     agc_client_free(untrusting);
 
+    /* Sealing: round trip, wrong key, wrong key length, NULLs. */
+    uint8_t key[32], other[32];
+    for (int k = 0; k < 32; k++) { key[k] = (uint8_t)k; other[k] = (uint8_t)(k + 1); }
+    char pic[512], sealed[512], opened[512], junk[512];
+    snprintf(pic, sizeof pic, "%s", make_file("avatar.png", "\x89PNG\r\n\x1a\n", 150000));
+    snprintf(sealed, sizeof sealed, "%s/avatar.sealed", dir);
+    snprintf(opened, sizeof opened, "%s/avatar.opened.png", dir);
+    snprintf(junk, sizeof junk, "%s/never.png", dir);
+    CHECK_STATUS(agc_seal_file(key, 32, pic, sealed), AGC_OK);
+    CHECK_STATUS(agc_open_file(key, 32, sealed, opened), AGC_OK);
+    {
+        FILE *a = fopen(pic, "rb"), *b = fopen(opened, "rb");
+        int same = a && b;
+        while (same) {
+            int x = fgetc(a), y = fgetc(b);
+            if (x != y) same = 0;
+            if (x == EOF || y == EOF) break;
+        }
+        CHECK(same, "opened file differs from the original");
+        if (a) fclose(a);
+        if (b) fclose(b);
+    }
+    CHECK_STATUS(agc_open_file(other, 32, sealed, junk), AGC_ERR_SEAL_CORRUPT);
+    CHECK(access(junk, F_OK) != 0, "a wrong key left plaintext behind");
+    CHECK_STATUS(agc_seal_file(key, 31, pic, sealed), AGC_ERR_SEAL_KEY);
+    CHECK_STATUS(agc_seal_file(NULL, 32, pic, sealed), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_seal_file(key, 32, NULL, sealed), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_open_file(key, 32, sealed, NULL), AGC_ERR_INVALID_ARGUMENT);
+
+    /* Profile picture upload: refused without a key, sealed with one. */
+    CHECK_STATUS(agc_upload_file(c, "10001", pic, AGC_KIND_PROFILE_PICTURE, NULL, NULL, &r), AGC_ERR_SEAL_KEY);
+    CHECK_STATUS(agc_client_set_seal_key(NULL, key, 32), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_client_set_seal_key(c, key, 16), AGC_ERR_SEAL_KEY);
+    CHECK_STATUS(agc_client_set_seal_key(c, key, 32), AGC_OK);
+    CHECK_STATUS(agc_upload_file(c, "10001", pic, AGC_KIND_PROFILE_PICTURE, NULL, NULL, &r), AGC_OK);
+    if (r) {
+        CHECK(agc_upload_result_size(r) > 150000, "sealed size %llu", (unsigned long long)agc_upload_result_size(r));
+        agc_upload_result_free(r);
+    }
+
     agc_client_free(c);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

@@ -108,6 +108,38 @@ class UploadTest(unittest.TestCase):
         self.assertEqual(cm.exception.name, "AGC_ERR_AUTH")
         self.assertNotIn("py-wrong-secret-xyz", str(cm.exception))
 
+    def test_profile_picture_is_uploaded_sealed_and_opens(self):
+        png = b"\x89PNG\r\n\x1a\n" + os.urandom(100000)
+        path = self.write("me.png", png)
+        with self.assertRaises(agcupload.AgcError) as cm:
+            self.client.upload_file("20002", path, agcupload.PROFILE_PICTURE)
+        self.assertEqual(cm.exception.name, "AGC_ERR_SEAL_KEY")
+        key = bytes(range(32))
+        self.client.set_seal_key(key)
+        r = self.client.upload_file("20002", path, agcupload.PROFILE_PICTURE)
+        stored = mock_get("/mock/objects/" + urllib.request.quote(r.object_id, safe=""))
+        self.assertNotIn(png[:64], stored)
+        sealed = self.write("stored.sealed", stored)
+        out = os.path.join(self.dir.name, "opened.png")
+        agcupload.open_file(key, sealed, out)
+        with open(out, "rb") as f:
+            self.assertEqual(f.read(), png)
+        with self.assertRaises(agcupload.AgcError) as cm:
+            agcupload.open_file(bytes(32), sealed, out + ".x")
+        self.assertEqual(cm.exception.name, "AGC_ERR_SEAL_CORRUPT")
+        self.assertFalse(os.path.exists(out + ".x"))
+
+    def test_seal_file_round_trip_and_bad_key_length(self):
+        src = self.write("plain.bin", os.urandom(70000))
+        key = os.urandom(32)
+        agcupload.seal_file(key, src, src + ".sealed")
+        agcupload.open_file(key, src + ".sealed", src + ".back")
+        with open(src, "rb") as a, open(src + ".back", "rb") as b:
+            self.assertEqual(a.read(), b.read())
+        with self.assertRaises(agcupload.AgcError) as cm:
+            agcupload.seal_file(key[:31], src, src + ".x")
+        self.assertEqual(cm.exception.name, "AGC_ERR_SEAL_KEY")
+
     def test_request_log_shows_no_bearer_on_upload_host(self):
         path = self.write("log.app", b"PK\x03\x04" + b"1" * 1000)
         self.client.upload_file("20002", path)

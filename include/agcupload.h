@@ -105,6 +105,10 @@ typedef enum {
 // the setters must not run concurrently with any other call on the same client.
 typedef struct agc_client agc_client;
 
+// Options of one upload, all optional. Create with `agc_upload_options_new`, free with
+// `agc_upload_options_free`; pass NULL wherever options are taken to use the defaults.
+typedef struct agc_upload_options agc_upload_options;
+
 // The result of a successful upload. Owned by the caller; free with `agc_upload_result_free`.
 // Strings returned by its accessors live as long as the result.
 typedef struct agc_upload_result agc_upload_result;
@@ -140,6 +144,16 @@ const char *agc_last_error(void);
 // # Safety
 // String arguments are NULL or NUL-terminated; `out` is NULL or writable.
 agc_status agc_client_new(const char *client_id, const char *client_secret, agc_client **out);
+
+// Create a client that authenticates as a service account (Huawei's recommendation): the
+// key file's path, or its JSON text (`*private.json`). The key signs a PS256 JWT used as the
+// bearer token. A malformed file or a non-RSA key gives `AGC_ERR_AUTH` (the message never
+// quotes the key). On success `*out` receives a handle the caller frees with
+// `agc_client_free`; on failure `*out` is set to NULL.
+//
+// # Safety
+// `key_json_or_path` is NULL or NUL-terminated; `out` is NULL or writable.
+agc_status agc_client_new_service_account(const char *key_json_or_path, agc_client **out);
 
 // Free a client. NULL is a no-op. The handle must not be in use by another thread.
 //
@@ -221,6 +235,40 @@ agc_status agc_open_file(const uint8_t *key,
                          const char *in_path,
                          const char *out_path);
 
+// Create an empty options object. On success `*out` receives it (the caller frees it with
+// `agc_upload_options_free`).
+//
+// # Safety
+// `out` is NULL or writable.
+agc_status agc_upload_options_new(agc_upload_options **out);
+
+// Free an options object. NULL is a no-op.
+//
+// # Safety
+// `options` is NULL or from `agc_upload_options_new`, not yet freed.
+void agc_upload_options_free(agc_upload_options *options);
+
+// The `fileName` AGC records (default: the file's own name). Copied. Its suffix must still
+// match the file's content, or the upload fails with `AGC_ERR_FILE_TYPE`.
+//
+// # Safety
+// `options` is a live options object; `file_name` is NULL or NUL-terminated.
+agc_status agc_upload_options_set_file_name(agc_upload_options *options, const char *file_name);
+
+// `releaseType`: 1 = full release, 6 = HarmonyOS test release. Not sent unless set.
+//
+// # Safety
+// `options` is a live options object.
+agc_status agc_upload_options_set_release_type(agc_upload_options *options,
+                                               unsigned int release_type);
+
+// `chineseMainlandFlag` (0 or 1; mandatory for developers registered outside mainland
+// China). Not sent unless set.
+//
+// # Safety
+// `options` is a live options object.
+agc_status agc_upload_options_set_chinese_mainland(agc_upload_options *options, unsigned int flag);
+
 // Upload a file to AGC: validate it (suffix, size, content type) before any network I/O,
 // hash it, get a signed URL, PUT it (retrying transient failures).
 //
@@ -239,6 +287,82 @@ agc_status agc_upload_file(const agc_client *client,
                            agc_progress_fn progress,
                            void *user_data,
                            agc_upload_result **out);
+
+// `agc_upload_file` with options (`options` may be NULL: defaults).
+//
+// # Safety
+// As for `agc_upload_file`; `options` is NULL or a live options object.
+agc_status agc_upload_file_ex(const agc_client *client,
+                              const char *app_id,
+                              const char *path,
+                              unsigned int kind,
+                              const agc_upload_options *options,
+                              agc_progress_fn progress,
+                              void *user_data,
+                              agc_upload_result **out);
+
+// Bind an uploaded object to the app (HarmonyOS 5+), so AGC starts parsing it. On success
+// `*package_id` receives AGC's package id, a string the caller frees with
+// `agc_string_free`; it is set to NULL on failure. Progress phase: `AGC_PHASE_BINDING`.
+//
+// # Safety
+// `client` and `result` are live; `app_id` is NULL or NUL-terminated; `package_id` is NULL
+// or writable.
+agc_status agc_bind_package(const agc_client *client,
+                            const char *app_id,
+                            const agc_upload_result *result,
+                            agc_progress_fn progress,
+                            void *user_data,
+                            char **package_id);
+
+// Wait until AGC has parsed a bound package: `AGC_OK` when ready,
+// `AGC_ERR_PACKAGE_FAILED` (reason in `agc_last_error()`) when parsing failed, or
+// `AGC_ERR_TIMEOUT` after `timeout_ms`. Polls with backoff (5 s doubling to 30 s by
+// default); reports `AGC_PHASE_WAITING` with elapsed and timeout in milliseconds several
+// times a second, and a non-zero return from `progress` cancels.
+//
+// # Safety
+// `client` is live; strings are NULL or NUL-terminated.
+agc_status agc_wait_package_ready(const agc_client *client,
+                                  const char *app_id,
+                                  const char *package_id,
+                                  uint64_t timeout_ms,
+                                  agc_progress_fn progress,
+                                  void *user_data);
+
+// Upload, bind and wait, in one call (for build systems that want a single step).
+// `options` may be NULL. On success `*out` receives the upload result (free with
+// `agc_upload_result_free`) and `*package_id` the package id (free with
+// `agc_string_free`); both are NULL on failure.
+//
+// # Safety
+// As for `agc_upload_file_ex`; `package_id` is NULL or writable.
+agc_status agc_publish_package(const agc_client *client,
+                               const char *app_id,
+                               const char *path,
+                               unsigned int kind,
+                               const agc_upload_options *options,
+                               uint64_t timeout_ms,
+                               agc_progress_fn progress,
+                               void *user_data,
+                               agc_upload_result **out,
+                               char **package_id);
+
+// Free a string the library handed over (`agc_bind_package`, `agc_publish_package`).
+// NULL is a no-op.
+//
+// # Safety
+// `s` is NULL or such a string, not yet freed.
+void agc_string_free(char *s);
+
+// Waits between compile-status polls in `agc_wait_package_ready`: the first, and the cap
+// it doubles up to, in milliseconds (defaults 5 000 and 30 000).
+//
+// # Safety
+// `client` is a live handle.
+agc_status agc_client_set_poll_interval_ms(agc_client *client,
+                                           uint64_t initial_ms,
+                                           uint64_t max_ms);
 
 // The object id AGC assigned (needed to bind the file to the app). Owned by `result`;
 // NULL if `result` is NULL.

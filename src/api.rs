@@ -108,12 +108,7 @@ const HOP_HEADERS: [&str; 4] = ["content-length", "transfer-encoding", "connecti
 /// Validate an upload-URL answer (already known to be HTTP 200) against what we asked for.
 pub fn parse_upload_url(body: &[u8], query: &UploadUrlQuery<'_>) -> Result<UploadTarget> {
     const WHAT: &str = "upload-url";
-    let root = parse_json(body, WHAT)?;
-    match parse_ret(&root) {
-        Some(r) if r.code == 0 => {}
-        Some(r) => return Err(Error::Api { code: r.code, message: r.message }),
-        None => return Err(Error::Protocol(format!("{WHAT}: the answer has no ret.code"))),
-    }
+    let root = ok_envelope(body, WHAT)?;
     let info: UrlInfo = serde_json::from_value(root.get("urlInfo").cloned().unwrap_or(Value::Null))
         .map_err(|_| Error::Protocol(format!("{WHAT}: urlInfo is missing or malformed")))?;
     let missing = |f: &str| Error::Protocol(format!("{WHAT}: urlInfo.{f} is missing"));
@@ -259,14 +254,128 @@ pub(crate) fn request_upload_url(
     }
     let req = auth.apply(req);
     let reply = http::finish(http::with_deadline(req, deadline)?.call(), MAX_JSON_BODY, WHAT)?;
-    let body = reply.body;
+    connect_answer(reply, WHAT, |body| parse_upload_url(body, query))
+}
+
+/// `PUT /api/publish/v3/app-package-info`: bind an uploaded object to the app.
+/// Returns the `packageId`.
+pub(crate) fn bind_package(
+    agent: &ureq::Agent,
+    base: &str,
+    auth: &AuthHeaders,
+    app_id: &str,
+    file_name: &str,
+    object_id: &str,
+    deadline: Deadline,
+) -> Result<Answer<String>> {
+    const WHAT: &str = "bind";
+    let body = serde_json::json!({"fileName": file_name, "objectId": object_id}).to_string();
+    let req = agent
+        .put(format!("{base}/api/publish/v3/app-package-info"))
+        .query("appId", app_id)
+        .content_type("application/json");
+    let req = auth.apply(req);
+    let reply = http::finish(http::with_deadline(req, deadline)?.send(body.as_bytes()), MAX_JSON_BODY, WHAT)?;
+    connect_answer(reply, WHAT, parse_bind)
+}
+
+/// Parse a bind answer: the `packageId`.
+pub fn parse_bind(body: &[u8]) -> Result<String> {
+    const WHAT: &str = "bind";
+    let root = ok_envelope(body, WHAT)?;
+    let id = match root.get("packageId") {
+        Some(Value::String(s)) if !s.is_empty() => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => return Err(Error::Protocol(format!("{WHAT}: the answer has no packageId"))),
+    };
+    if id.len() > 256 || id.chars().any(char::is_control) {
+        return Err(Error::Protocol(format!("{WHAT}: packageId is over 256 bytes or has control characters")));
+    }
+    Ok(id)
+}
+
+/// Where AGC is with parsing a package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PackageState {
+    /// Parsed; the package can be used.
+    Ready,
+    /// Still parsing.
+    Parsing,
+    /// Parsing failed, with AGC's reason.
+    Failed(String),
+}
+
+/// `GET /api/publish/v3/package/compile/status`.
+pub(crate) fn compile_status(
+    agent: &ureq::Agent,
+    base: &str,
+    auth: &AuthHeaders,
+    app_id: &str,
+    package_id: &str,
+    deadline: Deadline,
+) -> Result<Answer<PackageState>> {
+    const WHAT: &str = "compile-status";
+    let req = agent
+        .get(format!("{base}/api/publish/v3/package/compile/status"))
+        .query("appId", app_id)
+        .query("pkgIds", package_id);
+    let req = auth.apply(req);
+    let reply = http::finish(http::with_deadline(req, deadline)?.call(), MAX_JSON_BODY, WHAT)?;
+    connect_answer(reply, WHAT, |body| parse_compile_status(body, package_id))
+}
+
+/// Parse a compile-status answer for `package_id` (matched on `pkgId`).
+pub fn parse_compile_status(body: &[u8], package_id: &str) -> Result<PackageState> {
+    const WHAT: &str = "compile-status";
+    let root = ok_envelope(body, WHAT)?;
+    let list = root
+        .get("pkgStateList")
+        .and_then(Value::as_array)
+        .ok_or_else(|| Error::Protocol(format!("{WHAT}: the answer has no pkgStateList")))?;
+    let id_of = |v: &Value| match v.get("pkgId") {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let state = list
+        .iter()
+        .find(|s| id_of(s).as_deref() == Some(package_id))
+        .ok_or_else(|| Error::Protocol(format!("{WHAT}: package {} is not in the answer", bounded(package_id, 64))))?;
+    match state.get("successStatus").and_then(as_i64) {
+        Some(0) => Ok(PackageState::Ready),
+        Some(1) => Ok(PackageState::Parsing),
+        Some(2) => {
+            let reason = ["failureReason", "errorMessage", "errMsg", "reason"]
+                .iter()
+                .find_map(|k| state.get(*k).and_then(Value::as_str).filter(|s| !s.is_empty()))
+                .map(|s| bounded(s, 500))
+                .or_else(|| parse_ret(&root).map(|r| r.message).filter(|m| !m.is_empty()))
+                .unwrap_or_else(|| "AGC gave no reason".into());
+            Ok(PackageState::Failed(reason))
+        }
+        other => Err(Error::Protocol(format!("{WHAT}: unknown successStatus {other:?}"))),
+    }
+}
+
+/// A parsed answer with `ret.code == 0`, or the business error.
+fn ok_envelope(body: &[u8], what: &str) -> Result<Value> {
+    let root = parse_json(body, what)?;
+    match parse_ret(&root) {
+        Some(r) if r.code == 0 => Ok(root),
+        Some(r) => Err(Error::Api { code: r.code, message: r.message }),
+        None => Err(Error::Protocol(format!("{what}: the answer has no ret.code"))),
+    }
+}
+
+/// The common tail of a Connect API call: non-200 statuses, token refusals, then `parse`.
+fn connect_answer<T>(reply: http::Reply, what: &str, parse: impl FnOnce(&[u8]) -> Result<T>) -> Result<Answer<T>> {
     if reply.status != 200 {
-        return match classify_status(reply.status, &body, reply.retry_after, WHAT)? {
+        return match classify_status(reply.status, &reply.body, reply.retry_after, what)? {
             Answer::TokenRejected(m) => Ok(Answer::TokenRejected(m)),
             Answer::Ok(never) => match never {},
         };
     }
-    match parse_upload_url(&body, query) {
+    match parse(&reply.body) {
         Err(Error::Api { code, message }) if TOKEN_REJECTED_CODES.contains(&code) => {
             Ok(Answer::TokenRejected(format!("{message} (code {code})")))
         }
@@ -362,6 +471,23 @@ mod tests {
         }
         let v: Value = serde_json::from_str(r#"{"ret":{"code":"7","msg":"m\nx"}}"#).unwrap();
         assert_eq!(parse_ret(&v), Some(Ret { code: 7, message: "m x".into() }));
+    }
+
+    #[test]
+    fn bind_and_compile_status_answers() {
+        assert_eq!(parse_bind(br#"{"ret":{"code":0,"msg":"success"},"packageId":"pkg-1"}"#).unwrap(), "pkg-1");
+        assert_eq!(parse_bind(br#"{"ret":{"code":0},"packageId":123}"#).unwrap(), "123");
+        assert!(matches!(parse_bind(br#"{"ret":{"code":0}}"#), Err(Error::Protocol(_))));
+        assert!(matches!(parse_bind(br#"{"ret":{"code":204144693,"msg":"type"}}"#), Err(Error::Api { code: 204144693, .. })));
+        let st = |s: &str| parse_compile_status(s.as_bytes(), "p1");
+        assert_eq!(st(r#"{"ret":{"code":0},"pkgStateList":[{"pkgId":"p0","successStatus":2},{"pkgId":"p1","successStatus":0}]}"#).unwrap(), PackageState::Ready);
+        assert_eq!(st(r#"{"ret":{"code":0},"pkgStateList":[{"pkgId":"p1","successStatus":"1"}]}"#).unwrap(), PackageState::Parsing);
+        assert_eq!(
+            st(r#"{"ret":{"code":0},"pkgStateList":[{"pkgId":"p1","successStatus":2,"failureReason":"bad sign"}]}"#).unwrap(),
+            PackageState::Failed("bad sign".into())
+        );
+        assert!(matches!(st(r#"{"ret":{"code":0},"pkgStateList":[]}"#), Err(Error::Protocol(_))));
+        assert!(matches!(st(r#"{"ret":{"code":0},"pkgStateList":[{"pkgId":"p1","successStatus":9}]}"#), Err(Error::Protocol(_))));
     }
 
     #[test]

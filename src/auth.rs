@@ -1,5 +1,6 @@
-//! Access tokens: fetch with the API client's credentials, cache until shortly before they
-//! expire, refresh once when the Connect API refuses one.
+//! Access tokens: fetched with an API client's credentials, or signed locally as a JWT for a
+//! service account; cached until shortly before they expire; refreshed once when the Connect
+//! API refuses one.
 //!
 //! The cache is a mutex held across the fetch, so a client shared by many threads fetches a
 //! token once, not once per thread.
@@ -26,9 +27,115 @@ pub enum Credentials {
         /// The client secret; sent only to the token endpoint.
         client_secret: Secret,
     },
+    /// A service account (Huawei's recommendation): its key signs a JWT that is used directly
+    /// as the bearer token; no `client_id` header, no token call.
+    ServiceAccount(ServiceAccount),
+}
+
+/// A service account's key file (`*private.json`), parsed and checked.
+#[derive(Clone)]
+pub struct ServiceAccount {
+    key_id: String,
+    sub_account: String,
+    key: std::sync::Arc<ring::signature::RsaKeyPair>,
+}
+
+impl std::fmt::Debug for ServiceAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServiceAccount")
+            .field("key_id", &self.key_id)
+            .field("sub_account", &self.sub_account)
+            .field("private_key", &"<redacted>")
+            .finish()
+    }
+}
+
+/// The audience of service-account JWTs (protocol.md section 1).
+pub const JWT_AUDIENCE: &str = "https://oauth-login.cloud.huawei.com/oauth2/v3/token";
+/// Lifetime of a service-account JWT.
+pub const JWT_LIFETIME: Duration = Duration::from_secs(3600);
+
+#[derive(serde::Deserialize)]
+struct KeyFile {
+    key_id: Option<String>,
+    private_key: Option<Secret>,
+    sub_account: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Secret, D::Error> {
+        String::deserialize(d).map(Secret::new)
+    }
+}
+
+impl ServiceAccount {
+    /// Parse a key file's JSON text. Messages never quote the key.
+    pub fn from_json(json: &str) -> Result<ServiceAccount> {
+        let bad = |m: &str| Error::Auth(format!("service account key file: {m}"));
+        let kf: KeyFile = serde_json::from_str(json).map_err(|_| bad("not valid JSON of the expected shape"))?;
+        let key_id = kf.key_id.filter(|s| !s.is_empty()).ok_or_else(|| bad("key_id is missing"))?;
+        let sub_account = kf.sub_account.filter(|s| !s.is_empty()).ok_or_else(|| bad("sub_account is missing"))?;
+        let pem = kf.private_key.ok_or_else(|| bad("private_key is missing"))?;
+        let pk = ureq::tls::PrivateKey::from_pem(pem.expose().as_bytes()).map_err(|_| bad("private_key is not a PEM private key"))?;
+        // PKCS#8 (what Huawei issues), else PKCS#1; an EC or other key fails both.
+        let key = ring::signature::RsaKeyPair::from_pkcs8(pk.der())
+            .or_else(|_| ring::signature::RsaKeyPair::from_der(pk.der()))
+            .map_err(|e| bad(&format!("private_key is not a usable RSA key, which PS256 needs ({e})")))?;
+        Ok(ServiceAccount { key_id, sub_account, key: std::sync::Arc::new(key) })
+    }
+
+    /// Read a key file from disk.
+    pub fn from_file(path: &std::path::Path) -> Result<ServiceAccount> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::Auth(format!("cannot read service account key file {}: {}", path.display(), crate::package::describe_io(&e))))?;
+        ServiceAccount::from_json(&text)
+    }
+
+    /// Sign a PS256 JWT valid from `now` (seconds since the epoch) for [`JWT_LIFETIME`].
+    pub fn sign_jwt(&self, now: u64) -> Result<Secret> {
+        let header = serde_json::json!({"kid": self.key_id, "typ": "JWT", "alg": "PS256"});
+        let payload = serde_json::json!({
+            "aud": JWT_AUDIENCE,
+            "iss": self.sub_account,
+            "iat": now,
+            "exp": now + JWT_LIFETIME.as_secs(),
+        });
+        let signing_input = format!("{}.{}", base64url(header.to_string().as_bytes()), base64url(payload.to_string().as_bytes()));
+        let mut sig = vec![0u8; self.key.public().modulus_len()];
+        let rng = ring::rand::SystemRandom::new();
+        self.key
+            .sign(&ring::signature::RSA_PSS_SHA256, &rng, signing_input.as_bytes(), &mut sig)
+            .map_err(|_| Error::Auth("signing the service account JWT failed".into()))?;
+        Ok(Secret::new(format!("{signing_input}.{}", base64url(&sig))))
+    }
+}
+
+/// Base64url without padding (RFC 7515 section 2).
+fn base64url(data: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::with_capacity(data.len() * 4 / 3 + 3);
+    for chunk in data.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
+        for i in 0..=chunk.len() {
+            out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+    out
 }
 
 impl Credentials {
+    /// Service-account credentials from a key file's path or its JSON text (anything whose
+    /// first non-blank character is `{` is taken as JSON).
+    pub fn service_account(key_json_or_path: &str) -> Result<Credentials> {
+        let account = if key_json_or_path.trim_start().starts_with('{') {
+            ServiceAccount::from_json(key_json_or_path)?
+        } else {
+            ServiceAccount::from_file(std::path::Path::new(key_json_or_path))?
+        };
+        Ok(Credentials::ServiceAccount(account))
+    }
+
     /// API client credentials.
     pub fn api_client(client_id: impl Into<String>, client_secret: impl Into<String>) -> Credentials {
         Credentials::ApiClient { client_id: client_id.into(), client_secret: Secret::new(client_secret) }
@@ -112,12 +219,23 @@ impl TokenCache {
         let token = guard.as_ref().map(|c| c.token.clone()).ok_or_else(|| Error::Internal("token cache empty".into()))?;
         Ok(match &self.credentials {
             Credentials::ApiClient { client_id, .. } => AuthHeaders { client_id: Some(client_id.clone()), bearer: token },
+            Credentials::ServiceAccount(_) => AuthHeaders { client_id: None, bearer: token },
         })
     }
 
     fn fetch(&self, agent: &ureq::Agent, base: &str, deadline: Deadline) -> Result<(Secret, Duration)> {
         const WHAT: &str = "token";
-        let Credentials::ApiClient { client_id, client_secret } = &self.credentials;
+        let (client_id, client_secret) = match &self.credentials {
+            Credentials::ApiClient { client_id, client_secret } => (client_id, client_secret),
+            Credentials::ServiceAccount(account) => {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_err(|_| Error::Internal("the system clock is before 1970".into()))?
+                    .as_secs();
+                self.fetches.fetch_add(1, Ordering::Relaxed);
+                return Ok((account.sign_jwt(now)?, JWT_LIFETIME));
+            }
+        };
         let body = serde_json::json!({
             "grant_type": "client_credentials",
             "client_id": client_id,
@@ -202,6 +320,25 @@ mod tests {
         assert!(matches!(parse_token(503, b"busy", None), Err(Error::Http { status: 503, .. })));
         assert!(matches!(parse_token(200, b"{}", None), Err(Error::Protocol(_))));
         assert!(matches!(parse_token(500, br#"{"access_token":"x"}"#, None), Err(Error::Http { .. })));
+    }
+
+    #[test]
+    fn base64url_matches_rfc4648_vectors() {
+        let v = [("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE"), ("foobar", "Zm9vYmFy")];
+        for (i, o) in v {
+            assert_eq!(base64url(i.as_bytes()), o);
+        }
+        assert_eq!(base64url(&[0xfb, 0xff]), "-_8");
+    }
+
+    #[test]
+    fn malformed_key_files_are_auth_errors_without_the_key() {
+        for bad in ["{", "{}", r#"{"key_id":"k","sub_account":"s"}"#, r#"{"key_id":"k","sub_account":"s","private_key":"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"}"#] {
+            let e = Credentials::service_account(bad).unwrap_err();
+            assert!(matches!(e, Error::Auth(_)), "{bad}: {e}");
+            assert!(!e.to_string().contains("AAAA"));
+        }
+        assert!(matches!(Credentials::service_account("/nonexistent/key.json"), Err(Error::Auth(_))));
     }
 
     #[test]

@@ -94,14 +94,30 @@ pub struct Client {
     tokens: TokenCache,
     retry: RetryPolicy,
     seal_key: Option<SealKey>,
+    poll: (Duration, Duration),
+}
+
+/// Default first wait between two compile-status polls; doubles up to [`POLL_MAX`].
+pub const POLL_INITIAL: Duration = Duration::from_secs(5);
+/// Default longest wait between two compile-status polls.
+pub const POLL_MAX: Duration = Duration::from_secs(30);
+
+/// What [`Client::publish`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Published {
+    /// The upload.
+    pub upload: UploadResult,
+    /// The package id AGC gave the bound object.
+    pub package_id: String,
 }
 
 impl Client {
     /// A client for AGC's China site with default settings.
     pub fn new(credentials: Credentials) -> Result<Client> {
-        let Credentials::ApiClient { client_id, client_secret } = &credentials;
-        if client_id.is_empty() || client_secret.is_empty() {
-            return Err(Error::InvalidArgument("client id and client secret must not be empty".into()));
+        if let Credentials::ApiClient { client_id, client_secret } = &credentials {
+            if client_id.is_empty() || client_secret.is_empty() {
+                return Err(Error::InvalidArgument("client id and client secret must not be empty".into()));
+            }
         }
         let settings = Settings::default();
         Ok(Client {
@@ -111,6 +127,7 @@ impl Client {
             tokens: TokenCache::new(credentials),
             retry: RetryPolicy::default(),
             seal_key: None,
+            poll: (POLL_INITIAL, POLL_MAX),
         })
     }
 
@@ -176,6 +193,15 @@ impl Client {
     /// Without one, uploading a [`PackageKind::ProfilePicture`] fails: never in plaintext.
     pub fn set_seal_key(&mut self, key: SealKey) {
         self.seal_key = Some(key);
+    }
+
+    /// Waits between compile-status polls: the first, and the cap it doubles up to.
+    pub fn set_poll_interval(&mut self, initial: Duration, max: Duration) -> Result<()> {
+        if initial.is_zero() || max < initial {
+            return Err(Error::InvalidArgument("poll interval must be > 0 and max >= initial".into()));
+        }
+        self.poll = (initial, max);
+        Ok(())
     }
 
     /// Tokens fetched from the server by this client so far.
@@ -264,6 +290,78 @@ fn seal_to_temp(key: &SealKey, package: Package, progress: &mut dyn Progress) ->
     let sealed = sealed?;
     out.seek(SeekFrom::Start(0)).map_err(|e| Error::file(&path, e))?;
     Ok((out, sealed))
+}
+
+impl Client {
+    /// Bind an uploaded object to the app (HarmonyOS 5+: v3 app-package-info); returns the
+    /// package id. Reports [`Phase::Binding`]; transient failures are retried.
+    pub fn bind_package(&self, app_id: &str, upload: &UploadResult, progress: &mut dyn Progress) -> Result<String> {
+        check_app_id(app_id)?;
+        let deadline = self.retry.start();
+        self.retry.run(deadline, progress, |_, deadline, progress| {
+            progress::event(progress, Phase::Binding, 0, 0)?;
+            auth::with_token(&self.tokens, &self.agent, &self.api_base, deadline, |headers| {
+                api::bind_package(&self.agent, &self.api_base, headers, app_id, &upload.file_name, &upload.object_id, deadline)
+            })
+        })
+    }
+
+    /// Poll AGC until the package is parsed: `Ok` when ready, [`Error::PackageFailed`] with
+    /// AGC's reason, or [`Error::Timeout`] after `timeout`. Waits start at 5 s and double up
+    /// to 30 s ([`Client::set_poll_interval`]); [`Phase::Waiting`] reports elapsed and
+    /// timeout in milliseconds, several times a second, so the wait can be cancelled.
+    pub fn wait_package_ready(&self, app_id: &str, package_id: &str, timeout: Duration, progress: &mut dyn Progress) -> Result<()> {
+        check_app_id(app_id)?;
+        if package_id.is_empty() {
+            return Err(Error::InvalidArgument("package id is empty".into()));
+        }
+        let start = std::time::Instant::now();
+        let end = start + timeout;
+        let total_ms = timeout.as_millis() as u64;
+        let mut wait = self.poll.0;
+        loop {
+            let deadline = http::Deadline(Some(end.min(self.retry.start().0.unwrap_or(end))));
+            let state = self.retry.run(deadline, progress, |_, deadline, _| {
+                auth::with_token(&self.tokens, &self.agent, &self.api_base, deadline, |headers| {
+                    api::compile_status(&self.agent, &self.api_base, headers, app_id, package_id, deadline)
+                })
+            });
+            let state = match state {
+                Ok(s) => s,
+                Err(Error::Timeout(_)) if std::time::Instant::now() >= end => {
+                    return Err(Error::Timeout(format!("package {package_id} was not parsed within {} s", timeout.as_secs())))
+                }
+                Err(e) => return Err(e),
+            };
+            match state {
+                api::PackageState::Ready => {
+                    progress::event(progress, Phase::Waiting, total_ms.min(start.elapsed().as_millis() as u64), total_ms)?;
+                    return Ok(());
+                }
+                api::PackageState::Failed(reason) => return Err(Error::PackageFailed(reason)),
+                api::PackageState::Parsing => {}
+            }
+            let now = std::time::Instant::now();
+            if now >= end {
+                return Err(Error::Timeout(format!("package {package_id} was not parsed within {} s", timeout.as_secs())));
+            }
+            let until = (now + wait).min(end);
+            while std::time::Instant::now() < until {
+                let elapsed = start.elapsed().as_millis() as u64;
+                progress::event(progress, Phase::Waiting, elapsed.min(total_ms), total_ms)?;
+                std::thread::sleep((until - std::time::Instant::now().min(until)).min(Duration::from_millis(200)));
+            }
+            wait = (wait * 2).min(self.poll.1);
+        }
+    }
+
+    /// Upload, bind and wait for AGC to parse the package, in one call.
+    pub fn publish(&self, request: &UploadRequest<'_>, timeout: Duration, progress: &mut dyn Progress) -> Result<Published> {
+        let upload = self.upload(request, progress)?;
+        let package_id = self.bind_package(request.app_id, &upload, progress)?;
+        self.wait_package_ready(request.app_id, &package_id, timeout, progress)?;
+        Ok(Published { upload, package_id })
+    }
 }
 
 fn check_app_id(app_id: &str) -> Result<()> {

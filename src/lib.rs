@@ -30,7 +30,7 @@ pub mod secret;
 mod transfer;
 
 pub use auth::Credentials;
-pub use client::{Client, UploadRequest, UploadResult};
+pub use client::{Client, Published, UploadRequest, UploadResult};
 pub use error::{Error, Result, Status};
 pub use package::PackageKind;
 pub use progress::{NoProgress, Phase, Progress};

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use super::boundary::{guard, guard_value, last_error_ptr, non_null, str_arg};
 use super::types::{agc_phase, agc_progress_fn, agc_status};
-use crate::client::{Client, UploadResult};
+use crate::client::{Client, UploadRequest, UploadResult};
 use crate::error::{Error, Status};
 use crate::package::PackageKind;
 use crate::progress::{Phase, Progress};
@@ -116,6 +116,29 @@ pub unsafe extern "C" fn agc_client_new(client_id: *const c_char, client_secret:
         // SAFETY: per this function's contract.
         let secret = unsafe { str_arg(client_secret, "client_secret") }?;
         let client = Client::new(Credentials::api_client(id, secret))?;
+        // SAFETY: as above.
+        unsafe { *out = Box::into_raw(Box::new(agc_client { inner: client })) };
+        Ok(())
+    })
+}
+
+/// Create a client that authenticates as a service account (Huawei's recommendation): the
+/// key file's path, or its JSON text (`*private.json`). The key signs a PS256 JWT used as the
+/// bearer token. A malformed file or a non-RSA key gives `AGC_ERR_AUTH` (the message never
+/// quotes the key). On success `*out` receives a handle the caller frees with
+/// `agc_client_free`; on failure `*out` is set to NULL.
+///
+/// # Safety
+/// `key_json_or_path` is NULL or NUL-terminated; `out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn agc_client_new_service_account(key_json_or_path: *const c_char, out: *mut *mut agc_client) -> agc_status {
+    guard(|| {
+        non_null(out, "out")?;
+        // SAFETY: checked non-NULL; writable per the contract.
+        unsafe { *out = ptr::null_mut() };
+        // SAFETY: per this function's contract.
+        let key = unsafe { str_arg(key_json_or_path, "key_json_or_path") }?;
+        let client = Client::new(Credentials::service_account(key)?)?;
         // SAFETY: as above.
         unsafe { *out = Box::into_raw(Box::new(agc_client { inner: client })) };
         Ok(())
@@ -275,6 +298,144 @@ pub unsafe extern "C" fn agc_open_file(key: *const u8, key_len: usize, in_path: 
     })
 }
 
+/// Options of one upload, all optional. Create with `agc_upload_options_new`, free with
+/// `agc_upload_options_free`; pass NULL wherever options are taken to use the defaults.
+pub struct agc_upload_options {
+    file_name: Option<String>,
+    release_type: Option<u32>,
+    chinese_mainland: Option<bool>,
+}
+
+/// Create an empty options object. On success `*out` receives it (the caller frees it with
+/// `agc_upload_options_free`).
+///
+/// # Safety
+/// `out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn agc_upload_options_new(out: *mut *mut agc_upload_options) -> agc_status {
+    guard(|| {
+        non_null(out, "out")?;
+        let o = agc_upload_options { file_name: None, release_type: None, chinese_mainland: None };
+        // SAFETY: checked non-NULL; writable per the contract.
+        unsafe { *out = Box::into_raw(Box::new(o)) };
+        Ok(())
+    })
+}
+
+/// Free an options object. NULL is a no-op.
+///
+/// # Safety
+/// `options` is NULL or from `agc_upload_options_new`, not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn agc_upload_options_free(options: *mut agc_upload_options) {
+    guard_value((), || {
+        if !options.is_null() {
+            // SAFETY: from Box::into_raw in agc_upload_options_new, freed once.
+            drop(unsafe { Box::from_raw(options) });
+        }
+    })
+}
+
+/// The `fileName` AGC records (default: the file's own name). Copied. Its suffix must still
+/// match the file's content, or the upload fails with `AGC_ERR_FILE_TYPE`.
+///
+/// # Safety
+/// `options` is a live options object; `file_name` is NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn agc_upload_options_set_file_name(options: *mut agc_upload_options, file_name: *const c_char) -> agc_status {
+    guard(|| {
+        non_null(options, "options")?;
+        // SAFETY: per this function's contract.
+        let name = unsafe { str_arg(file_name, "file_name") }?;
+        crate::package::check_file_name(name)?;
+        // SAFETY: non-NULL and live per the contract.
+        unsafe { (*options).file_name = Some(name.to_owned()) };
+        Ok(())
+    })
+}
+
+/// `releaseType`: 1 = full release, 6 = HarmonyOS test release. Not sent unless set.
+///
+/// # Safety
+/// `options` is a live options object.
+#[no_mangle]
+pub unsafe extern "C" fn agc_upload_options_set_release_type(options: *mut agc_upload_options, release_type: c_uint) -> agc_status {
+    guard(|| {
+        non_null(options, "options")?;
+        if release_type != 1 && release_type != 6 {
+            return Err(Error::InvalidArgument(format!("release type must be 1 or 6, got {release_type}")));
+        }
+        // SAFETY: non-NULL and live per the contract.
+        unsafe { (*options).release_type = Some(release_type) };
+        Ok(())
+    })
+}
+
+/// `chineseMainlandFlag` (0 or 1; mandatory for developers registered outside mainland
+/// China). Not sent unless set.
+///
+/// # Safety
+/// `options` is a live options object.
+#[no_mangle]
+pub unsafe extern "C" fn agc_upload_options_set_chinese_mainland(options: *mut agc_upload_options, flag: c_uint) -> agc_status {
+    guard(|| {
+        non_null(options, "options")?;
+        if flag > 1 {
+            return Err(Error::InvalidArgument(format!("chinese mainland flag must be 0 or 1, got {flag}")));
+        }
+        // SAFETY: non-NULL and live per the contract.
+        unsafe { (*options).chinese_mainland = Some(flag == 1) };
+        Ok(())
+    })
+}
+
+/// The arguments every upload entry point shares, checked.
+struct UploadArgs<'a> {
+    client: &'a Client,
+    app_id: &'a str,
+    path: &'a str,
+    kind: PackageKind,
+    options: Option<&'a agc_upload_options>,
+}
+
+impl UploadArgs<'_> {
+    /// # Safety
+    /// As for `agc_upload_file_ex`.
+    unsafe fn new<'a>(client: *const agc_client, app_id: *const c_char, path: *const c_char, kind: c_uint, options: *const agc_upload_options) -> Result<UploadArgs<'a>, Error> {
+        // SAFETY: per the caller's contract.
+        let client = unsafe { client_ref(client) }?;
+        // SAFETY: per the caller's contract.
+        let app_id = unsafe { str_arg(app_id, "app_id") }?;
+        // SAFETY: per the caller's contract.
+        let path = unsafe { str_arg(path, "path") }?;
+        let kind = PackageKind::from_raw(kind).ok_or_else(|| Error::InvalidArgument(format!("{kind} is not an agc_package_kind")))?;
+        // SAFETY: NULL or live per the caller's contract.
+        let options = unsafe { options.as_ref() };
+        Ok(UploadArgs { client, app_id, path, kind, options })
+    }
+
+    fn request(&self) -> UploadRequest<'_> {
+        let mut r = UploadRequest::new(self.app_id, Path::new(self.path), self.kind);
+        if let Some(o) = self.options {
+            r.file_name = o.file_name.as_deref();
+            r.release_type = o.release_type;
+            r.chinese_mainland = o.chinese_mainland;
+        }
+        r
+    }
+}
+
+/// Clear an out-pointer, if there is one.
+///
+/// # Safety
+/// `out` is NULL or writable.
+unsafe fn clear_out<T>(out: *mut *mut T) {
+    if !out.is_null() {
+        // SAFETY: non-NULL and writable per the contract.
+        unsafe { *out = ptr::null_mut() };
+    }
+}
+
 /// Upload a file to AGC: validate it (suffix, size, content type) before any network I/O,
 /// hash it, get a signed URL, PUT it (retrying transient failures).
 ///
@@ -296,23 +457,176 @@ pub unsafe extern "C" fn agc_upload_file(
     user_data: *mut c_void,
     out: *mut *mut agc_upload_result,
 ) -> agc_status {
+    // SAFETY: same contract as agc_upload_file_ex with no options.
+    unsafe { agc_upload_file_ex(client, app_id, path, kind, ptr::null(), progress, user_data, out) }
+}
+
+/// `agc_upload_file` with options (`options` may be NULL: defaults).
+///
+/// # Safety
+/// As for `agc_upload_file`; `options` is NULL or a live options object.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn agc_upload_file_ex(
+    client: *const agc_client,
+    app_id: *const c_char,
+    path: *const c_char,
+    kind: c_uint,
+    options: *const agc_upload_options,
+    progress: agc_progress_fn,
+    user_data: *mut c_void,
+    out: *mut *mut agc_upload_result,
+) -> agc_status {
     guard(|| {
         non_null(out, "out")?;
         // SAFETY: checked non-NULL; writable per the contract.
-        unsafe { *out = ptr::null_mut() };
+        unsafe { clear_out(out) };
         // SAFETY: per this function's contract.
-        let c = unsafe { client_ref(client) }?;
-        // SAFETY: per this function's contract.
-        let app_id = unsafe { str_arg(app_id, "app_id") }?;
-        // SAFETY: per this function's contract.
-        let path = unsafe { str_arg(path, "path") }?;
-        let kind = PackageKind::from_raw(kind).ok_or_else(|| Error::InvalidArgument(format!("{kind} is not an agc_package_kind")))?;
+        let args = unsafe { UploadArgs::new(client, app_id, path, kind, options) }?;
         let mut sink = CProgress { callback: progress, user_data };
-        let r = c.upload_file(app_id, Path::new(path), kind, &mut sink)?;
+        let r = args.client.upload(&args.request(), &mut sink)?;
         let result = Box::new(to_c_result(&r)?);
         // SAFETY: as above.
         unsafe { *out = Box::into_raw(result) };
         Ok(())
+    })
+}
+
+/// Bind an uploaded object to the app (HarmonyOS 5+), so AGC starts parsing it. On success
+/// `*package_id` receives AGC's package id, a string the caller frees with
+/// `agc_string_free`; it is set to NULL on failure. Progress phase: `AGC_PHASE_BINDING`.
+///
+/// # Safety
+/// `client` and `result` are live; `app_id` is NULL or NUL-terminated; `package_id` is NULL
+/// or writable.
+#[no_mangle]
+pub unsafe extern "C" fn agc_bind_package(
+    client: *const agc_client,
+    app_id: *const c_char,
+    result: *const agc_upload_result,
+    progress: agc_progress_fn,
+    user_data: *mut c_void,
+    package_id: *mut *mut c_char,
+) -> agc_status {
+    guard(|| {
+        non_null(package_id, "package_id")?;
+        // SAFETY: checked non-NULL; writable per the contract.
+        unsafe { clear_out(package_id) };
+        // SAFETY: per this function's contract.
+        let c = unsafe { client_ref(client) }?;
+        // SAFETY: per this function's contract.
+        let app_id = unsafe { str_arg(app_id, "app_id") }?;
+        non_null(result, "result")?;
+        // SAFETY: non-NULL and live per the contract.
+        let r = unsafe { &*result };
+        let upload = UploadResult {
+            object_id: r.object_id.to_string_lossy().into_owned(),
+            sha256_hex: r.sha256.to_string_lossy().into_owned(),
+            size: r.size,
+            file_name: r.file_name.to_string_lossy().into_owned(),
+        };
+        let mut sink = CProgress { callback: progress, user_data };
+        let id = c.bind_package(app_id, &upload, &mut sink)?;
+        // SAFETY: as above.
+        unsafe { *package_id = c_string(&id)?.into_raw() };
+        Ok(())
+    })
+}
+
+/// Wait until AGC has parsed a bound package: `AGC_OK` when ready,
+/// `AGC_ERR_PACKAGE_FAILED` (reason in `agc_last_error()`) when parsing failed, or
+/// `AGC_ERR_TIMEOUT` after `timeout_ms`. Polls with backoff (5 s doubling to 30 s by
+/// default); reports `AGC_PHASE_WAITING` with elapsed and timeout in milliseconds several
+/// times a second, and a non-zero return from `progress` cancels.
+///
+/// # Safety
+/// `client` is live; strings are NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn agc_wait_package_ready(
+    client: *const agc_client,
+    app_id: *const c_char,
+    package_id: *const c_char,
+    timeout_ms: u64,
+    progress: agc_progress_fn,
+    user_data: *mut c_void,
+) -> agc_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let c = unsafe { client_ref(client) }?;
+        // SAFETY: per this function's contract.
+        let (app_id, package_id) = unsafe { (str_arg(app_id, "app_id")?, str_arg(package_id, "package_id")?) };
+        let mut sink = CProgress { callback: progress, user_data };
+        c.wait_package_ready(app_id, package_id, Duration::from_millis(timeout_ms), &mut sink)
+    })
+}
+
+/// Upload, bind and wait, in one call (for build systems that want a single step).
+/// `options` may be NULL. On success `*out` receives the upload result (free with
+/// `agc_upload_result_free`) and `*package_id` the package id (free with
+/// `agc_string_free`); both are NULL on failure.
+///
+/// # Safety
+/// As for `agc_upload_file_ex`; `package_id` is NULL or writable.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn agc_publish_package(
+    client: *const agc_client,
+    app_id: *const c_char,
+    path: *const c_char,
+    kind: c_uint,
+    options: *const agc_upload_options,
+    timeout_ms: u64,
+    progress: agc_progress_fn,
+    user_data: *mut c_void,
+    out: *mut *mut agc_upload_result,
+    package_id: *mut *mut c_char,
+) -> agc_status {
+    guard(|| {
+        non_null(out, "out")?;
+        non_null(package_id, "package_id")?;
+        // SAFETY: checked non-NULL; writable per the contract.
+        unsafe { (clear_out(out), clear_out(package_id)) };
+        // SAFETY: per this function's contract.
+        let args = unsafe { UploadArgs::new(client, app_id, path, kind, options) }?;
+        let mut sink = CProgress { callback: progress, user_data };
+        let p = args.client.publish(&args.request(), Duration::from_millis(timeout_ms), &mut sink)?;
+        let result = Box::new(to_c_result(&p.upload)?);
+        let id = c_string(&p.package_id)?;
+        // SAFETY: as above.
+        unsafe {
+            *out = Box::into_raw(result);
+            *package_id = id.into_raw();
+        }
+        Ok(())
+    })
+}
+
+/// Free a string the library handed over (`agc_bind_package`, `agc_publish_package`).
+/// NULL is a no-op.
+///
+/// # Safety
+/// `s` is NULL or such a string, not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn agc_string_free(s: *mut c_char) {
+    guard_value((), || {
+        if !s.is_null() {
+            // SAFETY: from CString::into_raw in this library, freed once per the contract.
+            drop(unsafe { CString::from_raw(s) });
+        }
+    })
+}
+
+/// Waits between compile-status polls in `agc_wait_package_ready`: the first, and the cap
+/// it doubles up to, in milliseconds (defaults 5 000 and 30 000).
+///
+/// # Safety
+/// `client` is a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn agc_client_set_poll_interval_ms(client: *mut agc_client, initial_ms: u64, max_ms: u64) -> agc_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let c = unsafe { client_mut(client) }?;
+        c.set_poll_interval(Duration::from_millis(initial_ms), Duration::from_millis(max_ms))
     })
 }
 

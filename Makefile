@@ -47,6 +47,7 @@ test: test-rust test-c test-python
 test-rust:
 	$(CARGO) test --workspace
 
+test-c: export AGC_TEST_SA_KEY = $(abspath mock/fixtures/service-account-private.json)
 test-c: lib $(RELEASE)/test_abi
 ifdef VALGRIND
 	scripts/with-mock.sh valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --suppressions=tests/c/valgrind.supp $(RELEASE)/test_abi
@@ -54,6 +55,7 @@ else
 	scripts/with-mock.sh $(RELEASE)/test_abi
 endif
 
+test-python: export AGC_TEST_SA_KEY = $(abspath mock/fixtures/service-account-private.json)
 test-python: lib
 	scripts/with-mock.sh python3 tests/python/test_ctypes.py
 

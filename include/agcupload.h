@@ -315,6 +315,19 @@ agc_status agc_bind_package(const agc_client *client,
                             void *user_data,
                             char **package_id);
 
+// `agc_bind_package` from a stored object's file name and object id (for example an object
+// uploaded earlier, or by another process). Same ownership of `*package_id`.
+//
+// # Safety
+// `client` is live; strings are NULL or NUL-terminated; `package_id` is NULL or writable.
+agc_status agc_bind_object(const agc_client *client,
+                           const char *app_id,
+                           const char *file_name,
+                           const char *object_id,
+                           agc_progress_fn progress,
+                           void *user_data,
+                           char **package_id);
+
 // Wait until AGC has parsed a bound package: `AGC_OK` when ready,
 // `AGC_ERR_PACKAGE_FAILED` (reason in `agc_last_error()`) when parsing failed, or
 // `AGC_ERR_TIMEOUT` after `timeout_ms`. Polls with backoff (5 s doubling to 30 s by

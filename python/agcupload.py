@@ -57,6 +57,19 @@ for name, res, args in [
     ("agc_client_set_seal_key", ctypes.c_int, [_P, ctypes.c_char_p, ctypes.c_size_t]),
     ("agc_seal_file", ctypes.c_int, [ctypes.c_char_p, ctypes.c_size_t, _S, _S]),
     ("agc_open_file", ctypes.c_int, [ctypes.c_char_p, ctypes.c_size_t, _S, _S]),
+    ("agc_client_new_service_account", ctypes.c_int, [_S, ctypes.POINTER(_P)]),
+    ("agc_client_set_poll_interval_ms", ctypes.c_int, [_P, ctypes.c_uint64, ctypes.c_uint64]),
+    ("agc_upload_options_new", ctypes.c_int, [ctypes.POINTER(_P)]),
+    ("agc_upload_options_free", None, [_P]),
+    ("agc_upload_options_set_file_name", ctypes.c_int, [_P, _S]),
+    ("agc_upload_options_set_release_type", ctypes.c_int, [_P, ctypes.c_uint]),
+    ("agc_upload_options_set_chinese_mainland", ctypes.c_int, [_P, ctypes.c_uint]),
+    ("agc_upload_file_ex", ctypes.c_int, [_P, _S, _S, ctypes.c_uint, _P, PROGRESS_FN, _P, ctypes.POINTER(_P)]),
+    ("agc_bind_object", ctypes.c_int, [_P, _S, _S, _S, PROGRESS_FN, _P, ctypes.POINTER(_P)]),
+    ("agc_wait_package_ready", ctypes.c_int, [_P, _S, _S, ctypes.c_uint64, PROGRESS_FN, _P]),
+    ("agc_publish_package", ctypes.c_int, [_P, _S, _S, ctypes.c_uint, _P, ctypes.c_uint64, PROGRESS_FN, _P,
+                                           ctypes.POINTER(_P), ctypes.POINTER(_P)]),
+    ("agc_string_free", None, [_P]),
     ("agc_upload_file", ctypes.c_int, [_P, _S, _S, ctypes.c_uint, PROGRESS_FN, _P, ctypes.POINTER(_P)]),
     ("agc_upload_result_object_id", _S, [_P]),
     ("agc_upload_result_sha256", _S, [_P]),
@@ -102,12 +115,84 @@ def open_file(key, in_path, out_path):
     _check(_lib.agc_open_file(bytes(key), len(key), _b(in_path), _b(out_path)))
 
 
-class Client:
-    """An AGC client (wraps agc_client). Close it, or use it as a context manager."""
+class _Progress:
+    """Adapts a Python callable to agc_progress_fn; remembers an exception it raised."""
 
-    def __init__(self, client_id, client_secret):
+    def __init__(self, progress):
+        self.raised = []
+
+        def trampoline(_ud, phase, done, total):
+            try:
+                return 1 if progress(PHASES.get(phase, str(phase)), done, total) else 0
+            except BaseException as e:  # noqa: BLE001 - re-raised by check()
+                self.raised.append(e)
+                return 1
+
+        self.fn = PROGRESS_FN(trampoline) if progress else PROGRESS_FN()
+
+    def check(self, status):
+        if self.raised:
+            raise self.raised[0]
+        _check(status)
+
+
+class _Options:
+    """agc_upload_options for one call (None values are not sent)."""
+
+    def __init__(self, file_name=None, release_type=None, chinese_mainland=None):
+        self.h = _P()
+        if file_name is None and release_type is None and chinese_mainland is None:
+            return
+        _check(_lib.agc_upload_options_new(ctypes.byref(self.h)))
+        try:
+            if file_name is not None:
+                _check(_lib.agc_upload_options_set_file_name(self.h, _b(file_name)))
+            if release_type is not None:
+                _check(_lib.agc_upload_options_set_release_type(self.h, release_type))
+            if chinese_mainland is not None:
+                _check(_lib.agc_upload_options_set_chinese_mainland(self.h, 1 if chinese_mainland else 0))
+        except AgcError:
+            self.close()
+            raise
+
+    def close(self):
+        if self.h:
+            _lib.agc_upload_options_free(self.h)
+            self.h = _P()
+
+
+def _take_result(out):
+    try:
+        return UploadResult(
+            _lib.agc_upload_result_object_id(out).decode(),
+            _lib.agc_upload_result_sha256(out).decode(),
+            _lib.agc_upload_result_size(out),
+            _lib.agc_upload_result_file_name(out).decode(),
+        )
+    finally:
+        _lib.agc_upload_result_free(out)
+
+
+def _take_string(p):
+    try:
+        return ctypes.string_at(p).decode()
+    finally:
+        _lib.agc_string_free(p)
+
+
+class Client:
+    """An AGC client (wraps agc_client). Close it, or use it as a context manager.
+
+    Client(client_id, client_secret) for an API client, or
+    Client(service_account="path/to/private.json" or its JSON text).
+    """
+
+    def __init__(self, client_id=None, client_secret=None, service_account=None):
         handle = _P()
-        _check(_lib.agc_client_new(_b(client_id), _b(client_secret), ctypes.byref(handle)))
+        if service_account is not None:
+            _check(_lib.agc_client_new_service_account(_b(service_account), ctypes.byref(handle)))
+        else:
+            _check(_lib.agc_client_new(_b(client_id), _b(client_secret), ctypes.byref(handle)))
         self._h = handle
 
     def close(self):
@@ -143,32 +228,43 @@ class Client:
         """The 32-byte key that seals profile pictures before upload."""
         _check(_lib.agc_client_set_seal_key(self._h, bytes(key), len(key)))
 
-    def upload_file(self, app_id, path, kind=HARMONY_APP, progress=None):
+    def set_poll_interval_ms(self, initial_ms, max_ms):
+        _check(_lib.agc_client_set_poll_interval_ms(self._h, initial_ms, max_ms))
+
+    def upload_file(self, app_id, path, kind=HARMONY_APP, progress=None, **options):
         """Upload `path`; `progress(phase_name, done, total)` may return True to cancel.
 
-        An exception raised inside `progress` cancels the upload and is re-raised here.
+        Options: file_name, release_type (1 or 6), chinese_mainland (bool). An exception
+        raised inside `progress` cancels the upload and is re-raised here.
         """
-        raised = []
-
-        def trampoline(_ud, phase, done, total):
-            try:
-                return 1 if progress(PHASES.get(phase, str(phase)), done, total) else 0
-            except BaseException as e:  # noqa: BLE001 - re-raised below
-                raised.append(e)
-                return 1
-
-        cb = PROGRESS_FN(trampoline) if progress else PROGRESS_FN()
-        out = _P()
-        status = _lib.agc_upload_file(self._h, _b(app_id), _b(path), kind, cb, None, ctypes.byref(out))
-        if raised:
-            raise raised[0]
-        _check(status)
+        cb, opts, out = _Progress(progress), _Options(**options), _P()
         try:
-            return UploadResult(
-                _lib.agc_upload_result_object_id(out).decode(),
-                _lib.agc_upload_result_sha256(out).decode(),
-                _lib.agc_upload_result_size(out),
-                _lib.agc_upload_result_file_name(out).decode(),
-            )
+            status = _lib.agc_upload_file_ex(self._h, _b(app_id), _b(path), kind, opts.h, cb.fn, None,
+                                             ctypes.byref(out))
         finally:
-            _lib.agc_upload_result_free(out)
+            opts.close()
+        cb.check(status)
+        return _take_result(out)
+
+    def bind_package(self, app_id, result, progress=None):
+        """Bind an upload (an UploadResult) to the app; returns AGC's package id."""
+        cb, pkg = _Progress(progress), _P()
+        cb.check(_lib.agc_bind_object(self._h, _b(app_id), _b(result.file_name), _b(result.object_id), cb.fn, None,
+                                      ctypes.byref(pkg)))
+        return _take_string(pkg)
+
+    def wait_package_ready(self, app_id, package_id, timeout_ms, progress=None):
+        """Poll until AGC has parsed the package; raises AgcError on failure or timeout."""
+        cb = _Progress(progress)
+        cb.check(_lib.agc_wait_package_ready(self._h, _b(app_id), _b(package_id), timeout_ms, cb.fn, None))
+
+    def publish_package(self, app_id, path, kind=HARMONY_APP, timeout_ms=600000, progress=None, **options):
+        """Upload, bind and wait in one call; returns (UploadResult, package_id)."""
+        cb, opts, out, pkg = _Progress(progress), _Options(**options), _P(), _P()
+        try:
+            status = _lib.agc_publish_package(self._h, _b(app_id), _b(path), kind, opts.h, timeout_ms, cb.fn,
+                                              None, ctypes.byref(out), ctypes.byref(pkg))
+        finally:
+            opts.close()
+        cb.check(status)
+        return _take_result(out), _take_string(pkg)

@@ -296,12 +296,22 @@ impl Client {
     /// Bind an uploaded object to the app (HarmonyOS 5+: v3 app-package-info); returns the
     /// package id. Reports [`Phase::Binding`]; transient failures are retried.
     pub fn bind_package(&self, app_id: &str, upload: &UploadResult, progress: &mut dyn Progress) -> Result<String> {
+        self.bind_object(app_id, &upload.file_name, &upload.object_id, progress)
+    }
+
+    /// [`Client::bind_package`] from the stored object's file name and id (for example an
+    /// object uploaded earlier by another process).
+    pub fn bind_object(&self, app_id: &str, file_name: &str, object_id: &str, progress: &mut dyn Progress) -> Result<String> {
         check_app_id(app_id)?;
+        crate::package::check_file_name(file_name)?;
+        if object_id.is_empty() {
+            return Err(Error::InvalidArgument("object id is empty".into()));
+        }
         let deadline = self.retry.start();
         self.retry.run(deadline, progress, |_, deadline, progress| {
             progress::event(progress, Phase::Binding, 0, 0)?;
             auth::with_token(&self.tokens, &self.agent, &self.api_base, deadline, |headers| {
-                api::bind_package(&self.agent, &self.api_base, headers, app_id, &upload.file_name, &upload.object_id, deadline)
+                api::bind_package(&self.agent, &self.api_base, headers, app_id, file_name, object_id, deadline)
             })
         })
     }

@@ -509,28 +509,57 @@ pub unsafe extern "C" fn agc_bind_package(
     package_id: *mut *mut c_char,
 ) -> agc_status {
     guard(|| {
-        non_null(package_id, "package_id")?;
-        // SAFETY: checked non-NULL; writable per the contract.
-        unsafe { clear_out(package_id) };
-        // SAFETY: per this function's contract.
-        let c = unsafe { client_ref(client) }?;
-        // SAFETY: per this function's contract.
-        let app_id = unsafe { str_arg(app_id, "app_id") }?;
         non_null(result, "result")?;
         // SAFETY: non-NULL and live per the contract.
         let r = unsafe { &*result };
-        let upload = UploadResult {
-            object_id: r.object_id.to_string_lossy().into_owned(),
-            sha256_hex: r.sha256.to_string_lossy().into_owned(),
-            size: r.size,
-            file_name: r.file_name.to_string_lossy().into_owned(),
-        };
-        let mut sink = CProgress { callback: progress, user_data };
-        let id = c.bind_package(app_id, &upload, &mut sink)?;
-        // SAFETY: as above.
-        unsafe { *package_id = c_string(&id)?.into_raw() };
-        Ok(())
+        // SAFETY: per this function's contract.
+        unsafe { bind(client, app_id, r.file_name.as_ptr(), r.object_id.as_ptr(), progress, user_data, package_id) }
     })
+}
+
+/// `agc_bind_package` from a stored object's file name and object id (for example an object
+/// uploaded earlier, or by another process). Same ownership of `*package_id`.
+///
+/// # Safety
+/// `client` is live; strings are NULL or NUL-terminated; `package_id` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn agc_bind_object(
+    client: *const agc_client,
+    app_id: *const c_char,
+    file_name: *const c_char,
+    object_id: *const c_char,
+    progress: agc_progress_fn,
+    user_data: *mut c_void,
+    package_id: *mut *mut c_char,
+) -> agc_status {
+    // SAFETY: per this function's contract.
+    guard(|| unsafe { bind(client, app_id, file_name, object_id, progress, user_data, package_id) })
+}
+
+/// # Safety
+/// As for `agc_bind_object`.
+unsafe fn bind(
+    client: *const agc_client,
+    app_id: *const c_char,
+    file_name: *const c_char,
+    object_id: *const c_char,
+    progress: agc_progress_fn,
+    user_data: *mut c_void,
+    package_id: *mut *mut c_char,
+) -> Result<(), Error> {
+    non_null(package_id, "package_id")?;
+    // SAFETY: checked non-NULL; writable per the contract.
+    unsafe { clear_out(package_id) };
+    // SAFETY: per the caller's contract.
+    let c = unsafe { client_ref(client) }?;
+    // SAFETY: per the caller's contract.
+    let (app_id, file_name, object_id) =
+        unsafe { (str_arg(app_id, "app_id")?, str_arg(file_name, "file_name")?, str_arg(object_id, "object_id")?) };
+    let mut sink = CProgress { callback: progress, user_data };
+    let id = c.bind_object(app_id, file_name, object_id, &mut sink)?;
+    // SAFETY: as above.
+    unsafe { *package_id = c_string(&id)?.into_raw() };
+    Ok(())
 }
 
 /// Wait until AGC has parsed a bound package: `AGC_OK` when ready,

@@ -85,7 +85,8 @@ int main(void) {
     agc_client *c = new_client(id, secret);
 
     /* Success, with progress. */
-    const char *app = make_file("hello.app", "PK\x03\x04", 300000);
+    char app[512];
+    snprintf(app, sizeof app, "%s", make_file("hello.app", "PK\x03\x04", 300000));
     struct counter cnt = {0, 0, 0, 0};
     agc_upload_result *r = (agc_upload_result *)0x1;
     CHECK_STATUS(agc_upload_file(c, "10001", app, AGC_KIND_HARMONY_APP, count_progress, &cnt, &r), AGC_OK);
@@ -201,6 +202,61 @@ int main(void) {
         CHECK(agc_upload_result_size(r) > 150000, "sealed size %llu", (unsigned long long)agc_upload_result_size(r));
         agc_upload_result_free(r);
     }
+
+    /* Publishing: upload options, bind, wait (API client), then a service account. */
+    agc_upload_options *opts = NULL;
+    CHECK_STATUS(agc_upload_options_new(&opts), AGC_OK);
+    CHECK_STATUS(agc_upload_options_set_file_name(opts, "Renamed-1.0.app"), AGC_OK);
+    CHECK_STATUS(agc_upload_options_set_release_type(opts, 6), AGC_OK);
+    CHECK_STATUS(agc_upload_options_set_release_type(opts, 3), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_upload_options_set_chinese_mainland(opts, 1), AGC_OK);
+    CHECK_STATUS(agc_upload_options_set_chinese_mainland(opts, 2), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_upload_options_set_file_name(opts, "a/b.app"), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_upload_options_set_file_name(NULL, "x.app"), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_client_set_poll_interval_ms(c, 20, 100), AGC_OK);
+    CHECK_STATUS(agc_client_set_poll_interval_ms(c, 0, 100), AGC_ERR_INVALID_ARGUMENT);
+    agc_upload_result *pr = NULL;
+    char *pkg = NULL;
+    struct counter pub = {0, 0, 0, 0};
+    CHECK_STATUS(agc_publish_package(c, "10001", app, AGC_KIND_HARMONY_APP, opts, 60000, count_progress, &pub, &pr, &pkg), AGC_OK);
+    CHECK(pr && pkg && strlen(pkg) > 0, "publish gave no result or package id");
+    if (pr) CHECK(strcmp(agc_upload_result_file_name(pr), "Renamed-1.0.app") == 0, "file name option ignored");
+    CHECK(pub.phases_seen & (1 << AGC_PHASE_BINDING), "no binding phase");
+    CHECK(pub.phases_seen & (1 << AGC_PHASE_WAITING), "no waiting phase");
+    char *pkg2 = NULL;
+    if (pr) {
+        CHECK_STATUS(agc_bind_package(c, "10001", pr, NULL, NULL, &pkg2), AGC_OK);
+        if (pkg2) CHECK_STATUS(agc_wait_package_ready(c, "10001", pkg2, 60000, NULL, NULL), AGC_OK);
+    }
+    CHECK_STATUS(agc_bind_package(c, "10001", NULL, NULL, NULL, &pkg2), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_bind_package(c, "10001", pr, NULL, NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_wait_package_ready(c, "10001", NULL, 1000, NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_publish_package(c, "10001", app, AGC_KIND_HARMONY_APP, NULL, 1000, NULL, NULL, NULL, &pkg2), AGC_ERR_INVALID_ARGUMENT);
+    agc_string_free(pkg);
+    agc_string_free(pkg2);
+    agc_string_free(NULL);
+    agc_upload_result_free(pr);
+    agc_upload_options_free(opts);
+    agc_upload_options_free(NULL);
+
+    const char *sa_key = getenv("AGC_TEST_SA_KEY");
+    CHECK(sa_key != NULL, "AGC_TEST_SA_KEY not set");
+    if (sa_key) {
+        agc_client *sa = NULL;
+        CHECK_STATUS(agc_client_new_service_account(sa_key, &sa), AGC_OK);
+        CHECK_STATUS(agc_client_set_api_base(sa, base), AGC_OK);
+        CHECK_STATUS(agc_client_set_ca_file(sa, getenv("AGC_MOCK_CA_FILE")), AGC_OK);
+        CHECK_STATUS(agc_upload_file_ex(sa, "10001", app, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, &r), AGC_OK);
+        agc_upload_result_free(r);
+        agc_client_free(sa);
+    }
+    agc_client *nsa = (agc_client *)0x1;
+    CHECK_STATUS(agc_client_new_service_account("{\"key_id\":\"k\"}", &nsa), AGC_ERR_AUTH);
+    CHECK(nsa == NULL, "out not cleared");
+    CHECK_STATUS(agc_client_new_service_account("/nonexistent/private.json", &nsa), AGC_ERR_AUTH);
+    CHECK_STATUS(agc_client_new_service_account(NULL, &nsa), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_client_set_api_base(c, "de"), AGC_OK);
+    CHECK_STATUS(agc_client_set_api_base(c, "mars"), AGC_ERR_INVALID_ARGUMENT);
 
     agc_client_free(c);
     char cmd[300];

@@ -140,6 +140,35 @@ class UploadTest(unittest.TestCase):
             agcupload.seal_file(key[:31], src, src + ".x")
         self.assertEqual(cm.exception.name, "AGC_ERR_SEAL_KEY")
 
+    def test_publish_bind_wait_and_options(self):
+        self.client.set_poll_interval_ms(20, 100)
+        path = self.write("pub.app", b"PK\x03\x04" + os.urandom(50000))
+        phases = set()
+        r, pkg = self.client.publish_package("20002", path, timeout_ms=60000, file_name="Published-2.app",
+                                             release_type=6, chinese_mainland=False,
+                                             progress=lambda p, d, t: phases.add(p) and False)
+        self.assertEqual(r.file_name, "Published-2.app")
+        self.assertTrue(pkg)
+        self.assertTrue({"hashing", "uploading", "binding", "waiting"} <= phases, phases)
+        r2 = self.client.upload_file("20002", path)
+        pkg2 = self.client.bind_package("20002", r2)
+        self.client.wait_package_ready("20002", pkg2, 60000)
+        with self.assertRaises(agcupload.AgcError) as cm:
+            self.client.upload_file("20002", path, release_type=3)
+        self.assertEqual(cm.exception.name, "AGC_ERR_INVALID_ARGUMENT")
+
+    def test_service_account(self):
+        key = os.environ.get("AGC_TEST_SA_KEY")
+        self.assertTrue(key, "AGC_TEST_SA_KEY not set")
+        with agcupload.Client(service_account=key) as sa:
+            sa.set_api_base(BASE)
+            sa.set_ca_file(CA)
+            r = sa.upload_file("20002", self.write("sa.app", b"PK\x03\x04" + b"s" * 1000))
+            self.assertTrue(r.object_id)
+        with self.assertRaises(agcupload.AgcError) as cm:
+            agcupload.Client(service_account='{"key_id": "x"}')
+        self.assertEqual(cm.exception.name, "AGC_ERR_AUTH")
+
     def test_request_log_shows_no_bearer_on_upload_host(self):
         path = self.write("log.app", b"PK\x03\x04" + b"1" * 1000)
         self.client.upload_file("20002", path)

@@ -66,3 +66,25 @@ pub(crate) fn non_null<T>(p: *const T, name: &str) -> Result<()> {
         Ok(())
     }
 }
+
+/// Free a boxed handle the library handed out. NULL is a no-op. Never panics across the boundary.
+///
+/// # Safety
+/// `p` is NULL or came from `Box::into_raw` in this library and is not yet freed.
+pub(crate) unsafe fn free_box<T>(p: *mut T) {
+    guard_value((), || {
+        if !p.is_null() {
+            // SAFETY: per the caller's contract: from Box::into_raw, freed once.
+            drop(unsafe { Box::from_raw(p) });
+        }
+    })
+}
+
+/// Hand a new object to the caller through an out-pointer (the caller owns it).
+///
+/// # Safety
+/// `out` is non-NULL and writable (checked by the caller with `non_null`).
+pub(crate) unsafe fn give<T>(out: *mut *mut T, value: T) {
+    // SAFETY: per the caller's contract.
+    unsafe { *out = Box::into_raw(Box::new(value)) };
+}

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::ptr;
 use std::time::Duration;
 
-use super::boundary::{guard, guard_value, last_error_ptr, non_null, str_arg};
+use super::boundary::{free_box, give, guard, guard_value, last_error_ptr, non_null, str_arg};
 use super::types::{agc_phase, agc_progress_fn, agc_status};
 use crate::client::{Client, UploadRequest, UploadResult};
 use crate::error::{Error, Status};
@@ -99,6 +99,22 @@ pub extern "C" fn agc_last_error() -> *const c_char {
     last_error_ptr()
 }
 
+/// The shared body of the client constructors: clear `*out`, build, hand over.
+///
+/// # Safety
+/// `out` is NULL or writable; `credentials` reads only valid arguments.
+unsafe fn new_client(out: *mut *mut agc_client, credentials: impl FnOnce() -> Result<Credentials, Error>) -> agc_status {
+    guard(|| {
+        non_null(out, "out")?;
+        // SAFETY: checked non-NULL; writable per the contract.
+        unsafe { clear_out(out) };
+        let client = Client::new(credentials()?)?;
+        // SAFETY: as above.
+        unsafe { give(out, agc_client { inner: client }) };
+        Ok(())
+    })
+}
+
 /// Create a client for AGC's China site using API-client credentials (both copied).
 /// On success `*out` receives a handle the caller owns and must free with
 /// `agc_client_free`; on failure `*out` is set to NULL (when `out` is not NULL).
@@ -107,19 +123,13 @@ pub extern "C" fn agc_last_error() -> *const c_char {
 /// String arguments are NULL or NUL-terminated; `out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn agc_client_new(client_id: *const c_char, client_secret: *const c_char, out: *mut *mut agc_client) -> agc_status {
-    guard(|| {
-        non_null(out, "out")?;
-        // SAFETY: checked non-NULL; the caller guarantees it is writable.
-        unsafe { *out = ptr::null_mut() };
-        // SAFETY: per this function's contract.
-        let id = unsafe { str_arg(client_id, "client_id") }?;
-        // SAFETY: per this function's contract.
-        let secret = unsafe { str_arg(client_secret, "client_secret") }?;
-        let client = Client::new(Credentials::api_client(id, secret))?;
-        // SAFETY: as above.
-        unsafe { *out = Box::into_raw(Box::new(agc_client { inner: client })) };
-        Ok(())
-    })
+    // SAFETY: per this function's contract.
+    unsafe {
+        new_client(out, || {
+            let id = str_arg(client_id, "client_id")?;
+            Ok(Credentials::api_client(id, str_arg(client_secret, "client_secret")?))
+        })
+    }
 }
 
 /// Create a client that authenticates as a service account (Huawei's recommendation): the
@@ -132,17 +142,8 @@ pub unsafe extern "C" fn agc_client_new(client_id: *const c_char, client_secret:
 /// `key_json_or_path` is NULL or NUL-terminated; `out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn agc_client_new_service_account(key_json_or_path: *const c_char, out: *mut *mut agc_client) -> agc_status {
-    guard(|| {
-        non_null(out, "out")?;
-        // SAFETY: checked non-NULL; writable per the contract.
-        unsafe { *out = ptr::null_mut() };
-        // SAFETY: per this function's contract.
-        let key = unsafe { str_arg(key_json_or_path, "key_json_or_path") }?;
-        let client = Client::new(Credentials::service_account(key)?)?;
-        // SAFETY: as above.
-        unsafe { *out = Box::into_raw(Box::new(agc_client { inner: client })) };
-        Ok(())
-    })
+    // SAFETY: per this function's contract.
+    unsafe { new_client(out, || Credentials::service_account(str_arg(key_json_or_path, "key_json_or_path")?)) }
 }
 
 /// Free a client. NULL is a no-op. The handle must not be in use by another thread.
@@ -151,12 +152,8 @@ pub unsafe extern "C" fn agc_client_new_service_account(key_json_or_path: *const
 /// `client` is NULL or a handle from `agc_client_new` not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn agc_client_free(client: *mut agc_client) {
-    guard_value((), || {
-        if !client.is_null() {
-            // SAFETY: from Box::into_raw in agc_client_new, freed once per the contract.
-            drop(unsafe { Box::from_raw(client) });
-        }
-    })
+    // SAFETY: per this function\'s contract.
+    unsafe { free_box(client) }
 }
 
 /// Use another AGC site: `"cn"` (default), `"de"`, `"sg"`, `"ru"`, or a full `https://`
@@ -317,7 +314,7 @@ pub unsafe extern "C" fn agc_upload_options_new(out: *mut *mut agc_upload_option
         non_null(out, "out")?;
         let o = agc_upload_options { file_name: None, release_type: None, chinese_mainland: None };
         // SAFETY: checked non-NULL; writable per the contract.
-        unsafe { *out = Box::into_raw(Box::new(o)) };
+        unsafe { give(out, o) };
         Ok(())
     })
 }
@@ -328,12 +325,8 @@ pub unsafe extern "C" fn agc_upload_options_new(out: *mut *mut agc_upload_option
 /// `options` is NULL or from `agc_upload_options_new`, not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn agc_upload_options_free(options: *mut agc_upload_options) {
-    guard_value((), || {
-        if !options.is_null() {
-            // SAFETY: from Box::into_raw in agc_upload_options_new, freed once.
-            drop(unsafe { Box::from_raw(options) });
-        }
-    })
+    // SAFETY: per this function\'s contract.
+    unsafe { free_box(options) }
 }
 
 /// The `fileName` AGC records (default: the file's own name). Copied. Its suffix must still
@@ -485,9 +478,8 @@ pub unsafe extern "C" fn agc_upload_file_ex(
         let args = unsafe { UploadArgs::new(client, app_id, path, kind, options) }?;
         let mut sink = CProgress { callback: progress, user_data };
         let r = args.client.upload(&args.request(), &mut sink)?;
-        let result = Box::new(to_c_result(&r)?);
         // SAFETY: as above.
-        unsafe { *out = Box::into_raw(result) };
+        unsafe { give(out, to_c_result(&r)?) };
         Ok(())
     })
 }
@@ -716,10 +708,6 @@ pub unsafe extern "C" fn agc_upload_result_size(result: *const agc_upload_result
 /// `result` is NULL or a result from `agc_upload_file` not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn agc_upload_result_free(result: *mut agc_upload_result) {
-    guard_value((), || {
-        if !result.is_null() {
-            // SAFETY: from Box::into_raw in agc_upload_file, freed once per the contract.
-            drop(unsafe { Box::from_raw(result) });
-        }
-    })
+    // SAFETY: per this function\'s contract.
+    unsafe { free_box(result) }
 }

@@ -39,7 +39,7 @@ impl Resp {
 
 pub struct Client {
     pub stream: StreamOwned<ClientConnection, TcpStream>,
-    buf: Vec<u8>,
+    pub buf: Vec<u8>,
 }
 
 pub fn sha_hex(b: &[u8]) -> String {
@@ -91,7 +91,7 @@ impl Client {
         self.read_response()
     }
 
-    fn fill(&mut self) -> io::Result<()> {
+    pub fn fill(&mut self) -> io::Result<()> {
         let mut tmp = [0u8; 65536];
         let n = self.stream.read(&mut tmp)?;
         if n == 0 {

@@ -41,7 +41,7 @@ fn null_and_invalid_utf8_are_invalid_arguments() {
         assert_eq!(agc_client_new(id.as_ptr(), id.as_ptr(), ptr::null_mut()), agc_status::AGC_ERR_INVALID_ARGUMENT);
         assert_eq!(agc_client_new(id.as_ptr(), id.as_ptr(), &mut c), agc_status::AGC_OK);
         assert_eq!(s(agc_last_error()), "");
-        let mut out: *mut agc_upload_result = 1 as *mut _;
+        let mut out: *mut agc_upload_result = ptr::NonNull::dangling().as_ptr();
         let path = CString::new("/tmp/x.app").unwrap();
         assert_eq!(agc_upload_file(c, bad.as_ptr().cast(), path.as_ptr(), 1, None, ptr::null_mut(), &mut out), agc_status::AGC_ERR_INVALID_ARGUMENT);
         assert!(out.is_null(), "out cleared on failure");

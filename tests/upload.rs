@@ -128,7 +128,8 @@ fn every_validation_error_is_caught_before_the_network() {
         (&f).write_all(b"PK\x03\x04").unwrap();
         f.set_len(4 * 1024 * 1024 * 1024 + 1).unwrap(); // sparse: no disk used
     }
-    let cases: Vec<(std::path::PathBuf, PackageKind, fn(&Error) -> bool, &str)> = vec![
+    type Case = (std::path::PathBuf, PackageKind, fn(&Error) -> bool, &'static str);
+    let cases: Vec<Case> = vec![
         (dir.path("missing.app"), PackageKind::HarmonyApp, |e| matches!(e, Error::File { .. }), "missing"),
         (dir.0.clone(), PackageKind::HarmonyApp, |e| matches!(e, Error::File { .. }), "directory"),
         (dir.write("empty.app", b""), PackageKind::HarmonyApp, |e| matches!(e, Error::File { .. }), "empty"),

@@ -211,6 +211,14 @@ fn a_50_mb_json_answer_is_cut_at_one_mib() {
 }
 
 #[test]
+fn an_oversized_s3_error_body_is_a_protocol_error() {
+    let c = case(Fault::PutHugeErrorOnce);
+    let (e, log) = c.expect_error(1000, protocol);
+    assert!(e.to_string().contains("larger than 65536"), "{e}");
+    assert_eq!(count(&log, Endpoint::Upload), 1, "not retried");
+}
+
+#[test]
 fn a_stale_signature_is_refused_and_fresh_urls_are_requested_until_attempts_run_out() {
     let c = case(Fault::StaleSignature);
     let (e, log) = c.expect_error(10_000, |e| matches!(e, Error::UploadRejected { status: 403, .. }));
@@ -312,8 +320,26 @@ fn cancelling_a_retry_wait_stops_at_once() {
     assert!(start.elapsed() < Duration::from_secs(25), "did not wait out the 30 s Retry-After");
 }
 
+/// Keeps every log record (ureq and rustls log through the `log` facade).
+struct Capture(std::sync::Mutex<Vec<String>>);
+
+impl log::Log for Capture {
+    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+        true
+    }
+    fn log(&self, record: &log::Record<'_>) {
+        let line = format!("{} {}: {}", record.level(), record.target(), record.args());
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).push(line);
+    }
+    fn flush(&self) {}
+}
+
+static LOGS: Capture = Capture(std::sync::Mutex::new(Vec::new()));
+
 #[test]
-fn no_secret_appears_in_any_error_message_or_debug_output() {
+fn no_secret_appears_in_any_error_message_log_line_or_debug_output() {
+    log::set_logger(&LOGS).expect("the only logger of this test binary");
+    log::set_max_level(log::LevelFilter::Trace);
     let secret_client = "client-secret-must-not-leak";
     let faults = [
         Fault::None,
@@ -356,6 +382,9 @@ fn no_secret_appears_in_any_error_message_or_debug_output() {
         tokens.extend(server.issued_tokens());
         auths.extend(server.upload_authorizations());
     }
+    let logs = std::mem::take(&mut *LOGS.0.lock().unwrap());
+    assert!(logs.len() > 50, "the libraries logged at trace level ({} lines)", logs.len());
+    texts.extend(logs);
     assert!(!tokens.is_empty() && !auths.is_empty(), "the run must have produced secrets to look for");
     for t in &texts {
         assert!(!t.contains(secret_client), "client secret in: {t}");

@@ -179,6 +179,8 @@ pub enum Fault {
     TokenBadCredentials,
     /// Next PUT: drain the body, answer 500 `InternalError`.
     Put500Once,
+    /// Next PUT: drain the body, answer 400 with a 200 KB S3 XML error body.
+    PutHugeErrorOnce,
     /// Next PUT: drain the body, answer 503 `SlowDown` with `Retry-After: N`.
     Put503RetryAfterOnce(u32),
     /// Next PUT: read half the declared body, then reset the connection.
@@ -240,6 +242,7 @@ pub fn fault_from_name(name: &str) -> Option<Fault> {
         "token_expired_once" => Fault::TokenExpiredOnce,
         "token_bad_credentials" => Fault::TokenBadCredentials,
         "put_500_once" => Fault::Put500Once,
+        "put_huge_error_once" => Fault::PutHugeErrorOnce,
         "put_503_retry_after_once" => Fault::Put503RetryAfterOnce(u32::try_from(num(1)?).ok()?),
         "put_reset_halfway_once" => Fault::PutResetHalfwayOnce,
         "stall" => Fault::Stall,

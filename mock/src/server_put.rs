@@ -126,6 +126,9 @@ pub(crate) fn handle_put(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outc
     if shared.take_fault(|f| *f == Fault::Put500Once, true).is_some() {
         return p.refuse(500, "InternalError", "We encountered an internal error. Please try again.", &[]);
     }
+    if shared.take_fault(|f| *f == Fault::PutHugeErrorOnce, true).is_some() {
+        return p.refuse(400, "InvalidRequest", &"A".repeat(200_000), &[]);
+    }
     if let Some(Fault::Put503RetryAfterOnce(secs)) =
         shared.take_fault(|f| matches!(f, Fault::Put503RetryAfterOnce(_)), true)
     {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #include "agcupload.h"
@@ -47,10 +48,24 @@ static const char *make_file(const char *name, const char *head, size_t size) {
 
 struct counter { int calls; int cancel_after; uint64_t last_done; int phases_seen; };
 
+/* Threads in this process, from /proc/self/task (Linux): the library must start none. */
+static int max_threads = 0;
+static void count_threads(void) {
+    DIR *d = opendir("/proc/self/task");
+    if (!d) return;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (e->d_name[0] != '.') n++;
+    closedir(d);
+    if (n > max_threads) max_threads = n;
+}
+
 static int count_progress(void *ud, agc_phase phase, uint64_t done, uint64_t total) {
     struct counter *c = ud;
     c->calls++;
     c->phases_seen |= 1 << phase;
+    count_threads();
     if (phase == AGC_PHASE_UPLOADING) c->last_done = done;
     (void)total;
     return c->cancel_after > 0 && c->calls >= c->cancel_after;
@@ -102,6 +117,7 @@ int main(void) {
     CHECK(cnt.phases_seen & (1 << AGC_PHASE_HASHING), "no hashing phase");
     CHECK(cnt.phases_seen & (1 << AGC_PHASE_DONE), "no done phase");
     CHECK(strcmp(agc_last_error(), "") == 0, "last error after success: %s", agc_last_error());
+    CHECK(max_threads == 1, "the library started threads: %d seen during the upload", max_threads);
 
     /* Local validation errors: each a distinct status, and *out is NULL. */
     r = (agc_upload_result *)0x1;

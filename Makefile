@@ -27,10 +27,14 @@ check-header:
 	$(CBINDGEN) --quiet --config cbindgen.toml --crate agcupload --output target/agcupload.h.check
 	@diff -u $(HEADER) target/agcupload.h.check && echo "header is fresh"
 
-examples: lib $(RELEASE)/upload
+examples: lib $(RELEASE)/upload $(RELEASE)/upload-static
 
 $(RELEASE)/upload: examples-c/upload.c $(HEADER) lib
 	$(CC) $(WARN) $(CFLAGS) -Iinclude examples-c/upload.c -o $@ $(LDLIBS)
+
+# The same program linked against the static library, proving libagcupload.a is usable.
+$(RELEASE)/upload-static: examples-c/upload.c $(HEADER) lib
+	$(CC) $(WARN) $(CFLAGS) -Iinclude examples-c/upload.c -o $@ $(RELEASE)/libagcupload.a -lgcc_s -lutil -lrt -lpthread -lm -ldl
 
 $(RELEASE)/test_abi: tests/c/test_abi.c $(HEADER) lib
 	$(CC) $(WARN) $(CFLAGS) -Iinclude tests/c/test_abi.c -o $@ $(LDLIBS)

@@ -18,7 +18,8 @@ pub enum Phase {
     Uploading = 3,
     /// Waiting before another attempt. `done` is the attempt that failed, `total` the maximum.
     Retrying = 4,
-    /// Finished successfully. `done == total` = bytes uploaded.
+    /// The upload finished. `done == total` = bytes uploaded (publishing goes on with
+    /// Binding and Waiting).
     Done = 5,
     /// Encrypting a profile picture before it is hashed. `done`/`total` are plaintext bytes.
     Sealing = 6,

@@ -113,7 +113,8 @@ pub enum agc_phase {
     AGC_PHASE_UPLOADING = 3,
     /// Waiting before another attempt; `done` = the attempt that failed, `total` = max attempts.
     AGC_PHASE_RETRYING = 4,
-    /// Finished; `done` = `total` = bytes uploaded.
+    /// The upload finished; `done` = `total` = bytes uploaded (`agc_publish_package` goes on
+    /// with `AGC_PHASE_BINDING` and `AGC_PHASE_WAITING`).
     AGC_PHASE_DONE = 5,
     /// Encrypting a profile picture; `done`/`total` are plaintext bytes.
     AGC_PHASE_SEALING = 6,

@@ -274,6 +274,36 @@ int main(void) {
     CHECK_STATUS(agc_client_set_api_base(c, "de"), AGC_OK);
     CHECK_STATUS(agc_client_set_api_base(c, "mars"), AGC_ERR_INVALID_ARGUMENT);
 
+    /* NULL for each pointer argument of the functions not covered above. */
+    char *pid = NULL;
+    agc_upload_options *o2 = NULL;
+    CHECK_STATUS(agc_client_set_poll_interval_ms(NULL, 1, 1), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_client_set_seal_key(c, NULL, 32), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_client_new_service_account(sa_key ? sa_key : "x", NULL), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_upload_options_new(NULL), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_upload_options_new(&o2), AGC_OK);
+    CHECK_STATUS(agc_upload_options_set_file_name(o2, NULL), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_upload_options_set_release_type(NULL, 1), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_upload_options_set_chinese_mainland(NULL, 1), AGC_ERR_INVALID_ARGUMENT);
+    agc_upload_options_free(o2);
+    CHECK_STATUS(agc_upload_file_ex(NULL, "1", app, 1, NULL, NULL, NULL, &r), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_upload_file_ex(c, "1", app, 1, NULL, NULL, NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_bind_package(NULL, "1", NULL, NULL, NULL, &pid), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_bind_object(NULL, "1", "a.app", "obj", NULL, NULL, &pid), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_bind_object(c, NULL, "a.app", "obj", NULL, NULL, &pid), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_bind_object(c, "1", NULL, "obj", NULL, NULL, &pid), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_bind_object(c, "1", "a.app", NULL, NULL, NULL, &pid), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_bind_object(c, "1", "a.app", "obj", NULL, NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
+    CHECK(pid == NULL, "package id out not NULL after failures");
+    CHECK_STATUS(agc_wait_package_ready(NULL, "1", "p", 1, NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_wait_package_ready(c, NULL, "p", 1, NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_publish_package(NULL, "1", app, 1, NULL, 1, NULL, NULL, &r, &pid), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_publish_package(c, "1", NULL, 1, NULL, 1, NULL, NULL, &r, &pid), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_publish_package(c, "1", app, 1, NULL, 1, NULL, NULL, &r, NULL), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_open_file(NULL, 32, app, app), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_open_file(key, 32, NULL, app), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_seal_file(key, 32, app, NULL), AGC_ERR_INVALID_ARGUMENT);
+
     agc_client_free(c);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

@@ -275,3 +275,19 @@ fn profile_picture_is_stored_only_as_ciphertext() {
         .count();
     assert_eq!(leftovers, 0);
 }
+
+#[test]
+fn a_token_is_refreshed_shortly_before_it_expires() {
+    // expires_in = 1 s: the cache refreshes a tenth of the lifetime early, so after a 1.2 s
+    // pause the next call must fetch a new token (a longer pause only makes this surer).
+    let server = mock_with(agc_mock::MockConfig { token_ttl_secs: 1, ..Default::default() });
+    let client = client_for(&server);
+    let dir = TempDir::new("ttl");
+    let p = dir.app("t.app", 1000);
+    client.upload_file("1", &p, PackageKind::HarmonyApp, &mut NoProgress).unwrap();
+    let before = server.tokens_issued();
+    std::thread::sleep(std::time::Duration::from_millis(1200));
+    client.upload_file("1", &p, PackageKind::HarmonyApp, &mut NoProgress).unwrap();
+    assert_eq!(server.tokens_issued(), before + 1, "one new token after expiry");
+    assert_eq!(server.requests().iter().filter(|r| r.kind == Endpoint::UploadUrl && r.status == 401).count(), 0, "refreshed before AGC refused it");
+}

@@ -146,8 +146,9 @@ pub fn parse_upload_url(body: &[u8], query: &UploadUrlQuery<'_>) -> Result<Uploa
         match lname.as_str() {
             "host" if !same_authority(&value, &authority) => {
                 return Err(Error::Protocol(format!(
-                    "{WHAT}: the signed Host '{}' differs from the URL's host '{authority}'",
-                    bounded(&value, 100)
+                    "{WHAT}: the signed Host '{}' differs from the URL's host '{}'",
+                    bounded(&value, 100),
+                    bounded(&authority, 100)
                 )))
             }
             "x-amz-content-sha256" => {
@@ -198,6 +199,12 @@ pub fn check_upload_url(url: &str) -> Result<String> {
     }
     if auth.host().is_empty() {
         return Err(Error::Protocol(format!("{WHAT}: the upload URL has no host")));
+    }
+    // `Uri` parses `host:99999` or `host:44-03` and then reports no port, which would silently
+    // mean 443 (and make a signed `Host: host` match): refuse a port that is not a u16.
+    let port_text = auth.as_str().get(auth.host().len()..).unwrap_or("").trim_start_matches(':');
+    if !port_text.is_empty() && auth.port_u16().is_none() {
+        return Err(Error::Protocol(format!("{WHAT}: the upload URL has an invalid port")));
     }
     Ok(auth.as_str().to_owned())
 }
@@ -339,6 +346,9 @@ mod tests {
             answer("https://obs.example.com:8443/b/o", "PUT", "obs.example.com", SHA),
             answer("https://obs.example.com/b/o", "PUT", "obs.example.com", &"0".repeat(64)),
             answer("not a url", "PUT", "obs.example.com", SHA),
+            answer("https://obs.example.com:99999/b/o", "PUT", "obs.example.com", SHA),
+            answer("https://[::1]:44-03/b/o", "PUT", "[::1]", SHA),
+            answer("https://obs.example.com:abc/b/o", "PUT", "obs.example.com:443", SHA),
             b"{\"ret\":{\"code\":0}}".to_vec(),
             b"{\"ret\":{\"code\":0},\"urlInfo\":{\"objectId\":\"x\"}}".to_vec(),
             b"{\"urlInfo\":{}}".to_vec(),
@@ -348,6 +358,15 @@ mod tests {
             let e = parse_upload_url(&b, &q()).unwrap_err();
             assert!(matches!(e, Error::Protocol(_)), "{e} for {}", String::from_utf8_lossy(&b));
         }
+    }
+
+    #[test]
+    fn host_mismatch_message_is_bounded() {
+        // Found by tests/fuzz_parsers.rs: the URL's authority (up to 64 KiB) was echoed whole.
+        let host = "a".repeat(60_000);
+        let e = parse_upload_url(&answer(&format!("https://{host}/b/o"), "PUT", "obs.example.com", SHA), &q()).unwrap_err();
+        assert!(matches!(e, Error::Protocol(_)), "{e}");
+        assert!(e.to_string().len() < 400, "{} bytes", e.to_string().len());
     }
 
     #[test]

@@ -418,10 +418,12 @@ fn check_text(what: &str, text: &str, max: usize) {
 
 /// `host[:port]` lowercased, port 443 implicit (our own reading, not the library's).
 fn norm_authority(a: &str) -> String {
+    // An empty port (`host:`) is the default port (RFC 3986 section 3.2.3).
     let a = a.trim().to_ascii_lowercase();
+    let a = a.strip_suffix(':').unwrap_or(&a);
     let after_bracket = a.rfind(']').map_or(0, |i| i + 1);
     if a[after_bracket..].contains(':') {
-        a
+        a.to_string()
     } else {
         format!("{a}:443")
     }

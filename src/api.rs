@@ -200,25 +200,41 @@ pub fn check_upload_url(url: &str) -> Result<String> {
     if auth.host().is_empty() {
         return Err(Error::Protocol(format!("{WHAT}: the upload URL has no host")));
     }
-    // `Uri` parses `host:99999` or `host:44-03` and then reports no port, which would silently
-    // mean 443 (and make a signed `Host: host` match): refuse a port that is not a u16.
-    let port_text = auth.as_str().get(auth.host().len()..).unwrap_or("").trim_start_matches(':');
-    if !port_text.is_empty() && auth.port_u16().is_none() {
-        return Err(Error::Protocol(format!("{WHAT}: the upload URL has an invalid port")));
+    if host_and_port(auth).is_none() {
+        return Err(Error::Protocol(format!("{WHAT}: the upload URL has an invalid host or port")));
     }
     Ok(auth.as_str().to_owned())
 }
 
-/// `Host` header vs URL authority: host case-insensitive, port 443 implicit.
+/// `(host, port)` of an authority without user info, port 443 implicit. `Authority` parses
+/// `host:99999`, `host:44-03` or `[::1]junk:443` and then reports a port of None (or 443):
+/// anything after the host but `:digits` (a u16, or nothing) is refused here.
+fn host_and_port(auth: &ureq::http::uri::Authority) -> Option<(String, u16)> {
+    let rest = auth.as_str().get(auth.host().len()..)?;
+    let port = match rest.strip_prefix(':') {
+        None if rest.is_empty() => 443,
+        None => return None,
+        Some("") => 443,
+        Some(p) if p.bytes().all(|b| b.is_ascii_digit()) => p.parse::<u16>().ok()?,
+        Some(_) => return None,
+    };
+    Some((auth.host().to_ascii_lowercase(), port))
+}
+
+/// `Host` header vs URL authority: host case-insensitive, port 443 implicit. A user name or a
+/// port that is not a u16 (which `Authority` parses and then ignores) never matches.
 fn same_authority(host_header: &str, authority: &str) -> bool {
-    fn split(a: &str) -> (String, u16) {
+    fn split(a: &str) -> Option<(String, u16)> {
         let a = a.trim().to_ascii_lowercase();
-        if let Ok(auth) = a.parse::<ureq::http::uri::Authority>() {
-            return (auth.host().to_owned(), auth.port_u16().unwrap_or(443));
+        if a.contains('@') {
+            return None;
         }
-        (a, 443)
+        if let Ok(auth) = a.parse::<ureq::http::uri::Authority>() {
+            return host_and_port(&auth);
+        }
+        Some((a, 443))
     }
-    split(host_header) == split(authority)
+    matches!((split(host_header), split(authority)), (Some(h), Some(a)) if h == a)
 }
 
 /// An answer that may ask us to refresh the token.
@@ -349,6 +365,11 @@ mod tests {
             answer("https://obs.example.com:99999/b/o", "PUT", "obs.example.com", SHA),
             answer("https://[::1]:44-03/b/o", "PUT", "[::1]", SHA),
             answer("https://obs.example.com:abc/b/o", "PUT", "obs.example.com:443", SHA),
+            answer("https://obs.example.com/b/o", "PUT", "obs.example.com:65536", SHA),
+            answer("https://obs.example.com/b/o", "PUT", "obs.example.com:x", SHA),
+            answer("https://obs.example.com/b/o", "PUT", "user@obs.example.com", SHA),
+            answer("https://[::1]junk:443/b/o", "PUT", "[::1]", SHA),
+            answer("https://[::1]/b/o", "PUT", "[::1]junk", SHA),
             b"{\"ret\":{\"code\":0}}".to_vec(),
             b"{\"ret\":{\"code\":0},\"urlInfo\":{\"objectId\":\"x\"}}".to_vec(),
             b"{\"urlInfo\":{}}".to_vec(),

@@ -526,6 +526,13 @@ fn check_accepted_target(t: &agcupload::api::UploadTarget) {
     assert!(!authority.is_empty(), "accepted a URL without host: {}", t.url);
     assert!(!authority.contains(['@', '\\', ' ']), "accepted a URL whose authority is {authority:?}");
     assert_eq!(check_upload_url(&t.url).ok().as_deref(), Some(authority), "check_upload_url disagrees on {}", t.url);
+    // host[:port] and nothing else: an IPv6 literal ends the host at ']', otherwise ':' does.
+    let host_end = if authority.starts_with('[') { authority.find(']').map_or(authority.len(), |i| i + 1) } else { authority.find(':').unwrap_or(authority.len()) };
+    let port = &authority[host_end..];
+    let port_ok = port.is_empty()
+        || port == ":"
+        || (port.len() > 1 && port[1..].bytes().all(|b| b.is_ascii_digit()) && port.starts_with(':') && port[1..].parse::<u16>().is_ok());
+    assert!(port_ok, "accepted a URL whose authority {authority:?} is not host[:u16]");
     assert!(!t.object_id.is_empty() && t.object_id.len() <= 1024, "objectId of {} bytes", t.object_id.len());
     assert!(!t.object_id.chars().any(char::is_control));
     let mut seen = HashSet::new();

@@ -119,6 +119,16 @@ impl Client {
         }
     }
 
+    /// Reads exactly `out.len()` body bytes: first those already buffered with the head.
+    pub fn read_body_exact(&mut self, out: &mut [u8]) -> io::Result<()> {
+        while self.buf.len() < out.len() {
+            self.fill()?;
+        }
+        out.copy_from_slice(&self.buf[..out.len()]);
+        self.buf.drain(..out.len());
+        Ok(())
+    }
+
     pub fn read_response(&mut self) -> io::Result<Resp> {
         let (status, headers) = self.read_head_only()?;
         if status == 100 {

@@ -65,3 +65,18 @@ test-python: lib
 
 clean:
 	$(CARGO) clean
+
+# ---------------------------------------------------------------------------------------------
+# Interop and fuzzing (kept apart from `make test`; see scripts/interop.sh, tests/interop.rs and
+# tests/fuzz_parsers.rs).
+.PHONY: interop fuzz
+FUZZ_SECONDS ?= 60
+
+# Uploads through the library (and the mock's TLS front) to s3s-fs, a real S3 server that
+# verifies SigV4, the date window and the payload hash; installs s3s-fs under target/tools once.
+interop:
+	scripts/interop.sh
+
+# The structure-aware parser fuzzer for FUZZ_SECONDS (a 2-second run of it is part of `make test`).
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) $(CARGO) test --release --test fuzz_parsers -- --nocapture

@@ -141,8 +141,9 @@ pub fn parse_upload_url(body: &[u8], query: &UploadUrlQuery<'_>) -> Result<Uploa
         match lname.as_str() {
             "host" if !same_authority(&value, &authority) => {
                 return Err(Error::Protocol(format!(
-                    "{WHAT}: the signed Host '{}' differs from the URL's host '{authority}'",
-                    bounded(&value, 100)
+                    "{WHAT}: the signed Host '{}' differs from the URL's host '{}'",
+                    bounded(&value, 100),
+                    bounded(&authority, 100)
                 )))
             }
             "x-amz-content-sha256" => {
@@ -194,19 +195,41 @@ pub fn check_upload_url(url: &str) -> Result<String> {
     if auth.host().is_empty() {
         return Err(Error::Protocol(format!("{WHAT}: the upload URL has no host")));
     }
+    if host_and_port(auth).is_none() {
+        return Err(Error::Protocol(format!("{WHAT}: the upload URL has an invalid host or port")));
+    }
     Ok(auth.as_str().to_owned())
 }
 
-/// `Host` header vs URL authority: host case-insensitive, port 443 implicit.
+/// `(host, port)` of an authority without user info, port 443 implicit. `Authority` parses
+/// `host:99999`, `host:44-03` or `[::1]junk:443` and then reports a port of None (or 443):
+/// anything after the host but `:digits` (a u16, or nothing) is refused here.
+fn host_and_port(auth: &ureq::http::uri::Authority) -> Option<(String, u16)> {
+    let rest = auth.as_str().get(auth.host().len()..)?;
+    let port = match rest.strip_prefix(':') {
+        None if rest.is_empty() => 443,
+        None => return None,
+        Some("") => 443,
+        Some(p) if p.bytes().all(|b| b.is_ascii_digit()) => p.parse::<u16>().ok()?,
+        Some(_) => return None,
+    };
+    Some((auth.host().to_ascii_lowercase(), port))
+}
+
+/// `Host` header vs URL authority: host case-insensitive, port 443 implicit. A user name or a
+/// port that is not a u16 (which `Authority` parses and then ignores) never matches.
 fn same_authority(host_header: &str, authority: &str) -> bool {
-    fn split(a: &str) -> (String, u16) {
+    fn split(a: &str) -> Option<(String, u16)> {
         let a = a.trim().to_ascii_lowercase();
-        if let Ok(auth) = a.parse::<ureq::http::uri::Authority>() {
-            return (auth.host().to_owned(), auth.port_u16().unwrap_or(443));
+        if a.contains('@') {
+            return None;
         }
-        (a, 443)
+        if let Ok(auth) = a.parse::<ureq::http::uri::Authority>() {
+            return host_and_port(&auth);
+        }
+        Some((a, 443))
     }
-    split(host_header) == split(authority)
+    matches!((split(host_header), split(authority)), (Some(h), Some(a)) if h == a)
 }
 
 /// An answer that may ask us to refresh the token.
@@ -448,6 +471,14 @@ mod tests {
             answer("https://obs.example.com:8443/b/o", "PUT", "obs.example.com", SHA),
             answer("https://obs.example.com/b/o", "PUT", "obs.example.com", &"0".repeat(64)),
             answer("not a url", "PUT", "obs.example.com", SHA),
+            answer("https://obs.example.com:99999/b/o", "PUT", "obs.example.com", SHA),
+            answer("https://[::1]:44-03/b/o", "PUT", "[::1]", SHA),
+            answer("https://obs.example.com:abc/b/o", "PUT", "obs.example.com:443", SHA),
+            answer("https://obs.example.com/b/o", "PUT", "obs.example.com:65536", SHA),
+            answer("https://obs.example.com/b/o", "PUT", "obs.example.com:x", SHA),
+            answer("https://obs.example.com/b/o", "PUT", "user@obs.example.com", SHA),
+            answer("https://[::1]junk:443/b/o", "PUT", "[::1]", SHA),
+            answer("https://[::1]/b/o", "PUT", "[::1]junk", SHA),
             b"{\"ret\":{\"code\":0}}".to_vec(),
             b"{\"ret\":{\"code\":0},\"urlInfo\":{\"objectId\":\"x\"}}".to_vec(),
             b"{\"urlInfo\":{}}".to_vec(),
@@ -457,6 +488,15 @@ mod tests {
             let e = parse_upload_url(&b, &q()).unwrap_err();
             assert!(matches!(e, Error::Protocol(_)), "{e} for {}", String::from_utf8_lossy(&b));
         }
+    }
+
+    #[test]
+    fn host_mismatch_message_is_bounded() {
+        // Found by tests/fuzz_parsers.rs: the URL's authority (up to 64 KiB) was echoed whole.
+        let host = "a".repeat(60_000);
+        let e = parse_upload_url(&answer(&format!("https://{host}/b/o"), "PUT", "obs.example.com", SHA), &q()).unwrap_err();
+        assert!(matches!(e, Error::Protocol(_)), "{e}");
+        assert!(e.to_string().len() < 400, "{} bytes", e.to_string().len());
     }
 
     #[test]

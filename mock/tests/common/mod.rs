@@ -39,7 +39,7 @@ impl Resp {
 
 pub struct Client {
     pub stream: StreamOwned<ClientConnection, TcpStream>,
-    pub buf: Vec<u8>,
+    buf: Vec<u8>,
 }
 
 pub fn sha_hex(b: &[u8]) -> String {
@@ -91,7 +91,7 @@ impl Client {
         self.read_response()
     }
 
-    pub fn fill(&mut self) -> io::Result<()> {
+    fn fill(&mut self) -> io::Result<()> {
         let mut tmp = [0u8; 65536];
         let n = self.stream.read(&mut tmp)?;
         if n == 0 {
@@ -117,6 +117,16 @@ impl Client {
             }
             self.fill()?;
         }
+    }
+
+    /// Reads exactly `out.len()` body bytes: first those already buffered with the head.
+    pub fn read_body_exact(&mut self, out: &mut [u8]) -> io::Result<()> {
+        while self.buf.len() < out.len() {
+            self.fill()?;
+        }
+        out.copy_from_slice(&self.buf[..out.len()]);
+        self.buf.drain(..out.len());
+        Ok(())
     }
 
     pub fn read_response(&mut self) -> io::Result<Resp> {

@@ -1,0 +1,652 @@
+//! A time-bounded, structure-aware fuzzer for the response parsers (stable Rust: no libFuzzer,
+//! no new dependency). It mutates a seeded corpus of token answers, upload-url answers and S3
+//! XML errors — byte flips, truncation, splicing, deep nesting, huge numbers and strings, wrong
+//! types, hostile URLs, unicode, NULs — and feeds every input to `parse_token`,
+//! `parse_upload_url`, `parse_s3_error`, `parse_json` and `parse_ret`, checking that nothing
+//! panics, every text is bounded and free of control characters, an accepted upload target is
+//! safe to PUT to, and no error ever echoes the secret marker placed in the `Authorization`
+//! header (or in the `access_token`).
+//!
+//! `FUZZ_SECONDS` (default 2, so `make test` runs it briefly; `make fuzz` sets 60) bounds the
+//! run; `FUZZ_SEED` replays a run. Inputs that reach a new outcome (a coarse stand-in for
+//! coverage feedback) join the pool that later mutations start from. A failing input is
+//! written to `target/fuzz-failure.bin` and printed.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use agcupload::api::{check_upload_url, parse_json, parse_ret, parse_s3_error, parse_upload_url, UploadUrlQuery};
+use agcupload::auth::parse_token;
+use agcupload::Error;
+use serde_json::{json, Map, Value};
+
+/// Planted in the `Authorization` header of upload-url answers and in `access_token`: must
+/// never come out in an error message or a `Debug` string.
+const MARKER: &str = "SeCrEtMaRkEr0123456789abcdefQWERTY";
+/// Any window this long of the marker counts as a leak.
+const WINDOW: usize = 12;
+/// The query's payload hash.
+const SHA: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+/// Longest error message we accept from a parser.
+const MAX_ERROR_LEN: usize = 1024;
+
+// ---------------------------------------------------------------------------------------------
+// Randomness (xorshift64*, seeded from the OS or FUZZ_SEED).
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
+    }
+    fn chance(&mut self, one_in: usize) -> bool {
+        self.below(one_in) == 0
+    }
+    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[self.below(xs.len())]
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Seeds.
+
+fn upload_answer(url: &str, host: &str) -> Value {
+    json!({
+        "ret": {"code": 0, "msg": "success"},
+        "urlInfo": {
+            "objectId": "cn/20261125/1234567/abc.app",
+            "url": url,
+            "method": "PUT",
+            "headers": {
+                "Authorization": format!("AWS4-HMAC-SHA256 Credential=AK/20261125/cn-north-4/s3/aws4_request, SignedHeaders=content-type;host;user-agent;x-amz-content-sha256;x-amz-date, Signature={MARKER}"),
+                "x-amz-content-sha256": SHA,
+                "x-amz-date": "20261125T101010Z",
+                "Host": host,
+                "user-agent": "AGC-OBS-Signer/1.0",
+                "Content-Type": "application/octet-stream"
+            }
+        }
+    })
+}
+
+fn seeds() -> Vec<Vec<u8>> {
+    let mut v: Vec<Value> = vec![
+        upload_answer("https://obs.cn-north-4.myhuaweicloud.com/agc-bucket/cn/1234567/abc.app", "obs.cn-north-4.myhuaweicloud.com"),
+        upload_answer("https://127.0.0.1:8443/agc-bucket/a%20b.app?x=1", "127.0.0.1:8443"),
+        upload_answer("https://[::1]:443/b/o", "[::1]"),
+        json!({"ret": "{\"code\":0,\"msg\":\"ok\"}", "urlInfo": upload_answer("https://h/b/o", "h")["urlInfo"].clone()}),
+        json!({"ret": {"code": 204144688, "msg": "get upload url failed"}}),
+        json!({"ret": {"code": "204144643", "message": "token expired"}}),
+        json!({"ret": "{\"code\":204144659,\"message\":\"busy\"}"}),
+        json!({"access_token": MARKER, "expires_in": 172800, "token_type": "Bearer"}),
+        json!({"access_token": MARKER, "expires_in": "3600"}),
+        json!({"ret": {"code": 203890688, "msg": "client id or secret error"}}),
+    ];
+    // The same answer with Content-Length signed, and with a method given in lowercase.
+    let mut a = upload_answer("https://obs.example.com/b/o", "obs.example.com");
+    a["urlInfo"]["headers"]["Content-Length"] = json!("3");
+    a["urlInfo"]["method"] = json!("put");
+    v.push(a);
+    let mut out: Vec<Vec<u8>> = v.iter().map(|x| x.to_string().into_bytes()).collect();
+    out.push(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided.</Message><RequestId>0000</RequestId></Error>".to_vec());
+    out.push(b"<Error><Code>RequestTimeTooSkewed</Code><Message>a &lt;b&gt; &amp;amp; &quot;c&quot; &apos;d&apos;</Message></Error>".to_vec());
+    out.push(b"<Error><Message>no code</Message><Code></Code></Error>".to_vec());
+    out.push(b"".to_vec());
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mutations.
+
+const KEYS: &[&str] = &[
+    "ret", "code", "msg", "message", "urlInfo", "objectId", "url", "method", "headers", "Host", "host", "HOST",
+    "x-amz-content-sha256", "X-Amz-Content-Sha256", "Content-Length", "content-length", "Transfer-Encoding",
+    "Connection", "Expect", "Authorization", "access_token", "expires_in", "x-amz-date", "bad header", "bad:header",
+    "", "\u{0}", "héader",
+];
+
+const URL_SCHEMES: &[&str] = &["https://", "HTTPS://", "http://", "https:/", "https:///", "hTTps://", "ftp://", "https:", "//", ""];
+const URL_USERINFO: &[&str] = &["", "", "", "u:p@", "@", "u@", "%40@", "user%3Apass@"];
+const URL_HOSTS: &[&str] = &[
+    "obs.example.com", "OBS.Example.COM", "127.0.0.1", "[::1]", "[::1", "::1", "", "a..b", "xn--bcher-kva.example",
+    "bücher.example", "exa mple.com", "evil.com\\@good.com", "good.com#@evil.com", "good.com?@evil.com", "h%00st",
+    "256.256.256.256", "localhost.",
+];
+const URL_PORTS: &[&str] = &["", "", ":443", ":8443", ":0", ":65535", ":65536", ":99999999999", ":", ":-1", ":443:443"];
+const URL_PATHS: &[&str] = &["/b/o", "", "/", "/%2e%2e/x", "/b/o?x=@y", "/b/o#frag@x", "/b/\u{0}", "/b/o o", "/b/%ZZ", "?q", "#@f"];
+
+fn hostile_url(r: &mut Rng) -> String {
+    let mut s = String::new();
+    s.push_str(*r.pick(URL_SCHEMES));
+    s.push_str(*r.pick(URL_USERINFO));
+    if r.chance(8) {
+        s.push_str(&"a".repeat(1 + r.below(70_000)));
+    } else {
+        s.push_str(*r.pick(URL_HOSTS));
+    }
+    s.push_str(*r.pick(URL_PORTS));
+    s.push_str(*r.pick(URL_PATHS));
+    s
+}
+
+fn weird_string(r: &mut Rng) -> String {
+    match r.below(14) {
+        0 => String::new(),
+        1 => "\u{0}".into(),
+        2 => "a\r\nInjected: 1".into(),
+        3 => "\u{202e}rtl\u{200b}zw\u{feff}bom".into(),
+        4 => "日本語🙂e\u{301}".into(),
+        5 => "x".repeat(r.below(200_000)),
+        6 => "é".repeat(r.below(5_000)),
+        7 => "\u{85}\u{2028}\u{7f}\u{1b}[31m".into(),
+        8 => SHA.to_ascii_uppercase(),
+        9 => format!(" {SHA} "),
+        10 => MARKER.into(),
+        11 => hostile_url(r),
+        12 => "PUT".into(),
+        _ => "0".repeat(1 + r.below(400)),
+    }
+}
+
+fn weird_number(r: &mut Rng) -> Value {
+    match r.below(10) {
+        0 => json!(0),
+        1 => json!(i64::MIN),
+        2 => json!(i64::MAX),
+        3 => json!(u64::MAX),
+        4 => json!(-1),
+        5 => json!(1e308),
+        6 => json!(-0.0),
+        7 => json!(0.5),
+        8 => json!(r.next()),
+        _ => json!(r.next() as i64),
+    }
+}
+
+fn random_value(r: &mut Rng, depth: usize) -> Value {
+    match r.below(if depth > 3 { 6 } else { 9 }) {
+        0 => Value::Null,
+        1 => Value::Bool(r.chance(2)),
+        2 | 3 => weird_number(r),
+        4 | 5 => Value::String(weird_string(r)),
+        6 => Value::Array((0..r.below(4)).map(|_| random_value(r, depth + 1)).collect()),
+        7 => {
+            let mut m = Map::new();
+            for _ in 0..r.below(4) {
+                m.insert(r.pick(KEYS).to_string(), random_value(r, depth + 1));
+            }
+            Value::Object(m)
+        }
+        _ => deep(r.below(200), Value::Null, r.chance(2)),
+    }
+}
+
+fn deep(n: usize, inner: Value, arrays: bool) -> Value {
+    let mut v = inner;
+    for _ in 0..n {
+        v = if arrays { Value::Array(vec![v]) } else { json!({ "ret": v }) };
+    }
+    v
+}
+
+/// A random node of the tree (pre-order walk with a random stop).
+fn random_node<'a>(r: &mut Rng, v: &'a mut Value) -> &'a mut Value {
+    let descend = r.below(4) != 0;
+    let len = match v {
+        Value::Object(m) => m.len(),
+        Value::Array(a) => a.len(),
+        _ => 0,
+    };
+    if !descend || len == 0 {
+        return v;
+    }
+    let i = r.below(len);
+    match v {
+        Value::Object(m) => {
+            let (_, child) = m.iter_mut().nth(i).expect("index < len");
+            random_node(r, child)
+        }
+        Value::Array(a) => random_node(r, &mut a[i]),
+        _ => unreachable!(),
+    }
+}
+
+fn mutate_value(r: &mut Rng, root: &mut Value) {
+    match r.below(12) {
+        0 | 1 => *random_node(r, root) = random_value(r, 0),
+        2 => *random_node(r, root) = Value::String(weird_string(r)),
+        3 => {
+            if let Some(info) = root.get_mut("urlInfo").and_then(Value::as_object_mut) {
+                info.insert("url".into(), Value::String(hostile_url(r)));
+            }
+        }
+        4 => {
+            // A Host header that may or may not match the URL.
+            let host = match root.pointer("/urlInfo/url").and_then(Value::as_str) {
+                Some(u) if r.chance(2) => u.split("://").nth(1).unwrap_or("").split('/').next().unwrap_or("").to_string(),
+                _ => r.pick(URL_HOSTS).to_string() + *r.pick(URL_PORTS),
+            };
+            if let Some(h) = root.pointer_mut("/urlInfo/headers").and_then(Value::as_object_mut) {
+                h.insert(r.pick(&["Host", "host", "HOST"]).to_string(), Value::String(host));
+            }
+        }
+        5 => {
+            if let Some(m) = random_node(r, root).as_object_mut() {
+                m.insert(r.pick(KEYS).to_string(), random_value(r, 0));
+            }
+        }
+        6 => {
+            if let Some(m) = random_node(r, root).as_object_mut() {
+                if !m.is_empty() {
+                    let k = m.keys().nth(r.below(m.len())).cloned().unwrap_or_default();
+                    m.remove(&k);
+                }
+            }
+        }
+        7 => {
+            // ret (or any object) as a JSON string: the lenient path.
+            let n = random_node(r, root);
+            if n.is_object() {
+                *n = Value::String(n.to_string());
+            }
+        }
+        8 => {
+            let n = random_node(r, root);
+            let inner = n.take();
+            *n = deep(1 + r.below(140), inner, r.chance(2));
+        }
+        9 => {
+            if let Some(ret) = root.get_mut("ret") {
+                if let Some(m) = ret.as_object_mut() {
+                    m.insert("code".into(), if r.chance(2) { weird_number(r) } else { Value::String(weird_string(r)) });
+                }
+            }
+        }
+        10 => {
+            if let Some(h) = root.pointer_mut("/urlInfo/headers").and_then(Value::as_object_mut) {
+                let v = match r.below(4) {
+                    0 => Value::String(SHA.to_ascii_uppercase()),
+                    1 => Value::String(format!("{SHA}\u{0}")),
+                    2 => random_value(r, 0),
+                    _ => Value::String(SHA[1..].to_string()),
+                };
+                h.insert(r.pick(&["x-amz-content-sha256", "X-AMZ-CONTENT-SHA256"]).to_string(), v);
+            }
+        }
+        _ => {
+            if let Some(info) = root.get_mut("urlInfo").and_then(Value::as_object_mut) {
+                let v = match r.below(3) {
+                    0 => Value::String("o".repeat(1020 + r.below(10))),
+                    1 => Value::String(format!("a\u{0}b{}", weird_string(r))),
+                    _ => random_value(r, 0),
+                };
+                info.insert(r.pick(&["objectId", "method"]).to_string(), v);
+            }
+        }
+    }
+}
+
+const TOKENS: &[&[u8]] = &[
+    b"\"", b"{", b"}", b"[", b"]", b",", b":", b"\\", b"\\u0000", b"\\ud800", b"\\udfff\\ud800", b"\0", b"\xff",
+    b"\xc0\x80", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"1e999999", b"-0", b"18446744073709551616",
+    b"99999999999999999999999999999999999999", b"null", b"true", b"NaN", b"<Code>", b"</Code>", b"<Message>",
+    b"</Message>", b"&amp;", b"&", b"<", b"\r\n", b"\xe2\x80\xae",
+];
+
+fn mutate_bytes(r: &mut Rng, data: &mut Vec<u8>, pool: &[Vec<u8>]) {
+    let len = data.len();
+    match r.below(9) {
+        0 if len > 0 => {
+            let i = r.below(len);
+            data[i] ^= 1 << r.below(8);
+        }
+        1 if len > 0 => {
+            let i = r.below(len);
+            data[i] = r.next() as u8;
+        }
+        2 => data.truncate(r.below(len + 1)),
+        3 if len > 0 => {
+            let a = r.below(len);
+            let b = (a + 1 + r.below(16)).min(len);
+            data.drain(a..b);
+        }
+        4 => {
+            let t = r.pick(TOKENS);
+            let at = r.below(len + 1);
+            data.splice(at..at, t.iter().copied());
+        }
+        5 if len > 0 => {
+            // Duplicate a range (repeats keys, grows strings).
+            let a = r.below(len);
+            let b = (a + 1 + r.below(64)).min(len);
+            let chunk = data[a..b].to_vec();
+            let at = r.below(len + 1);
+            data.splice(at..at, chunk);
+        }
+        6 if !pool.is_empty() => {
+            // Splice: our head, another input's tail.
+            let other = r.pick(pool);
+            let cut = r.below(len + 1);
+            let from = r.below(other.len() + 1);
+            data.truncate(cut);
+            data.extend_from_slice(&other[from..]);
+        }
+        7 => {
+            let at = r.below(len + 1);
+            let n = 1 + r.below(100);
+            let open: Vec<u8> = if r.chance(2) { vec![b'['; n] } else { b"{\"ret\":".repeat(n) };
+            data.splice(at..at, open);
+        }
+        _ => {
+            let at = r.below(len + 1);
+            data.insert(at, *r.pick(&[0u8, b' ', b'\t', 0x7f, 0x80]));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Oracles.
+
+/// Does `text` contain any WINDOW-long piece of the marker?
+fn leaks(text: &str) -> bool {
+    (0..=MARKER.len() - WINDOW).any(|i| text.contains(&MARKER[i..i + WINDOW]))
+}
+
+/// True when every string in the document that carries a piece of the marker sits where a
+/// secret may sit (`urlInfo.headers.<authorization>` or `access_token`): then no output may
+/// show it. (A mutation that copied it elsewhere makes it the server's words, fair to echo.)
+fn marker_only_in_secret_places(doc: &Value) -> bool {
+    fn walk(v: &Value, path: &mut Vec<String>, ok: &mut bool) {
+        match v {
+            Value::String(s) => {
+                if leaks(s) {
+                    let secret_place = (path.len() == 3
+                        && path[0] == "urlInfo"
+                        && path[1] == "headers"
+                        && path[2].eq_ignore_ascii_case("authorization"))
+                        || (path.len() == 1 && path[0] == "access_token");
+                    *ok &= secret_place;
+                }
+            }
+            Value::Array(a) => {
+                for x in a {
+                    path.push("[]".into());
+                    walk(x, path, ok);
+                    path.pop();
+                }
+            }
+            Value::Object(m) => {
+                for (k, x) in m {
+                    if leaks(k) {
+                        *ok = false;
+                    }
+                    path.push(k.clone());
+                    walk(x, path, ok);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut ok = true;
+    walk(doc, &mut Vec::new(), &mut ok);
+    ok
+}
+
+fn prefix(s: &str, max: usize) -> &str {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+fn check_text(what: &str, text: &str, max: usize) {
+    assert!(text.len() <= max, "{what}: {} bytes, over {max}: {:?}", text.len(), prefix(text, 300));
+    assert!(!text.chars().any(char::is_control), "{what}: control character in {text:?}");
+}
+
+/// `host[:port]` lowercased, port 443 implicit (our own reading, not the library's).
+fn norm_authority(a: &str) -> String {
+    // An empty port (`host:`) is the default port (RFC 3986 section 3.2.3).
+    let a = a.trim().to_ascii_lowercase();
+    let a = a.strip_suffix(':').unwrap_or(&a);
+    let after_bracket = a.rfind(']').map_or(0, |i| i + 1);
+    if a[after_bracket..].contains(':') {
+        a.to_string()
+    } else {
+        format!("{a}:443")
+    }
+}
+
+fn check_error(what: &str, e: &Error, secret_may_leak: bool) {
+    let shown = e.to_string();
+    check_text(what, &shown, MAX_ERROR_LEN);
+    if !secret_may_leak {
+        assert!(!leaks(&shown), "{what}: the error shows the secret marker: {shown}");
+        assert!(!leaks(&format!("{e:?}")), "{what}: the error's Debug shows the secret marker");
+    }
+}
+
+#[derive(Default)]
+struct Stats {
+    runs: u64,
+    json_ok: u64,
+    tokens_ok: u64,
+    targets_ok: u64,
+    s3_codes: u64,
+    outcomes: HashSet<String>,
+}
+
+/// Runs every parser on one input; returns a short outcome label (for the pool's feedback).
+fn run_one(body: &[u8], status: u16, st: &mut Stats) -> String {
+    st.runs += 1;
+    let doc = serde_json::from_slice::<Value>(body).ok();
+    let secret_may_leak = doc.as_ref().is_some_and(|d| !marker_only_in_secret_places(d));
+    let mut label = String::new();
+
+    // parse_json / parse_ret
+    match parse_json(body, "fuzz") {
+        Ok(v) => {
+            st.json_ok += 1;
+            if let Some(ret) = parse_ret(&v) {
+                check_text("parse_ret message", &ret.message, 303);
+                label.push_str(if ret.code == 0 { "ret0 " } else { "ret " });
+            }
+        }
+        Err(e) => check_error("parse_json", &e, false),
+    }
+
+    // parse_token
+    match parse_token(status, body, Some(Duration::from_secs(1))) {
+        Ok((tok, life)) => {
+            st.tokens_ok += 1;
+            assert_eq!(status, 200);
+            assert!(!tok.is_empty());
+            assert!(life >= Duration::from_secs(1) && life <= Duration::from_secs(365 * 86400), "{life:?}");
+            if !secret_may_leak {
+                assert!(!leaks(&format!("{tok:?} {life:?}")));
+            }
+            label.push_str("token-ok");
+        }
+        Err(e) => {
+            check_error("parse_token", &e, secret_may_leak);
+            label.push_str(&format!("token:{:?}", e.status()));
+        }
+    }
+
+    // parse_upload_url
+    let query = UploadUrlQuery { app_id: "1234567", file_name: "abc.app", content_length: 3, sha256_hex: SHA, release_type: None, chinese_mainland: None };
+    match parse_upload_url(body, &query) {
+        Ok(t) => {
+            st.targets_ok += 1;
+            check_accepted_target(&t);
+            if !secret_may_leak {
+                assert!(!leaks(&format!("{t:?}")), "UploadTarget Debug shows the secret");
+            }
+            label.push_str(" target-ok");
+        }
+        Err(e) => {
+            check_error("parse_upload_url", &e, secret_may_leak);
+            // The first words of the message say which check refused it.
+            let m = match e {
+                Error::Api { .. } => "Api".to_string(),
+                _ => e.to_string(),
+            };
+            label.push_str(" url:");
+            label.extend(m.split(['\'', '(']).next().unwrap_or("").chars().filter(|c| !c.is_ascii_digit()).take(60));
+        }
+    }
+
+    // parse_s3_error
+    let (code, message) = parse_s3_error(body);
+    check_text("S3 Code", &code, 67);
+    check_text("S3 Message", &message, 303);
+    if !code.is_empty() {
+        st.s3_codes += 1;
+        label.push_str(" s3code");
+    }
+    label
+}
+
+fn check_accepted_target(t: &agcupload::api::UploadTarget) {
+    assert!(t.url.to_ascii_lowercase().starts_with("https://"), "accepted a non-https URL: {}", t.url);
+    let rest = &t.url["https://".len()..];
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    assert!(!authority.is_empty(), "accepted a URL without host: {}", t.url);
+    assert!(!authority.contains(['@', '\\', ' ']), "accepted a URL whose authority is {authority:?}");
+    assert_eq!(check_upload_url(&t.url).ok().as_deref(), Some(authority), "check_upload_url disagrees on {}", t.url);
+    // host[:port] and nothing else: an IPv6 literal ends the host at ']', otherwise ':' does.
+    let host_end = if authority.starts_with('[') { authority.find(']').map_or(authority.len(), |i| i + 1) } else { authority.find(':').unwrap_or(authority.len()) };
+    let port = &authority[host_end..];
+    let port_ok = port.is_empty()
+        || port == ":"
+        || (port.len() > 1 && port[1..].bytes().all(|b| b.is_ascii_digit()) && port.starts_with(':') && port[1..].parse::<u16>().is_ok());
+    assert!(port_ok, "accepted a URL whose authority {authority:?} is not host[:u16]");
+    assert!(!t.object_id.is_empty() && t.object_id.len() <= 1024, "objectId of {} bytes", t.object_id.len());
+    assert!(!t.object_id.chars().any(char::is_control));
+    let mut seen = HashSet::new();
+    let mut sha = 0;
+    for (name, value) in &t.headers {
+        let v = value.expose();
+        assert!(!name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "header name {name:?}");
+        assert!(!v.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0), "header value of {name} has CR/LF/NUL");
+        let lname = name.to_ascii_lowercase();
+        assert!(seen.insert(lname.clone()), "header {name} twice");
+        assert!(!["content-length", "transfer-encoding", "connection", "expect"].contains(&lname.as_str()), "hop header {name} replayed");
+        match lname.as_str() {
+            "x-amz-content-sha256" => {
+                sha += 1;
+                assert!(v.eq_ignore_ascii_case(SHA), "signed payload hash {v:?} is not the file's");
+            }
+            "host" => assert_eq!(norm_authority(v), norm_authority(authority), "Host {v:?} vs URL {}", t.url),
+            _ => {}
+        }
+    }
+    assert_eq!(sha, 1, "x-amz-content-sha256 missing");
+}
+
+// ---------------------------------------------------------------------------------------------
+
+fn env_u64(name: &str) -> Option<u64> {
+    std::env::var(name).ok().and_then(|s| s.trim().parse().ok())
+}
+
+#[test]
+fn fuzz_response_parsers() {
+    let secs = env_u64("FUZZ_SECONDS").unwrap_or(2);
+    let seed = env_u64("FUZZ_SEED").unwrap_or_else(|| {
+        let mut b = [0u8; 8];
+        getrandom::getrandom(&mut b).expect("OS randomness");
+        u64::from_le_bytes(b) | 1
+    });
+    eprintln!("fuzz_parsers: FUZZ_SEED={seed} FUZZ_SECONDS={secs}");
+    let mut r = Rng(seed | 1);
+    let mut st = Stats::default();
+    let mut pool: Vec<Vec<u8>> = seeds();
+    let n_seeds = pool.len();
+    let statuses = [200u16, 200, 200, 401, 403, 429, 500, 503, 302, 400, 404, 0, 999];
+
+    // The seeds themselves, and the fixed expectations they carry.
+    for s in seeds() {
+        for &status in &statuses {
+            run_one(&s, status, &mut st);
+        }
+    }
+    assert!(st.tokens_ok > 0 && st.targets_ok > 0 && st.s3_codes > 0, "seeds do not reach every parser's success path");
+
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs(secs);
+    let mut iter: u64 = 0;
+    while Instant::now() < deadline {
+        for _ in 0..64 {
+            iter += 1;
+            // A third of the time start from a seed, so structured mutations keep happening.
+            let mut input = if r.chance(3) { pool[r.below(n_seeds)].clone() } else { r.pick(&pool).clone() };
+            for _ in 0..1 + r.below(4) {
+                let structured = r.chance(2);
+                match serde_json::from_slice::<Value>(&input) {
+                    Ok(mut v) if structured => {
+                        mutate_value(&mut r, &mut v);
+                        input = v.to_string().into_bytes();
+                    }
+                    _ => mutate_bytes(&mut r, &mut input, &pool),
+                }
+            }
+            let status = *r.pick(&statuses);
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_one(&input, status, &mut st)));
+            match outcome {
+                Ok(label) => {
+                    // Feedback: keep inputs that reach an outcome not seen before (bounded pool).
+                    if st.outcomes.insert(label) && input.len() < 300_000 {
+                        if pool.len() >= 512 {
+                            let i = n_seeds + r.below(pool.len() - n_seeds);
+                            pool[i] = input;
+                        } else {
+                            pool.push(input);
+                        }
+                    }
+                }
+                Err(p) => {
+                    let _ = std::fs::create_dir_all(concat!(env!("CARGO_TARGET_TMPDIR"), "/.."));
+                    let path = concat!(env!("CARGO_TARGET_TMPDIR"), "/../fuzz-failure.bin");
+                    let _ = std::fs::write(path, &input);
+                    let shown = String::from_utf8_lossy(&input[..input.len().min(2000)]).into_owned();
+                    panic!(
+                        "fuzz failure at iteration {iter} (FUZZ_SEED={seed}, status {status}): {}\ninput ({} bytes, saved to {path}): {shown:?}",
+                        p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default(),
+                        input.len()
+                    );
+                }
+            }
+        }
+    }
+    let el = start.elapsed().as_secs_f64();
+    eprintln!(
+        "fuzz_parsers: {iter} inputs in {el:.1}s ({:.0}/s); valid JSON {}, tokens accepted {}, upload targets accepted {}, S3 codes {}, distinct outcomes {}, pool {}",
+        iter as f64 / el.max(1e-9),
+        st.json_ok,
+        st.tokens_ok,
+        st.targets_ok,
+        st.s3_codes,
+        st.outcomes.len(),
+        pool.len()
+    );
+    if std::env::var("FUZZ_VERBOSE").is_ok() {
+        let mut o: Vec<_> = st.outcomes.iter().collect();
+        o.sort();
+        for x in o {
+            eprintln!("  outcome: {x}");
+        }
+    }
+}

@@ -56,6 +56,15 @@ unsafe fn client_mut<'a>(c: *mut agc_client) -> Result<&'a mut Client, Error> {
     Ok(unsafe { &mut (*c).inner })
 }
 
+/// The shared body of the setters: check the handle, run `f` on the client, map the result.
+///
+/// # Safety
+/// `client` is NULL or a live handle not used concurrently; `f` reads only valid arguments.
+unsafe fn configure(client: *mut agc_client, f: impl FnOnce(&mut Client) -> Result<(), Error>) -> agc_status {
+    // SAFETY: per the caller's contract.
+    guard(|| f(unsafe { client_mut(client) }?))
+}
+
 /// Borrow a client handle shared (uploads, possibly from several threads).
 ///
 /// # Safety
@@ -163,12 +172,12 @@ pub unsafe extern "C" fn agc_client_free(client: *mut agc_client) {
 /// `client` is a live handle; `site_or_url` is NULL or NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn agc_client_set_api_base(client: *mut agc_client, site_or_url: *const c_char) -> agc_status {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let c = unsafe { client_mut(client) }?;
-        // SAFETY: per this function's contract.
-        c.set_api_base(unsafe { str_arg(site_or_url, "site_or_url") }?)
-    })
+    // SAFETY: per this function's contract.
+    unsafe {
+        configure(client, |c| {
+            c.set_api_base(str_arg(site_or_url, "site_or_url")?)
+        })
+    }
 }
 
 /// Trust the certificates of this PEM file in addition to the built-in Mozilla roots.
@@ -178,12 +187,12 @@ pub unsafe extern "C" fn agc_client_set_api_base(client: *mut agc_client, site_o
 /// `client` is a live handle; `pem_path` is NULL or NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn agc_client_set_ca_file(client: *mut agc_client, pem_path: *const c_char) -> agc_status {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let c = unsafe { client_mut(client) }?;
-        // SAFETY: per this function's contract.
-        c.set_ca_file(Path::new(unsafe { str_arg(pem_path, "pem_path") }?))
-    })
+    // SAFETY: per this function's contract.
+    unsafe {
+        configure(client, |c| {
+            c.set_ca_file(Path::new(str_arg(pem_path, "pem_path")?))
+        })
+    }
 }
 
 /// Connect timeout and inactivity timeout (the longest any single read or write may wait,
@@ -194,11 +203,12 @@ pub unsafe extern "C" fn agc_client_set_ca_file(client: *mut agc_client, pem_pat
 /// `client` is a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn agc_client_set_timeouts_ms(client: *mut agc_client, connect_ms: u64, inactivity_ms: u64) -> agc_status {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let c = unsafe { client_mut(client) }?;
-        c.set_timeouts(Duration::from_millis(connect_ms), Duration::from_millis(inactivity_ms))
-    })
+    // SAFETY: per this function's contract.
+    unsafe {
+        configure(client, |c| {
+            c.set_timeouts(Duration::from_millis(connect_ms), Duration::from_millis(inactivity_ms))
+        })
+    }
 }
 
 /// The `User-Agent` sent to the Connect API (the upload replays the signed one). Copied.
@@ -207,12 +217,12 @@ pub unsafe extern "C" fn agc_client_set_timeouts_ms(client: *mut agc_client, con
 /// `client` is a live handle; `user_agent` is NULL or NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn agc_client_set_user_agent(client: *mut agc_client, user_agent: *const c_char) -> agc_status {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let c = unsafe { client_mut(client) }?;
-        // SAFETY: per this function's contract.
-        c.set_user_agent(unsafe { str_arg(user_agent, "user_agent") }?)
-    })
+    // SAFETY: per this function's contract.
+    unsafe {
+        configure(client, |c| {
+            c.set_user_agent(str_arg(user_agent, "user_agent")?)
+        })
+    }
 }
 
 /// Retry policy: `max_attempts` in all (1 to 100; 1 = never retry) and the overall deadline
@@ -225,12 +235,13 @@ pub unsafe extern "C" fn agc_client_set_user_agent(client: *mut agc_client, user
 /// `client` is a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn agc_client_set_retry(client: *mut agc_client, max_attempts: c_uint, deadline_ms: u64) -> agc_status {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let c = unsafe { client_mut(client) }?;
-        let deadline = (deadline_ms > 0).then(|| Duration::from_millis(deadline_ms));
-        c.set_retry(max_attempts, deadline)
-    })
+    // SAFETY: per this function's contract.
+    unsafe {
+        configure(client, |c| {
+            let deadline = (deadline_ms > 0).then(|| Duration::from_millis(deadline_ms));
+            c.set_retry(max_attempts, deadline)
+        })
+    }
 }
 
 /// Read a seal key argument: exactly 32 bytes.
@@ -255,13 +266,13 @@ unsafe fn key_arg(key: *const u8, key_len: usize) -> Result<SealKey, Error> {
 /// `client` is a live handle; `key` is NULL or points to `key_len` readable bytes.
 #[no_mangle]
 pub unsafe extern "C" fn agc_client_set_seal_key(client: *mut agc_client, key: *const u8, key_len: usize) -> agc_status {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let c = unsafe { client_mut(client) }?;
-        // SAFETY: per this function's contract.
-        c.set_seal_key(unsafe { key_arg(key, key_len) }?);
-        Ok(())
-    })
+    // SAFETY: per this function's contract.
+    unsafe {
+        configure(client, |c| {
+            c.set_seal_key(key_arg(key, key_len)?);
+            Ok(())
+        })
+    }
 }
 
 /// Seal (encrypt and authenticate) `in_path` into `out_path` with a 32-byte key, in the
@@ -644,11 +655,12 @@ pub unsafe extern "C" fn agc_string_free(s: *mut c_char) {
 /// `client` is a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn agc_client_set_poll_interval_ms(client: *mut agc_client, initial_ms: u64, max_ms: u64) -> agc_status {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let c = unsafe { client_mut(client) }?;
-        c.set_poll_interval(Duration::from_millis(initial_ms), Duration::from_millis(max_ms))
-    })
+    // SAFETY: per this function's contract.
+    unsafe {
+        configure(client, |c| {
+            c.set_poll_interval(Duration::from_millis(initial_ms), Duration::from_millis(max_ms))
+        })
+    }
 }
 
 fn to_c_result(r: &UploadResult) -> Result<agc_upload_result, Error> {

@@ -59,3 +59,10 @@ test-python: lib
 
 clean:
 	$(CARGO) clean
+
+# ---------------------------------------------------------------------------------------------
+# Benchmarks (not part of `make test`): ours vs openssl/sha256sum/curl on the mock server,
+# writes BENCHMARKS.md. BENCH_LARGE=1 adds a 4 GiB file. See bench/run.py.
+.PHONY: bench
+bench: all mock
+	python3 bench/run.py

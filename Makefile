@@ -80,3 +80,10 @@ interop:
 # The structure-aware parser fuzzer for FUZZ_SECONDS (a 2-second run of it is part of `make test`).
 fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) $(CARGO) test --release --test fuzz_parsers -- --nocapture
+
+# ---------------------------------------------------------------------------------------------
+# Benchmarks (not part of `make test`): ours vs openssl/sha256sum/curl on the mock server,
+# writes BENCHMARKS.md. BENCH_LARGE=1 adds a 4 GiB file. See bench/run.py.
+.PHONY: bench
+bench: all mock
+	python3 bench/run.py

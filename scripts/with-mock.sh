@@ -12,7 +12,7 @@ MOCK="$ROOT/target/release/agc-mock"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/agc-mock.XXXXXX")
 INFO="$WORK/info.env"
 # shellcheck disable=SC2086
-"$MOCK" --info-file "$INFO" $MOCK_ARGS >"$WORK/stdout" 2>"$WORK/mock.log" &
+TMPDIR="$WORK" "$MOCK" --info-file "$INFO" $MOCK_ARGS >"$WORK/stdout" 2>"$WORK/mock.log" &
 PID=$!
 cleanup() { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT INT TERM

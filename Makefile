@@ -10,7 +10,7 @@ LDLIBS    = -L$(LIBDIR) -lagcupload -Wl,-rpath,$(LIBDIR)
 HEADER    = include/agcupload.h
 VALGRIND := $(shell command -v valgrind 2>/dev/null)
 
-.PHONY: all lib header check-header examples mock demo test test-rust test-c test-python clean
+.PHONY: all lib header check-header lint examples mock demo test test-rust test-c test-python clean
 
 all: lib header examples
 
@@ -26,6 +26,11 @@ check-header:
 	@mkdir -p target
 	$(CBINDGEN) --quiet --config cbindgen.toml --crate agcupload --output target/agcupload.h.check
 	@diff -u $(HEADER) target/agcupload.h.check && echo "header is fresh"
+
+# Formatting and clippy, warnings as errors (CI runs it).
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 examples: lib $(RELEASE)/upload $(RELEASE)/upload-static
 

@@ -164,7 +164,9 @@ pub fn parse_upload_url(body: &[u8], query: &UploadUrlQuery<'_>) -> Result<Uploa
                 )))
             }
             "transfer-encoding" => {
-                return Err(Error::Protocol(format!("{WHAT}: the answer asks for Transfer-Encoding, which uploads must not use")))
+                return Err(Error::Protocol(format!(
+                    "{WHAT}: the answer asks for Transfer-Encoding, which uploads must not use"
+                )))
             }
             _ => {}
         }
@@ -182,9 +184,8 @@ pub fn parse_upload_url(body: &[u8], query: &UploadUrlQuery<'_>) -> Result<Uploa
 /// Check an upload URL: https, a host, no credentials. Returns its authority (`host[:port]`).
 pub fn check_upload_url(url: &str) -> Result<String> {
     const WHAT: &str = "upload-url";
-    let uri: ureq::http::Uri = url
-        .parse()
-        .map_err(|_| Error::Protocol(format!("{WHAT}: the upload URL is not a valid URL")))?;
+    let uri: ureq::http::Uri =
+        url.parse().map_err(|_| Error::Protocol(format!("{WHAT}: the upload URL is not a valid URL")))?;
     if uri.scheme_str() != Some("https") {
         return Err(Error::Protocol(format!("{WHAT}: the upload URL is not https")));
     }
@@ -240,7 +241,12 @@ pub(crate) enum Answer<T> {
 }
 
 /// Classify a Connect API answer that is not 200: token refused, retryable, or fatal.
-pub(crate) fn classify_status(status: u16, body: &[u8], retry_after: Option<std::time::Duration>, what: &str) -> Result<Answer<std::convert::Infallible>> {
+pub(crate) fn classify_status(
+    status: u16,
+    body: &[u8],
+    retry_after: Option<std::time::Duration>,
+    what: &str,
+) -> Result<Answer<std::convert::Infallible>> {
     let ret = serde_json::from_slice::<Value>(body).ok().as_ref().and_then(parse_ret);
     let msg = ret
         .as_ref()
@@ -248,7 +254,9 @@ pub(crate) fn classify_status(status: u16, body: &[u8], retry_after: Option<std:
         .unwrap_or_else(|| bounded(&String::from_utf8_lossy(body), 200));
     match status {
         401 | 403 => Ok(Answer::TokenRejected(msg)),
-        300..=399 => Err(Error::Protocol(format!("{what}: the server answered a redirect ({status}), which we never follow"))),
+        300..=399 => {
+            Err(Error::Protocol(format!("{what}: the server answered a redirect ({status}), which we never follow")))
+        }
         _ => Err(Error::Http { status, message: format!("{what}: {msg}"), retry_after }),
     }
 }
@@ -436,7 +444,14 @@ mod tests {
     const SHA: &str = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
 
     fn q() -> UploadUrlQuery<'static> {
-        UploadUrlQuery { app_id: "1", file_name: "a.app", content_length: 3, sha256_hex: SHA, release_type: None, chinese_mainland: None }
+        UploadUrlQuery {
+            app_id: "1",
+            file_name: "a.app",
+            content_length: 3,
+            sha256_hex: SHA,
+            release_type: None,
+            chinese_mainland: None,
+        }
     }
 
     fn answer(url: &str, method: &str, host: &str, sha: &str) -> Vec<u8> {
@@ -494,7 +509,8 @@ mod tests {
     fn host_mismatch_message_is_bounded() {
         // Found by tests/fuzz_parsers.rs: the URL's authority (up to 64 KiB) was echoed whole.
         let host = "a".repeat(60_000);
-        let e = parse_upload_url(&answer(&format!("https://{host}/b/o"), "PUT", "obs.example.com", SHA), &q()).unwrap_err();
+        let e =
+            parse_upload_url(&answer(&format!("https://{host}/b/o"), "PUT", "obs.example.com", SHA), &q()).unwrap_err();
         assert!(matches!(e, Error::Protocol(_)), "{e}");
         assert!(e.to_string().len() < 400, "{} bytes", e.to_string().len());
     }
@@ -518,21 +534,33 @@ mod tests {
         assert_eq!(parse_bind(br#"{"ret":{"code":0,"msg":"success"},"packageId":"pkg-1"}"#).unwrap(), "pkg-1");
         assert_eq!(parse_bind(br#"{"ret":{"code":0},"packageId":123}"#).unwrap(), "123");
         assert!(matches!(parse_bind(br#"{"ret":{"code":0}}"#), Err(Error::Protocol(_))));
-        assert!(matches!(parse_bind(br#"{"ret":{"code":204144693,"msg":"type"}}"#), Err(Error::Api { code: 204144693, .. })));
+        assert!(matches!(
+            parse_bind(br#"{"ret":{"code":204144693,"msg":"type"}}"#),
+            Err(Error::Api { code: 204144693, .. })
+        ));
         let st = |s: &str| parse_compile_status(s.as_bytes(), "p1");
         assert_eq!(st(r#"{"ret":{"code":0},"pkgStateList":[{"pkgId":"p0","successStatus":2},{"pkgId":"p1","successStatus":0}]}"#).unwrap(), PackageState::Ready);
-        assert_eq!(st(r#"{"ret":{"code":0},"pkgStateList":[{"pkgId":"p1","successStatus":"1"}]}"#).unwrap(), PackageState::Parsing);
         assert_eq!(
-            st(r#"{"ret":{"code":0},"pkgStateList":[{"pkgId":"p1","successStatus":2,"failureReason":"bad sign"}]}"#).unwrap(),
+            st(r#"{"ret":{"code":0},"pkgStateList":[{"pkgId":"p1","successStatus":"1"}]}"#).unwrap(),
+            PackageState::Parsing
+        );
+        assert_eq!(
+            st(r#"{"ret":{"code":0},"pkgStateList":[{"pkgId":"p1","successStatus":2,"failureReason":"bad sign"}]}"#)
+                .unwrap(),
             PackageState::Failed("bad sign".into())
         );
         assert!(matches!(st(r#"{"ret":{"code":0},"pkgStateList":[]}"#), Err(Error::Protocol(_))));
-        assert!(matches!(st(r#"{"ret":{"code":0},"pkgStateList":[{"pkgId":"p1","successStatus":9}]}"#), Err(Error::Protocol(_))));
+        assert!(matches!(
+            st(r#"{"ret":{"code":0},"pkgStateList":[{"pkgId":"p1","successStatus":9}]}"#),
+            Err(Error::Protocol(_))
+        ));
     }
 
     #[test]
     fn s3_errors() {
-        let (c, m) = parse_s3_error(b"<?xml version=\"1.0\"?><Error><Code>SignatureDoesNotMatch</Code><Message>a &amp; b</Message></Error>");
+        let (c, m) = parse_s3_error(
+            b"<?xml version=\"1.0\"?><Error><Code>SignatureDoesNotMatch</Code><Message>a &amp; b</Message></Error>",
+        );
         assert_eq!((c.as_str(), m.as_str()), ("SignatureDoesNotMatch", "a & b"));
         let (c, m) = parse_s3_error(b"garbage");
         assert!(c.is_empty() && m.is_empty());

@@ -76,7 +76,8 @@ impl ServiceAccount {
         let key_id = kf.key_id.filter(|s| !s.is_empty()).ok_or_else(|| bad("key_id is missing"))?;
         let sub_account = kf.sub_account.filter(|s| !s.is_empty()).ok_or_else(|| bad("sub_account is missing"))?;
         let pem = kf.private_key.ok_or_else(|| bad("private_key is missing"))?;
-        let pk = ureq::tls::PrivateKey::from_pem(pem.expose().as_bytes()).map_err(|_| bad("private_key is not a PEM private key"))?;
+        let pk = ureq::tls::PrivateKey::from_pem(pem.expose().as_bytes())
+            .map_err(|_| bad("private_key is not a PEM private key"))?;
         // PKCS#8 (what Huawei issues), else PKCS#1; an EC or other key fails both.
         let key = ring::signature::RsaKeyPair::from_pkcs8(pk.der())
             .or_else(|_| ring::signature::RsaKeyPair::from_der(pk.der()))
@@ -86,8 +87,13 @@ impl ServiceAccount {
 
     /// Read a key file from disk.
     pub fn from_file(path: &std::path::Path) -> Result<ServiceAccount> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::Auth(format!("cannot read service account key file {}: {}", path.display(), crate::package::describe_io(&e))))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::Auth(format!(
+                "cannot read service account key file {}: {}",
+                path.display(),
+                crate::package::describe_io(&e)
+            ))
+        })?;
         ServiceAccount::from_json(&text)
     }
 
@@ -100,7 +106,8 @@ impl ServiceAccount {
             "iat": now,
             "exp": now + JWT_LIFETIME.as_secs(),
         });
-        let signing_input = format!("{}.{}", base64url(header.to_string().as_bytes()), base64url(payload.to_string().as_bytes()));
+        let signing_input =
+            format!("{}.{}", base64url(header.to_string().as_bytes()), base64url(payload.to_string().as_bytes()));
         let mut sig = vec![0u8; self.key.public().modulus_len()];
         let rng = ring::rand::SystemRandom::new();
         self.key
@@ -203,7 +210,13 @@ impl TokenCache {
 
     /// Headers for a call: the cached token, or a fresh one. With `rejected`, the server
     /// refused that token: it is dropped (unless another thread already replaced it).
-    pub fn headers(&self, agent: &ureq::Agent, base: &str, deadline: Deadline, rejected: Option<&AuthHeaders>) -> Result<AuthHeaders> {
+    pub fn headers(
+        &self,
+        agent: &ureq::Agent,
+        base: &str,
+        deadline: Deadline,
+        rejected: Option<&AuthHeaders>,
+    ) -> Result<AuthHeaders> {
         let mut guard = self.lock();
         if let (Some(bad), Some(c)) = (rejected, guard.as_ref()) {
             if c.token == bad.bearer {
@@ -216,9 +229,12 @@ impl TokenCache {
             let margin = REFRESH_MARGIN.min(lifetime / 10);
             *guard = Some(Cached { token, refresh_at: Instant::now() + lifetime.saturating_sub(margin) });
         }
-        let token = guard.as_ref().map(|c| c.token.clone()).ok_or_else(|| Error::Internal("token cache empty".into()))?;
+        let token =
+            guard.as_ref().map(|c| c.token.clone()).ok_or_else(|| Error::Internal("token cache empty".into()))?;
         Ok(match &self.credentials {
-            Credentials::ApiClient { client_id, .. } => AuthHeaders { client_id: Some(client_id.clone()), bearer: token },
+            Credentials::ApiClient { client_id, .. } => {
+                AuthHeaders { client_id: Some(client_id.clone()), bearer: token }
+            }
             Credentials::ServiceAccount(_) => AuthHeaders { client_id: None, bearer: token },
         })
     }
@@ -244,7 +260,8 @@ impl TokenCache {
         .to_string();
         let body = Secret::new(body);
         let req = agent.post(format!("{base}/api/oauth2/v1/token")).content_type("application/json");
-        let reply = http::finish(http::with_deadline(req, deadline)?.send(body.expose().as_bytes()), MAX_JSON_BODY, WHAT)?;
+        let reply =
+            http::finish(http::with_deadline(req, deadline)?.send(body.expose().as_bytes()), MAX_JSON_BODY, WHAT)?;
         self.fetches.fetch_add(1, Ordering::Relaxed);
         parse_token(reply.status, &reply.body, reply.retry_after)
     }
@@ -267,16 +284,22 @@ pub fn parse_token(status: u16, body: &[u8], retry_after: Option<Duration>) -> R
     }
     let ret = root.as_ref().and_then(parse_ret);
     match (status, ret) {
-        (429 | 500..=599, _) => Err(Error::Http {
-            status,
-            message: format!("{WHAT}: the token endpoint is unavailable"),
-            retry_after,
-        }),
-        (300..=399, _) => Err(Error::Protocol(format!("{WHAT}: the server answered a redirect ({status}), which we never follow"))),
-        (_, Some(r)) => Err(Error::Auth(format!("AGC refused the client credentials: {} (code {})", r.message, r.code))),
+        (429 | 500..=599, _) => {
+            Err(Error::Http { status, message: format!("{WHAT}: the token endpoint is unavailable"), retry_after })
+        }
+        (300..=399, _) => {
+            Err(Error::Protocol(format!("{WHAT}: the server answered a redirect ({status}), which we never follow")))
+        }
+        (_, Some(r)) => {
+            Err(Error::Auth(format!("AGC refused the client credentials: {} (code {})", r.message, r.code)))
+        }
         (401 | 403, None) => Err(Error::Auth(format!("AGC refused the client credentials (HTTP {status})"))),
-        (200, None) if root.is_some() => Err(Error::Protocol(format!("{WHAT}: the answer has neither access_token nor ret"))),
-        (_, None) if root.is_none() => Err(Error::Protocol(format!("{WHAT}: the answer (HTTP {status}) is not valid JSON"))),
+        (200, None) if root.is_some() => {
+            Err(Error::Protocol(format!("{WHAT}: the answer has neither access_token nor ret")))
+        }
+        (_, None) if root.is_none() => {
+            Err(Error::Protocol(format!("{WHAT}: the answer (HTTP {status}) is not valid JSON")))
+        }
         (_, None) => Err(Error::Http { status, message: format!("{WHAT}: unexpected answer"), retry_after }),
     }
 }
@@ -324,7 +347,15 @@ mod tests {
 
     #[test]
     fn base64url_matches_rfc4648_vectors() {
-        let v = [("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE"), ("foobar", "Zm9vYmFy")];
+        let v = [
+            ("", ""),
+            ("f", "Zg"),
+            ("fo", "Zm8"),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg"),
+            ("fooba", "Zm9vYmE"),
+            ("foobar", "Zm9vYmFy"),
+        ];
         for (i, o) in v {
             assert_eq!(base64url(i.as_bytes()), o);
         }
@@ -333,7 +364,12 @@ mod tests {
 
     #[test]
     fn malformed_key_files_are_auth_errors_without_the_key() {
-        for bad in ["{", "{}", r#"{"key_id":"k","sub_account":"s"}"#, r#"{"key_id":"k","sub_account":"s","private_key":"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"}"#] {
+        for bad in [
+            "{",
+            "{}",
+            r#"{"key_id":"k","sub_account":"s"}"#,
+            r#"{"key_id":"k","sub_account":"s","private_key":"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"}"#,
+        ] {
             let e = Credentials::service_account(bad).unwrap_err();
             assert!(matches!(e, Error::Auth(_)), "{bad}: {e}");
             assert!(!e.to_string().contains("AAAA"));

@@ -30,15 +30,19 @@ pub fn resolve_api_base(site_or_url: &str) -> Result<String> {
         "ru" => "https://connect-api-drru.cloud.huawei.com".to_owned(),
         url => {
             let trimmed = url.trim_end_matches('/');
-            let uri: ureq::http::Uri = trimmed
-                .parse()
-                .map_err(|_| Error::InvalidArgument(format!("'{}' is neither a site (cn, de, sg, ru) nor a URL", crate::error::bounded(url, 100))))?;
+            let uri: ureq::http::Uri = trimmed.parse().map_err(|_| {
+                Error::InvalidArgument(format!(
+                    "'{}' is neither a site (cn, de, sg, ru) nor a URL",
+                    crate::error::bounded(url, 100)
+                ))
+            })?;
             let ok = uri.scheme_str() == Some("https")
                 && uri.authority().is_some_and(|a| !a.as_str().contains('@') && !a.host().is_empty())
                 && uri.query().is_none();
             if !ok {
                 return Err(Error::InvalidArgument(
-                    "the API base must be an https:// URL without credentials or query, or one of cn, de, sg, ru".into(),
+                    "the API base must be an https:// URL without credentials or query, or one of cn, de, sg, ru"
+                        .into(),
                 ));
             }
             trimmed.to_owned()
@@ -210,7 +214,13 @@ impl Client {
     }
 
     /// Upload a file with default options. See [`Client::upload`].
-    pub fn upload_file(&self, app_id: &str, path: &Path, kind: PackageKind, progress: &mut dyn Progress) -> Result<UploadResult> {
+    pub fn upload_file(
+        &self,
+        app_id: &str,
+        path: &Path,
+        kind: PackageKind,
+        progress: &mut dyn Progress,
+    ) -> Result<UploadResult> {
         self.upload(&UploadRequest::new(app_id, path, kind), progress)
     }
 
@@ -301,7 +311,13 @@ impl Client {
 
     /// [`Client::bind_package`] from the stored object's file name and id (for example an
     /// object uploaded earlier by another process).
-    pub fn bind_object(&self, app_id: &str, file_name: &str, object_id: &str, progress: &mut dyn Progress) -> Result<String> {
+    pub fn bind_object(
+        &self,
+        app_id: &str,
+        file_name: &str,
+        object_id: &str,
+        progress: &mut dyn Progress,
+    ) -> Result<String> {
         check_app_id(app_id)?;
         crate::package::check_file_name(file_name)?;
         if object_id.is_empty() {
@@ -320,7 +336,13 @@ impl Client {
     /// AGC's reason, or [`Error::Timeout`] after `timeout`. Waits start at 5 s and double up
     /// to 30 s ([`Client::set_poll_interval`]); [`Phase::Waiting`] reports elapsed and
     /// timeout in milliseconds, several times a second, so the wait can be cancelled.
-    pub fn wait_package_ready(&self, app_id: &str, package_id: &str, timeout: Duration, progress: &mut dyn Progress) -> Result<()> {
+    pub fn wait_package_ready(
+        &self,
+        app_id: &str,
+        package_id: &str,
+        timeout: Duration,
+        progress: &mut dyn Progress,
+    ) -> Result<()> {
         check_app_id(app_id)?;
         if package_id.is_empty() {
             return Err(Error::InvalidArgument("package id is empty".into()));
@@ -339,13 +361,21 @@ impl Client {
             let state = match state {
                 Ok(s) => s,
                 Err(Error::Timeout(_)) if std::time::Instant::now() >= end => {
-                    return Err(Error::Timeout(format!("package {package_id} was not parsed within {} s", timeout.as_secs())))
+                    return Err(Error::Timeout(format!(
+                        "package {package_id} was not parsed within {} s",
+                        timeout.as_secs()
+                    )))
                 }
                 Err(e) => return Err(e),
             };
             match state {
                 api::PackageState::Ready => {
-                    progress::event(progress, Phase::Waiting, total_ms.min(start.elapsed().as_millis() as u64), total_ms)?;
+                    progress::event(
+                        progress,
+                        Phase::Waiting,
+                        total_ms.min(start.elapsed().as_millis() as u64),
+                        total_ms,
+                    )?;
                     return Ok(());
                 }
                 api::PackageState::Failed(reason) => return Err(Error::PackageFailed(reason)),
@@ -353,7 +383,10 @@ impl Client {
             }
             let now = std::time::Instant::now();
             if now >= end {
-                return Err(Error::Timeout(format!("package {package_id} was not parsed within {} s", timeout.as_secs())));
+                return Err(Error::Timeout(format!(
+                    "package {package_id} was not parsed within {} s",
+                    timeout.as_secs()
+                )));
             }
             let until = (now + wait).min(end);
             while std::time::Instant::now() < until {
@@ -366,7 +399,12 @@ impl Client {
     }
 
     /// Upload, bind and wait for AGC to parse the package, in one call.
-    pub fn publish(&self, request: &UploadRequest<'_>, timeout: Duration, progress: &mut dyn Progress) -> Result<Published> {
+    pub fn publish(
+        &self,
+        request: &UploadRequest<'_>,
+        timeout: Duration,
+        progress: &mut dyn Progress,
+    ) -> Result<Published> {
         let upload = self.upload(request, progress)?;
         let package_id = self.bind_package(request.app_id, &upload, progress)?;
         self.wait_package_ready(request.app_id, &package_id, timeout, progress)?;

@@ -169,10 +169,9 @@ impl fmt::Display for Error {
             Error::InvalidArgument(m) => write!(f, "invalid argument: {m}"),
             Error::File { path, reason } => write!(f, "{}: {reason}", path.display()),
             Error::FileType(m) => write!(f, "wrong file type: {m}"),
-            Error::FileTooLarge { size, limit, kind } => write!(
-                f,
-                "file is {size} bytes, over the {limit}-byte limit for {kind}"
-            ),
+            Error::FileTooLarge { size, limit, kind } => {
+                write!(f, "file is {size} bytes, over the {limit}-byte limit for {kind}")
+            }
             Error::FileChanged(m) => write!(f, "file changed during upload: {m}"),
             Error::Cancelled => write!(f, "cancelled by the progress callback"),
             Error::Network { what, .. } => write!(f, "network error: {what}"),

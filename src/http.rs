@@ -67,10 +67,8 @@ pub(crate) fn load_ca_file(path: &Path) -> Result<Vec<Vec<u8>>> {
 
 /// Build the agent for `settings`.
 pub(crate) fn agent(settings: &Settings) -> Agent {
-    let mut roots: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
-        .iter()
-        .map(|c| Certificate::from_der(c.as_ref()).to_owned())
-        .collect();
+    let mut roots: Vec<Certificate<'static>> =
+        webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().map(|c| Certificate::from_der(c.as_ref()).to_owned()).collect();
     roots.extend(settings.extra_roots.iter().map(|d| Certificate::from_der(d).to_owned()));
     let tls = TlsConfig::builder().root_certs(RootCerts::Specific(Arc::new(roots))).build();
     let config: Config = Agent::config_builder()
@@ -126,16 +124,10 @@ pub(crate) fn with_deadline<B>(req: ureq::RequestBuilder<B>, deadline: Deadline)
 
 /// Read at most `limit` bytes of an answer's body.
 pub(crate) fn read_body(resp: &mut ureq::http::Response<ureq::Body>, limit: u64, what: &str) -> Result<Vec<u8>> {
-    resp.body_mut()
-        .with_config()
-        .limit(limit)
-        .read_to_vec()
-        .map_err(|e| match e {
-            ureq::Error::BodyExceedsLimit(_) => {
-                Error::Protocol(format!("{what}: the answer is larger than {limit} bytes"))
-            }
-            other => map_error(other, what),
-        })
+    resp.body_mut().with_config().limit(limit).read_to_vec().map_err(|e| match e {
+        ureq::Error::BodyExceedsLimit(_) => Error::Protocol(format!("{what}: the answer is larger than {limit} bytes")),
+        other => map_error(other, what),
+    })
 }
 
 /// A whole, bounded answer.
@@ -212,9 +204,16 @@ pub(crate) fn map_error(e: ureq::Error, what: &str) -> Error {
             Error::Tls(format!("{what}: {}", bounded(&io.to_string(), 200)))
         }
         ureq::Error::Io(io) => match io.kind() {
-            K::TimedOut | K::WouldBlock => Error::Timeout(format!("{what}: no data moved within the inactivity timeout")),
-            K::ConnectionRefused | K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe
-            | K::UnexpectedEof | K::NotConnected | K::Interrupted => {
+            K::TimedOut | K::WouldBlock => {
+                Error::Timeout(format!("{what}: no data moved within the inactivity timeout"))
+            }
+            K::ConnectionRefused
+            | K::ConnectionReset
+            | K::ConnectionAborted
+            | K::BrokenPipe
+            | K::UnexpectedEof
+            | K::NotConnected
+            | K::Interrupted => {
                 Error::Network { what: format!("{what}: {}", bounded(&io.to_string(), 200)), retryable: true }
             }
             _ => Error::Network { what: format!("{what}: {}", bounded(&io.to_string(), 200)), retryable: false },
@@ -231,7 +230,9 @@ pub(crate) fn map_error(e: ureq::Error, what: &str) -> Error {
         ureq::Error::LargeResponseHeader(_, limit) => {
             Error::Protocol(format!("{what}: the answer's headers exceed {limit} bytes"))
         }
-        ureq::Error::Protocol(p) => Error::Protocol(format!("{what}: malformed HTTP: {}", bounded(&p.to_string(), 200))),
+        ureq::Error::Protocol(p) => {
+            Error::Protocol(format!("{what}: malformed HTTP: {}", bounded(&p.to_string(), 200)))
+        }
         ureq::Error::BadUri(_) | ureq::Error::Http(_) => Error::Protocol(format!("{what}: invalid URL or header")),
         other => Error::Network { what: format!("{what}: {}", bounded(&other.to_string(), 200)), retryable: false },
     }

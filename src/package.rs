@@ -116,15 +116,10 @@ pub(crate) fn suffix_of(name: &str) -> Option<String> {
 /// characters, at most 255 bytes.
 pub(crate) fn check_file_name(name: &str) -> Result<()> {
     if name.is_empty() || name.len() > 255 {
-        return Err(Error::InvalidArgument(format!(
-            "file name must be 1 to 255 bytes, got {}",
-            name.len()
-        )));
+        return Err(Error::InvalidArgument(format!("file name must be 1 to 255 bytes, got {}", name.len())));
     }
     if name.chars().any(|c| c == '/' || c == '\\' || c.is_control()) || name == "." || name == ".." {
-        return Err(Error::InvalidArgument(
-            "file name must not contain path separators or control characters".into(),
-        ));
+        return Err(Error::InvalidArgument("file name must not contain path separators or control characters".into()));
     }
     Ok(())
 }
@@ -162,9 +157,7 @@ impl Package {
                 .file_name()
                 .and_then(|n| n.to_str())
                 .ok_or_else(|| {
-                    Error::InvalidArgument(
-                        "the file's name is not valid UTF-8; pass a file name explicitly".into(),
-                    )
+                    Error::InvalidArgument("the file's name is not valid UTF-8; pass a file name explicitly".into())
                 })?
                 .to_owned(),
         };

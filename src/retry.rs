@@ -151,7 +151,12 @@ mod tests {
         assert!(!is_retryable(&Error::Network { what: "x".into(), retryable: false }));
         assert!(is_retryable(&Error::Http { status: 503, message: String::new(), retry_after: None }));
         assert!(!is_retryable(&Error::Http { status: 400, message: String::new(), retry_after: None }));
-        let rej = |status, code: &str, message: &str| Error::UploadRejected { status, code: code.into(), message: message.into(), retry_after: None };
+        let rej = |status, code: &str, message: &str| Error::UploadRejected {
+            status,
+            code: code.into(),
+            message: message.into(),
+            retry_after: None,
+        };
         assert!(is_retryable(&rej(403, "RequestTimeTooSkewed", "")));
         assert!(is_retryable(&rej(403, "AccessDenied", "Request has expired")));
         assert!(!is_retryable(&rej(403, "SignatureDoesNotMatch", "")));
@@ -165,7 +170,11 @@ mod tests {
 
     #[test]
     fn delays() {
-        let p = RetryPolicy { base_delay: Duration::from_millis(100), max_delay: Duration::from_secs(1), ..Default::default() };
+        let p = RetryPolicy {
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_secs(1),
+            ..Default::default()
+        };
         for attempt in 1..10 {
             let d = p.delay(attempt, &net());
             assert!(d <= Duration::from_millis(100 << (attempt - 1)).min(Duration::from_secs(1)));
@@ -176,7 +185,12 @@ mod tests {
 
     #[test]
     fn stops_after_max_attempts_and_on_permanent_errors() {
-        let p = RetryPolicy { max_attempts: 3, base_delay: Duration::from_millis(1), max_delay: Duration::from_millis(2), deadline: None };
+        let p = RetryPolicy {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(2),
+            deadline: None,
+        };
         let mut calls = 0;
         let r: Result<()> = p.run(p.start(), &mut NoProgress, |_, _, _| {
             calls += 1;
@@ -197,9 +211,16 @@ mod tests {
 
     #[test]
     fn deadline_ends_retries() {
-        let p = RetryPolicy { max_attempts: 100, base_delay: Duration::from_secs(5), max_delay: Duration::from_secs(5), deadline: Some(Duration::from_millis(50)) };
+        let p = RetryPolicy {
+            max_attempts: 100,
+            base_delay: Duration::from_secs(5),
+            max_delay: Duration::from_secs(5),
+            deadline: Some(Duration::from_millis(50)),
+        };
         let e = Error::Http { status: 503, message: String::new(), retry_after: Some(Duration::from_secs(5)) };
-        let r: Result<()> = p.run(p.start(), &mut NoProgress, |_, _, _| Err(Error::Http { status: 503, message: String::new(), retry_after: Some(Duration::from_secs(5)) }));
+        let r: Result<()> = p.run(p.start(), &mut NoProgress, |_, _, _| {
+            Err(Error::Http { status: 503, message: String::new(), retry_after: Some(Duration::from_secs(5)) })
+        });
         assert!(matches!(r, Err(Error::Timeout(_))), "{r:?}");
         let _ = e;
     }

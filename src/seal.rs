@@ -86,10 +86,7 @@ impl SealKey {
     /// Any other length gives `Error::SealKey("seal key must be 32 bytes, got N")`.
     pub fn from_bytes(bytes: &[u8]) -> Result<SealKey> {
         if bytes.len() != KEY_LEN {
-            return Err(Error::SealKey(format!(
-                "seal key must be {KEY_LEN} bytes, got {}",
-                bytes.len()
-            )));
+            return Err(Error::SealKey(format!("seal key must be {KEY_LEN} bytes, got {}", bytes.len())));
         }
         let mut key = Box::new([0u8; KEY_LEN]);
         key.copy_from_slice(bytes);
@@ -140,9 +137,7 @@ pub fn sealed_len(plain_len: u64) -> u64 {
 pub fn sealed_len_with(plain_len: u64, chunk_size: u32) -> Option<u64> {
     check_chunk_size(chunk_size).ok()?;
     let chunks = plain_len / u64::from(chunk_size) + 1;
-    (HEADER_LEN as u64)
-        .checked_add(plain_len)?
-        .checked_add(chunks.checked_mul(TAG_LEN as u64)?)
+    (HEADER_LEN as u64).checked_add(plain_len)?.checked_add(chunks.checked_mul(TAG_LEN as u64)?)
 }
 
 /// Seal `input` into `output` with a fresh random nonce prefix and the default chunk size.
@@ -197,8 +192,7 @@ pub fn seal_stream_with<R: Read, W: Write>(
 /// the final chunk all give `Error::SealCorrupt`. Read and write errors are reported as
 /// `Error::File` with the pseudo-paths `<input>` and `<output>`.
 pub fn open_stream<R: Read, W: Write>(key: &SealKey, input: R, output: W) -> Result<u64> {
-    open_impl(key, input, output)
-        .map_err(|e| e.into_error(Path::new("<input>"), Path::new("<output>")))
+    open_impl(key, input, output).map_err(|e| e.into_error(Path::new("<input>"), Path::new("<output>")))
 }
 
 /// Seal the file `input` into a new file `output`; returns the sealed size.
@@ -281,9 +275,7 @@ fn check_chunk_size(chunk_size: u32) -> Result<(), String> {
     if (MIN_CHUNK_SIZE..=MAX_CHUNK_SIZE).contains(&chunk_size) {
         Ok(())
     } else {
-        Err(format!(
-            "chunk size {chunk_size} is outside {MIN_CHUNK_SIZE}..={MAX_CHUNK_SIZE}"
-        ))
+        Err(format!("chunk size {chunk_size} is outside {MIN_CHUNK_SIZE}..={MAX_CHUNK_SIZE}"))
     }
 }
 
@@ -332,12 +324,7 @@ struct CounterExhausted;
 
 impl Stream {
     fn new(key: &SealKey, header: [u8; HEADER_LEN], prefix: [u8; PREFIX_LEN]) -> Stream {
-        Stream {
-            aead: key.cipher(),
-            header,
-            prefix,
-            counter: 0,
-        }
+        Stream { aead: key.cipher(), header, prefix, counter: 0 }
     }
 
     /// The nonce of the next chunk, and advance the counter.
@@ -359,32 +346,22 @@ impl Stream {
     fn seal_chunk(&mut self, buf: &mut [u8], last: bool) -> Result<Tag, CounterExhausted> {
         let nonce = self.next_nonce(last)?;
         // Only fails for messages over 256 GiB; chunks are at most 1 MiB.
-        self.aead
-            .encrypt_in_place_detached(&nonce, &self.header, buf)
-            .map_err(|_| CounterExhausted)
+        self.aead.encrypt_in_place_detached(&nonce, &self.header, buf).map_err(|_| CounterExhausted)
     }
 
     /// Decrypt and authenticate one chunk in place (`buf` is the ciphertext without its tag).
     fn open_chunk(&mut self, buf: &mut [u8], tag: &Tag, last: bool) -> Result<(), StreamError> {
         let index = self.counter;
-        let nonce = self
-            .next_nonce(last)
-            .map_err(|_| corrupt("too many chunks (counter exhausted)"))?;
-        self.aead
-            .decrypt_in_place_detached(&nonce, &self.header, buf, tag)
-            .map_err(|_| {
-                if index == 0 {
-                    corrupt("chunk 0 failed authentication (wrong key, or the file is damaged or was modified)")
-                } else if last {
-                    corrupt(format!(
-                        "chunk {index} failed authentication (the file is truncated, damaged or was modified)"
-                    ))
-                } else {
-                    corrupt(format!(
-                        "chunk {index} failed authentication (the file is damaged or was modified)"
-                    ))
-                }
-            })
+        let nonce = self.next_nonce(last).map_err(|_| corrupt("too many chunks (counter exhausted)"))?;
+        self.aead.decrypt_in_place_detached(&nonce, &self.header, buf, tag).map_err(|_| {
+            if index == 0 {
+                corrupt("chunk 0 failed authentication (wrong key, or the file is damaged or was modified)")
+            } else if last {
+                corrupt(format!("chunk {index} failed authentication (the file is truncated, damaged or was modified)"))
+            } else {
+                corrupt(format!("chunk {index} failed authentication (the file is damaged or was modified)"))
+            }
+        })
     }
 }
 
@@ -408,11 +385,8 @@ fn write_all<W: Write>(output: &mut W, data: &[u8]) -> Result<(), StreamError> {
 
 fn random_prefix() -> Result<[u8; PREFIX_LEN]> {
     let mut prefix = [0u8; PREFIX_LEN];
-    getrandom::getrandom(&mut prefix).map_err(|e| {
-        Error::Internal(format!(
-            "the operating system's random number generator failed: {e}"
-        ))
-    })?;
+    getrandom::getrandom(&mut prefix)
+        .map_err(|e| Error::Internal(format!("the operating system's random number generator failed: {e}")))?;
     Ok(prefix)
 }
 
@@ -460,17 +434,11 @@ fn seal_impl<R: Read, W: Write>(
     Ok(sealed_total)
 }
 
-fn open_impl<R: Read, W: Write>(
-    key: &SealKey,
-    mut input: R,
-    mut output: W,
-) -> Result<u64, StreamError> {
+fn open_impl<R: Read, W: Write>(key: &SealKey, mut input: R, mut output: W) -> Result<u64, StreamError> {
     let mut header = [0u8; HEADER_LEN];
     let got = read_full(&mut input, &mut header)?;
     if got < HEADER_LEN {
-        return Err(corrupt(format!(
-            "truncated header ({got} of {HEADER_LEN} bytes)"
-        )));
+        return Err(corrupt(format!("truncated header ({got} of {HEADER_LEN} bytes)")));
     }
     let (chunk_size, prefix) = decode_header(&header).map_err(corrupt)?;
     let mut stream = Stream::new(key, header, prefix);
@@ -482,10 +450,7 @@ fn open_impl<R: Read, W: Write>(
     loop {
         let n = read_full(&mut input, &mut buf)?;
         if n < TAG_LEN {
-            return Err(corrupt(format!(
-                "truncated: chunk {} is missing or shorter than its tag",
-                stream.counter
-            )));
+            return Err(corrupt(format!("truncated: chunk {} is missing or shorter than its tag", stream.counter)));
         }
         // A full-size chunk is never final; a shorter one always is.
         let last = n < chunk + TAG_LEN;
@@ -524,10 +489,7 @@ fn create_temp_for(dest: &Path) -> Result<(File, TempPath)> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let full_name = dest
-        .file_name()
-        .ok_or_else(|| Error::file(dest, "not a file name"))?
-        .to_string_lossy();
+    let full_name = dest.file_name().ok_or_else(|| Error::file(dest, "not a file name"))?.to_string_lossy();
     // Keep the temporary name well under NAME_MAX whatever the destination's name.
     let mut name = String::new();
     for ch in full_name.chars() {
@@ -549,37 +511,24 @@ fn create_temp_for(dest: &Path) -> Result<(File, TempPath)> {
         }
         match options.open(&path) {
             Ok(file) => {
-                let guard = TempPath {
-                    path,
-                    dest: dest.to_path_buf(),
-                    persisted: false,
-                };
+                let guard = TempPath { path, dest: dest.to_path_buf(), persisted: false };
                 return Ok((file, guard));
             }
             Err(e) if e.kind() == ErrorKind::AlreadyExists => last_err = Some(e),
-            Err(e) => {
-                return Err(Error::file(
-                    dest,
-                    format!("cannot create a temporary file: {e}"),
-                ))
-            }
+            Err(e) => return Err(Error::file(dest, format!("cannot create a temporary file: {e}"))),
         }
     }
     Err(Error::file(
         dest,
-        format!(
-            "cannot create a temporary file: {}",
-            last_err.map(|e| e.to_string()).unwrap_or_default()
-        ),
+        format!("cannot create a temporary file: {}", last_err.map(|e| e.to_string()).unwrap_or_default()),
     ))
 }
 
 /// 16 random hex characters from the OS RNG, for unique temporary file names.
 pub(crate) fn random_suffix() -> Result<String> {
     let mut rnd = [0u8; 8];
-    getrandom::getrandom(&mut rnd).map_err(|e| {
-        Error::Internal(format!("the operating system's random number generator failed: {e}"))
-    })?;
+    getrandom::getrandom(&mut rnd)
+        .map_err(|e| Error::Internal(format!("the operating system's random number generator failed: {e}")))?;
     Ok(rnd.iter().map(|b| format!("{b:02x}")).collect())
 }
 
@@ -655,9 +604,7 @@ mod tests {
         let aad = hex("50515253c0c1c2c3c4c5c6c7");
         let mut buf = b"Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.".to_vec();
         let aead = XChaCha20Poly1305::new(Key::from_slice(&key));
-        let tag = aead
-            .encrypt_in_place_detached(XNonce::from_slice(&nonce), &aad, &mut buf)
-            .unwrap();
+        let tag = aead.encrypt_in_place_detached(XNonce::from_slice(&nonce), &aad, &mut buf).unwrap();
         assert_eq!(
             buf,
             hex("bd6d179d3e83d43b9576579493c0e939572a1700252bfaccbed2902c21396cbb731c7f1b0b4aa6440bf3a82f4eda7e39ae64c6708c54c216cb96b72e1213b4522f8c9ba40db5d945b11b69b982c1bb9e3f3fac2bc369488f76b2383565d3fff921f9664c97637da9768812f615c68b13b52e")
@@ -666,9 +613,6 @@ mod tests {
     }
 
     fn hex(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
+        (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
     }
 }

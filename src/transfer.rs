@@ -41,7 +41,10 @@ impl VerifyingReader<'_, '_> {
     fn verify_end(&mut self) -> Result<()> {
         let now = self.file.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
         if now != self.size {
-            return Err(Error::FileChanged(format!("its size changed from {} to {now} bytes during the upload", self.size)));
+            return Err(Error::FileChanged(format!(
+                "its size changed from {} to {now} bytes during the upload",
+                self.size
+            )));
         }
         let digest: Sha256Digest = self.hasher.clone().finalize().into();
         if &digest != self.expected {
@@ -65,11 +68,16 @@ impl Read for VerifyingReader<'_, '_> {
             match self.file.read(&mut buf[..want]) {
                 Ok(n) => break n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(self.fail(Error::FileChanged(format!("reading it failed during the upload: {e}")))),
+                Err(e) => {
+                    return Err(self.fail(Error::FileChanged(format!("reading it failed during the upload: {e}"))))
+                }
             }
         };
         if n == 0 {
-            let e = Error::FileChanged(format!("it shrank to {} bytes during the upload (expected {})", self.sent, self.size));
+            let e = Error::FileChanged(format!(
+                "it shrank to {} bytes during the upload (expected {})",
+                self.sent, self.size
+            ));
             return Err(self.fail(e));
         }
         self.hasher.update(&buf[..n]);
@@ -120,11 +128,15 @@ pub(crate) fn put(
     match status {
         200 | 204 => {
             if reader.sent != size {
-                return Err(Error::Protocol(format!("{WHAT}: the server accepted the upload before the whole body was sent")));
+                return Err(Error::Protocol(format!(
+                    "{WHAT}: the server accepted the upload before the whole body was sent"
+                )));
             }
             Ok(())
         }
-        300..=399 => Err(Error::Protocol(format!("{WHAT}: the upload host answered a redirect ({status}), which we never follow"))),
+        300..=399 => Err(Error::Protocol(format!(
+            "{WHAT}: the upload host answered a redirect ({status}), which we never follow"
+        ))),
         _ => {
             // An error body over the cap is itself a protocol violation.
             let (code, message) = parse_s3_error(&body?);

@@ -301,7 +301,9 @@ fn size_changing_during_the_upload_is_detected_and_nothing_stored() {
                 std::fs::OpenOptions::new().append(true).open(p).unwrap().write_all(b"more").unwrap();
             })
         } else {
-            upload_changing_file(|p| std::fs::OpenOptions::new().write(true).open(p).unwrap().set_len(2 * 1024 * 1024).unwrap())
+            upload_changing_file(|p| {
+                std::fs::OpenOptions::new().write(true).open(p).unwrap().set_len(2 * 1024 * 1024).unwrap()
+            })
         };
         assert!(matches!(e, Error::FileChanged(_)), "grow={grow}: {e:?}");
         assert!(server.objects().is_empty());
@@ -367,7 +369,14 @@ fn no_secret_appears_in_any_error_message_log_line_or_debug_output() {
         let server = mock_with(agc_mock::MockConfig { client_secret: secret_client.into(), ..Default::default() });
         server.set_fault(fault.clone());
         let mut client = client_for(&server);
-        client.set_retry_policy(RetryPolicy { max_attempts: 2, base_delay: Duration::from_millis(1), max_delay: Duration::from_millis(5), deadline: None }).unwrap();
+        client
+            .set_retry_policy(RetryPolicy {
+                max_attempts: 2,
+                base_delay: Duration::from_millis(1),
+                max_delay: Duration::from_millis(5),
+                deadline: None,
+            })
+            .unwrap();
         let dir = TempDir::new("leak");
         let p = dir.app("l.app", 2000);
         let r = client.upload_file("1", &p, PackageKind::HarmonyApp, &mut NoProgress);

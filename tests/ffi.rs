@@ -14,10 +14,25 @@ fn s(p: *const std::os::raw::c_char) -> String {
 #[test]
 fn status_numbers_and_names_match_the_rust_enum() {
     let all = [
-        Status::Ok, Status::InvalidArgument, Status::File, Status::FileType, Status::FileTooLarge,
-        Status::FileChanged, Status::Cancelled, Status::Network, Status::Timeout, Status::Tls,
-        Status::Auth, Status::Api, Status::Protocol, Status::UploadRejected, Status::Http,
-        Status::SealKey, Status::SealCorrupt, Status::PackageFailed, Status::Internal,
+        Status::Ok,
+        Status::InvalidArgument,
+        Status::File,
+        Status::FileType,
+        Status::FileTooLarge,
+        Status::FileChanged,
+        Status::Cancelled,
+        Status::Network,
+        Status::Timeout,
+        Status::Tls,
+        Status::Auth,
+        Status::Api,
+        Status::Protocol,
+        Status::UploadRejected,
+        Status::Http,
+        Status::SealKey,
+        Status::SealCorrupt,
+        Status::PackageFailed,
+        Status::Internal,
     ];
     for st in all {
         assert_eq!(agc_status::from(st) as i32, st as i32);
@@ -43,17 +58,35 @@ fn null_and_invalid_utf8_are_invalid_arguments() {
         assert_eq!(s(agc_last_error()), "");
         let mut out: *mut agc_upload_result = ptr::NonNull::dangling().as_ptr();
         let path = CString::new("/tmp/x.app").unwrap();
-        assert_eq!(agc_upload_file(c, bad.as_ptr().cast(), path.as_ptr(), 1, None, ptr::null_mut(), &mut out), agc_status::AGC_ERR_INVALID_ARGUMENT);
+        assert_eq!(
+            agc_upload_file(c, bad.as_ptr().cast(), path.as_ptr(), 1, None, ptr::null_mut(), &mut out),
+            agc_status::AGC_ERR_INVALID_ARGUMENT
+        );
         assert!(out.is_null(), "out cleared on failure");
-        assert_eq!(agc_upload_file(c, id.as_ptr(), bad.as_ptr().cast(), 1, None, ptr::null_mut(), &mut out), agc_status::AGC_ERR_INVALID_ARGUMENT);
-        assert_eq!(agc_upload_file(c, id.as_ptr(), path.as_ptr(), 0, None, ptr::null_mut(), &mut out), agc_status::AGC_ERR_INVALID_ARGUMENT);
-        assert_eq!(agc_upload_file(ptr::null(), id.as_ptr(), path.as_ptr(), 1, None, ptr::null_mut(), &mut out), agc_status::AGC_ERR_INVALID_ARGUMENT);
+        assert_eq!(
+            agc_upload_file(c, id.as_ptr(), bad.as_ptr().cast(), 1, None, ptr::null_mut(), &mut out),
+            agc_status::AGC_ERR_INVALID_ARGUMENT
+        );
+        assert_eq!(
+            agc_upload_file(c, id.as_ptr(), path.as_ptr(), 0, None, ptr::null_mut(), &mut out),
+            agc_status::AGC_ERR_INVALID_ARGUMENT
+        );
+        assert_eq!(
+            agc_upload_file(ptr::null(), id.as_ptr(), path.as_ptr(), 1, None, ptr::null_mut(), &mut out),
+            agc_status::AGC_ERR_INVALID_ARGUMENT
+        );
         assert_eq!(agc_client_set_api_base(c, bad.as_ptr().cast()), agc_status::AGC_ERR_INVALID_ARGUMENT);
         assert_eq!(agc_client_set_seal_key(c, ptr::null(), 32), agc_status::AGC_ERR_INVALID_ARGUMENT);
         assert_eq!(agc_seal_file(ptr::null(), 32, path.as_ptr(), path.as_ptr()), agc_status::AGC_ERR_INVALID_ARGUMENT);
         let mut pkg: *mut std::os::raw::c_char = ptr::null_mut();
-        assert_eq!(agc_bind_object(c, id.as_ptr(), ptr::null(), id.as_ptr(), None, ptr::null_mut(), &mut pkg), agc_status::AGC_ERR_INVALID_ARGUMENT);
-        assert_eq!(agc_wait_package_ready(c, id.as_ptr(), bad.as_ptr().cast(), 1, None, ptr::null_mut()), agc_status::AGC_ERR_INVALID_ARGUMENT);
+        assert_eq!(
+            agc_bind_object(c, id.as_ptr(), ptr::null(), id.as_ptr(), None, ptr::null_mut(), &mut pkg),
+            agc_status::AGC_ERR_INVALID_ARGUMENT
+        );
+        assert_eq!(
+            agc_wait_package_ready(c, id.as_ptr(), bad.as_ptr().cast(), 1, None, ptr::null_mut()),
+            agc_status::AGC_ERR_INVALID_ARGUMENT
+        );
         agc_client_free(c);
         agc_client_free(ptr::null_mut());
         agc_upload_result_free(ptr::null_mut());

@@ -81,7 +81,10 @@ fn upload_answer(url: &str, host: &str) -> Value {
 
 fn seeds() -> Vec<Vec<u8>> {
     let mut v: Vec<Value> = vec![
-        upload_answer("https://obs.cn-north-4.myhuaweicloud.com/agc-bucket/cn/1234567/abc.app", "obs.cn-north-4.myhuaweicloud.com"),
+        upload_answer(
+            "https://obs.cn-north-4.myhuaweicloud.com/agc-bucket/cn/1234567/abc.app",
+            "obs.cn-north-4.myhuaweicloud.com",
+        ),
         upload_answer("https://127.0.0.1:8443/agc-bucket/a%20b.app?x=1", "127.0.0.1:8443"),
         upload_answer("https://[::1]:443/b/o", "[::1]"),
         json!({"ret": "{\"code\":0,\"msg\":\"ok\"}", "urlInfo": upload_answer("https://h/b/o", "h")["urlInfo"].clone()}),
@@ -109,33 +112,73 @@ fn seeds() -> Vec<Vec<u8>> {
 // Mutations.
 
 const KEYS: &[&str] = &[
-    "ret", "code", "msg", "message", "urlInfo", "objectId", "url", "method", "headers", "Host", "host", "HOST",
-    "x-amz-content-sha256", "X-Amz-Content-Sha256", "Content-Length", "content-length", "Transfer-Encoding",
-    "Connection", "Expect", "Authorization", "access_token", "expires_in", "x-amz-date", "bad header", "bad:header",
-    "", "\u{0}", "héader",
+    "ret",
+    "code",
+    "msg",
+    "message",
+    "urlInfo",
+    "objectId",
+    "url",
+    "method",
+    "headers",
+    "Host",
+    "host",
+    "HOST",
+    "x-amz-content-sha256",
+    "X-Amz-Content-Sha256",
+    "Content-Length",
+    "content-length",
+    "Transfer-Encoding",
+    "Connection",
+    "Expect",
+    "Authorization",
+    "access_token",
+    "expires_in",
+    "x-amz-date",
+    "bad header",
+    "bad:header",
+    "",
+    "\u{0}",
+    "héader",
 ];
 
-const URL_SCHEMES: &[&str] = &["https://", "HTTPS://", "http://", "https:/", "https:///", "hTTps://", "ftp://", "https:", "//", ""];
+const URL_SCHEMES: &[&str] =
+    &["https://", "HTTPS://", "http://", "https:/", "https:///", "hTTps://", "ftp://", "https:", "//", ""];
 const URL_USERINFO: &[&str] = &["", "", "", "u:p@", "@", "u@", "%40@", "user%3Apass@"];
 const URL_HOSTS: &[&str] = &[
-    "obs.example.com", "OBS.Example.COM", "127.0.0.1", "[::1]", "[::1", "::1", "", "a..b", "xn--bcher-kva.example",
-    "bücher.example", "exa mple.com", "evil.com\\@good.com", "good.com#@evil.com", "good.com?@evil.com", "h%00st",
-    "256.256.256.256", "localhost.",
+    "obs.example.com",
+    "OBS.Example.COM",
+    "127.0.0.1",
+    "[::1]",
+    "[::1",
+    "::1",
+    "",
+    "a..b",
+    "xn--bcher-kva.example",
+    "bücher.example",
+    "exa mple.com",
+    "evil.com\\@good.com",
+    "good.com#@evil.com",
+    "good.com?@evil.com",
+    "h%00st",
+    "256.256.256.256",
+    "localhost.",
 ];
 const URL_PORTS: &[&str] = &["", "", ":443", ":8443", ":0", ":65535", ":65536", ":99999999999", ":", ":-1", ":443:443"];
-const URL_PATHS: &[&str] = &["/b/o", "", "/", "/%2e%2e/x", "/b/o?x=@y", "/b/o#frag@x", "/b/\u{0}", "/b/o o", "/b/%ZZ", "?q", "#@f"];
+const URL_PATHS: &[&str] =
+    &["/b/o", "", "/", "/%2e%2e/x", "/b/o?x=@y", "/b/o#frag@x", "/b/\u{0}", "/b/o o", "/b/%ZZ", "?q", "#@f"];
 
 fn hostile_url(r: &mut Rng) -> String {
     let mut s = String::new();
-    s.push_str(*r.pick(URL_SCHEMES));
-    s.push_str(*r.pick(URL_USERINFO));
+    s.push_str(r.pick::<&str>(URL_SCHEMES));
+    s.push_str(r.pick::<&str>(URL_USERINFO));
     if r.chance(8) {
         s.push_str(&"a".repeat(1 + r.below(70_000)));
     } else {
-        s.push_str(*r.pick(URL_HOSTS));
+        s.push_str(r.pick::<&str>(URL_HOSTS));
     }
-    s.push_str(*r.pick(URL_PORTS));
-    s.push_str(*r.pick(URL_PATHS));
+    s.push_str(r.pick::<&str>(URL_PORTS));
+    s.push_str(r.pick::<&str>(URL_PATHS));
     s
 }
 
@@ -233,7 +276,9 @@ fn mutate_value(r: &mut Rng, root: &mut Value) {
         4 => {
             // A Host header that may or may not match the URL.
             let host = match root.pointer("/urlInfo/url").and_then(Value::as_str) {
-                Some(u) if r.chance(2) => u.split("://").nth(1).unwrap_or("").split('/').next().unwrap_or("").to_string(),
+                Some(u) if r.chance(2) => {
+                    u.split("://").nth(1).unwrap_or("").split('/').next().unwrap_or("").to_string()
+                }
                 _ => r.pick(URL_HOSTS).to_string() + *r.pick(URL_PORTS),
             };
             if let Some(h) = root.pointer_mut("/urlInfo/headers").and_then(Value::as_object_mut) {
@@ -297,10 +342,38 @@ fn mutate_value(r: &mut Rng, root: &mut Value) {
 }
 
 const TOKENS: &[&[u8]] = &[
-    b"\"", b"{", b"}", b"[", b"]", b",", b":", b"\\", b"\\u0000", b"\\ud800", b"\\udfff\\ud800", b"\0", b"\xff",
-    b"\xc0\x80", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"1e999999", b"-0", b"18446744073709551616",
-    b"99999999999999999999999999999999999999", b"null", b"true", b"NaN", b"<Code>", b"</Code>", b"<Message>",
-    b"</Message>", b"&amp;", b"&", b"<", b"\r\n", b"\xe2\x80\xae",
+    b"\"",
+    b"{",
+    b"}",
+    b"[",
+    b"]",
+    b",",
+    b":",
+    b"\\",
+    b"\\u0000",
+    b"\\ud800",
+    b"\\udfff\\ud800",
+    b"\0",
+    b"\xff",
+    b"\xc0\x80",
+    b"\xed\xa0\x80",
+    b"\xf4\x90\x80\x80",
+    b"1e999999",
+    b"-0",
+    b"18446744073709551616",
+    b"99999999999999999999999999999999999999",
+    b"null",
+    b"true",
+    b"NaN",
+    b"<Code>",
+    b"</Code>",
+    b"<Message>",
+    b"</Message>",
+    b"&amp;",
+    b"&",
+    b"<",
+    b"\r\n",
+    b"\xe2\x80\xae",
 ];
 
 fn mutate_bytes(r: &mut Rng, data: &mut Vec<u8>, pool: &[Vec<u8>]) {
@@ -368,15 +441,13 @@ fn leaks(text: &str) -> bool {
 fn marker_only_in_secret_places(doc: &Value) -> bool {
     fn walk(v: &Value, path: &mut Vec<String>, ok: &mut bool) {
         match v {
-            Value::String(s) => {
-                if leaks(s) {
-                    let secret_place = (path.len() == 3
-                        && path[0] == "urlInfo"
-                        && path[1] == "headers"
-                        && path[2].eq_ignore_ascii_case("authorization"))
-                        || (path.len() == 1 && path[0] == "access_token");
-                    *ok &= secret_place;
-                }
+            Value::String(s) if leaks(s) => {
+                let secret_place = (path.len() == 3
+                    && path[0] == "urlInfo"
+                    && path[1] == "headers"
+                    && path[2].eq_ignore_ascii_case("authorization"))
+                    || (path.len() == 1 && path[0] == "access_token");
+                *ok &= secret_place;
             }
             Value::Array(a) => {
                 for x in a {
@@ -486,7 +557,14 @@ fn run_one(body: &[u8], status: u16, st: &mut Stats) -> String {
     }
 
     // parse_upload_url
-    let query = UploadUrlQuery { app_id: "1234567", file_name: "abc.app", content_length: 3, sha256_hex: SHA, release_type: None, chinese_mainland: None };
+    let query = UploadUrlQuery {
+        app_id: "1234567",
+        file_name: "abc.app",
+        content_length: 3,
+        sha256_hex: SHA,
+        release_type: None,
+        chinese_mainland: None,
+    };
     match parse_upload_url(body, &query) {
         Ok(t) => {
             st.targets_ok += 1;
@@ -527,11 +605,18 @@ fn check_accepted_target(t: &agcupload::api::UploadTarget) {
     assert!(!authority.contains(['@', '\\', ' ']), "accepted a URL whose authority is {authority:?}");
     assert_eq!(check_upload_url(&t.url).ok().as_deref(), Some(authority), "check_upload_url disagrees on {}", t.url);
     // host[:port] and nothing else: an IPv6 literal ends the host at ']', otherwise ':' does.
-    let host_end = if authority.starts_with('[') { authority.find(']').map_or(authority.len(), |i| i + 1) } else { authority.find(':').unwrap_or(authority.len()) };
+    let host_end = if authority.starts_with('[') {
+        authority.find(']').map_or(authority.len(), |i| i + 1)
+    } else {
+        authority.find(':').unwrap_or(authority.len())
+    };
     let port = &authority[host_end..];
     let port_ok = port.is_empty()
         || port == ":"
-        || (port.len() > 1 && port[1..].bytes().all(|b| b.is_ascii_digit()) && port.starts_with(':') && port[1..].parse::<u16>().is_ok());
+        || (port.len() > 1
+            && port[1..].bytes().all(|b| b.is_ascii_digit())
+            && port.starts_with(':')
+            && port[1..].parse::<u16>().is_ok());
     assert!(port_ok, "accepted a URL whose authority {authority:?} is not host[:u16]");
     assert!(!t.object_id.is_empty() && t.object_id.len() <= 1024, "objectId of {} bytes", t.object_id.len());
     assert!(!t.object_id.chars().any(char::is_control));
@@ -539,11 +624,17 @@ fn check_accepted_target(t: &agcupload::api::UploadTarget) {
     let mut sha = 0;
     for (name, value) in &t.headers {
         let v = value.expose();
-        assert!(!name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "header name {name:?}");
+        assert!(
+            !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+            "header name {name:?}"
+        );
         assert!(!v.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0), "header value of {name} has CR/LF/NUL");
         let lname = name.to_ascii_lowercase();
         assert!(seen.insert(lname.clone()), "header {name} twice");
-        assert!(!["content-length", "transfer-encoding", "connection", "expect"].contains(&lname.as_str()), "hop header {name} replayed");
+        assert!(
+            !["content-length", "transfer-encoding", "connection", "expect"].contains(&lname.as_str()),
+            "hop header {name} replayed"
+        );
         match lname.as_str() {
             "x-amz-content-sha256" => {
                 sha += 1;

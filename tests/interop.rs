@@ -33,7 +33,8 @@ struct S3 {
 }
 
 fn s3() -> S3 {
-    let var = |k: &str| std::env::var(k).unwrap_or_else(|_| panic!("{k} is not set: run these tests with `make interop`"));
+    let var =
+        |k: &str| std::env::var(k).unwrap_or_else(|_| panic!("{k} is not set: run these tests with `make interop`"));
     S3 {
         addr: var("AGC_INTEROP_S3_ADDR"),
         bucket: var("AGC_INTEROP_S3_BUCKET"),
@@ -99,7 +100,10 @@ fn raw(addr: &str, method: &str, path: &str, headers: &[(String, String)], body:
     let _ = s.write_all(body);
     let mut data = Vec::new();
     let _ = s.read_to_end(&mut data);
-    let end = data.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or_else(|| panic!("no HTTP answer: {:?}", String::from_utf8_lossy(&data)));
+    let end = data
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no HTTP answer: {:?}", String::from_utf8_lossy(&data)));
     let head = String::from_utf8_lossy(&data[..end]).into_owned();
     let status: u16 = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("status");
     let mut body = data[end + 4..].to_vec();
@@ -117,7 +121,8 @@ fn dechunk(mut b: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     loop {
         let Some(eol) = b.windows(2).position(|w| w == b"\r\n") else { return out };
-        let size = usize::from_str_radix(String::from_utf8_lossy(&b[..eol]).split(';').next().unwrap_or("").trim(), 16).unwrap_or(0);
+        let size = usize::from_str_radix(String::from_utf8_lossy(&b[..eol]).split(';').next().unwrap_or("").trim(), 16)
+            .unwrap_or(0);
         if size == 0 {
             return out;
         }
@@ -150,7 +155,14 @@ fn now() -> i64 {
 
 /// Headers of a request signed like AGC's upload URLs (content-type, host, user-agent,
 /// x-amz-content-sha256, x-amz-date), Authorization last.
-fn signed(s3: &S3, creds: &Credentials, method: &str, path: &str, payload_sha: &str, date: &str) -> Vec<(String, String)> {
+fn signed(
+    s3: &S3,
+    creds: &Credentials,
+    method: &str,
+    path: &str,
+    payload_sha: &str,
+    date: &str,
+) -> Vec<(String, String)> {
     let mut h: Vec<(String, String)> = vec![
         ("Host".into(), s3.addr.clone()),
         ("Content-Type".into(), "application/octet-stream".into()),
@@ -158,7 +170,10 @@ fn signed(s3: &S3, creds: &Credentials, method: &str, path: &str, payload_sha: &
         ("x-amz-content-sha256".into(), payload_sha.into()),
         ("x-amz-date".into(), date.into()),
     ];
-    let names: Vec<String> = ["content-type", "host", "user-agent", "x-amz-content-sha256", "x-amz-date"].iter().map(|s| s.to_string()).collect();
+    let names: Vec<String> = ["content-type", "host", "user-agent", "x-amz-content-sha256", "x-amz-date"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     let auth = sigv4::sign_v4(creds, method, path, &[], &h, &names, payload_sha, date).expect("sign");
     h.push(("Authorization".into(), auth));
     h
@@ -171,7 +186,14 @@ fn get_object(s3: &S3, key: &str) -> Resp {
 }
 
 /// A PUT signed with `creds` at `date` (Unix seconds), then broken by `edit`.
-fn put_object(s3: &S3, key: &str, body: &[u8], creds: &Credentials, date: i64, edit: impl FnOnce(&mut Vec<(String, String)>, &mut Vec<u8>)) -> Resp {
+fn put_object(
+    s3: &S3,
+    key: &str,
+    body: &[u8],
+    creds: &Credentials,
+    date: i64,
+    edit: impl FnOnce(&mut Vec<(String, String)>, &mut Vec<u8>),
+) -> Resp {
     let path = format!("/{}/{key}", s3.bucket);
     let mut h = signed(s3, creds, "PUT", &path, &sha256_hex(body), &amz_date(date));
     let mut body = body.to_vec();
@@ -209,7 +231,8 @@ fn library_uploads_reach_s3_and_read_back() {
         assert_eq!(got.body.len(), size, "GET returned {} bytes", got.body.len());
         assert!(got.body == data, "the object read back differs from the file ({size} bytes)");
         if let Some(root) = &s3.root {
-            let on_disk = std::fs::read(root.join(&s3.bucket).join(&r.object_id)).expect("object file in the s3s-fs root");
+            let on_disk =
+                std::fs::read(root.join(&s3.bucket).join(&r.object_id)).expect("object file in the s3s-fs root");
             assert!(on_disk == data, "the object on disk differs from the file ({size} bytes)");
         }
         eprintln!("interop: {size} bytes uploaded as {} and read back intact", r.object_id);
@@ -243,14 +266,42 @@ fn s3_refuses_broken_requests() {
     let cases: Vec<(&str, &Credentials, i64, Edit, u16, &str)> = vec![
         // s3s-fs 0.14.1 detects the mismatch (its log: "UploadStreamError: Sha256Mismatch") but
         // answers 500 InternalError where AWS answers 400 XAmzContentSHA256Mismatch.
-        ("one body byte changed, signed x-amz-content-sha256 kept", &good, t, |_, b| b[50_000] ^= 0x01, 500, "InternalError"),
-        ("a signed header (user-agent) changed", &good, t, |h, _| set(h, "user-agent", "curl/8"), 403, "SignatureDoesNotMatch"),
-        ("a signed header (content-type) changed", &good, t, |h, _| set(h, "content-type", "text/plain"), 403, "SignatureDoesNotMatch"),
-        ("x-amz-content-sha256 of the tampered body, signature kept", &good, t, |h, b| {
-            b[0] ^= 0x01;
-            let sha = sha256_hex(b);
-            set(h, "x-amz-content-sha256", &sha)
-        }, 403, "SignatureDoesNotMatch"),
+        (
+            "one body byte changed, signed x-amz-content-sha256 kept",
+            &good,
+            t,
+            |_, b| b[50_000] ^= 0x01,
+            500,
+            "InternalError",
+        ),
+        (
+            "a signed header (user-agent) changed",
+            &good,
+            t,
+            |h, _| set(h, "user-agent", "curl/8"),
+            403,
+            "SignatureDoesNotMatch",
+        ),
+        (
+            "a signed header (content-type) changed",
+            &good,
+            t,
+            |h, _| set(h, "content-type", "text/plain"),
+            403,
+            "SignatureDoesNotMatch",
+        ),
+        (
+            "x-amz-content-sha256 of the tampered body, signature kept",
+            &good,
+            t,
+            |h, b| {
+                b[0] ^= 0x01;
+                let sha = sha256_hex(b);
+                set(h, "x-amz-content-sha256", &sha)
+            },
+            403,
+            "SignatureDoesNotMatch",
+        ),
         ("signed with the wrong secret key", &wrong_secret, t, keep, 403, "SignatureDoesNotMatch"),
         ("an unknown access key", &unknown_key, t, keep, 403, "NotSignedUp"),
         ("anonymous (no Authorization)", &good, t, |h, _| h.retain(|(k, _)| k != "Authorization"), 403, "AccessDenied"),
@@ -268,7 +319,12 @@ fn s3_refuses_broken_requests() {
         assert!((400..600).contains(&r.status), "{what}: expected a refusal, got {}: {}", r.status, r.text());
         assert_eq!((r.status, code.as_str()), (want_status, want_code), "{what}: {}", r.text());
         let g = get_object(&s3, &key);
-        assert_eq!((g.status, g.code().as_str()), (404, "NoSuchKey"), "{what}: a refused PUT left an object: {}", g.text());
+        assert_eq!(
+            (g.status, g.code().as_str()),
+            (404, "NoSuchKey"),
+            "{what}: a refused PUT left an object: {}",
+            g.text()
+        );
     }
     assert_eq!(seen.len(), n);
 }
@@ -280,9 +336,24 @@ fn library_reports_s3_rejections() {
     let dir = TempDir::new("interop-rej");
     let path = dir.app("rej.app", 200_000);
 
-    let cases: Vec<(&str, Box<dyn FnOnce(&mut UploadUpstream)>, Fault, u16, &str, usize)> = vec![
-        ("mock signs with a wrong secret key", Box::new(|u| u.secret_key = "wrong/secret".into()), Fault::None, 403, "SignatureDoesNotMatch", 1),
-        ("mock signs with an unknown access key", Box::new(|u| u.access_key = "AKUNKNOWN".into()), Fault::None, 403, "NotSignedUp", 1),
+    type Case<'a> = (&'a str, Box<dyn FnOnce(&mut UploadUpstream)>, Fault, u16, &'a str, usize);
+    let cases: Vec<Case> = vec![
+        (
+            "mock signs with a wrong secret key",
+            Box::new(|u| u.secret_key = "wrong/secret".into()),
+            Fault::None,
+            403,
+            "SignatureDoesNotMatch",
+            1,
+        ),
+        (
+            "mock signs with an unknown access key",
+            Box::new(|u| u.access_key = "AKUNKNOWN".into()),
+            Fault::None,
+            403,
+            "NotSignedUp",
+            1,
+        ),
         // Retried with a fresh URL each time (max_attempts 4 in common::client_for), all stale.
         ("every URL signed 20 minutes ago", Box::new(|_| {}), Fault::StaleSignature, 403, "RequestTimeTooSkewed", 4),
     ];
@@ -301,7 +372,10 @@ fn library_reports_s3_rejections() {
             other => panic!("{what}: {other:?}"),
         }
         for secret in server.upload_authorizations() {
-            assert!(!e.to_string().contains(&secret) && !format!("{e:?}").contains(&secret), "{what}: the error shows a signature");
+            assert!(
+                !e.to_string().contains(&secret) && !format!("{e:?}").contains(&secret),
+                "{what}: the error shows a signature"
+            );
         }
         let puts = server.requests().iter().filter(|r| r.kind == Endpoint::Upload).count();
         assert_eq!(puts, want_puts, "{what}: PUT attempts");

@@ -9,7 +9,11 @@ use agcupload::{Client, Credentials, Error, NoProgress, PackageKind, Phase, Uplo
 use common::*;
 
 fn sa_mock(polls: u32) -> MockServer {
-    mock_with(MockConfig { service_accounts: vec![fixture_service_account()], polls_until_ready: polls, ..Default::default() })
+    mock_with(MockConfig {
+        service_accounts: vec![fixture_service_account()],
+        polls_until_ready: polls,
+        ..Default::default()
+    })
 }
 
 fn sa_client(server: &MockServer, creds: Credentials) -> Client {
@@ -67,7 +71,8 @@ fn a_rejected_jwt_is_re_signed_once() {
 #[test]
 fn a_key_agc_does_not_know_is_an_auth_error() {
     let server = sa_mock(1);
-    let mut json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(fixture_private_key_path()).unwrap()).unwrap();
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture_private_key_path()).unwrap()).unwrap();
     json["key_id"] = "unknown-key-id".into();
     let client = sa_client(&server, Credentials::service_account(&json.to_string()).unwrap());
     let dir = TempDir::new("sa-bad");
@@ -75,7 +80,11 @@ fn a_key_agc_does_not_know_is_an_auth_error() {
     let e = client.upload_file("1", &p, PackageKind::HarmonyApp, &mut NoProgress).unwrap_err();
     assert!(matches!(e, Error::Auth(_)), "{e}");
     assert!(!e.to_string().contains("BEGIN"));
-    assert_eq!(server.requests().iter().filter(|r| r.kind == Endpoint::UploadUrl).count(), 2, "refreshed once, then gave up");
+    assert_eq!(
+        server.requests().iter().filter(|r| r.kind == Endpoint::UploadUrl).count(),
+        2,
+        "refreshed once, then gave up"
+    );
 }
 
 #[test]
@@ -86,7 +95,9 @@ fn malformed_and_non_rsa_key_files_are_auth_errors() {
         .output()
         .expect("openssl runs");
     assert!(ec.status.success());
-    let ec_json = serde_json::json!({"key_id": "k", "sub_account": "s", "private_key": String::from_utf8(ec.stdout).unwrap()}).to_string();
+    let ec_json =
+        serde_json::json!({"key_id": "k", "sub_account": "s", "private_key": String::from_utf8(ec.stdout).unwrap()})
+            .to_string();
     let bad = dir.write("bad.json", b"{\"key_id\": 1}");
     for input in [ec_json.as_str(), bad.to_str().unwrap(), "{not json", "/nonexistent/private.json"] {
         let e = Credentials::service_account(input).unwrap_err();
@@ -106,7 +117,9 @@ fn publish_uploads_binds_and_waits_until_ready() {
         let dir = TempDir::new("pub");
         let p = dir.app("rel.app", 50_000);
         let mut rec = Recorder::default();
-        let out = client.publish(&UploadRequest::new("777", &p, PackageKind::HarmonyApp), Duration::from_secs(60), &mut rec).unwrap();
+        let out = client
+            .publish(&UploadRequest::new("777", &p, PackageKind::HarmonyApp), Duration::from_secs(60), &mut rec)
+            .unwrap();
         assert!(!out.package_id.is_empty());
         let log = server.requests();
         let polls = log.iter().filter(|r| r.kind == Endpoint::CompileStatus).count();

@@ -26,10 +26,8 @@ fn other_key() -> SealKey {
     SealKey::from_bytes(&bytes).unwrap()
 }
 
-const KAT_PREFIX: [u8; PREFIX_LEN] = [
-    0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7, 0xa8, 0xa9, 0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf,
-    0xb0, 0xb1, 0xb2,
-];
+const KAT_PREFIX: [u8; PREFIX_LEN] =
+    [0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7, 0xa8, 0xa9, 0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf, 0xb0, 0xb1, 0xb2];
 
 /// Deterministic, non-repeating-looking test data.
 fn data(len: usize) -> Vec<u8> {
@@ -49,10 +47,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
 }
 
 fn seal_vec(key: &SealKey, chunk_size: u32, plain: &[u8]) -> Vec<u8> {
@@ -85,14 +80,9 @@ impl TempDir {
     fn new(tag: &str) -> TempDir {
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let dir = std::env::temp_dir().join(format!(
-            "agcupload-seal-{tag}-{}-{n}-{nanos}",
-            std::process::id()
-        ));
+        let nanos =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+        let dir = std::env::temp_dir().join(format!("agcupload-seal-{tag}-{}-{n}-{nanos}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
         TempDir(dir)
     }
@@ -102,10 +92,8 @@ impl TempDir {
     }
 
     fn names(&self) -> Vec<String> {
-        let mut names: Vec<String> = fs::read_dir(&self.0)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
+        let mut names: Vec<String> =
+            fs::read_dir(&self.0).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
         names.sort();
         names
     }
@@ -142,11 +130,7 @@ fn small_sealed() -> (Vec<u8>, Vec<u8>) {
 fn small_chunks(sealed: &[u8]) -> Vec<(usize, usize)> {
     let full = SMALL as usize + TAG_LEN;
     let c0 = HEADER_LEN;
-    vec![
-        (c0, c0 + full),
-        (c0 + full, c0 + 2 * full),
-        (c0 + 2 * full, sealed.len()),
-    ]
+    vec![(c0, c0 + full), (c0 + full, c0 + 2 * full), (c0 + 2 * full, sealed.len())]
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -169,10 +153,7 @@ fn key_length_is_checked() {
 fn key_debug_is_redacted() {
     let key = SealKey::from_bytes(&[0xAB; 32]).unwrap();
     let shown = format!("{key:?} {:?} {:#?}", key.clone(), key);
-    assert_eq!(
-        shown,
-        "SealKey(<redacted>) SealKey(<redacted>) SealKey(<redacted>)"
-    );
+    assert_eq!(shown, "SealKey(<redacted>) SealKey(<redacted>) SealKey(<redacted>)");
     let shown = shown.to_lowercase();
     assert!(!shown.contains("ab") && !shown.contains("171"));
 }
@@ -207,15 +188,7 @@ fn sealed_len_formula() {
 #[test]
 fn round_trip_streams() {
     let key = kat_key();
-    for len in [
-        0,
-        1,
-        CHUNK_SIZE - 1,
-        CHUNK_SIZE,
-        CHUNK_SIZE + 1,
-        2 * CHUNK_SIZE,
-        5 << 20,
-    ] {
+    for len in [0, 1, CHUNK_SIZE - 1, CHUNK_SIZE, CHUNK_SIZE + 1, 2 * CHUNK_SIZE, 5 << 20] {
         let plain = data(len);
         let mut sealed = Vec::new();
         let n = seal_stream(&key, &plain[..], &mut sealed).unwrap();
@@ -233,11 +206,7 @@ fn round_trip_small_chunks() {
         for len in [0, 1, c - 1, c, c + 1, 3 * c, 3 * c + 7] {
             let plain = data(len);
             let sealed = seal_vec(&key, cs, &plain);
-            assert_eq!(
-                Some(sealed.len() as u64),
-                sealed_len_with(len as u64, cs),
-                "{cs}/{len}"
-            );
+            assert_eq!(Some(sealed.len() as u64), sealed_len_with(len as u64, cs), "{cs}/{len}");
             assert_eq!(open_vec(&key, &sealed).unwrap(), plain, "{cs}/{len}");
         }
     }
@@ -289,28 +258,10 @@ fn short_and_interrupted_reads() {
     let key = kat_key();
     let plain = data(5000);
     let mut sealed = Vec::new();
-    seal_stream_with(
-        &key,
-        None,
-        SMALL,
-        Dribble {
-            data: &plain,
-            step: 0,
-        },
-        &mut sealed,
-    )
-    .unwrap();
+    seal_stream_with(&key, None, SMALL, Dribble { data: &plain, step: 0 }, &mut sealed).unwrap();
     assert_eq!(sealed.len() as u64, sealed_len_with(5000, SMALL).unwrap());
     let mut out = Vec::new();
-    open_stream(
-        &key,
-        Dribble {
-            data: &sealed,
-            step: 0,
-        },
-        &mut out,
-    )
-    .unwrap();
+    open_stream(&key, Dribble { data: &sealed, step: 0 }, &mut out).unwrap();
     assert_eq!(out, plain);
 }
 
@@ -329,10 +280,7 @@ fn stream_errors_are_file_errors() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(matches!(
-        open_stream(&kat_key(), Failing, Vec::new()),
-        Err(Error::File { .. })
-    ));
+    assert!(matches!(open_stream(&kat_key(), Failing, Vec::new()), Err(Error::File { .. })));
 }
 
 #[test]
@@ -351,11 +299,7 @@ fn round_trip_files() {
         assert_eq!(m, len as u64);
         assert_private(&o);
         assert_eq!(fs::read(&o).unwrap(), plain, "len {len}");
-        assert_eq!(
-            dir.names(),
-            ["opened", "plain", "sealed"],
-            "no temporary files left"
-        );
+        assert_eq!(dir.names(), ["opened", "plain", "sealed"], "no temporary files left");
     }
 }
 
@@ -394,10 +338,7 @@ fn long_output_name() {
 fn missing_input_file() {
     let dir = TempDir::new("missing");
     let out = dir.path("out");
-    for r in [
-        seal_file(&kat_key(), &dir.path("nope"), &out),
-        open_file(&kat_key(), &dir.path("nope"), &out),
-    ] {
+    for r in [seal_file(&kat_key(), &dir.path("nope"), &out), open_file(&kat_key(), &dir.path("nope"), &out)] {
         match r {
             Err(Error::File { path, .. }) => assert_eq!(path, dir.path("nope")),
             other => panic!("{other:?}"),
@@ -456,19 +397,13 @@ fn stream_writes_only_authenticated_chunks() {
     let (plain, sealed) = small_sealed();
     // Wrong key: nothing at all is written.
     let mut out = Vec::new();
-    assert!(matches!(
-        open_stream(&other_key(), &sealed[..], &mut out),
-        Err(Error::SealCorrupt(_))
-    ));
+    assert!(matches!(open_stream(&other_key(), &sealed[..], &mut out), Err(Error::SealCorrupt(_))));
     assert!(out.is_empty());
     // Second chunk damaged: exactly the first chunk was written (the caller must discard it).
     let mut bad = sealed.clone();
     bad[small_chunks(&sealed)[1].0 + 3] ^= 1;
     let mut out = Vec::new();
-    assert!(matches!(
-        open_stream(&kat_key(), &bad[..], &mut out),
-        Err(Error::SealCorrupt(_))
-    ));
+    assert!(matches!(open_stream(&kat_key(), &bad[..], &mut out), Err(Error::SealCorrupt(_))));
     assert_eq!(out, plain[..SMALL as usize]);
 }
 
@@ -480,10 +415,7 @@ fn every_byte_flip_is_detected() {
         for mask in [0x01u8, 0x80, 0xff] {
             let mut bad = sealed.clone();
             bad[i] ^= mask;
-            assert_corrupt(
-                open_vec(&kat_key(), &bad),
-                &format!("flip {mask:#04x} at {i}"),
-            );
+            assert_corrupt(open_vec(&kat_key(), &bad), &format!("flip {mask:#04x} at {i}"));
         }
     }
 }
@@ -492,37 +424,22 @@ fn every_byte_flip_is_detected() {
 fn every_truncation_is_detected() {
     let (_, sealed) = small_sealed();
     for len in 0..sealed.len() {
-        assert_corrupt(
-            open_vec(&kat_key(), &sealed[..len]),
-            &format!("truncated to {len}"),
-        );
+        assert_corrupt(open_vec(&kat_key(), &sealed[..len]), &format!("truncated to {len}"));
     }
     // An exact multiple of the chunk size ends with an empty final chunk; dropping it is caught.
     let sealed = seal_vec(&kat_key(), SMALL, &data(2 * SMALL as usize));
     for len in 0..sealed.len() {
-        assert_corrupt(
-            open_vec(&kat_key(), &sealed[..len]),
-            &format!("truncated to {len}"),
-        );
+        assert_corrupt(open_vec(&kat_key(), &sealed[..len]), &format!("truncated to {len}"));
     }
     // And with the default chunk size, at every chunk boundary and a few points around them.
     let sealed = seal_vec(&kat_key(), CHUNK_SIZE as u32, &data(3 * CHUNK_SIZE + 100));
     let full = CHUNK_SIZE + TAG_LEN;
-    for boundary in [
-        0,
-        HEADER_LEN,
-        HEADER_LEN + full,
-        HEADER_LEN + 2 * full,
-        HEADER_LEN + 3 * full,
-    ] {
+    for boundary in [0, HEADER_LEN, HEADER_LEN + full, HEADER_LEN + 2 * full, HEADER_LEN + 3 * full] {
         for delta in [-17isize, -16, -1, 0, 1, 15, 16, 17, 1000] {
             let len = boundary as isize + delta;
             if len >= 0 && (len as usize) < sealed.len() {
                 let len = len as usize;
-                assert_corrupt(
-                    open_vec(&kat_key(), &sealed[..len]),
-                    &format!("truncated to {len}"),
-                );
+                assert_corrupt(open_vec(&kat_key(), &sealed[..len]), &format!("truncated to {len}"));
             }
         }
     }
@@ -553,10 +470,7 @@ fn reordered_duplicated_dropped_chunks() {
         &[2],           // final chunk alone
         &[0, 1, 2, 2],  // final chunk twice
     ] {
-        assert_corrupt(
-            open_vec(&kat_key(), &build(order)),
-            &format!("order {order:?}"),
-        );
+        assert_corrupt(open_vec(&kat_key(), &build(order)), &format!("order {order:?}"));
     }
 }
 
@@ -591,10 +505,7 @@ fn appended_data_is_rejected() {
     for tail in tails {
         let mut bad = sealed.clone();
         bad.extend_from_slice(&tail);
-        assert_corrupt(
-            open_vec(&kat_key(), &bad),
-            &format!("{} bytes appended", tail.len()),
-        );
+        assert_corrupt(open_vec(&kat_key(), &bad), &format!("{} bytes appended", tail.len()));
     }
     for plain_len in [0usize, 5] {
         let mut bad = seal_vec(&kat_key(), SMALL, &data(plain_len));
@@ -635,26 +546,17 @@ fn header_edits_are_rejected() {
         MAX_CHUNK_SIZE + 1,
         u32::MAX,
     ] {
-        assert_corrupt(
-            open_vec(&kat_key(), &set_chunk_size(cs)),
-            &format!("chunk size {cs}"),
-        );
+        assert_corrupt(open_vec(&kat_key(), &set_chunk_size(cs)), &format!("chunk size {cs}"));
     }
     for (i, &byte) in sealed.iter().enumerate().take(HEADER_LEN).skip(13) {
-        assert_corrupt(
-            open_vec(&kat_key(), &edit(i, byte ^ 0x10)),
-            &format!("prefix byte {i}"),
-        );
+        assert_corrupt(open_vec(&kat_key(), &edit(i, byte ^ 0x10)), &format!("prefix byte {i}"));
     }
     // Messages say what is wrong.
     match open_vec(&kat_key(), &edit(7, 2)) {
         Err(Error::SealCorrupt(m)) => assert!(m.contains("version 2"), "{m}"),
         other => panic!("{other:?}"),
     }
-    match open_vec(
-        &kat_key(),
-        b"PNG\r\n\x1a\n this is not sealed at all, not at all",
-    ) {
+    match open_vec(&kat_key(), b"PNG\r\n\x1a\n this is not sealed at all, not at all") {
         Err(Error::SealCorrupt(m)) => assert!(m.contains("magic"), "{m}"),
         other => panic!("{other:?}"),
     }
@@ -713,9 +615,6 @@ fn kat_65537_bytes() {
     assert_eq!(out.len(), 65601);
     assert_eq!(hex(&out[..HEADER_LEN]), &KAT_EMPTY[..64]);
     assert_eq!(hex(&Sha256::digest(&out)), KAT_65537_SHA256);
-    assert_eq!(
-        hex(&out[HEADER_LEN + CHUNK_SIZE + TAG_LEN..]),
-        KAT_65537_FINAL_CHUNK
-    );
+    assert_eq!(hex(&out[HEADER_LEN + CHUNK_SIZE + TAG_LEN..]), KAT_65537_FINAL_CHUNK);
     assert_eq!(open_vec(&kat_key(), &out).unwrap(), plain);
 }

@@ -135,10 +135,25 @@ fn every_validation_error_is_caught_before_the_network() {
         (dir.write("empty.app", b""), PackageKind::HarmonyApp, |e| matches!(e, Error::File { .. }), "empty"),
         (dir.app("pkg.zip", 100), PackageKind::HarmonyApp, |e| matches!(e, Error::FileType(_)), "wrong suffix"),
         (dir.app("entry.hap", 100), PackageKind::HarmonyApp, |e| matches!(e, Error::FileType(_)), "raw hap"),
-        (dir.write("fake.app", b"MZ not a zip at all"), PackageKind::HarmonyApp, |e| matches!(e, Error::FileType(_)), "not a zip"),
-        (big_atomic.clone(), PackageKind::AtomicService, |e| matches!(e, Error::FileTooLarge { .. }), "atomic > 10 MiB"),
+        (
+            dir.write("fake.app", b"MZ not a zip at all"),
+            PackageKind::HarmonyApp,
+            |e| matches!(e, Error::FileType(_)),
+            "not a zip",
+        ),
+        (
+            big_atomic.clone(),
+            PackageKind::AtomicService,
+            |e| matches!(e, Error::FileTooLarge { .. }),
+            "atomic > 10 MiB",
+        ),
         (sparse, PackageKind::HarmonyApp, |e| matches!(e, Error::FileTooLarge { .. }), "app > 4 GiB"),
-        (dir.write("pic.png", b"\xFF\xD8\xFF\xE0jpeg"), PackageKind::ProfilePicture, |e| matches!(e, Error::FileType(_)), "jpeg named png"),
+        (
+            dir.write("pic.png", b"\xFF\xD8\xFF\xE0jpeg"),
+            PackageKind::ProfilePicture,
+            |e| matches!(e, Error::FileType(_)),
+            "jpeg named png",
+        ),
     ];
     for (path, kind, want, what) in cases {
         let e = client.upload_file("1", &path, kind, &mut NoProgress).unwrap_err();
@@ -148,7 +163,11 @@ fn every_validation_error_is_caught_before_the_network() {
     // The same .app is fine as a HarmonyOS app (limit 4 GiB).
     assert!(client.upload_file("1", &big_atomic, PackageKind::HarmonyApp, &mut NoProgress).is_ok());
     let log = server.requests();
-    assert_eq!(log.iter().filter(|r| r.kind == Endpoint::UploadUrl).count(), 1, "only the valid upload reached the server");
+    assert_eq!(
+        log.iter().filter(|r| r.kind == Endpoint::UploadUrl).count(),
+        1,
+        "only the valid upload reached the server"
+    );
 }
 
 #[test]
@@ -181,7 +200,8 @@ fn untrusted_certificate_is_a_tls_error_and_the_ca_file_adds_to_the_roots() {
     let server = mock();
     let dir = TempDir::new("tls");
     let p = dir.app("a.app", 10);
-    let mut c = agcupload::Client::new(agcupload::Credentials::api_client(server.client_id(), server.client_secret())).unwrap();
+    let mut c =
+        agcupload::Client::new(agcupload::Credentials::api_client(server.client_id(), server.client_secret())).unwrap();
     c.set_api_base(&server.base_url()).unwrap();
     c.set_retry(1, None).unwrap();
     let e = c.upload_file("1", &p, PackageKind::HarmonyApp, &mut NoProgress).unwrap_err();
@@ -289,5 +309,9 @@ fn a_token_is_refreshed_shortly_before_it_expires() {
     std::thread::sleep(std::time::Duration::from_millis(1200));
     client.upload_file("1", &p, PackageKind::HarmonyApp, &mut NoProgress).unwrap();
     assert_eq!(server.tokens_issued(), before + 1, "one new token after expiry");
-    assert_eq!(server.requests().iter().filter(|r| r.kind == Endpoint::UploadUrl && r.status == 401).count(), 0, "refreshed before AGC refused it");
+    assert_eq!(
+        server.requests().iter().filter(|r| r.kind == Endpoint::UploadUrl && r.status == 401).count(),
+        0,
+        "refreshed before AGC refused it"
+    );
 }

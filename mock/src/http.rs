@@ -35,7 +35,12 @@ impl Sock {
         let start = Instant::now();
         loop {
             match f(&mut self.tcp) {
-                Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted) => {
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
+                    ) =>
+                {
                     if self.shutdown.load(Ordering::SeqCst) {
                         return Err(io::Error::new(io::ErrorKind::ConnectionAborted, "server shut down"));
                     }
@@ -175,11 +180,7 @@ impl<S: Read + Write> Conn<S> {
             }
             let n = self.stream.read(&mut self.buf[self.len..]).map_err(|_| HeadError::Io)?;
             if n == 0 {
-                return if self.len == 0 {
-                    Err(HeadError::Closed)
-                } else {
-                    Err(HeadError::Io)
-                };
+                return if self.len == 0 { Err(HeadError::Closed) } else { Err(HeadError::Io) };
             }
             self.len += n;
         }

@@ -42,15 +42,11 @@ pub fn verify(token: &str, accounts: &[ServiceAccount], now: i64) -> Result<Stri
         return Err(JwtError::Invalid("alg must be PS256"));
     }
     let kid = header.get("kid").and_then(|v| v.as_str()).ok_or(JwtError::Invalid("no kid"))?;
-    let account = accounts
-        .iter()
-        .find(|a| a.key_id == kid)
-        .ok_or(JwtError::Invalid("unknown kid"))?;
+    let account = accounts.iter().find(|a| a.key_id == kid).ok_or(JwtError::Invalid("unknown kid"))?;
     let der = spki_pem_to_rsa_public_key(&account.public_key_pem).ok_or(JwtError::Invalid("bad configured key"))?;
     let key = ring::signature::UnparsedPublicKey::new(&ring::signature::RSA_PSS_2048_8192_SHA256, der);
     let signed = &token[..h.len() + 1 + p.len()];
-    key.verify(signed.as_bytes(), &sig)
-        .map_err(|_| JwtError::Invalid("bad signature"))?;
+    key.verify(signed.as_bytes(), &sig).map_err(|_| JwtError::Invalid("bad signature"))?;
     if payload.get("iss").and_then(|v| v.as_str()) != Some(account.sub_account.as_str()) {
         return Err(JwtError::Invalid("iss does not match the key's sub_account"));
     }

@@ -386,12 +386,8 @@ impl MockServer {
         let tls = tls::generate()?;
         let listener = TcpListener::bind(("127.0.0.1", port))?;
         let port = listener.local_addr()?.port();
-        let temp_dir = std::env::temp_dir().join(format!(
-            "agc-mock-{}-{}-{}",
-            std::process::id(),
-            port,
-            util::random_hex(4)
-        ));
+        let temp_dir =
+            std::env::temp_dir().join(format!("agc-mock-{}-{}-{}", std::process::id(), port, util::random_hex(4)));
         std::fs::create_dir_all(&temp_dir)?;
         let ca_path = temp_dir.join("ca.pem");
         std::fs::write(&ca_path, &tls.ca_pem)?;

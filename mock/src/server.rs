@@ -28,9 +28,7 @@ pub(crate) fn accept_loop(listener: TcpListener, shared: Arc<Shared>, tls: Arc<r
         }
         let Ok(tcp) = stream else { continue };
         let (s, t) = (shared.clone(), tls.clone());
-        let _ = std::thread::Builder::new()
-            .name("agc-mock-conn".into())
-            .spawn(move || serve_connection(s, tcp, t));
+        let _ = std::thread::Builder::new().name("agc-mock-conn".into()).spawn(move || serve_connection(s, tcp, t));
     }
 }
 
@@ -115,10 +113,9 @@ fn handle(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outcome {
         query: parse_query(&req.raw_query),
         headers: req.headers.clone(),
         kind: kind.clone(),
-        bearer: req
-            .headers
-            .iter()
-            .any(|(k, v)| k == "authorization" && v.trim_start().get(..7).is_some_and(|s| s.eq_ignore_ascii_case("bearer "))),
+        bearer: req.headers.iter().any(|(k, v)| {
+            k == "authorization" && v.trim_start().get(..7).is_some_and(|s| s.eq_ignore_ascii_case("bearer "))
+        }),
         client_id_header: req.header("client_id").is_some(),
         content_length: req.content_length().ok().flatten(),
         chunked: req.is_chunked(),
@@ -263,8 +260,7 @@ fn connect_api(shared: &Arc<Shared>, c: &mut C, req: &Request, kind: &Endpoint) 
     if shared.take_fault(|f| *f == Fault::Status500Once, true).is_some() {
         return answer(c, 500, &ret_json(500, "internal server error"), blen);
     }
-    if let Some(Fault::TransientCodeOnce(code)) =
-        shared.take_fault(|f| matches!(f, Fault::TransientCodeOnce(_)), true)
+    if let Some(Fault::TransientCodeOnce(code)) = shared.take_fault(|f| matches!(f, Fault::TransientCodeOnce(_)), true)
     {
         return answer(c, 200, &ret_json(code, "temporary failure, please retry later"), blen);
     }
@@ -279,12 +275,7 @@ fn connect_api(shared: &Arc<Shared>, c: &mut C, req: &Request, kind: &Endpoint) 
 
 /// Ok(Some(access token)) / Ok(None) for a valid JWT / Err(message).
 fn check_auth(shared: &Shared, req: &Request) -> Result<Option<String>, &'static str> {
-    let auths: Vec<&str> = req
-        .headers
-        .iter()
-        .filter(|(k, _)| k == "authorization")
-        .map(|(_, v)| v.as_str())
-        .collect();
+    let auths: Vec<&str> = req.headers.iter().filter(|(k, _)| k == "authorization").map(|(_, v)| v.as_str()).collect();
     if auths.len() != 1 {
         return Err("token invalid");
     }
@@ -327,9 +318,8 @@ fn token(shared: &Arc<Shared>, c: &mut C, body: &[u8]) -> Outcome {
         return answer(c, 400, &ret_json(204_144_641, "unsupported grant_type"), blen);
     }
     let id_ok = s("client_id") == Some(shared.config.client_id.as_str());
-    let secret_ok = s("client_secret").is_some_and(|x| {
-        util::ct_eq(x.as_bytes(), shared.config.client_secret.as_bytes())
-    });
+    let secret_ok =
+        s("client_secret").is_some_and(|x| util::ct_eq(x.as_bytes(), shared.config.client_secret.as_bytes()));
     if !(id_ok && secret_ok) {
         return answer(c, 200, &bad, blen);
     }
@@ -354,10 +344,9 @@ fn bind(shared: &Arc<Shared>, c: &mut C, query: &[(String, String)], body: &[u8]
     let Ok(v) = serde_json::from_slice::<Value>(body) else {
         return bad(c, "invalid request body");
     };
-    let (Some(file_name), Some(object_id)) = (
-        v.get("fileName").and_then(|x| x.as_str()),
-        v.get("objectId").and_then(|x| x.as_str()),
-    ) else {
+    let (Some(file_name), Some(object_id)) =
+        (v.get("fileName").and_then(|x| x.as_str()), v.get("objectId").and_then(|x| x.as_str()))
+    else {
         return bad(c, "fileName and objectId are required");
     };
     let obj = {
@@ -472,12 +461,7 @@ fn control(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outcome {
         }
         ("GET", p) if p.starts_with("/mock/objects/") => {
             let id = util::percent_decode(&p["/mock/objects/".len()..], false);
-            let bytes = shared
-                .lock()
-                .objects
-                .iter()
-                .find(|o| o.object_id == id)
-                .and_then(|o| o.bytes.clone());
+            let bytes = shared.lock().objects.iter().find(|o| o.object_id == id).and_then(|o| o.bytes.clone());
             match bytes {
                 Some(b) => {
                     let _ = c.respond(200, &[("Content-Type", "application/octet-stream".into())], &b, false);

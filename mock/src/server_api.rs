@@ -49,9 +49,7 @@ fn validate(query: &[(String, String)]) -> Result<(String, String, u64, Option<S
     }
     let app_id = single(query, "appId").filter(|a| !a.is_empty()).ok_or("invalid parameter: appId")?;
     let file_name = single(query, "fileName").ok_or("invalid parameter: fileName")?;
-    let has_suffix = file_name
-        .rsplit_once('.')
-        .is_some_and(|(stem, ext)| !stem.is_empty() && !ext.is_empty());
+    let has_suffix = file_name.rsplit_once('.').is_some_and(|(stem, ext)| !stem.is_empty() && !ext.is_empty());
     if !has_suffix || file_name.contains(['/', '\\']) || file_name.chars().any(char::is_control) {
         return Err("invalid parameter: fileName".into());
     }
@@ -94,8 +92,8 @@ pub(crate) fn upload_url(shared: &Arc<Shared>, c: &mut C, query: &[(String, Stri
     if let Fault::ApiError(code, msg) = &fault {
         return answer(c, 200, &ret_json(*code, msg), blen);
     }
-    let stale = fault == Fault::StaleSignature
-        || shared.take_fault(|f| *f == Fault::ExpiredSignatureOnce, true).is_some();
+    let stale =
+        fault == Fault::StaleSignature || shared.take_fault(|f| *f == Fault::ExpiredSignatureOnce, true).is_some();
 
     let object_id = format!("{app_id}/{}/{file_name}", util::random_hex(8));
     let path = match &shared.config.upload_upstream {

@@ -91,17 +91,12 @@ fn set_linger_zero(tcp: &TcpStream) {
 
 pub(crate) fn handle_put(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outcome {
     let cl = req.content_length().ok().flatten();
-    let expect = req
-        .header("expect")
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("100-continue"));
+    let expect = req.header("expect").is_some_and(|v| v.trim().eq_ignore_ascii_case("100-continue"));
     let mut p = Put { c, req, cl, expect };
     if req.method != "PUT" {
         return p.refuse(405, "MethodNotAllowed", "The specified method is not allowed against this resource.", &[]);
     }
-    let bearer = req
-        .headers
-        .iter()
-        .any(|(k, v)| k == "authorization" && !v.trim_start().starts_with(sigv4::ALGORITHM));
+    let bearer = req.headers.iter().any(|(k, v)| k == "authorization" && !v.trim_start().starts_with(sigv4::ALGORITHM));
     if bearer {
         return p.refuse(400, "InvalidArgument", "Unsupported Authorization Type", &[]);
     }
@@ -188,10 +183,7 @@ pub(crate) fn handle_put(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outc
     };
     let mut buf = vec![0u8; rate.map_or(BUF, |r| (r / 20).clamp(1, BUF as u64) as usize)];
     let mut hasher = Sha256::new();
-    let mut bytes = shared
-        .config
-        .store_bodies
-        .then(|| Vec::with_capacity(len.min(64 << 20) as usize));
+    let mut bytes = shared.config.store_bodies.then(|| Vec::with_capacity(len.min(64 << 20) as usize));
     let mut got: u64 = 0;
     let start = Instant::now();
     while got < len {
@@ -233,7 +225,15 @@ pub(crate) fn handle_put(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outc
     }
 }
 
-fn store(shared: &Shared, object_id: &str, file_name: &str, app_id: &str, size: u64, sha: &str, bytes: Option<Vec<u8>>) {
+fn store(
+    shared: &Shared,
+    object_id: &str,
+    file_name: &str,
+    app_id: &str,
+    size: u64,
+    sha: &str,
+    bytes: Option<Vec<u8>>,
+) {
     let obj = StoredObject {
         object_id: object_id.to_string(),
         file_name: file_name.to_string(),
@@ -253,11 +253,7 @@ fn proxy(shared: &Arc<Shared>, mut p: Put<'_>, len: u64) -> Outcome {
         return p.refuse(502, "BadGateway", "no upstream", &[]);
     };
     let connect = || -> std::io::Result<TcpStream> {
-        let addr = up
-            .addr
-            .to_socket_addrs()?
-            .next()
-            .ok_or_else(|| std::io::Error::other("upstream address"))?;
+        let addr = up.addr.to_socket_addrs()?.next().ok_or_else(|| std::io::Error::other("upstream address"))?;
         let s = TcpStream::connect_timeout(&addr, Duration::from_secs(10))?;
         s.set_read_timeout(Some(Duration::from_secs(120)))?;
         s.set_write_timeout(Some(Duration::from_secs(120)))?;
@@ -280,10 +276,7 @@ fn proxy(shared: &Arc<Shared>, mut p: Put<'_>, len: u64) -> Outcome {
     }
     let mut buf = vec![0u8; BUF];
     let mut hasher = Sha256::new();
-    let mut bytes = shared
-        .config
-        .store_bodies
-        .then(|| Vec::with_capacity(len.min(64 << 20) as usize));
+    let mut bytes = shared.config.store_bodies.then(|| Vec::with_capacity(len.min(64 << 20) as usize));
     let mut got = 0u64;
     while got < len {
         let want = buf.len().min((len - got) as usize);
@@ -316,7 +309,8 @@ fn proxy(shared: &Arc<Shared>, mut p: Put<'_>, len: u64) -> Outcome {
     let hdrs: Vec<(&str, String)> = headers
         .iter()
         .filter(|(k, _)| {
-            !["content-length", "transfer-encoding", "connection", "keep-alive"].contains(&k.to_ascii_lowercase().as_str())
+            !["content-length", "transfer-encoding", "connection", "keep-alive"]
+                .contains(&k.to_ascii_lowercase().as_str())
         })
         .map(|(k, v)| (k.as_str(), v.clone()))
         .collect();

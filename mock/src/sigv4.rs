@@ -41,15 +41,10 @@ pub fn sha256_hex(data: &[u8]) -> String {
 
 /// Canonical query string: pairs (already decoded) URI-encoded and sorted.
 pub fn canonical_query(query: &[(String, String)]) -> String {
-    let mut enc: Vec<(String, String)> = query
-        .iter()
-        .map(|(k, v)| (aws_uri_encode(k, false), aws_uri_encode(v, false)))
-        .collect();
+    let mut enc: Vec<(String, String)> =
+        query.iter().map(|(k, v)| (aws_uri_encode(k, false), aws_uri_encode(v, false))).collect();
     enc.sort();
-    enc.iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("&")
+    enc.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")
 }
 
 fn trim_collapse(v: &str) -> String {
@@ -71,11 +66,8 @@ pub fn canonical_request(
     names.dedup();
     let mut canon_headers = String::new();
     for name in &names {
-        let values: Vec<String> = headers
-            .iter()
-            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| trim_collapse(v))
-            .collect();
+        let values: Vec<String> =
+            headers.iter().filter(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| trim_collapse(v)).collect();
         if values.is_empty() {
             return None;
         }
@@ -98,10 +90,7 @@ pub fn scope(date8: &str, creds: &Credentials) -> String {
 
 /// String to sign for a canonical request.
 pub fn string_to_sign(amz_date: &str, scope: &str, canonical_request: &str) -> String {
-    format!(
-        "{ALGORITHM}\n{amz_date}\n{scope}\n{}",
-        sha256_hex(canonical_request.as_bytes())
-    )
+    format!("{ALGORITHM}\n{amz_date}\n{scope}\n{}", sha256_hex(canonical_request.as_bytes()))
 }
 
 /// Hex signature of `string_to_sign` with the derived signing key.
@@ -210,15 +199,9 @@ pub fn verify(
     query: &[(String, String)],
     headers: &[(String, String)],
 ) -> Result<ParsedAuthorization, VerifyError> {
-    let get = |n: &str| {
-        headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(n))
-            .map(|(_, v)| v.as_str())
-    };
+    let get = |n: &str| headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(n)).map(|(_, v)| v.as_str());
     let auth = get("authorization").ok_or_else(|| VerifyError::AccessDenied("missing Authorization".into()))?;
-    let p = parse_authorization(auth)
-        .ok_or_else(|| VerifyError::AccessDenied("malformed Authorization".into()))?;
+    let p = parse_authorization(auth).ok_or_else(|| VerifyError::AccessDenied("malformed Authorization".into()))?;
     if p.access_key != creds.access_key {
         return Err(VerifyError::AccessDenied("unknown access key".into()));
     }
@@ -274,12 +257,19 @@ mod tests {
     #[test]
     fn aws_get_object_known_answer() {
         let (creds, headers) = aws_example();
-        let signed: Vec<String> = ["host", "range", "x-amz-content-sha256", "x-amz-date"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let auth = sign_v4(&creds, "GET", "/test.txt", &[], &headers, &signed,
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "20130524T000000Z").unwrap();
+        let signed: Vec<String> =
+            ["host", "range", "x-amz-content-sha256", "x-amz-date"].iter().map(|s| s.to_string()).collect();
+        let auth = sign_v4(
+            &creds,
+            "GET",
+            "/test.txt",
+            &[],
+            &headers,
+            &signed,
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            "20130524T000000Z",
+        )
+        .unwrap();
         assert_eq!(auth, "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
         let mut all = headers.clone();
         all.push(("Authorization".into(), auth));

@@ -4,10 +4,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Seconds since the Unix epoch (0 if the clock is before 1970).
 pub fn now_secs() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
 /// Days since 1970-01-01 -> (year, month, day). (Howard Hinnant's algorithm.)
@@ -38,12 +35,7 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
 pub fn amz_date(secs: i64) -> String {
     let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
     let s = secs.rem_euclid(86_400);
-    format!(
-        "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z",
-        s / 3600,
-        (s % 3600) / 60,
-        s % 60
-    )
+    format!("{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z", s / 3600, (s % 3600) / 60, s % 60)
 }
 
 /// Parses `yyyymmddThhmmssZ` into epoch seconds.
@@ -84,10 +76,7 @@ pub fn random_bytes(n: usize) -> Vec<u8> {
     let mut v = vec![0u8; n];
     if ring::rand::SystemRandom::new().fill(&mut v).is_err() {
         // Extremely unlikely; fall back to something unique enough for a test server.
-        let t = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
+        let t = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
         for (i, b) in v.iter_mut().enumerate() {
             *b = (t >> ((i % 16) * 8)) as u8 ^ i as u8;
         }
@@ -162,10 +151,7 @@ pub fn json_str(s: &str) -> String {
 
 /// XML text escaping.
 pub fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 #[cfg(test)]
@@ -189,6 +175,9 @@ mod tests {
         assert_eq!(aws_uri_encode("a b/c", false), "a%20b%2Fc");
         assert_eq!(percent_decode("a%20b%2", false), "a b%2");
         assert_eq!(percent_decode("%", false), "%");
-        assert_eq!(parse_query("a=1&b=x%3Dy&c"), vec![("a".into(), "1".into()), ("b".into(), "x=y".into()), ("c".into(), String::new())]);
+        assert_eq!(
+            parse_query("a=1&b=x%3Dy&c"),
+            vec![("a".into(), "1".into()), ("b".into(), "x=y".into()), ("c".into(), String::new())]
+        );
     }
 }

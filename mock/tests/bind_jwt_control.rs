@@ -76,7 +76,8 @@ fn jwt(kid: &str, iss: &str, exp_delta: i64, key: &ring::signature::RsaKeyPair) 
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
     let h = URL_SAFE_NO_PAD.encode(serde_json::json!({"kid": kid, "typ": "JWT", "alg": "PS256"}).to_string());
     let p = URL_SAFE_NO_PAD.encode(
-        serde_json::json!({"aud": agc_mock::JWT_AUDIENCE, "iss": iss, "iat": now - 10, "exp": now + exp_delta}).to_string(),
+        serde_json::json!({"aud": agc_mock::JWT_AUDIENCE, "iss": iss, "iat": now - 10, "exp": now + exp_delta})
+            .to_string(),
     );
     let msg = format!("{h}.{p}");
     let mut sig = vec![0u8; key.public().modulus_len()];
@@ -86,16 +87,15 @@ fn jwt(kid: &str, iss: &str, exp_delta: i64, key: &ring::signature::RsaKeyPair) 
 
 fn jwt_call(s: &MockServer, token: &str) -> Resp {
     let auth = format!("Bearer {token}");
-    let target = format!(
-        "/api/publish/v2/upload-url/for-obs?appId=1&fileName=a.app&contentLength=1&sha256={}",
-        sha_hex(b"x")
-    );
+    let target =
+        format!("/api/publish/v2/upload-url/for-obs?appId=1&fileName=a.app&contentLength=1&sha256={}", sha_hex(b"x"));
     Client::connect(s).send("GET", &target, &[("Authorization", &auth)], b"").unwrap()
 }
 
 #[test]
 fn service_account_jwt() {
-    let s = MockServer::start(MockConfig { service_accounts: vec![fixture_service_account()], ..Default::default() }).unwrap();
+    let s = MockServer::start(MockConfig { service_accounts: vec![fixture_service_account()], ..Default::default() })
+        .unwrap();
     let (kid, iss, key) = fixture_key();
     assert_eq!(fixture_service_account().key_id, kid);
     let good = jwt(&kid, &iss, 3600, &key);

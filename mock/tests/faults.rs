@@ -55,7 +55,12 @@ fn token_faults() {
     let (s, tok) = setup();
     s.set_fault(Fault::TokenBadCredentials);
     let r = Client::connect(&s)
-        .send("POST", "/api/oauth2/v1/token", &[], br#"{"grant_type":"client_credentials","client_id":"mock-client-id","client_secret":"mock-client-secret"}"#)
+        .send(
+            "POST",
+            "/api/oauth2/v1/token",
+            &[],
+            br#"{"grant_type":"client_credentials","client_id":"mock-client-id","client_secret":"mock-client-secret"}"#,
+        )
         .unwrap();
     assert_eq!((r.status, r.json()["ret"]["code"].as_i64()), (200, Some(203890688)));
     s.set_fault(Fault::None);
@@ -105,7 +110,10 @@ fn upload_url_shape_faults() {
     s.set_fault(Fault::HttpUploadUrl);
     assert!(upload_url(&s, &tok, "a.app", data)["url"].as_str().unwrap().starts_with(&format!("http://{authority}/")));
     s.set_fault(Fault::UrlWithCredentials);
-    assert!(upload_url(&s, &tok, "a.app", data)["url"].as_str().unwrap().starts_with(&format!("https://user:pass@{authority}/")));
+    assert!(upload_url(&s, &tok, "a.app", data)["url"]
+        .as_str()
+        .unwrap()
+        .starts_with(&format!("https://user:pass@{authority}/")));
     s.set_fault(Fault::WrongHost);
     let i = upload_url(&s, &tok, "a.app", data);
     assert_ne!(i["headers"]["Host"].as_str().unwrap(), authority);
@@ -132,10 +140,8 @@ fn huge_json_is_streamed() {
     s.set_fault(Fault::HugeJson);
     let mut c = Client::connect(&s);
     let auth = format!("Bearer {tok}");
-    let target = format!(
-        "/api/publish/v2/upload-url/for-obs?appId=1&fileName=a.app&contentLength=1&sha256={}",
-        sha_hex(b"x")
-    );
+    let target =
+        format!("/api/publish/v2/upload-url/for-obs?appId=1&fileName=a.app&contentLength=1&sha256={}", sha_hex(b"x"));
     c.write_head("GET", &target, &[("Host", "x"), ("client_id", "mock-client-id"), ("Authorization", &auth)]).unwrap();
     let (status, headers) = c.read_head_only().unwrap();
     assert_eq!(status, 200);

@@ -30,7 +30,8 @@ fn sigv4_aws_documentation_get_object_example() {
         ("x-amz-content-sha256".into(), empty.into()),
         ("x-amz-date".into(), "20130524T000000Z".into()),
     ];
-    let signed: Vec<String> = ["host", "range", "x-amz-content-sha256", "x-amz-date"].iter().map(|s| s.to_string()).collect();
+    let signed: Vec<String> =
+        ["host", "range", "x-amz-content-sha256", "x-amz-date"].iter().map(|s| s.to_string()).collect();
     let auth = sigv4::sign_v4(&creds, "GET", "/test.txt", &[], &headers, &signed, empty, "20130524T000000Z").unwrap();
     assert!(auth.ends_with("Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41"), "{auth}");
     assert!(auth.starts_with(
@@ -70,7 +71,12 @@ fn token_right_and_wrong_credentials() {
 fn token_ttl_is_configurable() {
     let s = MockServer::start(MockConfig { token_ttl_secs: 60, ..Default::default() }).unwrap();
     let r = Client::connect(&s)
-        .send("POST", "/api/oauth2/v1/token", &[], br#"{"grant_type":"client_credentials","client_id":"mock-client-id","client_secret":"mock-client-secret"}"#)
+        .send(
+            "POST",
+            "/api/oauth2/v1/token",
+            &[],
+            br#"{"grant_type":"client_credentials","client_id":"mock-client-id","client_secret":"mock-client-secret"}"#,
+        )
         .unwrap();
     assert_eq!(r.json()["expires_in"], 60);
 }
@@ -113,7 +119,9 @@ fn upload_url_auth_and_parameter_checks() {
     let s = MockServer::start_default().unwrap();
     let tok = get_token(&s);
     let sha = sha_hex(b"x");
-    let q = |extra: &str| format!("/api/publish/v2/upload-url/for-obs?appId=1&fileName=a.app&contentLength=1&sha256={sha}{extra}");
+    let q = |extra: &str| {
+        format!("/api/publish/v2/upload-url/for-obs?appId=1&fileName=a.app&contentLength=1&sha256={sha}{extra}")
+    };
     // No token, wrong token, no client_id.
     let r = Client::connect(&s).send("GET", &q(""), &[("client_id", "mock-client-id")], b"").unwrap();
     assert_eq!((r.status, r.json()["ret"]["code"].as_i64()), (401, Some(204144643)));
@@ -130,7 +138,10 @@ fn upload_url_auth_and_parameter_checks() {
         "/api/publish/v2/upload-url/for-obs?appId=1&fileName=a.app&contentLength=0".to_string(),
         "/api/publish/v2/upload-url/for-obs?appId=1&fileName=a.app&contentLength=-5".to_string(),
         "/api/publish/v2/upload-url/for-obs?appId=1&fileName=a.app&contentLength=1&sha256=ABC".to_string(),
-        format!("/api/publish/v2/upload-url/for-obs?appId=1&fileName=a.app&contentLength=1&sha256={}", sha.to_uppercase()),
+        format!(
+            "/api/publish/v2/upload-url/for-obs?appId=1&fileName=a.app&contentLength=1&sha256={}",
+            sha.to_uppercase()
+        ),
     ] {
         let r = connect_call(&s, &tok, "GET", &bad, b"");
         assert_eq!(r.status, 400, "{bad}");
@@ -232,7 +243,8 @@ fn put_refusals() {
 fn keep_alive_serves_several_requests() {
     let s = MockServer::start_default().unwrap();
     let mut c = Client::connect(&s);
-    let body = br#"{"grant_type":"client_credentials","client_id":"mock-client-id","client_secret":"mock-client-secret"}"#;
+    let body =
+        br#"{"grant_type":"client_credentials","client_id":"mock-client-id","client_secret":"mock-client-secret"}"#;
     for _ in 0..3 {
         assert_eq!(c.send("POST", "/api/oauth2/v1/token", &[], body).unwrap().status, 200);
     }

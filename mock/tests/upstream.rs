@@ -41,11 +41,13 @@ fn fake_s3() -> (String, mpsc::Receiver<(String, Vec<u8>, bool)>) {
                         .iter()
                         .map(|h| (h.name.to_string(), String::from_utf8_lossy(h.value).into_owned()))
                         .collect();
-                    let line = String::from_utf8_lossy(&data[..data.windows(2).position(|w| w == b"\r\n").unwrap()]).into_owned();
+                    let line = String::from_utf8_lossy(&data[..data.windows(2).position(|w| w == b"\r\n").unwrap()])
+                        .into_owned();
                     break (line, h, req.path.unwrap().to_string(), k);
                 }
             };
-            let cl: usize = headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("content-length")).unwrap().1.parse().unwrap();
+            let cl: usize =
+                headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("content-length")).unwrap().1.parse().unwrap();
             let mut body = data[start..].to_vec();
             while body.len() < cl {
                 let n = s.read(&mut tmp).unwrap();

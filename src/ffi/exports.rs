@@ -90,10 +90,25 @@ pub extern "C" fn agc_version() -> *const c_char {
 #[no_mangle]
 pub extern "C" fn agc_status_str(status: c_int) -> *const c_char {
     const ALL: [Status; 19] = [
-        Status::Ok, Status::InvalidArgument, Status::File, Status::FileType, Status::FileTooLarge,
-        Status::FileChanged, Status::Cancelled, Status::Network, Status::Timeout, Status::Tls,
-        Status::Auth, Status::Api, Status::Protocol, Status::UploadRejected, Status::Http,
-        Status::SealKey, Status::SealCorrupt, Status::PackageFailed, Status::Internal,
+        Status::Ok,
+        Status::InvalidArgument,
+        Status::File,
+        Status::FileType,
+        Status::FileTooLarge,
+        Status::FileChanged,
+        Status::Cancelled,
+        Status::Network,
+        Status::Timeout,
+        Status::Tls,
+        Status::Auth,
+        Status::Api,
+        Status::Protocol,
+        Status::UploadRejected,
+        Status::Http,
+        Status::SealKey,
+        Status::SealCorrupt,
+        Status::PackageFailed,
+        Status::Internal,
     ];
     let name = ALL.iter().find(|s| **s as c_int == status).map(|s| s.c_name()).unwrap_or("AGC_ERR_UNKNOWN\0");
     name.as_ptr().cast()
@@ -112,7 +127,10 @@ pub extern "C" fn agc_last_error() -> *const c_char {
 ///
 /// # Safety
 /// `out` is NULL or writable; `credentials` reads only valid arguments.
-unsafe fn new_client(out: *mut *mut agc_client, credentials: impl FnOnce() -> Result<Credentials, Error>) -> agc_status {
+unsafe fn new_client(
+    out: *mut *mut agc_client,
+    credentials: impl FnOnce() -> Result<Credentials, Error>,
+) -> agc_status {
     guard(|| {
         non_null(out, "out")?;
         // SAFETY: checked non-NULL; writable per the contract.
@@ -131,7 +149,11 @@ unsafe fn new_client(out: *mut *mut agc_client, credentials: impl FnOnce() -> Re
 /// # Safety
 /// String arguments are NULL or NUL-terminated; `out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn agc_client_new(client_id: *const c_char, client_secret: *const c_char, out: *mut *mut agc_client) -> agc_status {
+pub unsafe extern "C" fn agc_client_new(
+    client_id: *const c_char,
+    client_secret: *const c_char,
+    out: *mut *mut agc_client,
+) -> agc_status {
     // SAFETY: per this function's contract.
     unsafe {
         new_client(out, || {
@@ -150,7 +172,10 @@ pub unsafe extern "C" fn agc_client_new(client_id: *const c_char, client_secret:
 /// # Safety
 /// `key_json_or_path` is NULL or NUL-terminated; `out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn agc_client_new_service_account(key_json_or_path: *const c_char, out: *mut *mut agc_client) -> agc_status {
+pub unsafe extern "C" fn agc_client_new_service_account(
+    key_json_or_path: *const c_char,
+    out: *mut *mut agc_client,
+) -> agc_status {
     // SAFETY: per this function's contract.
     unsafe { new_client(out, || Credentials::service_account(str_arg(key_json_or_path, "key_json_or_path")?)) }
 }
@@ -173,11 +198,7 @@ pub unsafe extern "C" fn agc_client_free(client: *mut agc_client) {
 #[no_mangle]
 pub unsafe extern "C" fn agc_client_set_api_base(client: *mut agc_client, site_or_url: *const c_char) -> agc_status {
     // SAFETY: per this function's contract.
-    unsafe {
-        configure(client, |c| {
-            c.set_api_base(str_arg(site_or_url, "site_or_url")?)
-        })
-    }
+    unsafe { configure(client, |c| c.set_api_base(str_arg(site_or_url, "site_or_url")?)) }
 }
 
 /// Trust the certificates of this PEM file in addition to the built-in Mozilla roots.
@@ -188,11 +209,7 @@ pub unsafe extern "C" fn agc_client_set_api_base(client: *mut agc_client, site_o
 #[no_mangle]
 pub unsafe extern "C" fn agc_client_set_ca_file(client: *mut agc_client, pem_path: *const c_char) -> agc_status {
     // SAFETY: per this function's contract.
-    unsafe {
-        configure(client, |c| {
-            c.set_ca_file(Path::new(str_arg(pem_path, "pem_path")?))
-        })
-    }
+    unsafe { configure(client, |c| c.set_ca_file(Path::new(str_arg(pem_path, "pem_path")?))) }
 }
 
 /// Connect timeout and inactivity timeout (the longest any single read or write may wait,
@@ -202,12 +219,14 @@ pub unsafe extern "C" fn agc_client_set_ca_file(client: *mut agc_client, pem_pat
 /// # Safety
 /// `client` is a live handle.
 #[no_mangle]
-pub unsafe extern "C" fn agc_client_set_timeouts_ms(client: *mut agc_client, connect_ms: u64, inactivity_ms: u64) -> agc_status {
+pub unsafe extern "C" fn agc_client_set_timeouts_ms(
+    client: *mut agc_client,
+    connect_ms: u64,
+    inactivity_ms: u64,
+) -> agc_status {
     // SAFETY: per this function's contract.
     unsafe {
-        configure(client, |c| {
-            c.set_timeouts(Duration::from_millis(connect_ms), Duration::from_millis(inactivity_ms))
-        })
+        configure(client, |c| c.set_timeouts(Duration::from_millis(connect_ms), Duration::from_millis(inactivity_ms)))
     }
 }
 
@@ -218,11 +237,7 @@ pub unsafe extern "C" fn agc_client_set_timeouts_ms(client: *mut agc_client, con
 #[no_mangle]
 pub unsafe extern "C" fn agc_client_set_user_agent(client: *mut agc_client, user_agent: *const c_char) -> agc_status {
     // SAFETY: per this function's contract.
-    unsafe {
-        configure(client, |c| {
-            c.set_user_agent(str_arg(user_agent, "user_agent")?)
-        })
-    }
+    unsafe { configure(client, |c| c.set_user_agent(str_arg(user_agent, "user_agent")?)) }
 }
 
 /// Retry policy: `max_attempts` in all (1 to 100; 1 = never retry) and the overall deadline
@@ -234,7 +249,11 @@ pub unsafe extern "C" fn agc_client_set_user_agent(client: *mut agc_client, user
 /// # Safety
 /// `client` is a live handle.
 #[no_mangle]
-pub unsafe extern "C" fn agc_client_set_retry(client: *mut agc_client, max_attempts: c_uint, deadline_ms: u64) -> agc_status {
+pub unsafe extern "C" fn agc_client_set_retry(
+    client: *mut agc_client,
+    max_attempts: c_uint,
+    deadline_ms: u64,
+) -> agc_status {
     // SAFETY: per this function's contract.
     unsafe {
         configure(client, |c| {
@@ -265,7 +284,11 @@ unsafe fn key_arg(key: *const u8, key_len: usize) -> Result<SealKey, Error> {
 /// # Safety
 /// `client` is a live handle; `key` is NULL or points to `key_len` readable bytes.
 #[no_mangle]
-pub unsafe extern "C" fn agc_client_set_seal_key(client: *mut agc_client, key: *const u8, key_len: usize) -> agc_status {
+pub unsafe extern "C" fn agc_client_set_seal_key(
+    client: *mut agc_client,
+    key: *const u8,
+    key_len: usize,
+) -> agc_status {
     // SAFETY: per this function's contract.
     unsafe {
         configure(client, |c| {
@@ -282,10 +305,16 @@ pub unsafe extern "C" fn agc_client_set_seal_key(client: *mut agc_client, key: *
 /// # Safety
 /// `key` is NULL or points to `key_len` readable bytes; paths are NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn agc_seal_file(key: *const u8, key_len: usize, in_path: *const c_char, out_path: *const c_char) -> agc_status {
+pub unsafe extern "C" fn agc_seal_file(
+    key: *const u8,
+    key_len: usize,
+    in_path: *const c_char,
+    out_path: *const c_char,
+) -> agc_status {
     guard(|| {
         // SAFETY: per this function's contract.
-        let (key, input, output) = unsafe { (key_arg(key, key_len)?, str_arg(in_path, "in_path")?, str_arg(out_path, "out_path")?) };
+        let (key, input, output) =
+            unsafe { (key_arg(key, key_len)?, str_arg(in_path, "in_path")?, str_arg(out_path, "out_path")?) };
         seal::seal_file(&key, Path::new(input), Path::new(output)).map(drop)
     })
 }
@@ -298,10 +327,16 @@ pub unsafe extern "C" fn agc_seal_file(key: *const u8, key_len: usize, in_path: 
 /// # Safety
 /// `key` is NULL or points to `key_len` readable bytes; paths are NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn agc_open_file(key: *const u8, key_len: usize, in_path: *const c_char, out_path: *const c_char) -> agc_status {
+pub unsafe extern "C" fn agc_open_file(
+    key: *const u8,
+    key_len: usize,
+    in_path: *const c_char,
+    out_path: *const c_char,
+) -> agc_status {
     guard(|| {
         // SAFETY: per this function's contract.
-        let (key, input, output) = unsafe { (key_arg(key, key_len)?, str_arg(in_path, "in_path")?, str_arg(out_path, "out_path")?) };
+        let (key, input, output) =
+            unsafe { (key_arg(key, key_len)?, str_arg(in_path, "in_path")?, str_arg(out_path, "out_path")?) };
         seal::open_file(&key, Path::new(input), Path::new(output)).map(drop)
     })
 }
@@ -346,7 +381,10 @@ pub unsafe extern "C" fn agc_upload_options_free(options: *mut agc_upload_option
 /// # Safety
 /// `options` is a live options object; `file_name` is NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn agc_upload_options_set_file_name(options: *mut agc_upload_options, file_name: *const c_char) -> agc_status {
+pub unsafe extern "C" fn agc_upload_options_set_file_name(
+    options: *mut agc_upload_options,
+    file_name: *const c_char,
+) -> agc_status {
     guard(|| {
         non_null(options, "options")?;
         // SAFETY: per this function's contract.
@@ -363,7 +401,10 @@ pub unsafe extern "C" fn agc_upload_options_set_file_name(options: *mut agc_uplo
 /// # Safety
 /// `options` is a live options object.
 #[no_mangle]
-pub unsafe extern "C" fn agc_upload_options_set_release_type(options: *mut agc_upload_options, release_type: c_uint) -> agc_status {
+pub unsafe extern "C" fn agc_upload_options_set_release_type(
+    options: *mut agc_upload_options,
+    release_type: c_uint,
+) -> agc_status {
     guard(|| {
         non_null(options, "options")?;
         if release_type != 1 && release_type != 6 {
@@ -381,7 +422,10 @@ pub unsafe extern "C" fn agc_upload_options_set_release_type(options: *mut agc_u
 /// # Safety
 /// `options` is a live options object.
 #[no_mangle]
-pub unsafe extern "C" fn agc_upload_options_set_chinese_mainland(options: *mut agc_upload_options, flag: c_uint) -> agc_status {
+pub unsafe extern "C" fn agc_upload_options_set_chinese_mainland(
+    options: *mut agc_upload_options,
+    flag: c_uint,
+) -> agc_status {
     guard(|| {
         non_null(options, "options")?;
         if flag > 1 {
@@ -405,14 +449,21 @@ struct UploadArgs<'a> {
 impl UploadArgs<'_> {
     /// # Safety
     /// As for `agc_upload_file_ex`.
-    unsafe fn new<'a>(client: *const agc_client, app_id: *const c_char, path: *const c_char, kind: c_uint, options: *const agc_upload_options) -> Result<UploadArgs<'a>, Error> {
+    unsafe fn new<'a>(
+        client: *const agc_client,
+        app_id: *const c_char,
+        path: *const c_char,
+        kind: c_uint,
+        options: *const agc_upload_options,
+    ) -> Result<UploadArgs<'a>, Error> {
         // SAFETY: per the caller's contract.
         let client = unsafe { client_ref(client) }?;
         // SAFETY: per the caller's contract.
         let app_id = unsafe { str_arg(app_id, "app_id") }?;
         // SAFETY: per the caller's contract.
         let path = unsafe { str_arg(path, "path") }?;
-        let kind = PackageKind::from_raw(kind).ok_or_else(|| Error::InvalidArgument(format!("{kind} is not an agc_package_kind")))?;
+        let kind = PackageKind::from_raw(kind)
+            .ok_or_else(|| Error::InvalidArgument(format!("{kind} is not an agc_package_kind")))?;
         // SAFETY: NULL or live per the caller's contract.
         let options = unsafe { options.as_ref() };
         Ok(UploadArgs { client, app_id, path, kind, options })
@@ -654,12 +705,14 @@ pub unsafe extern "C" fn agc_string_free(s: *mut c_char) {
 /// # Safety
 /// `client` is a live handle.
 #[no_mangle]
-pub unsafe extern "C" fn agc_client_set_poll_interval_ms(client: *mut agc_client, initial_ms: u64, max_ms: u64) -> agc_status {
+pub unsafe extern "C" fn agc_client_set_poll_interval_ms(
+    client: *mut agc_client,
+    initial_ms: u64,
+    max_ms: u64,
+) -> agc_status {
     // SAFETY: per this function's contract.
     unsafe {
-        configure(client, |c| {
-            c.set_poll_interval(Duration::from_millis(initial_ms), Duration::from_millis(max_ms))
-        })
+        configure(client, |c| c.set_poll_interval(Duration::from_millis(initial_ms), Duration::from_millis(max_ms)))
     }
 }
 

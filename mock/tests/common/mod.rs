@@ -82,7 +82,10 @@ impl Client {
         if !h.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
             h.insert(0, ("Host", "127.0.0.1"));
         }
-        if !h.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-length") || k.eq_ignore_ascii_case("transfer-encoding")) {
+        if !h
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("content-length") || k.eq_ignore_ascii_case("transfer-encoding"))
+        {
             h.push(("Content-Length", &cl));
         }
         self.write_head(method, target, &h)?;
@@ -163,9 +166,7 @@ pub fn get_token(server: &MockServer) -> String {
 pub fn connect_call(server: &MockServer, token: &str, method: &str, target: &str, body: &[u8]) -> Resp {
     let auth = format!("Bearer {token}");
     let cid = server.client_id();
-    Client::connect(server)
-        .send(method, target, &[("client_id", &cid), ("Authorization", &auth)], body)
-        .unwrap()
+    Client::connect(server).send(method, target, &[("client_id", &cid), ("Authorization", &auth)], body).unwrap()
 }
 
 pub fn upload_url_resp(server: &MockServer, token: &str, file: &str, data: &[u8]) -> Resp {
@@ -194,16 +195,16 @@ pub fn url_path(info: &Value) -> String {
 }
 
 pub fn info_headers(info: &Value) -> Vec<(String, String)> {
-    info["headers"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
-        .collect()
+    info["headers"].as_object().unwrap().iter().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string())).collect()
 }
 
 /// Replays urlInfo as a PUT with `body`, optionally editing headers first.
-pub fn put_with(server: &MockServer, info: &Value, body: &[u8], edit: impl FnOnce(&mut Vec<(String, String)>)) -> io::Result<Resp> {
+pub fn put_with(
+    server: &MockServer,
+    info: &Value,
+    body: &[u8],
+    edit: impl FnOnce(&mut Vec<(String, String)>),
+) -> io::Result<Resp> {
     let mut h = info_headers(info);
     h.push(("Content-Length".into(), body.len().to_string()));
     edit(&mut h);

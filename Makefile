@@ -1,7 +1,10 @@
 # libagcupload — build, test and demo. On a fresh machine: `make demo`, then `make test`.
 CARGO    ?= cargo
 CC       ?= cc
-CBINDGEN ?= cbindgen
+# cbindgen, pinned: the system one if it is this version, else installed once under target/tools.
+CBINDGEN_VERSION = 0.29.4
+CBINDGEN ?= $(shell [ "$$(cbindgen --version 2>/dev/null)" = "cbindgen $(CBINDGEN_VERSION)" ] \
+              && command -v cbindgen || echo target/tools/bin/cbindgen)
 CFLAGS   ?= -O2 -g
 WARN      = -Wall -Wextra -Werror -std=c11
 RELEASE   = target/release
@@ -12,17 +15,21 @@ VALGRIND := $(shell command -v valgrind 2>/dev/null)
 
 .PHONY: all lib header check-header lint examples mock demo test test-rust test-c test-python clean
 
-all: lib header examples
+# The header is committed (and checked fresh in CI), so building needs no cbindgen.
+all: lib examples
 
 # libagcupload.so and libagcupload.a, plus the mock server binary (same workspace).
 lib:
 	$(CARGO) build --release --workspace
 
-header:
+target/tools/bin/cbindgen:
+	$(CARGO) install --locked cbindgen --version $(CBINDGEN_VERSION) --root target/tools
+
+header: $(CBINDGEN)
 	$(CBINDGEN) --quiet --config cbindgen.toml --crate agcupload --output $(HEADER)
 
 # Fails when the committed header differs from what cbindgen generates from the source.
-check-header:
+check-header: $(CBINDGEN)
 	@mkdir -p target
 	$(CBINDGEN) --quiet --config cbindgen.toml --crate agcupload --output target/agcupload.h.check
 	@diff -u $(HEADER) target/agcupload.h.check && echo "header is fresh"

@@ -65,12 +65,17 @@ pub(crate) fn load_ca_file(path: &Path) -> Result<Vec<Vec<u8>>> {
     Ok(out)
 }
 
-/// Build the agent for `settings`.
-pub(crate) fn agent(settings: &Settings) -> Agent {
+/// The trusted roots: Mozilla's (webpki) always, plus the extra CAs. Never a replacement.
+fn trusted_roots(settings: &Settings) -> Vec<Certificate<'static>> {
     let mut roots: Vec<Certificate<'static>> =
         webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().map(|c| Certificate::from_der(c.as_ref()).to_owned()).collect();
     roots.extend(settings.extra_roots.iter().map(|d| Certificate::from_der(d).to_owned()));
-    let tls = TlsConfig::builder().root_certs(RootCerts::Specific(Arc::new(roots))).build();
+    roots
+}
+
+/// Build the agent for `settings`.
+pub(crate) fn agent(settings: &Settings) -> Agent {
+    let tls = TlsConfig::builder().root_certs(RootCerts::Specific(Arc::new(trusted_roots(settings)))).build();
     let config: Config = Agent::config_builder()
         .tls_config(tls)
         .https_only(true)
@@ -241,6 +246,19 @@ pub(crate) fn map_error(e: ureq::Error, what: &str) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_extra_ca_adds_to_the_webpki_roots() {
+        let base = webpki_root_certs::TLS_SERVER_ROOT_CERTS.len();
+        assert!(base > 100);
+        let mut settings = Settings::default();
+        assert_eq!(trusted_roots(&settings).len(), base);
+        settings.extra_roots = vec![vec![1, 2, 3], vec![4, 5]];
+        let roots = trusted_roots(&settings);
+        assert_eq!(roots.len(), base + 2);
+        assert_eq!(roots[base].der(), &[1, 2, 3]);
+        assert_eq!(roots[0].der(), webpki_root_certs::TLS_SERVER_ROOT_CERTS[0].as_ref());
+    }
 
     #[test]
     fn retry_after_forms() {

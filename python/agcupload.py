@@ -207,7 +207,11 @@ class Client:
         self.close()
 
     def __del__(self):
-        self.close()
+        # At interpreter exit the module's globals may already be gone; freeing is then moot.
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001
+            pass
 
     def set_api_base(self, site_or_url):
         _check(_lib.agc_client_set_api_base(self._h, _b(site_or_url)))

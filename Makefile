@@ -13,7 +13,7 @@ LDLIBS    = -L$(LIBDIR) -lagcupload -Wl,-rpath,$(LIBDIR)
 HEADER    = include/agcupload.h
 VALGRIND := $(shell command -v valgrind 2>/dev/null)
 
-.PHONY: all lib header check-header lint examples mock demo test test-rust test-c test-python clean
+.PHONY: all lib header check-header lint examples mock demo test test-rust test-c test-python test-cli clean
 
 # The header is committed (and checked fresh in CI), so building needs no cbindgen.
 all: lib examples
@@ -58,7 +58,7 @@ mock:
 demo: all
 	scripts/demo.sh
 
-test: test-rust test-c test-python
+test: test-rust test-c test-python test-cli
 
 test-rust:
 	$(CARGO) test --workspace
@@ -74,6 +74,10 @@ endif
 test-python: export AGC_TEST_SA_KEY = $(abspath mock/fixtures/service-account-private.json)
 test-python: lib
 	scripts/with-mock.sh python3 tests/python/test_ctypes.py
+
+# The upload CLI end to end (parsing is instant: the mock answers "ready" on the first poll).
+test-cli: examples
+	scripts/with-mock.sh --mock-args "--polls-until-ready 0" tests/cli.sh
 
 clean:
 	$(CARGO) clean

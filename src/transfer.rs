@@ -17,6 +17,9 @@ use crate::error::{Error, Result};
 use crate::http::{self, Deadline, MAX_ERROR_BODY};
 use crate::progress::{Phase, Progress, Ticker};
 
+/// Bodies at least this large ask for `100-continue` first.
+const EXPECT_CONTINUE_FROM: u64 = 1024 * 1024;
+
 /// Reads exactly `size` bytes of the file, re-hashing them, and fails instead of returning
 /// the final piece if the digest or the size no longer match.
 struct VerifyingReader<'a, 'p> {
@@ -117,7 +120,14 @@ pub(crate) fn put(
     for (name, value) in &target.headers {
         req = req.header(name.as_str(), value.expose());
     }
-    let req = req.header("Content-Length", size.to_string()).config().accept("").build();
+    let mut req = req.header("Content-Length", size.to_string());
+    if size >= EXPECT_CONTINUE_FROM {
+        // Let the upload host refuse (expired or bad signature) before the body is sent. The
+        // header is not signed and S3/OBS honour it; a host that ignores it costs at most
+        // ureq's 1 s wait before the body goes anyway.
+        req = req.header("Expect", "100-continue");
+    }
+    let req = req.config().accept("").build();
     let req = http::with_deadline(req, deadline)?;
 
     let ticker = Ticker::start(progress, Phase::Uploading, size)?;

@@ -228,6 +228,20 @@ fn a_stale_signature_is_refused_and_fresh_urls_are_requested_until_attempts_run_
 }
 
 #[test]
+fn a_refused_large_put_does_not_send_its_body() {
+    // Expect: 100-continue lets the host refuse a stale signature before 8 MiB go out.
+    let c = case(Fault::StaleSignature);
+    let size = 8 * 1024 * 1024;
+    let (_, log) = c.expect_error(size, |e| matches!(e, Error::UploadRejected { status: 403, .. }));
+    let p = puts(&log);
+    assert_eq!(p.len(), 4);
+    for put in p {
+        assert!(put.headers.iter().any(|(n, v)| n == "expect" && v == "100-continue"));
+        assert_eq!(put.body_received, 0, "the body was sent to a host that refused it");
+    }
+}
+
+#[test]
 fn an_expired_signature_once_gets_a_new_url_without_rehashing() {
     let c = case(Fault::ExpiredSignatureOnce);
     let (r, _, rec) = c.upload(300_000);

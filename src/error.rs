@@ -56,6 +56,29 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status, in number order.
+    pub const ALL: [Status; 19] = [
+        Status::Ok,
+        Status::InvalidArgument,
+        Status::File,
+        Status::FileType,
+        Status::FileTooLarge,
+        Status::FileChanged,
+        Status::Cancelled,
+        Status::Network,
+        Status::Timeout,
+        Status::Tls,
+        Status::Auth,
+        Status::Api,
+        Status::Protocol,
+        Status::UploadRejected,
+        Status::Http,
+        Status::SealKey,
+        Status::SealCorrupt,
+        Status::PackageFailed,
+        Status::Internal,
+    ];
+
     /// The stable symbolic name, as used in the C header (`AGC_ERR_...`).
     pub fn name(self) -> &'static str {
         let n = self.c_name();

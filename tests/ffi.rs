@@ -13,28 +13,7 @@ fn s(p: *const std::os::raw::c_char) -> String {
 
 #[test]
 fn status_numbers_and_names_match_the_rust_enum() {
-    let all = [
-        Status::Ok,
-        Status::InvalidArgument,
-        Status::File,
-        Status::FileType,
-        Status::FileTooLarge,
-        Status::FileChanged,
-        Status::Cancelled,
-        Status::Network,
-        Status::Timeout,
-        Status::Tls,
-        Status::Auth,
-        Status::Api,
-        Status::Protocol,
-        Status::UploadRejected,
-        Status::Http,
-        Status::SealKey,
-        Status::SealCorrupt,
-        Status::PackageFailed,
-        Status::Internal,
-    ];
-    for st in all {
+    for st in Status::ALL {
         assert_eq!(agc_status::from(st) as i32, st as i32);
         assert_eq!(s(agc_status_str(st as i32)), st.name());
     }

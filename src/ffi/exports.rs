@@ -89,28 +89,7 @@ pub extern "C" fn agc_version() -> *const c_char {
 /// number that is not a status. Static storage: never free it.
 #[no_mangle]
 pub extern "C" fn agc_status_str(status: c_int) -> *const c_char {
-    const ALL: [Status; 19] = [
-        Status::Ok,
-        Status::InvalidArgument,
-        Status::File,
-        Status::FileType,
-        Status::FileTooLarge,
-        Status::FileChanged,
-        Status::Cancelled,
-        Status::Network,
-        Status::Timeout,
-        Status::Tls,
-        Status::Auth,
-        Status::Api,
-        Status::Protocol,
-        Status::UploadRejected,
-        Status::Http,
-        Status::SealKey,
-        Status::SealCorrupt,
-        Status::PackageFailed,
-        Status::Internal,
-    ];
-    let name = ALL.iter().find(|s| **s as c_int == status).map(|s| s.c_name()).unwrap_or("AGC_ERR_UNKNOWN\0");
+    let name = Status::ALL.iter().find(|s| **s as c_int == status).map(|s| s.c_name()).unwrap_or("AGC_ERR_UNKNOWN\0");
     name.as_ptr().cast()
 }
 
@@ -298,6 +277,25 @@ pub unsafe extern "C" fn agc_client_set_seal_key(
     }
 }
 
+/// The shared body of `agc_seal_file` and `agc_open_file`.
+///
+/// # Safety
+/// As for those functions.
+unsafe fn file_op(
+    key: *const u8,
+    key_len: usize,
+    in_path: *const c_char,
+    out_path: *const c_char,
+    op: fn(&SealKey, &Path, &Path) -> Result<u64, Error>,
+) -> agc_status {
+    guard(|| {
+        // SAFETY: per the caller's contract.
+        let (key, input, output) =
+            unsafe { (key_arg(key, key_len)?, str_arg(in_path, "in_path")?, str_arg(out_path, "out_path")?) };
+        op(&key, Path::new(input), Path::new(output)).map(drop)
+    })
+}
+
 /// Seal (encrypt and authenticate) `in_path` into `out_path` with a 32-byte key, in the
 /// format of docs/sealed-format.md (XChaCha20-Poly1305 STREAM). `out_path` is written
 /// through a temporary file (mode 0600) and replaced only on success.
@@ -311,12 +309,8 @@ pub unsafe extern "C" fn agc_seal_file(
     in_path: *const c_char,
     out_path: *const c_char,
 ) -> agc_status {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let (key, input, output) =
-            unsafe { (key_arg(key, key_len)?, str_arg(in_path, "in_path")?, str_arg(out_path, "out_path")?) };
-        seal::seal_file(&key, Path::new(input), Path::new(output)).map(drop)
-    })
+    // SAFETY: per this function's contract.
+    unsafe { file_op(key, key_len, in_path, out_path, seal::seal_file) }
 }
 
 /// Open (decrypt and verify) a sealed file. The plaintext goes to a temporary file in
@@ -333,12 +327,8 @@ pub unsafe extern "C" fn agc_open_file(
     in_path: *const c_char,
     out_path: *const c_char,
 ) -> agc_status {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let (key, input, output) =
-            unsafe { (key_arg(key, key_len)?, str_arg(in_path, "in_path")?, str_arg(out_path, "out_path")?) };
-        seal::open_file(&key, Path::new(input), Path::new(output)).map(drop)
-    })
+    // SAFETY: per this function's contract.
+    unsafe { file_op(key, key_len, in_path, out_path, seal::open_file) }
 }
 
 /// Options of one upload, all optional. Create with `agc_upload_options_new`, free with

@@ -90,51 +90,6 @@ typedef enum {
   AGC_PHASE_WAITING = 8,
 } agc_phase;
 
-// Stable status numbers shared by the Rust API and the C ABI (`agc_status`).
-//
-// The numbers are part of the ABI: never renumber, only append.
-typedef enum {
-  // Success.
-  Ok = 0,
-  // A NULL pointer, invalid UTF-8, or an out-of-range value was passed.
-  InvalidArgument = 1,
-  // The file is missing, unreadable, not a regular file, or empty.
-  File = 2,
-  // The file's suffix is not allowed for the package kind, or its content does not match
-  // its suffix (for example a `.app` that is not a ZIP archive).
-  FileType = 3,
-  // The file exceeds the size limit of its package kind.
-  FileTooLarge = 4,
-  // The file changed (size or content) between hashing and uploading.
-  FileChanged = 5,
-  // The progress callback asked to stop.
-  Cancelled = 6,
-  // The network failed: connection refused or reset, DNS failure, unexpected EOF.
-  Network = 7,
-  // A connect, inactivity or overall deadline expired.
-  Timeout = 8,
-  // TLS failed, for example an untrusted certificate or an unreadable CA file.
-  Tls = 9,
-  // Authentication failed: wrong credentials, rejected or malformed key.
-  Auth = 10,
-  // The Connect API answered with a business error (`ret.code != 0`).
-  Api = 11,
-  // A server answer was malformed or hostile (bad JSON, oversize body, wrong URL, ...).
-  Protocol = 12,
-  // The upload host refused the PUT (S3-style error).
-  UploadRejected = 13,
-  // The Connect API answered with an unexpected HTTP status.
-  Http = 14,
-  // A seal key is needed but none is set, or the key is not 32 bytes.
-  SealKey = 15,
-  // A sealed file failed to authenticate: wrong key, tampered or truncated data.
-  SealCorrupt = 16,
-  // AGC finished parsing the package and reported a failure.
-  PackageFailed = 17,
-  // An internal error, including a caught panic. Please report it.
-  Internal = 255,
-} Status;
-
 // What is uploaded; decides the suffix and size rules. Passed as an `unsigned int`.
 typedef enum {
   // A HarmonyOS app package: `.app` (ZIP), at most 4 GiB.

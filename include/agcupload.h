@@ -125,19 +125,6 @@ typedef int (*agc_progress_fn)(void *user_data, agc_phase phase, uint64_t done, 
 extern "C" {
 #endif // __cplusplus
 
-// The library's version, e.g. `"0.1.0"`. Static storage: never free it.
-const char *agc_version(void);
-
-// The symbolic name of a status, e.g. `"AGC_ERR_FILE_TYPE"`; `"AGC_ERR_UNKNOWN"` for a
-// number that is not a status. Static storage: never free it.
-const char *agc_status_str(int status);
-
-// A human-readable description of the last failure of an `agc_*` call on this thread, or
-// `""` if the last such call succeeded. Never NULL; never contains a secret (client secret,
-// token, signed headers, keys). Owned by the library: valid until the next `agc_*` call
-// on the same thread; copy it if you need it longer.
-const char *agc_last_error(void);
-
 // Create a client for AGC's China site using API-client credentials (both copied).
 // On success `*out` receives a handle the caller owns and must free with
 // `agc_client_free`; on failure `*out` is set to NULL (when `out` is not NULL).
@@ -213,28 +200,14 @@ agc_status agc_client_set_retry(agc_client *client,
 // `client` is a live handle; `key` is NULL or points to `key_len` readable bytes.
 agc_status agc_client_set_seal_key(agc_client *client, const uint8_t *key, size_t key_len);
 
-// Seal (encrypt and authenticate) `in_path` into `out_path` with a 32-byte key, in the
-// format of docs/sealed-format.md (XChaCha20-Poly1305 STREAM). `out_path` is written
-// through a temporary file (mode 0600) and replaced only on success.
+// Waits between compile-status polls in `agc_wait_package_ready`: the first, and the cap
+// it doubles up to, in milliseconds (defaults 5 000 and 30 000).
 //
 // # Safety
-// `key` is NULL or points to `key_len` readable bytes; paths are NULL or NUL-terminated.
-agc_status agc_seal_file(const uint8_t *key,
-                         size_t key_len,
-                         const char *in_path,
-                         const char *out_path);
-
-// Open (decrypt and verify) a sealed file. The plaintext goes to a temporary file in
-// `out_path`'s directory and is renamed onto `out_path` only after the last chunk
-// authenticates: a wrong key or a tampered or truncated file gives `AGC_ERR_SEAL_CORRUPT`
-// and leaves no plaintext behind (an existing `out_path` is untouched).
-//
-// # Safety
-// `key` is NULL or points to `key_len` readable bytes; paths are NULL or NUL-terminated.
-agc_status agc_open_file(const uint8_t *key,
-                         size_t key_len,
-                         const char *in_path,
-                         const char *out_path);
+// `client` is a live handle.
+agc_status agc_client_set_poll_interval_ms(agc_client *client,
+                                           uint64_t initial_ms,
+                                           uint64_t max_ms);
 
 // Create an empty options object. On success `*out` receives it (the caller frees it with
 // `agc_upload_options_free`).
@@ -269,38 +242,6 @@ agc_status agc_upload_options_set_release_type(agc_upload_options *options,
 // # Safety
 // `options` is a live options object.
 agc_status agc_upload_options_set_chinese_mainland(agc_upload_options *options, unsigned int flag);
-
-// Upload a file to AGC: validate it (suffix, size, content type) before any network I/O,
-// hash it, get a signed URL, PUT it (retrying transient failures).
-//
-// - `kind`: an `agc_package_kind` value.
-// - `progress`: may be NULL. Called on this thread; non-zero return cancels.
-// - `user_data`: passed to `progress` untouched; may be NULL.
-// - `out`: on success receives a result the caller owns and frees with
-//   `agc_upload_result_free`; set to NULL on failure.
-//
-// # Safety
-// `client` is a live handle; strings are NULL or NUL-terminated; `out` is NULL or writable.
-agc_status agc_upload_file(const agc_client *client,
-                           const char *app_id,
-                           const char *path,
-                           unsigned int kind,
-                           agc_progress_fn progress,
-                           void *user_data,
-                           agc_upload_result **out);
-
-// `agc_upload_file` with options (`options` may be NULL: defaults).
-//
-// # Safety
-// As for `agc_upload_file`; `options` is NULL or a live options object.
-agc_status agc_upload_file_ex(const agc_client *client,
-                              const char *app_id,
-                              const char *path,
-                              unsigned int kind,
-                              const agc_upload_options *options,
-                              agc_progress_fn progress,
-                              void *user_data,
-                              agc_upload_result **out);
 
 // Bind an uploaded object to the app (HarmonyOS 5+), so AGC starts parsing it. On success
 // `*package_id` receives AGC's package id, a string the caller frees with
@@ -362,6 +303,42 @@ agc_status agc_publish_package(const agc_client *client,
                                agc_upload_result **out,
                                char **package_id);
 
+// Seal (encrypt and authenticate) `in_path` into `out_path` with a 32-byte key, in the
+// format of docs/sealed-format.md (XChaCha20-Poly1305 STREAM). `out_path` is written
+// through a temporary file (mode 0600) and replaced only on success.
+//
+// # Safety
+// `key` is NULL or points to `key_len` readable bytes; paths are NULL or NUL-terminated.
+agc_status agc_seal_file(const uint8_t *key,
+                         size_t key_len,
+                         const char *in_path,
+                         const char *out_path);
+
+// Open (decrypt and verify) a sealed file. The plaintext goes to a temporary file in
+// `out_path`'s directory and is renamed onto `out_path` only after the last chunk
+// authenticates: a wrong key or a tampered or truncated file gives `AGC_ERR_SEAL_CORRUPT`
+// and leaves no plaintext behind (an existing `out_path` is untouched).
+//
+// # Safety
+// `key` is NULL or points to `key_len` readable bytes; paths are NULL or NUL-terminated.
+agc_status agc_open_file(const uint8_t *key,
+                         size_t key_len,
+                         const char *in_path,
+                         const char *out_path);
+
+// The library's version, e.g. `"0.1.0"`. Static storage: never free it.
+const char *agc_version(void);
+
+// The symbolic name of a status, e.g. `"AGC_ERR_FILE_TYPE"`; `"AGC_ERR_UNKNOWN"` for a
+// number that is not a status. Static storage: never free it.
+const char *agc_status_str(int status);
+
+// A human-readable description of the last failure of an `agc_*` call on this thread, or
+// `""` if the last such call succeeded. Never NULL; never contains a secret (client secret,
+// token, signed headers, keys). Owned by the library: valid until the next `agc_*` call
+// on the same thread; copy it if you need it longer.
+const char *agc_last_error(void);
+
 // Free a string the library handed over (`agc_bind_package`, `agc_publish_package`).
 // NULL is a no-op.
 //
@@ -369,14 +346,37 @@ agc_status agc_publish_package(const agc_client *client,
 // `s` is NULL or such a string, not yet freed.
 void agc_string_free(char *s);
 
-// Waits between compile-status polls in `agc_wait_package_ready`: the first, and the cap
-// it doubles up to, in milliseconds (defaults 5 000 and 30 000).
+// Upload a file to AGC: validate it (suffix, size, content type) before any network I/O,
+// hash it, get a signed URL, PUT it (retrying transient failures).
+//
+// - `kind`: an `agc_package_kind` value.
+// - `progress`: may be NULL. Called on this thread; non-zero return cancels.
+// - `user_data`: passed to `progress` untouched; may be NULL.
+// - `out`: on success receives a result the caller owns and frees with
+//   `agc_upload_result_free`; set to NULL on failure.
 //
 // # Safety
-// `client` is a live handle.
-agc_status agc_client_set_poll_interval_ms(agc_client *client,
-                                           uint64_t initial_ms,
-                                           uint64_t max_ms);
+// `client` is a live handle; strings are NULL or NUL-terminated; `out` is NULL or writable.
+agc_status agc_upload_file(const agc_client *client,
+                           const char *app_id,
+                           const char *path,
+                           unsigned int kind,
+                           agc_progress_fn progress,
+                           void *user_data,
+                           agc_upload_result **out);
+
+// `agc_upload_file` with options (`options` may be NULL: defaults).
+//
+// # Safety
+// As for `agc_upload_file`; `options` is NULL or a live options object.
+agc_status agc_upload_file_ex(const agc_client *client,
+                              const char *app_id,
+                              const char *path,
+                              unsigned int kind,
+                              const agc_upload_options *options,
+                              agc_progress_fn progress,
+                              void *user_data,
+                              agc_upload_result **out);
 
 // The object id AGC assigned (needed to bind the file to the app). Owned by `result`;
 // NULL if `result` is NULL.

@@ -4,6 +4,7 @@ use std::cell::RefCell;
 use std::ffi::{CStr, CString};
 use std::os::raw::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
 
 use super::types::agc_status;
 use crate::error::{Error, Result};
@@ -87,4 +88,19 @@ pub(crate) unsafe fn free_box<T>(p: *mut T) {
 pub(crate) unsafe fn give<T>(out: *mut *mut T, value: T) {
     // SAFETY: per the caller's contract.
     unsafe { *out = Box::into_raw(Box::new(value)) };
+}
+
+pub(crate) fn c_string(s: &str) -> Result<CString, Error> {
+    CString::new(s).map_err(|_| Error::Protocol("the server returned a string with a NUL byte".into()))
+}
+
+/// Clear an out-pointer, if there is one.
+///
+/// # Safety
+/// `out` is NULL or writable.
+pub(crate) unsafe fn clear_out<T>(out: *mut *mut T) {
+    if !out.is_null() {
+        // SAFETY: non-NULL and writable per the contract.
+        unsafe { *out = ptr::null_mut() };
+    }
 }

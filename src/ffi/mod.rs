@@ -1,6 +1,7 @@
 //! The C ABI. This layer only translates: pointers and UTF-8 are checked here, every body
 //! runs inside a panic boundary, errors become an [`agc_status`] plus a thread-local message.
-//! No upload logic lives here.
+//! No upload logic lives here. One file per exposed concept; the header is generated from
+//! them in the order of the `mod` lines below.
 //!
 //! Conventions (also in the header): functions return `agc_status`; `AGC_OK` is 0; on
 //! failure `agc_last_error()` describes what went wrong on this thread; out-pointers are set
@@ -8,8 +9,20 @@
 #![allow(non_camel_case_types)]
 
 mod boundary;
-mod exports;
 mod types;
 
-pub use exports::*;
+mod client;
+mod options;
+mod progress;
+mod publish;
+mod seal;
+mod status;
+mod upload;
+
+pub use client::*;
+pub use options::*;
+pub use publish::*;
+pub use seal::*;
+pub use status::*;
 pub use types::*;
+pub use upload::*;

@@ -51,13 +51,16 @@ pub enum Status {
     SealCorrupt = 16,
     /// AGC finished parsing the package and reported a failure.
     PackageFailed = 17,
+    /// A call into a client from inside one of its own callbacks on the same thread (like
+    /// libcurl's `CURLE_RECURSIVE_API_CALL`); refused, nothing was done.
+    Reentrant = 18,
     /// An internal error, including a caught panic. Please report it.
     Internal = 255,
 }
 
 impl Status {
     /// Every status, in number order.
-    pub const ALL: [Status; 19] = [
+    pub const ALL: [Status; 20] = [
         Status::Ok,
         Status::InvalidArgument,
         Status::File,
@@ -76,6 +79,7 @@ impl Status {
         Status::SealKey,
         Status::SealCorrupt,
         Status::PackageFailed,
+        Status::Reentrant,
         Status::Internal,
     ];
 
@@ -106,6 +110,7 @@ impl Status {
             Status::SealKey => "AGC_ERR_SEAL_KEY\0",
             Status::SealCorrupt => "AGC_ERR_SEAL_CORRUPT\0",
             Status::PackageFailed => "AGC_ERR_PACKAGE_FAILED\0",
+            Status::Reentrant => "AGC_ERR_REENTRANT\0",
             Status::Internal => "AGC_ERR_INTERNAL\0",
         }
     }
@@ -152,6 +157,8 @@ pub enum Error {
     SealCorrupt(String),
     /// AGC reported that parsing the package failed.
     PackageFailed(String),
+    /// A call into a client from inside one of its callbacks on the same thread.
+    Reentrant(String),
     /// Bug or caught panic.
     Internal(String),
 }
@@ -177,6 +184,7 @@ impl Error {
             Error::SealKey(_) => Status::SealKey,
             Error::SealCorrupt(_) => Status::SealCorrupt,
             Error::PackageFailed(_) => Status::PackageFailed,
+            Error::Reentrant(_) => Status::Reentrant,
             Error::Internal(_) => Status::Internal,
         }
     }
@@ -217,6 +225,7 @@ impl fmt::Display for Error {
             Error::SealKey(m) => write!(f, "seal key: {m}"),
             Error::SealCorrupt(m) => write!(f, "sealed data rejected: {m}"),
             Error::PackageFailed(m) => write!(f, "AGC could not parse the package: {m}"),
+            Error::Reentrant(m) => write!(f, "re-entrant call refused: {m}"),
             Error::Internal(m) => write!(f, "internal error: {m}"),
         }
     }

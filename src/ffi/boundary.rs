@@ -1,9 +1,10 @@
 //! The panic boundary, the thread-local last error, and argument conversion.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::ffi::{CStr, CString};
 use std::os::raw::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
 use std::ptr;
 
 use super::types::agc_status;
@@ -11,16 +12,38 @@ use crate::error::{Error, Result};
 
 thread_local! {
     static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+    /// Whether the last call on this thread failed. A `const` `Cell` has no destructor, so it
+    /// stays usable after the thread's other thread-locals are gone (a pthread key destructor
+    /// runs after Rust's TLS destructors): then `agc_last_error()` falls back to a static text.
+    static LAST_FAILED: Cell<bool> = const { Cell::new(false) };
 }
 
-fn set_last_error(msg: &str) {
+/// What `agc_last_error()` says after a failure when the thread's message store is gone.
+const UNAVAILABLE: &CStr = c"the details of this error are unavailable: the calling thread is exiting and its thread-local storage was destroyed (the status code is exact)";
+
+/// Record this thread's last error (`""` for success). Never panics, even while the thread
+/// exits: when the thread-local store is gone only the failed/succeeded bit is kept.
+pub(crate) fn set_last_error(msg: &str) {
+    let _ = LAST_FAILED.try_with(|f| f.set(!msg.is_empty()));
     let c = CString::new(msg.replace('\0', " ")).unwrap_or_default();
-    LAST_ERROR.with(|e| *e.borrow_mut() = c);
+    let _ = LAST_ERROR.try_with(|e| {
+        if let Ok(mut slot) = e.try_borrow_mut() {
+            *slot = c;
+        }
+    });
 }
 
-/// Pointer to this thread's last error message (empty when the last call succeeded).
+/// Pointer to this thread's last error message (empty when the last call succeeded). Never
+/// NULL, never panics; a static text when the thread-local store is gone (see [`UNAVAILABLE`]).
 pub(crate) fn last_error_ptr() -> *const c_char {
-    LAST_ERROR.with(|e| e.borrow().as_ptr())
+    let stored = LAST_ERROR.try_with(|e| e.try_borrow().map(|m| m.as_ptr()).ok()).ok().flatten();
+    stored.unwrap_or_else(|| {
+        if LAST_FAILED.try_with(Cell::get).unwrap_or(true) {
+            UNAVAILABLE.as_ptr()
+        } else {
+            c"".as_ptr()
+        }
+    })
 }
 
 /// Run an exported function's body: catch panics, record the message, map the status.
@@ -57,6 +80,28 @@ pub(crate) unsafe fn str_arg<'a>(p: *const c_char, name: &str) -> Result<&'a str
     // SAFETY: non-NULL and NUL-terminated per the caller's contract.
     let c = unsafe { CStr::from_ptr(p) };
     c.to_str().map_err(|_| Error::InvalidArgument(format!("{name} is not valid UTF-8")))
+}
+
+/// A required, NUL-terminated path argument. On POSIX a path is bytes: any byte string is
+/// accepted as is (`OsStr::from_bytes`); elsewhere it must be UTF-8.
+///
+/// # Safety
+/// `p` is NULL or points to a NUL-terminated string valid for `'a`.
+pub(crate) unsafe fn path_arg<'a>(p: *const c_char, name: &str) -> Result<&'a Path> {
+    if p.is_null() {
+        return Err(Error::InvalidArgument(format!("{name} is NULL")));
+    }
+    // SAFETY: non-NULL and NUL-terminated per the caller's contract.
+    let c = unsafe { CStr::from_ptr(p) };
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        Ok(Path::new(std::ffi::OsStr::from_bytes(c.to_bytes())))
+    }
+    #[cfg(not(unix))]
+    {
+        c.to_str().map(Path::new).map_err(|_| Error::InvalidArgument(format!("{name} is not valid UTF-8")))
+    }
 }
 
 /// A required non-NULL pointer argument.

@@ -1,14 +1,15 @@
 //! The client handle: constructors, setters, free.
 
 use std::os::raw::{c_char, c_uint};
-use std::path::Path;
 use std::time::Duration;
 
 use super::boundary::*;
+use super::reentry::{ensure_idle, Busy};
 use super::seal::key_arg;
 use super::types::*;
 use crate::client::Client;
 use crate::error::Error;
+use crate::auth::ServiceAccount;
 use crate::Credentials;
 
 /// An AGC client: credentials, settings and a token cache. Create with `agc_client_new`,
@@ -18,13 +19,16 @@ pub struct agc_client {
     pub(super) inner: Client,
 }
 
-/// Borrow a client handle mutably (setters).
+/// Borrow a client handle mutably (setters). Refused with `Error::Reentrant` while the client
+/// runs an operation on this thread (from its callback): the operation holds a `&Client`.
 ///
 /// # Safety
-/// `c` is NULL or a live handle from `agc_client_new` not used concurrently.
-pub(super) unsafe fn client_mut<'a>(c: *mut agc_client) -> Result<&'a mut Client, Error> {
+/// `c` is NULL or a live handle from `agc_client_new` not used concurrently by another thread.
+pub(super) unsafe fn client_mut<'a>(c: *mut agc_client, what: &str) -> Result<&'a mut Client, Error> {
     non_null(c, "client")?;
-    // SAFETY: non-NULL, from Box::into_raw in agc_client_new, exclusive per the contract.
+    ensure_idle(c, what)?;
+    // SAFETY: non-NULL, from Box::into_raw in agc_client_new; no operation holds it on this
+    // thread (checked above) and none on another thread per the contract.
     Ok(unsafe { &mut (*c).inner })
 }
 
@@ -32,19 +36,27 @@ pub(super) unsafe fn client_mut<'a>(c: *mut agc_client) -> Result<&'a mut Client
 ///
 /// # Safety
 /// `client` is NULL or a live handle not used concurrently; `f` reads only valid arguments.
-unsafe fn configure(client: *mut agc_client, f: impl FnOnce(&mut Client) -> Result<(), Error>) -> agc_status {
+unsafe fn configure(
+    client: *mut agc_client,
+    what: &str,
+    f: impl FnOnce(&mut Client) -> Result<(), Error>,
+) -> agc_status {
     // SAFETY: per the caller's contract.
-    guard(|| f(unsafe { client_mut(client) }?))
+    guard(|| f(unsafe { client_mut(client, what) }?))
 }
 
-/// Borrow a client handle shared (uploads, possibly from several threads).
+/// Borrow a client handle shared for one operation (uploads, possibly from several threads),
+/// marking it busy on this thread until the returned [`Busy`] is dropped; refused with
+/// `Error::Reentrant` if it already is (a call from inside its own callback).
 ///
 /// # Safety
 /// `c` is NULL or a live handle from `agc_client_new`.
-pub(super) unsafe fn client_ref<'a>(c: *const agc_client) -> Result<&'a Client, Error> {
+pub(super) unsafe fn enter_client<'a>(c: *const agc_client, what: &str) -> Result<(&'a Client, Busy), Error> {
     non_null(c, "client")?;
-    // SAFETY: non-NULL and live per the contract.
-    Ok(unsafe { &(*c).inner })
+    let busy = Busy::enter(c, what)?;
+    // SAFETY: non-NULL and live per the contract; not freed while busy (agc_client_free
+    // refuses a busy client on this thread).
+    Ok((unsafe { &(*c).inner }, busy))
 }
 
 /// The shared body of the client constructors: clear `*out`, build, hand over.
@@ -56,9 +68,9 @@ unsafe fn new_client(
     credentials: impl FnOnce() -> Result<Credentials, Error>,
 ) -> agc_status {
     guard(|| {
-        non_null(out, "out")?;
-        // SAFETY: checked non-NULL; writable per the contract.
+        // SAFETY: NULL or writable per the contract; cleared before any other check.
         unsafe { clear_out(out) };
+        non_null(out, "out")?;
         let client = Client::new(credentials()?)?;
         // SAFETY: as above.
         unsafe { give(out, agc_client { inner: client }) };
@@ -101,16 +113,42 @@ pub unsafe extern "C" fn agc_client_new_service_account(
     out: *mut *mut agc_client,
 ) -> agc_status {
     // SAFETY: per this function's contract.
-    unsafe { new_client(out, || Credentials::service_account(str_arg(key_json_or_path, "key_json_or_path")?)) }
+    unsafe { new_client(out, || service_account_arg(key_json_or_path)) }
+}
+
+/// JSON text is UTF-8; a path may be any bytes (POSIX). Valid UTF-8 goes to the core, which
+/// decides JSON or path; anything else can only be a path.
+///
+/// # Safety
+/// `p` is NULL or NUL-terminated.
+unsafe fn service_account_arg(p: *const c_char) -> Result<Credentials, Error> {
+    // SAFETY: per the caller's contract.
+    match unsafe { str_arg(p, "key_json_or_path") } {
+        Ok(text) => Credentials::service_account(text),
+        // SAFETY: per the caller's contract.
+        Err(_) if !p.is_null() => Ok(Credentials::ServiceAccount(ServiceAccount::from_file(unsafe {
+            path_arg(p, "key_json_or_path")
+        }?)?)),
+        Err(e) => Err(e),
+    }
 }
 
 /// Free a client. NULL is a no-op. The handle must not be in use by another thread.
+/// Called from inside one of this client's own callbacks (on the thread running its
+/// operation), it frees nothing and sets `agc_last_error()` to say so (the status would be
+/// `AGC_ERR_REENTRANT`); free the client after the operation returns. Otherwise it sets
+/// `agc_last_error()` to `""`.
 ///
 /// # Safety
 /// `client` is NULL or a handle from `agc_client_new` not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn agc_client_free(client: *mut agc_client) {
-    // SAFETY: per this function\'s contract.
+    if let Err(e) = ensure_idle(client, "agc_client_free") {
+        set_last_error(&e.to_string());
+        return;
+    }
+    set_last_error("");
+    // SAFETY: per this function's contract; not busy on this thread (checked above).
     unsafe { free_box(client) }
 }
 
@@ -122,18 +160,19 @@ pub unsafe extern "C" fn agc_client_free(client: *mut agc_client) {
 #[no_mangle]
 pub unsafe extern "C" fn agc_client_set_api_base(client: *mut agc_client, site_or_url: *const c_char) -> agc_status {
     // SAFETY: per this function's contract.
-    unsafe { configure(client, |c| c.set_api_base(str_arg(site_or_url, "site_or_url")?)) }
+    unsafe { configure(client, "agc_client_set_api_base", |c| c.set_api_base(str_arg(site_or_url, "site_or_url")?)) }
 }
 
 /// Trust the certificates of this PEM file in addition to the built-in Mozilla roots.
-/// Fails with `AGC_ERR_TLS` when the file is unreadable or holds no certificate.
+/// Fails with `AGC_ERR_TLS` when the file is unreadable or holds no certificate. The path is
+/// taken as bytes on POSIX (it need not be UTF-8).
 ///
 /// # Safety
 /// `client` is a live handle; `pem_path` is NULL or NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn agc_client_set_ca_file(client: *mut agc_client, pem_path: *const c_char) -> agc_status {
     // SAFETY: per this function's contract.
-    unsafe { configure(client, |c| c.set_ca_file(Path::new(str_arg(pem_path, "pem_path")?))) }
+    unsafe { configure(client, "agc_client_set_ca_file", |c| c.set_ca_file(path_arg(pem_path, "pem_path")?)) }
 }
 
 /// Connect timeout and inactivity timeout (the longest any single read or write may wait,
@@ -150,7 +189,7 @@ pub unsafe extern "C" fn agc_client_set_timeouts_ms(
 ) -> agc_status {
     // SAFETY: per this function's contract.
     unsafe {
-        configure(client, |c| c.set_timeouts(Duration::from_millis(connect_ms), Duration::from_millis(inactivity_ms)))
+        configure(client, "agc_client_set_timeouts_ms", |c| c.set_timeouts(Duration::from_millis(connect_ms), Duration::from_millis(inactivity_ms)))
     }
 }
 
@@ -161,7 +200,7 @@ pub unsafe extern "C" fn agc_client_set_timeouts_ms(
 #[no_mangle]
 pub unsafe extern "C" fn agc_client_set_user_agent(client: *mut agc_client, user_agent: *const c_char) -> agc_status {
     // SAFETY: per this function's contract.
-    unsafe { configure(client, |c| c.set_user_agent(str_arg(user_agent, "user_agent")?)) }
+    unsafe { configure(client, "agc_client_set_user_agent", |c| c.set_user_agent(str_arg(user_agent, "user_agent")?)) }
 }
 
 /// Retry policy: `max_attempts` in all (1 to 100; 1 = never retry) and the overall deadline
@@ -180,7 +219,7 @@ pub unsafe extern "C" fn agc_client_set_retry(
 ) -> agc_status {
     // SAFETY: per this function's contract.
     unsafe {
-        configure(client, |c| {
+        configure(client, "agc_client_set_retry", |c| {
             let deadline = (deadline_ms > 0).then(|| Duration::from_millis(deadline_ms));
             c.set_retry(max_attempts, deadline)
         })
@@ -202,7 +241,7 @@ pub unsafe extern "C" fn agc_client_set_seal_key(
 ) -> agc_status {
     // SAFETY: per this function's contract.
     unsafe {
-        configure(client, |c| {
+        configure(client, "agc_client_set_seal_key", |c| {
             c.set_seal_key(key_arg(key, key_len)?);
             Ok(())
         })
@@ -222,6 +261,6 @@ pub unsafe extern "C" fn agc_client_set_poll_interval_ms(
 ) -> agc_status {
     // SAFETY: per this function's contract.
     unsafe {
-        configure(client, |c| c.set_poll_interval(Duration::from_millis(initial_ms), Duration::from_millis(max_ms)))
+        configure(client, "agc_client_set_poll_interval_ms", |c| c.set_poll_interval(Duration::from_millis(initial_ms), Duration::from_millis(max_ms)))
     }
 }

@@ -5,10 +5,12 @@
 //!
 //! Conventions (also in the header): functions return `agc_status`; `AGC_OK` is 0; on
 //! failure `agc_last_error()` describes what went wrong on this thread; out-pointers are set
-//! to NULL on failure; strings are NUL-terminated UTF-8.
+//! to NULL first (before any other check), so they are NULL after any failure; strings are
+//! NUL-terminated UTF-8, paths are NUL-terminated bytes on POSIX.
 #![allow(non_camel_case_types)]
 
 mod boundary;
+mod reentry;
 mod types;
 
 mod client;

@@ -22,6 +22,8 @@ pub struct agc_upload_options {
 #[no_mangle]
 pub unsafe extern "C" fn agc_upload_options_new(out: *mut *mut agc_upload_options) -> agc_status {
     guard(|| {
+        // SAFETY: NULL or writable per the contract; cleared before any other check.
+        unsafe { clear_out(out) };
         non_null(out, "out")?;
         let o = agc_upload_options { file_name: None, release_type: None, chinese_mainland: None };
         // SAFETY: checked non-NULL; writable per the contract.

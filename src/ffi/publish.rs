@@ -4,7 +4,7 @@ use std::os::raw::{c_char, c_uint, c_void};
 use std::time::Duration;
 
 use super::boundary::*;
-use super::client::{agc_client, client_ref};
+use super::client::{agc_client, enter_client};
 use super::options::agc_upload_options;
 use super::progress::CProgress;
 use super::types::*;
@@ -28,6 +28,8 @@ pub unsafe extern "C" fn agc_bind_package(
     package_id: *mut *mut c_char,
 ) -> agc_status {
     guard(|| {
+        // SAFETY: NULL or writable per the contract; cleared before any other check.
+        unsafe { clear_out(package_id) };
         non_null(result, "result")?;
         // SAFETY: non-NULL and live per the contract.
         let r = unsafe { &*result };
@@ -66,11 +68,11 @@ unsafe fn bind(
     user_data: *mut c_void,
     package_id: *mut *mut c_char,
 ) -> Result<(), Error> {
-    non_null(package_id, "package_id")?;
-    // SAFETY: checked non-NULL; writable per the contract.
+    // SAFETY: NULL or writable per the caller's contract; cleared before any other check.
     unsafe { clear_out(package_id) };
+    non_null(package_id, "package_id")?;
     // SAFETY: per the caller's contract.
-    let c = unsafe { client_ref(client) }?;
+    let (c, _busy) = unsafe { enter_client(client, "agc_bind_package/agc_bind_object") }?;
     // SAFETY: per the caller's contract.
     let (app_id, file_name, object_id) =
         unsafe { (str_arg(app_id, "app_id")?, str_arg(file_name, "file_name")?, str_arg(object_id, "object_id")?) };
@@ -100,7 +102,7 @@ pub unsafe extern "C" fn agc_wait_package_ready(
 ) -> agc_status {
     guard(|| {
         // SAFETY: per this function's contract.
-        let c = unsafe { client_ref(client) }?;
+        let (c, _busy) = unsafe { enter_client(client, "agc_wait_package_ready") }?;
         // SAFETY: per this function's contract.
         let (app_id, package_id) = unsafe { (str_arg(app_id, "app_id")?, str_arg(package_id, "package_id")?) };
         let mut sink = CProgress { callback: progress, user_data };
@@ -130,12 +132,12 @@ pub unsafe extern "C" fn agc_publish_package(
     package_id: *mut *mut c_char,
 ) -> agc_status {
     guard(|| {
+        // SAFETY: each NULL or writable per the contract; both cleared before any other check.
+        unsafe { (clear_out(out), clear_out(package_id)) };
         non_null(out, "out")?;
         non_null(package_id, "package_id")?;
-        // SAFETY: checked non-NULL; writable per the contract.
-        unsafe { (clear_out(out), clear_out(package_id)) };
         // SAFETY: per this function's contract.
-        let args = unsafe { UploadArgs::new(client, app_id, path, kind, options) }?;
+        let args = unsafe { UploadArgs::new("agc_publish_package", client, app_id, path, kind, options) }?;
         let mut sink = CProgress { callback: progress, user_data };
         let p = args.client.publish(&args.request(), Duration::from_millis(timeout_ms), &mut sink)?;
         let result = Box::new(to_c_result(&p.upload)?);

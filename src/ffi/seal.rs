@@ -35,8 +35,8 @@ unsafe fn file_op(
     guard(|| {
         // SAFETY: per the caller's contract.
         let (key, input, output) =
-            unsafe { (key_arg(key, key_len)?, str_arg(in_path, "in_path")?, str_arg(out_path, "out_path")?) };
-        op(&key, Path::new(input), Path::new(output)).map(drop)
+            unsafe { (key_arg(key, key_len)?, path_arg(in_path, "in_path")?, path_arg(out_path, "out_path")?) };
+        op(&key, input, output).map(drop)
     })
 }
 
@@ -45,7 +45,8 @@ unsafe fn file_op(
 /// through a temporary file (mode 0600) and replaced only on success.
 ///
 /// # Safety
-/// `key` is NULL or points to `key_len` readable bytes; paths are NULL or NUL-terminated.
+/// `key` is NULL or points to `key_len` readable bytes; paths are NULL or NUL-terminated
+/// (bytes on POSIX: they need not be UTF-8).
 #[no_mangle]
 pub unsafe extern "C" fn agc_seal_file(
     key: *const u8,
@@ -63,7 +64,8 @@ pub unsafe extern "C" fn agc_seal_file(
 /// and leaves no plaintext behind (an existing `out_path` is untouched).
 ///
 /// # Safety
-/// `key` is NULL or points to `key_len` readable bytes; paths are NULL or NUL-terminated.
+/// `key` is NULL or points to `key_len` readable bytes; paths are NULL or NUL-terminated
+/// (bytes on POSIX: they need not be UTF-8).
 #[no_mangle]
 pub unsafe extern "C" fn agc_open_file(
     key: *const u8,

@@ -47,6 +47,9 @@ pub enum agc_status {
     AGC_ERR_SEAL_CORRUPT = 16,
     /// AGC parsed the package and reported a failure.
     AGC_ERR_PACKAGE_FAILED = 17,
+    /// The client was called from inside one of its own callbacks on this thread (a setter,
+    /// another operation, or `agc_client_free`); the call was refused and did nothing.
+    AGC_ERR_REENTRANT = 18,
     /// An internal error, including a caught panic. Please report it.
     AGC_ERR_INTERNAL = 255,
 }
@@ -73,6 +76,7 @@ impl From<Status> for agc_status {
             Status::SealKey => AGC_ERR_SEAL_KEY,
             Status::SealCorrupt => AGC_ERR_SEAL_CORRUPT,
             Status::PackageFailed => AGC_ERR_PACKAGE_FAILED,
+            Status::Reentrant => AGC_ERR_REENTRANT,
             Status::Internal => AGC_ERR_INTERNAL,
         }
     }
@@ -143,7 +147,8 @@ impl From<Phase> for agc_phase {
 /// Progress callback, called on the caller's thread, at most about once per 64 KiB (never
 /// per 8 KiB write) and at each phase change. `user_data` is passed through untouched.
 /// Return 0 to continue, non-zero to cancel: the operation stops promptly with
-/// `AGC_ERR_CANCELLED` (an upload in flight is aborted and nothing is stored). The callback
-/// must not call back into the same `agc_client` (other clients are fine).
+/// `AGC_ERR_CANCELLED` (an upload in flight is aborted and nothing is stored). A call into
+/// the same `agc_client` from the callback (a setter, another operation, `agc_client_free`)
+/// is refused with `AGC_ERR_REENTRANT` and does nothing; other clients are fine.
 pub type agc_progress_fn =
     Option<unsafe extern "C" fn(user_data: *mut c_void, phase: agc_phase, done: u64, total: u64) -> c_int>;

@@ -6,9 +6,10 @@ use std::path::Path;
 use std::ptr;
 
 use super::boundary::*;
-use super::client::{agc_client, client_ref};
+use super::client::{agc_client, enter_client};
 use super::options::agc_upload_options;
 use super::progress::CProgress;
+use super::reentry::Busy;
 use super::types::*;
 use crate::client::{Client, UploadRequest, UploadResult};
 use crate::error::Error;
@@ -27,15 +28,18 @@ pub struct agc_upload_result {
 pub(super) struct UploadArgs<'a> {
     pub(super) client: &'a Client,
     app_id: &'a str,
-    path: &'a str,
+    path: &'a Path,
     kind: PackageKind,
     options: Option<&'a agc_upload_options>,
+    /// Marks the client busy on this thread while the operation runs (re-entry is refused).
+    _busy: Busy,
 }
 
 impl UploadArgs<'_> {
     /// # Safety
     /// As for `agc_upload_file_ex`.
     pub(super) unsafe fn new<'a>(
+        what: &str,
         client: *const agc_client,
         app_id: *const c_char,
         path: *const c_char,
@@ -43,20 +47,20 @@ impl UploadArgs<'_> {
         options: *const agc_upload_options,
     ) -> Result<UploadArgs<'a>, Error> {
         // SAFETY: per the caller's contract.
-        let client = unsafe { client_ref(client) }?;
+        let (client, busy) = unsafe { enter_client(client, what) }?;
         // SAFETY: per the caller's contract.
         let app_id = unsafe { str_arg(app_id, "app_id") }?;
         // SAFETY: per the caller's contract.
-        let path = unsafe { str_arg(path, "path") }?;
+        let path = unsafe { path_arg(path, "path") }?;
         let kind = PackageKind::from_raw(kind)
             .ok_or_else(|| Error::InvalidArgument(format!("{kind} is not an agc_package_kind")))?;
         // SAFETY: NULL or live per the caller's contract.
         let options = unsafe { options.as_ref() };
-        Ok(UploadArgs { client, app_id, path, kind, options })
+        Ok(UploadArgs { client, app_id, path, kind, options, _busy: busy })
     }
 
     pub(super) fn request(&self) -> UploadRequest<'_> {
-        let mut r = UploadRequest::new(self.app_id, Path::new(self.path), self.kind);
+        let mut r = UploadRequest::new(self.app_id, self.path, self.kind);
         if let Some(o) = self.options {
             r.file_name = o.file_name.as_deref();
             r.release_type = o.release_type;
@@ -69,6 +73,8 @@ impl UploadArgs<'_> {
 /// Upload a file to AGC: validate it (suffix, size, content type) before any network I/O,
 /// hash it, get a signed URL, PUT it (retrying transient failures).
 ///
+/// - `path`: the file; on POSIX any bytes (it need not be UTF-8, but then the name sent to
+///   AGC must be set with `agc_upload_options_set_file_name`).
 /// - `kind`: an `agc_package_kind` value.
 /// - `progress`: may be NULL. Called on this thread; non-zero return cancels.
 /// - `user_data`: passed to `progress` untouched; may be NULL.
@@ -108,11 +114,11 @@ pub unsafe extern "C" fn agc_upload_file_ex(
     out: *mut *mut agc_upload_result,
 ) -> agc_status {
     guard(|| {
-        non_null(out, "out")?;
-        // SAFETY: checked non-NULL; writable per the contract.
+        // SAFETY: NULL or writable per the contract; cleared before any other check.
         unsafe { clear_out(out) };
+        non_null(out, "out")?;
         // SAFETY: per this function's contract.
-        let args = unsafe { UploadArgs::new(client, app_id, path, kind, options) }?;
+        let args = unsafe { UploadArgs::new("agc_upload_file", client, app_id, path, kind, options) }?;
         let mut sink = CProgress { callback: progress, user_data };
         let r = args.client.upload(&args.request(), &mut sink)?;
         // SAFETY: as above.

@@ -51,6 +51,10 @@ $(RELEASE)/upload-static: examples-c/upload.c $(HEADER) lib
 $(RELEASE)/test_abi: tests/c/test_abi.c $(HEADER) lib
 	$(CC) $(WARN) $(CFLAGS) -Iinclude tests/c/test_abi.c -o $@ $(LDLIBS)
 
+# Calls into the library from a pthread key destructor (after Rust's TLS destructors ran).
+$(RELEASE)/test_thread_exit: tests/c/test_thread_exit.c $(HEADER) lib
+	$(CC) $(WARN) $(CFLAGS) -pthread -Iinclude tests/c/test_thread_exit.c -o $@ $(LDLIBS)
+
 mock:
 	$(CARGO) build --release -p agc-mock
 
@@ -64,11 +68,14 @@ test-rust:
 	$(CARGO) test --workspace
 
 test-c: export AGC_TEST_SA_KEY = $(abspath mock/fixtures/service-account-private.json)
-test-c: lib $(RELEASE)/test_abi
+VALGRIND_RUN = valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --suppressions=tests/c/valgrind.supp
+test-c: lib $(RELEASE)/test_abi $(RELEASE)/test_thread_exit
 ifdef VALGRIND
-	scripts/with-mock.sh valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --suppressions=tests/c/valgrind.supp $(RELEASE)/test_abi
+	scripts/with-mock.sh $(VALGRIND_RUN) $(RELEASE)/test_abi
+	$(VALGRIND_RUN) $(RELEASE)/test_thread_exit
 else
 	scripts/with-mock.sh $(RELEASE)/test_abi
+	$(RELEASE)/test_thread_exit
 endif
 
 test-python: export AGC_TEST_SA_KEY = $(abspath mock/fixtures/service-account-private.json)

@@ -3,16 +3,27 @@
  *
  * Conventions
  *  - Every fallible function returns an agc_status; AGC_OK (0) is success. On failure,
- *    agc_last_error() describes the problem (never containing a secret), and out-pointers
- *    are set to NULL.
+ *    agc_last_error() describes the problem (never containing a secret). Every out-pointer
+ *    that is not NULL is set to NULL first, before any argument is checked, so after a
+ *    failure all of them are NULL.
  *  - Strings passed in are NUL-terminated UTF-8 and are copied; the library keeps no
  *    pointer to them after the call returns. NULL or invalid UTF-8 gives
- *    AGC_ERR_INVALID_ARGUMENT, never a crash.
- *  - Objects the library creates (agc_client, agc_upload_result) are freed only with their
- *    agc_*_free function. Strings the library returns are owned by the library (static, or
- *    by the object they come from) and must not be freed.
- *  - The library never starts a thread; callbacks run on the calling thread.
- *  - No panic crosses this boundary: a caught panic is AGC_ERR_INTERNAL.
+ *    AGC_ERR_INVALID_ARGUMENT, never a crash. Paths (the file to upload, the CA file, the
+ *    service-account key file, the files of agc_seal_file/agc_open_file) are NUL-terminated
+ *    bytes on POSIX and need not be UTF-8 (elsewhere they must be UTF-8).
+ *  - Objects the library creates (agc_client, agc_upload_options, agc_upload_result) are
+ *    freed only with their agc_*_free function.
+ *  - Strings a function *returns* (agc_version, agc_status_str, agc_last_error, the
+ *    agc_upload_result_* accessors) are owned by the library (static, per thread, or by the
+ *    object they come from) and must not be freed. Strings handed over through an
+ *    out-pointer (the package id of agc_bind_package, agc_bind_object and
+ *    agc_publish_package) belong to the caller, who frees them with agc_string_free.
+ *  - The library never starts a thread; callbacks run on the calling thread. A call into a
+ *    client from inside one of its own callbacks on the same thread (a setter, another
+ *    operation, agc_client_free) is refused with AGC_ERR_REENTRANT and does nothing.
+ *  - No panic crosses this boundary: a caught panic is AGC_ERR_INTERNAL. Every function may
+ *    be called from a thread that is exiting (a pthread key destructor); there
+ *    agc_last_error() may be a fixed text, as the thread's own storage is gone.
  */
 
 #ifndef AGCUPLOAD_H
@@ -65,6 +76,9 @@ typedef enum {
   AGC_ERR_SEAL_CORRUPT = 16,
   // AGC parsed the package and reported a failure.
   AGC_ERR_PACKAGE_FAILED = 17,
+  // The client was called from inside one of its own callbacks on this thread (a setter,
+  // another operation, or `agc_client_free`); the call was refused and did nothing.
+  AGC_ERR_REENTRANT = 18,
   // An internal error, including a caught panic. Please report it.
   AGC_ERR_INTERNAL = 255,
 } agc_status;
@@ -117,8 +131,9 @@ typedef struct agc_upload_result agc_upload_result;
 // Progress callback, called on the caller's thread, at most about once per 64 KiB (never
 // per 8 KiB write) and at each phase change. `user_data` is passed through untouched.
 // Return 0 to continue, non-zero to cancel: the operation stops promptly with
-// `AGC_ERR_CANCELLED` (an upload in flight is aborted and nothing is stored). The callback
-// must not call back into the same `agc_client` (other clients are fine).
+// `AGC_ERR_CANCELLED` (an upload in flight is aborted and nothing is stored). A call into
+// the same `agc_client` from the callback (a setter, another operation, `agc_client_free`)
+// is refused with `AGC_ERR_REENTRANT` and does nothing; other clients are fine.
 typedef int (*agc_progress_fn)(void *user_data, agc_phase phase, uint64_t done, uint64_t total);
 
 #ifdef __cplusplus
@@ -136,14 +151,19 @@ agc_status agc_client_new(const char *client_id, const char *client_secret, agc_
 // Create a client that authenticates as a service account (Huawei's recommendation): the
 // key file's path, or its JSON text (`*private.json`). The key signs a PS256 JWT used as the
 // bearer token. A malformed file or a non-RSA key gives `AGC_ERR_AUTH` (the message never
-// quotes the key). On success `*out` receives a handle the caller frees with
-// `agc_client_free`; on failure `*out` is set to NULL.
+// quotes the key). JSON text must be UTF-8; a path is bytes on POSIX (an argument that is
+// not valid UTF-8 can only be a path and is read as one). On success `*out` receives a
+// handle the caller frees with `agc_client_free`; on failure `*out` is set to NULL.
 //
 // # Safety
 // `key_json_or_path` is NULL or NUL-terminated; `out` is NULL or writable.
 agc_status agc_client_new_service_account(const char *key_json_or_path, agc_client **out);
 
 // Free a client. NULL is a no-op. The handle must not be in use by another thread.
+// Called from inside one of this client's own callbacks (on the thread running its
+// operation), it frees nothing and sets `agc_last_error()` to say so (the status would be
+// `AGC_ERR_REENTRANT`); free the client after the operation returns. Otherwise it sets
+// `agc_last_error()` to `""`.
 //
 // # Safety
 // `client` is NULL or a handle from `agc_client_new` not yet freed.
@@ -157,7 +177,8 @@ void agc_client_free(agc_client *client);
 agc_status agc_client_set_api_base(agc_client *client, const char *site_or_url);
 
 // Trust the certificates of this PEM file in addition to the built-in Mozilla roots.
-// Fails with `AGC_ERR_TLS` when the file is unreadable or holds no certificate.
+// Fails with `AGC_ERR_TLS` when the file is unreadable or holds no certificate. The path is
+// taken as bytes on POSIX (it need not be UTF-8).
 //
 // # Safety
 // `client` is a live handle; `pem_path` is NULL or NUL-terminated.
@@ -308,7 +329,8 @@ agc_status agc_publish_package(const agc_client *client,
 // through a temporary file (mode 0600) and replaced only on success.
 //
 // # Safety
-// `key` is NULL or points to `key_len` readable bytes; paths are NULL or NUL-terminated.
+// `key` is NULL or points to `key_len` readable bytes; paths are NULL or NUL-terminated
+// (bytes on POSIX: they need not be UTF-8).
 agc_status agc_seal_file(const uint8_t *key,
                          size_t key_len,
                          const char *in_path,
@@ -320,7 +342,8 @@ agc_status agc_seal_file(const uint8_t *key,
 // and leaves no plaintext behind (an existing `out_path` is untouched).
 //
 // # Safety
-// `key` is NULL or points to `key_len` readable bytes; paths are NULL or NUL-terminated.
+// `key` is NULL or points to `key_len` readable bytes; paths are NULL or NUL-terminated
+// (bytes on POSIX: they need not be UTF-8).
 agc_status agc_open_file(const uint8_t *key,
                          size_t key_len,
                          const char *in_path,
@@ -336,7 +359,9 @@ const char *agc_status_str(int status);
 // A human-readable description of the last failure of an `agc_*` call on this thread, or
 // `""` if the last such call succeeded. Never NULL; never contains a secret (client secret,
 // token, signed headers, keys). Owned by the library: valid until the next `agc_*` call
-// on the same thread; copy it if you need it longer.
+// on the same thread; copy it if you need it longer. Called on a thread that is exiting
+// (from a pthread key destructor, after the thread's storage is gone) it is a fixed text
+// after a failure and `""` after a success.
 const char *agc_last_error(void);
 
 // Free a string the library handed over (`agc_bind_package`, `agc_publish_package`).
@@ -349,6 +374,8 @@ void agc_string_free(char *s);
 // Upload a file to AGC: validate it (suffix, size, content type) before any network I/O,
 // hash it, get a signed URL, PUT it (retrying transient failures).
 //
+// - `path`: the file; on POSIX any bytes (it need not be UTF-8, but then the name sent to
+//   AGC must be set with `agc_upload_options_set_file_name`).
 // - `kind`: an `agc_package_kind` value.
 // - `progress`: may be NULL. Called on this thread; non-zero return cancels.
 // - `user_data`: passed to `progress` untouched; may be NULL.

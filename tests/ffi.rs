@@ -1,7 +1,10 @@
 //! The C ABI from Rust: NULL and invalid UTF-8 arguments, status names, the thread-local
-//! last error. (tests/c/test_abi.c covers the same ground from real C under valgrind.)
+//! last error, out-pointers, paths as bytes, re-entrancy. (tests/c/test_abi.c covers the same
+//! ground from real C under valgrind.)
+mod common;
 
 use std::ffi::{CStr, CString};
+use std::os::raw::{c_char, c_int, c_void};
 use std::ptr;
 
 use agcupload::ffi::*;
@@ -18,7 +21,9 @@ fn status_numbers_and_names_match_the_rust_enum() {
         assert_eq!(s(agc_status_str(st as i32)), st.name());
     }
     assert_eq!(s(agc_status_str(-1)), "AGC_ERR_UNKNOWN");
-    assert_eq!(s(agc_status_str(18)), "AGC_ERR_UNKNOWN");
+    assert_eq!(s(agc_status_str(18)), "AGC_ERR_REENTRANT");
+    assert_eq!(agc_status::AGC_ERR_REENTRANT as i32, 18);
+    assert_eq!(s(agc_status_str(19)), "AGC_ERR_UNKNOWN");
     assert_eq!(s(agc_version()), env!("CARGO_PKG_VERSION"));
 }
 
@@ -42,9 +47,10 @@ fn null_and_invalid_utf8_are_invalid_arguments() {
             agc_status::AGC_ERR_INVALID_ARGUMENT
         );
         assert!(out.is_null(), "out cleared on failure");
+        // A path is bytes on POSIX: not UTF-8 is fine, this one just does not exist.
         assert_eq!(
             agc_upload_file(c, id.as_ptr(), bad.as_ptr().cast(), 1, None, ptr::null_mut(), &mut out),
-            agc_status::AGC_ERR_INVALID_ARGUMENT
+            agc_status::AGC_ERR_FILE
         );
         assert_eq!(
             agc_upload_file(c, id.as_ptr(), path.as_ptr(), 0, None, ptr::null_mut(), &mut out),
@@ -83,5 +89,204 @@ fn the_last_error_is_per_thread() {
         let there = std::thread::spawn(|| s(agc_last_error())).join().unwrap();
         assert_eq!(there, "", "another thread sees its own (empty) last error");
         assert_eq!(s(agc_last_error()), here);
+    }
+}
+
+fn cs(p: &std::path::Path) -> CString {
+    use std::os::unix::ffi::OsStrExt;
+    CString::new(p.as_os_str().as_bytes()).unwrap()
+}
+
+/// A client of the C ABI wired to an in-process mock server.
+unsafe fn c_client(server: &agc_mock::MockServer) -> *mut agc_client {
+    let (id, secret) = (CString::new(server.client_id()).unwrap(), CString::new(server.client_secret()).unwrap());
+    let mut c: *mut agc_client = ptr::null_mut();
+    unsafe {
+        assert_eq!(agc_client_new(id.as_ptr(), secret.as_ptr(), &mut c), agc_status::AGC_OK);
+        let base = CString::new(server.base_url()).unwrap();
+        assert_eq!(agc_client_set_api_base(c, base.as_ptr()), agc_status::AGC_OK);
+        assert_eq!(agc_client_set_ca_file(c, cs(&server.ca_path()).as_ptr()), agc_status::AGC_OK);
+    }
+    c
+}
+
+#[test]
+fn every_out_pointer_is_cleared_before_any_check() {
+    unsafe {
+        let sentinel: *mut c_char = ptr::NonNull::dangling().as_ptr();
+        let id = CString::new("1").unwrap();
+        let app = CString::new("/nonexistent/x.app").unwrap();
+        let mut c: *mut agc_client = ptr::null_mut();
+        assert_eq!(agc_client_new(id.as_ptr(), id.as_ptr(), &mut c), agc_status::AGC_OK);
+        // v0.1 left *package_id alone when result was NULL ...
+        let mut pkg = sentinel;
+        assert_eq!(
+            agc_bind_package(c, id.as_ptr(), ptr::null(), None, ptr::null_mut(), &mut pkg),
+            agc_status::AGC_ERR_INVALID_ARGUMENT
+        );
+        assert!(pkg.is_null());
+        // ... and *out alone when package_id was NULL.
+        let mut out: *mut agc_upload_result = sentinel.cast();
+        assert_eq!(
+            agc_publish_package(
+                c,
+                id.as_ptr(),
+                app.as_ptr(),
+                1,
+                ptr::null(),
+                1,
+                None,
+                ptr::null_mut(),
+                &mut out,
+                ptr::null_mut()
+            ),
+            agc_status::AGC_ERR_INVALID_ARGUMENT
+        );
+        assert!(out.is_null());
+        let (mut out, mut pkg) = (sentinel.cast::<agc_upload_result>(), sentinel);
+        assert_eq!(
+            agc_publish_package(
+                ptr::null(),
+                id.as_ptr(),
+                app.as_ptr(),
+                1,
+                ptr::null(),
+                1,
+                None,
+                ptr::null_mut(),
+                &mut out,
+                &mut pkg
+            ),
+            agc_status::AGC_ERR_INVALID_ARGUMENT
+        );
+        assert!(out.is_null() && pkg.is_null());
+        let mut nc: *mut agc_client = sentinel.cast();
+        assert_eq!(agc_client_new_service_account(ptr::null(), &mut nc), agc_status::AGC_ERR_INVALID_ARGUMENT);
+        assert!(nc.is_null());
+        agc_client_free(c);
+    }
+}
+
+#[test]
+fn paths_are_bytes_on_posix() {
+    use std::os::unix::ffi::OsStrExt;
+    let server = common::mock();
+    let dir = common::TempDir::new("ffi-bytes");
+    let bad = |name: &[u8]| dir.0.join(std::ffi::OsStr::from_bytes(name));
+    unsafe {
+        let c = c_client(&server);
+        // The package: refused without a name for AGC, uploaded with one.
+        let app = bad(b"bad\xff.app");
+        std::fs::copy(dir.app("src.app", 3000), &app).unwrap();
+        let (app_id, app_c) = (CString::new("10001").unwrap(), cs(&app));
+        let mut r: *mut agc_upload_result = ptr::null_mut();
+        let st = agc_upload_file(c, app_id.as_ptr(), app_c.as_ptr(), 1, None, ptr::null_mut(), &mut r);
+        assert_ne!(st, agc_status::AGC_OK);
+        assert!(r.is_null());
+        let mut o: *mut agc_upload_options = ptr::null_mut();
+        assert_eq!(agc_upload_options_new(&mut o), agc_status::AGC_OK);
+        let name = CString::new("good.app").unwrap();
+        assert_eq!(agc_upload_options_set_file_name(o, name.as_ptr()), agc_status::AGC_OK);
+        assert_eq!(
+            agc_upload_file_ex(c, app_id.as_ptr(), app_c.as_ptr(), 1, o, None, ptr::null_mut(), &mut r),
+            agc_status::AGC_OK,
+            "{}",
+            s(agc_last_error())
+        );
+        assert_eq!(s(agc_upload_result_file_name(r)), "good.app");
+        assert_eq!(agc_upload_result_size(r), 3000);
+        agc_upload_result_free(r);
+        agc_upload_options_free(o);
+        // The CA file.
+        let ca = bad(b"ca\xfe.pem");
+        std::fs::copy(server.ca_path(), &ca).unwrap();
+        assert_eq!(agc_client_set_ca_file(c, cs(&ca).as_ptr()), agc_status::AGC_OK, "{}", s(agc_last_error()));
+        agc_client_free(c);
+        // The service-account key file.
+        let key_file = bad(b"key\xfd.json");
+        std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/mock/fixtures/service-account-private.json"), &key_file)
+            .unwrap();
+        let mut sa: *mut agc_client = ptr::null_mut();
+        assert_eq!(
+            agc_client_new_service_account(cs(&key_file).as_ptr(), &mut sa),
+            agc_status::AGC_OK,
+            "{}",
+            s(agc_last_error())
+        );
+        agc_client_free(sa);
+        // Sealing and opening.
+        let key = [7u8; 32];
+        let (pic, sealed, opened) = (bad(b"p\xff.png"), bad(b"s\xff"), bad(b"o\xff.png"));
+        std::fs::write(&pic, b"\x89PNG\r\n\x1a\nsome picture bytes").unwrap();
+        assert_eq!(agc_seal_file(key.as_ptr(), 32, cs(&pic).as_ptr(), cs(&sealed).as_ptr()), agc_status::AGC_OK);
+        assert_eq!(agc_open_file(key.as_ptr(), 32, cs(&sealed).as_ptr(), cs(&opened).as_ptr()), agc_status::AGC_OK);
+        assert_eq!(std::fs::read(&opened).unwrap(), std::fs::read(&pic).unwrap());
+    }
+}
+
+struct Reentry {
+    client: *mut agc_client,
+    app: CString,
+    tried: bool,
+    setter: Option<agc_status>,
+    upload: Option<agc_status>,
+    free_message: String,
+}
+
+unsafe extern "C" fn reenter(ud: *mut c_void, _phase: agc_phase, _done: u64, _total: u64) -> c_int {
+    let t = unsafe { &mut *ud.cast::<Reentry>() };
+    if !t.tried {
+        t.tried = true;
+        unsafe {
+            t.setter = Some(agc_client_set_retry(t.client, 3, 0));
+            let app_id = CString::new("10001").unwrap();
+            let mut r: *mut agc_upload_result = ptr::NonNull::dangling().as_ptr();
+            t.upload =
+                Some(agc_upload_file(t.client, app_id.as_ptr(), t.app.as_ptr(), 1, None, ptr::null_mut(), &mut r));
+            assert!(r.is_null());
+            agc_client_free(t.client);
+            t.free_message = s(agc_last_error());
+        }
+    }
+    0
+}
+
+#[test]
+fn calls_into_a_client_from_its_own_callback_are_refused() {
+    let server = common::mock();
+    let dir = common::TempDir::new("ffi-reentry");
+    unsafe {
+        let c = c_client(&server);
+        let app = cs(&dir.app("x.app", 200_000));
+        let mut t = Reentry {
+            client: c,
+            app: app.clone(),
+            tried: false,
+            setter: None,
+            upload: None,
+            free_message: String::new(),
+        };
+        let app_id = CString::new("10001").unwrap();
+        let mut r: *mut agc_upload_result = ptr::null_mut();
+        let st = agc_upload_file(
+            c,
+            app_id.as_ptr(),
+            app.as_ptr(),
+            1,
+            Some(reenter),
+            (&mut t as *mut Reentry).cast(),
+            &mut r,
+        );
+        assert_eq!(st, agc_status::AGC_OK, "{}", s(agc_last_error()));
+        assert!(t.tried);
+        assert_eq!(t.setter, Some(agc_status::AGC_ERR_REENTRANT));
+        assert_eq!(t.upload, Some(agc_status::AGC_ERR_REENTRANT));
+        assert!(t.free_message.contains("agc_client_free"), "{}", t.free_message);
+        assert_eq!(agc_upload_result_size(r), 200_000);
+        agc_upload_result_free(r);
+        // Idle again: the setter works, and the client is freed.
+        assert_eq!(agc_client_set_retry(c, 2, 0), agc_status::AGC_OK);
+        agc_client_free(c);
+        assert_eq!(s(agc_last_error()), "");
     }
 }

@@ -7,9 +7,9 @@ use super::boundary::*;
 use super::reentry::{ensure_idle, Busy};
 use super::seal::key_arg;
 use super::types::*;
+use crate::auth::ServiceAccount;
 use crate::client::Client;
 use crate::error::Error;
-use crate::auth::ServiceAccount;
 use crate::Credentials;
 
 /// An AGC client: credentials, settings and a token cache. Create with `agc_client_new`,
@@ -102,8 +102,9 @@ pub unsafe extern "C" fn agc_client_new(
 /// Create a client that authenticates as a service account (Huawei's recommendation): the
 /// key file's path, or its JSON text (`*private.json`). The key signs a PS256 JWT used as the
 /// bearer token. A malformed file or a non-RSA key gives `AGC_ERR_AUTH` (the message never
-/// quotes the key). On success `*out` receives a handle the caller frees with
-/// `agc_client_free`; on failure `*out` is set to NULL.
+/// quotes the key). JSON text must be UTF-8; a path is bytes on POSIX (an argument that is
+/// not valid UTF-8 can only be a path and is read as one). On success `*out` receives a
+/// handle the caller frees with `agc_client_free`; on failure `*out` is set to NULL.
 ///
 /// # Safety
 /// `key_json_or_path` is NULL or NUL-terminated; `out` is NULL or writable.
@@ -126,9 +127,9 @@ unsafe fn service_account_arg(p: *const c_char) -> Result<Credentials, Error> {
     match unsafe { str_arg(p, "key_json_or_path") } {
         Ok(text) => Credentials::service_account(text),
         // SAFETY: per the caller's contract.
-        Err(_) if !p.is_null() => Ok(Credentials::ServiceAccount(ServiceAccount::from_file(unsafe {
-            path_arg(p, "key_json_or_path")
-        }?)?)),
+        Err(_) if !p.is_null() => {
+            Ok(Credentials::ServiceAccount(ServiceAccount::from_file(unsafe { path_arg(p, "key_json_or_path") }?)?))
+        }
         Err(e) => Err(e),
     }
 }
@@ -189,7 +190,9 @@ pub unsafe extern "C" fn agc_client_set_timeouts_ms(
 ) -> agc_status {
     // SAFETY: per this function's contract.
     unsafe {
-        configure(client, "agc_client_set_timeouts_ms", |c| c.set_timeouts(Duration::from_millis(connect_ms), Duration::from_millis(inactivity_ms)))
+        configure(client, "agc_client_set_timeouts_ms", |c| {
+            c.set_timeouts(Duration::from_millis(connect_ms), Duration::from_millis(inactivity_ms))
+        })
     }
 }
 
@@ -261,6 +264,8 @@ pub unsafe extern "C" fn agc_client_set_poll_interval_ms(
 ) -> agc_status {
     // SAFETY: per this function's contract.
     unsafe {
-        configure(client, "agc_client_set_poll_interval_ms", |c| c.set_poll_interval(Duration::from_millis(initial_ms), Duration::from_millis(max_ms)))
+        configure(client, "agc_client_set_poll_interval_ms", |c| {
+            c.set_poll_interval(Duration::from_millis(initial_ms), Duration::from_millis(max_ms))
+        })
     }
 }

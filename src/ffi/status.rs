@@ -23,7 +23,9 @@ pub extern "C" fn agc_status_str(status: c_int) -> *const c_char {
 /// A human-readable description of the last failure of an `agc_*` call on this thread, or
 /// `""` if the last such call succeeded. Never NULL; never contains a secret (client secret,
 /// token, signed headers, keys). Owned by the library: valid until the next `agc_*` call
-/// on the same thread; copy it if you need it longer.
+/// on the same thread; copy it if you need it longer. Called on a thread that is exiting
+/// (from a pthread key destructor, after the thread's storage is gone) it is a fixed text
+/// after a failure and `""` after a success.
 #[no_mangle]
 pub extern "C" fn agc_last_error() -> *const c_char {
     last_error_ptr()

@@ -71,6 +71,69 @@ static int count_progress(void *ud, agc_phase phase, uint64_t done, uint64_t tot
     return c->cancel_after > 0 && c->calls >= c->cancel_after;
 }
 
+/* Copy a file (for the non-UTF-8 path tests). */
+static void copy_file(const char *from, const char *to) {
+    FILE *a = fopen(from, "rb"), *b = fopen(to, "wb");
+    if (!a || !b) { perror(a ? to : from); exit(2); }
+    char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, a)) > 0) fwrite(buf, 1, n, b);
+    fclose(a);
+    fclose(b);
+}
+
+/* Re-entrancy: calls into the client from inside its own progress callback are refused with
+ * AGC_ERR_REENTRANT (and do nothing); the same calls on another client are fine. */
+struct reentry {
+    agc_client *client, *other;
+    const char *app;
+    int tried;
+    agc_status setter, upload, bind, wait, publish, other_setter, other_upload;
+    int upload_out_cleared, bind_out_cleared, publish_outs_cleared;
+    int free_refused;
+};
+
+static int reenter(void *ud, agc_phase phase, uint64_t done, uint64_t total) {
+    struct reentry *t = ud;
+    (void)phase; (void)done; (void)total;
+    if (t->tried) return 0;
+    t->tried = 1;
+    t->setter = agc_client_set_retry(t->client, 3, 0);
+    agc_upload_result *r = (agc_upload_result *)0x1;
+    t->upload = agc_upload_file(t->client, "10001", t->app, AGC_KIND_HARMONY_APP, NULL, NULL, &r);
+    t->upload_out_cleared = r == NULL;
+    char *pid = (char *)0x1;
+    t->bind = agc_bind_object(t->client, "10001", "a.app", "obj", NULL, NULL, &pid);
+    t->bind_out_cleared = pid == NULL;
+    t->wait = agc_wait_package_ready(t->client, "10001", "pkg", 1000, NULL, NULL);
+    r = (agc_upload_result *)0x1;
+    pid = (char *)0x1;
+    t->publish = agc_publish_package(t->client, "10001", t->app, AGC_KIND_HARMONY_APP, NULL, 1000, NULL, NULL, &r, &pid);
+    t->publish_outs_cleared = r == NULL && pid == NULL;
+    /* Freeing the busy client does nothing and says so. */
+    agc_client_free(t->client);
+    t->free_refused = strstr(agc_last_error(), "agc_client_free") != NULL;
+    /* Another client is not busy: its calls go through. */
+    t->other_setter = agc_client_set_retry(t->other, 2, 0);
+    r = (agc_upload_result *)0x1;
+    t->other_upload = agc_upload_file(t->other, "10001", "/nonexistent/x.app", AGC_KIND_HARMONY_APP, NULL, NULL, &r);
+    return 0;
+}
+
+static void check_reentry(const struct reentry *t, const char *op) {
+    CHECK(t->tried, "%s: no callback", op);
+    CHECK(t->setter == AGC_ERR_REENTRANT, "%s: setter gave %s", op, agc_status_str((int)t->setter));
+    CHECK(t->upload == AGC_ERR_REENTRANT, "%s: nested upload gave %s", op, agc_status_str((int)t->upload));
+    CHECK(t->bind == AGC_ERR_REENTRANT, "%s: nested bind gave %s", op, agc_status_str((int)t->bind));
+    CHECK(t->wait == AGC_ERR_REENTRANT, "%s: nested wait gave %s", op, agc_status_str((int)t->wait));
+    CHECK(t->publish == AGC_ERR_REENTRANT, "%s: nested publish gave %s", op, agc_status_str((int)t->publish));
+    CHECK(t->upload_out_cleared && t->bind_out_cleared && t->publish_outs_cleared, "%s: out-pointers", op);
+    CHECK(t->free_refused, "%s: agc_client_free of the busy client did not say it refused", op);
+    CHECK(t->other_setter == AGC_OK, "%s: setter on another client gave %s", op, agc_status_str((int)t->other_setter));
+    CHECK(t->other_upload == AGC_ERR_FILE, "%s: upload on another client gave %s", op,
+          agc_status_str((int)t->other_upload));
+}
+
 static agc_client *new_client(const char *id, const char *secret) {
     agc_client *c = NULL;
     CHECK_STATUS(agc_client_new(id, secret, &c), AGC_OK);
@@ -243,8 +306,11 @@ int main(void) {
     if (pr) {
         CHECK_STATUS(agc_bind_package(c, "10001", pr, NULL, NULL, &pkg2), AGC_OK);
         if (pkg2) CHECK_STATUS(agc_wait_package_ready(c, "10001", pkg2, 60000, NULL, NULL), AGC_OK);
+        agc_string_free(pkg2); /* the failures below set pkg2 to NULL */
+        pkg2 = NULL;
     }
     CHECK_STATUS(agc_bind_package(c, "10001", NULL, NULL, NULL, &pkg2), AGC_ERR_INVALID_ARGUMENT);
+    CHECK(pkg2 == NULL, "package id out not cleared");
     CHECK_STATUS(agc_bind_package(c, "10001", pr, NULL, NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(agc_wait_package_ready(c, "10001", NULL, 1000, NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(agc_publish_package(c, "10001", app, AGC_KIND_HARMONY_APP, NULL, 1000, NULL, NULL, NULL, &pkg2), AGC_ERR_INVALID_ARGUMENT);
@@ -303,6 +369,110 @@ int main(void) {
     CHECK_STATUS(agc_open_file(NULL, 32, app, app), AGC_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(agc_open_file(key, 32, NULL, app), AGC_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(agc_seal_file(key, 32, app, NULL), AGC_ERR_INVALID_ARGUMENT);
+
+    CHECK_STATUS(agc_client_set_api_base(c, base), AGC_OK); /* back from "de" */
+
+    /* Out-pointers are NULL after every failure, whatever else is wrong: each is set to a
+     * sentinel before the call. (v0.1 left *package_id alone when result was NULL, and *out
+     * alone when package_id was NULL.) */
+#define SENTINEL(p) ((p) = (void *)0x1)
+    {
+        agc_client *oc;
+        SENTINEL(oc); CHECK_STATUS(agc_client_new(NULL, "s", &oc), AGC_ERR_INVALID_ARGUMENT); CHECK(oc == NULL, "client_new");
+        SENTINEL(oc); CHECK_STATUS(agc_client_new("i", "\xff", &oc), AGC_ERR_INVALID_ARGUMENT); CHECK(oc == NULL, "client_new utf8");
+        SENTINEL(oc); CHECK_STATUS(agc_client_new_service_account(NULL, &oc), AGC_ERR_INVALID_ARGUMENT); CHECK(oc == NULL, "sa NULL");
+        SENTINEL(oc); CHECK_STATUS(agc_client_new_service_account("{}", &oc), AGC_ERR_AUTH); CHECK(oc == NULL, "sa bad json");
+        agc_upload_result *orr;
+        char *opid;
+        SENTINEL(orr); CHECK_STATUS(agc_upload_file(NULL, "1", app, 1, NULL, NULL, &orr), AGC_ERR_INVALID_ARGUMENT); CHECK(orr == NULL, "upload");
+        SENTINEL(orr); CHECK_STATUS(agc_upload_file(c, "1", app, 99, NULL, NULL, &orr), AGC_ERR_INVALID_ARGUMENT); CHECK(orr == NULL, "upload kind");
+        SENTINEL(orr); CHECK_STATUS(agc_upload_file_ex(c, NULL, app, 1, NULL, NULL, NULL, &orr), AGC_ERR_INVALID_ARGUMENT); CHECK(orr == NULL, "upload_ex");
+        SENTINEL(orr); CHECK_STATUS(agc_upload_file_ex(c, "1", "/nonexistent/x.app", 1, NULL, NULL, NULL, &orr), AGC_ERR_FILE); CHECK(orr == NULL, "upload_ex file");
+        SENTINEL(opid); CHECK_STATUS(agc_bind_package(c, "1", NULL, NULL, NULL, &opid), AGC_ERR_INVALID_ARGUMENT); CHECK(opid == NULL, "bind_package NULL result");
+        SENTINEL(opid); CHECK_STATUS(agc_bind_package(NULL, "1", NULL, NULL, NULL, &opid), AGC_ERR_INVALID_ARGUMENT); CHECK(opid == NULL, "bind_package NULL client");
+        SENTINEL(opid); CHECK_STATUS(agc_bind_object(c, "1", "a.app", NULL, NULL, NULL, &opid), AGC_ERR_INVALID_ARGUMENT); CHECK(opid == NULL, "bind_object");
+        SENTINEL(opid); CHECK_STATUS(agc_bind_object(NULL, "1", "a.app", "o", NULL, NULL, &opid), AGC_ERR_INVALID_ARGUMENT); CHECK(opid == NULL, "bind_object client");
+        SENTINEL(orr); CHECK_STATUS(agc_publish_package(c, "1", app, 1, NULL, 1, NULL, NULL, &orr, NULL), AGC_ERR_INVALID_ARGUMENT); CHECK(orr == NULL, "publish NULL package_id");
+        SENTINEL(opid); CHECK_STATUS(agc_publish_package(c, "1", app, 1, NULL, 1, NULL, NULL, NULL, &opid), AGC_ERR_INVALID_ARGUMENT); CHECK(opid == NULL, "publish NULL out");
+        SENTINEL(orr); SENTINEL(opid); CHECK_STATUS(agc_publish_package(NULL, "1", app, 1, NULL, 1, NULL, NULL, &orr, &opid), AGC_ERR_INVALID_ARGUMENT); CHECK(orr == NULL && opid == NULL, "publish NULL client");
+        SENTINEL(orr); SENTINEL(opid); CHECK_STATUS(agc_publish_package(c, "1", "/nonexistent/x.app", 1, NULL, 1, NULL, NULL, &orr, &opid), AGC_ERR_FILE); CHECK(orr == NULL && opid == NULL, "publish file");
+        /* agc_upload_options_new fails only for a NULL out. */
+        CHECK_STATUS(agc_upload_options_new(NULL), AGC_ERR_INVALID_ARGUMENT);
+    }
+
+    /* Re-entrancy, from an upload's callback and from a publish's callback; the outer
+     * operation completes, and the client is usable afterwards. */
+    {
+        agc_client *other = new_client(id, secret);
+        struct reentry t;
+        memset(&t, 0, sizeof t);
+        t.client = c; t.other = other; t.app = app;
+        agc_upload_result *rr = NULL;
+        CHECK_STATUS(agc_upload_file(c, "10001", app, AGC_KIND_HARMONY_APP, reenter, &t, &rr), AGC_OK);
+        CHECK(rr != NULL, "outer upload gave no result");
+        agc_upload_result_free(rr);
+        check_reentry(&t, "upload");
+        memset(&t, 0, sizeof t);
+        t.client = c; t.other = other; t.app = app;
+        char *rp = NULL;
+        rr = NULL;
+        CHECK_STATUS(agc_publish_package(c, "10001", app, AGC_KIND_HARMONY_APP, NULL, 60000, reenter, &t, &rr, &rp), AGC_OK);
+        check_reentry(&t, "publish");
+        agc_string_free(rp);
+        agc_upload_result_free(rr);
+        CHECK_STATUS(agc_client_set_retry(c, 2, 60000), AGC_OK);
+        agc_client_free(other);
+        CHECK(strcmp(agc_last_error(), "") == 0, "agc_client_free of an idle client: %s", agc_last_error());
+        CHECK(strcmp(agc_status_str(AGC_ERR_REENTRANT), "AGC_ERR_REENTRANT") == 0, "name");
+    }
+
+    /* Paths are bytes on POSIX: a non-UTF-8 file name uploads with an explicit name, and
+     * works as CA file, service-account key file, and for sealing and opening. */
+    {
+        char badapp[512], badca[512], badkey[512], badpic[512], badsealed[512], badopened[512];
+        snprintf(badapp, sizeof badapp, "%s", make_file("bad\377.app", "PK\x03\x04", 5000));
+        agc_upload_result *rr = (agc_upload_result *)0x1;
+        agc_status st = agc_upload_file(c, "10001", badapp, AGC_KIND_HARMONY_APP, NULL, NULL, &rr);
+        CHECK(st != AGC_OK && rr == NULL, "a non-UTF-8 name without the file-name option: %s", agc_status_str((int)st));
+        CHECK(strstr(agc_last_error(), "file name") != NULL || strstr(agc_last_error(), "file_name") != NULL,
+              "the message does not point to the file-name option: %s", agc_last_error());
+        agc_upload_options *bo = NULL;
+        CHECK_STATUS(agc_upload_options_new(&bo), AGC_OK);
+        CHECK_STATUS(agc_upload_options_set_file_name(bo, "good.app"), AGC_OK);
+        CHECK_STATUS(agc_upload_file_ex(c, "10001", badapp, AGC_KIND_HARMONY_APP, bo, NULL, NULL, &rr), AGC_OK);
+        if (rr) {
+            CHECK(strcmp(agc_upload_result_file_name(rr), "good.app") == 0, "file name %s", agc_upload_result_file_name(rr));
+            CHECK(agc_upload_result_size(rr) == 5000, "size");
+            agc_upload_result_free(rr);
+        }
+        agc_upload_options_free(bo);
+
+        snprintf(badca, sizeof badca, "%s/ca\377.pem", dir);
+        copy_file(getenv("AGC_MOCK_CA_FILE"), badca);
+        agc_client *cc = NULL;
+        CHECK_STATUS(agc_client_new(id, secret, &cc), AGC_OK);
+        CHECK_STATUS(agc_client_set_api_base(cc, base), AGC_OK);
+        CHECK_STATUS(agc_client_set_ca_file(cc, badca), AGC_OK);
+        CHECK_STATUS(agc_upload_file(cc, "10001", app, AGC_KIND_HARMONY_APP, NULL, NULL, &rr), AGC_OK);
+        agc_upload_result_free(rr);
+        agc_client_free(cc);
+
+        if (sa_key) {
+            snprintf(badkey, sizeof badkey, "%s/key\377.json", dir);
+            copy_file(sa_key, badkey);
+            cc = NULL;
+            CHECK_STATUS(agc_client_new_service_account(badkey, &cc), AGC_OK);
+            agc_client_free(cc);
+        }
+
+        snprintf(badpic, sizeof badpic, "%s/pic\377.png", dir);
+        snprintf(badsealed, sizeof badsealed, "%s/sealed\377", dir);
+        snprintf(badopened, sizeof badopened, "%s/opened\377.png", dir);
+        copy_file(pic, badpic);
+        CHECK_STATUS(agc_seal_file(key, 32, badpic, badsealed), AGC_OK);
+        CHECK_STATUS(agc_open_file(key, 32, badsealed, badopened), AGC_OK);
+        CHECK(access(badopened, F_OK) == 0, "no opened file at the non-UTF-8 path");
+    }
 
     agc_client_free(c);
     char cmd[300];

@@ -33,8 +33,10 @@ pub unsafe extern "C" fn agc_bind_package(
         non_null(result, "result")?;
         // SAFETY: non-NULL and live per the contract.
         let r = unsafe { &*result };
-        // SAFETY: per this function's contract.
-        unsafe { bind(client, app_id, r.file_name.as_ptr(), r.object_id.as_ptr(), progress, user_data, package_id) }
+        // Copies: a callback that frees the result cannot pull them from under the bind.
+        let (file_name, object_id) = (r.file_name.clone(), r.object_id.clone());
+        // SAFETY: per this function's contract; the copies outlive the call.
+        unsafe { bind(client, app_id, file_name.as_ptr(), object_id.as_ptr(), progress, user_data, package_id) }
     })
 }
 

@@ -30,7 +30,11 @@ pub(super) struct UploadArgs<'a> {
     app_id: &'a str,
     path: &'a Path,
     kind: PackageKind,
-    options: Option<&'a agc_upload_options>,
+    /// A copy: a callback that changes or frees the options object cannot pull it from
+    /// under the operation.
+    file_name: Option<String>,
+    release_type: Option<u32>,
+    chinese_mainland: Option<bool>,
     /// Marks the client busy on this thread while the operation runs (re-entry is refused).
     _busy: Busy,
 }
@@ -56,16 +60,23 @@ impl UploadArgs<'_> {
             .ok_or_else(|| Error::InvalidArgument(format!("{kind} is not an agc_package_kind")))?;
         // SAFETY: NULL or live per the caller's contract.
         let options = unsafe { options.as_ref() };
-        Ok(UploadArgs { client, app_id, path, kind, options, _busy: busy })
+        Ok(UploadArgs {
+            client,
+            app_id,
+            path,
+            kind,
+            file_name: options.and_then(|o| o.file_name.clone()),
+            release_type: options.and_then(|o| o.release_type),
+            chinese_mainland: options.and_then(|o| o.chinese_mainland),
+            _busy: busy,
+        })
     }
 
     pub(super) fn request(&self) -> UploadRequest<'_> {
         let mut r = UploadRequest::new(self.app_id, self.path, self.kind);
-        if let Some(o) = self.options {
-            r.file_name = o.file_name.as_deref();
-            r.release_type = o.release_type;
-            r.chinese_mainland = o.chinese_mainland;
-        }
+        r.file_name = self.file_name.as_deref();
+        r.release_type = self.release_type;
+        r.chinese_mainland = self.chinese_mainland;
         r
     }
 }

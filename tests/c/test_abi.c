@@ -120,6 +120,24 @@ static int reenter(void *ud, agc_phase phase, uint64_t done, uint64_t total) {
     return 0;
 }
 
+/* The caller may free the options or the result it passed from inside the callback: the
+ * operation works on copies. */
+static int free_options_cb(void *ud, agc_phase phase, uint64_t done, uint64_t total) {
+    agc_upload_options **o = ud;
+    (void)phase; (void)done; (void)total;
+    agc_upload_options_free(*o);
+    *o = NULL;
+    return 0;
+}
+
+static int free_result_cb(void *ud, agc_phase phase, uint64_t done, uint64_t total) {
+    agc_upload_result **r = ud;
+    (void)phase; (void)done; (void)total;
+    agc_upload_result_free(*r);
+    *r = NULL;
+    return 0;
+}
+
 static void check_reentry(const struct reentry *t, const char *op) {
     CHECK(t->tried, "%s: no callback", op);
     CHECK(t->setter == AGC_ERR_REENTRANT, "%s: setter gave %s", op, agc_status_str((int)t->setter));
@@ -424,6 +442,23 @@ int main(void) {
         agc_client_free(other);
         CHECK(strcmp(agc_last_error(), "") == 0, "agc_client_free of an idle client: %s", agc_last_error());
         CHECK(strcmp(agc_status_str(AGC_ERR_REENTRANT), "AGC_ERR_REENTRANT") == 0, "name");
+    }
+    {
+        agc_upload_options *fo = NULL;
+        CHECK_STATUS(agc_upload_options_new(&fo), AGC_OK);
+        CHECK_STATUS(agc_upload_options_set_file_name(fo, "Freed-1.app"), AGC_OK);
+        agc_upload_result *fr = NULL;
+        char *fp = NULL;
+        CHECK_STATUS(agc_publish_package(c, "10001", app, AGC_KIND_HARMONY_APP, fo, 60000, free_options_cb, &fo, &fr, &fp), AGC_OK);
+        CHECK(fo == NULL, "the callback did not run");
+        if (fr) CHECK(strcmp(agc_upload_result_file_name(fr), "Freed-1.app") == 0, "file name %s", agc_upload_result_file_name(fr));
+        agc_string_free(fp);
+        fp = NULL;
+        CHECK_STATUS(agc_bind_package(c, "10001", fr, free_result_cb, &fr, &fp), AGC_OK);
+        CHECK(fr == NULL, "the callback did not run");
+        CHECK(fp != NULL, "no package id");
+        agc_string_free(fp);
+        agc_upload_result_free(fr);
     }
 
     /* Paths are bytes on POSIX: a non-UTF-8 file name uploads with an explicit name, and

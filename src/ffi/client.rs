@@ -32,7 +32,10 @@ pub(super) unsafe fn client_mut<'a>(c: *mut agc_client) -> Result<&'a mut Client
 ///
 /// # Safety
 /// `client` is NULL or a live handle not used concurrently; `f` reads only valid arguments.
-unsafe fn configure(client: *mut agc_client, f: impl FnOnce(&mut Client) -> Result<(), Error>) -> agc_status {
+pub(super) unsafe fn configure(
+    client: *mut agc_client,
+    f: impl FnOnce(&mut Client) -> Result<(), Error>,
+) -> agc_status {
     // SAFETY: per the caller's contract.
     guard(|| f(unsafe { client_mut(client) }?))
 }

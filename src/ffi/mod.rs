@@ -12,6 +12,7 @@ mod boundary;
 mod types;
 
 mod client;
+mod network;
 mod options;
 mod progress;
 mod publish;
@@ -20,6 +21,7 @@ mod status;
 mod upload;
 
 pub use client::*;
+pub use network::*;
 pub use options::*;
 pub use publish::*;
 pub use seal::*;

@@ -182,6 +182,37 @@ fn explicit_proxy_carries_token_upload_url_and_put() {
 }
 
 #[test]
+fn no_proxy_routes_each_host_its_own_way() {
+    // The Connect API as `localhost`, the signed upload URL as `127.0.0.1` (the mock's
+    // certificate names both): NO_PROXY listing one of them sends exactly that host's
+    // requests direct and the other's through CONNECT, so the log shows which request went
+    // where: token + upload-url on one side, the PUT on the other.
+    let server = mock();
+    let dir = TempDir::new("split");
+    let proxy = Tinyproxy::start("");
+    let _env = env_lock();
+    let api = format!("localhost:{}", server.port());
+    let put = format!("127.0.0.1:{}", server.port());
+    for (no_proxy, proxied) in [("localhost", &put), ("127.0.0.1", &api)] {
+        server.clear_requests();
+        let before = proxy.connects().len();
+        std::env::set_var("NO_PROXY", no_proxy);
+        let mut c = client(&server, true, 1);
+        c.set_api_base(&format!("https://{api}")).unwrap();
+        c.set_proxy(Some(&proxy.url())).unwrap();
+        std::env::remove_var("NO_PROXY");
+        upload(&c, &dir, 200_000).unwrap();
+        assert_three_requests(&server);
+        let connects = proxy.connects()[before..].to_vec();
+        assert!(!connects.is_empty(), "NO_PROXY={no_proxy}: nothing went through the proxy");
+        assert!(
+            connects.iter().all(|l| l.contains(&format!("CONNECT {proxied} "))),
+            "NO_PROXY={no_proxy}: {connects:?}"
+        );
+    }
+}
+
+#[test]
 fn https_proxy_variable_is_used_and_no_proxy_bypasses_it() {
     let server = mock();
     let dir = TempDir::new("envproxy");

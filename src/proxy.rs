@@ -255,7 +255,7 @@ impl ProxyConnector {
     fn explain(&self, details: &ConnectionDetails, e: ureq::Error) -> ureq::Error {
         let Some(leg) = &self.leg else { return e };
         let host = details.uri.host().unwrap_or_default().to_ascii_lowercase();
-        let port = details.uri.port_u16().unwrap_or(443);
+        let port = details.uri.port_u16().unwrap_or(if details.uri.scheme_str() == Some("http") { 80 } else { 443 });
         if details.config.proxy().is_none() {
             // ureq connects to the proxy itself with a proxy-less copy of the config.
             if host != leg.host || port != leg.port {

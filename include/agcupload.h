@@ -223,8 +223,8 @@ agc_status agc_client_set_poll_interval_ms(agc_client *client,
                                            uint64_t max_ms);
 
 // Choose the HTTP CONNECT proxy of every connection of this client:
-// - `"env"` (the default): the environment, read when this is called and when the client
-//   is created: `https_proxy`, `HTTPS_PROXY`, `all_proxy`, `ALL_PROXY` (first non-empty),
+// - `"env"` (the default): the environment, read when the client is created and again
+//   whenever one of its settings changes: `https_proxy`, `HTTPS_PROXY`, `all_proxy`, `ALL_PROXY` (first non-empty),
 //   with `no_proxy`/`NO_PROXY` listing hosts reached directly (`example.com` covers its
 //   subdomains, `*` covers all). `HTTP_PROXY` is not used (we only speak HTTPS).
 // - `"none"`: connect directly, whatever the environment says.
@@ -238,7 +238,8 @@ agc_status agc_client_set_poll_interval_ms(agc_client *client,
 //
 // # Safety
 // `client` is a live handle not used concurrently; `proxy` is NULL or NUL-terminated.
-agc_status agc_client_set_proxy(agc_client *client, const char *proxy);
+agc_status agc_client_set_proxy(agc_client *client,
+                                const char *proxy);
 
 // Choose the trusted root certificates: an `agc_trust` value. `AGC_TRUST_SYSTEM` and
 // `AGC_TRUST_BOTH` read the system store now; `AGC_ERR_TLS` when it holds no certificate.

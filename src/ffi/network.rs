@@ -24,8 +24,8 @@ pub enum agc_trust {
 }
 
 /// Choose the HTTP CONNECT proxy of every connection of this client:
-/// - `"env"` (the default): the environment, read when this is called and when the client
-///   is created: `https_proxy`, `HTTPS_PROXY`, `all_proxy`, `ALL_PROXY` (first non-empty),
+/// - `"env"` (the default): the environment, read when the client is created and again
+///   whenever one of its settings changes: `https_proxy`, `HTTPS_PROXY`, `all_proxy`, `ALL_PROXY` (first non-empty),
 ///   with `no_proxy`/`NO_PROXY` listing hosts reached directly (`example.com` covers its
 ///   subdomains, `*` covers all). `HTTP_PROXY` is not used (we only speak HTTPS).
 /// - `"none"`: connect directly, whatever the environment says.

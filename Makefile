@@ -55,6 +55,9 @@ $(RELEASE)/test_abi: tests/c/test_abi.c $(HEADER) lib
 $(RELEASE)/test_thread_exit: tests/c/test_thread_exit.c $(HEADER) lib
 	$(CC) $(WARN) $(CFLAGS) -pthread -Iinclude tests/c/test_thread_exit.c -o $@ $(LDLIBS)
 
+$(RELEASE)/test_network: tests/c/test_network.c $(HEADER) lib
+	$(CC) $(WARN) $(CFLAGS) -Iinclude tests/c/test_network.c -o $@ $(LDLIBS)
+
 mock:
 	$(CARGO) build --release -p agc-mock
 
@@ -69,12 +72,14 @@ test-rust:
 
 test-c: export AGC_TEST_SA_KEY = $(abspath mock/fixtures/service-account-private.json)
 VALGRIND_RUN = valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --suppressions=tests/c/valgrind.supp
-test-c: lib $(RELEASE)/test_abi $(RELEASE)/test_thread_exit
+# C tests that talk to the standalone mock (scripts/with-mock.sh starts it for each).
+C_MOCK_TESTS = $(RELEASE)/test_abi $(RELEASE)/test_network
+test-c: lib $(C_MOCK_TESTS) $(RELEASE)/test_thread_exit
 ifdef VALGRIND
-	scripts/with-mock.sh $(VALGRIND_RUN) $(RELEASE)/test_abi
+	for t in $(C_MOCK_TESTS); do scripts/with-mock.sh $(VALGRIND_RUN) $$t || exit 1; done
 	$(VALGRIND_RUN) $(RELEASE)/test_thread_exit
 else
-	scripts/with-mock.sh $(RELEASE)/test_abi
+	for t in $(C_MOCK_TESTS); do scripts/with-mock.sh $$t || exit 1; done
 	$(RELEASE)/test_thread_exit
 endif
 

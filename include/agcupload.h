@@ -115,6 +115,19 @@ typedef enum {
   AGC_KIND_PROFILE_PICTURE = 3,
 } agc_package_kind;
 
+// Which root certificates a client trusts; passed to `agc_client_set_trust` as an
+// `unsigned int`. The CA file of `agc_client_set_ca_file` is added in every case.
+typedef enum {
+  // Mozilla's roots, built into the library (the default): the same on every machine.
+  AGC_TRUST_MOZILLA = 1,
+  // The operating system's trust store (on Linux the distribution's CA bundle, or the
+  // file and directory named by `SSL_CERT_FILE` / `SSL_CERT_DIR`), for networks whose
+  // TLS-inspecting proxy has its CA installed there.
+  AGC_TRUST_SYSTEM = 2,
+  // Mozilla's roots and the system's.
+  AGC_TRUST_BOTH = 3,
+} agc_trust;
+
 // An AGC client: credentials, settings and a token cache. Create with `agc_client_new`,
 // free with `agc_client_free`. Uploads on one client may run on several threads at once;
 // the setters must not run concurrently with any other call on the same client.
@@ -229,6 +242,33 @@ agc_status agc_client_set_seal_key(agc_client *client, const uint8_t *key, size_
 agc_status agc_client_set_poll_interval_ms(agc_client *client,
                                            uint64_t initial_ms,
                                            uint64_t max_ms);
+
+// Choose the HTTP CONNECT proxy of every connection of this client:
+// - `"env"` (the default): the environment, read when the client is created and again
+//   whenever one of its settings changes: `https_proxy`, `HTTPS_PROXY`, `all_proxy`, `ALL_PROXY` (first non-empty),
+//   with `no_proxy`/`NO_PROXY` listing hosts reached directly (`example.com` covers its
+//   subdomains, `*` covers all). `HTTP_PROXY` is not used (we only speak HTTPS).
+// - `"none"`: connect directly, whatever the environment says.
+// - a URL `http://[user:password@]host:port` (or `https://` for TLS to the proxy; user and
+//   password percent-encoded). `NO_PROXY` still applies. Copied.
+//
+// A malformed URL or a SOCKS proxy gives `AGC_ERR_INVALID_ARGUMENT`; NULL too. Proxy
+// credentials never appear in `agc_last_error()`. When the proxy is unreachable, refuses the
+// CONNECT (HTTP 403, or 407 for missing or wrong credentials) or cannot reach AGC, uploads
+// fail with `AGC_ERR_NETWORK` and a message that names the proxy (`scheme://host:port`).
+//
+// # Safety
+// `client` is a live handle not used concurrently; `proxy` is NULL or NUL-terminated.
+agc_status agc_client_set_proxy(agc_client *client,
+                                const char *proxy);
+
+// Choose the trusted root certificates: an `agc_trust` value. `AGC_TRUST_SYSTEM` and
+// `AGC_TRUST_BOTH` read the system store now; `AGC_ERR_TLS` when it holds no certificate.
+// Another value gives `AGC_ERR_INVALID_ARGUMENT`.
+//
+// # Safety
+// `client` is a live handle not used concurrently.
+agc_status agc_client_set_trust(agc_client *client, unsigned int trust);
 
 // Create an empty options object. On success `*out` receives it (the caller frees it with
 // `agc_upload_options_free`).

@@ -11,9 +11,10 @@ use crate::api::{self, UploadUrlQuery};
 use crate::auth::{self, Credentials, TokenCache};
 use crate::digest::{self, to_hex};
 use crate::error::{Error, Result};
-use crate::http::{self, Settings};
+use crate::http::{self, Settings, TrustRoots};
 use crate::package::{Package, PackageKind};
 use crate::progress::{self, Phase, Progress};
+use crate::proxy::ProxyChoice;
 use crate::retry::RetryPolicy;
 use crate::seal::{self, SealKey};
 use crate::transfer;
@@ -151,6 +152,31 @@ impl Client {
     /// Trust the CAs in this PEM file in addition to the built-in webpki roots.
     pub fn set_ca_file(&mut self, path: &Path) -> Result<()> {
         self.settings.extra_roots = http::load_ca_file(path)?;
+        self.agent = http::agent(&self.settings);
+        Ok(())
+    }
+
+    /// Which root certificates to trust: Mozilla's (default), the operating system's, or both
+    /// (the CA file of [`Client::set_ca_file`] is added in every case). The system store is
+    /// read now (on Linux `SSL_CERT_FILE` / `SSL_CERT_DIR` when set); an empty one is an
+    /// [`Error::Tls`].
+    pub fn set_trust(&mut self, trust: TrustRoots) -> Result<()> {
+        if trust != TrustRoots::Mozilla {
+            self.settings.system_roots = http::load_system_roots()?;
+        }
+        self.settings.trust = trust;
+        self.agent = http::agent(&self.settings);
+        Ok(())
+    }
+
+    /// The HTTP CONNECT proxy for every connection: `None` or `Some("env")` = the environment
+    /// (`https_proxy`, `HTTPS_PROXY`, `all_proxy`, `ALL_PROXY`, with `no_proxy`/`NO_PROXY`;
+    /// the default), `Some("none")` = direct whatever the environment says, or a URL
+    /// `http://[user:password@]host:port` (`https://` for TLS to the proxy), to which
+    /// `NO_PROXY` still applies. The environment is read when the client is created or a
+    /// setting changes. Credentials in the URL never appear in a message.
+    pub fn set_proxy(&mut self, proxy: Option<&str>) -> Result<()> {
+        self.settings.proxy = ProxyChoice::from_setting(proxy)?;
         self.agent = http::agent(&self.settings);
         Ok(())
     }

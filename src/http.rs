@@ -1,5 +1,6 @@
 //! The HTTP transport: one `ureq` agent configured the way every call needs it (rustls with
-//! the webpki roots plus an optional extra CA bundle, no redirects, inactivity timeouts),
+//! the chosen roots, Mozilla's, the system's or both, plus an optional extra CA bundle; the
+//! proxy of [`crate::proxy`]; no redirects, inactivity timeouts),
 //! bounded reading of answers, and the one mapping from `ureq::Error` to [`Error`].
 //!
 //! Thread-free on purpose: ureq spawns a resolver thread only when a resolve, per-call or
@@ -12,9 +13,11 @@ use std::time::{Duration, Instant, SystemTime};
 
 use ureq::config::Config;
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
+use ureq::unversioned::resolver::DefaultResolver;
 use ureq::Agent;
 
 use crate::error::{bounded, Error, Result};
+use crate::proxy::{self, ProxyChoice};
 
 /// Largest JSON answer we read from the Connect API.
 pub const MAX_JSON_BODY: u64 = 1024 * 1024;
@@ -33,8 +36,66 @@ pub(crate) struct Settings {
     /// Inactivity: the longest a single read or write on the socket may block.
     pub io_timeout: Duration,
     pub user_agent: String,
-    /// Extra trusted CAs (DER), added to the webpki roots.
+    /// Extra trusted CAs (DER), added to the roots `trust` chooses.
     pub extra_roots: Vec<Vec<u8>>,
+    /// Which root store(s) to trust.
+    pub trust: TrustRoots,
+    /// The system's roots (DER), loaded when `trust` asks for them.
+    pub system_roots: SystemRoots,
+    /// Which proxy, if any (credentials never printed: see [`ProxyChoice`]'s Debug).
+    pub proxy: ProxyChoice,
+}
+
+/// Which root certificates a client trusts (the CA file of `set_ca_file` is always added).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum TrustRoots {
+    /// Mozilla's roots, built into the library (webpki-root-certs): the same on every machine.
+    #[default]
+    Mozilla,
+    /// The operating system's trust store (on Linux the distribution's bundle, or the file and
+    /// directory named by `SSL_CERT_FILE` / `SSL_CERT_DIR`), read when this is set: for
+    /// networks whose TLS-inspecting proxy has its CA installed in the system store.
+    System,
+    /// Both.
+    Both,
+}
+
+impl TrustRoots {
+    /// From the C value (`agc_trust`): 1 Mozilla, 2 System, 3 Both.
+    pub fn from_raw(v: u32) -> Option<TrustRoots> {
+        match v {
+            1 => Some(TrustRoots::Mozilla),
+            2 => Some(TrustRoots::System),
+            3 => Some(TrustRoots::Both),
+            _ => None,
+        }
+    }
+
+    fn uses_system(self) -> bool {
+        self != TrustRoots::Mozilla
+    }
+}
+
+/// The system's root certificates (DER); Debug shows only how many.
+#[derive(Clone, Default)]
+pub(crate) struct SystemRoots(pub Arc<Vec<Vec<u8>>>);
+
+impl std::fmt::Debug for SystemRoots {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} certificates", self.0.len())
+    }
+}
+
+/// Read the operating system's root certificates. Fails when none is found.
+pub(crate) fn load_system_roots() -> Result<SystemRoots> {
+    let found = rustls_native_certs::load_native_certs();
+    if found.certs.is_empty() {
+        let why = found.errors.first().map(|e| format!(": {}", bounded(&e.to_string(), 200))).unwrap_or_default();
+        return Err(Error::Tls(format!(
+            "no certificate found in the system trust store (SSL_CERT_FILE / SSL_CERT_DIR, or the OS store){why}"
+        )));
+    }
+    Ok(SystemRoots(Arc::new(found.certs.iter().map(|c| c.as_ref().to_vec()).collect())))
 }
 
 impl Default for Settings {
@@ -44,6 +105,9 @@ impl Default for Settings {
             io_timeout: Duration::from_secs(60),
             user_agent: default_user_agent(),
             extra_roots: Vec::new(),
+            trust: TrustRoots::Mozilla,
+            system_roots: SystemRoots::default(),
+            proxy: ProxyChoice::Environment,
         }
     }
 }
@@ -65,18 +129,29 @@ pub(crate) fn load_ca_file(path: &Path) -> Result<Vec<Vec<u8>>> {
     Ok(out)
 }
 
-/// The trusted roots: Mozilla's (webpki) always, plus the extra CAs. Never a replacement.
+/// The trusted roots: Mozilla's (webpki) and/or the system's, as `trust` says, plus the extra
+/// CAs. The extra CAs add to the roots, never replace them.
 fn trusted_roots(settings: &Settings) -> Vec<Certificate<'static>> {
-    let mut roots: Vec<Certificate<'static>> =
-        webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().map(|c| Certificate::from_der(c.as_ref()).to_owned()).collect();
+    let mut roots: Vec<Certificate<'static>> = Vec::new();
+    if settings.trust != TrustRoots::System {
+        roots.extend(
+            webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().map(|c| Certificate::from_der(c.as_ref()).to_owned()),
+        );
+    }
+    if settings.trust.uses_system() {
+        roots.extend(settings.system_roots.0.iter().map(|d| Certificate::from_der(d).to_owned()));
+    }
     roots.extend(settings.extra_roots.iter().map(|d| Certificate::from_der(d).to_owned()));
     roots
 }
 
-/// Build the agent for `settings`.
+/// Build the agent for `settings`. The proxy environment variables are read here.
 pub(crate) fn agent(settings: &Settings) -> Agent {
     let tls = TlsConfig::builder().root_certs(RootCerts::Specific(Arc::new(trusted_roots(settings)))).build();
+    let route = proxy::route(&settings.proxy);
     let config: Config = Agent::config_builder()
+        // Always set: ureq would otherwise read the environment its own way.
+        .proxy(route.proxy)
         .tls_config(tls)
         .https_only(true)
         .http_status_as_error(false)
@@ -89,7 +164,7 @@ pub(crate) fn agent(settings: &Settings) -> Agent {
         .output_buffer_size(256 * 1024)
         .input_buffer_size(128 * 1024)
         .build();
-    Agent::new_with_config(config)
+    Agent::with_parts(config, route.connector, DefaultResolver::default())
 }
 
 /// An absolute deadline, or none.
@@ -223,6 +298,7 @@ pub(crate) fn map_error(e: ureq::Error, what: &str) -> Error {
             }
             _ => Error::Network { what: format!("{what}: {}", bounded(&io.to_string(), 200)), retryable: false },
         },
+        ureq::Error::ConnectProxyFailed(m) => proxy::failure(&m, what),
         ureq::Error::HostNotFound => Error::Network { what: format!("{what}: host not found"), retryable: true },
         ureq::Error::ConnectionFailed => Error::Network { what: format!("{what}: connection failed"), retryable: true },
         ureq::Error::Tls(m) => Error::Tls(format!("{what}: {m}")),

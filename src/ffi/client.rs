@@ -36,7 +36,7 @@ pub(super) unsafe fn client_mut<'a>(c: *mut agc_client, what: &str) -> Result<&'
 ///
 /// # Safety
 /// `client` is NULL or a live handle not used concurrently; `f` reads only valid arguments.
-unsafe fn configure(
+pub(super) unsafe fn configure(
     client: *mut agc_client,
     what: &str,
     f: impl FnOnce(&mut Client) -> Result<(), Error>,

@@ -14,6 +14,7 @@ mod reentry;
 mod types;
 
 mod client;
+mod network;
 mod options;
 mod progress;
 mod publish;
@@ -22,6 +23,7 @@ mod status;
 mod upload;
 
 pub use client::*;
+pub use network::*;
 pub use options::*;
 pub use publish::*;
 pub use seal::*;

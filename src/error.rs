@@ -190,7 +190,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::InvalidArgument(m) => write!(f, "invalid argument: {m}"),
-            Error::File { path, reason } => write!(f, "{}: {reason}", path.display()),
+            Error::File { path, reason } => write!(f, "{}: {reason}", crate::text::path_for_message(path)),
             Error::FileType(m) => write!(f, "wrong file type: {m}"),
             Error::FileTooLarge { size, limit, kind } => {
                 write!(f, "file is {size} bytes, over the {limit}-byte limit for {kind}")
@@ -227,8 +227,9 @@ impl std::error::Error for Error {}
 /// Shorthand used throughout the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Cut a server-supplied text to at most `max` bytes (on a char boundary), replacing control
-/// characters, so that a hostile server cannot flood a log or forge log lines.
+/// Cut a server- or caller-supplied text to at most `max` bytes (on a char boundary),
+/// replacing control, format and separator characters (see `text::is_hidden_or_control`),
+/// so that a hostile server cannot flood a log, forge log lines or reorder them.
 pub(crate) fn bounded(text: &str, max: usize) -> String {
     let mut out = String::with_capacity(text.len().min(max) + 3);
     for ch in text.chars() {
@@ -236,7 +237,7 @@ pub(crate) fn bounded(text: &str, max: usize) -> String {
             out.push_str("...");
             break;
         }
-        out.push(if ch.is_control() { ' ' } else { ch });
+        out.push(if crate::text::is_hidden_or_control(ch) { ' ' } else { ch });
     }
     out
 }

@@ -20,6 +20,7 @@ pub mod auth;
 pub mod client;
 pub mod digest;
 pub mod error;
+mod fsio;
 pub mod ffi;
 mod http;
 pub mod package;
@@ -27,6 +28,7 @@ pub mod progress;
 pub mod retry;
 pub mod seal;
 pub mod secret;
+mod text;
 mod transfer;
 
 pub use auth::Credentials;

@@ -91,19 +91,20 @@ impl ServiceAccount {
     /// with `Error::File` without blocking), at most 4 MiB, and the bytes read are wiped
     /// afterwards. Messages quote the path bounded, and never the key.
     pub fn from_file(path: &std::path::Path) -> Result<ServiceAccount> {
-        let bytes = crate::fsio::read_small(path, crate::fsio::SMALL_FILE_MAX).map_err(|e| {
-            if e.is_unsuitable() {
-                e.into_error(path)
-            } else {
-                Error::Auth(e.message("service account key file", path))
-            }
+        ServiceAccount::read_file(path, true)
+    }
+
+    /// [`ServiceAccount::from_file`]; with `quote == false` no message names the path (it
+    /// may be key material given where a path or JSON text was expected).
+    fn read_file(path: &std::path::Path, quote: bool) -> Result<ServiceAccount> {
+        let shown = if quote { crate::text::path_for_message(path) } else { "(not shown)".into() };
+        let bytes = crate::fsio::read_small(path, crate::fsio::SMALL_FILE_MAX).map_err(|e| match e {
+            e if quote && e.is_unsuitable() => e.into_error(path),
+            e if e.is_unsuitable() => Error::File { path: "(not shown)".into(), reason: e.reason() },
+            e => Error::Auth(format!("cannot read service account key file {shown}: {}", e.reason())),
         })?;
-        let text = std::str::from_utf8(&bytes).map_err(|_| {
-            Error::Auth(format!(
-                "service account key file {} is not UTF-8 text",
-                crate::text::path_for_message(path)
-            ))
-        })?;
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|_| Error::Auth(format!("service account key file {shown} is not UTF-8 text")))?;
         ServiceAccount::from_json(text)
     }
 
@@ -154,8 +155,9 @@ impl Credentials {
     /// After any UTF-8 byte-order marks and white space, a `{` means JSON text. Otherwise the
     /// argument is a path, unless it looks like key material (it starts with a byte-order
     /// mark, holds a line break, `-----BEGIN`, `PRIVATE KEY` or `private_key`): that is an
-    /// `Error::Auth` that does not quote it. No message ever quotes key material, and a path
-    /// is quoted at most 200 bytes long.
+    /// `Error::Auth` that does not quote it. A path that is a long run of base64 characters
+    /// is read but never quoted. No message ever quotes key material, and a path is quoted at
+    /// most 200 bytes long.
     pub fn service_account_bytes(key_json_or_path: &[u8]) -> Result<Credentials> {
         let text = strip_bom_and_space(key_json_or_path);
         let account = if text.starts_with(b"{") {
@@ -171,7 +173,9 @@ impl Credentials {
                     .into(),
             ));
         } else {
-            ServiceAccount::from_file(&path_from_bytes(key_json_or_path)?)?
+            // A long line of nothing but base64 is a legal file name, and may be a key whose
+            // lines were joined: it is tried as a path but never quoted.
+            ServiceAccount::read_file(&path_from_bytes(key_json_or_path)?, !looks_like_base64(key_json_or_path))?
         };
         Ok(Credentials::ServiceAccount(account))
     }
@@ -204,6 +208,12 @@ fn looks_like_key_material(input: &[u8]) -> bool {
         || has(b"-----BEGIN")
         || has(b"PRIVATE KEY")
         || has(b"private_key")
+}
+
+/// At least 64 bytes, all of the base64 alphabet (`A-Z a-z 0-9 + / =`): no dot, dash or
+/// underscore, which almost every key file's path has.
+fn looks_like_base64(input: &[u8]) -> bool {
+    input.len() >= 64 && input.iter().all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
 }
 
 /// A path from bytes: any bytes on POSIX, UTF-8 elsewhere.

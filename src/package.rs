@@ -119,7 +119,9 @@ pub(crate) fn check_file_name(name: &str) -> Result<()> {
     if name.is_empty() || name.len() > 255 {
         return Err(Error::InvalidArgument(format!("file name must be 1 to 255 bytes, got {}", name.len())));
     }
-    if name.chars().any(|c| c == '/' || c == '\\' || crate::text::is_hidden_or_control(c)) || name == "." || name == ".."
+    if name.chars().any(|c| c == '/' || c == '\\' || crate::text::is_hidden_or_control(c))
+        || name == "."
+        || name == ".."
     {
         return Err(Error::InvalidArgument(
             "file name must not contain path separators, control characters, or invisible (format or separator) characters"

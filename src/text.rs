@@ -46,10 +46,7 @@ fn is_format(c: char) -> bool {
 
 /// Unicode general categories Zl, Zp and Zs, except U+0020 SPACE.
 fn is_separator_other_than_space(c: char) -> bool {
-    matches!(
-        c as u32,
-        0x00A0 | 0x1680 | 0x2000..=0x200A | 0x2028 | 0x2029 | 0x202F | 0x205F | 0x3000
-    )
+    matches!(c as u32, 0x00A0 | 0x1680 | 0x2000..=0x200A | 0x2028 | 0x2029 | 0x202F | 0x205F | 0x3000)
 }
 
 /// A caller's path as a message quotes it: lossy UTF-8, at most [`MAX_QUOTED_PATH`] bytes,

@@ -94,13 +94,13 @@ fn key_material_that_is_not_json_is_an_auth_error_that_never_quotes_it() {
     let pieces = key_pieces();
     assert!(pieces.len() > 5);
     let inputs = [
-        format!("\u{FEFF}garbage {body}"),                  // BOM + garbage holding key bytes
-        format!("\u{FEFF}{}", &text[1..]),                    // BOM + the key file without its '{'
-        pem.clone(),                                          // a bare PEM key
-        format!("  {pem}"),                                   // indented PEM
-        body.clone(),                                         // base64 without PEM armour, one line
-        format!("\u{FEFF}{body}"),                            // ... after a BOM
-        format!("\u{FEFF}{{ not json {body}"),                // BOM + broken JSON
+        format!("\u{FEFF}garbage {body}"),                   // BOM + garbage holding key bytes
+        format!("\u{FEFF}{}", &text[1..]),                   // BOM + the key file without its '{'
+        pem.clone(),                                         // a bare PEM key
+        format!("  {pem}"),                                  // indented PEM
+        body.clone(),                                        // base64 without PEM armour, one line
+        format!("\u{FEFF}{body}"),                           // ... after a BOM
+        format!("\u{FEFF}{{ not json {body}"),               // BOM + broken JSON
         text.replace("\"private_key\"", "\"private_key\"x"), // broken JSON text
     ];
     for input in &inputs {

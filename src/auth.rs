@@ -97,10 +97,11 @@ impl ServiceAccount {
     /// [`ServiceAccount::from_file`]; with `quote == false` no message names the path (it
     /// may be key material given where a path or JSON text was expected).
     fn read_file(path: &std::path::Path, quote: bool) -> Result<ServiceAccount> {
-        let shown = if quote { crate::text::path_for_message(path) } else { "(not shown)".into() };
+        let shown =
+            if quote { crate::text::path_for_message(path) } else { "(path not shown: it may be key material)".into() };
         let bytes = crate::fsio::read_small(path, crate::fsio::SMALL_FILE_MAX).map_err(|e| match e {
             e if quote && e.is_unsuitable() => e.into_error(path),
-            e if e.is_unsuitable() => Error::File { path: "(not shown)".into(), reason: e.reason() },
+            e if e.is_unsuitable() => Error::File { path: shown.clone().into(), reason: e.reason() },
             e => Error::Auth(format!("cannot read service account key file {shown}: {}", e.reason())),
         })?;
         let text = std::str::from_utf8(&bytes)
@@ -153,11 +154,11 @@ impl Credentials {
     /// (on POSIX a path is any bytes; the JSON text must be UTF-8).
     ///
     /// After any UTF-8 byte-order marks and white space, a `{` means JSON text. Otherwise the
-    /// argument is a path, unless it looks like key material (it starts with a byte-order
-    /// mark, holds a line break, `-----BEGIN`, `PRIVATE KEY` or `private_key`): that is an
-    /// `Error::Auth` that does not quote it. A path that is a long run of base64 characters
-    /// is read but never quoted. No message ever quotes key material, and a path is quoted at
-    /// most 200 bytes long.
+    /// argument is a path, unless it is text no sane path is (it starts with a byte-order mark,
+    /// or holds a line break or `-----BEGIN`): that is an `Error::Auth` that does not quote it.
+    /// A path that may be key material (it holds `private_key` or `PRIVATE KEY`, or is a long
+    /// run of base64 characters) is read, but never quoted. No message ever quotes key
+    /// material, and a path is quoted at most 200 bytes long.
     pub fn service_account_bytes(key_json_or_path: &[u8]) -> Result<Credentials> {
         let text = strip_bom_and_space(key_json_or_path);
         let account = if text.starts_with(b"{") {
@@ -166,16 +167,17 @@ impl Credentials {
             ServiceAccount::from_json(json)?
         } else if text.is_empty() {
             return Err(Error::Auth("service account key: neither JSON text nor a path was given".into()));
-        } else if looks_like_key_material(key_json_or_path) {
+        } else if is_text_not_path(key_json_or_path) {
             return Err(Error::Auth(
                 "service account key: the argument is neither a key file's JSON text (which starts with '{') \
                  nor a path; it looks like key material, so no message shows it"
                     .into(),
             ));
         } else {
-            // A long line of nothing but base64 is a legal file name, and may be a key whose
-            // lines were joined: it is tried as a path but never quoted.
-            ServiceAccount::read_file(&path_from_bytes(key_json_or_path)?, !looks_like_base64(key_json_or_path))?
+            // "private_key.json" is a fair name, and a long line of base64 is a legal one (and
+            // may be a key whose lines were joined): both are tried as paths, never quoted.
+            let quote = !may_be_key_material(key_json_or_path);
+            ServiceAccount::read_file(&path_from_bytes(key_json_or_path)?, quote)?
         };
         Ok(Credentials::ServiceAccount(account))
     }
@@ -199,21 +201,26 @@ fn strip_bom_and_space(mut input: &[u8]) -> &[u8] {
     }
 }
 
-/// Whether a "JSON text or path" argument that is not JSON may be (part of) a key, and must
-/// therefore never be quoted: no sane path starts with a byte-order mark or holds a line break.
-fn looks_like_key_material(input: &[u8]) -> bool {
-    let has = |needle: &[u8]| input.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle));
+/// Whether a "JSON text or path" argument that is not JSON is text that no sane path is, and
+/// may be a key: it starts with a byte-order mark, or holds a line break or `-----BEGIN`.
+fn is_text_not_path(input: &[u8]) -> bool {
     input.starts_with(b"\xEF\xBB\xBF")
         || input.iter().any(|&b| b == b'\n' || b == b'\r')
-        || has(b"-----BEGIN")
-        || has(b"PRIVATE KEY")
-        || has(b"private_key")
+        || contains(input, b"-----BEGIN")
 }
 
-/// At least 64 bytes, all of the base64 alphabet (`A-Z a-z 0-9 + / =`): no dot, dash or
-/// underscore, which almost every key file's path has.
-fn looks_like_base64(input: &[u8]) -> bool {
-    input.len() >= 64 && input.iter().all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+/// Whether a path may be (part of) a key, and must therefore never be quoted: it names a
+/// private key, or it is at least 64 bytes of the base64 alphabet (`A-Z a-z 0-9 + / =`: no
+/// dot, dash or underscore, which almost every real key file's path has).
+fn may_be_key_material(input: &[u8]) -> bool {
+    let base64 =
+        input.len() >= 64 && input.iter().all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
+    base64 || contains(input, b"private_key") || contains(input, b"PRIVATE KEY") || is_text_not_path(input)
+}
+
+/// Case-insensitive (ASCII) search.
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// A path from bytes: any bytes on POSIX, UTF-8 elsewhere.

@@ -149,6 +149,10 @@ impl Client {
     }
 
     /// Trust the CAs in this PEM file in addition to the built-in webpki roots.
+    ///
+    /// Only a regular file is read, at most 4 MiB: a FIFO, a device, a directory or a socket
+    /// is refused at once with [`Error::File`] (never blocks, never reads), and so is a larger
+    /// file. A missing or unreadable file, or one without a PEM certificate, is [`Error::Tls`].
     pub fn set_ca_file(&mut self, path: &Path) -> Result<()> {
         self.settings.extra_roots = http::load_ca_file(path)?;
         self.agent = http::agent(&self.settings);

@@ -18,14 +18,17 @@ pub enum Status {
     Ok = 0,
     /// A NULL pointer, invalid UTF-8, or an out-of-range value was passed.
     InvalidArgument = 1,
-    /// The file is missing, unreadable, not a regular file, or empty.
+    /// The file is missing, unreadable, not a regular file (a FIFO, device, directory or
+    /// socket: refused before any read, never blocking), empty, or, for a CA bundle or key
+    /// file, larger than 4 MiB.
     File = 2,
     /// The file's suffix is not allowed for the package kind, or its content does not match
     /// its suffix (for example a `.app` that is not a ZIP archive).
     FileType = 3,
     /// The file exceeds the size limit of its package kind.
     FileTooLarge = 4,
-    /// The file changed (size or content) between hashing and uploading.
+    /// The file changed (size or content) after it was checked: while it was hashed, sealed
+    /// or uploaded. Nothing that changed is ever uploaded.
     FileChanged = 5,
     /// The progress callback asked to stop.
     Cancelled = 6,

@@ -75,6 +75,12 @@ fn key_text_with_a_byte_order_mark_uploads() {
     let bom_file = dir.write("bom-private.json", format!("\u{FEFF}{text}").as_bytes());
     let client = sa_client(&server, Credentials::service_account(bom_file.to_str().unwrap()).unwrap());
     client.upload_file("1", &p, PackageKind::HarmonyApp, &mut NoProgress).unwrap();
+    // A path that names a private key is still a path (and is never quoted).
+    let named = dir.write("agc_private_key.json", text.as_bytes());
+    let client = sa_client(&server, Credentials::service_account(named.to_str().unwrap()).unwrap());
+    client.upload_file("1", &p, PackageKind::HarmonyApp, &mut NoProgress).unwrap();
+    let e = Credentials::service_account(dir.path("no_private_key.json").to_str().unwrap()).unwrap_err();
+    assert!(matches!(e, Error::Auth(_)) && !e.to_string().contains("no_private_key"), "{e}");
 }
 
 /// Pieces of the fixture's private key that must never show in a message.

@@ -373,6 +373,19 @@ fn a_path_that_is_not_utf8_needs_the_file_name_option_and_then_uploads() {
     seal::seal_file(&key(), &p, &sealed).unwrap();
     seal::open_file(&key(), &sealed, &opened).unwrap();
     assert_eq!(read(&opened), data);
+
+    // So do the CA file and the key file (the key through its bytes entry point).
+    let ca = dir.0.join(std::ffi::OsStr::from_bytes(b"ca\xfc.pem"));
+    std::fs::copy(server.ca_path(), &ca).unwrap();
+    let mut other = Client::new(Credentials::api_client(server.client_id(), server.client_secret())).unwrap();
+    other.set_api_base(&server.base_url()).unwrap();
+    other.set_ca_file(&ca).unwrap();
+    other.upload(&req, &mut NoProgress).unwrap();
+    let key_path = dir.0.join(std::ffi::OsStr::from_bytes(b"key\xfb-private.json"));
+    std::fs::copy(fixture_private_key_path(), &key_path).unwrap();
+    let sa = sa_server();
+    let client = sa_client(&sa, Credentials::service_account_bytes(key_path.as_os_str().as_bytes()).unwrap());
+    client.upload(&req, &mut NoProgress).unwrap();
 }
 
 // ------------------------------------------------------------------------------------------

@@ -105,6 +105,44 @@ struct UrlInfo {
 /// Headers that the HTTP layer owns: we never replay them from the answer.
 const HOP_HEADERS: [&str; 4] = ["content-length", "transfer-encoding", "connection", "expect"];
 
+/// Longest objectId accepted, from the server or a caller.
+pub const MAX_OBJECT_ID: usize = 1024;
+/// Longest packageId accepted, from the server or a caller.
+pub const MAX_PACKAGE_ID: usize = 256;
+
+/// What is wrong with an objectId or packageId, if anything: empty, over `max` bytes, or
+/// holding a control, format or separator character (U+202E, U+2028, U+00A0, ...; a plain
+/// space is allowed), which would make one id look like another in a log or a console.
+fn id_problem(id: &str, max: usize) -> Option<String> {
+    if id.is_empty() {
+        Some("is empty".into())
+    } else if id.len() > max {
+        Some(format!("is over {max} bytes"))
+    } else if id.chars().any(crate::text::is_hidden_or_control) {
+        Some("has control, format or separator characters".into())
+    } else {
+        None
+    }
+}
+
+/// Check an object id a caller passes (for example to bind an earlier upload): the same rule
+/// as for the server's objectId; `Error::InvalidArgument` otherwise.
+pub fn check_object_id(object_id: &str) -> Result<()> {
+    match id_problem(object_id, MAX_OBJECT_ID) {
+        Some(problem) => Err(Error::InvalidArgument(format!("object id {problem}"))),
+        None => Ok(()),
+    }
+}
+
+/// Check a package id a caller passes (to wait for it): the same rule as for the server's
+/// packageId; `Error::InvalidArgument` otherwise.
+pub fn check_package_id(package_id: &str) -> Result<()> {
+    match id_problem(package_id, MAX_PACKAGE_ID) {
+        Some(problem) => Err(Error::InvalidArgument(format!("package id {problem}"))),
+        None => Ok(()),
+    }
+}
+
 /// Validate an upload-URL answer (already known to be HTTP 200) against what we asked for.
 pub fn parse_upload_url(body: &[u8], query: &UploadUrlQuery<'_>) -> Result<UploadTarget> {
     const WHAT: &str = "upload-url";
@@ -113,8 +151,8 @@ pub fn parse_upload_url(body: &[u8], query: &UploadUrlQuery<'_>) -> Result<Uploa
         .map_err(|_| Error::Protocol(format!("{WHAT}: urlInfo is missing or malformed")))?;
     let missing = |f: &str| Error::Protocol(format!("{WHAT}: urlInfo.{f} is missing"));
     let object_id = info.object_id.filter(|s| !s.is_empty()).ok_or_else(|| missing("objectId"))?;
-    if object_id.len() > 1024 || object_id.chars().any(char::is_control) {
-        return Err(Error::Protocol(format!("{WHAT}: objectId is over 1024 bytes or has control characters")));
+    if let Some(problem) = id_problem(&object_id, MAX_OBJECT_ID) {
+        return Err(Error::Protocol(format!("{WHAT}: objectId {problem}")));
     }
     let url = info.url.filter(|s| !s.is_empty()).ok_or_else(|| missing("url"))?;
     let method = info.method.unwrap_or_else(|| "PUT".into());
@@ -319,8 +357,8 @@ pub fn parse_bind(body: &[u8]) -> Result<String> {
         Some(Value::Number(n)) => n.to_string(),
         _ => return Err(Error::Protocol(format!("{WHAT}: the answer has no packageId"))),
     };
-    if id.len() > 256 || id.chars().any(char::is_control) {
-        return Err(Error::Protocol(format!("{WHAT}: packageId is over 256 bytes or has control characters")));
+    if let Some(problem) = id_problem(&id, MAX_PACKAGE_ID) {
+        return Err(Error::Protocol(format!("{WHAT}: packageId {problem}")));
     }
     Ok(id)
 }

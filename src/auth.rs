@@ -71,6 +71,8 @@ impl<'de> serde::Deserialize<'de> for Secret {
 impl ServiceAccount {
     /// Parse a key file's JSON text. Messages never quote the key.
     pub fn from_json(json: &str) -> Result<ServiceAccount> {
+        // Windows editors save JSON with a byte-order mark, which JSON parsers refuse.
+        let json = json.trim_start_matches('\u{FEFF}');
         let bad = |m: &str| Error::Auth(format!("service account key file: {m}"));
         let kf: KeyFile = serde_json::from_str(json).map_err(|_| bad("not valid JSON of the expected shape"))?;
         let key_id = kf.key_id.filter(|s| !s.is_empty()).ok_or_else(|| bad("key_id is missing"))?;
@@ -85,16 +87,26 @@ impl ServiceAccount {
         Ok(ServiceAccount { key_id, sub_account, key: std::sync::Arc::new(key) })
     }
 
-    /// Read a key file from disk.
+    /// Read a key file from disk. Only a regular file is read (a FIFO or a device is refused
+    /// with `Error::File` without blocking), at most 4 MiB, and the bytes read are wiped
+    /// afterwards. Messages quote the path bounded, and never the key.
     pub fn from_file(path: &std::path::Path) -> Result<ServiceAccount> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Error::Auth(format!(
-                "cannot read service account key file {}: {}",
-                path.display(),
-                crate::package::describe_io(&e)
-            ))
+        ServiceAccount::read_file(path, true)
+    }
+
+    /// [`ServiceAccount::from_file`]; with `quote == false` no message names the path (it
+    /// may be key material given where a path or JSON text was expected).
+    fn read_file(path: &std::path::Path, quote: bool) -> Result<ServiceAccount> {
+        let shown =
+            if quote { crate::text::path_for_message(path) } else { "(path not shown: it may be key material)".into() };
+        let bytes = crate::fsio::read_small(path, crate::fsio::SMALL_FILE_MAX).map_err(|e| match e {
+            e if quote && e.is_unsuitable() => e.into_error(path),
+            e if e.is_unsuitable() => Error::File { path: shown.clone().into(), reason: e.reason() },
+            e => Error::Auth(format!("cannot read service account key file {shown}: {}", e.reason())),
         })?;
-        ServiceAccount::from_json(&text)
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|_| Error::Auth(format!("service account key file {shown} is not UTF-8 text")))?;
+        ServiceAccount::from_json(text)
     }
 
     /// Sign a PS256 JWT valid from `now` (seconds since the epoch) for [`JWT_LIFETIME`].
@@ -132,13 +144,40 @@ fn base64url(data: &[u8]) -> String {
 }
 
 impl Credentials {
-    /// Service-account credentials from a key file's path or its JSON text (anything whose
-    /// first non-blank character is `{` is taken as JSON).
+    /// Service-account credentials from a key file's path or its JSON text. See
+    /// [`Credentials::service_account_bytes`] for how the two are told apart.
     pub fn service_account(key_json_or_path: &str) -> Result<Credentials> {
-        let account = if key_json_or_path.trim_start().starts_with('{') {
-            ServiceAccount::from_json(key_json_or_path)?
+        Credentials::service_account_bytes(key_json_or_path.as_bytes())
+    }
+
+    /// Service-account credentials from a key file's JSON text or its path, given as bytes
+    /// (on POSIX a path is any bytes; the JSON text must be UTF-8).
+    ///
+    /// After any UTF-8 byte-order marks and white space, a `{` means JSON text. Otherwise the
+    /// argument is a path, unless it is text no sane path is (it starts with a byte-order mark,
+    /// or holds a line break or `-----BEGIN`): that is an `Error::Auth` that does not quote it.
+    /// A path that may be key material (it holds `private_key` or `PRIVATE KEY`, or is a long
+    /// run of base64 characters) is read, but never quoted. No message ever quotes key
+    /// material, and a path is quoted at most 200 bytes long.
+    pub fn service_account_bytes(key_json_or_path: &[u8]) -> Result<Credentials> {
+        let text = strip_bom_and_space(key_json_or_path);
+        let account = if text.starts_with(b"{") {
+            let json = std::str::from_utf8(text)
+                .map_err(|_| Error::Auth("service account key: the JSON text is not valid UTF-8".into()))?;
+            ServiceAccount::from_json(json)?
+        } else if text.is_empty() {
+            return Err(Error::Auth("service account key: neither JSON text nor a path was given".into()));
+        } else if is_text_not_path(key_json_or_path) {
+            return Err(Error::Auth(
+                "service account key: the argument is neither a key file's JSON text (which starts with '{') \
+                 nor a path; it looks like key material, so no message shows it"
+                    .into(),
+            ));
         } else {
-            ServiceAccount::from_file(std::path::Path::new(key_json_or_path))?
+            // "private_key.json" is a fair name, and a long line of base64 is a legal one (and
+            // may be a key whose lines were joined): both are tried as paths, never quoted.
+            let quote = !may_be_key_material(key_json_or_path);
+            ServiceAccount::read_file(&path_from_bytes(key_json_or_path)?, quote)?
         };
         Ok(Credentials::ServiceAccount(account))
     }
@@ -146,6 +185,56 @@ impl Credentials {
     /// API client credentials.
     pub fn api_client(client_id: impl Into<String>, client_secret: impl Into<String>) -> Credentials {
         Credentials::ApiClient { client_id: client_id.into(), client_secret: Secret::new(client_secret) }
+    }
+}
+
+/// `input` without leading UTF-8 byte-order marks and ASCII white space.
+fn strip_bom_and_space(mut input: &[u8]) -> &[u8] {
+    loop {
+        if let Some(rest) = input.strip_prefix(b"\xEF\xBB\xBF") {
+            input = rest;
+        } else if let Some((_, rest)) = input.split_first().filter(|(b, _)| b.is_ascii_whitespace()) {
+            input = rest;
+        } else {
+            return input;
+        }
+    }
+}
+
+/// Whether a "JSON text or path" argument that is not JSON is text that no sane path is, and
+/// may be a key: it starts with a byte-order mark, or holds a line break or `-----BEGIN`.
+fn is_text_not_path(input: &[u8]) -> bool {
+    input.starts_with(b"\xEF\xBB\xBF")
+        || input.iter().any(|&b| b == b'\n' || b == b'\r')
+        || contains(input, b"-----BEGIN")
+}
+
+/// Whether a path may be (part of) a key, and must therefore never be quoted: it names a
+/// private key, or it is at least 64 bytes of the base64 alphabet (`A-Z a-z 0-9 + / =`: no
+/// dot, dash or underscore, which almost every real key file's path has).
+fn may_be_key_material(input: &[u8]) -> bool {
+    let base64 =
+        input.len() >= 64 && input.iter().all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
+    base64 || contains(input, b"private_key") || contains(input, b"PRIVATE KEY") || is_text_not_path(input)
+}
+
+/// Case-insensitive (ASCII) search.
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
+}
+
+/// A path from bytes: any bytes on POSIX, UTF-8 elsewhere.
+fn path_from_bytes(bytes: &[u8]) -> Result<std::path::PathBuf> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        Ok(std::path::PathBuf::from(std::ffi::OsStr::from_bytes(bytes)))
+    }
+    #[cfg(not(unix))]
+    {
+        std::str::from_utf8(bytes)
+            .map(std::path::PathBuf::from)
+            .map_err(|_| Error::InvalidArgument("the key file path is not valid UTF-8".into()))
     }
 }
 
@@ -375,6 +464,20 @@ mod tests {
             assert!(!e.to_string().contains("AAAA"));
         }
         assert!(matches!(Credentials::service_account("/nonexistent/key.json"), Err(Error::Auth(_))));
+        // Key material that is not JSON is never taken as a path, and never quoted.
+        for bad in [
+            "\u{FEFF}MIIEvQIBADANBgkqhkiG9w0BAQEFAASC",
+            "-----BEGIN PRIVATE KEY-----MIIEvQIBADANBgkqhkiG9w0BAQEFAASC",
+            "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC",
+            "\"private_key\": \"MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\"",
+        ] {
+            let e = Credentials::service_account(bad).unwrap_err();
+            assert!(matches!(e, Error::Auth(_)), "{bad}: {e}");
+            assert!(!e.to_string().contains("MIIEvQ"), "{e}");
+        }
+        // A byte-order mark and blanks before the JSON text: still JSON (and never a path).
+        let e = Credentials::service_account("\u{FEFF} \n{\"key_id\":\"k\"}").unwrap_err();
+        assert!(e.to_string().contains("sub_account is missing"), "{e}");
     }
 
     #[test]

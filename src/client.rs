@@ -150,6 +150,10 @@ impl Client {
     }
 
     /// Trust the CAs in this PEM file in addition to the built-in webpki roots.
+    ///
+    /// Only a regular file is read, at most 4 MiB: a FIFO, a device, a directory or a socket
+    /// is refused at once with [`Error::File`] (never blocks, never reads), and so is a larger
+    /// file. A missing or unreadable file, or one without a PEM certificate, is [`Error::Tls`].
     pub fn set_ca_file(&mut self, path: &Path) -> Result<()> {
         self.settings.extra_roots = http::load_ca_file(path)?;
         self.agent = http::agent(&self.settings);
@@ -291,23 +295,13 @@ impl Client {
 
 /// Seal a checked picture into an unnamed temporary file (created 0600 in the temp dir and
 /// unlinked at once, so no ciphertext or plaintext copy outlives the upload, even a crash).
+///
+/// Exactly the validated `package.size` bytes are sealed, and they must be the file's bytes
+/// and start with the bytes whose type was validated: a picture that grows, shrinks or is
+/// rewritten while it is sealed ends with [`Error::FileChanged`] (see `seal::seal_snapshot`),
+/// before anything is sent.
 fn seal_to_temp(key: &SealKey, package: Package, progress: &mut dyn Progress) -> Result<(std::fs::File, u64)> {
-    use std::io::{Read, Seek, SeekFrom};
-    struct Counting<'a, 'p> {
-        file: std::fs::File,
-        ticker: progress::Ticker<'p>,
-        cancelled: &'a mut bool,
-    }
-    impl Read for Counting<'_, '_> {
-        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-            let n = self.file.read(buf)?;
-            if self.ticker.advance(n as u64).is_err() {
-                *self.cancelled = true;
-                return Err(std::io::Error::other("cancelled"));
-            }
-            Ok(n)
-        }
-    }
+    use std::io::{Seek, SeekFrom};
     let dir = std::env::temp_dir();
     let path = dir.join(format!(".agc-sealed-{}-{}", std::process::id(), seal::random_suffix()?));
     let mut opts = std::fs::OpenOptions::new();
@@ -316,14 +310,17 @@ fn seal_to_temp(key: &SealKey, package: Package, progress: &mut dyn Progress) ->
     std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
     let mut out = opts.open(&path).map_err(|e| Error::file(&path, e))?;
     let _ = std::fs::remove_file(&path);
-    let mut cancelled = false;
-    let ticker = progress::Ticker::start(progress, Phase::Sealing, package.size)?;
-    let input = Counting { file: package.file, ticker, cancelled: &mut cancelled };
-    let sealed = seal::seal_stream(key, input, &mut out);
-    if cancelled {
-        return Err(Error::Cancelled);
-    }
-    let sealed = sealed?;
+    let mut ticker = progress::Ticker::start(progress, Phase::Sealing, package.size)?;
+    let sealed = seal::seal_snapshot(
+        key,
+        &package.file,
+        package.size,
+        &package.head[..package.head_len],
+        &package.path,
+        &path,
+        &mut out,
+        &mut |n| ticker.advance(n),
+    )?;
     out.seek(SeekFrom::Start(0)).map_err(|e| Error::file(&path, e))?;
     Ok((out, sealed))
 }
@@ -346,9 +343,7 @@ impl Client {
     ) -> Result<String> {
         check_app_id(app_id)?;
         crate::package::check_file_name(file_name)?;
-        if object_id.is_empty() {
-            return Err(Error::InvalidArgument("object id is empty".into()));
-        }
+        api::check_object_id(object_id)?;
         let deadline = self.retry.start();
         self.retry.run(deadline, progress, |_, deadline, progress| {
             progress::event(progress, Phase::Binding, 0, 0)?;
@@ -370,9 +365,7 @@ impl Client {
         progress: &mut dyn Progress,
     ) -> Result<()> {
         check_app_id(app_id)?;
-        if package_id.is_empty() {
-            return Err(Error::InvalidArgument("package id is empty".into()));
-        }
+        api::check_package_id(package_id)?;
         let start = std::time::Instant::now();
         let end = start + timeout;
         let total_ms = timeout.as_millis() as u64;
@@ -439,7 +432,10 @@ impl Client {
 }
 
 fn check_app_id(app_id: &str) -> Result<()> {
-    if app_id.is_empty() || app_id.len() > 128 || app_id.chars().any(|c| c.is_control() || c.is_whitespace()) {
+    if app_id.is_empty()
+        || app_id.len() > 128
+        || app_id.chars().any(|c| crate::text::is_hidden_or_control(c) || c.is_whitespace())
+    {
         return Err(Error::InvalidArgument("app id must be 1 to 128 characters without spaces".into()));
     }
     Ok(())

@@ -18,14 +18,17 @@ pub enum Status {
     Ok = 0,
     /// A NULL pointer, invalid UTF-8, or an out-of-range value was passed.
     InvalidArgument = 1,
-    /// The file is missing, unreadable, not a regular file, or empty.
+    /// The file is missing, unreadable, not a regular file (a FIFO, device, directory or
+    /// socket: refused before any read, never blocking), empty, or, for a CA bundle or key
+    /// file, larger than 4 MiB.
     File = 2,
     /// The file's suffix is not allowed for the package kind, or its content does not match
     /// its suffix (for example a `.app` that is not a ZIP archive).
     FileType = 3,
     /// The file exceeds the size limit of its package kind.
     FileTooLarge = 4,
-    /// The file changed (size or content) between hashing and uploading.
+    /// The file changed (size or content) after it was checked: while it was hashed, sealed
+    /// or uploaded. Nothing that changed is ever uploaded.
     FileChanged = 5,
     /// The progress callback asked to stop.
     Cancelled = 6,
@@ -198,7 +201,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::InvalidArgument(m) => write!(f, "invalid argument: {m}"),
-            Error::File { path, reason } => write!(f, "{}: {reason}", path.display()),
+            Error::File { path, reason } => write!(f, "{}: {reason}", crate::text::path_for_message(path)),
             Error::FileType(m) => write!(f, "wrong file type: {m}"),
             Error::FileTooLarge { size, limit, kind } => {
                 write!(f, "file is {size} bytes, over the {limit}-byte limit for {kind}")
@@ -236,8 +239,9 @@ impl std::error::Error for Error {}
 /// Shorthand used throughout the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Cut a server-supplied text to at most `max` bytes (on a char boundary), replacing control
-/// characters, so that a hostile server cannot flood a log or forge log lines.
+/// Cut a server- or caller-supplied text to at most `max` bytes (on a char boundary),
+/// replacing control, format and separator characters (see `text::is_hidden_or_control`),
+/// so that a hostile server cannot flood a log, forge log lines or reorder them.
 pub(crate) fn bounded(text: &str, max: usize) -> String {
     let mut out = String::with_capacity(text.len().min(max) + 3);
     for ch in text.chars() {
@@ -245,7 +249,7 @@ pub(crate) fn bounded(text: &str, max: usize) -> String {
             out.push_str("...");
             break;
         }
-        out.push(if ch.is_control() { ' ' } else { ch });
+        out.push(if crate::text::is_hidden_or_control(ch) { ' ' } else { ch });
     }
     out
 }

@@ -114,17 +114,25 @@ impl Default for Settings {
 
 /// Read a PEM bundle and return its certificates (DER). Fails when there is none.
 pub(crate) fn load_ca_file(path: &Path) -> Result<Vec<Vec<u8>>> {
-    let pem = std::fs::read(path).map_err(|e| Error::Tls(format!("cannot read CA file {}: {e}", path.display())))?;
+    // Never blocks on a FIFO, refuses special files (AGC_ERR_FILE), reads at most 4 MiB.
+    let pem = crate::fsio::read_small(path, crate::fsio::SMALL_FILE_MAX).map_err(|e| {
+        if e.is_unsuitable() {
+            e.into_error(path)
+        } else {
+            Error::Tls(e.message("CA file", path))
+        }
+    })?;
+    let shown = crate::text::path_for_message(path);
     let mut out = Vec::new();
     for item in ureq::tls::parse_pem(&pem) {
         match item {
             Ok(ureq::tls::PemItem::Certificate(c)) => out.push(c.der().to_vec()),
             Ok(_) => {}
-            Err(e) => return Err(Error::Tls(format!("CA file {} is not valid PEM: {e}", path.display()))),
+            Err(e) => return Err(Error::Tls(format!("CA file {shown} is not valid PEM: {e}"))),
         }
     }
     if out.is_empty() {
-        return Err(Error::Tls(format!("CA file {} holds no certificate", path.display())));
+        return Err(Error::Tls(format!("CA file {shown} holds no certificate")));
     }
     Ok(out)
 }

@@ -21,6 +21,7 @@ pub mod client;
 pub mod digest;
 pub mod error;
 pub mod ffi;
+mod fsio;
 mod http;
 pub mod package;
 pub mod progress;
@@ -28,6 +29,7 @@ mod proxy;
 pub mod retry;
 pub mod seal;
 pub mod secret;
+mod text;
 mod transfer;
 
 pub use auth::Credentials;

@@ -8,7 +8,7 @@
 
 use std::fs::File;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
@@ -112,14 +112,27 @@ pub(crate) fn suffix_of(name: &str) -> Option<String> {
     Some(ext.to_ascii_lowercase())
 }
 
-/// Check a name we will send as `fileName`: non-empty, no path separators or control
-/// characters, at most 255 bytes.
+/// Check a name we will send as `fileName`: non-empty, at most 255 bytes, no path separators,
+/// no control, format or separator characters (U+202E, U+2028, ...: see
+/// `text::is_hidden_or_control`), and not only a suffix (`.app` has no name before its dot).
 pub(crate) fn check_file_name(name: &str) -> Result<()> {
     if name.is_empty() || name.len() > 255 {
         return Err(Error::InvalidArgument(format!("file name must be 1 to 255 bytes, got {}", name.len())));
     }
-    if name.chars().any(|c| c == '/' || c == '\\' || c.is_control()) || name == "." || name == ".." {
-        return Err(Error::InvalidArgument("file name must not contain path separators or control characters".into()));
+    if name.chars().any(|c| c == '/' || c == '\\' || crate::text::is_hidden_or_control(c))
+        || name == "."
+        || name == ".."
+    {
+        return Err(Error::InvalidArgument(
+            "file name must not contain path separators, control characters, or invisible (format or separator) characters"
+                .into(),
+        ));
+    }
+    if matches!(name.rsplit_once('.'), Some(("", _))) {
+        return Err(Error::InvalidArgument(format!(
+            "file name '{}' is only a suffix: it needs a name before the dot",
+            crate::error::bounded(name, 64)
+        )));
     }
     Ok(())
 }
@@ -132,20 +145,24 @@ pub struct Package {
     pub(crate) size: u64,
     pub(crate) file_name: String,
     pub(crate) kind: PackageKind,
+    /// The path it was opened from (for messages only: the open file is what is read).
+    pub(crate) path: PathBuf,
+    /// The first bytes as validated (their type was checked): what is sealed must start
+    /// with them.
+    pub(crate) head: [u8; HEAD_LEN],
+    /// How many bytes of `head` the file had.
+    pub(crate) head_len: usize,
 }
+
+/// How many leading bytes decide the content type.
+pub(crate) const HEAD_LEN: usize = 12;
 
 impl Package {
     /// Open and check `path` for `kind`. `file_name` overrides the name sent to AGC (its
     /// suffix must still match the content); by default it is the path's last component.
     pub fn open(path: &Path, kind: PackageKind, file_name: Option<&str>) -> Result<Package> {
-        let file = File::open(path).map_err(|e| Error::file(path, describe_io(&e)))?;
-        let meta = file.metadata().map_err(|e| Error::file(path, describe_io(&e)))?;
-        if meta.is_dir() {
-            return Err(Error::file(path, "is a directory, not a file"));
-        }
-        if !meta.is_file() {
-            return Err(Error::file(path, "is not a regular file"));
-        }
+        // Never blocks on a FIFO; anything but a regular file is refused before any read.
+        let (file, meta) = crate::fsio::open_regular(path).map_err(|e| e.into_error(path))?;
         let size = meta.len();
         if size == 0 {
             return Err(Error::file(path, "is empty"));
@@ -157,7 +174,12 @@ impl Package {
                 .file_name()
                 .and_then(|n| n.to_str())
                 .ok_or_else(|| {
-                    Error::InvalidArgument("the file's name is not valid UTF-8; pass a file name explicitly".into())
+                    Error::InvalidArgument(
+                        "the file's own name is not valid UTF-8, and AGC needs a UTF-8 name: set the file name \
+                         to send (agc_upload_options_set_file_name in C, UploadRequest::file_name in Rust, \
+                         file_name= in Python)"
+                            .into(),
+                    )
                 })?
                 .to_owned(),
         };
@@ -181,7 +203,7 @@ impl Package {
             return Err(Error::FileTooLarge { size, limit: kind.max_size(), kind: kind.describe() });
         }
 
-        let mut head = [0u8; 12];
+        let mut head = [0u8; HEAD_LEN];
         let n = read_head(&file, &mut head).map_err(|e| Error::file(path, describe_io(&e)))?;
         let found = sniff(&head[..n]);
         let wanted = expected_magic(&suffix);
@@ -200,7 +222,7 @@ impl Package {
             return Err(Error::FileType(format!("'{file_name}' is {what}, but {need}")));
         }
 
-        Ok(Package { file, size, file_name, kind })
+        Ok(Package { file, size, file_name, kind, path: path.to_path_buf(), head, head_len: n })
     }
 
     /// Size in bytes.
@@ -274,5 +296,11 @@ mod tests {
         assert!(check_file_name("a\nb.app").is_err());
         assert!(check_file_name("").is_err());
         assert!(check_file_name(&"x".repeat(256)).is_err());
+        for bad in [".app", ".png", "x\u{202E}ppa.png", "a\u{2028}b.app", "a\u{200B}.app", "a\u{A0}b.app"] {
+            assert!(matches!(check_file_name(bad), Err(Error::InvalidArgument(_))), "{bad:?}");
+        }
+        for good in ["a b.app", ".hidden.app", "é中.app", "a.b.app"] {
+            assert!(check_file_name(good).is_ok(), "{good:?}");
+        }
     }
 }

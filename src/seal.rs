@@ -201,10 +201,16 @@ pub fn open_stream<R: Read, W: Write>(key: &SealKey, input: R, output: W) -> Res
 /// unix), flushed to disk, then renamed onto `output` (replacing any existing file). On any
 /// failure the temporary file is removed and `output` is untouched. `input` and `output` may
 /// be the same path.
+///
+/// Exactly the size the file had when it was opened is sealed, and the sealed bytes are the
+/// file's content: when the file grows, shrinks or is rewritten while it is sealed, the result
+/// is `Error::FileChanged` (see `seal_snapshot`). Anything but a regular file (a FIFO, a
+/// device, a directory) is refused with `Error::File` before any read.
 pub fn seal_file(key: &SealKey, input: &Path, output: &Path) -> Result<u64> {
-    let source = File::open(input).map_err(|e| Error::file(input, e))?;
+    // Never blocks on a FIFO; only a regular file is read.
+    let (source, meta) = crate::fsio::open_regular(input).map_err(|e| e.into_error(input))?;
     let (mut file, guard) = create_temp_for(output)?;
-    match seal_impl(key, None, CHUNK_SIZE as u32, &source, &mut file) {
+    match seal_snapshot(key, &source, meta.len(), &[], input, output, &mut file, &mut |_| Ok(())) {
         Ok(written) => {
             drop(source);
             guard.persist(file)?;
@@ -213,7 +219,7 @@ pub fn seal_file(key: &SealKey, input: &Path, output: &Path) -> Result<u64> {
         Err(e) => {
             drop(file);
             drop(guard); // removes the temporary file
-            Err(e.into_error(input, output))
+            Err(e)
         }
     }
 }
@@ -225,7 +231,8 @@ pub fn seal_file(key: &SealKey, input: &Path, output: &Path) -> Result<u64> {
 /// failure (wrong key, tampered or truncated file, I/O error) the temporary file is removed
 /// and `output` is untouched: no partial plaintext is ever left behind.
 pub fn open_file(key: &SealKey, input: &Path, output: &Path) -> Result<u64> {
-    let source = File::open(input).map_err(|e| Error::file(input, e))?;
+    // Never blocks on a FIFO; only a regular file is read.
+    let (source, _) = crate::fsio::open_regular(input).map_err(|e| e.into_error(input))?;
     let (mut file, guard) = create_temp_for(output)?;
     match open_impl(key, &source, &mut file) {
         Ok(written) => {
@@ -239,6 +246,144 @@ pub fn open_file(key: &SealKey, input: &Path, output: &Path) -> Result<u64> {
             Err(e.into_error(input, output))
         }
     }
+}
+
+/// Seal exactly `size` bytes of `file` (read from offset 0, whatever its position) into
+/// `output`, and make sure the sealed plaintext is the file's content: `Error::FileChanged`
+/// when the file ends early (it shrank), holds more than `size` bytes (it grew), does not
+/// start with `expected_head` (the bytes whose type was validated), or was rewritten while
+/// it was sealed.
+///
+/// The last needs a second read: the plaintext is hashed (SHA-256) while it is sealed, then
+/// the file is read again from the start and hashed, and the two digests must agree. A
+/// rewrite in the middle of sealing leaves a mixture of old and new bytes in the sealed data
+/// that is neither the old nor the new file, and the second read sees the new file, so the
+/// digests differ. Time stamps are no substitute: the kernel updates them at a coarse clock
+/// tick and a writer can reset them, while the digest depends on nothing but the bytes.
+///
+/// `tick(n)` is called after each read of `n` plaintext bytes in the sealing pass; an error
+/// from it (cancellation) stops the sealing and is returned as is. `input`/`output` only name
+/// the streams in I/O error messages.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn seal_snapshot<W: Write>(
+    key: &SealKey,
+    file: &File,
+    size: u64,
+    expected_head: &[u8],
+    input: &Path,
+    output: &Path,
+    out: W,
+    tick: &mut dyn FnMut(u64) -> Result<()>,
+) -> Result<u64> {
+    use sha2::{Digest, Sha256};
+    let mut snapshot = Snapshot { file, size, pos: 0, hasher: Sha256::new(), head: expected_head, tick, stop: None };
+    let sealed = seal_impl(key, None, CHUNK_SIZE as u32, &mut snapshot, out);
+    if let Some(e) = snapshot.stop.take() {
+        return Err(e);
+    }
+    let sealed = sealed.map_err(|e| e.into_error(input, output))?;
+    let sealed_digest = snapshot.hasher.finalize();
+    let read_err = |e: io::Error| Error::file(input, e);
+    check_no_more(file, size).map_err(read_err)??;
+
+    // The second read: the file's content now.
+    let mut hasher = Sha256::new();
+    let mut buf = Zeroizing::new(vec![0u8; crate::digest::BUFFER_SIZE]);
+    let mut pos = 0u64;
+    while pos < size {
+        let want = buf.len().min(usize::try_from(size - pos).unwrap_or(usize::MAX));
+        let n = read_at(file, &mut buf[..want], pos).map_err(read_err)?;
+        if n == 0 {
+            return Err(shrank(pos, size));
+        }
+        hasher.update(&buf[..n]);
+        pos += n as u64;
+    }
+    check_no_more(file, size).map_err(read_err)??;
+    if hasher.finalize() != sealed_digest {
+        return Err(Error::FileChanged(
+            "its content was rewritten while it was sealed (the sealed bytes are not the file's bytes)".into(),
+        ));
+    }
+    Ok(sealed)
+}
+
+fn shrank(got: u64, size: u64) -> Error {
+    Error::FileChanged(format!("it shrank from {size} to {got} bytes while it was sealed"))
+}
+
+/// `Ok(Err(FileChanged))` when `file` holds a byte at offset `size`.
+fn check_no_more(file: &File, size: u64) -> io::Result<Result<()>> {
+    let mut probe = [0u8; 1];
+    Ok(if read_at(file, &mut probe, size)? != 0 {
+        Err(Error::FileChanged(format!("it grew beyond the {size} bytes checked while it was sealed")))
+    } else {
+        Ok(())
+    })
+}
+
+/// One positioned read (retried on EINTR); does not move the file's cursor on unix.
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+    loop {
+        #[cfg(unix)]
+        let r = std::os::unix::fs::FileExt::read_at(file, buf, offset);
+        #[cfg(windows)]
+        let r = std::os::windows::fs::FileExt::seek_read(file, buf, offset);
+        match r {
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            r => return r,
+        }
+    }
+}
+
+/// The reader of the sealing pass: exactly `size` bytes from offset 0, hashed, checked
+/// against the validated head. `stop` holds why it stopped when that is not an I/O error.
+struct Snapshot<'a> {
+    file: &'a File,
+    size: u64,
+    pos: u64,
+    hasher: sha2::Sha256,
+    head: &'a [u8],
+    tick: &'a mut dyn FnMut(u64) -> Result<()>,
+    stop: Option<Error>,
+}
+
+impl Read for Snapshot<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        use sha2::Digest;
+        let left = self.size - self.pos;
+        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        if want == 0 {
+            return Ok(0);
+        }
+        let n = read_at(self.file, &mut buf[..want], self.pos)?;
+        let stop = if n == 0 {
+            Some(shrank(self.pos, self.size))
+        } else if !head_matches(self.head, self.pos, &buf[..n]) {
+            Some(Error::FileChanged("its first bytes changed after their type was checked".into()))
+        } else {
+            self.hasher.update(&buf[..n]);
+            self.pos += n as u64;
+            (self.tick)(n as u64).err()
+        };
+        match stop {
+            Some(e) => {
+                self.stop = Some(e);
+                Err(io::Error::other("sealing stopped"))
+            }
+            None => Ok(n),
+        }
+    }
+}
+
+/// Whether `data`, read at offset `pos`, agrees with `head` where they overlap.
+fn head_matches(head: &[u8], pos: u64, data: &[u8]) -> bool {
+    let Ok(start) = usize::try_from(pos) else { return true };
+    if start >= head.len() {
+        return true;
+    }
+    let end = head.len().min(start + data.len());
+    head[start..end] == data[..end - start]
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -15,13 +15,15 @@ pub enum agc_status {
     AGC_OK = 0,
     /// A NULL pointer, invalid UTF-8, or an out-of-range value was passed.
     AGC_ERR_INVALID_ARGUMENT = 1,
-    /// The file is missing, unreadable, not a regular file, or empty.
+    /// The file is missing, unreadable, not a regular file (FIFO, device, directory, socket:
+    /// refused without blocking), or empty; or a CA or key file is over 4 MiB.
     AGC_ERR_FILE = 2,
     /// The file's suffix is not allowed for the package kind, or its content does not match it.
     AGC_ERR_FILE_TYPE = 3,
     /// The file exceeds the size limit of its package kind.
     AGC_ERR_FILE_TOO_LARGE = 4,
-    /// The file changed (size or content) between hashing and uploading; nothing was stored.
+    /// The file changed (size or content) while it was hashed, sealed or uploaded; nothing was
+    /// stored.
     AGC_ERR_FILE_CHANGED = 5,
     /// The progress callback returned non-zero.
     AGC_ERR_CANCELLED = 6,

@@ -30,21 +30,9 @@ pub fn resolve_api_base(site_or_url: &str) -> Result<String> {
         "ru" => "https://connect-api-drru.cloud.huawei.com".to_owned(),
         url => {
             let trimmed = url.trim_end_matches('/');
-            let uri: ureq::http::Uri = trimmed.parse().map_err(|_| {
-                Error::InvalidArgument(format!(
-                    "'{}' is neither a site (cn, de, sg, ru) nor a URL",
-                    crate::error::bounded(url, 100)
-                ))
-            })?;
-            let ok = uri.scheme_str() == Some("https")
-                && uri.authority().is_some_and(|a| !a.as_str().contains('@') && !a.host().is_empty())
-                && uri.query().is_none();
-            if !ok {
-                return Err(Error::InvalidArgument(
-                    "the API base must be an https:// URL without credentials or query, or one of cn, de, sg, ru"
-                        .into(),
-                ));
-            }
+            // The same check as every upload URL (issue 9 item 7): a port out of range, a
+            // fragment, a query or user info is refused, never silently dropped.
+            crate::api::check_api_base(trimmed)?;
             trimmed.to_owned()
         }
     };
@@ -430,7 +418,18 @@ mod tests {
         assert_eq!(resolve_api_base("sg").unwrap(), "https://connect-api-dra.cloud.huawei.com");
         assert_eq!(resolve_api_base("ru").unwrap(), "https://connect-api-drru.cloud.huawei.com");
         assert_eq!(resolve_api_base("https://127.0.0.1:8443/").unwrap(), "https://127.0.0.1:8443");
-        for bad in ["http://x.example", "https://u:p@x.example", "xx", "", "https://x.example/?a=1"] {
+        for bad in [
+            "http://x.example",
+            "https://u:p@x.example",
+            "xx",
+            "",
+            "https://x.example/?a=1",
+            "https://x.example:99999",
+            "https://x.example/#frag",
+            "https://x.example#frag",
+            "https://x.example:0x1bb",
+            "https://@x.example",
+        ] {
             assert!(matches!(resolve_api_base(bad), Err(Error::InvalidArgument(_))), "{bad}");
         }
     }

@@ -96,3 +96,40 @@ fn early_307_is_refused_and_fast() {
     assert_eq!(puts[0].body_received, 0);
     assert!(took < BOUND, "took {took:?}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Item 7: one URL check for the API base and the upload URLs.
+
+#[test]
+fn api_base_is_checked_like_upload_urls() {
+    let server = mock();
+    let mut client = client_for(&server);
+    let port = server.port();
+    for bad in [
+        "https://127.0.0.1:99999".to_string(),
+        format!("https://127.0.0.1:{port}/#frag"),
+        format!("https://127.0.0.1:{port}/?x=1"),
+        format!("https://user:hunter2@127.0.0.1:{port}"),
+    ] {
+        match client.set_api_base(&bad) {
+            Err(e @ Error::InvalidArgument(_)) => {
+                assert!(!e.to_string().contains("hunter2"), "{e}");
+                // The same function checks upload URLs (which alone may carry a query).
+                assert!(agcupload::api::check_https_url(&bad, false).is_err(), "{bad}");
+                if !bad.contains('?') {
+                    assert!(agcupload::api::check_upload_url(&bad).is_err(), "{bad}");
+                }
+            }
+            other => panic!("{bad}: expected InvalidArgument, got {other:?}"),
+        }
+    }
+    // The refused bases did not replace the good one: uploads still go to the mock.
+    assert_eq!(client.api_base(), server.base_url());
+    let dir = TempDir::new("wire-base");
+    let p = dir.app("a.app", 1000);
+    client.upload_file("10001", &p, PackageKind::HarmonyApp, &mut NoProgress).expect("upload");
+    // And an upload URL with user info is refused on the upload path.
+    server.set_fault(Fault::UrlWithCredentials);
+    let e = client.upload_file("10001", &p, PackageKind::HarmonyApp, &mut NoProgress).unwrap_err();
+    assert!(matches!(e, Error::Protocol(ref m) if m.contains("user name or password")), "{e}");
+}

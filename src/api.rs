@@ -318,6 +318,13 @@ pub(crate) fn request_upload_url(
 
 /// `PUT /api/publish/v3/app-package-info`: bind an uploaded object to the app.
 /// Returns the `packageId`.
+///
+/// A bind is not idempotent (a second one can attach the package twice), so `unsure` is set
+/// when this call failed in a way that AGC may nevertheless have processed it: the request may
+/// have been sent and no clear refusal came back (a reset or timeout after sending, a 5xx other
+/// than 503, a 3xx, a malformed 200). It stays untouched after a failure before sending and
+/// after a clear refusal (401/403, 4xx, 429, 503, a `ret.code` error).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn bind_package(
     agent: &ureq::Agent,
     base: &str,
@@ -326,6 +333,7 @@ pub(crate) fn bind_package(
     file_name: &str,
     object_id: &str,
     deadline: Deadline,
+    unsure: &std::cell::Cell<bool>,
 ) -> Result<Answer<String>> {
     const WHAT: &str = "bind";
     let body = serde_json::json!({"fileName": file_name, "objectId": object_id}).to_string();
@@ -334,8 +342,24 @@ pub(crate) fn bind_package(
         .query("appId", app_id)
         .content_type("application/json");
     let req = auth.apply(req);
-    let reply = http::finish(http::with_deadline(req, deadline)?.send(body.as_bytes()), MAX_JSON_BODY, WHAT)?;
-    connect_answer(reply, WHAT, parse_bind)
+    let sent = http::with_deadline(req, deadline)?.send(body.as_bytes());
+    // Any failure from here on (but a connect that never happened) follows a sent request.
+    if sent.as_ref().map_or_else(|e| !http::never_sent(e), |_| true) {
+        unsure.set(true);
+    }
+    let reply = http::finish(sent, MAX_JSON_BODY, WHAT)?;
+    unsure.set(false);
+    let status = reply.status;
+    let answer = connect_answer(reply, WHAT, parse_bind);
+    let clear_refusal = match (status, &answer) {
+        (200, Err(Error::Protocol(_))) => false,
+        (200, _) | (400..=499, _) | (503, _) => true,
+        _ => false,
+    };
+    if answer.is_err() && !clear_refusal {
+        unsure.set(true);
+    }
+    answer
 }
 
 /// Parse a bind answer: the `packageId`.

@@ -311,13 +311,22 @@ impl Client {
         if object_id.is_empty() {
             return Err(Error::InvalidArgument("object id is empty".into()));
         }
+        // A bind is not idempotent: retry only when the failed attempt cannot have been
+        // processed (see `api::bind_package`); otherwise stop and name the object id.
+        let unsure = std::cell::Cell::new(false);
         let deadline = self.retry.start();
-        self.retry.run(deadline, progress, |_, deadline, progress| {
-            progress::event(progress, Phase::Binding, 0, 0)?;
-            auth::with_token(&self.tokens, &self.agent, &self.api_base, deadline, |headers| {
-                api::bind_package(&self.agent, &self.api_base, headers, app_id, file_name, object_id, deadline)
-            })
-        })
+        let bound = self.retry.run_if(
+            deadline,
+            progress,
+            |e| !unsure.get() && crate::retry::is_retryable(e),
+            |_, deadline, progress| {
+                progress::event(progress, Phase::Binding, 0, 0)?;
+                auth::with_token(&self.tokens, &self.agent, &self.api_base, deadline, |headers| {
+                    api::bind_package(&self.agent, &self.api_base, headers, app_id, file_name, object_id, deadline, &unsure)
+                })
+            },
+        );
+        bound.map_err(|e| if unsure.get() { bind_may_have_happened(e, object_id) } else { e })
     }
 
     /// Poll AGC until the package is parsed: `Ok` when ready, [`Error::PackageFailed`] with
@@ -397,6 +406,24 @@ impl Client {
         let package_id = self.bind_package(request.app_id, &upload, progress)?;
         self.wait_package_ready(request.app_id, &package_id, timeout, progress)?;
         Ok(Published { upload, package_id })
+    }
+}
+
+/// The error of a bind that AGC may have processed although it failed: same status, and a
+/// message that says so and names the object id, so the caller can check the draft and bind
+/// it later with `agc_bind_object` instead of attaching it twice.
+fn bind_may_have_happened(e: Error, object_id: &str) -> Error {
+    let note = format!(
+        "; AGC may have processed this bind, so it was not repeated (a second bind could attach the package \
+         twice): check the app's packages, or bind object id {} later with agc_bind_object",
+        crate::error::bounded(object_id, 300)
+    );
+    match e {
+        Error::Network { what, .. } => Error::Network { what: what + &note, retryable: false },
+        Error::Timeout(m) => Error::Timeout(m + &note),
+        Error::Http { status, message, retry_after } => Error::Http { status, message: message + &note, retry_after },
+        Error::Protocol(m) => Error::Protocol(m + &note),
+        other => other,
     }
 }
 

@@ -212,6 +212,20 @@ pub fn parse_http_date(v: &str) -> Option<SystemTime> {
     SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs))
 }
 
+/// Did this failure happen before any byte of the request could reach the server (name
+/// resolution, a refused or failed connect, the connect timeout)? Anything else (a reset, a
+/// timeout while sending or awaiting the answer, a malformed answer) may follow a request the
+/// server received and processed.
+pub(crate) fn never_sent(e: &ureq::Error) -> bool {
+    use ureq::Timeout as T;
+    match e {
+        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => true,
+        ureq::Error::Timeout(T::Resolve | T::Connect) => true,
+        ureq::Error::Io(io) => io.kind() == std::io::ErrorKind::ConnectionRefused,
+        _ => false,
+    }
+}
+
 /// The one mapping from transport failures to our errors. `what` names the call.
 pub(crate) fn map_error(e: ureq::Error, what: &str) -> Error {
     use std::io::ErrorKind as K;

@@ -133,3 +133,77 @@ fn api_base_is_checked_like_upload_urls() {
     let e = client.upload_file("10001", &p, PackageKind::HarmonyApp, &mut NoProgress).unwrap_err();
     assert!(matches!(e, Error::Protocol(ref m) if m.contains("user name or password")), "{e}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Item 14: a bind is retried only when it cannot have been processed.
+
+fn binds(log: &[RequestRecord]) -> usize {
+    log.iter().filter(|r| r.kind == Endpoint::Bind).count()
+}
+
+fn uploaded(tag: &str) -> (agc_mock::MockServer, Client, agcupload::UploadResult, TempDir) {
+    let server = mock();
+    let client = client_for(&server);
+    let dir = TempDir::new(tag);
+    let p = dir.app("b.app", 1000);
+    let r = client.upload_file("10001", &p, PackageKind::HarmonyApp, &mut NoProgress).expect("upload");
+    server.clear_requests();
+    (server, client, r, dir)
+}
+
+#[test]
+fn a_bind_whose_answer_is_lost_is_not_repeated_and_names_the_object() {
+    let (server, client, r, _dir) = uploaded("wire-bind-reset");
+    server.set_fault(Fault::BindResetAfterProcessingOnce);
+    let e = client.bind_package("10001", &r, &mut NoProgress).unwrap_err();
+    assert_eq!(binds(&server.requests()), 1, "the bind was attempted exactly once");
+    assert_eq!(server.packages_bound(), 1, "AGC processed it once");
+    assert!(matches!(e, Error::Network { .. }), "{e:?}");
+    let msg = e.to_string();
+    assert!(msg.contains(&r.object_id), "the message names the object id: {msg}");
+    assert!(msg.contains("agc_bind_object"), "{msg}");
+    // The caller binds it later with the object id (here: a second, deliberate bind).
+    client.bind_object("10001", &r.file_name, &r.object_id, &mut NoProgress).expect("explicit bind");
+}
+
+#[test]
+fn a_bind_answered_500_is_not_repeated() {
+    let (server, client, r, _dir) = uploaded("wire-bind-500");
+    server.set_fault(Fault::Status500Once);
+    let e = client.bind_package("10001", &r, &mut NoProgress).unwrap_err();
+    assert_eq!(binds(&server.requests()), 1);
+    assert!(matches!(e, Error::Http { status: 500, .. }), "{e:?}");
+    assert!(e.to_string().contains(&r.object_id), "{e}");
+}
+
+#[test]
+fn a_bind_answered_503_is_retried_and_succeeds() {
+    let (server, client, r, _dir) = uploaded("wire-bind-503");
+    server.set_fault(Fault::Bind503Once);
+    let id = client.bind_package("10001", &r, &mut NoProgress).expect("retried bind");
+    assert!(id.starts_with("pkg-"), "{id}");
+    let log = server.requests();
+    assert_eq!(binds(&log), 2, "503 answered: retried once");
+    assert_eq!(log.iter().filter(|r| r.kind == Endpoint::Bind).map(|r| r.status).collect::<Vec<_>>(), [503, 200]);
+    assert_eq!(server.packages_bound(), 1, "bound exactly once");
+}
+
+#[test]
+fn a_bind_that_cannot_connect_is_retried() {
+    // Nothing listens on the port: the connect is refused, the request never left. A service
+    // account needs no token call, so the bind request itself meets the refused connect.
+    let key = agc_mock::fixture_private_key_path();
+    let mut client = Client::new(agcupload::Credentials::service_account(key.to_str().unwrap()).unwrap()).unwrap();
+    three_attempts(&mut client);
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    client.set_api_base(&format!("https://127.0.0.1:{port}")).unwrap();
+    let mut rec = Recorder::default();
+    let e = client.bind_object("10001", "b.app", "obj-1", &mut rec).unwrap_err();
+    assert!(matches!(e, Error::Network { .. }), "{e:?}");
+    assert!(!e.to_string().contains("agc_bind_object"), "a bind that never left is not in doubt: {e}");
+    let retries = rec.events.iter().filter(|(p, ..)| *p == agcupload::Phase::Retrying).count();
+    assert!(retries >= 1, "connect failures are retried");
+}

@@ -240,7 +240,8 @@ impl Client {
         let deadline = self.retry.start();
         let object_id = self.retry.run(deadline, progress, |_, deadline, progress| {
             progress::event(progress, Phase::RequestingUrl, 0, 0)?;
-            let target = auth::with_token(&self.tokens, &self.agent, &self.api_base, deadline, |headers| {
+            let waiting = &mut || progress::event(progress, Phase::RequestingUrl, 0, 0);
+            let target = auth::with_token(&self.tokens, &self.agent, &self.api_base, deadline, waiting, |headers| {
                 api::request_upload_url(&self.agent, &self.api_base, headers, &query, deadline)
             })?;
             transfer::put(&self.agent, &target, &mut file, size, &digest, progress, deadline)?;
@@ -321,7 +322,8 @@ impl Client {
             |e| !unsure.get() && crate::retry::is_retryable(e),
             |_, deadline, progress| {
                 progress::event(progress, Phase::Binding, 0, 0)?;
-                auth::with_token(&self.tokens, &self.agent, &self.api_base, deadline, |headers| {
+                let waiting = &mut || progress::event(progress, Phase::Binding, 0, 0);
+                auth::with_token(&self.tokens, &self.agent, &self.api_base, deadline, waiting, |headers| {
                     api::bind_package(&self.agent, &self.api_base, headers, app_id, file_name, object_id, deadline, &unsure)
                 })
             },
@@ -350,8 +352,12 @@ impl Client {
         let mut wait = self.poll.0;
         loop {
             let deadline = http::Deadline(Some(end.min(self.retry.start().0.unwrap_or(end))));
-            let state = self.retry.run(deadline, progress, |_, deadline, _| {
-                auth::with_token(&self.tokens, &self.agent, &self.api_base, deadline, |headers| {
+            let state = self.retry.run(deadline, progress, |_, deadline, progress| {
+                let waiting = &mut || {
+                    let elapsed = start.elapsed().as_millis() as u64;
+                    progress::event(progress, Phase::Waiting, elapsed.min(total_ms), total_ms)
+                };
+                auth::with_token(&self.tokens, &self.agent, &self.api_base, deadline, waiting, |headers| {
                     api::compile_status(&self.agent, &self.api_base, headers, app_id, package_id, deadline)
                 })
             });

@@ -207,3 +207,97 @@ fn a_bind_that_cannot_connect_is_retried() {
     let retries = rec.events.iter().filter(|(p, ..)| *p == agcupload::Phase::Retrying).count();
     assert!(retries >= 1, "connect failures are retried");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Item 15: threads waiting for another thread's token fetch honour their own deadline and
+// cancellation.
+
+/// Cancels at the `n`th RequestingUrl report (the first comes before the token is asked for;
+/// later ones come only from waiting for another thread's fetch).
+struct CancelAfter {
+    n: usize,
+    seen: usize,
+}
+
+impl agcupload::Progress for CancelAfter {
+    fn report(&mut self, phase: agcupload::Phase, _: u64, _: u64) -> bool {
+        if phase == agcupload::Phase::RequestingUrl {
+            self.seen += 1;
+        }
+        self.seen < self.n
+    }
+}
+
+/// Starts thread A uploading while the token endpoint stalls; returns once A's token request
+/// reached the mock. A ends when the fault is cleared.
+fn stalled_fetch(
+    server: &agc_mock::MockServer,
+    client: &std::sync::Arc<Client>,
+    dir: &TempDir,
+) -> (std::thread::JoinHandle<Result<agcupload::UploadResult, Error>>, std::sync::Arc<std::sync::atomic::AtomicBool>) {
+    server.set_fault(Fault::TokenStall);
+    let p = dir.app("a.app", 1000);
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (c, d) = (client.clone(), done.clone());
+    let a = std::thread::spawn(move || {
+        let r = c.upload_file("10001", &p, PackageKind::HarmonyApp, &mut NoProgress);
+        d.store(true, std::sync::atomic::Ordering::SeqCst);
+        r
+    });
+    while !server.requests().iter().any(|r| r.kind == Endpoint::Token) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    (a, done)
+}
+
+/// Runs `b` on a thread; if it is still blocked after a generous bound (the bug: it waits for
+/// A's fetch, which never ends while the fault is set), unblocks everything and fails.
+fn finish_b<T: Send + 'static>(server: &agc_mock::MockServer, b: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(b());
+    });
+    match rx.recv_timeout(Duration::from_secs(30)) {
+        Ok(v) => v,
+        Err(_) => {
+            server.set_fault(Fault::None);
+            panic!("thread B stayed blocked behind thread A's token fetch");
+        }
+    }
+}
+
+#[test]
+fn a_token_waiter_can_cancel_while_another_thread_fetches() {
+    let server = mock();
+    let client = std::sync::Arc::new(client_for(&server));
+    let dir = TempDir::new("wire-token-cancel");
+    let (a, a_done) = stalled_fetch(&server, &client, &dir);
+    let pb = dir.app("b.app", 1000);
+    let c = client.clone();
+    let rb = finish_b(&server, move || {
+        c.upload_file("10001", &pb, PackageKind::HarmonyApp, &mut CancelAfter { n: 3, seen: 0 })
+    });
+    assert!(matches!(rb, Err(Error::Cancelled)), "{rb:?}");
+    assert!(!a_done.load(std::sync::atomic::Ordering::SeqCst), "B returned while A was still fetching");
+    server.set_fault(Fault::None);
+    a.join().unwrap().expect("A completes once the token endpoint answers");
+    assert_eq!(server.tokens_issued(), 1, "one fetch for both threads");
+}
+
+#[test]
+fn a_token_waiter_honours_its_own_deadline() {
+    let server = mock();
+    let client = std::sync::Arc::new(client_for(&server));
+    let dir = TempDir::new("wire-token-deadline");
+    let (a, a_done) = stalled_fetch(&server, &client, &dir);
+    // B: a compile-status wait with a short timeout of its own (A's deadline is 120 s).
+    let c = client.clone();
+    let rb = finish_b(&server, move || {
+        c.wait_package_ready("10001", "pkg-x", Duration::from_millis(300), &mut NoProgress)
+    });
+    assert!(matches!(rb, Err(Error::Timeout(_))), "{rb:?}");
+    assert!(!a_done.load(std::sync::atomic::Ordering::SeqCst), "B returned while A was still fetching");
+    server.set_fault(Fault::None);
+    a.join().unwrap().expect("A completes once the token endpoint answers");
+    assert_eq!(server.tokens_issued(), 1);
+}

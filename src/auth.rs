@@ -279,7 +279,9 @@ impl TokenCache {
                 Ok(None) => WAIT_SLICE,
                 Ok(Some(left)) => left.min(WAIT_SLICE),
                 Err(_) => {
-                    return Err(Error::Timeout("the overall deadline passed while another thread fetched the access token".into()))
+                    return Err(Error::Timeout(
+                        "the overall deadline passed while another thread fetched the access token".into(),
+                    ))
                 }
             };
             state = self.fetched.wait_timeout(state, slice).map(|(g, _)| g).unwrap_or_else(|p| p.into_inner().0);

@@ -324,7 +324,16 @@ impl Client {
                 progress::event(progress, Phase::Binding, 0, 0)?;
                 let waiting = &mut || progress::event(progress, Phase::Binding, 0, 0);
                 auth::with_token(&self.tokens, &self.agent, &self.api_base, deadline, waiting, |headers| {
-                    api::bind_package(&self.agent, &self.api_base, headers, app_id, file_name, object_id, deadline, &unsure)
+                    api::bind_package(
+                        &self.agent,
+                        &self.api_base,
+                        headers,
+                        app_id,
+                        file_name,
+                        object_id,
+                        deadline,
+                        &unsure,
+                    )
                 })
             },
         );

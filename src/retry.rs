@@ -8,10 +8,10 @@
 use std::time::{Duration, Instant};
 
 use crate::api::TRANSIENT_CODES;
-#[doc(hidden)]
-pub use crate::http::{parse_http_date, parse_retry_after};
 use crate::error::{Error, Result};
 use crate::http::Deadline;
+#[doc(hidden)]
+pub use crate::http::{parse_http_date, parse_retry_after};
 use crate::progress::{self, Phase, Progress};
 
 /// Retry settings.

@@ -29,12 +29,16 @@ const BIG: usize = 2 * 1024 * 1024;
 /// The upload host answers `status` before the body, `refusals` times, and keeps each
 /// connection open. Returns the outcome, the time it took and the request log.
 fn early_answers(status: u16, refusals: u32) -> (Result<agcupload::UploadResult, Error>, Duration, Vec<RequestRecord>) {
+    early_answers_with(Fault::PutEarlyAnswer(status, refusals))
+}
+
+fn early_answers_with(fault: Fault) -> (Result<agcupload::UploadResult, Error>, Duration, Vec<RequestRecord>) {
     let server = mock();
     let mut client = client_for(&server);
     three_attempts(&mut client);
     let dir = TempDir::new("wire-early");
     let p = dir.app("big.app", BIG);
-    server.set_fault(Fault::PutEarlyAnswer(status, refusals));
+    server.set_fault(fault);
     let t0 = Instant::now();
     let r = client.upload_file("10001", &p, PackageKind::HarmonyApp, &mut NoProgress);
     let took = t0.elapsed();
@@ -58,6 +62,29 @@ fn early_503_twice_then_success_moves_on_at_once() {
     }
     assert_eq!(puts[2].status, 200);
     assert_eq!(puts[2].body_received, BIG as u64);
+    assert!(took < BOUND, "took {took:?}");
+}
+
+#[test]
+fn early_unframed_503_twice_then_success_moves_on_at_once() {
+    // The answer's body ends only when the connection closes, and the host never closes it:
+    // v0.1 waited for that close (the inactivity timeout, 60 s by default).
+    let (r, took, log) = early_answers_with(Fault::PutEarlyAnswerUnframed(503, 2));
+    let r = r.unwrap_or_else(|e| panic!("expected success on the third attempt: {e}"));
+    assert_eq!(r.size, BIG as u64);
+    let puts = puts(&log);
+    assert_eq!(puts.len(), 3, "three PUTs");
+    assert!(puts[..2].iter().all(|p| p.status == 503 && p.body_received == 0), "{puts:?}");
+    assert_eq!((puts[2].status, puts[2].body_received), (200, BIG as u64));
+    assert!(took < BOUND, "took {took:?}");
+}
+
+#[test]
+fn early_unframed_403_is_final_and_fast() {
+    let (r, took, log) = early_answers_with(Fault::PutEarlyAnswerUnframed(403, 3));
+    assert!(matches!(r, Err(Error::UploadRejected { status: 403, .. })), "{r:?}");
+    assert_eq!(puts(&log).len(), 1);
+    assert_eq!(puts(&log)[0].body_received, 0);
     assert!(took < BOUND, "took {took:?}");
 }
 
@@ -292,9 +319,8 @@ fn a_token_waiter_honours_its_own_deadline() {
     let (a, a_done) = stalled_fetch(&server, &client, &dir);
     // B: a compile-status wait with a short timeout of its own (A's deadline is 120 s).
     let c = client.clone();
-    let rb = finish_b(&server, move || {
-        c.wait_package_ready("10001", "pkg-x", Duration::from_millis(300), &mut NoProgress)
-    });
+    let rb =
+        finish_b(&server, move || c.wait_package_ready("10001", "pkg-x", Duration::from_millis(300), &mut NoProgress));
     assert!(matches!(rb, Err(Error::Timeout(_))), "{rb:?}");
     assert!(!a_done.load(std::sync::atomic::Ordering::SeqCst), "B returned while A was still fetching");
     server.set_fault(Fault::None);

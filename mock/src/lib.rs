@@ -224,6 +224,9 @@ pub enum Fault {
     /// `Connection: close`; the connection is then held open (what arrives is counted, never
     /// answered) until the client closes it. `(status, n)`.
     PutEarlyAnswer(u16, u32),
+    /// Like [`Fault::PutEarlyAnswer`], but the answer's body is delimited by the connection's
+    /// close (no Content-Length, not chunked), and the connection is held open.
+    PutEarlyAnswerUnframed(u16, u32),
     /// Next bind (`app-package-info`): processed (the package is created), then the connection
     /// is reset instead of answering.
     BindResetAfterProcessingOnce,
@@ -279,6 +282,14 @@ pub fn fault_from_name(name: &str) -> Option<Fault> {
                 None => 1,
             };
             Fault::PutEarlyAnswer(status, n)
+        }
+        "put_early_answer_unframed" => {
+            let status = u16::try_from(num(503)?).ok().filter(|s| (200..600).contains(s))?;
+            let n = match arg.and_then(|a| a.split_once(':')) {
+                Some((_, n)) => n.trim().parse().ok()?,
+                None => 1,
+            };
+            Fault::PutEarlyAnswerUnframed(status, n)
         }
         "bind_reset_after_processing_once" => Fault::BindResetAfterProcessingOnce,
         "bind_503_once" => Fault::Bind503Once,

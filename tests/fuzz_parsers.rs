@@ -810,8 +810,7 @@ fn retry_after_value(r: &mut Rng) -> (String, Option<i64>) {
     if r.chance(6) {
         // Byte-level damage: the expectation no longer holds, only "no panic" does.
         let mut b = v.into_bytes();
-        let mut pool = Vec::new();
-        pool.push(b.clone());
+        let pool = vec![b.clone()];
         mutate_bytes(r, &mut b, &pool);
         v = String::from_utf8_lossy(&b).into_owned();
         expected = None;

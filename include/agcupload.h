@@ -309,6 +309,10 @@ agc_status agc_upload_options_set_chinese_mainland(agc_upload_options *options, 
 // Bind an uploaded object to the app (HarmonyOS 5+), so AGC starts parsing it. On success
 // `*package_id` receives AGC's package id, a string the caller frees with
 // `agc_string_free`; it is set to NULL on failure. Progress phase: `AGC_PHASE_BINDING`.
+// A bind is not idempotent, so it is retried only when the failed attempt cannot have been
+// processed (no connection, or AGC refused it: 429, 503, a "try later" code); after any other
+// failure (answer lost, other 5xx) it stops, and `agc_last_error()` names the object id so
+// that it can be bound later with `agc_bind_object` once the app's packages are checked.
 //
 // # Safety
 // `client` and `result` are live; `app_id` is NULL or NUL-terminated; `package_id` is NULL

@@ -219,23 +219,51 @@ pub fn parse_upload_url(body: &[u8], query: &UploadUrlQuery<'_>) -> Result<Uploa
     Ok(UploadTarget { object_id, url, headers })
 }
 
-/// Check an upload URL: https, a host, no credentials. Returns its authority (`host[:port]`).
+/// Check an upload URL: see [`check_https_url`] (a query is allowed: signed URLs may carry
+/// one). Returns its authority (`host[:port]`).
 pub fn check_upload_url(url: &str) -> Result<String> {
-    const WHAT: &str = "upload-url";
-    let uri: ureq::http::Uri =
-        url.parse().map_err(|_| Error::Protocol(format!("{WHAT}: the upload URL is not a valid URL")))?;
-    if uri.scheme_str() != Some("https") {
-        return Err(Error::Protocol(format!("{WHAT}: the upload URL is not https")));
+    check_https_url(url, true).map_err(|why| Error::Protocol(format!("upload-url: the upload URL {why}")))
+}
+
+/// Check a Connect API base URL: see [`check_https_url`]; no query. Returns its authority.
+pub fn check_api_base(url: &str) -> Result<String> {
+    // Never quoted: user info in it may be a password.
+    check_https_url(url, false).map_err(|why| {
+        Error::InvalidArgument(format!(
+            "the API base must be a site (cn, de, sg, ru) or an https:// URL without credentials, query or \
+             fragment; this one {why}"
+        ))
+    })
+}
+
+/// The one URL check, for the API base and for upload URLs: `https`, a non-empty host, a port
+/// that is a u16 (or none: 443), no user info, no fragment, no query unless `query_allowed`,
+/// no whitespace or control characters. Returns the authority, or why the URL is refused
+/// (a phrase that never quotes the URL).
+pub fn check_https_url(url: &str, query_allowed: bool) -> std::result::Result<String, &'static str> {
+    if url.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err("has spaces or control characters");
     }
-    let auth = uri.authority().ok_or_else(|| Error::Protocol(format!("{WHAT}: the upload URL has no host")))?;
+    // `Uri` accepts a fragment and drops it (with the path after it): refuse it before parsing.
+    if url.contains('#') {
+        return Err("has a fragment (#)");
+    }
+    let uri: ureq::http::Uri = url.parse().map_err(|_| "is not a valid URL")?;
+    if uri.scheme_str() != Some("https") {
+        return Err("is not https");
+    }
+    let auth = uri.authority().ok_or("has no host")?;
     if auth.as_str().contains('@') {
-        return Err(Error::Protocol(format!("{WHAT}: the upload URL carries a user name or password")));
+        return Err("carries a user name or password");
     }
     if auth.host().is_empty() {
-        return Err(Error::Protocol(format!("{WHAT}: the upload URL has no host")));
+        return Err("has no host");
     }
     if host_and_port(auth).is_none() {
-        return Err(Error::Protocol(format!("{WHAT}: the upload URL has an invalid host or port")));
+        return Err("has an invalid host or port");
+    }
+    if !query_allowed && (uri.query().is_some() || url.contains('?')) {
+        return Err("has a query");
     }
     Ok(auth.as_str().to_owned())
 }
@@ -328,6 +356,13 @@ pub(crate) fn request_upload_url(
 
 /// `PUT /api/publish/v3/app-package-info`: bind an uploaded object to the app.
 /// Returns the `packageId`.
+///
+/// A bind is not idempotent (a second one can attach the package twice), so `unsure` is set
+/// when this call failed in a way that AGC may nevertheless have processed it: the request may
+/// have been sent and no clear refusal came back (a reset or timeout after sending, a 5xx other
+/// than 503, a 3xx, a malformed 200). It stays untouched after a failure before sending and
+/// after a clear refusal (401/403, 4xx, 429, 503, a `ret.code` error).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn bind_package(
     agent: &ureq::Agent,
     base: &str,
@@ -336,6 +371,7 @@ pub(crate) fn bind_package(
     file_name: &str,
     object_id: &str,
     deadline: Deadline,
+    unsure: &std::cell::Cell<bool>,
 ) -> Result<Answer<String>> {
     const WHAT: &str = "bind";
     let body = serde_json::json!({"fileName": file_name, "objectId": object_id}).to_string();
@@ -344,8 +380,24 @@ pub(crate) fn bind_package(
         .query("appId", app_id)
         .content_type("application/json");
     let req = auth.apply(req);
-    let reply = http::finish(http::with_deadline(req, deadline)?.send(body.as_bytes()), MAX_JSON_BODY, WHAT)?;
-    connect_answer(reply, WHAT, parse_bind)
+    let sent = http::with_deadline(req, deadline)?.send(body.as_bytes());
+    // Any failure from here on (but a connect that never happened) follows a sent request.
+    if sent.as_ref().map_or_else(|e| !http::never_sent(e), |_| true) {
+        unsure.set(true);
+    }
+    let reply = http::finish(sent, MAX_JSON_BODY, WHAT)?;
+    unsure.set(false);
+    let status = reply.status;
+    let answer = connect_answer(reply, WHAT, parse_bind);
+    let clear_refusal = match (status, &answer) {
+        (200, Err(Error::Protocol(_))) => false,
+        (200, _) | (400..=499, _) | (503, _) => true,
+        _ => false,
+    };
+    if answer.is_err() && !clear_refusal {
+        unsure.set(true);
+    }
+    answer
 }
 
 /// Parse a bind answer: the `packageId`.
@@ -541,6 +593,34 @@ mod tests {
             let e = parse_upload_url(&b, &q()).unwrap_err();
             assert!(matches!(e, Error::Protocol(_)), "{e} for {}", String::from_utf8_lossy(&b));
         }
+    }
+
+    #[test]
+    fn one_url_check_for_upload_urls_and_the_api_base() {
+        // Issue 9 item 7: each of these reached the network as an API base in v0.1.
+        for bad in [
+            "https://obs.example.com:99999",
+            "https://obs.example.com:99999/b/o",
+            "https://obs.example.com/#frag",
+            "https://obs.example.com/b/o#frag",
+            "https://u:p@obs.example.com/b/o",
+            "https://u@obs.example.com",
+            "https://obs.example.com:x/b",
+            "https://:443/b",
+            "https://obs.example.com/b o",
+            "http://obs.example.com/b",
+        ] {
+            assert!(matches!(check_upload_url(bad), Err(Error::Protocol(_))), "upload URL {bad}");
+            assert!(matches!(check_api_base(bad), Err(Error::InvalidArgument(_))), "API base {bad}");
+            assert!(check_https_url(bad, true).is_err(), "{bad}");
+        }
+        // Queries: signed upload URLs may have one, an API base may not.
+        for q in ["https://obs.example.com/b/o?x=1", "https://obs.example.com/?"] {
+            assert!(check_upload_url(q).is_ok(), "{q}");
+            assert!(matches!(check_api_base(q), Err(Error::InvalidArgument(_))), "{q}");
+        }
+        assert_eq!(check_api_base("https://127.0.0.1:8443").unwrap(), "127.0.0.1:8443");
+        assert_eq!(check_upload_url("https://obs.example.com:65535/b").unwrap(), "obs.example.com:65535");
     }
 
     #[test]

@@ -2,11 +2,13 @@
 //! service account; cached until shortly before they expire; refreshed once when the Connect
 //! API refuses one.
 //!
-//! The cache is a mutex held across the fetch, so a client shared by many threads fetches a
-//! token once, not once per thread.
+//! A client shared by many threads fetches a token once, not once per thread: one thread
+//! fetches, without holding the lock, while the others wait on a condition variable in short
+//! slices, each honouring its own deadline and its own cancellation (through its progress
+//! callback). If the fetching thread fails or gives up, a waiter takes over.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -261,10 +263,19 @@ struct Cached {
     refresh_at: Instant,
 }
 
+/// What the lock protects: the token, and whether a thread is fetching a new one.
+#[derive(Default)]
+struct State {
+    cached: Option<Cached>,
+    fetching: bool,
+}
+
 /// The token cache of one client.
 pub(crate) struct TokenCache {
     credentials: Credentials,
-    cached: Mutex<Option<Cached>>,
+    state: Mutex<State>,
+    /// Signalled when a fetch ends (successful or not).
+    fetched: Condvar,
     fetches: AtomicUsize,
 }
 
@@ -277,9 +288,28 @@ impl std::fmt::Debug for TokenCache {
 /// Refresh this long before the server's expiry (or a tenth of the lifetime if shorter).
 const REFRESH_MARGIN: Duration = Duration::from_secs(300);
 
+/// A waiter wakes up at least this often to check its deadline and cancellation.
+const WAIT_SLICE: Duration = Duration::from_millis(50);
+
+/// Clears `fetching` and wakes the waiters when the fetching thread is done, however it ends
+/// (error, cancellation, panic).
+struct FetchTurn<'a>(&'a TokenCache);
+
+impl Drop for FetchTurn<'_> {
+    fn drop(&mut self) {
+        self.0.lock().fetching = false;
+        self.0.fetched.notify_all();
+    }
+}
+
 impl TokenCache {
     pub fn new(credentials: Credentials) -> TokenCache {
-        TokenCache { credentials, cached: Mutex::new(None), fetches: AtomicUsize::new(0) }
+        TokenCache {
+            credentials,
+            state: Mutex::new(State::default()),
+            fetched: Condvar::new(),
+            fetches: AtomicUsize::new(0),
+        }
     }
 
     /// How many tokens were fetched from the server so far.
@@ -289,37 +319,67 @@ impl TokenCache {
 
     /// Forget the cached token (for example when the API base changes).
     pub fn clear(&self) {
-        *self.lock() = None;
+        self.lock().cached = None;
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Cached>> {
-        // A panic while holding the lock cannot leave the Option inconsistent.
-        self.cached.lock().unwrap_or_else(|p| p.into_inner())
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        // The lock is never held across a call that could panic with the state half-updated.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Headers for a call: the cached token, or a fresh one. With `rejected`, the server
     /// refused that token: it is dropped (unless another thread already replaced it).
+    ///
+    /// While another thread fetches, this one waits, waking every [`WAIT_SLICE`] to check
+    /// `deadline` ([`Error::Timeout`]) and to call `keep_waiting` (which returns an error, such
+    /// as [`Error::Cancelled`] from the progress callback, to stop waiting).
     pub fn headers(
         &self,
         agent: &ureq::Agent,
         base: &str,
         deadline: Deadline,
         rejected: Option<&AuthHeaders>,
+        keep_waiting: &mut dyn FnMut() -> Result<()>,
     ) -> Result<AuthHeaders> {
-        let mut guard = self.lock();
-        if let (Some(bad), Some(c)) = (rejected, guard.as_ref()) {
+        let mut state = self.lock();
+        if let (Some(bad), Some(c)) = (rejected, state.cached.as_ref()) {
             if c.token == bad.bearer {
-                *guard = None;
+                state.cached = None;
             }
         }
-        let fresh = matches!(guard.as_ref(), Some(c) if Instant::now() < c.refresh_at);
-        if !fresh {
-            let (token, lifetime) = self.fetch(agent, base, deadline)?;
-            let margin = REFRESH_MARGIN.min(lifetime / 10);
-            *guard = Some(Cached { token, refresh_at: Instant::now() + lifetime.saturating_sub(margin) });
-        }
-        let token =
-            guard.as_ref().map(|c| c.token.clone()).ok_or_else(|| Error::Internal("token cache empty".into()))?;
+        let token = loop {
+            if let Some(c) = state.cached.as_ref().filter(|c| Instant::now() < c.refresh_at) {
+                break c.token.clone();
+            }
+            if !state.fetching {
+                // Our turn: fetch without holding the lock.
+                state.fetching = true;
+                drop(state);
+                let turn = FetchTurn(self);
+                let (token, lifetime) = self.fetch(agent, base, deadline)?;
+                let margin = REFRESH_MARGIN.min(lifetime / 10);
+                self.lock().cached =
+                    Some(Cached { token: token.clone(), refresh_at: Instant::now() + lifetime.saturating_sub(margin) });
+                drop(turn);
+                break token;
+            }
+            // Another thread is fetching: wait for it, within our own deadline.
+            let slice = match deadline.remaining() {
+                Ok(None) => WAIT_SLICE,
+                Ok(Some(left)) => left.min(WAIT_SLICE),
+                Err(_) => {
+                    return Err(Error::Timeout(
+                        "the overall deadline passed while another thread fetched the access token".into(),
+                    ))
+                }
+            };
+            state = self.fetched.wait_timeout(state, slice).map(|(g, _)| g).unwrap_or_else(|p| p.into_inner().0);
+            if state.fetching {
+                drop(state);
+                keep_waiting()?;
+                state = self.lock();
+            }
+        };
         Ok(match &self.credentials {
             Credentials::ApiClient { client_id, .. } => {
                 AuthHeaders { client_id: Some(client_id.clone()), bearer: token }
@@ -394,18 +454,22 @@ pub fn parse_token(status: u16, body: &[u8], retry_after: Option<Duration>) -> R
 }
 
 /// Run `call` with a token; if the server refuses the token, refresh it once and call again.
+///
+/// `keep_waiting` is called while this thread waits for another thread's token fetch (see
+/// [`TokenCache::headers`]); an error from it ends the wait with that error.
 pub(crate) fn with_token<T>(
     cache: &TokenCache,
     agent: &ureq::Agent,
     base: &str,
     deadline: Deadline,
+    keep_waiting: &mut dyn FnMut() -> Result<()>,
     mut call: impl FnMut(&AuthHeaders) -> Result<api::Answer<T>>,
 ) -> Result<T> {
-    let auth = cache.headers(agent, base, deadline, None)?;
+    let auth = cache.headers(agent, base, deadline, None, keep_waiting)?;
     match call(&auth)? {
         api::Answer::Ok(v) => Ok(v),
         api::Answer::TokenRejected(_) => {
-            let auth = cache.headers(agent, base, deadline, Some(&auth))?;
+            let auth = cache.headers(agent, base, deadline, Some(&auth), keep_waiting)?;
             match call(&auth)? {
                 api::Answer::Ok(v) => Ok(v),
                 api::Answer::TokenRejected(m) => Err(Error::Auth(format!("AGC refused a fresh access token: {m}"))),

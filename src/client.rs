@@ -31,21 +31,9 @@ pub fn resolve_api_base(site_or_url: &str) -> Result<String> {
         "ru" => "https://connect-api-drru.cloud.huawei.com".to_owned(),
         url => {
             let trimmed = url.trim_end_matches('/');
-            let uri: ureq::http::Uri = trimmed.parse().map_err(|_| {
-                Error::InvalidArgument(format!(
-                    "'{}' is neither a site (cn, de, sg, ru) nor a URL",
-                    crate::error::bounded(url, 100)
-                ))
-            })?;
-            let ok = uri.scheme_str() == Some("https")
-                && uri.authority().is_some_and(|a| !a.as_str().contains('@') && !a.host().is_empty())
-                && uri.query().is_none();
-            if !ok {
-                return Err(Error::InvalidArgument(
-                    "the API base must be an https:// URL without credentials or query, or one of cn, de, sg, ru"
-                        .into(),
-                ));
-            }
+            // The same check as every upload URL (issue 9 item 7): a port out of range, a
+            // fragment, a query or user info is refused, never silently dropped.
+            crate::api::check_api_base(trimmed)?;
             trimmed.to_owned()
         }
     };
@@ -282,7 +270,8 @@ impl Client {
         let deadline = self.retry.start();
         let object_id = self.retry.run(deadline, progress, |_, deadline, progress| {
             progress::event(progress, Phase::RequestingUrl, 0, 0)?;
-            let target = auth::with_token(&self.tokens, &self.agent, &self.api_base, deadline, |headers| {
+            let waiting = &mut || progress::event(progress, Phase::RequestingUrl, 0, 0);
+            let target = auth::with_token(&self.tokens, &self.agent, &self.api_base, deadline, waiting, |headers| {
                 api::request_upload_url(&self.agent, &self.api_base, headers, &query, deadline)
             })?;
             transfer::put(&self.agent, &target, &mut file, size, &digest, progress, deadline)?;
@@ -344,13 +333,32 @@ impl Client {
         check_app_id(app_id)?;
         crate::package::check_file_name(file_name)?;
         api::check_object_id(object_id)?;
+        // A bind is not idempotent: retry only when the failed attempt cannot have been
+        // processed (see `api::bind_package`); otherwise stop and name the object id.
+        let unsure = std::cell::Cell::new(false);
         let deadline = self.retry.start();
-        self.retry.run(deadline, progress, |_, deadline, progress| {
-            progress::event(progress, Phase::Binding, 0, 0)?;
-            auth::with_token(&self.tokens, &self.agent, &self.api_base, deadline, |headers| {
-                api::bind_package(&self.agent, &self.api_base, headers, app_id, file_name, object_id, deadline)
-            })
-        })
+        let bound = self.retry.run_if(
+            deadline,
+            progress,
+            |e| !unsure.get() && crate::retry::is_retryable(e),
+            |_, deadline, progress| {
+                progress::event(progress, Phase::Binding, 0, 0)?;
+                let waiting = &mut || progress::event(progress, Phase::Binding, 0, 0);
+                auth::with_token(&self.tokens, &self.agent, &self.api_base, deadline, waiting, |headers| {
+                    api::bind_package(
+                        &self.agent,
+                        &self.api_base,
+                        headers,
+                        app_id,
+                        file_name,
+                        object_id,
+                        deadline,
+                        &unsure,
+                    )
+                })
+            },
+        );
+        bound.map_err(|e| if unsure.get() { bind_may_have_happened(e, object_id) } else { e })
     }
 
     /// Poll AGC until the package is parsed: `Ok` when ready, [`Error::PackageFailed`] with
@@ -372,8 +380,12 @@ impl Client {
         let mut wait = self.poll.0;
         loop {
             let deadline = http::Deadline(Some(end.min(self.retry.start().0.unwrap_or(end))));
-            let state = self.retry.run(deadline, progress, |_, deadline, _| {
-                auth::with_token(&self.tokens, &self.agent, &self.api_base, deadline, |headers| {
+            let state = self.retry.run(deadline, progress, |_, deadline, progress| {
+                let waiting = &mut || {
+                    let elapsed = start.elapsed().as_millis() as u64;
+                    progress::event(progress, Phase::Waiting, elapsed.min(total_ms), total_ms)
+                };
+                auth::with_token(&self.tokens, &self.agent, &self.api_base, deadline, waiting, |headers| {
                     api::compile_status(&self.agent, &self.api_base, headers, app_id, package_id, deadline)
                 })
             });
@@ -431,6 +443,24 @@ impl Client {
     }
 }
 
+/// The error of a bind that AGC may have processed although it failed: same status, and a
+/// message that says so and names the object id, so the caller can check the draft and bind
+/// it later with `agc_bind_object` instead of attaching it twice.
+fn bind_may_have_happened(e: Error, object_id: &str) -> Error {
+    let note = format!(
+        "; AGC may have processed this bind, so it was not repeated (a second bind could attach the package \
+         twice): check the app's packages, or bind object id {} later with agc_bind_object",
+        crate::error::bounded(object_id, 300)
+    );
+    match e {
+        Error::Network { what, .. } => Error::Network { what: what + &note, retryable: false },
+        Error::Timeout(m) => Error::Timeout(m + &note),
+        Error::Http { status, message, retry_after } => Error::Http { status, message: message + &note, retry_after },
+        Error::Protocol(m) => Error::Protocol(m + &note),
+        other => other,
+    }
+}
+
 fn check_app_id(app_id: &str) -> Result<()> {
     if app_id.is_empty()
         || app_id.len() > 128
@@ -452,7 +482,18 @@ mod tests {
         assert_eq!(resolve_api_base("sg").unwrap(), "https://connect-api-dra.cloud.huawei.com");
         assert_eq!(resolve_api_base("ru").unwrap(), "https://connect-api-drru.cloud.huawei.com");
         assert_eq!(resolve_api_base("https://127.0.0.1:8443/").unwrap(), "https://127.0.0.1:8443");
-        for bad in ["http://x.example", "https://u:p@x.example", "xx", "", "https://x.example/?a=1"] {
+        for bad in [
+            "http://x.example",
+            "https://u:p@x.example",
+            "xx",
+            "",
+            "https://x.example/?a=1",
+            "https://x.example:99999",
+            "https://x.example/#frag",
+            "https://x.example#frag",
+            "https://x.example:0x1bb",
+            "https://@x.example",
+        ] {
             assert!(matches!(resolve_api_base(bad), Err(Error::InvalidArgument(_))), "{bad}");
         }
     }

@@ -240,47 +240,73 @@ pub(crate) fn finish(
 
 /// The `Retry-After` header as a duration: delta-seconds or an HTTP date (RFC 9110 §10.2.3).
 pub(crate) fn retry_after(resp: &ureq::http::Response<ureq::Body>) -> Option<Duration> {
-    let v = resp.headers().get("retry-after")?.to_str().ok()?.trim();
+    let v = resp.headers().get("retry-after")?.to_str().ok()?;
     parse_retry_after(v, SystemTime::now())
 }
 
-pub(crate) fn parse_retry_after(v: &str, now: SystemTime) -> Option<Duration> {
-    if let Ok(secs) = v.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
+/// `Retry-After` (RFC 9110 section 10.2.3): delta-seconds, or an HTTP date (IMF-fixdate) whose
+/// distance from `now` is the wait (zero when it is past). `None` for anything else, including
+/// dates outside what the arithmetic and `SystemTime` can represent: never a panic, never a
+/// wrapped value. Public (hidden) only so the fuzzer can reach it.
+#[doc(hidden)]
+pub fn parse_retry_after(v: &str, now: SystemTime) -> Option<Duration> {
+    let v = v.trim();
+    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+        // Too many digits for a u64 is not a delay we could honour anyway.
+        return v.parse::<u64>().ok().map(Duration::from_secs);
     }
     let at = parse_http_date(v)?;
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
-/// IMF-fixdate only (`Sun, 06 Nov 1994 08:49:37 GMT`), the form servers must send.
-fn parse_http_date(v: &str) -> Option<SystemTime> {
+/// IMF-fixdate only (`Sun, 06 Nov 1994 08:49:37 GMT`), the form servers must send. Every step
+/// is checked arithmetic: a hostile year gives `None`.
+#[doc(hidden)]
+pub fn parse_http_date(v: &str) -> Option<SystemTime> {
     let parts: Vec<&str> = v.split_whitespace().collect();
     if parts.len() != 6 || parts[5] != "GMT" {
         return None;
     }
-    let day: u64 = parts[1].parse().ok()?;
+    let day: i64 = parts[1].parse().ok()?;
     let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         .iter()
-        .position(|m| *m == parts[2])? as u64
+        .position(|m| *m == parts[2])? as i64
         + 1;
     let year: i64 = parts[3].parse().ok()?;
-    let hms: Vec<u64> = parts[4].split(':').map(|x| x.parse().ok()).collect::<Option<_>>()?;
-    if hms.len() != 3 || !(1..=31).contains(&day) || hms[0] > 23 || hms[1] > 59 || hms[2] > 60 {
+    let hms: Vec<i64> = parts[4].split(':').map(|x| x.parse().ok()).collect::<Option<_>>()?;
+    if hms.len() != 3
+        || !(1..=31).contains(&day)
+        || !(0..=23).contains(&hms[0])
+        || !(0..=59).contains(&hms[1])
+        || !(0..=60).contains(&hms[2])
+    {
         return None;
     }
-    // Days from civil (Howard Hinnant's algorithm).
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month as i64 + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146097 + doe - 719468;
-    let secs = days * 86400 + (hms[0] * 3600 + hms[1] * 60 + hms[2]) as i64;
-    if secs < 0 {
-        return None;
+    // Days from civil (Howard Hinnant's algorithm), every operation checked.
+    let y = if month <= 2 { year.checked_sub(1)? } else { year };
+    let era = y.checked_div_euclid(400)?;
+    let yoe = y.checked_sub(era.checked_mul(400)?)?;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe.checked_mul(365)?.checked_add(yoe / 4)?.checked_sub(yoe / 100)?.checked_add(doy)?;
+    let days = era.checked_mul(146_097)?.checked_add(doe)?.checked_sub(719_468)?;
+    let secs = days.checked_mul(86_400)?.checked_add(hms[0] * 3600 + hms[1] * 60 + hms[2])?;
+    let secs = u64::try_from(secs).ok()?;
+    SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs))
+}
+
+/// Did this failure happen before any byte of the request could reach the server (name
+/// resolution, a refused or failed connect, the connect timeout)? Anything else (a reset, a
+/// timeout while sending or awaiting the answer, a malformed answer) may follow a request the
+/// server received and processed.
+pub(crate) fn never_sent(e: &ureq::Error) -> bool {
+    use ureq::Timeout as T;
+    match e {
+        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => true,
+        ureq::Error::Timeout(T::Resolve | T::Connect) => true,
+        ureq::Error::Io(io) => io.kind() == std::io::ErrorKind::ConnectionRefused,
+        _ => false,
     }
-    Some(SystemTime::UNIX_EPOCH + Duration::from_secs(secs as u64))
 }
 
 /// The one mapping from transport failures to our errors. `what` names the call.
@@ -352,5 +378,31 @@ mod tests {
         assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:00 GMT", now), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-1", now), None);
+        assert_eq!(parse_retry_after("99999999999999999999999", now), None);
+    }
+
+    #[test]
+    fn hostile_http_dates_give_none_not_a_panic() {
+        // Issue 9 item 10: this year overflowed `days * 86400` (a panic in a debug build).
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(784111777);
+        for v in [
+            "Sun, 06 Nov 9223372036854775807 08:49:37 GMT",
+            "Sun, 06 Jan 9223372036854775807 08:49:37 GMT",
+            "Sun, 06 Nov -9223372036854775808 08:49:37 GMT",
+            "Sun, 06 Feb -9223372036854775808 08:49:37 GMT",
+            "Sun, 31 Dec 25252734927766554 23:59:60 GMT",
+            "Sun, 06 Nov 1969 08:49:37 GMT",
+        ] {
+            assert_eq!(parse_retry_after(v, now), None, "{v}");
+        }
+        // Far but representable: a long wait (the retry policy caps it), not a panic.
+        let far = parse_retry_after("Sun, 06 Nov 99999 08:49:37 GMT", now).expect("representable");
+        assert!(far > Duration::from_secs(86400 * 365 * 90_000));
+        assert_eq!(
+            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(SystemTime::UNIX_EPOCH + Duration::from_secs(784111777))
+        );
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 24:00:00 GMT"), None);
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 -1:00:00 GMT"), None);
     }
 }

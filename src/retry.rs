@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 use crate::api::TRANSIENT_CODES;
 use crate::error::{Error, Result};
 use crate::http::Deadline;
+#[doc(hidden)]
+pub use crate::http::{parse_http_date, parse_retry_after};
 use crate::progress::{self, Phase, Progress};
 
 /// Retry settings.
@@ -95,6 +97,18 @@ impl RetryPolicy {
         &self,
         deadline: Deadline,
         progress: &mut dyn Progress,
+        op: impl FnMut(u32, Deadline, &mut dyn Progress) -> Result<T>,
+    ) -> Result<T> {
+        self.run_if(deadline, progress, is_retryable, op)
+    }
+
+    /// [`RetryPolicy::run`] for an operation that decides itself which failures are worth
+    /// another attempt (`retryable` is asked after each failure, before any wait).
+    pub(crate) fn run_if<T>(
+        &self,
+        deadline: Deadline,
+        progress: &mut dyn Progress,
+        retryable: impl Fn(&Error) -> bool,
         mut op: impl FnMut(u32, Deadline, &mut dyn Progress) -> Result<T>,
     ) -> Result<T> {
         let mut attempt = 1;
@@ -103,7 +117,7 @@ impl RetryPolicy {
                 Ok(v) => return Ok(v),
                 Err(e) => e,
             };
-            if !is_retryable(&err) || attempt >= self.max_attempts {
+            if !retryable(&err) || attempt >= self.max_attempts {
                 return Err(err);
             }
             let wait = self.delay(attempt, &err);

@@ -102,6 +102,13 @@ impl Read for VerifyingReader<'_, '_> {
     }
 }
 
+/// Did the upload host answer before the whole body was sent, with a body that only the
+/// connection's close delimits (neither Content-Length nor Transfer-Encoding)?
+fn early_and_unframed(resp: &ureq::http::Response<ureq::Body>, sent: u64, size: u64) -> bool {
+    let h = resp.headers();
+    sent < size && !h.contains_key("content-length") && !h.contains_key("transfer-encoding")
+}
+
 /// PUT `size` bytes of `file` to `target`; the bytes must hash to `expected`.
 pub(crate) fn put(
     agent: &ureq::Agent,
@@ -139,7 +146,15 @@ pub(crate) fn put(
     let mut resp = sent.map_err(|e| http::map_error(e, WHAT))?;
     let status = resp.status().as_u16();
     let retry_after = http::retry_after(&resp);
-    let body = http::read_body(&mut resp, MAX_ERROR_BODY, WHAT);
+    let body = if early_and_unframed(&resp, reader.sent, size) {
+        // Refused before (all of) the body, with an answer whose end is the connection's
+        // close: a host that holds the connection open would make us wait for its idle
+        // timeout. Take the status and move on; dropping `resp` closes the connection
+        // (ureq never pools a connection whose request body was not sent).
+        Ok(Vec::new())
+    } else {
+        http::read_body(&mut resp, MAX_ERROR_BODY, WHAT)
+    };
     match status {
         200 | 204 => {
             if reader.sent != size {

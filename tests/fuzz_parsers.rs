@@ -7,16 +7,22 @@
 //! safe to PUT to, and no error ever echoes the secret marker placed in the `Authorization`
 //! header (or in the `access_token`).
 //!
+//! A second target, `fuzz_retry_after`, feeds `Retry-After` values (delta-seconds and
+//! IMF-fixdate HTTP dates with hostile fields: years up to i64::MAX, signs, out-of-range times,
+//! spacing, unicode) to `parse_retry_after` / `parse_http_date`, checking that nothing panics and
+//! that every in-range date agrees with an independent day count.
+//!
 //! `FUZZ_SECONDS` (default 2, so `make test` runs it briefly; `make fuzz` sets 60) bounds the
 //! run; `FUZZ_SEED` replays a run. Inputs that reach a new outcome (a coarse stand-in for
 //! coverage feedback) join the pool that later mutations start from. A failing input is
 //! written to `target/fuzz-failure.bin` and printed.
 
 use std::collections::HashSet;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use agcupload::api::{check_upload_url, parse_json, parse_ret, parse_s3_error, parse_upload_url, UploadUrlQuery};
 use agcupload::auth::parse_token;
+use agcupload::retry::{parse_http_date, parse_retry_after};
 use agcupload::Error;
 use serde_json::{json, Map, Value};
 
@@ -526,6 +532,12 @@ fn run_one(body: &[u8], status: u16, st: &mut Stats) -> String {
     let secret_may_leak = doc.as_ref().is_some_and(|d| !marker_only_in_secret_places(d));
     let mut label = String::new();
 
+    // parse_retry_after: any header text (the first bytes of the input) must not panic.
+    let head = String::from_utf8_lossy(&body[..body.len().min(64)]);
+    if parse_retry_after(&head, SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000)).is_some() {
+        label.push_str("retry-after ");
+    }
+
     // parse_json / parse_ret
     match parse_json(body, "fuzz") {
         Ok(v) => {
@@ -740,4 +752,111 @@ fn fuzz_response_parsers() {
             eprintln!("  outcome: {x}");
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retry-After and HTTP dates.
+
+const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/// Days from 1970-01-01 to `y-m-d` (proleptic Gregorian, y >= 1), counted differently from the
+/// library (cumulative month lengths and leap-year counts), as an oracle.
+fn oracle_days(y: i64, m: usize, d: i64) -> i64 {
+    let before = |y: i64| 365 * (y - 1) + (y - 1) / 4 - (y - 1) / 100 + (y - 1) / 400;
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let lens = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    before(y) - before(1970) + lens[..m].iter().sum::<i64>() + d - 1
+}
+
+fn wild_i64(r: &mut Rng) -> i64 {
+    match r.below(8) {
+        0 => i64::MAX - r.below(3) as i64,
+        1 => i64::MIN + r.below(3) as i64,
+        2 => (r.next() >> r.below(63)) as i64,
+        3 => -((r.next() >> (1 + r.below(62))) as i64),
+        4 => 1970 + r.below(200) as i64,
+        5 => r.below(10_000) as i64,
+        6 => 1600 + r.below(800) as i64,
+        _ => 25_252_734_927_766_554 + r.below(1000) as i64 - 500,
+    }
+}
+
+/// A Retry-After value and, when it is an in-range well-formed date, its expected epoch seconds.
+fn retry_after_value(r: &mut Rng) -> (String, Option<i64>) {
+    if r.chance(4) {
+        let v = match r.below(4) {
+            0 => r.next().to_string(),
+            1 => format!("{}{}", r.next(), r.below(10)),
+            2 => format!("-{}", r.below(100)),
+            _ => format!(" {} ", r.below(1000)),
+        };
+        return (v, None);
+    }
+    let year = if r.chance(2) { 1600 + r.below(800) as i64 } else { wild_i64(r) };
+    let month = r.below(12);
+    let day = if r.chance(8) { wild_i64(r) } else { 1 + r.below(31) as i64 };
+    let (h, m, s) = if r.chance(8) {
+        (wild_i64(r), wild_i64(r), wild_i64(r))
+    } else {
+        (r.below(24) as i64, r.below(60) as i64, r.below(61) as i64)
+    };
+    let mut v = format!("{}, {:02} {} {} {:02}:{:02}:{:02} GMT", r.pick(&DAYS), day, MONTHS[month], year, h, m, s);
+    let mut expected = None;
+    let well_formed = (1..=31).contains(&day) && (0..24).contains(&h) && (0..60).contains(&m) && (0..=60).contains(&s);
+    if well_formed && (1970..=100_000).contains(&year) {
+        expected = Some(oracle_days(year, month, day) * 86_400 + h * 3600 + m * 60 + s);
+    }
+    if r.chance(6) {
+        // Byte-level damage: the expectation no longer holds, only "no panic" does.
+        let mut b = v.into_bytes();
+        let pool = vec![b.clone()];
+        mutate_bytes(r, &mut b, &pool);
+        v = String::from_utf8_lossy(&b).into_owned();
+        expected = None;
+    }
+    (v, expected)
+}
+
+#[test]
+fn fuzz_retry_after() {
+    let secs = env_u64("FUZZ_SECONDS").unwrap_or(2);
+    let seed = env_u64("FUZZ_SEED").unwrap_or_else(|| {
+        let mut b = [0u8; 8];
+        getrandom::getrandom(&mut b).expect("OS randomness");
+        u64::from_le_bytes(b) | 1
+    });
+    eprintln!("fuzz_retry_after: FUZZ_SEED={seed} FUZZ_SECONDS={secs}");
+    let mut r = Rng(seed | 1);
+    let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    // The fixed cases first: the year that overflowed in v0.1, and the RFC example.
+    for v in ["Sun, 06 Nov 9223372036854775807 08:49:37 GMT", "Sun, 06 Nov -9223372036854775808 08:49:37 GMT"] {
+        assert_eq!(parse_retry_after(v, now), None, "{v}");
+    }
+    assert_eq!(
+        parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+        Some(SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777))
+    );
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    let (mut n, mut checked) = (0u64, 0u64);
+    while Instant::now() < deadline {
+        for _ in 0..256 {
+            n += 1;
+            let (v, expected) = retry_after_value(&mut r);
+            let got = std::panic::catch_unwind(|| (parse_http_date(&v), parse_retry_after(&v, now)));
+            let (date, wait) = got.unwrap_or_else(|_| panic!("panic on Retry-After {v:?} (FUZZ_SEED={seed})"));
+            if let Some(secs) = expected {
+                checked += 1;
+                let want = SystemTime::UNIX_EPOCH + Duration::from_secs(secs as u64);
+                assert_eq!(date, Some(want), "date {v:?} (FUZZ_SEED={seed})");
+                let want_wait = want.duration_since(now).unwrap_or(Duration::ZERO);
+                assert_eq!(wait, Some(want_wait), "wait {v:?} (FUZZ_SEED={seed})");
+            }
+            if let (Some(d), Some(w)) = (date, wait) {
+                assert_eq!(w, d.duration_since(now).unwrap_or(Duration::ZERO), "{v:?}");
+            }
+        }
+    }
+    assert!(checked > 0, "no well-formed date was generated");
+    eprintln!("fuzz_retry_after: {n} values, {checked} checked against the oracle");
 }

@@ -219,6 +219,22 @@ pub enum Fault {
     ParseFails(String),
     /// Next Connect API call (upload-url, bind or compile-status; not token, not PUT) answers 500.
     Status500Once,
+    /// The next N PUTs are answered with this status (503 with `Retry-After: 0`, 307 with a
+    /// `Location`, else an S3 error) right after the head, before any body byte is read, without
+    /// `Connection: close`; the connection is then held open (what arrives is counted, never
+    /// answered) until the client closes it. `(status, n)`.
+    PutEarlyAnswer(u16, u32),
+    /// Like [`Fault::PutEarlyAnswer`], but the answer's body is delimited by the connection's
+    /// close (no Content-Length, not chunked), and the connection is held open.
+    PutEarlyAnswerUnframed(u16, u32),
+    /// Next bind (`app-package-info`): processed (the package is created), then the connection
+    /// is reset instead of answering.
+    BindResetAfterProcessingOnce,
+    /// Next bind answers 503 `Retry-After: 0` without processing it.
+    Bind503Once,
+    /// The token endpoint holds every request without answering until the fault is cleared,
+    /// then answers normally.
+    TokenStall,
 }
 
 /// Parses a snake_case fault name (as used by `POST /mock/fault` and `agc-mock --fault`).
@@ -259,6 +275,25 @@ pub fn fault_from_name(name: &str) -> Option<Fault> {
         "stale_signature" => Fault::StaleSignature,
         "expired_signature_once" => Fault::ExpiredSignatureOnce,
         "status_500_once" => Fault::Status500Once,
+        "put_early_answer" => {
+            let status = u16::try_from(num(503)?).ok().filter(|s| (200..600).contains(s))?;
+            let n = match arg.and_then(|a| a.split_once(':')) {
+                Some((_, n)) => n.trim().parse().ok()?,
+                None => 1,
+            };
+            Fault::PutEarlyAnswer(status, n)
+        }
+        "put_early_answer_unframed" => {
+            let status = u16::try_from(num(503)?).ok().filter(|s| (200..600).contains(s))?;
+            let n = match arg.and_then(|a| a.split_once(':')) {
+                Some((_, n)) => n.trim().parse().ok()?,
+                None => 1,
+            };
+            Fault::PutEarlyAnswerUnframed(status, n)
+        }
+        "bind_reset_after_processing_once" => Fault::BindResetAfterProcessingOnce,
+        "bind_503_once" => Fault::Bind503Once,
+        "token_stall" => Fault::TokenStall,
         "transient_code_once" => Fault::TransientCodeOnce(num(204_144_659)?),
         "api_error" => {
             let code = num(204_144_688)?;
@@ -465,6 +500,11 @@ impl MockServer {
     /// One accepted upload by object id.
     pub fn object(&self, object_id: &str) -> Option<StoredObject> {
         self.shared.lock().objects.iter().find(|o| o.object_id == object_id).cloned()
+    }
+
+    /// Number of packages created by binds (each bind AGC processed creates one).
+    pub fn packages_bound(&self) -> usize {
+        self.shared.lock().packages.len()
     }
 
     /// Number of access tokens issued.

@@ -264,6 +264,12 @@ fn connect_api(shared: &Arc<Shared>, c: &mut C, req: &Request, kind: &Endpoint) 
     {
         return answer(c, 200, &ret_json(code, "temporary failure, please retry later"), blen);
     }
+    if *kind == Endpoint::Bind && shared.take_fault(|f| *f == Fault::Bind503Once, true).is_some() {
+        let body = ret_json(503, "service busy").to_string();
+        let headers = [("Content-Type", "application/json".to_string()), ("Retry-After", "0".to_string())];
+        let _ = c.respond(503, &headers, body.as_bytes(), false);
+        return Outcome::answered(503, blen, true);
+    }
     let query = parse_query(&req.raw_query);
     match kind {
         Endpoint::UploadUrl => crate::server_api::upload_url(shared, c, &query, blen),
@@ -309,6 +315,9 @@ fn token(shared: &Arc<Shared>, c: &mut C, body: &[u8]) -> Outcome {
     let bad = ret_json(203_890_688, "client id or secret error");
     if shared.fault() == Fault::TokenBadCredentials {
         return answer(c, 200, &bad, blen);
+    }
+    while shared.fault() == Fault::TokenStall && !shared.shutdown.load(Ordering::SeqCst) {
+        std::thread::sleep(Duration::from_millis(20));
     }
     let Ok(v) = serde_json::from_slice::<Value>(body) else {
         return answer(c, 400, &ret_json(204_144_641, "invalid request body"), blen);
@@ -368,6 +377,11 @@ fn bind(shared: &Arc<Shared>, c: &mut C, query: &[(String, String)], body: &[u8]
     }
     let pkg = format!("pkg-{}", util::random_hex(8));
     shared.lock().packages.insert(pkg.clone(), Package { polls: 0 });
+    if shared.take_fault(|f| *f == Fault::BindResetAfterProcessingOnce, true).is_some() {
+        // Processed, but the answer is lost.
+        crate::server_put::set_linger_zero(&c.stream.sock.tcp);
+        return Outcome::dead(blen);
+    }
     answer(c, 200, &json!({"ret": {"code": 0, "msg": "success"}, "packageId": pkg}), blen)
 }
 

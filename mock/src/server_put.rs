@@ -69,7 +69,7 @@ impl Put<'_> {
 }
 
 /// Sets SO_LINGER {on, 0} so that closing the socket sends a RST.
-fn set_linger_zero(tcp: &TcpStream) {
+pub(crate) fn set_linger_zero(tcp: &TcpStream) {
     #[cfg(unix)]
     {
         use std::os::unix::io::AsRawFd;
@@ -87,6 +87,74 @@ fn set_linger_zero(tcp: &TcpStream) {
     }
     #[cfg(not(unix))]
     let _ = tcp;
+}
+
+/// [`Fault::PutEarlyAnswer`]: the status to answer this PUT with, counting the fault down.
+/// Returns `(status, framed)`.
+fn take_early_answer(shared: &Shared) -> Option<(u16, bool)> {
+    let mut st = shared.lock();
+    let (status, n, framed) = match st.fault.clone() {
+        Some(Fault::PutEarlyAnswer(status, n)) => (status, n, true),
+        Some(Fault::PutEarlyAnswerUnframed(status, n)) => (status, n, false),
+        _ => return None,
+    };
+    st.fault = match (n > 1, framed) {
+        (false, _) => None,
+        (true, true) => Some(Fault::PutEarlyAnswer(status, n - 1)),
+        (true, false) => Some(Fault::PutEarlyAnswerUnframed(status, n - 1)),
+    };
+    Some((status, framed))
+}
+
+/// Answers before reading any body byte, without `Connection: close`, then holds the
+/// connection open: whatever the client sends next is read and counted, never answered,
+/// until it closes the connection (or the server shuts down).
+fn early_answer(shared: &Shared, p: Put<'_>, status: u16, framed: bool) -> Outcome {
+    let mut headers: Vec<(&str, String)> = Vec::new();
+    let body = match status {
+        300..=399 => {
+            headers.push(("Location", format!("{}{}", shared.base_url(), p.req.raw_path)));
+            Vec::new()
+        }
+        _ => {
+            headers.push(("Content-Type", "application/xml".into()));
+            if status == 503 {
+                headers.push(("Retry-After", "0".into()));
+            }
+            let code = match status {
+                403 => "AccessDenied",
+                503 => "SlowDown",
+                _ => "InternalError",
+            };
+            xml_error(code, "refused before the body (mock early answer)")
+        }
+    };
+    let sent = if framed {
+        p.c.respond(status, &headers, &body, false)
+    } else {
+        // No Content-Length: the body ends when the connection closes, which we never do.
+        p.c.notify(status);
+        let mut head = format!("HTTP/1.1 {status} {}\r\n", crate::http::reason(status));
+        for (k, v) in &headers {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+        head.push_str("\r\n");
+        let mut out = head.into_bytes();
+        out.extend_from_slice(&body);
+        p.c.write_raw(&out)
+    };
+    if sent.is_err() {
+        return Outcome::dead(0);
+    }
+    let mut tmp = vec![0u8; 64 * 1024];
+    let mut got = 0u64;
+    while let Ok(n) = p.c.read_some(&mut tmp) {
+        if n == 0 {
+            break;
+        }
+        got += n as u64;
+    }
+    Outcome { status, body_received: got, complete: false, keep: false, abort: false }
 }
 
 pub(crate) fn handle_put(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outcome {
@@ -128,6 +196,9 @@ pub(crate) fn handle_put(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outc
         shared.take_fault(|f| matches!(f, Fault::Put503RetryAfterOnce(_)), true)
     {
         return p.refuse(503, "SlowDown", "Please reduce your request rate.", &[("Retry-After", secs.to_string())]);
+    }
+    if let Some((status, framed)) = take_early_answer(shared) {
+        return early_answer(shared, p, status, framed);
     }
     if shared.take_fault(|f| *f == Fault::PutResetHalfwayOnce, true).is_some() {
         if !p.continue_100() {

@@ -24,6 +24,7 @@ pub mod ffi;
 mod http;
 pub mod package;
 pub mod progress;
+pub mod redact;
 pub mod retry;
 pub mod seal;
 pub mod secret;

@@ -162,10 +162,10 @@ pub fn parse_upload_url(body: &[u8], query: &UploadUrlQuery<'_>) -> Result<Uploa
             return Err(Error::Protocol(format!("{WHAT}: header '{}' appears twice", bounded(&name, 64))));
         }
         match lname.as_str() {
-            "host" if !same_authority(&value, &authority) => {
+            "host" if !same_authority(value, &authority) => {
                 return Err(Error::Protocol(format!(
                     "{WHAT}: the signed Host '{}' differs from the URL's host '{}'",
-                    bounded(&value, 100),
+                    bounded(value, 100),
                     bounded(&authority, 100)
                 )))
             }
@@ -173,7 +173,7 @@ pub fn parse_upload_url(body: &[u8], query: &UploadUrlQuery<'_>) -> Result<Uploa
                 if !value.eq_ignore_ascii_case(query.sha256_hex) {
                     return Err(Error::Protocol(format!(
                         "{WHAT}: the URL was signed for payload hash {}, but the file's SHA-256 is {}",
-                        bounded(&value, 80),
+                        bounded(value, 80),
                         query.sha256_hex
                     )));
                 }
@@ -182,7 +182,7 @@ pub fn parse_upload_url(body: &[u8], query: &UploadUrlQuery<'_>) -> Result<Uploa
             "content-length" if value.trim() != query.content_length.to_string() => {
                 return Err(Error::Protocol(format!(
                     "{WHAT}: the URL was signed for Content-Length {}, but the file has {} bytes",
-                    bounded(&value, 30),
+                    bounded(value, 30),
                     query.content_length
                 )))
             }

@@ -313,8 +313,11 @@ struct TokenAnswer {
 /// Parse a token answer: `(token, lifetime)`, or why there is none.
 pub fn parse_token(status: u16, body: &[u8], retry_after: Option<Duration>) -> Result<(Secret, Duration)> {
     const WHAT: &str = "token";
-    let root: Option<Value> = match serde_json::from_slice::<TokenAnswer>(body) {
-        Ok(answer) => {
+    // UTF-8 first: serde_json does not validate the strings it skips, and an answer is JSON
+    // only if all of it is.
+    let typed = std::str::from_utf8(body).ok().map(serde_json::from_str::<TokenAnswer>);
+    let root: Option<Value> = match typed {
+        Some(Ok(answer)) => {
             if let Some(tok) = answer.access_token.filter(|t| !t.is_empty()) {
                 if status == 200 {
                     let secs = answer
@@ -332,7 +335,7 @@ pub fn parse_token(status: u16, body: &[u8], retry_after: Option<Duration>) -> R
             Some(Value::Object(root))
         }
         // Not of that shape (an array, a non-string access_token, ...): it holds no token.
-        Err(_) => parse_json(body, WHAT).ok(),
+        _ => parse_json(body, WHAT).ok(),
     };
     let ret = root.as_ref().and_then(parse_ret);
     match (status, ret) {

@@ -1,8 +1,10 @@
 //! The one error type of the crate, and its stable mapping to [`Status`].
 //!
-//! Every message here is written for a human reading a build log. No message ever contains a
-//! secret: variants carry the *server's* words (bounded) or our own descriptions, never
-//! request headers, tokens, client secrets or keys.
+//! Every message here is written for a human reading a build log. Variants carry the
+//! *server's* words (bounded) or our own descriptions, never request headers, tokens, client
+//! secrets or keys that we put there; since a server may echo our request back, every error
+//! leaving a public `Client` method also passes through the client's redaction step
+//! ([`crate::redact`]).
 
 use std::fmt;
 use std::path::PathBuf;

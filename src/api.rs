@@ -93,13 +93,32 @@ impl std::fmt::Debug for UploadTarget {
     }
 }
 
+/// `urlInfo`, read in place from the parsed answer (no copy of the signed values).
 #[derive(Deserialize)]
-struct UrlInfo {
+struct UrlInfo<'a> {
     #[serde(rename = "objectId")]
-    object_id: Option<String>,
-    url: Option<String>,
-    method: Option<String>,
-    headers: Option<serde_json::Map<String, Value>>,
+    object_id: Option<&'a str>,
+    url: Option<&'a str>,
+    method: Option<&'a str>,
+    headers: Option<serde::de::IgnoredAny>,
+}
+
+/// A parsed answer whose strings are wiped when it is dropped: the upload-url answer holds
+/// the signed `Authorization` value.
+struct Wiped(Value);
+
+impl Drop for Wiped {
+    fn drop(&mut self) {
+        fn wipe(v: &mut Value) {
+            match v {
+                Value::String(s) => zeroize::Zeroize::zeroize(s),
+                Value::Array(a) => a.iter_mut().for_each(wipe),
+                Value::Object(o) => o.values_mut().for_each(wipe),
+                _ => {}
+            }
+        }
+        wipe(&mut self.0);
+    }
 }
 
 /// Headers that the HTTP layer owns: we never replay them from the answer.
@@ -146,29 +165,33 @@ pub fn check_package_id(package_id: &str) -> Result<()> {
 /// Validate an upload-URL answer (already known to be HTTP 200) against what we asked for.
 pub fn parse_upload_url(body: &[u8], query: &UploadUrlQuery<'_>) -> Result<UploadTarget> {
     const WHAT: &str = "upload-url";
-    let root = ok_envelope(body, WHAT)?;
-    let info: UrlInfo = serde_json::from_value(root.get("urlInfo").cloned().unwrap_or(Value::Null))
+    let mut root = Wiped(ok_envelope(body, WHAT)?);
+    let info_value = Wiped(root.0.get_mut("urlInfo").map(Value::take).unwrap_or(Value::Null));
+    drop(root);
+    let info = UrlInfo::deserialize(&info_value.0)
         .map_err(|_| Error::Protocol(format!("{WHAT}: urlInfo is missing or malformed")))?;
     let missing = |f: &str| Error::Protocol(format!("{WHAT}: urlInfo.{f} is missing"));
-    let object_id = info.object_id.filter(|s| !s.is_empty()).ok_or_else(|| missing("objectId"))?;
+    let object_id = info.object_id.filter(|s| !s.is_empty()).ok_or_else(|| missing("objectId"))?.to_owned();
     if let Some(problem) = id_problem(&object_id, MAX_OBJECT_ID) {
         return Err(Error::Protocol(format!("{WHAT}: objectId {problem}")));
     }
-    let url = info.url.filter(|s| !s.is_empty()).ok_or_else(|| missing("url"))?;
-    let method = info.method.unwrap_or_else(|| "PUT".into());
+    let url = info.url.filter(|s| !s.is_empty()).ok_or_else(|| missing("url"))?.to_owned();
+    let method = info.method.unwrap_or("PUT");
     if !method.eq_ignore_ascii_case("PUT") {
-        return Err(Error::Protocol(format!("{WHAT}: the upload method is '{}', not PUT", bounded(&method, 20))));
+        return Err(Error::Protocol(format!("{WHAT}: the upload method is '{}', not PUT", bounded(method, 20))));
     }
     let authority = check_upload_url(&url)?;
 
     let mut headers: Vec<(String, Secret)> = Vec::new();
     let mut seen_sha = false;
-    for (name, value) in info.headers.ok_or_else(|| missing("headers"))? {
+    info.headers.ok_or_else(|| missing("headers"))?;
+    let fields = info_value.0.get("headers").and_then(Value::as_object).ok_or_else(|| missing("headers"))?;
+    for (name, value) in fields {
+        let name = name.clone();
         let lname = name.to_ascii_lowercase();
         let value = value
             .as_str()
-            .ok_or_else(|| Error::Protocol(format!("{WHAT}: header '{}' is not a string", bounded(&name, 64))))?
-            .to_owned();
+            .ok_or_else(|| Error::Protocol(format!("{WHAT}: header '{}' is not a string", bounded(&name, 64))))?;
         let valid_name = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b));
         if !valid_name || value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
             return Err(Error::Protocol(format!("{WHAT}: header '{}' is not a valid HTTP header", bounded(&name, 64))));
@@ -177,10 +200,10 @@ pub fn parse_upload_url(body: &[u8], query: &UploadUrlQuery<'_>) -> Result<Uploa
             return Err(Error::Protocol(format!("{WHAT}: header '{}' appears twice", bounded(&name, 64))));
         }
         match lname.as_str() {
-            "host" if !same_authority(&value, &authority) => {
+            "host" if !same_authority(value, &authority) => {
                 return Err(Error::Protocol(format!(
                     "{WHAT}: the signed Host '{}' differs from the URL's host '{}'",
-                    bounded(&value, 100),
+                    bounded(value, 100),
                     bounded(&authority, 100)
                 )))
             }
@@ -188,7 +211,7 @@ pub fn parse_upload_url(body: &[u8], query: &UploadUrlQuery<'_>) -> Result<Uploa
                 if !value.eq_ignore_ascii_case(query.sha256_hex) {
                     return Err(Error::Protocol(format!(
                         "{WHAT}: the URL was signed for payload hash {}, but the file's SHA-256 is {}",
-                        bounded(&value, 80),
+                        bounded(value, 80),
                         query.sha256_hex
                     )));
                 }
@@ -197,7 +220,7 @@ pub fn parse_upload_url(body: &[u8], query: &UploadUrlQuery<'_>) -> Result<Uploa
             "content-length" if value.trim() != query.content_length.to_string() => {
                 return Err(Error::Protocol(format!(
                     "{WHAT}: the URL was signed for Content-Length {}, but the file has {} bytes",
-                    bounded(&value, 30),
+                    bounded(value, 30),
                     query.content_length
                 )))
             }
@@ -350,7 +373,7 @@ pub(crate) fn request_upload_url(
         req = req.query("chineseMainlandFlag", if cm { "1" } else { "0" });
     }
     let req = auth.apply(req);
-    let reply = http::finish(http::with_deadline(req, deadline)?.call(), MAX_JSON_BODY, WHAT)?;
+    let reply = http::finish_wiped(http::with_deadline(req, deadline)?.call(), MAX_JSON_BODY, WHAT)?;
     connect_answer(reply, WHAT, |body| parse_upload_url(body, query))
 }
 
@@ -490,13 +513,15 @@ fn ok_envelope(body: &[u8], what: &str) -> Result<Value> {
 
 /// The common tail of a Connect API call: non-200 statuses, token refusals, then `parse`.
 fn connect_answer<T>(reply: http::Reply, what: &str, parse: impl FnOnce(&[u8]) -> Result<T>) -> Result<Answer<T>> {
+    // Wiped when done: an upload-url answer holds a signed `Authorization` value.
+    let body = zeroize::Zeroizing::new(reply.body);
     if reply.status != 200 {
-        return match classify_status(reply.status, &reply.body, reply.retry_after, what)? {
+        return match classify_status(reply.status, &body, reply.retry_after, what)? {
             Answer::TokenRejected(m) => Ok(Answer::TokenRejected(m)),
             Answer::Ok(never) => match never {},
         };
     }
-    match parse(&reply.body) {
+    match parse(&body) {
         Err(Error::Api { code, message }) if TOKEN_REJECTED_CODES.contains(&code) => {
             Ok(Answer::TokenRejected(format!("{message} (code {code})")))
         }

@@ -12,10 +12,12 @@ use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use zeroize::Zeroizing;
 
 use crate::api::{self, parse_json, parse_ret};
 use crate::error::{Error, Result};
 use crate::http::{self, Deadline, MAX_JSON_BODY};
+use crate::redact::Redactor;
 use crate::secret::Secret;
 
 /// How to authenticate to the Connect API.
@@ -121,20 +123,27 @@ impl ServiceAccount {
             "exp": now + JWT_LIFETIME.as_secs(),
         });
         let signing_input =
-            format!("{}.{}", base64url(header.to_string().as_bytes()), base64url(payload.to_string().as_bytes()));
-        let mut sig = vec![0u8; self.key.public().modulus_len()];
+            format!("{}.{}", *base64url(header.to_string().as_bytes()), *base64url(payload.to_string().as_bytes()));
+        let mut sig = Zeroizing::new(vec![0u8; self.key.public().modulus_len()]);
         let rng = ring::rand::SystemRandom::new();
         self.key
             .sign(&ring::signature::RSA_PSS_SHA256, &rng, signing_input.as_bytes(), &mut sig)
             .map_err(|_| Error::Auth("signing the service account JWT failed".into()))?;
-        Ok(Secret::new(format!("{signing_input}.{}", base64url(&sig))))
+        // Built in place at its final size: no copy of the JWT is left in freed memory.
+        let sig64 = base64url(&sig);
+        let mut jwt = String::with_capacity(signing_input.len() + 1 + sig64.len());
+        jwt.push_str(&signing_input);
+        jwt.push('.');
+        jwt.push_str(&sig64);
+        Ok(Secret::new(jwt))
     }
 }
 
-/// Base64url without padding (RFC 7515 section 2).
-fn base64url(data: &[u8]) -> String {
+/// Base64url without padding (RFC 7515 section 2), wiped when dropped (it encodes the JWT's
+/// signature).
+fn base64url(data: &[u8]) -> Zeroizing<String> {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::with_capacity(data.len() * 4 / 3 + 3);
+    let mut out = Zeroizing::new(String::with_capacity(data.len() * 4 / 3 + 3));
     for chunk in data.chunks(3) {
         let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
         let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
@@ -254,7 +263,13 @@ impl AuthHeaders {
             Some(id) => req.header("client_id", id.as_str()),
             None => req,
         };
-        req.header("Authorization", format!("Bearer {}", self.bearer.expose()))
+        // Built at its final size in a wiped buffer; the copy ureq's `HeaderValue` makes is
+        // outside our control (see README, "Secrets in memory").
+        let token = self.bearer.expose();
+        let mut value = Zeroizing::new(String::with_capacity(7 + token.len()));
+        value.push_str("Bearer ");
+        value.push_str(token);
+        req.header("Authorization", value.as_str())
     }
 }
 
@@ -277,6 +292,8 @@ pub(crate) struct TokenCache {
     /// Signalled when a fetch ends (successful or not).
     fetched: Condvar,
     fetches: AtomicUsize,
+    /// Told about every token and JWT this cache creates, so that messages never show them.
+    redactor: std::sync::Arc<Redactor>,
 }
 
 impl std::fmt::Debug for TokenCache {
@@ -303,12 +320,13 @@ impl Drop for FetchTurn<'_> {
 }
 
 impl TokenCache {
-    pub fn new(credentials: Credentials) -> TokenCache {
+    pub fn new(credentials: Credentials, redactor: std::sync::Arc<Redactor>) -> TokenCache {
         TokenCache {
             credentials,
             state: Mutex::new(State::default()),
             fetched: Condvar::new(),
             fetches: AtomicUsize::new(0),
+            redactor,
         }
     }
 
@@ -398,39 +416,77 @@ impl TokenCache {
                     .map_err(|_| Error::Internal("the system clock is before 1970".into()))?
                     .as_secs();
                 self.fetches.fetch_add(1, Ordering::Relaxed);
-                return Ok((account.sign_jwt(now)?, JWT_LIFETIME));
+                let jwt = account.sign_jwt(now)?;
+                self.redactor.add(jwt.expose());
+                return Ok((jwt, JWT_LIFETIME));
             }
         };
-        let body = serde_json::json!({
-            "grant_type": "client_credentials",
-            "client_id": client_id,
-            "client_secret": client_secret.expose(),
-        })
-        .to_string();
-        let body = Secret::new(body);
+        let body = token_request_body(client_id, client_secret)?;
         let req = agent.post(format!("{base}/api/oauth2/v1/token")).content_type("application/json");
-        let reply =
-            http::finish(http::with_deadline(req, deadline)?.send(body.expose().as_bytes()), MAX_JSON_BODY, WHAT)?;
+        let reply = http::finish_wiped(http::with_deadline(req, deadline)?.send(&body[..]), MAX_JSON_BODY, WHAT)?;
+        drop(body);
         self.fetches.fetch_add(1, Ordering::Relaxed);
-        parse_token(reply.status, &reply.body, reply.retry_after)
+        let answer = Zeroizing::new(reply.body);
+        let (token, lifetime) = parse_token(reply.status, &answer, reply.retry_after)?;
+        self.redactor.add(token.expose());
+        Ok((token, lifetime))
     }
+}
+
+/// The JSON body of a token request, serialised straight into a wiped buffer that is large
+/// enough from the start (JSON escaping at most sixfolds a string), so that no partial copy
+/// of the client secret is left behind by a reallocation.
+fn token_request_body(client_id: &str, client_secret: &Secret) -> Result<Zeroizing<Vec<u8>>> {
+    #[derive(serde::Serialize)]
+    struct Body<'a> {
+        grant_type: &'a str,
+        client_id: &'a str,
+        client_secret: &'a str,
+    }
+    let secret = client_secret.expose();
+    let cap = 80 + 6 * (client_id.len() + secret.len());
+    let mut out = Zeroizing::new(Vec::with_capacity(cap));
+    serde_json::to_writer(&mut *out, &Body { grant_type: "client_credentials", client_id, client_secret: secret })
+        .map_err(|_| Error::Internal("cannot encode the token request".into()))?;
+    Ok(out)
+}
+
+/// The token answer's fields, parsed without a `Value` tree: the token goes straight into a
+/// wiped [`Secret`].
+#[derive(serde::Deserialize)]
+struct TokenAnswer {
+    access_token: Option<Secret>,
+    expires_in: Option<Value>,
+    ret: Option<Value>,
 }
 
 /// Parse a token answer: `(token, lifetime)`, or why there is none.
 pub fn parse_token(status: u16, body: &[u8], retry_after: Option<Duration>) -> Result<(Secret, Duration)> {
     const WHAT: &str = "token";
-    let root: Option<Value> = parse_json(body, WHAT).ok();
-    if let Some(root) = &root {
-        if let Some(tok) = root.get("access_token").and_then(Value::as_str).filter(|t| !t.is_empty()) {
-            if status == 200 {
-                let secs = root
-                    .get("expires_in")
-                    .and_then(|v| v.as_u64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok())))
-                    .unwrap_or(3600);
-                return Ok((Secret::new(tok), Duration::from_secs(secs.clamp(1, 365 * 86400))));
+    // UTF-8 first: serde_json does not validate the strings it skips, and an answer is JSON
+    // only if all of it is.
+    let typed = std::str::from_utf8(body).ok().map(serde_json::from_str::<TokenAnswer>);
+    let root: Option<Value> = match typed {
+        Some(Ok(answer)) => {
+            if let Some(tok) = answer.access_token.filter(|t| !t.is_empty()) {
+                if status == 200 {
+                    let secs = answer
+                        .expires_in
+                        .as_ref()
+                        .and_then(|v| v.as_u64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok())))
+                        .unwrap_or(3600);
+                    return Ok((tok, Duration::from_secs(secs.clamp(1, 365 * 86400))));
+                }
             }
+            let mut root = serde_json::Map::new();
+            if let Some(ret) = answer.ret {
+                root.insert("ret".into(), ret);
+            }
+            Some(Value::Object(root))
         }
-    }
+        // Not of that shape (an array, a non-string access_token, ...): it holds no token.
+        _ => parse_json(body, WHAT).ok(),
+    };
     let ret = root.as_ref().and_then(parse_ret);
     match (status, ret) {
         (429 | 500..=599, _) => {
@@ -510,9 +566,9 @@ mod tests {
             ("foobar", "Zm9vYmFy"),
         ];
         for (i, o) in v {
-            assert_eq!(base64url(i.as_bytes()), o);
+            assert_eq!(*base64url(i.as_bytes()), o);
         }
-        assert_eq!(base64url(&[0xfb, 0xff]), "-_8");
+        assert_eq!(*base64url(&[0xfb, 0xff]), "-_8");
     }
 
     #[test]

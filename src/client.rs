@@ -15,6 +15,7 @@ use crate::http::{self, Settings, TrustRoots};
 use crate::package::{Package, PackageKind};
 use crate::progress::{self, Phase, Progress};
 use crate::proxy::ProxyChoice;
+use crate::redact::Redactor;
 use crate::retry::RetryPolicy;
 use crate::seal::{self, SealKey};
 use crate::transfer;
@@ -88,6 +89,8 @@ pub struct Client {
     retry: RetryPolicy,
     seal_key: Option<SealKey>,
     poll: (Duration, Duration),
+    /// Every secret this client knows; every error leaving a public method goes through it.
+    redactor: std::sync::Arc<Redactor>,
 }
 
 /// Default first wait between two compile-status polls; doubles up to [`POLL_MAX`].
@@ -112,22 +115,39 @@ impl Client {
                 return Err(Error::InvalidArgument("client id and client secret must not be empty".into()));
             }
         }
+        let redactor = std::sync::Arc::new(Redactor::new());
+        if let Credentials::ApiClient { client_secret, .. } = &credentials {
+            redactor.add_fixed(client_secret.expose());
+        }
         let settings = Settings::default();
         Ok(Client {
             api_base: DEFAULT_API_BASE.to_owned(),
             agent: http::agent(&settings),
             settings,
-            tokens: TokenCache::new(credentials),
+            tokens: TokenCache::new(credentials, redactor.clone()),
             retry: RetryPolicy::default(),
             seal_key: None,
             poll: (POLL_INITIAL, POLL_MAX),
+            redactor,
         })
+    }
+
+    /// The redaction step: every error a public method returns passes through here.
+    fn clean<T>(&self, r: Result<T>) -> Result<T> {
+        r.map_err(|e| self.redactor.redact_error(e))
+    }
+
+    /// Redact every secret this client knows (client secret, current and previous tokens,
+    /// JWTs, signed upload values, seal key) from `text`, for callers that log server text.
+    pub fn redact(&self, text: &str) -> String {
+        self.redactor.redact(text)
     }
 
     /// Use another site (`cn`, `de`, `sg`, `ru`) or base URL. A token is valid only on the
     /// site that issued it, so the cached token is dropped.
     pub fn set_api_base(&mut self, site_or_url: &str) -> Result<()> {
-        self.api_base = resolve_api_base(site_or_url)?;
+        let base = resolve_api_base(site_or_url);
+        self.api_base = self.clean(base)?;
         self.tokens.clear();
         Ok(())
     }
@@ -143,7 +163,8 @@ impl Client {
     /// is refused at once with [`Error::File`] (never blocks, never reads), and so is a larger
     /// file. A missing or unreadable file, or one without a PEM certificate, is [`Error::Tls`].
     pub fn set_ca_file(&mut self, path: &Path) -> Result<()> {
-        self.settings.extra_roots = http::load_ca_file(path)?;
+        let roots = http::load_ca_file(path);
+        self.settings.extra_roots = self.clean(roots)?;
         self.agent = http::agent(&self.settings);
         Ok(())
     }
@@ -214,6 +235,7 @@ impl Client {
     /// The key that seals profile pictures before upload (see `docs/sealed-format.md`).
     /// Without one, uploading a [`PackageKind::ProfilePicture`] fails: never in plaintext.
     pub fn set_seal_key(&mut self, key: SealKey) {
+        self.redactor.add_key_bytes(key.expose());
         self.seal_key = Some(key);
     }
 
@@ -245,6 +267,11 @@ impl Client {
     /// Validate, hash and upload a file. Progress phases: Hashing, then per attempt
     /// RequestingUrl and Uploading (Retrying between attempts), then Done.
     pub fn upload(&self, request: &UploadRequest<'_>, progress: &mut dyn Progress) -> Result<UploadResult> {
+        let r = self.upload_inner(request, progress);
+        self.clean(r)
+    }
+
+    fn upload_inner(&self, request: &UploadRequest<'_>, progress: &mut dyn Progress) -> Result<UploadResult> {
         check_app_id(request.app_id)?;
         let package = Package::open(request.path, request.kind, request.file_name)?;
         let file_name = package.file_name.clone();
@@ -274,6 +301,11 @@ impl Client {
             let target = auth::with_token(&self.tokens, &self.agent, &self.api_base, deadline, waiting, |headers| {
                 api::request_upload_url(&self.agent, &self.api_base, headers, &query, deadline)
             })?;
+            for (name, value) in &target.headers {
+                if name.eq_ignore_ascii_case("authorization") {
+                    self.redactor.add_authorization(value.expose());
+                }
+            }
             transfer::put(&self.agent, &target, &mut file, size, &digest, progress, deadline)?;
             Ok(target.object_id)
         })?;
@@ -330,6 +362,17 @@ impl Client {
         object_id: &str,
         progress: &mut dyn Progress,
     ) -> Result<String> {
+        let r = self.bind_object_inner(app_id, file_name, object_id, progress);
+        self.clean(r)
+    }
+
+    fn bind_object_inner(
+        &self,
+        app_id: &str,
+        file_name: &str,
+        object_id: &str,
+        progress: &mut dyn Progress,
+    ) -> Result<String> {
         check_app_id(app_id)?;
         crate::package::check_file_name(file_name)?;
         api::check_object_id(object_id)?;
@@ -366,6 +409,17 @@ impl Client {
     /// to 30 s ([`Client::set_poll_interval`]); [`Phase::Waiting`] reports elapsed and
     /// timeout in milliseconds, several times a second, so the wait can be cancelled.
     pub fn wait_package_ready(
+        &self,
+        app_id: &str,
+        package_id: &str,
+        timeout: Duration,
+        progress: &mut dyn Progress,
+    ) -> Result<()> {
+        let r = self.wait_package_ready_inner(app_id, package_id, timeout, progress);
+        self.clean(r)
+    }
+
+    fn wait_package_ready_inner(
         &self,
         app_id: &str,
         package_id: &str,
@@ -436,10 +490,13 @@ impl Client {
         timeout: Duration,
         progress: &mut dyn Progress,
     ) -> Result<Published> {
-        let upload = self.upload(request, progress)?;
-        let package_id = self.bind_package(request.app_id, &upload, progress)?;
-        self.wait_package_ready(request.app_id, &package_id, timeout, progress)?;
-        Ok(Published { upload, package_id })
+        let r = (|| {
+            let upload = self.upload_inner(request, progress)?;
+            let package_id = self.bind_object_inner(request.app_id, &upload.file_name, &upload.object_id, progress)?;
+            self.wait_package_ready_inner(request.app_id, &package_id, timeout, progress)?;
+            Ok(Published { upload, package_id })
+        })();
+        self.clean(r)
     }
 }
 

@@ -1,8 +1,10 @@
 //! The one error type of the crate, and its stable mapping to [`Status`].
 //!
-//! Every message here is written for a human reading a build log. No message ever contains a
-//! secret: variants carry the *server's* words (bounded) or our own descriptions, never
-//! request headers, tokens, client secrets or keys.
+//! Every message here is written for a human reading a build log. Variants carry the
+//! *server's* words (bounded) or our own descriptions, never request headers, tokens, client
+//! secrets or keys that we put there; since a server may echo our request back, every error
+//! leaving a public `Client` method also passes through the client's redaction step
+//! ([`crate::redact`]).
 
 use std::fmt;
 use std::path::PathBuf;
@@ -189,6 +191,38 @@ impl Error {
             Error::PackageFailed(_) => Status::PackageFailed,
             Error::Reentrant(_) => Status::Reentrant,
             Error::Internal(_) => Status::Internal,
+        }
+    }
+
+    /// The same error with every text it carries passed through `f` (the path of a file
+    /// error too, when `f` changes it). Used by the redaction step ([`crate::redact`]).
+    pub(crate) fn map_text(self, f: impl Fn(&str) -> String) -> Error {
+        match self {
+            Error::InvalidArgument(m) => Error::InvalidArgument(f(&m)),
+            Error::File { path, reason } => {
+                let shown = path.to_string_lossy();
+                let mapped = f(&shown);
+                let path = if mapped == shown { path } else { PathBuf::from(mapped) };
+                Error::File { path, reason: f(&reason) }
+            }
+            Error::FileType(m) => Error::FileType(f(&m)),
+            e @ (Error::FileTooLarge { .. } | Error::Cancelled) => e,
+            Error::FileChanged(m) => Error::FileChanged(f(&m)),
+            Error::Network { what, retryable } => Error::Network { what: f(&what), retryable },
+            Error::Timeout(m) => Error::Timeout(f(&m)),
+            Error::Tls(m) => Error::Tls(f(&m)),
+            Error::Auth(m) => Error::Auth(f(&m)),
+            Error::Api { code, message } => Error::Api { code, message: f(&message) },
+            Error::Protocol(m) => Error::Protocol(f(&m)),
+            Error::UploadRejected { status, code, message, retry_after } => {
+                Error::UploadRejected { status, code: f(&code), message: f(&message), retry_after }
+            }
+            Error::Http { status, message, retry_after } => Error::Http { status, message: f(&message), retry_after },
+            Error::SealKey(m) => Error::SealKey(f(&m)),
+            Error::SealCorrupt(m) => Error::SealCorrupt(f(&m)),
+            Error::PackageFailed(m) => Error::PackageFailed(f(&m)),
+            Error::Reentrant(m) => Error::Reentrant(f(&m)),
+            Error::Internal(m) => Error::Internal(f(&m)),
         }
     }
 

@@ -238,6 +238,46 @@ pub(crate) fn finish(
     Ok(Reply { status, retry_after, body })
 }
 
+/// [`finish`] for answers that carry a secret (the token answer, the signed upload URL): the
+/// body is read into wiped buffers that grow by copying into a larger wiped buffer, so no
+/// reallocation leaves a partial copy in freed memory. The caller wipes `Reply::body`.
+pub(crate) fn finish_wiped(
+    sent: std::result::Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    limit: u64,
+    what: &str,
+) -> Result<Reply> {
+    use std::io::Read;
+    use zeroize::Zeroizing;
+    let mut resp = sent.map_err(|e| map_error(e, what))?;
+    let status = resp.status().as_u16();
+    let retry_after = retry_after(&resp);
+    let mut reader = resp.body_mut().with_config().limit(limit).reader();
+    let mut body = Zeroizing::new(Vec::with_capacity(4096));
+    let mut chunk = Zeroizing::new([0u8; 4096]);
+    loop {
+        let n = match reader.read(&mut chunk[..]) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                return Err(match ureq::Error::from(e) {
+                    ureq::Error::BodyExceedsLimit(_) => {
+                        Error::Protocol(format!("{what}: the answer is larger than {limit} bytes"))
+                    }
+                    other => map_error(other, what),
+                })
+            }
+        };
+        if body.len() + n > body.capacity() {
+            let mut bigger = Zeroizing::new(Vec::with_capacity((body.capacity() * 2).max(body.len() + n)));
+            bigger.extend_from_slice(&body);
+            body = bigger;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    Ok(Reply { status, retry_after, body: std::mem::take(&mut *body) })
+}
+
 /// The `Retry-After` header as a duration: delta-seconds or an HTTP date (RFC 9110 §10.2.3).
 pub(crate) fn retry_after(resp: &ureq::http::Response<ureq::Body>) -> Option<Duration> {
     let v = resp.headers().get("retry-after")?.to_str().ok()?;

@@ -26,6 +26,7 @@ mod http;
 pub mod package;
 pub mod progress;
 mod proxy;
+pub mod redact;
 pub mod retry;
 pub mod seal;
 pub mod secret;

@@ -93,6 +93,12 @@ impl SealKey {
         Ok(SealKey(key))
     }
 
+    /// The key bytes, for the client's redaction step only (it redacts their hex and
+    /// base64 forms from messages).
+    pub(crate) fn expose(&self) -> &[u8] {
+        &self.0[..]
+    }
+
     fn cipher(&self) -> XChaCha20Poly1305 {
         // The cipher keeps its own copy of the key and wipes it on drop (ZeroizeOnDrop).
         XChaCha20Poly1305::new(Key::from_slice(&self.0[..]))

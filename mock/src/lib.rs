@@ -235,6 +235,58 @@ pub enum Fault {
     /// The token endpoint holds every request without answering until the fault is cleared,
     /// then answers normally.
     TokenStall,
+    /// A server or proxy that echoes the request into its error answers: the token call
+    /// answers 200 with the echo as `ret.msg` (code 203890688), upload-url answers 400
+    /// `text/plain` with the echo, the PUT answers 400 `InvalidRequest` with the echo as the
+    /// S3 `Message`. The echo puts the credentials first (`authorization` and `client_id`
+    /// headers, then the body of a Connect call), then the request line and the other headers,
+    /// so that even clients that bound the server text they quote receive the secrets.
+    ReflectRequest(ReflectAt),
+}
+
+/// Which answers [`Fault::ReflectRequest`] turns into echoes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReflectAt {
+    /// Token, upload-url and PUT (the first one the client reaches fails).
+    All,
+    /// Only the token call.
+    Token,
+    /// Only upload-url.
+    UploadUrl,
+    /// Only the PUT.
+    Put,
+}
+
+impl ReflectAt {
+    /// Does this setting reflect answers of `endpoint`?
+    pub fn covers(self, endpoint: &Endpoint) -> bool {
+        match self {
+            ReflectAt::All => matches!(endpoint, Endpoint::Token | Endpoint::UploadUrl | Endpoint::Upload),
+            ReflectAt::Token => *endpoint == Endpoint::Token,
+            ReflectAt::UploadUrl => *endpoint == Endpoint::UploadUrl,
+            ReflectAt::Put => *endpoint == Endpoint::Upload,
+        }
+    }
+}
+
+/// The echo of [`Fault::ReflectRequest`]: credential headers, the body (Connect calls only),
+/// the request line, the other headers.
+pub(crate) fn reflect(req: &http::Request, body: Option<&[u8]>) -> String {
+    let credential = |k: &str| k == "authorization" || k == "client_id";
+    let mut out = String::new();
+    for (k, v) in req.headers.iter().filter(|(k, _)| credential(k)) {
+        out.push_str(&format!("{k}: {v}\n"));
+    }
+    if let Some(b) = body {
+        out.push_str(&String::from_utf8_lossy(b));
+        out.push('\n');
+    }
+    let q = if req.raw_query.is_empty() { String::new() } else { format!("?{}", req.raw_query) };
+    out.push_str(&format!("{} {}{q} HTTP/1.1\n", req.method, req.raw_path));
+    for (k, v) in req.headers.iter().filter(|(k, _)| !credential(k)) {
+        out.push_str(&format!("{k}: {v}\n"));
+    }
+    out
 }
 
 /// Parses a snake_case fault name (as used by `POST /mock/fault` and `agc-mock --fault`).
@@ -294,6 +346,13 @@ pub fn fault_from_name(name: &str) -> Option<Fault> {
         "bind_reset_after_processing_once" => Fault::BindResetAfterProcessingOnce,
         "bind_503_once" => Fault::Bind503Once,
         "token_stall" => Fault::TokenStall,
+        "reflect_request" => Fault::ReflectRequest(match arg {
+            None | Some("all") => ReflectAt::All,
+            Some("token") => ReflectAt::Token,
+            Some("upload_url") => ReflectAt::UploadUrl,
+            Some("put") => ReflectAt::Put,
+            Some(_) => return None,
+        }),
         "transient_code_once" => Fault::TransientCodeOnce(num(204_144_659)?),
         "api_error" => {
             let code = num(204_144_688)?;

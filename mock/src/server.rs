@@ -242,6 +242,16 @@ fn connect_api(shared: &Arc<Shared>, c: &mut C, req: &Request, kind: &Endpoint) 
     if req.method != expected_method {
         return answer(c, 405, &ret_json(405, "method not allowed"), blen);
     }
+    if let Fault::ReflectRequest(at) = shared.fault() {
+        if at.covers(kind) {
+            let echo = crate::reflect(req, Some(&body));
+            if *kind == Endpoint::Token {
+                return answer(c, 200, &ret_json(203_890_688, &echo), blen);
+            }
+            let _ = c.respond(400, &[("Content-Type", "text/plain".into())], echo.as_bytes(), false);
+            return Outcome::answered(400, blen, true);
+        }
+    }
     if *kind == Endpoint::Token {
         return token(shared, c, &body);
     }

@@ -186,6 +186,12 @@ pub(crate) fn handle_put(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outc
     }
 
     // PUT faults.
+    if let Fault::ReflectRequest(at) = shared.fault() {
+        if at.covers(&crate::Endpoint::Upload) {
+            let echo = crate::reflect(req, None);
+            return p.refuse(400, "InvalidRequest", &echo, &[]);
+        }
+    }
     if shared.take_fault(|f| *f == Fault::Put500Once, true).is_some() {
         return p.refuse(500, "InternalError", "We encountered an internal error. Please try again.", &[]);
     }

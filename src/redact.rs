@@ -1,0 +1,270 @@
+//! The one redaction step through which every message leaves a [`crate::Client`].
+//!
+//! Error texts quote servers (a non-JSON error body, `ret.msg`, an S3 `Message`). A server or
+//! proxy that echoes the request would put our own secrets into them. The client therefore
+//! remembers every secret it holds or has held (client secret, access tokens, service-account
+//! JWTs, signed upload `Authorization` values and their `Signature=` part, the seal key in
+//! hex and base64) and every public `Client` method passes its error through
+//! [`Redactor::redact_error`], which replaces each of them with `[redacted]`.
+//!
+//! Messages are bounded, so an echo may be cut inside a secret: a random secret (token, JWT,
+//! signature, client secret) is therefore redacted wherever any run of at least
+//! [`MIN_RUN`] consecutive bytes of it appears, not only where it appears whole.
+
+use std::collections::{HashSet, VecDeque};
+use std::fmt;
+use std::sync::Mutex;
+
+use zeroize::Zeroizing;
+
+use crate::error::Error;
+
+/// What replaces a secret.
+pub const REDACTED: &str = "[redacted]";
+/// Runs of a random secret at least this long are redacted wherever they appear.
+pub const MIN_RUN: usize = 16;
+/// How many short-lived secrets (tokens, JWTs, signatures) are remembered; older ones are
+/// forgotten (and wiped).
+pub const MAX_RECENT: usize = 64;
+
+struct Entry {
+    value: Zeroizing<String>,
+    /// Shortest run that is redacted: `min(MIN_RUN, len)` for random secrets, `len` for
+    /// values only redacted whole.
+    run: usize,
+}
+
+#[derive(Default)]
+struct Inner {
+    /// Secrets for the client's lifetime (client secret, seal key forms).
+    fixed: Vec<Entry>,
+    /// The last [`MAX_RECENT`] tokens, JWTs and signed upload values.
+    recent: VecDeque<Entry>,
+}
+
+/// The secrets one client knows, and the redaction of messages against them.
+#[derive(Default)]
+pub struct Redactor {
+    inner: Mutex<Inner>,
+}
+
+impl fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let g = self.lock();
+        write!(f, "Redactor({} secrets)", g.fixed.len() + g.recent.len())
+    }
+}
+
+fn entry(value: &str, whole_only: bool) -> Option<Entry> {
+    if value.is_empty() {
+        return None;
+    }
+    let mut owned = Zeroizing::new(String::with_capacity(value.len()));
+    owned.push_str(value);
+    let run = if whole_only { value.len() } else { value.len().min(MIN_RUN) };
+    Some(Entry { value: owned, run })
+}
+
+impl Redactor {
+    /// An empty redactor.
+    pub fn new() -> Redactor {
+        Redactor::default()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Remember a secret for the client's lifetime (client secret).
+    pub fn add_fixed(&self, secret: &str) {
+        if let Some(e) = entry(secret, false) {
+            let mut g = self.lock();
+            if !g.fixed.iter().any(|x| *x.value == *e.value) {
+                g.fixed.push(e);
+            }
+        }
+    }
+
+    /// Remember the seal key: its hex (both cases) and base64 (standard and URL-safe) forms.
+    pub fn add_key_bytes(&self, key: &[u8]) {
+        use std::fmt::Write;
+        let mut hex = Zeroizing::new(String::with_capacity(key.len() * 2));
+        let mut upper = Zeroizing::new(String::with_capacity(key.len() * 2));
+        for b in key {
+            let _ = write!(hex, "{b:02x}");
+            let _ = write!(upper, "{b:02X}");
+        }
+        self.add_fixed(&hex);
+        self.add_fixed(&upper);
+        for alphabet in [
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+        ] {
+            let b64 = base64_no_pad(key, alphabet);
+            self.add_fixed(&b64);
+        }
+    }
+
+    /// Remember a short-lived random secret (access token, JWT).
+    pub fn add(&self, secret: &str) {
+        self.push_recent(entry(secret, false));
+    }
+
+    /// Remember a signed upload `Authorization` value: whole, and its `Signature=` part as a
+    /// random secret.
+    pub fn add_authorization(&self, value: &str) {
+        self.push_recent(entry(value, true));
+        if let Some(sig) = signature_part(value) {
+            self.push_recent(entry(sig, false));
+        }
+    }
+
+    fn push_recent(&self, e: Option<Entry>) {
+        let Some(e) = e else { return };
+        let mut g = self.lock();
+        if let Some(pos) = g.recent.iter().position(|x| *x.value == *e.value) {
+            g.recent.remove(pos);
+        }
+        while g.recent.len() >= MAX_RECENT {
+            g.recent.pop_front();
+        }
+        g.recent.push_back(e);
+    }
+
+    /// `text` with every known secret replaced by [`REDACTED`].
+    pub fn redact(&self, text: &str) -> String {
+        let g = self.lock();
+        let mut out = text.to_owned();
+        for e in g.fixed.iter().chain(g.recent.iter()) {
+            if let Some(r) = redact_one(&out, e.value.as_bytes(), e.run) {
+                out = r;
+            }
+        }
+        out
+    }
+
+    /// The same error with every text field redacted.
+    pub fn redact_error(&self, e: Error) -> Error {
+        e.map_text(|t| self.redact(t))
+    }
+}
+
+/// The value after `Signature=` (up to `,`, space or end), if any.
+fn signature_part(value: &str) -> Option<&str> {
+    let start = value.find("Signature=")? + "Signature=".len();
+    let rest = &value[start..];
+    let end = rest.find([',', ' ']).unwrap_or(rest.len());
+    Some(&rest[..end]).filter(|s| !s.is_empty())
+}
+
+/// Replace in `text` every run of at least `run` bytes that occurs in `secret`; `None` when
+/// nothing matched.
+fn redact_one(text: &str, secret: &[u8], run: usize) -> Option<String> {
+    let t = text.as_bytes();
+    if run == 0 || t.len() < run || secret.len() < run {
+        return None;
+    }
+    let grams: HashSet<&[u8]> = secret.windows(run).collect();
+    // Covered byte ranges, merged as they are found (windows come in increasing order).
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for (i, w) in t.windows(run).enumerate() {
+        if grams.contains(w) {
+            match ranges.last_mut() {
+                Some((_, end)) if *end >= i => *end = i + run,
+                _ => ranges.push((i, i + run)),
+            }
+        }
+    }
+    if ranges.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (mut s, mut e) in ranges {
+        while !text.is_char_boundary(s) {
+            s -= 1;
+        }
+        while !text.is_char_boundary(e) {
+            e += 1;
+        }
+        if s < at {
+            s = at;
+        }
+        out.push_str(&text[at..s]);
+        out.push_str(REDACTED);
+        at = e.max(at);
+    }
+    out.push_str(&text[at..]);
+    Some(out)
+}
+
+fn base64_no_pad(data: &[u8], alphabet: &[u8; 64]) -> Zeroizing<String> {
+    let mut out = Zeroizing::new(String::with_capacity(data.len() * 4 / 3 + 3));
+    for chunk in data.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
+        for i in 0..=chunk.len() {
+            out.push(alphabet[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOKEN: &str = "tokA1b2C3d4E5f6G7h8I9j0KkLlMmNnOoPpQq";
+
+    #[test]
+    fn whole_and_partial_secrets_are_redacted() {
+        let r = Redactor::new();
+        r.add(TOKEN);
+        assert_eq!(r.redact(&format!("Bearer {TOKEN} end")), "Bearer [redacted] end");
+        // A message bounded inside the token still hides what is left of it.
+        assert_eq!(r.redact(&format!("Bearer {}...", &TOKEN[..20])), "Bearer [redacted]...");
+        assert_eq!(r.redact(&format!("x{}y", &TOKEN[5..30])), "x[redacted]y");
+        // Short fragments and unrelated text stay.
+        assert_eq!(r.redact(&TOKEN[..10]), &TOKEN[..10]);
+        assert_eq!(r.redact("nothing secret here at all"), "nothing secret here at all");
+    }
+
+    #[test]
+    fn short_secrets_only_whole_and_utf8_is_kept_intact() {
+        let r = Redactor::new();
+        r.add_fixed("pw1");
+        assert_eq!(r.redact("a pw1 b pw"), "a [redacted] b pw");
+        r.add("ééééééééééééééééé");
+        let s = r.redact("→ééééééééééééééééé←");
+        assert_eq!(s, "→[redacted]←");
+    }
+
+    #[test]
+    fn authorization_whole_and_its_signature() {
+        let r = Redactor::new();
+        let sig = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        let auth =
+            format!("AWS4-HMAC-SHA256 Credential=AK/20260101/r/s3/aws4_request, SignedHeaders=host, Signature={sig}");
+        r.add_authorization(&auth);
+        assert_eq!(r.redact(&format!("got {auth}")), "got [redacted]");
+        assert_eq!(r.redact(&format!("sig {}", &sig[..40])), "sig [redacted]");
+        // The non-secret parts of the value are not redacted on their own.
+        assert_eq!(r.redact("AWS4-HMAC-SHA256 Credential=AK"), "AWS4-HMAC-SHA256 Credential=AK");
+    }
+
+    #[test]
+    fn seal_key_forms_and_the_recent_bound() {
+        let r = Redactor::new();
+        r.add_key_bytes(&[0xab; 32]);
+        assert_eq!(r.redact(&"ab".repeat(32)), REDACTED);
+        assert_eq!(r.redact(&"AB".repeat(32)), REDACTED);
+        assert_eq!(format!("{r:?}"), "Redactor(3 secrets)");
+        let r = Redactor::new();
+        r.add("the-first-token-of-many");
+        for i in 0..MAX_RECENT + 5 {
+            r.add(&format!("{i}"));
+        }
+        assert_eq!(format!("{r:?}"), format!("Redactor({MAX_RECENT} secrets)"));
+        assert_eq!(r.redact("the-first-token-of-many"), "the-first-token-of-many");
+    }
+}

@@ -90,8 +90,9 @@ else
 endif
 
 test-python: export AGC_TEST_SA_KEY = $(abspath mock/fixtures/service-account-private.json)
+# The Python package pip-installed into a fresh venv, tested from outside the source tree.
 test-python: lib
-	scripts/with-mock.sh python3 tests/python/test_ctypes.py
+	scripts/test-python.sh
 
 # The upload CLI end to end (parsing is instant: the mock answers "ready" on the first poll).
 test-cli: examples

@@ -57,7 +57,7 @@ check "pkg-config shared binary needs $SOVER" sh -c "readelf -d consumer-pc | gr
 check "pkg-config shared binary uploads to the mock" ./consumer-pc "$WORK/run"
 # Static: pkg-config --static adds Libs.private; -Bstatic makes the linker take libagcupload.a
 # although libagcupload.so sits beside it (README "Install").
-static_libs=$(pkg-config --static --libs agcupload | sed 's/-lagcupload\( \|$\)/-Wl,-Bstatic -lagcupload -Wl,-Bdynamic /')
+static_libs=$(pkg-config --static --libs agcupload | sed 's/-lagcupload/-Wl,-Bstatic -lagcupload -Wl,-Bdynamic/')
 # shellcheck disable=SC2086
 check "pkg-config --static build" ${CC:-cc} -Wall -Wextra -Werror -std=c11 consumer.c -o consumer-pc-static \
   $(pkg-config --static --cflags agcupload) $static_libs

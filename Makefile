@@ -10,11 +10,15 @@ WARN      = -Wall -Wextra -Werror -std=c11
 RELEASE   = target/release
 BUILD_LIBDIR = $(abspath $(RELEASE))
 UNAME_S  := $(shell uname -s)
-# The rpath to the build tree and the static link line are for Linux (the tested platform);
-# elsewhere the native libraries come from rustc itself (see NATIVE_STATIC_LIBS below).
+# The static link line is Linux's (the tested platform); elsewhere the native libraries come
+# from rustc itself (NATIVE_STATIC_LIBS below). The rpath to the build tree is for Linux, and
+# for macOS (untested), whose library is named @rpath/... (build.rs).
 ifeq ($(UNAME_S),Linux)
 LDLIBS    = -L$(BUILD_LIBDIR) -lagcupload -Wl,-rpath,$(BUILD_LIBDIR)
 STATIC_LDLIBS = -lgcc_s -lutil -lrt -lpthread -lm -ldl
+else ifeq ($(UNAME_S),Darwin)
+LDLIBS    = -L$(BUILD_LIBDIR) -lagcupload -Wl,-rpath,$(BUILD_LIBDIR)
+STATIC_LDLIBS = $(NATIVE_STATIC_LIBS)
 else
 LDLIBS    = -L$(BUILD_LIBDIR) -lagcupload
 STATIC_LDLIBS = $(NATIVE_STATIC_LIBS)
@@ -31,8 +35,8 @@ all: lib examples
 # carries a SONAME (build.rs); the link named after it lets programs linked here run from here.
 lib:
 	$(CARGO) build --release --workspace
-ifeq ($(UNAME_S),Linux)
-	ln -sf libagcupload.so $(RELEASE)/$(SONAME)
+ifneq ($(filter Linux Darwin,$(UNAME_S)),)
+	ln -sf $(SHLIB) $(RELEASE)/$(SONAME)
 endif
 
 target/tools/bin/cbindgen:

@@ -18,7 +18,7 @@ Failures raise a subclass of `AgcError` (see `agcupload.errors`). Paths may be `
 import ctypes
 import enum
 import os
-from typing import Callable, Dict, NamedTuple, Optional, Tuple, Union
+from typing import Callable, Dict, List, NamedTuple, Optional, Tuple, Union
 
 from . import _native
 from ._native import library_path
@@ -97,7 +97,7 @@ except ImportError:  # pragma: no cover - Python 3.7
 
 def version() -> str:
     """The loaded library's version (`agc_version()`), e.g. ``"0.1.0"``."""
-    return _lib.agc_version().decode()
+    return str(_lib.agc_version().decode())
 
 
 def seal_file(key: Union[bytes, bytearray], in_path: StrPath, out_path: StrPath) -> None:
@@ -116,9 +116,11 @@ class _Progress:
     """Adapts a Python callable to agc_progress_fn; remembers an exception it raised."""
 
     def __init__(self, progress: Optional[ProgressCallback]) -> None:
-        self.raised = []  # type: list
+        self.raised: List[BaseException] = []
 
-        def trampoline(_ud, phase, done, total):
+        def trampoline(_ud: object, phase: int, done: int, total: int) -> int:
+            if progress is None:  # never registered without a callable; keeps the type checker sure
+                return 0
             try:
                 return 1 if progress(PHASES.get(phase, str(phase)), done, total) else 0
             except BaseException as e:  # noqa: BLE001 - re-raised by check()

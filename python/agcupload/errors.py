@@ -5,7 +5,7 @@ Every failed call raises the subclass of its status's family, carrying `.status`
 contains a secret). Catch `AgcError` for all of them.
 """
 import enum
-from typing import Dict, Optional, Type
+from typing import Dict, Optional, Tuple, Type
 
 from . import _native
 
@@ -60,7 +60,7 @@ class AgcError(Exception):
         self.message = message
         super().__init__("%s: %s" % (self.name, self.message))
 
-    def __reduce__(self):  # picklable (e.g. across multiprocessing) with its status and message
+    def __reduce__(self) -> Tuple[type, Tuple[int, str]]:  # picklable (e.g. across multiprocessing) with its status and message
         return (type(self), (self.status, self.message))
 
 

@@ -8,8 +8,21 @@ CBINDGEN ?= $(shell [ "$$(cbindgen --version 2>/dev/null)" = "cbindgen $(CBINDGE
 CFLAGS   ?= -O2 -g
 WARN      = -Wall -Wextra -Werror -std=c11
 RELEASE   = target/release
-LIBDIR    = $(abspath $(RELEASE))
-LDLIBS    = -L$(LIBDIR) -lagcupload -Wl,-rpath,$(LIBDIR)
+BUILD_LIBDIR = $(abspath $(RELEASE))
+UNAME_S  := $(shell uname -s)
+# The static link line is Linux's (the tested platform); elsewhere the native libraries come
+# from rustc itself (NATIVE_STATIC_LIBS below). The rpath to the build tree is for Linux, and
+# for macOS (untested), whose library is named @rpath/... (build.rs).
+ifeq ($(UNAME_S),Linux)
+LDLIBS    = -L$(BUILD_LIBDIR) -lagcupload -Wl,-rpath,$(BUILD_LIBDIR)
+STATIC_LDLIBS = -lgcc_s -lutil -lrt -lpthread -lm -ldl
+else ifeq ($(UNAME_S),Darwin)
+LDLIBS    = -L$(BUILD_LIBDIR) -lagcupload -Wl,-rpath,$(BUILD_LIBDIR)
+STATIC_LDLIBS = $(NATIVE_STATIC_LIBS)
+else
+LDLIBS    = -L$(BUILD_LIBDIR) -lagcupload
+STATIC_LDLIBS = $(NATIVE_STATIC_LIBS)
+endif
 HEADER    = include/agcupload.h
 VALGRIND := $(shell command -v valgrind 2>/dev/null)
 
@@ -18,9 +31,13 @@ VALGRIND := $(shell command -v valgrind 2>/dev/null)
 # The header is committed (and checked fresh in CI), so building needs no cbindgen.
 all: lib examples
 
-# libagcupload.so and libagcupload.a, plus the mock server binary (same workspace).
+# libagcupload.so and libagcupload.a, plus the mock server binary (same workspace). The .so
+# carries a SONAME (build.rs); the link named after it lets programs linked here run from here.
 lib:
 	$(CARGO) build --release --workspace
+ifneq ($(filter Linux Darwin,$(UNAME_S)),)
+	ln -sf $(SHLIB) $(RELEASE)/$(SONAME)
+endif
 
 target/tools/bin/cbindgen:
 	$(CARGO) install --locked cbindgen --version $(CBINDGEN_VERSION) --root target/tools
@@ -33,6 +50,11 @@ check-header: $(CBINDGEN)
 	@mkdir -p target
 	$(CBINDGEN) --quiet --config cbindgen.toml --crate agcupload --output target/agcupload.h.check
 	@diff -u $(HEADER) target/agcupload.h.check && echo "header is fresh"
+	@want='$(VERSION_MAJOR) $(VERSION_MINOR) $(VERSION_PATCH) $(shell printf '0x%02x%02x%02x' $(VERSION_MAJOR) $(VERSION_MINOR) $(VERSION_PATCH)) "$(VERSION)"'; \
+	got=$$(sed -n 's/^#define AGCUPLOAD_VERSION_[A-Z]* //p' $(HEADER) | tr '\n' ' ' | sed 's/ $$//'); \
+	if [ "$$got" != "$$want" ]; then \
+	  echo "header version macros ($$got) differ from Cargo.toml's $(VERSION) ($$want): edit cbindgen.toml" >&2; exit 1; fi; \
+	echo "header version macros match Cargo.toml ($(VERSION))"
 
 # Formatting and clippy, warnings as errors (CI runs it).
 lint:
@@ -46,7 +68,7 @@ $(RELEASE)/upload: examples-c/upload.c $(HEADER) lib
 
 # The same program linked against the static library, proving libagcupload.a is usable.
 $(RELEASE)/upload-static: examples-c/upload.c $(HEADER) lib
-	$(CC) $(WARN) $(CFLAGS) -Iinclude examples-c/upload.c -o $@ $(RELEASE)/libagcupload.a -lgcc_s -lutil -lrt -lpthread -lm -ldl
+	$(CC) $(WARN) $(CFLAGS) -Iinclude examples-c/upload.c -o $@ $(RELEASE)/libagcupload.a $(STATIC_LDLIBS)
 
 $(RELEASE)/test_abi: tests/c/test_abi.c $(HEADER) lib
 	$(CC) $(WARN) $(CFLAGS) -Iinclude tests/c/test_abi.c -o $@ $(LDLIBS)
@@ -84,8 +106,9 @@ else
 endif
 
 test-python: export AGC_TEST_SA_KEY = $(abspath mock/fixtures/service-account-private.json)
+# The Python package pip-installed into a fresh venv, tested from outside the source tree.
 test-python: lib
-	scripts/with-mock.sh python3 tests/python/test_ctypes.py
+	scripts/test-python.sh
 
 # The upload CLI end to end (parsing is instant: the mock answers "ready" on the first poll).
 test-cli: examples
@@ -115,3 +138,84 @@ fuzz:
 .PHONY: bench
 bench: all mock
 	python3 bench/run.py
+
+# ---------------------------------------------------------------------------------------------
+# Install (GNU conventions): `make install PREFIX=/usr/local DESTDIR=` then `make uninstall`
+# with the same variables. DESTDIR is only a staging root: the installed .pc and CMake files name
+# the final paths. See README "Install" (and the SONAME rule in build.rs).
+.PHONY: install uninstall test-install
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+CMAKEDIR   ?= $(LIBDIR)/cmake/agcupload
+INSTALL    ?= install
+
+# The package's version (the first `version =` of Cargo.toml, its [package] one), and the ABI.
+VERSION := $(shell sed -n 's/^version *= *"\([^"]*\)".*/\1/p' Cargo.toml | head -n 1)
+VERSION_WORDS := $(subst ., ,$(VERSION))
+VERSION_MAJOR := $(word 1,$(VERSION_WORDS))
+VERSION_MINOR := $(word 2,$(VERSION_WORDS))
+VERSION_PATCH := $(word 3,$(VERSION_WORDS))
+# SONAME rule (as cargo-c): 0.y.z -> ABI "0.y"; x.y.z with x >= 1 -> ABI "x".
+ABI_VERSION := $(if $(filter 0,$(VERSION_MAJOR)),0.$(VERSION_MINOR),$(VERSION_MAJOR))
+ifeq ($(UNAME_S),Darwin)
+SHLIB      = libagcupload.dylib
+SONAME     = libagcupload.$(ABI_VERSION).dylib
+SHLIB_REAL = libagcupload.$(VERSION).dylib
+else
+SHLIB      = libagcupload.so
+SONAME     = libagcupload.so.$(ABI_VERSION)
+SHLIB_REAL = libagcupload.so.$(VERSION)
+endif
+
+# What a static link needs besides libagcupload.a: rustc's own list for this target (our
+# dependencies add no native library: ring's C and assembly are inside the archive). `make
+# test-install` proves it by linking a program statically with exactly these.
+NATIVE_STATIC_LIBS = $(shell mkdir -p target && printf '' | rustc --crate-type staticlib --crate-name agc_probe \
+    --print native-static-libs -o target/native-static-libs-probe.a - 2>&1 | sed -n 's/.*native-static-libs: *//p')
+
+# Pointer size of the target, for the CMake version file (refuses a 32-bit consumer).
+SIZEOF_VOID_P = $(shell echo $$(( $$(rustc --print cfg | sed -n 's/^target_pointer_width="\([0-9]*\)"/\1/p') / 8 )))
+
+# Command-line tools built in the workspace named agcupload (the cli/ crate, when present).
+TOOLS = $(wildcard $(RELEASE)/agcupload)
+
+PKG_SUBST = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
+    -e 's|@VERSION@|$(VERSION)|g' -e 's|@VERSION_MAJOR@|$(VERSION_MAJOR)|g' \
+    -e 's|@VERSION_MINOR@|$(VERSION_MINOR)|g' -e 's|@SHLIB_REAL@|$(SHLIB_REAL)|g' -e 's|@SONAME@|$(SONAME)|g' \
+    -e 's|@SIZEOF_VOID_P@|$(SIZEOF_VOID_P)|g'
+
+install: lib
+	@test -n "$(VERSION_PATCH)" || { echo "install: cannot read the version from Cargo.toml" >&2; exit 2; }
+	$(INSTALL) -d $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(CMAKEDIR)
+	$(INSTALL) -m 644 $(HEADER) $(DESTDIR)$(INCLUDEDIR)/agcupload.h
+	$(INSTALL) -m 755 $(RELEASE)/$(SHLIB) $(DESTDIR)$(LIBDIR)/$(SHLIB_REAL)
+	ln -sf $(SHLIB_REAL) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/$(SHLIB)
+	$(INSTALL) -m 644 $(RELEASE)/libagcupload.a $(DESTDIR)$(LIBDIR)/libagcupload.a
+	libs='$(NATIVE_STATIC_LIBS)'; test -n "$$libs" || { echo "install: rustc gave no native-static-libs" >&2; exit 2; }; \
+	$(PKG_SUBST) -e "s|@LIBS_PRIVATE@|$$libs|g" pkg/agcupload.pc.in >$(DESTDIR)$(PKGCONFIGDIR)/agcupload.pc; \
+	$(PKG_SUBST) -e "s|@LIBS_PRIVATE@|$$(echo $$libs | tr ' ' ';')|g" pkg/agcuploadConfig.cmake.in \
+	    >$(DESTDIR)$(CMAKEDIR)/agcuploadConfig.cmake
+	$(PKG_SUBST) pkg/agcuploadConfigVersion.cmake.in >$(DESTDIR)$(CMAKEDIR)/agcuploadConfigVersion.cmake
+	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/agcupload.pc $(DESTDIR)$(CMAKEDIR)/agcuploadConfig*.cmake
+	$(if $(TOOLS),$(INSTALL) -d $(DESTDIR)$(BINDIR) && $(INSTALL) -m 755 $(TOOLS) $(DESTDIR)$(BINDIR)/,@echo "install: no $(RELEASE)/agcupload tool built; skipping bin/")
+
+# Removes what `install` put there, then those of its directories left empty (rmdir: never a
+# non-empty one, never above them; the prefix itself stays).
+uninstall:
+	rm -f $(DESTDIR)$(INCLUDEDIR)/agcupload.h $(DESTDIR)$(BINDIR)/agcupload \
+	    $(DESTDIR)$(LIBDIR)/$(SHLIB_REAL) $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/$(SHLIB) \
+	    $(DESTDIR)$(LIBDIR)/libagcupload.a $(DESTDIR)$(PKGCONFIGDIR)/agcupload.pc \
+	    $(DESTDIR)$(CMAKEDIR)/agcuploadConfig.cmake $(DESTDIR)$(CMAKEDIR)/agcuploadConfigVersion.cmake
+	for d in $(CMAKEDIR) $(patsubst %/,%,$(dir $(CMAKEDIR))) $(PKGCONFIGDIR) $(LIBDIR) $(INCLUDEDIR) $(BINDIR); do \
+	    if [ -d "$(DESTDIR)$$d" ]; then rmdir "$(DESTDIR)$$d" 2>/dev/null || true; fi; done
+
+# Installs into a temporary prefix and builds C and CMake consumers from that prefix alone
+# (pkg-config shared and static, find_package both targets), runs each against the mock, then
+# checks that `make uninstall` leaves the prefix empty. Needs cmake and pkg-config.
+test-install: lib
+	tests/install/run.sh

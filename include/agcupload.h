@@ -36,6 +36,17 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+// The major version this header belongs to (the X of X.Y.Z).
+#define AGCUPLOAD_VERSION_MAJOR 0
+// The minor version this header belongs to (the Y of X.Y.Z).
+#define AGCUPLOAD_VERSION_MINOR 1
+// The patch version this header belongs to (the Z of X.Y.Z).
+#define AGCUPLOAD_VERSION_PATCH 0
+// The version as one number, 0xXXYYZZ (as curl's LIBCURL_VERSION_NUM), for `#if` tests.
+#define AGCUPLOAD_VERSION_NUMBER 0x000100
+// The version as a string; compare it with what agc_version() returns at run time.
+#define AGCUPLOAD_VERSION_STRING "0.1.0"
+
 
 // Result of every fallible function. `AGC_OK` (0) is success; anything else is an error
 // whose details `agc_last_error()` gives. Numbers are stable and never reused.

@@ -1,18 +1,25 @@
-"""libagcupload through Python ctypes, against the standalone mock server.
+"""The installed agcupload package (ctypes over libagcupload), against the standalone mock.
 
-Run through scripts/with-mock.sh (it exports AGC_MOCK_*). Uses only the standard library.
+`make test-python` (scripts/test-python.sh) installs the package into a fresh venv with pip and
+runs this file with that venv's Python, from a directory outside the source tree, through
+scripts/with-mock.sh (it exports AGC_MOCK_*). No sys.path edits, no LD_LIBRARY_PATH: the
+package must load the library it carries. Uses only the standard library.
 """
 import hashlib
 import json
 import os
+import pathlib
+import pickle
+import shutil
 import ssl
+import subprocess
 import sys
 import tempfile
 import unittest
 import urllib.request
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "python"))
-import agcupload  # noqa: E402
+import agcupload
+from agcupload import errors
 
 BASE = os.environ.get("AGC_MOCK_BASE_URL")
 CA = os.environ.get("AGC_MOCK_CA_FILE")
@@ -140,6 +147,85 @@ class UploadTest(unittest.TestCase):
             agcupload.seal_file(key[:31], src, src + ".x")
         self.assertEqual(cm.exception.name, "AGC_ERR_SEAL_KEY")
 
+    def test_paths_as_str_bytes_and_pathlike(self):
+        data = b"PK\x03\x04" + b"p" * 2000
+        path = self.write("caf\u00e9 \u5305.app", data)
+        for given in (path, os.fsencode(path), pathlib.Path(path)):
+            r = self.client.upload_file("20002", given)
+            self.assertEqual(r.size, len(data))
+            self.assertEqual(r.file_name, "caf\u00e9 \u5305.app")
+        key = bytes(32)
+        agcupload.seal_file(key, pathlib.Path(path), os.fsencode(path + ".sealed"))
+        agcupload.open_file(bytearray(key), path + ".sealed", pathlib.Path(path + ".back"))
+        with open(path + ".back", "rb") as f:
+            self.assertEqual(f.read(), data)
+        with self.assertRaises(TypeError):
+            self.client.upload_file(20002, path)
+
+    def test_exception_families(self):
+        cases = [
+            (lambda: self.client.upload_file("20002", os.path.join(self.dir.name, "none.app")),
+             agcupload.FileError, agcupload.Status.FILE),
+            (lambda: self.client.upload_file("20002", self.write("t.txt", b"PK\x03\x04")),
+             agcupload.FileError, agcupload.Status.FILE_TYPE),
+            (lambda: self.client.upload_file("20002", self.write("k.app", b"PK\x03\x04"), kind=9),
+             agcupload.InvalidArgumentError, agcupload.Status.INVALID_ARGUMENT),
+            (lambda: self.client.upload_file("20002", self.write("c2.app", b"PK\x03\x04" + b"\0" * 1000),
+                                             progress=lambda p, d, t: True),
+             agcupload.CancelledError, agcupload.Status.CANCELLED),
+            (lambda: self.client.upload_file("20002", self.write("s.png", b"\x89PNG\r\n\x1a\n1234"),
+                                             agcupload.PROFILE_PICTURE),
+             agcupload.SealError, agcupload.Status.SEAL_KEY),
+            (lambda: agcupload.Client(service_account='{"key_id": "x"}'),
+             agcupload.AuthError, agcupload.Status.AUTH),
+        ]
+        for call, cls, status in cases:
+            with self.assertRaises(cls) as cm:
+                call()
+            e = cm.exception
+            self.assertIsInstance(e, agcupload.AgcError)
+            self.assertEqual(e.status, status)
+            self.assertEqual(e.name, "AGC_ERR_" + status.name)
+            self.assertTrue(e.message)
+            again = pickle.loads(pickle.dumps(e))
+            self.assertIs(type(again), cls)
+            self.assertEqual((again.status, again.message), (e.status, e.message))
+
+    def test_unreachable_server_is_a_network_error(self):
+        with agcupload.Client(CID, SECRET) as c:
+            c.set_api_base("https://127.0.0.1:1")
+            c.set_retry(1, 10000)
+            with self.assertRaises(agcupload.NetworkError) as cm:
+                c.upload_file("20002", self.write("n.app", b"PK\x03\x04"))
+        self.assertIn(cm.exception.name, ("AGC_ERR_NETWORK", "AGC_ERR_TIMEOUT"))
+
+    def test_every_status_the_library_names_has_its_python_family(self):
+        lib = agcupload._native.lib
+        named = 0
+        for n in range(256):
+            name = lib.agc_status_str(n).decode()
+            if name == "AGC_ERR_UNKNOWN":
+                continue
+            named += 1
+            self.assertEqual(name, "AGC_OK" if n == 0 else "AGC_ERR_" + agcupload.Status(n).name)
+            if n:
+                e = errors.error_for(n, "m")
+                self.assertIsInstance(e, agcupload.AgcError)
+                self.assertIsNot(type(e), agcupload.AgcError, name)
+        self.assertGreaterEqual(named, 19)
+        self.assertIs(type(errors.error_for(200, "m")), agcupload.AgcError)
+        self.assertIs(type(errors.error_for(agcupload.Status.REENTRANT, "m")), agcupload.ReentrantError)
+
+    def test_closed_client_refuses_calls(self):
+        c = agcupload.Client(CID, SECRET)
+        self.assertFalse(c.closed)
+        c.close()
+        c.close()
+        self.assertTrue(c.closed)
+        self.assertNotIn(SECRET, repr(c))
+        with self.assertRaises(ValueError):
+            c.set_api_base(BASE)
+
     def test_publish_bind_wait_and_options(self):
         self.client.set_poll_interval_ms(20, 100)
         path = self.write("pub.app", b"PK\x03\x04" + os.urandom(50000))
@@ -181,6 +267,48 @@ class UploadTest(unittest.TestCase):
             self.assertIsNotNone(r["content_length"])
 
 
+class InstalledPackageTest(unittest.TestCase):
+    """The package is the pip-installed one and loads the library it carries."""
+
+    def test_loaded_from_the_installed_package_with_its_bundled_library(self):
+        pkg_dir = os.path.dirname(os.path.abspath(agcupload.__file__))
+        if os.environ.get("AGCUPLOAD_EXPECT_INSTALLED") == "1":
+            self.assertIn("site-packages", pkg_dir)
+            self.assertNotIn("LD_LIBRARY_PATH", os.environ)
+            self.assertNotIn("AGCUPLOAD_LIBRARY", os.environ)
+        self.assertEqual(os.path.dirname(agcupload.library_path), pkg_dir)
+        self.assertIn(os.path.basename(agcupload.library_path), agcupload._native.library_file_names())
+        self.assertTrue(os.path.isfile(os.path.join(pkg_dir, "py.typed")))
+        self.assertEqual(agcupload.version(), agcupload.__version__)
+
+    def test_library_names_per_platform(self):
+        names = agcupload._native.library_file_names
+        self.assertEqual(names("linux"), ["libagcupload.so"])
+        self.assertEqual(names("darwin"), ["libagcupload.dylib"])
+        self.assertEqual(names("win32"), ["agcupload.dll"])
+
+    def _python(self, env_extra):
+        env = dict(os.environ, **env_extra)
+        code = "import agcupload; print(agcupload.library_path); print(agcupload.version())"
+        return subprocess.run([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, universal_newlines=True, timeout=120)
+
+    def test_agcupload_library_overrides_the_bundled_one(self):
+        with tempfile.TemporaryDirectory() as d:
+            copy = os.path.join(d, "libagcupload-system" + os.path.splitext(agcupload.library_path)[1])
+            shutil.copy(agcupload.library_path, copy)
+            run = self._python({"AGCUPLOAD_LIBRARY": copy})
+            self.assertEqual(run.returncode, 0, run.stderr)
+            self.assertEqual(run.stdout.split(), [copy, agcupload.version()])
+            missing = os.path.join(d, "nowhere", "libagcupload.so")
+            run = self._python({"AGCUPLOAD_LIBRARY": missing})
+            self.assertNotEqual(run.returncode, 0)
+            self.assertIn("ImportError", run.stderr)
+            self.assertIn("AGCUPLOAD_LIBRARY", run.stderr)
+            self.assertIn(missing, run.stderr)
+
+
 if __name__ == "__main__":
-    print("libagcupload", agcupload.version())
+    print("agcupload", agcupload.__version__, "from", os.path.dirname(agcupload.__file__),
+          "library", agcupload.library_path)
     unittest.main(verbosity=2)

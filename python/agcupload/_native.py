@@ -1,0 +1,103 @@
+"""Finds and loads libagcupload, and declares the C functions' prototypes (ctypes).
+
+Order: $AGCUPLOAD_LIBRARY (a path to the library: a system-installed one, or a build tree's;
+when set, nothing else is tried), then the library bundled in this package, then the system's
+loader (`ctypes.util.find_library("agcupload")`). The file names per platform are
+`libagcupload.so` (Linux and other ELF systems), `libagcupload.dylib` (macOS) and
+`agcupload.dll` (Windows).
+"""
+import ctypes
+import ctypes.util
+import os
+import sys
+from typing import List, Optional, Tuple
+
+__all__ = ["lib", "library_path", "PROGRESS_FN", "library_file_names"]
+
+ENV_VAR = "AGCUPLOAD_LIBRARY"
+# The name this variable had before the package was installable; still honoured.
+OLD_ENV_VAR = "AGCUPLOAD_LIB"
+
+
+def library_file_names(platform: str = sys.platform) -> List[str]:
+    """The library's file names to look for on `platform` (a `sys.platform` value)."""
+    if platform == "win32" or platform == "cygwin":
+        return ["agcupload.dll"]
+    if platform == "darwin":
+        return ["libagcupload.dylib"]
+    return ["libagcupload.so"]
+
+
+def _load() -> Tuple[ctypes.CDLL, str]:
+    override = os.environ.get(ENV_VAR) or os.environ.get(OLD_ENV_VAR)
+    if override:
+        try:
+            return ctypes.CDLL(override), override
+        except OSError as e:
+            raise ImportError("agcupload: cannot load the library named by %s=%r: %s" % (ENV_VAR, override, e)) from e
+    here = os.path.dirname(os.path.abspath(__file__))
+    tried = []
+    for name in library_file_names():
+        path = os.path.join(here, name)
+        tried.append(path)
+        if os.path.exists(path):
+            return ctypes.CDLL(path), path
+    found: Optional[str] = ctypes.util.find_library("agcupload")
+    if found:
+        try:
+            return ctypes.CDLL(found), found
+        except OSError:
+            tried.append(found)
+    raise ImportError("agcupload: libagcupload not found (tried %s and the system's library path); "
+                      "reinstall the package with `pip install`, or set %s to the library's path"
+                      % (", ".join(tried), ENV_VAR))
+
+
+lib, library_path = _load()
+
+PROGRESS_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_uint64, ctypes.c_uint64)
+
+_P = ctypes.c_void_p
+_S = ctypes.c_char_p
+_PP = ctypes.POINTER(_P)
+for _name, _res, _args in [
+    ("agc_version", _S, []),
+    ("agc_status_str", _S, [ctypes.c_int]),
+    ("agc_last_error", _S, []),
+    ("agc_client_new", ctypes.c_int, [_S, _S, _PP]),
+    ("agc_client_free", None, [_P]),
+    ("agc_client_set_api_base", ctypes.c_int, [_P, _S]),
+    ("agc_client_set_ca_file", ctypes.c_int, [_P, _S]),
+    ("agc_client_set_timeouts_ms", ctypes.c_int, [_P, ctypes.c_uint64, ctypes.c_uint64]),
+    ("agc_client_set_user_agent", ctypes.c_int, [_P, _S]),
+    ("agc_client_set_retry", ctypes.c_int, [_P, ctypes.c_uint, ctypes.c_uint64]),
+    ("agc_client_set_seal_key", ctypes.c_int, [_P, ctypes.c_char_p, ctypes.c_size_t]),
+    ("agc_seal_file", ctypes.c_int, [ctypes.c_char_p, ctypes.c_size_t, _S, _S]),
+    ("agc_open_file", ctypes.c_int, [ctypes.c_char_p, ctypes.c_size_t, _S, _S]),
+    ("agc_client_new_service_account", ctypes.c_int, [_S, _PP]),
+    ("agc_client_set_poll_interval_ms", ctypes.c_int, [_P, ctypes.c_uint64, ctypes.c_uint64]),
+    ("agc_upload_options_new", ctypes.c_int, [_PP]),
+    ("agc_upload_options_free", None, [_P]),
+    ("agc_upload_options_set_file_name", ctypes.c_int, [_P, _S]),
+    ("agc_upload_options_set_release_type", ctypes.c_int, [_P, ctypes.c_uint]),
+    ("agc_upload_options_set_chinese_mainland", ctypes.c_int, [_P, ctypes.c_uint]),
+    ("agc_upload_file_ex", ctypes.c_int, [_P, _S, _S, ctypes.c_uint, _P, PROGRESS_FN, _P, _PP]),
+    ("agc_bind_object", ctypes.c_int, [_P, _S, _S, _S, PROGRESS_FN, _P, _PP]),
+    ("agc_wait_package_ready", ctypes.c_int, [_P, _S, _S, ctypes.c_uint64, PROGRESS_FN, _P]),
+    ("agc_publish_package", ctypes.c_int,
+     [_P, _S, _S, ctypes.c_uint, _P, ctypes.c_uint64, PROGRESS_FN, _P, _PP, _PP]),
+    ("agc_string_free", None, [_P]),
+    ("agc_upload_file", ctypes.c_int, [_P, _S, _S, ctypes.c_uint, PROGRESS_FN, _P, _PP]),
+    ("agc_upload_result_object_id", _S, [_P]),
+    ("agc_upload_result_sha256", _S, [_P]),
+    ("agc_upload_result_file_name", _S, [_P]),
+    ("agc_upload_result_size", ctypes.c_uint64, [_P]),
+    ("agc_upload_result_free", None, [_P]),
+]:
+    try:
+        _fn = getattr(lib, _name)
+    except AttributeError as e:
+        raise ImportError("agcupload: %s has no %s(): it is an older or different libagcupload"
+                          % (library_path, _name)) from e
+    _fn.restype = _res
+    _fn.argtypes = _args

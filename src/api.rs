@@ -389,7 +389,7 @@ pub fn parse_compile_status(body: &[u8], package_id: &str) -> Result<PackageStat
 }
 
 /// A parsed answer with `ret.code == 0`, or the business error.
-fn ok_envelope(body: &[u8], what: &str) -> Result<Value> {
+pub(crate) fn ok_envelope(body: &[u8], what: &str) -> Result<Value> {
     let root = parse_json(body, what)?;
     match parse_ret(&root) {
         Some(r) if r.code == 0 => Ok(root),
@@ -399,7 +399,7 @@ fn ok_envelope(body: &[u8], what: &str) -> Result<Value> {
 }
 
 /// The common tail of a Connect API call: non-200 statuses, token refusals, then `parse`.
-fn connect_answer<T>(reply: http::Reply, what: &str, parse: impl FnOnce(&[u8]) -> Result<T>) -> Result<Answer<T>> {
+pub(crate) fn connect_answer<T>(reply: http::Reply, what: &str, parse: impl FnOnce(&[u8]) -> Result<T>) -> Result<Answer<T>> {
     if reply.status != 200 {
         return match classify_status(reply.status, &reply.body, reply.retry_after, what)? {
             Answer::TokenRejected(m) => Ok(Answer::TokenRejected(m)),

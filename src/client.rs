@@ -99,6 +99,7 @@ pub struct Client {
     retry: RetryPolicy,
     seal_key: Option<SealKey>,
     poll: (Duration, Duration),
+    release_paths: crate::release::ReleasePaths,
 }
 
 /// Default first wait between two compile-status polls; doubles up to [`POLL_MAX`].
@@ -132,6 +133,7 @@ impl Client {
             retry: RetryPolicy::default(),
             seal_key: None,
             poll: (POLL_INITIAL, POLL_MAX),
+            release_paths: crate::release::ReleasePaths::default(),
         })
     }
 
@@ -412,11 +414,47 @@ impl Client {
     }
 }
 
-fn check_app_id(app_id: &str) -> Result<()> {
+pub(crate) fn check_app_id(app_id: &str) -> Result<()> {
     if app_id.is_empty() || app_id.len() > 128 || app_id.chars().any(|c| c.is_control() || c.is_whitespace()) {
         return Err(Error::InvalidArgument("app id must be 1 to 128 characters without spaces".into()));
     }
     Ok(())
+}
+
+// Hooks of the release road (src/release.rs, src/release_flow.rs).
+impl Client {
+    /// Replace the Connect API paths of the release calls (notes, submit, state, test
+    /// releases); see [`crate::release::ReleasePaths`] for the defaults.
+    pub fn set_release_paths(&mut self, paths: crate::release::ReleasePaths) -> Result<()> {
+        paths.validate()?;
+        self.release_paths = paths;
+        Ok(())
+    }
+
+    /// The Connect API paths of the release calls in use.
+    pub fn release_paths(&self) -> &crate::release::ReleasePaths {
+        &self.release_paths
+    }
+
+    /// The compile-status poll intervals (first wait, cap), reused by the submit backoff.
+    pub(crate) fn poll_intervals(&self) -> (Duration, Duration) {
+        self.poll
+    }
+
+    /// One Connect API call under the retry policy, with a token refreshed once if refused.
+    /// `call` gets the agent, the API base, the auth headers, the deadline and the sink.
+    pub(crate) fn connect_call<T>(
+        &self,
+        progress: &mut dyn Progress,
+        mut call: impl FnMut(&ureq::Agent, &str, &auth::AuthHeaders, http::Deadline, &mut dyn Progress) -> Result<api::Answer<T>>,
+    ) -> Result<T> {
+        let deadline = self.retry.start();
+        self.retry.run(deadline, progress, |_, deadline, progress| {
+            auth::with_token(&self.tokens, &self.agent, &self.api_base, deadline, |headers| {
+                call(&self.agent, &self.api_base, headers, deadline, progress)
+            })
+        })
+    }
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ mod jwt;
 mod server;
 mod server_api;
 mod server_put;
+mod server_release;
 pub mod sigv4;
 mod tls;
 mod util;
@@ -28,6 +29,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 
 pub use jwt::AUDIENCE as JWT_AUDIENCE;
+pub use server_release::{ReleaseCall, TestVersion as MockTestVersion};
 
 /// Region of the mock OBS signatures.
 pub const OBS_REGION: &str = "cn-north-4";
@@ -118,6 +120,8 @@ pub enum Endpoint {
     CompileStatus,
     /// `/mock/...` control endpoints.
     Control,
+    /// The release road: app-language-info, app-submit, app-info, test versions.
+    Release,
     /// Anything else.
     Unknown,
 }
@@ -219,6 +223,10 @@ pub enum Fault {
     ParseFails(String),
     /// Next Connect API call (upload-url, bind or compile-status; not token, not PUT) answers 500.
     Status500Once,
+    /// The next N app-submit calls that would succeed answer 204144727 "still compiling".
+    SubmitStillProcessing(u32),
+    /// The next release-road call answers 200 with this ret.code and message.
+    ReleaseCodeOnce(i64, String),
 }
 
 /// Parses a snake_case fault name (as used by `POST /mock/fault` and `agc-mock --fault`).
@@ -259,6 +267,14 @@ pub fn fault_from_name(name: &str) -> Option<Fault> {
         "stale_signature" => Fault::StaleSignature,
         "expired_signature_once" => Fault::ExpiredSignatureOnce,
         "status_500_once" => Fault::Status500Once,
+        "submit_still_processing" => Fault::SubmitStillProcessing(u32::try_from(num(1)?).ok()?),
+        "release_code_once" => {
+            let code = num(204_144_641)?;
+            let msg = arg
+                .and_then(|a| a.split_once(':').map(|(_, m)| m.to_string()))
+                .unwrap_or_else(|| "invalid parameter".to_string());
+            Fault::ReleaseCodeOnce(code, msg)
+        }
         "transient_code_once" => Fault::TransientCodeOnce(num(204_144_659)?),
         "api_error" => {
             let code = num(204_144_688)?;
@@ -324,6 +340,8 @@ pub(crate) struct State {
     /// object id -> app id of stored objects
     pub object_apps: HashMap<String, String>,
     pub packages: HashMap<String, Package>,
+    /// The release road's state per app (server_release.rs).
+    pub release: server_release::ReleaseBook,
 }
 
 /// State shared by all connection threads.

@@ -51,6 +51,9 @@ $(RELEASE)/upload-static: examples-c/upload.c $(HEADER) lib
 $(RELEASE)/test_abi: tests/c/test_abi.c $(HEADER) lib
 	$(CC) $(WARN) $(CFLAGS) -Iinclude tests/c/test_abi.c -o $@ $(LDLIBS)
 
+$(RELEASE)/test_release: tests/c/test_release.c $(HEADER) lib
+	$(CC) $(WARN) $(CFLAGS) -Iinclude tests/c/test_release.c -o $@ $(LDLIBS)
+
 mock:
 	$(CARGO) build --release -p agc-mock
 
@@ -64,11 +67,13 @@ test-rust:
 	$(CARGO) test --workspace
 
 test-c: export AGC_TEST_SA_KEY = $(abspath mock/fixtures/service-account-private.json)
-test-c: lib $(RELEASE)/test_abi
+test-c: lib $(RELEASE)/test_abi $(RELEASE)/test_release
 ifdef VALGRIND
 	scripts/with-mock.sh valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --suppressions=tests/c/valgrind.supp $(RELEASE)/test_abi
+	scripts/with-mock.sh valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --suppressions=tests/c/valgrind.supp $(RELEASE)/test_release
 else
 	scripts/with-mock.sh $(RELEASE)/test_abi
+	scripts/with-mock.sh $(RELEASE)/test_release
 endif
 
 test-python: export AGC_TEST_SA_KEY = $(abspath mock/fixtures/service-account-private.json)

@@ -399,7 +399,11 @@ pub(crate) fn ok_envelope(body: &[u8], what: &str) -> Result<Value> {
 }
 
 /// The common tail of a Connect API call: non-200 statuses, token refusals, then `parse`.
-pub(crate) fn connect_answer<T>(reply: http::Reply, what: &str, parse: impl FnOnce(&[u8]) -> Result<T>) -> Result<Answer<T>> {
+pub(crate) fn connect_answer<T>(
+    reply: http::Reply,
+    what: &str,
+    parse: impl FnOnce(&[u8]) -> Result<T>,
+) -> Result<Answer<T>> {
     if reply.status != 200 {
         return match classify_status(reply.status, &reply.body, reply.retry_after, what)? {
             Answer::TokenRejected(m) => Ok(Answer::TokenRejected(m)),

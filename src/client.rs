@@ -446,7 +446,13 @@ impl Client {
     pub(crate) fn connect_call<T>(
         &self,
         progress: &mut dyn Progress,
-        mut call: impl FnMut(&ureq::Agent, &str, &auth::AuthHeaders, http::Deadline, &mut dyn Progress) -> Result<api::Answer<T>>,
+        mut call: impl FnMut(
+            &ureq::Agent,
+            &str,
+            &auth::AuthHeaders,
+            http::Deadline,
+            &mut dyn Progress,
+        ) -> Result<api::Answer<T>>,
     ) -> Result<T> {
         let deadline = self.retry.start();
         self.retry.run(deadline, progress, |_, deadline, progress| {

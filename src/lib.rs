@@ -36,7 +36,9 @@ pub use client::{Client, Published, UploadRequest, UploadResult};
 pub use error::{Error, Result, Status};
 pub use package::PackageKind;
 pub use progress::{NoProgress, Phase, Progress};
-pub use release::{AppState, ReleaseNote, ReleasePaths, ReleasePhase, ReleaseState, SubmitOptions, TestRelease, TestType};
+pub use release::{
+    AppState, ReleaseNote, ReleasePaths, ReleasePhase, ReleaseState, SubmitOptions, TestRelease, TestType,
+};
 pub use release_flow::{ReleaseError, ReleaseIds, ReleaseRequest, ReleaseStep, ReleaseTarget};
 pub use retry::RetryPolicy;
 pub use secret::Secret;

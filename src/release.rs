@@ -92,8 +92,19 @@ pub fn is_still_processing(code: i64, message: &str) -> bool {
         return false;
     }
     let m = message.to_lowercase();
-    const WORDS: [&str; 11] =
-        ["processing", "being processed", "compil", "parsing", "retry", "try again", "later", "处理", "编译", "解析", "稍后"];
+    const WORDS: [&str; 11] = [
+        "processing",
+        "being processed",
+        "compil",
+        "parsing",
+        "retry",
+        "try again",
+        "later",
+        "处理",
+        "编译",
+        "解析",
+        "稍后",
+    ];
     WORDS.iter().any(|w| m.contains(w))
 }
 
@@ -122,10 +133,7 @@ pub fn check_language(language: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::InvalidArgument(format!(
-            "'{}' is not a language tag like en-US or zh-CN",
-            bounded(language, 40)
-        )))
+        Err(Error::InvalidArgument(format!("'{}' is not a language tag like en-US or zh-CN", bounded(language, 40))))
     }
 }
 
@@ -230,10 +238,7 @@ impl SubmitOptions {
 /// API wants UTC.
 pub fn normalize_release_time(text: &str) -> Result<String> {
     let bad = || {
-        Error::InvalidArgument(format!(
-            "release time '{}' is not yyyy-MM-ddTHH:mm:ss+0000 (UTC)",
-            bounded(text, 40)
-        ))
+        Error::InvalidArgument(format!("release time '{}' is not yyyy-MM-ddTHH:mm:ss+0000 (UTC)", bounded(text, 40)))
     };
     let (stamp, zone) = text.split_at_checked(19).ok_or_else(bad)?;
     if !matches!(zone, "+0000" | "Z" | "+00:00") {
@@ -252,7 +257,8 @@ pub fn normalize_release_time(text: &str) -> Result<String> {
         return Err(bad());
     }
     let (y, mo, d) = (digits(0..4).ok_or_else(bad)?, digits(5..7).ok_or_else(bad)?, digits(8..10).ok_or_else(bad)?);
-    let (h, mi, s) = (digits(11..13).ok_or_else(bad)?, digits(14..16).ok_or_else(bad)?, digits(17..19).ok_or_else(bad)?);
+    let (h, mi, s) =
+        (digits(11..13).ok_or_else(bad)?, digits(14..16).ok_or_else(bad)?, digits(17..19).ok_or_else(bad)?);
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     let days = match mo {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -388,7 +394,14 @@ pub const DEFAULT_TEST_WINDOW: Duration = Duration::from_secs(30 * 24 * 3600);
 impl TestRelease {
     /// An invite or open test with this description, the default window and no groups.
     pub fn new(test_type: TestType, description: impl Into<String>) -> TestRelease {
-        TestRelease { test_type, description: description.into(), start_ms: None, end_ms: None, groups: Vec::new(), notify: false }
+        TestRelease {
+            test_type,
+            description: description.into(),
+            start_ms: None,
+            end_ms: None,
+            groups: Vec::new(),
+            notify: false,
+        }
     }
 
     /// Check every field before any request.
@@ -409,7 +422,9 @@ impl TestRelease {
         }
         for g in &self.groups {
             if g.is_empty() || g.len() > 128 || g.chars().any(|c| c.is_control() || c.is_whitespace()) {
-                return Err(Error::InvalidArgument("a test group id must be 1 to 128 characters without spaces".into()));
+                return Err(Error::InvalidArgument(
+                    "a test group id must be 1 to 128 characters without spaces".into(),
+                ));
             }
         }
         Ok(())
@@ -564,20 +579,21 @@ impl Client {
         loop {
             let elapsed = (start.elapsed().as_millis() as u64).min(total_ms);
             let phase = Some((Phase::Submitting, elapsed, total_ms));
-            let outcome = self.release_call("POST", &path, app_id, Some(&body), "app-submit", phase, progress, |b| {
-                match parse_empty(b, "app-submit") {
-                    Ok(()) => Ok(SubmitTry::Done),
-                    Err(Error::Api { code, message }) if is_still_processing(code, &message) => {
-                        Ok(SubmitTry::StillProcessing(message))
+            let outcome =
+                self.release_call("POST", &path, app_id, Some(&body), "app-submit", phase, progress, |b| {
+                    match parse_empty(b, "app-submit") {
+                        Ok(()) => Ok(SubmitTry::Done),
+                        Err(Error::Api { code, message }) if is_still_processing(code, &message) => {
+                            Ok(SubmitTry::StillProcessing(message))
+                        }
+                        // Not retried by the retry policy even when the code is a transient one:
+                        // a submit refused for another reason is final.
+                        Err(Error::Api { code, message }) if !api::TOKEN_REJECTED_CODES.contains(&code) => {
+                            Ok(SubmitTry::Refused(code, message))
+                        }
+                        Err(e) => Err(e),
                     }
-                    // Not retried by the retry policy even when the code is a transient one:
-                    // a submit refused for another reason is final.
-                    Err(Error::Api { code, message }) if !api::TOKEN_REJECTED_CODES.contains(&code) => {
-                        Ok(SubmitTry::Refused(code, message))
-                    }
-                    Err(e) => Err(e),
-                }
-            })?;
+                })?;
             let message = match outcome {
                 SubmitTry::Done => {
                     let elapsed = (start.elapsed().as_millis() as u64).min(total_ms);
@@ -731,7 +747,8 @@ mod tests {
         );
         let short = SubmitOptions { remark: Some("too short".into()), ..Default::default() };
         assert!(short.body().is_err());
-        let nodesc = SubmitOptions { phase: Some(ReleasePhase::Phased { description: " ".into() }), ..Default::default() };
+        let nodesc =
+            SubmitOptions { phase: Some(ReleasePhase::Phased { description: " ".into() }), ..Default::default() };
         assert!(nodesc.body().is_err());
     }
 
@@ -746,9 +763,14 @@ mod tests {
 
     #[test]
     fn answers_are_read_leniently() {
-        let s = parse_app_state(br#"{"ret":{"code":0,"msg":"ok"},"appInfo":{"releaseState":"8"},"auditInfo":{"auditOpinion":"crash"}}"#)
-            .unwrap();
-        assert_eq!((s.state, s.release_state, s.audit_opinion.as_deref()), (ReleaseState::Rejected, Some(8), Some("crash")));
+        let s = parse_app_state(
+            br#"{"ret":{"code":0,"msg":"ok"},"appInfo":{"releaseState":"8"},"auditInfo":{"auditOpinion":"crash"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (s.state, s.release_state, s.audit_opinion.as_deref()),
+            (ReleaseState::Rejected, Some(8), Some("crash"))
+        );
         assert_eq!(parse_app_state(br#"{"ret":{"code":0}}"#).unwrap().state, ReleaseState::Other);
         assert_eq!(parse_version_id(br#"{"ret":{"code":0},"versionId":123}"#).unwrap(), "123");
         assert_eq!(parse_test_package(br#"{"ret":"{\"code\":0}","pkgVersion":["p1","p2"]}"#).unwrap(), "p1");

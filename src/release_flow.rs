@@ -217,7 +217,9 @@ impl Client {
             ReleaseTarget::Review(options) => {
                 if done.package_id.is_none() {
                     let (name, id) = object(&done);
-                    let pkg = self.bind_object(app_id, &name, &id, progress).map_err(|e| fail(ReleaseStep::Bind, e, &done))?;
+                    let pkg = self
+                        .bind_object(app_id, &name, &id, progress)
+                        .map_err(|e| fail(ReleaseStep::Bind, e, &done))?;
                     done.package_id = Some(pkg);
                 }
                 let pkg = done.package_id.clone().unwrap_or_default();
@@ -232,13 +234,15 @@ impl Client {
             }
             ReleaseTarget::Test(t) => {
                 if done.version_id.is_none() {
-                    let v = self.create_test_version(app_id, t, progress)
+                    let v = self
+                        .create_test_version(app_id, t, progress)
                         .map_err(|e| fail(ReleaseStep::CreateTestVersion, e, &done))?;
                     done.version_id = Some(v);
                 }
                 if done.package_id.is_none() {
                     let (name, id) = object(&done);
-                    let pkg = self.add_test_package(app_id, &name, &id, progress)
+                    let pkg = self
+                        .add_test_package(app_id, &name, &id, progress)
                         .map_err(|e| fail(ReleaseStep::AddTestPackage, e, &done))?;
                     done.package_id = Some(pkg);
                 }

@@ -117,7 +117,8 @@ fn still_processing_past_the_deadline_is_a_timeout_and_cancel_stops_the_wait() {
     let c = client(&s);
     let dir = TempDir::new("rel-deadline");
     bound_package(&c, &dir);
-    let e = c.submit_for_review(APP, &SubmitOptions::default(), Duration::from_millis(300), &mut NoProgress).unwrap_err();
+    let e =
+        c.submit_for_review(APP, &SubmitOptions::default(), Duration::from_millis(300), &mut NoProgress).unwrap_err();
     assert!(matches!(e, Error::Timeout(ref m) if m.contains("being processed")), "{e}");
     let mut rec = Recorder { cancel_at: Some((Phase::Submitting, 1)), ..Default::default() };
     let e = c.submit_for_review(APP, &SubmitOptions::default(), Duration::from_secs(600), &mut rec).unwrap_err();
@@ -148,7 +149,9 @@ fn scheduled_and_phased_submits_send_exactly_the_documented_fields() {
         })
     );
     // A full, immediate release sends its phase and nothing else; defaults send nothing.
-    for (app, phase, want) in [("app-full", Some(ReleasePhase::Full), json!({"releasePhase": 0})), ("app-none", None, json!({}))] {
+    for (app, phase, want) in
+        [("app-full", Some(ReleasePhase::Full), json!({"releasePhase": 0})), ("app-none", None, json!({}))]
+    {
         let o = SubmitOptions { phase, ..Default::default() };
         let req = ReleaseRequest::new(UploadRequest::new(app, &p, PackageKind::HarmonyApp), ReleaseTarget::Review(o));
         c.release(&req, &mut NoProgress).unwrap();
@@ -192,10 +195,21 @@ fn the_whole_road_with_notes_in_two_languages_reports_every_phase() {
             order.push(*ph);
         }
     }
-    let want = [Phase::Hashing, Phase::Uploading, Phase::Done, Phase::Binding, Phase::Waiting, Phase::SettingNotes, Phase::Submitting];
+    let want = [
+        Phase::Hashing,
+        Phase::Uploading,
+        Phase::Done,
+        Phase::Binding,
+        Phase::Waiting,
+        Phase::SettingNotes,
+        Phase::Submitting,
+    ];
     let mut at = 0;
     for w in want {
-        at += order[at..].iter().position(|p| *p == w).unwrap_or_else(|| panic!("{w:?} missing or out of order in {order:?}"));
+        at += order[at..]
+            .iter()
+            .position(|p| *p == w)
+            .unwrap_or_else(|| panic!("{w:?} missing or out of order in {order:?}"));
     }
 }
 
@@ -214,7 +228,8 @@ fn a_test_release_end_to_end() {
     let c = client(&s);
     let dir = TempDir::new("rel-test");
     let p = dir.app("beta.app", 80_000);
-    let req = ReleaseRequest::new(UploadRequest::new(APP, &p, PackageKind::HarmonyApp), ReleaseTarget::Test(invite_test()));
+    let req =
+        ReleaseRequest::new(UploadRequest::new(APP, &p, PackageKind::HarmonyApp), ReleaseTarget::Test(invite_test()));
     let mut rec = Recorder::default();
     let ids = c.release(&req, &mut rec).unwrap();
     let version = ids.version_id.clone().unwrap();
@@ -232,8 +247,17 @@ fn a_test_release_end_to_end() {
     let url = s.requests().into_iter().find(|r| r.kind == Endpoint::UploadUrl).unwrap();
     assert!(url.query.contains(&("releaseType".to_string(), "6".to_string())), "{:?}", url.query);
     let pkg_body = &s.release_calls().into_iter().find(|c| c.path.ends_with("/test/version/pkg")).unwrap().body;
-    assert_eq!(pkg_body, &json!({"distributeMode": 1, "file": {"fileName": "beta.app", "objectId": ids.object_id.unwrap()}}));
-    for ph in [Phase::CreatingTestVersion, Phase::AddingTestPackage, Phase::Waiting, Phase::SettingTestInfo, Phase::SubmittingTest] {
+    assert_eq!(
+        pkg_body,
+        &json!({"distributeMode": 1, "file": {"fileName": "beta.app", "objectId": ids.object_id.unwrap()}})
+    );
+    for ph in [
+        Phase::CreatingTestVersion,
+        Phase::AddingTestPackage,
+        Phase::Waiting,
+        Phase::SettingTestInfo,
+        Phase::SubmittingTest,
+    ] {
         assert!(!rec.of(ph).is_empty(), "{ph:?} not reported");
     }
     // Submitting it again is refused.
@@ -248,8 +272,10 @@ fn each_failure_names_its_step_and_keeps_the_ids_for_a_rerun() {
     let dir = TempDir::new("rel-fail");
     let p = dir.app("keep.app", 20_000);
     let review = |notes: Vec<ReleaseNote>, resume: ReleaseIds| {
-        let mut r =
-            ReleaseRequest::new(UploadRequest::new(APP, &p, PackageKind::HarmonyApp), ReleaseTarget::Review(SubmitOptions::default()));
+        let mut r = ReleaseRequest::new(
+            UploadRequest::new(APP, &p, PackageKind::HarmonyApp),
+            ReleaseTarget::Review(SubmitOptions::default()),
+        );
         r.notes = notes;
         r.resume = resume;
         r
@@ -269,7 +295,9 @@ fn each_failure_names_its_step_and_keeps_the_ids_for_a_rerun() {
     s.set_fault(Fault::None);
 
     // Notes fail (a language the app lacks): object and package are kept.
-    let e = c.release(&review(vec![ReleaseNote::new("fr-FR", "Nouveau")], ReleaseIds::default()), &mut NoProgress).unwrap_err();
+    let e = c
+        .release(&review(vec![ReleaseNote::new("fr-FR", "Nouveau")], ReleaseIds::default()), &mut NoProgress)
+        .unwrap_err();
     assert_eq!(e.step, ReleaseStep::Notes);
     assert!(e.to_string().contains("notes") && e.to_string().contains("fr-FR"), "{e}");
     let kept = e.done.clone();
@@ -303,7 +331,8 @@ fn a_failed_test_release_keeps_its_version_and_package() {
     let c = client(&s);
     let dir = TempDir::new("rel-test-fail");
     let p = dir.app("beta.app", 20_000);
-    let mut req = ReleaseRequest::new(UploadRequest::new(APP, &p, PackageKind::HarmonyApp), ReleaseTarget::Test(invite_test()));
+    let mut req =
+        ReleaseRequest::new(UploadRequest::new(APP, &p, PackageKind::HarmonyApp), ReleaseTarget::Test(invite_test()));
     s.set_fault(Fault::ParseFails("bad signature".into()));
     let e = c.release(&req, &mut NoProgress).unwrap_err();
     assert_eq!(e.step, ReleaseStep::WaitParsing);
@@ -314,7 +343,10 @@ fn a_failed_test_release_keeps_its_version_and_package() {
     let ids = c.release(&req, &mut NoProgress).unwrap();
     assert_eq!(ids, e.done);
     assert!(s.test_version(ids.version_id.as_deref().unwrap()).unwrap().submitted);
-    assert_eq!(s.release_calls().iter().filter(|c| c.path.ends_with("/test/app/version") && c.method == "POST").count(), 1);
+    assert_eq!(
+        s.release_calls().iter().filter(|c| c.path.ends_with("/test/app/version") && c.method == "POST").count(),
+        1
+    );
     // Notes belong to a review, not a test release.
     req.notes = vec![ReleaseNote::new("en-US", "x")];
     assert_eq!(c.release(&req, &mut NoProgress).unwrap_err().step, ReleaseStep::Check);

@@ -167,7 +167,13 @@ fn is_parsed(shared: &Shared, st: &mut crate::State, pkg: &str, count_poll: bool
     }
 }
 
-pub(crate) fn handle(shared: &Arc<Shared>, c: &mut C, req: &Request, query: &[(String, String)], body: &[u8]) -> Outcome {
+pub(crate) fn handle(
+    shared: &Arc<Shared>,
+    c: &mut C,
+    req: &Request,
+    query: &[(String, String)],
+    body: &[u8],
+) -> Outcome {
     let blen = body.len() as u64;
     let app_id = match single(query, "appId") {
         Some(a) if !a.is_empty() && query.len() == 1 => a.to_string(),
@@ -223,8 +229,11 @@ fn bad(msg: impl Into<String>) -> (i64, String) {
 fn app_info(shared: &Shared, app_id: &str) -> Answer {
     let mut st = shared.lock();
     let app = st.release.apps.entry(app_id.to_string()).or_default();
-    let languages: Vec<Value> =
-        app.languages.iter().map(|l| json!({"lang": l, "newFeatures": app.notes.get(l).cloned().unwrap_or_default()})).collect();
+    let languages: Vec<Value> = app
+        .languages
+        .iter()
+        .map(|l| json!({"lang": l, "newFeatures": app.notes.get(l).cloned().unwrap_or_default()}))
+        .collect();
     Ok(ok(json!({
         "appInfo": {"appId": app_id, "releaseState": app.release_state},
         "auditInfo": {"auditOpinion": app.audit_opinion.clone().unwrap_or_default()},
@@ -325,7 +334,13 @@ fn create_version(shared: &Shared, app_id: &str, v: &Value) -> Answer {
     let id = format!("tv-{}", util::random_hex(6));
     shared.lock().release.versions.insert(
         id.clone(),
-        TestVersion { app_id: app_id.to_string(), created: v.clone(), package_id: None, open_test_info: None, submitted: false },
+        TestVersion {
+            app_id: app_id.to_string(),
+            created: v.clone(),
+            package_id: None,
+            open_test_info: None,
+            submitted: false,
+        },
     );
     Ok(ok(json!({"versionId": id})))
 }

@@ -550,7 +550,9 @@ pub unsafe extern "C" fn agc_release_package(
 #[no_mangle]
 pub unsafe extern "C" fn agc_release_result_object_id(result: *const agc_release_result) -> *const c_char {
     // SAFETY: NULL or live per the contract.
-    guard_value(ptr::null(), || unsafe { result.as_ref() }.and_then(|r| r.object_id.as_ref()).map_or(ptr::null(), |s| s.as_ptr()))
+    guard_value(ptr::null(), || {
+        unsafe { result.as_ref() }.and_then(|r| r.object_id.as_ref()).map_or(ptr::null(), |s| s.as_ptr())
+    })
 }
 
 /// The file name AGC recorded for the object, or NULL if none. Owned by `result`.
@@ -560,7 +562,9 @@ pub unsafe extern "C" fn agc_release_result_object_id(result: *const agc_release
 #[no_mangle]
 pub unsafe extern "C" fn agc_release_result_file_name(result: *const agc_release_result) -> *const c_char {
     // SAFETY: NULL or live per the contract.
-    guard_value(ptr::null(), || unsafe { result.as_ref() }.and_then(|r| r.file_name.as_ref()).map_or(ptr::null(), |s| s.as_ptr()))
+    guard_value(ptr::null(), || {
+        unsafe { result.as_ref() }.and_then(|r| r.file_name.as_ref()).map_or(ptr::null(), |s| s.as_ptr())
+    })
 }
 
 /// The package id obtained (or resumed), or NULL if none. Owned by `result`.
@@ -570,7 +574,9 @@ pub unsafe extern "C" fn agc_release_result_file_name(result: *const agc_release
 #[no_mangle]
 pub unsafe extern "C" fn agc_release_result_package_id(result: *const agc_release_result) -> *const c_char {
     // SAFETY: NULL or live per the contract.
-    guard_value(ptr::null(), || unsafe { result.as_ref() }.and_then(|r| r.package_id.as_ref()).map_or(ptr::null(), |s| s.as_ptr()))
+    guard_value(ptr::null(), || {
+        unsafe { result.as_ref() }.and_then(|r| r.package_id.as_ref()).map_or(ptr::null(), |s| s.as_ptr())
+    })
 }
 
 /// The test version id obtained (or resumed), or NULL if none (always NULL for a submit for
@@ -581,7 +587,9 @@ pub unsafe extern "C" fn agc_release_result_package_id(result: *const agc_releas
 #[no_mangle]
 pub unsafe extern "C" fn agc_release_result_version_id(result: *const agc_release_result) -> *const c_char {
     // SAFETY: NULL or live per the contract.
-    guard_value(ptr::null(), || unsafe { result.as_ref() }.and_then(|r| r.version_id.as_ref()).map_or(ptr::null(), |s| s.as_ptr()))
+    guard_value(ptr::null(), || {
+        unsafe { result.as_ref() }.and_then(|r| r.version_id.as_ref()).map_or(ptr::null(), |s| s.as_ptr())
+    })
 }
 
 /// The step that failed, `AGC_STEP_NONE` on success (or if `result` is NULL).

@@ -442,11 +442,13 @@ impl Client {
     }
 
     /// One Connect API call under the retry policy, with a token refreshed once if refused.
-    /// `call` gets the agent, the API base, the auth headers, the deadline and the sink.
+    /// `call` gets the attempt (1-based), the agent, the API base, the auth headers, the
+    /// deadline and the sink.
     pub(crate) fn connect_call<T>(
         &self,
         progress: &mut dyn Progress,
         mut call: impl FnMut(
+            u32,
             &ureq::Agent,
             &str,
             &auth::AuthHeaders,
@@ -455,9 +457,9 @@ impl Client {
         ) -> Result<api::Answer<T>>,
     ) -> Result<T> {
         let deadline = self.retry.start();
-        self.retry.run(deadline, progress, |_, deadline, progress| {
+        self.retry.run(deadline, progress, |attempt, deadline, progress| {
             auth::with_token(&self.tokens, &self.agent, &self.api_base, deadline, |headers| {
-                call(&self.agent, &self.api_base, headers, deadline, progress)
+                call(attempt, &self.agent, &self.api_base, headers, deadline, progress)
             })
         })
     }

@@ -379,3 +379,17 @@ fn release_paths_are_configurable() {
     assert!(matches!(e, Error::Http { status: 404, .. }), "{e}");
     assert!(s.requests().iter().any(|r| r.path == "/api/publish/v9/app-info"));
 }
+
+#[test]
+fn a_submit_whose_answer_was_lost_is_not_reported_as_already_in_review() {
+    let s = server(0);
+    let c = client(&s);
+    let dir = TempDir::new("rel-lost");
+    let pkg = bound_package(&c, &dir);
+    c.wait_package_ready(APP, &pkg, Duration::from_secs(30), &mut NoProgress).unwrap();
+    s.set_fault(Fault::SubmitAnswerLostOnce);
+    c.submit_for_review(APP, &SubmitOptions::default(), Duration::from_secs(60), &mut NoProgress).unwrap();
+    assert_eq!(calls_to(&s, SUBMIT), 1, "the retry read the state instead of submitting again");
+    assert_eq!(calls_to(&s, "/api/publish/v3/app-info"), 1);
+    assert_eq!(c.release_state(APP, &mut NoProgress).unwrap().state, ReleaseState::InReview);
+}

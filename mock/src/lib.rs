@@ -227,6 +227,8 @@ pub enum Fault {
     SubmitStillProcessing(u32),
     /// The next release-road call answers 200 with this ret.code and message.
     ReleaseCodeOnce(i64, String),
+    /// The next app-submit that succeeds is applied, then the connection is reset unanswered.
+    SubmitAnswerLostOnce,
 }
 
 /// Parses a snake_case fault name (as used by `POST /mock/fault` and `agc-mock --fault`).
@@ -267,6 +269,7 @@ pub fn fault_from_name(name: &str) -> Option<Fault> {
         "stale_signature" => Fault::StaleSignature,
         "expired_signature_once" => Fault::ExpiredSignatureOnce,
         "status_500_once" => Fault::Status500Once,
+        "submit_answer_lost_once" => Fault::SubmitAnswerLostOnce,
         "submit_still_processing" => Fault::SubmitStillProcessing(u32::try_from(num(1)?).ok()?),
         "release_code_once" => {
             let code = num(204_144_641)?;

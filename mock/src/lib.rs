@@ -233,7 +233,8 @@ pub enum Fault {
 
 /// Parses a snake_case fault name (as used by `POST /mock/fault` and `agc-mock --fault`).
 /// Parameterised faults take defaults (`put_503_retry_after_once`: 1 s, `slow_reader`: 1 MB/s,
-/// `api_error`: 204144688, `transient_code_once`: 204144659, `parse_fails`: a fixed reason);
+/// `api_error`: 204144688, `transient_code_once`: 204144659, `parse_fails`: a fixed reason,
+/// `submit_still_processing`: 1, `release_code_once`: 204144641 "invalid parameter");
 /// `name:value` overrides the parameter, e.g. `slow_reader:200000`, `api_error:204144641:bad`.
 pub fn fault_from_name(name: &str) -> Option<Fault> {
     let name = name.trim();

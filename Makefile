@@ -80,6 +80,9 @@ $(RELEASE)/test_thread_exit: tests/c/test_thread_exit.c $(HEADER) lib
 $(RELEASE)/test_network: tests/c/test_network.c $(HEADER) lib
 	$(CC) $(WARN) $(CFLAGS) -Iinclude tests/c/test_network.c -o $@ $(LDLIBS)
 
+$(RELEASE)/test_release: tests/c/test_release.c $(HEADER) lib
+	$(CC) $(WARN) $(CFLAGS) -Iinclude tests/c/test_release.c -o $@ $(LDLIBS)
+
 mock:
 	$(CARGO) build --release -p agc-mock
 
@@ -95,7 +98,7 @@ test-rust:
 test-c: export AGC_TEST_SA_KEY = $(abspath mock/fixtures/service-account-private.json)
 VALGRIND_RUN = valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --suppressions=tests/c/valgrind.supp
 # C tests that talk to the standalone mock (scripts/with-mock.sh starts it for each).
-C_MOCK_TESTS = $(RELEASE)/test_abi $(RELEASE)/test_network
+C_MOCK_TESTS = $(RELEASE)/test_abi $(RELEASE)/test_network $(RELEASE)/test_release
 test-c: lib $(C_MOCK_TESTS) $(RELEASE)/test_thread_exit
 ifdef VALGRIND
 	for t in $(C_MOCK_TESTS); do scripts/with-mock.sh $(VALGRIND_RUN) $$t || exit 1; done

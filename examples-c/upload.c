@@ -42,6 +42,12 @@ static const char *phase_name(agc_phase p) {
     case AGC_PHASE_SEALING: return "sealing";
     case AGC_PHASE_BINDING: return "binding";
     case AGC_PHASE_WAITING: return "waiting for AGC";
+    case AGC_PHASE_SETTING_NOTES: return "setting release notes";
+    case AGC_PHASE_SUBMITTING: return "submitting for review";
+    case AGC_PHASE_CREATING_TEST_VERSION: return "creating test version";
+    case AGC_PHASE_ADDING_TEST_PACKAGE: return "adding test package";
+    case AGC_PHASE_SETTING_TEST_INFO: return "setting test window";
+    case AGC_PHASE_SUBMITTING_TEST: return "submitting test version";
     }
     return "working";
 }

@@ -115,7 +115,60 @@ typedef enum {
   AGC_PHASE_BINDING = 7,
   // Waiting for AGC to parse the package; `done` = elapsed ms, `total` = timeout ms.
   AGC_PHASE_WAITING = 8,
+  // Setting release notes; `done` = languages set so far, `total` = languages.
+  AGC_PHASE_SETTING_NOTES = 9,
+  // Submitting for review; `done` = elapsed ms, `total` = timeout ms (reported several
+  // times a second while AGC still processes the package).
+  AGC_PHASE_SUBMITTING = 10,
+  // Creating a HarmonyOS test version; `done` = `total` = 0.
+  AGC_PHASE_CREATING_TEST_VERSION = 11,
+  // Adding the uploaded package to the test versions; `done` = `total` = 0.
+  AGC_PHASE_ADDING_TEST_PACKAGE = 12,
+  // Setting the test version's package, window and groups; `done` = `total` = 0.
+  AGC_PHASE_SETTING_TEST_INFO = 13,
+  // Submitting the test version; `done` = `total` = 0.
+  AGC_PHASE_SUBMITTING_TEST = 14,
 } agc_phase;
+
+// A step of the release road (`agc_release_result_failed_step`). Numbers are stable.
+typedef enum {
+  // No step failed.
+  AGC_STEP_NONE = 0,
+  // Checking the arguments, before any request.
+  AGC_STEP_CHECK = 1,
+  // Uploading the file.
+  AGC_STEP_UPLOAD = 2,
+  // Binding the uploaded object to the app.
+  AGC_STEP_BIND = 3,
+  // Waiting for AGC to parse the package.
+  AGC_STEP_WAIT_PARSING = 4,
+  // Setting the release notes.
+  AGC_STEP_NOTES = 5,
+  // Submitting for review.
+  AGC_STEP_SUBMIT = 6,
+  // Creating the test version.
+  AGC_STEP_CREATE_TEST_VERSION = 7,
+  // Adding the package to the test versions.
+  AGC_STEP_ADD_TEST_PACKAGE = 8,
+  // Setting the test window and groups.
+  AGC_STEP_SET_TEST_INFO = 9,
+  // Submitting the test version.
+  AGC_STEP_SUBMIT_TEST = 10,
+} agc_release_step;
+
+// Where an app's release stands (`agc_get_release_state`). Numbers are stable.
+typedef enum {
+  // Another state (see the raw `releaseState`), or none in AGC's answer.
+  AGC_RELEASE_OTHER = 0,
+  // A draft, not submitted (`releaseState` 7).
+  AGC_RELEASE_DRAFT = 1,
+  // In review (`releaseState` 4 or 5).
+  AGC_RELEASE_IN_REVIEW = 2,
+  // Rejected (`releaseState` 1 or 8); the reviewers' opinion is in the audit opinion.
+  AGC_RELEASE_REJECTED = 3,
+  // Released (`releaseState` 0).
+  AGC_RELEASE_RELEASED = 4,
+} agc_release_state;
 
 // What is uploaded; decides the suffix and size rules. Passed as an `unsigned int`.
 typedef enum {
@@ -145,6 +198,16 @@ typedef enum {
 // free with `agc_client_free`. Uploads on one client may run on several threads at once;
 // the setters must not run concurrently with any other call on the same client.
 typedef struct agc_client agc_client;
+
+// Options of the release road, all optional. Create with `agc_release_options_new`, free
+// with `agc_release_options_free`. Without `agc_release_options_set_test` the road ends with
+// a submit for review; with it, with a submitted HarmonyOS test version.
+typedef struct agc_release_options agc_release_options;
+
+// What the release road did: the ids obtained, and on failure the step, its status and its
+// message. Owned by the caller; free with `agc_release_result_free`. Strings returned by
+// its accessors live as long as the result.
+typedef struct agc_release_result agc_release_result;
 
 // Options of one upload, all optional. Create with `agc_upload_options_new`, free with
 // `agc_upload_options_free`; pass NULL wherever options are taken to use the defaults.
@@ -380,6 +443,228 @@ agc_status agc_publish_package(const agc_client *client,
                                void *user_data,
                                agc_upload_result **out,
                                char **package_id);
+
+// Create release options with no notes, an immediate full release, and 15-minute waits for
+// parsing and for "still processing" submits. On success `*out` receives them (the caller
+// frees them with `agc_release_options_free`).
+//
+// # Safety
+// `out` is NULL or writable.
+agc_status agc_release_options_new(agc_release_options **out);
+
+// Free release options. NULL is a no-op.
+//
+// # Safety
+// `options` is NULL or from `agc_release_options_new`, not yet freed.
+void agc_release_options_free(agc_release_options *options);
+
+// Release notes ("what's new") for one language, e.g. `"en-US"`; copied. Checked now: a
+// language tag, at most 500 characters (`AGC_ERR_INVALID_ARGUMENT` naming the language).
+// Setting a language again replaces its text. The language must exist for the app in AGC.
+//
+// # Safety
+// `options` is a live options object; strings are NULL or NUL-terminated.
+agc_status agc_release_options_set_note(agc_release_options *options,
+                                        const char *language,
+                                        const char *new_features);
+
+// Scheduled release: `yyyy-MM-ddTHH:mm:ss+0000` in UTC (`Z` and `+00:00` are accepted too);
+// copied and checked now. NULL clears it (release at once after approval).
+//
+// # Safety
+// `options` is a live options object; `release_time` is NULL or NUL-terminated.
+agc_status agc_release_options_set_release_time(agc_release_options *options,
+                                                const char *release_time);
+
+// `releasePhase`: 0 = full release, 3 = phased release, which needs `description`
+// (`phasedReleaseDescription`, copied; ignored for 0 and may then be NULL).
+//
+// # Safety
+// `options` is a live options object; `description` is NULL or NUL-terminated.
+agc_status agc_release_options_set_phase(agc_release_options *options,
+                                         unsigned int phase,
+                                         const char *description);
+
+// A remark to the reviewers, 10 to 300 characters; copied and checked now. NULL clears it.
+//
+// # Safety
+// `options` is a live options object; `remark` is NULL or NUL-terminated.
+agc_status agc_release_options_set_remark(agc_release_options *options, const char *remark);
+
+// Make the road a HarmonyOS test release: `test_type` 3 = invite test (needs at least one
+// group, `agc_release_options_add_test_group`), 4 = open test; `description` (`testDesc`,
+// 1 to 50 characters) is copied. The upload is then asked with `releaseType` 6.
+//
+// # Safety
+// `options` is a live options object; `description` is NULL or NUL-terminated.
+agc_status agc_release_options_set_test(agc_release_options *options,
+                                        unsigned int test_type,
+                                        const char *description);
+
+// The test window in milliseconds since the Unix epoch (`end_ms` > `start_ms`). Default:
+// from the submit on, for 30 days. Needs `agc_release_options_set_test` first.
+//
+// # Safety
+// `options` is a live options object.
+agc_status agc_release_options_set_test_window(agc_release_options *options,
+                                               uint64_t start_ms,
+                                               uint64_t end_ms);
+
+// Add a test group id (copied); `notify` 1 asks AGC to tell the testers (`needNotify`).
+// Needs `agc_release_options_set_test` first.
+//
+// # Safety
+// `options` is a live options object; `group_id` is NULL or NUL-terminated.
+agc_status agc_release_options_add_test_group(agc_release_options *options,
+                                              const char *group_id,
+                                              unsigned int notify);
+
+// Longest wait for AGC to parse the package, and longest wait while a submit is refused as
+// "still processing", in milliseconds (each > 0; default 15 minutes).
+//
+// # Safety
+// `options` is a live options object.
+agc_status agc_release_options_set_timeouts_ms(agc_release_options *options,
+                                               uint64_t parse_timeout_ms,
+                                               uint64_t submit_timeout_ms);
+
+// Continue an earlier road from the ids it obtained (each NULL = not known): with an
+// object id (and its `file_name`; default the file's name) the upload is skipped; with a
+// package id the bind (or adding the test package) too; with a version id, creating the
+// test version. All copied.
+//
+// # Safety
+// `options` is a live options object; strings are NULL or NUL-terminated.
+agc_status agc_release_options_set_resume(agc_release_options *options,
+                                          const char *object_id,
+                                          const char *file_name,
+                                          const char *package_id,
+                                          const char *version_id);
+
+// Continue from what an earlier (failed) road obtained: the ids of `result`, copied.
+//
+// # Safety
+// `options` is a live options object; `result` is NULL or a live release result.
+agc_status agc_release_options_resume_from(agc_release_options *options,
+                                           const agc_release_result *result);
+
+// Take a package the whole road in one call: upload → bind → wait for parsing → release
+// notes → submit for review; or, with `agc_release_options_set_test`, upload (release type
+// 6) → create test version → add package → wait → window and groups → submit it. Every step
+// reports its phase to `progress` (a non-zero return cancels).
+//
+// - `upload_options` may be NULL (defaults); `release_options` may be NULL (no notes, an
+//   immediate full release).
+// - `out`: receives a result on success **and on failure of any step** (it holds the ids
+//   already obtained, the failed step and its message; pass it to
+//   `agc_release_options_resume_from` to continue). The caller frees it with
+//   `agc_release_result_free`. It is NULL only when the arguments themselves are unusable
+//   (NULL client, bad UTF-8, ...).
+// - Returns the failed step's status (`AGC_ERR_API` with AGC's message for a refused
+//   submit, `AGC_ERR_TIMEOUT` when AGC was still processing at the deadline, ...);
+//   `agc_last_error()` names the step.
+//
+// # Safety
+// `client` is live; strings are NULL or NUL-terminated; options are NULL or live; `out` is
+// NULL or writable.
+agc_status agc_release_package(const agc_client *client,
+                               const char *app_id,
+                               const char *path,
+                               unsigned int kind,
+                               const agc_upload_options *upload_options,
+                               const agc_release_options *release_options,
+                               agc_progress_fn progress,
+                               void *user_data,
+                               agc_release_result **out);
+
+// The object id obtained (or resumed), or NULL if none. Owned by `result`.
+//
+// # Safety
+// `result` is NULL or a live release result.
+const char *agc_release_result_object_id(const agc_release_result *result);
+
+// The file name AGC recorded for the object, or NULL if none. Owned by `result`.
+//
+// # Safety
+// `result` is NULL or a live release result.
+const char *agc_release_result_file_name(const agc_release_result *result);
+
+// The package id obtained (or resumed), or NULL if none. Owned by `result`.
+//
+// # Safety
+// `result` is NULL or a live release result.
+const char *agc_release_result_package_id(const agc_release_result *result);
+
+// The test version id obtained (or resumed), or NULL if none (always NULL for a submit for
+// review). Owned by `result`.
+//
+// # Safety
+// `result` is NULL or a live release result.
+const char *agc_release_result_version_id(const agc_release_result *result);
+
+// The step that failed, `AGC_STEP_NONE` on success (or if `result` is NULL).
+//
+// # Safety
+// `result` is NULL or a live release result.
+agc_release_step agc_release_result_failed_step(const agc_release_result *result);
+
+// The failed step's status, `AGC_OK` on success; `AGC_ERR_INVALID_ARGUMENT` if `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live release result.
+agc_status agc_release_result_status(const agc_release_result *result);
+
+// The failed step's message (empty on success), or NULL if `result` is NULL. Owned by `result`.
+//
+// # Safety
+// `result` is NULL or a live release result.
+const char *agc_release_result_error(const agc_release_result *result);
+
+// Free a release result and its strings. NULL is a no-op.
+//
+// # Safety
+// `result` is NULL or a result from `agc_release_package`, not yet freed.
+void agc_release_result_free(agc_release_result *result);
+
+// Set the release notes in `options` (`agc_release_options_set_note`) on the app, one
+// language after another. Progress phase: `AGC_PHASE_SETTING_NOTES`. A language AGC refuses
+// gives `AGC_ERR_API` naming the language.
+//
+// # Safety
+// `client` is live; `app_id` is NULL or NUL-terminated; `options` is a live options object.
+agc_status agc_set_release_notes(const agc_client *client,
+                                 const char *app_id,
+                                 const agc_release_options *options,
+                                 agc_progress_fn progress,
+                                 void *user_data);
+
+// Submit the app's draft for review with the release time, phase and remark of `options`
+// (NULL: an immediate full release). While AGC still processes the package (codes
+// 204144660, 204144719, 204144727 with a matching message) it retries with backoff until
+// the options' submit timeout, then `AGC_ERR_TIMEOUT`; any other refusal is `AGC_ERR_API`
+// with AGC's message. Progress phase: `AGC_PHASE_SUBMITTING`.
+//
+// # Safety
+// `client` is live; `app_id` is NULL or NUL-terminated; `options` is NULL or live.
+agc_status agc_submit_for_review(const agc_client *client,
+                                 const char *app_id,
+                                 const agc_release_options *options,
+                                 agc_progress_fn progress,
+                                 void *user_data);
+
+// Read where the app's release stands. `*state` receives an `agc_release_state`;
+// `*release_state` (may be NULL) AGC's raw `releaseState`, or -1 if absent; `*audit_opinion`
+// (may be NULL) the reviewers' opinion, a string the caller frees with `agc_string_free`,
+// or NULL when there is none.
+//
+// # Safety
+// `client` is live; `app_id` is NULL or NUL-terminated; `state` is writable; the other
+// out-pointers are NULL or writable.
+agc_status agc_get_release_state(const agc_client *client,
+                                 const char *app_id,
+                                 agc_release_state *state,
+                                 int64_t *release_state,
+                                 char **audit_opinion);
 
 // Seal (encrypt and authenticate) `in_path` into `out_path` with a 32-byte key, in the
 // format of docs/sealed-format.md (XChaCha20-Poly1305 STREAM). `out_path` is written

@@ -502,7 +502,7 @@ pub fn parse_compile_status(body: &[u8], package_id: &str) -> Result<PackageStat
 }
 
 /// A parsed answer with `ret.code == 0`, or the business error.
-fn ok_envelope(body: &[u8], what: &str) -> Result<Value> {
+pub(crate) fn ok_envelope(body: &[u8], what: &str) -> Result<Value> {
     let root = parse_json(body, what)?;
     match parse_ret(&root) {
         Some(r) if r.code == 0 => Ok(root),
@@ -512,7 +512,11 @@ fn ok_envelope(body: &[u8], what: &str) -> Result<Value> {
 }
 
 /// The common tail of a Connect API call: non-200 statuses, token refusals, then `parse`.
-fn connect_answer<T>(reply: http::Reply, what: &str, parse: impl FnOnce(&[u8]) -> Result<T>) -> Result<Answer<T>> {
+pub(crate) fn connect_answer<T>(
+    reply: http::Reply,
+    what: &str,
+    parse: impl FnOnce(&[u8]) -> Result<T>,
+) -> Result<Answer<T>> {
     // Wiped when done: an upload-url answer holds a signed `Authorization` value.
     let body = zeroize::Zeroizing::new(reply.body);
     if reply.status != 200 {

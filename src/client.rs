@@ -91,6 +91,7 @@ pub struct Client {
     poll: (Duration, Duration),
     /// Every secret this client knows; every error leaving a public method goes through it.
     redactor: std::sync::Arc<Redactor>,
+    release_paths: crate::release::ReleasePaths,
 }
 
 /// Default first wait between two compile-status polls; doubles up to [`POLL_MAX`].
@@ -129,11 +130,12 @@ impl Client {
             seal_key: None,
             poll: (POLL_INITIAL, POLL_MAX),
             redactor,
+            release_paths: crate::release::ReleasePaths::default(),
         })
     }
 
     /// The redaction step: every error a public method returns passes through here.
-    fn clean<T>(&self, r: Result<T>) -> Result<T> {
+    pub(crate) fn clean<T>(&self, r: Result<T>) -> Result<T> {
         r.map_err(|e| self.redactor.redact_error(e))
     }
 
@@ -518,7 +520,7 @@ fn bind_may_have_happened(e: Error, object_id: &str) -> Error {
     }
 }
 
-fn check_app_id(app_id: &str) -> Result<()> {
+pub(crate) fn check_app_id(app_id: &str) -> Result<()> {
     if app_id.is_empty()
         || app_id.len() > 128
         || app_id.chars().any(|c| crate::text::is_hidden_or_control(c) || c.is_whitespace())
@@ -526,6 +528,76 @@ fn check_app_id(app_id: &str) -> Result<()> {
         return Err(Error::InvalidArgument("app id must be 1 to 128 characters without spaces".into()));
     }
     Ok(())
+}
+
+// Hooks of the release road (src/release.rs, src/release_flow.rs).
+impl Client {
+    /// Replace the Connect API paths of the release calls (notes, submit, state, test
+    /// releases); see [`crate::release::ReleasePaths`] for the defaults.
+    pub fn set_release_paths(&mut self, paths: crate::release::ReleasePaths) -> Result<()> {
+        paths.validate()?;
+        self.release_paths = paths;
+        Ok(())
+    }
+
+    /// The Connect API paths of the release calls in use.
+    pub fn release_paths(&self) -> &crate::release::ReleasePaths {
+        &self.release_paths
+    }
+
+    /// The compile-status poll intervals (first wait, cap), reused by the submit backoff.
+    pub(crate) fn poll_intervals(&self) -> (Duration, Duration) {
+        self.poll
+    }
+
+    /// One Connect API call under the retry policy, with a token refreshed once if refused.
+    /// `call` gets the attempt (1-based), the agent, the API base, the auth headers, the
+    /// deadline and the sink.
+    pub(crate) fn connect_call<T>(
+        &self,
+        progress: &mut dyn Progress,
+        mut call: impl FnMut(
+            u32,
+            &ureq::Agent,
+            &str,
+            &auth::AuthHeaders,
+            http::Deadline,
+            &mut dyn Progress,
+        ) -> Result<api::Answer<T>>,
+    ) -> Result<T> {
+        let deadline = self.retry.start();
+        let r = self.retry.run(deadline, progress, |attempt, deadline, progress| {
+            // While another thread fetches the token, repeat the last phase this call reported
+            // so the caller's callback can still cancel (nothing reported yet: wait silently,
+            // the deadline still holds).
+            let sink = std::cell::RefCell::new(RecordingSink { inner: progress, last: None });
+            let waiting = &mut || {
+                let mut s = sink.borrow_mut();
+                match s.last {
+                    Some((phase, done, total)) => progress::event(&mut *s, phase, done, total),
+                    None => Ok(()),
+                }
+            };
+            auth::with_token(&self.tokens, &self.agent, &self.api_base, deadline, waiting, |headers| {
+                call(attempt, &self.agent, &self.api_base, headers, deadline, &mut *sink.borrow_mut())
+            })
+        });
+        // Every release call's error leaves through the redaction step too.
+        self.clean(r)
+    }
+}
+
+/// A progress sink that remembers the last report it passed on.
+struct RecordingSink<'a> {
+    inner: &'a mut dyn Progress,
+    last: Option<(Phase, u64, u64)>,
+}
+
+impl Progress for RecordingSink<'_> {
+    fn report(&mut self, phase: Phase, done: u64, total: u64) -> bool {
+        self.last = Some((phase, done, total));
+        self.inner.report(phase, done, total)
+    }
 }
 
 #[cfg(test)]

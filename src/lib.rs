@@ -27,6 +27,8 @@ pub mod package;
 pub mod progress;
 mod proxy;
 pub mod redact;
+pub mod release;
+pub mod release_flow;
 pub mod retry;
 pub mod seal;
 pub mod secret;
@@ -39,5 +41,9 @@ pub use error::{Error, Result, Status};
 pub use http::TrustRoots;
 pub use package::PackageKind;
 pub use progress::{NoProgress, Phase, Progress};
+pub use release::{
+    AppState, ReleaseNote, ReleasePaths, ReleasePhase, ReleaseState, SubmitOptions, TestRelease, TestType,
+};
+pub use release_flow::{ReleaseError, ReleaseIds, ReleaseRequest, ReleaseStep, ReleaseTarget};
 pub use retry::RetryPolicy;
 pub use secret::Secret;

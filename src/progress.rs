@@ -27,6 +27,19 @@ pub enum Phase {
     Binding = 7,
     /// Waiting for AGC to parse the package. `done` = elapsed ms, `total` = timeout ms.
     Waiting = 8,
+    /// Setting release notes. `done` = languages set so far, `total` = languages.
+    SettingNotes = 9,
+    /// Submitting for review. `done` = elapsed ms, `total` = timeout ms (reported several
+    /// times a second while AGC is still processing the package).
+    Submitting = 10,
+    /// Creating a HarmonyOS test version. `0/0`.
+    CreatingTestVersion = 11,
+    /// Adding the uploaded package to the test versions. `0/0`.
+    AddingTestPackage = 12,
+    /// Setting the test version's package, window and groups. `0/0`.
+    SettingTestInfo = 13,
+    /// Submitting the test version. `0/0`.
+    SubmittingTest = 14,
 }
 
 /// Receives progress. Return `true` to go on, `false` to cancel.

@@ -16,6 +16,7 @@ mod jwt;
 mod server;
 mod server_api;
 mod server_put;
+mod server_release;
 pub mod sigv4;
 mod tls;
 mod util;
@@ -28,6 +29,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 
 pub use jwt::AUDIENCE as JWT_AUDIENCE;
+pub use server_release::{ReleaseCall, TestVersion as MockTestVersion};
 
 /// Region of the mock OBS signatures.
 pub const OBS_REGION: &str = "cn-north-4";
@@ -118,6 +120,8 @@ pub enum Endpoint {
     CompileStatus,
     /// `/mock/...` control endpoints.
     Control,
+    /// The release road: app-language-info, app-submit, app-info, test versions.
+    Release,
     /// Anything else.
     Unknown,
 }
@@ -242,6 +246,12 @@ pub enum Fault {
     /// headers, then the body of a Connect call), then the request line and the other headers,
     /// so that even clients that bound the server text they quote receive the secrets.
     ReflectRequest(ReflectAt),
+    /// The next N app-submit calls that would succeed answer 204144727 "still compiling".
+    SubmitStillProcessing(u32),
+    /// The next release-road call answers 200 with this ret.code and message.
+    ReleaseCodeOnce(i64, String),
+    /// The next app-submit that succeeds is applied, then the connection is reset unanswered.
+    SubmitAnswerLostOnce,
 }
 
 /// Which answers [`Fault::ReflectRequest`] turns into echoes.
@@ -291,7 +301,8 @@ pub(crate) fn reflect(req: &http::Request, body: Option<&[u8]>) -> String {
 
 /// Parses a snake_case fault name (as used by `POST /mock/fault` and `agc-mock --fault`).
 /// Parameterised faults take defaults (`put_503_retry_after_once`: 1 s, `slow_reader`: 1 MB/s,
-/// `api_error`: 204144688, `transient_code_once`: 204144659, `parse_fails`: a fixed reason);
+/// `api_error`: 204144688, `transient_code_once`: 204144659, `parse_fails`: a fixed reason,
+/// `submit_still_processing`: 1, `release_code_once`: 204144641 "invalid parameter");
 /// `name:value` overrides the parameter, e.g. `slow_reader:200000`, `api_error:204144641:bad`.
 pub fn fault_from_name(name: &str) -> Option<Fault> {
     let name = name.trim();
@@ -353,6 +364,15 @@ pub fn fault_from_name(name: &str) -> Option<Fault> {
             Some("put") => ReflectAt::Put,
             Some(_) => return None,
         }),
+        "submit_answer_lost_once" => Fault::SubmitAnswerLostOnce,
+        "submit_still_processing" => Fault::SubmitStillProcessing(u32::try_from(num(1)?).ok()?),
+        "release_code_once" => {
+            let code = num(204_144_641)?;
+            let msg = arg
+                .and_then(|a| a.split_once(':').map(|(_, m)| m.to_string()))
+                .unwrap_or_else(|| "invalid parameter".to_string());
+            Fault::ReleaseCodeOnce(code, msg)
+        }
         "transient_code_once" => Fault::TransientCodeOnce(num(204_144_659)?),
         "api_error" => {
             let code = num(204_144_688)?;
@@ -418,6 +438,8 @@ pub(crate) struct State {
     /// object id -> app id of stored objects
     pub object_apps: HashMap<String, String>,
     pub packages: HashMap<String, Package>,
+    /// The release road's state per app (server_release.rs).
+    pub release: server_release::ReleaseBook,
 }
 
 /// State shared by all connection threads.

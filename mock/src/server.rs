@@ -91,6 +91,7 @@ fn classify(shared: &Shared, req: &Request) -> Endpoint {
         "/api/publish/v2/upload-url/for-obs" => return Endpoint::UploadUrl,
         "/api/publish/v3/app-package-info" => return Endpoint::Bind,
         "/api/publish/v3/package/compile/status" => return Endpoint::CompileStatus,
+        _ if crate::server_release::is_release_path(p) => return Endpoint::Release,
         _ => {}
     }
     if p.starts_with(&format!("/obs/{}/", crate::OBS_BUCKET)) {
@@ -237,6 +238,7 @@ fn connect_api(shared: &Arc<Shared>, c: &mut C, req: &Request, kind: &Endpoint) 
     let expected_method = match kind {
         Endpoint::Token => "POST",
         Endpoint::UploadUrl | Endpoint::CompileStatus => "GET",
+        Endpoint::Release => req.method.as_str(), // checked per path in server_release
         _ => "PUT",
     };
     if req.method != expected_method {
@@ -285,6 +287,7 @@ fn connect_api(shared: &Arc<Shared>, c: &mut C, req: &Request, kind: &Endpoint) 
         Endpoint::UploadUrl => crate::server_api::upload_url(shared, c, &query, blen),
         Endpoint::Bind => bind(shared, c, &query, &body),
         Endpoint::CompileStatus => compile_status(shared, c, &query, blen),
+        Endpoint::Release => crate::server_release::handle(shared, c, req, &query, &body),
         _ => answer(c, 404, &ret_json(404, "no such endpoint"), blen),
     }
 }
@@ -386,7 +389,11 @@ fn bind(shared: &Arc<Shared>, c: &mut C, query: &[(String, String)], body: &[u8]
         return answer(c, 200, &ret_json(204_144_693, "package type does not match the objectId suffix"), blen);
     }
     let pkg = format!("pkg-{}", util::random_hex(8));
-    shared.lock().packages.insert(pkg.clone(), Package { polls: 0 });
+    {
+        let mut st = shared.lock();
+        st.packages.insert(pkg.clone(), Package { polls: 0 });
+        crate::server_release::package_bound(&mut st.release, &app_id, &pkg);
+    }
     if shared.take_fault(|f| *f == Fault::BindResetAfterProcessingOnce, true).is_some() {
         // Processed, but the answer is lost.
         crate::server_put::set_linger_zero(&c.stream.sock.tcp);

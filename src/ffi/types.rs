@@ -128,6 +128,19 @@ pub enum agc_phase {
     AGC_PHASE_BINDING = 7,
     /// Waiting for AGC to parse the package; `done` = elapsed ms, `total` = timeout ms.
     AGC_PHASE_WAITING = 8,
+    /// Setting release notes; `done` = languages set so far, `total` = languages.
+    AGC_PHASE_SETTING_NOTES = 9,
+    /// Submitting for review; `done` = elapsed ms, `total` = timeout ms (reported several
+    /// times a second while AGC still processes the package).
+    AGC_PHASE_SUBMITTING = 10,
+    /// Creating a HarmonyOS test version; `done` = `total` = 0.
+    AGC_PHASE_CREATING_TEST_VERSION = 11,
+    /// Adding the uploaded package to the test versions; `done` = `total` = 0.
+    AGC_PHASE_ADDING_TEST_PACKAGE = 12,
+    /// Setting the test version's package, window and groups; `done` = `total` = 0.
+    AGC_PHASE_SETTING_TEST_INFO = 13,
+    /// Submitting the test version; `done` = `total` = 0.
+    AGC_PHASE_SUBMITTING_TEST = 14,
 }
 
 impl From<Phase> for agc_phase {
@@ -142,6 +155,12 @@ impl From<Phase> for agc_phase {
             Phase::Sealing => AGC_PHASE_SEALING,
             Phase::Binding => AGC_PHASE_BINDING,
             Phase::Waiting => AGC_PHASE_WAITING,
+            Phase::SettingNotes => AGC_PHASE_SETTING_NOTES,
+            Phase::Submitting => AGC_PHASE_SUBMITTING,
+            Phase::CreatingTestVersion => AGC_PHASE_CREATING_TEST_VERSION,
+            Phase::AddingTestPackage => AGC_PHASE_ADDING_TEST_PACKAGE,
+            Phase::SettingTestInfo => AGC_PHASE_SETTING_TEST_INFO,
+            Phase::SubmittingTest => AGC_PHASE_SUBMITTING_TEST,
         }
     }
 }

@@ -1,0 +1,211 @@
+/*
+ * The release road through the C ABI, against the standalone mock server (run by `make test`
+ * through scripts/with-mock.sh, like test_abi.c, and under valgrind when it is installed):
+ * upload -> bind -> wait -> notes in two languages -> submit for review; a HarmonyOS test
+ * release; failures that name their step and keep the ids; a rerun resuming from them.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agcupload.h"
+
+static int failures = 0;
+static int checks = 0;
+
+#define CHECK(cond, ...)                                                       \
+    do {                                                                       \
+        checks++;                                                              \
+        if (!(cond)) {                                                         \
+            failures++;                                                        \
+            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);    \
+            fprintf(stderr, __VA_ARGS__);                                      \
+            fputc('\n', stderr);                                               \
+        }                                                                      \
+    } while (0)
+
+#define CHECK_STATUS(expr, want)                                                            \
+    do {                                                                                    \
+        agc_status got_ = (expr);                                                           \
+        CHECK(got_ == (want), "got %s, want %s (%s)", agc_status_str((int)got_),          \
+              agc_status_str((int)(want)), agc_last_error());                              \
+    } while (0)
+
+static char dir[256];
+static char app[512];
+
+static void make_app(void) {
+    snprintf(app, sizeof app, "%s/release.app", dir);
+    FILE *f = fopen(app, "wb");
+    if (!f) { perror(app); exit(2); }
+    fputs("PK\x03\x04", f);
+    for (int i = 0; i < 100000; i++) fputc(i * 7 % 251, f);
+    fclose(f);
+}
+
+/* Bit set of the phases reported. */
+static int on_progress(void *ud, agc_phase phase, uint64_t done, uint64_t total) {
+    (void)done; (void)total;
+    *(unsigned *)ud |= 1u << phase;
+    return 0;
+}
+
+static int nonempty(const char *s) { return s != NULL && s[0] != '\0'; }
+
+int main(void) {
+    const char *id = getenv("AGC_MOCK_CLIENT_ID");
+    const char *secret = getenv("AGC_MOCK_CLIENT_SECRET");
+    if (!getenv("AGC_MOCK_BASE_URL") || !id || !secret || !getenv("AGC_MOCK_CA_FILE")) {
+        fprintf(stderr, "run me through scripts/with-mock.sh\n");
+        return 2;
+    }
+    snprintf(dir, sizeof dir, "%s/agc-c-release-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    if (!mkdtemp(dir)) { perror("mkdtemp"); return 2; }
+    make_app();
+
+    agc_client *c = NULL;
+    CHECK_STATUS(agc_client_new(id, secret, &c), AGC_OK);
+    CHECK_STATUS(agc_client_set_api_base(c, getenv("AGC_MOCK_BASE_URL")), AGC_OK);
+    CHECK_STATUS(agc_client_set_ca_file(c, getenv("AGC_MOCK_CA_FILE")), AGC_OK);
+    CHECK_STATUS(agc_client_set_retry(c, 2, 60000), AGC_OK);
+    CHECK_STATUS(agc_client_set_poll_interval_ms(c, 10, 40), AGC_OK);
+
+    /* Options: each setter checks its value at once. */
+    agc_release_options *o = NULL;
+    CHECK_STATUS(agc_release_options_new(&o), AGC_OK);
+    char long_note[502];
+    memset(long_note, 'x', 501);
+    long_note[501] = '\0';
+    CHECK_STATUS(agc_release_options_set_note(o, "de-DE", long_note), AGC_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(agc_last_error(), "de-DE") != NULL, "the language is not named: %s", agc_last_error());
+    CHECK_STATUS(agc_release_options_set_note(o, "en US", "x"), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_release_options_set_release_time(o, "2031-05-06 07:08:09"), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_release_options_set_release_time(o, "2031-02-30T07:08:09+0000"), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_release_options_set_phase(o, 3, NULL), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_release_options_set_phase(o, 1, "x"), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_release_options_set_remark(o, "short"), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_release_options_set_test_window(o, 1, 2), AGC_ERR_INVALID_ARGUMENT); /* no test yet */
+    CHECK_STATUS(agc_release_options_set_test(o, 5, "beta"), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_release_options_set_note(NULL, "en-US", "x"), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_release_options_set_note(o, "en-US", "\xff\xfe"), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_release_options_set_timeouts_ms(o, 0, 1), AGC_ERR_INVALID_ARGUMENT);
+
+    /* The whole road: notes in two languages, a phased, scheduled release with a remark. */
+    CHECK_STATUS(agc_release_options_set_note(o, "en-US", "Dark mode."), AGC_OK);
+    CHECK_STATUS(agc_release_options_set_note(o, "zh-CN", "\xe6\xb7\xb1\xe8\x89\xb2\xe6\xa8\xa1\xe5\xbc\x8f"), AGC_OK);
+    CHECK_STATUS(agc_release_options_set_release_time(o, "2031-05-06T07:08:09Z"), AGC_OK);
+    CHECK_STATUS(agc_release_options_set_phase(o, 3, "1% first"), AGC_OK);
+    CHECK_STATUS(agc_release_options_set_remark(o, "Please test the login."), AGC_OK);
+    CHECK_STATUS(agc_release_options_set_timeouts_ms(o, 60000, 60000), AGC_OK);
+    unsigned phases = 0;
+    agc_release_result *r = NULL;
+    CHECK_STATUS(agc_release_package(c, "20001", app, AGC_KIND_HARMONY_APP, NULL, o, on_progress, &phases, &r), AGC_OK);
+    CHECK(r != NULL, "no result");
+    if (r) {
+        CHECK(nonempty(agc_release_result_object_id(r)), "no object id");
+        CHECK(nonempty(agc_release_result_package_id(r)), "no package id");
+        CHECK(agc_release_result_version_id(r) == NULL, "a version id for a review");
+        CHECK(strcmp(agc_release_result_file_name(r), "release.app") == 0, "file name");
+        CHECK(agc_release_result_failed_step(r) == AGC_STEP_NONE, "failed step %d", agc_release_result_failed_step(r));
+        CHECK(agc_release_result_status(r) == AGC_OK, "status");
+        CHECK(strcmp(agc_release_result_error(r), "") == 0, "error text on success");
+        agc_release_result_free(r);
+    }
+    unsigned want = (1u << AGC_PHASE_UPLOADING) | (1u << AGC_PHASE_BINDING) | (1u << AGC_PHASE_WAITING) |
+                    (1u << AGC_PHASE_SETTING_NOTES) | (1u << AGC_PHASE_SUBMITTING);
+    CHECK((phases & want) == want, "phases seen %#x, want at least %#x", phases, want);
+
+    agc_release_state state = AGC_RELEASE_OTHER;
+    int64_t raw = 0;
+    char *opinion = (char *)0x1;
+    CHECK_STATUS(agc_get_release_state(c, "20001", &state, &raw, &opinion), AGC_OK);
+    CHECK(state == AGC_RELEASE_IN_REVIEW && raw == 4, "state %d raw %lld", state, (long long)raw);
+    CHECK(opinion == NULL, "an opinion while in review");
+    agc_string_free(opinion);
+    CHECK_STATUS(agc_get_release_state(c, "20001", NULL, NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
+
+    /* Failure at the notes (the app has no fr-FR): the ids are kept, the step is named... */
+    agc_release_options *bad = NULL;
+    CHECK_STATUS(agc_release_options_new(&bad), AGC_OK);
+    CHECK_STATUS(agc_release_options_set_note(bad, "fr-FR", "Mode sombre."), AGC_OK);
+    r = NULL;
+    CHECK_STATUS(agc_release_package(c, "20002", app, AGC_KIND_HARMONY_APP, NULL, bad, NULL, NULL, &r), AGC_ERR_API);
+    CHECK(strstr(agc_last_error(), "step notes") && strstr(agc_last_error(), "fr-FR"), "%s", agc_last_error());
+    CHECK(r != NULL, "no result on failure");
+    char object_id[1100] = "";
+    if (r) {
+        CHECK(agc_release_result_failed_step(r) == AGC_STEP_NOTES, "step %d", agc_release_result_failed_step(r));
+        CHECK(agc_release_result_status(r) == AGC_ERR_API, "status %d", agc_release_result_status(r));
+        CHECK(strstr(agc_release_result_error(r), "fr-FR") != NULL, "%s", agc_release_result_error(r));
+        CHECK(nonempty(agc_release_result_object_id(r)) && nonempty(agc_release_result_package_id(r)), "ids lost");
+        if (agc_release_result_object_id(r)) snprintf(object_id, sizeof object_id, "%s", agc_release_result_object_id(r));
+        /* ... and a rerun continues from them. */
+        agc_release_options *again = NULL;
+        CHECK_STATUS(agc_release_options_new(&again), AGC_OK);
+        CHECK_STATUS(agc_release_options_set_note(again, "en-US", "Dark mode."), AGC_OK);
+        CHECK_STATUS(agc_release_options_resume_from(again, r), AGC_OK);
+        agc_release_result_free(r);
+        r = NULL;
+        CHECK_STATUS(agc_release_package(c, "20002", "/nonexistent/not-read.app", AGC_KIND_HARMONY_APP, NULL, again, NULL, NULL, &r), AGC_OK);
+        if (r) {
+            CHECK(strcmp(agc_release_result_object_id(r), object_id) == 0, "a new object: %s", agc_release_result_object_id(r));
+            agc_release_result_free(r);
+        }
+        agc_release_options_free(again);
+    }
+    agc_release_options_free(bad);
+
+    /* A second submit while in review: refused with AGC's message, ids kept. */
+    r = NULL;
+    CHECK_STATUS(agc_release_package(c, "20001", app, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, NULL, &r), AGC_ERR_API);
+    CHECK(strstr(agc_last_error(), "under review") != NULL, "%s", agc_last_error());
+    if (r) {
+        CHECK(agc_release_result_failed_step(r) == AGC_STEP_SUBMIT, "step %d", agc_release_result_failed_step(r));
+        CHECK(nonempty(agc_release_result_package_id(r)), "package id lost");
+        agc_release_result_free(r);
+    }
+    CHECK_STATUS(agc_submit_for_review(c, "20001", NULL, NULL, NULL), AGC_ERR_API);
+
+    /* A HarmonyOS invite test: needs a group (checked before any request), then goes through. */
+    agc_release_options *t = NULL;
+    CHECK_STATUS(agc_release_options_new(&t), AGC_OK);
+    CHECK_STATUS(agc_release_options_set_test(t, 3, "1.2.0 beta"), AGC_OK);
+    r = NULL;
+    CHECK_STATUS(agc_release_package(c, "20003", app, AGC_KIND_HARMONY_APP, NULL, t, NULL, NULL, &r), AGC_ERR_INVALID_ARGUMENT);
+    if (r) {
+        CHECK(agc_release_result_failed_step(r) == AGC_STEP_CHECK, "step %d", agc_release_result_failed_step(r));
+        CHECK(agc_release_result_object_id(r) == NULL, "an object before any request");
+        agc_release_result_free(r);
+    }
+    CHECK_STATUS(agc_release_options_add_test_group(t, "grp-1", 1), AGC_OK);
+    CHECK_STATUS(agc_release_options_set_test_window(t, 1900000000000ULL, 1900604800000ULL), AGC_OK);
+    phases = 0;
+    r = NULL;
+    CHECK_STATUS(agc_release_package(c, "20003", app, AGC_KIND_HARMONY_APP, NULL, t, on_progress, &phases, &r), AGC_OK);
+    if (r) {
+        CHECK(nonempty(agc_release_result_version_id(r)), "no version id");
+        CHECK(nonempty(agc_release_result_package_id(r)), "no package id");
+        agc_release_result_free(r);
+    }
+    want = (1u << AGC_PHASE_CREATING_TEST_VERSION) | (1u << AGC_PHASE_ADDING_TEST_PACKAGE) |
+           (1u << AGC_PHASE_WAITING) | (1u << AGC_PHASE_SETTING_TEST_INFO) | (1u << AGC_PHASE_SUBMITTING_TEST);
+    CHECK((phases & want) == want, "phases seen %#x, want at least %#x", phases, want);
+    agc_release_options_free(t);
+
+    /* NULL handling. */
+    CHECK_STATUS(agc_release_package(NULL, "1", app, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, NULL, &r), AGC_ERR_INVALID_ARGUMENT);
+    CHECK(r == NULL, "out not cleared");
+    CHECK_STATUS(agc_release_package(c, "1", app, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
+    CHECK(agc_release_result_object_id(NULL) == NULL && agc_release_result_failed_step(NULL) == AGC_STEP_NONE, "NULL result");
+    agc_release_result_free(NULL);
+    agc_release_options_free(NULL);
+
+    agc_release_options_free(o);
+    agc_client_free(c);
+    unlink(app);
+    rmdir(dir);
+    printf("test_release: %d checks, %d failures\n", checks, failures);
+    return failures == 0 ? 0 : 1;
+}

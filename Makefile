@@ -13,10 +13,10 @@ LDLIBS    = -L$(LIBDIR) -lagcupload -Wl,-rpath,$(LIBDIR)
 HEADER    = include/agcupload.h
 VALGRIND := $(shell command -v valgrind 2>/dev/null)
 
-.PHONY: all lib header check-header lint examples mock demo test test-rust test-c test-python test-cli clean
+.PHONY: all lib cli install-cli header check-header lint examples mock demo test test-rust test-c test-python test-cli clean
 
 # The header is committed (and checked fresh in CI), so building needs no cbindgen.
-all: lib examples
+all: lib cli examples
 
 # libagcupload.so and libagcupload.a, plus the mock server binary (same workspace).
 lib:
@@ -41,6 +41,17 @@ lint:
 
 examples: lib $(RELEASE)/upload $(RELEASE)/upload-static
 
+# The command-line tool target/release/agcupload (cli/, a crate of the workspace on the Rust API).
+cli:
+	$(CARGO) build --release -p agcupload-cli
+
+# Installs the tool as $(DESTDIR)$(PREFIX)/bin/agcupload (`make install` includes it).
+PREFIX ?= /usr/local
+install-cli: cli
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(RELEASE)/agcupload $(DESTDIR)$(PREFIX)/bin/agcupload
+
+# The short C example of the ABI, linked against the shared library.
 $(RELEASE)/upload: examples-c/upload.c $(HEADER) lib
 	$(CC) $(WARN) $(CFLAGS) -Iinclude examples-c/upload.c -o $@ $(LDLIBS)
 
@@ -54,8 +65,8 @@ $(RELEASE)/test_abi: tests/c/test_abi.c $(HEADER) lib
 mock:
 	$(CARGO) build --release -p agc-mock
 
-# Start the mock AGC server, make a sample .app, upload it with the progress bar.
-demo: all
+# Start the mock AGC server, make a sample .app, upload it with `agcupload` and its progress bar.
+demo: all mock
 	scripts/demo.sh
 
 test: test-rust test-c test-python test-cli
@@ -75,8 +86,10 @@ test-python: export AGC_TEST_SA_KEY = $(abspath mock/fixtures/service-account-pr
 test-python: lib
 	scripts/with-mock.sh python3 tests/python/test_ctypes.py
 
-# The upload CLI end to end (parsing is instant: the mock answers "ready" on the first poll).
-test-cli: examples
+# The C example (shared and static) and the release `agcupload` against the standalone mock
+# (parsing is instant: the mock answers "ready" on the first poll). The tool's full tests are
+# in cli/tests (cargo test --workspace).
+test-cli: examples cli mock
 	scripts/with-mock.sh --mock-args "--polls-until-ready 0" tests/cli.sh
 
 clean:
@@ -99,7 +112,8 @@ fuzz:
 
 # ---------------------------------------------------------------------------------------------
 # Benchmarks (not part of `make test`): ours vs openssl/sha256sum/curl on the mock server,
-# writes BENCHMARKS.md. BENCH_LARGE=1 adds a 4 GiB file. See bench/run.py.
+# writes BENCHMARKS.md. BENCH_LARGE=1 adds a 4 GiB file. See bench/run.py (it measures the
+# `agcupload` tool).
 .PHONY: bench
 bench: all mock
 	python3 bench/run.py

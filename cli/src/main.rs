@@ -40,9 +40,16 @@ fn run() -> i32 {
             let code = e.exit_code();
             if code != 0 && std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
                 let first = e.to_string().lines().next().unwrap_or("usage error").to_owned();
-                eprintln!("::error title=agcupload usage::{}", first.replace('%', "%25"));
+                eprintln!("::error title=agcupload usage::{}", output::escape_command(&first));
             }
             let _ = e.print();
+            // --json promises one JSON object on stdout, for a usage error too.
+            if code != 0 && std::env::args_os().any(|a| a == "--json") {
+                let first = e.to_string().lines().next().unwrap_or("usage error").to_owned();
+                let msg = first.strip_prefix("error: ").unwrap_or(&first).to_owned();
+                let report = Report::new("usage").fail(Failure::usage(msg));
+                println!("{}", report.to_json());
+            }
             return code;
         }
     };
@@ -299,9 +306,7 @@ fn timeout(wait: &WaitArgs) -> Duration {
 fn client(conn: &ConnArgs, seal: Option<&SealKeyArgs>, wait: Option<&WaitArgs>) -> Result<Client, Failure> {
     let lib = |e: agcupload::Error| Failure::from_error(&e);
     let mut client = Client::new(credentials(conn)?).map_err(lib)?;
-    client
-        .set_user_agent(&format!("agcupload/{} libagcupload", env!("CARGO_PKG_VERSION")))
-        .map_err(lib)?;
+    client.set_user_agent(&format!("agcupload/{} libagcupload", env!("CARGO_PKG_VERSION"))).map_err(lib)?;
     if let Some(base) = &conn.api_base {
         client.set_api_base(base).map_err(lib)?;
     }
@@ -373,11 +378,8 @@ fn env_nonempty(name: &str) -> Option<String> {
 
 /// The seal key from its file or from AGC_SEAL_KEY (64 hex digits); `None` when neither is set.
 fn seal_key(args: &SealKeyArgs) -> Result<Option<SealKey>, Failure> {
-    let key_failure = |message: String| Failure {
-        code: exit::FILE,
-        status: agcupload::Status::SealKey.name().into(),
-        message,
-    };
+    let key_failure =
+        |message: String| Failure { code: exit::FILE, status: agcupload::Status::SealKey.name().into(), message };
     let lib = |e: agcupload::Error| Failure::from_error(&e);
     if let Some(path) = &args.seal_key_file {
         let bytes = Zeroizing::new(

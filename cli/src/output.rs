@@ -188,7 +188,11 @@ impl Report {
     }
 
     fn summary_markdown(&self) -> String {
-        let mut s = format!("### agcupload {}: {}\n\n", self.command, if self.failure.is_none() { "success" } else { "failed" });
+        let mut s = format!(
+            "### agcupload {}: {}\n\n",
+            self.command,
+            if self.failure.is_none() { "success" } else { "failed" }
+        );
         s.push_str("| | |\n|---|---|\n");
         let mut row = |k: &str, v: &str| s.push_str(&format!("| {k} | {} |\n", cell(v)));
         if let Some(v) = &self.app_id {
@@ -230,7 +234,7 @@ impl Report {
 }
 
 /// `%`, CR and LF escaped as GitHub's workflow commands require.
-fn escape_command(s: &str) -> String {
+pub fn escape_command(s: &str) -> String {
     s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
@@ -253,11 +257,8 @@ fn output_line(key: &str, value: &str) -> String {
 }
 
 fn append(path: &std::ffi::OsStr, text: &str, what: &str) {
-    let r = std::fs::OpenOptions::new()
-        .append(true)
-        .create(true)
-        .open(path)
-        .and_then(|mut f| f.write_all(text.as_bytes()));
+    let r =
+        std::fs::OpenOptions::new().append(true).create(true).open(path).and_then(|mut f| f.write_all(text.as_bytes()));
     if let Err(e) = r {
         eprintln!("agcupload: warning: cannot write {what}: {e}");
     }

@@ -145,7 +145,9 @@ fn json_result_has_every_field_and_matches_what_the_server_stored() {
     let server = mock();
     let dir = Dir::new("json");
     let app = dir.app("b.app", 200_000);
-    let out = run(agc(&server).args(["upload", "--json", "--release-type", "6", "--file-name", "Named-1.app", APP]).arg(&app));
+    let out = run(agc(&server)
+        .args(["upload", "--json", "--release-type", "6", "--file-name", "Named-1.app", APP])
+        .arg(&app));
     expect(&out, 0);
     let j = out.json();
     assert_eq!(j["ok"], true);
@@ -274,7 +276,8 @@ fn bind_then_wait_subcommands() {
     assert_eq!(out.stdout.trim(), package_id);
     assert!(out.stderr.contains("is ready"), "{}", out.stderr);
     // bind --wait in one go, text output: the package id alone.
-    let out = run(agc(&server).args(["bind", "--wait", "--poll-interval", "1", "--file-name", "later.app", APP, object_id]));
+    let out =
+        run(agc(&server).args(["bind", "--wait", "--poll-interval", "1", "--file-name", "later.app", APP, object_id]));
     expect(&out, 0);
     assert_eq!(out.stdout.lines().count(), 2, "object id and package id: {}", out.stdout);
     // An object id the server does not know: rejected by AGC.
@@ -290,7 +293,10 @@ fn check_validates_and_gets_a_token_and_sends_nothing_else() {
     let out = run(agc(&server).args(["check", "--json", APP]).arg(&app));
     expect(&out, 0);
     let j = out.json();
-    assert_eq!((j["file_name"].as_str(), j["size"].as_u64(), j["token"].as_str()), (Some("c.app"), Some(40_000), Some("obtained")));
+    assert_eq!(
+        (j["file_name"].as_str(), j["size"].as_u64(), j["token"].as_str()),
+        (Some("c.app"), Some(40_000), Some("obtained"))
+    );
     let kinds: Vec<Endpoint> = server.requests().into_iter().map(|r| r.kind).collect();
     assert_eq!(kinds, vec![Endpoint::Token]);
     assert!(server.objects().is_empty());
@@ -330,7 +336,12 @@ fn seal_and_open_round_trip_and_a_wrong_key_is_refused() {
     let out = run(Command::new(BIN).arg("seal").arg("--seal-key-file").arg(&short).arg(&png).arg(dir.path("y")));
     expect(&out, 3);
     assert!(out.stderr.contains("AGC_ERR_SEAL_KEY"), "{}", out.stderr);
-    let out = run(Command::new(BIN).env_remove("AGC_SEAL_KEY").env_remove("AGC_SEAL_KEY_FILE").arg("seal").arg(&png).arg(dir.path("z")));
+    let out = run(Command::new(BIN)
+        .env_remove("AGC_SEAL_KEY")
+        .env_remove("AGC_SEAL_KEY_FILE")
+        .arg("seal")
+        .arg(&png)
+        .arg(dir.path("z")));
     expect(&out, 2);
 }
 
@@ -373,6 +384,12 @@ fn usage_errors_exit_2_before_any_io() {
         expect(&out, 2);
         assert!(out.stdout.is_empty(), "{args:?}: {}", out.stdout);
     }
+    // With --json, a usage error is a JSON object too.
+    let out = run(agc(&server).args(["upload", "--json", "--retries", "many", APP]).arg(&app));
+    expect(&out, 2);
+    let j = out.json();
+    assert_eq!((j["ok"].as_bool(), j["error"]["exit_code"].as_i64()), (Some(false), Some(2)));
+    assert!(j["error"]["message"].as_str().unwrap().contains("--retries"), "{j}");
     // No credentials at all: a usage error too, with what to set.
     let out = run(agc(&server).env_remove("AGC_CLIENT_ID").args(["upload", APP]).arg(&app));
     expect(&out, 2);
@@ -412,7 +429,13 @@ fn file_and_auth_failures_have_their_codes_and_no_secret_leaks() {
     // The secret from a file works the same way.
     let sf = dir.path("secret.txt");
     std::fs::write(&sf, format!("{}\n", server.client_secret())).unwrap();
-    let out = run(agc(&server).env_remove("AGC_CLIENT_SECRET").arg("upload").arg("--client-secret-file").arg(&sf).arg(APP).arg(&app));
+    let out = run(agc(&server)
+        .env_remove("AGC_CLIENT_SECRET")
+        .arg("upload")
+        .arg("--client-secret-file")
+        .arg(&sf)
+        .arg(APP)
+        .arg(&app));
     expect(&out, 0);
     assert!(server.objects().len() == 1);
 }
@@ -474,7 +497,11 @@ fn github_actions_outputs_summary_and_error_annotation() {
     gh(&mut cmd);
     let out = run(cmd.env("AGC_CLIENT_SECRET", "nope").args(["upload", APP]).arg(&app));
     expect(&out, 4);
-    assert!(out.stderr.lines().any(|l| l.starts_with("::error title=agcupload upload::authentication failed")), "{}", out.stderr);
+    assert!(
+        out.stderr.lines().any(|l| l.starts_with("::error title=agcupload upload::authentication failed")),
+        "{}",
+        out.stderr
+    );
     assert!(std::fs::read_to_string(&gh_sum).unwrap().contains("agcupload upload: failed"));
     // A usage error is annotated too.
     let mut cmd = agc(&server);
@@ -625,7 +652,10 @@ fn proxy_variables_are_used() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let out = run(agc(&server).env("HTTPS_PROXY", format!("http://127.0.0.1:{port}")).args(["upload", "--retries", "1", APP]).arg(&app));
+    let out = run(agc(&server)
+        .env("HTTPS_PROXY", format!("http://127.0.0.1:{port}"))
+        .args(["upload", "--retries", "1", APP])
+        .arg(&app));
     expect(&out, 5);
     assert!(server.requests().is_empty());
 }

@@ -193,11 +193,9 @@ impl Reporter {
     fn update_lines(&mut self, phase: Phase, done: u64, total: u64) {
         let now = Instant::now();
         match phase {
-            Phase::Retrying => {
-                if self.retry_shown != Some(done) {
-                    self.retry_shown = Some(done);
-                    line(&format!("attempt {done} of {total} failed; retrying"));
-                }
+            Phase::Retrying if self.retry_shown != Some(done) => {
+                self.retry_shown = Some(done);
+                line(&format!("attempt {done} of {total} failed; retrying"));
             }
             _ if is_bytes(phase) && total > 0 => {
                 let decile = done.saturating_mul(10) / total;

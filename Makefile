@@ -42,8 +42,9 @@ lint:
 examples: lib $(RELEASE)/upload $(RELEASE)/upload-static
 
 # The command-line tool target/release/agcupload (cli/, a crate of the workspace on the Rust API).
-cli:
-	$(CARGO) build --release -p agcupload-cli
+# Built by `lib` with the whole workspace: a `-p agcupload-cli` build would unify dependency
+# features differently and make every other build recompile the library.
+cli: lib
 
 # Installs the tool as $(DESTDIR)$(PREFIX)/bin/agcupload (`make install` includes it).
 PREFIX ?= /usr/local

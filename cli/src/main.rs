@@ -100,7 +100,7 @@ impl Ctx {
     fn upload(&self, conn: &ConnArgs, file: &FileArgs, publish: bool, wait: &WaitArgs) -> Report {
         let mut report = Report::new(if publish { "publish" } else { "upload" });
         report.app_id = Some(file.app_id.clone());
-        let client = match client(conn, Some(&file.seal), Some(wait)) {
+        let client = match client(conn, picture_key(file), Some(wait)) {
             Ok(c) => c,
             Err(f) => return report.fail(f),
         };
@@ -224,7 +224,7 @@ impl Ctx {
     fn check(&self, conn: &ConnArgs, file: &FileArgs) -> Report {
         let mut report = Report::new("check");
         report.app_id = Some(file.app_id.clone());
-        let client = match client(conn, Some(&file.seal), None) {
+        let client = match client(conn, picture_key(file), None) {
             Ok(c) => c,
             Err(f) => return report.fail(f),
         };
@@ -284,10 +284,16 @@ fn version() -> Report {
     // SAFETY: agc_version returns a pointer to a static NUL-terminated string.
     let lib = unsafe { std::ffi::CStr::from_ptr(agcupload::ffi::agc_version()) }.to_string_lossy().into_owned();
     let mut report = Report::new("version");
-    report.extra.push(("version", json!(format!("agcupload {} (libagcupload {lib})", env!("CARGO_PKG_VERSION")))));
+    report.text = Some(format!("agcupload {} (libagcupload {lib})", env!("CARGO_PKG_VERSION")));
     report.extra.push(("tool", json!(env!("CARGO_PKG_VERSION"))));
     report.extra.push(("library", json!(lib)));
     report
+}
+
+/// The seal key options matter only for a profile picture (a bad AGC_SEAL_KEY left in the
+/// environment must not fail an app upload).
+fn picture_key(file: &FileArgs) -> Option<&SealKeyArgs> {
+    (file.kind == args::Kind::Picture).then_some(&file.seal)
 }
 
 fn request(file: &FileArgs) -> UploadRequest<'_> {

@@ -46,6 +46,8 @@ pub struct Report {
     pub timings: Option<(Vec<(&'static str, f64)>, u32)>,
     /// Human summary printed on stderr on success (unless --quiet).
     pub summary: Option<String>,
+    /// The stdout line of a command whose result is not an id (without --json).
+    pub text: Option<String>,
     /// What the caller can do next after a failure (always printed).
     pub hint: Option<String>,
     pub failure: Option<Failure>,
@@ -64,6 +66,7 @@ impl Report {
             extra: Vec::new(),
             timings: None,
             summary: None,
+            text: None,
             hint: None,
             failure: None,
         }
@@ -128,10 +131,8 @@ impl Report {
             for id in [&self.object_id, &self.package_id].into_iter().flatten() {
                 let _ = writeln!(out, "{id}");
             }
-            for (k, v) in &self.extra {
-                if *k == "version" {
-                    let _ = writeln!(out, "{}", v.as_str().unwrap_or_default());
-                }
+            if let Some(t) = &self.text {
+                let _ = writeln!(out, "{t}");
             }
         }
         let _ = out.flush();

@@ -438,6 +438,13 @@ fn file_and_auth_failures_have_their_codes_and_no_secret_leaks() {
         .arg(&app));
     expect(&out, 0);
     assert!(server.objects().len() == 1);
+    // A seal key matters only to a picture: a bad one in the environment does not fail an app.
+    let out = run(agc(&server).env("AGC_SEAL_KEY", "not-hex").args(["upload", APP]).arg(&app));
+    expect(&out, 0);
+    let png = dir.file("p.png", b"\x89PNG\r\n\x1a\n", 1_000);
+    let out = run(agc(&server).env("AGC_SEAL_KEY", "not-hex").args(["upload", "--kind", "picture", APP]).arg(&png));
+    expect(&out, 3);
+    assert!(out.stderr.contains("AGC_ERR_SEAL_KEY") && !out.stderr.contains("not-hex"), "{}", out.stderr);
 }
 
 #[test]

@@ -26,10 +26,10 @@ endif
 HEADER    = include/agcupload.h
 VALGRIND := $(shell command -v valgrind 2>/dev/null)
 
-.PHONY: all lib header check-header lint examples mock demo test test-rust test-c test-python test-cli clean
+.PHONY: all lib cli header check-header lint examples mock demo test test-rust test-c test-python test-cli clean
 
 # The header is committed (and checked fresh in CI), so building needs no cbindgen.
-all: lib examples
+all: lib cli examples
 
 # libagcupload.so and libagcupload.a, plus the mock server binary (same workspace). The .so
 # carries a SONAME (build.rs); the link named after it lets programs linked here run from here.
@@ -63,6 +63,12 @@ lint:
 
 examples: lib $(RELEASE)/upload $(RELEASE)/upload-static
 
+# The command-line tool target/release/agcupload (cli/, a crate of the workspace on the Rust API).
+# Built by `lib` with the whole workspace: a `-p agcupload-cli` build would unify dependency
+# features differently and make every other build recompile the library.
+cli: lib
+
+# The short C example of the ABI, linked against the shared library.
 $(RELEASE)/upload: examples-c/upload.c $(HEADER) lib
 	$(CC) $(WARN) $(CFLAGS) -Iinclude examples-c/upload.c -o $@ $(LDLIBS)
 
@@ -86,8 +92,8 @@ $(RELEASE)/test_release: tests/c/test_release.c $(HEADER) lib
 mock:
 	$(CARGO) build --release -p agc-mock
 
-# Start the mock AGC server, make a sample .app, upload it with the progress bar.
-demo: all
+# Start the mock AGC server, make a sample .app, upload it with `agcupload` and its progress bar.
+demo: all mock
 	scripts/demo.sh
 
 test: test-rust test-c test-python test-cli
@@ -113,8 +119,10 @@ test-python: export AGC_TEST_SA_KEY = $(abspath mock/fixtures/service-account-pr
 test-python: lib
 	scripts/test-python.sh
 
-# The upload CLI end to end (parsing is instant: the mock answers "ready" on the first poll).
-test-cli: examples
+# The C example (shared and static) and the release `agcupload` against the standalone mock
+# (parsing is instant: the mock answers "ready" on the first poll). The tool's full tests are
+# in cli/tests (cargo test --workspace).
+test-cli: examples cli mock
 	scripts/with-mock.sh --mock-args "--polls-until-ready 0" tests/cli.sh
 
 clean:
@@ -137,7 +145,8 @@ fuzz:
 
 # ---------------------------------------------------------------------------------------------
 # Benchmarks (not part of `make test`): ours vs openssl/sha256sum/curl on the mock server,
-# writes BENCHMARKS.md. BENCH_LARGE=1 adds a 4 GiB file. See bench/run.py.
+# writes BENCHMARKS.md. BENCH_LARGE=1 adds a 4 GiB file. See bench/run.py (it measures the
+# `agcupload` tool).
 .PHONY: bench
 bench: all mock
 	python3 bench/run.py
@@ -184,7 +193,6 @@ NATIVE_STATIC_LIBS = $(shell mkdir -p target && printf '' | rustc --crate-type s
 SIZEOF_VOID_P = $(shell echo $$(( $$(rustc --print cfg | sed -n 's/^target_pointer_width="\([0-9]*\)"/\1/p') / 8 )))
 
 # Command-line tools built in the workspace named agcupload (the cli/ crate, when present).
-TOOLS = $(wildcard $(RELEASE)/agcupload)
 
 PKG_SUBST = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
     -e 's|@VERSION@|$(VERSION)|g' -e 's|@VERSION_MAJOR@|$(VERSION_MAJOR)|g' \
@@ -205,7 +213,8 @@ install: lib
 	    >$(DESTDIR)$(CMAKEDIR)/agcuploadConfig.cmake
 	$(PKG_SUBST) pkg/agcuploadConfigVersion.cmake.in >$(DESTDIR)$(CMAKEDIR)/agcuploadConfigVersion.cmake
 	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/agcupload.pc $(DESTDIR)$(CMAKEDIR)/agcuploadConfig*.cmake
-	$(if $(TOOLS),$(INSTALL) -d $(DESTDIR)$(BINDIR) && $(INSTALL) -m 755 $(TOOLS) $(DESTDIR)$(BINDIR)/,@echo "install: no $(RELEASE)/agcupload tool built; skipping bin/")
+	$(INSTALL) -d $(DESTDIR)$(BINDIR)
+	$(INSTALL) -m 755 $(RELEASE)/agcupload $(DESTDIR)$(BINDIR)/agcupload
 
 # Removes what `install` put there, then those of its directories left empty (rmdir: never a
 # non-empty one, never above them; the prefix itself stays).

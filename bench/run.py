@@ -7,11 +7,11 @@ then random bytes) it measures, as medians of RUNS timed runs after one warm-up,
 so that drift cancels out:
 
   1. the hash pass alone: our digest (examples/hash.rs) vs `openssl dgst -sha256`, `sha256sum`;
-  2. the whole upload: `target/release/upload --quiet` vs bench/baseline.sh (openssl + curl +
+  2. the whole upload: `target/release/agcupload upload --quiet` vs bench/baseline.sh (openssl + curl +
      python3 for JSON), both against the same mock server (`agc-mock --no-store`);
   3. peak RSS of our upload (wait4's ru_maxrss of the child);
   4. the mock server's own receive rate (a lone curl PUT to a fresh signed URL);
-  5. the cost of the progress bar (upload with AGC_FORCE_PROGRESS=1 vs --quiet) and of the
+  5. the cost of the progress bar (`--progress bar`, drawn into a file, vs --quiet) and of the
      re-hash during the PUT (a pure in-memory SHA-256 pass over the same number of bytes).
 
 It also counts, under strace, how many bytes of the file our upload reads (expect 2x).
@@ -39,7 +39,7 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REL = os.path.join(ROOT, "target", "release")
-UPLOAD = os.path.join(REL, "upload")
+AGCUPLOAD = os.path.join(REL, "agcupload")
 MOCK = os.path.join(REL, "agc-mock")
 HASH = os.path.join(REL, "examples", "hash")
 BASELINE = os.path.join(ROOT, "bench", "baseline.sh")
@@ -151,10 +151,15 @@ def make_app(path, size):
             left -= n
 
 
-# The same `upload` binary loads this build of the library through LD_LIBRARY_PATH (it is linked
-# with a RUNPATH, which LD_LIBRARY_PATH overrides).
+# The same tool built with the library's benchmark-only feature (the library is linked into it
+# statically), in its own target dir.
 NOREHASH_TARGET = os.path.join(ROOT, "target", "bench-norehash")
-NOREHASH_LIB = os.path.join(NOREHASH_TARGET, "release")
+NOREHASH_TOOL = os.path.join(NOREHASH_TARGET, "release", "agcupload")
+
+
+def upload_cmd(app_id, path, *opts, tool=None):
+    """An `agcupload upload` command line."""
+    return [tool or AGCUPLOAD, "upload", *opts, app_id, path]
 
 
 class Mock:
@@ -183,7 +188,9 @@ class Mock:
         self.token = None
         self.env = dict(os.environ, AGC_CLIENT_ID=self.client_id, AGC_CLIENT_SECRET=self.client_secret,
                         AGC_API_BASE=self.base, AGC_CA_FILE=self.ca)
-        self.env.pop("AGC_FORCE_PROGRESS", None)
+        for k in ("AGC_FORCE_PROGRESS", "GITHUB_ACTIONS", "NO_COLOR", "AGC_SERVICE_ACCOUNT_FILE",
+                  "AGC_SERVICE_ACCOUNT_JSON"):
+            self.env.pop(k, None)
 
     def cpu(self):
         return proc_cpu_seconds(self.proc.pid)
@@ -221,7 +228,7 @@ def file_reads_under_strace(tmp, mock, path):
     trace = os.path.join(tmp, "strace.log")
     cmd = ["strace", "-f", "-qq", "-o", trace, "-e",
            "trace=openat,open,close,read,pread64,readv,preadv,preadv2,mmap,sendfile,copy_file_range,splice",
-           UPLOAD, "--quiet", APP_ID, path]
+           *upload_cmd(APP_ID, path, "--quiet")]
     run(cmd, tmp, env=mock.env)
     fds, total, mmaps = set(), 0, 0
     name = re.escape(path)
@@ -280,7 +287,7 @@ def main():
     for tool in ("openssl", "sha256sum", "curl", "cargo", "bash"):
         if not shutil.which(tool):
             sys.exit(f"bench: {tool} is required")
-    for b in (UPLOAD, MOCK):
+    for b in (AGCUPLOAD, MOCK):
         if not os.access(b, os.X_OK):
             sys.exit(f"bench: {b} is missing; run `make all mock` first")
     runs = int(os.environ.get("BENCH_RUNS", "5"))
@@ -290,9 +297,9 @@ def main():
         sizes = [MIB, 256 * MIB, GIB] + ([4 * GIB] if os.environ.get("BENCH_LARGE") == "1" else [])
     log("bench: building examples/hash (release)")
     subprocess.run(["cargo", "build", "--release", "--quiet", "--example", "hash"], cwd=ROOT, check=True)
-    log("bench: building the library without the PUT re-hash (feature bench-no-rehash, own target dir)")
-    subprocess.run(["cargo", "build", "--release", "--quiet", "--lib", "--features", "bench-no-rehash",
-                    "--target-dir", NOREHASH_TARGET], cwd=ROOT, check=True)
+    log("bench: building agcupload without the PUT re-hash (feature bench-no-rehash, own target dir)")
+    subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "agcupload-cli", "--features",
+                    "agcupload/bench-no-rehash", "--target-dir", NOREHASH_TARGET], cwd=ROOT, check=True)
 
     m = machine()
     tmp = tempfile.mkdtemp(prefix="agc-bench.")
@@ -362,7 +369,7 @@ def bench_size(tmp, mock, size, runs, compute_mbps):
 
     mock_cpu_ours, mock_cpu_base = [], []
     res = interleaved([
-        ("ours", with_mock_cpu(lambda: run([UPLOAD, "--quiet", APP_ID, path], tmp, env=mock.env, rss=True), mock_cpu_ours)),
+        ("ours", with_mock_cpu(lambda: run(upload_cmd(APP_ID, path, "--quiet"), tmp, env=mock.env, rss=True), mock_cpu_ours)),
         ("baseline", with_mock_cpu(lambda: run(["bash", BASELINE, APP_ID, path], tmp, env=mock.env, rss=True), mock_cpu_base)),
     ], runs)
     row["up_ours"] = med([r.wall for r in res["ours"]])
@@ -394,25 +401,24 @@ def bench_size(tmp, mock, size, runs, compute_mbps):
 
     # 5. Progress bar on vs off (callbacks run in both: --quiet only stops the drawing).
     log(f"bench: {human(size)}: progress bar on vs off")
-    env_bar = dict(mock.env, AGC_FORCE_PROGRESS="1")
     bar_err = os.path.join(tmp, "bar.txt")
     phase_rates = {"hashing": [], "uploading": []}
 
     def with_bar():
-        r = run([UPLOAD, APP_ID, path], tmp, env=env_bar, stderr_to=bar_err)
-        # The bar's last redraw of each phase gives that phase's rate: split hash vs PUT time.
-        text = open(bar_err, errors="replace").read().replace("\r", "\n")
+        # The indicatif bar, forced although stderr is a file (same drawing as on a terminal).
+        r = run(upload_cmd(APP_ID, path, "--json", "--progress", "bar"), tmp, env=mock.env, stderr_to=bar_err)
+        # The JSON's per-phase timings split hash vs PUT time.
+        timings = json.loads(r.out)["timings_ms"]
         for phase in phase_rates:
-            m = re.findall(phase + r" .*100\.0%\s+([\d.]+) MB/s", text)
-            if m:
-                phase_rates[phase].append(float(m[-1]))
+            if timings.get(phase):
+                phase_rates[phase].append(mb / (timings[phase] / 1000))
         return r
 
-    env_norehash = dict(mock.env, LD_LIBRARY_PATH=NOREHASH_LIB)
     res = interleaved([
-        ("quiet", lambda: run([UPLOAD, "--quiet", APP_ID, path], tmp, env=mock.env)),
+        ("quiet", lambda: run(upload_cmd(APP_ID, path, "--json", "--quiet"), tmp, env=mock.env)),
         ("bar", with_bar),
-        ("norehash", lambda: run([UPLOAD, "--quiet", APP_ID, path], tmp, env=env_norehash)),
+        ("norehash", lambda: run(upload_cmd(APP_ID, path, "--json", "--quiet", tool=NOREHASH_TOOL), tmp,
+                                 env=mock.env)),
     ], runs)
     row["norehash"] = med([r.wall for r in res["norehash"]])
     row["norehash_cpu"] = med([r.cpu for r in res["norehash"]])
@@ -445,10 +451,9 @@ def link_cost(tmp, runs):
     slow = Mock(d, ["--fault", f"slow_reader:{LINK_RATE}"])
     try:
         log(f"bench: re-hash cost on a {LINK_RATE // 1_000_000} MB/s link ({human(LINK_SIZE)})")
-        env_norehash = dict(slow.env, LD_LIBRARY_PATH=NOREHASH_LIB)
         res = interleaved([
-            ("with", lambda: run([UPLOAD, "--quiet", APP_ID, path], d, env=slow.env)),
-            ("without", lambda: run([UPLOAD, "--quiet", APP_ID, path], d, env=env_norehash)),
+            ("with", lambda: run(upload_cmd(APP_ID, path, "--quiet"), d, env=slow.env)),
+            ("without", lambda: run(upload_cmd(APP_ID, path, "--quiet", tool=NOREHASH_TOOL), d, env=slow.env)),
         ], max(3, runs // 2))
     finally:
         slow.stop()
@@ -470,7 +475,7 @@ def render(m, runs, compute, rows, reads, link):
     L.append("- Baseline: `bench/baseline.sh` (`openssl dgst -sha256`, `curl` for the token and the "
              "upload URL, `python3` for the JSON, `curl -T` replaying the signed headers).\n")
 
-    L.append("## Whole upload: `upload --quiet` vs the shell baseline\n")
+    L.append("## Whole upload: `agcupload upload --quiet` vs the shell baseline\n")
     L.append("| size | ours (s) | baseline (s) | ratio | ours MB/s | peak RSS ours | peak RSS baseline |")
     L.append("|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
@@ -519,7 +524,7 @@ def render(m, runs, compute, rows, reads, link):
                  f"{r['bar_on_cpu']:.3f} | {(r['bar_on_cpu'] / max(r['bar_quiet_cpu'], 1e-9) - 1) * 100:+.1f}% | "
                  f"{r['rehash']:.3f} |")
     L.append("")
-    L.append("Measured, not estimated: the same `upload --quiet` with the library built with the "
+    L.append("Measured, not estimated: the same `agcupload upload --quiet` built with the library's "
              "benchmark-only feature `bench-no-rehash` (no SHA-256 of the bytes while they are sent), "
              "interleaved with the normal build:\n")
     L.append("| size | with re-hash wall (s) | without (s) | re-hash cost, wall | with CPU (s) | without CPU (s) | "
@@ -539,7 +544,7 @@ def render(m, runs, compute, rows, reads, link):
     L.append("`--quiet` still passes the progress callback (it only stops the drawing), so the bar "
              "column measures the drawing; the callbacks themselves (about 2 x 1000 per upload, "
              "rate-limited by the library) run in both.\n")
-    L.append("Our upload's two phases, from the progress bar's final rate of each:\n")
+    L.append("Our upload's two phases, from the per-phase timings of `--json` (bar runs):\n")
     L.append("| size | hash phase MB/s | PUT phase MB/s |")
     L.append("|---:|---:|---:|")
     for r in rows:

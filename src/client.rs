@@ -20,6 +20,9 @@ use crate::retry::RetryPolicy;
 use crate::seal::{self, SealKey};
 use crate::transfer;
 
+mod check;
+pub use check::CheckReport;
+
 /// The Connect API of AGC's China site.
 pub const DEFAULT_API_BASE: &str = "https://connect-api.cloud.huawei.com";
 

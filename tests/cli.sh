@@ -1,45 +1,49 @@
 #!/bin/sh
-# The upload CLI (examples-c/upload) end to end against the standalone mock; run by `make test`
-# through scripts/with-mock.sh (which exports AGC_MOCK_*). Checks exit codes and output.
+# `make test-cli`, through scripts/with-mock.sh (which exports AGC_MOCK_*): the built programs
+# against the standalone mock server.
+#  - examples-c/upload.c, linked shared (target/release/upload) and static (upload-static);
+#  - the release `agcupload` binary: a JSON upload, a publish, and two exit codes.
+# The `agcupload` tool's full tests (every subcommand and exit code, pty, signals, GitHub
+# outputs) are Rust tests in cli/tests/cli.rs, run by `cargo test --workspace`.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-UP="$ROOT/target/release/upload"
-SA="$ROOT/mock/fixtures/service-account-private.json"
+REL="$ROOT/target/release"
 T=$(mktemp -d "${TMPDIR:-/tmp}/agc-cli.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 fails=0
+fail() { echo "FAIL $1" >&2; sed 's/^/  | /' "$T/err" >&2; fails=$((fails + 1)); }
 check() { # check NAME EXPECTED_EXIT ACTUAL_EXIT
-  if [ "$2" != "$3" ]; then echo "FAIL $1: exit $3, want $2" >&2; sed 's/^/  | /' "$T/err" >&2; fails=$((fails + 1)); else echo "ok   $1"; fi
+  if [ "$2" != "$3" ]; then fail "$1: exit $3, want $2"; else echo "ok   $1"; fi
 }
 export AGC_CLIENT_ID="$AGC_MOCK_CLIENT_ID" AGC_CLIENT_SECRET="$AGC_MOCK_CLIENT_SECRET"
 export AGC_API_BASE="$AGC_MOCK_BASE_URL" AGC_CA_FILE="$AGC_MOCK_CA_FILE"
+unset GITHUB_ACTIONS
 printf 'PK\003\004' > "$T/a.app"; head -c 200000 /dev/urandom >> "$T/a.app"
 
-"$UP" --quiet 10001 "$T/a.app" > "$T/out" 2> "$T/err"; check "upload prints the object id" 0 $?
-[ "$(wc -l < "$T/out")" = 1 ] && grep -q "a.app" "$T/out" || { echo "FAIL object id: $(cat "$T/out")" >&2; fails=$((fails + 1)); }
-
-"$UP" --quiet --service-account "$SA" --publish --release-type 6 --file-name Named-1.app 10001 "$T/a.app" > "$T/out" 2> "$T/err"
-check "publish with a service account" 0 $?
-[ "$(wc -l < "$T/out")" = 2 ] && grep -q "Named-1.app" "$T/out" || { echo "FAIL publish output: $(cat "$T/out")" >&2; fails=$((fails + 1)); }
-
+# The C example, both links.
+for prog in upload upload-static; do
+  "$REL/$prog" 10001 "$T/a.app" > "$T/out" 2> "$T/err"; check "C example ($prog) uploads" 0 $?
+  { [ "$(wc -l < "$T/out")" = 1 ] && grep -q "a.app" "$T/out"; } || fail "$prog prints the object id: $(cat "$T/out")"
+  grep -q "uploading: 100%" "$T/err" || fail "$prog reports progress"
+done
 cp "$T/a.app" "$T/a.zip"
-"$UP" --quiet 10001 "$T/a.zip" > "$T/out" 2> "$T/err"; check "wrong suffix" 1 $?
-grep -q AGC_ERR_FILE_TYPE "$T/err" || { echo "FAIL: no AGC_ERR_FILE_TYPE in: $(cat "$T/err")" >&2; fails=$((fails + 1)); }
+"$REL/upload" 10001 "$T/a.zip" > "$T/out" 2> "$T/err"; check "C example: wrong suffix" 1 $?
+grep -q AGC_ERR_FILE_TYPE "$T/err" || fail "C example names AGC_ERR_FILE_TYPE"
+AGC_CLIENT_SECRET=wrong-c-secret "$REL/upload" 10001 "$T/a.app" > "$T/out" 2> "$T/err"; check "C example: wrong secret" 1 $?
+{ grep -q AGC_ERR_AUTH "$T/err" && ! grep -q wrong-c-secret "$T/err"; } || fail "C example auth message"
+"$REL/upload" 10001 > "$T/out" 2> "$T/err"; check "C example: usage" 2 $?
 
-AGC_CLIENT_SECRET=wrong-cli-secret "$UP" --quiet 10001 "$T/a.app" > "$T/out" 2> "$T/err"; check "wrong secret" 1 $?
-grep -q AGC_ERR_AUTH "$T/err" && ! grep -q wrong-cli-secret "$T/err" || { echo "FAIL auth message: $(cat "$T/err")" >&2; fails=$((fails + 1)); }
-
-"$UP" --kind nonsense 10001 "$T/a.app" > "$T/out" 2> "$T/err"; check "usage error" 2 $?
-
-printf '\211PNG\r\n\032\n' > "$T/me.png"; head -c 5000 /dev/urandom >> "$T/me.png"
-"$UP" --quiet --kind picture 10001 "$T/me.png" > "$T/out" 2> "$T/err"; check "picture without a key" 1 $?
-grep -q AGC_ERR_SEAL_KEY "$T/err" || { echo "FAIL: no AGC_ERR_SEAL_KEY" >&2; fails=$((fails + 1)); }
-head -c 32 /dev/urandom > "$T/key"
-"$UP" --quiet --kind picture --seal-key-file "$T/key" 10001 "$T/me.png" > "$T/out" 2> "$T/err"; check "picture sealed" 0 $?
-head -c 31 /dev/urandom > "$T/short"
-"$UP" --quiet --kind picture --seal-key-file "$T/short" 10001 "$T/me.png" > "$T/out" 2> "$T/err"; check "short key file" 2 $?
-
-AGC_FORCE_PROGRESS=1 "$UP" 10001 "$T/a.app" > "$T/out" 2> "$T/err"; check "progress bar" 0 $?
-grep -q "uploading.*100.0%" "$T/err" || { echo "FAIL: no progress bar in: $(cat "$T/err")" >&2; fails=$((fails + 1)); }
+# The release agcupload binary.
+A="$REL/agcupload"
+"$A" upload --json 10001 "$T/a.app" > "$T/out" 2> "$T/err"; check "agcupload upload --json" 0 $?
+python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert j["ok"] and j["size"]==200004 and len(j["sha256"])==64 and j["object_id"], j' "$T/out" \
+  || fail "agcupload JSON: $(cat "$T/out")"
+grep -q "$(printf '\r')" "$T/err" && fail "agcupload: a carriage return in non-terminal progress"
+"$A" publish --quiet 10001 "$T/a.app" > "$T/out" 2> "$T/err"; check "agcupload publish" 0 $?
+[ "$(wc -l < "$T/out")" = 2 ] || fail "agcupload publish prints the object and package ids: $(cat "$T/out")"
+"$A" upload --release-type 6x 10001 "$T/a.app" > "$T/out" 2> "$T/err"; check "agcupload usage error" 2 $?
+"$A" upload 10001 "$T/a.zip" > "$T/out" 2> "$T/err"; check "agcupload file error" 3 $?
+AGC_CLIENT_SECRET=wrong-cli-secret "$A" check 10001 "$T/a.app" > "$T/out" 2> "$T/err"; check "agcupload auth error" 4 $?
+grep -q wrong-cli-secret "$T/err" && fail "agcupload prints the secret"
 
 [ "$fails" = 0 ] && echo "CLI test: all passed" || { echo "CLI test: $fails failure(s)" >&2; exit 1; }

@@ -1,0 +1,335 @@
+//! The command line: every option, its environment variable, and its strict parser. Parsing
+//! fails (exit 2) before any file or network I/O.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::exit;
+
+/// Shown after the top-level `--help`.
+const AFTER_HELP: &str = "\
+Environment (secrets are read only from here or from files, never from the command line):
+  AGC_CLIENT_ID, AGC_CLIENT_SECRET   API client (AGC: Users and permissions > API key)
+  AGC_CLIENT_SECRET_FILE             a file holding the client secret instead
+  AGC_SERVICE_ACCOUNT_FILE           a service-account key file (*private.json)
+  AGC_SERVICE_ACCOUNT_JSON           that key file's JSON text (for CI secret stores)
+  AGC_API_BASE, AGC_CA_FILE          site (cn, de, sg, ru) or https:// URL; extra trusted CAs
+  AGC_SEAL_KEY_FILE, AGC_SEAL_KEY    seal key for profile pictures: a 32-byte file, or 64 hex digits
+  HTTPS_PROXY, ALL_PROXY, NO_PROXY   proxy (http://, socks5://), as curl reads them
+  NO_COLOR                           no colours
+  GITHUB_ACTIONS=true                ::error:: annotation, $GITHUB_OUTPUT, $GITHUB_STEP_SUMMARY
+
+stdout carries only the result (ids, or one JSON object with --json); progress and messages
+go to stderr: a live bar on a terminal, otherwise one plain line every 10% or 5 seconds.
+";
+
+/// Examples shown by `agcupload upload --help`.
+const UPLOAD_EXAMPLES: &str = "\
+Examples:
+  AGC_CLIENT_ID=... AGC_CLIENT_SECRET=... agcupload upload 1234567 build/app-signed.app
+  agcupload upload --json --release-type 6 1234567 build/app-signed.app > result.json
+  agcupload upload --publish --service-account agc-private.json 1234567 app.app
+  agcupload upload --kind picture --seal-key-file key.bin 1234567 avatar.png
+";
+
+const PUBLISH_EXAMPLES: &str = "\
+Upload, bind the package to the app and wait until AGC has parsed it (HarmonyOS 5+).
+If a step after the upload fails, the object id is still printed (stdout and message) so the
+package can be bound later with `agcupload bind`.
+
+Examples:
+  AGC_SERVICE_ACCOUNT_FILE=agc-private.json agcupload publish 1234567 build/app-signed.app
+  agcupload publish --json --timeout-min 30 --release-type 6 1234567 app.app
+";
+
+const BIND_EXAMPLES: &str = "\
+Examples:
+  agcupload bind --file-name app-signed.app 1234567 OBJECT_ID
+  agcupload bind --wait --file-name app-signed.app 1234567 OBJECT_ID
+";
+
+const WAIT_EXAMPLES: &str = "\
+Examples:
+  agcupload wait 1234567 PACKAGE_ID
+  agcupload wait --timeout-min 5 --json 1234567 PACKAGE_ID
+";
+
+const CHECK_EXAMPLES: &str = "\
+A dry run: checks the file against the kind's rules (suffix, size, content type) and obtains
+an access token (a signed JWT for a service account). No upload URL is asked for and no byte of
+the file is sent.
+
+Examples:
+  agcupload check 1234567 build/app-signed.app
+  agcupload check --kind atomic --json 1234567 service.app
+";
+
+const SEAL_EXAMPLES: &str = "\
+Examples:
+  head -c 32 /dev/urandom > key.bin && chmod 600 key.bin
+  agcupload seal --seal-key-file key.bin avatar.png avatar.png.sealed
+  agcupload open --seal-key-file key.bin avatar.png.sealed avatar.png
+";
+
+/// agcupload: upload HarmonyOS packages to Huawei AppGallery Connect.
+#[derive(Debug, Parser)]
+#[command(name = "agcupload", version, propagate_version = true, about, after_help = const_format(AFTER_HELP))]
+pub struct Cli {
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Both help texts (environment, then exit codes), built once.
+fn const_format(s: &'static str) -> String {
+    format!("{s}\n{}", exit::HELP)
+}
+
+/// How results and progress are shown. Accepted before or after the subcommand.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Print the result as one JSON object on stdout (also on failure).
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// No progress and no messages on stderr, except errors.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// Progress display: `auto` is a bar on a terminal, plain lines otherwise.
+    #[arg(long, value_enum, default_value_t = ProgressMode::Auto, global = true)]
+    pub progress: ProgressMode,
+}
+
+/// See [`OutputArgs::progress`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProgressMode {
+    /// A bar when stderr is a terminal, plain lines otherwise.
+    Auto,
+    /// The live bar, even when stderr is not a terminal.
+    Bar,
+    /// One plain line every 10% or 5 seconds, never redrawn.
+    Lines,
+    /// No progress.
+    None,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Upload a package (and with --publish bind it and wait until AGC has parsed it).
+    #[command(after_help = UPLOAD_EXAMPLES)]
+    Upload {
+        #[command(flatten)]
+        conn: ConnArgs,
+        #[command(flatten)]
+        file: FileArgs,
+        /// Then bind the package to the app and wait until AGC has parsed it.
+        #[arg(long)]
+        publish: bool,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+    /// Upload, bind and wait until AGC has parsed the package.
+    #[command(after_help = PUBLISH_EXAMPLES)]
+    Publish {
+        #[command(flatten)]
+        conn: ConnArgs,
+        #[command(flatten)]
+        file: FileArgs,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+    /// Bind an object uploaded earlier to the app; prints the package id.
+    #[command(after_help = BIND_EXAMPLES)]
+    Bind {
+        #[command(flatten)]
+        conn: ConnArgs,
+        /// The app's id in AGC.
+        app_id: String,
+        /// The object id an earlier upload printed.
+        object_id: String,
+        /// The file name the object was uploaded with (for example app-signed.app).
+        #[arg(long)]
+        file_name: String,
+        /// Then wait until AGC has parsed the package.
+        #[arg(long)]
+        wait: bool,
+        #[command(flatten)]
+        wait_args: WaitArgs,
+    },
+    /// Wait until AGC has parsed a bound package.
+    #[command(after_help = WAIT_EXAMPLES)]
+    Wait {
+        #[command(flatten)]
+        conn: ConnArgs,
+        /// The app's id in AGC.
+        app_id: String,
+        /// The package id that bind or publish printed.
+        package_id: String,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+    /// Dry run: validate the file and obtain a token; sends nothing else.
+    #[command(after_help = CHECK_EXAMPLES)]
+    Check {
+        #[command(flatten)]
+        conn: ConnArgs,
+        #[command(flatten)]
+        file: FileArgs,
+    },
+    /// Seal (encrypt) a file with a 32-byte key, as profile pictures are stored.
+    #[command(after_help = SEAL_EXAMPLES)]
+    Seal {
+        #[command(flatten)]
+        key: SealKeyArgs,
+        /// The plaintext file.
+        input: PathBuf,
+        /// Where to write the sealed file (must not exist).
+        output: PathBuf,
+    },
+    /// Open (decrypt and authenticate) a sealed file.
+    #[command(after_help = SEAL_EXAMPLES)]
+    Open {
+        #[command(flatten)]
+        key: SealKeyArgs,
+        /// The sealed file.
+        input: PathBuf,
+        /// Where to write the plaintext (must not exist).
+        output: PathBuf,
+    },
+    /// Print the versions of the tool and of libagcupload.
+    Version,
+}
+
+/// Where and who: site, trust, credentials, retries and timeouts.
+#[derive(Debug, Args)]
+pub struct ConnArgs {
+    /// Site (cn, de, sg, ru) or an https:// base URL of the Connect API [default: cn].
+    #[arg(long, env = "AGC_API_BASE", value_name = "SITE_OR_URL")]
+    pub api_base: Option<String>,
+    /// Trust the CAs of this PEM file too (added to the built-in roots).
+    #[arg(long, env = "AGC_CA_FILE", value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
+    /// Authenticate with this service-account key file (else AGC_SERVICE_ACCOUNT_JSON, else
+    /// AGC_CLIENT_ID with AGC_CLIENT_SECRET or --client-secret-file).
+    #[arg(long, env = "AGC_SERVICE_ACCOUNT_FILE", value_name = "FILE")]
+    pub service_account: Option<PathBuf>,
+    /// The API client's id (the secret comes from AGC_CLIENT_SECRET or --client-secret-file).
+    #[arg(long, env = "AGC_CLIENT_ID", value_name = "ID")]
+    pub client_id: Option<String>,
+    /// A file whose first line is the API client's secret.
+    #[arg(long, env = "AGC_CLIENT_SECRET_FILE", value_name = "FILE")]
+    pub client_secret_file: Option<PathBuf>,
+    /// Attempts in all for transient failures (1 to 100) [default: 5].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub retries: Option<u32>,
+    /// Overall time budget of each step, retries included, in minutes [default: 60].
+    #[arg(long, value_name = "MIN", value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub deadline_min: Option<u64>,
+    /// Connect timeout in seconds [default: 15].
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub connect_timeout: Option<u64>,
+    /// Longest wait for any single network read or write, in seconds [default: 60].
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub io_timeout: Option<u64>,
+}
+
+/// What is uploaded (or checked).
+#[derive(Debug, Args)]
+pub struct FileArgs {
+    /// The app's id in AGC.
+    pub app_id: String,
+    /// The file: a signed .app package, or with --kind picture a .png/.jpg/.webp.
+    pub file: PathBuf,
+    /// What the file is; decides the suffix, size and content rules.
+    #[arg(long, value_enum, default_value_t = Kind::App)]
+    pub kind: Kind,
+    /// Name recorded by AGC [default: the file's name]; its suffix must match the content.
+    #[arg(long, value_name = "NAME")]
+    pub file_name: Option<String>,
+    /// 1 = full release, 6 = HarmonyOS test release [default: not sent].
+    #[arg(long, value_name = "1|6", value_parser = parse_release_type)]
+    pub release_type: Option<u32>,
+    /// chineseMainlandFlag, 0 or 1 (mandatory for developers outside mainland China).
+    #[arg(long, value_name = "0|1", value_parser = parse_flag)]
+    pub mainland: Option<bool>,
+    #[command(flatten)]
+    pub seal: SealKeyArgs,
+}
+
+/// Package kinds on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Kind {
+    /// A HarmonyOS app (.app, at most 4 GiB).
+    App,
+    /// An atomic service (.app, at most 10 MiB).
+    Atomic,
+    /// A profile picture (.png, .jpg, .jpeg, .webp; sealed before upload).
+    Picture,
+}
+
+impl Kind {
+    pub fn package_kind(self) -> agcupload::PackageKind {
+        match self {
+            Kind::App => agcupload::PackageKind::HarmonyApp,
+            Kind::Atomic => agcupload::PackageKind::AtomicService,
+            Kind::Picture => agcupload::PackageKind::ProfilePicture,
+        }
+    }
+}
+
+/// The seal key: a file (or AGC_SEAL_KEY with 64 hex digits).
+#[derive(Debug, Args)]
+pub struct SealKeyArgs {
+    /// A file holding exactly 32 key bytes (else AGC_SEAL_KEY: 64 hex digits).
+    #[arg(long, env = "AGC_SEAL_KEY_FILE", value_name = "FILE")]
+    pub seal_key_file: Option<PathBuf>,
+}
+
+/// How long and how often to wait for AGC to parse a package.
+#[derive(Debug, Args)]
+pub struct WaitArgs {
+    /// Longest wait for AGC to parse the package, in minutes.
+    #[arg(long, value_name = "MIN", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=1440))]
+    pub timeout_min: u64,
+    /// First wait between two status polls, in seconds (it doubles up to 30 s) [default: 5].
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub poll_interval: Option<u64>,
+}
+
+fn parse_release_type(s: &str) -> Result<u32, String> {
+    match s {
+        "1" => Ok(1),
+        "6" => Ok(6),
+        _ => Err("must be 1 (full release) or 6 (HarmonyOS test release)".into()),
+    }
+}
+
+fn parse_flag(s: &str) -> Result<bool, String> {
+    match s {
+        "0" => Ok(false),
+        "1" => Ok(true),
+        _ => Err("must be 0 or 1".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn strict_values() {
+        assert_eq!(parse_release_type("6"), Ok(6));
+        for bad in ["6x", "2", "", " 1", "01"] {
+            assert!(parse_release_type(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_flag("0"), Ok(false));
+        assert!(parse_flag("yes").is_err());
+    }
+}

@@ -1,0 +1,411 @@
+//! `agcupload`: the command-line tool for CI pipelines and people. Presentation only: every
+//! decision (rules, retries, protocol) is the library's; this crate parses arguments, shows
+//! progress, prints results and maps failures to exit codes.
+
+mod args;
+mod exit;
+mod output;
+mod progress;
+mod signals;
+
+use std::path::Path;
+use std::time::Duration;
+
+use agcupload::auth::ServiceAccount;
+use agcupload::seal::SealKey;
+use agcupload::{Client, Credentials, RetryPolicy, UploadRequest};
+use clap::Parser;
+use serde_json::json;
+use zeroize::Zeroizing;
+
+use args::{Cli, Command, ConnArgs, FileArgs, SealKeyArgs, WaitArgs};
+use output::{Failure, Report};
+use progress::{human_bytes, Display, Reporter};
+use signals::Signals;
+
+/// The library's transport defaults, for when only one of the two timeouts is given.
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+const DEFAULT_IO_TIMEOUT: Duration = Duration::from_secs(60);
+/// Longest wait between two compile-status polls (the library's default cap).
+const POLL_MAX: Duration = agcupload::client::POLL_MAX;
+
+fn main() {
+    std::process::exit(run());
+}
+
+fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = e.exit_code();
+            if code != 0 && std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
+                let first = e.to_string().lines().next().unwrap_or("usage error").to_owned();
+                eprintln!("::error title=agcupload usage::{}", output::escape_command(&first));
+            }
+            let _ = e.print();
+            // --json promises one JSON object on stdout, for a usage error too.
+            if code != 0 && std::env::args_os().any(|a| a == "--json") {
+                let first = e.to_string().lines().next().unwrap_or("usage error").to_owned();
+                let msg = first.strip_prefix("error: ").unwrap_or(&first).to_owned();
+                let report = Report::new("usage").fail(Failure::usage(msg));
+                println!("{}", report.to_json());
+            }
+            return code;
+        }
+    };
+    let (signals, sig_err) = Signals::install();
+    if let Some(e) = sig_err {
+        eprintln!("agcupload: warning: cannot install the signal handlers ({e}); Ctrl-C will not cancel cleanly");
+    }
+    let ctx = Ctx { display: Display::choose(cli.output.progress, cli.output.quiet), signals };
+    let report = match cli.command {
+        Command::Upload { conn, file, publish, wait } => ctx.upload(&conn, &file, publish, &wait),
+        Command::Publish { conn, file, wait } => ctx.upload(&conn, &file, true, &wait),
+        Command::Bind { conn, app_id, object_id, file_name, wait, wait_args } => {
+            ctx.bind(&conn, &app_id, &object_id, &file_name, wait, &wait_args)
+        }
+        Command::Wait { conn, app_id, package_id, wait } => ctx.wait(&conn, &app_id, &package_id, &wait),
+        Command::Check { conn, file } => ctx.check(&conn, &file),
+        Command::Seal { key, input, output } => ctx.seal(&key, &input, &output, true),
+        Command::Open { key, input, output } => ctx.seal(&key, &input, &output, false),
+        Command::Version => version(),
+    };
+    report.emit(cli.output.json, cli.output.quiet)
+}
+
+struct Ctx {
+    display: Display,
+    signals: Signals,
+}
+
+impl Ctx {
+    fn reporter(&self) -> Reporter {
+        Reporter::new(self.display, self.signals.clone())
+    }
+
+    /// A library error as a failure; a cancellation takes the code of the signal.
+    fn failure(&self, e: &agcupload::Error) -> Failure {
+        let mut f = Failure::from_error(e);
+        if e.status() == agcupload::Status::Cancelled {
+            f.code = self.signals.exit_code();
+            f.message = if f.code == exit::INTERRUPTED {
+                "cancelled by Ctrl-C".into()
+            } else {
+                "cancelled by a termination signal".into()
+            };
+        }
+        f
+    }
+
+    fn upload(&self, conn: &ConnArgs, file: &FileArgs, publish: bool, wait: &WaitArgs) -> Report {
+        let mut report = Report::new(if publish { "publish" } else { "upload" });
+        report.app_id = Some(file.app_id.clone());
+        let client = match client(conn, picture_key(file), Some(wait)) {
+            Ok(c) => c,
+            Err(f) => return report.fail(f),
+        };
+        let request = request(file);
+        let mut rep = self.reporter();
+        let upload = match client.upload(&request, &mut rep) {
+            Ok(u) => u,
+            Err(e) => {
+                report.record(&mut rep);
+                if e.status() == agcupload::Status::Cancelled {
+                    report.hint = Some("nothing was stored".into());
+                }
+                return report.fail(self.failure(&e));
+            }
+        };
+        report.object_id = Some(upload.object_id.clone());
+        report.sha256 = Some(upload.sha256_hex.clone());
+        report.size = Some(upload.size);
+        report.file_name = Some(upload.file_name.clone());
+        report.summary = Some(format!(
+            "uploaded {} (sha256 {}) as object {}",
+            human_bytes(upload.size),
+            upload.sha256_hex,
+            upload.object_id
+        ));
+        if !publish {
+            report.record(&mut rep);
+            return report;
+        }
+        let package_id = match client.bind_package(&file.app_id, &upload, &mut rep) {
+            Ok(p) => p,
+            Err(e) => {
+                report.record(&mut rep);
+                report.hint = Some(format!(
+                    "the package is stored in AGC as object {}; bind it later with: agcupload bind --file-name {} {} {}",
+                    upload.object_id, upload.file_name, file.app_id, upload.object_id
+                ));
+                return report.fail(self.failure(&e));
+            }
+        };
+        report.package_id = Some(package_id.clone());
+        let r = client.wait_package_ready(&file.app_id, &package_id, timeout(wait), &mut rep);
+        report.record(&mut rep);
+        if let Err(e) = r {
+            report.hint = Some(format!(
+                "object {} is bound as package {package_id}; wait again with: agcupload wait {} {package_id}",
+                upload.object_id, file.app_id
+            ));
+            return report.fail(self.failure(&e));
+        }
+        report.summary = Some(format!(
+            "uploaded {} (sha256 {}) as object {}; ready in AGC as package {package_id}",
+            human_bytes(upload.size),
+            upload.sha256_hex,
+            upload.object_id
+        ));
+        report
+    }
+
+    fn bind(
+        &self,
+        conn: &ConnArgs,
+        app_id: &str,
+        object_id: &str,
+        file_name: &str,
+        then_wait: bool,
+        wait: &WaitArgs,
+    ) -> Report {
+        let mut report = Report::new("bind");
+        report.app_id = Some(app_id.to_owned());
+        report.object_id = Some(object_id.to_owned());
+        report.file_name = Some(file_name.to_owned());
+        let client = match client(conn, None, Some(wait)) {
+            Ok(c) => c,
+            Err(f) => return report.fail(f),
+        };
+        let mut rep = self.reporter();
+        let package_id = match client.bind_object(app_id, file_name, object_id, &mut rep) {
+            Ok(p) => p,
+            Err(e) => {
+                report.record(&mut rep);
+                return report.fail(self.failure(&e));
+            }
+        };
+        report.package_id = Some(package_id.clone());
+        report.summary = Some(format!("object {object_id} bound as package {package_id}"));
+        if then_wait {
+            let r = client.wait_package_ready(app_id, &package_id, timeout(wait), &mut rep);
+            report.record(&mut rep);
+            if let Err(e) = r {
+                report.hint = Some(format!("wait again with: agcupload wait {app_id} {package_id}"));
+                return report.fail(self.failure(&e));
+            }
+            report.summary = Some(format!("object {object_id} bound as package {package_id}, ready in AGC"));
+        } else {
+            report.record(&mut rep);
+        }
+        report
+    }
+
+    fn wait(&self, conn: &ConnArgs, app_id: &str, package_id: &str, wait: &WaitArgs) -> Report {
+        let mut report = Report::new("wait");
+        report.app_id = Some(app_id.to_owned());
+        report.package_id = Some(package_id.to_owned());
+        let client = match client(conn, None, Some(wait)) {
+            Ok(c) => c,
+            Err(f) => return report.fail(f),
+        };
+        let mut rep = self.reporter();
+        let r = client.wait_package_ready(app_id, package_id, timeout(wait), &mut rep);
+        report.record(&mut rep);
+        match r {
+            Ok(()) => {
+                report.summary = Some(format!("package {package_id} is ready in AGC"));
+                report
+            }
+            Err(e) => report.fail(self.failure(&e)),
+        }
+    }
+
+    fn check(&self, conn: &ConnArgs, file: &FileArgs) -> Report {
+        let mut report = Report::new("check");
+        report.app_id = Some(file.app_id.clone());
+        let client = match client(conn, picture_key(file), None) {
+            Ok(c) => c,
+            Err(f) => return report.fail(f),
+        };
+        let mut rep = self.reporter();
+        let r = client.check(&request(file), &mut rep);
+        report.record(&mut rep);
+        match r {
+            Ok(c) => {
+                report.size = Some(c.size);
+                report.file_name = Some(c.file_name.clone());
+                report.extra.push(("kind", json!(c.kind.describe())));
+                report.extra.push(("token", json!("obtained")));
+                report.summary = Some(format!(
+                    "check passed: '{}' ({}) is valid as {}, and a token was obtained; nothing was uploaded",
+                    c.file_name,
+                    human_bytes(c.size),
+                    c.kind.describe()
+                ));
+                report
+            }
+            Err(e) => report.fail(self.failure(&e)),
+        }
+    }
+
+    fn seal(&self, key: &SealKeyArgs, input: &Path, output: &Path, seal: bool) -> Report {
+        let mut report = Report::new(if seal { "seal" } else { "open" });
+        let key = match seal_key(key) {
+            Ok(Some(k)) => k,
+            Ok(None) => return report.fail(Failure::usage("a key is needed: --seal-key-file FILE or AGC_SEAL_KEY")),
+            Err(f) => return report.fail(f),
+        };
+        let r = if seal {
+            agcupload::seal::seal_file(&key, input, output)
+        } else {
+            agcupload::seal::open_file(&key, input, output)
+        };
+        match r {
+            Ok(n) => {
+                report.extra.push(("input", json!(input.display().to_string())));
+                report.extra.push(("output", json!(output.display().to_string())));
+                report.extra.push(("bytes_written", json!(n)));
+                report.summary = Some(format!(
+                    "{} {} into {} ({})",
+                    if seal { "sealed" } else { "opened" },
+                    input.display(),
+                    output.display(),
+                    human_bytes(n)
+                ));
+                report
+            }
+            Err(e) => report.fail(self.failure(&e)),
+        }
+    }
+}
+
+fn version() -> Report {
+    // SAFETY: agc_version returns a pointer to a static NUL-terminated string.
+    let lib = unsafe { std::ffi::CStr::from_ptr(agcupload::ffi::agc_version()) }.to_string_lossy().into_owned();
+    let mut report = Report::new("version");
+    report.text = Some(format!("agcupload {} (libagcupload {lib})", env!("CARGO_PKG_VERSION")));
+    report.extra.push(("tool", json!(env!("CARGO_PKG_VERSION"))));
+    report.extra.push(("library", json!(lib)));
+    report
+}
+
+/// The seal key options matter only for a profile picture (a bad AGC_SEAL_KEY left in the
+/// environment must not fail an app upload).
+fn picture_key(file: &FileArgs) -> Option<&SealKeyArgs> {
+    (file.kind == args::Kind::Picture).then_some(&file.seal)
+}
+
+fn request(file: &FileArgs) -> UploadRequest<'_> {
+    let mut r = UploadRequest::new(&file.app_id, &file.file, file.kind.package_kind());
+    r.file_name = file.file_name.as_deref();
+    r.release_type = file.release_type;
+    r.chinese_mainland = file.mainland;
+    r
+}
+
+fn timeout(wait: &WaitArgs) -> Duration {
+    Duration::from_secs(wait.timeout_min * 60)
+}
+
+/// The client, configured from flags and environment. Fails before any network I/O.
+fn client(conn: &ConnArgs, seal: Option<&SealKeyArgs>, wait: Option<&WaitArgs>) -> Result<Client, Failure> {
+    let lib = |e: agcupload::Error| Failure::from_error(&e);
+    let mut client = Client::new(credentials(conn)?).map_err(lib)?;
+    client.set_user_agent(&format!("agcupload/{} libagcupload", env!("CARGO_PKG_VERSION"))).map_err(lib)?;
+    if let Some(base) = &conn.api_base {
+        client.set_api_base(base).map_err(lib)?;
+    }
+    if let Some(ca) = &conn.ca_file {
+        client.set_ca_file(ca).map_err(lib)?;
+    }
+    if conn.retries.is_some() || conn.deadline_min.is_some() {
+        let d = RetryPolicy::default();
+        let deadline = conn.deadline_min.map(|m| Duration::from_secs(m * 60)).or(d.deadline);
+        client.set_retry(conn.retries.unwrap_or(d.max_attempts), deadline).map_err(lib)?;
+    }
+    if conn.connect_timeout.is_some() || conn.io_timeout.is_some() {
+        let connect = conn.connect_timeout.map_or(DEFAULT_CONNECT_TIMEOUT, Duration::from_secs);
+        let io = conn.io_timeout.map_or(DEFAULT_IO_TIMEOUT, Duration::from_secs);
+        client.set_timeouts(connect, io).map_err(lib)?;
+    }
+    if let Some(secs) = wait.and_then(|w| w.poll_interval) {
+        let first = Duration::from_secs(secs);
+        client.set_poll_interval(first, first.max(POLL_MAX)).map_err(lib)?;
+    }
+    if let Some(key) = seal.map(seal_key).transpose()?.flatten() {
+        client.set_seal_key(key);
+    }
+    Ok(client)
+}
+
+/// Credentials, in this order: service-account file, service-account JSON text, API client.
+fn credentials(conn: &ConnArgs) -> Result<Credentials, Failure> {
+    let lib = |e: agcupload::Error| Failure::from_error(&e);
+    if let Some(path) = &conn.service_account {
+        return Ok(Credentials::ServiceAccount(ServiceAccount::from_file(path).map_err(lib)?));
+    }
+    if let Some(text) = env_nonempty("AGC_SERVICE_ACCOUNT_JSON") {
+        if !text.trim_start().starts_with('{') {
+            return Err(Failure::usage(
+                "AGC_SERVICE_ACCOUNT_JSON must hold the key file's JSON text (use AGC_SERVICE_ACCOUNT_FILE for a path)",
+            ));
+        }
+        return Ok(Credentials::ServiceAccount(ServiceAccount::from_json(&text).map_err(lib)?));
+    }
+    let Some(id) = conn.client_id.as_deref().filter(|s| !s.is_empty()) else {
+        return Err(Failure::usage(
+            "no credentials: set AGC_CLIENT_ID and AGC_CLIENT_SECRET (or --client-secret-file), \
+             or AGC_SERVICE_ACCOUNT_FILE / --service-account, or AGC_SERVICE_ACCOUNT_JSON",
+        ));
+    };
+    let secret = match &conn.client_secret_file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| Failure {
+                code: exit::FILE,
+                status: agcupload::Status::File.name().into(),
+                message: format!("cannot read the client secret file {}: {e}", path.display()),
+            })?;
+            text.lines().next().unwrap_or_default().trim().to_owned()
+        }
+        None => env_nonempty("AGC_CLIENT_SECRET").unwrap_or_default(),
+    };
+    if secret.is_empty() {
+        return Err(Failure::usage(
+            "AGC_CLIENT_ID is set but the client secret is missing: set AGC_CLIENT_SECRET or --client-secret-file",
+        ));
+    }
+    Ok(Credentials::api_client(id, secret))
+}
+
+fn env_nonempty(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// The seal key from its file or from AGC_SEAL_KEY (64 hex digits); `None` when neither is set.
+fn seal_key(args: &SealKeyArgs) -> Result<Option<SealKey>, Failure> {
+    let key_failure =
+        |message: String| Failure { code: exit::FILE, status: agcupload::Status::SealKey.name().into(), message };
+    let lib = |e: agcupload::Error| Failure::from_error(&e);
+    if let Some(path) = &args.seal_key_file {
+        let bytes = Zeroizing::new(
+            std::fs::read(path)
+                .map_err(|e| key_failure(format!("cannot read the seal key file {}: {e}", path.display())))?,
+        );
+        return SealKey::from_bytes(&bytes).map(Some).map_err(lib);
+    }
+    let Some(hex) = env_nonempty("AGC_SEAL_KEY").map(Zeroizing::new) else { return Ok(None) };
+    let hex = hex.trim().as_bytes();
+    if hex.len() != 64 {
+        return Err(key_failure("AGC_SEAL_KEY must be 64 hex digits (32 bytes)".into()));
+    }
+    let mut bytes = Zeroizing::new([0u8; 32]);
+    for (i, pair) in hex.chunks(2).enumerate() {
+        let digit = |c: u8| (c as char).to_digit(16);
+        match (digit(pair[0]), digit(pair[1])) {
+            (Some(h), Some(l)) => bytes[i] = (h * 16 + l) as u8,
+            _ => return Err(key_failure("AGC_SEAL_KEY must be 64 hex digits (32 bytes)".into())),
+        }
+    }
+    SealKey::from_bytes(&bytes[..]).map(Some).map_err(lib)
+}

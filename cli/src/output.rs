@@ -1,0 +1,280 @@
+//! What a run reports: the result on stdout (text or one JSON object), messages on stderr,
+//! and under GitHub Actions an `::error::` annotation, `$GITHUB_OUTPUT` and
+//! `$GITHUB_STEP_SUMMARY`.
+
+use std::io::Write;
+
+use serde_json::{json, Map, Value};
+
+use crate::exit;
+use crate::progress::{human_bytes, Reporter};
+
+/// Why a run failed.
+#[derive(Debug)]
+pub struct Failure {
+    /// The process exit code.
+    pub code: i32,
+    /// The library's status name (`AGC_ERR_...`), or `usage`.
+    pub status: String,
+    /// One line for a person; never a secret (the library's messages never hold one).
+    pub message: String,
+}
+
+impl Failure {
+    pub fn usage(message: impl Into<String>) -> Failure {
+        Failure { code: exit::USAGE, status: "usage".into(), message: message.into() }
+    }
+
+    pub fn from_error(e: &agcupload::Error) -> Failure {
+        Failure { code: exit::for_status(e.status()), status: e.status().name().into(), message: e.to_string() }
+    }
+}
+
+/// The result of one command, filled in as its steps succeed.
+#[derive(Debug)]
+pub struct Report {
+    pub command: &'static str,
+    pub app_id: Option<String>,
+    pub object_id: Option<String>,
+    pub sha256: Option<String>,
+    pub size: Option<u64>,
+    pub file_name: Option<String>,
+    pub package_id: Option<String>,
+    /// Other result fields, in order (JSON only).
+    pub extra: Vec<(&'static str, Value)>,
+    /// Per-phase milliseconds and upload attempts, when a progress sink ran.
+    pub timings: Option<(Vec<(&'static str, f64)>, u32)>,
+    /// Human summary printed on stderr on success (unless --quiet).
+    pub summary: Option<String>,
+    /// The stdout line of a command whose result is not an id (without --json).
+    pub text: Option<String>,
+    /// What the caller can do next after a failure (always printed).
+    pub hint: Option<String>,
+    pub failure: Option<Failure>,
+}
+
+impl Report {
+    pub fn new(command: &'static str) -> Report {
+        Report {
+            command,
+            app_id: None,
+            object_id: None,
+            sha256: None,
+            size: None,
+            file_name: None,
+            package_id: None,
+            extra: Vec::new(),
+            timings: None,
+            summary: None,
+            text: None,
+            hint: None,
+            failure: None,
+        }
+    }
+
+    pub fn record(&mut self, reporter: &mut Reporter) {
+        reporter.finish();
+        self.timings = Some((reporter.timings(), reporter.attempts()));
+    }
+
+    pub fn fail(mut self, f: Failure) -> Report {
+        self.failure = Some(f);
+        self
+    }
+
+    pub fn exit_code(&self) -> i32 {
+        self.failure.as_ref().map_or(exit::OK, |f| f.code)
+    }
+
+    /// The JSON object of `--json`.
+    pub fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("ok".into(), json!(self.failure.is_none()));
+        m.insert("command".into(), json!(self.command));
+        let mut opt = |k: &str, v: Option<Value>| {
+            if let Some(v) = v {
+                m.insert(k.into(), v);
+            }
+        };
+        opt("app_id", self.app_id.as_ref().map(|v| json!(v)));
+        opt("object_id", self.object_id.as_ref().map(|v| json!(v)));
+        opt("sha256", self.sha256.as_ref().map(|v| json!(v)));
+        opt("size", self.size.map(|v| json!(v)));
+        opt("file_name", self.file_name.as_ref().map(|v| json!(v)));
+        opt("package_id", self.package_id.as_ref().map(|v| json!(v)));
+        for (k, v) in &self.extra {
+            m.insert((*k).into(), v.clone());
+        }
+        if let Some((phases, attempts)) = &self.timings {
+            let t: Map<String, Value> =
+                phases.iter().map(|(k, ms)| ((*k).to_string(), json!((ms * 1000.0).round() / 1000.0))).collect();
+            m.insert("timings_ms".into(), Value::Object(t));
+            m.insert("attempts".into(), json!(attempts));
+        }
+        if let Some(f) = &self.failure {
+            let mut e = json!({"exit_code": f.code, "status": f.status, "message": f.message});
+            if let Some(h) = &self.hint {
+                e["hint"] = json!(h);
+            }
+            m.insert("error".into(), e);
+        }
+        Value::Object(m)
+    }
+
+    /// Print everything and return the exit code.
+    pub fn emit(&self, json_out: bool, quiet: bool) -> i32 {
+        let mut out = std::io::stdout().lock();
+        if json_out {
+            let _ = writeln!(out, "{}", self.to_json());
+        } else {
+            // The ids are the result, even when a later step failed.
+            for id in [&self.object_id, &self.package_id].into_iter().flatten() {
+                let _ = writeln!(out, "{id}");
+            }
+            if let Some(t) = &self.text {
+                let _ = writeln!(out, "{t}");
+            }
+        }
+        let _ = out.flush();
+        drop(out);
+        let mut err = std::io::stderr().lock();
+        match &self.failure {
+            Some(f) => {
+                let _ = writeln!(err, "agcupload: error: {} ({})", f.message, f.status);
+                if let Some(h) = &self.hint {
+                    let _ = writeln!(err, "agcupload: {h}");
+                }
+            }
+            None if !quiet => {
+                if let Some(s) = &self.summary {
+                    let _ = writeln!(err, "agcupload: {s}");
+                }
+            }
+            None => {}
+        }
+        drop(err);
+        if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
+            self.github();
+        }
+        self.exit_code()
+    }
+
+    /// GitHub Actions: annotation, step outputs, step summary. Write errors only warn.
+    fn github(&self) {
+        if let Some(f) = &self.failure {
+            let mut text = f.message.clone();
+            if let Some(h) = &self.hint {
+                text.push('\n');
+                text.push_str(h);
+            }
+            eprintln!("::error title=agcupload {}::{}", self.command, escape_command(&text));
+        }
+        let outputs: Vec<(&str, &String)> = [
+            ("object-id", self.object_id.as_ref()),
+            ("package-id", self.package_id.as_ref()),
+            ("sha256", self.sha256.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect();
+        if !outputs.is_empty() {
+            if let Some(path) = std::env::var_os("GITHUB_OUTPUT").filter(|p| !p.is_empty()) {
+                let text: String = outputs.iter().map(|(k, v)| output_line(k, v)).collect();
+                append(&path, &text, "GITHUB_OUTPUT");
+            }
+        }
+        if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+            append(&path, &self.summary_markdown(), "GITHUB_STEP_SUMMARY");
+        }
+    }
+
+    fn summary_markdown(&self) -> String {
+        let mut s = format!(
+            "### agcupload {}: {}\n\n",
+            self.command,
+            if self.failure.is_none() { "success" } else { "failed" }
+        );
+        s.push_str("| | |\n|---|---|\n");
+        let mut row = |k: &str, v: &str| s.push_str(&format!("| {k} | {} |\n", cell(v)));
+        if let Some(v) = &self.app_id {
+            row("app id", v);
+        }
+        if let Some(v) = &self.file_name {
+            row("file name", v);
+        }
+        if let Some(v) = self.size {
+            row("size", &format!("{} ({v} bytes)", human_bytes(v)));
+        }
+        if let Some(v) = &self.sha256 {
+            row("sha256", v);
+        }
+        if let Some(v) = &self.object_id {
+            row("object id", v);
+        }
+        if let Some(v) = &self.package_id {
+            row("package id", v);
+        }
+        if let Some((phases, attempts)) = &self.timings {
+            let t: Vec<String> = phases.iter().map(|(k, ms)| format!("{k} {:.1} s", ms / 1000.0)).collect();
+            if !t.is_empty() {
+                row("time", &t.join(", "));
+            }
+            if *attempts > 0 {
+                row("upload attempts", &attempts.to_string());
+            }
+        }
+        if let Some(f) = &self.failure {
+            row("error", &format!("{} ({}, exit {})", f.message, f.status, f.code));
+        }
+        if let Some(h) = &self.hint {
+            row("next", h);
+        }
+        s.push('\n');
+        s
+    }
+}
+
+/// `%`, CR and LF escaped as GitHub's workflow commands require.
+pub fn escape_command(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// A markdown table cell: one line, `|` escaped.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace(['\r', '\n'], " ")
+}
+
+/// One `$GITHUB_OUTPUT` entry; the multi-line form when the value is not one plain line.
+fn output_line(key: &str, value: &str) -> String {
+    if value.contains(['\n', '\r']) {
+        let mut delim = String::from("agcupload_EOF");
+        while value.contains(&delim) {
+            delim.push('_');
+        }
+        format!("{key}<<{delim}\n{value}\n{delim}\n")
+    } else {
+        format!("{key}={value}\n")
+    }
+}
+
+fn append(path: &std::ffi::OsStr, text: &str, what: &str) {
+    let r =
+        std::fs::OpenOptions::new().append(true).create(true).open(path).and_then(|mut f| f.write_all(text.as_bytes()));
+    if let Err(e) = r {
+        eprintln!("agcupload: warning: cannot write {what}: {e}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_escapes() {
+        assert_eq!(escape_command("50% done\r\nnext"), "50%25 done%0D%0Anext");
+        assert_eq!(output_line("object-id", "abc"), "object-id=abc\n");
+        assert_eq!(output_line("x", "a\nb"), "x<<agcupload_EOF\na\nb\nagcupload_EOF\n");
+        assert_eq!(output_line("x", "agcupload_EOF\n"), "x<<agcupload_EOF_\nagcupload_EOF\n\nagcupload_EOF_\n");
+        assert_eq!(cell("a|b\nc"), "a\\|b c");
+    }
+}

@@ -1,0 +1,663 @@
+//! The `agcupload` binary end to end against the in-process mock AGC server (real HTTPS, real
+//! SigV4-verified PUTs): every subcommand, every exit code that a run can produce, `--json`,
+//! progress on a pipe and on a pseudo-terminal, GitHub Actions outputs, and signals.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use agc_mock::{Endpoint, Fault, MockConfig, MockServer};
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_agcupload");
+const APP: &str = "10001";
+
+fn mock_with(polls_until_ready: u32) -> MockServer {
+    MockServer::start(MockConfig {
+        polls_until_ready,
+        service_accounts: vec![agc_mock::fixture_service_account()],
+        ..MockConfig::default()
+    })
+    .expect("mock server starts")
+}
+
+fn mock() -> MockServer {
+    mock_with(0)
+}
+
+/// A fresh directory, removed on drop.
+struct Dir(PathBuf);
+
+impl Dir {
+    fn new(tag: &str) -> Dir {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+        let p = std::env::temp_dir().join(format!(
+            "agc-cli-{tag}-{}-{}-{nanos}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&p).unwrap();
+        Dir(p)
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+
+    /// ZIP magic, then pseudo-random bytes.
+    fn app(&self, name: &str, size: usize) -> PathBuf {
+        self.file(name, b"PK\x03\x04", size)
+    }
+
+    fn file(&self, name: &str, magic: &[u8], size: usize) -> PathBuf {
+        let mut data = magic.to_vec();
+        let mut x: u32 = 0x9e37_79b9 ^ size as u32;
+        while data.len() < size {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            data.extend_from_slice(&x.to_le_bytes());
+        }
+        data.truncate(size);
+        let p = self.path(name);
+        std::fs::write(&p, data).unwrap();
+        p
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The tool with a clean environment (no proxy, no GITHUB_ACTIONS from the outer CI) and the
+/// mock's base URL, CA and API client.
+fn agc(server: &MockServer) -> Command {
+    let mut c = Command::new(BIN);
+    c.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("AGC_API_BASE", server.base_url())
+        .env("AGC_CA_FILE", server.ca_path())
+        .env("AGC_CLIENT_ID", server.client_id())
+        .env("AGC_CLIENT_SECRET", server.client_secret())
+        .stdin(Stdio::null());
+    c
+}
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Out {
+    fn json(&self) -> Value {
+        assert_eq!(self.stdout.lines().count(), 1, "--json prints one line: {:?}", self.stdout);
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout))
+    }
+}
+
+fn run(cmd: &mut Command) -> Out {
+    let o = cmd.output().expect("agcupload runs");
+    Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+fn expect(out: &Out, code: i32) {
+    assert_eq!(out.code, code, "exit code; stdout: {}\nstderr: {}", out.stdout, out.stderr);
+}
+
+fn stored(server: &MockServer, object_id: &str) -> agc_mock::StoredObject {
+    server.object(object_id).unwrap_or_else(|| panic!("object {object_id} is stored"))
+}
+
+#[test]
+fn upload_prints_only_the_object_id_and_plain_progress_lines() {
+    let server = mock();
+    let dir = Dir::new("upload");
+    let app = dir.app("a.app", 300_000);
+    let out = run(agc(&server).args(["upload", APP]).arg(&app));
+    expect(&out, 0);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "stdout is the object id alone: {:?}", out.stdout);
+    let obj = stored(&server, lines[0]);
+    assert_eq!(obj.bytes.as_deref(), Some(std::fs::read(&app).unwrap().as_slice()));
+    // Not a terminal: plain lines, never a redraw or an escape sequence.
+    assert!(!out.stderr.contains('\r') && !out.stderr.contains('\x1b'), "{:?}", out.stderr);
+    assert!(out.stderr.lines().all(|l| l.starts_with("agcupload: ")), "{}", out.stderr);
+    assert!(out.stderr.contains("agcupload: hashing 100%"), "{}", out.stderr);
+    assert!(out.stderr.contains("agcupload: uploading 100%"), "{}", out.stderr);
+    assert!(out.stderr.contains(&obj.sha256_hex), "the summary names the sha256: {}", out.stderr);
+    // At most one line per 10% (plus the start line) for each byte phase of this quick run.
+    let uploading = out.stderr.lines().filter(|l| l.starts_with("agcupload: uploading")).count();
+    assert!((2..=11).contains(&uploading), "{uploading} uploading lines:\n{}", out.stderr);
+}
+
+#[test]
+fn json_result_has_every_field_and_matches_what_the_server_stored() {
+    let server = mock();
+    let dir = Dir::new("json");
+    let app = dir.app("b.app", 200_000);
+    let out = run(agc(&server)
+        .args(["upload", "--json", "--release-type", "6", "--file-name", "Named-1.app", APP])
+        .arg(&app));
+    expect(&out, 0);
+    let j = out.json();
+    assert_eq!(j["ok"], true);
+    assert_eq!(j["command"], "upload");
+    let obj = stored(&server, j["object_id"].as_str().unwrap());
+    assert_eq!(j["sha256"], obj.sha256_hex.as_str());
+    assert_eq!(j["size"], 200_000);
+    assert_eq!(j["file_name"], "Named-1.app");
+    assert_eq!(obj.file_name, "Named-1.app");
+    assert_eq!(j["attempts"], 1);
+    assert!(j.get("package_id").is_none());
+    for phase in ["hashing", "requesting_url", "uploading"] {
+        assert!(j["timings_ms"][phase].as_f64().is_some_and(|ms| ms >= 0.0), "{phase} in {j}");
+    }
+    let url_req = server.requests().into_iter().find(|r| r.kind == Endpoint::UploadUrl).unwrap();
+    assert!(url_req.query.contains(&("releaseType".into(), "6".into())), "{:?}", url_req.query);
+}
+
+#[test]
+fn a_retried_upload_counts_its_attempts() {
+    let server = mock();
+    let dir = Dir::new("retry");
+    let app = dir.app("r.app", 100_000);
+    server.set_fault(Fault::Put500Once);
+    let out = run(agc(&server).args(["upload", "--json", APP]).arg(&app));
+    expect(&out, 0);
+    assert_eq!(out.json()["attempts"], 2);
+    assert!(out.stderr.contains("attempt 1 of 5 failed; retrying"), "{}", out.stderr);
+}
+
+#[test]
+fn publish_with_a_service_account_binds_and_waits() {
+    let server = mock_with(1);
+    let dir = Dir::new("publish");
+    let app = dir.app("p.app", 150_000);
+    let out = run(agc(&server)
+        .env_remove("AGC_CLIENT_ID")
+        .env_remove("AGC_CLIENT_SECRET")
+        .env("AGC_SERVICE_ACCOUNT_FILE", agc_mock::fixture_private_key_path())
+        .args(["publish", "--json", "--poll-interval", "1", APP])
+        .arg(&app));
+    expect(&out, 0);
+    let j = out.json();
+    assert!(j["package_id"].as_str().is_some_and(|p| p.starts_with("pkg-")), "{j}");
+    stored(&server, j["object_id"].as_str().unwrap());
+    for phase in ["binding", "waiting"] {
+        assert!(j["timings_ms"][phase].is_number(), "{phase} in {j}");
+    }
+    assert_eq!(server.tokens_issued(), 0, "a service account signs its own JWT");
+    assert!(out.stderr.contains("waiting for AGC"), "{}", out.stderr);
+
+    // Without --json: the object id, then the package id.
+    let out = run(agc(&server).args(["upload", "--publish", "--poll-interval", "1", APP]).arg(&app));
+    expect(&out, 0);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{:?}", out.stdout);
+    assert!(lines[1].starts_with("pkg-"));
+}
+
+#[test]
+fn the_service_account_json_text_comes_from_the_environment() {
+    let server = mock();
+    let dir = Dir::new("sajson");
+    let app = dir.app("s.app", 50_000);
+    let json = std::fs::read_to_string(agc_mock::fixture_private_key_path()).unwrap();
+    let out = run(agc(&server)
+        .env_remove("AGC_CLIENT_ID")
+        .env_remove("AGC_CLIENT_SECRET")
+        .env("AGC_SERVICE_ACCOUNT_JSON", &json)
+        .args(["upload", "--quiet", APP])
+        .arg(&app));
+    expect(&out, 0);
+    stored(&server, out.stdout.trim());
+    assert!(out.stderr.is_empty(), "--quiet: {}", out.stderr);
+}
+
+#[test]
+fn publish_bind_failure_still_reports_the_object_id() {
+    // The mock binds only .app objects: a (sealed) picture uploads fine and then fails to bind.
+    let server = mock();
+    let dir = Dir::new("bindfail");
+    let png = dir.file("me.png", b"\x89PNG\r\n\x1a\n", 5_000);
+    let key = dir.file("key.bin", b"", 32);
+    let out = run(agc(&server)
+        .args(["upload", "--publish", "--json", "--kind", "picture", "--seal-key-file"])
+        .arg(&key)
+        .arg(APP)
+        .arg(&png));
+    expect(&out, 6);
+    let j = out.json();
+    assert_eq!(j["ok"], false);
+    let object_id = j["object_id"].as_str().expect("object id despite the failure");
+    stored(&server, object_id);
+    assert_eq!(j["error"]["exit_code"], 6);
+    assert_eq!(j["error"]["status"], "AGC_ERR_API");
+    assert!(j["error"]["hint"].as_str().unwrap().contains(object_id), "{j}");
+    assert!(out.stderr.contains(object_id), "the message names the object: {}", out.stderr);
+    assert!(out.stderr.contains("agcupload bind"), "{}", out.stderr);
+
+    // Text mode: the object id is still the first stdout line.
+    let out = run(agc(&server)
+        .args(["publish", "--quiet", "--kind", "picture", "--seal-key-file"])
+        .arg(&key)
+        .arg(APP)
+        .arg(&png));
+    expect(&out, 6);
+    stored(&server, out.stdout.trim());
+    assert!(out.stderr.contains(out.stdout.trim()), "{}", out.stderr);
+}
+
+#[test]
+fn bind_then_wait_subcommands() {
+    let server = mock_with(1);
+    let dir = Dir::new("bind");
+    let app = dir.app("later.app", 60_000);
+    let up = run(agc(&server).args(["upload", "--quiet", APP]).arg(&app));
+    expect(&up, 0);
+    let object_id = up.stdout.trim();
+    let out = run(agc(&server).args(["bind", "--json", "--file-name", "later.app", APP, object_id]));
+    expect(&out, 0);
+    let j = out.json();
+    assert_eq!(j["object_id"], object_id);
+    let package_id = j["package_id"].as_str().unwrap().to_owned();
+    let out = run(agc(&server).args(["wait", "--poll-interval", "1", APP, &package_id]));
+    expect(&out, 0);
+    assert_eq!(out.stdout.trim(), package_id);
+    assert!(out.stderr.contains("is ready"), "{}", out.stderr);
+    // bind --wait in one go, text output: the package id alone.
+    let out =
+        run(agc(&server).args(["bind", "--wait", "--poll-interval", "1", "--file-name", "later.app", APP, object_id]));
+    expect(&out, 0);
+    assert_eq!(out.stdout.lines().count(), 2, "object id and package id: {}", out.stdout);
+    // An object id the server does not know: rejected by AGC.
+    let out = run(agc(&server).args(["bind", "--file-name", "later.app", APP, "10001/none/later.app"]));
+    expect(&out, 6);
+}
+
+#[test]
+fn check_validates_and_gets_a_token_and_sends_nothing_else() {
+    let server = mock();
+    let dir = Dir::new("check");
+    let app = dir.app("c.app", 40_000);
+    let out = run(agc(&server).args(["check", "--json", APP]).arg(&app));
+    expect(&out, 0);
+    let j = out.json();
+    assert_eq!(
+        (j["file_name"].as_str(), j["size"].as_u64(), j["token"].as_str()),
+        (Some("c.app"), Some(40_000), Some("obtained"))
+    );
+    let kinds: Vec<Endpoint> = server.requests().into_iter().map(|r| r.kind).collect();
+    assert_eq!(kinds, vec![Endpoint::Token]);
+    assert!(server.objects().is_empty());
+    // An atomic service over 10 MiB fails the kind's rule before any request.
+    let big = dir.app("big.app", 10 * 1024 * 1024 + 1);
+    server.clear_requests();
+    let out = run(agc(&server).args(["check", "--kind", "atomic", APP]).arg(&big));
+    expect(&out, 3);
+    assert!(out.stderr.contains("AGC_ERR_FILE_TOO_LARGE"), "{}", out.stderr);
+    assert!(server.requests().is_empty());
+    // Wrong credentials: the token is refused.
+    let out = run(agc(&server).env("AGC_CLIENT_SECRET", "wrong-check-secret").args(["check", APP]).arg(&app));
+    expect(&out, 4);
+}
+
+#[test]
+fn seal_and_open_round_trip_and_a_wrong_key_is_refused() {
+    let dir = Dir::new("seal");
+    let png = dir.file("me.png", b"\x89PNG\r\n\x1a\n", 70_000);
+    let key = dir.file("key.bin", b"", 32);
+    let sealed = dir.path("me.png.sealed");
+    let opened = dir.path("opened.png");
+    let out = run(Command::new(BIN).arg("seal").arg("--seal-key-file").arg(&key).arg(&png).arg(&sealed));
+    expect(&out, 0);
+    assert_ne!(std::fs::read(&sealed).unwrap(), std::fs::read(&png).unwrap());
+    // The key as hex in the environment.
+    let hex: String = std::fs::read(&key).unwrap().iter().map(|b| format!("{b:02x}")).collect();
+    let out = run(Command::new(BIN).env("AGC_SEAL_KEY", &hex).arg("open").arg("--json").arg(&sealed).arg(&opened));
+    expect(&out, 0);
+    assert_eq!(out.json()["bytes_written"], 70_000);
+    assert_eq!(std::fs::read(&opened).unwrap(), std::fs::read(&png).unwrap());
+    let other = dir.file("other.bin", b"x", 32);
+    let out = run(Command::new(BIN).arg("open").arg("--seal-key-file").arg(&other).arg(&sealed).arg(dir.path("x.png")));
+    expect(&out, 3);
+    assert!(out.stderr.contains("AGC_ERR_SEAL_CORRUPT"), "{}", out.stderr);
+    let short = dir.file("short.bin", b"", 31);
+    let out = run(Command::new(BIN).arg("seal").arg("--seal-key-file").arg(&short).arg(&png).arg(dir.path("y")));
+    expect(&out, 3);
+    assert!(out.stderr.contains("AGC_ERR_SEAL_KEY"), "{}", out.stderr);
+    let out = run(Command::new(BIN)
+        .env_remove("AGC_SEAL_KEY")
+        .env_remove("AGC_SEAL_KEY_FILE")
+        .arg("seal")
+        .arg(&png)
+        .arg(dir.path("z")));
+    expect(&out, 2);
+}
+
+#[test]
+fn version_prints_tool_and_library() {
+    let out = run(Command::new(BIN).arg("version"));
+    expect(&out, 0);
+    assert!(out.stdout.starts_with(&format!("agcupload {}", env!("CARGO_PKG_VERSION"))), "{}", out.stdout);
+    let out = run(Command::new(BIN).args(["version", "--json"]));
+    assert!(out.json()["library"].is_string());
+    let out = run(Command::new(BIN).arg("--version"));
+    expect(&out, 0);
+}
+
+#[test]
+fn usage_errors_exit_2_before_any_io() {
+    let server = mock();
+    let dir = Dir::new("usage");
+    let app = dir.app("u.app", 1_000);
+    let bad: &[&[&str]] = &[
+        &["upload", "--retries", "abc", APP],
+        &["upload", "--retries", "0", APP],
+        &["upload", "--release-type", "6x", APP],
+        &["upload", "--release-type", "2", APP],
+        &["upload", "--kind", "nonsense", APP],
+        &["upload", "--mainland", "yes", APP],
+        &["upload", "--timeout-min", "-1", APP],
+        &["upload", "--no-such-option", APP],
+        &["upload"],
+        &["frobnicate"],
+        &[],
+    ];
+    for args in bad {
+        let mut cmd = agc(&server);
+        cmd.args(*args);
+        if args.len() > 1 {
+            cmd.arg(&app);
+        }
+        let out = run(&mut cmd);
+        expect(&out, 2);
+        assert!(out.stdout.is_empty(), "{args:?}: {}", out.stdout);
+    }
+    // With --json, a usage error is a JSON object too.
+    let out = run(agc(&server).args(["upload", "--json", "--retries", "many", APP]).arg(&app));
+    expect(&out, 2);
+    let j = out.json();
+    assert_eq!((j["ok"].as_bool(), j["error"]["exit_code"].as_i64()), (Some(false), Some(2)));
+    assert!(j["error"]["message"].as_str().unwrap().contains("--retries"), "{j}");
+    // No credentials at all: a usage error too, with what to set.
+    let out = run(agc(&server).env_remove("AGC_CLIENT_ID").args(["upload", APP]).arg(&app));
+    expect(&out, 2);
+    assert!(out.stderr.contains("AGC_CLIENT_ID"), "{}", out.stderr);
+    // A library-level invalid argument (an app id with a space) is a usage error as well.
+    let out = run(agc(&server).args(["upload", "10 01"]).arg(&app));
+    expect(&out, 2);
+    assert!(server.requests().is_empty(), "no request for a usage error: {:?}", server.requests());
+    // Help on every subcommand, with examples, and the exit codes at the top level.
+    for sub in ["upload", "publish", "bind", "wait", "check", "seal", "open"] {
+        let out = run(Command::new(BIN).args([sub, "--help"]));
+        expect(&out, 0);
+        assert!(out.stdout.contains("Examples:"), "{sub} --help: {}", out.stdout);
+    }
+    let out = run(Command::new(BIN).arg("--help"));
+    for code in ["0", "1", "2", "3", "4", "5", "6", "7", "8", "130"] {
+        assert!(out.stdout.contains(&format!("{code:>5}  ")), "exit code {code} documented");
+    }
+}
+
+#[test]
+fn file_and_auth_failures_have_their_codes_and_no_secret_leaks() {
+    let server = mock();
+    let dir = Dir::new("codes");
+    let app = dir.app("a.app", 10_000);
+    let zip = dir.app("a.zip", 10_000);
+    let out = run(agc(&server).args(["upload", APP]).arg(&zip));
+    expect(&out, 3);
+    assert!(out.stderr.contains("AGC_ERR_FILE_TYPE"), "{}", out.stderr);
+    let out = run(agc(&server).args(["upload", APP]).arg(dir.path("missing.app")));
+    expect(&out, 3);
+    let secret = "wrong-cli-secret-7f3a";
+    let out = run(agc(&server).env("AGC_CLIENT_SECRET", secret).args(["upload", "--json", APP]).arg(&app));
+    expect(&out, 4);
+    assert_eq!(out.json()["error"]["status"], "AGC_ERR_AUTH");
+    assert!(!out.stderr.contains(secret) && !out.stdout.contains(secret));
+    // The secret from a file works the same way.
+    let sf = dir.path("secret.txt");
+    std::fs::write(&sf, format!("{}\n", server.client_secret())).unwrap();
+    let out = run(agc(&server)
+        .env_remove("AGC_CLIENT_SECRET")
+        .arg("upload")
+        .arg("--client-secret-file")
+        .arg(&sf)
+        .arg(APP)
+        .arg(&app));
+    expect(&out, 0);
+    assert!(server.objects().len() == 1);
+    // A seal key matters only to a picture: a bad one in the environment does not fail an app.
+    let out = run(agc(&server).env("AGC_SEAL_KEY", "not-hex").args(["upload", APP]).arg(&app));
+    expect(&out, 0);
+    let png = dir.file("p.png", b"\x89PNG\r\n\x1a\n", 1_000);
+    let out = run(agc(&server).env("AGC_SEAL_KEY", "not-hex").args(["upload", "--kind", "picture", APP]).arg(&png));
+    expect(&out, 3);
+    assert!(out.stderr.contains("AGC_ERR_SEAL_KEY") && !out.stderr.contains("not-hex"), "{}", out.stderr);
+}
+
+#[test]
+fn network_timeout_rejection_and_parse_failure_codes() {
+    let server = mock();
+    let dir = Dir::new("net");
+    let app = dir.app("n.app", 20_000);
+    // A stalled server and a 1 s inactivity timeout, one attempt: network/timeout.
+    server.set_fault(Fault::Stall);
+    let out = run(agc(&server).args(["upload", "--retries", "1", "--io-timeout", "1", APP]).arg(&app));
+    expect(&out, 5);
+    assert!(out.stderr.contains("AGC_ERR_TIMEOUT"), "{}", out.stderr);
+    // AGC refuses the upload URL: rejected.
+    server.set_fault(Fault::ApiError(204_144_688, "get upload url failed".into()));
+    let out = run(agc(&server).args(["upload", APP]).arg(&app));
+    expect(&out, 6);
+    assert!(out.stderr.contains("204144688"), "{}", out.stderr);
+    // AGC cannot parse the package: its own code, and the object id is still reported.
+    server.set_fault(Fault::ParseFails("invalid signature in pack.info".into()));
+    let out = run(agc(&server).args(["publish", "--json", APP]).arg(&app));
+    expect(&out, 7);
+    let j = out.json();
+    assert!(j["error"]["message"].as_str().unwrap().contains("invalid signature"), "{j}");
+    stored(&server, j["object_id"].as_str().unwrap());
+    assert!(j["package_id"].is_string());
+}
+
+#[test]
+fn github_actions_outputs_summary_and_error_annotation() {
+    let server = mock();
+    let dir = Dir::new("gha");
+    let app = dir.app("g.app", 30_000);
+    let gh_out = dir.path("output");
+    let gh_sum = dir.path("summary");
+    std::fs::write(&gh_out, "earlier=1\n").unwrap();
+    let gh = |c: &mut Command| {
+        c.env("GITHUB_ACTIONS", "true").env("GITHUB_OUTPUT", &gh_out).env("GITHUB_STEP_SUMMARY", &gh_sum);
+    };
+    let mut cmd = agc(&server);
+    gh(&mut cmd);
+    let out = run(cmd.args(["publish", APP]).arg(&app));
+    expect(&out, 0);
+    let ids: Vec<&str> = out.stdout.lines().collect();
+    let outputs = std::fs::read_to_string(&gh_out).unwrap();
+    let obj = stored(&server, ids[0]);
+    assert!(outputs.starts_with("earlier=1\n"), "appended: {outputs}");
+    assert!(outputs.contains(&format!("object-id={}\n", ids[0])), "{outputs}");
+    assert!(outputs.contains(&format!("package-id={}\n", ids[1])), "{outputs}");
+    assert!(outputs.contains(&format!("sha256={}\n", obj.sha256_hex)), "{outputs}");
+    let summary = std::fs::read_to_string(&gh_sum).unwrap();
+    assert!(summary.contains("agcupload publish: success"), "{summary}");
+    assert!(summary.contains(&format!("| object id | {} |", ids[0])), "{summary}");
+    assert!(!out.stderr.contains("::error"), "{}", out.stderr);
+
+    // A failure: an annotation on stderr, the error in the summary.
+    let mut cmd = agc(&server);
+    gh(&mut cmd);
+    let out = run(cmd.env("AGC_CLIENT_SECRET", "nope").args(["upload", APP]).arg(&app));
+    expect(&out, 4);
+    assert!(
+        out.stderr.lines().any(|l| l.starts_with("::error title=agcupload upload::authentication failed")),
+        "{}",
+        out.stderr
+    );
+    assert!(std::fs::read_to_string(&gh_sum).unwrap().contains("agcupload upload: failed"));
+    // A usage error is annotated too.
+    let mut cmd = agc(&server);
+    gh(&mut cmd);
+    let out = run(cmd.args(["upload", "--release-type", "7", APP]).arg(&app));
+    expect(&out, 2);
+    assert!(out.stderr.contains("::error title=agcupload usage::"), "{}", out.stderr);
+}
+
+/// The bar on a pseudo-terminal (stderr only; stdout stays a pipe and carries only the id).
+fn run_on_pty(cmd: &mut Command) -> (Out, String) {
+    let (mut master, slave) = openpty();
+    cmd.stderr(Stdio::from(slave)).stdout(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn");
+    // Replacing it drops the Command's copy of the slave side, so EOF/EIO comes when the child exits.
+    cmd.stderr(Stdio::null());
+    let reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 4096];
+        loop {
+            match master.read(&mut chunk) {
+                Ok(0) | Err(_) => break, // EIO once the child has closed the slave side
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            }
+        }
+        String::from_utf8_lossy(&buf).into_owned()
+    });
+    let mut stdout = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
+    let status = child.wait().unwrap();
+    let tty = reader.join().unwrap();
+    (Out { code: status.code().unwrap_or(-1), stdout, stderr: String::new() }, tty)
+}
+
+fn openpty() -> (std::fs::File, std::os::fd::OwnedFd) {
+    use std::os::fd::FromRawFd;
+    let (mut m, mut s) = (-1, -1);
+    let ws = libc::winsize { ws_row: 30, ws_col: 120, ws_xpixel: 0, ws_ypixel: 0 };
+    // SAFETY: valid out-pointers; on success both descriptors are new and owned by us.
+    let rc = unsafe { libc::openpty(&mut m, &mut s, std::ptr::null_mut(), std::ptr::null(), &ws) };
+    assert_eq!(rc, 0, "openpty");
+    // SAFETY: fresh descriptors from openpty, each wrapped once.
+    unsafe { (std::fs::File::from_raw_fd(m), std::os::fd::OwnedFd::from_raw_fd(s)) }
+}
+
+#[test]
+fn a_terminal_shows_the_live_bar_and_no_color_is_respected() {
+    let server = mock();
+    let dir = Dir::new("pty");
+    let app = dir.app("t.app", 2_000_000);
+    let (out, tty) = run_on_pty(agc(&server).env("TERM", "xterm-256color").args(["upload", APP]).arg(&app));
+    expect(&out, 0);
+    stored(&server, out.stdout.trim());
+    assert_eq!(out.stdout.lines().count(), 1, "{}", out.stdout);
+    assert!(tty.contains("uploading") && tty.contains("hashing"), "{tty:?}");
+    assert!(tty.contains("100%"), "{tty:?}");
+    assert!(tty.contains("MiB/s") || tty.contains("KiB/s"), "a rate: {tty:?}");
+    assert!(tty.contains("ETA"), "{tty:?}");
+    assert!(tty.contains('\r') || tty.contains("\x1b["), "redrawn in place: {tty:?}");
+    assert!(!tty.contains("agcupload: uploading"), "not the plain lines: {tty:?}");
+    assert!(tty.contains("\x1b[36m"), "coloured bar: {tty:?}");
+
+    let (out, tty) =
+        run_on_pty(agc(&server).env("TERM", "xterm-256color").env("NO_COLOR", "1").args(["upload", APP]).arg(&app));
+    expect(&out, 0);
+    assert!(tty.contains("uploading") && tty.contains("100%"), "{tty:?}");
+    assert!(!tty.contains("\x1b[36m") && !tty.contains("\x1b[34m"), "NO_COLOR: {tty:?}");
+}
+
+/// Start an upload of a large file to a slow server, wait until the PUT is under way, send
+/// `signal`, and return the run.
+fn interrupt_during_put(server: &MockServer, dir: &Dir, signal: i32) -> Out {
+    let app = dir.app("big.app", 16 * 1024 * 1024);
+    server.set_fault(Fault::SlowReader(1_000_000));
+    let mut child: Child = agc(server)
+        .args(["upload", "--progress", "lines", APP])
+        .arg(&app)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let reader = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            all.push_str(&line);
+            all.push('\n');
+            let _ = tx.send(line);
+        }
+        all
+    });
+    // The PUT is under way once a progress line shows some percent of it sent.
+    loop {
+        // A hang guard only, not a timing assertion.
+        let line = rx.recv_timeout(Duration::from_secs(300)).expect("upload progress");
+        if line.starts_with("agcupload: uploading ") && line.contains('%') && !line.contains(" 0%") {
+            break;
+        }
+    }
+    // SAFETY: kill(2) on our own child's pid.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, signal) }, 0);
+    let mut stdout = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
+    let status = child.wait().unwrap();
+    let stderr = reader.join().unwrap();
+    Out { code: status.code().unwrap_or(-1), stdout, stderr }
+}
+
+#[test]
+fn ctrl_c_during_the_put_cancels_cleanly_and_nothing_is_stored() {
+    let server = mock();
+    let dir = Dir::new("sigint");
+    let out = interrupt_during_put(&server, &dir, libc::SIGINT);
+    expect(&out, 130);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    assert!(out.stderr.contains("cancelled by Ctrl-C"), "{}", out.stderr);
+    assert!(out.stderr.contains("nothing was stored"), "{}", out.stderr);
+    std::thread::sleep(Duration::from_millis(300)); // let the server notice the closed connection
+    assert!(server.objects().is_empty(), "nothing stored: {:?}", server.objects());
+    assert!(server.requests().iter().filter(|r| r.kind == Endpoint::Upload).all(|r| !r.complete));
+}
+
+#[test]
+fn sigterm_during_the_put_cancels_with_its_own_code() {
+    let server = mock();
+    let dir = Dir::new("sigterm");
+    let out = interrupt_during_put(&server, &dir, libc::SIGTERM);
+    expect(&out, 8);
+    assert!(out.stderr.contains("cancelled by a termination signal"), "{}", out.stderr);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(server.objects().is_empty());
+}
+
+#[test]
+fn proxy_variables_are_used() {
+    // A proxy that refuses connections: the upload fails with a network error, which shows
+    // the tool went through it (the mock itself is up and would accept the upload).
+    let server = mock();
+    let dir = Dir::new("proxy");
+    let app = dir.app("x.app", 5_000);
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let out = run(agc(&server)
+        .env("HTTPS_PROXY", format!("http://127.0.0.1:{port}"))
+        .args(["upload", "--retries", "1", APP])
+        .arg(&app));
+    expect(&out, 5);
+    assert!(server.requests().is_empty());
+}

@@ -1,0 +1,39 @@
+//! A dry run: everything an upload checks before it sends the file, and nothing more.
+
+use super::{check_app_id, Client, UploadRequest};
+use crate::error::{Error, Result};
+use crate::package::{Package, PackageKind};
+use crate::progress::Progress;
+
+/// What [`Client::check`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckReport {
+    /// The `fileName` an upload would send.
+    pub file_name: String,
+    /// The file's size in bytes (before sealing, for a profile picture).
+    pub size: u64,
+    /// The kind the file was checked against.
+    pub kind: PackageKind,
+}
+
+impl Client {
+    /// Validate `request` as [`Client::upload`] would (app id, the kind's suffix, size and
+    /// content rules, a seal key for a profile picture) and obtain an access token (a token
+    /// call for an API client, a locally signed JWT for a service account). Sends nothing
+    /// else: no upload URL is asked for and no byte of the file leaves the machine. `progress`
+    /// sees the waits between token attempts ([`crate::Phase::Retrying`]) and may cancel them.
+    pub fn check(&self, request: &UploadRequest<'_>, progress: &mut dyn Progress) -> Result<CheckReport> {
+        check_app_id(request.app_id)?;
+        let package = Package::open(request.path, request.kind, request.file_name)?;
+        if request.kind == PackageKind::ProfilePicture && self.seal_key.is_none() {
+            return Err(Error::SealKey("profile pictures are uploaded only sealed: set a seal key first".into()));
+        }
+        let deadline = self.retry.start();
+        let r = self.retry.run(deadline, progress, |_, deadline, _| {
+            // A thread waiting for another's token fetch still honours the deadline.
+            self.tokens.headers(&self.agent, &self.api_base, deadline, None, &mut || Ok(())).map(|_| ())
+        });
+        self.clean(r)?;
+        Ok(CheckReport { file_name: package.file_name().to_owned(), size: package.size(), kind: request.kind })
+    }
+}

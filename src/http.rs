@@ -172,7 +172,25 @@ pub(crate) fn agent(settings: &Settings) -> Agent {
         .output_buffer_size(256 * 1024)
         .input_buffer_size(128 * 1024)
         .build();
-    Agent::with_parts(config, route.connector, DefaultResolver::default())
+    Agent::with_parts(config, route.connector, ThreadFreeResolver::default())
+}
+
+/// DNS without a thread. ureq's default resolver spawns a thread to bound a lookup whenever it
+/// is handed a timeout, and it hands one for a CONNECT proxy's own host name (the connect
+/// timeout). We resolve synchronously instead, as for every other lookup here: the library
+/// never starts a thread, and DNS has only the operating system's timeout.
+#[derive(Debug, Default)]
+struct ThreadFreeResolver(DefaultResolver);
+
+impl ureq::unversioned::resolver::Resolver for ThreadFreeResolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &Config,
+        _timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> std::result::Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        self.0.resolve(uri, config, ureq::unversioned::transport::NextTimeout::default())
+    }
 }
 
 /// An absolute deadline, or none.

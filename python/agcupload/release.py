@@ -84,8 +84,6 @@ class TestRelease(NamedTuple):
     (`notify` below is the default for plain strings). `start`/`end`: the test window (both or
     neither; default from the submit on for 30 days)."""
 
-    __test__ = False  # not a test case, whatever a test runner thinks of the name
-
     description: str
     test_type: TestType = TestType.OPEN
     groups: Sequence[Union[str, Tuple[str, bool]]] = ()

@@ -85,7 +85,8 @@ class MockTestCase(unittest.TestCase):
         self._dir.cleanup()
 
     def write(self, name: "str | bytes", data: bytes) -> "str | bytes":
-        path = os.path.join(os.fsencode(self.dir) if isinstance(name, bytes) else self.dir, name)
+        path: "str | bytes" = (os.path.join(os.fsencode(self.dir), name) if isinstance(name, bytes)
+                               else os.path.join(self.dir, name))
         with open(path, "wb") as f:
             f.write(data)
         return path

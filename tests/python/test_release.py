@@ -67,6 +67,24 @@ class ReleaseTest(MockTestCase):
             self.client.submit_for_review(app)
         self.assertIn("review", cm.exception.message)
 
+    def test_submit_retries_while_agc_still_processes_until_its_timeout(self):
+        app = "31008"
+        self.client.publish_package(app, self.app(), timeout_ms=60000)
+        with fault("submit_still_processing:1000000"):
+            with self.assertRaises(agcupload.NetworkError) as cm:
+                self.client.submit_for_review(app, timeout=datetime.timedelta(milliseconds=300))
+        self.assertEqual(cm.exception.status, agcupload.Status.TIMEOUT, cm.exception.message)
+        self.assertEqual(self.client.release_state(app).status, ReleaseStatus.DRAFT)
+        submits = count("POST", "/api/publish/v3/app-submit")
+        seen = []
+        with fault("submit_still_processing:2"):
+            self.client.submit_for_review(app, timeout=60, progress=lambda p, d, t: seen.append((p, t)) and False)
+        self.assertEqual(count("POST", "/api/publish/v3/app-submit") - submits, 3)
+        self.assertTrue(seen and all(p == Phase.SUBMITTING and t == 60000 for p, t in seen), seen)
+        self.assertEqual(self.client.release_state(app).status, ReleaseStatus.IN_REVIEW)
+        with self.assertRaises(ValueError):
+            self.client.submit_for_review(app, timeout=0)
+
     def test_over_long_note_is_refused_before_any_request(self):
         def api_requests():
             return [r for r in requests_log() if not r["path"].startswith("/mock/")]

@@ -15,10 +15,10 @@ library; set ``AGCUPLOAD_LIBRARY`` to a path to load another one (e.g. a system-
 The release road (notes, submit for review, test releases) in one call, keeping the ids
 obtained so a failed road can be resumed::
 
-        try:
-            ids = c.release_package("1234567", "build/app.app", notes={"en-US": "Dark mode."})
-        except agcupload.AgcError as e:
-            print("failed at", e.step, "- rerun with resume=", e.done)
+    try:
+        ids = c.release_package("1234567", "build/app.app", notes={"en-US": "Dark mode."})
+    except agcupload.AgcError as e:
+        print("failed at", e.step, "- rerun with resume=", e.done)
 
 Failures raise a subclass of `AgcError` (see `agcupload.errors`). Paths may be `str`,
 `bytes` or any `os.PathLike`; they reach the library as the file system's bytes.

@@ -25,6 +25,8 @@ class ReleaseTypesTest(unittest.TestCase):
         self.assertEqual((Step.NONE, Step.CHECK, Step.NOTES, Step.SUBMIT, Step.SUBMIT_TEST), (0, 1, 5, 6, 10))
         self.assertEqual([int(s) for s in ReleaseStatus], [0, 1, 2, 3, 4])
         self.assertEqual((TestType.INVITE, TestType.OPEN), (3, 4))
+        for name in agcupload.__all__:
+            self.assertTrue(hasattr(agcupload, name), name)
 
     def test_exceptions_keep_step_and_ids_through_pickle(self):
         e = agcupload.errors.error_for(agcupload.Status.API, "m")

@@ -12,26 +12,39 @@ library; set ``AGCUPLOAD_LIBRARY`` to a path to load another one (e.g. a system-
                           progress=lambda phase, done, total: print(phase, done, total))
         print(r.object_id)
 
+The release road (notes, submit for review, test releases) in one call, keeping the ids
+obtained so a failed road can be resumed::
+
+    try:
+        ids = c.release_package("1234567", "build/app.app", notes={"en-US": "Dark mode."})
+    except agcupload.AgcError as e:
+        print("failed at", e.step, "- rerun with resume=", e.done)
+
 Failures raise a subclass of `AgcError` (see `agcupload.errors`). Paths may be `str`,
 `bytes` or any `os.PathLike`; they reach the library as the file system's bytes.
 """
 import ctypes
+import datetime
 import enum
 import os
-from typing import Callable, Dict, List, NamedTuple, Optional, Tuple, Union
+import threading
+from typing import Callable, Dict, List, Mapping, NamedTuple, Optional, Set, Tuple, Union
 
 from . import _native
 from ._native import library_path
 from .errors import (AgcError, ApiError, AuthError, CancelledError, FileError, InternalError,
                      InvalidArgumentError, NetworkError, PackageFailedError, ReentrantError,
-                     RejectedError, SealError, Status, check as _check)
+                     RejectedError, SealError, Status, check as _check, error_for as _error_for)
+from .release import (Instant, ReleaseIds, ReleaseState, ReleaseStatus, Step, TestRelease, TestType,
+                      epoch_ms as _epoch_ms, release_time_text as _release_time_text)
 
 __all__ = [
     "Client", "UploadResult", "PackageKind", "HARMONY_APP", "ATOMIC_SERVICE", "PROFILE_PICTURE",
-    "PHASES", "ProgressCallback", "version", "library_path", "seal_file", "open_file",
+    "Phase", "PHASES", "ProgressCallback", "Trust", "version", "library_path", "seal_file", "open_file",
     "Status", "AgcError", "InvalidArgumentError", "FileError", "CancelledError", "NetworkError",
     "AuthError", "ApiError", "RejectedError", "SealError", "PackageFailedError", "ReentrantError",
-    "InternalError",
+    "InternalError", "ReleaseIds", "ReleaseState", "ReleaseStatus", "Step", "TestRelease", "TestType",
+    "Instant",
 ]
 
 _lib = _native.lib
@@ -40,7 +53,9 @@ _P = ctypes.c_void_p
 StrPath = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 Text = Union[str, bytes]
 ProgressCallback = Callable[[str, int, int], Optional[bool]]
-"""``progress(phase, done, total)``: `phase` is a name from `PHASES`; a true return cancels."""
+"""``progress(phase, done, total)``: `phase` is a `Phase` (a `str` enum; a phase newer than this
+package arrives as its number in a plain str); a true return cancels."""
+Seconds = Union[float, datetime.timedelta]
 
 
 class PackageKind(enum.IntEnum):
@@ -53,8 +68,61 @@ class PackageKind(enum.IntEnum):
 
 HARMONY_APP, ATOMIC_SERVICE, PROFILE_PICTURE = PackageKind.HARMONY_APP, PackageKind.ATOMIC_SERVICE, \
     PackageKind.PROFILE_PICTURE
-PHASES: Dict[int, str] = {1: "hashing", 2: "requesting_url", 3: "uploading", 4: "retrying",
-                          5: "done", 6: "sealing", 7: "binding", 8: "waiting"}
+
+
+class Phase(str, enum.Enum):
+    """What an operation is doing when it calls `progress` (the C ABI's `agc_phase`). A `str`
+    enum: ``phase == "uploading"`` holds for `Phase.UPLOADING`, and `str(phase)` is its name."""
+
+    HASHING = "hashing"
+    """Computing the file's SHA-256; done/total are bytes."""
+    REQUESTING_URL = "requesting_url"
+    """Asking for a signed upload URL (and a token if needed)."""
+    UPLOADING = "uploading"
+    """Sending the file; done/total are bytes; restarts at 0 after a retry."""
+    RETRYING = "retrying"
+    """Waiting before another attempt; done = the attempt that failed, total = max attempts."""
+    DONE = "done"
+    """The upload finished; done = total = bytes uploaded."""
+    SEALING = "sealing"
+    """Encrypting a profile picture; done/total are plaintext bytes."""
+    BINDING = "binding"
+    """Binding the uploaded object to the app."""
+    WAITING = "waiting"
+    """Waiting for AGC to parse the package; done = elapsed ms, total = timeout ms."""
+    SETTING_NOTES = "setting_notes"
+    """Setting release notes; done = languages set so far, total = languages."""
+    SUBMITTING = "submitting"
+    """Submitting for review; done = elapsed ms, total = timeout ms."""
+    CREATING_TEST_VERSION = "creating_test_version"
+    """Creating a HarmonyOS test version."""
+    ADDING_TEST_PACKAGE = "adding_test_package"
+    """Adding the uploaded package to the test versions."""
+    SETTING_TEST_INFO = "setting_test_info"
+    """Setting the test version's package, window and groups."""
+    SUBMITTING_TEST = "submitting_test"
+    """Submitting the test version."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+_PHASE_BY_NUMBER: Dict[int, Phase] = {n: p for n, p in enumerate(Phase, start=1)}  # agc_phase order
+PHASES: Dict[int, str] = {n: p.value for n, p in _PHASE_BY_NUMBER.items()}
+"""The `agc_phase` numbers and their names (the values of `Phase`)."""
+
+
+class Trust(enum.IntEnum):
+    """Which root certificates a client trusts (the C ABI's `agc_trust`); a CA file of
+    `Client.set_ca_file` is added in every case."""
+
+    MOZILLA = 1
+    """Mozilla's roots, built into the library (the default): the same on every machine."""
+    SYSTEM = 2
+    """The operating system's store (on Linux the distribution's bundle, or `SSL_CERT_FILE` /
+    `SSL_CERT_DIR`), read when set: for a TLS-inspecting proxy whose CA is installed there."""
+    BOTH = 3
+    """Mozilla's roots and the system's."""
 
 
 class UploadResult(NamedTuple):
@@ -122,7 +190,8 @@ class _Progress:
             if progress is None:  # never registered without a callable; keeps the type checker sure
                 return 0
             try:
-                return 1 if progress(PHASES.get(phase, str(phase)), done, total) else 0
+                name: str = _PHASE_BY_NUMBER.get(phase, str(phase))
+                return 1 if progress(name, done, total) else 0
             except BaseException as e:  # noqa: BLE001 - re-raised by check()
                 self.raised.append(e)
                 return 1
@@ -186,17 +255,125 @@ def _take_string(p: _P) -> str:
         _lib.agc_string_free(p)
 
 
+def _ms(t: Optional[Seconds], what: str) -> Optional[int]:
+    """Seconds (a number or a timedelta) as whole milliseconds; None stays None."""
+    if t is None:
+        return None
+    secs = t.total_seconds() if isinstance(t, datetime.timedelta) else t
+    if isinstance(secs, bool) or not isinstance(secs, (int, float)):
+        raise TypeError("%s: expected seconds (a number or a timedelta), not %s" % (what, type(t).__name__))
+    if not secs > 0:
+        raise ValueError("%s: must be more than 0 seconds, not %r" % (what, secs))
+    return max(1, int(round(secs * 1000)))
+
+
+def _opt_str(p: Optional[bytes]) -> Optional[str]:
+    return None if p is None else p.decode("utf-8", "replace")
+
+
+class _ReleaseOptions:
+    """agc_release_options for one call; a context manager. Every value is checked by the
+    library as it is set (an over-long note, a bad time, ... raise here, before any request)."""
+
+    def __init__(self) -> None:
+        self.h = _P()
+        _check(_lib.agc_release_options_new(ctypes.byref(self.h)))
+
+    def notes(self, notes: Optional[Mapping[str, Text]]) -> "_ReleaseOptions":
+        if notes is None:
+            return self
+        if not isinstance(notes, Mapping):
+            raise TypeError("notes: expected a mapping of language to text, e.g. {\"en-US\": \"...\"}")
+        for language, text in notes.items():
+            _check(_lib.agc_release_options_set_note(self.h, _text(language), _text(text)))
+        return self
+
+    def review(self, release_time: Union[None, datetime.datetime, str], phased: Optional[Text],
+               remark: Optional[Text]) -> "_ReleaseOptions":
+        if release_time is not None:
+            _check(_lib.agc_release_options_set_release_time(self.h, _text(_release_time_text(release_time))))
+        if phased is not None:
+            _check(_lib.agc_release_options_set_phase(self.h, 3, _text(phased)))
+        if remark is not None:
+            _check(_lib.agc_release_options_set_remark(self.h, _text(remark)))
+        return self
+
+    def timeouts(self, parse: Optional[Seconds], submit: Optional[Seconds]) -> "_ReleaseOptions":
+        parse_ms, submit_ms = _ms(parse, "timeout"), _ms(submit, "timeout")
+        if parse_ms is not None or submit_ms is not None:
+            default = 15 * 60 * 1000  # the library's default, for the one not given
+            _check(_lib.agc_release_options_set_timeouts_ms(self.h, parse_ms or default, submit_ms or default))
+        return self
+
+    def test(self, test: Optional[TestRelease]) -> "_ReleaseOptions":
+        if test is None:
+            return self
+        if not isinstance(test, TestRelease):
+            raise TypeError("test: expected an agcupload.TestRelease, not %s" % type(test).__name__)
+        _check(_lib.agc_release_options_set_test(self.h, int(test.test_type), _text(test.description)))
+        for g in test.groups:
+            group, notify = (g, test.notify) if isinstance(g, (str, bytes)) else g
+            _check(_lib.agc_release_options_add_test_group(self.h, _text(group), 1 if notify else 0))
+        if (test.start is None) != (test.end is None):
+            raise ValueError("TestRelease: give both start and end of the test window, or neither")
+        if test.start is not None and test.end is not None:
+            _check(_lib.agc_release_options_set_test_window(self.h, _epoch_ms(test.start, "TestRelease.start"),
+                                                            _epoch_ms(test.end, "TestRelease.end")))
+        return self
+
+    def resume(self, ids: Optional[ReleaseIds]) -> "_ReleaseOptions":
+        if ids is None:
+            return self
+        if not isinstance(ids, ReleaseIds):
+            raise TypeError("resume: expected the agcupload.ReleaseIds of an earlier road (e.g. e.done)")
+        _check(_lib.agc_release_options_set_resume(self.h, _text(ids.object_id), _text(ids.file_name),
+                                                   _text(ids.package_id), _text(ids.version_id)))
+        return self
+
+    def close(self) -> None:
+        if self.h:
+            _lib.agc_release_options_free(self.h)
+            self.h = _P()
+
+    def __enter__(self) -> "_ReleaseOptions":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _take_release_result(out: _P) -> Tuple[ReleaseIds, Step, str]:
+    """The ids, failed step and step message of an agc_release_result, which is freed."""
+    try:
+        ids = ReleaseIds(_opt_str(_lib.agc_release_result_object_id(out)),
+                         _opt_str(_lib.agc_release_result_file_name(out)),
+                         _opt_str(_lib.agc_release_result_package_id(out)),
+                         _opt_str(_lib.agc_release_result_version_id(out)))
+        raw_step = _lib.agc_release_result_failed_step(out)
+        step = Step(raw_step) if raw_step in Step._value2member_map_ else Step.NONE
+        return ids, step, (_lib.agc_release_result_error(out) or b"").decode("utf-8", "replace")
+    finally:
+        _lib.agc_release_result_free(out)
+
+
 class Client:
     """An AGC client (wraps `agc_client`). Close it, or use it as a context manager.
 
     ``Client(client_id, client_secret)`` for an API client, or
     ``Client(service_account=path_or_json_text)`` for a service account's key file. The
-    secret is handed to the library and not kept on this object.
+    secret is handed to the library and not kept on this object. `proxy` and `trust`, when
+    given, are applied as `set_proxy` and `set_trust` would.
+
+    Uploads on one client may run on several threads at once; the setters must not run
+    concurrently with any other call. A call into the client from inside one of its own
+    progress callbacks raises `ReentrantError` and does nothing (the running operation goes on).
     """
 
     def __init__(self, client_id: Optional[Text] = None, client_secret: Optional[Text] = None,
-                 service_account: Optional[StrPath] = None) -> None:
+                 service_account: Optional[StrPath] = None, *, proxy: Optional[Text] = None,
+                 trust: Optional[int] = None) -> None:
         self._h: Optional[_P] = None
+        self._running: Set[int] = set()  # threads inside an operation of this client
         handle = _P()
         if service_account is not None:
             sa = _text(service_account) if isinstance(service_account, str) else _path(service_account)
@@ -204,6 +381,14 @@ class Client:
         else:
             _check(_lib.agc_client_new(_text(client_id), _text(client_secret), ctypes.byref(handle)))
         self._h = handle
+        try:
+            if proxy is not None:
+                self.set_proxy(proxy)
+            if trust is not None:
+                self.set_trust(trust)
+        except BaseException:
+            self.close()
+            raise
 
     def __repr__(self) -> str:
         return "<agcupload.Client %s>" % ("open" if self._h else "closed")
@@ -218,8 +403,26 @@ class Client:
             raise ValueError("agcupload.Client is closed")
         return self._h
 
+    def _call(self, fn: Callable[[], int], progress: "_Progress") -> None:
+        """Runs one operation taking `progress`, marking this thread as inside it (see close)."""
+        me = threading.get_ident()
+        nested = me in self._running
+        self._running.add(me)
+        try:
+            status = fn()
+        finally:
+            if not nested:
+                self._running.discard(me)
+        progress.check(status)
+
     def close(self) -> None:
-        """Frees the client; further calls raise ValueError. Closing twice is harmless."""
+        """Frees the client; further calls raise ValueError. Closing twice is harmless.
+
+        From inside one of the client's own callbacks it raises `ReentrantError` and the
+        client stays open (the library refuses to free a client in use)."""
+        if self._h and threading.get_ident() in self._running:
+            raise ReentrantError(Status.REENTRANT, "close() from inside one of this client's own callbacks "
+                                 "is refused; close the client after the operation returns")
         if self._h:
             _lib.agc_client_free(self._h)
             self._h = None
@@ -266,35 +469,55 @@ class Client:
         """How often `wait_package_ready` polls: starts at `initial_ms`, backs off to `max_ms`."""
         _check(_lib.agc_client_set_poll_interval_ms(self._handle(), initial_ms, max_ms))
 
+    def set_proxy(self, proxy: Text) -> None:
+        """The HTTP CONNECT proxy of every connection of this client.
+
+        ``"env"`` (the default): `https_proxy`/`HTTPS_PROXY`/`all_proxy`/`ALL_PROXY` with
+        `no_proxy`/`NO_PROXY`; ``"none"``: connect directly; or a URL
+        ``http://[user:password@]host:port`` (``https://`` for TLS to the proxy). A malformed
+        URL or a SOCKS proxy raises `InvalidArgumentError`. An unreachable or refusing proxy
+        makes operations raise `NetworkError` naming the proxy (never its password)."""
+        _check(_lib.agc_client_set_proxy(self._handle(), _text(proxy)))
+
+    def set_trust(self, trust: int) -> None:
+        """The trusted root certificates: a `Trust`. `Trust.SYSTEM` and `Trust.BOTH` read the
+        system's store now (`NetworkError` with AGC_ERR_TLS when it holds no certificate);
+        another number raises `InvalidArgumentError`."""
+        if isinstance(trust, bool) or not isinstance(trust, int):
+            raise TypeError("trust: expected an agcupload.Trust, not %s" % type(trust).__name__)
+        _check(_lib.agc_client_set_trust(self._handle(), trust))
+
     def upload_file(self, app_id: Text, path: StrPath, kind: int = HARMONY_APP,
                     progress: Optional[ProgressCallback] = None, *, file_name: Optional[Text] = None,
                     release_type: Optional[int] = None, chinese_mainland: Optional[bool] = None) -> UploadResult:
-        """Upload `path`; `progress(phase_name, done, total)` may return True to cancel.
+        """Upload `path`; `progress(phase, done, total)` may return True to cancel.
 
-        Options: `file_name`, `release_type` (1 or 6), `chinese_mainland` (bool). An exception
-        raised inside `progress` cancels the upload and is re-raised here.
+        Options: `file_name` (the name AGC records; needed when the path's name is not UTF-8),
+        `release_type` (1 or 6), `chinese_mainland` (bool). An exception raised inside
+        `progress` cancels the upload and is re-raised here.
         """
         h = self._handle()
         cb, out = _Progress(progress), _P()
         with _Options(file_name, release_type, chinese_mainland) as opts:
-            status = _lib.agc_upload_file_ex(h, _text(app_id), _path(path), kind, opts.h, cb.fn, None,
-                                             ctypes.byref(out))
-        cb.check(status)
+            self._call(lambda: int(_lib.agc_upload_file_ex(h, _text(app_id), _path(path), kind, opts.h, cb.fn,
+                                                           None, ctypes.byref(out))), cb)
         return _take_result(out)
 
     def bind_package(self, app_id: Text, result: UploadResult, progress: Optional[ProgressCallback] = None) -> str:
         """Bind an upload (an UploadResult) to the app; returns AGC's package id."""
+        h = self._handle()
         cb, pkg = _Progress(progress), _P()
-        cb.check(_lib.agc_bind_object(self._handle(), _text(app_id), _text(result.file_name),
-                                      _text(result.object_id), cb.fn, None, ctypes.byref(pkg)))
+        self._call(lambda: int(_lib.agc_bind_object(h, _text(app_id), _text(result.file_name),
+                                                    _text(result.object_id), cb.fn, None, ctypes.byref(pkg))), cb)
         return _take_string(pkg)
 
     def wait_package_ready(self, app_id: Text, package_id: Text, timeout_ms: int,
                            progress: Optional[ProgressCallback] = None) -> None:
         """Poll until AGC has parsed the package; raises on failure or timeout."""
+        h = self._handle()
         cb = _Progress(progress)
-        cb.check(_lib.agc_wait_package_ready(self._handle(), _text(app_id), _text(package_id), timeout_ms, cb.fn,
-                                             None))
+        self._call(lambda: int(_lib.agc_wait_package_ready(h, _text(app_id), _text(package_id), timeout_ms,
+                                                           cb.fn, None)), cb)
 
     def publish_package(self, app_id: Text, path: StrPath, kind: int = HARMONY_APP, timeout_ms: int = 600000,
                         progress: Optional[ProgressCallback] = None, *, file_name: Optional[Text] = None,
@@ -304,7 +527,101 @@ class Client:
         h = self._handle()
         cb, out, pkg = _Progress(progress), _P(), _P()
         with _Options(file_name, release_type, chinese_mainland) as opts:
-            status = _lib.agc_publish_package(h, _text(app_id), _path(path), kind, opts.h, timeout_ms, cb.fn,
-                                              None, ctypes.byref(out), ctypes.byref(pkg))
-        cb.check(status)
+            self._call(lambda: int(_lib.agc_publish_package(h, _text(app_id), _path(path), kind, opts.h, timeout_ms,
+                                                            cb.fn, None, ctypes.byref(out), ctypes.byref(pkg))), cb)
         return _take_result(out), _take_string(pkg)
+
+    # ------------------------------------------------------------------ the release road
+
+    def set_release_notes(self, app_id: Text, notes: Mapping[str, Text],
+                          progress: Optional[ProgressCallback] = None) -> None:
+        """Set the app's release notes ("what's new"), by language tag, e.g.
+        ``{"en-US": "Dark mode.", "zh-CN": "深色模式。"}``. Each note is checked before any
+        request (at most 500 characters, a language tag: `InvalidArgumentError` naming the
+        language); a language AGC refuses raises `ApiError` naming it. Phase: SETTING_NOTES."""
+        h = self._handle()
+        cb = _Progress(progress)
+        with _ReleaseOptions() as o:
+            o.notes(notes)
+            self._call(lambda: int(_lib.agc_set_release_notes(h, _text(app_id), o.h, cb.fn, None)), cb)
+
+    def submit_for_review(self, app_id: Text, release_time: Union[None, datetime.datetime, str] = None,
+                          phased: Optional[Text] = None, remark: Optional[Text] = None,
+                          timeout: Optional[Seconds] = None, progress: Optional[ProgressCallback] = None) -> None:
+        """Submit the app's draft for review.
+
+        `release_time`: None (release once approved), a timezone-aware datetime, or AGC's text
+        ``yyyy-MM-ddTHH:mm:ss+0000``. `phased`: None for a full release, else the phased
+        release's description. `remark`: to the reviewers, 10 to 300 characters. `timeout`
+        (seconds or a timedelta; default 15 minutes): how long to keep retrying while AGC still
+        processes the package, then `NetworkError` (AGC_ERR_TIMEOUT). Any other refusal is
+        `ApiError` with AGC's message. Phase: SUBMITTING."""
+        h = self._handle()
+        cb = _Progress(progress)
+        with _ReleaseOptions() as o:
+            o.review(release_time, phased, remark).timeouts(None, timeout)
+            self._call(lambda: int(_lib.agc_submit_for_review(h, _text(app_id), o.h, cb.fn, None)), cb)
+
+    def release_state(self, app_id: Text) -> ReleaseState:
+        """Where the app's release stands: a `ReleaseState` (status, AGC's raw number, the
+        reviewers' opinion)."""
+        h = self._handle()
+        state, raw, opinion = ctypes.c_int(0), ctypes.c_int64(-1), _P()
+        _check(_lib.agc_get_release_state(h, _text(app_id), ctypes.byref(state), ctypes.byref(raw),
+                                          ctypes.byref(opinion)))
+        text = _take_string(opinion) if opinion else None
+        status = ReleaseStatus(state.value) if state.value in ReleaseStatus._value2member_map_ else ReleaseStatus.OTHER
+        return ReleaseState(status, None if raw.value < 0 else int(raw.value), text)
+
+    def release_package(self, app_id: Text, path: StrPath, kind: int = HARMONY_APP, *,
+                        notes: Optional[Mapping[str, Text]] = None,
+                        release_time: Union[None, datetime.datetime, str] = None, phased: Optional[Text] = None,
+                        remark: Optional[Text] = None, test: Optional[TestRelease] = None,
+                        resume: Optional[ReleaseIds] = None, timeout: Optional[Seconds] = None,
+                        progress: Optional[ProgressCallback] = None, file_name: Optional[Text] = None,
+                        chinese_mainland: Optional[bool] = None) -> ReleaseIds:
+        """Take a package the whole road in one call and return the `ReleaseIds` obtained.
+
+        Upload, bind, wait for parsing, set `notes`, submit for review (`release_time`,
+        `phased`, `remark` as in `submit_for_review`); or with `test` (a `TestRelease`):
+        upload (release type 6), create a test version, add the package, wait, set the window
+        and groups, submit it. `timeout` (seconds, default 15 minutes) bounds both the wait for
+        parsing and the retries of a submit while AGC is still processing.
+
+        On failure raises the status's `AgcError` subclass with `.step` (the `Step` that
+        failed) and `.done` (the ids obtained before it): ``release_package(...,
+        resume=e.done)`` continues without uploading or binding again. Options are checked
+        before any request (`.step` is then `Step.CHECK`). An exception raised in `progress`
+        cancels the road and is re-raised, its ``__cause__`` the `CancelledError` with `.done`.
+        """
+        h = self._handle()
+        cb, out = _Progress(progress), _P()
+        with _Options(file_name, None, chinese_mainland) as up, _ReleaseOptions() as o:
+            try:
+                o.notes(notes).review(release_time, phased, remark).timeouts(timeout, timeout).test(test).resume(resume)
+            except AgcError as e:
+                e.step, e.done = Step.CHECK, resume or ReleaseIds()
+                raise
+            me = threading.get_ident()
+            nested = me in self._running
+            self._running.add(me)
+            try:
+                status = _lib.agc_release_package(h, _text(app_id), _path(path), kind, up.h, o.h, cb.fn, None,
+                                                  ctypes.byref(out))
+                message = (_lib.agc_last_error() or b"").decode("utf-8", "replace")
+            finally:
+                if not nested:
+                    self._running.discard(me)
+        if out:
+            ids, step, _ = _take_release_result(out)
+        else:
+            ids, step = ReleaseIds(), Step.CHECK
+        if status == 0 and not cb.raised:
+            return ids
+        if status == 0:
+            raise cb.raised[0]
+        err = _error_for(status, message)
+        err.step, err.done = step, ids
+        if cb.raised:
+            raise cb.raised[0] from err
+        raise err

@@ -5,9 +5,10 @@ Every failed call raises the subclass of its status's family, carrying `.status`
 contains a secret). Catch `AgcError` for all of them.
 """
 import enum
-from typing import Dict, Optional, Tuple, Type
+from typing import Any, Dict, Optional, Tuple, Type
 
 from . import _native
+from .release import ReleaseIds, Step
 
 __all__ = [
     "Status", "AgcError", "InvalidArgumentError", "FileError", "CancelledError", "NetworkError",
@@ -45,12 +46,16 @@ class AgcError(Exception):
     """A failed libagcupload call.
 
     Attributes: `status` (int, an `agc_status`), `name` (its C name, e.g.
-    ``"AGC_ERR_FILE_TYPE"``) and `message` (what went wrong; never a secret).
+    ``"AGC_ERR_FILE_TYPE"``) and `message` (what went wrong; never a secret). From
+    `Client.release_package` also `step` (the `Step` that failed) and `done` (the `ReleaseIds`
+    obtained before it: pass it back as ``resume=e.done``); None from every other call.
     """
 
     status: int
     name: str
     message: str
+    step: Optional[Step] = None
+    done: Optional[ReleaseIds] = None
 
     def __init__(self, status: int, message: Optional[str] = None) -> None:
         self.status = int(status)
@@ -60,8 +65,9 @@ class AgcError(Exception):
         self.message = message
         super().__init__("%s: %s" % (self.name, self.message))
 
-    def __reduce__(self) -> Tuple[type, Tuple[int, str]]:  # picklable (e.g. across multiprocessing) with its status and message
-        return (type(self), (self.status, self.message))
+    def __reduce__(self) -> Tuple[type, Tuple[int, str], Dict[str, Any]]:
+        # picklable (e.g. across multiprocessing) with its status, message, step and ids
+        return (type(self), (self.status, self.message), {"step": self.step, "done": self.done})
 
 
 class InvalidArgumentError(AgcError):

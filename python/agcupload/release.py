@@ -1,0 +1,119 @@
+"""The release road's types: what `Client.release_package` and friends take and return.
+
+`ReleaseIds` (the ids a road obtained, to resume from), `Step` (which step failed),
+`ReleaseStatus` and `ReleaseState` (where an app's release stands), `TestRelease` (make the
+road a HarmonyOS test release) and `TestType`. The numbers mirror the C ABI's enums
+(`agc_release_step`, `agc_release_state`); the library decides everything, these only carry.
+"""
+import datetime
+import enum
+from typing import NamedTuple, Optional, Sequence, Tuple, Union
+
+__all__ = ["ReleaseIds", "Step", "ReleaseStatus", "ReleaseState", "TestType", "TestRelease", "Instant"]
+
+Instant = Union[datetime.datetime, int]
+"""A point in time: a timezone-aware `datetime`, or milliseconds since the Unix epoch."""
+
+
+class Step(enum.IntEnum):
+    """A step of the release road (the C ABI's `agc_release_step`); `NONE` on success."""
+
+    NONE = 0
+    CHECK = 1
+    UPLOAD = 2
+    BIND = 3
+    WAIT_PARSING = 4
+    NOTES = 5
+    SUBMIT = 6
+    CREATE_TEST_VERSION = 7
+    ADD_TEST_PACKAGE = 8
+    SET_TEST_INFO = 9
+    SUBMIT_TEST = 10
+
+
+class ReleaseStatus(enum.IntEnum):
+    """Where an app's release stands (the C ABI's `agc_release_state`)."""
+
+    OTHER = 0
+    """Another state (see `ReleaseState.raw`), or none in AGC's answer."""
+    DRAFT = 1
+    """A draft, not submitted (AGC's `releaseState` 7)."""
+    IN_REVIEW = 2
+    """In review (`releaseState` 4 or 5)."""
+    REJECTED = 3
+    """Rejected (`releaseState` 1 or 8); the reviewers' opinion is `ReleaseState.audit_opinion`."""
+    RELEASED = 4
+    """Released (`releaseState` 0)."""
+
+
+class ReleaseState(NamedTuple):
+    """`Client.release_state()`: the library's reading, AGC's raw number, the reviewers' words."""
+
+    status: ReleaseStatus
+    raw: Optional[int]
+    """AGC's raw `releaseState`, or None when its answer had none."""
+    audit_opinion: Optional[str]
+    """The reviewers' opinion, or None when there is none."""
+
+
+class ReleaseIds(NamedTuple):
+    """The ids a release road obtained (None: not obtained). Returned by
+    `Client.release_package`; on failure an exception's `.done`, to pass back as `resume=`."""
+
+    object_id: Optional[str] = None
+    file_name: Optional[str] = None
+    package_id: Optional[str] = None
+    version_id: Optional[str] = None
+
+
+class TestType(enum.IntEnum):
+    """A HarmonyOS test release's kind (AGC's `testType`)."""
+
+    INVITE = 3
+    """Invited testers only: needs at least one group in `TestRelease.groups`."""
+    OPEN = 4
+    """An open test."""
+
+
+class TestRelease(NamedTuple):
+    """Makes `Client.release_package` end with a submitted HarmonyOS test version instead of a
+    submit for review (the upload then uses release type 6).
+
+    `description`: AGC's `testDesc`, 1 to 50 characters. `groups`: test group ids; each a
+    string, or a ``(group_id, notify)`` pair where `notify` asks AGC to tell the testers
+    (`notify` below is the default for plain strings). `start`/`end`: the test window (both or
+    neither; default from the submit on for 30 days)."""
+
+    description: str
+    test_type: TestType = TestType.OPEN
+    groups: Sequence[Union[str, Tuple[str, bool]]] = ()
+    notify: bool = False
+    start: Optional[Instant] = None
+    end: Optional[Instant] = None
+
+
+def epoch_ms(t: Instant, what: str) -> int:
+    """`t` as milliseconds since the Unix epoch; a naive datetime is refused (ValueError)."""
+    if isinstance(t, bool):
+        raise TypeError("%s: expected a datetime or milliseconds, not bool" % what)
+    if isinstance(t, int):
+        return t
+    if isinstance(t, datetime.datetime):
+        if t.tzinfo is None or t.utcoffset() is None:
+            raise ValueError("%s: a naive datetime is ambiguous; give it a timezone "
+                             "(e.g. datetime.timezone.utc)" % what)
+        return int(t.timestamp() * 1000)
+    raise TypeError("%s: expected a datetime or milliseconds, not %s" % (what, type(t).__name__))
+
+
+def release_time_text(t: Union[datetime.datetime, str]) -> str:
+    """A scheduled release time as AGC's `yyyy-MM-ddTHH:mm:ss+0000` (UTC); a string is passed
+    on unchanged (the library checks it); a naive datetime is refused (ValueError)."""
+    if isinstance(t, str):
+        return t
+    if isinstance(t, datetime.datetime):
+        if t.tzinfo is None or t.utcoffset() is None:
+            raise ValueError("release_time: a naive datetime is ambiguous; give it a timezone "
+                             "(e.g. datetime.timezone.utc)")
+        return t.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+0000")
+    raise TypeError("release_time: expected a datetime or str, not %s" % type(t).__name__)

@@ -26,7 +26,7 @@ endif
 HEADER    = include/agcupload.h
 VALGRIND := $(shell command -v valgrind 2>/dev/null)
 
-.PHONY: all lib cli header check-header lint examples mock demo test test-rust test-c test-python test-cli clean
+.PHONY: all deps lib cli header check-header lint examples mock demo test test-rust test-c test-python test-cli clean
 
 # The header is committed (and checked fresh in CI), so building needs no cbindgen.
 all: lib cli examples
@@ -96,7 +96,12 @@ mock:
 demo: all mock
 	scripts/demo.sh
 
-test: test-rust test-c test-python test-cli
+# Installs what the tests need from Debian's packages when it is missing (scripts/ensure-deps.sh).
+deps:
+	scripts/ensure-deps.sh test
+
+test: deps
+	$(MAKE) test-rust test-c test-python test-cli
 
 test-rust:
 	$(CARGO) test --workspace
@@ -230,4 +235,5 @@ uninstall:
 # (pkg-config shared and static, find_package both targets), runs each against the mock, then
 # checks that `make uninstall` leaves the prefix empty. Needs cmake and pkg-config.
 test-install: lib
+	scripts/ensure-deps.sh test-install
 	tests/install/run.sh

@@ -1034,16 +1034,26 @@ fn release_run_one(body: &[u8], outcomes: &mut HashSet<String>) -> String {
 }
 
 fn release_time(r: &mut Rng) -> String {
-    let n = |r: &mut Rng, w: usize| -> String {
-        match r.below(8) {
+    // Mostly in range (so the accepting path is reached), sometimes wild.
+    let n = |r: &mut Rng, w: usize, lo: usize, hi: usize| -> String {
+        match r.below(16) {
             0 => wild_i64(r).to_string(),
             1 => "٣".repeat(w),
-            _ => format!("{:0w$}", r.below(10usize.pow(w as u32) + 10)),
+            2 => format!("{:0w$}", r.below(10usize.pow(w as u32) + 10)),
+            _ => format!("{:0w$}", lo + r.below(hi - lo + 1)),
         }
     };
-    let tz = *r.pick(&["+0000", "Z", "+00:00", "+0800", "", "z", "+0000\u{0}", "-0000", " +0000"]);
-    let sep = *r.pick(&["T", "T", "T", " ", "t", "\u{2028}"]);
-    let mut v = format!("{}-{}-{}{sep}{}:{}:{}{tz}", n(r, 4), n(r, 2), n(r, 2), n(r, 2), n(r, 2), n(r, 2));
+    let tz = *r.pick(&["+0000", "Z", "+00:00", "+0000", "+0800", "", "z", "+0000\u{0}", "-0000", " +0000"]);
+    let sep = *r.pick(&["T", "T", "T", "T", " ", "t", "\u{2028}"]);
+    let mut v = format!(
+        "{}-{}-{}{sep}{}:{}:{}{tz}",
+        n(r, 4, 1960, 2200),
+        n(r, 2, 1, 12),
+        n(r, 2, 1, 31),
+        n(r, 2, 0, 24),
+        n(r, 2, 0, 60),
+        n(r, 2, 0, 60)
+    );
     if r.chance(5) {
         let mut b = v.into_bytes();
         let pool = vec![b.clone()];

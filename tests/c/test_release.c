@@ -389,6 +389,37 @@ int main(void) {
             CHECK(strcmp(agc_status_str(i), "AGC_ERR_UNKNOWN") != 0, "status %d has no name", i);
     }
 
+    /* The path is bytes on POSIX: a file whose name is not UTF-8 goes the whole road with
+     * an explicit file name; without one the road stops at its upload step and says why. */
+    {
+        char badapp[600];
+        snprintf(badapp, sizeof badapp, "%s/rel\377.app", dir);
+        FILE *in = fopen(app, "rb"), *outf = fopen(badapp, "wb");
+        if (!in || !outf) { perror(badapp); exit(2); }
+        char buf[8192];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, in)) > 0) fwrite(buf, 1, n, outf);
+        fclose(in);
+        fclose(outf);
+        agc_release_result *br = NULL;
+        agc_status bst = agc_release_package(c, "20015", badapp, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, NULL, &br);
+        CHECK(bst != AGC_OK, "a non-UTF-8 name without a file name went through");
+        CHECK(strstr(agc_last_error(), "file name") != NULL || strstr(agc_last_error(), "file_name") != NULL,
+              "the message does not point to the file-name option: %s", agc_last_error());
+        agc_release_result_free(br);
+        agc_upload_options *uo = NULL;
+        CHECK_STATUS(agc_upload_options_new(&uo), AGC_OK);
+        CHECK_STATUS(agc_upload_options_set_file_name(uo, "good.app"), AGC_OK);
+        br = NULL;
+        CHECK_STATUS(agc_release_package(c, "20015", badapp, AGC_KIND_HARMONY_APP, uo, NULL, NULL, NULL, &br), AGC_OK);
+        if (br) {
+            CHECK(strcmp(agc_release_result_file_name(br), "good.app") == 0, "file name %s", agc_release_result_file_name(br));
+            agc_release_result_free(br);
+        }
+        agc_upload_options_free(uo);
+        unlink(badapp);
+    }
+
     /* NULL handling. */
     CHECK_STATUS(agc_release_package(NULL, "1", app, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, NULL, &r), AGC_ERR_INVALID_ARGUMENT);
     CHECK(r == NULL, "out not cleared");

@@ -5,19 +5,24 @@
  *  - Every fallible function returns an agc_status; AGC_OK (0) is success. On failure,
  *    agc_last_error() describes the problem (never containing a secret). Every out-pointer
  *    that is not NULL is set to NULL first, before any argument is checked, so after a
- *    failure all of them are NULL.
+ *    failure all of them are NULL. One exception: agc_release_package hands its result
+ *    over on failure too, once the road has started (see there). Scalar out-values are
+ *    reset first as well (agc_get_release_state: AGC_RELEASE_OTHER and -1).
  *  - Strings passed in are NUL-terminated UTF-8 and are copied; the library keeps no
  *    pointer to them after the call returns. NULL or invalid UTF-8 gives
  *    AGC_ERR_INVALID_ARGUMENT, never a crash. Paths (the file to upload, the CA file, the
  *    service-account key file, the files of agc_seal_file/agc_open_file) are NUL-terminated
  *    bytes on POSIX and need not be UTF-8 (elsewhere they must be UTF-8).
- *  - Objects the library creates (agc_client, agc_upload_options, agc_upload_result) are
- *    freed only with their agc_*_free function.
+ *  - Objects the library creates (agc_client, agc_upload_options, agc_upload_result,
+ *    agc_release_options, agc_release_result) are freed only with their agc_*_free
+ *    function. Options and results passed to an operation are read when it starts: its
+ *    progress callback may free or change them.
  *  - Strings a function *returns* (agc_version, agc_status_str, agc_last_error, the
- *    agc_upload_result_* accessors) are owned by the library (static, per thread, or by the
- *    object they come from) and must not be freed. Strings handed over through an
- *    out-pointer (the package id of agc_bind_package, agc_bind_object and
- *    agc_publish_package) belong to the caller, who frees them with agc_string_free.
+ *    agc_upload_result_* and agc_release_result_* accessors) are owned by the library
+ *    (static, per thread, or by the object they come from) and must not be freed. Strings
+ *    handed over through an out-pointer (the package id of agc_bind_package,
+ *    agc_bind_object and agc_publish_package, the audit opinion of agc_get_release_state)
+ *    belong to the caller, who frees them with agc_string_free.
  *  - The library never starts a thread; callbacks run on the calling thread. A call into a
  *    client from inside one of its own callbacks on the same thread (a setter, another
  *    operation, agc_client_free) is refused with AGC_ERR_REENTRANT and does nothing.
@@ -555,11 +560,16 @@ agc_status agc_release_options_resume_from(agc_release_options *options,
 //
 // - `upload_options` may be NULL (defaults); `release_options` may be NULL (no notes, an
 //   immediate full release).
-// - `out`: receives a result on success **and on failure of any step** (it holds the ids
-//   already obtained, the failed step and its message; pass it to
+// - `out`: the one exception to "out-pointers are NULL after a failure". It is set to NULL
+//   first, like every out-pointer; then it receives a result on success **and on failure
+//   of any step of the road** (`AGC_STEP_CHECK` included: the result holds the ids already
+//   obtained, the failed step, its status and its message; pass it to
 //   `agc_release_options_resume_from` to continue). The caller frees it with
-//   `agc_release_result_free`. It is NULL only when the arguments themselves are unusable
-//   (NULL client, bad UTF-8, ...).
+//   `agc_release_result_free`. It stays NULL when the call is refused before the road
+//   starts: `out` or `client` NULL, `app_id` NULL or not UTF-8, `path` NULL, an unknown
+//   `kind`, `AGC_ERR_REENTRANT`, or a caught panic (`AGC_ERR_INTERNAL`).
+// - `upload_options` and `release_options` are copied when the call starts: the progress
+//   callback may free or change them.
 // - Returns the failed step's status (`AGC_ERR_API` with AGC's message for a refused
 //   submit, `AGC_ERR_TIMEOUT` when AGC was still processing at the deadline, ...);
 //   `agc_last_error()` names the step.
@@ -628,7 +638,8 @@ void agc_release_result_free(agc_release_result *result);
 
 // Set the release notes in `options` (`agc_release_options_set_note`) on the app, one
 // language after another. Progress phase: `AGC_PHASE_SETTING_NOTES`. A language AGC refuses
-// gives `AGC_ERR_API` naming the language.
+// gives `AGC_ERR_API` naming the language. The notes are copied when the call starts: the
+// progress callback may free or change `options`.
 //
 // # Safety
 // `client` is live; `app_id` is NULL or NUL-terminated; `options` is a live options object.
@@ -642,7 +653,8 @@ agc_status agc_set_release_notes(const agc_client *client,
 // (NULL: an immediate full release). While AGC still processes the package (codes
 // 204144660, 204144719, 204144727 with a matching message) it retries with backoff until
 // the options' submit timeout, then `AGC_ERR_TIMEOUT`; any other refusal is `AGC_ERR_API`
-// with AGC's message. Progress phase: `AGC_PHASE_SUBMITTING`.
+// with AGC's message. Progress phase: `AGC_PHASE_SUBMITTING`. `options` is copied when the
+// call starts: the progress callback may free or change it.
 //
 // # Safety
 // `client` is live; `app_id` is NULL or NUL-terminated; `options` is NULL or live.
@@ -655,7 +667,9 @@ agc_status agc_submit_for_review(const agc_client *client,
 // Read where the app's release stands. `*state` receives an `agc_release_state`;
 // `*release_state` (may be NULL) AGC's raw `releaseState`, or -1 if absent; `*audit_opinion`
 // (may be NULL) the reviewers' opinion, a string the caller frees with `agc_string_free`,
-// or NULL when there is none.
+// or NULL when there is none. Before any check, each of them that is not NULL is reset
+// (`AGC_RELEASE_OTHER`, -1, NULL), so that is what they hold after a failure; a NULL
+// `state` is `AGC_ERR_INVALID_ARGUMENT`.
 //
 // # Safety
 // `client` is live; `app_id` is NULL or NUL-terminated; `state` is writable; the other
@@ -706,7 +720,8 @@ const char *agc_status_str(int status);
 // after a failure and `""` after a success.
 const char *agc_last_error(void);
 
-// Free a string the library handed over (`agc_bind_package`, `agc_publish_package`).
+// Free a string the library handed over through an out-pointer (`agc_bind_package`,
+// `agc_bind_object`, `agc_publish_package`, the audit opinion of `agc_get_release_state`).
 // NULL is a no-op.
 //
 // # Safety

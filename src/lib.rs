@@ -26,6 +26,8 @@ mod http;
 pub mod package;
 pub mod progress;
 mod proxy;
+#[doc(hidden)]
+pub use proxy::fuzz_proxy_setting;
 pub mod redact;
 pub mod release;
 pub mod release_flow;

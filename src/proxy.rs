@@ -184,24 +184,7 @@ pub(crate) fn route(choice: &ProxyChoice) -> Route {
         },
     };
     let no_proxy = env_var(&["no_proxy", "NO_PROXY"]).map(|(_, v)| no_proxy_patterns(&v)).unwrap_or_default();
-    let built = parse(&url).and_then(|p| {
-        let mut b = Proxy::builder(p.protocol).host(&p.host);
-        if let Some(port) = p.port {
-            b = b.port(port);
-        }
-        if let Some(u) = &p.user {
-            b = b.username(u);
-        }
-        if let Some(pw) = &p.password {
-            b = b.password(pw);
-        }
-        for pattern in &no_proxy {
-            b = b.no_proxy(pattern);
-        }
-        let proxy = b.build().map_err(|_| "the proxy URL is not valid".to_owned())?;
-        Ok((proxy, p.shown))
-    });
-    match built {
+    match build(&url, &no_proxy) {
         Ok((proxy, shown)) => {
             let leg = (proxy.host().to_ascii_lowercase(), proxy.port());
             Route {
@@ -215,6 +198,42 @@ pub(crate) fn route(choice: &ProxyChoice) -> Route {
             connector: ProxyConnector::new(None, Some(format!("{INVALID_SETTING} ({source}): {why}"))),
         },
     }
+}
+
+/// ureq's proxy value for `url` with the `NO_PROXY` patterns, and its printable name.
+fn build(url: &str, no_proxy: &[String]) -> std::result::Result<(Proxy, String), String> {
+    let p = parse(url)?;
+    let mut b = Proxy::builder(p.protocol).host(&p.host);
+    if let Some(port) = p.port {
+        b = b.port(port);
+    }
+    if let Some(u) = &p.user {
+        b = b.username(u);
+    }
+    if let Some(pw) = &p.password {
+        b = b.password(pw);
+    }
+    for pattern in no_proxy {
+        b = b.no_proxy(pattern);
+    }
+    let proxy = b.build().map_err(|_| "the proxy URL is not valid".to_owned())?;
+    Ok((proxy, p.shown))
+}
+
+/// For the parser fuzzer (`tests/fuzz_parsers.rs`) only: take `setting` as
+/// `Client::set_proxy` does and, when it is a URL, build the proxy the way a new agent does
+/// with `no_proxy` as the `NO_PROXY` value. Returns the `Debug` text of the setting and, for
+/// a URL, the name messages use (`scheme://host:port`) and the `NO_PROXY` patterns.
+#[doc(hidden)]
+pub fn fuzz_proxy_setting(setting: &str, no_proxy: &str) -> Result<(String, Option<String>, Vec<String>)> {
+    let choice = ProxyChoice::from_setting(Some(setting))?;
+    let debug = format!("{choice:?}");
+    let patterns = no_proxy_patterns(no_proxy);
+    let shown = match &choice {
+        ProxyChoice::Url(u) => Some(build(u, &patterns).map_err(Error::InvalidArgument)?.1),
+        _ => None,
+    };
+    Ok((debug, shown, patterns))
 }
 
 /// Start of the message when the proxy URL itself is unusable (not retryable).

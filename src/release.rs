@@ -314,8 +314,9 @@ pub fn parse_app_state(body: &[u8]) -> Result<AppState> {
         .get("auditInfo")
         .and_then(|a| a.get("auditOpinion"))
         .and_then(Value::as_str)
-        .filter(|s| !s.trim().is_empty())
-        .map(|s| bounded(s, 2000));
+        // Cleaned first: an opinion of only hidden characters (a NUL, U+200B) is none.
+        .map(|s| bounded(s, 2000))
+        .filter(|s| !s.trim().is_empty());
     Ok(AppState { state, release_state: code, audit_opinion })
 }
 
@@ -334,8 +335,10 @@ fn id_from(v: Option<&Value>, what: &str, field: &str) -> Result<String> {
         Some(Value::Number(n)) => n.to_string(),
         _ => return Err(Error::Protocol(format!("{what}: the answer has no {field}"))),
     };
-    if id.len() > 256 || id.chars().any(char::is_control) {
-        return Err(Error::Protocol(format!("{what}: {field} is over 256 bytes or has control characters")));
+    if id.len() > 256 || id.chars().any(crate::text::is_hidden_or_control) {
+        return Err(Error::Protocol(format!(
+            "{what}: {field} is over 256 bytes or has control, format or separator characters"
+        )));
     }
     Ok(id)
 }
@@ -421,7 +424,10 @@ impl TestRelease {
             return Err(Error::InvalidArgument("an invite test needs at least one test group".into()));
         }
         for g in &self.groups {
-            if g.is_empty() || g.len() > 128 || g.chars().any(|c| c.is_control() || c.is_whitespace()) {
+            if g.is_empty()
+                || g.len() > 128
+                || g.chars().any(|c| crate::text::is_hidden_or_control(c) || c.is_whitespace())
+            {
                 return Err(Error::InvalidArgument(
                     "a test group id must be 1 to 128 characters without spaces".into(),
                 ));
@@ -717,8 +723,10 @@ impl Client {
 }
 
 fn check_id(id: &str, what: &str) -> Result<()> {
-    if id.is_empty() || id.len() > 256 || id.chars().any(char::is_control) {
-        return Err(Error::InvalidArgument(format!("{what} must be 1 to 256 characters")));
+    if id.is_empty() || id.len() > 256 || id.chars().any(crate::text::is_hidden_or_control) {
+        return Err(Error::InvalidArgument(format!(
+            "{what} must be 1 to 256 characters, without control, format or separator characters"
+        )));
     }
     Ok(())
 }

@@ -160,8 +160,14 @@ impl<'a> ReleaseRequest<'a> {
             (&self.resume.package_id, "package id"),
             (&self.resume.version_id, "version id"),
         ] {
-            if id.as_ref().is_some_and(|s| s.is_empty() || s.len() > 1024 || s.chars().any(char::is_control)) {
-                return Err(Error::InvalidArgument(format!("the {what} to resume from must be 1 to 1024 characters")));
+            if id
+                .as_ref()
+                .is_some_and(|s| s.is_empty() || s.len() > 1024 || s.chars().any(crate::text::is_hidden_or_control))
+            {
+                return Err(Error::InvalidArgument(format!(
+                    "the {what} to resume from must be 1 to 1024 characters, without control, format or \
+                     separator characters"
+                )));
             }
         }
         Ok(())

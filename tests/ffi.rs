@@ -290,3 +290,134 @@ fn calls_into_a_client_from_its_own_callback_are_refused() {
         assert_eq!(s(agc_last_error()), "");
     }
 }
+
+/// The release and network functions keep the out-pointer promise too: every out-pointer (and
+/// out-value) is reset before any check. `agc_get_release_state` with a NULL `state` left
+/// `*audit_opinion` as it was (it checked `state` first).
+#[test]
+fn release_out_pointers_are_cleared_before_any_check() {
+    unsafe {
+        let sentinel: *mut c_char = ptr::NonNull::dangling().as_ptr();
+        let id = CString::new("1").unwrap();
+        let app = CString::new("/nonexistent/x.app").unwrap();
+        let bad = CString::new(vec![0xffu8]).unwrap();
+        let mut c: *mut agc_client = ptr::null_mut();
+        assert_eq!(agc_client_new(id.as_ptr(), id.as_ptr(), &mut c), agc_status::AGC_OK);
+
+        let (mut raw, mut opinion) = (7i64, sentinel);
+        assert_eq!(
+            agc_get_release_state(c, id.as_ptr(), ptr::null_mut(), &mut raw, &mut opinion),
+            agc_status::AGC_ERR_INVALID_ARGUMENT
+        );
+        assert!(opinion.is_null(), "*audit_opinion kept its old value");
+        assert_eq!(raw, -1, "*release_state kept its old value");
+        for (client, app_id) in
+            [(ptr::null(), id.as_ptr()), (c.cast_const(), ptr::null()), (c.cast_const(), bad.as_ptr())]
+        {
+            let mut state = agc_release_state::AGC_RELEASE_DRAFT;
+            (raw, opinion) = (7, sentinel);
+            assert_eq!(
+                agc_get_release_state(client, app_id, &mut state, &mut raw, &mut opinion),
+                agc_status::AGC_ERR_INVALID_ARGUMENT
+            );
+            assert_eq!((state, raw), (agc_release_state::AGC_RELEASE_OTHER, -1));
+            assert!(opinion.is_null());
+        }
+
+        // agc_release_package: NULL whenever the road did not start.
+        for (client, app_id, path, kind) in [
+            (ptr::null(), id.as_ptr(), app.as_ptr(), 1),
+            (c.cast_const(), ptr::null(), app.as_ptr(), 1),
+            (c.cast_const(), bad.as_ptr(), app.as_ptr(), 1),
+            (c.cast_const(), id.as_ptr(), ptr::null(), 1),
+            (c.cast_const(), id.as_ptr(), app.as_ptr(), 99),
+        ] {
+            let mut out: *mut agc_release_result = sentinel.cast();
+            assert_eq!(
+                agc_release_package(
+                    client,
+                    app_id,
+                    path,
+                    kind,
+                    ptr::null(),
+                    ptr::null(),
+                    None,
+                    ptr::null_mut(),
+                    &mut out
+                ),
+                agc_status::AGC_ERR_INVALID_ARGUMENT
+            );
+            assert!(out.is_null());
+        }
+        assert_eq!(agc_release_options_new(ptr::null_mut()), agc_status::AGC_ERR_INVALID_ARGUMENT);
+        // NULL for the network setters' pointers.
+        assert_eq!(agc_client_set_proxy(ptr::null_mut(), id.as_ptr()), agc_status::AGC_ERR_INVALID_ARGUMENT);
+        assert_eq!(agc_client_set_proxy(c, ptr::null()), agc_status::AGC_ERR_INVALID_ARGUMENT);
+        assert_eq!(agc_client_set_trust(ptr::null_mut(), 1), agc_status::AGC_ERR_INVALID_ARGUMENT);
+        agc_client_free(c);
+    }
+}
+
+/// Errors of the release road (its `agc_last_error()` and the result's message) leave through
+/// the redaction step: with the mock reflecting each request (credential headers, body) into
+/// its error answers, neither shows the client secret, a token or a signed upload value.
+#[test]
+fn release_errors_never_show_reflected_secrets() {
+    use agc_mock::{Fault, MockConfig, ReflectAt};
+    let dir = common::TempDir::new("ffi-release-reflect");
+    let app = cs(&dir.app("r.app", 5000));
+    let app_id = CString::new("20001").unwrap();
+    for at in [ReflectAt::Token, ReflectAt::UploadUrl, ReflectAt::Put] {
+        let server = common::mock_with(MockConfig {
+            client_secret: "cs-7d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a-must-not-leak".into(),
+            ..Default::default()
+        });
+        server.set_fault(Fault::ReflectRequest(at));
+        unsafe {
+            let c = c_client(&server);
+            assert_eq!(agc_client_set_retry(c, 1, 0), agc_status::AGC_OK);
+            let mut out: *mut agc_release_result = ptr::null_mut();
+            let st = agc_release_package(
+                c,
+                app_id.as_ptr(),
+                app.as_ptr(),
+                1,
+                ptr::null(),
+                ptr::null(),
+                None,
+                ptr::null_mut(),
+                &mut out,
+            );
+            assert_ne!(st, agc_status::AGC_OK, "{at:?}");
+            let last = s(agc_last_error());
+            assert!(!out.is_null(), "{at:?}: no result on a failed step");
+            let in_result = s(agc_release_result_error(out));
+            assert_eq!(agc_release_result_failed_step(out), agc_release_step::AGC_STEP_UPLOAD, "{at:?}");
+            agc_release_result_free(out);
+            // The submit step alone, on the same reflecting server.
+            let st2 = agc_submit_for_review(c, app_id.as_ptr(), ptr::null(), None, ptr::null_mut());
+            let submit_msg = s(agc_last_error());
+            agc_client_free(c);
+            assert!(last.contains("[redacted]"), "{at:?}: nothing was redacted: {last}");
+            let mut secrets = vec![server.client_secret()];
+            secrets.extend(server.issued_tokens());
+            for r in server.requests() {
+                for (k, v) in &r.headers {
+                    if k == "authorization" {
+                        secrets.push(v.strip_prefix("Bearer ").unwrap_or(v).to_string());
+                        secrets.extend(v.rsplit_once("Signature=").map(|(_, sig)| sig.to_string()));
+                    }
+                }
+            }
+            for text in [&last, &in_result, &submit_msg] {
+                for secret in &secrets {
+                    let b = secret.as_bytes();
+                    for w in b.windows(16.min(b.len())) {
+                        let w = String::from_utf8_lossy(w);
+                        assert!(!text.contains(&*w), "{at:?} (submit {st2:?}) shows part of a secret ({w}): {text}");
+                    }
+                }
+            }
+        }
+    }
+}

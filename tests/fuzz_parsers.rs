@@ -12,6 +12,17 @@
 //! spacing, unicode) to `parse_retry_after` / `parse_http_date`, checking that nothing panics and
 //! that every in-range date agrees with an independent day count.
 //!
+//! A third target, `fuzz_release_parsers`, feeds structured and damaged answers of the release
+//! road (`app-info` state and audit opinion, test `versionId`, `pkgVersion`/`pkgId`, empty
+//! envelopes, "still processing" codes) and hostile release times to `src/release.rs`, checking
+//! that nothing panics, every accepted id is 1 to 256 bytes without control, format or
+//! separator characters, the state agrees with `releaseState`, and every text is bounded.
+//!
+//! A fourth, `fuzz_proxy_settings`, feeds proxy URLs (schemes, credentials holding a secret
+//! marker, percent-encoding, IPv6, ports, paths, unicode, damage) and `NO_PROXY` lists to the
+//! proxy parser and builder, checking that nothing panics and that neither the error, the
+//! setting's `Debug` text nor the name shown in messages ever contains the user or password.
+//!
 //! `FUZZ_SECONDS` (default 2, so `make test` runs it briefly; `make fuzz` sets 60) bounds the
 //! run; `FUZZ_SEED` replays a run. Inputs that reach a new outcome (a coarse stand-in for
 //! coverage feedback) join the pool that later mutations start from. A failing input is
@@ -480,6 +491,14 @@ fn marker_only_in_secret_places(doc: &Value) -> bool {
     ok
 }
 
+/// For input that is not a `Value`: does a piece of the marker remain once the marker's
+/// intact occurrences in secret places (`"access_token":"…`, `Signature=…`) are removed?
+fn marker_outside_secret_places_text(body: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(body);
+    let rest = text.replace(&format!("\"access_token\":\"{MARKER}"), "").replace(&format!("Signature={MARKER}"), "");
+    leaks(&rest)
+}
+
 fn prefix(s: &str, max: usize) -> &str {
     let mut end = s.len().min(max);
     while !s.is_char_boundary(end) {
@@ -529,7 +548,12 @@ struct Stats {
 fn run_one(body: &[u8], status: u16, st: &mut Stats) -> String {
     st.runs += 1;
     let doc = serde_json::from_slice::<Value>(body).ok();
-    let secret_may_leak = doc.as_ref().is_some_and(|d| !marker_only_in_secret_places(d));
+    // A document serde_json's `Value` cannot hold (nested deeper than 128) may still be read
+    // in part by a parser (typed, skipping what it does not need): judge it by its text.
+    let secret_may_leak = match &doc {
+        Some(d) => !marker_only_in_secret_places(d),
+        None => marker_outside_secret_places_text(body),
+    };
     let mut label = String::new();
 
     // parse_retry_after: any header text (the first bytes of the input) must not panic.
@@ -859,4 +883,416 @@ fn fuzz_retry_after() {
     }
     assert!(checked > 0, "no well-formed date was generated");
     eprintln!("fuzz_retry_after: {n} values, {checked} checked against the oracle");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The release road's answers (src/release.rs) and release times.
+
+use agcupload::release::{
+    is_still_processing, normalize_release_time, parse_app_state, parse_empty, parse_test_package, parse_version_id,
+    ReleaseState,
+};
+
+const RELEASE_KEYS: &[&str] =
+    &["ret", "code", "msg", "appInfo", "releaseState", "auditInfo", "auditOpinion", "versionId", "pkgVersion", "pkgId"];
+
+/// Control, format and separator characters (besides the plain space) an id must not hold;
+/// our own list of the ones the generators produce, as an oracle independent of the library.
+fn hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c as u32, 0x00A0 | 0x00AD | 0x200B..=0x200F | 0x2028 | 0x2029 | 0x202A..=0x202E | 0x2060..=0x2064 | 0xFEFF)
+}
+
+fn release_string(r: &mut Rng) -> Value {
+    match r.below(10) {
+        0 => json!("v-1\u{202e}gnp.exe"),
+        1 => json!("pkg\u{2028}2"),
+        2 => json!("\u{feff}id"),
+        3 => json!("a\u{a0}b"),
+        4 => json!(" 12345 "),
+        5 => json!("x".repeat(250 + r.below(12))),
+        6 => weird_number(r),
+        7 => json!("状态-ok"),
+        _ => Value::String(weird_string(r)),
+    }
+}
+
+/// A release answer: one of the shapes the road reads, with hostile pieces.
+fn release_answer(r: &mut Rng) -> Value {
+    let code = match r.below(6) {
+        0 => json!(204144660),
+        1 => json!("0"),
+        2 => weird_number(r),
+        _ => json!(0),
+    };
+    let mut v = json!({"ret": {"code": code, "msg": if r.chance(3) { Value::String(weird_string(r)) } else { json!("success") }}});
+    let m = v.as_object_mut().expect("object");
+    match r.below(4) {
+        0 => {
+            let state = match r.below(5) {
+                0 => weird_number(r),
+                1 => Value::String(weird_string(r)),
+                2 => json!(r.below(10).to_string()),
+                _ => json!(*r.pick(&[0, 1, 4, 5, 7, 8, 3, 9])),
+            };
+            m.insert("appInfo".into(), json!({ "releaseState": state }));
+            if r.chance(2) {
+                let op = if r.chance(2) {
+                    Value::String(weird_string(r))
+                } else {
+                    json!("Crashes on start.\u{0}\u{1b}[31m")
+                };
+                m.insert("auditInfo".into(), json!({ "auditOpinion": op }));
+            }
+        }
+        1 => {
+            m.insert("versionId".into(), release_string(r));
+        }
+        2 => {
+            let p = match r.below(4) {
+                0 => Value::Array((0..r.below(3)).map(|_| release_string(r)).collect()),
+                1 => release_string(r),
+                2 => random_value(r, 0),
+                _ => Value::Null,
+            };
+            m.insert("pkgVersion".into(), p);
+            if r.chance(2) {
+                m.insert("pkgId".into(), release_string(r));
+            }
+        }
+        _ => {}
+    }
+    if r.chance(4) {
+        if let Some(o) = random_node(r, &mut v).as_object_mut() {
+            o.insert(r.pick(RELEASE_KEYS).to_string(), random_value(r, 0));
+        }
+    }
+    v
+}
+
+fn check_id_accepted(what: &str, id: &str) {
+    assert!(!id.is_empty() && id.len() <= 256, "{what}: accepted an id of {} bytes", id.len());
+    assert!(!id.chars().any(hidden), "{what}: accepted an id with a hidden character: {id:?}");
+    assert_eq!(id, id.trim(), "{what}: accepted an id with surrounding spaces");
+}
+
+fn release_run_one(body: &[u8], outcomes: &mut HashSet<String>) -> String {
+    let doc = serde_json::from_slice::<Value>(body).ok();
+    let mut label = String::new();
+    match parse_app_state(body) {
+        Ok(s) => {
+            let want = match s.release_state {
+                Some(0) => ReleaseState::Released,
+                Some(4 | 5) => ReleaseState::InReview,
+                Some(7) => ReleaseState::Draft,
+                Some(1 | 8) => ReleaseState::Rejected,
+                _ => ReleaseState::Other,
+            };
+            assert_eq!(s.state, want, "state of {:?}", s.release_state);
+            if let Some(raw) = doc.as_ref().and_then(|d| d.pointer("/appInfo/releaseState")).and_then(Value::as_i64) {
+                assert_eq!(s.release_state, Some(raw));
+            }
+            if let Some(o) = &s.audit_opinion {
+                assert!(!o.trim().is_empty(), "an empty opinion");
+                // At most 2000 bytes and "...", hidden characters replaced.
+                check_text("auditOpinion", o, 2003);
+                assert!(!o.chars().any(hidden), "a hidden character in the opinion {o:?}");
+            }
+            label.push_str(&format!("state:{:?}/{}", s.state, s.audit_opinion.is_some()));
+        }
+        Err(e) => {
+            check_error("app-info", &e, true);
+            label.push_str(&format!("state-err:{:?}", e.status()));
+        }
+    }
+    match parse_version_id(body) {
+        Ok(id) => {
+            check_id_accepted("versionId", &id);
+            label.push_str("/vid");
+        }
+        Err(e) => check_error("test-version", &e, true),
+    }
+    match parse_test_package(body) {
+        Ok(id) => {
+            check_id_accepted("pkgVersion", &id);
+            label.push_str("/pkg");
+        }
+        Err(e) => check_error("test-package", &e, true),
+    }
+    if let Err(e) = parse_empty(body, "submit") {
+        check_error("submit", &e, true);
+    }
+    if let Some(d) = &doc {
+        let code = d.pointer("/ret/code").and_then(Value::as_i64).unwrap_or(0);
+        let msg = d.pointer("/ret/msg").and_then(Value::as_str).unwrap_or("");
+        if is_still_processing(code, msg) {
+            label.push_str("/processing");
+        }
+    }
+    outcomes.insert(label.clone());
+    label
+}
+
+fn release_time(r: &mut Rng) -> String {
+    // Mostly in range (so the accepting path is reached), sometimes wild.
+    let n = |r: &mut Rng, w: usize, lo: usize, hi: usize| -> String {
+        match r.below(16) {
+            0 => wild_i64(r).to_string(),
+            1 => "٣".repeat(w),
+            2 => format!("{:0w$}", r.below(10usize.pow(w as u32) + 10)),
+            _ => format!("{:0w$}", lo + r.below(hi - lo + 1)),
+        }
+    };
+    let tz = *r.pick(&["+0000", "Z", "+00:00", "+0000", "+0800", "", "z", "+0000\u{0}", "-0000", " +0000"]);
+    let sep = *r.pick(&["T", "T", "T", "T", " ", "t", "\u{2028}"]);
+    let mut v = format!(
+        "{}-{}-{}{sep}{}:{}:{}{tz}",
+        n(r, 4, 1960, 2200),
+        n(r, 2, 1, 12),
+        n(r, 2, 1, 31),
+        n(r, 2, 0, 24),
+        n(r, 2, 0, 60),
+        n(r, 2, 0, 60)
+    );
+    if r.chance(5) {
+        let mut b = v.into_bytes();
+        let pool = vec![b.clone()];
+        mutate_bytes(r, &mut b, &pool);
+        v = String::from_utf8_lossy(&b).into_owned();
+    }
+    v
+}
+
+fn seed_from_env(name: &str) -> u64 {
+    let seed = env_u64("FUZZ_SEED").unwrap_or_else(|| {
+        let mut b = [0u8; 8];
+        getrandom::getrandom(&mut b).expect("OS randomness");
+        u64::from_le_bytes(b) | 1
+    });
+    eprintln!("{name}: FUZZ_SEED={seed} FUZZ_SECONDS={}", env_u64("FUZZ_SECONDS").unwrap_or(2));
+    seed
+}
+
+#[test]
+fn fuzz_release_parsers() {
+    let secs = env_u64("FUZZ_SECONDS").unwrap_or(2);
+    let seed = seed_from_env("fuzz_release_parsers");
+    let mut r = Rng(seed | 1);
+    let mut outcomes = HashSet::new();
+    // Fixed cases: ids with a right-to-left override or a line separator are refused (they
+    // passed the `char::is_control` check before), plain ones accepted.
+    for (body, ok) in [
+        (r#"{"ret":{"code":0},"versionId":"v1\u202egpj.exe"}"#, false),
+        (r#"{"ret":{"code":0},"versionId":"v1\u2028x"}"#, false),
+        (r#"{"ret":{"code":0},"versionId":" v-1 "}"#, true),
+        (r#"{"ret":{"code":0},"versionId":12}"#, true),
+    ] {
+        assert_eq!(parse_version_id(body.as_bytes()).is_ok(), ok, "{body}");
+    }
+    assert!(parse_test_package(br#"{"ret":{"code":0},"pkgVersion":["p\ufeff1"]}"#).is_err());
+    assert!(parse_test_package(br#"{"ret":{"code":0},"pkgVersion":["p1"]}"#).is_ok());
+    // An opinion of only hidden characters is no opinion (it came out as " " before).
+    let s = parse_app_state(
+        br#"{"ret":{"code":0},"appInfo":{"releaseState":1},"auditInfo":{"auditOpinion":"\u0000\u200b"}}"#,
+    );
+    assert_eq!(s.expect("an app-info answer").audit_opinion, None);
+    let mut pool: Vec<Vec<u8>> = (0..64).map(|_| release_answer(&mut r).to_string().into_bytes()).collect();
+    let n_seeds = pool.len();
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    let (mut n, mut times_ok) = (0u64, 0u64);
+    while Instant::now() < deadline {
+        for _ in 0..64 {
+            n += 1;
+            let mut input = match r.below(3) {
+                0 => release_answer(&mut r).to_string().into_bytes(),
+                _ => r.pick(&pool).clone(),
+            };
+            for _ in 0..r.below(3) {
+                match serde_json::from_slice::<Value>(&input) {
+                    Ok(mut v) if r.chance(2) => {
+                        mutate_value(&mut r, &mut v);
+                        input = v.to_string().into_bytes();
+                    }
+                    _ => mutate_bytes(&mut r, &mut input, &pool),
+                }
+            }
+            let got = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| release_run_one(&input, &mut outcomes)));
+            match got {
+                Ok(label) => {
+                    if outcomes.len() > n_seeds && !label.is_empty() && input.len() < 300_000 && pool.len() < 512 {
+                        pool.push(input);
+                    }
+                }
+                Err(_) => panic!(
+                    "release parser failure (FUZZ_SEED={seed}) on {:?}",
+                    String::from_utf8_lossy(&input[..input.len().min(2000)])
+                ),
+            }
+            let t = release_time(&mut r);
+            let res = std::panic::catch_unwind(|| normalize_release_time(&t))
+                .unwrap_or_else(|_| panic!("panic on release time {t:?} (FUZZ_SEED={seed})"));
+            match res {
+                Ok(norm) => {
+                    times_ok += 1;
+                    let b = norm.as_bytes();
+                    assert!(
+                        b.len() == 24
+                            && norm.ends_with("+0000")
+                            && b[4] == b'-'
+                            && b[7] == b'-'
+                            && b[10] == b'T'
+                            && b[13] == b':'
+                            && b[16] == b':'
+                            && norm[..19].bytes().filter(u8::is_ascii_digit).count() == 14,
+                        "release time {t:?} normalized to {norm:?}"
+                    );
+                }
+                Err(e) => check_error("release time", &e, true),
+            }
+        }
+    }
+    assert!(outcomes.iter().any(|o| o.contains("/vid")) && outcomes.iter().any(|o| o.contains("/pkg")));
+    eprintln!("fuzz_release_parsers: {n} answers, {times_ok} release times accepted, {} outcomes", outcomes.len());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Proxy settings and NO_PROXY (src/proxy.rs).
+
+/// The user and the password planted in proxy URLs: never in an error, a Debug text or a name.
+const PROXY_USER: &str = "UsErMaRk9f8e7d6c5b4a";
+const PROXY_PASS: &str = "PaSsMaRk0a1b2c3d4e5f";
+
+fn percent_encode_all(s: &str) -> String {
+    s.bytes().map(|b| format!("%{b:02X}")).collect()
+}
+
+/// A proxy setting, and whether byte damage may have moved the credentials out of the
+/// userinfo (then only "no panic, bounded text" is checked).
+fn proxy_setting(r: &mut Rng) -> (String, bool) {
+    let scheme = *r.pick(&[
+        "http://",
+        "https://",
+        "HTTP://",
+        "",
+        "socks5://",
+        "ftp://",
+        "http:/",
+        "https:///",
+        "http://http://",
+    ]);
+    let (user, pass) = match r.below(3) {
+        0 => (PROXY_USER.to_owned(), PROXY_PASS.to_owned()),
+        1 => (percent_encode_all(PROXY_USER), percent_encode_all(PROXY_PASS)),
+        _ => (format!("{PROXY_USER}%"), format!("{PROXY_PASS}%zz@x")),
+    };
+    let userinfo = match r.below(6) {
+        0 => String::new(),
+        1 => format!("{user}@"),
+        2 => format!(":{pass}@"),
+        3 => format!("{user}:{pass}:{pass}@"),
+        4 => format!("{user}:{pass}@@"),
+        _ => format!("{user}:{pass}@"),
+    };
+    let host = match r.below(10) {
+        0 => "[::1]".to_owned(),
+        1 => "[fe80::1%25eth0]".to_owned(),
+        2 => String::new(),
+        3 => "prøxy.example".to_owned(),
+        4 => "a".repeat(1 + r.below(400)),
+        5 => "[::1".to_owned(),
+        6 => "10.0.0.1".to_owned(),
+        7 => weird_string(r).chars().take(300).collect(),
+        _ => "proxy.example".to_owned(),
+    };
+    let port =
+        *r.pick(&["", ":3128", ":0", ":65535", ":65536", ":99999999999999999999", ":", ":-1", ":0x10", ":3128:1"]);
+    let tail = *r.pick(&["", "", "/", "/path", "?q", "#f", " ", "\t", "\u{0}", "/\u{202e}"]);
+    let mut v = format!("{scheme}{userinfo}{host}{port}{tail}");
+    let damaged = r.chance(6);
+    if damaged {
+        let mut b = v.into_bytes();
+        let pool = vec![b.clone()];
+        mutate_bytes(r, &mut b, &pool);
+        v = String::from_utf8_lossy(&b).into_owned();
+    }
+    (v, damaged)
+}
+
+fn no_proxy_value(r: &mut Rng) -> String {
+    let entries = [
+        "*",
+        ".example.com",
+        "*.example.com",
+        "example.com.",
+        "::1",
+        "[::1]",
+        "10.0.0.0/8",
+        "host:443",
+        "",
+        " ",
+        ",,",
+        "é",
+        "\u{202e}x",
+    ];
+    let mut v = String::new();
+    for _ in 0..r.below(6) {
+        let e = if r.chance(5) { weird_string(r).chars().take(200).collect() } else { r.pick(&entries).to_string() };
+        v.push_str(&e);
+        v.push_str(r.pick::<&str>(&[",", " ", "\t", ", "]));
+    }
+    v
+}
+
+fn shows_credentials(text: &str) -> bool {
+    [PROXY_USER, PROXY_PASS].iter().any(|m| (0..=m.len() - WINDOW).any(|i| text.contains(&m[i..i + WINDOW])))
+        || text.contains(&percent_encode_all(&PROXY_PASS[..4]))
+        || text.contains(&percent_encode_all(&PROXY_USER[..4]))
+}
+
+#[test]
+fn fuzz_proxy_settings() {
+    let secs = env_u64("FUZZ_SECONDS").unwrap_or(2);
+    let seed = seed_from_env("fuzz_proxy_settings");
+    let mut r = Rng(seed | 1);
+    // Fixed cases: credentials work and are never shown; the port is kept.
+    let (debug, shown, _) =
+        agcupload::fuzz_proxy_setting(&format!("http://{PROXY_USER}:{PROXY_PASS}@proxy.example:3128"), "")
+            .expect("a plain proxy URL");
+    assert_eq!(shown.as_deref(), Some("http://proxy.example:3128"));
+    assert!(!shows_credentials(&debug), "{debug}");
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    let (mut n, mut accepted) = (0u64, 0u64);
+    while Instant::now() < deadline {
+        for _ in 0..64 {
+            n += 1;
+            let ((setting, damaged), np) = (proxy_setting(&mut r), no_proxy_value(&mut r));
+            let shows_credentials = |t: &str| !damaged && shows_credentials(t);
+            let got = std::panic::catch_unwind(|| agcupload::fuzz_proxy_setting(&setting, &np))
+                .unwrap_or_else(|_| panic!("panic on proxy {setting:?} NO_PROXY {np:?} (FUZZ_SEED={seed})"));
+            match got {
+                Ok((debug, shown, patterns)) => {
+                    accepted += 1;
+                    assert!(!shows_credentials(&debug), "Debug shows credentials: {debug} for {setting:?}");
+                    if let Some(s) = &shown {
+                        assert!(!shows_credentials(s), "the name shows credentials: {s} for {setting:?}");
+                        assert!(!s.contains('@'), "the name has userinfo: {s}");
+                        check_text("proxy name", s, 1024);
+                        let port = s.rsplit(':').next().and_then(|p| p.parse::<u32>().ok());
+                        assert!(port.is_some_and(|p| (1..=65535).contains(&p)), "port of {s} for {setting:?}");
+                    }
+                    for p in &patterns {
+                        assert!(!p.is_empty() && !p.contains([',', ' ', '\t']), "NO_PROXY pattern {p:?} from {np:?}");
+                    }
+                }
+                Err(e) => {
+                    check_error("proxy setting", &e, true);
+                    let shown = e.to_string();
+                    assert!(!shows_credentials(&shown), "the error shows credentials: {shown} for {setting:?}");
+                    assert!(!shows_credentials(&format!("{e:?}")), "the error's Debug shows credentials");
+                }
+            }
+        }
+    }
+    assert!(accepted > 0, "no proxy setting was accepted");
+    eprintln!("fuzz_proxy_settings: {n} settings, {accepted} accepted");
 }

@@ -144,13 +144,15 @@ unsafe fn service_account_arg(p: *const c_char) -> Result<Credentials, Error> {
 /// `client` is NULL or a handle from `agc_client_new` not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn agc_client_free(client: *mut agc_client) {
-    if let Err(e) = ensure_idle(client, "agc_client_free") {
-        set_last_error(&e.to_string());
-        return;
-    }
-    set_last_error("");
-    // SAFETY: per this function's contract; not busy on this thread (checked above).
-    unsafe { free_box(client) }
+    guard_value((), || {
+        if let Err(e) = ensure_idle(client, "agc_client_free") {
+            set_last_error(&e.to_string());
+            return;
+        }
+        set_last_error("");
+        // SAFETY: per this function's contract; not busy on this thread (checked above).
+        unsafe { free_box(client) }
+    })
 }
 
 /// Use another AGC site: `"cn"` (default), `"de"`, `"sg"`, `"ru"`, or a full `https://`

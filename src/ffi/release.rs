@@ -113,6 +113,8 @@ pub struct agc_release_options {
 #[no_mangle]
 pub unsafe extern "C" fn agc_release_options_new(out: *mut *mut agc_release_options) -> agc_status {
     guard(|| {
+        // SAFETY: NULL or writable per the contract; cleared before any other check.
+        unsafe { clear_out(out) };
         non_null(out, "out")?;
         let o = agc_release_options {
             notes: Vec::new(),
@@ -466,11 +468,16 @@ fn to_c_release(ids: &ReleaseIds, step: agc_release_step, status: agc_status, er
 ///
 /// - `upload_options` may be NULL (defaults); `release_options` may be NULL (no notes, an
 ///   immediate full release).
-/// - `out`: receives a result on success **and on failure of any step** (it holds the ids
-///   already obtained, the failed step and its message; pass it to
+/// - `out`: the one exception to "out-pointers are NULL after a failure". It is set to NULL
+///   first, like every out-pointer; then it receives a result on success **and on failure
+///   of any step of the road** (`AGC_STEP_CHECK` included: the result holds the ids already
+///   obtained, the failed step, its status and its message; pass it to
 ///   `agc_release_options_resume_from` to continue). The caller frees it with
-///   `agc_release_result_free`. It is NULL only when the arguments themselves are unusable
-///   (NULL client, bad UTF-8, ...).
+///   `agc_release_result_free`. It stays NULL when the call is refused before the road
+///   starts: `out` or `client` NULL, `app_id` NULL or not UTF-8, `path` NULL, an unknown
+///   `kind`, `AGC_ERR_REENTRANT`, or a caught panic (`AGC_ERR_INTERNAL`).
+/// - `upload_options` and `release_options` are copied when the call starts: the progress
+///   callback may free or change them.
 /// - Returns the failed step's status (`AGC_ERR_API` with AGC's message for a refused
 ///   submit, `AGC_ERR_TIMEOUT` when AGC was still processing at the deadline, ...);
 ///   `agc_last_error()` names the step.
@@ -639,7 +646,8 @@ pub unsafe extern "C" fn agc_release_result_free(result: *mut agc_release_result
 
 /// Set the release notes in `options` (`agc_release_options_set_note`) on the app, one
 /// language after another. Progress phase: `AGC_PHASE_SETTING_NOTES`. A language AGC refuses
-/// gives `AGC_ERR_API` naming the language.
+/// gives `AGC_ERR_API` naming the language. The notes are copied when the call starts: the
+/// progress callback may free or change `options`.
 ///
 /// # Safety
 /// `client` is live; `app_id` is NULL or NUL-terminated; `options` is a live options object.
@@ -657,10 +665,11 @@ pub unsafe extern "C" fn agc_set_release_notes(
         // SAFETY: per this function's contract.
         let app_id = unsafe { str_arg(app_id, "app_id") }?;
         non_null(options, "options")?;
+        // Copied: a callback may free or change the options while the operation runs.
         // SAFETY: non-NULL and live per the contract.
-        let o = unsafe { &*options };
+        let notes = unsafe { &*options }.notes.clone();
         let mut sink = CProgress { callback: progress, user_data };
-        c.set_release_notes(app_id, &o.notes, &mut sink)
+        c.set_release_notes(app_id, &notes, &mut sink)
     })
 }
 
@@ -668,7 +677,8 @@ pub unsafe extern "C" fn agc_set_release_notes(
 /// (NULL: an immediate full release). While AGC still processes the package (codes
 /// 204144660, 204144719, 204144727 with a matching message) it retries with backoff until
 /// the options' submit timeout, then `AGC_ERR_TIMEOUT`; any other refusal is `AGC_ERR_API`
-/// with AGC's message. Progress phase: `AGC_PHASE_SUBMITTING`.
+/// with AGC's message. Progress phase: `AGC_PHASE_SUBMITTING`. `options` is copied when the
+/// call starts: the progress callback may free or change it.
 ///
 /// # Safety
 /// `client` is live; `app_id` is NULL or NUL-terminated; `options` is NULL or live.
@@ -697,7 +707,9 @@ pub unsafe extern "C" fn agc_submit_for_review(
 /// Read where the app's release stands. `*state` receives an `agc_release_state`;
 /// `*release_state` (may be NULL) AGC's raw `releaseState`, or -1 if absent; `*audit_opinion`
 /// (may be NULL) the reviewers' opinion, a string the caller frees with `agc_string_free`,
-/// or NULL when there is none.
+/// or NULL when there is none. Before any check, each of them that is not NULL is reset
+/// (`AGC_RELEASE_OTHER`, -1, NULL), so that is what they hold after a failure; a NULL
+/// `state` is `AGC_ERR_INVALID_ARGUMENT`.
 ///
 /// # Safety
 /// `client` is live; `app_id` is NULL or NUL-terminated; `state` is writable; the other
@@ -711,9 +723,18 @@ pub unsafe extern "C" fn agc_get_release_state(
     audit_opinion: *mut *mut c_char,
 ) -> agc_status {
     guard(|| {
+        // Every out-value is reset before any check: NULL opinion, "other" state, no number.
+        // SAFETY: each is NULL or writable per the contract.
+        unsafe {
+            clear_out(audit_opinion);
+            if !state.is_null() {
+                *state = agc_release_state::AGC_RELEASE_OTHER;
+            }
+            if !release_state.is_null() {
+                *release_state = -1;
+            }
+        }
         non_null(state, "state")?;
-        // SAFETY: NULL or writable per the contract.
-        unsafe { clear_out(audit_opinion) };
         // SAFETY: per this function's contract.
         let (c, _busy) = unsafe { enter_client(client, "agc_get_release_state") }?;
         // SAFETY: per this function's contract.

@@ -31,7 +31,8 @@ pub extern "C" fn agc_last_error() -> *const c_char {
     last_error_ptr()
 }
 
-/// Free a string the library handed over (`agc_bind_package`, `agc_publish_package`).
+/// Free a string the library handed over through an out-pointer (`agc_bind_package`,
+/// `agc_bind_object`, `agc_publish_package`, the audit opinion of `agc_get_release_state`).
 /// NULL is a no-op.
 ///
 /// # Safety

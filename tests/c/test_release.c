@@ -54,6 +54,75 @@ static int on_progress(void *ud, agc_phase phase, uint64_t done, uint64_t total)
 
 static int nonempty(const char *s) { return s != NULL && s[0] != '\0'; }
 
+/* Re-entrancy (issue 9 rules on the release calls): from a progress callback of
+ * agc_release_package or agc_submit_for_review, every call into the same client is refused
+ * with AGC_ERR_REENTRANT and does nothing; freeing the release options the operation was
+ * given, and an earlier result, is safe there (the operation works on copies). */
+struct rel_reentry {
+    agc_client *client;
+    agc_release_options **opts;
+    agc_release_result **earlier;
+    int tried;
+    agc_status setter, proxy, trust, release, notes, submit, state;
+    int release_out_cleared, state_outs_reset, free_refused;
+};
+
+static int rel_reenter(void *ud, agc_phase phase, uint64_t done, uint64_t total) {
+    struct rel_reentry *t = ud;
+    (void)phase; (void)done; (void)total;
+    if (t->tried) return 0;
+    t->tried = 1;
+    t->setter = agc_client_set_retry(t->client, 3, 0);
+    t->proxy = agc_client_set_proxy(t->client, "none");
+    t->trust = agc_client_set_trust(t->client, AGC_TRUST_MOZILLA);
+    agc_release_result *r = (agc_release_result *)0x1;
+    t->release = agc_release_package(t->client, "20010", app, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, NULL, &r);
+    t->release_out_cleared = r == NULL;
+    t->notes = agc_set_release_notes(t->client, "20010", t->opts ? *t->opts : NULL, NULL, NULL);
+    t->submit = agc_submit_for_review(t->client, "20010", NULL, NULL, NULL);
+    agc_release_state st = AGC_RELEASE_DRAFT;
+    int64_t raw = 7;
+    char *op = (char *)0x1;
+    t->state = agc_get_release_state(t->client, "20010", &st, &raw, &op);
+    t->state_outs_reset = st == AGC_RELEASE_OTHER && raw == -1 && op == NULL;
+    agc_client_free(t->client);
+    t->free_refused = strstr(agc_last_error(), "agc_client_free") != NULL;
+    if (t->opts && *t->opts) {
+        agc_release_options_free(*t->opts);
+        *t->opts = NULL;
+    }
+    if (t->earlier && *t->earlier) {
+        agc_release_result_free(*t->earlier);
+        *t->earlier = NULL;
+    }
+    return 0;
+}
+
+static void check_rel_reentry(const struct rel_reentry *t, const char *op) {
+    CHECK(t->tried, "%s: no callback", op);
+    CHECK(t->setter == AGC_ERR_REENTRANT, "%s: setter gave %s", op, agc_status_str((int)t->setter));
+    CHECK(t->proxy == AGC_ERR_REENTRANT, "%s: set_proxy gave %s", op, agc_status_str((int)t->proxy));
+    CHECK(t->trust == AGC_ERR_REENTRANT, "%s: set_trust gave %s", op, agc_status_str((int)t->trust));
+    CHECK(t->release == AGC_ERR_REENTRANT, "%s: nested release gave %s", op, agc_status_str((int)t->release));
+    CHECK(t->notes == AGC_ERR_REENTRANT, "%s: nested notes gave %s", op, agc_status_str((int)t->notes));
+    CHECK(t->submit == AGC_ERR_REENTRANT, "%s: nested submit gave %s", op, agc_status_str((int)t->submit));
+    CHECK(t->state == AGC_ERR_REENTRANT, "%s: nested state gave %s", op, agc_status_str((int)t->state));
+    CHECK(t->release_out_cleared, "%s: the nested release left its out-pointer set", op);
+    CHECK(t->state_outs_reset, "%s: the nested state call left its out-values set", op);
+    CHECK(t->free_refused, "%s: agc_client_free of the busy client did not say it refused", op);
+}
+
+/* Frees the options agc_set_release_notes was given, from its first callback. */
+static int free_release_options_cb(void *ud, agc_phase phase, uint64_t done, uint64_t total) {
+    agc_release_options **o = ud;
+    (void)phase; (void)done; (void)total;
+    if (*o) {
+        agc_release_options_free(*o);
+        *o = NULL;
+    }
+    return 0;
+}
+
 int main(void) {
     const char *id = getenv("AGC_MOCK_CLIENT_ID");
     const char *secret = getenv("AGC_MOCK_CLIENT_SECRET");
@@ -193,6 +262,163 @@ int main(void) {
            (1u << AGC_PHASE_WAITING) | (1u << AGC_PHASE_SETTING_TEST_INFO) | (1u << AGC_PHASE_SUBMITTING_TEST);
     CHECK((phases & want) == want, "phases seen %#x, want at least %#x", phases, want);
     agc_release_options_free(t);
+
+    /* Re-entrancy from the release road's callback; the options and an earlier result are
+     * freed there, and the road still completes with the notes and remark it was given. */
+    {
+        agc_release_options *ro = NULL;
+        CHECK_STATUS(agc_release_options_new(&ro), AGC_OK);
+        CHECK_STATUS(agc_release_options_set_note(ro, "en-US", "Re-entry."), AGC_OK);
+        CHECK_STATUS(agc_release_options_set_remark(ro, "Please test the login."), AGC_OK);
+        agc_release_result *earlier = NULL;
+        CHECK_STATUS(agc_release_package(c, "20011", "/nonexistent/x.app", AGC_KIND_HARMONY_APP, NULL, NULL, NULL, NULL, &earlier), AGC_ERR_FILE);
+        CHECK(earlier != NULL && agc_release_result_failed_step(earlier) == AGC_STEP_UPLOAD, "no earlier result");
+        struct rel_reentry t;
+        memset(&t, 0, sizeof t);
+        t.client = c; t.opts = &ro; t.earlier = &earlier;
+        agc_release_result *rr = NULL;
+        CHECK_STATUS(agc_release_package(c, "20010", app, AGC_KIND_HARMONY_APP, NULL, ro, rel_reenter, &t, &rr), AGC_OK);
+        check_rel_reentry(&t, "release_package");
+        CHECK(ro == NULL && earlier == NULL, "the callback did not free the options and the result");
+        if (rr) {
+            CHECK(nonempty(agc_release_result_package_id(rr)), "no package id");
+            agc_release_result_free(rr);
+        }
+        agc_release_state st = AGC_RELEASE_OTHER;
+        CHECK_STATUS(agc_get_release_state(c, "20010", &st, NULL, NULL), AGC_OK);
+        CHECK(st == AGC_RELEASE_IN_REVIEW, "the road did not submit: state %d", st);
+
+        /* The same from agc_submit_for_review's callback (a fresh draft). */
+        agc_release_options *so = NULL;
+        CHECK_STATUS(agc_release_options_new(&so), AGC_OK);
+        CHECK_STATUS(agc_release_options_set_remark(so, "Please test the login."), AGC_OK);
+        memset(&t, 0, sizeof t);
+        t.client = c; t.opts = &so;
+        agc_status sst = agc_submit_for_review(c, "20012", so, rel_reenter, &t);
+        CHECK(sst == AGC_OK || sst == AGC_ERR_API, "submit gave %s (%s)", agc_status_str((int)sst), agc_last_error());
+        check_rel_reentry(&t, "submit_for_review");
+        CHECK(so == NULL, "the callback did not free the options");
+
+        /* agc_set_release_notes works on a copy of the notes: its callback may free the
+         * options between the two languages (valgrind sees a use after free otherwise). */
+        agc_release_options *no = NULL;
+        CHECK_STATUS(agc_release_options_new(&no), AGC_OK);
+        CHECK_STATUS(agc_release_options_set_note(no, "en-US", "First language."), AGC_OK);
+        CHECK_STATUS(agc_release_options_set_note(no, "zh-CN", "Second language."), AGC_OK);
+        CHECK_STATUS(agc_set_release_notes(c, "20013", no, free_release_options_cb, &no), AGC_OK);
+        CHECK(no == NULL, "the callback did not run");
+        CHECK_STATUS(agc_client_set_retry(c, 2, 60000), AGC_OK); /* the client is usable again */
+    }
+
+    /* Out-pointers and out-values are reset before any check, for every failure; NULL for
+     * every pointer argument is AGC_ERR_INVALID_ARGUMENT. */
+    {
+        CHECK_STATUS(agc_release_options_new(NULL), AGC_ERR_INVALID_ARGUMENT);
+        agc_release_result *sr;
+#define REL_SENTINEL_CASE(call, want, what)                                   \
+        do {                                                                  \
+            sr = (agc_release_result *)0x1;                                   \
+            CHECK_STATUS(call, want);                                         \
+            CHECK(sr == NULL, "release_package %s: out not cleared", what);  \
+        } while (0)
+        REL_SENTINEL_CASE(agc_release_package(NULL, "1", app, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, NULL, &sr), AGC_ERR_INVALID_ARGUMENT, "NULL client");
+        REL_SENTINEL_CASE(agc_release_package(c, NULL, app, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, NULL, &sr), AGC_ERR_INVALID_ARGUMENT, "NULL app_id");
+        REL_SENTINEL_CASE(agc_release_package(c, "\xff", app, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, NULL, &sr), AGC_ERR_INVALID_ARGUMENT, "bad UTF-8 app_id");
+        REL_SENTINEL_CASE(agc_release_package(c, "1", NULL, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, NULL, &sr), AGC_ERR_INVALID_ARGUMENT, "NULL path");
+        REL_SENTINEL_CASE(agc_release_package(c, "1", app, 99, NULL, NULL, NULL, NULL, &sr), AGC_ERR_INVALID_ARGUMENT, "bad kind");
+        agc_release_state st;
+        int64_t raw;
+        char *op;
+#define STATE_CASE(cl, ap, stp, has_state, what)                                                            \
+        do {                                                                                       \
+            st = AGC_RELEASE_DRAFT; raw = 7; op = (char *)0x1;                                     \
+            CHECK_STATUS(agc_get_release_state(cl, ap, stp, &raw, &op), AGC_ERR_INVALID_ARGUMENT);  \
+            CHECK(raw == -1 && op == NULL, "get_release_state %s: out-values not reset", what);    \
+            CHECK(!(has_state) || st == AGC_RELEASE_OTHER, "get_release_state %s: state not reset", what); \
+        } while (0)
+        STATE_CASE(NULL, "20001", &st, 1, "NULL client");
+        STATE_CASE(c, NULL, &st, 1, "NULL app_id");
+        STATE_CASE(c, "\xff", &st, 1, "bad UTF-8 app_id");
+        STATE_CASE(c, "20001", NULL, 0, "NULL state"); /* v0.1 of the release road left *audit_opinion */
+
+        agc_release_options *no = NULL;
+        CHECK_STATUS(agc_release_options_new(&no), AGC_OK);
+        /* Options setters: a NULL options object, and each NULL string that is required. */
+        CHECK_STATUS(agc_release_options_set_note(NULL, "en-US", "x"), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_release_options_set_note(no, NULL, "x"), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_release_options_set_note(no, "en-US", NULL), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_release_options_set_release_time(NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_release_options_set_phase(NULL, 0, NULL), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_release_options_set_remark(NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_release_options_set_test(NULL, 4, "beta"), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_release_options_set_test(no, 4, NULL), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_release_options_set_test_window(NULL, 1, 2), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_release_options_add_test_group(NULL, "g", 0), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_release_options_set_test(no, 4, "beta"), AGC_OK);
+        CHECK_STATUS(agc_release_options_add_test_group(no, NULL, 0), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_release_options_set_timeouts_ms(NULL, 1, 1), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_release_options_set_resume(NULL, NULL, NULL, NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_release_options_resume_from(NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_release_options_resume_from(no, NULL), AGC_ERR_INVALID_ARGUMENT);
+        /* Hidden characters in ids to resume from are refused like control characters. */
+        CHECK_STATUS(agc_release_options_set_resume(no, NULL, NULL, "pkg\xe2\x80\xae" "1", NULL), AGC_OK);
+        sr = NULL;
+        CHECK_STATUS(agc_release_package(c, "20014", app, AGC_KIND_HARMONY_APP, NULL, no, NULL, NULL, &sr), AGC_ERR_INVALID_ARGUMENT);
+        CHECK(sr != NULL && agc_release_result_failed_step(sr) == AGC_STEP_CHECK, "a hidden character in a resumed id was not refused at the check");
+        agc_release_result_free(sr);
+        /* The road and the separate steps. */
+        CHECK_STATUS(agc_set_release_notes(NULL, "1", no, NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_set_release_notes(c, NULL, no, NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_set_release_notes(c, "1", NULL, NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_submit_for_review(NULL, "1", NULL, NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_submit_for_review(c, NULL, NULL, NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
+        /* Accessors and frees take NULL. */
+        CHECK(agc_release_result_object_id(NULL) == NULL && agc_release_result_file_name(NULL) == NULL &&
+              agc_release_result_package_id(NULL) == NULL && agc_release_result_version_id(NULL) == NULL &&
+              agc_release_result_error(NULL) == NULL, "accessors of a NULL result");
+        CHECK(agc_release_result_status(NULL) == AGC_ERR_INVALID_ARGUMENT, "status of a NULL result");
+        agc_release_options_free(no);
+        /* The network setters. */
+        CHECK_STATUS(agc_client_set_proxy(NULL, "none"), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_client_set_proxy(c, NULL), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_client_set_proxy(c, "\xff"), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_client_set_trust(NULL, AGC_TRUST_MOZILLA), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_client_set_trust(c, 0), AGC_ERR_INVALID_ARGUMENT);
+        /* Every status has a name. */
+        for (int i = 0; i <= AGC_ERR_REENTRANT; i++)
+            CHECK(strcmp(agc_status_str(i), "AGC_ERR_UNKNOWN") != 0, "status %d has no name", i);
+    }
+
+    /* The path is bytes on POSIX: a file whose name is not UTF-8 goes the whole road with
+     * an explicit file name; without one the road stops at its upload step and says why. */
+    {
+        char badapp[600];
+        snprintf(badapp, sizeof badapp, "%s/rel\377.app", dir);
+        FILE *in = fopen(app, "rb"), *outf = fopen(badapp, "wb");
+        if (!in || !outf) { perror(badapp); exit(2); }
+        char buf[8192];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, in)) > 0) fwrite(buf, 1, n, outf);
+        fclose(in);
+        fclose(outf);
+        agc_release_result *br = NULL;
+        agc_status bst = agc_release_package(c, "20015", badapp, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, NULL, &br);
+        CHECK(bst != AGC_OK, "a non-UTF-8 name without a file name went through");
+        CHECK(strstr(agc_last_error(), "file name") != NULL || strstr(agc_last_error(), "file_name") != NULL,
+              "the message does not point to the file-name option: %s", agc_last_error());
+        agc_release_result_free(br);
+        agc_upload_options *uo = NULL;
+        CHECK_STATUS(agc_upload_options_new(&uo), AGC_OK);
+        CHECK_STATUS(agc_upload_options_set_file_name(uo, "good.app"), AGC_OK);
+        br = NULL;
+        CHECK_STATUS(agc_release_package(c, "20015", badapp, AGC_KIND_HARMONY_APP, uo, NULL, NULL, NULL, &br), AGC_OK);
+        if (br) {
+            CHECK(strcmp(agc_release_result_file_name(br), "good.app") == 0, "file name %s", agc_release_result_file_name(br));
+            agc_release_result_free(br);
+        }
+        agc_upload_options_free(uo);
+        unlink(badapp);
+    }
 
     /* NULL handling. */
     CHECK_STATUS(agc_release_package(NULL, "1", app, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, NULL, &r), AGC_ERR_INVALID_ARGUMENT);

@@ -75,6 +75,40 @@ static void on_thread_exit(void *value) {
           agc_last_error());
     CHECK(r == NULL, "upload out-pointer not cleared");
     check_last_error("after a failed upload", 1);
+
+    /* The network setters and the release road (issue 10 and 12 functions): a setter that
+     * rebuilds the connection agent, options, and a road that fails at its upload step and
+     * still hands its result over. */
+    if (c) {
+        st = agc_client_set_proxy(c, "none");
+        CHECK(st == AGC_OK, "agc_client_set_proxy gave %s: %s", agc_status_str((int)st), agc_last_error());
+        st = agc_client_set_trust(c, AGC_TRUST_MOZILLA);
+        CHECK(st == AGC_OK, "agc_client_set_trust gave %s: %s", agc_status_str((int)st), agc_last_error());
+        st = agc_client_set_trust(c, 0);
+        CHECK(st == AGC_ERR_INVALID_ARGUMENT, "agc_client_set_trust(0) gave %s", agc_status_str((int)st));
+        check_last_error("after a refused agc_client_set_trust", 1);
+    }
+    agc_release_options *ro = (agc_release_options *)0x1;
+    st = agc_release_options_new(&ro);
+    CHECK(st == AGC_OK, "agc_release_options_new gave %s", agc_status_str((int)st));
+    if (st == AGC_OK) {
+        st = agc_release_options_set_note(ro, "en-US", "Exiting thread.");
+        CHECK(st == AGC_OK, "agc_release_options_set_note gave %s", agc_status_str((int)st));
+    }
+    agc_release_result *rr = (agc_release_result *)0x1;
+    st = agc_release_package(c, "20001", "/nonexistent/dir/x.app", AGC_KIND_HARMONY_APP, NULL,
+                             st == AGC_OK ? ro : NULL, NULL, NULL, &rr);
+    CHECK(st == (c ? AGC_ERR_FILE : AGC_ERR_INVALID_ARGUMENT), "release gave %s: %s", agc_status_str((int)st),
+          agc_last_error());
+    check_last_error("after a failed release road", 1);
+    if (c) {
+        CHECK(rr != NULL && rr != (agc_release_result *)0x1, "no release result");
+        if (rr != NULL && rr != (agc_release_result *)0x1) {
+            CHECK(agc_release_result_failed_step(rr) == AGC_STEP_UPLOAD, "step %d", agc_release_result_failed_step(rr));
+            agc_release_result_free(rr);
+        }
+    }
+    agc_release_options_free(ro == (agc_release_options *)0x1 ? NULL : ro);
     agc_client_free(c);
     check_last_error("after agc_client_free", 0);
 }

@@ -76,7 +76,7 @@ $(RELEASE)/upload: examples-c/upload.c $(HEADER) lib
 $(RELEASE)/upload-static: examples-c/upload.c $(HEADER) lib
 	$(CC) $(WARN) $(CFLAGS) -Iinclude examples-c/upload.c -o $@ $(RELEASE)/libagcupload.a $(STATIC_LDLIBS)
 
-$(RELEASE)/test_abi: tests/c/test_abi.c $(HEADER) lib
+$(RELEASE)/test_abi: tests/c/test_abi.c $(HEADER) tests/c/check.h tests/c/no_threads.h lib
 	$(CC) $(WARN) $(CFLAGS) -Iinclude tests/c/test_abi.c -o $@ $(LDLIBS)
 
 # Calls into the library from a pthread key destructor (after Rust's TLS destructors ran).

@@ -3,7 +3,7 @@
  * exports AGC_MOCK_BASE_URL, AGC_MOCK_CA_FILE, AGC_MOCK_CLIENT_ID, AGC_MOCK_CLIENT_SECRET).
  * Compiled with -Wall -Wextra -Werror and run under valgrind when it is installed.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,27 +11,8 @@
 #include <unistd.h>
 
 #include "agcupload.h"
-
-static int failures = 0;
-static int checks = 0;
-
-#define CHECK(cond, ...)                                                       \
-    do {                                                                       \
-        checks++;                                                              \
-        if (!(cond)) {                                                         \
-            failures++;                                                        \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);    \
-            fprintf(stderr, __VA_ARGS__);                                      \
-            fputc('\n', stderr);                                               \
-        }                                                                      \
-    } while (0)
-
-#define CHECK_STATUS(expr, want)                                                            \
-    do {                                                                                    \
-        agc_status got_ = (expr);                                                           \
-        CHECK(got_ == (want), "got %s, want %s (%s)", agc_status_str((int)got_),          \
-              agc_status_str((int)(want)), agc_last_error());                              \
-    } while (0)
+#include "check.h"
+#include "no_threads.h"
 
 static char dir[256];
 
@@ -199,6 +180,7 @@ int main(void) {
     CHECK(cnt.phases_seen & (1 << AGC_PHASE_DONE), "no done phase");
     CHECK(strcmp(agc_last_error(), "") == 0, "last error after success: %s", agc_last_error());
     CHECK(max_threads == 1, "the library started threads: %d seen during the upload", max_threads);
+    CHECK(threads_started == 0, "the library called pthread_create %d times", threads_started);
 
     /* Local validation errors: each a distinct status, and *out is NULL. */
     r = (agc_upload_result *)0x1;

@@ -16,28 +16,8 @@
 #include <unistd.h>
 
 #include "agcupload.h"
+#include "check.h"
 #include "no_threads.h"
-
-static int failures = 0;
-static int checks = 0;
-
-#define CHECK(cond, ...)                                                       \
-    do {                                                                       \
-        checks++;                                                              \
-        if (!(cond)) {                                                         \
-            failures++;                                                        \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);    \
-            fprintf(stderr, __VA_ARGS__);                                      \
-            fputc('\n', stderr);                                               \
-        }                                                                      \
-    } while (0)
-
-#define CHECK_STATUS(expr, want)                                                            \
-    do {                                                                                    \
-        agc_status got_ = (expr);                                                           \
-        CHECK(got_ == (want), "got %s, want %s (%s)", agc_status_str((int)got_),          \
-              agc_status_str((int)(want)), agc_last_error());                              \
-    } while (0)
 
 /* Threads in this process (Linux): the library must start none. */
 static int threads(void) {

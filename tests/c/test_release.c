@@ -11,27 +11,7 @@
 #include <unistd.h>
 
 #include "agcupload.h"
-
-static int failures = 0;
-static int checks = 0;
-
-#define CHECK(cond, ...)                                                       \
-    do {                                                                       \
-        checks++;                                                              \
-        if (!(cond)) {                                                         \
-            failures++;                                                        \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);    \
-            fprintf(stderr, __VA_ARGS__);                                      \
-            fputc('\n', stderr);                                               \
-        }                                                                      \
-    } while (0)
-
-#define CHECK_STATUS(expr, want)                                                            \
-    do {                                                                                    \
-        agc_status got_ = (expr);                                                           \
-        CHECK(got_ == (want), "got %s, want %s (%s)", agc_status_str((int)got_),          \
-              agc_status_str((int)(want)), agc_last_error());                              \
-    } while (0)
+#include "check.h"
 
 static char dir[256];
 static char app[512];

@@ -17,22 +17,10 @@
 #include <string.h>
 
 #include "agcupload.h"
+#include "check.h"
 
 static pthread_key_t key;
-static int failures = 0;
-static int checks = 0;
 static int destructor_ran = 0;
-
-#define CHECK(cond, ...)                                                    \
-    do {                                                                    \
-        checks++;                                                           \
-        if (!(cond)) {                                                      \
-            failures++;                                                     \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__);                                   \
-            fputc('\n', stderr);                                            \
-        }                                                                   \
-    } while (0)
 
 /* agc_last_error() must be a valid string whatever happens. */
 static void check_last_error(const char *when, int want_nonempty) {

@@ -80,13 +80,13 @@ $(RELEASE)/test_abi: tests/c/test_abi.c $(HEADER) tests/c/check.h tests/c/no_thr
 	$(CC) $(WARN) $(CFLAGS) -Iinclude tests/c/test_abi.c -o $@ $(LDLIBS)
 
 # Calls into the library from a pthread key destructor (after Rust's TLS destructors ran).
-$(RELEASE)/test_thread_exit: tests/c/test_thread_exit.c $(HEADER) lib
+$(RELEASE)/test_thread_exit: tests/c/test_thread_exit.c $(HEADER) tests/c/check.h tests/c/no_threads.h lib
 	$(CC) $(WARN) $(CFLAGS) -pthread -Iinclude tests/c/test_thread_exit.c -o $@ $(LDLIBS)
 
-$(RELEASE)/test_network: tests/c/test_network.c $(HEADER) lib
+$(RELEASE)/test_network: tests/c/test_network.c $(HEADER) tests/c/check.h tests/c/no_threads.h lib
 	$(CC) $(WARN) $(CFLAGS) -Iinclude tests/c/test_network.c -o $@ $(LDLIBS)
 
-$(RELEASE)/test_release: tests/c/test_release.c $(HEADER) lib
+$(RELEASE)/test_release: tests/c/test_release.c $(HEADER) tests/c/check.h tests/c/no_threads.h lib
 	$(CC) $(WARN) $(CFLAGS) -Iinclude tests/c/test_release.c -o $@ $(LDLIBS)
 
 mock:

@@ -1,0 +1,353 @@
+//! Release options (`agc_release_options_*`): the notes, submit settings, test release,
+//! waits and resume ids the release road and its separate steps read.
+
+use std::ffi::CString;
+use std::os::raw::{c_char, c_uint};
+use std::time::Duration;
+
+use super::boundary::*;
+use super::release::agc_release_result;
+use super::types::*;
+use crate::error::Error;
+use crate::release::{self, ReleaseNote, ReleasePhase, SubmitOptions, TestRelease, TestType};
+use crate::release_flow::ReleaseIds;
+
+/// Options of the release road, all optional. Create with `agc_release_options_new`, free
+/// with `agc_release_options_free`. Without `agc_release_options_set_test` the road ends with
+/// a submit for review; with it, with a submitted HarmonyOS test version.
+pub struct agc_release_options {
+    pub(super) notes: Vec<ReleaseNote>,
+    pub(super) submit: SubmitOptions,
+    pub(super) test: Option<TestRelease>,
+    pub(super) parse_timeout: Duration,
+    pub(super) submit_timeout: Duration,
+    pub(super) resume: ReleaseIds,
+}
+
+/// Create release options with no notes, an immediate full release, and 15-minute waits for
+/// parsing and for "still processing" submits. On success `*out` receives them (the caller
+/// frees them with `agc_release_options_free`).
+///
+/// # Safety
+/// `out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn agc_release_options_new(out: *mut *mut agc_release_options) -> agc_status {
+    guard(|| {
+        // SAFETY: NULL or writable per the contract; cleared before any other check.
+        unsafe { clear_out(out) };
+        non_null(out, "out")?;
+        let o = agc_release_options {
+            notes: Vec::new(),
+            submit: SubmitOptions::default(),
+            test: None,
+            parse_timeout: Duration::from_secs(15 * 60),
+            submit_timeout: Duration::from_secs(15 * 60),
+            resume: ReleaseIds::default(),
+        };
+        // SAFETY: checked non-NULL; writable per the contract.
+        unsafe { give(out, o) };
+        Ok(())
+    })
+}
+
+/// Free release options. NULL is a no-op.
+///
+/// # Safety
+/// `options` is NULL or from `agc_release_options_new`, not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn agc_release_options_free(options: *mut agc_release_options) {
+    // SAFETY: per this function's contract.
+    unsafe { free_box(options) }
+}
+
+/// # Safety
+/// `o` is NULL or a live options object not used concurrently.
+unsafe fn opts_mut<'a>(o: *mut agc_release_options) -> Result<&'a mut agc_release_options, Error> {
+    non_null(o, "options")?;
+    // SAFETY: non-NULL and live per the contract.
+    Ok(unsafe { &mut *o })
+}
+
+/// An optional string argument: NULL is `None`.
+///
+/// # Safety
+/// `p` is NULL or NUL-terminated.
+unsafe fn opt_str<'a>(p: *const c_char, name: &str) -> Result<Option<&'a str>, Error> {
+    if p.is_null() {
+        Ok(None)
+    } else {
+        // SAFETY: per the caller's contract.
+        unsafe { str_arg(p, name) }.map(Some)
+    }
+}
+
+/// Release notes ("what's new") for one language, e.g. `"en-US"`; copied. Checked now: a
+/// language tag, at most 500 characters (`AGC_ERR_INVALID_ARGUMENT` naming the language).
+/// Setting a language again replaces its text. The language must exist for the app in AGC.
+///
+/// # Safety
+/// `options` is a live options object; strings are NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn agc_release_options_set_note(
+    options: *mut agc_release_options,
+    language: *const c_char,
+    new_features: *const c_char,
+) -> agc_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let o = unsafe { opts_mut(options) }?;
+        // SAFETY: per this function's contract.
+        let (lang, text) = unsafe { (str_arg(language, "language")?, str_arg(new_features, "new_features")?) };
+        let note = ReleaseNote::new(lang, text);
+        release::check_notes(std::slice::from_ref(&note))?;
+        o.notes.retain(|n| !n.language.eq_ignore_ascii_case(lang));
+        o.notes.push(note);
+        Ok(())
+    })
+}
+
+/// Scheduled release: `yyyy-MM-ddTHH:mm:ss+0000` in UTC (`Z` and `+00:00` are accepted too);
+/// copied and checked now. NULL clears it (release at once after approval).
+///
+/// # Safety
+/// `options` is a live options object; `release_time` is NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn agc_release_options_set_release_time(
+    options: *mut agc_release_options,
+    release_time: *const c_char,
+) -> agc_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let o = unsafe { opts_mut(options) }?;
+        // SAFETY: per this function's contract.
+        o.submit.release_time = match unsafe { opt_str(release_time, "release_time") }? {
+            Some(t) => Some(release::normalize_release_time(t)?),
+            None => None,
+        };
+        Ok(())
+    })
+}
+
+/// `releasePhase`: 0 = full release, 3 = phased release, which needs `description`
+/// (`phasedReleaseDescription`, copied; ignored for 0 and may then be NULL).
+///
+/// # Safety
+/// `options` is a live options object; `description` is NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn agc_release_options_set_phase(
+    options: *mut agc_release_options,
+    phase: c_uint,
+    description: *const c_char,
+) -> agc_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let o = unsafe { opts_mut(options) }?;
+        let p = match phase {
+            0 => ReleasePhase::Full,
+            3 => {
+                // SAFETY: per this function's contract.
+                let d = unsafe { str_arg(description, "description") }?;
+                ReleasePhase::Phased { description: d.to_owned() }
+            }
+            other => return Err(Error::InvalidArgument(format!("release phase must be 0 or 3, got {other}"))),
+        };
+        let checked = SubmitOptions { phase: Some(p), ..Default::default() };
+        checked.body()?;
+        o.submit.phase = checked.phase;
+        Ok(())
+    })
+}
+
+/// A remark to the reviewers, 10 to 300 characters; copied and checked now. NULL clears it.
+///
+/// # Safety
+/// `options` is a live options object; `remark` is NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn agc_release_options_set_remark(
+    options: *mut agc_release_options,
+    remark: *const c_char,
+) -> agc_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let o = unsafe { opts_mut(options) }?;
+        // SAFETY: per this function's contract.
+        let remark = unsafe { opt_str(remark, "remark") }?.map(str::to_owned);
+        let checked = SubmitOptions { remark, ..Default::default() };
+        checked.body()?;
+        o.submit.remark = checked.remark;
+        Ok(())
+    })
+}
+
+/// Make the road a HarmonyOS test release: `test_type` 3 = invite test (needs at least one
+/// group, `agc_release_options_add_test_group`), 4 = open test; `description` (`testDesc`,
+/// 1 to 50 characters) is copied. The upload is then asked with `releaseType` 6.
+///
+/// # Safety
+/// `options` is a live options object; `description` is NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn agc_release_options_set_test(
+    options: *mut agc_release_options,
+    test_type: c_uint,
+    description: *const c_char,
+) -> agc_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let o = unsafe { opts_mut(options) }?;
+        // SAFETY: per this function's contract.
+        let desc = unsafe { str_arg(description, "description") }?;
+        let t = match test_type {
+            3 => TestType::Invite,
+            4 => TestType::Open,
+            other => return Err(Error::InvalidArgument(format!("test type must be 3 or 4, got {other}"))),
+        };
+        // Check the description now (groups are checked when the road starts).
+        TestRelease::new(TestType::Open, desc).validate()?;
+        let mut test = o.test.take().unwrap_or_else(|| TestRelease::new(t, desc));
+        test.test_type = t;
+        test.description = desc.to_owned();
+        o.test = Some(test);
+        Ok(())
+    })
+}
+
+fn test_mut(o: &mut agc_release_options) -> Result<&mut TestRelease, Error> {
+    o.test.as_mut().ok_or_else(|| Error::InvalidArgument("call agc_release_options_set_test first".into()))
+}
+
+/// The test window in milliseconds since the Unix epoch (`end_ms` > `start_ms`). Default:
+/// from the submit on, for 30 days. Needs `agc_release_options_set_test` first.
+///
+/// # Safety
+/// `options` is a live options object.
+#[no_mangle]
+pub unsafe extern "C" fn agc_release_options_set_test_window(
+    options: *mut agc_release_options,
+    start_ms: u64,
+    end_ms: u64,
+) -> agc_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let t = test_mut(unsafe { opts_mut(options) }?)?;
+        if end_ms <= start_ms {
+            return Err(Error::InvalidArgument("the test window must end after it starts".into()));
+        }
+        t.start_ms = Some(start_ms);
+        t.end_ms = Some(end_ms);
+        Ok(())
+    })
+}
+
+/// Add a test group id (copied); `notify` 1 asks AGC to tell the testers (`needNotify`).
+/// Needs `agc_release_options_set_test` first.
+///
+/// # Safety
+/// `options` is a live options object; `group_id` is NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn agc_release_options_add_test_group(
+    options: *mut agc_release_options,
+    group_id: *const c_char,
+    notify: c_uint,
+) -> agc_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let t = test_mut(unsafe { opts_mut(options) }?)?;
+        // SAFETY: per this function's contract.
+        let g = unsafe { str_arg(group_id, "group_id") }?;
+        if notify > 1 {
+            return Err(Error::InvalidArgument(format!("notify must be 0 or 1, got {notify}")));
+        }
+        let mut probe = TestRelease::new(TestType::Open, "x");
+        probe.groups = vec![g.to_owned()];
+        probe.validate()?;
+        if !t.groups.iter().any(|x| x == g) {
+            t.groups.push(g.to_owned());
+        }
+        t.notify = notify == 1;
+        Ok(())
+    })
+}
+
+/// Longest wait for AGC to parse the package, and longest wait while a submit is refused as
+/// "still processing", in milliseconds (each > 0; default 15 minutes).
+///
+/// # Safety
+/// `options` is a live options object.
+#[no_mangle]
+pub unsafe extern "C" fn agc_release_options_set_timeouts_ms(
+    options: *mut agc_release_options,
+    parse_timeout_ms: u64,
+    submit_timeout_ms: u64,
+) -> agc_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let o = unsafe { opts_mut(options) }?;
+        if parse_timeout_ms == 0 || submit_timeout_ms == 0 {
+            return Err(Error::InvalidArgument("timeouts must be greater than zero".into()));
+        }
+        o.parse_timeout = Duration::from_millis(parse_timeout_ms);
+        o.submit_timeout = Duration::from_millis(submit_timeout_ms);
+        Ok(())
+    })
+}
+
+/// Continue an earlier road from the ids it obtained (each NULL = not known): with an
+/// object id (and its `file_name`; default the file's name) the upload is skipped; with a
+/// package id the bind (or adding the test package) too; with a version id, creating the
+/// test version. All copied.
+///
+/// # Safety
+/// `options` is a live options object; strings are NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn agc_release_options_set_resume(
+    options: *mut agc_release_options,
+    object_id: *const c_char,
+    file_name: *const c_char,
+    package_id: *const c_char,
+    version_id: *const c_char,
+) -> agc_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let o = unsafe { opts_mut(options) }?;
+        // SAFETY: per this function's contract.
+        let ids = unsafe {
+            ReleaseIds {
+                object_id: opt_str(object_id, "object_id")?.map(str::to_owned),
+                file_name: opt_str(file_name, "file_name")?.map(str::to_owned),
+                package_id: opt_str(package_id, "package_id")?.map(str::to_owned),
+                version_id: opt_str(version_id, "version_id")?.map(str::to_owned),
+            }
+        };
+        if let Some(n) = &ids.file_name {
+            crate::package::check_file_name(n)?;
+        }
+        o.resume = ids;
+        Ok(())
+    })
+}
+
+/// Continue from what an earlier (failed) road obtained: the ids of `result`, copied.
+///
+/// # Safety
+/// `options` is a live options object; `result` is NULL or a live release result.
+#[no_mangle]
+pub unsafe extern "C" fn agc_release_options_resume_from(
+    options: *mut agc_release_options,
+    result: *const agc_release_result,
+) -> agc_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let o = unsafe { opts_mut(options) }?;
+        non_null(result, "result")?;
+        // SAFETY: non-NULL and live per the contract.
+        let r = unsafe { &*result };
+        let s = |c: &Option<CString>| c.as_ref().and_then(|c| c.to_str().ok()).map(str::to_owned);
+        o.resume = ReleaseIds {
+            object_id: s(&r.object_id),
+            file_name: s(&r.file_name),
+            package_id: s(&r.package_id),
+            version_id: s(&r.version_id),
+        };
+        Ok(())
+    })
+}

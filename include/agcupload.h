@@ -449,110 +449,6 @@ agc_status agc_publish_package(const agc_client *client,
                                agc_upload_result **out,
                                char **package_id);
 
-// Create release options with no notes, an immediate full release, and 15-minute waits for
-// parsing and for "still processing" submits. On success `*out` receives them (the caller
-// frees them with `agc_release_options_free`).
-//
-// # Safety
-// `out` is NULL or writable.
-agc_status agc_release_options_new(agc_release_options **out);
-
-// Free release options. NULL is a no-op.
-//
-// # Safety
-// `options` is NULL or from `agc_release_options_new`, not yet freed.
-void agc_release_options_free(agc_release_options *options);
-
-// Release notes ("what's new") for one language, e.g. `"en-US"`; copied. Checked now: a
-// language tag, at most 500 characters (`AGC_ERR_INVALID_ARGUMENT` naming the language).
-// Setting a language again replaces its text. The language must exist for the app in AGC.
-//
-// # Safety
-// `options` is a live options object; strings are NULL or NUL-terminated.
-agc_status agc_release_options_set_note(agc_release_options *options,
-                                        const char *language,
-                                        const char *new_features);
-
-// Scheduled release: `yyyy-MM-ddTHH:mm:ss+0000` in UTC (`Z` and `+00:00` are accepted too);
-// copied and checked now. NULL clears it (release at once after approval).
-//
-// # Safety
-// `options` is a live options object; `release_time` is NULL or NUL-terminated.
-agc_status agc_release_options_set_release_time(agc_release_options *options,
-                                                const char *release_time);
-
-// `releasePhase`: 0 = full release, 3 = phased release, which needs `description`
-// (`phasedReleaseDescription`, copied; ignored for 0 and may then be NULL).
-//
-// # Safety
-// `options` is a live options object; `description` is NULL or NUL-terminated.
-agc_status agc_release_options_set_phase(agc_release_options *options,
-                                         unsigned int phase,
-                                         const char *description);
-
-// A remark to the reviewers, 10 to 300 characters; copied and checked now. NULL clears it.
-//
-// # Safety
-// `options` is a live options object; `remark` is NULL or NUL-terminated.
-agc_status agc_release_options_set_remark(agc_release_options *options, const char *remark);
-
-// Make the road a HarmonyOS test release: `test_type` 3 = invite test (needs at least one
-// group, `agc_release_options_add_test_group`), 4 = open test; `description` (`testDesc`,
-// 1 to 50 characters) is copied. The upload is then asked with `releaseType` 6.
-//
-// # Safety
-// `options` is a live options object; `description` is NULL or NUL-terminated.
-agc_status agc_release_options_set_test(agc_release_options *options,
-                                        unsigned int test_type,
-                                        const char *description);
-
-// The test window in milliseconds since the Unix epoch (`end_ms` > `start_ms`). Default:
-// from the submit on, for 30 days. Needs `agc_release_options_set_test` first.
-//
-// # Safety
-// `options` is a live options object.
-agc_status agc_release_options_set_test_window(agc_release_options *options,
-                                               uint64_t start_ms,
-                                               uint64_t end_ms);
-
-// Add a test group id (copied); `notify` 1 asks AGC to tell the testers (`needNotify`).
-// Needs `agc_release_options_set_test` first.
-//
-// # Safety
-// `options` is a live options object; `group_id` is NULL or NUL-terminated.
-agc_status agc_release_options_add_test_group(agc_release_options *options,
-                                              const char *group_id,
-                                              unsigned int notify);
-
-// Longest wait for AGC to parse the package, and longest wait while a submit is refused as
-// "still processing", in milliseconds (each > 0; default 15 minutes).
-//
-// # Safety
-// `options` is a live options object.
-agc_status agc_release_options_set_timeouts_ms(agc_release_options *options,
-                                               uint64_t parse_timeout_ms,
-                                               uint64_t submit_timeout_ms);
-
-// Continue an earlier road from the ids it obtained (each NULL = not known): with an
-// object id (and its `file_name`; default the file's name) the upload is skipped; with a
-// package id the bind (or adding the test package) too; with a version id, creating the
-// test version. All copied.
-//
-// # Safety
-// `options` is a live options object; strings are NULL or NUL-terminated.
-agc_status agc_release_options_set_resume(agc_release_options *options,
-                                          const char *object_id,
-                                          const char *file_name,
-                                          const char *package_id,
-                                          const char *version_id);
-
-// Continue from what an earlier (failed) road obtained: the ids of `result`, copied.
-//
-// # Safety
-// `options` is a live options object; `result` is NULL or a live release result.
-agc_status agc_release_options_resume_from(agc_release_options *options,
-                                           const agc_release_result *result);
-
 // Take a package the whole road in one call: upload → bind → wait for parsing → release
 // notes → submit for review; or, with `agc_release_options_set_test`, upload (release type
 // 6) → create test version → add package → wait → window and groups → submit it. Every step
@@ -679,6 +575,110 @@ agc_status agc_get_release_state(const agc_client *client,
                                  agc_release_state *state,
                                  int64_t *release_state,
                                  char **audit_opinion);
+
+// Create release options with no notes, an immediate full release, and 15-minute waits for
+// parsing and for "still processing" submits. On success `*out` receives them (the caller
+// frees them with `agc_release_options_free`).
+//
+// # Safety
+// `out` is NULL or writable.
+agc_status agc_release_options_new(agc_release_options **out);
+
+// Free release options. NULL is a no-op.
+//
+// # Safety
+// `options` is NULL or from `agc_release_options_new`, not yet freed.
+void agc_release_options_free(agc_release_options *options);
+
+// Release notes ("what's new") for one language, e.g. `"en-US"`; copied. Checked now: a
+// language tag, at most 500 characters (`AGC_ERR_INVALID_ARGUMENT` naming the language).
+// Setting a language again replaces its text. The language must exist for the app in AGC.
+//
+// # Safety
+// `options` is a live options object; strings are NULL or NUL-terminated.
+agc_status agc_release_options_set_note(agc_release_options *options,
+                                        const char *language,
+                                        const char *new_features);
+
+// Scheduled release: `yyyy-MM-ddTHH:mm:ss+0000` in UTC (`Z` and `+00:00` are accepted too);
+// copied and checked now. NULL clears it (release at once after approval).
+//
+// # Safety
+// `options` is a live options object; `release_time` is NULL or NUL-terminated.
+agc_status agc_release_options_set_release_time(agc_release_options *options,
+                                                const char *release_time);
+
+// `releasePhase`: 0 = full release, 3 = phased release, which needs `description`
+// (`phasedReleaseDescription`, copied; ignored for 0 and may then be NULL).
+//
+// # Safety
+// `options` is a live options object; `description` is NULL or NUL-terminated.
+agc_status agc_release_options_set_phase(agc_release_options *options,
+                                         unsigned int phase,
+                                         const char *description);
+
+// A remark to the reviewers, 10 to 300 characters; copied and checked now. NULL clears it.
+//
+// # Safety
+// `options` is a live options object; `remark` is NULL or NUL-terminated.
+agc_status agc_release_options_set_remark(agc_release_options *options, const char *remark);
+
+// Make the road a HarmonyOS test release: `test_type` 3 = invite test (needs at least one
+// group, `agc_release_options_add_test_group`), 4 = open test; `description` (`testDesc`,
+// 1 to 50 characters) is copied. The upload is then asked with `releaseType` 6.
+//
+// # Safety
+// `options` is a live options object; `description` is NULL or NUL-terminated.
+agc_status agc_release_options_set_test(agc_release_options *options,
+                                        unsigned int test_type,
+                                        const char *description);
+
+// The test window in milliseconds since the Unix epoch (`end_ms` > `start_ms`). Default:
+// from the submit on, for 30 days. Needs `agc_release_options_set_test` first.
+//
+// # Safety
+// `options` is a live options object.
+agc_status agc_release_options_set_test_window(agc_release_options *options,
+                                               uint64_t start_ms,
+                                               uint64_t end_ms);
+
+// Add a test group id (copied); `notify` 1 asks AGC to tell the testers (`needNotify`).
+// Needs `agc_release_options_set_test` first.
+//
+// # Safety
+// `options` is a live options object; `group_id` is NULL or NUL-terminated.
+agc_status agc_release_options_add_test_group(agc_release_options *options,
+                                              const char *group_id,
+                                              unsigned int notify);
+
+// Longest wait for AGC to parse the package, and longest wait while a submit is refused as
+// "still processing", in milliseconds (each > 0; default 15 minutes).
+//
+// # Safety
+// `options` is a live options object.
+agc_status agc_release_options_set_timeouts_ms(agc_release_options *options,
+                                               uint64_t parse_timeout_ms,
+                                               uint64_t submit_timeout_ms);
+
+// Continue an earlier road from the ids it obtained (each NULL = not known): with an
+// object id (and its `file_name`; default the file's name) the upload is skipped; with a
+// package id the bind (or adding the test package) too; with a version id, creating the
+// test version. All copied.
+//
+// # Safety
+// `options` is a live options object; strings are NULL or NUL-terminated.
+agc_status agc_release_options_set_resume(agc_release_options *options,
+                                          const char *object_id,
+                                          const char *file_name,
+                                          const char *package_id,
+                                          const char *version_id);
+
+// Continue from what an earlier (failed) road obtained: the ids of `result`, copied.
+//
+// # Safety
+// `options` is a live options object; `result` is NULL or a live release result.
+agc_status agc_release_options_resume_from(agc_release_options *options,
+                                           const agc_release_result *result);
 
 // Seal (encrypt and authenticate) `in_path` into `out_path` with a 32-byte key, in the
 // format of docs/sealed-format.md (XChaCha20-Poly1305 STREAM). `out_path` is written

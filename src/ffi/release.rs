@@ -180,6 +180,25 @@ pub unsafe extern "C" fn agc_release_package(
     status
 }
 
+/// One field of a release result, read inside the panic boundary: `if_null` when `result`
+/// is NULL (or on a caught panic), else `field` of it.
+///
+/// # Safety
+/// `result` is NULL or a live release result.
+unsafe fn read_result<T: Copy>(
+    result: *const agc_release_result,
+    if_null: T,
+    field: impl FnOnce(&agc_release_result) -> T,
+) -> T {
+    // SAFETY: NULL or live per the caller's contract.
+    guard_value(if_null, || unsafe { result.as_ref() }.map_or(if_null, field))
+}
+
+/// The string of an optional field, NULL when absent; owned by the result that holds it.
+fn opt_ptr(s: &Option<CString>) -> *const c_char {
+    s.as_ref().map_or(ptr::null(), |s| s.as_ptr())
+}
+
 /// The object id obtained (or resumed), or NULL if none. Owned by `result`.
 ///
 /// # Safety
@@ -187,9 +206,7 @@ pub unsafe extern "C" fn agc_release_package(
 #[no_mangle]
 pub unsafe extern "C" fn agc_release_result_object_id(result: *const agc_release_result) -> *const c_char {
     // SAFETY: NULL or live per the contract.
-    guard_value(ptr::null(), || {
-        unsafe { result.as_ref() }.and_then(|r| r.object_id.as_ref()).map_or(ptr::null(), |s| s.as_ptr())
-    })
+    unsafe { read_result(result, ptr::null(), |r| opt_ptr(&r.object_id)) }
 }
 
 /// The file name AGC recorded for the object, or NULL if none. Owned by `result`.
@@ -199,9 +216,7 @@ pub unsafe extern "C" fn agc_release_result_object_id(result: *const agc_release
 #[no_mangle]
 pub unsafe extern "C" fn agc_release_result_file_name(result: *const agc_release_result) -> *const c_char {
     // SAFETY: NULL or live per the contract.
-    guard_value(ptr::null(), || {
-        unsafe { result.as_ref() }.and_then(|r| r.file_name.as_ref()).map_or(ptr::null(), |s| s.as_ptr())
-    })
+    unsafe { read_result(result, ptr::null(), |r| opt_ptr(&r.file_name)) }
 }
 
 /// The package id obtained (or resumed), or NULL if none. Owned by `result`.
@@ -211,9 +226,7 @@ pub unsafe extern "C" fn agc_release_result_file_name(result: *const agc_release
 #[no_mangle]
 pub unsafe extern "C" fn agc_release_result_package_id(result: *const agc_release_result) -> *const c_char {
     // SAFETY: NULL or live per the contract.
-    guard_value(ptr::null(), || {
-        unsafe { result.as_ref() }.and_then(|r| r.package_id.as_ref()).map_or(ptr::null(), |s| s.as_ptr())
-    })
+    unsafe { read_result(result, ptr::null(), |r| opt_ptr(&r.package_id)) }
 }
 
 /// The test version id obtained (or resumed), or NULL if none (always NULL for a submit for
@@ -224,9 +237,7 @@ pub unsafe extern "C" fn agc_release_result_package_id(result: *const agc_releas
 #[no_mangle]
 pub unsafe extern "C" fn agc_release_result_version_id(result: *const agc_release_result) -> *const c_char {
     // SAFETY: NULL or live per the contract.
-    guard_value(ptr::null(), || {
-        unsafe { result.as_ref() }.and_then(|r| r.version_id.as_ref()).map_or(ptr::null(), |s| s.as_ptr())
-    })
+    unsafe { read_result(result, ptr::null(), |r| opt_ptr(&r.version_id)) }
 }
 
 /// The step that failed, `AGC_STEP_NONE` on success (or if `result` is NULL).
@@ -236,9 +247,7 @@ pub unsafe extern "C" fn agc_release_result_version_id(result: *const agc_releas
 #[no_mangle]
 pub unsafe extern "C" fn agc_release_result_failed_step(result: *const agc_release_result) -> agc_release_step {
     // SAFETY: NULL or live per the contract.
-    guard_value(agc_release_step::AGC_STEP_NONE, || {
-        unsafe { result.as_ref() }.map_or(agc_release_step::AGC_STEP_NONE, |r| r.failed_step)
-    })
+    unsafe { read_result(result, agc_release_step::AGC_STEP_NONE, |r| r.failed_step) }
 }
 
 /// The failed step's status, `AGC_OK` on success; `AGC_ERR_INVALID_ARGUMENT` if `result` is NULL.
@@ -248,9 +257,7 @@ pub unsafe extern "C" fn agc_release_result_failed_step(result: *const agc_relea
 #[no_mangle]
 pub unsafe extern "C" fn agc_release_result_status(result: *const agc_release_result) -> agc_status {
     // SAFETY: NULL or live per the contract.
-    guard_value(agc_status::AGC_ERR_INVALID_ARGUMENT, || {
-        unsafe { result.as_ref() }.map_or(agc_status::AGC_ERR_INVALID_ARGUMENT, |r| r.status)
-    })
+    unsafe { read_result(result, agc_status::AGC_ERR_INVALID_ARGUMENT, |r| r.status) }
 }
 
 /// The failed step's message (empty on success), or NULL if `result` is NULL. Owned by `result`.
@@ -260,7 +267,7 @@ pub unsafe extern "C" fn agc_release_result_status(result: *const agc_release_re
 #[no_mangle]
 pub unsafe extern "C" fn agc_release_result_error(result: *const agc_release_result) -> *const c_char {
     // SAFETY: NULL or live per the contract.
-    guard_value(ptr::null(), || unsafe { result.as_ref() }.map_or(ptr::null(), |r| r.error.as_ptr()))
+    unsafe { read_result(result, ptr::null(), |r| r.error.as_ptr()) }
 }
 
 /// Free a release result and its strings. NULL is a no-op.

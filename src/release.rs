@@ -577,6 +577,19 @@ impl Client {
         timeout: Duration,
         progress: &mut dyn Progress,
     ) -> Result<()> {
+        // AGC's refusal and "still processing" message leave `connect_call` as an answer, not
+        // an error, so its redaction never saw them: the errors made of them are redacted here.
+        self.clean(self.submit_until(app_id, options, timeout, progress))
+    }
+
+    /// [`Client::submit_for_review`] before the redaction of its error.
+    fn submit_until(
+        &self,
+        app_id: &str,
+        options: &SubmitOptions,
+        timeout: Duration,
+        progress: &mut dyn Progress,
+    ) -> Result<()> {
         crate::client::check_app_id(app_id)?;
         let body = options.body()?;
         let path = self.release_paths().app_submit.clone();

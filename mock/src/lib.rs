@@ -242,7 +242,8 @@ pub enum Fault {
     /// A server or proxy that echoes the request into its error answers: the token call
     /// answers 200 with the echo as `ret.msg` (code 203890688), upload-url answers 400
     /// `text/plain` with the echo, the PUT answers 400 `InvalidRequest` with the echo as the
-    /// S3 `Message`. The echo puts the credentials first (`authorization` and `client_id`
+    /// S3 `Message`, a release-road call (app-language-info, app-submit, app-info, the test
+    /// version calls) answers 200 with the echo as `ret.msg` (code 204144641). The echo puts the credentials first (`authorization` and `client_id`
     /// headers, then the body of a Connect call), then the request line and the other headers,
     /// so that even clients that bound the server text they quote receive the secrets.
     ReflectRequest(ReflectAt),
@@ -257,7 +258,8 @@ pub enum Fault {
 /// Which answers [`Fault::ReflectRequest`] turns into echoes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReflectAt {
-    /// Token, upload-url and PUT (the first one the client reaches fails).
+    /// Token, upload-url, PUT and the release-road calls (the first one the client reaches
+    /// fails).
     All,
     /// Only the token call.
     Token,
@@ -265,16 +267,21 @@ pub enum ReflectAt {
     UploadUrl,
     /// Only the PUT.
     Put,
+    /// Only the release-road calls ([`Endpoint::Release`]): the upload and bind succeed.
+    Release,
 }
 
 impl ReflectAt {
     /// Does this setting reflect answers of `endpoint`?
     pub fn covers(self, endpoint: &Endpoint) -> bool {
         match self {
-            ReflectAt::All => matches!(endpoint, Endpoint::Token | Endpoint::UploadUrl | Endpoint::Upload),
+            ReflectAt::All => {
+                matches!(endpoint, Endpoint::Token | Endpoint::UploadUrl | Endpoint::Upload | Endpoint::Release)
+            }
             ReflectAt::Token => *endpoint == Endpoint::Token,
             ReflectAt::UploadUrl => *endpoint == Endpoint::UploadUrl,
             ReflectAt::Put => *endpoint == Endpoint::Upload,
+            ReflectAt::Release => *endpoint == Endpoint::Release,
         }
     }
 }
@@ -362,6 +369,7 @@ pub fn fault_from_name(name: &str) -> Option<Fault> {
             Some("token") => ReflectAt::Token,
             Some("upload_url") => ReflectAt::UploadUrl,
             Some("put") => ReflectAt::Put,
+            Some("release") => ReflectAt::Release,
             Some(_) => return None,
         }),
         "submit_answer_lost_once" => Fault::SubmitAnswerLostOnce,

@@ -47,6 +47,9 @@ fn fault_names_parse() {
     assert_eq!(fault_from_name("transient_code_once"), Some(Fault::TransientCodeOnce(204144659)));
     assert_eq!(fault_from_name("api_error:204144641:bad app"), Some(Fault::ApiError(204144641, "bad app".into())));
     assert_eq!(fault_from_name("nonsense"), None);
+    assert_eq!(fault_from_name("reflect_request:release"), Some(Fault::ReflectRequest(agc_mock::ReflectAt::Release)));
+    assert_eq!(fault_from_name("reflect_request"), Some(Fault::ReflectRequest(agc_mock::ReflectAt::All)));
+    assert_eq!(fault_from_name("reflect_request:nowhere"), None);
     assert_eq!(fault_from_name("slow_reader:0"), None);
 }
 

@@ -150,7 +150,7 @@ pub struct OutputArgs {
 pub struct NetArgs {
     /// HTTP CONNECT proxy: `env` (HTTPS_PROXY, ALL_PROXY, NO_PROXY), `none` (direct), or
     /// http(s)://host:port (prefer AGC_PROXY for one with a password) [default: env].
-    #[arg(long, env = "AGC_PROXY", value_name = "URL|env|none", global = true)]
+    #[arg(long, env = "AGC_PROXY", hide_env_values = true, value_name = "URL|env|none", global = true)]
     pub proxy: Option<String>,
     /// Trusted roots: Mozilla's built in, the system's store (SSL_CERT_FILE, SSL_CERT_DIR), or
     /// both; --ca-file adds to any of them [default: mozilla].
@@ -218,7 +218,7 @@ pub enum Command {
         #[command(flatten)]
         wait: WaitArgs,
         #[command(flatten)]
-        road: RoadArgs,
+        road: Box<RoadArgs>,
     },
     /// Bind an object uploaded earlier to the app; prints the package id.
     #[command(after_help = BIND_EXAMPLES)]
@@ -363,7 +363,14 @@ pub struct RoadArgs {
           value_parser = clap::value_parser!(u64).range(1..=1440), help_heading = "Submit for review")]
     pub submit_timeout_min: u64,
     /// Then make a HarmonyOS test release: invite (test groups) or open.
-    #[arg(long, value_enum, group = "road", requires = "test_desc", conflicts_with = "submit", help_heading = "Test release")]
+    #[arg(
+        long,
+        value_enum,
+        group = "road",
+        requires = "test_desc",
+        conflicts_with = "submit",
+        help_heading = "Test release"
+    )]
     pub test: Option<TestKind>,
     /// The test version's description, 1 to 50 characters.
     #[arg(long, value_name = "TEXT", requires = "test", help_heading = "Test release")]

@@ -203,10 +203,9 @@ impl Reporter {
                 "submitting for review (waiting at most {} s while AGC still processes the package)",
                 total / 1000
             )),
-            Phase::CreatingTestVersion
-            | Phase::AddingTestPackage
-            | Phase::SettingTestInfo
-            | Phase::SubmittingTest => line(label(phase)),
+            Phase::CreatingTestVersion | Phase::AddingTestPackage | Phase::SettingTestInfo | Phase::SubmittingTest => {
+                line(label(phase))
+            }
             Phase::Retrying | Phase::Done => {}
         }
     }

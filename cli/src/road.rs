@@ -20,11 +20,8 @@ use crate::{client, exit, picture_key, request, timeout, Ctx};
 /// an empty directory are usage errors; an unreadable file or one that is not UTF-8 is a file
 /// error.
 pub fn read_notes_dir(dir: &Path) -> Result<Vec<ReleaseNote>, Failure> {
-    let file_error = |message: String| Failure {
-        code: exit::FILE,
-        status: agcupload::Status::File.name().into(),
-        message,
-    };
+    let file_error =
+        |message: String| Failure { code: exit::FILE, status: agcupload::Status::File.name().into(), message };
     let entries = std::fs::read_dir(dir)
         .map_err(|e| file_error(format!("cannot read the notes directory {}: {e}", dir.display())))?;
     let mut notes = Vec::new();
@@ -44,8 +41,7 @@ pub fn read_notes_dir(dir: &Path) -> Result<Vec<ReleaseNote>, Failure> {
             )));
         };
         let bytes = std::fs::read(&path).map_err(|e| file_error(format!("cannot read {}: {e}", path.display())))?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| file_error(format!("{} is not UTF-8 text", path.display())))?;
+        let text = String::from_utf8(bytes).map_err(|_| file_error(format!("{} is not UTF-8 text", path.display())))?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text).trim_end();
         notes.push(ReleaseNote::new(language, text));
     }

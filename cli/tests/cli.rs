@@ -952,3 +952,93 @@ fn trust_system_uses_ssl_cert_file_and_proxy_none_goes_direct() {
     expect(&run(agc(&server).args(["state", "--proxy", "socks5://127.0.0.1:1080", APP])), 2);
     assert_eq!(server.requests().len(), before, "nothing reached the server through the dead proxy");
 }
+
+#[test]
+fn a_test_release_failing_after_the_upload_continues_from_the_object() {
+    let server = mock();
+    let dir = Dir::new("testresume");
+    let app = dir.app("tr.app", 40_000);
+    // AGC refuses to create the test version once.
+    server.set_fault(Fault::ReleaseCodeOnce(204_144_641, "invalid parameter: testDesc".into()));
+    let test = ["publish", "--json", "--test", "open", "--test-desc", "open beta", "--poll-interval", "1", APP];
+    let out = run(agc(&server).args(test).arg(&app));
+    expect(&out, 6);
+    let j = out.json();
+    assert_eq!(j["failed_step"], "create-test-version");
+    let object_id = j["object_id"].as_str().unwrap().to_owned();
+    assert!(j.get("version_id").is_none() && j.get("package_id").is_none(), "{j}");
+    assert!(j["error"]["hint"].as_str().unwrap().ends_with(&format!("--object-id {object_id}")), "{j}");
+    // The rerun takes the object (its file name from the path) and uploads nothing.
+    server.clear_requests();
+    let out = run(agc(&server).args(test).args(["--object-id", &object_id]).arg(&app));
+    expect(&out, 0);
+    let j = out.json();
+    assert_eq!(j["object_id"], object_id.as_str());
+    assert!(server.test_version(j["version_id"].as_str().unwrap()).is_some_and(|v| v.submitted), "{j}");
+    let kinds: Vec<Endpoint> = server.requests().into_iter().map(|r| r.kind).collect();
+    assert!(!kinds.iter().any(|k| matches!(k, Endpoint::UploadUrl | Endpoint::Upload)), "{kinds:?}");
+    assert_eq!(server.objects().len(), 1);
+}
+
+#[test]
+fn ctrl_c_while_agc_still_processes_the_submit_keeps_the_ids() {
+    let server = mock();
+    let dir = Dir::new("sigsubmit");
+    let app = dir.app("c.app", 30_000);
+    server.set_fault(Fault::SubmitStillProcessing(1_000));
+    let mut child = agc(&server)
+        .args(["publish", "--submit", "--json", "--progress", "lines", "--poll-interval", "30", APP])
+        .arg(&app)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines().map_while(Result::ok);
+    let mut seen = String::new();
+    for line in lines.by_ref() {
+        seen.push_str(&line);
+        seen.push('\n');
+        if line.starts_with("agcupload: submitting for review") {
+            break;
+        }
+    }
+    assert!(seen.contains("submitting for review"), "{seen}");
+    // SAFETY: kill(2) on our own child's pid.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
+    let mut stdout = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
+    let rest: Vec<String> = lines.collect();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{stdout}\n{seen}{}", rest.join("\n"));
+    let j: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        (j["failed_step"].as_str(), j["error"]["message"].as_str().map(|m| m.contains("Ctrl-C"))),
+        (Some("submit"), Some(true))
+    );
+    let hint = j["error"]["hint"].as_str().unwrap();
+    assert!(hint.contains("--package-id") && hint.contains(j["package_id"].as_str().unwrap()), "{hint}");
+    assert!(server.last_submit(APP).is_none());
+}
+
+#[test]
+fn a_terminal_shows_the_release_steps_as_bar_labels() {
+    let server = mock();
+    let dir = Dir::new("ptyroad");
+    let app = dir.app("b.app", 50_000);
+    let notes = notes_dir(&dir, &[("en-US.txt", "New.")]);
+    let (out, tty) = run_on_pty(
+        agc(&server)
+            .env("TERM", "xterm-256color")
+            .args(["publish", "--submit", "--poll-interval", "1", "--notes-dir"])
+            .arg(&notes)
+            .arg(APP)
+            .arg(&app),
+    );
+    expect(&out, 0);
+    assert_eq!(out.stdout.lines().count(), 2, "{}", out.stdout);
+    for label in ["uploading", "binding", "setting release notes", "submitting for review"] {
+        assert!(tty.contains(label), "{label}: {tty:?}");
+    }
+    assert!(!tty.contains("agcupload: setting release notes"), "not the plain lines: {tty:?}");
+}

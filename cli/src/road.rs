@@ -218,7 +218,7 @@ impl Ctx {
         } else {
             format!("step {step} failed: {}; done: {ids}", failure.message)
         };
-        if !ids.is_empty() {
+        if !ids.is_empty() && e.step != agcupload::ReleaseStep::Check {
             report.hint = Some(format!("continue with: {}", rerun_command(&e.done)));
         } else if e.error.status() == agcupload::Status::Cancelled {
             report.hint = Some("nothing was stored".into());

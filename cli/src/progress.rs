@@ -320,6 +320,9 @@ fn new_bar(phase: Phase, total: u64, forced: bool) -> Option<ProgressBar> {
     let style = ProgressStyle::with_template(template).ok()?.progress_chars("=> ");
     let bar = ProgressBar::with_draw_target(len, target).with_style(style).with_prefix(label(phase));
     if len.is_none() {
+        // Drawn at once (a manual tick does nothing once the steady tick runs), so that a step
+        // shorter than the first steady tick still shows its label.
+        bar.tick();
         bar.enable_steady_tick(Duration::from_millis(120));
     }
     Some(bar)

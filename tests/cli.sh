@@ -2,7 +2,8 @@
 # `make test-cli`, through scripts/with-mock.sh (which exports AGC_MOCK_*): the built programs
 # against the standalone mock server.
 #  - examples-c/upload.c, linked shared (target/release/upload) and static (upload-static);
-#  - the release `agcupload` binary: a JSON upload, a publish, and two exit codes.
+#  - the release `agcupload` binary: a JSON upload, a publish, exit codes, and the release road
+#    (notes in two languages + submit for review, state, a test release).
 # The `agcupload` tool's full tests (every subcommand and exit code, pty, signals, GitHub
 # outputs) are Rust tests in cli/tests/cli.rs, run by `cargo test --workspace`.
 set -u
@@ -45,5 +46,16 @@ grep -q "$(printf '\r')" "$T/err" && fail "agcupload: a carriage return in non-t
 "$A" upload 10001 "$T/a.zip" > "$T/out" 2> "$T/err"; check "agcupload file error" 3 $?
 AGC_CLIENT_SECRET=wrong-cli-secret "$A" check 10001 "$T/a.app" > "$T/out" 2> "$T/err"; check "agcupload auth error" 4 $?
 grep -q wrong-cli-secret "$T/err" && fail "agcupload prints the secret"
+
+# The rest of the road: notes in two languages and a submit for review, then a test release.
+mkdir "$T/notes" && printf 'Dark mode.\n' > "$T/notes/en-US.txt" && printf '\346\267\261\350\211\262\n' > "$T/notes/zh-CN.txt"
+"$A" publish --submit --notes-dir "$T/notes" --remark "Please test the login." --poll-interval 1 10001 "$T/a.app" > "$T/out" 2> "$T/err"
+check "agcupload publish --submit (notes in two languages)" 0 $?
+grep -q "release notes set for en-US, zh-CN" "$T/err" || fail "agcupload publish --submit summary"
+"$A" state 10001 > "$T/out" 2> "$T/err"; check "agcupload state" 0 $?
+[ "$(cat "$T/out")" = in-review ] || fail "agcupload state after the submit: $(cat "$T/out")"
+"$A" publish --quiet --test open --test-desc "beta 1" --poll-interval 1 10001 "$T/a.app" > "$T/out" 2> "$T/err"
+check "agcupload publish --test" 0 $?
+{ [ "$(wc -l < "$T/out")" = 3 ] && tail -n 1 "$T/out" | grep -q .; } || fail "agcupload publish --test prints the version id: $(cat "$T/out")"
 
 [ "$fails" = 0 ] && echo "CLI test: all passed" || { echo "CLI test: $fails failure(s)" >&2; exit 1; }

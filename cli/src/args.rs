@@ -16,7 +16,9 @@ Environment (secrets are read only from here or from files, never from the comma
   AGC_SERVICE_ACCOUNT_JSON           that key file's JSON text (for CI secret stores)
   AGC_API_BASE, AGC_CA_FILE          site (cn, de, sg, ru) or https:// URL; extra trusted CAs
   AGC_SEAL_KEY_FILE, AGC_SEAL_KEY    seal key for profile pictures: a 32-byte file, or 64 hex digits
-  HTTPS_PROXY, ALL_PROXY, NO_PROXY   proxy (http://, socks5://), as curl reads them
+  AGC_PROXY                          --proxy: env (default), none, or http(s)://[user:pass@]host:port
+  HTTPS_PROXY, ALL_PROXY, NO_PROXY   the proxy of --proxy env (an HTTP CONNECT proxy), as curl reads them
+  AGC_TRUST                          --trust: mozilla (default), system (SSL_CERT_FILE, SSL_CERT_DIR), both
   NO_COLOR                           no colours
   GITHUB_ACTIONS=true                ::error:: annotation, $GITHUB_OUTPUT, $GITHUB_STEP_SUMMARY
 
@@ -38,9 +40,49 @@ Upload, bind the package to the app and wait until AGC has parsed it (HarmonyOS 
 If a step after the upload fails, the object id is still printed (stdout and message) so the
 package can be bound later with `agcupload bind`.
 
+With --submit the road goes on: release notes from --notes-dir (one <lang>.txt file per
+language, e.g. en-US.txt and zh-CN.txt, at most 500 characters each), then submit for review
+(waiting while AGC still processes the package, at most --submit-timeout-min). With --test it
+is a HarmonyOS test release instead (uploaded with releaseType 6): test version, package, test
+window and groups, submit; stdout's last line is the test version id.
+
+A failure after the upload prints what is done (object, package and version ids, the failed
+step) and the command that continues from there with --object-id / --package-id / --version-id.
+
 Examples:
   AGC_SERVICE_ACCOUNT_FILE=agc-private.json agcupload publish 1234567 build/app-signed.app
   agcupload publish --json --timeout-min 30 --release-type 6 1234567 app.app
+  agcupload publish --submit --notes-dir release-notes --remark 'Login flow changed.' 1234567 app.app
+  agcupload publish --submit --phased '1% first, then everyone' \\
+      --release-time 2031-05-06T07:08:09+0000 1234567 app.app
+  agcupload publish --test invite --test-desc '1.2.0 beta' --test-group GROUP_ID --notify 1234567 app.app
+  agcupload publish --submit --object-id OBJECT_ID --package-id PACKAGE_ID 1234567 app.app   # continue
+";
+
+const STATE_EXAMPLES: &str = "\
+Prints the release state: draft, in-review, rejected (then AGC's opinion on the next line),
+released, or other (with AGC's releaseState number).
+
+Examples:
+  agcupload state 1234567
+  agcupload state --json 1234567
+";
+
+const NOTES_EXAMPLES: &str = "\
+The directory holds one <lang>.txt file per language (en-US.txt, zh-CN.txt, ...), UTF-8, at
+most 500 characters each; any other file name is refused. The languages must exist for the app.
+
+Examples:
+  agcupload notes --notes-dir release-notes 1234567
+";
+
+const SUBMIT_EXAMPLES: &str = "\
+Submits the app's draft for review, waiting while AGC still processes the package.
+
+Examples:
+  agcupload submit 1234567
+  agcupload submit --phased '1% first' --release-time 2031-05-06T07:08:09+0000 \\
+      --remark 'Please test the login flow.' 1234567
 ";
 
 const BIND_EXAMPLES: &str = "\
@@ -78,6 +120,8 @@ Examples:
 pub struct Cli {
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub net: NetArgs,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -99,6 +143,40 @@ pub struct OutputArgs {
     /// Progress display: `auto` is a bar on a terminal, plain lines otherwise.
     #[arg(long, value_enum, default_value_t = ProgressMode::Auto, global = true)]
     pub progress: ProgressMode,
+}
+
+/// How connections are made. Accepted before or after the subcommand.
+#[derive(Debug, Args)]
+pub struct NetArgs {
+    /// HTTP CONNECT proxy: `env` (HTTPS_PROXY, ALL_PROXY, NO_PROXY), `none` (direct), or
+    /// http(s)://host:port (prefer AGC_PROXY for one with a password) [default: env].
+    #[arg(long, env = "AGC_PROXY", hide_env_values = true, value_name = "URL|env|none", global = true)]
+    pub proxy: Option<String>,
+    /// Trusted roots: Mozilla's built in, the system's store (SSL_CERT_FILE, SSL_CERT_DIR), or
+    /// both; --ca-file adds to any of them [default: mozilla].
+    #[arg(long, env = "AGC_TRUST", value_enum, global = true)]
+    pub trust: Option<Trust>,
+}
+
+/// See [`NetArgs::trust`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Trust {
+    /// Mozilla's roots, built into the library.
+    Mozilla,
+    /// The operating system's store.
+    System,
+    /// Both.
+    Both,
+}
+
+impl Trust {
+    pub fn roots(self) -> agcupload::TrustRoots {
+        match self {
+            Trust::Mozilla => agcupload::TrustRoots::Mozilla,
+            Trust::System => agcupload::TrustRoots::System,
+            Trust::Both => agcupload::TrustRoots::Both,
+        }
+    }
 }
 
 /// See [`OutputArgs::progress`].
@@ -129,7 +207,8 @@ pub enum Command {
         #[command(flatten)]
         wait: WaitArgs,
     },
-    /// Upload, bind and wait until AGC has parsed the package.
+    /// Upload, bind and wait until AGC has parsed the package; then --submit for review, or
+    /// --test for a HarmonyOS test release.
     #[command(after_help = PUBLISH_EXAMPLES)]
     Publish {
         #[command(flatten)]
@@ -138,6 +217,8 @@ pub enum Command {
         file: FileArgs,
         #[command(flatten)]
         wait: WaitArgs,
+        #[command(flatten)]
+        road: Box<RoadArgs>,
     },
     /// Bind an object uploaded earlier to the app; prints the package id.
     #[command(after_help = BIND_EXAMPLES)]
@@ -197,8 +278,135 @@ pub enum Command {
         /// Where to write the plaintext (must not exist).
         output: PathBuf,
     },
+    /// Where the app's release stands: draft, in review, rejected (with AGC's opinion), released.
+    #[command(after_help = STATE_EXAMPLES)]
+    State {
+        #[command(flatten)]
+        conn: ConnArgs,
+        /// The app's id in AGC.
+        app_id: String,
+    },
+    /// Set the release notes ("what's new") from a directory of <lang>.txt files.
+    #[command(after_help = NOTES_EXAMPLES)]
+    Notes {
+        #[command(flatten)]
+        conn: ConnArgs,
+        /// The app's id in AGC.
+        app_id: String,
+        /// A directory of <lang>.txt files (en-US.txt, zh-CN.txt, ...).
+        #[arg(long, value_name = "DIR")]
+        notes_dir: PathBuf,
+    },
+    /// Submit the app's draft for review.
+    #[command(after_help = SUBMIT_EXAMPLES)]
+    Submit {
+        #[command(flatten)]
+        conn: ConnArgs,
+        /// The app's id in AGC.
+        app_id: String,
+        #[command(flatten)]
+        submit: SubmitArgs,
+        #[command(flatten)]
+        wait: PollArgs,
+    },
     /// Print the versions of the tool and of libagcupload.
     Version,
+}
+
+/// What a submit for review sends (each field only when given).
+#[derive(Debug, Args)]
+pub struct SubmitArgs {
+    /// A note to the reviewers, 10 to 300 characters.
+    #[arg(long, value_name = "TEXT")]
+    pub remark: Option<String>,
+    /// A phased release (releasePhase 3) with this description [default: AGC's, a full release].
+    #[arg(long, value_name = "DESCRIPTION")]
+    pub phased: Option<String>,
+    /// Scheduled release, UTC: yyyy-MM-ddTHH:mm:ss+0000 [default: at once after approval].
+    #[arg(long, value_name = "yyyy-MM-ddTHH:mm:ss+0000")]
+    pub release_time: Option<String>,
+    /// Longest wait while AGC answers the submit with "still processing", in minutes.
+    #[arg(long, visible_alias = "submit-timeout", value_name = "MIN", default_value_t = 15,
+          value_parser = clap::value_parser!(u64).range(1..=1440))]
+    pub submit_timeout_min: u64,
+}
+
+/// The poll interval alone (submit retries while AGC still processes the package).
+#[derive(Debug, Args)]
+pub struct PollArgs {
+    /// First wait between two tries, in seconds (it doubles up to 30 s) [default: 5].
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub poll_interval: Option<u64>,
+}
+
+/// The rest of the road after `publish`: submit for review, or a HarmonyOS test release, and
+/// the ids of an earlier run to continue from.
+#[derive(Debug, Args)]
+pub struct RoadArgs {
+    /// Then set the release notes and submit the app for review.
+    #[arg(long, group = "road", help_heading = "Submit for review")]
+    pub submit: bool,
+    /// Release notes: a directory of <lang>.txt files (en-US.txt, zh-CN.txt, ...).
+    #[arg(long, value_name = "DIR", requires = "submit", help_heading = "Submit for review")]
+    pub notes_dir: Option<PathBuf>,
+    /// A note to the reviewers, 10 to 300 characters.
+    #[arg(long, value_name = "TEXT", requires = "submit", help_heading = "Submit for review")]
+    pub remark: Option<String>,
+    /// A phased release (releasePhase 3) with this description [default: a full release].
+    #[arg(long, value_name = "DESCRIPTION", requires = "submit", help_heading = "Submit for review")]
+    pub phased: Option<String>,
+    /// Scheduled release, UTC: yyyy-MM-ddTHH:mm:ss+0000 [default: at once after approval].
+    #[arg(long, value_name = "yyyy-MM-ddTHH:mm:ss+0000", requires = "submit", help_heading = "Submit for review")]
+    pub release_time: Option<String>,
+    /// Longest wait while AGC answers the submit with "still processing", in minutes.
+    #[arg(long, visible_alias = "submit-timeout", value_name = "MIN", default_value_t = 15,
+          value_parser = clap::value_parser!(u64).range(1..=1440), help_heading = "Submit for review")]
+    pub submit_timeout_min: u64,
+    /// Then make a HarmonyOS test release: invite (test groups) or open.
+    #[arg(
+        long,
+        value_enum,
+        group = "road",
+        requires = "test_desc",
+        conflicts_with = "submit",
+        help_heading = "Test release"
+    )]
+    pub test: Option<TestKind>,
+    /// The test version's description, 1 to 50 characters.
+    #[arg(long, value_name = "TEXT", requires = "test", help_heading = "Test release")]
+    pub test_desc: Option<String>,
+    /// A test group id (repeat for several; an invite test needs one).
+    #[arg(long, value_name = "ID", requires = "test", help_heading = "Test release")]
+    pub test_group: Vec<String>,
+    /// Start of the test window: yyyy-MM-ddTHH:mm:ss+0000 (UTC) or ms since 1970 [default: now].
+    #[arg(long, value_name = "TIME", requires = "test", value_parser = parse_instant_ms,
+          help_heading = "Test release")]
+    pub test_start: Option<u64>,
+    /// End of the test window, as --test-start [default: start + 30 days].
+    #[arg(long, value_name = "TIME", requires = "test", value_parser = parse_instant_ms,
+          help_heading = "Test release")]
+    pub test_end: Option<u64>,
+    /// Notify the testers.
+    #[arg(long, requires = "test", help_heading = "Test release")]
+    pub notify: bool,
+    /// Continue from this object, uploaded by an earlier run (with --file-name if it was given).
+    #[arg(long, value_name = "ID", requires = "road", help_heading = "Continue an earlier run")]
+    pub object_id: Option<String>,
+    /// Continue from this package, bound (or added to the test) by an earlier run.
+    #[arg(long, value_name = "ID", requires = "road", help_heading = "Continue an earlier run")]
+    pub package_id: Option<String>,
+    /// Continue with this test version, created by an earlier run.
+    #[arg(long, value_name = "ID", requires = "test", help_heading = "Continue an earlier run")]
+    pub version_id: Option<String>,
+}
+
+/// See [`RoadArgs::test`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TestKind {
+    /// Invited testers (test groups) only.
+    Invite,
+    /// An open test: anyone with the link.
+    Open,
 }
 
 /// Where and who: site, trust, credentials, retries and timeouts.
@@ -305,6 +513,30 @@ fn parse_release_type(s: &str) -> Result<u32, String> {
     }
 }
 
+/// A point in time as ms since 1970: all digits, or a UTC time the library accepts as a
+/// release time (yyyy-MM-ddTHH:mm:ss+0000, `Z` or `+00:00`).
+pub fn parse_instant_ms(s: &str) -> Result<u64, String> {
+    if !s.is_empty() && s.len() <= 15 && s.bytes().all(|b| b.is_ascii_digit()) {
+        return s.parse().map_err(|_| "not a number of milliseconds".to_string());
+    }
+    let t = agcupload::release::normalize_release_time(s)
+        .map_err(|_| "must be yyyy-MM-ddTHH:mm:ss+0000 (UTC) or milliseconds since 1970".to_string())?;
+    let n = |r: std::ops::Range<usize>| t.get(r).and_then(|d| d.parse::<i64>().ok()).unwrap_or(0);
+    let days = days_from_civil(n(0..4), n(5..7), n(8..10));
+    let secs = days * 86_400 + n(11..13) * 3600 + n(14..16) * 60 + n(17..19);
+    u64::try_from(secs * 1000).map_err(|_| "before 1970".to_string())
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 fn parse_flag(s: &str) -> Result<bool, String> {
     match s {
         "0" => Ok(false),
@@ -330,6 +562,14 @@ mod tests {
             assert!(parse_release_type(bad).is_err(), "{bad}");
         }
         assert_eq!(parse_flag("0"), Ok(false));
+        assert_eq!(parse_instant_ms("0"), Ok(0));
+        assert_eq!(parse_instant_ms("1700000000123"), Ok(1_700_000_000_123));
+        assert_eq!(parse_instant_ms("1970-01-01T00:00:00+0000"), Ok(0));
+        assert_eq!(parse_instant_ms("2000-03-01T00:00:01Z"), Ok(951_868_801_000));
+        assert_eq!(parse_instant_ms("2031-05-06T07:08:09+0000"), Ok(1_935_817_689_000));
+        for bad in ["", "12x", "2031-05-06 07:08:09", "2031-02-30T00:00:00+0000", "2031-05-06T07:08:09+0800"] {
+            assert!(parse_instant_ms(bad).is_err(), "{bad}");
+        }
         assert!(parse_flag("yes").is_err());
     }
 }

@@ -6,6 +6,7 @@ mod args;
 mod exit;
 mod output;
 mod progress;
+mod road;
 mod signals;
 
 use std::path::Path;
@@ -18,7 +19,7 @@ use clap::Parser;
 use serde_json::json;
 use zeroize::Zeroizing;
 
-use args::{Cli, Command, ConnArgs, FileArgs, SealKeyArgs, WaitArgs};
+use args::{Cli, Command, ConnArgs, FileArgs, NetArgs, SealKeyArgs, WaitArgs};
 use output::{Failure, Report};
 use progress::{human_bytes, Display, Reporter};
 use signals::Signals;
@@ -57,10 +58,13 @@ fn run() -> i32 {
     if let Some(e) = sig_err {
         eprintln!("agcupload: warning: cannot install the signal handlers ({e}); Ctrl-C will not cancel cleanly");
     }
-    let ctx = Ctx { display: Display::choose(cli.output.progress, cli.output.quiet), signals };
+    let ctx = Ctx { display: Display::choose(cli.output.progress, cli.output.quiet), signals, net: cli.net };
     let report = match cli.command {
         Command::Upload { conn, file, publish, wait } => ctx.upload(&conn, &file, publish, &wait),
-        Command::Publish { conn, file, wait } => ctx.upload(&conn, &file, true, &wait),
+        Command::Publish { conn, file, wait, road } if road.submit || road.test.is_some() => {
+            ctx.road(&conn, &file, &wait, &road)
+        }
+        Command::Publish { conn, file, wait, .. } => ctx.upload(&conn, &file, true, &wait),
         Command::Bind { conn, app_id, object_id, file_name, wait, wait_args } => {
             ctx.bind(&conn, &app_id, &object_id, &file_name, wait, &wait_args)
         }
@@ -68,6 +72,9 @@ fn run() -> i32 {
         Command::Check { conn, file } => ctx.check(&conn, &file),
         Command::Seal { key, input, output } => ctx.seal(&key, &input, &output, true),
         Command::Open { key, input, output } => ctx.seal(&key, &input, &output, false),
+        Command::State { conn, app_id } => ctx.state(&conn, &app_id),
+        Command::Notes { conn, app_id, notes_dir } => ctx.notes(&conn, &app_id, &notes_dir),
+        Command::Submit { conn, app_id, submit, wait } => ctx.submit(&conn, &app_id, &submit, &wait),
         Command::Version => version(),
     };
     report.emit(cli.output.json, cli.output.quiet)
@@ -76,6 +83,7 @@ fn run() -> i32 {
 struct Ctx {
     display: Display,
     signals: Signals,
+    net: NetArgs,
 }
 
 impl Ctx {
@@ -100,7 +108,7 @@ impl Ctx {
     fn upload(&self, conn: &ConnArgs, file: &FileArgs, publish: bool, wait: &WaitArgs) -> Report {
         let mut report = Report::new(if publish { "publish" } else { "upload" });
         report.app_id = Some(file.app_id.clone());
-        let client = match client(conn, picture_key(file), Some(wait)) {
+        let client = match client(conn, &self.net, picture_key(file), Some(wait)) {
             Ok(c) => c,
             Err(f) => return report.fail(f),
         };
@@ -173,7 +181,7 @@ impl Ctx {
         report.app_id = Some(app_id.to_owned());
         report.object_id = Some(object_id.to_owned());
         report.file_name = Some(file_name.to_owned());
-        let client = match client(conn, None, Some(wait)) {
+        let client = match client(conn, &self.net, None, Some(wait)) {
             Ok(c) => c,
             Err(f) => return report.fail(f),
         };
@@ -205,7 +213,7 @@ impl Ctx {
         let mut report = Report::new("wait");
         report.app_id = Some(app_id.to_owned());
         report.package_id = Some(package_id.to_owned());
-        let client = match client(conn, None, Some(wait)) {
+        let client = match client(conn, &self.net, None, Some(wait)) {
             Ok(c) => c,
             Err(f) => return report.fail(f),
         };
@@ -224,7 +232,7 @@ impl Ctx {
     fn check(&self, conn: &ConnArgs, file: &FileArgs) -> Report {
         let mut report = Report::new("check");
         report.app_id = Some(file.app_id.clone());
-        let client = match client(conn, picture_key(file), None) {
+        let client = match client(conn, &self.net, picture_key(file), None) {
             Ok(c) => c,
             Err(f) => return report.fail(f),
         };
@@ -309,12 +317,23 @@ fn timeout(wait: &WaitArgs) -> Duration {
 }
 
 /// The client, configured from flags and environment. Fails before any network I/O.
-fn client(conn: &ConnArgs, seal: Option<&SealKeyArgs>, wait: Option<&WaitArgs>) -> Result<Client, Failure> {
+fn client(
+    conn: &ConnArgs,
+    net: &NetArgs,
+    seal: Option<&SealKeyArgs>,
+    wait: Option<&WaitArgs>,
+) -> Result<Client, Failure> {
     let lib = |e: agcupload::Error| Failure::from_error(&e);
     let mut client = Client::new(credentials(conn)?).map_err(lib)?;
     client.set_user_agent(&format!("agcupload/{} libagcupload", env!("CARGO_PKG_VERSION"))).map_err(lib)?;
     if let Some(base) = &conn.api_base {
         client.set_api_base(base).map_err(lib)?;
+    }
+    if let Some(proxy) = &net.proxy {
+        client.set_proxy(Some(proxy)).map_err(lib)?;
+    }
+    if let Some(trust) = net.trust {
+        client.set_trust(trust.roots()).map_err(lib)?;
     }
     if let Some(ca) = &conn.ca_file {
         client.set_ca_file(ca).map_err(lib)?;

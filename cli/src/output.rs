@@ -40,6 +40,10 @@ pub struct Report {
     pub size: Option<u64>,
     pub file_name: Option<String>,
     pub package_id: Option<String>,
+    /// The HarmonyOS test version (publish --test).
+    pub version_id: Option<String>,
+    /// The step of the release road that failed (publish --submit / --test).
+    pub failed_step: Option<&'static str>,
     /// Other result fields, in order (JSON only).
     pub extra: Vec<(&'static str, Value)>,
     /// Per-phase milliseconds and upload attempts, when a progress sink ran.
@@ -63,6 +67,8 @@ impl Report {
             size: None,
             file_name: None,
             package_id: None,
+            version_id: None,
+            failed_step: None,
             extra: Vec::new(),
             timings: None,
             summary: None,
@@ -102,6 +108,8 @@ impl Report {
         opt("size", self.size.map(|v| json!(v)));
         opt("file_name", self.file_name.as_ref().map(|v| json!(v)));
         opt("package_id", self.package_id.as_ref().map(|v| json!(v)));
+        opt("version_id", self.version_id.as_ref().map(|v| json!(v)));
+        opt("failed_step", self.failed_step.map(|v| json!(v)));
         for (k, v) in &self.extra {
             m.insert((*k).into(), v.clone());
         }
@@ -128,7 +136,7 @@ impl Report {
             let _ = writeln!(out, "{}", self.to_json());
         } else {
             // The ids are the result, even when a later step failed.
-            for id in [&self.object_id, &self.package_id].into_iter().flatten() {
+            for id in [&self.object_id, &self.package_id, &self.version_id].into_iter().flatten() {
                 let _ = writeln!(out, "{id}");
             }
             if let Some(t) = &self.text {
@@ -169,10 +177,12 @@ impl Report {
             }
             eprintln!("::error title=agcupload {}::{}", self.command, escape_command(&text));
         }
-        let outputs: Vec<(&str, &String)> = [
-            ("object-id", self.object_id.as_ref()),
-            ("package-id", self.package_id.as_ref()),
-            ("sha256", self.sha256.as_ref()),
+        let outputs: Vec<(&str, &str)> = [
+            ("object-id", self.object_id.as_deref()),
+            ("package-id", self.package_id.as_deref()),
+            ("version-id", self.version_id.as_deref()),
+            ("sha256", self.sha256.as_deref()),
+            ("failed-step", self.failed_step),
         ]
         .into_iter()
         .filter_map(|(k, v)| v.map(|v| (k, v)))
@@ -213,6 +223,12 @@ impl Report {
         }
         if let Some(v) = &self.package_id {
             row("package id", v);
+        }
+        if let Some(v) = &self.version_id {
+            row("test version id", v);
+        }
+        if let Some(v) = self.failed_step {
+            row("failed step", v);
         }
         if let Some((phases, attempts)) = &self.timings {
             let t: Vec<String> = phases.iter().map(|(k, ms)| format!("{k} {:.1} s", ms / 1000.0)).collect();

@@ -198,12 +198,14 @@ impl Reporter {
             Phase::RequestingUrl => line(&format!("{} (attempt {})", label(phase), self.attempts)),
             Phase::Binding => line("binding the package to the app"),
             Phase::Waiting => line(&format!("waiting for AGC to parse the package (at most {} s)", total / 1000)),
-            Phase::SettingNotes
-            | Phase::Submitting
-            | Phase::CreatingTestVersion
-            | Phase::AddingTestPackage
-            | Phase::SettingTestInfo
-            | Phase::SubmittingTest => line(label(phase)),
+            Phase::SettingNotes => line(&format!("setting release notes ({total} languages)")),
+            Phase::Submitting => line(&format!(
+                "submitting for review (waiting at most {} s while AGC still processes the package)",
+                total / 1000
+            )),
+            Phase::CreatingTestVersion | Phase::AddingTestPackage | Phase::SettingTestInfo | Phase::SubmittingTest => {
+                line(label(phase))
+            }
             Phase::Retrying | Phase::Done => {}
         }
     }
@@ -236,6 +238,14 @@ impl Reporter {
                 self.last_line = now;
                 line(&format!("waiting for AGC: {} s of at most {} s", done / 1000, total / 1000));
             }
+            Phase::Submitting if now - self.last_line >= LINE_EVERY => {
+                self.last_line = now;
+                line(&format!(
+                    "submitting: AGC is still processing the package, {} s of at most {} s",
+                    done / 1000,
+                    total / 1000
+                ));
+            }
             _ => {}
         }
     }
@@ -244,11 +254,12 @@ impl Reporter {
         let Some(bar) = &self.bar else { return };
         match phase {
             Phase::Retrying => bar.set_message(format!("attempt {done} of {total} failed; retrying")),
-            Phase::Waiting => {
+            Phase::Waiting | Phase::Submitting => {
                 bar.set_length(total);
                 bar.set_position(done);
                 bar.set_message(format!("{} s of at most {} s", done / 1000, total / 1000));
             }
+            Phase::SettingNotes => bar.set_message(format!("{done} of {total}")),
             _ if is_bytes(phase) => {
                 bar.set_length(total);
                 bar.set_position(done);
@@ -301,7 +312,7 @@ fn new_bar(phase: Phase, total: u64, forced: bool) -> Option<ProgressBar> {
              {binary_bytes_per_sec:>12}  ETA {eta}",
             Some(total),
         )
-    } else if phase == Phase::Waiting {
+    } else if matches!(phase, Phase::Waiting | Phase::Submitting) {
         ("{prefix:<22} [{bar:30.cyan/blue}] {msg}", Some(total))
     } else {
         ("{prefix:<22} {spinner} {msg}", None)
@@ -309,6 +320,9 @@ fn new_bar(phase: Phase, total: u64, forced: bool) -> Option<ProgressBar> {
     let style = ProgressStyle::with_template(template).ok()?.progress_chars("=> ");
     let bar = ProgressBar::with_draw_target(len, target).with_style(style).with_prefix(label(phase));
     if len.is_none() {
+        // Drawn at once (a manual tick does nothing once the steady tick runs), so that a step
+        // shorter than the first steady tick still shows its label.
+        bar.tick();
         bar.enable_steady_tick(Duration::from_millis(120));
     }
     Some(bar)

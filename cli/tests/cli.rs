@@ -399,7 +399,7 @@ fn usage_errors_exit_2_before_any_io() {
     expect(&out, 2);
     assert!(server.requests().is_empty(), "no request for a usage error: {:?}", server.requests());
     // Help on every subcommand, with examples, and the exit codes at the top level.
-    for sub in ["upload", "publish", "bind", "wait", "check", "seal", "open"] {
+    for sub in ["upload", "publish", "bind", "wait", "check", "seal", "open", "state", "notes", "submit"] {
         let out = run(Command::new(BIN).args([sub, "--help"]));
         expect(&out, 0);
         assert!(out.stdout.contains("Examples:"), "{sub} --help: {}", out.stdout);
@@ -660,4 +660,385 @@ fn proxy_variables_are_used() {
         .arg(&app));
     expect(&out, 5);
     assert!(server.requests().is_empty());
+}
+
+/// A notes directory with these `<lang>.txt` files.
+fn notes_dir(dir: &Dir, files: &[(&str, &str)]) -> PathBuf {
+    let d = dir.path("notes");
+    std::fs::create_dir_all(&d).unwrap();
+    for (name, text) in files {
+        std::fs::write(d.join(name), text).unwrap();
+    }
+    d
+}
+
+#[test]
+fn publish_submit_sets_notes_in_two_languages_and_sends_phased_and_scheduled_fields_exactly() {
+    let server = mock();
+    let dir = Dir::new("submit");
+    let app = dir.app("s.app", 80_000);
+    let notes = notes_dir(&dir, &[("en-US.txt", "Dark mode.\nFaster start.\n"), ("zh-CN.txt", "深色模式。\r\n")]);
+    // AGC answers the first submit "still compiling": the tool waits it out.
+    server.set_fault(Fault::SubmitStillProcessing(1));
+    let out = run(agc(&server)
+        .args(["publish", "--json", "--submit", "--poll-interval", "1", "--notes-dir"])
+        .arg(&notes)
+        .args(["--phased", "1% first, then everyone", "--release-time", "2031-05-06T07:08:09Z"])
+        .args(["--remark", "Please test the login flow.", APP])
+        .arg(&app));
+    expect(&out, 0);
+    let j = out.json();
+    assert_eq!((j["ok"].as_bool(), j["submitted"].as_str()), (Some(true), Some("review")), "{j}");
+    stored(&server, j["object_id"].as_str().unwrap());
+    assert!(j["package_id"].as_str().is_some_and(|p| p.starts_with("pkg-")), "{j}");
+    assert_eq!(j["languages"], serde_json::json!(["en-US", "zh-CN"]));
+    for phase in ["uploading", "binding", "waiting", "setting_notes", "submitting"] {
+        assert!(j["timings_ms"][phase].is_number(), "{phase} in {j}");
+    }
+    let stored_notes = server.release_notes(APP);
+    assert_eq!(stored_notes.get("en-US").map(String::as_str), Some("Dark mode.\nFaster start."));
+    assert_eq!(stored_notes.get("zh-CN").map(String::as_str), Some("深色模式。"));
+    assert_eq!(
+        server.last_submit(APP),
+        Some(serde_json::json!({
+            "releasePhase": 3,
+            "phasedReleaseDescription": "1% first, then everyone",
+            "releaseTime": "2031-05-06T07:08:09+0000",
+            "remark": "Please test the login flow.",
+        }))
+    );
+    let submits = server.release_calls().into_iter().filter(|c| c.path.ends_with("/app-submit")).count();
+    assert_eq!(submits, 2, "refused once as still processing, then accepted");
+    // The phases as plain lines.
+    for l in ["setting release notes (2 languages)", "submitting for review"] {
+        assert!(out.stderr.contains(&format!("agcupload: {l}")), "{l}: {}", out.stderr);
+    }
+    assert!(out.stderr.contains("submitted for review"), "{}", out.stderr);
+    // Now in review: `state` says so.
+    let out = run(agc(&server).args(["state", APP]));
+    expect(&out, 0);
+    assert_eq!(out.stdout, "in-review\n");
+}
+
+#[test]
+fn notes_are_checked_before_any_request() {
+    let server = mock();
+    let dir = Dir::new("longnotes");
+    let app = dir.app("l.app", 10_000);
+    // 501 characters (of 3 bytes each): over AGC's 500, refused by the library, nothing sent.
+    let notes = notes_dir(&dir, &[("en-US.txt", "ok"), ("de-DE.txt", &"新".repeat(501))]);
+    let out = run(agc(&server).args(["publish", "--json", "--submit", "--notes-dir"]).arg(&notes).arg(APP).arg(&app));
+    expect(&out, 2);
+    let msg = out.json()["error"]["message"].as_str().unwrap().to_owned();
+    assert!(msg.contains("de-DE") && msg.contains("501"), "{msg}");
+    assert!(server.requests().is_empty(), "nothing sent: {:?}", server.requests());
+    assert!(server.objects().is_empty());
+    let out = run(agc(&server).args(["notes", "--notes-dir"]).arg(&notes).arg(APP));
+    expect(&out, 2);
+    assert!(server.requests().is_empty());
+    // Another file name, or an empty directory: usage errors.
+    std::fs::remove_file(notes.join("de-DE.txt")).unwrap();
+    std::fs::write(notes.join("README.md"), "x").unwrap();
+    let out = run(agc(&server).args(["publish", "--submit", "--notes-dir"]).arg(&notes).arg(APP).arg(&app));
+    expect(&out, 2);
+    assert!(out.stderr.contains("README.md") && out.stderr.contains("<lang>.txt"), "{}", out.stderr);
+    let empty = dir.path("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let out = run(agc(&server).args(["notes", "--notes-dir"]).arg(&empty).arg(APP));
+    expect(&out, 2);
+    // Road options need their road, and the two roads exclude each other.
+    for args in [
+        &["publish", "--notes-dir", "x", APP, "a.app"][..],
+        &["publish", "--remark", "long enough", APP, "a.app"],
+        &["publish", "--test-desc", "beta", APP, "a.app"],
+        &["publish", "--package-id", "p", APP, "a.app"],
+        &["publish", "--submit", "--test", "open", "--test-desc", "b", APP, "a.app"],
+        &["publish", "--test", "open", APP, "a.app"],
+        &["publish", "--test", "closed", "--test-desc", "b", APP, "a.app"],
+        &["publish", "--test", "open", "--test-desc", "b", "--test-start", "tomorrow", APP, "a.app"],
+        &["publish", "--submit", "--version-id", "v", APP, "a.app"],
+    ] {
+        let out = run(agc(&server).args(args));
+        expect(&out, 2);
+    }
+    // Values the library refuses: a remark too short, a release time not in UTC.
+    let out = run(agc(&server).args(["publish", "--submit", "--remark", "short", APP]).arg(&app));
+    expect(&out, 2);
+    assert!(out.stderr.contains("remark"), "{}", out.stderr);
+    let out = run(agc(&server).args(["submit", "--release-time", "2031-05-06T07:08:09+0800", APP]));
+    expect(&out, 2);
+    assert!(server.requests().is_empty(), "{:?}", server.requests());
+}
+
+#[test]
+fn a_failed_submit_keeps_the_ids_and_a_resumed_run_does_not_upload_again() {
+    let server = mock();
+    let dir = Dir::new("resume");
+    let app = dir.app("r.app", 60_000);
+    let gh_out = dir.path("output");
+    // The app is already in review: the submit is refused.
+    server.set_release_state(APP, 4, None);
+    let out = run(agc(&server)
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_OUTPUT", &gh_out)
+        .args(["publish", "--json", "--submit", "--poll-interval", "1", APP])
+        .arg(&app));
+    expect(&out, 6);
+    let j = out.json();
+    let object_id = j["object_id"].as_str().expect("object id kept").to_owned();
+    let package_id = j["package_id"].as_str().expect("package id kept").to_owned();
+    stored(&server, &object_id);
+    assert_eq!(j["failed_step"], "submit");
+    assert_eq!(j["error"]["status"], "AGC_ERR_API");
+    let message = j["error"]["message"].as_str().unwrap();
+    assert!(message.contains("step submit failed") && message.contains("under review"), "{message}");
+    assert!(message.contains(&object_id) && message.contains(&package_id), "{message}");
+    let hint = j["error"]["hint"].as_str().unwrap();
+    assert!(
+        hint.contains(&format!("--object-id {object_id} --package-id {package_id}")) && hint.contains("--submit"),
+        "{hint}"
+    );
+    let outputs = std::fs::read_to_string(&gh_out).unwrap();
+    for line in
+        [format!("object-id={object_id}\n"), format!("package-id={package_id}\n"), "failed-step=submit\n".into()]
+    {
+        assert!(outputs.contains(&line), "{line} in {outputs}");
+    }
+    assert!(out.stderr.contains("::error title=agcupload publish::step submit failed"), "{}", out.stderr);
+
+    // Back to a draft; the rerun with the ids continues: no upload, no bind, just the submit.
+    server.set_release_state(APP, 7, None);
+    server.clear_requests();
+    let objects = server.objects().len();
+    let out = run(agc(&server)
+        .args(["publish", "--submit", "--poll-interval", "1", "--object-id", &object_id, "--package-id", &package_id])
+        .arg(APP)
+        .arg(&app));
+    expect(&out, 0);
+    assert_eq!(out.stdout, format!("{object_id}\n{package_id}\n"));
+    assert_eq!(server.objects().len(), objects);
+    let kinds: Vec<Endpoint> = server.requests().into_iter().map(|r| r.kind).collect();
+    assert!(!kinds.iter().any(|k| matches!(k, Endpoint::UploadUrl | Endpoint::Upload | Endpoint::Bind)), "{kinds:?}");
+    assert_eq!(server.last_submit(APP), Some(serde_json::json!({})), "no option: nothing but the submit");
+}
+
+#[test]
+fn a_test_release_end_to_end_prints_the_version_id() {
+    let server = mock();
+    let dir = Dir::new("testrel");
+    let app = dir.app("t.app", 70_000);
+    let gh_out = dir.path("output");
+    let out = run(agc(&server)
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_OUTPUT", &gh_out)
+        .args(["publish", "--test", "invite", "--test-desc", "1.2.0 beta", "--test-group", "g-1"])
+        .args(["--test-group", "g-2", "--test-start", "2031-05-06T00:00:00+0000", "--test-end", "1936000000000"])
+        .args(["--notify", "--poll-interval", "1", APP])
+        .arg(&app));
+    expect(&out, 0);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "object, package, test version: {}", out.stdout);
+    stored(&server, lines[0]);
+    let v = server.test_version(lines[2]).unwrap_or_else(|| panic!("test version {}", lines[2]));
+    assert!(v.submitted);
+    assert_eq!(v.package_id.as_deref(), Some(lines[1]));
+    assert_eq!(v.created["testType"], 3);
+    assert_eq!(v.created["testDesc"], "1.2.0 beta");
+    let info = v.open_test_info.unwrap();
+    assert_eq!(
+        (info["startTime"].as_u64(), info["endTime"].as_u64()),
+        (Some(1_935_792_000_000), Some(1_936_000_000_000))
+    );
+    assert_eq!(info["testTaskInfo"]["groupInfos"], serde_json::json!([{"groupId": "g-1"}, {"groupId": "g-2"}]));
+    assert_eq!(info["testTaskInfo"]["needNotify"], 1);
+    let url_req = server.requests().into_iter().find(|r| r.kind == Endpoint::UploadUrl).unwrap();
+    assert!(url_req.query.contains(&("releaseType".into(), "6".into())), "{:?}", url_req.query);
+    let outputs = std::fs::read_to_string(&gh_out).unwrap();
+    assert!(outputs.contains(&format!("version-id={}\n", lines[2])), "{outputs}");
+    for l in ["creating the test version", "adding the package to the test version", "submitting the test version"] {
+        assert!(out.stderr.contains(&format!("agcupload: {l}")), "{l}: {}", out.stderr);
+    }
+}
+
+#[test]
+fn state_shows_rejections_with_agc_opinion_and_notes_and_submit_stand_alone() {
+    let server = mock();
+    server.set_release_state(APP, 8, Some("The app crashes at start."));
+    let out = run(agc(&server).args(["state", APP]));
+    expect(&out, 0);
+    assert_eq!(out.stdout, "rejected\nThe app crashes at start.\n");
+    let out = run(agc(&server).args(["state", "--json", APP]));
+    let j = out.json();
+    assert_eq!(
+        (j["state"].as_str(), j["release_state"].as_i64(), j["audit_opinion"].as_str()),
+        (Some("rejected"), Some(8), Some("The app crashes at start."))
+    );
+    server.set_release_state(APP, 0, None);
+    let out = run(agc(&server).args(["state", "--json", APP]));
+    assert_eq!((out.json()["state"].as_str(), out.json()["audit_opinion"].is_null()), (Some("released"), true));
+
+    let dir = Dir::new("notescmd");
+    let notes = notes_dir(&dir, &[("zh-CN.txt", "修复。"), ("en-US.txt", "Fixes.")]);
+    let out = run(agc(&server).args(["notes", "--notes-dir"]).arg(&notes).arg(APP));
+    expect(&out, 0);
+    assert_eq!(out.stdout, "en-US\nzh-CN\n");
+    assert_eq!(server.release_notes(APP).len(), 2);
+    // A language the app lacks: AGC refuses, naming it.
+    server.set_languages(APP, &["en-US"]);
+    let out = run(agc(&server).args(["notes", "--notes-dir"]).arg(&notes).arg(APP));
+    expect(&out, 6);
+    assert!(out.stderr.contains("zh-CN"), "{}", out.stderr);
+
+    // submit alone: the draft needs a package, so publish one first.
+    server.set_release_state(APP, 7, None);
+    let app = dir.app("s.app", 20_000);
+    expect(&run(agc(&server).args(["publish", "--quiet", "--poll-interval", "1", APP]).arg(&app)), 0);
+    let out = run(agc(&server).args(["submit", "--json", "--release-time", "2032-01-02T03:04:05+00:00", APP]));
+    expect(&out, 0);
+    assert_eq!(out.json()["submitted"], "review");
+    assert_eq!(server.last_submit(APP), Some(serde_json::json!({"releaseTime": "2032-01-02T03:04:05+0000"})));
+}
+
+#[test]
+fn trust_system_uses_ssl_cert_file_and_proxy_none_goes_direct() {
+    let server = mock();
+    let dir = Dir::new("trust");
+    let app = dir.app("x.app", 5_000);
+    // Without AGC_CA_FILE the mock's CA is unknown to Mozilla's roots: a TLS failure.
+    let out = run(agc(&server).env_remove("AGC_CA_FILE").args(["upload", "--retries", "1", APP]).arg(&app));
+    expect(&out, 5);
+    assert!(out.stderr.contains("AGC_ERR_TLS"), "{}", out.stderr);
+    // The system store is SSL_CERT_FILE = the mock's CA.
+    let out = run(agc(&server)
+        .env_remove("AGC_CA_FILE")
+        .env("SSL_CERT_FILE", server.ca_path())
+        .args(["upload", "--trust", "system", APP])
+        .arg(&app));
+    expect(&out, 0);
+    stored(&server, out.stdout.trim());
+    let out = run(agc(&server)
+        .env_remove("AGC_CA_FILE")
+        .env("SSL_CERT_FILE", server.ca_path())
+        .env("AGC_TRUST", "both")
+        .args(["state", APP]));
+    expect(&out, 0);
+    let out = run(agc(&server).args(["--trust", "windows", "state", APP]));
+    expect(&out, 2);
+
+    // A proxy in the environment that refuses connections; --proxy none (or AGC_PROXY=none)
+    // goes direct.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let proxied = |c: &mut Command| {
+        c.env("HTTPS_PROXY", format!("http://127.0.0.1:{port}"));
+    };
+    let mut cmd = agc(&server);
+    proxied(&mut cmd);
+    expect(&run(cmd.args(["--proxy", "none", "upload", APP]).arg(&app)), 0);
+    let mut cmd = agc(&server);
+    proxied(&mut cmd);
+    expect(&run(cmd.env("AGC_PROXY", "none").args(["state", APP])), 0);
+    let before = server.requests().len();
+    let mut cmd = agc(&server);
+    proxied(&mut cmd);
+    expect(&run(cmd.args(["state", "--retries", "1", APP])), 5);
+    // An explicit proxy URL is used too; a SOCKS one is refused as a usage error.
+    expect(
+        &run(agc(&server).args(["state", "--retries", "1", "--proxy", &format!("http://127.0.0.1:{port}"), APP])),
+        5,
+    );
+    expect(&run(agc(&server).args(["state", "--proxy", "socks5://127.0.0.1:1080", APP])), 2);
+    assert_eq!(server.requests().len(), before, "nothing reached the server through the dead proxy");
+}
+
+#[test]
+fn a_test_release_failing_after_the_upload_continues_from_the_object() {
+    let server = mock();
+    let dir = Dir::new("testresume");
+    let app = dir.app("tr.app", 40_000);
+    // AGC refuses to create the test version once.
+    server.set_fault(Fault::ReleaseCodeOnce(204_144_641, "invalid parameter: testDesc".into()));
+    let test = ["publish", "--json", "--test", "open", "--test-desc", "open beta", "--poll-interval", "1", APP];
+    let out = run(agc(&server).args(test).arg(&app));
+    expect(&out, 6);
+    let j = out.json();
+    assert_eq!(j["failed_step"], "create-test-version");
+    let object_id = j["object_id"].as_str().unwrap().to_owned();
+    assert!(j.get("version_id").is_none() && j.get("package_id").is_none(), "{j}");
+    assert!(j["error"]["hint"].as_str().unwrap().ends_with(&format!("--object-id {object_id}")), "{j}");
+    // The rerun takes the object (its file name from the path) and uploads nothing.
+    server.clear_requests();
+    let out = run(agc(&server).args(test).args(["--object-id", &object_id]).arg(&app));
+    expect(&out, 0);
+    let j = out.json();
+    assert_eq!(j["object_id"], object_id.as_str());
+    assert!(server.test_version(j["version_id"].as_str().unwrap()).is_some_and(|v| v.submitted), "{j}");
+    let kinds: Vec<Endpoint> = server.requests().into_iter().map(|r| r.kind).collect();
+    assert!(!kinds.iter().any(|k| matches!(k, Endpoint::UploadUrl | Endpoint::Upload)), "{kinds:?}");
+    assert_eq!(server.objects().len(), 1);
+}
+
+#[test]
+fn ctrl_c_while_agc_still_processes_the_submit_keeps_the_ids() {
+    let server = mock();
+    let dir = Dir::new("sigsubmit");
+    let app = dir.app("c.app", 30_000);
+    server.set_fault(Fault::SubmitStillProcessing(1_000));
+    let mut child = agc(&server)
+        .args(["publish", "--submit", "--json", "--progress", "lines", "--poll-interval", "30", APP])
+        .arg(&app)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines().map_while(Result::ok);
+    let mut seen = String::new();
+    for line in lines.by_ref() {
+        seen.push_str(&line);
+        seen.push('\n');
+        if line.starts_with("agcupload: submitting for review") {
+            break;
+        }
+    }
+    assert!(seen.contains("submitting for review"), "{seen}");
+    // SAFETY: kill(2) on our own child's pid.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
+    let mut stdout = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
+    let rest: Vec<String> = lines.collect();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{stdout}\n{seen}{}", rest.join("\n"));
+    let j: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        (j["failed_step"].as_str(), j["error"]["message"].as_str().map(|m| m.contains("Ctrl-C"))),
+        (Some("submit"), Some(true))
+    );
+    let hint = j["error"]["hint"].as_str().unwrap();
+    assert!(hint.contains("--package-id") && hint.contains(j["package_id"].as_str().unwrap()), "{hint}");
+    assert!(server.last_submit(APP).is_none());
+}
+
+#[test]
+fn a_terminal_shows_the_release_steps_as_bar_labels() {
+    let server = mock();
+    let dir = Dir::new("ptyroad");
+    let app = dir.app("b.app", 50_000);
+    let notes = notes_dir(&dir, &[("en-US.txt", "New.")]);
+    let (out, tty) = run_on_pty(
+        agc(&server)
+            .env("TERM", "xterm-256color")
+            .args(["publish", "--submit", "--poll-interval", "1", "--notes-dir"])
+            .arg(&notes)
+            .arg(APP)
+            .arg(&app),
+    );
+    expect(&out, 0);
+    assert_eq!(out.stdout.lines().count(), 2, "{}", out.stdout);
+    for label in ["uploading", "binding", "setting release notes", "submitting for review"] {
+        assert!(tty.contains(label), "{label}: {tty:?}");
+    }
+    assert!(!tty.contains("agcupload: setting release notes"), "not the plain lines: {tty:?}");
 }

@@ -373,7 +373,7 @@ pub(crate) fn request_upload_url(
         req = req.query("chineseMainlandFlag", if cm { "1" } else { "0" });
     }
     let req = auth.apply(req);
-    let reply = http::finish_wiped(http::with_deadline(req, deadline)?.call(), MAX_JSON_BODY, WHAT)?;
+    let reply = http::finish(http::with_deadline(req, deadline)?.call(), MAX_JSON_BODY, WHAT)?;
     connect_answer(reply, WHAT, |body| parse_upload_url(body, query))
 }
 

@@ -423,7 +423,7 @@ impl TokenCache {
         };
         let body = token_request_body(client_id, client_secret)?;
         let req = agent.post(format!("{base}/api/oauth2/v1/token")).content_type("application/json");
-        let reply = http::finish_wiped(http::with_deadline(req, deadline)?.send(&body[..]), MAX_JSON_BODY, WHAT)?;
+        let reply = http::finish(http::with_deadline(req, deadline)?.send(&body[..]), MAX_JSON_BODY, WHAT)?;
         drop(body);
         self.fetches.fetch_add(1, Ordering::Relaxed);
         let answer = Zeroizing::new(reply.body);

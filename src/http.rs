@@ -243,23 +243,12 @@ pub(crate) struct Reply {
     pub body: Vec<u8>,
 }
 
-/// Turn a sent request into a [`Reply`], reading at most `limit` bytes of body.
+/// Turn a sent request into a [`Reply`], reading at most `limit` bytes of body. Any Connect
+/// answer may hold a secret (the token answer, the signed upload URL, or a server echoing the
+/// request), so the body is read into wiped buffers that grow by copying into a larger wiped
+/// buffer: no reallocation leaves a partial copy in freed memory. The caller wipes
+/// `Reply::body` where it holds a secret.
 pub(crate) fn finish(
-    sent: std::result::Result<ureq::http::Response<ureq::Body>, ureq::Error>,
-    limit: u64,
-    what: &str,
-) -> Result<Reply> {
-    let mut resp = sent.map_err(|e| map_error(e, what))?;
-    let status = resp.status().as_u16();
-    let retry_after = retry_after(&resp);
-    let body = read_body(&mut resp, limit, what)?;
-    Ok(Reply { status, retry_after, body })
-}
-
-/// [`finish`] for answers that carry a secret (the token answer, the signed upload URL): the
-/// body is read into wiped buffers that grow by copying into a larger wiped buffer, so no
-/// reallocation leaves a partial copy in freed memory. The caller wipes `Reply::body`.
-pub(crate) fn finish_wiped(
     sent: std::result::Result<ureq::http::Response<ureq::Body>, ureq::Error>,
     limit: u64,
     what: &str,

@@ -294,7 +294,8 @@ pub unsafe extern "C" fn agc_release_options_set_timeouts_ms(
 /// Continue an earlier road from the ids it obtained (each NULL = not known): with an
 /// object id (and its `file_name`; default the file's name) the upload is skipped; with a
 /// package id the bind (or adding the test package) too; with a version id, creating the
-/// test version. All copied.
+/// test version. All copied. The SHA-256 and size of an upload are not set here: a road
+/// that skips its upload reports them only when resumed with `agc_release_options_resume_from`.
 ///
 /// # Safety
 /// `options` is a live options object; strings are NULL or NUL-terminated.
@@ -316,6 +317,8 @@ pub unsafe extern "C" fn agc_release_options_set_resume(
                 file_name: opt_str(file_name, "file_name")?.map(str::to_owned),
                 package_id: opt_str(package_id, "package_id")?.map(str::to_owned),
                 version_id: opt_str(version_id, "version_id")?.map(str::to_owned),
+                sha256_hex: None,
+                size: None,
             }
         };
         if let Some(n) = &ids.file_name {
@@ -326,7 +329,8 @@ pub unsafe extern "C" fn agc_release_options_set_resume(
     })
 }
 
-/// Continue from what an earlier (failed) road obtained: the ids of `result`, copied.
+/// Continue from what an earlier (failed) road obtained: the ids of `result`, and the SHA-256
+/// and size of its upload, copied.
 ///
 /// # Safety
 /// `options` is a live options object; `result` is NULL or a live release result.
@@ -347,6 +351,8 @@ pub unsafe extern "C" fn agc_release_options_resume_from(
             file_name: s(&r.file_name),
             package_id: s(&r.package_id),
             version_id: s(&r.version_id),
+            sha256_hex: s(&r.sha256_hex),
+            size: r.size,
         };
         Ok(())
     })

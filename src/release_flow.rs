@@ -161,15 +161,8 @@ impl<'a> ReleaseRequest<'a> {
         if let Some(n) = &self.resume.file_name {
             crate::package::check_file_name(n)?;
         }
-        if self
-            .resume
-            .sha256_hex
-            .as_ref()
-            .is_some_and(|h| h.len() != 64 || !h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
-        {
-            return Err(Error::InvalidArgument(
-                "the SHA-256 to resume from must be 64 lowercase hexadecimal characters".into(),
-            ));
+        if let Some(h) = &self.resume.sha256_hex {
+            check_resumed_sha256(h)?;
         }
         for (id, what) in [
             (&self.resume.object_id, "object id"),
@@ -198,6 +191,14 @@ impl<'a> ReleaseRequest<'a> {
             .or_else(|| self.upload.path.file_name().and_then(|n| n.to_str()).map(str::to_owned))
             .ok_or_else(|| Error::InvalidArgument("resuming from an object id needs its file name".into()))
     }
+}
+
+/// A SHA-256 to resume from: 64 lowercase hexadecimal characters, as the upload reports it.
+pub(crate) fn check_resumed_sha256(h: &str) -> Result<()> {
+    if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        return Err(Error::InvalidArgument("the SHA-256 to resume from must be 64 lowercase hexadecimal characters".into()));
+    }
+    Ok(())
 }
 
 impl Client {

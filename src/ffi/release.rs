@@ -246,7 +246,8 @@ pub unsafe extern "C" fn agc_release_result_version_id(result: *const agc_releas
 
 /// The lowercase hex SHA-256 of the uploaded bytes (64 characters), or NULL when unknown:
 /// the road failed before its upload finished, or it resumed past the upload from ids that did
-/// not carry it (`agc_release_options_set_resume`), or `result` is NULL. Owned by `result`.
+/// not carry it (`agc_release_options_set_resume` without
+/// `agc_release_options_set_resume_upload`), or `result` is NULL. Owned by `result`.
 ///
 /// # Safety
 /// `result` is NULL or a live release result.

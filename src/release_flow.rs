@@ -196,7 +196,9 @@ impl<'a> ReleaseRequest<'a> {
 /// A SHA-256 to resume from: 64 lowercase hexadecimal characters, as the upload reports it.
 pub(crate) fn check_resumed_sha256(h: &str) -> Result<()> {
     if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
-        return Err(Error::InvalidArgument("the SHA-256 to resume from must be 64 lowercase hexadecimal characters".into()));
+        return Err(Error::InvalidArgument(
+            "the SHA-256 to resume from must be 64 lowercase hexadecimal characters".into(),
+        ));
     }
     Ok(())
 }

@@ -250,6 +250,15 @@ int main(void) {
             CHECK(agc_release_result_sha256(r) == NULL && agc_release_result_size(r) == 0, "an upload reported after a bare resume");
             agc_release_result_free(r);
         }
+        /* ... and known again when given with the ids. */
+        CHECK_STATUS(agc_release_options_set_resume_upload(bare, sha, app_size), AGC_OK);
+        r = NULL;
+        CHECK_STATUS(agc_release_package(c, "20002", "/nonexistent/not-read.app", AGC_KIND_HARMONY_APP, NULL, bare, NULL, NULL, &r), AGC_ERR_API);
+        if (r) {
+            CHECK(agc_release_result_sha256(r) && strcmp(agc_release_result_sha256(r), sha) == 0, "sha256 not carried");
+            CHECK(agc_release_result_size(r) == app_size, "size not carried");
+            agc_release_result_free(r);
+        }
         agc_release_options_free(bare);
     }
     agc_release_options_free(bad);
@@ -391,6 +400,11 @@ int main(void) {
         CHECK_STATUS(agc_release_options_set_resume(NULL, NULL, NULL, NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
         CHECK_STATUS(agc_release_options_resume_from(NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
         CHECK_STATUS(agc_release_options_resume_from(no, NULL), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_release_options_set_resume_upload(NULL, NULL, 0), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_release_options_set_resume_upload(no, "abc", 1), AGC_ERR_INVALID_ARGUMENT);
+        CHECK(strstr(agc_last_error(), "SHA-256") != NULL, "%s", agc_last_error());
+        CHECK_STATUS(agc_release_options_set_resume_upload(no, "\xff", 1), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_release_options_set_resume_upload(no, NULL, 0), AGC_OK);
         /* Hidden characters in ids to resume from are refused like control characters. */
         CHECK_STATUS(agc_release_options_set_resume(no, NULL, NULL, "pkg\xe2\x80\xae" "1", NULL), AGC_OK);
         sr = NULL;

@@ -508,6 +508,22 @@ const char *agc_release_result_package_id(const agc_release_result *result);
 // `result` is NULL or a live release result.
 const char *agc_release_result_version_id(const agc_release_result *result);
 
+// The lowercase hex SHA-256 of the uploaded bytes (64 characters), or NULL when unknown:
+// the road failed before its upload finished, or it resumed past the upload from ids that did
+// not carry it (`agc_release_options_set_resume` without
+// `agc_release_options_set_resume_upload`), or `result` is NULL. Owned by `result`.
+//
+// # Safety
+// `result` is NULL or a live release result.
+const char *agc_release_result_sha256(const agc_release_result *result);
+
+// The number of bytes uploaded, or 0 when unknown (as for `agc_release_result_sha256`) or
+// when `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live release result.
+uint64_t agc_release_result_size(const agc_release_result *result);
+
 // The step that failed, `AGC_STEP_NONE` on success (or if `result` is NULL).
 //
 // # Safety
@@ -663,7 +679,8 @@ agc_status agc_release_options_set_timeouts_ms(agc_release_options *options,
 // Continue an earlier road from the ids it obtained (each NULL = not known): with an
 // object id (and its `file_name`; default the file's name) the upload is skipped; with a
 // package id the bind (or adding the test package) too; with a version id, creating the
-// test version. All copied.
+// test version. All copied. The SHA-256 and size of the earlier upload are forgotten here
+// (set them with `agc_release_options_set_resume_upload`).
 //
 // # Safety
 // `options` is a live options object; strings are NULL or NUL-terminated.
@@ -673,7 +690,21 @@ agc_status agc_release_options_set_resume(agc_release_options *options,
                                           const char *package_id,
                                           const char *version_id);
 
-// Continue from what an earlier (failed) road obtained: the ids of `result`, copied.
+// The SHA-256 (lowercase hex, 64 characters) and size of the upload an earlier road made,
+// for a road resumed past its upload to report them (`agc_release_result_sha256`,
+// `agc_release_result_size`); a road that uploads reports its own. `sha256_hex` NULL and
+// `size` 0 mean not known. A SHA-256 that is not 64 lowercase hexadecimal characters is
+// `AGC_ERR_INVALID_ARGUMENT`. `sha256_hex` is copied. Call it after
+// `agc_release_options_set_resume`, which forgets them.
+//
+// # Safety
+// `options` is a live options object; `sha256_hex` is NULL or NUL-terminated.
+agc_status agc_release_options_set_resume_upload(agc_release_options *options,
+                                                 const char *sha256_hex,
+                                                 uint64_t size);
+
+// Continue from what an earlier (failed) road obtained: the ids of `result`, and the SHA-256
+// and size of its upload, copied.
 //
 // # Safety
 // `options` is a live options object; `result` is NULL or a live release result.

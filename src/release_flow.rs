@@ -77,6 +77,12 @@ pub struct ReleaseIds {
     pub package_id: Option<String>,
     /// The test version (set: creating it is skipped).
     pub version_id: Option<String>,
+    /// Lowercase hex SHA-256 of the uploaded bytes, filled by the upload step; `None` when the
+    /// run resumed past the upload and the resumed ids did not carry it.
+    pub sha256_hex: Option<String>,
+    /// Bytes uploaded, filled by the upload step; `None` when the run resumed past the upload
+    /// and the resumed ids did not carry it.
+    pub size: Option<u64>,
 }
 
 /// A failed road: the step, the error, and what was done before it.
@@ -155,6 +161,9 @@ impl<'a> ReleaseRequest<'a> {
         if let Some(n) = &self.resume.file_name {
             crate::package::check_file_name(n)?;
         }
+        if let Some(h) = &self.resume.sha256_hex {
+            check_resumed_sha256(h)?;
+        }
         for (id, what) in [
             (&self.resume.object_id, "object id"),
             (&self.resume.package_id, "package id"),
@@ -184,6 +193,16 @@ impl<'a> ReleaseRequest<'a> {
     }
 }
 
+/// A SHA-256 to resume from: 64 lowercase hexadecimal characters, as the upload reports it.
+pub(crate) fn check_resumed_sha256(h: &str) -> Result<()> {
+    if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        return Err(Error::InvalidArgument(
+            "the SHA-256 to resume from must be 64 lowercase hexadecimal characters".into(),
+        ));
+    }
+    Ok(())
+}
+
 impl Client {
     /// Take a package the whole road in one call (see the module docs). On success, every id
     /// obtained (or resumed); on failure, the step, the error and the ids obtained so far.
@@ -211,6 +230,8 @@ impl Client {
                 let r = self.upload(&up, progress).map_err(|e| fail(ReleaseStep::Upload, e, &done))?;
                 done.object_id = Some(r.object_id);
                 done.file_name = Some(r.file_name);
+                done.sha256_hex = Some(r.sha256_hex);
+                done.size = Some(r.size);
             } else if done.file_name.is_none() {
                 done.file_name = Some(request.resumed_file_name().map_err(|e| fail(ReleaseStep::Check, e, &done))?);
             }

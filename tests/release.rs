@@ -393,3 +393,49 @@ fn a_submit_whose_answer_was_lost_is_not_reported_as_already_in_review() {
     assert_eq!(calls_to(&s, "/api/publish/v3/app-info"), 1);
     assert_eq!(c.release_state(APP, &mut NoProgress).unwrap().state, ReleaseState::InReview);
 }
+
+#[test]
+fn the_road_reports_the_uploaded_sha256_and_size_and_none_after_a_resume_past_the_upload() {
+    let s = server(0);
+    let c = client(&s);
+    let dir = TempDir::new("rel-digest");
+    let p = dir.app("digest.app", 30_001);
+    let want_sha = sha256_hex(&read(&p));
+    let review = |resume: ReleaseIds| {
+        let mut r = ReleaseRequest::new(
+            UploadRequest::new(APP, &p, PackageKind::HarmonyApp),
+            ReleaseTarget::Review(SubmitOptions::default()),
+        );
+        r.resume = resume;
+        r
+    };
+    // A failure after the upload keeps what it produced.
+    s.set_fault(Fault::ParseFails("bad signature".into()));
+    let e = c.release(&review(ReleaseIds::default()), &mut NoProgress).unwrap_err();
+    assert_eq!(e.step, ReleaseStep::WaitParsing);
+    assert_eq!((e.done.sha256_hex.as_deref(), e.done.size), (Some(want_sha.as_str()), Some(30_001)));
+    let stored = s.object(e.done.object_id.as_deref().unwrap()).unwrap();
+    assert_eq!((stored.sha256_hex.as_str(), stored.size), (want_sha.as_str(), 30_001));
+    s.set_fault(Fault::None);
+
+    // Resumed past the upload from the bare ids: unknown, not invented.
+    let bare = ReleaseIds { sha256_hex: None, size: None, ..e.done.clone() };
+    let ids = c.release(&review(bare.clone()), &mut NoProgress).unwrap();
+    assert_eq!(ids, bare);
+    assert_eq!((ids.sha256_hex, ids.size), (None, None));
+
+    // Resumed from everything the failure kept: carried through.
+    let e2 = c.release(&review(e.done.clone()), &mut NoProgress).unwrap_err();
+    assert_eq!(e2.step, ReleaseStep::Submit, "in review already: {e2}");
+    assert_eq!(e2.done, e.done);
+
+    // A resumed SHA-256 that is not one is refused before any request.
+    s.clear_requests();
+    for bad in ["abc", &want_sha.to_uppercase(), &format!("{}g", &want_sha[1..])] {
+        let e = c.release(&review(ReleaseIds { sha256_hex: Some(bad.to_string()), ..e.done.clone() }), &mut NoProgress);
+        let e = e.unwrap_err();
+        assert_eq!(e.step, ReleaseStep::Check);
+        assert!(matches!(e.error, Error::InvalidArgument(ref m) if m.contains("SHA-256")), "{}", e.error);
+    }
+    assert!(s.requests().is_empty());
+}

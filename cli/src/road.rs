@@ -176,6 +176,7 @@ impl Ctx {
             file_name: None,
             package_id: road.package_id.clone(),
             version_id: road.version_id.clone(),
+            ..ReleaseIds::default()
         };
         let mut rep = self.reporter();
         let result = client.release(&request, &mut rep);
@@ -188,6 +189,8 @@ impl Ctx {
         report.file_name = done.file_name.clone();
         report.package_id = done.package_id.clone();
         report.version_id = done.version_id.clone();
+        report.sha256 = done.sha256_hex.clone();
+        report.size = done.size;
         let e = match result {
             Ok(ids) => {
                 let test = road.test.is_some();

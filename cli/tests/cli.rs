@@ -689,7 +689,10 @@ fn publish_submit_sets_notes_in_two_languages_and_sends_phased_and_scheduled_fie
     expect(&out, 0);
     let j = out.json();
     assert_eq!((j["ok"].as_bool(), j["submitted"].as_str()), (Some(true), Some("review")), "{j}");
-    stored(&server, j["object_id"].as_str().unwrap());
+    let obj = stored(&server, j["object_id"].as_str().unwrap());
+    // What was uploaded, as for a plain upload: the stored object's SHA-256 and size.
+    assert_eq!((j["sha256"].as_str(), j["size"].as_u64()), (Some(obj.sha256_hex.as_str()), Some(obj.size)), "{j}");
+    assert_eq!(obj.size, std::fs::metadata(&app).unwrap().len());
     assert!(j["package_id"].as_str().is_some_and(|p| p.starts_with("pkg-")), "{j}");
     assert_eq!(j["languages"], serde_json::json!(["en-US", "zh-CN"]));
     for phase in ["uploading", "binding", "waiting", "setting_notes", "submitting"] {
@@ -787,7 +790,8 @@ fn a_failed_submit_keeps_the_ids_and_a_resumed_run_does_not_upload_again() {
     let j = out.json();
     let object_id = j["object_id"].as_str().expect("object id kept").to_owned();
     let package_id = j["package_id"].as_str().expect("package id kept").to_owned();
-    stored(&server, &object_id);
+    let obj = stored(&server, &object_id);
+    assert_eq!((j["sha256"].as_str(), j["size"].as_u64()), (Some(obj.sha256_hex.as_str()), Some(obj.size)), "{j}");
     assert_eq!(j["failed_step"], "submit");
     assert_eq!(j["error"]["status"], "AGC_ERR_API");
     let message = j["error"]["message"].as_str().unwrap();
@@ -799,9 +803,12 @@ fn a_failed_submit_keeps_the_ids_and_a_resumed_run_does_not_upload_again() {
         "{hint}"
     );
     let outputs = std::fs::read_to_string(&gh_out).unwrap();
-    for line in
-        [format!("object-id={object_id}\n"), format!("package-id={package_id}\n"), "failed-step=submit\n".into()]
-    {
+    for line in [
+        format!("object-id={object_id}\n"),
+        format!("package-id={package_id}\n"),
+        format!("sha256={}\n", obj.sha256_hex),
+        "failed-step=submit\n".into(),
+    ] {
         assert!(outputs.contains(&line), "{line} in {outputs}");
     }
     assert!(out.stderr.contains("::error title=agcupload publish::step submit failed"), "{}", out.stderr);
@@ -811,11 +818,16 @@ fn a_failed_submit_keeps_the_ids_and_a_resumed_run_does_not_upload_again() {
     server.clear_requests();
     let objects = server.objects().len();
     let out = run(agc(&server)
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_OUTPUT", dir.path("output2"))
         .args(["publish", "--submit", "--poll-interval", "1", "--object-id", &object_id, "--package-id", &package_id])
         .arg(APP)
         .arg(&app));
     expect(&out, 0);
     assert_eq!(out.stdout, format!("{object_id}\n{package_id}\n"));
+    // Nothing uploaded in this run, and no SHA-256 given: none reported rather than a guess.
+    let outputs = std::fs::read_to_string(dir.path("output2")).unwrap();
+    assert!(outputs.contains(&format!("object-id={object_id}\n")) && !outputs.contains("sha256"), "{outputs}");
     assert_eq!(server.objects().len(), objects);
     let kinds: Vec<Endpoint> = server.requests().into_iter().map(|r| r.kind).collect();
     assert!(!kinds.iter().any(|k| matches!(k, Endpoint::UploadUrl | Endpoint::Upload | Endpoint::Bind)), "{kinds:?}");
@@ -838,7 +850,7 @@ fn a_test_release_end_to_end_prints_the_version_id() {
     expect(&out, 0);
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(lines.len(), 3, "object, package, test version: {}", out.stdout);
-    stored(&server, lines[0]);
+    let obj = stored(&server, lines[0]);
     let v = server.test_version(lines[2]).unwrap_or_else(|| panic!("test version {}", lines[2]));
     assert!(v.submitted);
     assert_eq!(v.package_id.as_deref(), Some(lines[1]));
@@ -855,6 +867,7 @@ fn a_test_release_end_to_end_prints_the_version_id() {
     assert!(url_req.query.contains(&("releaseType".into(), "6".into())), "{:?}", url_req.query);
     let outputs = std::fs::read_to_string(&gh_out).unwrap();
     assert!(outputs.contains(&format!("version-id={}\n", lines[2])), "{outputs}");
+    assert!(outputs.contains(&format!("sha256={}\n", obj.sha256_hex)), "{outputs}");
     for l in ["creating the test version", "adding the package to the test version", "submitting the test version"] {
         assert!(out.stderr.contains(&format!("agcupload: {l}")), "{l}: {}", out.stderr);
     }

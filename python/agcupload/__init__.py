@@ -328,6 +328,11 @@ class _ReleaseOptions:
             raise TypeError("resume: expected the agcupload.ReleaseIds of an earlier road (e.g. e.done)")
         _check(_lib.agc_release_options_set_resume(self.h, _text(ids.object_id), _text(ids.file_name),
                                                    _text(ids.package_id), _text(ids.version_id)))
+        if ids.sha256 is not None or ids.size is not None:
+            size = ids.size or 0
+            if isinstance(size, bool) or not isinstance(size, int) or not 0 <= size < 2 ** 64:
+                raise TypeError("resume: ReleaseIds.size must be None or a byte count (int)")
+            _check(_lib.agc_release_options_set_resume_upload(self.h, _text(ids.sha256), size))
         return self
 
     def close(self) -> None:
@@ -348,7 +353,9 @@ def _take_release_result(out: _P) -> Tuple[ReleaseIds, Step, str]:
         ids = ReleaseIds(_opt_str(_lib.agc_release_result_object_id(out)),
                          _opt_str(_lib.agc_release_result_file_name(out)),
                          _opt_str(_lib.agc_release_result_package_id(out)),
-                         _opt_str(_lib.agc_release_result_version_id(out)))
+                         _opt_str(_lib.agc_release_result_version_id(out)),
+                         _opt_str(_lib.agc_release_result_sha256(out)),
+                         int(_lib.agc_release_result_size(out)) or None)
         raw_step = _lib.agc_release_result_failed_step(out)
         step = Step(raw_step) if raw_step in Step._value2member_map_ else Step.NONE
         return ids, step, (_lib.agc_release_result_error(out) or b"").decode("utf-8", "replace")

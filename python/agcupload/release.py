@@ -64,6 +64,11 @@ class ReleaseIds(NamedTuple):
     file_name: Optional[str] = None
     package_id: Optional[str] = None
     version_id: Optional[str] = None
+    sha256: Optional[str] = None
+    """Lowercase hex SHA-256 of the uploaded bytes; None when the road did not upload and the
+    ids it resumed from did not carry it."""
+    size: Optional[int] = None
+    """Bytes uploaded; None when unknown, as for `sha256`."""
 
 
 class TestType(enum.IntEnum):

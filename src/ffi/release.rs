@@ -69,6 +69,8 @@ pub struct agc_release_result {
     pub(super) file_name: Option<CString>,
     pub(super) package_id: Option<CString>,
     pub(super) version_id: Option<CString>,
+    pub(super) sha256_hex: Option<CString>,
+    pub(super) size: Option<u64>,
     failed_step: agc_release_step,
     status: agc_status,
     error: CString,
@@ -84,6 +86,8 @@ fn to_c_release(ids: &ReleaseIds, step: agc_release_step, status: agc_status, er
         file_name: opt_c(&ids.file_name),
         package_id: opt_c(&ids.package_id),
         version_id: opt_c(&ids.version_id),
+        sha256_hex: opt_c(&ids.sha256_hex),
+        size: ids.size,
         failed_step: step,
         status,
         error: CString::new(error.replace('\0', " ")).unwrap_or_default(),
@@ -238,6 +242,30 @@ pub unsafe extern "C" fn agc_release_result_package_id(result: *const agc_releas
 pub unsafe extern "C" fn agc_release_result_version_id(result: *const agc_release_result) -> *const c_char {
     // SAFETY: NULL or live per the contract.
     unsafe { read_result(result, ptr::null(), |r| opt_ptr(&r.version_id)) }
+}
+
+/// The lowercase hex SHA-256 of the uploaded bytes (64 characters), or NULL when unknown:
+/// the road failed before its upload finished, or it resumed past the upload from ids that did
+/// not carry it (`agc_release_options_set_resume` without
+/// `agc_release_options_set_resume_upload`), or `result` is NULL. Owned by `result`.
+///
+/// # Safety
+/// `result` is NULL or a live release result.
+#[no_mangle]
+pub unsafe extern "C" fn agc_release_result_sha256(result: *const agc_release_result) -> *const c_char {
+    // SAFETY: NULL or live per the contract.
+    unsafe { read_result(result, ptr::null(), |r| opt_ptr(&r.sha256_hex)) }
+}
+
+/// The number of bytes uploaded, or 0 when unknown (as for `agc_release_result_sha256`) or
+/// when `result` is NULL.
+///
+/// # Safety
+/// `result` is NULL or a live release result.
+#[no_mangle]
+pub unsafe extern "C" fn agc_release_result_size(result: *const agc_release_result) -> u64 {
+    // SAFETY: NULL or live per the contract.
+    unsafe { read_result(result, 0, |r| r.size.unwrap_or(0)) }
 }
 
 /// The step that failed, `AGC_STEP_NONE` on success (or if `result` is NULL).

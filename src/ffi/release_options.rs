@@ -294,7 +294,8 @@ pub unsafe extern "C" fn agc_release_options_set_timeouts_ms(
 /// Continue an earlier road from the ids it obtained (each NULL = not known): with an
 /// object id (and its `file_name`; default the file's name) the upload is skipped; with a
 /// package id the bind (or adding the test package) too; with a version id, creating the
-/// test version. All copied.
+/// test version. All copied. The SHA-256 and size of the earlier upload are forgotten here
+/// (set them with `agc_release_options_set_resume_upload`).
 ///
 /// # Safety
 /// `options` is a live options object; strings are NULL or NUL-terminated.
@@ -316,6 +317,8 @@ pub unsafe extern "C" fn agc_release_options_set_resume(
                 file_name: opt_str(file_name, "file_name")?.map(str::to_owned),
                 package_id: opt_str(package_id, "package_id")?.map(str::to_owned),
                 version_id: opt_str(version_id, "version_id")?.map(str::to_owned),
+                sha256_hex: None,
+                size: None,
             }
         };
         if let Some(n) = &ids.file_name {
@@ -326,7 +329,37 @@ pub unsafe extern "C" fn agc_release_options_set_resume(
     })
 }
 
-/// Continue from what an earlier (failed) road obtained: the ids of `result`, copied.
+/// The SHA-256 (lowercase hex, 64 characters) and size of the upload an earlier road made,
+/// for a road resumed past its upload to report them (`agc_release_result_sha256`,
+/// `agc_release_result_size`); a road that uploads reports its own. `sha256_hex` NULL and
+/// `size` 0 mean not known. A SHA-256 that is not 64 lowercase hexadecimal characters is
+/// `AGC_ERR_INVALID_ARGUMENT`. `sha256_hex` is copied. Call it after
+/// `agc_release_options_set_resume`, which forgets them.
+///
+/// # Safety
+/// `options` is a live options object; `sha256_hex` is NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn agc_release_options_set_resume_upload(
+    options: *mut agc_release_options,
+    sha256_hex: *const c_char,
+    size: u64,
+) -> agc_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let o = unsafe { opts_mut(options) }?;
+        // SAFETY: per this function's contract.
+        let sha = unsafe { opt_str(sha256_hex, "sha256_hex") }?;
+        if let Some(h) = sha {
+            crate::release_flow::check_resumed_sha256(h)?;
+        }
+        o.resume.sha256_hex = sha.map(str::to_owned);
+        o.resume.size = (size > 0).then_some(size);
+        Ok(())
+    })
+}
+
+/// Continue from what an earlier (failed) road obtained: the ids of `result`, and the SHA-256
+/// and size of its upload, copied.
 ///
 /// # Safety
 /// `options` is a live options object; `result` is NULL or a live release result.
@@ -347,6 +380,8 @@ pub unsafe extern "C" fn agc_release_options_resume_from(
             file_name: s(&r.file_name),
             package_id: s(&r.package_id),
             version_id: s(&r.version_id),
+            sha256_hex: s(&r.sha256_hex),
+            size: r.size,
         };
         Ok(())
     })

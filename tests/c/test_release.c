@@ -34,6 +34,24 @@ static int on_progress(void *ud, agc_phase phase, uint64_t done, uint64_t total)
 
 static int nonempty(const char *s) { return s != NULL && s[0] != '\0'; }
 
+/* 64 lowercase hex digits. */
+static int is_sha256_hex(const char *s) {
+    if (s == NULL || strlen(s) != 64) return 0;
+    for (const char *p = s; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'))) return 0;
+    return 1;
+}
+
+/* The size of the file at `path`, in bytes. */
+static uint64_t file_size(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) { perror(path); exit(2); }
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fclose(f);
+    return n < 0 ? 0 : (uint64_t)n;
+}
+
 /* Re-entrancy (issue 9 rules on the release calls): from a progress callback of
  * agc_release_package or agc_submit_for_review, every call into the same client is refused
  * with AGC_ERR_REENTRANT and does nothing; freeing the release options the operation was
@@ -113,6 +131,7 @@ int main(void) {
     snprintf(dir, sizeof dir, "%s/agc-c-release-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     if (!mkdtemp(dir)) { perror("mkdtemp"); return 2; }
     make_app();
+    const uint64_t app_size = file_size(app);
 
     agc_client *c = NULL;
     CHECK_STATUS(agc_client_new(id, secret, &c), AGC_OK);
@@ -153,6 +172,16 @@ int main(void) {
     CHECK_STATUS(agc_release_package(c, "20001", app, AGC_KIND_HARMONY_APP, NULL, o, on_progress, &phases, &r), AGC_OK);
     CHECK(r != NULL, "no result");
     if (r) {
+        /* What was uploaded: the same SHA-256 and size as a plain upload of the file reports. */
+        agc_upload_result *plain = NULL;
+        CHECK_STATUS(agc_upload_file(c, "20001", app, AGC_KIND_HARMONY_APP, NULL, NULL, &plain), AGC_OK);
+        const char *sha = agc_release_result_sha256(r);
+        CHECK(is_sha256_hex(sha), "sha256 %s", sha ? sha : "(null)");
+        CHECK(plain && sha && strcmp(sha, agc_upload_result_sha256(plain)) == 0, "sha256 %s differs from the upload's",
+              sha ? sha : "(null)");
+        CHECK(agc_release_result_size(r) == app_size, "size %llu, file %llu",
+              (unsigned long long)agc_release_result_size(r), (unsigned long long)app_size);
+        agc_upload_result_free(plain);
         CHECK(nonempty(agc_release_result_object_id(r)), "no object id");
         CHECK(nonempty(agc_release_result_package_id(r)), "no package id");
         CHECK(agc_release_result_version_id(r) == NULL, "a version id for a review");
@@ -190,7 +219,11 @@ int main(void) {
         CHECK(strstr(agc_release_result_error(r), "fr-FR") != NULL, "%s", agc_release_result_error(r));
         CHECK(nonempty(agc_release_result_object_id(r)) && nonempty(agc_release_result_package_id(r)), "ids lost");
         if (agc_release_result_object_id(r)) snprintf(object_id, sizeof object_id, "%s", agc_release_result_object_id(r));
-        /* ... and a rerun continues from them. */
+        char sha[65] = "";
+        CHECK(is_sha256_hex(agc_release_result_sha256(r)), "the upload's sha256 lost on failure");
+        if (agc_release_result_sha256(r)) snprintf(sha, sizeof sha, "%s", agc_release_result_sha256(r));
+        CHECK(agc_release_result_size(r) == app_size, "size %llu", (unsigned long long)agc_release_result_size(r));
+        /* ... and a rerun continues from them (the upload's SHA-256 and size carried along). */
         agc_release_options *again = NULL;
         CHECK_STATUS(agc_release_options_new(&again), AGC_OK);
         CHECK_STATUS(agc_release_options_set_note(again, "en-US", "Dark mode."), AGC_OK);
@@ -200,9 +233,33 @@ int main(void) {
         CHECK_STATUS(agc_release_package(c, "20002", "/nonexistent/not-read.app", AGC_KIND_HARMONY_APP, NULL, again, NULL, NULL, &r), AGC_OK);
         if (r) {
             CHECK(strcmp(agc_release_result_object_id(r), object_id) == 0, "a new object: %s", agc_release_result_object_id(r));
+            CHECK(agc_release_result_sha256(r) && strcmp(agc_release_result_sha256(r), sha) == 0, "sha256 not carried");
+            CHECK(agc_release_result_size(r) == app_size, "size not carried");
             agc_release_result_free(r);
         }
         agc_release_options_free(again);
+        /* Resumed past the upload from bare ids: the upload's SHA-256 and size are unknown. */
+        agc_release_options *bare = NULL;
+        CHECK_STATUS(agc_release_options_new(&bare), AGC_OK);
+        CHECK_STATUS(agc_release_options_set_resume(bare, object_id, "release.app", NULL, NULL), AGC_OK);
+        r = NULL;
+        CHECK_STATUS(agc_release_package(c, "20002", "/nonexistent/not-read.app", AGC_KIND_HARMONY_APP, NULL, bare, NULL, NULL, &r), AGC_ERR_API);
+        if (r) {
+            CHECK(agc_release_result_failed_step(r) == AGC_STEP_SUBMIT, "step %d", agc_release_result_failed_step(r));
+            CHECK(strcmp(agc_release_result_object_id(r), object_id) == 0, "a new object: %s", agc_release_result_object_id(r));
+            CHECK(agc_release_result_sha256(r) == NULL && agc_release_result_size(r) == 0, "an upload reported after a bare resume");
+            agc_release_result_free(r);
+        }
+        /* ... and known again when given with the ids. */
+        CHECK_STATUS(agc_release_options_set_resume_upload(bare, sha, app_size), AGC_OK);
+        r = NULL;
+        CHECK_STATUS(agc_release_package(c, "20002", "/nonexistent/not-read.app", AGC_KIND_HARMONY_APP, NULL, bare, NULL, NULL, &r), AGC_ERR_API);
+        if (r) {
+            CHECK(agc_release_result_sha256(r) && strcmp(agc_release_result_sha256(r), sha) == 0, "sha256 not carried");
+            CHECK(agc_release_result_size(r) == app_size, "size not carried");
+            agc_release_result_free(r);
+        }
+        agc_release_options_free(bare);
     }
     agc_release_options_free(bad);
 
@@ -226,6 +283,7 @@ int main(void) {
     if (r) {
         CHECK(agc_release_result_failed_step(r) == AGC_STEP_CHECK, "step %d", agc_release_result_failed_step(r));
         CHECK(agc_release_result_object_id(r) == NULL, "an object before any request");
+        CHECK(agc_release_result_sha256(r) == NULL && agc_release_result_size(r) == 0, "an upload before any request");
         agc_release_result_free(r);
     }
     CHECK_STATUS(agc_release_options_add_test_group(t, "grp-1", 1), AGC_OK);
@@ -236,6 +294,7 @@ int main(void) {
     if (r) {
         CHECK(nonempty(agc_release_result_version_id(r)), "no version id");
         CHECK(nonempty(agc_release_result_package_id(r)), "no package id");
+        CHECK(is_sha256_hex(agc_release_result_sha256(r)) && agc_release_result_size(r) == app_size, "upload not reported");
         agc_release_result_free(r);
     }
     want = (1u << AGC_PHASE_CREATING_TEST_VERSION) | (1u << AGC_PHASE_ADDING_TEST_PACKAGE) |
@@ -253,6 +312,7 @@ int main(void) {
         agc_release_result *earlier = NULL;
         CHECK_STATUS(agc_release_package(c, "20011", "/nonexistent/x.app", AGC_KIND_HARMONY_APP, NULL, NULL, NULL, NULL, &earlier), AGC_ERR_FILE);
         CHECK(earlier != NULL && agc_release_result_failed_step(earlier) == AGC_STEP_UPLOAD, "no earlier result");
+        CHECK(agc_release_result_sha256(earlier) == NULL && agc_release_result_size(earlier) == 0, "a failed upload reported one");
         struct rel_reentry t;
         memset(&t, 0, sizeof t);
         t.client = c; t.opts = &ro; t.earlier = &earlier;
@@ -340,6 +400,11 @@ int main(void) {
         CHECK_STATUS(agc_release_options_set_resume(NULL, NULL, NULL, NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
         CHECK_STATUS(agc_release_options_resume_from(NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
         CHECK_STATUS(agc_release_options_resume_from(no, NULL), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_release_options_set_resume_upload(NULL, NULL, 0), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_release_options_set_resume_upload(no, "abc", 1), AGC_ERR_INVALID_ARGUMENT);
+        CHECK(strstr(agc_last_error(), "SHA-256") != NULL, "%s", agc_last_error());
+        CHECK_STATUS(agc_release_options_set_resume_upload(no, "\xff", 1), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_release_options_set_resume_upload(no, NULL, 0), AGC_OK);
         /* Hidden characters in ids to resume from are refused like control characters. */
         CHECK_STATUS(agc_release_options_set_resume(no, NULL, NULL, "pkg\xe2\x80\xae" "1", NULL), AGC_OK);
         sr = NULL;
@@ -355,7 +420,8 @@ int main(void) {
         /* Accessors and frees take NULL. */
         CHECK(agc_release_result_object_id(NULL) == NULL && agc_release_result_file_name(NULL) == NULL &&
               agc_release_result_package_id(NULL) == NULL && agc_release_result_version_id(NULL) == NULL &&
-              agc_release_result_error(NULL) == NULL, "accessors of a NULL result");
+              agc_release_result_error(NULL) == NULL && agc_release_result_sha256(NULL) == NULL &&
+              agc_release_result_size(NULL) == 0, "accessors of a NULL result");
         CHECK(agc_release_result_status(NULL) == AGC_ERR_INVALID_ARGUMENT, "status of a NULL result");
         agc_release_options_free(no);
         /* The network setters. */
@@ -405,6 +471,7 @@ int main(void) {
     CHECK(r == NULL, "out not cleared");
     CHECK_STATUS(agc_release_package(c, "1", app, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
     CHECK(agc_release_result_object_id(NULL) == NULL && agc_release_result_failed_step(NULL) == AGC_STEP_NONE, "NULL result");
+    CHECK(agc_release_result_sha256(NULL) == NULL && agc_release_result_size(NULL) == 0, "NULL result");
     agc_release_result_free(NULL);
     agc_release_options_free(NULL);
 

@@ -3,13 +3,15 @@ state, the one-call road (with a failure that keeps its ids and a resume that do
 again) and a HarmonyOS test release, against the mock's release state machine. Each test uses
 its own app ids: the mock keeps each app's state (a submitted app is in review)."""
 import datetime
+import hashlib
 import os
 import pickle
 import unittest
+import urllib.request
 
 import agcupload
 from agcupload import Phase, ReleaseIds, ReleaseStatus, Step, TestRelease, TestType
-from mockenv import MockTestCase, count, fault, needs_mock, requests_log, stored_objects
+from mockenv import MockTestCase, count, fault, mock_get, needs_mock, requests_log, stored_objects
 
 UTC = datetime.timezone.utc
 
@@ -136,6 +138,32 @@ class ReleaseTest(MockTestCase):
         self.assertEqual(self.client.release_state(app).status, ReleaseStatus.IN_REVIEW)
         with self.assertRaises(TypeError):
             self.client.release_package(app, path, resume=("o", "f", "p", None))
+
+    def test_the_road_reports_what_it_uploaded(self):
+        app, path = "31020", self.app("digest.app", 30001)
+        with open(path, "rb") as f:
+            want = hashlib.sha256(f.read()).hexdigest()
+        with fault("release_code_once:204144641:invalid parameter from the mock"):
+            with self.assertRaises(agcupload.ApiError) as cm:
+                self.client.release_package(app, path, notes={"en-US": "Dark mode."}, timeout=60)
+        done = cm.exception.done
+        self.assertEqual(cm.exception.step, Step.NOTES, cm.exception.message)
+        self.assertEqual((done.sha256, done.size), (want, os.path.getsize(path)))
+        stored = mock_get("/mock/objects/" + urllib.request.quote(done.object_id, safe=""))
+        self.assertEqual(hashlib.sha256(stored).hexdigest(), done.sha256)
+        # Resumed past the upload: carried from the ids given, unknown without them.
+        ids = self.client.release_package(app, os.path.join(self.dir, "gone.app"), notes={"en-US": "Dark mode."},
+                                          resume=done, timeout=60)
+        self.assertEqual((ids.object_id, ids.sha256, ids.size), (done.object_id, want, done.size))
+        with self.assertRaises(agcupload.ApiError) as cm:  # in review already: the submit is refused
+            self.client.release_package(app, path, resume=done._replace(package_id=None, sha256=None, size=None))
+        self.assertEqual(cm.exception.step, Step.SUBMIT)
+        self.assertEqual((cm.exception.done.object_id, cm.exception.done.sha256, cm.exception.done.size),
+                         (done.object_id, None, None))
+        with self.assertRaises(agcupload.InvalidArgumentError) as cm:
+            self.client.release_package(app, path, resume=done._replace(sha256=want.upper()))
+        self.assertEqual(cm.exception.step, Step.CHECK)
+        self.assertIn("SHA-256", cm.exception.message)
 
     def test_callback_exception_cancels_the_road_and_keeps_the_ids(self):
         def progress(phase, done, total):

@@ -142,16 +142,7 @@ impl ServiceAccount {
 /// Base64url without padding (RFC 7515 section 2), wiped when dropped (it encodes the JWT's
 /// signature).
 fn base64url(data: &[u8]) -> Zeroizing<String> {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = Zeroizing::new(String::with_capacity(data.len() * 4 / 3 + 3));
-    for chunk in data.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
-        for i in 0..=chunk.len() {
-            out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
-        }
-    }
-    out
+    crate::secret::base64_no_pad(data, crate::secret::BASE64_URL)
 }
 
 impl Credentials {

@@ -18,6 +18,7 @@ use std::sync::Mutex;
 use zeroize::Zeroizing;
 
 use crate::error::Error;
+use crate::secret::{base64_no_pad, BASE64_STANDARD, BASE64_URL};
 
 /// What replaces a secret.
 pub const REDACTED: &str = "[redacted]";
@@ -96,10 +97,7 @@ impl Redactor {
         }
         self.add_fixed(&hex);
         self.add_fixed(&upper);
-        for alphabet in [
-            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
-            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
-        ] {
+        for alphabet in [BASE64_STANDARD, BASE64_URL] {
             let b64 = base64_no_pad(key, alphabet);
             self.add_fixed(&b64);
         }
@@ -196,18 +194,6 @@ fn redact_one(text: &str, secret: &[u8], run: usize) -> Option<String> {
     }
     out.push_str(&text[at..]);
     Some(out)
-}
-
-fn base64_no_pad(data: &[u8], alphabet: &[u8; 64]) -> Zeroizing<String> {
-    let mut out = Zeroizing::new(String::with_capacity(data.len() * 4 / 3 + 3));
-    for chunk in data.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
-        for i in 0..=chunk.len() {
-            out.push(alphabet[(n >> (18 - 6 * i) & 63) as usize] as char);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

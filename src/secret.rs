@@ -45,6 +45,25 @@ impl fmt::Display for Secret {
     }
 }
 
+/// The standard base64 alphabet (RFC 4648 section 4).
+pub(crate) const BASE64_STANDARD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/// The URL-safe base64 alphabet (RFC 4648 section 5), as JWTs use it.
+pub(crate) const BASE64_URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Base64 without padding in `alphabet`, wiped when dropped: what it encodes is secret (a JWT
+/// signature, a seal key).
+pub(crate) fn base64_no_pad(data: &[u8], alphabet: &[u8; 64]) -> zeroize::Zeroizing<String> {
+    let mut out = zeroize::Zeroizing::new(String::with_capacity(data.len() * 4 / 3 + 3));
+    for chunk in data.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
+        for i in 0..=chunk.len() {
+            out.push(alphabet[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -99,7 +99,7 @@ impl Default for App {
 #[derive(Default)]
 pub(crate) struct ReleaseBook {
     apps: HashMap<String, App>,
-    calls: Vec<ReleaseCall>,
+    pub(crate) calls: Vec<ReleaseCall>,
     versions: HashMap<String, TestVersion>,
     /// test package id -> app id
     test_packages: HashMap<String, String>,

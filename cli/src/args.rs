@@ -347,20 +347,21 @@ pub struct RoadArgs {
     #[arg(long, group = "road", help_heading = "Submit for review")]
     pub submit: bool,
     /// Release notes: a directory of <lang>.txt files (en-US.txt, zh-CN.txt, ...).
-    #[arg(long, value_name = "DIR", requires = "submit", help_heading = "Submit for review")]
+    #[arg(long, value_name = "DIR", requires = "submit", conflicts_with = "test", help_heading = "Submit for review")]
     pub notes_dir: Option<PathBuf>,
     /// A note to the reviewers, 10 to 300 characters.
-    #[arg(long, value_name = "TEXT", requires = "submit", help_heading = "Submit for review")]
+    #[arg(long, value_name = "TEXT", requires = "submit", conflicts_with = "test", help_heading = "Submit for review")]
     pub remark: Option<String>,
     /// A phased release (releasePhase 3) with this description [default: a full release].
-    #[arg(long, value_name = "DESCRIPTION", requires = "submit", help_heading = "Submit for review")]
+    #[arg(long, value_name = "DESCRIPTION", requires = "submit", conflicts_with = "test", help_heading = "Submit for review")]
     pub phased: Option<String>,
     /// Scheduled release, UTC: yyyy-MM-ddTHH:mm:ss+0000 [default: at once after approval].
-    #[arg(long, value_name = "yyyy-MM-ddTHH:mm:ss+0000", requires = "submit", help_heading = "Submit for review")]
+    #[arg(long, value_name = "yyyy-MM-ddTHH:mm:ss+0000", requires = "submit", conflicts_with = "test", help_heading = "Submit for review")]
     pub release_time: Option<String>,
     /// Longest wait while AGC answers the submit with "still processing", in minutes.
     #[arg(long, visible_alias = "submit-timeout", value_name = "MIN", default_value_t = 15,
-          value_parser = clap::value_parser!(u64).range(1..=1440), help_heading = "Submit for review")]
+          value_parser = clap::value_parser!(u64).range(1..=1440), conflicts_with = "test",
+          help_heading = "Submit for review")]
     pub submit_timeout_min: u64,
     /// Then make a HarmonyOS test release: invite (test groups) or open.
     #[arg(
@@ -373,21 +374,21 @@ pub struct RoadArgs {
     )]
     pub test: Option<TestKind>,
     /// The test version's description, 1 to 50 characters.
-    #[arg(long, value_name = "TEXT", requires = "test", help_heading = "Test release")]
+    #[arg(long, value_name = "TEXT", requires = "test", conflicts_with = "submit", help_heading = "Test release")]
     pub test_desc: Option<String>,
     /// A test group id (repeat for several; an invite test needs one).
-    #[arg(long, value_name = "ID", requires = "test", help_heading = "Test release")]
+    #[arg(long, value_name = "ID", requires = "test", conflicts_with = "submit", help_heading = "Test release")]
     pub test_group: Vec<String>,
     /// Start of the test window: yyyy-MM-ddTHH:mm:ss+0000 (UTC) or ms since 1970 [default: now].
-    #[arg(long, value_name = "TIME", requires = "test", value_parser = parse_instant_ms,
-          help_heading = "Test release")]
+    #[arg(long, value_name = "TIME", requires = "test", conflicts_with = "submit",
+          value_parser = parse_instant_ms, help_heading = "Test release")]
     pub test_start: Option<u64>,
     /// End of the test window, as --test-start [default: start + 30 days].
-    #[arg(long, value_name = "TIME", requires = "test", value_parser = parse_instant_ms,
-          help_heading = "Test release")]
+    #[arg(long, value_name = "TIME", requires = "test", conflicts_with = "submit",
+          value_parser = parse_instant_ms, help_heading = "Test release")]
     pub test_end: Option<u64>,
     /// Notify the testers.
-    #[arg(long, requires = "test", help_heading = "Test release")]
+    #[arg(long, requires = "test", conflicts_with = "submit", help_heading = "Test release")]
     pub notify: bool,
     /// Continue from this object, uploaded by an earlier run (with --file-name if it was given).
     #[arg(long, value_name = "ID", requires = "road", help_heading = "Continue an earlier run")]
@@ -396,7 +397,7 @@ pub struct RoadArgs {
     #[arg(long, value_name = "ID", requires = "road", help_heading = "Continue an earlier run")]
     pub package_id: Option<String>,
     /// Continue with this test version, created by an earlier run.
-    #[arg(long, value_name = "ID", requires = "test", help_heading = "Continue an earlier run")]
+    #[arg(long, value_name = "ID", requires = "test", conflicts_with = "submit", help_heading = "Continue an earlier run")]
     pub version_id: Option<String>,
 }
 

@@ -128,6 +128,21 @@ fn rerun_command(done: &ReleaseIds) -> String {
     words.join(" ")
 }
 
+/// The hint after a step that AGC may have carried out although it failed (the library's
+/// [`agcupload::ReleaseError::outcome_uncertain`]): no command that repeats it, but what to
+/// check first, then how to continue either way.
+fn uncertain_hint(step: &str, done: &ReleaseIds) -> String {
+    let with_package = ReleaseIds { package_id: Some("PACKAGE_ID".into()), ..done.clone() };
+    format!(
+        "AGC may have carried out the {step} although it failed, so repeating it could attach the package twice: \
+         first look in AppGallery Connect (the app's version, its software packages) whether {} is there. \
+         If it is, continue with its package id: {}; only if it is not, continue with: {}",
+        done.object_id.as_deref().map_or("the package".to_owned(), |o| format!("object {o}")),
+        rerun_command(&with_package),
+        rerun_command(done)
+    )
+}
+
 /// "object X, package Y, test version Z", of what is set.
 fn done_list(done: &ReleaseIds) -> String {
     [("object", &done.object_id), ("package", &done.package_id), ("test version", &done.version_id)]
@@ -221,7 +236,9 @@ impl Ctx {
         } else {
             format!("step {step} failed: {}; done: {ids}", failure.message)
         };
-        if !ids.is_empty() && e.step != agcupload::ReleaseStep::Check {
+        if e.outcome_uncertain {
+            report.hint = Some(uncertain_hint(step, &e.done));
+        } else if !ids.is_empty() && e.step != agcupload::ReleaseStep::Check {
             report.hint = Some(format!("continue with: {}", rerun_command(&e.done)));
         } else if e.error.status() == agcupload::Status::Cancelled {
             report.hint = Some("nothing was stored".into());

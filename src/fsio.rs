@@ -7,7 +7,7 @@
 //! any progress callback could cancel), checks the *opened* descriptor with `fstat`, refuses
 //! anything that is not a regular file, then clears `O_NONBLOCK` again. The small readers
 //! (CA bundle, key file) read through [`read_small`], which stops at a cap, so a huge file
-//! or a `/proc` file that never ends cannot eat the memory. [`read_small_file`] is the same
+//! or a `/proc` file that never ends cannot eat the memory. [`read_small_file`] (and [`read_small_file_no_link`]) is the same
 //! rule for callers (the `agcupload` tool reads its secret file, seal key file and release
 //! notes through it).
 
@@ -97,6 +97,26 @@ pub fn read_small_file(path: &Path, max: u64) -> crate::error::Result<Zeroizing<
     read_small(path, max).map_err(|e| e.into_error(path))
 }
 
+/// [`read_small_file`], but a symbolic link as the last component of `path` is refused
+/// ("is a symbolic link, not a regular file") instead of followed, by the open itself
+/// (`O_NOFOLLOW`), so a link cannot be swapped in after a check. For files found in a
+/// directory (the `agcupload` tool's release notes), where a link could lead outside it.
+///
+/// # Errors
+///
+/// As [`read_small_file`].
+pub fn read_small_file_no_link(path: &Path, max: u64) -> crate::error::Result<Zeroizing<Vec<u8>>> {
+    read_small_with(path, max, Links::Refuse).map_err(|e| e.into_error(path))
+}
+
+/// A caller's path as the library's messages quote it: lossy UTF-8, at most 200 bytes, and
+/// control, format (bidi, zero-width) and separator characters replaced by spaces, so a
+/// hostile file name can neither forge a log line (a newline then `::error`) nor send
+/// terminal escapes.
+pub fn quote_path(path: &Path) -> String {
+    path_for_message(path)
+}
+
 /// What a non-regular file is, in words.
 fn kind_of(meta: &Metadata) -> Option<&'static str> {
     let t = meta.file_type();
@@ -128,18 +148,35 @@ fn kind_of(meta: &Metadata) -> Option<&'static str> {
 /// Open `path` for reading without blocking, and only if the opened descriptor is a regular
 /// file. Returns the file (blocking mode restored, positioned at 0) and its `fstat` metadata.
 pub(crate) fn open_regular(path: &Path) -> Result<(File, Metadata), FsError> {
+    open_regular_with(path, Links::Follow)
+}
+
+/// Whether the last component of a path may be a symbolic link.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Links {
+    Follow,
+    Refuse,
+}
+
+fn open_regular_with(path: &Path, links: Links) -> Result<(File, Metadata), FsError> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
         // O_NONBLOCK: a FIFO opens at once instead of waiting for a writer. O_NOCTTY: a
-        // terminal never becomes our controlling terminal.
-        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+        // terminal never becomes our controlling terminal. O_NOFOLLOW: a link is refused by
+        // the open itself (no window between a check and the open).
+        let nofollow = if links == Links::Refuse { libc::O_NOFOLLOW } else { 0 };
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY | nofollow);
     }
     let file = match options.open(path) {
         Ok(f) => f,
         Err(e) => {
+            let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+            if links == Links::Refuse && is_link {
+                return Err(FsError::NotRegular("a symbolic link"));
+            }
             // A socket cannot be opened at all (ENXIO): say what it is rather than the errno.
             if let Some(what) = std::fs::metadata(path).ok().as_ref().and_then(kind_of) {
                 return Err(FsError::NotRegular(what));
@@ -179,7 +216,15 @@ fn clear_nonblocking(file: &File) -> io::Result<()> {
 /// without reading past `cap + 1` bytes). The buffer is wiped when dropped, and so is every
 /// smaller buffer it outgrew, as the content may be a private key.
 pub(crate) fn read_small(path: &Path, cap: u64) -> Result<Zeroizing<Vec<u8>>, FsError> {
-    let (mut file, meta) = open_regular(path)?;
+    read_small_with(path, cap, Links::Follow)
+}
+
+fn read_small_with(path: &Path, cap: u64, links: Links) -> Result<Zeroizing<Vec<u8>>, FsError> {
+    let (mut file, meta) = open_regular_with(path, links)?;
+    #[cfg(not(unix))]
+    if links == Links::Refuse && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(FsError::NotRegular("a symbolic link"));
+    }
     if meta.len() > cap {
         return Err(FsError::TooLarge(cap));
     }
@@ -241,6 +286,16 @@ mod tests {
         assert_eq!(size_words(4096), "4 KiB");
         assert_eq!(size_words(4 << 20), "4 MiB");
         assert_eq!(size_words(32), "32 bytes");
+        #[cfg(unix)]
+        {
+            let link = dir.join("link");
+            std::os::unix::fs::symlink(&p, &link).unwrap();
+            assert_eq!(&read_small_file(&link, 15).unwrap()[..], b"hunter2-hunter2");
+            let e = read_small_file_no_link(&link, 15).unwrap_err().to_string();
+            assert!(e.contains("is a symbolic link") && !e.contains("hunter2"), "{e}");
+            assert_eq!(&read_small_file_no_link(&p, 15).unwrap()[..], b"hunter2-hunter2");
+        }
+        assert_eq!(quote_path(Path::new("a\n\u{1b}[31mb")), "a  [31mb");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -430,8 +430,8 @@ fn seal_key(args: &SealKeyArgs) -> Result<Option<SealKey>, Failure> {
         |message: String| Failure { code: exit::FILE, status: agcupload::Status::SealKey.name().into(), message };
     let lib = |e: agcupload::Error| Failure::from_error(&e);
     if let Some(path) = &args.seal_key_file {
-        // Exactly 32 bytes: a larger file is refused after reading at most 33.
-        let bytes = agcupload::read_small_file(path, 32).map_err(|e| file_failure("the seal key file", &e))?;
+        // Exactly KEY_LEN bytes: a larger file is refused after reading at most one more.
+        let bytes = agcupload::read_small_file(path, agcupload::seal::KEY_LEN as u64).map_err(|e| file_failure("the seal key file", &e))?;
         return SealKey::from_bytes(&bytes).map(Some).map_err(lib);
     }
     let Some(hex) = env_nonempty("AGC_SEAL_KEY").map(Zeroizing::new) else { return Ok(None) };

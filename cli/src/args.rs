@@ -360,8 +360,8 @@ pub struct RoadArgs {
     pub release_time: Option<String>,
     /// Longest wait while AGC answers the submit with "still processing", in minutes.
     #[arg(long, visible_alias = "submit-timeout", value_name = "MIN", default_value_t = 15,
-          value_parser = clap::value_parser!(u64).range(1..=1440), conflicts_with = "test",
-          help_heading = "Submit for review")]
+          value_parser = clap::value_parser!(u64).range(1..=1440), requires = "submit",
+          conflicts_with = "test", help_heading = "Submit for review")]
     pub submit_timeout_min: u64,
     /// Then make a HarmonyOS test release: invite (test groups) or open.
     #[arg(

@@ -353,10 +353,22 @@ pub struct RoadArgs {
     #[arg(long, value_name = "TEXT", requires = "submit", conflicts_with = "test", help_heading = "Submit for review")]
     pub remark: Option<String>,
     /// A phased release (releasePhase 3) with this description [default: a full release].
-    #[arg(long, value_name = "DESCRIPTION", requires = "submit", conflicts_with = "test", help_heading = "Submit for review")]
+    #[arg(
+        long,
+        value_name = "DESCRIPTION",
+        requires = "submit",
+        conflicts_with = "test",
+        help_heading = "Submit for review"
+    )]
     pub phased: Option<String>,
     /// Scheduled release, UTC: yyyy-MM-ddTHH:mm:ss+0000 [default: at once after approval].
-    #[arg(long, value_name = "yyyy-MM-ddTHH:mm:ss+0000", requires = "submit", conflicts_with = "test", help_heading = "Submit for review")]
+    #[arg(
+        long,
+        value_name = "yyyy-MM-ddTHH:mm:ss+0000",
+        requires = "submit",
+        conflicts_with = "test",
+        help_heading = "Submit for review"
+    )]
     pub release_time: Option<String>,
     /// Longest wait while AGC answers the submit with "still processing", in minutes.
     #[arg(long, visible_alias = "submit-timeout", value_name = "MIN", default_value_t = 15,
@@ -397,7 +409,13 @@ pub struct RoadArgs {
     #[arg(long, value_name = "ID", requires = "road", help_heading = "Continue an earlier run")]
     pub package_id: Option<String>,
     /// Continue with this test version, created by an earlier run.
-    #[arg(long, value_name = "ID", requires = "test", conflicts_with = "submit", help_heading = "Continue an earlier run")]
+    #[arg(
+        long,
+        value_name = "ID",
+        requires = "test",
+        conflicts_with = "submit",
+        help_heading = "Continue an earlier run"
+    )]
     pub version_id: Option<String>,
 }
 

@@ -138,11 +138,13 @@ impl Ctx {
             report.record(&mut rep);
             return report;
         }
-        let package_id = match client.bind_object_outcome(&file.app_id, &upload.file_name, &upload.object_id, &mut rep) {
+        let package_id = match client.bind_object_outcome(&file.app_id, &upload.file_name, &upload.object_id, &mut rep)
+        {
             Ok(p) => p,
             Err((e, uncertain)) => {
                 report.record(&mut rep);
-                let bind = format!("agcupload bind --file-name {} {} {}", upload.file_name, file.app_id, upload.object_id);
+                let bind =
+                    format!("agcupload bind --file-name {} {} {}", upload.file_name, file.app_id, upload.object_id);
                 report.hint = Some(if uncertain {
                     format!(
                         "AGC may have bound object {} although the bind failed, so binding again could attach the \
@@ -414,9 +416,8 @@ const SECRET_FILE_MAX: u64 = 4096;
 fn secret_from_file(path: &Path) -> Result<Zeroizing<String>, Failure> {
     let what = |e: agcupload::Error| file_failure("the client secret file", &e);
     let bytes = agcupload::read_small_file(path, SECRET_FILE_MAX).map_err(what)?;
-    let text = std::str::from_utf8(&bytes).map_err(|_| {
-        what(agcupload::Error::File { path: path.to_path_buf(), reason: "is not UTF-8 text".into() })
-    })?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| what(agcupload::Error::File { path: path.to_path_buf(), reason: "is not UTF-8 text".into() }))?;
     Ok(Zeroizing::new(text.lines().next().unwrap_or_default().trim().to_owned()))
 }
 
@@ -431,7 +432,8 @@ fn seal_key(args: &SealKeyArgs) -> Result<Option<SealKey>, Failure> {
     let lib = |e: agcupload::Error| Failure::from_error(&e);
     if let Some(path) = &args.seal_key_file {
         // Exactly KEY_LEN bytes: a larger file is refused after reading at most one more.
-        let bytes = agcupload::read_small_file(path, agcupload::seal::KEY_LEN as u64).map_err(|e| file_failure("the seal key file", &e))?;
+        let bytes = agcupload::read_small_file(path, agcupload::seal::KEY_LEN as u64)
+            .map_err(|e| file_failure("the seal key file", &e))?;
         return SealKey::from_bytes(&bytes).map(Some).map_err(lib);
     }
     let Some(hex) = env_nonempty("AGC_SEAL_KEY").map(Zeroizing::new) else { return Ok(None) };

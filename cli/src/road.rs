@@ -55,8 +55,9 @@ pub fn read_notes_dir(dir: &Path) -> Result<Vec<ReleaseNote>, Failure> {
         };
         let bytes = agcupload::read_small_file_no_link(&path, NOTE_FILE_MAX)
             .map_err(|e| crate::file_failure("the release notes file", &e))?;
-        let text = std::str::from_utf8(&bytes)
-            .map_err(|_| file_error(format!("the release notes file {} is not UTF-8 text", agcupload::quote_path(&path))))?;
+        let text = std::str::from_utf8(&bytes).map_err(|_| {
+            file_error(format!("the release notes file {} is not UTF-8 text", agcupload::quote_path(&path)))
+        })?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text).trim_end();
         notes.push(ReleaseNote::new(language, text));
     }

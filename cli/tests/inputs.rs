@@ -94,6 +94,7 @@ impl Ran {
 /// Run to the end and collect the exit code, the output and the child's peak RSS. A child
 /// still running after two minutes is killed and the test fails: a safety net against a hang
 /// (a FIFO read), not a measure of speed.
+#[allow(clippy::zombie_processes)] // reaped by wait4, which also gives the peak RSS
 fn run(cmd: &mut Command) -> Ran {
     let mut child = cmd.spawn().expect("agcupload starts");
     let (mut out, mut err) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
@@ -121,12 +122,7 @@ fn run(cmd: &mut Command) -> Ran {
         std::thread::sleep(Duration::from_millis(20));
     }
     let code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { -1 };
-    Ran {
-        code,
-        stdout: readers.0.join().unwrap(),
-        stderr: readers.1.join().unwrap(),
-        max_rss_kib: usage.ru_maxrss,
-    }
+    Ran { code, stdout: readers.0.join().unwrap(), stderr: readers.1.join().unwrap(), max_rss_kib: usage.ru_maxrss }
 }
 
 fn expect_code(r: &Ran, code: i32) {
@@ -186,7 +182,19 @@ fn options_of_the_other_road_are_refused_before_any_request() {
     }
     // The two reproductions, whole.
     check(
-        vec!["publish", "--test", "open", "--test-desc", "d", "--release-time", "garbage", "--phased", "y", "--remark", "short"],
+        vec![
+            "publish",
+            "--test",
+            "open",
+            "--test-desc",
+            "d",
+            "--release-time",
+            "garbage",
+            "--phased",
+            "y",
+            "--remark",
+            "short",
+        ],
         "cannot be used with",
     );
     check(vec!["publish", "--submit", "--test-desc", "x", "--test-group", "g", "--notify"], "cannot be used with");
@@ -228,10 +236,22 @@ fn the_client_secret_file_must_be_a_small_regular_file() {
     // The flag as well, and a good file still works (first line, trimmed).
     let good = tmp.at("good");
     std::fs::write(&good, format!("{}\nsecond line\n", server.client_secret())).unwrap();
-    let r = run(tool(&server).env_remove("AGC_CLIENT_SECRET").arg("check").arg("--client-secret-file").arg(&good).arg(APP).arg(&app));
+    let r = run(tool(&server)
+        .env_remove("AGC_CLIENT_SECRET")
+        .arg("check")
+        .arg("--client-secret-file")
+        .arg(&good)
+        .arg(APP)
+        .arg(&app));
     expect_code(&r, 0);
     let fifo = tmp.fifo("flag.fifo");
-    let r = run(tool(&server).env_remove("AGC_CLIENT_SECRET").arg("check").arg("--client-secret-file").arg(&fifo).arg(APP).arg(&app));
+    let r = run(tool(&server)
+        .env_remove("AGC_CLIENT_SECRET")
+        .arg("check")
+        .arg("--client-secret-file")
+        .arg(&fifo)
+        .arg(APP)
+        .arg(&app));
     expect_code(&r, 3);
     let kinds: Vec<Endpoint> = server.requests().into_iter().map(|r| r.kind).collect();
     assert_eq!(kinds.iter().filter(|k| **k != Endpoint::Token).count(), 0, "only the good check's token: {kinds:?}");
@@ -342,7 +362,11 @@ fn hostile_note_file_names_are_quoted_bounded() {
         let r = run(cmd.args(["notes", "--notes-dir"]).arg(&dir).arg(APP));
         expect_code(&r, 2);
         assert!(r.stderr.contains("::error title=pwn::owned"), "the name is shown, inline: {}", r.stderr);
-        assert!(!r.stderr.contains('\u{1b}') && !r.stderr.contains('\u{7}') && !r.stderr.contains('\u{202e}'), "{:?}", r.stderr);
+        assert!(
+            !r.stderr.contains('\u{1b}') && !r.stderr.contains('\u{7}') && !r.stderr.contains('\u{202e}'),
+            "{:?}",
+            r.stderr
+        );
         for line in r.stderr.lines() {
             assert!(!line.starts_with("::error title=pwn"), "a forged workflow command: {:?}", r.stderr);
         }

@@ -48,6 +48,9 @@ window and groups, submit; stdout's last line is the test version id.
 
 A failure after the upload prints what is done (object, package and version ids, the failed
 step) and the command that continues from there with --object-id / --package-id / --version-id.
+After a step AGC may have carried out although it failed (a bind that timed out), it says what
+to check in AppGallery Connect first instead of a command that would repeat the step.
+The options of one road (--submit or --test) are refused with the other.
 
 Examples:
   AGC_SERVICE_ACCOUNT_FILE=agc-private.json agcupload publish 1234567 build/app-signed.app
@@ -70,7 +73,9 @@ Examples:
 
 const NOTES_EXAMPLES: &str = "\
 The directory holds one <lang>.txt file per language (en-US.txt, zh-CN.txt, ...), UTF-8, at
-most 500 characters each; any other file name is refused. The languages must exist for the app.
+most 500 characters each (a file over 8 KiB is refused unread); any other file name, and any
+symbolic link, is refused. A note of only invisible characters is empty. The languages must
+exist for the app.
 
 Examples:
   agcupload notes --notes-dir release-notes 1234567

@@ -371,6 +371,21 @@ impl Client {
         self.clean(r)
     }
 
+    /// [`Client::bind_object`], and on failure also whether AGC may nevertheless have
+    /// processed the bind (`true`: the request was sent and no clear refusal came back, so
+    /// binding again could attach the package twice; check the app's packages first).
+    pub fn bind_object_outcome(
+        &self,
+        app_id: &str,
+        file_name: &str,
+        object_id: &str,
+        progress: &mut dyn Progress,
+    ) -> std::result::Result<String, (Error, bool)> {
+        let unsure = std::cell::Cell::new(false);
+        let r = self.bind_object_noting(app_id, file_name, object_id, &unsure, progress);
+        self.clean(r).map_err(|e| (e, unsure.get()))
+    }
+
     fn bind_object_inner(
         &self,
         app_id: &str,
@@ -378,12 +393,23 @@ impl Client {
         object_id: &str,
         progress: &mut dyn Progress,
     ) -> Result<String> {
+        self.bind_object_noting(app_id, file_name, object_id, &std::cell::Cell::new(false), progress)
+    }
+
+    /// The bind; `unsure` is left `true` when a failed bind may have been processed by AGC.
+    fn bind_object_noting(
+        &self,
+        app_id: &str,
+        file_name: &str,
+        object_id: &str,
+        unsure: &std::cell::Cell<bool>,
+        progress: &mut dyn Progress,
+    ) -> Result<String> {
         check_app_id(app_id)?;
         crate::package::check_file_name(file_name)?;
         api::check_object_id(object_id)?;
         // A bind is not idempotent: retry only when the failed attempt cannot have been
         // processed (see `api::bind_package`); otherwise stop and name the object id.
-        let unsure = std::cell::Cell::new(false);
         let deadline = self.retry.start();
         let bound = self.retry.run_if(
             deadline,
@@ -401,7 +427,7 @@ impl Client {
                         file_name,
                         object_id,
                         deadline,
-                        &unsure,
+                        unsure,
                     )
                 })
             },

@@ -40,6 +40,7 @@ mod transfer;
 pub use auth::Credentials;
 pub use client::{Client, Published, UploadRequest, UploadResult};
 pub use error::{Error, Result, Status};
+pub use fsio::{quote_path, read_small_file, read_small_file_no_link};
 pub use http::TrustRoots;
 pub use package::PackageKind;
 pub use progress::{NoProgress, Phase, Progress};

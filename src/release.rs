@@ -146,7 +146,7 @@ pub fn check_notes(notes: &[ReleaseNote]) -> Result<()> {
             return Err(Error::InvalidArgument(format!("release notes for {} are given twice", n.language)));
         }
         let chars = n.new_features.chars().count();
-        if n.new_features.trim().is_empty() {
+        if shows_nothing(&n.new_features) {
             return Err(Error::InvalidArgument(format!("release notes for {} are empty", n.language)));
         }
         if chars > MAX_NEW_FEATURES {
@@ -157,6 +157,12 @@ pub fn check_notes(notes: &[ReleaseNote]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Whether a note would show nothing: only white space and invisible characters (BOMs,
+/// zero-width and other format characters, controls, separators). Such a note is empty.
+fn shows_nothing(text: &str) -> bool {
+    text.chars().all(|c| c.is_whitespace() || crate::text::is_hidden_or_control(c))
 }
 
 /// The `app-language-info` body of one note.
@@ -802,6 +808,11 @@ mod tests {
         let e = check_notes(&[ReleaseNote::new("de-DE", "y".repeat(501))]).unwrap_err();
         assert!(e.to_string().contains("de-DE") && e.to_string().contains("501"), "{e}");
         assert!(check_notes(&[ReleaseNote::new("en US", "x")]).is_err());
+        for empty in ["", " \n\t", "\u{feff}\u{feff}\u{feff}", "\u{200b}\u{2060} \u{3000}\r\n"] {
+            let e = check_notes(&[ReleaseNote::new("en-US", empty)]).unwrap_err();
+            assert!(e.to_string().contains("empty"), "{empty:?}: {e}");
+        }
+        check_notes(&[ReleaseNote::new("en-US", "\u{feff}x\u{200b}")]).unwrap();
         assert!(check_notes(&[ReleaseNote::new("en-US", "a"), ReleaseNote::new("en-us", "b")]).is_err());
     }
 

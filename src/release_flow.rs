@@ -94,6 +94,10 @@ pub struct ReleaseError {
     pub error: Error,
     /// The ids obtained before the failure (pass them as [`ReleaseRequest::resume`]).
     pub done: ReleaseIds,
+    /// AGC may have carried out the failed step although it failed (a bind sent, then a reset,
+    /// a timeout or a 5xx): resuming from `done` would repeat it, so check first (for a bind:
+    /// the app's packages in AGC; if the package is there, resume with its package id).
+    pub outcome_uncertain: bool,
 }
 
 impl std::fmt::Display for ReleaseError {
@@ -213,7 +217,7 @@ impl Client {
     ) -> std::result::Result<ReleaseIds, Box<ReleaseError>> {
         let mut done = request.resume.clone();
         let fail = |step: ReleaseStep, error: Error, done: &ReleaseIds| {
-            Box::new(ReleaseError { step, error, done: done.clone() })
+            Box::new(ReleaseError { step, error, done: done.clone(), outcome_uncertain: false })
         };
         request.check().map_err(|e| fail(ReleaseStep::Check, e, &done))?;
         let app_id = request.upload.app_id;
@@ -244,9 +248,11 @@ impl Client {
             ReleaseTarget::Review(options) => {
                 if done.package_id.is_none() {
                     let (name, id) = object(&done);
-                    let pkg = self
-                        .bind_object(app_id, &name, &id, progress)
-                        .map_err(|e| fail(ReleaseStep::Bind, e, &done))?;
+                    let pkg = self.bind_object_outcome(app_id, &name, &id, progress).map_err(|(e, uncertain)| {
+                        let mut failure = fail(ReleaseStep::Bind, e, &done);
+                        failure.outcome_uncertain = uncertain;
+                        failure
+                    })?;
                     done.package_id = Some(pkg);
                 }
                 let pkg = done.package_id.clone().unwrap_or_default();

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use zeroize::Zeroizing;
 
-use crate::api::{self, parse_json, parse_ret};
+use crate::connect::{self, parse_json, parse_ret};
 use crate::error::{Error, Result};
 use crate::http::{self, Deadline, MAX_JSON_BODY};
 use crate::redact::Redactor;
@@ -54,7 +54,7 @@ impl std::fmt::Debug for ServiceAccount {
     }
 }
 
-/// The audience of service-account JWTs (protocol.md section 1).
+/// The audience of service-account JWTs (docs/protocol.md section 1).
 pub const JWT_AUDIENCE: &str = "https://oauth-login.cloud.huawei.com/oauth2/v3/token";
 /// Lifetime of a service-account JWT.
 pub const JWT_LIFETIME: Duration = Duration::from_secs(3600);
@@ -510,16 +510,16 @@ pub(crate) fn with_token<T>(
     base: &str,
     deadline: Deadline,
     keep_waiting: &mut dyn FnMut() -> Result<()>,
-    mut call: impl FnMut(&AuthHeaders) -> Result<api::Answer<T>>,
+    mut call: impl FnMut(&AuthHeaders) -> Result<connect::Answer<T>>,
 ) -> Result<T> {
     let auth = cache.headers(agent, base, deadline, None, keep_waiting)?;
     match call(&auth)? {
-        api::Answer::Ok(v) => Ok(v),
-        api::Answer::TokenRejected(_) => {
+        connect::Answer::Ok(v) => Ok(v),
+        connect::Answer::TokenRejected(_) => {
             let auth = cache.headers(agent, base, deadline, Some(&auth), keep_waiting)?;
             match call(&auth)? {
-                api::Answer::Ok(v) => Ok(v),
-                api::Answer::TokenRejected(m) => Err(Error::Auth(format!("AGC refused a fresh access token: {m}"))),
+                connect::Answer::Ok(v) => Ok(v),
+                connect::Answer::TokenRejected(m) => Err(Error::Auth(format!("AGC refused a fresh access token: {m}"))),
             }
         }
     }

@@ -543,7 +543,7 @@ pub fn parse_instant_ms(s: &str) -> Result<u64, String> {
     if !s.is_empty() && s.len() <= 15 && s.bytes().all(|b| b.is_ascii_digit()) {
         return s.parse().map_err(|_| "not a number of milliseconds".to_string());
     }
-    let t = agcupload::release::normalize_release_time(s)
+    let t = agcupload::connect::release::normalize_release_time(s)
         .map_err(|_| "must be yyyy-MM-ddTHH:mm:ss+0000 (UTC) or milliseconds since 1970".to_string())?;
     let n = |r: std::ops::Range<usize>| t.get(r).and_then(|d| d.parse::<i64>().ok()).unwrap_or(0);
     let days = days_from_civil(n(0..4), n(5..7), n(8..10));

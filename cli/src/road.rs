@@ -7,7 +7,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use agcupload::release::{ReleaseNote, ReleasePhase, ReleaseState, SubmitOptions, TestRelease, TestType};
+use agcupload::connect::release::{ReleaseNote, ReleasePhase, ReleaseState, SubmitOptions};
+use agcupload::connect::test_release::{TestRelease, TestType};
 use agcupload::{ReleaseIds, ReleaseRequest, ReleaseTarget};
 use serde_json::json;
 
@@ -47,7 +48,7 @@ pub fn read_notes_dir(dir: &Path) -> Result<Vec<ReleaseNote>, Failure> {
         let language = name
             .to_str()
             .and_then(|n| n.strip_suffix(".txt"))
-            .filter(|l| agcupload::release::check_language(l).is_ok() && !kind.is_dir());
+            .filter(|l| agcupload::connect::release::check_language(l).is_ok() && !kind.is_dir());
         let Some(language) = language else {
             return Err(Failure::usage(format!(
                 "the notes directory {shown_dir} holds '{shown}': only <lang>.txt files are allowed (like en-US.txt or zh-CN.txt)"
@@ -67,7 +68,7 @@ pub fn read_notes_dir(dir: &Path) -> Result<Vec<ReleaseNote>, Failure> {
         )));
     }
     notes.sort_by(|a, b| a.language.cmp(&b.language));
-    agcupload::release::check_notes(&notes).map_err(|e| {
+    agcupload::connect::release::check_notes(&notes).map_err(|e| {
         let mut f = Failure::from_error(&e);
         f.message = format!("{} (in {shown_dir})", f.message);
         f

@@ -1,4 +1,4 @@
-//! The release road on the mock's side (protocol.md section 6): release notes, submit for
+//! The release road on the mock's side (docs/protocol.md section 6): release notes, submit for
 //! review, app state, HarmonyOS test versions. A small state machine per app:
 //!
 //! - languages that exist (default `en-US` and `zh-CN`); notes for another language are refused;

@@ -5,12 +5,19 @@
 //! ids already obtained ([`ReleaseIds`]); passing them back in [`ReleaseRequest::resume`]
 //! continues from there instead of uploading again.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
 
 use crate::client::{Client, UploadRequest};
+use crate::connect::ids::{check_app_id, check_id};
+use crate::connect::release::{
+    check_notes, is_still_processing, note_body, parse_app_state, AppState, ReleaseNote, ReleaseState, SubmitOptions,
+};
+use crate::connect::test_release::{now_ms, parse_test_package, parse_version_id, test_package_body, TestRelease};
+use crate::connect::{self, parse_empty, Answer, Method, Request};
 use crate::error::{Error, Result};
-use crate::progress::Progress;
-use crate::release::{check_notes, ReleaseNote, SubmitOptions, TestRelease};
+use crate::progress::{self, Phase, Progress};
 
 /// Where the road ends.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,7 +150,7 @@ impl<'a> ReleaseRequest<'a> {
     }
 
     fn check(&self) -> Result<()> {
-        crate::client::check_app_id(self.upload.app_id)?;
+        check_app_id(self.upload.app_id)?;
         check_notes(&self.notes)?;
         match &self.target {
             ReleaseTarget::Review(o) => {
@@ -290,5 +297,231 @@ impl Client {
             }
         }
         Ok(done)
+    }
+}
+
+/// A submit attempt: done, still processing (AGC's words), or refused (code, words).
+enum SubmitTry {
+    Done,
+    StillProcessing(String),
+    Refused(i64, String),
+}
+
+impl Client {
+    /// A release call with the retry policy and the token refresh.
+    #[allow(clippy::too_many_arguments)]
+    fn release_call<T>(
+        &self,
+        method: Method,
+        path: &str,
+        app_id: &str,
+        body: Option<&Value>,
+        what: &str,
+        phase: Option<(Phase, u64, u64)>,
+        progress: &mut dyn Progress,
+        parse: impl Fn(&[u8]) -> Result<T>,
+    ) -> Result<T> {
+        self.connect_call(progress, |_, agent, base, auth, deadline, progress| {
+            if let Some((p, d, t)) = phase {
+                progress::event(progress, p, d, t)?;
+            }
+            let request = Request { method, path, query: &[("appId", app_id)], body, what };
+            connect::send(agent, base, auth, &request, deadline, &parse)
+        })
+    }
+
+    /// Set the release notes of one language (`PUT app-language-info`). The language must
+    /// exist for the app; AGC's refusal is an [`Error::Api`] naming the language. Reports
+    /// [`Phase::SettingNotes`] `0/1`.
+    pub fn set_release_note(&self, app_id: &str, note: &ReleaseNote, progress: &mut dyn Progress) -> Result<()> {
+        self.set_release_notes(app_id, std::slice::from_ref(note), progress)
+    }
+
+    /// Set the release notes of several languages, all checked before the first request.
+    /// Reports [`Phase::SettingNotes`] with `done` = notes set so far, `total` = notes.
+    pub fn set_release_notes(&self, app_id: &str, notes: &[ReleaseNote], progress: &mut dyn Progress) -> Result<()> {
+        check_app_id(app_id)?;
+        check_notes(notes)?;
+        let total = notes.len() as u64;
+        let path = self.release_paths().language_info.clone();
+        for (i, note) in notes.iter().enumerate() {
+            let body = note_body(note);
+            let phase = Some((Phase::SettingNotes, i as u64, total));
+            self.release_call(Method::Put, &path, app_id, Some(&body), "app-language-info", phase, progress, |b| {
+                parse_empty(b, "app-language-info")
+            })
+            .map_err(|e| match e {
+                Error::Api { code, message } => {
+                    Error::Api { code, message: format!("release notes for {}: {message}", note.language) }
+                }
+                other => other,
+            })?;
+        }
+        progress::event(progress, Phase::SettingNotes, total, total)
+    }
+
+    /// Submit the app's draft for review (`POST app-submit`). While AGC still processes the
+    /// package (codes 204144660, 204144719, 204144727 with a matching message) the submit is
+    /// retried with backoff (the compile-status poll intervals) until `timeout`, then
+    /// [`Error::Timeout`]; any other refusal is [`Error::Api`] with AGC's message.
+    /// Reports [`Phase::Submitting`] with elapsed and timeout in ms, several times a second
+    /// while waiting, so the wait can be cancelled. A submit retried after a transient failure
+    /// first reads the state: if the app is in review, the failed attempt reached AGC and the
+    /// submit is done (so a lost answer never turns into an "already in review" error).
+    pub fn submit_for_review(
+        &self,
+        app_id: &str,
+        options: &SubmitOptions,
+        timeout: Duration,
+        progress: &mut dyn Progress,
+    ) -> Result<()> {
+        // AGC's refusal and "still processing" message leave `connect_call` as an answer, not
+        // an error, so its redaction never saw them: the errors made of them are redacted here.
+        self.clean(self.submit_until(app_id, options, timeout, progress))
+    }
+
+    /// [`Client::submit_for_review`] before the redaction of its error.
+    fn submit_until(
+        &self,
+        app_id: &str,
+        options: &SubmitOptions,
+        timeout: Duration,
+        progress: &mut dyn Progress,
+    ) -> Result<()> {
+        check_app_id(app_id)?;
+        let body = options.body()?;
+        let path = self.release_paths().app_submit.clone();
+        let info_path = self.release_paths().app_info.clone();
+        let start = Instant::now();
+        let end = start + timeout;
+        let total_ms = timeout.as_millis() as u64;
+        let (mut wait, max_wait) = self.poll_intervals();
+        loop {
+            let elapsed = (start.elapsed().as_millis() as u64).min(total_ms);
+            let parse = |b: &[u8]| match parse_empty(b, "app-submit") {
+                Ok(()) => Ok(SubmitTry::Done),
+                Err(Error::Api { code, message }) if is_still_processing(code, &message) => {
+                    Ok(SubmitTry::StillProcessing(message))
+                }
+                // Not retried by the retry policy even when the code is a transient one: a
+                // submit refused for another reason is final.
+                Err(Error::Api { code, message }) if !connect::TOKEN_REJECTED_CODES.contains(&code) => {
+                    Ok(SubmitTry::Refused(code, message))
+                }
+                Err(e) => Err(e),
+            };
+            let outcome = self.connect_call(progress, |attempt, agent, base, auth, deadline, progress| {
+                progress::event(progress, Phase::Submitting, elapsed, total_ms)?;
+                let query = &[("appId", app_id)];
+                if attempt > 1 {
+                    let info = Request { method: Method::Get, path: &info_path, query, body: None, what: "app-info" };
+                    // A submit is not idempotent: the attempt that failed (reset, timeout,
+                    // 5xx) may have reached AGC. If the app is now in review, it did.
+                    match connect::send(agent, base, auth, &info, deadline, parse_app_state)? {
+                        Answer::Ok(s) if s.state == ReleaseState::InReview => return Ok(Answer::Ok(SubmitTry::Done)),
+                        Answer::Ok(_) => {}
+                        Answer::TokenRejected(m) => return Ok(Answer::TokenRejected(m)),
+                    }
+                }
+                let submit =
+                    Request { method: Method::Post, path: &path, query, body: Some(&body), what: "app-submit" };
+                connect::send(agent, base, auth, &submit, deadline, parse)
+            })?;
+            let message = match outcome {
+                SubmitTry::Done => {
+                    let elapsed = (start.elapsed().as_millis() as u64).min(total_ms);
+                    return progress::event(progress, Phase::Submitting, elapsed, total_ms);
+                }
+                SubmitTry::Refused(code, message) => return Err(Error::Api { code, message }),
+                SubmitTry::StillProcessing(m) => m,
+            };
+            if Instant::now() >= end {
+                return Err(Error::Timeout(format!(
+                    "AGC was still processing the package after {} s: {message}",
+                    timeout.as_secs()
+                )));
+            }
+            let until = (Instant::now() + wait).min(end);
+            while Instant::now() < until {
+                let elapsed = (start.elapsed().as_millis() as u64).min(total_ms);
+                progress::event(progress, Phase::Submitting, elapsed, total_ms)?;
+                std::thread::sleep((until - Instant::now().min(until)).min(Duration::from_millis(200)));
+            }
+            wait = (wait * 2).min(max_wait);
+        }
+    }
+
+    /// Where the app's release stands (`GET app-info`): draft, in review, rejected (with the
+    /// reviewers' opinion), released.
+    pub fn release_state(&self, app_id: &str, progress: &mut dyn Progress) -> Result<AppState> {
+        check_app_id(app_id)?;
+        let path = self.release_paths().app_info.clone();
+        self.release_call(Method::Get, &path, app_id, None, "app-info", None, progress, parse_app_state)
+    }
+
+    /// Create a HarmonyOS test version; returns its `versionId`. Reports
+    /// [`Phase::CreatingTestVersion`].
+    pub fn create_test_version(&self, app_id: &str, test: &TestRelease, progress: &mut dyn Progress) -> Result<String> {
+        check_app_id(app_id)?;
+        test.validate()?;
+        let path = self.release_paths().test_version.clone();
+        let body = test.create_body();
+        let phase = Some((Phase::CreatingTestVersion, 0, 0));
+        self.release_call(Method::Post, &path, app_id, Some(&body), "test-version", phase, progress, parse_version_id)
+    }
+
+    /// Add an uploaded object (uploaded with `releaseType` 6) to the test versions; returns
+    /// its package id, which [`Client::wait_package_ready`] then polls. Reports
+    /// [`Phase::AddingTestPackage`].
+    pub fn add_test_package(
+        &self,
+        app_id: &str,
+        file_name: &str,
+        object_id: &str,
+        progress: &mut dyn Progress,
+    ) -> Result<String> {
+        check_app_id(app_id)?;
+        crate::package::check_file_name(file_name)?;
+        if object_id.is_empty() {
+            return Err(Error::InvalidArgument("object id is empty".into()));
+        }
+        let path = self.release_paths().test_version_pkg.clone();
+        let body = test_package_body(file_name, object_id);
+        let phase = Some((Phase::AddingTestPackage, 0, 0));
+        self.release_call(Method::Post, &path, app_id, Some(&body), "test-package", phase, progress, parse_test_package)
+    }
+
+    /// Put a parsed package into a test version with its window and groups (`PUT` test
+    /// version with `openTestInfo`). Reports [`Phase::SettingTestInfo`].
+    pub fn set_test_info(
+        &self,
+        app_id: &str,
+        version_id: &str,
+        package_id: &str,
+        test: &TestRelease,
+        progress: &mut dyn Progress,
+    ) -> Result<()> {
+        check_app_id(app_id)?;
+        test.validate()?;
+        check_id(version_id, "version id")?;
+        check_id(package_id, "package id")?;
+        let path = self.release_paths().test_version.clone();
+        let body = test.info_body(version_id, package_id, now_ms());
+        let phase = Some((Phase::SettingTestInfo, 0, 0));
+        self.release_call(Method::Put, &path, app_id, Some(&body), "test-version", phase, progress, |b| {
+            parse_empty(b, "test-version")
+        })
+    }
+
+    /// Submit a test version. Reports [`Phase::SubmittingTest`].
+    pub fn submit_test_version(&self, app_id: &str, version_id: &str, progress: &mut dyn Progress) -> Result<()> {
+        check_app_id(app_id)?;
+        check_id(version_id, "version id")?;
+        let path = self.release_paths().test_version_submit.clone();
+        let body = json!({"versionId": version_id});
+        let phase = Some((Phase::SubmittingTest, 0, 0));
+        self.release_call(Method::Post, &path, app_id, Some(&body), "test-submit", phase, progress, |b| {
+            parse_empty(b, "test-submit")
+        })
     }
 }

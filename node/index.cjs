@@ -531,6 +531,8 @@ module.exports = {
   CancelledError: errors.CancelledError, NetworkError: errors.NetworkError, AuthError: errors.AuthError,
   ApiError: errors.ApiError, RejectedError: errors.RejectedError, SealError: errors.SealError,
   PackageFailedError: errors.PackageFailedError, ReentrantError: errors.ReentrantError,
-  InternalError: errors.InternalError,
+  InternalError: errors.InternalError, errorFor,
 };
+// `import agcupload from 'agcupload'` and TypeScript's default import find the same object.
+module.exports.default = module.exports;
 void koffi;

@@ -1,0 +1,40 @@
+#!/bin/sh
+# `make test-node`: the Node.js package exactly as a user gets it. `npm pack` in node/ (its
+# prepack builds the library with cargo like `make lib`, so a built tree is reused) makes the
+# tarball; a fresh project in a temporary directory outside the source tree `npm install`s it
+# (koffi comes from the npm registry as its dependency); tests/node/*.test.mjs are copied into
+# that project and run there with `node --test` against the mock, without LD_LIBRARY_PATH or
+# AGCUPLOAD_LIBRARY: the package must load the library it carries.
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/agc-node.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT INT TERM
+unset LD_LIBRARY_PATH AGCUPLOAD_LIBRARY NODE_PATH
+export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
+
+echo "== npm pack $ROOT/node"
+(cd "$ROOT/node" && npm pack --silent --pack-destination "$WORK" >/dev/null)
+tarball=$(ls "$WORK"/agcupload-*.tgz)
+echo "  $(basename "$tarball")"
+listing=$(tar -tzf "$tarball")
+for want in package/package.json package/index.cjs package/index.mjs package/index.d.ts \
+    package/lib/native.cjs package/lib/worker.cjs package/libagcupload.so; do
+  echo "$listing" | grep -qx "$want" || { echo "test-node: $want missing from the tarball:" >&2; echo "$listing" >&2; exit 1; }
+done
+
+echo "== a fresh project in $WORK/project: npm install the tarball"
+mkdir "$WORK/project"
+cd "$WORK/project"
+printf '{ "name": "agc-node-test", "version": "1.0.0", "private": true, "type": "module" }\n' >package.json
+npm install --silent --no-save "$tarball" typescript@5 @types/node@20
+node -e 'const a = require("agcupload"); console.log("  agcupload", require("agcupload/package.json").version, "library", a.libraryPath)'
+
+echo "== TypeScript: index.d.ts checks a program that uses the whole API (tsc --strict)"
+mkdir spec
+cp "$ROOT"/tests/node/*.mjs "$ROOT"/tests/node/*.ts spec/
+cp "$ROOT"/tests/node/tsconfig.json .
+npx --no-install tsc -p tsconfig.json
+
+echo "== node --test (cwd $WORK/project)"
+# One file at a time: the files share one mock, whose faults are global.
+AGCUPLOAD_EXPECT_INSTALLED=1 "$ROOT/scripts/with-mock.sh" node --test --test-concurrency=1 spec/*.test.mjs

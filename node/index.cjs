@@ -204,6 +204,13 @@ function emptyIds() {
   return { objectId: null, fileName: null, packageId: null, versionId: null, sha256: null, size: null };
 }
 
+/** The ReleaseIds fields of `ids` (e.g. the `resume` given), the others null. */
+function idsFrom(ids) {
+  const out = emptyIds();
+  if (ids && typeof ids === 'object') for (const k of Object.keys(out)) if (ids[k] != null) out[k] = ids[k];
+  return out;
+}
+
 // ------------------------------------------------------------------------------ running an operation
 
 /**
@@ -479,7 +486,7 @@ class Client {
       } catch (e) {
         if (e instanceof AgcError) {
           e.step = Step.CHECK;
-          e.done = { ...emptyIds(), ...(o.resume || {}) };
+          e.done = idsFrom(o.resume);
         }
         throw e;
       }
@@ -513,14 +520,22 @@ function version() {
 
 /** Seal `inPath` into `outPath` with a 32-byte key (docs/sealed-format.md). */
 async function sealFile(key, inPath, outPath) {
-  const args = { key: bytes(key, 'key'), inPath: pathArg(inPath, 'inPath'), outPath: pathArg(outPath, 'outPath') };
-  settle(await runOp('seal', args, {}));
+  await keyOp('seal', key, inPath, outPath);
 }
 
 /** Open a sealed file; `outPath` appears only if every chunk authenticates. */
 async function openFile(key, inPath, outPath) {
-  const args = { key: bytes(key, 'key'), inPath: pathArg(inPath, 'inPath'), outPath: pathArg(outPath, 'outPath') };
-  settle(await runOp('open', args, {}));
+  await keyOp('open', key, inPath, outPath);
+}
+
+/** agc_seal_file / agc_open_file on a worker; both copies of the key are wiped after. */
+async function keyOp(op, key, inPath, outPath) {
+  const args = { inPath: pathArg(inPath, 'inPath'), outPath: pathArg(outPath, 'outPath'), key: bytes(key, 'key') };
+  try {
+    settle(await runOp(op, args, {}));
+  } finally {
+    args.key.fill(0);
+  }
 }
 
 module.exports = {

@@ -10,7 +10,10 @@
 const path = require('node:path');
 const { Worker } = require('node:worker_threads');
 
+const { InternalError, Status } = require('./errors.cjs');
+
 const WORKER = path.join(__dirname, 'worker.cjs');
+const internal = (message) => new InternalError(Status.INTERNAL, message);
 const MAX_IDLE = 4;
 const idle = [];
 
@@ -43,7 +46,7 @@ function run(op, args, onProgress, cancel) {
       }
       if (m.type === 'crash') {
         w.terminate();
-        done(reject, new Error(`agcupload worker: ${m.message}`));
+        done(reject, internal(`agcupload worker: ${m.message}`));
         return;
       }
       w.unref();
@@ -51,8 +54,8 @@ function run(op, args, onProgress, cancel) {
       else w.terminate();
       done(resolve, m);
     };
-    const onError = (e) => done(reject, e);
-    const onExit = (code) => done(reject, new Error(`agcupload worker exited (code ${code}) during ${op}`));
+    const onError = (e) => done(reject, internal(`agcupload worker failed during ${op}: ${e && e.message}`));
+    const onExit = (code) => done(reject, internal(`agcupload worker exited (code ${code}) during ${op}`));
     w.on('message', onMessage);
     w.on('error', onError);
     w.on('exit', onExit);

@@ -71,3 +71,17 @@ export async function everything(): Promise<void> {
   // @ts-expect-error: ReleaseIds has no such field
   void ids.packageName;
 }
+
+// The run() of the README's hvigor task, as written there.
+export async function hvigorRun(): Promise<void> {
+  const c = new Client({ serviceAccount: process.env.AGC_SERVICE_ACCOUNT_JSON! });
+  try {
+    const ids = await c.releasePackage(process.env.AGC_APP_ID!, 'build/outputs/default/app-default-signed.app', {
+      notes: { 'en-US': 'Dark mode.' },
+      progress: (phase, done, total) => { if (phase === 'uploading') console.log(`${done}/${total}`); },
+    });
+    console.log(`submitted: package ${ids.packageId}`);
+  } finally {
+    c.close();
+  }
+}

@@ -20,6 +20,10 @@ const idle = [];
 function spawn() {
   const w = new Worker(WORKER);
   w.on('error', () => {}); // reported to the operation running on it (see run)
+  w.once('exit', () => {
+    const i = idle.indexOf(w);
+    if (i >= 0) idle.splice(i, 1);
+  });
   return w;
 }
 

@@ -341,6 +341,26 @@ class Client {
     }
   }
 
+  /** `op` with the agc_upload_options of `o` (freed after). */
+  async #withUploadOptions(op, args, o) {
+    args.options = uploadOptions(o);
+    try {
+      return settle(await this.#op(op, args, o));
+    } finally {
+      if (args.options) fn.agc_upload_options_free(args.options);
+    }
+  }
+
+  /** `op` with agc_release_options made of `values` (freed after). */
+  async #withReleaseOptions(op, args, values, o) {
+    args.releaseOptions = releaseOptions(values);
+    try {
+      return settle(await this.#op(op, args, o));
+    } finally {
+      fn.agc_release_options_free(args.releaseOptions);
+    }
+  }
+
   /** Frees the client; later calls fail. Twice is harmless. Refused while an operation runs. */
   close() {
     if (this.#h === null) return;
@@ -395,12 +415,7 @@ class Client {
   /** Upload `path`; resolves to {objectId, sha256, size, fileName}. */
   async uploadFile(appId, path, o = {}) {
     const args = { client: this.#handle(), appId: text(appId, 'appId'), path: pathArg(path, 'path'), kind: kindArg(o.kind) };
-    args.options = uploadOptions(o);
-    try {
-      return settle(await this.#op('upload', args, o));
-    } finally {
-      if (args.options) fn.agc_upload_options_free(args.options);
-    }
+    return this.#withUploadOptions('upload', args, o);
   }
 
   /** Bind an upload ({fileName, objectId}, e.g. what uploadFile resolved to); resolves to the package id. */
@@ -428,37 +443,19 @@ class Client {
       client: this.#handle(), appId: text(appId, 'appId'), path: pathArg(path, 'path'), kind: kindArg(o.kind),
       timeoutMs: o.timeoutMs === undefined ? DEFAULT_WAIT_MS : uint(o.timeoutMs, 'timeoutMs'),
     };
-    args.options = uploadOptions(o);
-    try {
-      return settle(await this.#op('publish', args, o));
-    } finally {
-      if (args.options) fn.agc_upload_options_free(args.options);
-    }
+    return this.#withUploadOptions('publish', args, o);
   }
 
   /** Set the app's release notes, by language tag ({"en-US": "Dark mode."}). */
   async setReleaseNotes(appId, notes, o = {}) {
     if (notes === null || typeof notes !== 'object') throw invalid('notes: expected an object of language to text');
-    const args = { client: this.#handle(), appId: text(appId, 'appId') };
-    args.releaseOptions = releaseOptions({ notes });
-    try {
-      settle(await this.#op('notes', args, o));
-    } finally {
-      fn.agc_release_options_free(args.releaseOptions);
-    }
+    await this.#withReleaseOptions('notes', { client: this.#handle(), appId: text(appId, 'appId') }, { notes }, o);
   }
 
   /** Submit the app's draft for review (releaseTime, phased, remark, timeoutMs). */
   async submitForReview(appId, o = {}) {
-    const args = { client: this.#handle(), appId: text(appId, 'appId') };
-    args.releaseOptions = releaseOptions({
-      releaseTime: o.releaseTime, phased: o.phased, remark: o.remark, submitTimeoutMs: o.timeoutMs,
-    });
-    try {
-      settle(await this.#op('submit', args, o));
-    } finally {
-      fn.agc_release_options_free(args.releaseOptions);
-    }
+    const review = { releaseTime: o.releaseTime, phased: o.phased, remark: o.remark, submitTimeoutMs: o.timeoutMs };
+    await this.#withReleaseOptions('submit', { client: this.#handle(), appId: text(appId, 'appId') }, review, o);
   }
 
   /** Where the app's release stands: {status, raw, auditOpinion}. */

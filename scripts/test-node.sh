@@ -1,7 +1,7 @@
 #!/bin/sh
 # `make test-node`: the Node.js package exactly as a user gets it. `npm pack` in node/ (its
-# prepack builds the library with cargo like `make lib`, so a built tree is reused) makes the
-# tarball; a fresh project in a temporary directory outside the source tree `npm install`s it
+# prepare script builds the library with cargo like `make lib`, so a built tree is reused) makes
+# the tarball; a fresh project in a temporary directory outside the source tree `npm install`s it
 # (koffi comes from the npm registry as its dependency); tests/node/*.test.mjs are copied into
 # that project and run there with `node --test` against the mock, without LD_LIBRARY_PATH or
 # AGCUPLOAD_LIBRARY: the package must load the library it carries.
@@ -28,6 +28,15 @@ cd "$WORK/project"
 printf '{ "name": "agc-node-test", "version": "1.0.0", "private": true, "type": "module" }\n' >package.json
 npm install --silent --no-save "$tarball" typescript@5 @types/node@20
 node -e 'const a = require("agcupload"); console.log("  agcupload", require("agcupload/package.json").version, "library", a.libraryPath)'
+
+echo "== another fresh project: npm install --install-links $ROOT/node (npm packs the folder, running prepare)"
+mkdir "$WORK/linked"
+(cd "$WORK/linked" && printf '{ "name": "agc-node-linked", "version": "1.0.0", "private": true }\n' >package.json &&
+  npm install --silent --no-save --install-links "$ROOT/node" &&
+  node -e 'const a = require("agcupload"), p = require("path");
+    const want = p.join(process.cwd(), "node_modules", "agcupload", "libagcupload.so");
+    if (a.libraryPath !== want) throw new Error("loaded " + a.libraryPath + ", not " + want);
+    console.log("  agcupload", a.version(), "library", a.libraryPath)')
 
 echo "== TypeScript: index.d.ts checks a program that uses the whole API (tsc --strict)"
 mkdir spec

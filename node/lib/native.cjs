@@ -2,7 +2,7 @@
 // Finds and loads libagcupload with koffi, and declares the C functions (include/agcupload.h).
 //
 // Order: $AGCUPLOAD_LIBRARY (a path to the library; when set, nothing else is tried), then the
-// library bundled in this package (put there by `npm pack`, see scripts/prepack.cjs), then the
+// library bundled in this package (put there by its `prepare` script, scripts/prepare.cjs), then the
 // system's loader by name. Loaded once per thread that requires this module: the main thread
 // (setters, options) and each worker of lib/pool.cjs (the operations).
 const fs = require('node:fs');
@@ -37,7 +37,7 @@ function load() {
     }
   }
   throw new Error(`agcupload: libagcupload not found (tried ${tried.join(', ')}); reinstall the package ` +
-    `(npm pack builds the library into it), or set ${ENV_VAR} to the library's path`);
+    `(npm pack or npm install --install-links builds the library into it), or set ${ENV_VAR} to the library's path`);
 }
 
 const { lib, libraryPath } = load();

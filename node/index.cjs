@@ -63,8 +63,15 @@ function text(v, what) {
   return v;
 }
 
-/** A path: a string or a file: URL. */
+/** A path: a string, a file: URL, or a Buffer/Uint8Array of the file system's bytes (which
+ * need not be UTF-8 on POSIX; such a name needs `fileName` for AGC). */
 function pathArg(v, what) {
+  if (v instanceof Uint8Array) {
+    if (v.includes(0)) throw invalid(`${what}: contains a NUL byte`);
+    const z = new Uint8Array(v.length + 1); // NUL-terminated copy, as `const char *`
+    z.set(v);
+    return z;
+  }
   if (v instanceof URL) {
     try {
       v = fileURLToPath(v);

@@ -48,8 +48,8 @@ export declare const Status: Readonly<{
 }>;
 export type Status = (typeof Status)[keyof typeof Status];
 
-/** A path: a string or a file: URL. */
-export type PathLike = string | URL;
+/** A path: a string, a file: URL, or the file system's bytes (need not be UTF-8 on POSIX). */
+export type PathLike = string | URL | Uint8Array;
 
 /**
  * Progress: a function `(phase, done, total)` (a truthy return cancels; a throw cancels and

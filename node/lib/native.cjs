@@ -27,7 +27,13 @@ function load() {
   for (const name of libraryFileNames()) {
     const p = path.join(here, name);
     tried.push(p);
-    if (fs.existsSync(p)) return { lib: koffi.load(p), libraryPath: p };
+    if (fs.existsSync(p)) {
+      try {
+        return { lib: koffi.load(p), libraryPath: p };
+      } catch (e) {
+        throw new Error(`agcupload: cannot load the bundled ${p} (a package built for another platform?): ${e.message}`);
+      }
+    }
   }
   for (const name of libraryFileNames()) {
     try {

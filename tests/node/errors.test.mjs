@@ -152,3 +152,17 @@ test('every status the library names has the family the Python package gives it'
   assert.equal(agc.errorFor(77, 'm').constructor, agc.AgcError);
   assert.equal(agc.errorFor(77, 'm').name, 'AGC_ERR_UNKNOWN');
 });
+
+test('a path as bytes that are not UTF-8 uploads with fileName, and is a clear error without', async () => {
+  const c = client();
+  const dir = Buffer.from(t.dir);
+  const p = Buffer.concat([dir, Buffer.from('/bad\xff.app', 'latin1')]);
+  const fs = await import('node:fs');
+  fs.writeFileSync(p, Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(5000, 1)]));
+  const r = await c.uploadFile('20016', p, { fileName: 'good.app' });
+  assert.deepEqual([r.fileName, r.size], ['good.app', 5004]);
+  const e = await rejects(c.uploadFile('20016', p), agc.InvalidArgumentError, 'AGC_ERR_INVALID_ARGUMENT');
+  assert.match(e.message, /file_name/);
+  await rejects(c.uploadFile('20016', Buffer.from('a\0b.app')), agc.InvalidArgumentError, 'AGC_ERR_INVALID_ARGUMENT');
+  c.close();
+});

@@ -479,33 +479,36 @@ class Client {
    * to continue without uploading or binding again).
    */
   async releasePackage(appId, path, o = {}) {
-    const args = { client: this.#handle(), appId: text(appId, 'appId'), path: pathArg(path, 'path'), kind: kindArg(o.kind) };
+    const args = {};
+    let r;
     try {
-      args.options = uploadOptions({ fileName: o.fileName, chineseMainland: o.chineseMainland });
       try {
+        Object.assign(args, { client: this.#handle(), appId: text(appId, 'appId'), path: pathArg(path, 'path'), kind: kindArg(o.kind) });
+        args.options = uploadOptions({ fileName: o.fileName, chineseMainland: o.chineseMainland });
         args.releaseOptions = releaseOptions({
           notes: o.notes, releaseTime: o.releaseTime, phased: o.phased, remark: o.remark, test: o.test,
           resume: o.resume, parseTimeoutMs: o.timeoutMs, submitTimeoutMs: o.timeoutMs,
         });
+        r = await this.#op('release', args, o);
       } catch (e) {
+        // refused before the road started: nothing obtained beyond what was to be resumed
         if (e instanceof AgcError) {
           e.step = Step.CHECK;
           e.done = idsFrom(o.resume);
         }
         throw e;
       }
-      const r = await this.#op('release', args, o);
-      const ids = r.value ? r.value.ids : emptyIds();
-      if (r.err) {
-        r.err.step = r.value ? r.value.step : Step.CHECK;
-        r.err.done = ids;
-      }
-      settle(r);
-      return ids;
     } finally {
       if (args.options) fn.agc_upload_options_free(args.options);
       if (args.releaseOptions) fn.agc_release_options_free(args.releaseOptions);
     }
+    const ids = r.value ? r.value.ids : idsFrom(o.resume);
+    if (r.err) {
+      r.err.step = r.value ? r.value.step : Step.CHECK;
+      r.err.done = ids;
+    }
+    settle(r);
+    return ids;
   }
 }
 

@@ -1,5 +1,5 @@
 // The release road: in one call, its failure and resume, test releases, and the separate steps.
-import { test } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import * as agc from 'agcupload';
@@ -9,6 +9,7 @@ import fs from 'node:fs';
 
 const t = tempDir();
 const c = client();
+after(() => c.close());
 const apiRequests = async () => (await requestsLog()).filter((r) => r.path.startsWith('/api/')).length;
 
 test('the road end to end: upload, bind, wait, notes, submit; then in review', async () => {
@@ -119,6 +120,21 @@ test('a submit retried while AGC still processes ends in a timeout (NetworkError
   assert.equal((await c.releaseState(app)).status, ReleaseStatus.DRAFT);
 });
 
-test('close the shared client', () => {
-  c.close();
+
+test('refusals before the road starts carry step CHECK and the ids to resume', async () => {
+  const c2 = client();
+  const resume = { objectId: 'o-1', fileName: 'f.app', packageId: null };
+  for (const call of [
+    () => c2.releasePackage(7, t.app()),
+    () => c2.releasePackage('31009', t.app(), { signal: AbortSignal.abort(), resume }),
+    () => c2.releasePackage('31009', t.app(), { kind: 99, resume }),
+  ]) {
+    const e = await call().then(() => null, (x) => x);
+    assert.ok(e instanceof agc.AgcError, String(e));
+    assert.equal(e.step, Step.CHECK, e.message);
+    assert.ok(e.done && 'versionId' in e.done, JSON.stringify(e.done));
+  }
+  const e = await c2.releasePackage('31009', t.app(), { kind: 99, resume }).then(() => null, (x) => x);
+  assert.deepEqual(e.done, { objectId: 'o-1', fileName: 'f.app', packageId: null, versionId: null, sha256: null, size: null });
+  c2.close();
 });

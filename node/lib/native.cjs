@@ -7,6 +7,7 @@
 // (setters, options) and each worker of lib/pool.cjs (the operations).
 const fs = require('node:fs');
 const path = require('node:path');
+const { isMainThread, workerData } = require('node:worker_threads');
 const koffi = require('koffi');
 
 const { libraryFileNames } = require('./native-names.cjs');
@@ -14,6 +15,11 @@ const { libraryFileNames } = require('./native-names.cjs');
 const ENV_VAR = 'AGCUPLOAD_LIBRARY';
 
 function load() {
+  // A worker of lib/pool.cjs loads exactly the main thread's library (the handles it gets are
+  // that library's), whatever the environment says by then.
+  if (!isMainThread && workerData && workerData.agcuploadLibrary) {
+    return { lib: koffi.load(workerData.agcuploadLibrary), libraryPath: workerData.agcuploadLibrary };
+  }
   const override = process.env[ENV_VAR];
   if (override) {
     try {

@@ -11,6 +11,7 @@ const path = require('node:path');
 const { Worker } = require('node:worker_threads');
 
 const { InternalError, Status } = require('./errors.cjs');
+const { libraryPath } = require('./native.cjs');
 
 const WORKER = path.join(__dirname, 'worker.cjs');
 const internal = (message) => new InternalError(Status.INTERNAL, message);
@@ -18,7 +19,7 @@ const MAX_IDLE = 4;
 const idle = [];
 
 function spawn() {
-  const w = new Worker(WORKER);
+  const w = new Worker(WORKER, { workerData: { agcuploadLibrary: libraryPath } });
   w.on('error', () => {}); // reported to the operation running on it (see run)
   w.once('exit', () => {
     const i = idle.indexOf(w);

@@ -113,3 +113,18 @@ test('AGCUPLOAD_LIBRARY overrides the bundled library (and a bad one is a clear 
   assert.equal(run(copy).trim(), `${copy} ${agc.version()}`);
   assert.throws(() => run(path.join(t.dir, 'none.so')), (e) => /AGCUPLOAD_LIBRARY/.test(e.stderr) && /none\.so/.test(e.stderr));
 });
+
+test('workers load the library the main thread loaded, even if AGCUPLOAD_LIBRARY changes later', async () => {
+  const saved = process.env.AGCUPLOAD_LIBRARY;
+  process.env.AGCUPLOAD_LIBRARY = path.join(t.dir, 'not-a-library.so');
+  try {
+    const c = client();
+    // several at once: new workers start now, with the changed environment
+    const rs = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => c.uploadFile('20006', t.app(`env${i}.app`, 1000))));
+    assert.equal(rs.length, 6);
+    c.close();
+  } finally {
+    if (saved === undefined) delete process.env.AGCUPLOAD_LIBRARY;
+    else process.env.AGCUPLOAD_LIBRARY = saved;
+  }
+});

@@ -64,7 +64,13 @@ function run(op, args, onProgress, cancel) {
     w.on('message', onMessage);
     w.on('error', onError);
     w.on('exit', onExit);
-    w.postMessage({ op, args, progress: !!onProgress, cancel: cancel.buffer });
+    try {
+      w.postMessage({ op, args, progress: !!onProgress, cancel: cancel.buffer });
+    } catch (e) {
+      w.unref();
+      idle.push(w);
+      done(reject, internal(`agcupload: cannot pass ${op}'s arguments to its worker: ${e.message}`));
+    }
   });
 }
 

@@ -26,7 +26,7 @@ endif
 HEADER    = include/agcupload.h
 VALGRIND := $(shell command -v valgrind 2>/dev/null)
 
-.PHONY: all deps lib cli header check-header lint examples mock demo test test-rust test-c test-python test-cli clean
+.PHONY: all deps lib cli header check-header lint examples mock demo test test-rust test-c test-python test-node test-cli clean
 
 # The header is committed (and checked fresh in CI), so building needs no cbindgen.
 all: lib cli examples
@@ -101,7 +101,7 @@ deps:
 	scripts/ensure-deps.sh test
 
 test: deps
-	$(MAKE) test-rust test-c test-python test-cli
+	$(MAKE) test-rust test-c test-python test-node test-cli
 
 test-rust:
 	$(CARGO) test --workspace
@@ -123,6 +123,12 @@ test-python: export AGC_TEST_SA_KEY = $(abspath mock/fixtures/service-account-pr
 # The Python package pip-installed into a fresh venv, tested from outside the source tree.
 test-python: lib
 	scripts/test-python.sh
+
+test-node: export AGC_TEST_SA_KEY = $(abspath mock/fixtures/service-account-private.json)
+# The Node.js package: `npm pack`ed, npm-installed into a fresh project outside the source tree
+# (koffi, typescript and @types/node from the npm registry), type-checked and tested there.
+test-node: lib
+	scripts/test-node.sh
 
 # The C example (shared and static) and the release `agcupload` against the standalone mock
 # (parsing is instant: the mock answers "ready" on the first poll). The tool's full tests are

@@ -29,6 +29,7 @@ mod proxy;
 #[doc(hidden)]
 pub use proxy::fuzz_proxy_setting;
 pub mod redact;
+pub mod resume;
 pub mod retry;
 pub mod seal;
 pub mod secret;
@@ -37,7 +38,7 @@ pub mod transfer;
 
 pub use auth::Credentials;
 pub use client::release::{ReleaseError, ReleaseIds, ReleaseRequest, ReleaseStep, ReleaseTarget};
-pub use client::{Client, Published, UploadRequest, UploadResult};
+pub use client::{Client, Published, Transfer, UploadRequest, UploadResult};
 pub use connect::release::{AppState, ReleaseNote, ReleasePaths, ReleasePhase, ReleaseState, SubmitOptions};
 pub use connect::test_release::{TestRelease, TestType};
 pub use error::{Error, Result, Status};

@@ -12,7 +12,8 @@ use crate::error::{Error, Result};
 pub enum Phase {
     /// Reading the file once to compute its SHA-256. `done`/`total` are bytes.
     Hashing = 1,
-    /// Asking the Connect API for a signed upload URL (and a token if needed). `0/0`.
+    /// Asking the Connect API for a signed upload URL (and a token if needed). `0/0`; in a
+    /// multipart upload `done` is the part number and `total` the number of parts.
     RequestingUrl = 2,
     /// Sending the file to the upload URL. `done`/`total` are bytes; restarts at 0 on a retry.
     Uploading = 3,

@@ -1,9 +1,9 @@
-//! The PUT: stream the file to the signed URL with `Content-Length` (never chunked),
-//! replaying exactly the signed headers, hashing the bytes again as they go and refusing to
-//! hand over the last piece if the file is no longer the one we hashed.
+//! The PUT: stream a file (or one part of it) to a signed URL with `Content-Length` (never
+//! chunked), replaying exactly the signed headers, hashing the bytes again as they go and
+//! refusing to hand over the last piece if they are no longer the bytes we declared.
 //!
 //! The body reader reads the file straight into ureq's send buffer: one user-space copy of
-//! each byte (file -> buffer), which rustls then encrypts.
+//! each byte (file -> buffer), which rustls then encrypts. No part is ever held in memory.
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -11,23 +11,57 @@ use std::io::{self, Read, Seek, SeekFrom};
 use sha2::{Digest, Sha256};
 use ureq::SendBody;
 
-use crate::connect::upload_url::UploadTarget;
-use crate::digest::{advise_sequential, Sha256Digest};
+use crate::digest::{advise_sequential, to_hex, Sha256Digest};
 use crate::error::{bounded, Error, Result};
 use crate::http::{self, Deadline, MAX_ERROR_BODY};
 use crate::progress::{Phase, Progress, Ticker};
+use crate::secret::Secret;
 
-/// Bodies at least this large ask for `100-continue` first.
-const EXPECT_CONTINUE_FROM: u64 = 1024 * 1024;
+/// Where and how to send one body.
+pub(crate) struct Target<'a> {
+    /// The signed https URL.
+    pub url: &'a str,
+    /// POST instead of PUT (some multipart part URLs).
+    pub post: bool,
+    /// The signed headers, replayed exactly and in order.
+    pub headers: &'a [(String, Secret)],
+    /// Send `Expect: 100-continue` (opt-in: no peer sends it, see docs/protocol.md).
+    pub expect_continue: bool,
+}
 
-/// Reads exactly `size` bytes of the file, re-hashing them, and fails instead of returning
-/// the final piece if the digest or the size no longer match.
+/// The bytes to send: `len` bytes of `file` from `offset`, which must hash to `expected`.
+pub(crate) struct Range<'a> {
+    pub file: &'a mut File,
+    /// The whole file's size when it was opened: a file that is no longer this size changed.
+    pub file_size: u64,
+    pub offset: u64,
+    pub len: u64,
+    pub expected: &'a Sha256Digest,
+    /// Names the body in messages: "" for the whole file, "part 3: " for a part.
+    pub label: &'a str,
+    /// Counts every body byte handed over, across attempts.
+    pub sent: &'a std::cell::Cell<u64>,
+}
+
+/// Reports byte progress of a range as progress over the whole file.
+struct Offset<'a> {
+    inner: &'a mut dyn Progress,
+    base: u64,
+    total: u64,
+}
+
+impl Progress for Offset<'_> {
+    fn report(&mut self, phase: Phase, done: u64, _total: u64) -> bool {
+        self.inner.report(phase, self.base + done, self.total)
+    }
+}
+
+/// Reads exactly the range's bytes, re-hashing them, and fails instead of returning the
+/// final piece if the digest or the file's size no longer match.
 struct VerifyingReader<'a, 'p> {
-    file: &'a mut File,
-    size: u64,
+    range: Range<'a>,
     sent: u64,
     hasher: Sha256,
-    expected: &'a Sha256Digest,
     ticker: Ticker<'p>,
     /// Why we stopped the body; takes precedence over the transport error it causes.
     failure: Option<Error>,
@@ -42,19 +76,26 @@ impl VerifyingReader<'_, '_> {
 
     /// Called with the final piece read but not yet handed over.
     fn verify_end(&mut self) -> Result<()> {
-        let now = self.file.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
-        if now != self.size {
+        let r = &self.range;
+        let now = r.file.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
+        if now != r.file_size {
             return Err(Error::FileChanged(format!(
-                "its size changed from {} to {now} bytes during the upload",
-                self.size
+                "{}its size changed from {} to {now} bytes during the upload",
+                r.label, r.file_size
             )));
         }
         if cfg!(feature = "bench-no-rehash") {
             return Ok(());
         }
         let digest: Sha256Digest = self.hasher.clone().finalize().into();
-        if &digest != self.expected {
-            return Err(Error::FileChanged("its content changed between hashing and uploading".into()));
+        if &digest != r.expected {
+            return Err(Error::FileChanged(format!(
+                "{}the bytes read while sending have SHA-256 {}, not the declared {}: the file changed since it was \
+                 hashed, or the SHA-256 given for it is wrong. The upload was stopped before its last byte",
+                r.label,
+                to_hex(&digest),
+                to_hex(r.expected)
+            )));
         }
         Ok(())
     }
@@ -65,24 +106,27 @@ impl Read for VerifyingReader<'_, '_> {
         if self.failure.is_some() {
             return Err(io::Error::other("upload aborted"));
         }
-        let left = self.size - self.sent;
+        let left = self.range.len - self.sent;
         if left == 0 || buf.is_empty() {
             return Ok(0);
         }
         let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
         let n = loop {
-            match self.file.read(&mut buf[..want]) {
+            match self.range.file.read(&mut buf[..want]) {
                 Ok(n) => break n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => {
-                    return Err(self.fail(Error::FileChanged(format!("reading it failed during the upload: {e}"))))
+                    let e = Error::FileChanged(format!("{}reading it failed during the upload: {e}", self.range.label));
+                    return Err(self.fail(e));
                 }
             }
         };
         if n == 0 {
             let e = Error::FileChanged(format!(
-                "it shrank to {} bytes during the upload (expected {})",
-                self.sent, self.size
+                "{}it shrank to {} bytes during the upload (expected {})",
+                self.range.label,
+                self.range.offset + self.sent,
+                self.range.file_size
             ));
             return Err(self.fail(e));
         }
@@ -90,11 +134,12 @@ impl Read for VerifyingReader<'_, '_> {
             self.hasher.update(&buf[..n]);
         }
         self.sent += n as u64;
-        if self.sent == self.size {
+        if self.sent == self.range.len {
             if let Err(e) = self.verify_end() {
                 return Err(self.fail(e));
             }
         }
+        self.range.sent.set(self.range.sent.get() + n as u64);
         if let Err(e) = self.ticker.advance(n as u64) {
             return Err(self.fail(e));
         }
@@ -109,36 +154,40 @@ fn early_and_unframed(resp: &ureq::http::Response<ureq::Body>, sent: u64, size: 
     sent < size && !h.contains_key("content-length") && !h.contains_key("transfer-encoding")
 }
 
-/// PUT `size` bytes of `file` to `target`; the bytes must hash to `expected`.
+/// Send `range` to `target`. Progress is [`Phase::Uploading`] over the whole file (the
+/// range's bytes counted from its offset). Returns the answer's `ETag`, verbatim, if any.
 pub(crate) fn put(
     agent: &ureq::Agent,
-    target: &UploadTarget,
-    file: &mut File,
-    size: u64,
-    expected: &Sha256Digest,
+    target: &Target<'_>,
+    range: Range<'_>,
     progress: &mut dyn Progress,
     deadline: Deadline,
-) -> Result<()> {
+) -> Result<Option<String>> {
     const WHAT: &str = "upload";
-    file.seek(SeekFrom::Start(0)).map_err(|e| Error::FileChanged(format!("cannot rewind it: {e}")))?;
-    advise_sequential(file);
+    range
+        .file
+        .seek(SeekFrom::Start(range.offset))
+        .map_err(|e| Error::FileChanged(format!("cannot seek in it: {e}")))?;
+    advise_sequential(range.file);
+    let size = range.len;
 
-    let mut req = agent.put(&target.url);
-    for (name, value) in &target.headers {
+    let mut req = if target.post { agent.post(target.url) } else { agent.put(target.url) };
+    for (name, value) in target.headers {
         req = req.header(name.as_str(), value.expose());
     }
     let mut req = req.header("Content-Length", size.to_string());
-    if size >= EXPECT_CONTINUE_FROM {
+    if target.expect_continue {
         // Let the upload host refuse (expired or bad signature) before the body is sent. The
-        // header is not signed and S3/OBS honour it; a host that ignores it costs at most
-        // ureq's 1 s wait before the body goes anyway.
+        // header is not signed; a host that ignores it costs at most ureq's 1 s wait before
+        // the body goes anyway. Opt-in: no live-tested peer sends it (docs/protocol.md).
         req = req.header("Expect", "100-continue");
     }
     let req = req.config().accept("").build();
     let req = http::with_deadline(req, deadline)?;
 
-    let ticker = Ticker::start(progress, Phase::Uploading, size)?;
-    let mut reader = VerifyingReader { file, size, sent: 0, hasher: Sha256::new(), expected, ticker, failure: None };
+    let mut whole = Offset { inner: progress, base: range.offset, total: range.file_size };
+    let ticker = Ticker::start(&mut whole, Phase::Uploading, size)?;
+    let mut reader = VerifyingReader { range, sent: 0, hasher: Sha256::new(), ticker, failure: None };
     let sent = req.send(SendBody::from_reader(&mut reader));
     if let Some(e) = reader.failure.take() {
         return Err(e);
@@ -146,6 +195,7 @@ pub(crate) fn put(
     let mut resp = sent.map_err(|e| http::map_error(e, WHAT))?;
     let status = resp.status().as_u16();
     let retry_after = http::retry_after(&resp);
+    let etag = resp.headers().get("etag").and_then(|v| v.to_str().ok()).map(|v| bounded(v, 256));
     let body = if early_and_unframed(&resp, reader.sent, size) {
         // Refused before (all of) the body, with an answer whose end is the connection's
         // close: a host that holds the connection open would make us wait for its idle
@@ -156,13 +206,13 @@ pub(crate) fn put(
         http::read_body(&mut resp, MAX_ERROR_BODY, WHAT)
     };
     match status {
-        200 | 204 => {
+        200 | 201 | 204 => {
             if reader.sent != size {
                 return Err(Error::Protocol(format!(
                     "{WHAT}: the server accepted the upload before the whole body was sent"
                 )));
             }
-            Ok(())
+            Ok(etag)
         }
         300..=399 => Err(Error::Protocol(format!(
             "{WHAT}: the upload host answered a redirect ({status}), which we never follow"

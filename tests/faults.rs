@@ -229,10 +229,16 @@ fn a_stale_signature_is_refused_and_fresh_urls_are_requested_until_attempts_run_
 
 #[test]
 fn a_refused_large_put_does_not_send_its_body() {
-    // Expect: 100-continue lets the host refuse a stale signature before 8 MiB go out.
+    // Expect: 100-continue (opt-in) lets the host refuse a stale signature before 8 MiB go out.
     let c = case(Fault::StaleSignature);
     let size = 8 * 1024 * 1024;
-    let (_, log) = c.expect_error(size, |e| matches!(e, Error::UploadRejected { status: 403, .. }));
+    let p = c.dir.app("f.app", size);
+    let mut req = agcupload::UploadRequest::new("10001", &p, PackageKind::HarmonyApp);
+    req.expect_continue = true;
+    let e = c.client.upload(&req, &mut NoProgress).unwrap_err();
+    assert!(matches!(e, Error::UploadRejected { status: 403, .. }), "{e}");
+    assert!(c.server.objects().is_empty());
+    let log = c.server.requests();
     let p = puts(&log);
     assert_eq!(p.len(), 4);
     for put in p {

@@ -15,6 +15,7 @@ mod http;
 mod jwt;
 mod server;
 mod server_api;
+mod server_multipart;
 mod server_put;
 mod server_release;
 pub mod sigv4;
@@ -61,6 +62,11 @@ pub struct MockConfig {
     pub service_accounts: Vec<ServiceAccount>,
     /// Forward uploads to a real S3 server (see [`UploadUpstream`]).
     pub upload_upstream: Option<UploadUpstream>,
+    /// multipart upload: `nspPartMinSize` of `init` answers (default 5 MiB); every part but
+    /// the last must be at least this large at `compose`.
+    pub multipart_part_min_size: u64,
+    /// multipart upload: `nspPartMaxSize` of `init` answers (default 1 GiB).
+    pub multipart_part_max_size: u64,
 }
 
 impl Default for MockConfig {
@@ -73,6 +79,8 @@ impl Default for MockConfig {
             polls_until_ready: 2,
             service_accounts: Vec::new(),
             upload_upstream: None,
+            multipart_part_min_size: 5 * 1024 * 1024,
+            multipart_part_max_size: 1024 * 1024 * 1024,
         }
     }
 }
@@ -112,8 +120,10 @@ pub enum Endpoint {
     Token,
     /// `GET /api/publish/v2/upload-url/for-obs`.
     UploadUrl,
-    /// The PUT of the file to the signed URL.
+    /// The PUT of the file (or of one multipart part) to the signed URL.
     Upload,
+    /// `POST /api/publish/v2/upload/multipart/{init,parts,compose}`.
+    Multipart,
     /// `PUT /api/publish/v3/app-package-info`.
     Bind,
     /// `GET /api/publish/v3/package/compile/status`.
@@ -189,6 +199,19 @@ pub enum Fault {
     Put503RetryAfterOnce(u32),
     /// Next PUT: read half the declared body, then reset the connection.
     PutResetHalfwayOnce,
+    // multipart upload
+    /// Part PUT bodies: the connection is reset each time another N bytes of part bodies
+    /// (counted over all parts) have arrived.
+    PartResetEvery(u64),
+    /// The next `parts` answer is signed 20 minutes ago (its PUT gets 403 RequestTimeTooSkewed).
+    PartUrlExpiredOnce,
+    /// `init` answers 200 with this business `ret.code` (the flow is not open to the account).
+    MultipartInitRefused(i64),
+    /// The next `compose` answers 500.
+    ComposeFailsOnce,
+    /// `parts` answers give `headers` as a JSON string holding the object, with a signed
+    /// header whose value is a JSON number (`x-obs-part-number`).
+    PartHeadersAsText,
     /// Every non-control request: read the head, answer nothing, keep the socket open.
     Stall,
     /// PUT bodies are read at about N bytes per second.
@@ -331,6 +354,12 @@ pub fn fault_from_name(name: &str) -> Option<Fault> {
         "put_huge_error_once" => Fault::PutHugeErrorOnce,
         "put_503_retry_after_once" => Fault::Put503RetryAfterOnce(u32::try_from(num(1)?).ok()?),
         "put_reset_halfway_once" => Fault::PutResetHalfwayOnce,
+        // multipart upload
+        "part_reset_every" => Fault::PartResetEvery(u64::try_from(num(30 << 20)?).ok().filter(|n| *n > 0)?),
+        "part_url_expired_once" => Fault::PartUrlExpiredOnce,
+        "multipart_init_refused" => Fault::MultipartInitRefused(num(204_144_641)?),
+        "compose_fails_once" => Fault::ComposeFailsOnce,
+        "part_headers_as_text" => Fault::PartHeadersAsText,
         "stall" => Fault::Stall,
         "slow_reader" => Fault::SlowReader(u64::try_from(num(1_000_000)?).ok().filter(|n| *n > 0)?),
         "redirect_307" => Fault::Redirect307,
@@ -448,6 +477,8 @@ pub(crate) struct State {
     pub packages: HashMap<String, Package>,
     /// The release road's state per app (server_release.rs).
     pub release: server_release::ReleaseBook,
+    /// multipart upload sessions (server_multipart.rs).
+    pub multipart: server_multipart::Book,
 }
 
 /// State shared by all connection threads.
@@ -458,6 +489,8 @@ pub(crate) struct Shared {
     pub log: AtomicBool,
     pub next_id: AtomicU64,
     pub state: Mutex<State>,
+    /// The server's temporary directory (the CA file, multipart part bodies).
+    pub temp_dir: PathBuf,
 }
 
 impl Shared {
@@ -522,6 +555,7 @@ impl MockServer {
             log: AtomicBool::new(false),
             next_id: AtomicU64::new(1),
             state: Mutex::new(State::default()),
+            temp_dir: temp_dir.clone(),
         });
         let s2 = shared.clone();
         let tls_config = tls.config.clone();
@@ -609,6 +643,17 @@ impl MockServer {
     /// Every SigV4 `Authorization` value handed out in upload-url answers.
     pub fn upload_authorizations(&self) -> Vec<String> {
         self.shared.lock().upload_auths.clone()
+    }
+
+    /// multipart upload: forget every upload session (as if AGC dropped them between runs).
+    pub fn forget_multipart_sessions(&self) {
+        self.shared.lock().multipart.forget();
+    }
+
+    /// multipart upload: the parts stored so far, as `(nspUploadId, part number)`, in order
+    /// (a part sent twice appears twice).
+    pub fn stored_parts(&self) -> Vec<(String, u32)> {
+        self.shared.lock().multipart.stored_parts.clone()
     }
 
     /// Log one line per request to stderr (method, path, status, body bytes; never secrets).

@@ -92,6 +92,7 @@ fn classify(shared: &Shared, req: &Request) -> Endpoint {
         "/api/publish/v3/app-package-info" => return Endpoint::Bind,
         "/api/publish/v3/package/compile/status" => return Endpoint::CompileStatus,
         _ if crate::server_release::is_release_path(p) => return Endpoint::Release,
+        _ if crate::server_multipart::is_multipart_path(p) => return Endpoint::Multipart,
         _ => {}
     }
     if p.starts_with(&format!("/obs/{}/", crate::OBS_BUCKET)) {
@@ -236,7 +237,7 @@ fn connect_api(shared: &Arc<Shared>, c: &mut C, req: &Request, kind: &Endpoint) 
         return Outcome::answered(307, blen, true);
     }
     let expected_method = match kind {
-        Endpoint::Token => "POST",
+        Endpoint::Token | Endpoint::Multipart => "POST",
         Endpoint::UploadUrl | Endpoint::CompileStatus => "GET",
         Endpoint::Release => req.method.as_str(), // checked per path in server_release
         _ => "PUT",
@@ -292,6 +293,7 @@ fn connect_api(shared: &Arc<Shared>, c: &mut C, req: &Request, kind: &Endpoint) 
         Endpoint::Bind => bind(shared, c, &query, &body),
         Endpoint::CompileStatus => compile_status(shared, c, &query, blen),
         Endpoint::Release => crate::server_release::handle(shared, c, req, &query, &body),
+        Endpoint::Multipart => crate::server_multipart::handle(shared, c, &req.raw_path, &query, &body),
         _ => answer(c, 404, &ret_json(404, "no such endpoint"), blen),
     }
 }

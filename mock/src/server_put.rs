@@ -20,7 +20,7 @@ const DRAIN_LIMIT: u64 = 1 << 30;
 /// Read buffer for PUT bodies.
 const BUF: usize = 256 * 1024;
 
-fn xml_error(code: &str, msg: &str) -> Vec<u8> {
+pub(crate) fn xml_error(code: &str, msg: &str) -> Vec<u8> {
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{}</Code><Message>{}</Message><RequestId>{}</RequestId></Error>",
         xml_escape(code),
@@ -30,18 +30,18 @@ fn xml_error(code: &str, msg: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-struct Put<'a> {
-    c: &'a mut C,
-    req: &'a Request,
+pub(crate) struct Put<'a> {
+    pub(crate) c: &'a mut C,
+    pub(crate) req: &'a Request,
     /// Declared Content-Length when valid.
-    cl: Option<u64>,
-    expect: bool,
+    pub(crate) cl: Option<u64>,
+    pub(crate) expect: bool,
 }
 
 impl Put<'_> {
     /// Answers an S3 error before reading the body: drains the body when that is reasonable
     /// (so the client sees the answer), otherwise answers and closes.
-    fn refuse(&mut self, status: u16, code: &str, msg: &str, extra: &[(&str, String)]) -> Outcome {
+    pub(crate) fn refuse(&mut self, status: u16, code: &str, msg: &str, extra: &[(&str, String)]) -> Outcome {
         let body = xml_error(code, msg);
         let mut headers: Vec<(&str, String)> = vec![("Content-Type", "application/xml".into())];
         headers.extend_from_slice(extra);
@@ -63,7 +63,7 @@ impl Put<'_> {
         }
     }
 
-    fn continue_100(&mut self) -> bool {
+    pub(crate) fn continue_100(&mut self) -> bool {
         !self.expect || self.c.write_raw(b"HTTP/1.1 100 Continue\r\n\r\n").is_ok()
     }
 }
@@ -185,6 +185,11 @@ pub(crate) fn handle_put(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outc
         return proxy(shared, p, len);
     }
 
+    // multipart upload: a part of a session (`?partNumber=N&uploadId=U`).
+    if req.raw_query.contains("uploadId=") {
+        return crate::server_multipart::handle_part_put(shared, p, len);
+    }
+
     // PUT faults.
     if let Fault::ReflectRequest(at) = shared.fault() {
         if at.covers(&crate::Endpoint::Upload) {
@@ -253,36 +258,11 @@ pub(crate) fn handle_put(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outc
         return Outcome::dead(0);
     }
 
-    // Body.
-    let rate = match shared.fault() {
-        Fault::SlowReader(n) => Some(n.max(1)),
-        _ => None,
+    let body = match read_body(shared, &mut p, len, None, shared.config.store_bodies) {
+        Ok(b) => b,
+        Err(o) => return o,
     };
-    let mut buf = vec![0u8; rate.map_or(BUF, |r| (r / 20).clamp(1, BUF as u64) as usize)];
-    let mut hasher = Sha256::new();
-    let mut bytes = shared.config.store_bodies.then(|| Vec::with_capacity(len.min(64 << 20) as usize));
-    let mut got: u64 = 0;
-    let start = Instant::now();
-    while got < len {
-        let want = buf.len().min((len - got).min(usize::MAX as u64) as usize);
-        let n = match p.c.read_some(&mut buf[..want]) {
-            Ok(0) | Err(_) => return Outcome::dead(got),
-            Ok(n) => n,
-        };
-        hasher.update(&buf[..n]);
-        if let Some(b) = bytes.as_mut() {
-            b.extend_from_slice(&buf[..n]);
-        }
-        got += n as u64;
-        if let Some(r) = rate {
-            let due = Duration::from_secs_f64(got as f64 / r as f64);
-            let el = start.elapsed();
-            if due > el {
-                std::thread::sleep(due - el);
-            }
-        }
-    }
-    let digest = util::hex(&hasher.finalize());
+    let (digest, bytes, got) = (body.sha256_hex, body.bytes, body.got);
     let claimed = req.header("x-amz-content-sha256").unwrap_or("").trim().to_ascii_lowercase();
     if claimed != "unsigned-payload" && claimed != digest {
         p.cl = Some(0); // body already read
@@ -302,7 +282,61 @@ pub(crate) fn handle_put(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outc
     }
 }
 
-fn store(
+/// A body as read: its SHA-256, its bytes (when the server keeps them) and its length.
+pub(crate) struct Body {
+    pub sha256_hex: String,
+    pub bytes: Option<Vec<u8>>,
+    pub got: u64,
+}
+
+/// Reads a `len`-byte PUT body, hashing it, at the [`Fault::SlowReader`] rate if set. After
+/// `reset_after` bytes (when it is at most `len`) the connection is reset, unanswered. The
+/// bytes are returned when `keep`.
+pub(crate) fn read_body(
+    shared: &Shared,
+    p: &mut Put<'_>,
+    len: u64,
+    reset_after: Option<u64>,
+    keep: bool,
+) -> Result<Body, Outcome> {
+    let rate = match shared.fault() {
+        Fault::SlowReader(n) => Some(n.max(1)),
+        _ => None,
+    };
+    let stop = reset_after.filter(|r| *r <= len);
+    let mut buf = vec![0u8; rate.map_or(BUF, |r| (r / 20).clamp(1, BUF as u64) as usize)];
+    let mut hasher = Sha256::new();
+    let mut bytes = keep.then(|| Vec::with_capacity(len.min(64 << 20) as usize));
+    let mut got: u64 = 0;
+    let start = Instant::now();
+    let end = stop.unwrap_or(len);
+    while got < end {
+        let want = buf.len().min((end - got).min(usize::MAX as u64) as usize);
+        let n = match p.c.read_some(&mut buf[..want]) {
+            Ok(0) | Err(_) => return Err(Outcome::dead(got)),
+            Ok(n) => n,
+        };
+        hasher.update(&buf[..n]);
+        if let Some(b) = bytes.as_mut() {
+            b.extend_from_slice(&buf[..n]);
+        }
+        got += n as u64;
+        if let Some(r) = rate {
+            let due = Duration::from_secs_f64(got as f64 / r as f64);
+            let el = start.elapsed();
+            if due > el {
+                std::thread::sleep(due - el);
+            }
+        }
+    }
+    if stop.is_some() {
+        set_linger_zero(&p.c.stream.sock.tcp);
+        return Err(Outcome::dead(got));
+    }
+    Ok(Body { sha256_hex: util::hex(&hasher.finalize()), bytes, got })
+}
+
+pub(crate) fn store(
     shared: &Shared,
     object_id: &str,
     file_name: &str,

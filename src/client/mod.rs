@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::auth::{self, Credentials, TokenCache};
-use crate::connect::{self, release::ReleasePaths};
+use crate::connect::{self, multipart::MultipartPaths, release::ReleasePaths};
 use crate::error::{Error, Result};
 use crate::http::{self, Settings, TrustRoots};
 use crate::progress::{self, Phase, Progress};
@@ -20,7 +20,7 @@ pub mod release;
 pub mod upload;
 pub use check::CheckReport;
 pub use publish::Published;
-pub use upload::{UploadRequest, UploadResult};
+pub use upload::{Transfer, UploadRequest, UploadResult, AUTO_MULTIPART_FROM};
 
 /// The Connect API of AGC's China site.
 pub const DEFAULT_API_BASE: &str = "https://connect-api.cloud.huawei.com";
@@ -56,6 +56,7 @@ pub struct Client {
     /// Every secret this client knows; every error leaving a public method goes through it.
     redactor: std::sync::Arc<Redactor>,
     release_paths: ReleasePaths,
+    multipart_paths: MultipartPaths,
 }
 
 /// Default first wait between two compile-status polls; doubles up to [`POLL_MAX`].
@@ -86,6 +87,7 @@ impl Client {
             poll: (POLL_INITIAL, POLL_MAX),
             redactor,
             release_paths: ReleasePaths::default(),
+            multipart_paths: MultipartPaths::default(),
         })
     }
 
@@ -224,6 +226,19 @@ impl Client {
     /// The Connect API paths of the release calls in use.
     pub fn release_paths(&self) -> &ReleasePaths {
         &self.release_paths
+    }
+
+    /// Replace the Connect API paths of the multipart upload (init, parts, compose); see
+    /// [`MultipartPaths`] for the defaults.
+    pub fn set_multipart_paths(&mut self, paths: MultipartPaths) -> Result<()> {
+        paths.validate()?;
+        self.multipart_paths = paths;
+        Ok(())
+    }
+
+    /// The Connect API paths of the multipart upload in use.
+    pub fn multipart_paths(&self) -> &MultipartPaths {
+        &self.multipart_paths
     }
 
     /// The compile-status poll intervals (first wait, cap), reused by the submit backoff.

@@ -1,21 +1,69 @@
-//! The orchestration of one upload: validate -> hash -> token -> upload URL -> PUT.
+//! The orchestration of one upload: validate -> hash -> token -> upload URL -> PUT, or, for
+//! a big file, AGC's multipart upload: init -> per part (hash, part URL, PUT) -> compose.
 //!
 //! Data flows one way. Every step before the network is local and final (a bad file never
 //! costs a request); every step after it runs inside the retry policy, and each attempt asks
-//! for a fresh signed URL (they expire after about five minutes) but reuses the hash.
+//! for a fresh signed URL (they expire after about five minutes) but reuses the hash. In a
+//! multipart upload the retry policy applies to each part on its own (attempts, Retry-After,
+//! the deadline), so a reset re-sends one part, never the file.
 
+use std::cell::Cell;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
+
+use sha2::{Digest, Sha256};
 
 use super::Client;
 use crate::auth;
 use crate::connect::ids::check_app_id;
+use crate::connect::multipart::{self, DonePart, InitQuery, PartMethod, PartQuery, Session, MAX_PARTS};
 use crate::connect::upload_url::{self, UploadUrlQuery};
-use crate::digest::{self, to_hex};
+use crate::digest::{self, advise_sequential, to_hex, Sha256Digest, BUFFER_SIZE};
 use crate::error::{Error, Result};
 use crate::package::{Package, PackageKind};
-use crate::progress::{self, Phase, Progress};
+use crate::progress::{self, Phase, Progress, Ticker};
+use crate::resume::{self, Identity, PartRecord, ResumeState};
 use crate::seal::{self, SealKey};
-use crate::transfer;
+use crate::transfer::{self, Range, Target};
+
+/// Files at least this large go multipart under [`Transfer::Auto`]: 128 MiB. Below it, one
+/// PUT is as fast on a good link (see BENCHMARKS.md) and a lost attempt costs little.
+pub const AUTO_MULTIPART_FROM: u64 = 128 * 1024 * 1024;
+
+/// How the file travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Transfer {
+    /// Multipart from [`AUTO_MULTIPART_FROM`] bytes, else one PUT; a business refusal of
+    /// the multipart `init` falls back to one PUT, with a note in the result.
+    #[default]
+    Auto,
+    /// Always one PUT (the upload-url flow).
+    Single,
+    /// Always AGC's multipart upload; its refusal is an error.
+    Multipart,
+}
+
+impl Transfer {
+    /// `auto`, `single` or `multipart`.
+    pub fn parse(text: &str) -> Result<Transfer> {
+        match text.trim() {
+            "auto" => Ok(Transfer::Auto),
+            "single" => Ok(Transfer::Single),
+            "multipart" => Ok(Transfer::Multipart),
+            _ => Err(Error::InvalidArgument("transfer must be auto, single or multipart".into())),
+        }
+    }
+
+    /// The name [`Transfer::parse`] reads.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Transfer::Auto => "auto",
+            Transfer::Single => "single",
+            Transfer::Multipart => "multipart",
+        }
+    }
+}
 
 /// One upload: what and where.
 #[derive(Debug, Clone)]
@@ -32,13 +80,54 @@ pub struct UploadRequest<'a> {
     pub release_type: Option<u32>,
     /// `chineseMainlandFlag`. Not sent when `None`.
     pub chinese_mainland: Option<bool>,
+    /// Single PUT, multipart, or chosen by size (the default).
+    pub transfer: Transfer,
+    /// Bytes per part of a multipart upload (default: AGC's `nspPartMinSize`); raised to
+    /// AGC's minimum or lowered to its maximum, with a note, when outside them.
+    pub part_size: Option<u64>,
+    /// The file's SHA-256 when the caller knows it: the hash pass is skipped. The bytes are
+    /// still hashed while sent, and a wrong digest stops the upload before its last byte
+    /// ([`Error::FileChanged`] naming both digests): nothing wrong is stored.
+    pub sha256: Option<Sha256Digest>,
+    /// Where a multipart upload keeps its state between runs (see [`crate::resume`]). A rerun
+    /// with the same file sends only the parts not yet finished; a finished upload removes it.
+    pub resume_file: Option<&'a Path>,
+    /// Send `Expect: 100-continue` with the body, so the upload host may refuse (an expired
+    /// signature) before the body goes out. Off by default: no live-tested peer sends it.
+    pub expect_continue: bool,
 }
 
 impl<'a> UploadRequest<'a> {
     /// An upload with the default options.
     pub fn new(app_id: &'a str, path: &'a Path, kind: PackageKind) -> UploadRequest<'a> {
-        UploadRequest { app_id, path, kind, file_name: None, release_type: None, chinese_mainland: None }
+        UploadRequest {
+            app_id,
+            path,
+            kind,
+            file_name: None,
+            release_type: None,
+            chinese_mainland: None,
+            transfer: Transfer::Auto,
+            part_size: None,
+            sha256: None,
+            resume_file: None,
+            expect_continue: false,
+        }
     }
+}
+
+/// Parse a 64-character hex SHA-256 (either case).
+pub fn parse_sha256_hex(text: &str) -> Result<Sha256Digest> {
+    let t = text.trim();
+    let bad = || Error::InvalidArgument("a SHA-256 must be 64 hexadecimal characters".into());
+    if t.len() != 64 || !t.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(bad());
+    }
+    let mut out = [0u8; 32];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = u8::from_str_radix(&t[2 * i..2 * i + 2], 16).map_err(|_| bad())?;
+    }
+    Ok(out)
 }
 
 /// What AGC stored.
@@ -52,6 +141,33 @@ pub struct UploadResult {
     pub size: u64,
     /// The `fileName` AGC recorded.
     pub file_name: String,
+    /// How the file went: [`Transfer::Single`] or [`Transfer::Multipart`].
+    pub transfer: Transfer,
+    /// Parts of the object (1 for a single PUT).
+    pub parts: u32,
+    /// Parts this run sent (a re-sent part counts once).
+    pub parts_sent: u32,
+    /// Parts finished by an earlier run and taken from the resume file.
+    pub resumed_parts: u32,
+    /// Body bytes sent, every attempt included.
+    pub bytes_sent: u64,
+    /// What the caller should know: a fallback to one PUT, a resume file not used and why.
+    pub notes: Vec<String>,
+}
+
+/// How one multipart run ended without a result.
+enum Stop {
+    /// Start again without the resume state (the note says why).
+    Fresh(String),
+    /// AGC refused `init` with a business error: one PUT instead (under `auto`).
+    Refused(String),
+    Fail(Error),
+}
+
+impl From<Error> for Stop {
+    fn from(e: Error) -> Stop {
+        Stop::Fail(e)
+    }
 }
 
 impl Client {
@@ -66,8 +182,10 @@ impl Client {
         self.upload(&UploadRequest::new(app_id, path, kind), progress)
     }
 
-    /// Validate, hash and upload a file. Progress phases: Hashing, then per attempt
-    /// RequestingUrl and Uploading (Retrying between attempts), then Done.
+    /// Validate, hash and upload a file. Progress phases of a single PUT: Hashing (absent
+    /// when the digest is given), then per attempt RequestingUrl and Uploading (Retrying
+    /// between attempts), then Done. A multipart upload reports, per part, Hashing,
+    /// RequestingUrl and Uploading, with bytes counted over the whole file.
     pub fn upload(&self, request: &UploadRequest<'_>, progress: &mut dyn Progress) -> Result<UploadResult> {
         let r = self.upload_inner(request, progress);
         self.clean(r)
@@ -79,18 +197,70 @@ impl Client {
         progress: &mut dyn Progress,
     ) -> Result<UploadResult> {
         check_app_id(request.app_id)?;
+        if let Some(p) = request.part_size {
+            if p == 0 {
+                return Err(Error::InvalidArgument("the part size must be greater than zero".into()));
+            }
+        }
         let package = Package::open(request.path, request.kind, request.file_name)?;
         let file_name = package.file_name.clone();
-        let (mut file, size) = match request.kind {
-            PackageKind::ProfilePicture => {
-                let key = self.seal_key.as_ref().ok_or_else(|| {
-                    Error::SealKey("profile pictures are uploaded only sealed: set a seal key first".into())
-                })?;
-                seal_to_temp(key, package, progress)?
+        if request.kind == PackageKind::ProfilePicture {
+            if request.sha256.is_some() {
+                return Err(Error::InvalidArgument(
+                    "a profile picture is sealed before it is sent: a known SHA-256 cannot apply to it".into(),
+                ));
             }
-            _ => (package.file, package.size),
+            let key = self.seal_key.as_ref().ok_or_else(|| {
+                Error::SealKey("profile pictures are uploaded only sealed: set a seal key first".into())
+            })?;
+            let (mut file, size) = seal_to_temp(key, package, progress)?;
+            return self.single(request, &mut file, size, file_name, None, Vec::new(), progress);
+        }
+        let size = package.size;
+        let mut file = package.file;
+        let multipart = match request.transfer {
+            Transfer::Single => false,
+            Transfer::Multipart => true,
+            Transfer::Auto => size >= AUTO_MULTIPART_FROM,
         };
-        let digest = digest::sha256_file(&mut file, size, progress)?;
+        if !multipart {
+            return self.single(request, &mut file, size, file_name, request.sha256, Vec::new(), progress);
+        }
+        let mut notes = Vec::new();
+        let mut use_state = true;
+        loop {
+            match self.multipart(request, &mut file, size, &file_name, use_state, &mut notes, progress) {
+                Ok(r) => return Ok(r),
+                Err(Stop::Fresh(note)) if use_state => {
+                    notes.push(note);
+                    use_state = false;
+                }
+                Err(Stop::Refused(note)) if request.transfer == Transfer::Auto => {
+                    notes.push(note);
+                    return self.single(request, &mut file, size, file_name, request.sha256, notes, progress);
+                }
+                Err(Stop::Fresh(note) | Stop::Refused(note)) => return Err(Error::Protocol(note)),
+                Err(Stop::Fail(e)) => return Err(e),
+            }
+        }
+    }
+
+    /// One PUT of the whole file to the upload-url target.
+    #[allow(clippy::too_many_arguments)]
+    fn single(
+        &self,
+        request: &UploadRequest<'_>,
+        file: &mut File,
+        size: u64,
+        file_name: String,
+        known: Option<Sha256Digest>,
+        notes: Vec<String>,
+        progress: &mut dyn Progress,
+    ) -> Result<UploadResult> {
+        let digest = match known {
+            Some(d) => d,
+            None => digest::sha256_file(file, size, progress)?,
+        };
         let sha256_hex = to_hex(&digest);
         let query = UploadUrlQuery {
             app_id: request.app_id,
@@ -100,6 +270,7 @@ impl Client {
             release_type: request.release_type,
             chinese_mainland: request.chinese_mainland,
         };
+        let sent = Cell::new(0u64);
         let deadline = self.retry.start();
         let object_id = self.retry.run(deadline, progress, |_, deadline, progress| {
             progress::event(progress, Phase::RequestingUrl, 0, 0)?;
@@ -107,17 +278,287 @@ impl Client {
             let target = auth::with_token(&self.tokens, &self.agent, &self.api_base, deadline, waiting, |headers| {
                 upload_url::request_upload_url(&self.agent, &self.api_base, headers, &query, deadline)
             })?;
-            for (name, value) in &target.headers {
-                if name.eq_ignore_ascii_case("authorization") {
-                    self.redactor.add_authorization(value.expose());
-                }
-            }
-            transfer::put(&self.agent, &target, &mut file, size, &digest, progress, deadline)?;
+            self.remember_signature(&target.headers);
+            let to = Target {
+                url: &target.url,
+                post: false,
+                headers: &target.headers,
+                expect_continue: request.expect_continue,
+            };
+            let range =
+                Range { file, file_size: size, offset: 0, len: size, expected: &digest, label: "", sent: &sent };
+            transfer::put(&self.agent, &to, range, progress, deadline)?;
             Ok(target.object_id)
         })?;
         progress::event(progress, Phase::Done, size, size)?;
-        Ok(UploadResult { object_id, sha256_hex, size, file_name })
+        Ok(UploadResult {
+            object_id,
+            sha256_hex,
+            size,
+            file_name,
+            transfer: Transfer::Single,
+            parts: 1,
+            parts_sent: 1,
+            resumed_parts: 0,
+            bytes_sent: sent.get(),
+            notes,
+        })
     }
+
+    /// Every signed `Authorization` value is a secret the redactor must know.
+    fn remember_signature(&self, headers: &[(String, crate::secret::Secret)]) {
+        for (name, value) in headers {
+            if name.eq_ignore_ascii_case("authorization") {
+                self.redactor.add_authorization(value.expose());
+            }
+        }
+    }
+
+    /// One run of the multipart upload, from the resume state when `use_state`.
+    #[allow(clippy::too_many_arguments)]
+    fn multipart(
+        &self,
+        request: &UploadRequest<'_>,
+        file: &mut File,
+        size: u64,
+        file_name: &str,
+        use_state: bool,
+        notes: &mut Vec<String>,
+        progress: &mut dyn Progress,
+    ) -> std::result::Result<UploadResult, Stop> {
+        let identity = Identity::of(&file.metadata().map_err(|e| Error::FileChanged(format!("cannot stat it: {e}")))?);
+        let resume_path = request.resume_file;
+        let mut state = match (resume_path, use_state) {
+            (Some(path), true) => match resume::load(path) {
+                Ok(None) => None,
+                Ok(Some(st)) => match st.mismatch(request.app_id, file_name, &identity) {
+                    None => Some(st),
+                    Some(why) => {
+                        notes.push(format!(
+                            "resume file {} not used: {why}; starting a fresh upload",
+                            resume::shown(path)
+                        ));
+                        None
+                    }
+                },
+                Err(why) => {
+                    notes.push(format!("resume file {} not used: {why}; starting a fresh upload", resume::shown(path)));
+                    None
+                }
+            },
+            _ => None,
+        };
+        let resuming = state.is_some();
+        let (session, part_size) = match &state {
+            Some(st) => (st.session(), st.part_size),
+            None => {
+                let query = InitQuery { app_id: request.app_id, file_name, release_type: request.release_type };
+                let opened = self.connect_call(progress, |_, agent, base, headers, deadline, progress| {
+                    progress::event(progress, Phase::RequestingUrl, 0, 0)?;
+                    multipart::init(agent, base, headers, &self.multipart_paths, &query, deadline)
+                });
+                let session = match opened {
+                    Ok(s) => s,
+                    Err(Error::Api { code, message }) => {
+                        return Err(Stop::Refused(format!(
+                            "AGC refused the multipart upload (code {code}: {message}); the file was sent as one PUT"
+                        )))
+                    }
+                    Err(e) => return Err(Stop::Fail(e)),
+                };
+                let part_size = choose_part_size(request.part_size, &session, size, notes)?;
+                (session, part_size)
+            }
+        };
+        if state.is_none() {
+            if let Some(path) = resume_path {
+                let st = ResumeState::new(request.app_id, file_name, identity, part_size, &session);
+                resume::save(path, &st)?;
+                state = Some(st);
+            }
+        }
+        let count = size.div_ceil(part_size);
+        let finished: Vec<PartRecord> = state.as_ref().map(|s| s.parts.clone()).unwrap_or_default();
+        let mut done: Vec<DonePart> = Vec::new();
+        let mut whole = Sha256::new();
+        let sent = Cell::new(0u64);
+        let (mut parts_sent, mut resumed_parts) = (0u32, 0u32);
+        for number in 1..=count as u32 {
+            let offset = (number as u64 - 1) * part_size;
+            let len = part_size.min(size - offset);
+            let part_digest = hash_range(file, size, offset, len, &mut whole, progress)?;
+            let part_hex = to_hex(&part_digest);
+            if let Some(prev) = finished.get(number as usize - 1) {
+                if prev.sha256 != part_hex {
+                    return Err(Stop::Fresh(format!(
+                        "part {number} of the file differs from the one the resume file records; starting a fresh upload"
+                    )));
+                }
+                done.push(DonePart { number, part_object_id: prev.part_object_id.clone(), etag: prev.etag.clone() });
+                resumed_parts += 1;
+                continue;
+            }
+            if number as u64 == count {
+                if let Some(known) = &request.sha256 {
+                    let got: Sha256Digest = whole.clone().finalize().into();
+                    if &got != known {
+                        return Err(Stop::Fail(Error::FileChanged(format!(
+                            "its SHA-256 is {}, not the given {}; the last part was not sent and the parts were not \
+                             composed, so nothing was stored",
+                            to_hex(&got),
+                            to_hex(known)
+                        ))));
+                    }
+                }
+            }
+            let label = format!("part {number}: ");
+            let part = PartQuery { number, length: len, sha256_hex: &part_hex };
+            let first_ask = Cell::new(true);
+            let deadline = self.retry.start();
+            let sent_part = self.retry.run(deadline, progress, |_, deadline, progress| {
+                progress::event(progress, Phase::RequestingUrl, number as u64, count)?;
+                let waiting = &mut || progress::event(progress, Phase::RequestingUrl, number as u64, count);
+                let target = auth::with_token(&self.tokens, &self.agent, &self.api_base, deadline, waiting, |h| {
+                    multipart::part_url(
+                        &self.agent,
+                        &self.api_base,
+                        h,
+                        &self.multipart_paths,
+                        &session,
+                        &part,
+                        deadline,
+                    )
+                });
+                first_ask.set(false);
+                let target = target?;
+                self.remember_signature(&target.headers);
+                let to = Target {
+                    url: &target.url,
+                    post: target.method == PartMethod::Post,
+                    headers: &target.headers,
+                    expect_continue: request.expect_continue,
+                };
+                let range =
+                    Range { file, file_size: size, offset, len, expected: &part_digest, label: &label, sent: &sent };
+                let etag = transfer::put(&self.agent, &to, range, progress, deadline)?.filter(|e| !e.is_empty());
+                let etag = etag.ok_or_else(|| {
+                    Error::Protocol(format!("multipart: the upload host answered part {number} without an ETag"))
+                })?;
+                Ok(DonePart { number, part_object_id: target.part_object_id.clone(), etag })
+            });
+            let part_done = match sent_part {
+                Ok(p) => p,
+                // The first part URL asked of a resumed session: AGC no longer knows it.
+                Err(Error::Api { code, message }) if resuming && parts_sent == 0 => {
+                    return Err(Stop::Fresh(format!(
+                        "AGC no longer knows the upload session of the resume file (code {code}: {message}); \
+                         starting a fresh upload"
+                    )))
+                }
+                Err(e) => return Err(Stop::Fail(e)),
+            };
+            parts_sent += 1;
+            if let (Some(path), Some(st)) = (resume_path, state.as_mut()) {
+                st.parts.push(PartRecord {
+                    number,
+                    sha256: part_hex.clone(),
+                    etag: part_done.etag.clone(),
+                    part_object_id: part_done.part_object_id.clone(),
+                });
+                resume::save(path, st)?;
+            }
+            done.push(part_done);
+        }
+        let composed = self.connect_call(progress, |_, agent, base, headers, deadline, progress| {
+            progress::event(progress, Phase::RequestingUrl, count, count)?;
+            multipart::compose(agent, base, headers, &self.multipart_paths, &session, &done, deadline)
+        });
+        match composed {
+            Ok(()) => {}
+            Err(Error::Api { code, message }) if resuming && parts_sent == 0 => {
+                return Err(Stop::Fresh(format!(
+                    "AGC refused to compose the parts of the resume file's session (code {code}: {message}); \
+                     starting a fresh upload"
+                )))
+            }
+            Err(e) => return Err(Stop::Fail(e)),
+        }
+        if let Some(path) = resume_path {
+            resume::remove(path)?;
+        }
+        progress::event(progress, Phase::Done, size, size)?;
+        Ok(UploadResult {
+            object_id: session.object_id.clone(),
+            sha256_hex: to_hex(&whole.finalize().into()),
+            size,
+            file_name: file_name.to_owned(),
+            transfer: Transfer::Multipart,
+            parts: count as u32,
+            parts_sent,
+            resumed_parts,
+            bytes_sent: sent.get(),
+            notes: std::mem::take(notes),
+        })
+    }
+}
+
+/// The part size of a new session: the caller's, else AGC's `nspPartMinSize`, kept within
+/// AGC's bounds and large enough for at most [`MAX_PARTS`] parts.
+fn choose_part_size(asked: Option<u64>, session: &Session, size: u64, notes: &mut Vec<String>) -> Result<u64> {
+    let (min, max) = (session.part_min_size, session.part_max_size);
+    let mut p = asked.unwrap_or(min);
+    if p < min {
+        notes.push(format!("part size {p} raised to AGC's minimum {min}"));
+        p = min;
+    } else if p > max {
+        notes.push(format!("part size {p} lowered to AGC's maximum {max}"));
+        p = max;
+    }
+    if size.div_ceil(p) > MAX_PARTS {
+        let need = size.div_ceil(MAX_PARTS);
+        if need > max {
+            return Err(Error::InvalidArgument(format!(
+                "the file needs more than {MAX_PARTS} parts of AGC's largest part size {max}"
+            )));
+        }
+        notes.push(format!("part size raised to {need} to stay within {MAX_PARTS} parts"));
+        p = need;
+    }
+    Ok(p)
+}
+
+/// Hash `len` bytes of `file` from `offset` into a part digest and the whole-file hasher,
+/// reporting [`Phase::Hashing`] over the whole file. A file that is shorter now changed.
+fn hash_range(
+    file: &mut File,
+    size: u64,
+    offset: u64,
+    len: u64,
+    whole: &mut Sha256,
+    progress: &mut dyn Progress,
+) -> Result<Sha256Digest> {
+    let io_err = |e: std::io::Error| Error::FileChanged(format!("reading it failed: {e}"));
+    file.seek(SeekFrom::Start(offset)).map_err(io_err)?;
+    advise_sequential(file);
+    let mut sink = |phase: Phase, done: u64, _: u64| progress.report(phase, offset + done, size);
+    let mut ticker = Ticker::start(&mut sink, Phase::Hashing, len)?;
+    let mut part = Sha256::new();
+    let mut buf = vec![0u8; BUFFER_SIZE.min(usize::try_from(len).unwrap_or(BUFFER_SIZE))];
+    let mut left = len;
+    while left > 0 {
+        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        let n = match file.read(&mut buf[..want]) {
+            Ok(0) => return Err(Error::FileChanged(format!("it shrank below {size} bytes while being hashed"))),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io_err(e)),
+        };
+        part.update(&buf[..n]);
+        whole.update(&buf[..n]);
+        left -= n as u64;
+        ticker.advance(n as u64)?;
+    }
+    Ok(part.finalize().into())
 }
 
 /// Seal a checked picture into an unnamed temporary file (created 0600 in the temp dir and

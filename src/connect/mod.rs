@@ -1,5 +1,5 @@
 //! The Connect API: the JSON envelope every answer shares, and the one typed send every
-//! endpoint uses. One file per endpoint family: [`upload_url`], [`package`] (bind and compile
+//! endpoint uses. One file per endpoint family: [`upload_url`], [`multipart`], [`package`] (bind and compile
 //! status), [`release`] (notes, submit, app state), [`test_release`]; [`ids`] holds the id rules.
 //!
 //! Parsers are pure functions over bytes, so they can be fuzzed without a network. Parsing is
@@ -14,6 +14,7 @@ use crate::error::{bounded, Error, Result};
 use crate::http::{self, Deadline, MAX_JSON_BODY};
 
 pub mod ids;
+pub mod multipart;
 pub mod package;
 pub mod release;
 pub mod test_release;

@@ -56,12 +56,11 @@ struct UrlInfo<'a> {
     object_id: Option<&'a str>,
     url: Option<&'a str>,
     method: Option<&'a str>,
-    headers: Option<serde::de::IgnoredAny>,
 }
 
 /// A parsed answer whose strings are wiped when it is dropped: the upload-url answer holds
 /// the signed `Authorization` value.
-struct Wiped(Value);
+pub(crate) struct Wiped(pub(crate) Value);
 
 impl Drop for Wiped {
     fn drop(&mut self) {
@@ -100,51 +99,113 @@ pub fn parse_upload_url(body: &[u8], query: &UploadUrlQuery<'_>) -> Result<Uploa
     }
     let authority = check_upload_url(&url)?;
 
+    let fields = info_value.0.get("headers").ok_or_else(|| missing("headers"))?;
+    let expect =
+        SignedFor { authority: &authority, content_length: query.content_length, sha256_hex: query.sha256_hex };
+    let headers = parse_signed_headers(fields, WHAT, &expect, true)?;
+    Ok(UploadTarget { object_id, url, headers })
+}
+
+/// What a signed upload URL must have been signed for.
+pub(crate) struct SignedFor<'a> {
+    /// The URL's authority (`host[:port]`): a signed `Host` must name it.
+    pub authority: &'a str,
+    /// The body's exact length: a signed `Content-Length` must equal it.
+    pub content_length: u64,
+    /// The body's lowercase hex SHA-256: a signed `x-amz-content-sha256` must equal it.
+    pub sha256_hex: &'a str,
+}
+
+/// The payload hash a host may be told not to check (AWS SigV4's "unsigned payload").
+pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+
+/// The one parser of the headers an upload URL comes with, shared by the single PUT
+/// (`urlInfo.headers`) and the multipart parts (`uploadInfoMap.*.headers`).
+///
+/// Lenient where AGC varies (easy-publisher saw both in multipart answers): the headers may
+/// be a JSON object or a JSON string holding one, and a value may be a number or a boolean
+/// (sent as its JSON text) or `null` (skipped). Strict where safety depends on it: names are
+/// tokens, values have no CR/LF/NUL, no name twice, a signed `Host` names the URL's host, a
+/// signed `Content-Length` is the body's, `Transfer-Encoding` is refused, and a signed
+/// `x-amz-content-sha256` is the body's SHA-256 or `UNSIGNED-PAYLOAD`.
+///
+/// `UNSIGNED-PAYLOAD` is accepted: the host will then not check the bytes against the hash,
+/// but our own re-hash while sending still refuses to hand over the last byte of a body
+/// that differs from the SHA-256 we declared to AGC, so nothing wrong is stored either way.
+/// `sha_required`: the answer must carry `x-amz-content-sha256` (the single PUT's rule).
+/// Hop-by-hop headers (`Content-Length`, `Connection`, `Expect`) are checked, then dropped:
+/// the HTTP layer sets them.
+pub(crate) fn parse_signed_headers(
+    fields: &Value,
+    what: &str,
+    expect: &SignedFor<'_>,
+    sha_required: bool,
+) -> Result<Vec<(String, Secret)>> {
+    let missing = || Error::Protocol(format!("{what}: the headers are missing or not an object"));
+    let from_text;
+    let fields = match fields {
+        Value::Object(o) => o,
+        Value::String(s) => {
+            from_text = Wiped(serde_json::from_str::<Value>(s).map_err(|_| missing())?);
+            from_text.0.as_object().ok_or_else(missing)?
+        }
+        _ => return Err(missing()),
+    };
     let mut headers: Vec<(String, Secret)> = Vec::new();
     let mut seen_sha = false;
-    info.headers.ok_or_else(|| missing("headers"))?;
-    let fields = info_value.0.get("headers").and_then(Value::as_object).ok_or_else(|| missing("headers"))?;
     for (name, value) in fields {
         let name = name.clone();
         let lname = name.to_ascii_lowercase();
-        let value = value
-            .as_str()
-            .ok_or_else(|| Error::Protocol(format!("{WHAT}: header '{}' is not a string", bounded(&name, 64))))?;
+        let text;
+        let value = match value {
+            Value::Null => continue,
+            Value::String(s) => s.as_str(),
+            Value::Number(_) | Value::Bool(_) => {
+                text = zeroize::Zeroizing::new(value.to_string());
+                text.as_str()
+            }
+            _ => {
+                return Err(Error::Protocol(format!(
+                    "{what}: header '{}' is not a string, number or boolean",
+                    bounded(&name, 64)
+                )))
+            }
+        };
         let valid_name = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b));
         if !valid_name || value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
-            return Err(Error::Protocol(format!("{WHAT}: header '{}' is not a valid HTTP header", bounded(&name, 64))));
+            return Err(Error::Protocol(format!("{what}: header '{}' is not a valid HTTP header", bounded(&name, 64))));
         }
         if headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(&name)) {
-            return Err(Error::Protocol(format!("{WHAT}: header '{}' appears twice", bounded(&name, 64))));
+            return Err(Error::Protocol(format!("{what}: header '{}' appears twice", bounded(&name, 64))));
         }
         match lname.as_str() {
-            "host" if !same_authority(value, &authority) => {
+            "host" if !same_authority(value, expect.authority) => {
                 return Err(Error::Protocol(format!(
-                    "{WHAT}: the signed Host '{}' differs from the URL's host '{}'",
+                    "{what}: the signed Host '{}' differs from the URL's host '{}'",
                     bounded(value, 100),
-                    bounded(&authority, 100)
+                    bounded(expect.authority, 100)
                 )))
             }
             "x-amz-content-sha256" => {
-                if !value.eq_ignore_ascii_case(query.sha256_hex) {
+                if !value.eq_ignore_ascii_case(expect.sha256_hex) && value != UNSIGNED_PAYLOAD {
                     return Err(Error::Protocol(format!(
-                        "{WHAT}: the URL was signed for payload hash {}, but the file's SHA-256 is {}",
+                        "{what}: the URL was signed for payload hash {}, but the body's SHA-256 is {}",
                         bounded(value, 80),
-                        query.sha256_hex
+                        expect.sha256_hex
                     )));
                 }
                 seen_sha = true;
             }
-            "content-length" if value.trim() != query.content_length.to_string() => {
+            "content-length" if value.trim() != expect.content_length.to_string() => {
                 return Err(Error::Protocol(format!(
-                    "{WHAT}: the URL was signed for Content-Length {}, but the file has {} bytes",
+                    "{what}: the URL was signed for Content-Length {}, but the body has {} bytes",
                     bounded(value, 30),
-                    query.content_length
+                    expect.content_length
                 )))
             }
             "transfer-encoding" => {
                 return Err(Error::Protocol(format!(
-                    "{WHAT}: the answer asks for Transfer-Encoding, which uploads must not use"
+                    "{what}: the answer asks for Transfer-Encoding, which uploads must not use"
                 )))
             }
             _ => {}
@@ -154,10 +215,10 @@ pub fn parse_upload_url(body: &[u8], query: &UploadUrlQuery<'_>) -> Result<Uploa
         }
         headers.push((name, Secret::new(value)));
     }
-    if !seen_sha {
-        return Err(Error::Protocol(format!("{WHAT}: the answer has no x-amz-content-sha256 header")));
+    if sha_required && !seen_sha {
+        return Err(Error::Protocol(format!("{what}: the answer has no x-amz-content-sha256 header")));
     }
-    Ok(UploadTarget { object_id, url, headers })
+    Ok(headers)
 }
 
 /// Check an upload URL: see [`check_https_url`] (a query is allowed: signed URLs may carry

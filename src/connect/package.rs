@@ -4,10 +4,10 @@
 use serde_json::Value;
 
 use super::ids::{id_problem, MAX_PACKAGE_ID};
-use super::{as_i64, connect_answer, exchange, ok_envelope, parse_ret, send, Answer, Method, Request};
+use super::{as_i64, ok_envelope, parse_ret, send, send_noting, Answer, Method, Request};
 use crate::auth::AuthHeaders;
 use crate::error::{bounded, Error, Result};
-use crate::http::{self, Deadline, MAX_JSON_BODY};
+use crate::http::Deadline;
 
 /// `PUT /api/publish/v3/app-package-info`: bind an uploaded object to the app.
 /// Returns the `packageId`.
@@ -37,24 +37,7 @@ pub(crate) fn bind_package(
         body: Some(&body),
         what: WHAT,
     };
-    let sent = exchange(agent, base, auth, &request, deadline)?;
-    // Any failure from here on (but a connect that never happened) follows a sent request.
-    if sent.as_ref().map_or_else(|e| !http::never_sent(e), |_| true) {
-        unsure.set(true);
-    }
-    let reply = http::finish(sent, MAX_JSON_BODY, WHAT)?;
-    unsure.set(false);
-    let status = reply.status;
-    let answer = connect_answer(reply, WHAT, parse_bind);
-    let clear_refusal = match (status, &answer) {
-        (200, Err(Error::Protocol(_))) => false,
-        (200, _) | (400..=499, _) | (503, _) => true,
-        _ => false,
-    };
-    if answer.is_err() && !clear_refusal {
-        unsure.set(true);
-    }
-    answer
+    send_noting(agent, base, auth, &request, deadline, parse_bind, unsure)
 }
 
 /// Parse a bind answer: the `packageId`.

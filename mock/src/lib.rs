@@ -253,6 +253,18 @@ pub enum Fault {
     ReleaseCodeOnce(i64, String),
     /// The next app-submit that succeeds is applied, then the connection is reset unanswered.
     SubmitAnswerLostOnce,
+    // release road as AGC varies (issue 17: states, submit fields, listing texts)
+    /// Every app-submit answers 503 `Retry-After: 0` without processing it (a refusal: the
+    /// submit never happened).
+    Submit503Always,
+    /// app-submit refuses a body without `registeredIdType` and `registeredIdNumber`
+    /// (204144660 "registeredIdType and registeredIdNumber can not be null", seen live by
+    /// easy-publisher).
+    SubmitNeedsRegisteredId,
+    /// Release notes for a language the app does not have are accepted (the language is
+    /// added) only with an `appName`; without one: 204144641 "appName is necessary for a new
+    /// language" (cianru/huawei-appgallery-publish-gradle-plugin issues 43, 62).
+    NewLanguageNeedsAppName,
 }
 
 /// Which answers [`Fault::ReflectRequest`] turns into echoes.
@@ -373,6 +385,10 @@ pub fn fault_from_name(name: &str) -> Option<Fault> {
             Some(_) => return None,
         }),
         "submit_answer_lost_once" => Fault::SubmitAnswerLostOnce,
+        // release road as AGC varies
+        "submit_503_always" => Fault::Submit503Always,
+        "submit_needs_registered_id" => Fault::SubmitNeedsRegisteredId,
+        "new_language_needs_app_name" => Fault::NewLanguageNeedsAppName,
         "submit_still_processing" => Fault::SubmitStillProcessing(u32::try_from(num(1)?).ok()?),
         "release_code_once" => {
             let code = num(204_144_641)?;

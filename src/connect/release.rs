@@ -556,6 +556,22 @@ mod tests {
         assert!(is_still_processing(204144727, "软件包编译中"));
         assert!(!is_still_processing(204144727, "invalid parameter: releaseTime"));
         assert!(!is_still_processing(204144641, "still processing"));
+        assert!(is_still_processing(204144660, "package parse in progress"));
+        assert!(is_still_processing(204144727, "wait 3-5 minutes"));
+        assert!(is_still_processing(204144727, "请5分钟后重试"));
+        assert!(!is_still_processing(204144660, "registeredIdType and registeredIdNumber can not be null"));
+    }
+
+    #[test]
+    fn states_are_read_from_app_info_or_the_top_level_with_review_state() {
+        let s = parse_app_state(br#"{"ret":{"code":0},"appInfo":{"releaseState":12,"reviewState":"3"}}"#).unwrap();
+        assert_eq!((s.state, s.release_state, s.review_state), (ReleaseState::InReview, Some(12), Some(3)));
+        let s = parse_app_state(br#"{"ret":{"code":0},"releaseState":"13","auditInfo":{"reviewState":1}}"#).unwrap();
+        assert_eq!((s.state, s.review_state), (ReleaseState::Rejected, Some(1)));
+        assert_eq!(ReleaseState::from_code(Some(3)), ReleaseState::Approved);
+        assert_eq!(ReleaseState::from_code(Some(99)), ReleaseState::Other);
+        assert_eq!(ReleaseState::describe_code(12), Some("pre-review"));
+        assert_eq!(utf16_len("😀a"), 3);
     }
 
     #[test]
@@ -566,6 +582,7 @@ mod tests {
             release_time: Some("2030-01-02T03:04:05Z".into()),
             remark: Some("ten chars!".into()),
             release_type: None,
+            ..Default::default()
         };
         assert_eq!(
             o.body().unwrap(),

@@ -441,7 +441,10 @@ fn extra_submit_fields_are_sent_and_modelled_ones_refused() {
     c.wait_package_ready(APP, &pkg, Duration::from_secs(30), &mut NoProgress).unwrap();
     s.set_fault(Fault::SubmitNeedsRegisteredId);
     let e = c.submit_for_review(APP, &SubmitOptions::default(), Duration::from_secs(60), &mut NoProgress);
-    assert!(matches!(e, Err(Error::Api { code: 204144660, ref message }) if message.contains("can not be null")), "{e:?}");
+    assert!(
+        matches!(e, Err(Error::Api { code: 204144660, ref message }) if message.contains("can not be null")),
+        "{e:?}"
+    );
     assert_eq!(calls_to(&s, SUBMIT), 1, "a refusal without still-processing words is not retried");
     let mut o = SubmitOptions::default();
     o.extra.insert("registeredIdType".into(), json!(1));

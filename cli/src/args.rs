@@ -59,12 +59,15 @@ Examples:
   agcupload publish --submit --phased '1% first, then everyone' \\
       --release-time 2031-05-06T07:08:09+0000 1234567 app.app
   agcupload publish --test invite --test-desc '1.2.0 beta' --test-group GROUP_ID --notify 1234567 app.app
+  agcupload publish --submit --submit-field registeredIdType=1 \\
+      --submit-field 'registeredIdNumber=\"91110000MA00000000\"' 1234567 app.app
   agcupload publish --submit --object-id OBJECT_ID --package-id PACKAGE_ID 1234567 app.app   # continue
 ";
 
 const STATE_EXAMPLES: &str = "\
-Prints the release state: draft, in-review, rejected (then AGC's opinion on the next line),
-released, or other (with AGC's releaseState number).
+Prints the release state: draft, in-review (4, 5, 12 pre-review), rejected (1, 8, 13; then AGC's
+opinion on the next line), approved (3, to be released), released (0), offline (2, 6, 10, 11),
+or other; --json adds AGC's release_state and review_state numbers.
 
 Examples:
   agcupload state 1234567
@@ -330,6 +333,9 @@ pub struct SubmitArgs {
     /// Scheduled release, UTC: yyyy-MM-ddTHH:mm:ss+0000 [default: at once after approval].
     #[arg(long, value_name = "yyyy-MM-ddTHH:mm:ss+0000")]
     pub release_time: Option<String>,
+    /// Another submit body field, its value as JSON, e.g. registeredIdType=1 (repeat for several).
+    #[arg(long, value_name = "KEY=JSON", value_parser = parse_submit_field)]
+    pub submit_field: Vec<(String, serde_json::Value)>,
     /// Longest wait while AGC answers the submit with "still processing", in minutes.
     #[arg(long, visible_alias = "submit-timeout", value_name = "MIN", default_value_t = 15,
           value_parser = clap::value_parser!(u64).range(1..=1440))]
@@ -375,6 +381,19 @@ pub struct RoadArgs {
         help_heading = "Submit for review"
     )]
     pub release_time: Option<String>,
+    /// Another submit body field, its value as JSON, e.g. registeredIdType=1 (repeat for several).
+    #[arg(long, value_name = "KEY=JSON", value_parser = parse_submit_field, requires = "submit",
+          conflicts_with = "test", help_heading = "Submit for review")]
+    pub submit_field: Vec<(String, serde_json::Value)>,
+    /// The app's name in a language of --notes-dir, LANG=TEXT (AGC asks for it when the
+    /// language is new to the app; repeat for several).
+    #[arg(long, value_name = "LANG=TEXT", value_parser = parse_lang_text, requires = "notes_dir",
+          conflicts_with = "test", help_heading = "Submit for review")]
+    pub app_name: Vec<(String, String)>,
+    /// The app's brief introduction in a language of --notes-dir, LANG=TEXT (repeat for several).
+    #[arg(long, value_name = "LANG=TEXT", value_parser = parse_lang_text, requires = "notes_dir",
+          conflicts_with = "test", help_heading = "Submit for review")]
+    pub brief_info: Vec<(String, String)>,
     /// Longest wait while AGC answers the submit with "still processing", in minutes.
     #[arg(long, visible_alias = "submit-timeout", value_name = "MIN", default_value_t = 15,
           value_parser = clap::value_parser!(u64).range(1..=1440), requires = "submit",
@@ -407,6 +426,10 @@ pub struct RoadArgs {
     /// Notify the testers.
     #[arg(long, requires = "test", conflicts_with = "submit", help_heading = "Test release")]
     pub notify: bool,
+    /// Where the test package is distributed: 1 = the test zone, 2 = AppGallery.
+    #[arg(long, value_name = "MODE", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=2),
+          requires = "test", conflicts_with = "submit", help_heading = "Test release")]
+    pub distribute_mode: u32,
     /// Continue from this object, uploaded by an earlier run (with --file-name if it was given).
     #[arg(long, value_name = "ID", requires = "road", help_heading = "Continue an earlier run")]
     pub object_id: Option<String>,
@@ -535,6 +558,19 @@ fn parse_release_type(s: &str) -> Result<u32, String> {
         "6" => Ok(6),
         _ => Err("must be 1 (full release) or 6 (HarmonyOS test release)".into()),
     }
+}
+
+/// `KEY=JSON`: an extra submit field, checked by the library's rules.
+pub fn parse_submit_field(s: &str) -> Result<(String, serde_json::Value), String> {
+    let (k, v) = s.split_once('=').ok_or("must be KEY=JSON, e.g. registeredIdType=1")?;
+    agcupload::connect::release::parse_submit_field(k, v).map(|v| (k.to_owned(), v)).map_err(|e| e.to_string())
+}
+
+/// `LANG=TEXT`: a text for one language.
+pub fn parse_lang_text(s: &str) -> Result<(String, String), String> {
+    let (l, t) = s.split_once('=').ok_or("must be LANG=TEXT, e.g. fr-FR=Mon appli")?;
+    agcupload::connect::release::check_language(l).map_err(|e| e.to_string())?;
+    Ok((l.to_owned(), t.to_owned()))
 }
 
 /// A point in time as ms since 1970: all digits, or a UTC time the library accepts as a

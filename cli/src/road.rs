@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use agcupload::connect::release::{ReleaseNote, ReleasePhase, ReleaseState, SubmitOptions};
+use agcupload::connect::release::{ReleaseNote, ReleasePhase, SubmitOptions};
 use agcupload::connect::test_release::{TestRelease, TestType};
 use agcupload::{ReleaseIds, ReleaseRequest, ReleaseTarget};
 use serde_json::json;
@@ -76,27 +76,41 @@ pub fn read_notes_dir(dir: &Path) -> Result<Vec<ReleaseNote>, Failure> {
     Ok(notes)
 }
 
-fn submit_options(remark: &Option<String>, phased: &Option<String>, release_time: &Option<String>) -> SubmitOptions {
+fn submit_options(
+    remark: &Option<String>,
+    phased: &Option<String>,
+    release_time: &Option<String>,
+    fields: &[(String, serde_json::Value)],
+) -> SubmitOptions {
     SubmitOptions {
         release_type: None,
         phase: phased.clone().map(|description| ReleasePhase::Phased { description }),
         release_time: release_time.clone(),
         remark: remark.clone(),
+        extra: fields.iter().cloned().collect(),
     }
+}
+
+/// Attach `--app-name` / `--brief-info` texts to the notes of their languages, then check
+/// the notes again by the library's rules.
+fn with_listing(
+    mut notes: Vec<ReleaseNote>,
+    names: &[(String, String)],
+    briefs: &[(String, String)],
+) -> Result<Vec<ReleaseNote>, Failure> {
+    for (lang, text, brief) in names.iter().map(|(l, t)| (l, t, false)).chain(briefs.iter().map(|(l, t)| (l, t, true)))
+    {
+        let Some(note) = notes.iter_mut().find(|n| n.language.eq_ignore_ascii_case(lang)) else {
+            return Err(Failure::usage(format!("{lang} has no release notes file in --notes-dir (add {lang}.txt)")));
+        };
+        *(if brief { &mut note.brief_info } else { &mut note.app_name }) = Some(text.clone());
+    }
+    agcupload::connect::release::check_notes(&notes).map_err(|e| Failure::from_error(&e))?;
+    Ok(notes)
 }
 
 fn languages(notes: &[ReleaseNote]) -> Vec<&str> {
     notes.iter().map(|n| n.language.as_str()).collect()
-}
-
-pub fn state_name(s: ReleaseState) -> &'static str {
-    match s {
-        ReleaseState::Draft => "draft",
-        ReleaseState::InReview => "in-review",
-        ReleaseState::Rejected => "rejected",
-        ReleaseState::Released => "released",
-        ReleaseState::Other => "other",
-    }
 }
 
 /// A word of a shell command, quoted when it is not plain.
@@ -174,7 +188,7 @@ impl Ctx {
         let mut report = Report::new("publish");
         report.app_id = Some(file.app_id.clone());
         let notes = match &road.notes_dir {
-            Some(dir) => match read_notes_dir(dir) {
+            Some(dir) => match read_notes_dir(dir).and_then(|n| with_listing(n, &road.app_name, &road.brief_info)) {
                 Ok(n) => n,
                 Err(f) => return report.fail(f),
             },
@@ -191,8 +205,14 @@ impl Ctx {
                 end_ms: road.test_end,
                 groups: road.test_group.clone(),
                 notify: road.notify,
+                distribute_mode: road.distribute_mode,
             }),
-            None => ReleaseTarget::Review(submit_options(&road.remark, &road.phased, &road.release_time)),
+            None => ReleaseTarget::Review(submit_options(
+                &road.remark,
+                &road.phased,
+                &road.release_time,
+                &road.submit_field,
+            )),
         };
         let client = match client(conn, &self.net, picture_key(file), Some(wait)) {
             Ok(c) => c,
@@ -277,9 +297,10 @@ impl Ctx {
             Ok(s) => s,
             Err(e) => return report.fail(self.failure(&e)),
         };
-        let name = state_name(s.state);
+        let name = s.state.name();
         report.extra.push(("state", json!(name)));
         report.extra.push(("release_state", json!(s.release_state)));
+        report.extra.push(("review_state", json!(s.review_state)));
         report.extra.push(("audit_opinion", json!(s.audit_opinion)));
         let mut text = name.to_owned();
         if let Some(o) = &s.audit_opinion {
@@ -287,7 +308,13 @@ impl Ctx {
             text.push_str(o);
         }
         report.text = Some(text);
-        let code = s.release_state.map_or("none".to_owned(), |c| c.to_string());
+        let code = match s.release_state {
+            Some(c) => match agcupload::ReleaseState::describe_code(c) {
+                Some(d) => format!("{c}, {d}"),
+                None => c.to_string(),
+            },
+            None => "none".to_owned(),
+        };
         report.summary = Some(match &s.audit_opinion {
             Some(o) => format!("app {app_id}: {name} (releaseState {code}); AGC's opinion: {o}"),
             None => format!("app {app_id}: {name} (releaseState {code})"),
@@ -329,7 +356,7 @@ impl Ctx {
             Ok(c) => c,
             Err(f) => return report.fail(f),
         };
-        let options = submit_options(&submit.remark, &submit.phased, &submit.release_time);
+        let options = submit_options(&submit.remark, &submit.phased, &submit.release_time, &submit.submit_field);
         let mut rep = self.reporter();
         let r = client.submit_for_review(app_id, &options, timeout(&wait), &mut rep);
         report.record(&mut rep);

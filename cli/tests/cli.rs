@@ -913,6 +913,77 @@ fn state_shows_rejections_with_agc_opinion_and_notes_and_submit_stand_alone() {
 }
 
 #[test]
+fn state_names_every_agc_state_and_the_road_takes_agc_variants() {
+    let server = mock();
+    for (code, name) in [(12, "in-review"), (13, "rejected"), (3, "approved"), (10, "offline"), (9, "other")] {
+        server.set_release_state(APP, code, None);
+        let out = run(agc(&server).args(["state", "--json", APP]));
+        expect(&out, 0);
+        assert_eq!((out.json()["state"].as_str(), out.json()["release_state"].as_i64()), (Some(name), Some(code)));
+    }
+    server.set_review_state(APP, Some(5));
+    assert_eq!(run(agc(&server).args(["state", "--json", APP])).json()["review_state"], 5);
+    server.set_release_state(APP, 7, None);
+
+    // Extra submit fields and an app name for a new language.
+    let dir = Dir::new("variants");
+    let notes = notes_dir(&dir, &[("fr-FR.txt", "Nouveau.")]);
+    let app = dir.app("v.app", 20_000);
+    server.set_fault(Fault::NewLanguageNeedsAppName);
+    let out = run(agc(&server)
+        .args(["publish", "--submit", "--poll-interval", "1", "--notes-dir"])
+        .arg(&notes)
+        .args(["--app-name", "fr-FR=Mon appli", "--submit-field", "registeredIdType=1"])
+        .args(["--submit-field", "registeredIdNumber=\"91110000MA00000000\"", APP])
+        .arg(&app));
+    expect(&out, 0);
+    let lang = server.release_calls().into_iter().find(|c| c.path.ends_with("/app-language-info")).unwrap();
+    assert_eq!(lang.body["appName"], "Mon appli");
+    assert_eq!(
+        server.last_submit(APP),
+        Some(serde_json::json!({"registeredIdType": 1, "registeredIdNumber": "91110000MA00000000"}))
+    );
+    server.set_fault(Fault::None);
+    for bad in [&["--submit-field", "remark=\"ten chars long\""][..], &["--submit-field", "x=not json"]] {
+        let out = run(agc(&server).args(["submit"]).args(bad).arg(APP));
+        expect(&out, 2);
+    }
+    let out = run(agc(&server)
+        .args(["publish", "--submit", "--notes-dir"])
+        .arg(&notes)
+        .args(["--app-name", "de-DE=X", APP])
+        .arg(&app));
+    expect(&out, 2);
+    assert!(out.stderr.contains("de-DE"), "{}", out.stderr);
+
+    // An open test distributed to AppGallery.
+    let out = run(agc(&server)
+        .args([
+            "publish",
+            "--test",
+            "open",
+            "--test-desc",
+            "open beta",
+            "--distribute-mode",
+            "2",
+            "--poll-interval",
+            "1",
+            APP,
+        ])
+        .arg(&app));
+    expect(&out, 0);
+    let pkg = server.release_calls().into_iter().find(|c| c.path.ends_with("/test/version/pkg")).unwrap();
+    assert_eq!(pkg.body["distributeMode"], 2);
+    let version = out.stdout.lines().nth(2).unwrap().to_owned();
+    let task = &server.test_version(&version).unwrap().open_test_info.unwrap()["testTaskInfo"];
+    assert_eq!((task["displayArea"].as_str(), task["needShareLink"].as_i64()), (Some("1"), Some(0)));
+    let out = run(agc(&server)
+        .args(["publish", "--test", "open", "--test-desc", "b", "--distribute-mode", "3", APP])
+        .arg(&app));
+    expect(&out, 2);
+}
+
+#[test]
 fn trust_system_uses_ssl_cert_file_and_proxy_none_goes_direct() {
     let server = mock();
     let dir = Dir::new("trust");

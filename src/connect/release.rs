@@ -214,7 +214,9 @@ pub fn check_notes(notes: &[ReleaseNote]) -> Result<()> {
 /// One text of a language: not empty to the eye, at most `max` UTF-16 code units.
 fn check_note_text(language: &str, what: &str, text: &str, max: usize) -> Result<()> {
     if shows_nothing(text) {
-        return Err(Error::InvalidArgument(format!("{what} for {language}: empty (only white space or invisible characters)")));
+        return Err(Error::InvalidArgument(format!(
+            "{what} for {language}: empty (only white space or invisible characters)"
+        )));
     }
     let units = utf16_len(text);
     if units > max {
@@ -512,9 +514,8 @@ pub fn parse_app_state(body: &[u8]) -> Result<AppState> {
     let info = root.get("appInfo").filter(|v| v.is_object());
     let field = |k: &str| info.and_then(|a| a.get(k)).or_else(|| root.get(k));
     let code = field("releaseState").and_then(as_i64);
-    let review_state = field("reviewState")
-        .or_else(|| root.get("auditInfo").and_then(|a| a.get("reviewState")))
-        .and_then(as_i64);
+    let review_state =
+        field("reviewState").or_else(|| root.get("auditInfo").and_then(|a| a.get("reviewState"))).and_then(as_i64);
     let audit_opinion = root
         .get("auditInfo")
         .and_then(|a| a.get("auditOpinion"))

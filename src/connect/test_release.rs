@@ -93,9 +93,7 @@ pub fn check_distribute_mode(mode: u32) -> Result<()> {
     if matches!(mode, DISTRIBUTE_TEST_ZONE | DISTRIBUTE_APPGALLERY) {
         Ok(())
     } else {
-        Err(Error::InvalidArgument(format!(
-            "distribute mode must be 1 (test zone) or 2 (AppGallery), got {mode}"
-        )))
+        Err(Error::InvalidArgument(format!("distribute mode must be 1 (test zone) or 2 (AppGallery), got {mode}")))
     }
 }
 

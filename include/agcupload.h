@@ -167,12 +167,18 @@ typedef enum {
   AGC_RELEASE_OTHER = 0,
   // A draft, not submitted (`releaseState` 7).
   AGC_RELEASE_DRAFT = 1,
-  // In review (`releaseState` 4 or 5).
+  // In review (`releaseState` 4, 5, or 12 pre-review).
   AGC_RELEASE_IN_REVIEW = 2,
-  // Rejected (`releaseState` 1 or 8); the reviewers' opinion is in the audit opinion.
+  // Rejected (`releaseState` 1, 8, or 13 pre-review rejected); the reviewers' opinion is in
+  // the audit opinion.
   AGC_RELEASE_REJECTED = 3,
   // Released (`releaseState` 0).
   AGC_RELEASE_RELEASED = 4,
+  // Approved, to be released (`releaseState` 3; a scheduled release waits for its time).
+  AGC_RELEASE_APPROVED = 5,
+  // Not on the shelf: removed, removal requested, removed by the developer, release
+  // cancelled (`releaseState` 2, 6, 10, 11).
+  AGC_RELEASE_OFFLINE = 6,
 } agc_release_state;
 
 // What is uploaded; decides the suffix and size rules. Passed as an `unsigned int`.
@@ -213,6 +219,10 @@ typedef struct agc_release_options agc_release_options;
 // message. Owned by the caller; free with `agc_release_result_free`. Strings returned by
 // its accessors live as long as the result.
 typedef struct agc_release_result agc_release_result;
+
+// Where an app's release stands, with every field AGC gave (`agc_get_release_status`).
+// Read it with the `agc_release_status_*` accessors; free it with `agc_release_status_free`.
+typedef struct agc_release_status agc_release_status;
 
 // Options of one upload, all optional. Create with `agc_upload_options_new`, free with
 // `agc_upload_options_free`; pass NULL wherever options are taken to use the defaults.
@@ -548,6 +558,54 @@ const char *agc_release_result_error(const agc_release_result *result);
 // `result` is NULL or a result from `agc_release_package`, not yet freed.
 void agc_release_result_free(agc_release_result *result);
 
+// The name of a release state, as the tool and the packages show it: `"draft"`,
+// `"in-review"`, `"rejected"`, `"released"`, `"approved"`, `"offline"`, `"other"`; an
+// unknown number gives `"other"`. A static string: never free it.
+const char *agc_release_state_str(int state);
+
+// Read where the app's release stands into a new status object: on success `*out`
+// receives it (the caller frees it with `agc_release_status_free`); `*out` is set to NULL
+// first, so it is NULL after a failure. The same reading as `agc_get_release_state`, plus
+// AGC's `reviewState` (`agc_release_status_review_state`).
+//
+// # Safety
+// `client` is live; `app_id` is NULL or NUL-terminated; `out` is NULL or writable.
+agc_status agc_get_release_status(const agc_client *client,
+                                  const char *app_id,
+                                  agc_release_status **out);
+
+// The short reading (an `agc_release_state`); `AGC_RELEASE_OTHER` for NULL.
+//
+// # Safety
+// `status` is NULL or a live status object.
+agc_release_state agc_release_status_state(const agc_release_status *status);
+
+// AGC's raw `releaseState` (0 to 13 today), or -1 when AGC gave none (or `status` is NULL).
+//
+// # Safety
+// `status` is NULL or a live status object.
+int64_t agc_release_status_release_state(const agc_release_status *status);
+
+// AGC's raw `reviewState`, passed through (its values are not documented publicly), or -1
+// when AGC gave none (or `status` is NULL).
+//
+// # Safety
+// `status` is NULL or a live status object.
+int64_t agc_release_status_review_state(const agc_release_status *status);
+
+// The reviewers' opinion (redacted, bounded), or NULL when there is none (or `status` is
+// NULL). Owned by `status`: valid until `agc_release_status_free`.
+//
+// # Safety
+// `status` is NULL or a live status object.
+const char *agc_release_status_audit_opinion(const agc_release_status *status);
+
+// Free a status object and its strings. NULL is a no-op.
+//
+// # Safety
+// `status` is NULL or from `agc_get_release_status`, not yet freed.
+void agc_release_status_free(agc_release_status *status);
+
 // Set the release notes in `options` (`agc_release_options_set_note`) on the app, one
 // language after another. Progress phase: `AGC_PHASE_SETTING_NOTES`. A language AGC refuses
 // gives `AGC_ERR_API` naming the language. The notes are copied when the call starts: the
@@ -607,8 +665,10 @@ agc_status agc_release_options_new(agc_release_options **out);
 void agc_release_options_free(agc_release_options *options);
 
 // Release notes ("what's new") for one language, e.g. `"en-US"`; copied. Checked now: a
-// language tag, at most 500 characters (`AGC_ERR_INVALID_ARGUMENT` naming the language).
-// Setting a language again replaces its text. The language must exist for the app in AGC.
+// language tag, not only invisible characters, at most 500 UTF-16 code units (an emoji
+// counts 2; `AGC_ERR_INVALID_ARGUMENT` naming the language). Setting a language again
+// replaces its text and forgets its listing texts (`agc_release_options_set_note_listing`).
+// A language the app does not have yet needs an app name (listing texts).
 //
 // # Safety
 // `options` is a live options object; strings are NULL or NUL-terminated.
@@ -649,8 +709,8 @@ agc_status agc_release_options_set_test(agc_release_options *options,
                                         unsigned int test_type,
                                         const char *description);
 
-// The test window in milliseconds since the Unix epoch (`end_ms` > `start_ms`). Default:
-// from the submit on, for 30 days. Needs `agc_release_options_set_test` first.
+// The test window in milliseconds since the Unix epoch (`end_ms` > `start_ms`, at most 90
+// days long, else `AGC_ERR_INVALID_ARGUMENT`). Default: from the submit on, for 30 days. Needs `agc_release_options_set_test` first.
 //
 // # Safety
 // `options` is a live options object.
@@ -658,14 +718,62 @@ agc_status agc_release_options_set_test_window(agc_release_options *options,
                                                uint64_t start_ms,
                                                uint64_t end_ms);
 
-// Add a test group id (copied); `notify` 1 asks AGC to tell the testers (`needNotify`).
-// Needs `agc_release_options_set_test` first.
+// Add a test group id (copied). AGC takes ONE `needNotify` per test version, not one per
+// group: `notify` (1 = tell the testers) must equal the flag of every earlier
+// `agc_release_options_add_test_group` or `agc_release_options_set_test_notify` call on
+// these options, else `AGC_ERR_INVALID_ARGUMENT` (nothing is changed). Needs
+// `agc_release_options_set_test` first.
 //
 // # Safety
 // `options` is a live options object; `group_id` is NULL or NUL-terminated.
 agc_status agc_release_options_add_test_group(agc_release_options *options,
                                               const char *group_id,
                                               unsigned int notify);
+
+// Whether AGC tells the testers of the test version (`testTaskInfo.needNotify`, one flag per
+// test version): 1 yes, 0 no (the default). Replaces the flag of earlier calls; later
+// `agc_release_options_add_test_group` calls must pass the same. Needs
+// `agc_release_options_set_test` first.
+//
+// # Safety
+// `options` is a live options object.
+agc_status agc_release_options_set_test_notify(agc_release_options *options, unsigned int notify);
+
+// The test package's `distributeMode`: 1 = the test zone (the default), 2 = AppGallery;
+// anything else is `AGC_ERR_INVALID_ARGUMENT`. Needs `agc_release_options_set_test` first.
+//
+// # Safety
+// `options` is a live options object.
+agc_status agc_release_options_set_distribute_mode(agc_release_options *options, unsigned int mode);
+
+// A submit body field the options do not model (for example `"registeredIdType"`), with
+// its value as JSON text (`"1"`, `"\"91110000MA00000000\""`, `"{...}"`); both copied and
+// checked now: a field the options set themselves (`releaseType`, `releasePhase`,
+// `phasedReleaseDescription`, `releaseTime`, `remark`), a name that is not 1 to 64 ASCII
+// letters, digits or `_`, text that is not JSON or longer than 4 KiB is
+// `AGC_ERR_INVALID_ARGUMENT`. Setting a name again replaces it; `json` NULL removes it.
+//
+// # Safety
+// `options` is a live options object; `name` is NUL-terminated; `json` is NULL or
+// NUL-terminated.
+agc_status agc_release_options_set_submit_field(agc_release_options *options,
+                                                const char *name,
+                                                const char *json);
+
+// The listing texts of a language whose release notes are set
+// (`agc_release_options_set_note` first): `app_name` (`appName`, at most 64 UTF-16 code
+// units; AGC asks for it when the app does not have the language yet), `app_desc`
+// (`appDesc`, at most 8000) and `brief_info` (`briefInfo`, at most 80); each NULL = not
+// sent. Copied and checked now (`AGC_ERR_INVALID_ARGUMENT` naming the language).
+//
+// # Safety
+// `options` is a live options object; `language` is NUL-terminated; the texts are NULL or
+// NUL-terminated.
+agc_status agc_release_options_set_note_listing(agc_release_options *options,
+                                                const char *language,
+                                                const char *app_name,
+                                                const char *app_desc,
+                                                const char *brief_info);
 
 // Longest wait for AGC to parse the package, and longest wait while a submit is refused as
 // "still processing", in milliseconds (each > 0; default 15 minutes).

@@ -123,6 +123,17 @@ for _name, _res, _args in [
     ("agc_submit_for_review", ctypes.c_int, [_P, _S, _P, PROGRESS_FN, _P]),
     ("agc_get_release_state", ctypes.c_int,
      [_P, _S, ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_int64), _PP]),
+    ("agc_get_release_status", ctypes.c_int, [_P, _S, _PP]),
+    ("agc_release_status_state", ctypes.c_int, [_P]),
+    ("agc_release_status_release_state", ctypes.c_int64, [_P]),
+    ("agc_release_status_review_state", ctypes.c_int64, [_P]),
+    ("agc_release_status_audit_opinion", _S, [_P]),
+    ("agc_release_status_free", None, [_P]),
+    ("agc_release_state_str", _S, [ctypes.c_int]),
+    ("agc_release_options_set_test_notify", ctypes.c_int, [_P, ctypes.c_uint]),
+    ("agc_release_options_set_distribute_mode", ctypes.c_int, [_P, ctypes.c_uint]),
+    ("agc_release_options_set_submit_field", ctypes.c_int, [_P, _S, _S]),
+    ("agc_release_options_set_note_listing", ctypes.c_int, [_P, _S, _S, _S, _S]),
 ]:
     try:
         _fn = getattr(lib, _name)

@@ -341,7 +341,7 @@ fn submit(shared: &Shared, app_id: &str, v: &Value) -> Answer {
         }
     }
     if let Some(n) = v.get("registeredIdNumber") {
-        if !n.as_str().is_some_and(|n| !n.is_empty()) {
+        if n.as_str().is_none_or(str::is_empty) {
             return Err(bad("invalid parameter: registeredIdNumber"));
         }
     }
@@ -478,9 +478,8 @@ fn update_version(shared: &Shared, app_id: &str, v: &Value) -> Answer {
         only_keys(t, &["groupInfos", "displayArea", "needShareLink", "needNotify", "publicTestInstallLimit"])
             .map_err(bad)?;
         // AGC's examples send "1"; some publishers send the number 1: both are taken.
-        if !matches!(t.get("displayArea"), None | Some(Value::Number(_) | Value::String(_)))
-            || t.get("displayArea").and_then(|d| id_of(Some(d))).is_some_and(|d| d != "1")
-        {
+        let area = t.get("displayArea");
+        if area.is_some_and(|d| id_of(Some(d)).is_none_or(|d| d != "1")) {
             return Err(bad("invalid parameter: displayArea"));
         }
         for flag in ["needShareLink", "needNotify"] {

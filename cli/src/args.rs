@@ -394,6 +394,10 @@ pub struct RoadArgs {
     #[arg(long, value_name = "LANG=TEXT", value_parser = parse_lang_text, requires = "notes_dir",
           conflicts_with = "test", help_heading = "Submit for review")]
     pub brief_info: Vec<(String, String)>,
+    /// The app's description in a language of --notes-dir, LANG=TEXT (repeat for several).
+    #[arg(long, value_name = "LANG=TEXT", value_parser = parse_lang_text, requires = "notes_dir",
+          conflicts_with = "test", help_heading = "Submit for review")]
+    pub app_desc: Vec<(String, String)>,
     /// Longest wait while AGC answers the submit with "still processing", in minutes.
     #[arg(long, visible_alias = "submit-timeout", value_name = "MIN", default_value_t = 15,
           value_parser = clap::value_parser!(u64).range(1..=1440), requires = "submit",

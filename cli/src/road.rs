@@ -91,19 +91,20 @@ fn submit_options(
     }
 }
 
-/// Attach `--app-name` / `--brief-info` texts to the notes of their languages, then check
-/// the notes again by the library's rules.
-fn with_listing(
-    mut notes: Vec<ReleaseNote>,
-    names: &[(String, String)],
-    briefs: &[(String, String)],
-) -> Result<Vec<ReleaseNote>, Failure> {
-    for (lang, text, brief) in names.iter().map(|(l, t)| (l, t, false)).chain(briefs.iter().map(|(l, t)| (l, t, true)))
-    {
+/// Attach `--app-name` / `--app-desc` / `--brief-info` texts to the notes of their
+/// languages, then check the notes again by the library's rules.
+fn with_listing(mut notes: Vec<ReleaseNote>, road: &RoadArgs) -> Result<Vec<ReleaseNote>, Failure> {
+    let texts = [(&road.app_name, 0), (&road.app_desc, 1), (&road.brief_info, 2)];
+    for (lang, text, which) in texts.iter().flat_map(|(v, w)| v.iter().map(move |(l, t)| (l, t, *w))) {
         let Some(note) = notes.iter_mut().find(|n| n.language.eq_ignore_ascii_case(lang)) else {
             return Err(Failure::usage(format!("{lang} has no release notes file in --notes-dir (add {lang}.txt)")));
         };
-        *(if brief { &mut note.brief_info } else { &mut note.app_name }) = Some(text.clone());
+        let slot = match which {
+            0 => &mut note.app_name,
+            1 => &mut note.app_desc,
+            _ => &mut note.brief_info,
+        };
+        *slot = Some(text.clone());
     }
     agcupload::connect::release::check_notes(&notes).map_err(|e| Failure::from_error(&e))?;
     Ok(notes)
@@ -188,7 +189,7 @@ impl Ctx {
         let mut report = Report::new("publish");
         report.app_id = Some(file.app_id.clone());
         let notes = match &road.notes_dir {
-            Some(dir) => match read_notes_dir(dir).and_then(|n| with_listing(n, &road.app_name, &road.brief_info)) {
+            Some(dir) => match read_notes_dir(dir).and_then(|n| with_listing(n, road)) {
                 Ok(n) => n,
                 Err(f) => return report.fail(f),
             },

@@ -933,12 +933,19 @@ fn state_names_every_agc_state_and_the_road_takes_agc_variants() {
     let out = run(agc(&server)
         .args(["publish", "--submit", "--poll-interval", "1", "--notes-dir"])
         .arg(&notes)
-        .args(["--app-name", "fr-FR=Mon appli", "--submit-field", "registeredIdType=1"])
+        .args([
+            "--app-name",
+            "fr-FR=Mon appli",
+            "--app-desc",
+            "fr-FR=Une appli.",
+            "--submit-field",
+            "registeredIdType=1",
+        ])
         .args(["--submit-field", "registeredIdNumber=\"91110000MA00000000\"", APP])
         .arg(&app));
     expect(&out, 0);
     let lang = server.release_calls().into_iter().find(|c| c.path.ends_with("/app-language-info")).unwrap();
-    assert_eq!(lang.body["appName"], "Mon appli");
+    assert_eq!((lang.body["appName"].as_str(), lang.body["appDesc"].as_str()), (Some("Mon appli"), Some("Une appli.")));
     assert_eq!(
         server.last_submit(APP),
         Some(serde_json::json!({"registeredIdType": 1, "registeredIdNumber": "91110000MA00000000"}))

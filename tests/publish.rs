@@ -87,6 +87,34 @@ fn a_key_agc_does_not_know_is_an_auth_error() {
     );
 }
 
+/// The JWT's `aud` is the key file's `token_uri` (docs/protocol.md section 1), not a constant:
+/// a site whose key files name another token endpoint gets JWTs it accepts.
+#[test]
+fn the_jwt_audience_is_the_key_files_token_uri() {
+    let site_aud = "https://oauth-login.example-site.test/oauth2/v3/token";
+    let account = agc_mock::ServiceAccount { audience: site_aud.into(), ..fixture_service_account() };
+    let server = mock_with(MockConfig { service_accounts: vec![account], ..Default::default() });
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture_private_key_path()).unwrap()).unwrap();
+    let dir = TempDir::new("sa-aud");
+    let p = dir.app("a.app", 1000);
+    json["token_uri"] = site_aud.into();
+    let creds = Credentials::service_account(&json.to_string()).unwrap();
+    sa_client(&server, creds).upload_file("1", &p, PackageKind::HarmonyApp, &mut NoProgress).unwrap();
+    // Without a token_uri the library falls back to Huawei's constant, which this site refuses.
+    json.as_object_mut().unwrap().remove("token_uri");
+    let creds = Credentials::service_account(&json.to_string()).unwrap();
+    let e = sa_client(&server, creds).upload_file("1", &p, PackageKind::HarmonyApp, &mut NoProgress).unwrap_err();
+    assert!(matches!(e, Error::Auth(_)), "{e}");
+    // A token_uri that is not an https URL is refused before any request, without the key.
+    for bad in ["http://oauth-login.cloud.huawei.com/oauth2/v3/token", "https://", "https://a b/", "file:///etc/x"] {
+        json["token_uri"] = bad.into();
+        let e = Credentials::service_account(&json.to_string()).unwrap_err();
+        assert!(matches!(e, Error::Auth(_)) && e.to_string().contains("token_uri"), "{bad}: {e}");
+        assert!(!e.to_string().contains("PRIVATE KEY"));
+    }
+}
+
 #[test]
 fn malformed_and_non_rsa_key_files_are_auth_errors() {
     let dir = TempDir::new("keys");

@@ -86,6 +86,9 @@ pub struct ServiceAccount {
     pub sub_account: String,
     /// SPKI `PUBLIC KEY` PEM of the RSA key.
     pub public_key_pem: String,
+    /// The `aud` its JWTs must carry: the key file's `token_uri` (real key files all carry
+    /// [`JWT_AUDIENCE`]; a test may set another to prove the client reads `token_uri`).
+    pub audience: String,
 }
 
 /// A plain-HTTP S3 server the mock forwards uploads to (phase 3). Upload URLs then point at
@@ -416,6 +419,7 @@ pub fn fixture_service_account() -> ServiceAccount {
         key_id: field("key_id"),
         sub_account: field("sub_account"),
         public_key_pem: FIXTURE_PUBLIC_PEM.to_string(),
+        audience: JWT_AUDIENCE.to_string(),
     }
 }
 

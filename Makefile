@@ -26,7 +26,7 @@ endif
 HEADER    = include/agcupload.h
 VALGRIND := $(shell command -v valgrind 2>/dev/null)
 
-.PHONY: all deps lib cli header check-header lint examples mock demo test test-rust test-c test-python test-cli clean
+.PHONY: all deps lib cli header check-header lint examples mock demo test test-rust test-c test-python test-node test-cli clean
 
 # The header is committed (and checked fresh in CI), so building needs no cbindgen.
 all: lib cli examples
@@ -101,7 +101,7 @@ deps:
 	scripts/ensure-deps.sh test
 
 test: deps
-	$(MAKE) test-rust test-c test-python test-cli
+	$(MAKE) test-rust test-c test-python test-node test-cli
 
 test-rust:
 	$(CARGO) test --workspace
@@ -123,6 +123,12 @@ test-python: export AGC_TEST_SA_KEY = $(abspath mock/fixtures/service-account-pr
 # The Python package pip-installed into a fresh venv, tested from outside the source tree.
 test-python: lib
 	scripts/test-python.sh
+
+test-node: export AGC_TEST_SA_KEY = $(abspath mock/fixtures/service-account-private.json)
+# The Node.js package: `npm pack`ed, npm-installed into a fresh project outside the source tree
+# (koffi, typescript and @types/node from the npm registry), type-checked and tested there.
+test-node: lib
+	scripts/test-node.sh
 
 # The C example (shared and static) and the release `agcupload` against the standalone mock
 # (parsing is instant: the mock answers "ready" on the first poll). The tool's full tests are
@@ -199,37 +205,59 @@ SIZEOF_VOID_P = $(shell echo $$(( $$(rustc --print cfg | sed -n 's/^target_point
 
 # Command-line tools built in the workspace named agcupload (the cli/ crate, when present).
 
+# Every path is quoted in the recipes below, so a prefix may hold spaces (the .pc escapes them
+# as `\ `, pkg-config's own quoting; the CMake files quote them). A character that the shell's
+# double quotes, sed, the .pc or a CMake list cannot carry as it is is refused before anything
+# is built or written.
+INSTALL_BAD_CHARS := " ' ` \ | & \# ;
+INSTALL_TAB := $(shell printf '\t')
+INSTALL_PATHS = $(DESTDIR)$(PREFIX)$(BINDIR)$(LIBDIR)$(INCLUDEDIR)$(PKGCONFIGDIR)$(CMAKEDIR)
+ifneq ($(filter install uninstall,$(MAKECMDGOALS)),)
+ifneq ($(strip $(foreach c,$(INSTALL_BAD_CHARS),$(findstring $(c),$(INSTALL_PATHS)))$(if $(findstring $(INSTALL_TAB),$(INSTALL_PATHS)),tab)),)
+$(error install: PREFIX, DESTDIR, BINDIR, LIBDIR, INCLUDEDIR, PKGCONFIGDIR and CMAKEDIR may not hold \
+  a quote, a backslash, a tab or any of | & # ; (spaces are fine))
+endif
+endif
+INSTALL_EMPTY :=
+INSTALL_SPACE := $(INSTALL_EMPTY) $(INSTALL_EMPTY)
+# A value for the .pc, spaces escaped (`\\ ` in a sed replacement writes `\ `).
+pc_escape = $(subst $(INSTALL_SPACE),\\$(INSTALL_SPACE),$(1))
+
 PKG_SUBST = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
     -e 's|@VERSION@|$(VERSION)|g' -e 's|@VERSION_MAJOR@|$(VERSION_MAJOR)|g' \
     -e 's|@VERSION_MINOR@|$(VERSION_MINOR)|g' -e 's|@SHLIB_REAL@|$(SHLIB_REAL)|g' -e 's|@SONAME@|$(SONAME)|g' \
     -e 's|@SIZEOF_VOID_P@|$(SIZEOF_VOID_P)|g'
+PC_SUBST = sed -e 's|@PREFIX@|$(call pc_escape,$(PREFIX))|g' -e 's|@LIBDIR@|$(call pc_escape,$(LIBDIR))|g' \
+    -e 's|@INCLUDEDIR@|$(call pc_escape,$(INCLUDEDIR))|g' -e 's|@VERSION@|$(VERSION)|g'
 
 install: lib
 	@test -n "$(VERSION_PATCH)" || { echo "install: cannot read the version from Cargo.toml" >&2; exit 2; }
-	$(INSTALL) -d $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(CMAKEDIR)
-	$(INSTALL) -m 644 $(HEADER) $(DESTDIR)$(INCLUDEDIR)/agcupload.h
-	$(INSTALL) -m 755 $(RELEASE)/$(SHLIB) $(DESTDIR)$(LIBDIR)/$(SHLIB_REAL)
-	ln -sf $(SHLIB_REAL) $(DESTDIR)$(LIBDIR)/$(SONAME)
-	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/$(SHLIB)
-	$(INSTALL) -m 644 $(RELEASE)/libagcupload.a $(DESTDIR)$(LIBDIR)/libagcupload.a
+	$(INSTALL) -d "$(DESTDIR)$(INCLUDEDIR)" "$(DESTDIR)$(LIBDIR)" "$(DESTDIR)$(PKGCONFIGDIR)" "$(DESTDIR)$(CMAKEDIR)"
+	$(INSTALL) -m 644 $(HEADER) "$(DESTDIR)$(INCLUDEDIR)/agcupload.h"
+	$(INSTALL) -m 755 $(RELEASE)/$(SHLIB) "$(DESTDIR)$(LIBDIR)/$(SHLIB_REAL)"
+	ln -sf $(SHLIB_REAL) "$(DESTDIR)$(LIBDIR)/$(SONAME)"
+	ln -sf $(SONAME) "$(DESTDIR)$(LIBDIR)/$(SHLIB)"
+	$(INSTALL) -m 644 $(RELEASE)/libagcupload.a "$(DESTDIR)$(LIBDIR)/libagcupload.a"
 	libs='$(NATIVE_STATIC_LIBS)'; test -n "$$libs" || { echo "install: rustc gave no native-static-libs" >&2; exit 2; }; \
-	$(PKG_SUBST) -e "s|@LIBS_PRIVATE@|$$libs|g" pkg/agcupload.pc.in >$(DESTDIR)$(PKGCONFIGDIR)/agcupload.pc; \
+	$(PC_SUBST) -e "s|@LIBS_PRIVATE@|$$libs|g" pkg/agcupload.pc.in >"$(DESTDIR)$(PKGCONFIGDIR)/agcupload.pc"; \
 	$(PKG_SUBST) -e "s|@LIBS_PRIVATE@|$$(echo $$libs | tr ' ' ';')|g" pkg/agcuploadConfig.cmake.in \
-	    >$(DESTDIR)$(CMAKEDIR)/agcuploadConfig.cmake
-	$(PKG_SUBST) pkg/agcuploadConfigVersion.cmake.in >$(DESTDIR)$(CMAKEDIR)/agcuploadConfigVersion.cmake
-	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/agcupload.pc $(DESTDIR)$(CMAKEDIR)/agcuploadConfig*.cmake
-	$(INSTALL) -d $(DESTDIR)$(BINDIR)
-	$(INSTALL) -m 755 $(RELEASE)/agcupload $(DESTDIR)$(BINDIR)/agcupload
+	    >"$(DESTDIR)$(CMAKEDIR)/agcuploadConfig.cmake"
+	$(PKG_SUBST) pkg/agcuploadConfigVersion.cmake.in >"$(DESTDIR)$(CMAKEDIR)/agcuploadConfigVersion.cmake"
+	chmod 644 "$(DESTDIR)$(PKGCONFIGDIR)/agcupload.pc" "$(DESTDIR)$(CMAKEDIR)"/agcuploadConfig*.cmake
+	$(INSTALL) -d "$(DESTDIR)$(BINDIR)"
+	$(INSTALL) -m 755 $(RELEASE)/agcupload "$(DESTDIR)$(BINDIR)/agcupload"
 
 # Removes what `install` put there, then those of its directories left empty (rmdir: never a
 # non-empty one, never above them; the prefix itself stays).
 uninstall:
-	rm -f $(DESTDIR)$(INCLUDEDIR)/agcupload.h $(DESTDIR)$(BINDIR)/agcupload \
-	    $(DESTDIR)$(LIBDIR)/$(SHLIB_REAL) $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/$(SHLIB) \
-	    $(DESTDIR)$(LIBDIR)/libagcupload.a $(DESTDIR)$(PKGCONFIGDIR)/agcupload.pc \
-	    $(DESTDIR)$(CMAKEDIR)/agcuploadConfig.cmake $(DESTDIR)$(CMAKEDIR)/agcuploadConfigVersion.cmake
-	for d in $(CMAKEDIR) $(patsubst %/,%,$(dir $(CMAKEDIR))) $(PKGCONFIGDIR) $(LIBDIR) $(INCLUDEDIR) $(BINDIR); do \
-	    if [ -d "$(DESTDIR)$$d" ]; then rmdir "$(DESTDIR)$$d" 2>/dev/null || true; fi; done
+	rm -f "$(DESTDIR)$(INCLUDEDIR)/agcupload.h" "$(DESTDIR)$(BINDIR)/agcupload" \
+	    "$(DESTDIR)$(LIBDIR)/$(SHLIB_REAL)" "$(DESTDIR)$(LIBDIR)/$(SONAME)" "$(DESTDIR)$(LIBDIR)/$(SHLIB)" \
+	    "$(DESTDIR)$(LIBDIR)/libagcupload.a" "$(DESTDIR)$(PKGCONFIGDIR)/agcupload.pc" \
+	    "$(DESTDIR)$(CMAKEDIR)/agcuploadConfig.cmake" "$(DESTDIR)$(CMAKEDIR)/agcuploadConfigVersion.cmake"
+	cmakedir="$(DESTDIR)$(CMAKEDIR)"; \
+	for d in "$$cmakedir" "$${cmakedir%/*}" "$(DESTDIR)$(PKGCONFIGDIR)" "$(DESTDIR)$(LIBDIR)" \
+	    "$(DESTDIR)$(INCLUDEDIR)" "$(DESTDIR)$(BINDIR)"; do \
+	    if [ -d "$$d" ]; then rmdir "$$d" 2>/dev/null || true; fi; done
 
 # Installs into a temporary prefix and builds C and CMake consumers from that prefix alone
 # (pkg-config shared and static, find_package both targets), runs each against the mock, then

@@ -2,7 +2,8 @@
 # Installs the Debian packages the tests need when they are missing, so that `make test` and
 # `make test-install` work on a fresh machine with no other set-up step. Runs apt-get only when
 # something is missing and we are root; otherwise says what to install and fails.
-#   scripts/ensure-deps.sh test           tinyproxy (tests/network.rs), python3 venv, valgrind (optional)
+#   scripts/ensure-deps.sh test           tinyproxy (tests/network.rs), python3 venv, Node.js and npm
+#                                         (make test-node), valgrind (optional)
 #   scripts/ensure-deps.sh test-install   cmake, pkg-config
 set -eu
 need=""      # required: missing means the tests cannot run
@@ -12,6 +13,8 @@ for what in "$@"; do
     test)
       command -v tinyproxy >/dev/null 2>&1 || need="$need tinyproxy"
       python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need="$need python3-venv"
+      command -v node >/dev/null 2>&1 || need="$need nodejs"
+      command -v npm >/dev/null 2>&1 || need="$need npm"
       command -v valgrind >/dev/null 2>&1 || want="$want valgrind" ;;
     test-install)
       command -v cmake >/dev/null 2>&1 || need="$need cmake"

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use zeroize::Zeroizing;
 
-use crate::api::{self, parse_json, parse_ret};
+use crate::connect::{self, parse_json, parse_ret};
 use crate::error::{Error, Result};
 use crate::http::{self, Deadline, MAX_JSON_BODY};
 use crate::redact::Redactor;
@@ -545,16 +545,16 @@ pub(crate) fn with_token<T>(
     base: &str,
     deadline: Deadline,
     keep_waiting: &mut dyn FnMut() -> Result<()>,
-    mut call: impl FnMut(&AuthHeaders) -> Result<api::Answer<T>>,
+    mut call: impl FnMut(&AuthHeaders) -> Result<connect::Answer<T>>,
 ) -> Result<T> {
     let auth = cache.headers(agent, base, deadline, None, keep_waiting)?;
     match call(&auth)? {
-        api::Answer::Ok(v) => Ok(v),
-        api::Answer::TokenRejected(_) => {
+        connect::Answer::Ok(v) => Ok(v),
+        connect::Answer::TokenRejected(_) => {
             let auth = cache.headers(agent, base, deadline, Some(&auth), keep_waiting)?;
             match call(&auth)? {
-                api::Answer::Ok(v) => Ok(v),
-                api::Answer::TokenRejected(m) => Err(Error::Auth(format!("AGC refused a fresh access token: {m}"))),
+                connect::Answer::Ok(v) => Ok(v),
+                connect::Answer::TokenRejected(m) => Err(Error::Auth(format!("AGC refused a fresh access token: {m}"))),
             }
         }
     }

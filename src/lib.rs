@@ -15,9 +15,9 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
-pub mod api;
 pub mod auth;
 pub mod client;
+pub mod connect;
 pub mod digest;
 pub mod error;
 pub mod ffi;
@@ -29,23 +29,21 @@ mod proxy;
 #[doc(hidden)]
 pub use proxy::fuzz_proxy_setting;
 pub mod redact;
-pub mod release;
-pub mod release_flow;
 pub mod retry;
 pub mod seal;
 pub mod secret;
 mod text;
-mod transfer;
+pub mod transfer;
 
 pub use auth::Credentials;
+pub use client::release::{ReleaseError, ReleaseIds, ReleaseRequest, ReleaseStep, ReleaseTarget};
 pub use client::{Client, Published, UploadRequest, UploadResult};
+pub use connect::release::{AppState, ReleaseNote, ReleasePaths, ReleasePhase, ReleaseState, SubmitOptions};
+pub use connect::test_release::{TestRelease, TestType};
 pub use error::{Error, Result, Status};
+pub use fsio::{quote_path, read_small_file, read_small_file_no_link};
 pub use http::TrustRoots;
 pub use package::PackageKind;
 pub use progress::{NoProgress, Phase, Progress};
-pub use release::{
-    AppState, ReleaseNote, ReleasePaths, ReleasePhase, ReleaseState, SubmitOptions, TestRelease, TestType,
-};
-pub use release_flow::{ReleaseError, ReleaseIds, ReleaseRequest, ReleaseStep, ReleaseTarget};
 pub use retry::RetryPolicy;
 pub use secret::Secret;

@@ -1,7 +1,7 @@
 //! What is being uploaded: the package kind, its name, and AGC's rules, all checked before
 //! any network I/O.
 //!
-//! Rules (protocol.md, section 4): only `.app` packages for HarmonyOS (a raw `.hap` is
+//! Rules (docs/protocol.md, section 4): only `.app` packages for HarmonyOS (a raw `.hap` is
 //! refused), a HarmonyOS app at most 4 GiB, an atomic service at most 10 MiB, profile
 //! pictures (PNG, JPEG, WebP) at most 10 MiB of plaintext. The suffix of the name requested
 //! for the upload URL must match the file's real type, which we check by its magic bytes.

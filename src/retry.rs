@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::api::TRANSIENT_CODES;
+use crate::connect::TRANSIENT_CODES;
 use crate::error::{Error, Result};
 use crate::http::Deadline;
 #[doc(hidden)]

@@ -11,9 +11,9 @@ use std::io::{self, Read, Seek, SeekFrom};
 use sha2::{Digest, Sha256};
 use ureq::SendBody;
 
-use crate::api::{parse_s3_error, UploadTarget};
+use crate::connect::upload_url::UploadTarget;
 use crate::digest::{advise_sequential, Sha256Digest};
-use crate::error::{Error, Result};
+use crate::error::{bounded, Error, Result};
 use crate::http::{self, Deadline, MAX_ERROR_BODY};
 use crate::progress::{Phase, Progress, Ticker};
 
@@ -172,5 +172,45 @@ pub(crate) fn put(
             let (code, message) = parse_s3_error(&body?);
             Err(Error::UploadRejected { status, code, message, retry_after })
         }
+    }
+}
+
+/// Parse an S3-style XML error body: `(Code, Message)`, each bounded. Missing parts are empty.
+pub fn parse_s3_error(body: &[u8]) -> (String, String) {
+    let text = String::from_utf8_lossy(body);
+    let code = xml_element(&text, "Code").map(|c| bounded(&c, 64)).unwrap_or_default();
+    let message = xml_element(&text, "Message").map(|m| bounded(&m, 300)).unwrap_or_default();
+    (code, message)
+}
+
+fn xml_element(text: &str, tag: &str) -> Option<String> {
+    let open = format!("<{tag}>");
+    let close = format!("</{tag}>");
+    let start = text.find(&open)? + open.len();
+    let end = text[start..].find(&close)? + start;
+    Some(
+        text[start..end]
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn s3_errors() {
+        let (c, m) = parse_s3_error(
+            b"<?xml version=\"1.0\"?><Error><Code>SignatureDoesNotMatch</Code><Message>a &amp; b</Message></Error>",
+        );
+        assert_eq!((c.as_str(), m.as_str()), ("SignatureDoesNotMatch", "a & b"));
+        let (c, m) = parse_s3_error(b"garbage");
+        assert!(c.is_empty() && m.is_empty());
+        let big = format!("<Error><Code>{}</Code></Error>", "A".repeat(10000));
+        assert!(parse_s3_error(big.as_bytes()).0.len() <= 67);
     }
 }

@@ -407,7 +407,7 @@ fn caller_ids_with_format_or_separator_characters_are_refused() {
         let e = client.bind_object(&app_id, "a.app", "obj1", &mut NoProgress).unwrap_err();
         assert!(matches!(e, Error::InvalidArgument(_)), "app id {h:?}: {e}");
     }
-    assert!(agcupload::api::check_object_id("obj 1/x-y_z").is_ok(), "a plain space is fine");
+    assert!(agcupload::connect::ids::check_object_id("obj 1/x-y_z").is_ok(), "a plain space is fine");
     assert!(server.requests().is_empty());
 }
 
@@ -415,7 +415,7 @@ fn caller_ids_with_format_or_separator_characters_are_refused() {
 fn server_ids_with_format_or_separator_characters_are_refused() {
     for h in HIDDEN {
         let body = serde_json::json!({"ret": {"code": 0}, "packageId": format!("p{h}q")}).to_string();
-        let e = agcupload::api::parse_bind(body.as_bytes()).unwrap_err();
+        let e = agcupload::connect::package::parse_bind(body.as_bytes()).unwrap_err();
         assert!(matches!(e, Error::Protocol(_)), "{h:?}: {e}");
 
         let sha = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
@@ -426,7 +426,7 @@ fn server_ids_with_format_or_separator_characters_are_refused() {
                             "x-amz-date": "20261125T000000Z", "Host": "obs.example.com"}}
         })
         .to_string();
-        let q = agcupload::api::UploadUrlQuery {
+        let q = agcupload::connect::upload_url::UploadUrlQuery {
             app_id: "1",
             file_name: "a.app",
             content_length: 3,
@@ -434,7 +434,7 @@ fn server_ids_with_format_or_separator_characters_are_refused() {
             release_type: None,
             chinese_mainland: None,
         };
-        let e = agcupload::api::parse_upload_url(body.as_bytes(), &q).map(|_| ()).unwrap_err();
+        let e = agcupload::connect::upload_url::parse_upload_url(body.as_bytes(), &q).map(|_| ()).unwrap_err();
         assert!(matches!(e, Error::Protocol(ref m) if m.contains("objectId")), "{h:?}: {e}");
     }
 }

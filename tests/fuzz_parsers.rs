@@ -14,8 +14,8 @@
 //!
 //! A third target, `fuzz_release_parsers`, feeds structured and damaged answers of the release
 //! road (`app-info` state and audit opinion, test `versionId`, `pkgVersion`/`pkgId`, empty
-//! envelopes, "still processing" codes) and hostile release times to `src/release.rs`, checking
-//! that nothing panics, every accepted id is 1 to 256 bytes without control, format or
+//! envelopes, "still processing" codes) and hostile release times to `src/connect/release.rs`
+//! and `src/connect/test_release.rs`, checking that nothing panics, every accepted id is 1 to 256 bytes without control, format or
 //! separator characters, the state agrees with `releaseState`, and every text is bounded.
 //!
 //! A fourth, `fuzz_proxy_settings`, feeds proxy URLs (schemes, credentials holding a secret
@@ -31,9 +31,11 @@
 use std::collections::HashSet;
 use std::time::{Duration, Instant, SystemTime};
 
-use agcupload::api::{check_upload_url, parse_json, parse_ret, parse_s3_error, parse_upload_url, UploadUrlQuery};
 use agcupload::auth::parse_token;
+use agcupload::connect::upload_url::{check_upload_url, parse_upload_url, UploadUrlQuery};
+use agcupload::connect::{parse_json, parse_ret};
 use agcupload::retry::{parse_http_date, parse_retry_after};
+use agcupload::transfer::parse_s3_error;
 use agcupload::Error;
 use serde_json::{json, Map, Value};
 
@@ -633,7 +635,7 @@ fn run_one(body: &[u8], status: u16, st: &mut Stats) -> String {
     label
 }
 
-fn check_accepted_target(t: &agcupload::api::UploadTarget) {
+fn check_accepted_target(t: &agcupload::connect::upload_url::UploadTarget) {
     assert!(t.url.to_ascii_lowercase().starts_with("https://"), "accepted a non-https URL: {}", t.url);
     let rest = &t.url["https://".len()..];
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
@@ -886,12 +888,11 @@ fn fuzz_retry_after() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The release road's answers (src/release.rs) and release times.
+// The release road's answers (src/connect/release.rs, src/connect/test_release.rs) and release times.
 
-use agcupload::release::{
-    is_still_processing, normalize_release_time, parse_app_state, parse_empty, parse_test_package, parse_version_id,
-    ReleaseState,
-};
+use agcupload::connect::parse_empty;
+use agcupload::connect::release::{is_still_processing, normalize_release_time, parse_app_state, ReleaseState};
+use agcupload::connect::test_release::{parse_test_package, parse_version_id};
 
 const RELEASE_KEYS: &[&str] =
     &["ret", "code", "msg", "appInfo", "releaseState", "auditInfo", "auditOpinion", "versionId", "pkgVersion", "pkgId"];

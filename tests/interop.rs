@@ -19,7 +19,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use agc_mock::sigv4::{self, Credentials};
 use agc_mock::{Endpoint, Fault, MockConfig, UploadUpstream};
-use agcupload::api::parse_s3_error;
+use agcupload::transfer::parse_s3_error;
 use agcupload::{Error, NoProgress, PackageKind, Status};
 use common::*;
 

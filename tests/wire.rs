@@ -142,9 +142,9 @@ fn api_base_is_checked_like_upload_urls() {
             Err(e @ Error::InvalidArgument(_)) => {
                 assert!(!e.to_string().contains("hunter2"), "{e}");
                 // The same function checks upload URLs (which alone may carry a query).
-                assert!(agcupload::api::check_https_url(&bad, false).is_err(), "{bad}");
+                assert!(agcupload::connect::upload_url::check_https_url(&bad, false).is_err(), "{bad}");
                 if !bad.contains('?') {
-                    assert!(agcupload::api::check_upload_url(&bad).is_err(), "{bad}");
+                    assert!(agcupload::connect::upload_url::check_upload_url(&bad).is_err(), "{bad}");
                 }
             }
             other => panic!("{bad}: expected InvalidArgument, got {other:?}"),

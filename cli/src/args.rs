@@ -48,6 +48,9 @@ window and groups, submit; stdout's last line is the test version id.
 
 A failure after the upload prints what is done (object, package and version ids, the failed
 step) and the command that continues from there with --object-id / --package-id / --version-id.
+After a step AGC may have carried out although it failed (a bind that timed out), it says what
+to check in AppGallery Connect first instead of a command that would repeat the step.
+The options of one road (--submit or --test) are refused with the other.
 
 Examples:
   AGC_SERVICE_ACCOUNT_FILE=agc-private.json agcupload publish 1234567 build/app-signed.app
@@ -70,7 +73,9 @@ Examples:
 
 const NOTES_EXAMPLES: &str = "\
 The directory holds one <lang>.txt file per language (en-US.txt, zh-CN.txt, ...), UTF-8, at
-most 500 characters each; any other file name is refused. The languages must exist for the app.
+most 500 characters each (a file over 8 KiB is refused unread); any other file name, and any
+symbolic link, is refused. A note of only invisible characters is empty. The languages must
+exist for the app.
 
 Examples:
   agcupload notes --notes-dir release-notes 1234567
@@ -347,20 +352,33 @@ pub struct RoadArgs {
     #[arg(long, group = "road", help_heading = "Submit for review")]
     pub submit: bool,
     /// Release notes: a directory of <lang>.txt files (en-US.txt, zh-CN.txt, ...).
-    #[arg(long, value_name = "DIR", requires = "submit", help_heading = "Submit for review")]
+    #[arg(long, value_name = "DIR", requires = "submit", conflicts_with = "test", help_heading = "Submit for review")]
     pub notes_dir: Option<PathBuf>,
     /// A note to the reviewers, 10 to 300 characters.
-    #[arg(long, value_name = "TEXT", requires = "submit", help_heading = "Submit for review")]
+    #[arg(long, value_name = "TEXT", requires = "submit", conflicts_with = "test", help_heading = "Submit for review")]
     pub remark: Option<String>,
     /// A phased release (releasePhase 3) with this description [default: a full release].
-    #[arg(long, value_name = "DESCRIPTION", requires = "submit", help_heading = "Submit for review")]
+    #[arg(
+        long,
+        value_name = "DESCRIPTION",
+        requires = "submit",
+        conflicts_with = "test",
+        help_heading = "Submit for review"
+    )]
     pub phased: Option<String>,
     /// Scheduled release, UTC: yyyy-MM-ddTHH:mm:ss+0000 [default: at once after approval].
-    #[arg(long, value_name = "yyyy-MM-ddTHH:mm:ss+0000", requires = "submit", help_heading = "Submit for review")]
+    #[arg(
+        long,
+        value_name = "yyyy-MM-ddTHH:mm:ss+0000",
+        requires = "submit",
+        conflicts_with = "test",
+        help_heading = "Submit for review"
+    )]
     pub release_time: Option<String>,
     /// Longest wait while AGC answers the submit with "still processing", in minutes.
     #[arg(long, visible_alias = "submit-timeout", value_name = "MIN", default_value_t = 15,
-          value_parser = clap::value_parser!(u64).range(1..=1440), help_heading = "Submit for review")]
+          value_parser = clap::value_parser!(u64).range(1..=1440), requires = "submit",
+          conflicts_with = "test", help_heading = "Submit for review")]
     pub submit_timeout_min: u64,
     /// Then make a HarmonyOS test release: invite (test groups) or open.
     #[arg(
@@ -373,21 +391,21 @@ pub struct RoadArgs {
     )]
     pub test: Option<TestKind>,
     /// The test version's description, 1 to 50 characters.
-    #[arg(long, value_name = "TEXT", requires = "test", help_heading = "Test release")]
+    #[arg(long, value_name = "TEXT", requires = "test", conflicts_with = "submit", help_heading = "Test release")]
     pub test_desc: Option<String>,
     /// A test group id (repeat for several; an invite test needs one).
-    #[arg(long, value_name = "ID", requires = "test", help_heading = "Test release")]
+    #[arg(long, value_name = "ID", requires = "test", conflicts_with = "submit", help_heading = "Test release")]
     pub test_group: Vec<String>,
     /// Start of the test window: yyyy-MM-ddTHH:mm:ss+0000 (UTC) or ms since 1970 [default: now].
-    #[arg(long, value_name = "TIME", requires = "test", value_parser = parse_instant_ms,
-          help_heading = "Test release")]
+    #[arg(long, value_name = "TIME", requires = "test", conflicts_with = "submit",
+          value_parser = parse_instant_ms, help_heading = "Test release")]
     pub test_start: Option<u64>,
     /// End of the test window, as --test-start [default: start + 30 days].
-    #[arg(long, value_name = "TIME", requires = "test", value_parser = parse_instant_ms,
-          help_heading = "Test release")]
+    #[arg(long, value_name = "TIME", requires = "test", conflicts_with = "submit",
+          value_parser = parse_instant_ms, help_heading = "Test release")]
     pub test_end: Option<u64>,
     /// Notify the testers.
-    #[arg(long, requires = "test", help_heading = "Test release")]
+    #[arg(long, requires = "test", conflicts_with = "submit", help_heading = "Test release")]
     pub notify: bool,
     /// Continue from this object, uploaded by an earlier run (with --file-name if it was given).
     #[arg(long, value_name = "ID", requires = "road", help_heading = "Continue an earlier run")]
@@ -396,7 +414,13 @@ pub struct RoadArgs {
     #[arg(long, value_name = "ID", requires = "road", help_heading = "Continue an earlier run")]
     pub package_id: Option<String>,
     /// Continue with this test version, created by an earlier run.
-    #[arg(long, value_name = "ID", requires = "test", help_heading = "Continue an earlier run")]
+    #[arg(
+        long,
+        value_name = "ID",
+        requires = "test",
+        conflicts_with = "submit",
+        help_heading = "Continue an earlier run"
+    )]
     pub version_id: Option<String>,
 }
 
@@ -519,7 +543,7 @@ pub fn parse_instant_ms(s: &str) -> Result<u64, String> {
     if !s.is_empty() && s.len() <= 15 && s.bytes().all(|b| b.is_ascii_digit()) {
         return s.parse().map_err(|_| "not a number of milliseconds".to_string());
     }
-    let t = agcupload::release::normalize_release_time(s)
+    let t = agcupload::connect::release::normalize_release_time(s)
         .map_err(|_| "must be yyyy-MM-ddTHH:mm:ss+0000 (UTC) or milliseconds since 1970".to_string())?;
     let n = |r: std::ops::Range<usize>| t.get(r).and_then(|d| d.parse::<i64>().ok()).unwrap_or(0);
     let days = days_from_civil(n(0..4), n(5..7), n(8..10));

@@ -138,14 +138,23 @@ impl Ctx {
             report.record(&mut rep);
             return report;
         }
-        let package_id = match client.bind_package(&file.app_id, &upload, &mut rep) {
+        let package_id = match client.bind_object_outcome(&file.app_id, &upload.file_name, &upload.object_id, &mut rep)
+        {
             Ok(p) => p,
-            Err(e) => {
+            Err((e, uncertain)) => {
                 report.record(&mut rep);
-                report.hint = Some(format!(
-                    "the package is stored in AGC as object {}; bind it later with: agcupload bind --file-name {} {} {}",
-                    upload.object_id, upload.file_name, file.app_id, upload.object_id
-                ));
+                let bind =
+                    format!("agcupload bind --file-name {} {} {}", upload.file_name, file.app_id, upload.object_id);
+                report.hint = Some(if uncertain {
+                    format!(
+                        "AGC may have bound object {} although the bind failed, so binding again could attach the \
+                         package twice: first look in AppGallery Connect (the app's version, its software packages) \
+                         whether it is there; only if it is not, bind it with: {bind}",
+                        upload.object_id
+                    )
+                } else {
+                    format!("the package is stored in AGC as object {}; bind it later with: {bind}", upload.object_id)
+                });
                 return report.fail(self.failure(&e));
             }
         };
@@ -379,22 +388,37 @@ fn credentials(conn: &ConnArgs) -> Result<Credentials, Failure> {
         ));
     };
     let secret = match &conn.client_secret_file {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| Failure {
-                code: exit::FILE,
-                status: agcupload::Status::File.name().into(),
-                message: format!("cannot read the client secret file {}: {e}", path.display()),
-            })?;
-            text.lines().next().unwrap_or_default().trim().to_owned()
-        }
-        None => env_nonempty("AGC_CLIENT_SECRET").unwrap_or_default(),
+        Some(path) => secret_from_file(path)?,
+        None => Zeroizing::new(env_nonempty("AGC_CLIENT_SECRET").unwrap_or_default()),
     };
     if secret.is_empty() {
         return Err(Failure::usage(
             "AGC_CLIENT_ID is set but the client secret is missing: set AGC_CLIENT_SECRET or --client-secret-file",
         ));
     }
-    Ok(Credentials::api_client(id, secret))
+    Ok(Credentials::api_client(id, secret.as_str()))
+}
+
+/// A library error about one of the tool's own input files, as a failure whose message says
+/// which file it is ("the client secret file <bounded path>: is a FIFO ...").
+pub fn file_failure(what: &str, e: &agcupload::Error) -> Failure {
+    let mut f = Failure::from_error(e);
+    f.message = format!("{what} {e}");
+    f
+}
+
+/// The longest client secret file read (a secret is about 64 characters).
+const SECRET_FILE_MAX: u64 = 4096;
+
+/// The first line of the client secret file, trimmed, read by the library's file rules
+/// (regular file only, at most [`SECRET_FILE_MAX`] bytes, wiped buffers). Errors name the
+/// path (bounded), never the content.
+fn secret_from_file(path: &Path) -> Result<Zeroizing<String>, Failure> {
+    let what = |e: agcupload::Error| file_failure("the client secret file", &e);
+    let bytes = agcupload::read_small_file(path, SECRET_FILE_MAX).map_err(what)?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| what(agcupload::Error::File { path: path.to_path_buf(), reason: "is not UTF-8 text".into() }))?;
+    Ok(Zeroizing::new(text.lines().next().unwrap_or_default().trim().to_owned()))
 }
 
 fn env_nonempty(name: &str) -> Option<String> {
@@ -407,10 +431,9 @@ fn seal_key(args: &SealKeyArgs) -> Result<Option<SealKey>, Failure> {
         |message: String| Failure { code: exit::FILE, status: agcupload::Status::SealKey.name().into(), message };
     let lib = |e: agcupload::Error| Failure::from_error(&e);
     if let Some(path) = &args.seal_key_file {
-        let bytes = Zeroizing::new(
-            std::fs::read(path)
-                .map_err(|e| key_failure(format!("cannot read the seal key file {}: {e}", path.display())))?,
-        );
+        // Exactly KEY_LEN bytes: a larger file is refused after reading at most one more.
+        let bytes = agcupload::read_small_file(path, agcupload::seal::KEY_LEN as u64)
+            .map_err(|e| file_failure("the seal key file", &e))?;
         return SealKey::from_bytes(&bytes).map(Some).map_err(lib);
     }
     let Some(hex) = env_nonempty("AGC_SEAL_KEY").map(Zeroizing::new) else { return Ok(None) };

@@ -7,7 +7,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use agcupload::release::{ReleaseNote, ReleasePhase, ReleaseState, SubmitOptions, TestRelease, TestType};
+use agcupload::connect::release::{ReleaseNote, ReleasePhase, ReleaseState, SubmitOptions};
+use agcupload::connect::test_release::{TestRelease, TestType};
 use agcupload::{ReleaseIds, ReleaseRequest, ReleaseTarget};
 use serde_json::json;
 
@@ -15,46 +16,61 @@ use crate::args::{ConnArgs, FileArgs, PollArgs, RoadArgs, SubmitArgs, TestKind, 
 use crate::output::{Failure, Report};
 use crate::{client, exit, picture_key, request, timeout, Ctx};
 
+/// The most bytes read of one note file: 500 characters of up to 4 UTF-8 bytes each, with
+/// room for a BOM and line ends. A larger file is refused without being read.
+const NOTE_FILE_MAX: u64 = 8 * 1024;
+
 /// Read a directory of `<lang>.txt` files into release notes, checked by the library's rules
-/// (language tags, at most 500 characters, not empty) before any request. Any other entry and
-/// an empty directory are usage errors; an unreadable file or one that is not UTF-8 is a file
-/// error.
+/// (language tags, at most 500 characters, not empty, where a note of only invisible
+/// characters is empty) before any request. Any other entry, a symbolic link (it could lead
+/// outside the directory) and an empty directory are usage errors; a note file that cannot
+/// be read, is not a regular file, is larger than [`NOTE_FILE_MAX`] or is not UTF-8 is a
+/// file error. Each file is read by the library's file rules ([`agcupload::read_small_file_no_link`]:
+/// never blocks, bounded), and every name is quoted by the library's bounded quoting.
 pub fn read_notes_dir(dir: &Path) -> Result<Vec<ReleaseNote>, Failure> {
     let file_error =
         |message: String| Failure { code: exit::FILE, status: agcupload::Status::File.name().into(), message };
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| file_error(format!("cannot read the notes directory {}: {e}", dir.display())))?;
+    let shown_dir = agcupload::quote_path(dir);
+    let unreadable = |e: std::io::Error| file_error(format!("cannot read the notes directory {shown_dir}: {e}"));
     let mut notes = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|e| file_error(format!("cannot read the notes directory {}: {e}", dir.display())))?;
+    for entry in std::fs::read_dir(dir).map_err(unreadable)? {
+        let entry = entry.map_err(unreadable)?;
         let path = entry.path();
         let name = entry.file_name();
-        let shown = name.to_string_lossy().into_owned();
+        let shown = agcupload::quote_path(Path::new(&name));
+        // The entry's own type (a symbolic link is not followed here).
+        let kind = entry.file_type().map_err(unreadable)?;
+        if kind.is_symlink() {
+            return Err(Failure::usage(format!(
+                "the notes directory {shown_dir} holds '{shown}', a symbolic link: links are refused (copy the file in)"
+            )));
+        }
         let language = name
             .to_str()
             .and_then(|n| n.strip_suffix(".txt"))
-            .filter(|l| agcupload::release::check_language(l).is_ok() && path.is_file());
+            .filter(|l| agcupload::connect::release::check_language(l).is_ok() && !kind.is_dir());
         let Some(language) = language else {
             return Err(Failure::usage(format!(
-                "the notes directory {} holds '{shown}': only <lang>.txt files are allowed (like en-US.txt or zh-CN.txt)",
-                dir.display()
+                "the notes directory {shown_dir} holds '{shown}': only <lang>.txt files are allowed (like en-US.txt or zh-CN.txt)"
             )));
         };
-        let bytes = std::fs::read(&path).map_err(|e| file_error(format!("cannot read {}: {e}", path.display())))?;
-        let text = String::from_utf8(bytes).map_err(|_| file_error(format!("{} is not UTF-8 text", path.display())))?;
-        let text = text.strip_prefix('\u{feff}').unwrap_or(&text).trim_end();
+        let bytes = agcupload::read_small_file_no_link(&path, NOTE_FILE_MAX)
+            .map_err(|e| crate::file_failure("the release notes file", &e))?;
+        let text = std::str::from_utf8(&bytes).map_err(|_| {
+            file_error(format!("the release notes file {} is not UTF-8 text", agcupload::quote_path(&path)))
+        })?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text).trim_end();
         notes.push(ReleaseNote::new(language, text));
     }
     if notes.is_empty() {
         return Err(Failure::usage(format!(
-            "the notes directory {} has no <lang>.txt file (like en-US.txt or zh-CN.txt)",
-            dir.display()
+            "the notes directory {shown_dir} has no <lang>.txt file (like en-US.txt or zh-CN.txt)"
         )));
     }
     notes.sort_by(|a, b| a.language.cmp(&b.language));
-    agcupload::release::check_notes(&notes).map_err(|e| {
+    agcupload::connect::release::check_notes(&notes).map_err(|e| {
         let mut f = Failure::from_error(&e);
-        f.message = format!("{} (in {})", f.message, dir.display());
+        f.message = format!("{} (in {shown_dir})", f.message);
         f
     })?;
     Ok(notes)
@@ -126,6 +142,21 @@ fn rerun_command(done: &ReleaseIds) -> String {
         }
     }
     words.join(" ")
+}
+
+/// The hint after a step that AGC may have carried out although it failed (the library's
+/// [`agcupload::ReleaseError::outcome_uncertain`]): no command that repeats it, but what to
+/// check first, then how to continue either way.
+fn uncertain_hint(step: &str, done: &ReleaseIds) -> String {
+    let with_package = ReleaseIds { package_id: Some("PACKAGE_ID".into()), ..done.clone() };
+    format!(
+        "AGC may have carried out the {step} although it failed, so repeating it could attach the package twice: \
+         first look in AppGallery Connect (the app's version, its software packages) whether {} is there. \
+         If it is, continue with its package id: {}; only if it is not, continue with: {}",
+        done.object_id.as_deref().map_or("the package".to_owned(), |o| format!("object {o}")),
+        rerun_command(&with_package),
+        rerun_command(done)
+    )
 }
 
 /// "object X, package Y, test version Z", of what is set.
@@ -221,7 +252,9 @@ impl Ctx {
         } else {
             format!("step {step} failed: {}; done: {ids}", failure.message)
         };
-        if !ids.is_empty() && e.step != agcupload::ReleaseStep::Check {
+        if e.outcome_uncertain {
+            report.hint = Some(uncertain_hint(step, &e.done));
+        } else if !ids.is_empty() && e.step != agcupload::ReleaseStep::Check {
             report.hint = Some(format!("continue with: {}", rerun_command(&e.done)));
         } else if e.error.status() == agcupload::Status::Cancelled {
             report.hint = Some("nothing was stored".into());

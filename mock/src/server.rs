@@ -484,6 +484,11 @@ fn control(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outcome {
             let v = serde_json::to_value(&recs).unwrap_or(Value::Null);
             answer(c, 200, &v, blen)
         }
+        ("GET", "/mock/release-calls") => {
+            // The JSON bodies of the release road's calls (protocol.md section 6), oldest first.
+            let v = serde_json::to_value(&shared.lock().release.calls).unwrap_or(Value::Null);
+            answer(c, 200, &v, blen)
+        }
         ("POST", "/mock/clear-requests") => {
             shared.lock().records.clear();
             text(c, 200, "ok")

@@ -1,4 +1,4 @@
-//! The release road on the mock's side (protocol.md section 6): release notes, submit for
+//! The release road on the mock's side (docs/protocol.md section 6): release notes, submit for
 //! review, app state, HarmonyOS test versions. A small state machine per app:
 //!
 //! - languages that exist (default `en-US` and `zh-CN`); notes for another language are refused;
@@ -99,7 +99,7 @@ impl Default for App {
 #[derive(Default)]
 pub(crate) struct ReleaseBook {
     apps: HashMap<String, App>,
-    calls: Vec<ReleaseCall>,
+    pub(crate) calls: Vec<ReleaseCall>,
     versions: HashMap<String, TestVersion>,
     /// test package id -> app id
     test_packages: HashMap<String, String>,

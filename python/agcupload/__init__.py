@@ -31,6 +31,7 @@ import threading
 from typing import Callable, Dict, List, Mapping, NamedTuple, Optional, Set, Tuple, Union
 
 from . import _native
+from ._args import U32 as _U32, Seconds, seconds_ms as _ms, test_groups as _test_groups, unsigned as _unsigned
 from ._native import library_path
 from .errors import (AgcError, ApiError, AuthError, CancelledError, FileError, InternalError,
                      InvalidArgumentError, NetworkError, PackageFailedError, ReentrantError,
@@ -55,7 +56,6 @@ Text = Union[str, bytes]
 ProgressCallback = Callable[[str, int, int], Optional[bool]]
 """``progress(phase, done, total)``: `phase` is a `Phase` (a `str` enum; a phase newer than this
 package arrives as its number in a plain str); a true return cancels."""
-Seconds = Union[float, datetime.timedelta]
 
 
 class PackageKind(enum.IntEnum):
@@ -217,7 +217,7 @@ class _Options:
             if file_name is not None:
                 _check(_lib.agc_upload_options_set_file_name(self.h, _text(file_name)))
             if release_type is not None:
-                _check(_lib.agc_upload_options_set_release_type(self.h, release_type))
+                _check(_lib.agc_upload_options_set_release_type(self.h, _unsigned(release_type, "release_type", _U32)))
             if chinese_mainland is not None:
                 _check(_lib.agc_upload_options_set_chinese_mainland(self.h, 1 if chinese_mainland else 0))
         except BaseException:
@@ -253,18 +253,6 @@ def _take_string(p: _P) -> str:
         return ctypes.string_at(p).decode()
     finally:
         _lib.agc_string_free(p)
-
-
-def _ms(t: Optional[Seconds], what: str) -> Optional[int]:
-    """Seconds (a number or a timedelta) as whole milliseconds; None stays None."""
-    if t is None:
-        return None
-    secs = t.total_seconds() if isinstance(t, datetime.timedelta) else t
-    if isinstance(secs, bool) or not isinstance(secs, (int, float)):
-        raise TypeError("%s: expected seconds (a number or a timedelta), not %s" % (what, type(t).__name__))
-    if not secs > 0:
-        raise ValueError("%s: must be more than 0 seconds, not %r" % (what, secs))
-    return max(1, int(round(secs * 1000)))
 
 
 def _opt_str(p: Optional[bytes]) -> Optional[str]:
@@ -310,15 +298,17 @@ class _ReleaseOptions:
             return self
         if not isinstance(test, TestRelease):
             raise TypeError("test: expected an agcupload.TestRelease, not %s" % type(test).__name__)
-        _check(_lib.agc_release_options_set_test(self.h, int(test.test_type), _text(test.description)))
-        for g in test.groups:
-            group, notify = (g, test.notify) if isinstance(g, (str, bytes)) else g
-            _check(_lib.agc_release_options_add_test_group(self.h, _text(group), 1 if notify else 0))
+        test_type = _unsigned(test.test_type, "TestRelease.test_type", _U32)
+        groups = _test_groups(test.groups, test.notify)
         if (test.start is None) != (test.end is None):
             raise ValueError("TestRelease: give both start and end of the test window, or neither")
-        if test.start is not None and test.end is not None:
-            _check(_lib.agc_release_options_set_test_window(self.h, _epoch_ms(test.start, "TestRelease.start"),
-                                                            _epoch_ms(test.end, "TestRelease.end")))
+        window = None if test.start is None or test.end is None else \
+            (_epoch_ms(test.start, "TestRelease.start"), _epoch_ms(test.end, "TestRelease.end"))
+        _check(_lib.agc_release_options_set_test(self.h, test_type, _text(test.description)))
+        for group in groups:  # the library keeps one needNotify for the test: the same for each
+            _check(_lib.agc_release_options_add_test_group(self.h, _text(group), 1 if test.notify else 0))
+        if window is not None:
+            _check(_lib.agc_release_options_set_test_window(self.h, *window))
         return self
 
     def resume(self, ids: Optional[ReleaseIds]) -> "_ReleaseOptions":
@@ -329,9 +319,7 @@ class _ReleaseOptions:
         _check(_lib.agc_release_options_set_resume(self.h, _text(ids.object_id), _text(ids.file_name),
                                                    _text(ids.package_id), _text(ids.version_id)))
         if ids.sha256 is not None or ids.size is not None:
-            size = ids.size or 0
-            if isinstance(size, bool) or not isinstance(size, int) or not 0 <= size < 2 ** 64:
-                raise TypeError("resume: ReleaseIds.size must be None or a byte count (int)")
+            size = 0 if ids.size is None else _unsigned(ids.size, "resume: ReleaseIds.size")
             _check(_lib.agc_release_options_set_resume_upload(self.h, _text(ids.sha256), size))
         return self
 
@@ -457,7 +445,8 @@ class Client:
 
     def set_timeouts_ms(self, connect_ms: int, inactivity_ms: int) -> None:
         """Connect and inactivity timeouts, in milliseconds."""
-        _check(_lib.agc_client_set_timeouts_ms(self._handle(), connect_ms, inactivity_ms))
+        _check(_lib.agc_client_set_timeouts_ms(self._handle(), _unsigned(connect_ms, "connect_ms"),
+                                               _unsigned(inactivity_ms, "inactivity_ms")))
 
     def set_user_agent(self, user_agent: Text) -> None:
         """The User-Agent sent with every request."""
@@ -465,7 +454,8 @@ class Client:
 
     def set_retry(self, max_attempts: int, deadline_ms: int = 0) -> None:
         """Attempts per upload and an overall deadline (0: the default)."""
-        _check(_lib.agc_client_set_retry(self._handle(), max_attempts, deadline_ms))
+        _check(_lib.agc_client_set_retry(self._handle(), _unsigned(max_attempts, "max_attempts", _U32),
+                                         _unsigned(deadline_ms, "deadline_ms")))
 
     def set_seal_key(self, key: Union[bytes, bytearray]) -> None:
         """The 32-byte key that seals profile pictures before upload."""
@@ -474,7 +464,8 @@ class Client:
 
     def set_poll_interval_ms(self, initial_ms: int, max_ms: int) -> None:
         """How often `wait_package_ready` polls: starts at `initial_ms`, backs off to `max_ms`."""
-        _check(_lib.agc_client_set_poll_interval_ms(self._handle(), initial_ms, max_ms))
+        _check(_lib.agc_client_set_poll_interval_ms(self._handle(), _unsigned(initial_ms, "initial_ms"),
+                                                    _unsigned(max_ms, "max_ms")))
 
     def set_proxy(self, proxy: Text) -> None:
         """The HTTP CONNECT proxy of every connection of this client.
@@ -490,9 +481,7 @@ class Client:
         """The trusted root certificates: a `Trust`. `Trust.SYSTEM` and `Trust.BOTH` read the
         system's store now (`NetworkError` with AGC_ERR_TLS when it holds no certificate);
         another number raises `InvalidArgumentError`."""
-        if isinstance(trust, bool) or not isinstance(trust, int):
-            raise TypeError("trust: expected an agcupload.Trust, not %s" % type(trust).__name__)
-        _check(_lib.agc_client_set_trust(self._handle(), trust))
+        _check(_lib.agc_client_set_trust(self._handle(), _unsigned(trust, "trust", _U32)))
 
     def upload_file(self, app_id: Text, path: StrPath, kind: int = HARMONY_APP,
                     progress: Optional[ProgressCallback] = None, *, file_name: Optional[Text] = None,
@@ -503,7 +492,7 @@ class Client:
         `release_type` (1 or 6), `chinese_mainland` (bool). An exception raised inside
         `progress` cancels the upload and is re-raised here.
         """
-        h = self._handle()
+        h, kind = self._handle(), _unsigned(kind, "kind", _U32)
         cb, out = _Progress(progress), _P()
         with _Options(file_name, release_type, chinese_mainland) as opts:
             self._call(lambda: int(_lib.agc_upload_file_ex(h, _text(app_id), _path(path), kind, opts.h, cb.fn,
@@ -521,7 +510,7 @@ class Client:
     def wait_package_ready(self, app_id: Text, package_id: Text, timeout_ms: int,
                            progress: Optional[ProgressCallback] = None) -> None:
         """Poll until AGC has parsed the package; raises on failure or timeout."""
-        h = self._handle()
+        h, timeout_ms = self._handle(), _unsigned(timeout_ms, "timeout_ms")
         cb = _Progress(progress)
         self._call(lambda: int(_lib.agc_wait_package_ready(h, _text(app_id), _text(package_id), timeout_ms,
                                                            cb.fn, None)), cb)
@@ -531,7 +520,7 @@ class Client:
                         release_type: Optional[int] = None,
                         chinese_mainland: Optional[bool] = None) -> Tuple[UploadResult, str]:
         """Upload, bind and wait in one call; returns (UploadResult, package_id)."""
-        h = self._handle()
+        h, kind, timeout_ms = self._handle(), _unsigned(kind, "kind", _U32), _unsigned(timeout_ms, "timeout_ms")
         cb, out, pkg = _Progress(progress), _P(), _P()
         with _Options(file_name, release_type, chinese_mainland) as opts:
             self._call(lambda: int(_lib.agc_publish_package(h, _text(app_id), _path(path), kind, opts.h, timeout_ms,
@@ -601,7 +590,7 @@ class Client:
         before any request (`.step` is then `Step.CHECK`). An exception raised in `progress`
         cancels the road and is re-raised, its ``__cause__`` the `CancelledError` with `.done`.
         """
-        h = self._handle()
+        h, kind = self._handle(), _unsigned(kind, "kind", _U32)
         cb, out = _Progress(progress), _P()
         with _Options(file_name, None, chinese_mainland) as up, _ReleaseOptions() as o:
             try:

@@ -9,6 +9,8 @@ import datetime
 import enum
 from typing import NamedTuple, Optional, Sequence, Tuple, Union
 
+from ._args import unsigned
+
 __all__ = ["ReleaseIds", "Step", "ReleaseStatus", "ReleaseState", "TestType", "TestRelease", "Instant"]
 
 Instant = Union[datetime.datetime, int]
@@ -84,10 +86,13 @@ class TestRelease(NamedTuple):
     """Makes `Client.release_package` end with a submitted HarmonyOS test version instead of a
     submit for review (the upload then uses release type 6).
 
-    `description`: AGC's `testDesc`, 1 to 50 characters. `groups`: test group ids; each a
-    string, or a ``(group_id, notify)`` pair where `notify` asks AGC to tell the testers
-    (`notify` below is the default for plain strings). `start`/`end`: the test window (both or
-    neither; default from the submit on for 30 days)."""
+    `description`: AGC's `testDesc`, 1 to 50 characters. `groups`: a list of test group ids
+    (str or bytes; a bare string is refused, not split into characters). `notify`: ask AGC to
+    tell the testers of these groups; AGC takes one `needNotify` per test version, not per
+    group, so it is one flag here (True needs at least one group). The older
+    ``(group_id, flag)`` pairs are accepted only when `flag` equals `notify`; a pair that
+    differs raises ValueError. `start`/`end`: the test window in milliseconds since the epoch
+    or aware datetimes (both or neither; default from the submit on for 30 days)."""
 
     description: str
     test_type: TestType = TestType.OPEN
@@ -98,16 +103,17 @@ class TestRelease(NamedTuple):
 
 
 def epoch_ms(t: Instant, what: str) -> int:
-    """`t` as milliseconds since the Unix epoch; a naive datetime is refused (ValueError)."""
+    """`t` as milliseconds since the Unix epoch, 0 to 2**64 - 1 (else ValueError, as a naive
+    datetime; a bool or another type: TypeError)."""
     if isinstance(t, bool):
         raise TypeError("%s: expected a datetime or milliseconds, not bool" % what)
     if isinstance(t, int):
-        return t
+        return unsigned(t, what)
     if isinstance(t, datetime.datetime):
         if t.tzinfo is None or t.utcoffset() is None:
             raise ValueError("%s: a naive datetime is ambiguous; give it a timezone "
                              "(e.g. datetime.timezone.utc)" % what)
-        return int(t.timestamp() * 1000)
+        return unsigned(int(t.timestamp() * 1000), what + " (before 1970?)")
     raise TypeError("%s: expected a datetime or milliseconds, not %s" % (what, type(t).__name__))
 
 

@@ -1,6 +1,7 @@
 //! A dry run: everything an upload checks before it sends the file, and nothing more.
 
-use super::{check_app_id, Client, UploadRequest};
+use super::{Client, UploadRequest};
+use crate::connect::ids::check_app_id;
 use crate::error::{Error, Result};
 use crate::package::{Package, PackageKind};
 use crate::progress::Progress;

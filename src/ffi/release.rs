@@ -10,10 +10,10 @@ use super::options::agc_upload_options;
 use super::progress::CProgress;
 use super::release_options::agc_release_options;
 use super::types::*;
+use crate::client::release::{ReleaseIds, ReleaseRequest, ReleaseStep, ReleaseTarget};
 use crate::client::UploadRequest;
 use crate::error::Error;
 use crate::package::PackageKind;
-use crate::release_flow::{ReleaseIds, ReleaseRequest, ReleaseStep, ReleaseTarget};
 
 /// A step of the release road (`agc_release_result_failed_step`). Numbers are stable.
 #[repr(C)]

@@ -10,7 +10,7 @@ use super::client::{agc_client, enter_client};
 use super::progress::CProgress;
 use super::release_options::agc_release_options;
 use super::types::*;
-use crate::release::ReleaseState;
+use crate::connect::release::ReleaseState;
 
 /// Where an app's release stands (`agc_get_release_state`). Numbers are stable.
 #[repr(C)]

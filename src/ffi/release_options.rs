@@ -8,9 +8,10 @@ use std::time::Duration;
 use super::boundary::*;
 use super::release::agc_release_result;
 use super::types::*;
+use crate::client::release::ReleaseIds;
+use crate::connect::release::{self, ReleaseNote, ReleasePhase, SubmitOptions};
+use crate::connect::test_release::{TestRelease, TestType};
 use crate::error::Error;
-use crate::release::{self, ReleaseNote, ReleasePhase, SubmitOptions, TestRelease, TestType};
-use crate::release_flow::ReleaseIds;
 
 /// Options of the release road, all optional. Create with `agc_release_options_new`, free
 /// with `agc_release_options_free`. Without `agc_release_options_set_test` the road ends with
@@ -350,7 +351,7 @@ pub unsafe extern "C" fn agc_release_options_set_resume_upload(
         // SAFETY: per this function's contract.
         let sha = unsafe { opt_str(sha256_hex, "sha256_hex") }?;
         if let Some(h) = sha {
-            crate::release_flow::check_resumed_sha256(h)?;
+            crate::client::release::check_resumed_sha256(h)?;
         }
         o.resume.sha256_hex = sha.map(str::to_owned);
         o.resume.size = (size > 0).then_some(size);

@@ -3,20 +3,27 @@
 # prefix, build the consumer (tests/install/consumer.c) four ways and have each upload to the
 # mock server: pkg-config shared, pkg-config --static, CMake agcupload::agcupload and CMake
 # agcupload::agcupload_static. Then `make uninstall` must leave the prefix empty; the same with
-# a DESTDIR staging root. Needs cc, pkg-config, cmake, readelf (Linux).
+# a DESTDIR staging root. Both prefixes hold a space (README "Install": every path is quoted,
+# the .pc escapes it), and the source tree must be as it was (`git status --porcelain`, and
+# every path outside target/ and .git): a path split at a space used to leave directories
+# there. A prefix with a quote is refused before anything is written. Needs cc, pkg-config, cmake, readelf (Linux), git.
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 MAKE=${MAKE:-make}
 cd "$ROOT"
 if [ -z "${AGC_MOCK_BASE_URL:-}" ]; then exec scripts/with-mock.sh "$0" "$@"; fi
-for tool in pkg-config cmake readelf "${CC:-cc}"; do
+for tool in pkg-config cmake readelf git "${CC:-cc}"; do
   command -v "$tool" >/dev/null 2>&1 || { echo "test-install: $tool is missing" >&2; exit 2; }
 done
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/agc-install.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT INT TERM
-PREFIX="$WORK/prefix"
+PREFIX="$WORK/with space/prefix"
 mkdir -p "$PREFIX" "$WORK/src/cmake" "$WORK/run"
+# What the source tree holds, to compare at the end: git's view, and every path outside target/
+# and .git (git shows no empty directory, which is what a split path left behind).
+tree_state() { git status --porcelain --untracked-files=all; find . -path ./target -prune -o -path ./.git -prune -o -print | LC_ALL=C sort; }
+tree_state >"$WORK/tree.before"
 # The consumer's sources, away from the source tree (so no include/ of ours is near).
 cp tests/install/consumer.c "$WORK/src/"
 cp tests/install/cmake/CMakeLists.txt "$WORK/src/cmake/"
@@ -28,10 +35,13 @@ check() { # check NAME COMMAND... : runs a check, counts it, prints ok/FAIL
   else failed=$((failed + 1)); echo "FAIL $name"; sed 's/^/     /' "$WORK/out"; fi
 }
 needed() { readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'; }
+# pkg-config's output quotes a space as `\ ` (for a shell or make to read): run a command line
+# that holds its output through the shell, which turns `\ ` back into a space within a word.
+sh_run() { sh -c "$1"; }
 
 echo "== make install PREFIX=$PREFIX"
 $MAKE --no-print-directory install PREFIX="$PREFIX" >"$WORK/install.log" 2>&1 || { cat "$WORK/install.log"; exit 1; }
-SOVER=$(readelf -d "$PREFIX"/lib/libagcupload.so | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+SOVER=$(readelf -d "$PREFIX/lib/libagcupload.so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
 echo "installed SONAME: $SOVER"
 check "SONAME follows the rule (0.y.z -> .so.0.y)" test "$SOVER" = "libagcupload.so.0.1"
 check "the SONAME link and libagcupload.so resolve to libagcupload.so.0.1.0" \
@@ -49,18 +59,18 @@ cd "$WORK/src"
 echo "pkg-config --cflags --libs agcupload: $(pkg-config --cflags --libs agcupload)"
 echo "pkg-config --static --libs agcupload: $(pkg-config --static --libs agcupload)"
 check "pkg-config knows version $(pkg-config --modversion agcupload)" pkg-config --exact-version=0.1.0 agcupload
-libdir=$(pkg-config --variable=libdir agcupload)
-# shellcheck disable=SC2046
-check "pkg-config shared build" ${CC:-cc} -Wall -Wextra -Werror -std=c11 consumer.c -o consumer-pc \
-  $(pkg-config --cflags --libs agcupload) -Wl,-rpath,"$libdir"
+check "the .pc escapes the prefix's space" grep -qxF "prefix=$(echo "$PREFIX" | sed 's/ /\\ /g')" \
+  "$PREFIX/lib/pkgconfig/agcupload.pc"
+libdir=$(pkg-config --variable=libdir agcupload)  # as pkg-config writes it: `\ ` for a space
+check "pkg-config shared build" sh_run "${CC:-cc} -Wall -Wextra -Werror -std=c11 consumer.c -o consumer-pc \
+  $(pkg-config --cflags --libs agcupload) -Wl,-rpath,$libdir"
 check "pkg-config shared binary needs $SOVER" sh -c "readelf -d consumer-pc | grep -q 'NEEDED.*\[$SOVER\]'"
 check "pkg-config shared binary uploads to the mock" ./consumer-pc "$WORK/run"
 # Static: pkg-config --static adds Libs.private; -Bstatic makes the linker take libagcupload.a
 # although libagcupload.so sits beside it (README "Install").
 static_libs=$(pkg-config --static --libs agcupload | sed 's/-lagcupload/-Wl,-Bstatic -lagcupload -Wl,-Bdynamic/')
-# shellcheck disable=SC2086
-check "pkg-config --static build" ${CC:-cc} -Wall -Wextra -Werror -std=c11 consumer.c -o consumer-pc-static \
-  $(pkg-config --static --cflags agcupload) $static_libs
+check "pkg-config --static build" sh_run "${CC:-cc} -Wall -Wextra -Werror -std=c11 consumer.c -o consumer-pc-static \
+  $(pkg-config --static --cflags agcupload) $static_libs"
 check "pkg-config static binary needs no libagcupload.so" sh -c "! readelf -d consumer-pc-static | grep -q 'NEEDED.*libagcupload'"
 check "pkg-config static binary uploads to the mock" ./consumer-pc-static "$WORK/run"
 
@@ -80,15 +90,27 @@ check "cmake refuses a version of another ABI (find_package 0.2)" sh -c \
 cd "$ROOT"
 echo "== make uninstall PREFIX=$PREFIX"
 $MAKE --no-print-directory uninstall PREFIX="$PREFIX" >"$WORK/uninstall.log" 2>&1 || { cat "$WORK/uninstall.log"; exit 1; }
-check "make uninstall leaves the prefix empty" sh -c "[ -d '$PREFIX' ] && [ -z \"\$(find '$PREFIX' -mindepth 1)\" ] || find '$PREFIX'"
+check "make uninstall leaves the prefix empty" sh -c "[ -d '$PREFIX' ] && [ -z \"\$(find '$PREFIX' -mindepth 1)\" ] || { find '$PREFIX'; exit 1; }"
 
-echo "== make install DESTDIR=$WORK/stage PREFIX=/opt/agc"
-$MAKE --no-print-directory install DESTDIR="$WORK/stage" PREFIX=/opt/agc >"$WORK/install.log" 2>&1 || { cat "$WORK/install.log"; exit 1; }
-check "DESTDIR stages the files; the .pc names the final prefix" sh -c \
-  "[ -f '$WORK/stage/opt/agc/lib/libagcupload.so.0.1.0' ] && grep -qx 'prefix=/opt/agc' '$WORK/stage/opt/agc/lib/pkgconfig/agcupload.pc' && \
-   grep -q '\"/opt/agc/lib/libagcupload.so.0.1.0\"' '$WORK/stage/opt/agc/lib/cmake/agcupload/agcuploadConfig.cmake'"
-$MAKE --no-print-directory uninstall DESTDIR="$WORK/stage" PREFIX=/opt/agc >"$WORK/uninstall.log" 2>&1 || { cat "$WORK/uninstall.log"; exit 1; }
-check "make uninstall DESTDIR=... leaves the staged prefix empty" sh -c "[ -z \"\$(find '$WORK/stage/opt/agc' -mindepth 1)\" ] || find '$WORK/stage'"
+echo "== make install PREFIX=$WORK/it\"s (refused)"
+check "a prefix with a quote is refused with a message, nothing written" sh -c \
+  "! $MAKE --no-print-directory install PREFIX='$WORK/it\"s' >'$WORK/refused.log' 2>&1 && \
+   grep -q 'may not hold a quote' '$WORK/refused.log' && [ ! -e '$WORK/it\"s' ] || { cat '$WORK/refused.log'; exit 1; }"
+
+STAGE="$WORK/stage dir"
+echo "== make install DESTDIR=$STAGE PREFIX=/opt/with space"
+$MAKE --no-print-directory install DESTDIR="$STAGE" PREFIX="/opt/with space" >"$WORK/install.log" 2>&1 || { cat "$WORK/install.log"; exit 1; }
+check "DESTDIR stages the files; the .pc and CMake files name the final prefix" sh -c \
+  "[ -f '$STAGE/opt/with space/lib/libagcupload.so.0.1.0' ] && \
+   grep -qxF 'prefix=/opt/with\\ space' '$STAGE/opt/with space/lib/pkgconfig/agcupload.pc' && \
+   grep -qF '\"/opt/with space/lib/libagcupload.so.0.1.0\"' '$STAGE/opt/with space/lib/cmake/agcupload/agcuploadConfig.cmake'"
+$MAKE --no-print-directory uninstall DESTDIR="$STAGE" PREFIX="/opt/with space" >"$WORK/uninstall.log" 2>&1 || { cat "$WORK/uninstall.log"; exit 1; }
+check "make uninstall DESTDIR=... leaves the staged prefix empty" sh -c \
+  "[ -d '$STAGE/opt/with space' ] && [ -z \"\$(find '$STAGE/opt/with space' -mindepth 1)\" ] || { find '$STAGE'; exit 1; }"
+
+cd "$ROOT"
+tree_state >"$WORK/tree.after"
+check "the source tree is as it was (git status --porcelain, and no new directory)" diff "$WORK/tree.before" "$WORK/tree.after"
 
 echo "test-install: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

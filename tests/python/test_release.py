@@ -189,7 +189,8 @@ class ReleaseTest(MockTestCase):
         phases = set()
         ids = self.client.release_package(
             "31006", self.app("beta.app"), timeout=60,
-            test=t._replace(groups=["grp-1", ("grp-2", True)], start=start, end=start + datetime.timedelta(days=7)),
+            test=t._replace(groups=["grp-1", "grp-2"], notify=True, start=start,
+                            end=start + datetime.timedelta(days=7)),
             progress=lambda p, d, tot: phases.add(p) and False)
         self.assertTrue(ids.object_id and ids.package_id and ids.version_id, ids)
         self.assertTrue({Phase.CREATING_TEST_VERSION, Phase.ADDING_TEST_PACKAGE, Phase.SETTING_TEST_INFO,

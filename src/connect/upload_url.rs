@@ -1,59 +1,15 @@
-//! The Connect API: the JSON envelope, the upload-URL call, and the parsers for every answer
-//! (pure functions over bytes, so they can be fuzzed without a network).
-//!
-//! Parsing is lenient where AGC is inconsistent (`ret` as an object or a JSON string, `msg`
-//! or `message`, numbers as strings) and strict where safety depends on it (the upload URL,
-//! its method, its `Host` and the payload hash it was signed for).
+//! `GET upload-url/for-obs`: the query, the validated upload target, and the URL checks
+//! shared with the API base.
 
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::ids::{id_problem, MAX_OBJECT_ID};
+use super::{ok_envelope, send, Answer, Method, Request};
 use crate::auth::AuthHeaders;
 use crate::error::{bounded, Error, Result};
-use crate::http::{self, Deadline, MAX_JSON_BODY};
+use crate::http::Deadline;
 use crate::secret::Secret;
-
-/// `ret.code` values that mean "try again later" (protocol.md section 2).
-pub const TRANSIENT_CODES: [i64; 3] = [204144659, 204144719, 204144735];
-/// `ret.code` values that mean the token was refused.
-pub const TOKEN_REJECTED_CODES: [i64; 1] = [204144643];
-
-/// The `ret` part of an answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ret {
-    /// 0 on success.
-    pub code: i64,
-    /// The server's message, bounded and stripped of control characters.
-    pub message: String,
-}
-
-fn as_i64(v: &Value) -> Option<i64> {
-    match v {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-/// Read `ret` from a parsed answer, if present.
-pub fn parse_ret(root: &Value) -> Option<Ret> {
-    let ret = root.get("ret")?;
-    let obj: Value = match ret {
-        Value::String(s) => match serde_json::from_str::<Value>(s) {
-            Ok(v @ Value::Object(_)) => v,
-            _ => return Some(Ret { code: -1, message: bounded(s, 300) }),
-        },
-        other => other.clone(),
-    };
-    let code = obj.get("code").and_then(as_i64)?;
-    let msg = obj.get("msg").or_else(|| obj.get("message")).and_then(Value::as_str).unwrap_or("");
-    Some(Ret { code, message: bounded(msg, 300) })
-}
-
-/// Parse a JSON body; `what` names the call for the error message.
-pub fn parse_json(body: &[u8], what: &str) -> Result<Value> {
-    serde_json::from_slice(body).map_err(|e| Error::Protocol(format!("{what}: the answer is not valid JSON ({e})")))
-}
 
 /// What the upload-URL call needs to know.
 #[derive(Debug, Clone)]
@@ -123,44 +79,6 @@ impl Drop for Wiped {
 
 /// Headers that the HTTP layer owns: we never replay them from the answer.
 const HOP_HEADERS: [&str; 4] = ["content-length", "transfer-encoding", "connection", "expect"];
-
-/// Longest objectId accepted, from the server or a caller.
-pub const MAX_OBJECT_ID: usize = 1024;
-/// Longest packageId accepted, from the server or a caller.
-pub const MAX_PACKAGE_ID: usize = 256;
-
-/// What is wrong with an objectId or packageId, if anything: empty, over `max` bytes, or
-/// holding a control, format or separator character (U+202E, U+2028, U+00A0, ...; a plain
-/// space is allowed), which would make one id look like another in a log or a console.
-fn id_problem(id: &str, max: usize) -> Option<String> {
-    if id.is_empty() {
-        Some("is empty".into())
-    } else if id.len() > max {
-        Some(format!("is over {max} bytes"))
-    } else if id.chars().any(crate::text::is_hidden_or_control) {
-        Some("has control, format or separator characters".into())
-    } else {
-        None
-    }
-}
-
-/// Check an object id a caller passes (for example to bind an earlier upload): the same rule
-/// as for the server's objectId; `Error::InvalidArgument` otherwise.
-pub fn check_object_id(object_id: &str) -> Result<()> {
-    match id_problem(object_id, MAX_OBJECT_ID) {
-        Some(problem) => Err(Error::InvalidArgument(format!("object id {problem}"))),
-        None => Ok(()),
-    }
-}
-
-/// Check a package id a caller passes (to wait for it): the same rule as for the server's
-/// packageId; `Error::InvalidArgument` otherwise.
-pub fn check_package_id(package_id: &str) -> Result<()> {
-    match id_problem(package_id, MAX_PACKAGE_ID) {
-        Some(problem) => Err(Error::InvalidArgument(format!("package id {problem}"))),
-        None => Ok(()),
-    }
-}
 
 /// Validate an upload-URL answer (already known to be HTTP 200) against what we asked for.
 pub fn parse_upload_url(body: &[u8], query: &UploadUrlQuery<'_>) -> Result<UploadTarget> {
@@ -322,34 +240,6 @@ fn same_authority(host_header: &str, authority: &str) -> bool {
     matches!((split(host_header), split(authority)), (Some(h), Some(a)) if h == a)
 }
 
-/// An answer that may ask us to refresh the token.
-pub(crate) enum Answer<T> {
-    Ok(T),
-    /// The token was refused (HTTP 401/403 or a token `ret.code`); the server's words.
-    TokenRejected(String),
-}
-
-/// Classify a Connect API answer that is not 200: token refused, retryable, or fatal.
-pub(crate) fn classify_status(
-    status: u16,
-    body: &[u8],
-    retry_after: Option<std::time::Duration>,
-    what: &str,
-) -> Result<Answer<std::convert::Infallible>> {
-    let ret = serde_json::from_slice::<Value>(body).ok().as_ref().and_then(parse_ret);
-    let msg = ret
-        .as_ref()
-        .map(|r| format!("{} (code {})", r.message, r.code))
-        .unwrap_or_else(|| bounded(&String::from_utf8_lossy(body), 200));
-    match status {
-        401 | 403 => Ok(Answer::TokenRejected(msg)),
-        300..=399 => {
-            Err(Error::Protocol(format!("{what}: the server answered a redirect ({status}), which we never follow")))
-        }
-        _ => Err(Error::Http { status, message: format!("{what}: {msg}"), retry_after }),
-    }
-}
-
 /// `GET /api/publish/v2/upload-url/for-obs`.
 pub(crate) fn request_upload_url(
     agent: &ureq::Agent,
@@ -358,207 +248,34 @@ pub(crate) fn request_upload_url(
     query: &UploadUrlQuery<'_>,
     deadline: Deadline,
 ) -> Result<Answer<UploadTarget>> {
-    const WHAT: &str = "upload-url";
-    let url = format!("{base}/api/publish/v2/upload-url/for-obs");
-    let mut req = agent
-        .get(&url)
-        .query("appId", query.app_id)
-        .query("fileName", query.file_name)
-        .query("contentLength", query.content_length.to_string())
-        .query("sha256", query.sha256_hex);
-    if let Some(rt) = query.release_type {
-        req = req.query("releaseType", rt.to_string());
+    let content_length = query.content_length.to_string();
+    let release_type = query.release_type.map(|rt| rt.to_string());
+    let mut params: Vec<(&str, &str)> = vec![
+        ("appId", query.app_id),
+        ("fileName", query.file_name),
+        ("contentLength", &content_length),
+        ("sha256", query.sha256_hex),
+    ];
+    if let Some(rt) = &release_type {
+        params.push(("releaseType", rt));
     }
     if let Some(cm) = query.chinese_mainland {
-        req = req.query("chineseMainlandFlag", if cm { "1" } else { "0" });
+        params.push(("chineseMainlandFlag", if cm { "1" } else { "0" }));
     }
-    let req = auth.apply(req);
-    let reply = http::finish(http::with_deadline(req, deadline)?.call(), MAX_JSON_BODY, WHAT)?;
-    connect_answer(reply, WHAT, |body| parse_upload_url(body, query))
-}
-
-/// `PUT /api/publish/v3/app-package-info`: bind an uploaded object to the app.
-/// Returns the `packageId`.
-///
-/// A bind is not idempotent (a second one can attach the package twice), so `unsure` is set
-/// when this call failed in a way that AGC may nevertheless have processed it: the request may
-/// have been sent and no clear refusal came back (a reset or timeout after sending, a 5xx other
-/// than 503, a 3xx, a malformed 200). It stays untouched after a failure before sending and
-/// after a clear refusal (401/403, 4xx, 429, 503, a `ret.code` error).
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn bind_package(
-    agent: &ureq::Agent,
-    base: &str,
-    auth: &AuthHeaders,
-    app_id: &str,
-    file_name: &str,
-    object_id: &str,
-    deadline: Deadline,
-    unsure: &std::cell::Cell<bool>,
-) -> Result<Answer<String>> {
-    const WHAT: &str = "bind";
-    let body = serde_json::json!({"fileName": file_name, "objectId": object_id}).to_string();
-    let req = agent
-        .put(format!("{base}/api/publish/v3/app-package-info"))
-        .query("appId", app_id)
-        .content_type("application/json");
-    let req = auth.apply(req);
-    let sent = http::with_deadline(req, deadline)?.send(body.as_bytes());
-    // Any failure from here on (but a connect that never happened) follows a sent request.
-    if sent.as_ref().map_or_else(|e| !http::never_sent(e), |_| true) {
-        unsure.set(true);
-    }
-    let reply = http::finish(sent, MAX_JSON_BODY, WHAT)?;
-    unsure.set(false);
-    let status = reply.status;
-    let answer = connect_answer(reply, WHAT, parse_bind);
-    let clear_refusal = match (status, &answer) {
-        (200, Err(Error::Protocol(_))) => false,
-        (200, _) | (400..=499, _) | (503, _) => true,
-        _ => false,
+    let request = Request {
+        method: Method::Get,
+        path: "/api/publish/v2/upload-url/for-obs",
+        query: &params,
+        body: None,
+        what: "upload-url",
     };
-    if answer.is_err() && !clear_refusal {
-        unsure.set(true);
-    }
-    answer
-}
-
-/// Parse a bind answer: the `packageId`.
-pub fn parse_bind(body: &[u8]) -> Result<String> {
-    const WHAT: &str = "bind";
-    let root = ok_envelope(body, WHAT)?;
-    let id = match root.get("packageId") {
-        Some(Value::String(s)) if !s.is_empty() => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => return Err(Error::Protocol(format!("{WHAT}: the answer has no packageId"))),
-    };
-    if let Some(problem) = id_problem(&id, MAX_PACKAGE_ID) {
-        return Err(Error::Protocol(format!("{WHAT}: packageId {problem}")));
-    }
-    Ok(id)
-}
-
-/// Where AGC is with parsing a package.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PackageState {
-    /// Parsed; the package can be used.
-    Ready,
-    /// Still parsing.
-    Parsing,
-    /// Parsing failed, with AGC's reason.
-    Failed(String),
-}
-
-/// `GET /api/publish/v3/package/compile/status`.
-pub(crate) fn compile_status(
-    agent: &ureq::Agent,
-    base: &str,
-    auth: &AuthHeaders,
-    app_id: &str,
-    package_id: &str,
-    deadline: Deadline,
-) -> Result<Answer<PackageState>> {
-    const WHAT: &str = "compile-status";
-    let req = agent
-        .get(format!("{base}/api/publish/v3/package/compile/status"))
-        .query("appId", app_id)
-        .query("pkgIds", package_id);
-    let req = auth.apply(req);
-    let reply = http::finish(http::with_deadline(req, deadline)?.call(), MAX_JSON_BODY, WHAT)?;
-    connect_answer(reply, WHAT, |body| parse_compile_status(body, package_id))
-}
-
-/// Parse a compile-status answer for `package_id` (matched on `pkgId`).
-pub fn parse_compile_status(body: &[u8], package_id: &str) -> Result<PackageState> {
-    const WHAT: &str = "compile-status";
-    let root = ok_envelope(body, WHAT)?;
-    let list = root
-        .get("pkgStateList")
-        .and_then(Value::as_array)
-        .ok_or_else(|| Error::Protocol(format!("{WHAT}: the answer has no pkgStateList")))?;
-    let id_of = |v: &Value| match v.get("pkgId") {
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(Value::Number(n)) => Some(n.to_string()),
-        _ => None,
-    };
-    let state = list
-        .iter()
-        .find(|s| id_of(s).as_deref() == Some(package_id))
-        .ok_or_else(|| Error::Protocol(format!("{WHAT}: package {} is not in the answer", bounded(package_id, 64))))?;
-    match state.get("successStatus").and_then(as_i64) {
-        Some(0) => Ok(PackageState::Ready),
-        Some(1) => Ok(PackageState::Parsing),
-        Some(2) => {
-            let reason = ["failureReason", "errorMessage", "errMsg", "reason"]
-                .iter()
-                .find_map(|k| state.get(*k).and_then(Value::as_str).filter(|s| !s.is_empty()))
-                .map(|s| bounded(s, 500))
-                .or_else(|| parse_ret(&root).map(|r| r.message).filter(|m| !m.is_empty()))
-                .unwrap_or_else(|| "AGC gave no reason".into());
-            Ok(PackageState::Failed(reason))
-        }
-        other => Err(Error::Protocol(format!("{WHAT}: unknown successStatus {other:?}"))),
-    }
-}
-
-/// A parsed answer with `ret.code == 0`, or the business error.
-pub(crate) fn ok_envelope(body: &[u8], what: &str) -> Result<Value> {
-    let root = parse_json(body, what)?;
-    match parse_ret(&root) {
-        Some(r) if r.code == 0 => Ok(root),
-        Some(r) => Err(Error::Api { code: r.code, message: r.message }),
-        None => Err(Error::Protocol(format!("{what}: the answer has no ret.code"))),
-    }
-}
-
-/// The common tail of a Connect API call: non-200 statuses, token refusals, then `parse`.
-pub(crate) fn connect_answer<T>(
-    reply: http::Reply,
-    what: &str,
-    parse: impl FnOnce(&[u8]) -> Result<T>,
-) -> Result<Answer<T>> {
-    // Wiped when done: an upload-url answer holds a signed `Authorization` value.
-    let body = zeroize::Zeroizing::new(reply.body);
-    if reply.status != 200 {
-        return match classify_status(reply.status, &body, reply.retry_after, what)? {
-            Answer::TokenRejected(m) => Ok(Answer::TokenRejected(m)),
-            Answer::Ok(never) => match never {},
-        };
-    }
-    match parse(&body) {
-        Err(Error::Api { code, message }) if TOKEN_REJECTED_CODES.contains(&code) => {
-            Ok(Answer::TokenRejected(format!("{message} (code {code})")))
-        }
-        other => other.map(Answer::Ok),
-    }
-}
-
-/// Parse an S3-style XML error body: `(Code, Message)`, each bounded. Missing parts are empty.
-pub fn parse_s3_error(body: &[u8]) -> (String, String) {
-    let text = String::from_utf8_lossy(body);
-    let code = xml_element(&text, "Code").map(|c| bounded(&c, 64)).unwrap_or_default();
-    let message = xml_element(&text, "Message").map(|m| bounded(&m, 300)).unwrap_or_default();
-    (code, message)
-}
-
-fn xml_element(text: &str, tag: &str) -> Option<String> {
-    let open = format!("<{tag}>");
-    let close = format!("</{tag}>");
-    let start = text.find(&open)? + open.len();
-    let end = text[start..].find(&close)? + start;
-    Some(
-        text[start..end]
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&quot;", "\"")
-            .replace("&apos;", "'")
-            .replace("&amp;", "&"),
-    )
+    send(agent, base, auth, &request, deadline, |body| parse_upload_url(body, query))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::connect::{parse_ret, Ret};
 
     const SHA: &str = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
 
@@ -674,44 +391,5 @@ mod tests {
         }
         let v: Value = serde_json::from_str(r#"{"ret":{"code":"7","msg":"m\nx"}}"#).unwrap();
         assert_eq!(parse_ret(&v), Some(Ret { code: 7, message: "m x".into() }));
-    }
-
-    #[test]
-    fn bind_and_compile_status_answers() {
-        assert_eq!(parse_bind(br#"{"ret":{"code":0,"msg":"success"},"packageId":"pkg-1"}"#).unwrap(), "pkg-1");
-        assert_eq!(parse_bind(br#"{"ret":{"code":0},"packageId":123}"#).unwrap(), "123");
-        assert!(matches!(parse_bind(br#"{"ret":{"code":0}}"#), Err(Error::Protocol(_))));
-        assert!(matches!(
-            parse_bind(br#"{"ret":{"code":204144693,"msg":"type"}}"#),
-            Err(Error::Api { code: 204144693, .. })
-        ));
-        let st = |s: &str| parse_compile_status(s.as_bytes(), "p1");
-        assert_eq!(st(r#"{"ret":{"code":0},"pkgStateList":[{"pkgId":"p0","successStatus":2},{"pkgId":"p1","successStatus":0}]}"#).unwrap(), PackageState::Ready);
-        assert_eq!(
-            st(r#"{"ret":{"code":0},"pkgStateList":[{"pkgId":"p1","successStatus":"1"}]}"#).unwrap(),
-            PackageState::Parsing
-        );
-        assert_eq!(
-            st(r#"{"ret":{"code":0},"pkgStateList":[{"pkgId":"p1","successStatus":2,"failureReason":"bad sign"}]}"#)
-                .unwrap(),
-            PackageState::Failed("bad sign".into())
-        );
-        assert!(matches!(st(r#"{"ret":{"code":0},"pkgStateList":[]}"#), Err(Error::Protocol(_))));
-        assert!(matches!(
-            st(r#"{"ret":{"code":0},"pkgStateList":[{"pkgId":"p1","successStatus":9}]}"#),
-            Err(Error::Protocol(_))
-        ));
-    }
-
-    #[test]
-    fn s3_errors() {
-        let (c, m) = parse_s3_error(
-            b"<?xml version=\"1.0\"?><Error><Code>SignatureDoesNotMatch</Code><Message>a &amp; b</Message></Error>",
-        );
-        assert_eq!((c.as_str(), m.as_str()), ("SignatureDoesNotMatch", "a & b"));
-        let (c, m) = parse_s3_error(b"garbage");
-        assert!(c.is_empty() && m.is_empty());
-        let big = format!("<Error><Code>{}</Code></Error>", "A".repeat(10000));
-        assert!(parse_s3_error(big.as_bytes()).0.len() <= 67);
     }
 }

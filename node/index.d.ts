@@ -1,0 +1,242 @@
+// Types of the agcupload package (index.cjs and index.mjs): the whole API.
+
+/** What is uploaded (the C ABI's agc_package_kind). */
+export declare const PackageKind: Readonly<{ HARMONY_APP: 1; ATOMIC_SERVICE: 2; PROFILE_PICTURE: 3 }>;
+export type PackageKind = (typeof PackageKind)[keyof typeof PackageKind];
+export declare const HARMONY_APP: 1;
+export declare const ATOMIC_SERVICE: 2;
+export declare const PROFILE_PICTURE: 3;
+
+/** The phase names the progress callback receives (the C ABI's agc_phase). */
+export type PhaseName =
+  | 'hashing' | 'requesting_url' | 'uploading' | 'retrying' | 'done' | 'sealing' | 'binding' | 'waiting'
+  | 'setting_notes' | 'submitting' | 'creating_test_version' | 'adding_test_package' | 'setting_test_info'
+  | 'submitting_test';
+export declare const Phase: Readonly<{
+  HASHING: 'hashing'; REQUESTING_URL: 'requesting_url'; UPLOADING: 'uploading'; RETRYING: 'retrying'; DONE: 'done';
+  SEALING: 'sealing'; BINDING: 'binding'; WAITING: 'waiting'; SETTING_NOTES: 'setting_notes'; SUBMITTING: 'submitting';
+  CREATING_TEST_VERSION: 'creating_test_version'; ADDING_TEST_PACKAGE: 'adding_test_package';
+  SETTING_TEST_INFO: 'setting_test_info'; SUBMITTING_TEST: 'submitting_test';
+}>;
+/** agc_phase numbers to their names. */
+export declare const PHASES: Readonly<Record<number, PhaseName>>;
+
+/** A step of the release road (the C ABI's agc_release_step); NONE on success. */
+export declare const Step: Readonly<{
+  NONE: 0; CHECK: 1; UPLOAD: 2; BIND: 3; WAIT_PARSING: 4; NOTES: 5; SUBMIT: 6; CREATE_TEST_VERSION: 7;
+  ADD_TEST_PACKAGE: 8; SET_TEST_INFO: 9; SUBMIT_TEST: 10;
+}>;
+export type Step = (typeof Step)[keyof typeof Step];
+
+/** Where an app's release stands (the C ABI's agc_release_state). */
+export declare const ReleaseStatus: Readonly<{ OTHER: 0; DRAFT: 1; IN_REVIEW: 2; REJECTED: 3; RELEASED: 4 }>;
+export type ReleaseStatus = (typeof ReleaseStatus)[keyof typeof ReleaseStatus];
+
+/** A HarmonyOS test release's kind (AGC's testType). */
+export declare const TestType: Readonly<{ INVITE: 3; OPEN: 4 }>;
+export type TestType = (typeof TestType)[keyof typeof TestType];
+
+/** Which root certificates a client trusts (the C ABI's agc_trust). */
+export declare const Trust: Readonly<{ MOZILLA: 1; SYSTEM: 2; BOTH: 3 }>;
+export type Trust = (typeof Trust)[keyof typeof Trust];
+
+/** The C ABI's agc_status numbers (stable). */
+export declare const Status: Readonly<{
+  OK: 0; INVALID_ARGUMENT: 1; FILE: 2; FILE_TYPE: 3; FILE_TOO_LARGE: 4; FILE_CHANGED: 5; CANCELLED: 6; NETWORK: 7;
+  TIMEOUT: 8; TLS: 9; AUTH: 10; API: 11; PROTOCOL: 12; UPLOAD_REJECTED: 13; HTTP: 14; SEAL_KEY: 15;
+  SEAL_CORRUPT: 16; PACKAGE_FAILED: 17; REENTRANT: 18; INTERNAL: 255;
+}>;
+export type Status = (typeof Status)[keyof typeof Status];
+
+/** A path: a string, a file: URL, or the file system's bytes (need not be UTF-8 on POSIX). */
+export type PathLike = string | URL | Uint8Array;
+
+/**
+ * Progress: a function `(phase, done, total)` (a truthy return cancels; a throw cancels and
+ * becomes the rejection), or an EventEmitter that gets `'progress'` events.
+ */
+export type ProgressCallback = (phase: PhaseName | string, done: number, total: number) => unknown;
+export interface ProgressEvent { phase: PhaseName | string; done: number; total: number }
+export type Progress = ProgressCallback | import('node:events').EventEmitter;
+
+/** What every operation takes: progress and cancellation. */
+export interface OperationOptions {
+  progress?: Progress | null;
+  /** Aborting stops the operation at the library's next progress call: CancelledError. */
+  signal?: AbortSignal | null;
+}
+
+export interface UploadOptions extends OperationOptions {
+  /** Default HARMONY_APP. */
+  kind?: PackageKind;
+  /** The fileName AGC records (default: the file's own name). */
+  fileName?: string;
+  /** 1 = full release, 6 = HarmonyOS test release. */
+  releaseType?: 1 | 6;
+  chineseMainland?: boolean;
+}
+
+export interface PublishOptions extends UploadOptions {
+  /** Longest wait for AGC to parse the package, in ms (default 15 minutes). */
+  timeoutMs?: number;
+}
+
+export interface UploadResult {
+  objectId: string;
+  /** Lowercase hex SHA-256 of the uploaded bytes. */
+  sha256: string;
+  size: number;
+  fileName: string;
+}
+
+export interface PublishResult {
+  upload: UploadResult;
+  packageId: string;
+}
+
+/** The ids a release road obtained (null: not obtained); pass back as `resume`. */
+export interface ReleaseIds {
+  objectId: string | null;
+  fileName: string | null;
+  packageId: string | null;
+  versionId: string | null;
+  sha256: string | null;
+  size: number | null;
+}
+
+export interface TestGroup { id: string; notify?: boolean }
+
+export interface TestRelease {
+  /** AGC's testDesc, 1 to 50 characters. */
+  description: string;
+  /** Default TestType.OPEN; INVITE needs at least one group. */
+  testType?: TestType;
+  groups?: Array<string | TestGroup>;
+  /** `notify` of the groups given as plain strings. */
+  notify?: boolean;
+  /** The test window (both or neither; default from the submit on, for 30 days). */
+  start?: Date | number;
+  end?: Date | number;
+}
+
+export interface ReviewOptions {
+  /** A Date, or AGC's text yyyy-MM-ddTHH:mm:ss+0000 (UTC). */
+  releaseTime?: Date | string | null;
+  /** A phased release's description (null: a full release). */
+  phased?: string | null;
+  /** To the reviewers, 10 to 300 characters. */
+  remark?: string | null;
+}
+
+export type Notes = Record<string, string> | Map<string, string>;
+
+export interface SubmitOptions extends ReviewOptions, OperationOptions {
+  /** How long to keep retrying while AGC still processes the package, in ms (default 15 minutes). */
+  timeoutMs?: number;
+}
+
+export interface ReleaseOptions extends ReviewOptions, OperationOptions {
+  kind?: PackageKind;
+  notes?: Notes | null;
+  test?: TestRelease | null;
+  /** The ids of an earlier road (e.g. `err.done`). */
+  resume?: Partial<ReleaseIds> | null;
+  /** Bounds the wait for parsing and the retries of a submit, in ms (default 15 minutes each). */
+  timeoutMs?: number;
+  fileName?: string;
+  chineseMainland?: boolean;
+}
+
+export interface ReleaseState {
+  status: ReleaseStatus;
+  /** AGC's raw releaseState, or null when its answer had none. */
+  raw: number | null;
+  auditOpinion: string | null;
+}
+
+export type ClientOptions = (
+  | { clientId: string; clientSecret: string; serviceAccount?: undefined }
+  | { /** A key file's path or its JSON text. */ serviceAccount: string | URL }
+) & {
+  /** "cn" (default), "de", "sg", "ru", or an https:// base URL. */
+  apiBase?: string;
+  caFile?: PathLike;
+  /** "env" (default), "none", or http(s)://[user:password@]host:port. */
+  proxy?: string;
+  trust?: Trust;
+};
+
+/** An AGC client (an agc_client). Operations return Promises and run on worker threads. */
+export declare class Client {
+  constructor(options: ClientOptions);
+  readonly closed: boolean;
+  /** Frees the client; refused (ReentrantError) while one of its operations runs. */
+  close(): void;
+  setApiBase(siteOrUrl: string): void;
+  setCaFile(path: PathLike): void;
+  setTimeoutsMs(connectMs: number, inactivityMs: number): void;
+  setUserAgent(userAgent: string): void;
+  setRetry(maxAttempts: number, deadlineMs?: number): void;
+  setSealKey(key: Uint8Array): void;
+  setPollIntervalMs(initialMs: number, maxMs: number): void;
+  setProxy(proxy: string): void;
+  setTrust(trust: Trust): void;
+  uploadFile(appId: string, path: PathLike, options?: UploadOptions): Promise<UploadResult>;
+  bindPackage(appId: string, upload: { fileName: string; objectId: string }, options?: OperationOptions): Promise<string>;
+  waitPackageReady(appId: string, packageId: string, options?: OperationOptions & { timeoutMs?: number }): Promise<void>;
+  publish(appId: string, path: PathLike, options?: PublishOptions): Promise<PublishResult>;
+  setReleaseNotes(appId: string, notes: Notes, options?: OperationOptions): Promise<void>;
+  submitForReview(appId: string, options?: SubmitOptions): Promise<void>;
+  releaseState(appId: string): Promise<ReleaseState>;
+  releasePackage(appId: string, path: PathLike, options?: ReleaseOptions): Promise<ReleaseIds>;
+}
+
+/** The loaded library's version, e.g. "0.1.0". */
+export declare function version(): string;
+/** Seal `inPath` into `outPath` with a 32-byte key. */
+export declare function sealFile(key: Uint8Array, inPath: PathLike, outPath: PathLike): Promise<void>;
+/** Open a sealed file; `outPath` appears only if every chunk authenticates. */
+export declare function openFile(key: Uint8Array, inPath: PathLike, outPath: PathLike): Promise<void>;
+/** The path of the loaded library. */
+export declare const libraryPath: string;
+export declare function libraryFileNames(platform?: string): string[];
+
+/** A failed libagcupload call. */
+export declare class AgcError extends Error {
+  constructor(status: number, message?: string);
+  /** The agc_status number. */
+  status: number;
+  /** Its C name, e.g. "AGC_ERR_FILE_TYPE" (also in `code`). */
+  name: string;
+  code: string;
+  /** From releasePackage: the step that failed; null elsewhere. */
+  step: Step | null;
+  /** From releasePackage: the ids obtained before the failure (pass back as `resume`); null elsewhere. */
+  done: ReleaseIds | null;
+}
+export declare class InvalidArgumentError extends AgcError {}
+export declare class FileError extends AgcError {}
+export declare class CancelledError extends AgcError {}
+export declare class NetworkError extends AgcError {}
+export declare class AuthError extends AgcError {}
+export declare class ApiError extends AgcError {}
+export declare class RejectedError extends ApiError {}
+export declare class SealError extends AgcError {}
+export declare class PackageFailedError extends AgcError {}
+export declare class ReentrantError extends AgcError {}
+export declare class InternalError extends AgcError {}
+/** The error of `status`'s family, with `message`. */
+export declare function errorFor(status: number, message: string): AgcError;
+
+declare const agcupload: {
+  Client: typeof Client; PackageKind: typeof PackageKind; HARMONY_APP: 1; ATOMIC_SERVICE: 2; PROFILE_PICTURE: 3;
+  Phase: typeof Phase; PHASES: typeof PHASES; Step: typeof Step; ReleaseStatus: typeof ReleaseStatus;
+  TestType: typeof TestType; Trust: typeof Trust; Status: typeof Status; version: typeof version;
+  sealFile: typeof sealFile; openFile: typeof openFile; libraryPath: string; libraryFileNames: typeof libraryFileNames;
+  AgcError: typeof AgcError; InvalidArgumentError: typeof InvalidArgumentError; FileError: typeof FileError;
+  CancelledError: typeof CancelledError; NetworkError: typeof NetworkError; AuthError: typeof AuthError;
+  ApiError: typeof ApiError; RejectedError: typeof RejectedError; SealError: typeof SealError;
+  PackageFailedError: typeof PackageFailedError; ReentrantError: typeof ReentrantError;
+  InternalError: typeof InternalError; errorFor: typeof errorFor;
+};
+export default agcupload;

@@ -1,0 +1,147 @@
+'use strict';
+// Finds and loads libagcupload with koffi, and declares the C functions (include/agcupload.h).
+//
+// Order: $AGCUPLOAD_LIBRARY (a path to the library; when set, nothing else is tried), then the
+// library bundled in this package (put there by its `prepare` script, scripts/prepare.cjs), then the
+// system's loader by name. Loaded once per thread that requires this module: the main thread
+// (setters, options) and each worker of lib/pool.cjs (the operations).
+const fs = require('node:fs');
+const path = require('node:path');
+const { isMainThread, workerData } = require('node:worker_threads');
+const koffi = require('koffi');
+
+const { libraryFileNames } = require('./native-names.cjs');
+
+const ENV_VAR = 'AGCUPLOAD_LIBRARY';
+
+function load() {
+  // A worker of lib/pool.cjs loads exactly the main thread's library (the handles it gets are
+  // that library's), whatever the environment says by then.
+  if (!isMainThread && workerData && workerData.agcuploadLibrary) {
+    return { lib: koffi.load(workerData.agcuploadLibrary), libraryPath: workerData.agcuploadLibrary };
+  }
+  const override = process.env[ENV_VAR];
+  if (override) {
+    try {
+      return { lib: koffi.load(override), libraryPath: override };
+    } catch (e) {
+      throw new Error(`agcupload: cannot load the library named by ${ENV_VAR}=${JSON.stringify(override)}: ${e.message}`);
+    }
+  }
+  const here = path.join(__dirname, '..');
+  const tried = [];
+  for (const name of libraryFileNames()) {
+    const p = path.join(here, name);
+    tried.push(p);
+    if (fs.existsSync(p)) {
+      try {
+        return { lib: koffi.load(p), libraryPath: p };
+      } catch (e) {
+        throw new Error(`agcupload: cannot load the bundled ${p} (a package built for another platform?): ${e.message}`);
+      }
+    }
+  }
+  for (const name of libraryFileNames()) {
+    try {
+      return { lib: koffi.load(name), libraryPath: name };
+    } catch {
+      tried.push(name);
+    }
+  }
+  throw new Error(`agcupload: libagcupload not found (tried ${tried.join(', ')}); reinstall the package ` +
+    `(npm pack or npm install --install-links builds the library into it), or set ${ENV_VAR} to the library's path`);
+}
+
+const { lib, libraryPath } = load();
+
+// Handles are opaque pointers (BigInt addresses in koffi 3), so they can cross to a worker.
+const P = 'void *';
+const PP = koffi.out(koffi.pointer('void *'));
+const S = 'const char *';
+const U = 'unsigned int';
+const U64 = 'uint64_t';
+const INT = 'int';
+const ProgressFn = koffi.proto('int agc_progress_fn(void *user_data, int phase, uint64_t done, uint64_t total)');
+const CB = koffi.pointer(ProgressFn);
+
+const signatures = {
+  agc_version: [S, []],
+  agc_status_str: [S, [INT]],
+  agc_last_error: [S, []],
+  agc_string_free: ['void', [P]],
+  agc_client_new: [INT, [S, S, PP]],
+  agc_client_new_service_account: [INT, [S, PP]],
+  agc_client_free: ['void', [P]],
+  agc_client_set_api_base: [INT, [P, S]],
+  agc_client_set_ca_file: [INT, [P, S]],
+  agc_client_set_timeouts_ms: [INT, [P, U64, U64]],
+  agc_client_set_user_agent: [INT, [P, S]],
+  agc_client_set_retry: [INT, [P, U, U64]],
+  agc_client_set_seal_key: [INT, [P, 'const uint8_t *', 'size_t']],
+  agc_client_set_poll_interval_ms: [INT, [P, U64, U64]],
+  agc_client_set_proxy: [INT, [P, S]],
+  agc_client_set_trust: [INT, [P, U]],
+  agc_upload_options_new: [INT, [PP]],
+  agc_upload_options_free: ['void', [P]],
+  agc_upload_options_set_file_name: [INT, [P, S]],
+  agc_upload_options_set_release_type: [INT, [P, U]],
+  agc_upload_options_set_chinese_mainland: [INT, [P, U]],
+  agc_upload_file_ex: [INT, [P, S, S, U, P, CB, P, PP]],
+  agc_upload_result_object_id: [S, [P]],
+  agc_upload_result_sha256: [S, [P]],
+  agc_upload_result_file_name: [S, [P]],
+  agc_upload_result_size: [U64, [P]],
+  agc_upload_result_free: ['void', [P]],
+  agc_bind_object: [INT, [P, S, S, S, CB, P, PP]],
+  agc_wait_package_ready: [INT, [P, S, S, U64, CB, P]],
+  agc_publish_package: [INT, [P, S, S, U, P, U64, CB, P, PP, PP]],
+  agc_release_options_new: [INT, [PP]],
+  agc_release_options_free: ['void', [P]],
+  agc_release_options_set_note: [INT, [P, S, S]],
+  agc_release_options_set_release_time: [INT, [P, S]],
+  agc_release_options_set_phase: [INT, [P, U, S]],
+  agc_release_options_set_remark: [INT, [P, S]],
+  agc_release_options_set_test: [INT, [P, U, S]],
+  agc_release_options_set_test_window: [INT, [P, U64, U64]],
+  agc_release_options_add_test_group: [INT, [P, S, U]],
+  agc_release_options_set_timeouts_ms: [INT, [P, U64, U64]],
+  agc_release_options_set_resume: [INT, [P, S, S, S, S]],
+  agc_release_options_set_resume_upload: [INT, [P, S, U64]],
+  agc_release_package: [INT, [P, S, S, U, P, P, CB, P, PP]],
+  agc_release_result_object_id: [S, [P]],
+  agc_release_result_file_name: [S, [P]],
+  agc_release_result_package_id: [S, [P]],
+  agc_release_result_version_id: [S, [P]],
+  agc_release_result_sha256: [S, [P]],
+  agc_release_result_size: [U64, [P]],
+  agc_release_result_failed_step: [INT, [P]],
+  agc_release_result_status: [INT, [P]],
+  agc_release_result_error: [S, [P]],
+  agc_release_result_free: ['void', [P]],
+  agc_set_release_notes: [INT, [P, S, P, CB, P]],
+  agc_submit_for_review: [INT, [P, S, P, CB, P]],
+  agc_get_release_state: [INT, [P, S, koffi.out(koffi.pointer(INT)), koffi.out(koffi.pointer('int64_t')), PP]],
+  agc_seal_file: [INT, ['const uint8_t *', 'size_t', S, S]],
+  agc_open_file: [INT, ['const uint8_t *', 'size_t', S, S]],
+};
+
+const fn = {};
+for (const [name, [ret, args]] of Object.entries(signatures)) {
+  try {
+    fn[name] = lib.func(name, ret, args);
+  } catch (e) {
+    throw new Error(`agcupload: ${libraryPath} has no ${name}(): it is an older or different libagcupload (${e.message})`);
+  }
+}
+
+/** A char * the library handed over (agc_string_free), as a JS string; freed. */
+function takeString(ptr) {
+  if (!ptr) return null;
+  try {
+    return koffi.decode(ptr, 'char', -1);
+  } finally {
+    fn.agc_string_free(ptr);
+  }
+}
+
+module.exports = { koffi, fn, libraryPath, libraryFileNames, takeString, ENV_VAR };

@@ -1,0 +1,121 @@
+'use strict';
+// One operation at a time, on this worker thread (started by lib/pool.cjs). Each operation is
+// a synchronous call into the library (it blocks this thread, never the main one), followed,
+// on the same thread, by agc_last_error() and the result's accessors: agc_last_error() is
+// thread-local, so this is the one thread where the message of the failed call can be read.
+//
+// The library calls the progress callback on this thread, synchronously (a koffi transient
+// callback: no hop to another thread). It posts the progress to the main thread (which does
+// not wait for it) and returns the cancel flag that the main thread sets in shared memory.
+const { parentPort } = require('node:worker_threads');
+const { koffi, fn, takeString } = require('./native.cjs');
+
+function text(ptr) {
+  return ptr === null || ptr === undefined ? null : String(ptr);
+}
+
+function uploadResult(out) {
+  try {
+    return {
+      objectId: text(fn.agc_upload_result_object_id(out)),
+      sha256: text(fn.agc_upload_result_sha256(out)),
+      size: Number(fn.agc_upload_result_size(out)),
+      fileName: text(fn.agc_upload_result_file_name(out)),
+    };
+  } finally {
+    fn.agc_upload_result_free(out);
+  }
+}
+
+function releaseResult(out) {
+  try {
+    const size = Number(fn.agc_release_result_size(out));
+    return {
+      ids: {
+        objectId: text(fn.agc_release_result_object_id(out)),
+        fileName: text(fn.agc_release_result_file_name(out)),
+        packageId: text(fn.agc_release_result_package_id(out)),
+        versionId: text(fn.agc_release_result_version_id(out)),
+        sha256: text(fn.agc_release_result_sha256(out)),
+        size: size || null,
+      },
+      step: fn.agc_release_result_failed_step(out),
+    };
+  } finally {
+    fn.agc_release_result_free(out);
+  }
+}
+
+// Each operation: (args, cb) -> [status, value]. `cb` is the progress callback or null.
+const ops = {
+  upload(a, cb) {
+    const out = [null];
+    const st = fn.agc_upload_file_ex(a.client, a.appId, a.path, a.kind, a.options, cb, null, out);
+    return [st, st === 0 ? uploadResult(out[0]) : null];
+  },
+  bind(a, cb) {
+    const pkg = [null];
+    const st = fn.agc_bind_object(a.client, a.appId, a.fileName, a.objectId, cb, null, pkg);
+    return [st, takeString(pkg[0])];
+  },
+  wait(a, cb) {
+    return [fn.agc_wait_package_ready(a.client, a.appId, a.packageId, a.timeoutMs, cb, null), null];
+  },
+  publish(a, cb) {
+    const out = [null];
+    const pkg = [null];
+    const st = fn.agc_publish_package(a.client, a.appId, a.path, a.kind, a.options, a.timeoutMs, cb, null, out, pkg);
+    const packageId = takeString(pkg[0]);
+    return [st, st === 0 ? { upload: uploadResult(out[0]), packageId } : null];
+  },
+  release(a, cb) {
+    const out = [null];
+    const st = fn.agc_release_package(a.client, a.appId, a.path, a.kind, a.options, a.releaseOptions, cb, null, out);
+    return [st, out[0] ? releaseResult(out[0]) : null];
+  },
+  notes(a, cb) {
+    return [fn.agc_set_release_notes(a.client, a.appId, a.releaseOptions, cb, null), null];
+  },
+  submit(a, cb) {
+    return [fn.agc_submit_for_review(a.client, a.appId, a.releaseOptions, cb, null), null];
+  },
+  state(a) {
+    const state = [0];
+    const raw = [-1];
+    const opinion = [null];
+    const st = fn.agc_get_release_state(a.client, a.appId, state, raw, opinion);
+    const auditOpinion = takeString(opinion[0]);
+    return [st, st === 0 ? { state: state[0], raw: Number(raw[0]), auditOpinion } : null];
+  },
+  seal(a) {
+    return [fn.agc_seal_file(a.key, a.key.length, a.inPath, a.outPath), null];
+  },
+  open(a) {
+    return [fn.agc_open_file(a.key, a.key.length, a.inPath, a.outPath), null];
+  },
+};
+
+parentPort.on('message', (msg) => {
+  const cancel = new Int32Array(msg.cancel);
+  let cb = null;
+  if (msg.progress) {
+    cb = (_ud, phase, done, total) => {
+      parentPort.postMessage({ type: 'progress', phase, done: Number(done), total: Number(total) });
+      return Atomics.load(cancel, 0) === 0 ? 0 : 1;
+    };
+  }
+  let reply;
+  try {
+    const [status, value] = ops[msg.op](msg.args, cb);
+    // Right after the call, on this thread: the failed call's own message.
+    const message = status === 0 ? '' : String(fn.agc_last_error() || '');
+    reply = { type: 'end', status, message, value };
+  } catch (e) {
+    reply = { type: 'crash', message: `${e && e.name}: ${e && e.message}` };
+  } finally {
+    if (msg.args.key) msg.args.key.fill(0);
+  }
+  parentPort.postMessage(reply);
+});
+
+module.exports = { koffi };

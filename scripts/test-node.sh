@@ -1,0 +1,51 @@
+#!/bin/sh
+# `make test-node`: the Node.js package exactly as a user gets it. `npm pack` in node/ (its
+# prepare script builds the library with cargo like `make lib`, so a built tree is reused) makes
+# the tarball; a fresh project in a temporary directory outside the source tree `npm install`s it
+# (koffi comes from the npm registry as its dependency); tests/node/*.test.mjs are copied into
+# that project and run there with `node --test` against the mock, without LD_LIBRARY_PATH or
+# AGCUPLOAD_LIBRARY: the package must load the library it carries.
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/agc-node.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT INT TERM
+unset LD_LIBRARY_PATH AGCUPLOAD_LIBRARY NODE_PATH
+export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
+
+echo "== npm pack $ROOT/node"
+(cd "$ROOT/node" && npm pack --silent --pack-destination "$WORK" >/dev/null)
+tarball=$(ls "$WORK"/agcupload-*.tgz)
+echo "  $(basename "$tarball")"
+listing=$(tar -tzf "$tarball")
+for want in package/package.json package/index.cjs package/index.mjs package/index.d.ts \
+    package/lib/native.cjs package/lib/worker.cjs package/libagcupload.so; do
+  echo "$listing" | grep -qx "$want" || { echo "test-node: $want missing from the tarball:" >&2; echo "$listing" >&2; exit 1; }
+done
+
+echo "== a fresh project in $WORK/project: npm install the tarball"
+mkdir "$WORK/project"
+cd "$WORK/project"
+printf '{ "name": "agc-node-test", "version": "1.0.0", "private": true, "type": "module" }\n' >package.json
+npm install --silent --no-save "$tarball" typescript@5 @types/node@20
+node -e 'const a = require("agcupload"); console.log("  agcupload", require("agcupload/package.json").version, "library", a.libraryPath)'
+
+echo "== another fresh project: npm install --install-links $ROOT/node (npm packs the folder, running prepare)"
+mkdir "$WORK/linked"
+(cd "$WORK/linked" && printf '{ "name": "agc-node-linked", "version": "1.0.0", "private": true }\n' >package.json &&
+  npm install --silent --no-save --install-links "$ROOT/node" &&
+  node -e 'const a = require("agcupload"), p = require("path");
+    const want = p.join(process.cwd(), "node_modules", "agcupload", "libagcupload.so");
+    if (a.libraryPath !== want) throw new Error("loaded " + a.libraryPath + ", not " + want);
+    console.log("  agcupload", a.version(), "library", a.libraryPath)')
+
+echo "== TypeScript: index.d.ts checks a program that uses the whole API (tsc --strict)"
+mkdir spec
+cp "$ROOT"/tests/node/*.mjs "$ROOT"/tests/node/*.ts spec/
+cp "$ROOT"/tests/node/tsconfig.json .
+node_modules/.bin/tsc -p tsconfig.json
+
+echo "== node --test (cwd $WORK/project)"
+# One file at a time (node --test would run them in parallel, and Node 18 has no
+# --test-concurrency): the files share one mock, whose faults are global.
+AGCUPLOAD_EXPECT_INSTALLED=1 "$ROOT/scripts/with-mock.sh" sh -c \
+  'status=0; for f in spec/*.test.mjs; do node --test "$f" || status=1; done; exit $status'

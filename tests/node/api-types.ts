@@ -1,0 +1,87 @@
+// Type-checked by `tsc --strict` in scripts/test-node.sh against the installed package's
+// index.d.ts (never run): every part of the API, used as the README shows it, and uses the
+// types must refuse (each `@ts-expect-error` fails the check if the line compiles).
+import {
+  Client, HARMONY_APP, PackageKind, Phase, Step, ReleaseStatus, TestType, Trust, Status, AgcError, ApiError,
+  CancelledError, version, sealFile, openFile, errorFor, libraryPath,
+  type ReleaseIds, type UploadResult, type PublishResult, type ReleaseState, type ProgressEvent,
+} from 'agcupload';
+import agcupload from 'agcupload';
+
+declare const emitter: import('node:events').EventEmitter;
+
+export async function everything(): Promise<void> {
+  const c = new Client({ clientId: 'id', clientSecret: 'secret', apiBase: 'cn', proxy: 'env', trust: Trust.BOTH });
+  const sa = new Client({ serviceAccount: 'agc-private.json' });
+  c.setApiBase('de');
+  c.setCaFile(new URL('file:///ca.pem'));
+  c.setTimeoutsMs(15000, 60000);
+  c.setUserAgent('ua');
+  c.setRetry(5, 3600000);
+  c.setSealKey(new Uint8Array(32));
+  c.setPollIntervalMs(5000, 30000);
+  c.setProxy('none');
+  c.setTrust(Trust.SYSTEM);
+  const ac = new AbortController();
+  const up: UploadResult = await c.uploadFile('1', 'a.app', {
+    kind: HARMONY_APP, fileName: 'a.app', releaseType: 6, chineseMainland: true, signal: ac.signal,
+    progress: (phase: string, done: number, total: number) => phase === Phase.UPLOADING && done > total,
+  });
+  const pkg: string = await c.bindPackage('1', up, { progress: emitter });
+  await c.waitPackageReady('1', pkg, { timeoutMs: 1000 });
+  const pub: PublishResult = await c.publish('1', 'a.app', { timeoutMs: 1000, kind: PackageKind.ATOMIC_SERVICE });
+  const s: string = pub.upload.sha256 + pub.packageId;
+  await c.setReleaseNotes('1', { 'en-US': 'x' });
+  await c.submitForReview('1', { releaseTime: new Date(), phased: 'p', remark: 'r'.repeat(10), timeoutMs: 1 });
+  const st: ReleaseState = await c.releaseState('1');
+  const inReview: boolean = st.status === ReleaseStatus.IN_REVIEW && st.raw === 4 && st.auditOpinion === null;
+  let ids: ReleaseIds;
+  try {
+    ids = await c.releasePackage('1', 'a.app', {
+      notes: new Map([['en-US', 'x']]), test: { description: 'b', testType: TestType.INVITE, groups: ['g', { id: 'h', notify: true }],
+        start: new Date(), end: Date.now() }, timeoutMs: 60000,
+    });
+  } catch (e) {
+    if (e instanceof AgcError && e.step === Step.NOTES && e.done) {
+      ids = await c.releasePackage('1', 'a.app', { resume: e.done });
+    } else {
+      throw e;
+    }
+  }
+  const objectId: string | null = ids.objectId;
+  const err: AgcError = errorFor(Status.API, 'm');
+  const api: boolean = err instanceof ApiError && err.status === 11 && err.name === err.code;
+  const cancelled: boolean = err instanceof CancelledError;
+  await sealFile(new Uint8Array(32), 'a', 'b');
+  await openFile(Buffer.alloc(32), 'b', 'c');
+  const ev: ProgressEvent = { phase: 'uploading', done: 1, total: 2 };
+  const v: string = version() + libraryPath + agcupload.version();
+  c.close();
+  sa.close();
+  void [s, inReview, objectId, api, cancelled, ev, v];
+
+  // @ts-expect-error: a client needs credentials
+  new Client({ apiBase: 'cn' });
+  // @ts-expect-error: the app id is a string
+  await c.uploadFile(1, 'a.app');
+  // @ts-expect-error: not a package kind
+  await c.uploadFile('1', 'a.app', { kind: 7 });
+  // @ts-expect-error: the release type is 1 or 6
+  await c.uploadFile('1', 'a.app', { releaseType: 3 });
+  // @ts-expect-error: ReleaseIds has no such field
+  void ids.packageName;
+}
+
+// The run() of the README's hvigor task, as written there.
+export async function hvigorRun(): Promise<void> {
+  const c = new Client({ serviceAccount: process.env.AGC_SERVICE_ACCOUNT_JSON! });
+  try {
+    const ids = await c.releasePackage(process.env.AGC_APP_ID!, 'build/outputs/default/app-default-signed.app', {
+      notes: { 'en-US': 'Dark mode.' },
+      progress: (phase, done, total) => { if (phase === 'uploading') console.log(`${done}/${total}`); },
+    });
+    console.log(`submitted: package ${ids.packageId}`);
+  } finally {
+    c.close();
+  }
+}

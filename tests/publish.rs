@@ -231,3 +231,48 @@ fn regional_sites_select_their_base_url() {
     }
     assert!(matches!(c.set_api_base("mars"), Err(Error::InvalidArgument(_))));
 }
+
+/// AGC may answer a new package's status with an empty, missing or foreign `pkgStateList`, or a
+/// `successStatus` we do not know (issue 17.2): each means "not parsed yet", so the wait polls on
+/// and ends ready once AGC has parsed the package.
+#[test]
+fn status_answers_without_this_packages_state_mean_still_parsing() {
+    use agc_mock::StatusVariant::*;
+    for variant in [Empty, Missing, Absent, Unknown, NoStatus] {
+        let server = sa_mock(1);
+        let client = sa_client(&server, fixture_creds());
+        let dir = TempDir::new("variant");
+        let p = dir.app("v.app", 1000);
+        let r = client.upload_file("1", &p, PackageKind::HarmonyApp, &mut NoProgress).unwrap();
+        let id = client.bind_package("1", &r, &mut NoProgress).unwrap();
+        server.set_fault(Fault::CompileStatusVariant(variant, 3));
+        client
+            .wait_package_ready("1", &id, Duration::from_secs(60), &mut NoProgress)
+            .unwrap_or_else(|e| panic!("{variant:?}: {e}"));
+        let polls = server.requests().iter().filter(|r| r.kind == Endpoint::CompileStatus).count();
+        assert_eq!(polls, 3 + 2, "{variant:?}: 3 variant answers, one 'parsing', then ready");
+    }
+    // With no state ever, the wait ends with its timeout, not a protocol error.
+    let server = sa_mock(1);
+    let client = sa_client(&server, fixture_creds());
+    let dir = TempDir::new("variant-timeout");
+    let p = dir.app("t.app", 1000);
+    let r = client.upload_file("1", &p, PackageKind::HarmonyApp, &mut NoProgress).unwrap();
+    let id = client.bind_package("1", &r, &mut NoProgress).unwrap();
+    server.set_fault(Fault::CompileStatusVariant(Empty, 1_000_000));
+    let e = client.wait_package_ready("1", &id, Duration::from_millis(300), &mut NoProgress).unwrap_err();
+    assert!(matches!(e, Error::Timeout(_)), "{e}");
+}
+
+#[test]
+fn a_parse_failure_with_only_an_error_code_names_it() {
+    let server = sa_mock(1);
+    let client = sa_client(&server, fixture_creds());
+    let dir = TempDir::new("fail-code");
+    let p = dir.app("f.app", 1000);
+    let r = client.upload_file("1", &p, PackageKind::HarmonyApp, &mut NoProgress).unwrap();
+    let id = client.bind_package("1", &r, &mut NoProgress).unwrap();
+    server.set_fault(Fault::ParseFailsCode("PKG_SIGN_0042".into()));
+    let e = client.wait_package_ready("1", &id, Duration::from_secs(30), &mut NoProgress).unwrap_err();
+    assert!(matches!(e, Error::PackageFailed(ref m) if m.contains("errorCode PKG_SIGN_0042")), "{e}");
+}

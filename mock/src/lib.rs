@@ -224,6 +224,14 @@ pub enum Fault {
     TransientCodeOnce(i64),
     /// compile-status answers successStatus 2 with this reason (`failureReason`, `errorMessage`, ret.msg).
     ParseFails(String),
+    // compile-status variants that live AGC answers while a package is new (issue 17.2)
+    /// The next N compile-status answers take this shape instead of the package's state (which
+    /// does not advance meanwhile): `empty` (`pkgStateList: []`), `missing` (no `pkgStateList`),
+    /// `absent` (the list names another package), `unknown` (`successStatus` 5), `nostatus`
+    /// (an entry without `successStatus`).
+    CompileStatusVariant(StatusVariant, u32),
+    /// compile-status answers successStatus 2 with only this `errorCode` (no reason text).
+    ParseFailsCode(String),
     /// Next Connect API call (upload-url, bind or compile-status; not token, not PUT) answers 500.
     Status500Once,
     /// The next N PUTs are answered with this status (503 with `Retry-After: 0`, 307 with a
@@ -256,6 +264,21 @@ pub enum Fault {
     ReleaseCodeOnce(i64, String),
     /// The next app-submit that succeeds is applied, then the connection is reset unanswered.
     SubmitAnswerLostOnce,
+}
+
+/// A shape of a compile-status answer of [`Fault::CompileStatusVariant`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatusVariant {
+    /// `pkgStateList: []`.
+    Empty,
+    /// No `pkgStateList` at all.
+    Missing,
+    /// A list that names another package only.
+    Absent,
+    /// `successStatus` 5, a value we do not know.
+    Unknown,
+    /// An entry without `successStatus`.
+    NoStatus,
 }
 
 /// Which answers [`Fault::ReflectRequest`] turns into echoes.
@@ -392,6 +415,24 @@ pub fn fault_from_name(name: &str) -> Option<Fault> {
                 .unwrap_or_else(|| "get upload url failed".to_string());
             Fault::ApiError(code, msg)
         }
+        "status_variant" => {
+            // status_variant:<empty|missing|absent|unknown|nostatus>[:N]
+            let mut it = arg.unwrap_or("empty").splitn(2, ':');
+            let variant = match it.next()? {
+                "empty" => StatusVariant::Empty,
+                "missing" => StatusVariant::Missing,
+                "absent" => StatusVariant::Absent,
+                "unknown" => StatusVariant::Unknown,
+                "nostatus" => StatusVariant::NoStatus,
+                _ => return None,
+            };
+            let n = match it.next() {
+                Some(n) => n.parse::<u32>().ok().filter(|n| *n > 0)?,
+                None => 1,
+            };
+            Fault::CompileStatusVariant(variant, n)
+        }
+        "parse_fails_code" => Fault::ParseFailsCode(arg.unwrap_or("PKG_PARSE_0001").to_string()),
         "parse_fails" => Fault::ParseFails(
             arg.map(str::to_string)
                 .unwrap_or_else(|| "package parse failed: invalid signature in pack.info".to_string()),

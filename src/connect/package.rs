@@ -103,35 +103,49 @@ pub(crate) fn compile_status(
 }
 
 /// Parse a compile-status answer for `package_id` (matched on `pkgId`).
+///
+/// Lenient where AGC is (docs/protocol.md section 5): a missing or empty `pkgStateList`, a list
+/// without this package, and an unknown or missing `successStatus` all mean "not parsed yet"
+/// (every live-tested publisher keeps polling then), so the wait polls on until its timeout.
+/// A failure's reason comes from the first non-empty reason field, with AGC's `errorCode`.
 pub fn parse_compile_status(body: &[u8], package_id: &str) -> Result<PackageState> {
     const WHAT: &str = "compile-status";
     let root = ok_envelope(body, WHAT)?;
-    let list = root
-        .get("pkgStateList")
-        .and_then(Value::as_array)
-        .ok_or_else(|| Error::Protocol(format!("{WHAT}: the answer has no pkgStateList")))?;
+    let Some(list) = root.get("pkgStateList").and_then(Value::as_array) else {
+        return Ok(PackageState::Parsing);
+    };
     let id_of = |v: &Value| match v.get("pkgId") {
-        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::String(s)) => Some(s.trim().to_owned()),
         Some(Value::Number(n)) => Some(n.to_string()),
         _ => None,
     };
-    let state = list
-        .iter()
-        .find(|s| id_of(s).as_deref() == Some(package_id))
-        .ok_or_else(|| Error::Protocol(format!("{WHAT}: package {} is not in the answer", bounded(package_id, 64))))?;
+    let Some(state) = list.iter().find(|s| id_of(s).as_deref() == Some(package_id)) else {
+        return Ok(PackageState::Parsing);
+    };
     match state.get("successStatus").and_then(as_i64) {
         Some(0) => Ok(PackageState::Ready),
-        Some(1) => Ok(PackageState::Parsing),
         Some(2) => {
             let reason = ["failureReason", "errorMessage", "errMsg", "reason"]
                 .iter()
-                .find_map(|k| state.get(*k).and_then(Value::as_str).filter(|s| !s.is_empty()))
+                .find_map(|k| state.get(*k).and_then(Value::as_str).filter(|s| !s.trim().is_empty()))
                 .map(|s| bounded(s, 500))
-                .or_else(|| parse_ret(&root).map(|r| r.message).filter(|m| !m.is_empty()))
-                .unwrap_or_else(|| "AGC gave no reason".into());
+                .or_else(|| parse_ret(&root).map(|r| r.message).filter(|m| !m.is_empty() && m != "success"));
+            let code = state.get("errorCode").and_then(|v| match v {
+                Value::String(s) if !s.trim().is_empty() => Some(bounded(s.trim(), 32)),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            });
+            let reason = match (code, reason) {
+                (Some(c), Some(r)) => format!("{r} (errorCode {c})"),
+                (Some(c), None) => format!("errorCode {c}"),
+                (None, Some(r)) => r,
+                (None, None) => "AGC gave no reason".into(),
+            };
             Ok(PackageState::Failed(reason))
         }
-        other => Err(Error::Protocol(format!("{WHAT}: unknown successStatus {other:?}"))),
+        // 1 is "parsing"; any other value (or none) is a state we do not know: not ready, not
+        // failed, so the wait goes on until its timeout.
+        _ => Ok(PackageState::Parsing),
     }
 }
 
@@ -159,10 +173,29 @@ mod tests {
                 .unwrap(),
             PackageState::Failed("bad sign".into())
         );
-        assert!(matches!(st(r#"{"ret":{"code":0},"pkgStateList":[]}"#), Err(Error::Protocol(_))));
-        assert!(matches!(
-            st(r#"{"ret":{"code":0},"pkgStateList":[{"pkgId":"p1","successStatus":9}]}"#),
-            Err(Error::Protocol(_))
-        ));
+        // Not parsed yet, in every shape AGC answers while it has no state for the package.
+        for body in [
+            r#"{"ret":{"code":0},"pkgStateList":[]}"#,
+            r#"{"ret":{"code":0}}"#,
+            r#"{"ret":{"code":0},"pkgStateList":null}"#,
+            r#"{"ret":{"code":0},"pkgStateList":[{"pkgId":"other","successStatus":0}]}"#,
+            r#"{"ret":{"code":0},"pkgStateList":[{"pkgId":"p1","successStatus":9}]}"#,
+            r#"{"ret":{"code":0},"pkgStateList":[{"pkgId":"p1"}]}"#,
+        ] {
+            assert_eq!(st(body).unwrap(), PackageState::Parsing, "{body}");
+        }
+        assert_eq!(
+            st(r#"{"ret":{"code":0},"pkgStateList":[{"pkgId":"p1","successStatus":2,"errorCode":"PKG_0012"}]}"#)
+                .unwrap(),
+            PackageState::Failed("errorCode PKG_0012".into())
+        );
+        assert_eq!(
+            st(r#"{"ret":{"code":0},"pkgStateList":[{"pkgId":"p1","successStatus":2,"errorMessage":"bad sign","errorCode":7}]}"#)
+                .unwrap(),
+            PackageState::Failed("bad sign (errorCode 7)".into())
+        );
+        // A business error is still an error, and not valid JSON is still a protocol error.
+        assert!(matches!(st(r#"{"ret":{"code":204144641,"msg":"bad"}}"#), Err(Error::Api { .. })));
+        assert!(matches!(st("nope"), Err(Error::Protocol(_))));
     }
 }

@@ -222,6 +222,26 @@ fn invite_test() -> TestRelease {
     t
 }
 
+/// A caller who asks for `releaseType` 6 gets it on the test release's upload-url; another value
+/// is refused before any request.
+#[test]
+fn a_test_release_sends_release_type_only_when_asked() {
+    let s = server(1);
+    let c = client(&s);
+    let dir = TempDir::new("rel-test-rt");
+    let p = dir.app("beta.app", 10_000);
+    let mut up = UploadRequest::new(APP, &p, PackageKind::HarmonyApp);
+    up.release_type = Some(6);
+    c.release(&ReleaseRequest::new(up.clone(), ReleaseTarget::Test(invite_test())), &mut NoProgress).unwrap();
+    let url = s.requests().into_iter().find(|r| r.kind == Endpoint::UploadUrl).unwrap();
+    assert!(url.query.contains(&("releaseType".to_string(), "6".to_string())), "{:?}", url.query);
+    let before = s.requests().len();
+    up.release_type = Some(1);
+    let e = c.release(&ReleaseRequest::new(up, ReleaseTarget::Test(invite_test())), &mut NoProgress).unwrap_err();
+    assert_eq!(e.step, ReleaseStep::Check, "{e}");
+    assert_eq!(s.requests().len(), before, "nothing sent");
+}
+
 #[test]
 fn a_test_release_end_to_end() {
     let s = server(1);
@@ -244,8 +264,9 @@ fn a_test_release_end_to_end() {
             "testTaskInfo": {"groupInfos": [{"groupId": "grp-1"}, {"groupId": "grp-2"}], "needNotify": 1}
         })
     );
+    // No releaseType on the upload-url unless the caller asks (issue 17.3).
     let url = s.requests().into_iter().find(|r| r.kind == Endpoint::UploadUrl).unwrap();
-    assert!(url.query.contains(&("releaseType".to_string(), "6".to_string())), "{:?}", url.query);
+    assert!(!url.query.iter().any(|(k, _)| k == "releaseType"), "{:?}", url.query);
     let pkg_body = &s.release_calls().into_iter().find(|c| c.path.ends_with("/test/version/pkg")).unwrap().body;
     assert_eq!(
         pkg_body,

@@ -863,8 +863,9 @@ fn a_test_release_end_to_end_prints_the_version_id() {
     );
     assert_eq!(info["testTaskInfo"]["groupInfos"], serde_json::json!([{"groupId": "g-1"}, {"groupId": "g-2"}]));
     assert_eq!(info["testTaskInfo"]["needNotify"], 1);
+    // No releaseType unless --release-type asks for it (issue 17.3).
     let url_req = server.requests().into_iter().find(|r| r.kind == Endpoint::UploadUrl).unwrap();
-    assert!(url_req.query.contains(&("releaseType".into(), "6".into())), "{:?}", url_req.query);
+    assert!(!url_req.query.iter().any(|(k, _)| k == "releaseType"), "{:?}", url_req.query);
     let outputs = std::fs::read_to_string(&gh_out).unwrap();
     assert!(outputs.contains(&format!("version-id={}\n", lines[2])), "{outputs}");
     assert!(outputs.contains(&format!("sha256={}\n", obj.sha256_hex)), "{outputs}");

@@ -24,7 +24,8 @@ use crate::progress::{self, Phase, Progress};
 pub enum ReleaseTarget {
     /// Submit the app for review (a full or phased, immediate or scheduled release).
     Review(SubmitOptions),
-    /// Submit a HarmonyOS test version (the upload is asked with `releaseType` 6).
+    /// Submit a HarmonyOS test version (its upload asks for `releaseType` 6 only when the
+    /// caller sets it).
     Test(TestRelease),
 }
 
@@ -122,7 +123,9 @@ impl std::error::Error for ReleaseError {
 /// Everything the road needs.
 #[derive(Debug, Clone)]
 pub struct ReleaseRequest<'a> {
-    /// The package to upload (for a test release its `release_type` is forced to 6).
+    /// The package to upload. For a test release its `release_type` may be left unset (the
+    /// default: the upload-url call then carries no `releaseType`, as every live-tested
+    /// publisher does) or set to 6; any other value is refused at the check.
     pub upload: UploadRequest<'a>,
     /// Release notes per language (review only; refused with a test target).
     pub notes: Vec<ReleaseNote>,
@@ -228,17 +231,14 @@ impl Client {
         };
         request.check().map_err(|e| fail(ReleaseStep::Check, e, &done))?;
         let app_id = request.upload.app_id;
-        let test = matches!(request.target, ReleaseTarget::Test(_));
 
         // Upload, unless an object (or a package made from one) is resumed.
         let need_object = done.package_id.is_none();
         if need_object {
             if done.object_id.is_none() {
-                let mut up = request.upload.clone();
-                if test {
-                    up.release_type = Some(6);
-                }
-                let r = self.upload(&up, progress).map_err(|e| fail(ReleaseStep::Upload, e, &done))?;
+                // A test release's upload-url carries `releaseType` only when the caller asks
+                // for it (6): no live-tested publisher sends it (docs/protocol.md section 6).
+                let r = self.upload(&request.upload, progress).map_err(|e| fail(ReleaseStep::Upload, e, &done))?;
                 done.object_id = Some(r.object_id);
                 done.file_name = Some(r.file_name);
                 done.sha256_hex = Some(r.sha256_hex);

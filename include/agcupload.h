@@ -385,6 +385,24 @@ agc_status agc_upload_options_set_release_type(agc_upload_options *options,
 // `options` is a live options object.
 agc_status agc_upload_options_set_chinese_mainland(agc_upload_options *options, unsigned int flag);
 
+// `releaseType` sent with the bind that `agc_publish_package` and `agc_release_package` do
+// after the upload (`PUT app-package-info?releaseType=`): 1 = full release, 6 = HarmonyOS test
+// release. Not sent unless set. Another value is `AGC_ERR_INVALID_ARGUMENT`.
+//
+// # Safety
+// `options` is a live options object.
+agc_status agc_upload_options_set_bind_release_type(agc_upload_options *options,
+                                                    unsigned int release_type);
+
+// `releasePhase` sent with the bind that `agc_publish_package` and `agc_release_package` do
+// after the upload: 0 = full, 3 = phased (a phased release may need it). Not sent unless set.
+// Another value is `AGC_ERR_INVALID_ARGUMENT`.
+//
+// # Safety
+// `options` is a live options object.
+agc_status agc_upload_options_set_bind_release_phase(agc_upload_options *options,
+                                                     unsigned int release_phase);
+
 // Bind an uploaded object to the app (HarmonyOS 5+), so AGC starts parsing it. On success
 // `*package_id` receives AGC's package id, a string the caller frees with
 // `agc_string_free`; it is set to NULL on failure. Progress phase: `AGC_PHASE_BINDING`.

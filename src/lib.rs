@@ -38,6 +38,7 @@ pub mod transfer;
 pub use auth::Credentials;
 pub use client::release::{ReleaseError, ReleaseIds, ReleaseRequest, ReleaseStep, ReleaseTarget};
 pub use client::{Client, Published, UploadRequest, UploadResult};
+pub use connect::package::BindQuery;
 pub use connect::release::{AppState, ReleaseNote, ReleasePaths, ReleasePhase, ReleaseState, SubmitOptions};
 pub use connect::test_release::{TestRelease, TestType};
 pub use error::{Error, Result, Status};

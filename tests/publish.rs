@@ -276,3 +276,33 @@ fn a_parse_failure_with_only_an_error_code_names_it() {
     let e = client.wait_package_ready("1", &id, Duration::from_secs(30), &mut NoProgress).unwrap_err();
     assert!(matches!(e, Error::PackageFailed(ref m) if m.contains("errorCode PKG_SIGN_0042")), "{e}");
 }
+
+/// The bind's optional `releaseType` / `releasePhase` query parameters are sent when set and
+/// never otherwise; AGC's answer may carry the package id inside `data` (issue 17.7).
+#[test]
+fn the_bind_sends_its_optional_query_and_reads_a_package_id_in_data() {
+    let server = sa_mock(1);
+    let client = sa_client(&server, fixture_creds());
+    let dir = TempDir::new("bindq");
+    let p = dir.app("q.app", 1000);
+    let mut req = UploadRequest::new("1", &p, PackageKind::HarmonyApp);
+    client.publish(&req, Duration::from_secs(30), &mut NoProgress).unwrap();
+    let bind_query = |s: &MockServer| s.requests().into_iter().rev().find(|r| r.kind == Endpoint::Bind).unwrap().query;
+    assert_eq!(bind_query(&server), vec![("appId".to_string(), "1".to_string())], "nothing else by default");
+    req.bind = agcupload::BindQuery { release_type: Some(1), release_phase: Some(3) };
+    server.set_fault(Fault::BindPackageIdInData);
+    let out = client.publish(&req, Duration::from_secs(30), &mut NoProgress).unwrap();
+    assert!(out.package_id.starts_with("pkg-"), "{}", out.package_id);
+    let q = bind_query(&server);
+    assert!(
+        q.contains(&("releaseType".into(), "1".into())) && q.contains(&("releasePhase".into(), "3".into())),
+        "{q:?}"
+    );
+    // Values AGC does not define are refused before any request.
+    server.set_fault(Fault::None);
+    let before = server.requests().len();
+    req.bind = agcupload::BindQuery { release_type: None, release_phase: Some(2) };
+    let e = client.bind_object_with("1", "q.app", &out.upload.object_id, &req.bind, &mut NoProgress).unwrap_err();
+    assert!(matches!(e, Error::InvalidArgument(_)), "{e}");
+    assert_eq!(server.requests().len(), before);
+}

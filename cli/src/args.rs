@@ -211,6 +211,8 @@ pub enum Command {
         publish: bool,
         #[command(flatten)]
         wait: WaitArgs,
+        #[command(flatten)]
+        bind: BindArgs,
     },
     /// Upload, bind and wait until AGC has parsed the package; then --submit for review, or
     /// --test for a HarmonyOS test release.
@@ -222,6 +224,8 @@ pub enum Command {
         file: FileArgs,
         #[command(flatten)]
         wait: WaitArgs,
+        #[command(flatten)]
+        bind: BindArgs,
         #[command(flatten)]
         road: Box<RoadArgs>,
     },
@@ -242,6 +246,8 @@ pub enum Command {
         wait: bool,
         #[command(flatten)]
         wait_args: WaitArgs,
+        #[command(flatten)]
+        bind: BindArgs,
     },
     /// Wait until AGC has parsed a bound package.
     #[command(after_help = WAIT_EXAMPLES)]
@@ -489,6 +495,24 @@ pub struct FileArgs {
     pub seal: SealKeyArgs,
 }
 
+/// The bind's optional query parameters (none sent by default).
+#[derive(Debug, Args)]
+pub struct BindArgs {
+    /// releaseType sent with the bind: 1 = full release, 6 = HarmonyOS test release [default: not sent].
+    #[arg(long, value_name = "1|6", value_parser = parse_release_type)]
+    pub bind_release_type: Option<u32>,
+    /// releasePhase sent with the bind: 0 = full, 3 = phased (a phased release may need it) [default: not sent].
+    #[arg(long, value_name = "0|3", value_parser = parse_release_phase)]
+    pub bind_release_phase: Option<u32>,
+}
+
+impl BindArgs {
+    /// The library's bind query.
+    pub fn query(&self) -> agcupload::BindQuery {
+        agcupload::BindQuery { release_type: self.bind_release_type, release_phase: self.bind_release_phase }
+    }
+}
+
 /// Package kinds on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Kind {
@@ -527,6 +551,14 @@ pub struct WaitArgs {
     /// First wait between two status polls, in seconds (it doubles up to 30 s) [default: 5].
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub poll_interval: Option<u64>,
+}
+
+fn parse_release_phase(s: &str) -> Result<u32, String> {
+    match s {
+        "0" => Ok(0),
+        "3" => Ok(3),
+        _ => Err("must be 0 (full) or 3 (phased)".into()),
+    }
 }
 
 fn parse_release_type(s: &str) -> Result<u32, String> {

@@ -19,7 +19,7 @@ use clap::Parser;
 use serde_json::json;
 use zeroize::Zeroizing;
 
-use args::{Cli, Command, ConnArgs, FileArgs, NetArgs, SealKeyArgs, WaitArgs};
+use args::{BindArgs, Cli, Command, ConnArgs, FileArgs, NetArgs, SealKeyArgs, WaitArgs};
 use output::{Failure, Report};
 use progress::{human_bytes, Display, Reporter};
 use signals::Signals;
@@ -60,13 +60,13 @@ fn run() -> i32 {
     }
     let ctx = Ctx { display: Display::choose(cli.output.progress, cli.output.quiet), signals, net: cli.net };
     let report = match cli.command {
-        Command::Upload { conn, file, publish, wait } => ctx.upload(&conn, &file, publish, &wait),
-        Command::Publish { conn, file, wait, road } if road.submit || road.test.is_some() => {
-            ctx.road(&conn, &file, &wait, &road)
+        Command::Upload { conn, file, publish, wait, bind } => ctx.upload(&conn, &file, publish, &wait, &bind),
+        Command::Publish { conn, file, wait, bind, road } if road.submit || road.test.is_some() => {
+            ctx.road(&conn, &file, &wait, &bind, &road)
         }
-        Command::Publish { conn, file, wait, .. } => ctx.upload(&conn, &file, true, &wait),
-        Command::Bind { conn, app_id, object_id, file_name, wait, wait_args } => {
-            ctx.bind(&conn, &app_id, &object_id, &file_name, wait, &wait_args)
+        Command::Publish { conn, file, wait, bind, .. } => ctx.upload(&conn, &file, true, &wait, &bind),
+        Command::Bind { conn, app_id, object_id, file_name, wait, wait_args, bind } => {
+            ctx.bind(&conn, &app_id, &object_id, &file_name, wait, &wait_args, &bind)
         }
         Command::Wait { conn, app_id, package_id, wait } => ctx.wait(&conn, &app_id, &package_id, &wait),
         Command::Check { conn, file } => ctx.check(&conn, &file),
@@ -105,14 +105,15 @@ impl Ctx {
         f
     }
 
-    fn upload(&self, conn: &ConnArgs, file: &FileArgs, publish: bool, wait: &WaitArgs) -> Report {
+    fn upload(&self, conn: &ConnArgs, file: &FileArgs, publish: bool, wait: &WaitArgs, bind: &BindArgs) -> Report {
         let mut report = Report::new(if publish { "publish" } else { "upload" });
         report.app_id = Some(file.app_id.clone());
         let client = match client(conn, &self.net, picture_key(file), Some(wait)) {
             Ok(c) => c,
             Err(f) => return report.fail(f),
         };
-        let request = request(file);
+        let mut request = request(file);
+        request.bind = bind.query();
         let mut rep = self.reporter();
         let upload = match client.upload(&request, &mut rep) {
             Ok(u) => u,
@@ -138,8 +139,13 @@ impl Ctx {
             report.record(&mut rep);
             return report;
         }
-        let package_id = match client.bind_object_outcome(&file.app_id, &upload.file_name, &upload.object_id, &mut rep)
-        {
+        let package_id = match client.bind_object_outcome(
+            &file.app_id,
+            &upload.file_name,
+            &upload.object_id,
+            &request.bind,
+            &mut rep,
+        ) {
             Ok(p) => p,
             Err((e, uncertain)) => {
                 report.record(&mut rep);
@@ -185,6 +191,7 @@ impl Ctx {
         file_name: &str,
         then_wait: bool,
         wait: &WaitArgs,
+        bind: &BindArgs,
     ) -> Report {
         let mut report = Report::new("bind");
         report.app_id = Some(app_id.to_owned());
@@ -195,7 +202,7 @@ impl Ctx {
             Err(f) => return report.fail(f),
         };
         let mut rep = self.reporter();
-        let package_id = match client.bind_object(app_id, file_name, object_id, &mut rep) {
+        let package_id = match client.bind_object_with(app_id, file_name, object_id, &bind.query(), &mut rep) {
             Ok(p) => p,
             Err(e) => {
                 report.record(&mut rep);

@@ -1056,3 +1056,42 @@ fn a_terminal_shows_the_release_steps_as_bar_labels() {
     }
     assert!(!tty.contains("agcupload: setting release notes"), "not the plain lines: {tty:?}");
 }
+
+/// `--bind-release-type` / `--bind-release-phase` reach the bind's query (publish, bind and the
+/// road); by default neither is sent; a value AGC does not define is a usage error (issue 17.7).
+#[test]
+fn bind_query_flags_reach_the_bind() {
+    let server = mock();
+    let dir = Dir::new("bindq");
+    let app = dir.app("q.app", 30_000);
+    let bind_query = |server: &MockServer| {
+        server.requests().into_iter().rev().find(|r| r.kind == Endpoint::Bind).expect("a bind").query
+    };
+    expect(&run(agc(&server).args(["publish", "--quiet", APP]).arg(&app)), 0);
+    assert_eq!(bind_query(&server), vec![("appId".to_string(), APP.to_string())]);
+    let out = run(agc(&server)
+        .args(["publish", "--quiet", "--bind-release-type", "1", "--bind-release-phase", "3", APP])
+        .arg(&app));
+    expect(&out, 0);
+    let q = bind_query(&server);
+    assert!(
+        q.contains(&("releaseType".into(), "1".into())) && q.contains(&("releasePhase".into(), "3".into())),
+        "{q:?}"
+    );
+    let object_id = out.stdout.lines().next().unwrap().to_owned();
+    let out = run(agc(&server).args(["bind", "--bind-release-phase", "0", "--file-name", "q.app", APP, &object_id]));
+    expect(&out, 0);
+    assert!(bind_query(&server).contains(&("releasePhase".into(), "0".into())));
+    let notes = notes_dir(&dir, &[("en-US.txt", "Dark mode.")]);
+    let out = run(agc(&server)
+        .args(["publish", "--quiet", "--submit", "--bind-release-phase", "3", "--notes-dir"])
+        .arg(&notes)
+        .arg(APP)
+        .arg(&app));
+    expect(&out, 0);
+    assert!(bind_query(&server).contains(&("releasePhase".into(), "3".into())));
+    let before = server.requests().len();
+    let out = run(agc(&server).args(["publish", "--bind-release-phase", "2", APP]).arg(&app));
+    expect(&out, 2);
+    assert_eq!(server.requests().len(), before, "refused before any request");
+}

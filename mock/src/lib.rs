@@ -222,6 +222,9 @@ pub enum Fault {
     ApiError(i64, String),
     /// Next Connect call (upload-url, bind or compile-status) answers 200 with ret.code N.
     TransientCodeOnce(i64),
+    /// The bind answers its package id inside `data` (`{"data":{"packageId":…}}`), as some AGC
+    /// answers do (easy-publisher reads both shapes).
+    BindPackageIdInData,
     /// compile-status answers successStatus 2 with this reason (`failureReason`, `errorMessage`, ret.msg).
     ParseFails(String),
     // compile-status variants that live AGC answers while a package is new (issue 17.2)
@@ -389,6 +392,7 @@ pub fn fault_from_name(name: &str) -> Option<Fault> {
         }
         "bind_reset_after_processing_once" => Fault::BindResetAfterProcessingOnce,
         "bind_503_once" => Fault::Bind503Once,
+        "bind_package_id_in_data" => Fault::BindPackageIdInData,
         "token_stall" => Fault::TokenStall,
         "reflect_request" => Fault::ReflectRequest(match arg {
             None | Some("all") => ReflectAt::All,

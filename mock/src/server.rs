@@ -364,9 +364,23 @@ fn bind(shared: &Arc<Shared>, c: &mut C, query: &[(String, String)], body: &[u8]
     let blen = body.len() as u64;
     let bad = |c: &mut C, msg: &str| answer(c, 400, &ret_json(204_144_641, msg), blen);
     let app_id = match single(query, "appId") {
-        Some(a) if !a.is_empty() && query.len() == 1 => a.to_string(),
+        Some(a) if !a.is_empty() => a.to_string(),
         _ => return bad(c, "invalid parameter: appId"),
     };
+    // releaseType (1, 6) and releasePhase (0, 3) are optional, each at most once; nothing else.
+    for (k, _) in query {
+        if !["appId", "releaseType", "releasePhase"].contains(&k.as_str())
+            || query.iter().filter(|(x, _)| x == k).count() > 1
+        {
+            return bad(c, &format!("invalid parameter: {k}"));
+        }
+    }
+    if single(query, "releaseType").is_some_and(|t| t != "1" && t != "6") {
+        return bad(c, "invalid parameter: releaseType");
+    }
+    if single(query, "releasePhase").is_some_and(|p| p != "0" && p != "3") {
+        return bad(c, "invalid parameter: releasePhase");
+    }
     let Ok(v) = serde_json::from_slice::<Value>(body) else {
         return bad(c, "invalid request body");
     };
@@ -402,6 +416,9 @@ fn bind(shared: &Arc<Shared>, c: &mut C, query: &[(String, String)], body: &[u8]
         // Processed, but the answer is lost.
         crate::server_put::set_linger_zero(&c.stream.sock.tcp);
         return Outcome::dead(blen);
+    }
+    if shared.fault() == Fault::BindPackageIdInData {
+        return answer(c, 200, &json!({"ret": {"code": 0, "msg": "success"}, "data": {"packageId": pkg}}), blen);
     }
     answer(c, 200, &json!({"ret": {"code": 0, "msg": "success"}, "packageId": pkg}), blen)
 }

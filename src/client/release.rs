@@ -154,6 +154,7 @@ impl<'a> ReleaseRequest<'a> {
 
     fn check(&self) -> Result<()> {
         check_app_id(self.upload.app_id)?;
+        self.upload.bind.check()?;
         check_notes(&self.notes)?;
         match &self.target {
             ReleaseTarget::Review(o) => {
@@ -255,11 +256,13 @@ impl Client {
             ReleaseTarget::Review(options) => {
                 if done.package_id.is_none() {
                     let (name, id) = object(&done);
-                    let pkg = self.bind_object_outcome(app_id, &name, &id, progress).map_err(|(e, uncertain)| {
-                        let mut failure = fail(ReleaseStep::Bind, e, &done);
-                        failure.outcome_uncertain = uncertain;
-                        failure
-                    })?;
+                    let pkg = self.bind_object_outcome(app_id, &name, &id, &request.upload.bind, progress).map_err(
+                        |(e, uncertain)| {
+                            let mut failure = fail(ReleaseStep::Bind, e, &done);
+                            failure.outcome_uncertain = uncertain;
+                            failure
+                        },
+                    )?;
                     done.package_id = Some(pkg);
                 }
                 let pkg = done.package_id.clone().unwrap_or_default();

@@ -9,6 +9,31 @@ use crate::auth::AuthHeaders;
 use crate::error::{bounded, Error, Result};
 use crate::http::{self, Deadline, MAX_JSON_BODY};
 
+/// Optional query parameters of the bind (`PUT app-package-info`), each sent only when set.
+/// harmony-publish sends `releaseType=1&releasePhase=0`; flutter_distributor and
+/// agc-connect-mcp name both; a phased release may need `releasePhase=3` (docs/protocol.md
+/// section 5). Huawei's documents name no default, so by default neither is sent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BindQuery {
+    /// `releaseType`: 1 full release, 6 HarmonyOS test release.
+    pub release_type: Option<u32>,
+    /// `releasePhase`: 0 full, 3 phased.
+    pub release_phase: Option<u32>,
+}
+
+impl BindQuery {
+    /// Refuse values AGC does not define (before any request).
+    pub fn check(&self) -> Result<()> {
+        if let Some(t) = self.release_type.filter(|t| *t != 1 && *t != 6) {
+            return Err(Error::InvalidArgument(format!("bind release type must be 1 or 6, got {t}")));
+        }
+        if let Some(p) = self.release_phase.filter(|p| *p != 0 && *p != 3) {
+            return Err(Error::InvalidArgument(format!("bind release phase must be 0 (full) or 3 (phased), got {p}")));
+        }
+        Ok(())
+    }
+}
+
 /// `PUT /api/publish/v3/app-package-info`: bind an uploaded object to the app.
 /// Returns the `packageId`.
 ///
@@ -25,15 +50,25 @@ pub(crate) fn bind_package(
     app_id: &str,
     file_name: &str,
     object_id: &str,
+    bind_query: &BindQuery,
     deadline: Deadline,
     unsure: &std::cell::Cell<bool>,
 ) -> Result<Answer<String>> {
     const WHAT: &str = "bind";
     let body = serde_json::json!({"fileName": file_name, "objectId": object_id});
+    let release_type = bind_query.release_type.map(|t| t.to_string());
+    let release_phase = bind_query.release_phase.map(|p| p.to_string());
+    let mut query = vec![("appId", app_id)];
+    if let Some(t) = &release_type {
+        query.push(("releaseType", t));
+    }
+    if let Some(p) = &release_phase {
+        query.push(("releasePhase", p));
+    }
     let request = Request {
         method: Method::Put,
         path: "/api/publish/v3/app-package-info",
-        query: &[("appId", app_id)],
+        query: &query,
         body: Some(&body),
         what: WHAT,
     };
@@ -57,11 +92,17 @@ pub(crate) fn bind_package(
     answer
 }
 
-/// Parse a bind answer: the `packageId`.
+/// Parse a bind answer: the `packageId`, at the top level or inside `data` (both shapes are
+/// seen: easy-publisher reads either).
 pub fn parse_bind(body: &[u8]) -> Result<String> {
     const WHAT: &str = "bind";
     let root = ok_envelope(body, WHAT)?;
-    let id = match root.get("packageId") {
+    let present = |v: &Option<&Value>| {
+        matches!(v, Some(Value::String(s)) if !s.is_empty()) || matches!(v, Some(Value::Number(_)))
+    };
+    let top = root.get("packageId");
+    let chosen = if present(&top) { top } else { root.get("data").and_then(|d| d.get("packageId")) };
+    let id = match chosen {
         Some(Value::String(s)) if !s.is_empty() => s.clone(),
         Some(Value::Number(n)) => n.to_string(),
         _ => return Err(Error::Protocol(format!("{WHAT}: the answer has no packageId"))),

@@ -183,6 +183,7 @@ impl Ctx {
         report
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn bind(
         &self,
         conn: &ConnArgs,

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use super::ids::id_from;
+use super::ids::{id_from, IdKind};
 use super::ok_envelope;
 use crate::error::{Error, Result};
 
@@ -15,7 +15,7 @@ pub const MAX_TEST_DESC: usize = 50;
 /// Parse the answer of creating a test version: its `versionId`.
 pub fn parse_version_id(body: &[u8]) -> Result<String> {
     let root = ok_envelope(body, "test-version")?;
-    id_from(root.get("versionId"), "test-version", "versionId")
+    id_from(root.get("versionId"), "test-version", "versionId", IdKind::Version)
 }
 
 /// Parse the answer of adding a test package: the first `pkgVersion` (or a `pkgId`).
@@ -26,7 +26,7 @@ pub fn parse_test_package(body: &[u8]) -> Result<String> {
         Some(v @ (Value::String(_) | Value::Number(_))) => Some(v),
         _ => root.get("pkgId"),
     };
-    id_from(v, "test-package", "pkgVersion")
+    id_from(v, "test-package", "pkgVersion", IdKind::Package)
 }
 
 /// Who can install a test version.
@@ -88,14 +88,7 @@ impl TestRelease {
             return Err(Error::InvalidArgument("an invite test needs at least one test group".into()));
         }
         for g in &self.groups {
-            if g.is_empty()
-                || g.len() > 128
-                || g.chars().any(|c| crate::text::is_hidden_or_control(c) || c.is_whitespace())
-            {
-                return Err(Error::InvalidArgument(
-                    "a test group id must be 1 to 128 characters without spaces".into(),
-                ));
-            }
+            super::ids::check_group_id(g)?;
         }
         Ok(())
     }

@@ -743,6 +743,11 @@ const char *agc_version(void);
 // number that is not a status. Static storage: never free it.
 const char *agc_status_str(int status);
 
+// The name of a progress phase (an `agc_phase` value, taken as an `int` so that any number is
+// safe), e.g. `"uploading"`: the same names the tool and the Python package show. Returns a
+// static string, never NULL; `"unknown"` for a value that is not an `agc_phase`. Never free it.
+const char *agc_phase_str(int phase);
+
 // A human-readable description of the last failure of an `agc_*` call on this thread, or
 // `""` if the last such call succeeded. Never NULL; never contains a secret (client secret,
 // token, signed headers, keys). Owned by the library: valid until the next `agc_*` call

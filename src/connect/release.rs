@@ -279,6 +279,20 @@ pub enum ReleaseState {
     Other,
 }
 
+impl ReleaseState {
+    /// The state's name, the one every layer shows: `draft`, `in-review`, `rejected`,
+    /// `released`, `other`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReleaseState::Draft => "draft",
+            ReleaseState::InReview => "in-review",
+            ReleaseState::Rejected => "rejected",
+            ReleaseState::Released => "released",
+            ReleaseState::Other => "other",
+        }
+    }
+}
+
 /// The answer of the state call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppState {

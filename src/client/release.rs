@@ -139,8 +139,8 @@ impl<'a> ReleaseRequest<'a> {
             upload,
             notes: Vec::new(),
             target,
-            parse_timeout: Duration::from_secs(15 * 60),
-            submit_timeout: Duration::from_secs(15 * 60),
+            parse_timeout: crate::defaults::PARSE_TIMEOUT,
+            submit_timeout: crate::defaults::SUBMIT_TIMEOUT,
             resume: ReleaseIds::default(),
         }
     }

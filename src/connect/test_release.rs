@@ -1,8 +1,6 @@
 //! HarmonyOS test releases (`releaseType` 6): create a test version, add a package, set its
 //! window and groups, submit it; the bodies and the parsers of their answers.
 
-use std::time::Duration;
-
 use serde_json::{json, Value};
 
 use super::ids::{id_from, IdKind};
@@ -55,9 +53,6 @@ pub struct TestRelease {
     pub notify: bool,
 }
 
-/// Default length of a test window.
-pub const DEFAULT_TEST_WINDOW: Duration = Duration::from_secs(30 * 24 * 3600);
-
 impl TestRelease {
     /// An invite or open test with this description, the default window and no groups.
     pub fn new(test_type: TestType, description: impl Into<String>) -> TestRelease {
@@ -96,7 +91,7 @@ impl TestRelease {
     /// The test window in ms since the epoch, defaults applied.
     pub fn window(&self, now_ms: u64) -> (u64, u64) {
         let start = self.start_ms.unwrap_or(now_ms);
-        let end = self.end_ms.unwrap_or(start.saturating_add(DEFAULT_TEST_WINDOW.as_millis() as u64));
+        let end = self.end_ms.unwrap_or(start.saturating_add(crate::defaults::TEST_WINDOW_MS));
         (start, end)
     }
 
@@ -140,7 +135,7 @@ mod tests {
         t.validate().unwrap();
         let b = t.info_body("v", "p", 5);
         assert_eq!(b["openTestInfo"]["startTime"], 1000);
-        assert_eq!(b["openTestInfo"]["endTime"], 1000 + DEFAULT_TEST_WINDOW.as_millis() as u64);
+        assert_eq!(b["openTestInfo"]["endTime"], 1000 + crate::defaults::TEST_WINDOW_MS);
         assert_eq!(b["openTestInfo"]["testTaskInfo"]["groupInfos"][0]["groupId"], "g1");
         assert!(TestRelease::new(TestType::Open, "x".repeat(51)).validate().is_err());
         assert!(ReleasePaths { app_info: "/a?b".into(), ..Default::default() }.validate().is_err());

@@ -41,8 +41,8 @@ pub unsafe extern "C" fn agc_release_options_new(out: *mut *mut agc_release_opti
             notes: Vec::new(),
             submit: SubmitOptions::default(),
             test: None,
-            parse_timeout: Duration::from_secs(15 * 60),
-            submit_timeout: Duration::from_secs(15 * 60),
+            parse_timeout: crate::defaults::PARSE_TIMEOUT,
+            submit_timeout: crate::defaults::SUBMIT_TIMEOUT,
             resume: ReleaseIds::default(),
         };
         // SAFETY: checked non-NULL; writable per the contract.

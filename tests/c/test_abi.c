@@ -179,6 +179,11 @@ int main(void) {
 
     agc_client *c = new_client(id, secret);
 
+    /* The defaults the header exports are settings the library accepts. */
+    CHECK(AGC_DEFAULT_POLL_INITIAL_MS <= AGC_DEFAULT_POLL_MAX_MS, "poll defaults");
+    CHECK_STATUS(agc_client_set_poll_interval_ms(c, AGC_DEFAULT_POLL_INITIAL_MS, AGC_DEFAULT_POLL_MAX_MS), AGC_OK);
+    CHECK_STATUS(agc_client_set_timeouts_ms(c, AGC_DEFAULT_CONNECT_TIMEOUT_MS, AGC_DEFAULT_IO_TIMEOUT_MS), AGC_OK);
+
     /* Success, with progress. */
     char app[512];
     snprintf(app, sizeof app, "%s", make_file("hello.app", "PK\x03\x04", 300000));

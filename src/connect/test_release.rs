@@ -27,6 +27,25 @@ pub fn parse_test_package(body: &[u8]) -> Result<String> {
     id_from(v, "test-package", "pkgVersion", IdKind::Package)
 }
 
+/// Check a test description (`testDesc`): 1 to [`MAX_TEST_DESC`] characters.
+pub fn check_test_desc(description: &str) -> Result<()> {
+    let n = description.chars().count();
+    if description.trim().is_empty() || n > MAX_TEST_DESC {
+        return Err(Error::InvalidArgument(format!(
+            "the test description must have 1 to {MAX_TEST_DESC} characters (got {n})"
+        )));
+    }
+    Ok(())
+}
+
+/// Check a test window (ms since the epoch): it ends after it starts.
+pub fn check_test_window(start_ms: u64, end_ms: u64) -> Result<()> {
+    if end_ms <= start_ms {
+        return Err(Error::InvalidArgument("the test window must end after it starts".into()));
+    }
+    Ok(())
+}
+
 /// Who can install a test version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TestType {
@@ -68,16 +87,9 @@ impl TestRelease {
 
     /// Check every field before any request.
     pub fn validate(&self) -> Result<()> {
-        let n = self.description.chars().count();
-        if self.description.trim().is_empty() || n > MAX_TEST_DESC {
-            return Err(Error::InvalidArgument(format!(
-                "the test description must have 1 to {MAX_TEST_DESC} characters (got {n})"
-            )));
-        }
+        check_test_desc(&self.description)?;
         if let (Some(s), Some(e)) = (self.start_ms, self.end_ms) {
-            if e <= s {
-                return Err(Error::InvalidArgument("the test window must end after it starts".into()));
-            }
+            check_test_window(s, e)?;
         }
         if self.test_type == TestType::Invite && self.groups.is_empty() {
             return Err(Error::InvalidArgument("an invite test needs at least one test group".into()));

@@ -53,6 +53,35 @@
 #define AGCUPLOAD_VERSION_STRING "0.1.0"
 
 
+// Default connect timeout of every connection, in milliseconds (`agc_client_set_timeouts_ms`).
+#define AGC_DEFAULT_CONNECT_TIMEOUT_MS 15000
+
+// Default inactivity timeout (longest wait for any single read or write), in milliseconds.
+#define AGC_DEFAULT_IO_TIMEOUT_MS 60000
+
+// Default first wait between two compile-status polls, in milliseconds (it doubles up to
+// `AGC_DEFAULT_POLL_MAX_MS`; `agc_client_set_poll_interval_ms`).
+#define AGC_DEFAULT_POLL_INITIAL_MS 5000
+
+// Default longest wait between two compile-status polls, in milliseconds.
+#define AGC_DEFAULT_POLL_MAX_MS 30000
+
+// Default longest wait for AGC to parse a package, in milliseconds (the release road's parse
+// timeout; a suggested `timeout_ms` for `agc_wait_package_ready` and `agc_publish_package`).
+#define AGC_DEFAULT_PARSE_TIMEOUT_MS 900000
+
+// Default longest wait while AGC answers a submit with "still processing", in milliseconds.
+#define AGC_DEFAULT_SUBMIT_TIMEOUT_MS 900000
+
+// Default attempts in all of one operation, the first included (`agc_client_set_retry`).
+#define AGC_DEFAULT_MAX_ATTEMPTS 5
+
+// Default overall deadline of one operation, retries included, in milliseconds.
+#define AGC_DEFAULT_RETRY_DEADLINE_MS 3600000
+
+// Default length of a test window when no end is given, in milliseconds (30 days).
+#define AGC_DEFAULT_TEST_WINDOW_MS 2592000000
+
 // Result of every fallible function. `AGC_OK` (0) is success; anything else is an error
 // whose details `agc_last_error()` gives. Numbers are stable and never reused.
 typedef enum {
@@ -760,6 +789,11 @@ const char *agc_version(void);
 // The symbolic name of a status, e.g. `"AGC_ERR_FILE_TYPE"`; `"AGC_ERR_UNKNOWN"` for a
 // number that is not a status. Static storage: never free it.
 const char *agc_status_str(int status);
+
+// The name of a progress phase (an `agc_phase` value, taken as an `int` so that any number is
+// safe), e.g. `"uploading"`: the same names the tool and the Python package show. Returns a
+// static string, never NULL; `"unknown"` for a value that is not an `agc_phase`. Never free it.
+const char *agc_phase_str(int phase);
 
 // A human-readable description of the last failure of an `agc_*` call on this thread, or
 // `""` if the last such call succeeded. Never NULL; never contains a secret (client secret,

@@ -460,3 +460,43 @@ fn the_road_reports_the_uploaded_sha256_and_size_and_none_after_a_resume_past_th
     }
     assert!(s.requests().is_empty());
 }
+
+#[test]
+fn an_over_long_version_or_package_id_is_refused_at_check_before_any_request() {
+    // Issue 16 item 6: a 300-character version id passed the road's check (1024) and was
+    // refused only after the upload and the add-package (256); the package id had the same gap.
+    let s = server(0);
+    let c = client(&s);
+    let dir = TempDir::new("rel-ids");
+    let p = dir.app("ids.app", 20_000);
+    s.clear_requests();
+    let (long_version, long_package) = ("v".repeat(300), "p".repeat(300));
+    let with_version = ReleaseIds { version_id: Some(long_version.clone()), ..Default::default() };
+    let with_package = ReleaseIds { package_id: Some(long_package.clone()), ..Default::default() };
+    for (resume, kind, long) in
+        [(with_version, "version id", &long_version), (with_package, "package id", &long_package)]
+    {
+        let mut r = ReleaseRequest::new(
+            UploadRequest::new(APP, &p, PackageKind::HarmonyApp),
+            ReleaseTarget::Test(invite_test()),
+        );
+        r.resume = ReleaseIds { object_id: Some("obj-1".into()), file_name: Some("ids.app".into()), ..resume };
+        let e = c.release(&r, &mut NoProgress).unwrap_err();
+        assert_eq!(e.step, ReleaseStep::Check, "{e}");
+        assert!(
+            matches!(e.error, Error::InvalidArgument(ref m) if m.contains(kind) && m.contains("256")),
+            "{}",
+            e.error
+        );
+        assert!(!e.to_string().contains(long.as_str()), "the message repeats the refused id: {e}");
+        // The refused id is not handed back as done (a rerun hint would repeat it); the rest is.
+        assert_eq!((e.done.version_id.as_deref(), e.done.package_id.as_deref()), (None, None));
+        assert_eq!(e.done.object_id.as_deref(), Some("obj-1"));
+    }
+    // The single steps apply the same rule.
+    let e = c.set_test_info(APP, &long_version, "pkg-1", &invite_test(), &mut NoProgress).unwrap_err();
+    assert!(matches!(e, Error::InvalidArgument(ref m) if m.contains("version id")), "{e}");
+    let e = c.wait_package_ready(APP, &long_package, Duration::from_secs(5), &mut NoProgress).unwrap_err();
+    assert!(matches!(e, Error::InvalidArgument(ref m) if m.contains("package id")), "{e}");
+    assert!(s.requests().is_empty(), "{:?}", s.requests().iter().map(|r| r.kind.clone()).collect::<Vec<_>>());
+}

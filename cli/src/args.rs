@@ -337,7 +337,7 @@ pub struct SubmitArgs {
     #[arg(long, value_name = "yyyy-MM-ddTHH:mm:ss+0000")]
     pub release_time: Option<String>,
     /// Longest wait while AGC answers the submit with "still processing", in minutes.
-    #[arg(long, visible_alias = "submit-timeout", value_name = "MIN", default_value_t = 15,
+    #[arg(long, visible_alias = "submit-timeout", value_name = "MIN", default_value_t = agcupload::defaults::SUBMIT_TIMEOUT_MS / 60_000,
           value_parser = clap::value_parser!(u64).range(1..=1440))]
     pub submit_timeout_min: u64,
 }
@@ -382,7 +382,7 @@ pub struct RoadArgs {
     )]
     pub release_time: Option<String>,
     /// Longest wait while AGC answers the submit with "still processing", in minutes.
-    #[arg(long, visible_alias = "submit-timeout", value_name = "MIN", default_value_t = 15,
+    #[arg(long, visible_alias = "submit-timeout", value_name = "MIN", default_value_t = agcupload::defaults::SUBMIT_TIMEOUT_MS / 60_000,
           value_parser = clap::value_parser!(u64).range(1..=1440), requires = "submit",
           conflicts_with = "test", help_heading = "Submit for review")]
     pub submit_timeout_min: u64,
@@ -546,7 +546,7 @@ pub struct SealKeyArgs {
 #[derive(Debug, Args)]
 pub struct WaitArgs {
     /// Longest wait for AGC to parse the package, in minutes.
-    #[arg(long, value_name = "MIN", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=1440))]
+    #[arg(long, value_name = "MIN", default_value_t = agcupload::defaults::PARSE_TIMEOUT_MS / 60_000, value_parser = clap::value_parser!(u64).range(1..=1440))]
     pub timeout_min: u64,
     /// First wait between two status polls, in seconds (it doubles up to 30 s) [default: 5].
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]

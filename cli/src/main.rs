@@ -25,10 +25,10 @@ use progress::{human_bytes, Display, Reporter};
 use signals::Signals;
 
 /// The library's transport defaults, for when only one of the two timeouts is given.
-const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
-const DEFAULT_IO_TIMEOUT: Duration = Duration::from_secs(60);
+const DEFAULT_CONNECT_TIMEOUT: Duration = agcupload::defaults::CONNECT_TIMEOUT;
+const DEFAULT_IO_TIMEOUT: Duration = agcupload::defaults::IO_TIMEOUT;
 /// Longest wait between two compile-status polls (the library's default cap).
-const POLL_MAX: Duration = agcupload::client::POLL_MAX;
+const POLL_MAX: Duration = agcupload::defaults::POLL_MAX;
 
 fn main() {
     std::process::exit(run());

@@ -41,24 +41,9 @@ impl Display {
 /// A plain line at least this often while a phase goes on (and at every 10%).
 const LINE_EVERY: Duration = Duration::from_secs(5);
 
-/// Phase names, as shown and as keys of the JSON `timings_ms`.
+/// Phase names, as shown and as keys of the JSON `timings_ms`: the core's.
 pub fn phase_name(p: Phase) -> &'static str {
-    match p {
-        Phase::Hashing => "hashing",
-        Phase::RequestingUrl => "requesting_url",
-        Phase::Uploading => "uploading",
-        Phase::Retrying => "retrying",
-        Phase::Done => "done",
-        Phase::Sealing => "sealing",
-        Phase::Binding => "binding",
-        Phase::Waiting => "waiting",
-        Phase::SettingNotes => "setting_notes",
-        Phase::Submitting => "submitting",
-        Phase::CreatingTestVersion => "creating_test_version",
-        Phase::AddingTestPackage => "adding_test_package",
-        Phase::SettingTestInfo => "setting_test_info",
-        Phase::SubmittingTest => "submitting_test",
-    }
+    p.name()
 }
 
 fn label(p: Phase) -> &'static str {

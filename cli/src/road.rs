@@ -90,13 +90,7 @@ fn languages(notes: &[ReleaseNote]) -> Vec<&str> {
 }
 
 pub fn state_name(s: ReleaseState) -> &'static str {
-    match s {
-        ReleaseState::Draft => "draft",
-        ReleaseState::InReview => "in-review",
-        ReleaseState::Rejected => "rejected",
-        ReleaseState::Released => "released",
-        ReleaseState::Other => "other",
-    }
+    s.name()
 }
 
 /// A word of a shell command, quoted when it is not plain.

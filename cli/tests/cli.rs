@@ -1095,3 +1095,24 @@ fn bind_query_flags_reach_the_bind() {
     expect(&out, 2);
     assert_eq!(server.requests().len(), before, "refused before any request");
 }
+
+#[test]
+fn an_over_long_version_or_package_id_is_refused_before_any_request_and_never_repeated() {
+    // Issue 16 item 6: a 300-character version id passed the check, then failed after the
+    // upload and the add-package.
+    let server = mock();
+    let dir = Dir::new("longids");
+    let app = dir.app("ids.app", 20_000);
+    let test = ["publish", "--json", "--test", "open", "--test-desc", "open beta", APP];
+    for (flag, id) in [("--version-id", "v".repeat(300)), ("--package-id", "p".repeat(300))] {
+        server.clear_requests();
+        let out = run(agc(&server).args(test).args(["--object-id", "obj-1", flag, &id]).arg(&app));
+        assert_ne!(out.code, 0, "{flag}: {}", out.stdout);
+        let j = out.json();
+        assert_eq!(j["failed_step"], "check", "{j}");
+        assert!(!out.stdout.contains(&id) && !out.stderr.contains(&id), "{flag} is repeated: {j}");
+        let kind = &flag[2..].replace('-', " ");
+        assert!(j["error"]["message"].as_str().unwrap().contains(kind.as_str()), "{j}");
+        assert!(server.requests().is_empty(), "{flag}: {:?}", server.requests());
+    }
+}

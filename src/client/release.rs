@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use crate::client::{Client, UploadRequest};
-use crate::connect::ids::{check_app_id, check_id};
+use crate::connect::ids::{check_app_id, check_object_id, check_package_id, check_version_id, IdKind};
 use crate::connect::release::{
     check_notes, is_still_processing, note_body, parse_app_state, AppState, ReleaseNote, ReleaseState, SubmitOptions,
 };
@@ -146,8 +146,8 @@ impl<'a> ReleaseRequest<'a> {
             upload,
             notes: Vec::new(),
             target,
-            parse_timeout: Duration::from_secs(15 * 60),
-            submit_timeout: Duration::from_secs(15 * 60),
+            parse_timeout: crate::defaults::PARSE_TIMEOUT,
+            submit_timeout: crate::defaults::SUBMIT_TIMEOUT,
             resume: ReleaseIds::default(),
         }
     }
@@ -179,22 +179,33 @@ impl<'a> ReleaseRequest<'a> {
         if let Some(h) = &self.resume.sha256_hex {
             check_resumed_sha256(h)?;
         }
-        for (id, what) in [
-            (&self.resume.object_id, "object id"),
-            (&self.resume.package_id, "package id"),
-            (&self.resume.version_id, "version id"),
-        ] {
-            if id
-                .as_ref()
-                .is_some_and(|s| s.is_empty() || s.len() > 1024 || s.chars().any(crate::text::is_hidden_or_control))
-            {
-                return Err(Error::InvalidArgument(format!(
-                    "the {what} to resume from must be 1 to 1024 characters, without control, format or \
-                     separator characters"
-                )));
+        for (id, kind) in self.resumed_ids() {
+            if let Some(problem) = id.and_then(|s| kind.problem(s)) {
+                return Err(Error::InvalidArgument(format!("the {} to resume from {problem}", kind.name())));
             }
         }
         Ok(())
+    }
+
+    /// The ids to resume from, less the ones their rule refuses (and a refused SHA-256).
+    fn resume_without_refused_ids(&self) -> ReleaseIds {
+        let keep = |id: &Option<String>, kind: IdKind| id.clone().filter(|s| kind.problem(s).is_none());
+        ReleaseIds {
+            object_id: keep(&self.resume.object_id, IdKind::Object),
+            package_id: keep(&self.resume.package_id, IdKind::Package),
+            version_id: keep(&self.resume.version_id, IdKind::Version),
+            sha256_hex: self.resume.sha256_hex.clone().filter(|h| check_resumed_sha256(h).is_ok()),
+            ..self.resume.clone()
+        }
+    }
+
+    /// The ids to resume from, each with its kind.
+    fn resumed_ids(&self) -> [(Option<&str>, IdKind); 3] {
+        [
+            (self.resume.object_id.as_deref(), IdKind::Object),
+            (self.resume.package_id.as_deref(), IdKind::Package),
+            (self.resume.version_id.as_deref(), IdKind::Version),
+        ]
     }
 
     /// The file name of a resumed object: given, else the upload's name, else the path's.
@@ -230,7 +241,8 @@ impl Client {
         let fail = |step: ReleaseStep, error: Error, done: &ReleaseIds| {
             Box::new(ReleaseError { step, error, done: done.clone(), outcome_uncertain: false })
         };
-        request.check().map_err(|e| fail(ReleaseStep::Check, e, &done))?;
+        // A refused id never comes back as done: no hint built from `done` repeats it.
+        request.check().map_err(|e| fail(ReleaseStep::Check, e, &request.resume_without_refused_ids()))?;
         let app_id = request.upload.app_id;
 
         // Upload, unless an object (or a package made from one) is resumed.
@@ -485,9 +497,7 @@ impl Client {
     ) -> Result<String> {
         check_app_id(app_id)?;
         crate::package::check_file_name(file_name)?;
-        if object_id.is_empty() {
-            return Err(Error::InvalidArgument("object id is empty".into()));
-        }
+        check_object_id(object_id)?;
         let path = self.release_paths().test_version_pkg.clone();
         let body = test_package_body(file_name, object_id);
         let phase = Some((Phase::AddingTestPackage, 0, 0));
@@ -506,8 +516,8 @@ impl Client {
     ) -> Result<()> {
         check_app_id(app_id)?;
         test.validate()?;
-        check_id(version_id, "version id")?;
-        check_id(package_id, "package id")?;
+        check_version_id(version_id)?;
+        check_package_id(package_id)?;
         let path = self.release_paths().test_version.clone();
         let body = test.info_body(version_id, package_id, now_ms());
         let phase = Some((Phase::SettingTestInfo, 0, 0));
@@ -519,7 +529,7 @@ impl Client {
     /// Submit a test version. Reports [`Phase::SubmittingTest`].
     pub fn submit_test_version(&self, app_id: &str, version_id: &str, progress: &mut dyn Progress) -> Result<()> {
         check_app_id(app_id)?;
-        check_id(version_id, "version id")?;
+        check_version_id(version_id)?;
         let path = self.release_paths().test_version_submit.clone();
         let body = json!({"versionId": version_id});
         let phase = Some((Phase::SubmittingTest, 0, 0));

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::ids::{id_problem, MAX_PACKAGE_ID};
+use super::ids::IdKind;
 use super::{as_i64, connect_answer, exchange, ok_envelope, parse_ret, send, Answer, Method, Request};
 use crate::auth::AuthHeaders;
 use crate::error::{bounded, Error, Result};
@@ -107,7 +107,7 @@ pub fn parse_bind(body: &[u8]) -> Result<String> {
         Some(Value::Number(n)) => n.to_string(),
         _ => return Err(Error::Protocol(format!("{WHAT}: the answer has no packageId"))),
     };
-    if let Some(problem) = id_problem(&id, MAX_PACKAGE_ID) {
+    if let Some(problem) = IdKind::Package.problem(&id) {
         return Err(Error::Protocol(format!("{WHAT}: packageId {problem}")));
     }
     Ok(id)

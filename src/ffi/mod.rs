@@ -13,6 +13,8 @@ mod boundary;
 mod reentry;
 mod types;
 
+mod defaults;
+
 mod client;
 mod network;
 mod options;
@@ -26,6 +28,7 @@ mod status;
 mod upload;
 
 pub use client::*;
+pub use defaults::*;
 pub use network::*;
 pub use options::*;
 pub use publish::*;

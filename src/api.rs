@@ -130,15 +130,16 @@ pub const MAX_OBJECT_ID: usize = 1024;
 pub const MAX_PACKAGE_ID: usize = 256;
 
 /// What is wrong with an objectId or packageId, if anything: empty, over `max` bytes, or
-/// holding a control, format or separator character (U+202E, U+2028, U+00A0, ...; a plain
-/// space is allowed), which would make one id look like another in a log or a console.
+/// unusable (`text::is_unusable_id`: a control, format or separator character, U+202E, U+2028,
+/// U+00A0, ..., which would make one id look like another in a log or a console; or a leading
+/// `::`, which a CI log would run as a command; a plain space is allowed).
 fn id_problem(id: &str, max: usize) -> Option<String> {
     if id.is_empty() {
         Some("is empty".into())
     } else if id.len() > max {
         Some(format!("is over {max} bytes"))
-    } else if id.chars().any(crate::text::is_hidden_or_control) {
-        Some("has control, format or separator characters".into())
+    } else if crate::text::is_unusable_id(id) {
+        Some(format!("has {}", crate::text::UNUSABLE_ID))
     } else {
         None
     }

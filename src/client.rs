@@ -527,8 +527,12 @@ pub(crate) fn check_app_id(app_id: &str) -> Result<()> {
     if app_id.is_empty()
         || app_id.len() > 128
         || app_id.chars().any(|c| crate::text::is_hidden_or_control(c) || c.is_whitespace())
+        || crate::text::is_unusable_id(app_id)
     {
-        return Err(Error::InvalidArgument("app id must be 1 to 128 characters without spaces".into()));
+        return Err(Error::InvalidArgument(format!(
+            "app id must be 1 to 128 characters, without spaces, {}",
+            crate::text::UNUSABLE_ID
+        )));
     }
     Ok(())
 }

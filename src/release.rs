@@ -335,10 +335,8 @@ fn id_from(v: Option<&Value>, what: &str, field: &str) -> Result<String> {
         Some(Value::Number(n)) => n.to_string(),
         _ => return Err(Error::Protocol(format!("{what}: the answer has no {field}"))),
     };
-    if id.len() > 256 || id.chars().any(crate::text::is_hidden_or_control) {
-        return Err(Error::Protocol(format!(
-            "{what}: {field} is over 256 bytes or has control, format or separator characters"
-        )));
+    if id.len() > 256 || crate::text::is_unusable_id(&id) {
+        return Err(Error::Protocol(format!("{what}: {field} is over 256 bytes or has {}", crate::text::UNUSABLE_ID)));
     }
     Ok(id)
 }
@@ -736,9 +734,10 @@ impl Client {
 }
 
 fn check_id(id: &str, what: &str) -> Result<()> {
-    if id.is_empty() || id.len() > 256 || id.chars().any(crate::text::is_hidden_or_control) {
+    if id.is_empty() || id.len() > 256 || crate::text::is_unusable_id(id) {
         return Err(Error::InvalidArgument(format!(
-            "{what} must be 1 to 256 characters, without control, format or separator characters"
+            "{what} must be 1 to 256 characters, without {}",
+            crate::text::UNUSABLE_ID
         )));
     }
     Ok(())

@@ -171,11 +171,11 @@ impl<'a> ReleaseRequest<'a> {
         ] {
             if id
                 .as_ref()
-                .is_some_and(|s| s.is_empty() || s.len() > 1024 || s.chars().any(crate::text::is_hidden_or_control))
+                .is_some_and(|s| s.is_empty() || s.len() > 1024 || crate::text::is_unusable_id(s))
             {
                 return Err(Error::InvalidArgument(format!(
-                    "the {what} to resume from must be 1 to 1024 characters, without control, format or \
-                     separator characters"
+                    "the {what} to resume from must be 1 to 1024 characters, without {}",
+                    crate::text::UNUSABLE_ID
                 )));
             }
         }

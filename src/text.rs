@@ -32,7 +32,7 @@ pub(crate) fn is_unusable_id(id: &str) -> bool {
 
 /// What [`is_unusable_id`] refuses, for messages ("... has {UNUSABLE_ID}").
 pub(crate) const UNUSABLE_ID: &str =
-    "control, format or separator characters, or text that a CI log runs as a command (a leading '::', '##[')";
+    "control, format or separator characters, or text that a CI log runs as a command (a leading '::', or '##' then '[')";
 
 /// Unicode general category Cf (Unicode 15.1).
 fn is_format(c: char) -> bool {

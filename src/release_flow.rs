@@ -169,10 +169,7 @@ impl<'a> ReleaseRequest<'a> {
             (&self.resume.package_id, "package id"),
             (&self.resume.version_id, "version id"),
         ] {
-            if id
-                .as_ref()
-                .is_some_and(|s| s.is_empty() || s.len() > 1024 || crate::text::is_unusable_id(s))
-            {
+            if id.as_ref().is_some_and(|s| s.is_empty() || s.len() > 1024 || crate::text::is_unusable_id(s)) {
                 return Err(Error::InvalidArgument(format!(
                     "the {what} to resume from must be 1 to 1024 characters, without {}",
                     crate::text::UNUSABLE_ID

@@ -56,7 +56,8 @@ fn run() -> i32 {
     };
     let (signals, sig_err) = Signals::install();
     if let Some(e) = sig_err {
-        let warning = format!("agcupload: warning: cannot install the signal handlers ({e}); Ctrl-C will not cancel cleanly");
+        let warning =
+            format!("agcupload: warning: cannot install the signal handlers ({e}); Ctrl-C will not cancel cleanly");
         output::print(output::Stream::Stderr, &warning);
     }
     let ctx = Ctx { display: Display::choose(cli.output.progress, cli.output.quiet), signals, net: cli.net };

@@ -415,7 +415,10 @@ mod tests {
         assert_eq!(output_line("x", "a\nb"), "x<<agcupload_EOF\na\nb\nagcupload_EOF\n");
         assert_eq!(output_line("x", "agcupload_EOF\n"), "x<<agcupload_EOF_\nagcupload_EOF\n\nagcupload_EOF_\n");
         assert_eq!(cell("a|b\nc"), "a\\|b c");
-        assert_eq!(cell("<img src=x> **b** `c` [l](u) _i_\r\n$x$"), r"\<img src\=x\> \*\*b\*\* \`c\` \[l\]\(u\) \_i\_  \$x\$");
+        assert_eq!(
+            cell("<img src=x> **b** `c` [l](u) _i_\r\n$x$"),
+            r"\<img src\=x\> \*\*b\*\* \`c\` \[l\]\(u\) \_i\_  \$x\$"
+        );
         assert_eq!(escape_property("agcupload a:b,c"), "agcupload a%3Ab%2Cc");
     }
 

@@ -365,16 +365,16 @@ fn escape_property(s: &str) -> String {
 
 /// A Markdown table cell (GitHub-flavoured, as the step summary renders it) that shows `s` as
 /// plain text: one line (line breaks and other control characters become spaces), and every
-/// character that Markdown or its HTML would read escaped with a backslash (`|` would end the
-/// cell, `<` start HTML, `` ` `` code, `*` `_` `~` emphasis, `[` `!` links and images, `$`
-/// maths, `&` an entity, `#` `>` `+` `-` `=` blocks, ...).
+/// character that Markdown would read inside a line escaped with a backslash: `|` would end
+/// the cell, `<` `>` start HTML, `` ` `` code, `*` `_` `~` emphasis, `[` `]` links and images,
+/// `$` maths, `&` an entity, `\` an escape. (Block syntax, `#` or `-`, cannot start a cell.)
 fn cell(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         if is_line_break(c) || c.is_control() {
             out.push(' ');
         } else {
-            if "\\`*_{}[]()<>#+-=!|~$&:@.".contains(c) {
+            if "\\`*_[]<>|~$&".contains(c) {
                 out.push('\\');
             }
             out.push(c);
@@ -417,7 +417,7 @@ mod tests {
         assert_eq!(cell("a|b\nc"), "a\\|b c");
         assert_eq!(
             cell("<img src=x> **b** `c` [l](u) _i_\r\n$x$"),
-            r"\<img src\=x\> \*\*b\*\* \`c\` \[l\]\(u\) \_i\_  \$x\$"
+            r"\<img src=x\> \*\*b\*\* \`c\` \[l\](u) \_i\_  \$x\$"
         );
         assert_eq!(escape_property("agcupload a:b,c"), "agcupload a%3Ab%2Cc");
     }

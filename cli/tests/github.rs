@@ -290,7 +290,7 @@ fn the_step_summary_shows_server_text_as_plain_text() {
     let server = mock();
     let dir = Dir::new("summary");
     let app = dir.app("a.app", 20_000);
-    let msg = "<img src=x onerror=alert(1)> **bold** | cell [link](https://evil.example) `code` _i_ ![p](u) $x$";
+    let msg = "<img src=x onerror=alert(1)> **bold** | cell [link](https://evil.example) `code` _i_ ![p](u) $x$ ~~s~~ &amp;";
     server.set_fault(Fault::ApiError(204_144_688, msg.into()));
     let out = run(agc(&server, &dir).args(["upload", APP]).arg(&app));
     expect(&out, 6);
@@ -298,7 +298,7 @@ fn the_step_summary_shows_server_text_as_plain_text() {
     let row = summary.lines().find(|l| l.starts_with("| error | ")).unwrap_or_else(|| panic!("{summary}"));
     assert!(row.contains("alert(1)") || row.contains("alert\\(1\\)"), "the text is shown: {row}");
     assert_eq!(unescaped(row, '|'), 3, "one cell, no column added: {row}");
-    for c in ['<', '>', '*', '_', '[', ']', '`', '!', '$'] {
+    for c in ['<', '>', '*', '_', '[', ']', '`', '~', '$', '&'] {
         assert_eq!(unescaped(row, c), 0, "{c} unescaped in {row}");
     }
     assert_only_own_commands(&out, 1);

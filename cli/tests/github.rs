@@ -290,7 +290,8 @@ fn the_step_summary_shows_server_text_as_plain_text() {
     let server = mock();
     let dir = Dir::new("summary");
     let app = dir.app("a.app", 20_000);
-    let msg = "<img src=x onerror=alert(1)> **bold** | cell [link](https://evil.example) `code` _i_ ![p](u) $x$ ~~s~~ &amp;";
+    let msg =
+        "<img src=x onerror=alert(1)> **bold** | cell [link](https://evil.example) `code` _i_ ![p](u) $x$ ~~s~~ &amp;";
     server.set_fault(Fault::ApiError(204_144_688, msg.into()));
     let out = run(agc(&server, &dir).args(["upload", APP]).arg(&app));
     expect(&out, 6);

@@ -41,22 +41,24 @@ fn run() -> i32 {
             let code = e.exit_code();
             if code != 0 && std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
                 let first = e.to_string().lines().next().unwrap_or("usage error").to_owned();
-                eprintln!("::error title=agcupload usage::{}", output::escape_command(&first));
+                output::annotate_error("agcupload usage", &first);
             }
-            let _ = e.print();
+            output::print_clap(&e);
             // --json promises one JSON object on stdout, for a usage error too.
             if code != 0 && std::env::args_os().any(|a| a == "--json") {
                 let first = e.to_string().lines().next().unwrap_or("usage error").to_owned();
                 let msg = first.strip_prefix("error: ").unwrap_or(&first).to_owned();
                 let report = Report::new("usage").fail(Failure::usage(msg));
-                println!("{}", report.to_json());
+                output::print_json(&report.to_json());
             }
             return code;
         }
     };
     let (signals, sig_err) = Signals::install();
     if let Some(e) = sig_err {
-        eprintln!("agcupload: warning: cannot install the signal handlers ({e}); Ctrl-C will not cancel cleanly");
+        let warning =
+            format!("agcupload: warning: cannot install the signal handlers ({e}); Ctrl-C will not cancel cleanly");
+        output::print(output::Stream::Stderr, &warning);
     }
     let ctx = Ctx { display: Display::choose(cli.output.progress, cli.output.quiet), signals, net: cli.net };
     let report = match cli.command {

@@ -278,8 +278,7 @@ impl Drop for Reporter {
 
 /// One plain progress line on stderr.
 fn line(text: &str) {
-    let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "agcupload: {text}");
+    crate::output::print(crate::output::Stream::Stderr, &format!("agcupload: {text}"));
 }
 
 fn new_bar(phase: Phase, total: u64, forced: bool) -> Option<ProgressBar> {
@@ -320,7 +319,8 @@ struct StderrTerm;
 
 impl StderrTerm {
     fn put(&self, s: &str) -> std::io::Result<()> {
-        std::io::stderr().lock().write_all(s.as_bytes())
+        crate::output::write(crate::output::Stream::Stderr, s);
+        Ok(())
     }
 }
 

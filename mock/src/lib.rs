@@ -28,6 +28,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 
+use serde_json::Value;
+
 pub use jwt::AUDIENCE as JWT_AUDIENCE;
 pub use server_release::{ReleaseCall, TestVersion as MockTestVersion};
 
@@ -267,6 +269,29 @@ pub enum Fault {
     ReleaseCodeOnce(i64, String),
     /// The next app-submit that succeeds is applied, then the connection is reset unanswered.
     SubmitAnswerLostOnce,
+    /// The next answer carrying an id of this kind (upload-url's `objectId`, bind's
+    /// `packageId`, create-test-version's `versionId`) carries this text instead; the mock
+    /// keeps the id it made (a hostile server, for the id checks).
+    AnswerIdOnce(IdKind, String),
+}
+
+/// Which id [`Fault::AnswerIdOnce`] replaces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IdKind {
+    /// upload-url's `urlInfo.objectId`.
+    Object,
+    /// bind's `packageId`.
+    Package,
+    /// create-test-version's `versionId`.
+    Version,
+}
+
+/// The id an answer carries: `made`, or the text of a pending [`Fault::AnswerIdOnce`] of `kind`.
+pub(crate) fn answered_id(shared: &Shared, kind: IdKind, made: &str) -> Value {
+    match shared.take_fault(|f| matches!(f, Fault::AnswerIdOnce(k, _) if *k == kind), true) {
+        Some(Fault::AnswerIdOnce(_, text)) => Value::String(text),
+        _ => Value::String(made.to_string()),
+    }
 }
 
 /// A shape of a compile-status answer of [`Fault::CompileStatusVariant`].
@@ -403,6 +428,16 @@ pub fn fault_from_name(name: &str) -> Option<Fault> {
             Some(_) => return None,
         }),
         "submit_answer_lost_once" => Fault::SubmitAnswerLostOnce,
+        "answer_id_once" => {
+            let (kind, text) = arg?.split_once(':')?;
+            let kind = match kind {
+                "object" => IdKind::Object,
+                "package" => IdKind::Package,
+                "version" => IdKind::Version,
+                _ => return None,
+            };
+            Fault::AnswerIdOnce(kind, text.to_string())
+        }
         "submit_still_processing" => Fault::SubmitStillProcessing(u32::try_from(num(1)?).ok()?),
         "release_code_once" => {
             let code = num(204_144_641)?;

@@ -417,10 +417,11 @@ fn bind(shared: &Arc<Shared>, c: &mut C, query: &[(String, String)], body: &[u8]
         crate::server_put::set_linger_zero(&c.stream.sock.tcp);
         return Outcome::dead(blen);
     }
+    let shown = crate::answered_id(shared, crate::IdKind::Package, &pkg);
     if shared.fault() == Fault::BindPackageIdInData {
-        return answer(c, 200, &json!({"ret": {"code": 0, "msg": "success"}, "data": {"packageId": pkg}}), blen);
+        return answer(c, 200, &json!({"ret": {"code": 0, "msg": "success"}, "data": {"packageId": shown}}), blen);
     }
-    answer(c, 200, &json!({"ret": {"code": 0, "msg": "success"}, "packageId": pkg}), blen)
+    answer(c, 200, &json!({"ret": {"code": 0, "msg": "success"}, "packageId": shown}), blen)
 }
 
 fn compile_status(shared: &Arc<Shared>, c: &mut C, query: &[(String, String)], blen: u64) -> Outcome {

@@ -76,8 +76,10 @@ impl IdKind {
             Some("is empty".into())
         } else if id.len() > max {
             Some(format!("is over {max} bytes"))
-        } else if id.chars().any(crate::text::is_hidden_or_control) {
-            Some("has control, format or separator characters".into())
+        } else if crate::text::is_unusable_id(id) {
+            // Control, format or separator characters, or a CI log's command prefix (`::`,
+            // `##[`): see `text::is_unusable_id`.
+            Some(format!("has {}", crate::text::UNUSABLE_ID))
         } else if !self.spaces_allowed() && id.chars().any(char::is_whitespace) {
             Some("has spaces".into())
         } else {

@@ -23,6 +23,7 @@ pub mod error;
 pub mod ffi;
 mod fsio;
 mod http;
+pub mod inspect;
 pub mod package;
 pub mod progress;
 mod proxy;
@@ -41,6 +42,7 @@ pub use auth::Credentials;
 pub use client::{Client, Published, UploadRequest, UploadResult};
 pub use error::{Error, Result, Status};
 pub use http::TrustRoots;
+pub use inspect::{inspect_package, ModuleInfo, PackageInfo};
 pub use package::PackageKind;
 pub use progress::{NoProgress, Phase, Progress};
 pub use release::{

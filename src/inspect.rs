@@ -120,6 +120,16 @@ pub fn inspect_package(path: &Path) -> Result<PackageInfo> {
     inspect_file(&file, meta.len(), path)
 }
 
+/// [`inspect_package`], then the SHA-256 of the whole file (hex), read from the same open
+/// file, reporting [`crate::Phase::Hashing`] to `progress` (which may cancel). The hash reads
+/// every byte: only for when the caller asks for it.
+pub fn inspect_package_sha256(path: &Path, progress: &mut dyn crate::Progress) -> Result<(PackageInfo, String)> {
+    let (mut file, meta) = crate::fsio::open_regular(path).map_err(|e| e.into_error(path))?;
+    let info = inspect_file(&file, meta.len(), path)?;
+    let digest = crate::digest::sha256_file(&mut file, info.size, progress)?;
+    Ok((info, crate::digest::to_hex(&digest)))
+}
+
 /// Inspect a package already opened and checked by [`Package::open`], and check that it is
 /// what the caller declared ([`check_declared_kind`]). What the upload path calls, on the
 /// same open file it hashes and sends (reads are positioned: the file's cursor does not move).

@@ -70,6 +70,9 @@ struct Entry {
     declared_size: Option<u64>,
     /// Overrides the CRC written in the headers.
     crc: Option<u32>,
+    /// Zero bytes as the extra field (DevEco's packing tool aligns entries so: 1 to 3 bytes,
+    /// no extra-field header).
+    padding: usize,
 }
 
 fn entry(name: &str, data: &[u8]) -> Entry {
@@ -80,6 +83,7 @@ fn entry(name: &str, data: &[u8]) -> Entry {
         data: Data::Bytes(data.to_vec()),
         declared_size: None,
         crc: None,
+        padding: 0,
     }
 }
 
@@ -143,7 +147,7 @@ impl Zip {
             let big = self.zip64;
             let (c32, s32, o32) =
                 if big { (u32::MAX, u32::MAX, u32::MAX) } else { (csize as u32, size as u32, pos as u32) };
-            let mut extra = Vec::new();
+            let mut extra = vec![0u8; e.padding];
             if big {
                 extra.extend_from_slice(&1u16.to_le_bytes());
                 extra.extend_from_slice(&16u16.to_le_bytes());
@@ -355,6 +359,16 @@ fn an_old_signing_block_is_signed_and_none_is_unsigned() {
     let mut z = zip(app_entries());
     z.sign = Sign::None;
     file_type(inspect_package(&z.write(&dir.path("unsigned.app"))), "is not signed");
+}
+
+#[test]
+fn alignment_padding_in_extra_fields_is_accepted() {
+    let dir = TempDir::new("inspect-padding");
+    let entries = (1..=3)
+        .map(|n| Entry { padding: n, ..entry(&format!("m{n}.hap"), &[1u8; 10]) })
+        .chain([Entry { padding: 2, ..entry("pack.info", app_pack_info().as_bytes()) }])
+        .collect();
+    assert_eq!(inspect_package(&zip(entries).write(&dir.path("aligned.app"))).unwrap().version_code, 1_000_012);
 }
 
 #[test]

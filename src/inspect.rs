@@ -588,7 +588,8 @@ fn text(v: Option<&Value>, field: &str) -> std::result::Result<String, String> {
     Ok(s.clone())
 }
 
-/// A version number: a non-negative JSON integer, or a string of digits (older packing tools).
+/// A version number: a non-negative JSON integer, or a string of digits (older packing tools),
+/// at most `i64::MAX` (C reads it as `int64_t`).
 fn number(v: Option<&Value>, field: &str) -> std::result::Result<u64, String> {
     match v {
         Some(Value::Number(n)) => n.as_u64().ok_or_else(|| format!("{field} is not a non-negative integer")),
@@ -598,15 +599,22 @@ fn number(v: Option<&Value>, field: &str) -> std::result::Result<u64, String> {
         Some(_) => Err(format!("{field} is not a non-negative integer")),
         None => Err(format!("it has no {field}")),
     }
+    .and_then(|n| if n > i64::MAX as u64 { Err(format!("{field} is too large")) } else { Ok(n) })
 }
 
 /// `deviceType` (what packing tools write) or `deviceTypes` (BundlePackInfo's name): a list
-/// of strings, possibly absent.
+/// of non-empty names without commas (C joins them with commas), possibly absent.
 fn device_types(obj: &Value, field: &str) -> std::result::Result<Vec<String>, String> {
     let v = obj.get("deviceType").or_else(|| obj.get("deviceTypes"));
     match v {
         None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(list)) if list.len() <= 64 => list.iter().map(|d| text(Some(d), field)).collect(),
+        Some(Value::Array(list)) if list.len() <= 64 => list
+            .iter()
+            .map(|d| match text(Some(d), field) {
+                Ok(t) if t.is_empty() || t.contains(',') => Err(format!("{field} holds an empty name or a comma")),
+                r => r,
+            })
+            .collect(),
         Some(_) => Err(format!("{field} is not a list of at most 64 strings")),
     }
 }
@@ -622,6 +630,9 @@ mod tests {
         assert!(number(Some(&Value::from(-1)), "f").is_err());
         assert!(number(Some(&Value::from("1e3")), "f").is_err());
         assert!(number(Some(&Value::from("99999999999999999999")), "f").is_err());
+        assert!(number(Some(&Value::from(u64::MAX)), "f").is_err());
+        let obj = serde_json::json!({"deviceType": ["phone", "a,b"]});
+        assert!(device_types(&obj, "d").unwrap_err().contains("comma"));
         assert!(number(None, "f").unwrap_err().contains("no f"));
         assert!(text(Some(&Value::from("a\u{202E}b")), "f").is_err());
         assert!(text(Some(&Value::from("a\0b")), "f").is_err());

@@ -14,6 +14,7 @@ mod reentry;
 mod types;
 
 mod client;
+mod inspect;
 mod network;
 mod options;
 mod progress;
@@ -26,6 +27,7 @@ mod status;
 mod upload;
 
 pub use client::*;
+pub use inspect::*;
 pub use network::*;
 pub use options::*;
 pub use publish::*;

@@ -21,10 +21,9 @@
  *  - Strings a function *returns* (agc_version, agc_status_str, agc_last_error, the
  *    agc_upload_result_*, agc_release_result_* and agc_package_info_* accessors) are owned
  *    by the library (static, per thread, or by the object they come from) and must not be
- *    freed. Strings
- *    handed over through an out-pointer (the package id of agc_bind_package,
- *    agc_bind_object and agc_publish_package, the audit opinion of agc_get_release_state)
- *    belong to the caller, who frees them with agc_string_free.
+ *    freed. Strings handed over through an out-pointer (the package id of
+ *    agc_bind_package, agc_bind_object and agc_publish_package, the audit opinion of
+ *    agc_get_release_state) belong to the caller, who frees them with agc_string_free.
  *  - The library never starts a thread; callbacks run on the calling thread. A call into a
  *    client from inside one of its own callbacks on the same thread (a setter, another
  *    operation, agc_client_free) is refused with AGC_ERR_REENTRANT and does nothing.

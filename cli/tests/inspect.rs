@@ -66,13 +66,8 @@ struct Out {
 
 /// The tool with an empty environment: inspect needs no credentials.
 fn inspect(args: &[&std::ffi::OsStr]) -> Out {
-    let o = Command::new(BIN)
-        .env_clear()
-        .arg("inspect")
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("agcupload runs");
+    let o =
+        Command::new(BIN).env_clear().arg("inspect").args(args).stdin(Stdio::null()).output().expect("agcupload runs");
     Out {
         code: o.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&o.stdout).into_owned(),

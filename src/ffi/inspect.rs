@@ -202,11 +202,7 @@ pub unsafe extern "C" fn agc_package_info_module_count(info: *const agc_package_
 ///
 /// # Safety
 /// `info` is NULL or a live info object.
-unsafe fn module_field(
-    info: *const agc_package_info,
-    index: usize,
-    field: fn(&CModule) -> &CString,
-) -> *const c_char {
+unsafe fn module_field(info: *const agc_package_info, index: usize, field: fn(&CModule) -> &CString) -> *const c_char {
     // SAFETY: per this function's contract.
     unsafe { with(info, ptr::null(), |i| i.modules.get(index).map_or(ptr::null(), |m| field(m).as_ptr())) }
 }

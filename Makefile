@@ -115,6 +115,10 @@ $(RELEASE)/test_network: tests/c/test_network.c $(HEADER) tests/c/check.h tests/
 $(RELEASE)/test_release: tests/c/test_release.c $(HEADER) tests/c/check.h tests/c/no_threads.h lib
 	$(CC) $(WARN) $(CFLAGS) -Iinclude tests/c/test_release.c -o $@ $(LDLIBS)
 
+# Offline inspection of .app files the test writes itself (no server).
+$(RELEASE)/test_inspect: tests/c/test_inspect.c $(HEADER) tests/c/check.h lib
+	$(CC) $(WARN) $(CFLAGS) -Iinclude tests/c/test_inspect.c -o $@ $(LDLIBS)
+
 mock:
 	$(CARGO) build --release -p agc-mock
 
@@ -136,13 +140,15 @@ test-c: export AGC_TEST_SA_KEY = $(abspath mock/fixtures/service-account-private
 VALGRIND_RUN = valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --suppressions=tests/c/valgrind.supp
 # C tests that talk to the standalone mock (scripts/with-mock.sh starts it for each).
 C_MOCK_TESTS = $(RELEASE)/test_abi $(RELEASE)/test_network $(RELEASE)/test_release
-test-c: lib $(C_MOCK_TESTS) $(RELEASE)/test_thread_exit
+test-c: lib $(C_MOCK_TESTS) $(RELEASE)/test_thread_exit $(RELEASE)/test_inspect
 ifdef VALGRIND
 	for t in $(C_MOCK_TESTS); do scripts/with-mock.sh $(VALGRIND_RUN) $$t || exit 1; done
 	$(VALGRIND_RUN) $(RELEASE)/test_thread_exit
+	$(VALGRIND_RUN) $(RELEASE)/test_inspect
 else
 	for t in $(C_MOCK_TESTS); do scripts/with-mock.sh $$t || exit 1; done
 	$(RELEASE)/test_thread_exit
+	$(RELEASE)/test_inspect
 endif
 
 test-python: export AGC_TEST_SA_KEY = $(abspath mock/fixtures/service-account-private.json)

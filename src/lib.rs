@@ -35,6 +35,8 @@ mod fsio;
 /// cbindgen:ignore
 mod http;
 /// cbindgen:ignore
+pub mod inspect;
+/// cbindgen:ignore
 pub mod package;
 /// cbindgen:ignore
 pub mod progress;
@@ -64,6 +66,7 @@ pub use connect::test_release::{TestRelease, TestType};
 pub use error::{Error, Result, Status};
 pub use fsio::{quote_path, read_small_file, read_small_file_no_link};
 pub use http::TrustRoots;
+pub use inspect::{inspect_package, ModuleInfo, PackageInfo};
 pub use package::PackageKind;
 pub use progress::{NoProgress, Phase, Progress};
 pub use retry::RetryPolicy;

@@ -112,6 +112,16 @@ Examples:
   agcupload check --kind atomic --json 1234567 service.app
 ";
 
+const INSPECT_EXAMPLES: &str = "\
+Reads the package's pack.info from the end of the ZIP (a few KiB, whatever the size): bundle
+name and type (app or atomicService), version code and name, min compatible version code,
+modules. Refuses what AGC would: not a ZIP, no or a malformed pack.info, an unsigned package.
+
+Examples:
+  agcupload inspect build/app-signed.app
+  agcupload inspect --json --sha256 build/app-signed.app
+";
+
 const SEAL_EXAMPLES: &str = "\
 Examples:
   head -c 32 /dev/urandom > key.bin && chmod 600 key.bin
@@ -319,6 +329,15 @@ pub enum Command {
         submit: SubmitArgs,
         #[command(flatten)]
         wait: PollArgs,
+    },
+    /// Show what a .app package is (its pack.info), offline: no credentials, nothing sent.
+    #[command(after_help = INSPECT_EXAMPLES)]
+    Inspect {
+        /// The .app package.
+        file: PathBuf,
+        /// Also hash the whole file (SHA-256, as the upload would send it).
+        #[arg(long)]
+        sha256: bool,
     },
     /// Print the versions of the tool and of libagcupload.
     Version,

@@ -4,6 +4,7 @@
 
 mod args;
 mod exit;
+mod inspect;
 mod output;
 mod progress;
 mod road;
@@ -77,6 +78,7 @@ fn run() -> i32 {
         Command::State { conn, app_id } => ctx.state(&conn, &app_id),
         Command::Notes { conn, app_id, notes_dir } => ctx.notes(&conn, &app_id, &notes_dir),
         Command::Submit { conn, app_id, submit, wait } => ctx.submit(&conn, &app_id, &submit, &wait),
+        Command::Inspect { file, sha256 } => inspect::run(&file, sha256, &mut ctx.reporter()),
         Command::Version => version(),
     };
     report.emit(cli.output.json, cli.output.quiet)

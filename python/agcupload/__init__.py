@@ -33,6 +33,7 @@ from typing import Callable, Dict, List, Mapping, NamedTuple, Optional, Set, Tup
 from . import _native
 from ._args import U32 as _U32, Seconds, seconds_ms as _ms, test_groups as _test_groups, unsigned as _unsigned
 from ._native import library_path
+from .inspect import ModuleInfo, PackageInfo, inspect_package
 from .errors import (AgcError, ApiError, AuthError, CancelledError, FileError, InternalError,
                      InvalidArgumentError, NetworkError, PackageFailedError, ReentrantError,
                      RejectedError, SealError, Status, check as _check, error_for as _error_for)
@@ -45,7 +46,7 @@ __all__ = [
     "Status", "AgcError", "InvalidArgumentError", "FileError", "CancelledError", "NetworkError",
     "AuthError", "ApiError", "RejectedError", "SealError", "PackageFailedError", "ReentrantError",
     "InternalError", "ReleaseIds", "ReleaseState", "ReleaseStatus", "Step", "TestRelease", "TestType",
-    "Instant",
+    "Instant", "inspect_package", "PackageInfo", "ModuleInfo",
 ]
 
 _lib = _native.lib

@@ -125,6 +125,20 @@ for _name, _res, _args in [
     ("agc_submit_for_review", ctypes.c_int, [_P, _S, _P, PROGRESS_FN, _P]),
     ("agc_get_release_state", ctypes.c_int,
      [_P, _S, ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_int64), _PP]),
+    ("agc_inspect_package", ctypes.c_int, [_S, _PP]),
+    ("agc_package_info_check_kind", ctypes.c_int, [_P, ctypes.c_uint]),
+    ("agc_package_info_bundle_name", _S, [_P]),
+    ("agc_package_info_bundle_type", _S, [_P]),
+    ("agc_package_info_kind", ctypes.c_uint, [_P]),
+    ("agc_package_info_version_code", ctypes.c_uint64, [_P]),
+    ("agc_package_info_version_name", _S, [_P]),
+    ("agc_package_info_min_compatible_version_code", ctypes.c_int64, [_P]),
+    ("agc_package_info_size", ctypes.c_uint64, [_P]),
+    ("agc_package_info_module_count", ctypes.c_size_t, [_P]),
+    ("agc_package_info_module_name", _S, [_P, ctypes.c_size_t]),
+    ("agc_package_info_module_type", _S, [_P, ctypes.c_size_t]),
+    ("agc_package_info_module_device_types", _S, [_P, ctypes.c_size_t]),
+    ("agc_package_info_free", None, [_P]),
 ]:
     try:
         _fn = getattr(lib, _name)

@@ -16,6 +16,7 @@ mod types;
 mod defaults;
 
 mod client;
+mod inspect;
 mod network;
 mod options;
 mod progress;
@@ -29,6 +30,7 @@ mod upload;
 
 pub use client::*;
 pub use defaults::*;
+pub use inspect::*;
 pub use network::*;
 pub use options::*;
 pub use publish::*;

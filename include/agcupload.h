@@ -11,18 +11,19 @@
  *  - Strings passed in are NUL-terminated UTF-8 and are copied; the library keeps no
  *    pointer to them after the call returns. NULL or invalid UTF-8 gives
  *    AGC_ERR_INVALID_ARGUMENT, never a crash. Paths (the file to upload, the CA file, the
- *    service-account key file, the files of agc_seal_file/agc_open_file) are NUL-terminated
- *    bytes on POSIX and need not be UTF-8 (elsewhere they must be UTF-8).
+ *    service-account key file, the files of agc_seal_file/agc_open_file, the package of
+ *    agc_inspect_package) are NUL-terminated bytes on POSIX and need not be UTF-8
+ *    (elsewhere they must be UTF-8).
  *  - Objects the library creates (agc_client, agc_upload_options, agc_upload_result,
- *    agc_release_options, agc_release_result) are freed only with their agc_*_free
- *    function. Options and results passed to an operation are read when it starts: its
- *    progress callback may free or change them.
+ *    agc_release_options, agc_release_result, agc_package_info) are freed only with their
+ *    agc_*_free function. Options and results passed to an operation are read when it
+ *    starts: its progress callback may free or change them.
  *  - Strings a function *returns* (agc_version, agc_status_str, agc_last_error, the
- *    agc_upload_result_* and agc_release_result_* accessors) are owned by the library
- *    (static, per thread, or by the object they come from) and must not be freed. Strings
- *    handed over through an out-pointer (the package id of agc_bind_package,
- *    agc_bind_object and agc_publish_package, the audit opinion of agc_get_release_state)
- *    belong to the caller, who frees them with agc_string_free.
+ *    agc_upload_result_*, agc_release_result_* and agc_package_info_* accessors) are owned
+ *    by the library (static, per thread, or by the object they come from) and must not be
+ *    freed. Strings handed over through an out-pointer (the package id of
+ *    agc_bind_package, agc_bind_object and agc_publish_package, the audit opinion of
+ *    agc_get_release_state) belong to the caller, who frees them with agc_string_free.
  *  - The library never starts a thread; callbacks run on the calling thread. A call into a
  *    client from inside one of its own callbacks on the same thread (a setter, another
  *    operation, agc_client_free) is refused with AGC_ERR_REENTRANT and does nothing.
@@ -52,6 +53,35 @@
 // The version as a string; compare it with what agc_version() returns at run time.
 #define AGCUPLOAD_VERSION_STRING "0.1.0"
 
+
+// Default connect timeout of every connection, in milliseconds (`agc_client_set_timeouts_ms`).
+#define AGC_DEFAULT_CONNECT_TIMEOUT_MS 15000
+
+// Default inactivity timeout (longest wait for any single read or write), in milliseconds.
+#define AGC_DEFAULT_IO_TIMEOUT_MS 60000
+
+// Default first wait between two compile-status polls, in milliseconds (it doubles up to
+// `AGC_DEFAULT_POLL_MAX_MS`; `agc_client_set_poll_interval_ms`).
+#define AGC_DEFAULT_POLL_INITIAL_MS 5000
+
+// Default longest wait between two compile-status polls, in milliseconds.
+#define AGC_DEFAULT_POLL_MAX_MS 30000
+
+// Default longest wait for AGC to parse a package, in milliseconds (the release road's parse
+// timeout; a suggested `timeout_ms` for `agc_wait_package_ready` and `agc_publish_package`).
+#define AGC_DEFAULT_PARSE_TIMEOUT_MS 900000
+
+// Default longest wait while AGC answers a submit with "still processing", in milliseconds.
+#define AGC_DEFAULT_SUBMIT_TIMEOUT_MS 900000
+
+// Default attempts in all of one operation, the first included (`agc_client_set_retry`).
+#define AGC_DEFAULT_MAX_ATTEMPTS 5
+
+// Default overall deadline of one operation, retries included, in milliseconds.
+#define AGC_DEFAULT_RETRY_DEADLINE_MS 3600000
+
+// Default length of a test window when no end is given, in milliseconds (30 days).
+#define AGC_DEFAULT_TEST_WINDOW_MS 2592000000
 
 // Result of every fallible function. `AGC_OK` (0) is success; anything else is an error
 // whose details `agc_last_error()` gives. Numbers are stable and never reused.
@@ -210,6 +240,10 @@ typedef enum {
 // the setters must not run concurrently with any other call on the same client.
 typedef struct agc_client agc_client;
 
+// What a package's `pack.info` says it is. Owned by the caller; free with
+// `agc_package_info_free`. Strings returned by its accessors live as long as it does.
+typedef struct agc_package_info agc_package_info;
+
 // Options of the release road, all optional. Create with `agc_release_options_new`, free
 // with `agc_release_options_free`. Without `agc_release_options_set_test` the road ends with
 // a submit for review; with it, with a submitted HarmonyOS test version.
@@ -334,6 +368,114 @@ agc_status agc_client_set_poll_interval_ms(agc_client *client,
                                            uint64_t initial_ms,
                                            uint64_t max_ms);
 
+// Inspect a HarmonyOS `.app` package offline (no client, no credentials, nothing sent): read
+// its `pack.info` from the end of the ZIP archive (a few KiB, whatever the file's size).
+//
+// - `path`: the file; on POSIX any bytes. Opened as every file of the library: regular
+//   files only, never blocking on a FIFO.
+// - `out`: on success receives an info object the caller owns and frees with
+//   `agc_package_info_free`; set to NULL on failure.
+//
+// Errors: `AGC_ERR_FILE` (missing, unreadable, not a regular file, empty),
+// `AGC_ERR_FILE_TYPE` (not a ZIP archive, no or a malformed `pack.info`, duplicate entry
+// names, too many entries, a `pack.info` over 2 MiB or inflating past its declared size,
+// an unsigned package), `AGC_ERR_INVALID_ARGUMENT` (NULL `path` or `out`).
+//
+// # Safety
+// `path` is NULL or NUL-terminated; `out` is NULL or writable.
+agc_status agc_inspect_package(const char *path, agc_package_info **out);
+
+// Check that the package is what the caller declares it to be (`kind`, an
+// `agc_package_kind`): `AGC_ERR_FILE_TYPE` for an atomic service declared as an app or the
+// reverse (or a bundle type that is neither), `AGC_ERR_FILE_TOO_LARGE` when it is over the
+// limit of what it is (4 GiB for an app, 10 MiB for an atomic service),
+// `AGC_ERR_INVALID_ARGUMENT` for a NULL `info` or an unknown `kind`. Reads nothing.
+//
+// # Safety
+// `info` is NULL or a live info object.
+agc_status agc_package_info_check_kind(const agc_package_info *info, unsigned int kind);
+
+// `summary.app.bundleName` (for example `com.example.demo`). Owned by `info`; NULL if
+// `info` is NULL.
+//
+// # Safety
+// `info` is NULL or a live info object.
+const char *agc_package_info_bundle_name(const agc_package_info *info);
+
+// The bundle type: `"app"`, `"atomicService"`, or another value of `pack.info` (such as
+// `"shared"`); for a package without one, `"atomicService"` when every module is
+// installation-free, else `"app"`. Owned by `info`; NULL if `info` is NULL.
+//
+// # Safety
+// `info` is NULL or a live info object.
+const char *agc_package_info_bundle_type(const agc_package_info *info);
+
+// The `agc_package_kind` the package is (`AGC_KIND_HARMONY_APP` or
+// `AGC_KIND_ATOMIC_SERVICE`), or 0 when its bundle type is neither or `info` is NULL.
+//
+// # Safety
+// `info` is NULL or a live info object.
+unsigned int agc_package_info_kind(const agc_package_info *info);
+
+// `summary.app.version.code`; 0 if `info` is NULL.
+//
+// # Safety
+// `info` is NULL or a live info object.
+uint64_t agc_package_info_version_code(const agc_package_info *info);
+
+// `summary.app.version.name` (for example `1.0.12`). Owned by `info`; NULL if `info` is NULL.
+//
+// # Safety
+// `info` is NULL or a live info object.
+const char *agc_package_info_version_name(const agc_package_info *info);
+
+// `summary.app.version.minCompatibleVersionCode`, or -1 when the package has none or `info`
+// is NULL.
+//
+// # Safety
+// `info` is NULL or a live info object.
+int64_t agc_package_info_min_compatible_version_code(const agc_package_info *info);
+
+// The package's size in bytes; 0 if `info` is NULL.
+//
+// # Safety
+// `info` is NULL or a live info object.
+uint64_t agc_package_info_size(const agc_package_info *info);
+
+// How many modules the package lists (at least 1); 0 if `info` is NULL.
+//
+// # Safety
+// `info` is NULL or a live info object.
+size_t agc_package_info_module_count(const agc_package_info *info);
+
+// The name of module `index` (0-based; `distro.moduleName`, for example `entry`). Owned by
+// `info`; NULL if `info` is NULL or `index` is not below `agc_package_info_module_count`.
+//
+// # Safety
+// `info` is NULL or a live info object.
+const char *agc_package_info_module_name(const agc_package_info *info, size_t index);
+
+// The type of module `index` (`distro.moduleType`: `entry`, `feature`, `shared`, ...).
+// Owned by `info`; NULL if `info` is NULL or `index` is out of range.
+//
+// # Safety
+// `info` is NULL or a live info object.
+const char *agc_package_info_module_type(const agc_package_info *info, size_t index);
+
+// The device types of module `index`, joined by commas without spaces (for example
+// `phone,tablet,2in1`; `""` when the module lists none; a device type never holds a comma).
+// Owned by `info`; NULL if `info` is NULL or `index` is out of range.
+//
+// # Safety
+// `info` is NULL or a live info object.
+const char *agc_package_info_module_device_types(const agc_package_info *info, size_t index);
+
+// Free an info object and its strings. NULL is a no-op.
+//
+// # Safety
+// `info` is NULL or an info object from `agc_inspect_package` not yet freed.
+void agc_package_info_free(agc_package_info *info);
+
 // Choose the HTTP CONNECT proxy of every connection of this client:
 // - `"env"` (the default): the environment, read when the client is created and again
 //   whenever one of its settings changes: `https_proxy`, `HTTPS_PROXY`, `all_proxy`, `ALL_PROXY` (first non-empty),
@@ -394,6 +536,24 @@ agc_status agc_upload_options_set_release_type(agc_upload_options *options,
 // # Safety
 // `options` is a live options object.
 agc_status agc_upload_options_set_chinese_mainland(agc_upload_options *options, unsigned int flag);
+
+// `releaseType` sent with the bind that `agc_publish_package` and `agc_release_package` do
+// after the upload (`PUT app-package-info?releaseType=`): 1 = full release, 6 = HarmonyOS test
+// release. Not sent unless set. Another value is `AGC_ERR_INVALID_ARGUMENT`.
+//
+// # Safety
+// `options` is a live options object.
+agc_status agc_upload_options_set_bind_release_type(agc_upload_options *options,
+                                                    unsigned int release_type);
+
+// `releasePhase` sent with the bind that `agc_publish_package` and `agc_release_package` do
+// after the upload: 0 = full, 3 = phased (a phased release may need it). Not sent unless set.
+// Another value is `AGC_ERR_INVALID_ARGUMENT`.
+//
+// # Safety
+// `options` is a live options object.
+agc_status agc_upload_options_set_bind_release_phase(agc_upload_options *options,
+                                                     unsigned int release_phase);
 
 // Bind an uploaded object to the app (HarmonyOS 5+), so AGC starts parsing it. On success
 // `*package_id` receives AGC's package id, a string the caller frees with
@@ -850,6 +1010,11 @@ const char *agc_version(void);
 // The symbolic name of a status, e.g. `"AGC_ERR_FILE_TYPE"`; `"AGC_ERR_UNKNOWN"` for a
 // number that is not a status. Static storage: never free it.
 const char *agc_status_str(int status);
+
+// The name of a progress phase (an `agc_phase` value, taken as an `int` so that any number is
+// safe), e.g. `"uploading"`: the same names the tool and the Python package show. Returns a
+// static string, never NULL; `"unknown"` for a value that is not an `agc_phase`. Never free it.
+const char *agc_phase_str(int phase);
 
 // A human-readable description of the last failure of an `agc_*` call on this thread, or
 // `""` if the last such call succeeded. Never NULL; never contains a secret (client secret,

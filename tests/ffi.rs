@@ -421,3 +421,48 @@ fn release_errors_never_show_reflected_secrets() {
         }
     }
 }
+
+/// The bind's optional query through the C ABI: set on the upload options, sent by
+/// `agc_publish_package`'s bind; a value AGC does not define is refused by the setter.
+#[test]
+fn bind_query_options_reach_the_bind() {
+    let server =
+        agc_mock::MockServer::start(agc_mock::MockConfig { polls_until_ready: 0, ..Default::default() }).unwrap();
+    let dir = common::TempDir::new("ffi-bindq");
+    let p = dir.app("b.app", 5000);
+    unsafe {
+        let c = c_client(&server);
+        let mut o: *mut agc_upload_options = ptr::null_mut();
+        assert_eq!(agc_upload_options_new(&mut o), agc_status::AGC_OK);
+        assert_eq!(agc_upload_options_set_bind_release_phase(o, 2), agc_status::AGC_ERR_INVALID_ARGUMENT);
+        assert!(s(agc_last_error()).contains("release phase"), "{}", s(agc_last_error()));
+        assert_eq!(agc_upload_options_set_bind_release_type(o, 7), agc_status::AGC_ERR_INVALID_ARGUMENT);
+        assert_eq!(agc_upload_options_set_bind_release_phase(ptr::null_mut(), 3), agc_status::AGC_ERR_INVALID_ARGUMENT);
+        assert_eq!(agc_upload_options_set_bind_release_type(o, 1), agc_status::AGC_OK);
+        assert_eq!(agc_upload_options_set_bind_release_phase(o, 3), agc_status::AGC_OK);
+        let (app, path) = (CString::new("9").unwrap(), CString::new(p.to_str().unwrap()).unwrap());
+        let (mut out, mut pkg): (*mut agc_upload_result, *mut c_char) = (ptr::null_mut(), ptr::null_mut());
+        let st = agc_publish_package(
+            c,
+            app.as_ptr(),
+            path.as_ptr(),
+            1,
+            o,
+            60_000,
+            None,
+            ptr::null_mut(),
+            &mut out,
+            &mut pkg,
+        );
+        assert_eq!(st, agc_status::AGC_OK, "{}", s(agc_last_error()));
+        let q = server.requests().into_iter().find(|r| r.kind == agc_mock::Endpoint::Bind).unwrap().query;
+        assert!(
+            q.contains(&("releaseType".into(), "1".into())) && q.contains(&("releasePhase".into(), "3".into())),
+            "{q:?}"
+        );
+        agc_string_free(pkg);
+        agc_upload_result_free(out);
+        agc_upload_options_free(o);
+        agc_client_free(c);
+    }
+}

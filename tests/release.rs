@@ -223,6 +223,26 @@ fn invite_test() -> TestRelease {
     t
 }
 
+/// A caller who asks for `releaseType` 6 gets it on the test release's upload-url; another value
+/// is refused before any request.
+#[test]
+fn a_test_release_sends_release_type_only_when_asked() {
+    let s = server(1);
+    let c = client(&s);
+    let dir = TempDir::new("rel-test-rt");
+    let p = dir.app("beta.app", 10_000);
+    let mut up = UploadRequest::new(APP, &p, PackageKind::HarmonyApp);
+    up.release_type = Some(6);
+    c.release(&ReleaseRequest::new(up.clone(), ReleaseTarget::Test(invite_test())), &mut NoProgress).unwrap();
+    let url = s.requests().into_iter().find(|r| r.kind == Endpoint::UploadUrl).unwrap();
+    assert!(url.query.contains(&("releaseType".to_string(), "6".to_string())), "{:?}", url.query);
+    let before = s.requests().len();
+    up.release_type = Some(1);
+    let e = c.release(&ReleaseRequest::new(up, ReleaseTarget::Test(invite_test())), &mut NoProgress).unwrap_err();
+    assert_eq!(e.step, ReleaseStep::Check, "{e}");
+    assert_eq!(s.requests().len(), before, "nothing sent");
+}
+
 #[test]
 fn a_test_release_end_to_end() {
     let s = server(1);
@@ -246,8 +266,9 @@ fn a_test_release_end_to_end() {
                              "displayArea": "1", "needShareLink": 0}
         })
     );
+    // No releaseType on the upload-url unless the caller asks (issue 17.3).
     let url = s.requests().into_iter().find(|r| r.kind == Endpoint::UploadUrl).unwrap();
-    assert!(url.query.contains(&("releaseType".to_string(), "6".to_string())), "{:?}", url.query);
+    assert!(!url.query.iter().any(|(k, _)| k == "releaseType"), "{:?}", url.query);
     let pkg_body = &s.release_calls().into_iter().find(|c| c.path.ends_with("/test/version/pkg")).unwrap().body;
     assert_eq!(
         pkg_body,
@@ -650,4 +671,44 @@ fn the_road_reports_the_uploaded_sha256_and_size_and_none_after_a_resume_past_th
         assert!(matches!(e.error, Error::InvalidArgument(ref m) if m.contains("SHA-256")), "{}", e.error);
     }
     assert!(s.requests().is_empty());
+}
+
+#[test]
+fn an_over_long_version_or_package_id_is_refused_at_check_before_any_request() {
+    // Issue 16 item 6: a 300-character version id passed the road's check (1024) and was
+    // refused only after the upload and the add-package (256); the package id had the same gap.
+    let s = server(0);
+    let c = client(&s);
+    let dir = TempDir::new("rel-ids");
+    let p = dir.app("ids.app", 20_000);
+    s.clear_requests();
+    let (long_version, long_package) = ("v".repeat(300), "p".repeat(300));
+    let with_version = ReleaseIds { version_id: Some(long_version.clone()), ..Default::default() };
+    let with_package = ReleaseIds { package_id: Some(long_package.clone()), ..Default::default() };
+    for (resume, kind, long) in
+        [(with_version, "version id", &long_version), (with_package, "package id", &long_package)]
+    {
+        let mut r = ReleaseRequest::new(
+            UploadRequest::new(APP, &p, PackageKind::HarmonyApp),
+            ReleaseTarget::Test(invite_test()),
+        );
+        r.resume = ReleaseIds { object_id: Some("obj-1".into()), file_name: Some("ids.app".into()), ..resume };
+        let e = c.release(&r, &mut NoProgress).unwrap_err();
+        assert_eq!(e.step, ReleaseStep::Check, "{e}");
+        assert!(
+            matches!(e.error, Error::InvalidArgument(ref m) if m.contains(kind) && m.contains("256")),
+            "{}",
+            e.error
+        );
+        assert!(!e.to_string().contains(long.as_str()), "the message repeats the refused id: {e}");
+        // The refused id is not handed back as done (a rerun hint would repeat it); the rest is.
+        assert_eq!((e.done.version_id.as_deref(), e.done.package_id.as_deref()), (None, None));
+        assert_eq!(e.done.object_id.as_deref(), Some("obj-1"));
+    }
+    // The single steps apply the same rule.
+    let e = c.set_test_info(APP, &long_version, "pkg-1", &invite_test(), &mut NoProgress).unwrap_err();
+    assert!(matches!(e, Error::InvalidArgument(ref m) if m.contains("version id")), "{e}");
+    let e = c.wait_package_ready(APP, &long_package, Duration::from_secs(5), &mut NoProgress).unwrap_err();
+    assert!(matches!(e, Error::InvalidArgument(ref m) if m.contains("package id")), "{e}");
+    assert!(s.requests().is_empty(), "{:?}", s.requests().iter().map(|r| r.kind.clone()).collect::<Vec<_>>());
 }

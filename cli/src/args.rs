@@ -115,6 +115,16 @@ Examples:
   agcupload check --kind atomic --json 1234567 service.app
 ";
 
+const INSPECT_EXAMPLES: &str = "\
+Reads the package's pack.info from the end of the ZIP (a few KiB, whatever the size): bundle
+name and type (app or atomicService), version code and name, min compatible version code,
+modules. Refuses what AGC would: not a ZIP, no or a malformed pack.info, an unsigned package.
+
+Examples:
+  agcupload inspect build/app-signed.app
+  agcupload inspect --json --sha256 build/app-signed.app
+";
+
 const SEAL_EXAMPLES: &str = "\
 Examples:
   head -c 32 /dev/urandom > key.bin && chmod 600 key.bin
@@ -214,6 +224,8 @@ pub enum Command {
         publish: bool,
         #[command(flatten)]
         wait: WaitArgs,
+        #[command(flatten)]
+        bind: BindArgs,
     },
     /// Upload, bind and wait until AGC has parsed the package; then --submit for review, or
     /// --test for a HarmonyOS test release.
@@ -225,6 +237,8 @@ pub enum Command {
         file: FileArgs,
         #[command(flatten)]
         wait: WaitArgs,
+        #[command(flatten)]
+        bind: BindArgs,
         #[command(flatten)]
         road: Box<RoadArgs>,
     },
@@ -245,6 +259,8 @@ pub enum Command {
         wait: bool,
         #[command(flatten)]
         wait_args: WaitArgs,
+        #[command(flatten)]
+        bind: BindArgs,
     },
     /// Wait until AGC has parsed a bound package.
     #[command(after_help = WAIT_EXAMPLES)]
@@ -317,6 +333,15 @@ pub enum Command {
         #[command(flatten)]
         wait: PollArgs,
     },
+    /// Show what a .app package is (its pack.info), offline: no credentials, nothing sent.
+    #[command(after_help = INSPECT_EXAMPLES)]
+    Inspect {
+        /// The .app package.
+        file: PathBuf,
+        /// Also hash the whole file (SHA-256, as the upload would send it).
+        #[arg(long)]
+        sha256: bool,
+    },
     /// Print the versions of the tool and of libagcupload.
     Version,
 }
@@ -337,7 +362,7 @@ pub struct SubmitArgs {
     #[arg(long, value_name = "KEY=JSON", value_parser = parse_submit_field)]
     pub submit_field: Vec<(String, serde_json::Value)>,
     /// Longest wait while AGC answers the submit with "still processing", in minutes.
-    #[arg(long, visible_alias = "submit-timeout", value_name = "MIN", default_value_t = 15,
+    #[arg(long, visible_alias = "submit-timeout", value_name = "MIN", default_value_t = agcupload::defaults::SUBMIT_TIMEOUT_MS / 60_000,
           value_parser = clap::value_parser!(u64).range(1..=1440))]
     pub submit_timeout_min: u64,
 }
@@ -399,7 +424,7 @@ pub struct RoadArgs {
           conflicts_with = "test", help_heading = "Submit for review")]
     pub app_desc: Vec<(String, String)>,
     /// Longest wait while AGC answers the submit with "still processing", in minutes.
-    #[arg(long, visible_alias = "submit-timeout", value_name = "MIN", default_value_t = 15,
+    #[arg(long, visible_alias = "submit-timeout", value_name = "MIN", default_value_t = agcupload::defaults::SUBMIT_TIMEOUT_MS / 60_000,
           value_parser = clap::value_parser!(u64).range(1..=1440), requires = "submit",
           conflicts_with = "test", help_heading = "Submit for review")]
     pub submit_timeout_min: u64,
@@ -516,6 +541,24 @@ pub struct FileArgs {
     pub seal: SealKeyArgs,
 }
 
+/// The bind's optional query parameters (none sent by default).
+#[derive(Debug, Args)]
+pub struct BindArgs {
+    /// releaseType sent with the bind: 1 = full release, 6 = HarmonyOS test release [default: not sent].
+    #[arg(long, value_name = "1|6", value_parser = parse_release_type)]
+    pub bind_release_type: Option<u32>,
+    /// releasePhase sent with the bind: 0 = full, 3 = phased (a phased release may need it) [default: not sent].
+    #[arg(long, value_name = "0|3", value_parser = parse_release_phase)]
+    pub bind_release_phase: Option<u32>,
+}
+
+impl BindArgs {
+    /// The library's bind query.
+    pub fn query(&self) -> agcupload::BindQuery {
+        agcupload::BindQuery { release_type: self.bind_release_type, release_phase: self.bind_release_phase }
+    }
+}
+
 /// Package kinds on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Kind {
@@ -549,11 +592,19 @@ pub struct SealKeyArgs {
 #[derive(Debug, Args)]
 pub struct WaitArgs {
     /// Longest wait for AGC to parse the package, in minutes.
-    #[arg(long, value_name = "MIN", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=1440))]
+    #[arg(long, value_name = "MIN", default_value_t = agcupload::defaults::PARSE_TIMEOUT_MS / 60_000, value_parser = clap::value_parser!(u64).range(1..=1440))]
     pub timeout_min: u64,
     /// First wait between two status polls, in seconds (it doubles up to 30 s) [default: 5].
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub poll_interval: Option<u64>,
+}
+
+fn parse_release_phase(s: &str) -> Result<u32, String> {
+    match s {
+        "0" => Ok(0),
+        "3" => Ok(3),
+        _ => Err("must be 0 (full) or 3 (phased)".into()),
+    }
 }
 
 fn parse_release_type(s: &str) -> Result<u32, String> {

@@ -12,7 +12,7 @@ use agcupload::connect::test_release::{TestRelease, TestType};
 use agcupload::{ReleaseIds, ReleaseRequest, ReleaseTarget};
 use serde_json::json;
 
-use crate::args::{ConnArgs, FileArgs, PollArgs, RoadArgs, SubmitArgs, TestKind, WaitArgs};
+use crate::args::{BindArgs, ConnArgs, FileArgs, PollArgs, RoadArgs, SubmitArgs, TestKind, WaitArgs};
 use crate::output::{Failure, Report};
 use crate::{client, exit, picture_key, request, timeout, Ctx};
 
@@ -185,7 +185,7 @@ fn done_list(done: &ReleaseIds) -> String {
 
 impl Ctx {
     /// `publish --submit` or `publish --test`: the whole road in one library call.
-    pub fn road(&self, conn: &ConnArgs, file: &FileArgs, wait: &WaitArgs, road: &RoadArgs) -> Report {
+    pub fn road(&self, conn: &ConnArgs, file: &FileArgs, wait: &WaitArgs, bind: &BindArgs, road: &RoadArgs) -> Report {
         let mut report = Report::new("publish");
         report.app_id = Some(file.app_id.clone());
         let notes = match &road.notes_dir {
@@ -219,7 +219,9 @@ impl Ctx {
             Ok(c) => c,
             Err(f) => return report.fail(f),
         };
-        let mut request = ReleaseRequest::new(request(file), target);
+        let mut upload = request(file);
+        upload.bind = bind.query();
+        let mut request = ReleaseRequest::new(upload, target);
         request.notes = notes;
         request.parse_timeout = timeout(wait);
         request.submit_timeout = Duration::from_secs(road.submit_timeout_min * 60);

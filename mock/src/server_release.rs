@@ -433,7 +433,7 @@ fn create_version(shared: &Shared, app_id: &str, v: &Value) -> Answer {
             submitted: false,
         },
     );
-    Ok(ok(json!({"versionId": id})))
+    Ok(ok(json!({"versionId": crate::answered_id(shared, crate::IdKind::Version, &id)})))
 }
 
 fn add_package(shared: &Shared, app_id: &str, v: &Value) -> Answer {

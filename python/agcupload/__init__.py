@@ -34,6 +34,7 @@ from typing import Callable, Dict, List, Mapping, NamedTuple, Optional, Set, Tup
 from . import _native
 from ._args import U32 as _U32, Seconds, seconds_ms as _ms, test_groups as _test_groups, unsigned as _unsigned
 from ._native import library_path
+from .inspect import ModuleInfo, PackageInfo, inspect_package
 from .errors import (AgcError, ApiError, AuthError, CancelledError, FileError, InternalError,
                      InvalidArgumentError, NetworkError, PackageFailedError, ReentrantError,
                      RejectedError, SealError, Status, check as _check, error_for as _error_for)
@@ -46,7 +47,7 @@ __all__ = [
     "Status", "AgcError", "InvalidArgumentError", "FileError", "CancelledError", "NetworkError",
     "AuthError", "ApiError", "RejectedError", "SealError", "PackageFailedError", "ReentrantError",
     "InternalError", "Note", "ReleaseIds", "ReleaseState", "ReleaseStatus", "Step", "TestRelease", "TestType",
-    "Instant",
+    "Instant", "inspect_package", "PackageInfo", "ModuleInfo",
 ]
 
 _lib = _native.lib
@@ -209,9 +210,11 @@ class _Options:
     """agc_upload_options for one call (None values are not sent); a context manager."""
 
     def __init__(self, file_name: Optional[Text] = None, release_type: Optional[int] = None,
-                 chinese_mainland: Optional[bool] = None) -> None:
+                 chinese_mainland: Optional[bool] = None, bind_release_type: Optional[int] = None,
+                 bind_release_phase: Optional[int] = None) -> None:
         self.h = _P()
-        if file_name is None and release_type is None and chinese_mainland is None:
+        given = (file_name, release_type, chinese_mainland, bind_release_type, bind_release_phase)
+        if all(v is None for v in given):
             return
         _check(_lib.agc_upload_options_new(ctypes.byref(self.h)))
         try:
@@ -221,6 +224,12 @@ class _Options:
                 _check(_lib.agc_upload_options_set_release_type(self.h, _unsigned(release_type, "release_type", _U32)))
             if chinese_mainland is not None:
                 _check(_lib.agc_upload_options_set_chinese_mainland(self.h, 1 if chinese_mainland else 0))
+            if bind_release_type is not None:
+                _check(_lib.agc_upload_options_set_bind_release_type(
+                    self.h, _unsigned(bind_release_type, "bind_release_type", _U32)))
+            if bind_release_phase is not None:
+                _check(_lib.agc_upload_options_set_bind_release_phase(
+                    self.h, _unsigned(bind_release_phase, "bind_release_phase", _U32)))
         except BaseException:
             self.close()
             raise
@@ -542,11 +551,16 @@ class Client:
     def publish_package(self, app_id: Text, path: StrPath, kind: int = HARMONY_APP, timeout_ms: int = 600000,
                         progress: Optional[ProgressCallback] = None, *, file_name: Optional[Text] = None,
                         release_type: Optional[int] = None,
-                        chinese_mainland: Optional[bool] = None) -> Tuple[UploadResult, str]:
-        """Upload, bind and wait in one call; returns (UploadResult, package_id)."""
+                        chinese_mainland: Optional[bool] = None, bind_release_type: Optional[int] = None,
+                        bind_release_phase: Optional[int] = None) -> Tuple[UploadResult, str]:
+        """Upload, bind and wait in one call; returns (UploadResult, package_id).
+
+        `bind_release_type` (1 or 6) and `bind_release_phase` (0 full, 3 phased) are sent as
+        the bind's `releaseType` / `releasePhase` query parameters; neither is sent by default.
+        """
         h, kind, timeout_ms = self._handle(), _unsigned(kind, "kind", _U32), _unsigned(timeout_ms, "timeout_ms")
         cb, out, pkg = _Progress(progress), _P(), _P()
-        with _Options(file_name, release_type, chinese_mainland) as opts:
+        with _Options(file_name, release_type, chinese_mainland, bind_release_type, bind_release_phase) as opts:
             self._call(lambda: int(_lib.agc_publish_package(h, _text(app_id), _path(path), kind, opts.h, timeout_ms,
                                                             cb.fn, None, ctypes.byref(out), ctypes.byref(pkg))), cb)
         return _take_result(out), _take_string(pkg)
@@ -610,7 +624,8 @@ class Client:
                         remark: Optional[Text] = None, test: Optional[TestRelease] = None,
                         resume: Optional[ReleaseIds] = None, timeout: Optional[Seconds] = None,
                         progress: Optional[ProgressCallback] = None, file_name: Optional[Text] = None,
-                        chinese_mainland: Optional[bool] = None,
+                        chinese_mainland: Optional[bool] = None, bind_release_type: Optional[int] = None,
+                        bind_release_phase: Optional[int] = None,
                         submit_fields: Optional[Mapping[str, object]] = None) -> ReleaseIds:
         """Take a package the whole road in one call and return the `ReleaseIds` obtained.
 
@@ -628,7 +643,8 @@ class Client:
         """
         h, kind = self._handle(), _unsigned(kind, "kind", _U32)
         cb, out = _Progress(progress), _P()
-        with _Options(file_name, None, chinese_mainland) as up, _ReleaseOptions() as o:
+        with _Options(file_name, None, chinese_mainland, bind_release_type, bind_release_phase) as up, \
+                _ReleaseOptions() as o:
             try:
                 o.notes(notes).review(release_time, phased, remark).submit_fields(submit_fields) \
                     .timeouts(timeout, timeout).test(test).resume(resume)

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use crate::client::{Client, UploadRequest};
-use crate::connect::ids::{check_app_id, check_id};
+use crate::connect::ids::{check_app_id, check_object_id, check_package_id, check_version_id, IdKind};
 use crate::connect::release::{
     check_notes, is_still_processing, note_body, parse_app_state, with_advice, AppState, ReleaseNote, ReleaseState,
     SubmitOptions,
@@ -27,7 +27,8 @@ use crate::progress::{self, Phase, Progress};
 pub enum ReleaseTarget {
     /// Submit the app for review (a full or phased, immediate or scheduled release).
     Review(SubmitOptions),
-    /// Submit a HarmonyOS test version (the upload is asked with `releaseType` 6).
+    /// Submit a HarmonyOS test version (its upload asks for `releaseType` 6 only when the
+    /// caller sets it).
     Test(TestRelease),
 }
 
@@ -125,7 +126,9 @@ impl std::error::Error for ReleaseError {
 /// Everything the road needs.
 #[derive(Debug, Clone)]
 pub struct ReleaseRequest<'a> {
-    /// The package to upload (for a test release its `release_type` is forced to 6).
+    /// The package to upload. For a test release its `release_type` may be left unset (the
+    /// default: the upload-url call then carries no `releaseType`, as every live-tested
+    /// publisher does) or set to 6; any other value is refused at the check.
     pub upload: UploadRequest<'a>,
     /// Release notes per language (review only; refused with a test target).
     pub notes: Vec<ReleaseNote>,
@@ -146,14 +149,15 @@ impl<'a> ReleaseRequest<'a> {
             upload,
             notes: Vec::new(),
             target,
-            parse_timeout: Duration::from_secs(15 * 60),
-            submit_timeout: Duration::from_secs(15 * 60),
+            parse_timeout: crate::defaults::PARSE_TIMEOUT,
+            submit_timeout: crate::defaults::SUBMIT_TIMEOUT,
             resume: ReleaseIds::default(),
         }
     }
 
     fn check(&self) -> Result<()> {
         check_app_id(self.upload.app_id)?;
+        self.upload.bind.check()?;
         check_notes(&self.notes)?;
         match &self.target {
             ReleaseTarget::Review(o) => {
@@ -178,22 +182,33 @@ impl<'a> ReleaseRequest<'a> {
         if let Some(h) = &self.resume.sha256_hex {
             check_resumed_sha256(h)?;
         }
-        for (id, what) in [
-            (&self.resume.object_id, "object id"),
-            (&self.resume.package_id, "package id"),
-            (&self.resume.version_id, "version id"),
-        ] {
-            if id
-                .as_ref()
-                .is_some_and(|s| s.is_empty() || s.len() > 1024 || s.chars().any(crate::text::is_hidden_or_control))
-            {
-                return Err(Error::InvalidArgument(format!(
-                    "the {what} to resume from must be 1 to 1024 characters, without control, format or \
-                     separator characters"
-                )));
+        for (id, kind) in self.resumed_ids() {
+            if let Some(problem) = id.and_then(|s| kind.problem(s)) {
+                return Err(Error::InvalidArgument(format!("the {} to resume from {problem}", kind.name())));
             }
         }
         Ok(())
+    }
+
+    /// The ids to resume from, less the ones their rule refuses (and a refused SHA-256).
+    fn resume_without_refused_ids(&self) -> ReleaseIds {
+        let keep = |id: &Option<String>, kind: IdKind| id.clone().filter(|s| kind.problem(s).is_none());
+        ReleaseIds {
+            object_id: keep(&self.resume.object_id, IdKind::Object),
+            package_id: keep(&self.resume.package_id, IdKind::Package),
+            version_id: keep(&self.resume.version_id, IdKind::Version),
+            sha256_hex: self.resume.sha256_hex.clone().filter(|h| check_resumed_sha256(h).is_ok()),
+            ..self.resume.clone()
+        }
+    }
+
+    /// The ids to resume from, each with its kind.
+    fn resumed_ids(&self) -> [(Option<&str>, IdKind); 3] {
+        [
+            (self.resume.object_id.as_deref(), IdKind::Object),
+            (self.resume.package_id.as_deref(), IdKind::Package),
+            (self.resume.version_id.as_deref(), IdKind::Version),
+        ]
     }
 
     /// The file name of a resumed object: given, else the upload's name, else the path's.
@@ -230,19 +245,17 @@ impl Client {
         let fail = |step: ReleaseStep, error: Error, done: &ReleaseIds| {
             Box::new(ReleaseError { step, error: with_advice(error), done: done.clone(), outcome_uncertain: false })
         };
-        request.check().map_err(|e| fail(ReleaseStep::Check, e, &done))?;
+        // A refused id never comes back as done: no hint built from `done` repeats it.
+        request.check().map_err(|e| fail(ReleaseStep::Check, e, &request.resume_without_refused_ids()))?;
         let app_id = request.upload.app_id;
-        let test = matches!(request.target, ReleaseTarget::Test(_));
 
         // Upload, unless an object (or a package made from one) is resumed.
         let need_object = done.package_id.is_none();
         if need_object {
             if done.object_id.is_none() {
-                let mut up = request.upload.clone();
-                if test {
-                    up.release_type = Some(6);
-                }
-                let r = self.upload(&up, progress).map_err(|e| fail(ReleaseStep::Upload, e, &done))?;
+                // A test release's upload-url carries `releaseType` only when the caller asks
+                // for it (6): no live-tested publisher sends it (docs/protocol.md section 6).
+                let r = self.upload(&request.upload, progress).map_err(|e| fail(ReleaseStep::Upload, e, &done))?;
                 done.object_id = Some(r.object_id);
                 done.file_name = Some(r.file_name);
                 done.sha256_hex = Some(r.sha256_hex);
@@ -259,11 +272,13 @@ impl Client {
             ReleaseTarget::Review(options) => {
                 if done.package_id.is_none() {
                     let (name, id) = object(&done);
-                    let pkg = self.bind_object_outcome(app_id, &name, &id, progress).map_err(|(e, uncertain)| {
-                        let mut failure = fail(ReleaseStep::Bind, e, &done);
-                        failure.outcome_uncertain = uncertain;
-                        failure
-                    })?;
+                    let pkg = self.bind_object_outcome(app_id, &name, &id, &request.upload.bind, progress).map_err(
+                        |(e, uncertain)| {
+                            let mut failure = fail(ReleaseStep::Bind, e, &done);
+                            failure.outcome_uncertain = uncertain;
+                            failure
+                        },
+                    )?;
                     done.package_id = Some(pkg);
                 }
                 let pkg = done.package_id.clone().unwrap_or_default();
@@ -509,9 +524,7 @@ impl Client {
         check_app_id(app_id)?;
         crate::package::check_file_name(file_name)?;
         check_distribute_mode(distribute_mode)?;
-        if object_id.is_empty() {
-            return Err(Error::InvalidArgument("object id is empty".into()));
-        }
+        check_object_id(object_id)?;
         let path = self.release_paths().test_version_pkg.clone();
         let body = test_package_body(file_name, object_id, distribute_mode);
         let phase = Some((Phase::AddingTestPackage, 0, 0));
@@ -530,8 +543,8 @@ impl Client {
     ) -> Result<()> {
         check_app_id(app_id)?;
         test.validate()?;
-        check_id(version_id, "version id")?;
-        check_id(package_id, "package id")?;
+        check_version_id(version_id)?;
+        check_package_id(package_id)?;
         let path = self.release_paths().test_version.clone();
         let body = test.info_body(version_id, package_id, now_ms());
         let phase = Some((Phase::SettingTestInfo, 0, 0));
@@ -543,7 +556,7 @@ impl Client {
     /// Submit a test version. Reports [`Phase::SubmittingTest`].
     pub fn submit_test_version(&self, app_id: &str, version_id: &str, progress: &mut dyn Progress) -> Result<()> {
         check_app_id(app_id)?;
-        check_id(version_id, "version id")?;
+        check_version_id(version_id)?;
         let path = self.release_paths().test_version_submit.clone();
         let body = json!({"versionId": version_id});
         let phase = Some((Phase::SubmittingTest, 0, 0));

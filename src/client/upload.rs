@@ -32,12 +32,23 @@ pub struct UploadRequest<'a> {
     pub release_type: Option<u32>,
     /// `chineseMainlandFlag`. Not sent when `None`.
     pub chinese_mainland: Option<bool>,
+    /// The optional query parameters of the bind that follows the upload in
+    /// [`Client::publish`] and the release road (none sent by default).
+    pub bind: crate::connect::package::BindQuery,
 }
 
 impl<'a> UploadRequest<'a> {
     /// An upload with the default options.
     pub fn new(app_id: &'a str, path: &'a Path, kind: PackageKind) -> UploadRequest<'a> {
-        UploadRequest { app_id, path, kind, file_name: None, release_type: None, chinese_mainland: None }
+        UploadRequest {
+            app_id,
+            path,
+            kind,
+            file_name: None,
+            release_type: None,
+            chinese_mainland: None,
+            bind: Default::default(),
+        }
     }
 }
 

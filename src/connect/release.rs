@@ -193,19 +193,49 @@ pub fn check_language(language: &str) -> Result<()> {
 /// texts (when set) not empty and within their bounds (the error names the language).
 pub fn check_notes(notes: &[ReleaseNote]) -> Result<()> {
     for (i, n) in notes.iter().enumerate() {
-        check_language(&n.language)?;
+        check_note(n)?;
         if notes[..i].iter().any(|o| o.language.eq_ignore_ascii_case(&n.language)) {
             return Err(Error::InvalidArgument(format!("release notes for {} are given twice", n.language)));
         }
-        check_note_text(&n.language, "release notes", &n.new_features, MAX_NEW_FEATURES)?;
-        for (what, text, max) in [
-            ("the app name", &n.app_name, MAX_APP_NAME),
-            ("the description", &n.app_desc, MAX_APP_DESC),
-            ("the brief introduction", &n.brief_info, MAX_BRIEF_INFO),
-        ] {
-            if let Some(t) = text {
-                check_note_text(&n.language, what, t, max)?;
-            }
+    }
+    Ok(())
+}
+
+/// Check one note: its language is a tag, its text not empty (not only invisible characters)
+/// and at most [`MAX_NEW_FEATURES`] UTF-16 code units, its listing texts (when set) not empty
+/// and within their bounds (the error names the language).
+pub fn check_note(n: &ReleaseNote) -> Result<()> {
+    check_language(&n.language)?;
+    check_note_text(&n.language, "release notes", &n.new_features, MAX_NEW_FEATURES)?;
+    for (what, text, max) in [
+        ("the app name", &n.app_name, MAX_APP_NAME),
+        ("the description", &n.app_desc, MAX_APP_DESC),
+        ("the brief introduction", &n.brief_info, MAX_BRIEF_INFO),
+    ] {
+        if let Some(t) = text {
+            check_note_text(&n.language, what, t, max)?;
+        }
+    }
+    Ok(())
+}
+
+/// Check a submit `releaseType`: only 1 (full release) is taken.
+pub fn check_release_type(release_type: u32) -> Result<()> {
+    if release_type != 1 {
+        return Err(Error::InvalidArgument(format!("submit release type must be 1, got {release_type}")));
+    }
+    Ok(())
+}
+
+/// Check a release phase: a phased release needs a description of 1 to [`MAX_PHASED_DESC`]
+/// characters.
+pub fn check_phase(phase: &ReleasePhase) -> Result<()> {
+    if let ReleasePhase::Phased { description } = phase {
+        let n = description.chars().count();
+        if description.trim().is_empty() || n > MAX_PHASED_DESC {
+            return Err(Error::InvalidArgument(format!(
+                "a phased release needs a description of 1 to {MAX_PHASED_DESC} characters (got {n})"
+            )));
         }
     }
     Ok(())
@@ -232,6 +262,18 @@ fn check_note_text(language: &str, what: &str, text: &str, max: usize) -> Result
 /// zero-width and other format characters, controls, separators). Such a note is empty.
 fn shows_nothing(text: &str) -> bool {
     text.chars().all(|c| c.is_whitespace() || crate::text::is_hidden_or_control(c))
+}
+
+/// Check a submit remark: [`REMARK_CHARS`] characters.
+pub fn check_remark(remark: &str) -> Result<()> {
+    let n = remark.chars().count();
+    if n < REMARK_CHARS.0 || n > REMARK_CHARS.1 {
+        return Err(Error::InvalidArgument(format!(
+            "the remark must have {} to {} characters (got {n})",
+            REMARK_CHARS.0, REMARK_CHARS.1
+        )));
+    }
+    Ok(())
 }
 
 /// The `app-language-info` body of one note (listing texts only when set).
@@ -325,9 +367,7 @@ impl SubmitOptions {
     pub fn body(&self) -> Result<Value> {
         let mut m = Map::new();
         if let Some(t) = self.release_type {
-            if t != 1 {
-                return Err(Error::InvalidArgument(format!("submit release type must be 1, got {t}")));
-            }
+            check_release_type(t)?;
             m.insert("releaseType".into(), json!(t));
         }
         match &self.phase {
@@ -335,13 +375,8 @@ impl SubmitOptions {
             Some(ReleasePhase::Full) => {
                 m.insert("releasePhase".into(), json!(0));
             }
-            Some(ReleasePhase::Phased { description }) => {
-                let n = description.chars().count();
-                if description.trim().is_empty() || n > MAX_PHASED_DESC {
-                    return Err(Error::InvalidArgument(format!(
-                        "a phased release needs a description of 1 to {MAX_PHASED_DESC} characters (got {n})"
-                    )));
-                }
+            Some(p @ ReleasePhase::Phased { description }) => {
+                check_phase(p)?;
                 m.insert("releasePhase".into(), json!(3));
                 m.insert("phasedReleaseDescription".into(), json!(description));
             }
@@ -350,13 +385,7 @@ impl SubmitOptions {
             m.insert("releaseTime".into(), json!(normalize_release_time(t)?));
         }
         if let Some(r) = &self.remark {
-            let n = r.chars().count();
-            if n < REMARK_CHARS.0 || n > REMARK_CHARS.1 {
-                return Err(Error::InvalidArgument(format!(
-                    "the remark must have {} to {} characters (got {n})",
-                    REMARK_CHARS.0, REMARK_CHARS.1
-                )));
-            }
+            check_remark(r)?;
             m.insert("remark".into(), json!(r));
         }
         if self.extra.len() > MAX_EXTRA_SUBMIT_FIELDS.0 {
@@ -530,6 +559,23 @@ pub fn parse_app_state(body: &[u8]) -> Result<AppState> {
 mod tests {
     use super::*;
     use crate::connect::test_release::{parse_test_package, parse_version_id};
+
+    #[test]
+    fn per_field_checks_agree_with_the_submit_body() {
+        for remark in ["123456789", "1234567890", &"r".repeat(300), &"r".repeat(301)] {
+            let whole = SubmitOptions { remark: Some(remark.to_string()), ..Default::default() }.body().is_ok();
+            assert_eq!(check_remark(remark).is_ok(), whole, "{} characters", remark.len());
+        }
+        for d in ["", " ", "slowly", &"d".repeat(500), &"d".repeat(501)] {
+            let p = ReleasePhase::Phased { description: d.to_string() };
+            let whole = SubmitOptions { phase: Some(p.clone()), ..Default::default() }.body().is_ok();
+            assert_eq!(check_phase(&p).is_ok(), whole, "{} characters", d.len());
+        }
+        assert!(check_release_type(1).is_ok() && check_release_type(6).is_err());
+        assert!(check_note(&ReleaseNote::new("en-US", "x")).is_ok());
+        assert!(check_note(&ReleaseNote::new("en US", "x")).is_err());
+        assert!(check_note(&ReleaseNote::new("en-US", "y".repeat(501))).is_err());
+    }
 
     #[test]
     fn release_times() {

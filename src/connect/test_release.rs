@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use super::ids::id_from;
+use super::ids::{id_from, IdKind};
 use super::ok_envelope;
 use crate::error::{Error, Result};
 
@@ -15,7 +15,7 @@ pub const MAX_TEST_DESC: usize = 50;
 /// Parse the answer of creating a test version: its `versionId`.
 pub fn parse_version_id(body: &[u8]) -> Result<String> {
     let root = ok_envelope(body, "test-version")?;
-    id_from(root.get("versionId"), "test-version", "versionId")
+    id_from(root.get("versionId"), "test-version", "versionId", IdKind::Version)
 }
 
 /// Parse the answer of adding a test package: the first `pkgVersion` (or a `pkgId`).
@@ -26,7 +26,34 @@ pub fn parse_test_package(body: &[u8]) -> Result<String> {
         Some(v @ (Value::String(_) | Value::Number(_))) => Some(v),
         _ => root.get("pkgId"),
     };
-    id_from(v, "test-package", "pkgVersion")
+    id_from(v, "test-package", "pkgVersion", IdKind::Package)
+}
+
+/// Check a test description (`testDesc`): 1 to [`MAX_TEST_DESC`] characters.
+pub fn check_test_desc(description: &str) -> Result<()> {
+    let n = description.chars().count();
+    if description.trim().is_empty() || n > MAX_TEST_DESC {
+        return Err(Error::InvalidArgument(format!(
+            "the test description must have 1 to {MAX_TEST_DESC} characters (got {n})"
+        )));
+    }
+    Ok(())
+}
+
+/// Check a test window (ms since the epoch): it ends after it starts and lasts at most
+/// [`MAX_TEST_WINDOW`] (AGC: 204144692 "open test time not exist" otherwise).
+pub fn check_test_window(start_ms: u64, end_ms: u64) -> Result<()> {
+    if end_ms <= start_ms {
+        return Err(Error::InvalidArgument("the test window must end after it starts".into()));
+    }
+    if end_ms - start_ms > MAX_TEST_WINDOW.as_millis() as u64 {
+        return Err(Error::InvalidArgument(format!(
+            "the test window lasts {} days; AGC takes at most {}",
+            (end_ms - start_ms).div_ceil(24 * 3600 * 1000),
+            MAX_TEST_WINDOW.as_secs() / (24 * 3600)
+        )));
+    }
+    Ok(())
 }
 
 /// Who can install a test version.
@@ -59,8 +86,6 @@ pub struct TestRelease {
     pub distribute_mode: u32,
 }
 
-/// Default length of a test window.
-pub const DEFAULT_TEST_WINDOW: Duration = Duration::from_secs(30 * 24 * 3600);
 /// Longest test window (botiverse/hands uses 90 days; AGC refuses longer ones).
 pub const MAX_TEST_WINDOW: Duration = Duration::from_secs(90 * 24 * 3600);
 /// `distributeMode` 1: the test zone (Huawei's documented default).
@@ -71,22 +96,6 @@ pub const DISTRIBUTE_APPGALLERY: u32 = 2;
 /// 514, Eilgnaw/deploy-to-agc-testing 362bec2; ACaiCat/huawei-appgallery-deploy 5b1771e
 /// sends the number 1).
 pub const DISPLAY_AREA: &str = "1";
-
-/// Check a test window (ms since the epoch): it ends after it starts and lasts at most
-/// [`MAX_TEST_WINDOW`] (AGC: 204144692 "open test time not exist" otherwise).
-pub fn check_window(start_ms: u64, end_ms: u64) -> Result<()> {
-    if end_ms <= start_ms {
-        return Err(Error::InvalidArgument("the test window must end after it starts".into()));
-    }
-    if end_ms - start_ms > MAX_TEST_WINDOW.as_millis() as u64 {
-        return Err(Error::InvalidArgument(format!(
-            "the test window lasts {} days; AGC takes at most {}",
-            (end_ms - start_ms).div_ceil(24 * 3600 * 1000),
-            MAX_TEST_WINDOW.as_secs() / (24 * 3600)
-        )));
-    }
-    Ok(())
-}
 
 /// Check a `distributeMode`: 1 or 2.
 pub fn check_distribute_mode(mode: u32) -> Result<()> {
@@ -120,26 +129,14 @@ impl TestRelease {
     /// after it starts and last at most [`MAX_TEST_WINDOW`].
     pub fn validate_at(&self, now_ms: u64) -> Result<()> {
         check_distribute_mode(self.distribute_mode)?;
+        check_test_desc(&self.description)?;
         let (start, end) = self.window(now_ms);
-        check_window(start, end)?;
-        let n = self.description.chars().count();
-        if self.description.trim().is_empty() || n > MAX_TEST_DESC {
-            return Err(Error::InvalidArgument(format!(
-                "the test description must have 1 to {MAX_TEST_DESC} characters (got {n})"
-            )));
-        }
+        check_test_window(start, end)?;
         if self.test_type == TestType::Invite && self.groups.is_empty() {
             return Err(Error::InvalidArgument("an invite test needs at least one test group".into()));
         }
         for g in &self.groups {
-            if g.is_empty()
-                || g.len() > 128
-                || g.chars().any(|c| crate::text::is_hidden_or_control(c) || c.is_whitespace())
-            {
-                return Err(Error::InvalidArgument(
-                    "a test group id must be 1 to 128 characters without spaces".into(),
-                ));
-            }
+            super::ids::check_group_id(g)?;
         }
         Ok(())
     }
@@ -147,7 +144,7 @@ impl TestRelease {
     /// The test window in ms since the epoch, defaults applied.
     pub fn window(&self, now_ms: u64) -> (u64, u64) {
         let start = self.start_ms.unwrap_or(now_ms);
-        let end = self.end_ms.unwrap_or(start.saturating_add(DEFAULT_TEST_WINDOW.as_millis() as u64));
+        let end = self.end_ms.unwrap_or(start.saturating_add(crate::defaults::TEST_WINDOW_MS));
         (start, end)
     }
 
@@ -194,7 +191,7 @@ mod tests {
         t.validate().unwrap();
         let b = t.info_body("v", "p", 5);
         assert_eq!(b["openTestInfo"]["startTime"], 1000);
-        assert_eq!(b["openTestInfo"]["endTime"], 1000 + DEFAULT_TEST_WINDOW.as_millis() as u64);
+        assert_eq!(b["openTestInfo"]["endTime"], 1000 + crate::defaults::TEST_WINDOW_MS);
         assert_eq!(b["openTestInfo"]["testTaskInfo"]["groupInfos"][0]["groupId"], "g1");
         assert!(TestRelease::new(TestType::Open, "x".repeat(51)).validate().is_err());
         let task = &b["openTestInfo"]["testTaskInfo"];

@@ -3,7 +3,6 @@
 use std::ffi::CString;
 use std::os::raw::{c_char, c_int, c_void};
 use std::ptr;
-use std::time::Duration;
 
 use super::boundary::*;
 use super::client::{agc_client, enter_client};
@@ -234,7 +233,7 @@ pub unsafe extern "C" fn agc_submit_for_review(
         // SAFETY: NULL or live per the contract.
         let o = unsafe { options.as_ref() };
         let submit = o.map(|o| o.submit.clone()).unwrap_or_default();
-        let timeout = o.map_or(Duration::from_secs(15 * 60), |o| o.submit_timeout);
+        let timeout = o.map_or(crate::defaults::SUBMIT_TIMEOUT, |o| o.submit_timeout);
         let mut sink = CProgress { callback: progress, user_data };
         c.submit_for_review(app_id, &submit, timeout, &mut sink)
     })

@@ -10,7 +10,7 @@ use super::release::agc_release_result;
 use super::types::*;
 use crate::client::release::ReleaseIds;
 use crate::connect::release::{self, ReleaseNote, ReleasePhase, SubmitOptions};
-use crate::connect::test_release::{TestRelease, TestType};
+use crate::connect::test_release::{self, TestRelease, TestType};
 use crate::error::Error;
 
 /// Options of the release road, all optional. Create with `agc_release_options_new`, free
@@ -43,8 +43,8 @@ pub unsafe extern "C" fn agc_release_options_new(out: *mut *mut agc_release_opti
             notes: Vec::new(),
             submit: SubmitOptions::default(),
             test: None,
-            parse_timeout: Duration::from_secs(15 * 60),
-            submit_timeout: Duration::from_secs(15 * 60),
+            parse_timeout: crate::defaults::PARSE_TIMEOUT,
+            submit_timeout: crate::defaults::SUBMIT_TIMEOUT,
             resume: ReleaseIds::default(),
             test_notify: None,
         };
@@ -105,7 +105,7 @@ pub unsafe extern "C" fn agc_release_options_set_note(
         // SAFETY: per this function's contract.
         let (lang, text) = unsafe { (str_arg(language, "language")?, str_arg(new_features, "new_features")?) };
         let note = ReleaseNote::new(lang, text);
-        release::check_notes(std::slice::from_ref(&note))?;
+        release::check_note(&note)?;
         o.notes.retain(|n| !n.language.eq_ignore_ascii_case(lang));
         o.notes.push(note);
         Ok(())
@@ -157,9 +157,8 @@ pub unsafe extern "C" fn agc_release_options_set_phase(
             }
             other => return Err(Error::InvalidArgument(format!("release phase must be 0 or 3, got {other}"))),
         };
-        let checked = SubmitOptions { phase: Some(p), ..Default::default() };
-        checked.body()?;
-        o.submit.phase = checked.phase;
+        release::check_phase(&p)?;
+        o.submit.phase = Some(p);
         Ok(())
     })
 }
@@ -178,9 +177,10 @@ pub unsafe extern "C" fn agc_release_options_set_remark(
         let o = unsafe { opts_mut(options) }?;
         // SAFETY: per this function's contract.
         let remark = unsafe { opt_str(remark, "remark") }?.map(str::to_owned);
-        let checked = SubmitOptions { remark, ..Default::default() };
-        checked.body()?;
-        o.submit.remark = checked.remark;
+        if let Some(r) = &remark {
+            release::check_remark(r)?;
+        }
+        o.submit.remark = remark;
         Ok(())
     })
 }
@@ -208,7 +208,7 @@ pub unsafe extern "C" fn agc_release_options_set_test(
             other => return Err(Error::InvalidArgument(format!("test type must be 3 or 4, got {other}"))),
         };
         // Check the description now (groups are checked when the road starts).
-        TestRelease::new(TestType::Open, desc).validate()?;
+        test_release::check_test_desc(desc)?;
         let mut test = o.test.take().unwrap_or_else(|| TestRelease::new(t, desc));
         test.test_type = t;
         test.description = desc.to_owned();
@@ -235,7 +235,7 @@ pub unsafe extern "C" fn agc_release_options_set_test_window(
     guard(|| {
         // SAFETY: per this function's contract.
         let t = test_mut(unsafe { opts_mut(options) }?)?;
-        crate::connect::test_release::check_window(start_ms, end_ms)?;
+        test_release::check_test_window(start_ms, end_ms)?;
         t.start_ms = Some(start_ms);
         t.end_ms = Some(end_ms);
         Ok(())
@@ -269,9 +269,7 @@ pub unsafe extern "C" fn agc_release_options_add_test_group(
                 u8::from(!flag)
             )));
         }
-        let mut probe = TestRelease::new(TestType::Open, "x");
-        probe.groups = vec![g.to_owned()];
-        probe.validate()?;
+        crate::connect::ids::check_group_id(g)?;
         let t = test_mut(o)?;
         if !t.groups.iter().any(|x| x == g) {
             t.groups.push(g.to_owned());

@@ -278,6 +278,16 @@ typedef int (*agc_progress_fn)(void *user_data, agc_phase phase, uint64_t done, 
 extern "C" {
 #endif // __cplusplus
 
+// Read a default by name, for bindings that cannot read the `#define`s above (ctypes, koffi):
+// `name` is the constant's name in lower case without `agc_default_` (`"parse_timeout_ms"`,
+// `"max_attempts"`, ...). On success `*out` receives the value; an unknown name is
+// `AGC_ERR_INVALID_ARGUMENT` (message in `agc_last_error()`) and leaves `*out` 0. Never
+// allocates anything the caller frees.
+//
+// # Safety
+// `name` is NULL or NUL-terminated; `out` is NULL or writable.
+agc_status agc_default_u64(const char *name, uint64_t *out);
+
 // Create a client for AGC's China site using API-client credentials (both copied).
 // On success `*out` receives a handle the caller owns and must free with
 // `agc_client_free`; on failure `*out` is set to NULL (when `out` is not NULL).

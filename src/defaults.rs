@@ -39,3 +39,18 @@ pub const SUBMIT_TIMEOUT: Duration = Duration::from_millis(SUBMIT_TIMEOUT_MS);
 pub const RETRY_DEADLINE: Duration = Duration::from_millis(RETRY_DEADLINE_MS);
 /// [`TEST_WINDOW_MS`].
 pub const TEST_WINDOW: Duration = Duration::from_millis(TEST_WINDOW_MS);
+
+/// Every default by its name (the `AGC_DEFAULT_*` name in lower case, without the prefix),
+/// for bindings that cannot read the header's `#define`s (Python reads them through
+/// `agc_default_u64`).
+pub const BY_NAME: [(&str, u64); 9] = [
+    ("connect_timeout_ms", CONNECT_TIMEOUT_MS),
+    ("io_timeout_ms", IO_TIMEOUT_MS),
+    ("poll_initial_ms", POLL_INITIAL_MS),
+    ("poll_max_ms", POLL_MAX_MS),
+    ("parse_timeout_ms", PARSE_TIMEOUT_MS),
+    ("submit_timeout_ms", SUBMIT_TIMEOUT_MS),
+    ("max_attempts", MAX_ATTEMPTS as u64),
+    ("retry_deadline_ms", RETRY_DEADLINE_MS),
+    ("test_window_ms", TEST_WINDOW_MS),
+];

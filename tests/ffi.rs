@@ -466,3 +466,31 @@ fn bind_query_options_reach_the_bind() {
         agc_client_free(c);
     }
 }
+
+/// Every default is readable by name (for ctypes and koffi, which cannot read `#define`s) and
+/// equals its `AGC_DEFAULT_*` constant; an unknown name is refused.
+#[test]
+fn defaults_by_name_equal_the_header_constants() {
+    let expect: [(&str, u64); 9] = [
+        ("connect_timeout_ms", AGC_DEFAULT_CONNECT_TIMEOUT_MS),
+        ("io_timeout_ms", AGC_DEFAULT_IO_TIMEOUT_MS),
+        ("poll_initial_ms", AGC_DEFAULT_POLL_INITIAL_MS),
+        ("poll_max_ms", AGC_DEFAULT_POLL_MAX_MS),
+        ("parse_timeout_ms", AGC_DEFAULT_PARSE_TIMEOUT_MS),
+        ("submit_timeout_ms", AGC_DEFAULT_SUBMIT_TIMEOUT_MS),
+        ("max_attempts", AGC_DEFAULT_MAX_ATTEMPTS as u64),
+        ("retry_deadline_ms", AGC_DEFAULT_RETRY_DEADLINE_MS),
+        ("test_window_ms", AGC_DEFAULT_TEST_WINDOW_MS),
+    ];
+    assert_eq!(expect.len(), agcupload::defaults::BY_NAME.len());
+    for (name, want) in expect {
+        let (n, mut v) = (CString::new(name).unwrap(), 7u64);
+        assert_eq!(unsafe { agc_default_u64(n.as_ptr(), &mut v) }, agc_status::AGC_OK, "{name}");
+        assert_eq!(v, want, "{name}");
+    }
+    let (n, mut v) = (CString::new("nope").unwrap(), 7u64);
+    assert_eq!(unsafe { agc_default_u64(n.as_ptr(), &mut v) }, agc_status::AGC_ERR_INVALID_ARGUMENT);
+    assert_eq!(v, 0);
+    assert_eq!(unsafe { agc_default_u64(ptr::null(), &mut v) }, agc_status::AGC_ERR_INVALID_ARGUMENT);
+    assert_eq!(unsafe { agc_default_u64(n.as_ptr(), ptr::null_mut()) }, agc_status::AGC_ERR_INVALID_ARGUMENT);
+}

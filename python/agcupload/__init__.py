@@ -33,7 +33,7 @@ from typing import Callable, Dict, List, Mapping, NamedTuple, Optional, Set, Tup
 
 from . import _native
 from ._args import U32 as _U32, Seconds, seconds_ms as _ms, test_groups as _test_groups, unsigned as _unsigned
-from ._native import library_path
+from ._native import DEFAULTS, library_path
 from .inspect import ModuleInfo, PackageInfo, inspect_package
 from .errors import (AgcError, ApiError, AuthError, CancelledError, FileError, InternalError,
                      InvalidArgumentError, NetworkError, PackageFailedError, ReentrantError,
@@ -47,7 +47,7 @@ __all__ = [
     "Status", "AgcError", "InvalidArgumentError", "FileError", "CancelledError", "NetworkError",
     "AuthError", "ApiError", "RejectedError", "SealError", "PackageFailedError", "ReentrantError",
     "InternalError", "Note", "ReleaseIds", "ReleaseState", "ReleaseStatus", "Step", "TestRelease", "TestType",
-    "Instant", "inspect_package", "PackageInfo", "ModuleInfo",
+    "Instant", "inspect_package", "PackageInfo", "ModuleInfo", "DEFAULTS",
 ]
 
 _lib = _native.lib
@@ -319,8 +319,10 @@ class _ReleaseOptions:
     def timeouts(self, parse: Optional[Seconds], submit: Optional[Seconds]) -> "_ReleaseOptions":
         parse_ms, submit_ms = _ms(parse, "timeout"), _ms(submit, "timeout")
         if parse_ms is not None or submit_ms is not None:
-            default = 15 * 60 * 1000  # the library's default, for the one not given
-            _check(_lib.agc_release_options_set_timeouts_ms(self.h, parse_ms or default, submit_ms or default))
+            # The library's defaults, for the one not given.
+            parse_ms = _native.DEFAULTS["parse_timeout_ms"] if parse_ms is None else parse_ms
+            submit_ms = _native.DEFAULTS["submit_timeout_ms"] if submit_ms is None else submit_ms
+            _check(_lib.agc_release_options_set_timeouts_ms(self.h, parse_ms, submit_ms))
         return self
 
     def test(self, test: Optional[TestRelease]) -> "_ReleaseOptions":
@@ -548,16 +550,21 @@ class Client:
         self._call(lambda: int(_lib.agc_wait_package_ready(h, _text(app_id), _text(package_id), timeout_ms,
                                                            cb.fn, None)), cb)
 
-    def publish_package(self, app_id: Text, path: StrPath, kind: int = HARMONY_APP, timeout_ms: int = 600000,
+    def publish_package(self, app_id: Text, path: StrPath, kind: int = HARMONY_APP,
+                        timeout_ms: Optional[int] = None,
                         progress: Optional[ProgressCallback] = None, *, file_name: Optional[Text] = None,
                         release_type: Optional[int] = None,
                         chinese_mainland: Optional[bool] = None, bind_release_type: Optional[int] = None,
                         bind_release_phase: Optional[int] = None) -> Tuple[UploadResult, str]:
         """Upload, bind and wait in one call; returns (UploadResult, package_id).
 
+        `timeout_ms` bounds the wait for parsing (default: the library's, `DEFAULTS["parse_timeout_ms"]`).
+
         `bind_release_type` (1 or 6) and `bind_release_phase` (0 full, 3 phased) are sent as
         the bind's `releaseType` / `releasePhase` query parameters; neither is sent by default.
         """
+        if timeout_ms is None:
+            timeout_ms = _native.DEFAULTS["parse_timeout_ms"]
         h, kind, timeout_ms = self._handle(), _unsigned(kind, "kind", _U32), _unsigned(timeout_ms, "timeout_ms")
         cb, out, pkg = _Progress(progress), _P(), _P()
         with _Options(file_name, release_type, chinese_mainland, bind_release_type, bind_release_phase) as opts:

@@ -64,6 +64,7 @@ for _name, _res, _args in [
     ("agc_version", _S, []),
     ("agc_status_str", _S, [ctypes.c_int]),
     ("agc_last_error", _S, []),
+    ("agc_default_u64", ctypes.c_int, [_S, ctypes.POINTER(ctypes.c_uint64)]),
     ("agc_client_new", ctypes.c_int, [_S, _S, _PP]),
     ("agc_client_free", None, [_P]),
     ("agc_client_set_api_base", ctypes.c_int, [_P, _S]),
@@ -158,3 +159,16 @@ for _name, _res, _args in [
                           % (library_path, _name)) from e
     _fn.restype = _res
     _fn.argtypes = _args
+
+
+def _default(name: str) -> int:
+    v = ctypes.c_uint64(0)
+    if lib.agc_default_u64(name.encode(), ctypes.byref(v)) != 0:
+        raise RuntimeError("libagcupload has no default %r (library and package differ)" % name)
+    return int(v.value)
+
+
+#: The library's defaults, read from it (`agc_default_u64`): the one definition is the core's.
+DEFAULTS = {n: _default(n) for n in (
+    "connect_timeout_ms", "io_timeout_ms", "poll_initial_ms", "poll_max_ms", "parse_timeout_ms",
+    "submit_timeout_ms", "max_attempts", "retry_deadline_ms", "test_window_ms")}

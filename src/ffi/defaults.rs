@@ -2,7 +2,12 @@
 //! (`crate::defaults`): written here as literals because the header generator needs them, and
 //! checked equal to the core's at compile time, so they can never drift.
 
+use std::os::raw::c_char;
+
+use super::boundary::*;
+use super::types::agc_status;
 use crate::defaults as d;
+use crate::error::Error;
 
 /// Default connect timeout of every connection, in milliseconds (`agc_client_set_timeouts_ms`).
 pub const AGC_DEFAULT_CONNECT_TIMEOUT_MS: u64 = 15000;
@@ -36,3 +41,29 @@ const _: () = assert!(
         && AGC_DEFAULT_RETRY_DEADLINE_MS == d::RETRY_DEADLINE_MS
         && AGC_DEFAULT_TEST_WINDOW_MS == d::TEST_WINDOW_MS
 );
+
+/// Read a default by name, for bindings that cannot read the `#define`s above (ctypes, koffi):
+/// `name` is the constant's name in lower case without `agc_default_` (`"parse_timeout_ms"`,
+/// `"max_attempts"`, ...). On success `*out` receives the value; an unknown name is
+/// `AGC_ERR_INVALID_ARGUMENT` (message in `agc_last_error()`) and leaves `*out` 0. Never
+/// allocates anything the caller frees.
+///
+/// # Safety
+/// `name` is NULL or NUL-terminated; `out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn agc_default_u64(name: *const c_char, out: *mut u64) -> agc_status {
+    guard(|| {
+        non_null(out, "out")?;
+        // SAFETY: checked non-NULL; writable per the contract.
+        unsafe { *out = 0 };
+        // SAFETY: per this function's contract.
+        let name = unsafe { str_arg(name, "name") }?;
+        let value =
+            d::BY_NAME.iter().find(|(n, _)| *n == name).map(|(_, v)| *v).ok_or_else(|| {
+                Error::InvalidArgument("unknown default name (see AGC_DEFAULT_* in the header)".into())
+            })?;
+        // SAFETY: checked non-NULL; writable per the contract.
+        unsafe { *out = value };
+        Ok(())
+    })
+}

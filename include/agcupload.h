@@ -11,18 +11,19 @@
  *  - Strings passed in are NUL-terminated UTF-8 and are copied; the library keeps no
  *    pointer to them after the call returns. NULL or invalid UTF-8 gives
  *    AGC_ERR_INVALID_ARGUMENT, never a crash. Paths (the file to upload, the CA file, the
- *    service-account key file, the files of agc_seal_file/agc_open_file) are NUL-terminated
- *    bytes on POSIX and need not be UTF-8 (elsewhere they must be UTF-8).
+ *    service-account key file, the files of agc_seal_file/agc_open_file, the package of
+ *    agc_inspect_package) are NUL-terminated bytes on POSIX and need not be UTF-8
+ *    (elsewhere they must be UTF-8).
  *  - Objects the library creates (agc_client, agc_upload_options, agc_upload_result,
- *    agc_release_options, agc_release_result) are freed only with their agc_*_free
- *    function. Options and results passed to an operation are read when it starts: its
- *    progress callback may free or change them.
+ *    agc_release_options, agc_release_result, agc_package_info) are freed only with their
+ *    agc_*_free function. Options and results passed to an operation are read when it
+ *    starts: its progress callback may free or change them.
  *  - Strings a function *returns* (agc_version, agc_status_str, agc_last_error, the
- *    agc_upload_result_* and agc_release_result_* accessors) are owned by the library
- *    (static, per thread, or by the object they come from) and must not be freed. Strings
- *    handed over through an out-pointer (the package id of agc_bind_package,
- *    agc_bind_object and agc_publish_package, the audit opinion of agc_get_release_state)
- *    belong to the caller, who frees them with agc_string_free.
+ *    agc_upload_result_*, agc_release_result_* and agc_package_info_* accessors) are owned
+ *    by the library (static, per thread, or by the object they come from) and must not be
+ *    freed. Strings handed over through an out-pointer (the package id of
+ *    agc_bind_package, agc_bind_object and agc_publish_package, the audit opinion of
+ *    agc_get_release_state) belong to the caller, who frees them with agc_string_free.
  *  - The library never starts a thread; callbacks run on the calling thread. A call into a
  *    client from inside one of its own callbacks on the same thread (a setter, another
  *    operation, agc_client_free) is refused with AGC_ERR_REENTRANT and does nothing.
@@ -52,6 +53,35 @@
 // The version as a string; compare it with what agc_version() returns at run time.
 #define AGCUPLOAD_VERSION_STRING "0.1.0"
 
+
+// Default connect timeout of every connection, in milliseconds (`agc_client_set_timeouts_ms`).
+#define AGC_DEFAULT_CONNECT_TIMEOUT_MS 15000
+
+// Default inactivity timeout (longest wait for any single read or write), in milliseconds.
+#define AGC_DEFAULT_IO_TIMEOUT_MS 60000
+
+// Default first wait between two compile-status polls, in milliseconds (it doubles up to
+// `AGC_DEFAULT_POLL_MAX_MS`; `agc_client_set_poll_interval_ms`).
+#define AGC_DEFAULT_POLL_INITIAL_MS 5000
+
+// Default longest wait between two compile-status polls, in milliseconds.
+#define AGC_DEFAULT_POLL_MAX_MS 30000
+
+// Default longest wait for AGC to parse a package, in milliseconds (the release road's parse
+// timeout; a suggested `timeout_ms` for `agc_wait_package_ready` and `agc_publish_package`).
+#define AGC_DEFAULT_PARSE_TIMEOUT_MS 900000
+
+// Default longest wait while AGC answers a submit with "still processing", in milliseconds.
+#define AGC_DEFAULT_SUBMIT_TIMEOUT_MS 900000
+
+// Default attempts in all of one operation, the first included (`agc_client_set_retry`).
+#define AGC_DEFAULT_MAX_ATTEMPTS 5
+
+// Default overall deadline of one operation, retries included, in milliseconds.
+#define AGC_DEFAULT_RETRY_DEADLINE_MS 3600000
+
+// Default length of a test window when no end is given, in milliseconds (30 days).
+#define AGC_DEFAULT_TEST_WINDOW_MS 2592000000
 
 // Result of every fallible function. `AGC_OK` (0) is success; anything else is an error
 // whose details `agc_last_error()` gives. Numbers are stable and never reused.
@@ -167,12 +197,18 @@ typedef enum {
   AGC_RELEASE_OTHER = 0,
   // A draft, not submitted (`releaseState` 7).
   AGC_RELEASE_DRAFT = 1,
-  // In review (`releaseState` 4 or 5).
+  // In review (`releaseState` 4, 5, or 12 pre-review).
   AGC_RELEASE_IN_REVIEW = 2,
-  // Rejected (`releaseState` 1 or 8); the reviewers' opinion is in the audit opinion.
+  // Rejected (`releaseState` 1, 8, or 13 pre-review rejected); the reviewers' opinion is in
+  // the audit opinion.
   AGC_RELEASE_REJECTED = 3,
   // Released (`releaseState` 0).
   AGC_RELEASE_RELEASED = 4,
+  // Approved, to be released (`releaseState` 3; a scheduled release waits for its time).
+  AGC_RELEASE_APPROVED = 5,
+  // Not on the shelf: removed, removal requested, removed by the developer, release
+  // cancelled (`releaseState` 2, 6, 10, 11).
+  AGC_RELEASE_OFFLINE = 6,
 } agc_release_state;
 
 // What is uploaded; decides the suffix and size rules. Passed as an `unsigned int`.
@@ -204,6 +240,10 @@ typedef enum {
 // the setters must not run concurrently with any other call on the same client.
 typedef struct agc_client agc_client;
 
+// What a package's `pack.info` says it is. Owned by the caller; free with
+// `agc_package_info_free`. Strings returned by its accessors live as long as it does.
+typedef struct agc_package_info agc_package_info;
+
 // Options of the release road, all optional. Create with `agc_release_options_new`, free
 // with `agc_release_options_free`. Without `agc_release_options_set_test` the road ends with
 // a submit for review; with it, with a submitted HarmonyOS test version.
@@ -213,6 +253,10 @@ typedef struct agc_release_options agc_release_options;
 // message. Owned by the caller; free with `agc_release_result_free`. Strings returned by
 // its accessors live as long as the result.
 typedef struct agc_release_result agc_release_result;
+
+// Where an app's release stands, with every field AGC gave (`agc_get_release_status`).
+// Read it with the `agc_release_status_*` accessors; free it with `agc_release_status_free`.
+typedef struct agc_release_status agc_release_status;
 
 // Options of one upload, all optional. Create with `agc_upload_options_new`, free with
 // `agc_upload_options_free`; pass NULL wherever options are taken to use the defaults.
@@ -233,6 +277,16 @@ typedef int (*agc_progress_fn)(void *user_data, agc_phase phase, uint64_t done, 
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+// Read a default by name, for bindings that cannot read the `#define`s above (ctypes, koffi):
+// `name` is the constant's name in lower case without `agc_default_` (`"parse_timeout_ms"`,
+// `"max_attempts"`, ...). On success `*out` receives the value; an unknown name is
+// `AGC_ERR_INVALID_ARGUMENT` (message in `agc_last_error()`) and leaves `*out` 0. Never
+// allocates anything the caller frees.
+//
+// # Safety
+// `name` is NULL or NUL-terminated; `out` is NULL or writable.
+agc_status agc_default_u64(const char *name, uint64_t *out);
 
 // Create a client for AGC's China site using API-client credentials (both copied).
 // On success `*out` receives a handle the caller owns and must free with
@@ -324,6 +378,114 @@ agc_status agc_client_set_poll_interval_ms(agc_client *client,
                                            uint64_t initial_ms,
                                            uint64_t max_ms);
 
+// Inspect a HarmonyOS `.app` package offline (no client, no credentials, nothing sent): read
+// its `pack.info` from the end of the ZIP archive (a few KiB, whatever the file's size).
+//
+// - `path`: the file; on POSIX any bytes. Opened as every file of the library: regular
+//   files only, never blocking on a FIFO.
+// - `out`: on success receives an info object the caller owns and frees with
+//   `agc_package_info_free`; set to NULL on failure.
+//
+// Errors: `AGC_ERR_FILE` (missing, unreadable, not a regular file, empty),
+// `AGC_ERR_FILE_TYPE` (not a ZIP archive, no or a malformed `pack.info`, duplicate entry
+// names, too many entries, a `pack.info` over 2 MiB or inflating past its declared size,
+// an unsigned package), `AGC_ERR_INVALID_ARGUMENT` (NULL `path` or `out`).
+//
+// # Safety
+// `path` is NULL or NUL-terminated; `out` is NULL or writable.
+agc_status agc_inspect_package(const char *path, agc_package_info **out);
+
+// Check that the package is what the caller declares it to be (`kind`, an
+// `agc_package_kind`): `AGC_ERR_FILE_TYPE` for an atomic service declared as an app or the
+// reverse (or a bundle type that is neither), `AGC_ERR_FILE_TOO_LARGE` when it is over the
+// limit of what it is (4 GiB for an app, 10 MiB for an atomic service),
+// `AGC_ERR_INVALID_ARGUMENT` for a NULL `info` or an unknown `kind`. Reads nothing.
+//
+// # Safety
+// `info` is NULL or a live info object.
+agc_status agc_package_info_check_kind(const agc_package_info *info, unsigned int kind);
+
+// `summary.app.bundleName` (for example `com.example.demo`). Owned by `info`; NULL if
+// `info` is NULL.
+//
+// # Safety
+// `info` is NULL or a live info object.
+const char *agc_package_info_bundle_name(const agc_package_info *info);
+
+// The bundle type: `"app"`, `"atomicService"`, or another value of `pack.info` (such as
+// `"shared"`); for a package without one, `"atomicService"` when every module is
+// installation-free, else `"app"`. Owned by `info`; NULL if `info` is NULL.
+//
+// # Safety
+// `info` is NULL or a live info object.
+const char *agc_package_info_bundle_type(const agc_package_info *info);
+
+// The `agc_package_kind` the package is (`AGC_KIND_HARMONY_APP` or
+// `AGC_KIND_ATOMIC_SERVICE`), or 0 when its bundle type is neither or `info` is NULL.
+//
+// # Safety
+// `info` is NULL or a live info object.
+unsigned int agc_package_info_kind(const agc_package_info *info);
+
+// `summary.app.version.code`; 0 if `info` is NULL.
+//
+// # Safety
+// `info` is NULL or a live info object.
+uint64_t agc_package_info_version_code(const agc_package_info *info);
+
+// `summary.app.version.name` (for example `1.0.12`). Owned by `info`; NULL if `info` is NULL.
+//
+// # Safety
+// `info` is NULL or a live info object.
+const char *agc_package_info_version_name(const agc_package_info *info);
+
+// `summary.app.version.minCompatibleVersionCode`, or -1 when the package has none or `info`
+// is NULL.
+//
+// # Safety
+// `info` is NULL or a live info object.
+int64_t agc_package_info_min_compatible_version_code(const agc_package_info *info);
+
+// The package's size in bytes; 0 if `info` is NULL.
+//
+// # Safety
+// `info` is NULL or a live info object.
+uint64_t agc_package_info_size(const agc_package_info *info);
+
+// How many modules the package lists (at least 1); 0 if `info` is NULL.
+//
+// # Safety
+// `info` is NULL or a live info object.
+size_t agc_package_info_module_count(const agc_package_info *info);
+
+// The name of module `index` (0-based; `distro.moduleName`, for example `entry`). Owned by
+// `info`; NULL if `info` is NULL or `index` is not below `agc_package_info_module_count`.
+//
+// # Safety
+// `info` is NULL or a live info object.
+const char *agc_package_info_module_name(const agc_package_info *info, size_t index);
+
+// The type of module `index` (`distro.moduleType`: `entry`, `feature`, `shared`, ...).
+// Owned by `info`; NULL if `info` is NULL or `index` is out of range.
+//
+// # Safety
+// `info` is NULL or a live info object.
+const char *agc_package_info_module_type(const agc_package_info *info, size_t index);
+
+// The device types of module `index`, joined by commas without spaces (for example
+// `phone,tablet,2in1`; `""` when the module lists none; a device type never holds a comma).
+// Owned by `info`; NULL if `info` is NULL or `index` is out of range.
+//
+// # Safety
+// `info` is NULL or a live info object.
+const char *agc_package_info_module_device_types(const agc_package_info *info, size_t index);
+
+// Free an info object and its strings. NULL is a no-op.
+//
+// # Safety
+// `info` is NULL or an info object from `agc_inspect_package` not yet freed.
+void agc_package_info_free(agc_package_info *info);
+
 // Choose the HTTP CONNECT proxy of every connection of this client:
 // - `"env"` (the default): the environment, read when the client is created and again
 //   whenever one of its settings changes: `https_proxy`, `HTTPS_PROXY`, `all_proxy`, `ALL_PROXY` (first non-empty),
@@ -384,6 +546,24 @@ agc_status agc_upload_options_set_release_type(agc_upload_options *options,
 // # Safety
 // `options` is a live options object.
 agc_status agc_upload_options_set_chinese_mainland(agc_upload_options *options, unsigned int flag);
+
+// `releaseType` sent with the bind that `agc_publish_package` and `agc_release_package` do
+// after the upload (`PUT app-package-info?releaseType=`): 1 = full release, 6 = HarmonyOS test
+// release. Not sent unless set. Another value is `AGC_ERR_INVALID_ARGUMENT`.
+//
+// # Safety
+// `options` is a live options object.
+agc_status agc_upload_options_set_bind_release_type(agc_upload_options *options,
+                                                    unsigned int release_type);
+
+// `releasePhase` sent with the bind that `agc_publish_package` and `agc_release_package` do
+// after the upload: 0 = full, 3 = phased (a phased release may need it). Not sent unless set.
+// Another value is `AGC_ERR_INVALID_ARGUMENT`.
+//
+// # Safety
+// `options` is a live options object.
+agc_status agc_upload_options_set_bind_release_phase(agc_upload_options *options,
+                                                     unsigned int release_phase);
 
 // Bind an uploaded object to the app (HarmonyOS 5+), so AGC starts parsing it. On success
 // `*package_id` receives AGC's package id, a string the caller frees with
@@ -548,6 +728,54 @@ const char *agc_release_result_error(const agc_release_result *result);
 // `result` is NULL or a result from `agc_release_package`, not yet freed.
 void agc_release_result_free(agc_release_result *result);
 
+// The name of a release state, as the tool and the packages show it: `"draft"`,
+// `"in-review"`, `"rejected"`, `"released"`, `"approved"`, `"offline"`, `"other"`; an
+// unknown number gives `"other"`. A static string: never free it.
+const char *agc_release_state_str(int state);
+
+// Read where the app's release stands into a new status object: on success `*out`
+// receives it (the caller frees it with `agc_release_status_free`); `*out` is set to NULL
+// first, so it is NULL after a failure. The same reading as `agc_get_release_state`, plus
+// AGC's `reviewState` (`agc_release_status_review_state`).
+//
+// # Safety
+// `client` is live; `app_id` is NULL or NUL-terminated; `out` is NULL or writable.
+agc_status agc_get_release_status(const agc_client *client,
+                                  const char *app_id,
+                                  agc_release_status **out);
+
+// The short reading (an `agc_release_state`); `AGC_RELEASE_OTHER` for NULL.
+//
+// # Safety
+// `status` is NULL or a live status object.
+agc_release_state agc_release_status_state(const agc_release_status *status);
+
+// AGC's raw `releaseState` (0 to 13 today), or -1 when AGC gave none (or `status` is NULL).
+//
+// # Safety
+// `status` is NULL or a live status object.
+int64_t agc_release_status_release_state(const agc_release_status *status);
+
+// AGC's raw `reviewState`, passed through (its values are not documented publicly), or -1
+// when AGC gave none (or `status` is NULL).
+//
+// # Safety
+// `status` is NULL or a live status object.
+int64_t agc_release_status_review_state(const agc_release_status *status);
+
+// The reviewers' opinion (redacted, bounded), or NULL when there is none (or `status` is
+// NULL). Owned by `status`: valid until `agc_release_status_free`.
+//
+// # Safety
+// `status` is NULL or a live status object.
+const char *agc_release_status_audit_opinion(const agc_release_status *status);
+
+// Free a status object and its strings. NULL is a no-op.
+//
+// # Safety
+// `status` is NULL or from `agc_get_release_status`, not yet freed.
+void agc_release_status_free(agc_release_status *status);
+
 // Set the release notes in `options` (`agc_release_options_set_note`) on the app, one
 // language after another. Progress phase: `AGC_PHASE_SETTING_NOTES`. A language AGC refuses
 // gives `AGC_ERR_API` naming the language. The notes are copied when the call starts: the
@@ -607,8 +835,10 @@ agc_status agc_release_options_new(agc_release_options **out);
 void agc_release_options_free(agc_release_options *options);
 
 // Release notes ("what's new") for one language, e.g. `"en-US"`; copied. Checked now: a
-// language tag, at most 500 characters (`AGC_ERR_INVALID_ARGUMENT` naming the language).
-// Setting a language again replaces its text. The language must exist for the app in AGC.
+// language tag, not only invisible characters, at most 500 UTF-16 code units (an emoji
+// counts 2; `AGC_ERR_INVALID_ARGUMENT` naming the language). Setting a language again
+// replaces its text and forgets its listing texts (`agc_release_options_set_note_listing`).
+// A language the app does not have yet needs an app name (listing texts).
 //
 // # Safety
 // `options` is a live options object; strings are NULL or NUL-terminated.
@@ -649,8 +879,8 @@ agc_status agc_release_options_set_test(agc_release_options *options,
                                         unsigned int test_type,
                                         const char *description);
 
-// The test window in milliseconds since the Unix epoch (`end_ms` > `start_ms`). Default:
-// from the submit on, for 30 days. Needs `agc_release_options_set_test` first.
+// The test window in milliseconds since the Unix epoch (`end_ms` > `start_ms`, at most 90
+// days long, else `AGC_ERR_INVALID_ARGUMENT`). Default: from the submit on, for 30 days. Needs `agc_release_options_set_test` first.
 //
 // # Safety
 // `options` is a live options object.
@@ -658,14 +888,62 @@ agc_status agc_release_options_set_test_window(agc_release_options *options,
                                                uint64_t start_ms,
                                                uint64_t end_ms);
 
-// Add a test group id (copied); `notify` 1 asks AGC to tell the testers (`needNotify`).
-// Needs `agc_release_options_set_test` first.
+// Add a test group id (copied). AGC takes ONE `needNotify` per test version, not one per
+// group: `notify` (1 = tell the testers) must equal the flag of every earlier
+// `agc_release_options_add_test_group` or `agc_release_options_set_test_notify` call on
+// these options, else `AGC_ERR_INVALID_ARGUMENT` (nothing is changed). Needs
+// `agc_release_options_set_test` first.
 //
 // # Safety
 // `options` is a live options object; `group_id` is NULL or NUL-terminated.
 agc_status agc_release_options_add_test_group(agc_release_options *options,
                                               const char *group_id,
                                               unsigned int notify);
+
+// Whether AGC tells the testers of the test version (`testTaskInfo.needNotify`, one flag per
+// test version): 1 yes, 0 no (the default). Replaces the flag of earlier calls; later
+// `agc_release_options_add_test_group` calls must pass the same. Needs
+// `agc_release_options_set_test` first.
+//
+// # Safety
+// `options` is a live options object.
+agc_status agc_release_options_set_test_notify(agc_release_options *options, unsigned int notify);
+
+// The test package's `distributeMode`: 1 = the test zone (the default), 2 = AppGallery;
+// anything else is `AGC_ERR_INVALID_ARGUMENT`. Needs `agc_release_options_set_test` first.
+//
+// # Safety
+// `options` is a live options object.
+agc_status agc_release_options_set_distribute_mode(agc_release_options *options, unsigned int mode);
+
+// A submit body field the options do not model (for example `"registeredIdType"`), with
+// its value as JSON text (`"1"`, `"\"91110000MA00000000\""`, `"{...}"`); both copied and
+// checked now: a field the options set themselves (`releaseType`, `releasePhase`,
+// `phasedReleaseDescription`, `releaseTime`, `remark`), a name that is not 1 to 64 ASCII
+// letters, digits or `_`, text that is not JSON or longer than 4 KiB is
+// `AGC_ERR_INVALID_ARGUMENT`. Setting a name again replaces it; `json` NULL removes it.
+//
+// # Safety
+// `options` is a live options object; `name` is NUL-terminated; `json` is NULL or
+// NUL-terminated.
+agc_status agc_release_options_set_submit_field(agc_release_options *options,
+                                                const char *name,
+                                                const char *json);
+
+// The listing texts of a language whose release notes are set
+// (`agc_release_options_set_note` first): `app_name` (`appName`, at most 64 UTF-16 code
+// units; AGC asks for it when the app does not have the language yet), `app_desc`
+// (`appDesc`, at most 8000) and `brief_info` (`briefInfo`, at most 80); each NULL = not
+// sent. Copied and checked now (`AGC_ERR_INVALID_ARGUMENT` naming the language).
+//
+// # Safety
+// `options` is a live options object; `language` is NUL-terminated; the texts are NULL or
+// NUL-terminated.
+agc_status agc_release_options_set_note_listing(agc_release_options *options,
+                                                const char *language,
+                                                const char *app_name,
+                                                const char *app_desc,
+                                                const char *brief_info);
 
 // Longest wait for AGC to parse the package, and longest wait while a submit is refused as
 // "still processing", in milliseconds (each > 0; default 15 minutes).
@@ -742,6 +1020,11 @@ const char *agc_version(void);
 // The symbolic name of a status, e.g. `"AGC_ERR_FILE_TYPE"`; `"AGC_ERR_UNKNOWN"` for a
 // number that is not a status. Static storage: never free it.
 const char *agc_status_str(int status);
+
+// The name of a progress phase (an `agc_phase` value, taken as an `int` so that any number is
+// safe), e.g. `"uploading"`: the same names the tool and the Python package show. Returns a
+// static string, never NULL; `"unknown"` for a value that is not an `agc_phase`. Never free it.
+const char *agc_phase_str(int phase);
 
 // A human-readable description of the last failure of an `agc_*` call on this thread, or
 // `""` if the last such call succeeded. Never NULL; never contains a secret (client secret,

@@ -39,7 +39,7 @@ const Step = Object.freeze({
 });
 
 /** Where an app's release stands (the C ABI's agc_release_state). */
-const ReleaseStatus = Object.freeze({ OTHER: 0, DRAFT: 1, IN_REVIEW: 2, REJECTED: 3, RELEASED: 4 });
+const ReleaseStatus = Object.freeze({ OTHER: 0, DRAFT: 1, IN_REVIEW: 2, REJECTED: 3, RELEASED: 4, APPROVED: 5, OFFLINE: 6 });
 
 /** A HarmonyOS test release's kind (AGC's testType). */
 const TestType = Object.freeze({ INVITE: 3, OPEN: 4 });
@@ -535,6 +535,14 @@ async function openFile(key, inPath, outPath) {
   await keyOp('open', key, inPath, outPath);
 }
 
+/**
+ * Read a HarmonyOS package's pack.info offline (no credentials, no network): bundle name and
+ * type, version, modules (agc_inspect_package; only the ZIP's end and pack.info are read).
+ */
+async function inspectPackage(p) {
+  return settle(await runOp('inspect', { path: pathArg(p, 'path') }, {}));
+}
+
 /** agc_seal_file / agc_open_file on a worker; both copies of the key are wiped after. */
 async function keyOp(op, key, inPath, outPath) {
   const args = { inPath: pathArg(inPath, 'inPath'), outPath: pathArg(outPath, 'outPath'), key: bytes(key, 'key') };
@@ -548,7 +556,7 @@ async function keyOp(op, key, inPath, outPath) {
 module.exports = {
   Client, PackageKind, HARMONY_APP: PackageKind.HARMONY_APP, ATOMIC_SERVICE: PackageKind.ATOMIC_SERVICE,
   PROFILE_PICTURE: PackageKind.PROFILE_PICTURE, Phase, PHASES, Step, ReleaseStatus, TestType, Trust, Status,
-  version, sealFile, openFile, libraryPath, libraryFileNames,
+  version, sealFile, openFile, inspectPackage, libraryPath, libraryFileNames,
   AgcError: errors.AgcError, InvalidArgumentError: errors.InvalidArgumentError, FileError: errors.FileError,
   CancelledError: errors.CancelledError, NetworkError: errors.NetworkError, AuthError: errors.AuthError,
   ApiError: errors.ApiError, RejectedError: errors.RejectedError, SealError: errors.SealError,

@@ -29,7 +29,7 @@ export declare const Step: Readonly<{
 export type Step = (typeof Step)[keyof typeof Step];
 
 /** Where an app's release stands (the C ABI's agc_release_state). */
-export declare const ReleaseStatus: Readonly<{ OTHER: 0; DRAFT: 1; IN_REVIEW: 2; REJECTED: 3; RELEASED: 4 }>;
+export declare const ReleaseStatus: Readonly<{ OTHER: 0; DRAFT: 1; IN_REVIEW: 2; REJECTED: 3; RELEASED: 4; APPROVED: 5; OFFLINE: 6 }>;
 export type ReleaseStatus = (typeof ReleaseStatus)[keyof typeof ReleaseStatus];
 
 /** A HarmonyOS test release's kind (AGC's testType). */
@@ -197,6 +197,15 @@ export declare function version(): string;
 export declare function sealFile(key: Uint8Array, inPath: PathLike, outPath: PathLike): Promise<void>;
 /** Open a sealed file; `outPath` appears only if every chunk authenticates. */
 export declare function openFile(key: Uint8Array, inPath: PathLike, outPath: PathLike): Promise<void>;
+/** One module of a package (pack.info `summary.modules`). */
+export interface ModuleInfo { name: string | null; type: string | null; deviceTypes: string[]; }
+/** What a package's pack.info says (agc_inspect_package). */
+export interface PackageInfo {
+  bundleName: string | null; bundleType: string | null; kind: PackageKind; versionCode: number;
+  versionName: string | null; minCompatibleVersionCode: number | null; size: number; modules: ModuleInfo[];
+}
+/** Read a package's pack.info offline (no credentials, no network); rejects with a FileError. */
+export declare function inspectPackage(path: PathLike): Promise<PackageInfo>;
 /** The path of the loaded library. */
 export declare const libraryPath: string;
 export declare function libraryFileNames(platform?: string): string[];
@@ -232,7 +241,7 @@ declare const agcupload: {
   Client: typeof Client; PackageKind: typeof PackageKind; HARMONY_APP: 1; ATOMIC_SERVICE: 2; PROFILE_PICTURE: 3;
   Phase: typeof Phase; PHASES: typeof PHASES; Step: typeof Step; ReleaseStatus: typeof ReleaseStatus;
   TestType: typeof TestType; Trust: typeof Trust; Status: typeof Status; version: typeof version;
-  sealFile: typeof sealFile; openFile: typeof openFile; libraryPath: string; libraryFileNames: typeof libraryFileNames;
+  sealFile: typeof sealFile; openFile: typeof openFile; inspectPackage: typeof inspectPackage; libraryPath: string; libraryFileNames: typeof libraryFileNames;
   AgcError: typeof AgcError; InvalidArgumentError: typeof InvalidArgumentError; FileError: typeof FileError;
   CancelledError: typeof CancelledError; NetworkError: typeof NetworkError; AuthError: typeof AuthError;
   ApiError: typeof ApiError; RejectedError: typeof RejectedError; SealError: typeof SealError;

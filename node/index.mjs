@@ -3,7 +3,7 @@ import cjs from './index.cjs';
 
 export const {
   Client, PackageKind, HARMONY_APP, ATOMIC_SERVICE, PROFILE_PICTURE, Phase, PHASES, Step, ReleaseStatus, TestType,
-  Trust, Status, version, sealFile, openFile, libraryPath, libraryFileNames, AgcError, InvalidArgumentError,
+  Trust, Status, version, sealFile, openFile, inspectPackage, libraryPath, libraryFileNames, AgcError, InvalidArgumentError,
   FileError, CancelledError, NetworkError, AuthError, ApiError, RejectedError, SealError, PackageFailedError,
   ReentrantError, InternalError, errorFor,
 } = cjs;

@@ -41,6 +41,8 @@ pub enum Credentials {
 pub struct ServiceAccount {
     key_id: String,
     sub_account: String,
+    /// The JWT's `aud`: the key file's `token_uri`, else [`JWT_AUDIENCE`].
+    audience: String,
     key: std::sync::Arc<ring::signature::RsaKeyPair>,
 }
 
@@ -49,12 +51,14 @@ impl std::fmt::Debug for ServiceAccount {
         f.debug_struct("ServiceAccount")
             .field("key_id", &self.key_id)
             .field("sub_account", &self.sub_account)
+            .field("audience", &self.audience)
             .field("private_key", &"<redacted>")
             .finish()
     }
 }
 
-/// The audience of service-account JWTs (docs/protocol.md section 1).
+/// The audience of service-account JWTs when the key file has no `token_uri` (docs/protocol.md
+/// section 1: every sample key file's `token_uri` is this URL).
 pub const JWT_AUDIENCE: &str = "https://oauth-login.cloud.huawei.com/oauth2/v3/token";
 /// Lifetime of a service-account JWT.
 pub const JWT_LIFETIME: Duration = Duration::from_secs(3600);
@@ -64,6 +68,30 @@ struct KeyFile {
     key_id: Option<String>,
     private_key: Option<Secret>,
     sub_account: Option<String>,
+    token_uri: Option<String>,
+}
+
+/// Longest `token_uri` we accept as a JWT audience.
+const MAX_TOKEN_URI: usize = 512;
+
+/// The JWT audience from a key file's `token_uri`: absent or empty means [`JWT_AUDIENCE`];
+/// otherwise it must be an `https://` URL of visible ASCII, at most 512 bytes (it is sent
+/// inside every token, and a key file is the caller's input).
+fn audience_from(token_uri: Option<String>) -> std::result::Result<String, &'static str> {
+    let uri = match token_uri.as_deref().map(str::trim) {
+        None | Some("") => return Ok(JWT_AUDIENCE.to_owned()),
+        Some(u) => u,
+    };
+    if uri.len() > MAX_TOKEN_URI {
+        return Err("token_uri is longer than 512 bytes");
+    }
+    if !uri.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err("token_uri has spaces, control or non-ASCII characters");
+    }
+    match uri.strip_prefix("https://") {
+        Some(rest) if !rest.is_empty() && !rest.starts_with('/') => Ok(uri.to_owned()),
+        _ => Err("token_uri is not an https:// URL"),
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for Secret {
@@ -81,6 +109,7 @@ impl ServiceAccount {
         let kf: KeyFile = serde_json::from_str(json).map_err(|_| bad("not valid JSON of the expected shape"))?;
         let key_id = kf.key_id.filter(|s| !s.is_empty()).ok_or_else(|| bad("key_id is missing"))?;
         let sub_account = kf.sub_account.filter(|s| !s.is_empty()).ok_or_else(|| bad("sub_account is missing"))?;
+        let audience = audience_from(kf.token_uri).map_err(bad)?;
         let pem = kf.private_key.ok_or_else(|| bad("private_key is missing"))?;
         let pk = ureq::tls::PrivateKey::from_pem(pem.expose().as_bytes())
             .map_err(|_| bad("private_key is not a PEM private key"))?;
@@ -88,7 +117,7 @@ impl ServiceAccount {
         let key = ring::signature::RsaKeyPair::from_pkcs8(pk.der())
             .or_else(|_| ring::signature::RsaKeyPair::from_der(pk.der()))
             .map_err(|e| bad(&format!("private_key is not a usable RSA key, which PS256 needs ({e})")))?;
-        Ok(ServiceAccount { key_id, sub_account, key: std::sync::Arc::new(key) })
+        Ok(ServiceAccount { key_id, sub_account, audience, key: std::sync::Arc::new(key) })
     }
 
     /// Read a key file from disk. Only a regular file is read (a FIFO or a device is refused
@@ -113,11 +142,17 @@ impl ServiceAccount {
         ServiceAccount::from_json(text)
     }
 
+    /// The `aud` of the JWTs it signs: the key file's `token_uri`, or [`JWT_AUDIENCE`] when the
+    /// key file has none.
+    pub fn audience(&self) -> &str {
+        &self.audience
+    }
+
     /// Sign a PS256 JWT valid from `now` (seconds since the epoch) for [`JWT_LIFETIME`].
     pub fn sign_jwt(&self, now: u64) -> Result<Secret> {
         let header = serde_json::json!({"kid": self.key_id, "typ": "JWT", "alg": "PS256"});
         let payload = serde_json::json!({
-            "aud": JWT_AUDIENCE,
+            "aud": self.audience,
             "iss": self.sub_account,
             "iat": now,
             "exp": now + JWT_LIFETIME.as_secs(),

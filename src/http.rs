@@ -101,8 +101,8 @@ pub(crate) fn load_system_roots() -> Result<SystemRoots> {
 impl Default for Settings {
     fn default() -> Settings {
         Settings {
-            connect_timeout: Duration::from_secs(15),
-            io_timeout: Duration::from_secs(60),
+            connect_timeout: crate::defaults::CONNECT_TIMEOUT,
+            io_timeout: crate::defaults::IO_TIMEOUT,
             user_agent: default_user_agent(),
             extra_roots: Vec::new(),
             trust: TrustRoots::Mozilla,

@@ -15,35 +15,60 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
+// `cbindgen:ignore` on every module but ffi: the header holds src/ffi only (the constants
+// of the other modules are not part of the C ABI; src/ffi/defaults.rs exports the defaults).
+/// cbindgen:ignore
 pub mod auth;
+/// cbindgen:ignore
 pub mod client;
+/// cbindgen:ignore
 pub mod connect;
+/// cbindgen:ignore
+pub mod defaults;
+/// cbindgen:ignore
 pub mod digest;
+/// cbindgen:ignore
 pub mod error;
 pub mod ffi;
+/// cbindgen:ignore
 mod fsio;
+/// cbindgen:ignore
 mod http;
+/// cbindgen:ignore
+pub mod inspect;
+/// cbindgen:ignore
 pub mod package;
+/// cbindgen:ignore
 pub mod progress;
+/// cbindgen:ignore
 mod proxy;
 #[doc(hidden)]
 pub use proxy::fuzz_proxy_setting;
+/// cbindgen:ignore
 pub mod redact;
+/// cbindgen:ignore
 pub mod resume;
+/// cbindgen:ignore
 pub mod retry;
+/// cbindgen:ignore
 pub mod seal;
+/// cbindgen:ignore
 pub mod secret;
+/// cbindgen:ignore
 mod text;
+/// cbindgen:ignore
 pub mod transfer;
 
 pub use auth::Credentials;
 pub use client::release::{ReleaseError, ReleaseIds, ReleaseRequest, ReleaseStep, ReleaseTarget};
 pub use client::{Client, Published, Transfer, UploadRequest, UploadResult};
+pub use connect::package::BindQuery;
 pub use connect::release::{AppState, ReleaseNote, ReleasePaths, ReleasePhase, ReleaseState, SubmitOptions};
 pub use connect::test_release::{TestRelease, TestType};
 pub use error::{Error, Result, Status};
 pub use fsio::{quote_path, read_small_file, read_small_file_no_link};
 pub use http::TrustRoots;
+pub use inspect::{inspect_package, ModuleInfo, PackageInfo};
 pub use package::PackageKind;
 pub use progress::{NoProgress, Phase, Progress};
 pub use retry::RetryPolicy;

@@ -43,6 +43,60 @@ pub enum Phase {
     SubmittingTest = 14,
 }
 
+impl Phase {
+    /// Every phase, in ABI order.
+    pub const ALL: [Phase; 14] = [
+        Phase::Hashing,
+        Phase::RequestingUrl,
+        Phase::Uploading,
+        Phase::Retrying,
+        Phase::Done,
+        Phase::Sealing,
+        Phase::Binding,
+        Phase::Waiting,
+        Phase::SettingNotes,
+        Phase::Submitting,
+        Phase::CreatingTestVersion,
+        Phase::AddingTestPackage,
+        Phase::SettingTestInfo,
+        Phase::SubmittingTest,
+    ];
+
+    /// The phase with this ABI number, if any.
+    pub fn from_raw(raw: i64) -> Option<Phase> {
+        Phase::ALL.into_iter().find(|p| *p as i64 == raw)
+    }
+
+    /// The phase's name, the one every layer shows (C `agc_phase_str`, the tool's JSON
+    /// `timings_ms` keys, Python's `Phase` values): `hashing`, `requesting_url`, `uploading`,
+    /// `retrying`, `done`, `sealing`, `binding`, `waiting`, `setting_notes`, `submitting`,
+    /// `creating_test_version`, `adding_test_package`, `setting_test_info`, `submitting_test`.
+    pub fn name(self) -> &'static str {
+        let n = self.name_nul();
+        &n[..n.len() - 1]
+    }
+
+    /// [`Phase::name`] with a trailing NUL, for the C layer's static strings.
+    pub(crate) const fn name_nul(self) -> &'static str {
+        match self {
+            Phase::Hashing => "hashing\0",
+            Phase::RequestingUrl => "requesting_url\0",
+            Phase::Uploading => "uploading\0",
+            Phase::Retrying => "retrying\0",
+            Phase::Done => "done\0",
+            Phase::Sealing => "sealing\0",
+            Phase::Binding => "binding\0",
+            Phase::Waiting => "waiting\0",
+            Phase::SettingNotes => "setting_notes\0",
+            Phase::Submitting => "submitting\0",
+            Phase::CreatingTestVersion => "creating_test_version\0",
+            Phase::AddingTestPackage => "adding_test_package\0",
+            Phase::SettingTestInfo => "setting_test_info\0",
+            Phase::SubmittingTest => "submitting_test\0",
+        }
+    }
+}
+
 /// Receives progress. Return `true` to go on, `false` to cancel.
 pub trait Progress {
     /// One report; see [`Phase`] for the meaning of `done` and `total`.

@@ -31,10 +31,10 @@ pub struct RetryPolicy {
 impl Default for RetryPolicy {
     fn default() -> RetryPolicy {
         RetryPolicy {
-            max_attempts: 5,
+            max_attempts: crate::defaults::MAX_ATTEMPTS,
             base_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(30),
-            deadline: Some(Duration::from_secs(3600)),
+            deadline: Some(crate::defaults::RETRY_DEADLINE),
         }
     }
 }

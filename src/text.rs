@@ -16,6 +16,24 @@ pub(crate) fn is_hidden_or_control(c: char) -> bool {
     c.is_control() || is_format(c) || is_separator_other_than_space(c)
 }
 
+/// Whether an identifier (an objectId, packageId, versionId, app id: from a server or a
+/// caller) is unusable: it holds a hidden or control character (line breaks included, see
+/// [`is_hidden_or_control`]), or a CI log would run it as a command when it is printed alone
+/// on a line, as the tool prints ids: GitHub Actions runs a line that starts with `::` after
+/// white space, and its legacy form `##[` anywhere in a line; Azure Pipelines runs `##vso[`
+/// anywhere in a line (`::stop-commands::x` as an object id would silence the annotations
+/// that follow). Every id check calls this one rule.
+pub(crate) fn is_unusable_id(id: &str) -> bool {
+    id.chars().any(is_hidden_or_control)
+        || id.trim_start().starts_with("::")
+        || id.contains("##[")
+        || id.contains("##vso[")
+}
+
+/// What [`is_unusable_id`] refuses, for messages ("... has {UNUSABLE_ID}").
+pub(crate) const UNUSABLE_ID: &str =
+    "control, format or separator characters, or text that a CI log runs as a command (a leading '::', or '##' then '[')";
+
 /// Unicode general category Cf (Unicode 15.1).
 fn is_format(c: char) -> bool {
     matches!(
@@ -66,6 +84,25 @@ mod tests {
         }
         for c in [' ', 'a', '-', '/', 'é', '中', '\u{1F600}'] {
             assert!(!is_hidden_or_control(c), "{:?}", c);
+        }
+    }
+
+    #[test]
+    fn ids_that_a_ci_log_would_run_are_unusable() {
+        for id in [
+            "::stop-commands::x",
+            "  ::error title=AGC::boom",
+            "::add-mask::x",
+            "a##[error]b",
+            "##vso[task.setvariable variable=x]y",
+            "12\n::error::x",
+            "12\r::error::x",
+            "\u{2028}::x",
+        ] {
+            assert!(is_unusable_id(id), "{id:?}");
+        }
+        for id in ["10001/abc/a.app", "pkg-1", "a::b", "#1", "## [x]", "1 2"] {
+            assert!(!is_unusable_id(id), "{id:?}");
         }
     }
 

@@ -421,3 +421,76 @@ fn release_errors_never_show_reflected_secrets() {
         }
     }
 }
+
+/// The bind's optional query through the C ABI: set on the upload options, sent by
+/// `agc_publish_package`'s bind; a value AGC does not define is refused by the setter.
+#[test]
+fn bind_query_options_reach_the_bind() {
+    let server =
+        agc_mock::MockServer::start(agc_mock::MockConfig { polls_until_ready: 0, ..Default::default() }).unwrap();
+    let dir = common::TempDir::new("ffi-bindq");
+    let p = dir.app("b.app", 5000);
+    unsafe {
+        let c = c_client(&server);
+        let mut o: *mut agc_upload_options = ptr::null_mut();
+        assert_eq!(agc_upload_options_new(&mut o), agc_status::AGC_OK);
+        assert_eq!(agc_upload_options_set_bind_release_phase(o, 2), agc_status::AGC_ERR_INVALID_ARGUMENT);
+        assert!(s(agc_last_error()).contains("release phase"), "{}", s(agc_last_error()));
+        assert_eq!(agc_upload_options_set_bind_release_type(o, 7), agc_status::AGC_ERR_INVALID_ARGUMENT);
+        assert_eq!(agc_upload_options_set_bind_release_phase(ptr::null_mut(), 3), agc_status::AGC_ERR_INVALID_ARGUMENT);
+        assert_eq!(agc_upload_options_set_bind_release_type(o, 1), agc_status::AGC_OK);
+        assert_eq!(agc_upload_options_set_bind_release_phase(o, 3), agc_status::AGC_OK);
+        let (app, path) = (CString::new("9").unwrap(), CString::new(p.to_str().unwrap()).unwrap());
+        let (mut out, mut pkg): (*mut agc_upload_result, *mut c_char) = (ptr::null_mut(), ptr::null_mut());
+        let st = agc_publish_package(
+            c,
+            app.as_ptr(),
+            path.as_ptr(),
+            1,
+            o,
+            60_000,
+            None,
+            ptr::null_mut(),
+            &mut out,
+            &mut pkg,
+        );
+        assert_eq!(st, agc_status::AGC_OK, "{}", s(agc_last_error()));
+        let q = server.requests().into_iter().find(|r| r.kind == agc_mock::Endpoint::Bind).unwrap().query;
+        assert!(
+            q.contains(&("releaseType".into(), "1".into())) && q.contains(&("releasePhase".into(), "3".into())),
+            "{q:?}"
+        );
+        agc_string_free(pkg);
+        agc_upload_result_free(out);
+        agc_upload_options_free(o);
+        agc_client_free(c);
+    }
+}
+
+/// Every default is readable by name (for ctypes and koffi, which cannot read `#define`s) and
+/// equals its `AGC_DEFAULT_*` constant; an unknown name is refused.
+#[test]
+fn defaults_by_name_equal_the_header_constants() {
+    let expect: [(&str, u64); 9] = [
+        ("connect_timeout_ms", AGC_DEFAULT_CONNECT_TIMEOUT_MS),
+        ("io_timeout_ms", AGC_DEFAULT_IO_TIMEOUT_MS),
+        ("poll_initial_ms", AGC_DEFAULT_POLL_INITIAL_MS),
+        ("poll_max_ms", AGC_DEFAULT_POLL_MAX_MS),
+        ("parse_timeout_ms", AGC_DEFAULT_PARSE_TIMEOUT_MS),
+        ("submit_timeout_ms", AGC_DEFAULT_SUBMIT_TIMEOUT_MS),
+        ("max_attempts", AGC_DEFAULT_MAX_ATTEMPTS as u64),
+        ("retry_deadline_ms", AGC_DEFAULT_RETRY_DEADLINE_MS),
+        ("test_window_ms", AGC_DEFAULT_TEST_WINDOW_MS),
+    ];
+    assert_eq!(expect.len(), agcupload::defaults::BY_NAME.len());
+    for (name, want) in expect {
+        let (n, mut v) = (CString::new(name).unwrap(), 7u64);
+        assert_eq!(unsafe { agc_default_u64(n.as_ptr(), &mut v) }, agc_status::AGC_OK, "{name}");
+        assert_eq!(v, want, "{name}");
+    }
+    let (n, mut v) = (CString::new("nope").unwrap(), 7u64);
+    assert_eq!(unsafe { agc_default_u64(n.as_ptr(), &mut v) }, agc_status::AGC_ERR_INVALID_ARGUMENT);
+    assert_eq!(v, 0);
+    assert_eq!(unsafe { agc_default_u64(ptr::null(), &mut v) }, agc_status::AGC_ERR_INVALID_ARGUMENT);
+    assert_eq!(unsafe { agc_default_u64(n.as_ptr(), ptr::null_mut()) }, agc_status::AGC_ERR_INVALID_ARGUMENT);
+}

@@ -982,11 +982,14 @@ fn release_run_one(body: &[u8], outcomes: &mut HashSet<String>) -> String {
     let mut label = String::new();
     match parse_app_state(body) {
         Ok(s) => {
+            // AGC's 0-13 as apkgo and easy-publisher map them (docs/protocol.md section 6).
             let want = match s.release_state {
                 Some(0) => ReleaseState::Released,
-                Some(4 | 5) => ReleaseState::InReview,
+                Some(3) => ReleaseState::Approved,
+                Some(4 | 5 | 12) => ReleaseState::InReview,
                 Some(7) => ReleaseState::Draft,
-                Some(1 | 8) => ReleaseState::Rejected,
+                Some(1 | 8 | 13) => ReleaseState::Rejected,
+                Some(2 | 6 | 10 | 11) => ReleaseState::Offline,
                 _ => ReleaseState::Other,
             };
             assert_eq!(s.state, want, "state of {:?}", s.release_state);

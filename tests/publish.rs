@@ -87,6 +87,34 @@ fn a_key_agc_does_not_know_is_an_auth_error() {
     );
 }
 
+/// The JWT's `aud` is the key file's `token_uri` (docs/protocol.md section 1), not a constant:
+/// a site whose key files name another token endpoint gets JWTs it accepts.
+#[test]
+fn the_jwt_audience_is_the_key_files_token_uri() {
+    let site_aud = "https://oauth-login.example-site.test/oauth2/v3/token";
+    let account = agc_mock::ServiceAccount { audience: site_aud.into(), ..fixture_service_account() };
+    let server = mock_with(MockConfig { service_accounts: vec![account], ..Default::default() });
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture_private_key_path()).unwrap()).unwrap();
+    let dir = TempDir::new("sa-aud");
+    let p = dir.app("a.app", 1000);
+    json["token_uri"] = site_aud.into();
+    let creds = Credentials::service_account(&json.to_string()).unwrap();
+    sa_client(&server, creds).upload_file("1", &p, PackageKind::HarmonyApp, &mut NoProgress).unwrap();
+    // Without a token_uri the library falls back to Huawei's constant, which this site refuses.
+    json.as_object_mut().unwrap().remove("token_uri");
+    let creds = Credentials::service_account(&json.to_string()).unwrap();
+    let e = sa_client(&server, creds).upload_file("1", &p, PackageKind::HarmonyApp, &mut NoProgress).unwrap_err();
+    assert!(matches!(e, Error::Auth(_)), "{e}");
+    // A token_uri that is not an https URL is refused before any request, without the key.
+    for bad in ["http://oauth-login.cloud.huawei.com/oauth2/v3/token", "https://", "https://a b/", "file:///etc/x"] {
+        json["token_uri"] = bad.into();
+        let e = Credentials::service_account(&json.to_string()).unwrap_err();
+        assert!(matches!(e, Error::Auth(_)) && e.to_string().contains("token_uri"), "{bad}: {e}");
+        assert!(!e.to_string().contains("PRIVATE KEY"));
+    }
+}
+
 #[test]
 fn malformed_and_non_rsa_key_files_are_auth_errors() {
     let dir = TempDir::new("keys");
@@ -202,4 +230,79 @@ fn regional_sites_select_their_base_url() {
         assert_eq!(c.api_base(), url);
     }
     assert!(matches!(c.set_api_base("mars"), Err(Error::InvalidArgument(_))));
+}
+
+/// AGC may answer a new package's status with an empty, missing or foreign `pkgStateList`, or a
+/// `successStatus` we do not know (issue 17.2): each means "not parsed yet", so the wait polls on
+/// and ends ready once AGC has parsed the package.
+#[test]
+fn status_answers_without_this_packages_state_mean_still_parsing() {
+    use agc_mock::StatusVariant::*;
+    for variant in [Empty, Missing, Absent, Unknown, NoStatus] {
+        let server = sa_mock(1);
+        let client = sa_client(&server, fixture_creds());
+        let dir = TempDir::new("variant");
+        let p = dir.app("v.app", 1000);
+        let r = client.upload_file("1", &p, PackageKind::HarmonyApp, &mut NoProgress).unwrap();
+        let id = client.bind_package("1", &r, &mut NoProgress).unwrap();
+        server.set_fault(Fault::CompileStatusVariant(variant, 3));
+        client
+            .wait_package_ready("1", &id, Duration::from_secs(60), &mut NoProgress)
+            .unwrap_or_else(|e| panic!("{variant:?}: {e}"));
+        let polls = server.requests().iter().filter(|r| r.kind == Endpoint::CompileStatus).count();
+        assert_eq!(polls, 3 + 2, "{variant:?}: 3 variant answers, one 'parsing', then ready");
+    }
+    // With no state ever, the wait ends with its timeout, not a protocol error.
+    let server = sa_mock(1);
+    let client = sa_client(&server, fixture_creds());
+    let dir = TempDir::new("variant-timeout");
+    let p = dir.app("t.app", 1000);
+    let r = client.upload_file("1", &p, PackageKind::HarmonyApp, &mut NoProgress).unwrap();
+    let id = client.bind_package("1", &r, &mut NoProgress).unwrap();
+    server.set_fault(Fault::CompileStatusVariant(Empty, 1_000_000));
+    let e = client.wait_package_ready("1", &id, Duration::from_millis(300), &mut NoProgress).unwrap_err();
+    assert!(matches!(e, Error::Timeout(_)), "{e}");
+}
+
+#[test]
+fn a_parse_failure_with_only_an_error_code_names_it() {
+    let server = sa_mock(1);
+    let client = sa_client(&server, fixture_creds());
+    let dir = TempDir::new("fail-code");
+    let p = dir.app("f.app", 1000);
+    let r = client.upload_file("1", &p, PackageKind::HarmonyApp, &mut NoProgress).unwrap();
+    let id = client.bind_package("1", &r, &mut NoProgress).unwrap();
+    server.set_fault(Fault::ParseFailsCode("PKG_SIGN_0042".into()));
+    let e = client.wait_package_ready("1", &id, Duration::from_secs(30), &mut NoProgress).unwrap_err();
+    assert!(matches!(e, Error::PackageFailed(ref m) if m.contains("errorCode PKG_SIGN_0042")), "{e}");
+}
+
+/// The bind's optional `releaseType` / `releasePhase` query parameters are sent when set and
+/// never otherwise; AGC's answer may carry the package id inside `data` (issue 17.7).
+#[test]
+fn the_bind_sends_its_optional_query_and_reads_a_package_id_in_data() {
+    let server = sa_mock(1);
+    let client = sa_client(&server, fixture_creds());
+    let dir = TempDir::new("bindq");
+    let p = dir.app("q.app", 1000);
+    let mut req = UploadRequest::new("1", &p, PackageKind::HarmonyApp);
+    client.publish(&req, Duration::from_secs(30), &mut NoProgress).unwrap();
+    let bind_query = |s: &MockServer| s.requests().into_iter().rev().find(|r| r.kind == Endpoint::Bind).unwrap().query;
+    assert_eq!(bind_query(&server), vec![("appId".to_string(), "1".to_string())], "nothing else by default");
+    req.bind = agcupload::BindQuery { release_type: Some(1), release_phase: Some(3) };
+    server.set_fault(Fault::BindPackageIdInData);
+    let out = client.publish(&req, Duration::from_secs(30), &mut NoProgress).unwrap();
+    assert!(out.package_id.starts_with("pkg-"), "{}", out.package_id);
+    let q = bind_query(&server);
+    assert!(
+        q.contains(&("releaseType".into(), "1".into())) && q.contains(&("releasePhase".into(), "3".into())),
+        "{q:?}"
+    );
+    // Values AGC does not define are refused before any request.
+    server.set_fault(Fault::None);
+    let before = server.requests().len();
+    req.bind = agcupload::BindQuery { release_type: None, release_phase: Some(2) };
+    let e = client.bind_object_with("1", "q.app", &out.upload.object_id, &req.bind, &mut NoProgress).unwrap_err();
+    assert!(matches!(e, Error::InvalidArgument(_)), "{e}");
+    assert_eq!(server.requests().len(), before);
 }

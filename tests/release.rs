@@ -136,6 +136,7 @@ fn scheduled_and_phased_submits_send_exactly_the_documented_fields() {
         phase: Some(ReleasePhase::Phased { description: "1% first, then everyone".into() }),
         release_time: Some("2031-05-06T07:08:09Z".into()),
         remark: Some("Please test the login flow.".into()),
+        ..Default::default()
     };
     let req = ReleaseRequest::new(UploadRequest::new(APP, &p, PackageKind::HarmonyApp), ReleaseTarget::Review(options));
     c.release(&req, &mut NoProgress).unwrap();
@@ -222,6 +223,26 @@ fn invite_test() -> TestRelease {
     t
 }
 
+/// A caller who asks for `releaseType` 6 gets it on the test release's upload-url; another value
+/// is refused before any request.
+#[test]
+fn a_test_release_sends_release_type_only_when_asked() {
+    let s = server(1);
+    let c = client(&s);
+    let dir = TempDir::new("rel-test-rt");
+    let p = dir.app("beta.app", 10_000);
+    let mut up = UploadRequest::new(APP, &p, PackageKind::HarmonyApp);
+    up.release_type = Some(6);
+    c.release(&ReleaseRequest::new(up.clone(), ReleaseTarget::Test(invite_test())), &mut NoProgress).unwrap();
+    let url = s.requests().into_iter().find(|r| r.kind == Endpoint::UploadUrl).unwrap();
+    assert!(url.query.contains(&("releaseType".to_string(), "6".to_string())), "{:?}", url.query);
+    let before = s.requests().len();
+    up.release_type = Some(1);
+    let e = c.release(&ReleaseRequest::new(up, ReleaseTarget::Test(invite_test())), &mut NoProgress).unwrap_err();
+    assert_eq!(e.step, ReleaseStep::Check, "{e}");
+    assert_eq!(s.requests().len(), before, "nothing sent");
+}
+
 #[test]
 fn a_test_release_end_to_end() {
     let s = server(1);
@@ -241,11 +262,13 @@ fn a_test_release_end_to_end() {
         tv.open_test_info.unwrap(),
         json!({
             "startTime": 1_900_000_000_000u64, "endTime": 1_900_604_800_000u64, "testDesc": "1.2.0 beta",
-            "testTaskInfo": {"groupInfos": [{"groupId": "grp-1"}, {"groupId": "grp-2"}], "needNotify": 1}
+            "testTaskInfo": {"groupInfos": [{"groupId": "grp-1"}, {"groupId": "grp-2"}], "needNotify": 1,
+                             "displayArea": "1", "needShareLink": 0}
         })
     );
+    // No releaseType on the upload-url unless the caller asks (issue 17.3).
     let url = s.requests().into_iter().find(|r| r.kind == Endpoint::UploadUrl).unwrap();
-    assert!(url.query.contains(&("releaseType".to_string(), "6".to_string())), "{:?}", url.query);
+    assert!(!url.query.iter().any(|(k, _)| k == "releaseType"), "{:?}", url.query);
     let pkg_body = &s.release_calls().into_iter().find(|c| c.path.ends_with("/test/version/pkg")).unwrap().body;
     assert_eq!(
         pkg_body,
@@ -364,9 +387,219 @@ fn the_release_state_is_read_with_the_reviewers_opinion() {
     assert_eq!(st.audit_opinion.as_deref(), Some("The app crashes on start."));
     s.set_release_state(APP, 0, None);
     assert_eq!(c.release_state(APP, &mut NoProgress).unwrap().state, ReleaseState::Released);
-    s.set_release_state(APP, 11, None);
+    s.set_release_state(APP, 9, None);
     let st = c.release_state(APP, &mut NoProgress).unwrap();
-    assert_eq!((st.state, st.release_state), (ReleaseState::Other, Some(11)));
+    assert_eq!((st.state, st.release_state), (ReleaseState::Other, Some(9)));
+}
+
+#[test]
+fn every_release_state_0_to_13_is_read_as_apkgo_and_easy_publisher_map_it() {
+    let s = server(0);
+    let c = client(&s);
+    use ReleaseState::*;
+    let want = [
+        Released, Rejected, Offline, Approved, InReview, InReview, Offline, Draft, Rejected, Other, Offline, Offline,
+        InReview, Rejected,
+    ];
+    for (code, state) in want.iter().enumerate() {
+        s.set_release_state(APP, code as i64, None);
+        let st = c.release_state(APP, &mut NoProgress).unwrap();
+        assert_eq!((st.state, st.release_state), (*state, Some(code as i64)), "releaseState {code}");
+    }
+    assert_eq!(
+        [Draft, InReview, Rejected, Released, Approved, Offline, Other].map(ReleaseState::name),
+        ["draft", "in-review", "rejected", "released", "approved", "offline", "other"]
+    );
+    // reviewState is passed through when AGC sends it.
+    assert_eq!(c.release_state(APP, &mut NoProgress).unwrap().review_state, None);
+    s.set_review_state(APP, Some(2));
+    assert_eq!(c.release_state(APP, &mut NoProgress).unwrap().review_state, Some(2));
+}
+
+#[test]
+fn a_submit_refused_with_503_while_already_in_review_is_not_reported_as_submitted() {
+    let s = server(0);
+    let c = client(&s);
+    let dir = TempDir::new("rel-503");
+    let pkg = bound_package(&c, &dir);
+    c.wait_package_ready(APP, &pkg, Duration::from_secs(30), &mut NoProgress).unwrap();
+    for before in [4, 7] {
+        s.set_release_state(APP, before, None);
+        s.set_fault(Fault::Submit503Always);
+        let e = c.submit_for_review(APP, &SubmitOptions::default(), Duration::from_secs(60), &mut NoProgress);
+        assert!(matches!(e, Err(Error::Http { status: 503, .. })), "state {before} before: {e:?}");
+        s.set_fault(Fault::None);
+    }
+    assert_eq!(s.last_submit(APP), None, "AGC never took a submit");
+}
+
+#[test]
+fn a_lost_submit_is_inferred_from_a_change_to_pre_review_12_then_4() {
+    let s = server(0);
+    let c = client(&s);
+    let dir = TempDir::new("rel-prereview");
+    let pkg = bound_package(&c, &dir);
+    c.wait_package_ready(APP, &pkg, Duration::from_secs(30), &mut NoProgress).unwrap();
+    s.set_pre_review_reads(APP, 2);
+    s.set_fault(Fault::SubmitAnswerLostOnce);
+    c.submit_for_review(APP, &SubmitOptions::default(), Duration::from_secs(60), &mut NoProgress).unwrap();
+    assert_eq!(calls_to(&s, SUBMIT), 1, "pre-review (12) counts as landed: no second submit");
+    let st = c.release_state(APP, &mut NoProgress).unwrap();
+    assert_eq!((st.state, st.release_state), (ReleaseState::InReview, Some(12)), "the second read after the submit");
+    let st = c.release_state(APP, &mut NoProgress).unwrap();
+    assert_eq!((st.state, st.release_state), (ReleaseState::InReview, Some(4)), "12 became 4 after two reads");
+    // A second submit is refused while the app is in pre-review or review.
+    let e = c.submit_for_review(APP, &SubmitOptions::default(), Duration::from_secs(60), &mut NoProgress);
+    assert!(matches!(e, Err(Error::Api { code: 204144726, .. })), "{e:?}");
+}
+
+#[test]
+fn extra_submit_fields_are_sent_and_modelled_ones_refused() {
+    let s = server(0);
+    let c = client(&s);
+    let dir = TempDir::new("rel-extra");
+    let pkg = bound_package(&c, &dir);
+    c.wait_package_ready(APP, &pkg, Duration::from_secs(30), &mut NoProgress).unwrap();
+    s.set_fault(Fault::SubmitNeedsRegisteredId);
+    let e = c.submit_for_review(APP, &SubmitOptions::default(), Duration::from_secs(60), &mut NoProgress);
+    assert!(
+        matches!(e, Err(Error::Api { code: 204144660, ref message }) if message.contains("can not be null")),
+        "{e:?}"
+    );
+    assert_eq!(calls_to(&s, SUBMIT), 1, "a refusal without still-processing words is not retried");
+    let mut o = SubmitOptions::default();
+    o.extra.insert("registeredIdType".into(), json!(1));
+    o.extra.insert("registeredIdNumber".into(), json!("91110000MA00000000"));
+    c.submit_for_review(APP, &o, Duration::from_secs(60), &mut NoProgress).unwrap();
+    assert_eq!(s.last_submit(APP), Some(json!({"registeredIdType": 1, "registeredIdNumber": "91110000MA00000000"})));
+    s.set_fault(Fault::None);
+    let sent = s.requests().len();
+    for key in ["remark", "releaseTime", "bad key", ""] {
+        let mut o = SubmitOptions::default();
+        o.extra.insert(key.into(), json!(1));
+        let e = c.submit_for_review(APP, &o, Duration::from_secs(60), &mut NoProgress).unwrap_err();
+        assert!(matches!(e, Error::InvalidArgument(_)), "{key}: {e}");
+    }
+    assert_eq!(s.requests().len(), sent, "refused before any request");
+    assert!(agcupload::connect::release::parse_submit_field("registeredIdType", "not json").is_err());
+}
+
+#[test]
+fn parse_minutes_and_fen_zhong_mean_still_processing() {
+    let s = server(0);
+    let c = client(&s);
+    let dir = TempDir::new("rel-words");
+    let pkg = bound_package(&c, &dir);
+    c.wait_package_ready(APP, &pkg, Duration::from_secs(30), &mut NoProgress).unwrap();
+    for (code, msg) in
+        [(204144660, "package parse in progress"), (204144727, "please wait 3-5 minutes"), (204144727, "请5分钟后提交")]
+    {
+        s.set_release_state(APP, 7, None);
+        s.set_fault(Fault::ReleaseCodeOnce(code, msg.into()));
+        c.submit_for_review(APP, &SubmitOptions::default(), Duration::from_secs(60), &mut NoProgress)
+            .unwrap_or_else(|e| panic!("{msg}: {e}"));
+    }
+}
+
+#[test]
+fn common_refusals_carry_advice() {
+    let s = server(0);
+    let c = client(&s);
+    let dir = TempDir::new("rel-advice");
+    let pkg = bound_package(&c, &dir);
+    c.wait_package_ready(APP, &pkg, Duration::from_secs(30), &mut NoProgress).unwrap();
+    let limit = "[cds]add apk failed, additional msg is [the app's packages exceeds the upper limit.]";
+    s.set_fault(Fault::ReleaseCodeOnce(204144662, limit.into()));
+    let e = c.submit_for_review(APP, &SubmitOptions::default(), Duration::from_secs(60), &mut NoProgress).unwrap_err();
+    assert!(e.to_string().contains("upper limit") && e.to_string().contains("delete the unused packages"), "{e}");
+    s.set_fault(Fault::ReleaseCodeOnce(204144647, "the app can't be edited".into()));
+    let e = c.set_release_note(APP, &ReleaseNote::new("en-US", "x"), &mut NoProgress).unwrap_err();
+    assert!(e.to_string().contains("in review") && e.to_string().contains("en-US"), "{e}");
+    s.set_fault(Fault::SubmitStillProcessing(1000));
+    let e = c.submit_for_review(APP, &SubmitOptions::default(), Duration::from_millis(200), &mut NoProgress);
+    assert!(matches!(e, Err(Error::Timeout(_))), "{e:?}");
+    assert!(agcupload::connect::release::advice(204144727, "still compiling").is_some());
+}
+
+#[test]
+fn notes_count_utf16_units_and_carry_listing_texts_for_a_new_language() {
+    let s = server(0);
+    let c = client(&s);
+    let e = c.set_release_note(APP, &ReleaseNote::new("en-US", "😀".repeat(500)), &mut NoProgress).unwrap_err();
+    assert!(matches!(e, Error::InvalidArgument(ref m) if m.contains("1000") && m.contains("UTF-16")), "{e}");
+    assert!(s.requests().is_empty());
+    c.set_release_note(APP, &ReleaseNote::new("en-US", "😀".repeat(250)), &mut NoProgress).unwrap();
+    let e = c.set_release_note(APP, &ReleaseNote::new("en-US", "\u{feff}\u{200b} \u{2060}"), &mut NoProgress);
+    assert!(matches!(e, Err(Error::InvalidArgument(ref m)) if m.contains("empty")), "{e:?}");
+
+    s.set_fault(Fault::NewLanguageNeedsAppName);
+    let e = c.set_release_note(APP, &ReleaseNote::new("fr-FR", "Nouveau"), &mut NoProgress).unwrap_err();
+    assert!(matches!(e, Error::Api { ref message, .. } if message.contains("appName is necessary")), "{e}");
+    let note = ReleaseNote {
+        app_name: Some("Mon appli".into()),
+        brief_info: Some("Rapide".into()),
+        app_desc: Some("Une appli.".into()),
+        ..ReleaseNote::new("fr-FR", "Nouveau")
+    };
+    c.set_release_note(APP, &note, &mut NoProgress).unwrap();
+    let body = s.release_calls().last().unwrap().body.clone();
+    assert_eq!(
+        body,
+        json!({"lang": "fr-FR", "newFeatures": "Nouveau", "appName": "Mon appli", "briefInfo": "Rapide", "appDesc": "Une appli."})
+    );
+    assert_eq!(s.release_notes(APP).get("fr-FR").map(String::as_str), Some("Nouveau"));
+    for bad in [
+        ReleaseNote { app_name: Some("n".repeat(65)), ..ReleaseNote::new("de-DE", "x") },
+        ReleaseNote { brief_info: Some("b".repeat(81)), ..ReleaseNote::new("de-DE", "x") },
+        ReleaseNote { app_desc: Some("d".repeat(8001)), ..ReleaseNote::new("de-DE", "x") },
+        ReleaseNote { app_name: Some("\u{200b}".into()), ..ReleaseNote::new("de-DE", "x") },
+    ] {
+        assert!(matches!(c.set_release_note(APP, &bad, &mut NoProgress), Err(Error::InvalidArgument(_))), "{bad:?}");
+    }
+}
+
+#[test]
+fn an_open_test_sends_test_task_info_and_distribute_mode_2_reaches_agc() {
+    let s = server(0);
+    let c = client(&s);
+    let dir = TempDir::new("rel-open");
+    let p = dir.app("open.app", 20_000);
+    let mut t = TestRelease::new(TestType::Open, "open beta");
+    t.distribute_mode = 2;
+    let req = ReleaseRequest::new(UploadRequest::new(APP, &p, PackageKind::HarmonyApp), ReleaseTarget::Test(t));
+    let ids = c.release(&req, &mut NoProgress).unwrap();
+    let info = s.test_version(ids.version_id.as_deref().unwrap()).unwrap().open_test_info.unwrap();
+    assert_eq!(info["testTaskInfo"], json!({"displayArea": "1", "needShareLink": 0, "needNotify": 0}));
+    let pkg_body = &s.release_calls().into_iter().find(|c| c.path.ends_with("/test/version/pkg")).unwrap().body;
+    assert_eq!(pkg_body["distributeMode"], 2);
+}
+
+#[test]
+fn test_windows_over_90_days_or_ending_first_and_other_distribute_modes_are_refused_before_any_request() {
+    let s = server(0);
+    let c = client(&s);
+    let dir = TempDir::new("rel-window");
+    let p = dir.app("w.app", 20_000);
+    let day = 86_400_000;
+    let mut long = invite_test();
+    long.end_ms = Some(long.start_ms.unwrap() + 91 * day);
+    let mut backwards = invite_test();
+    backwards.end_ms = backwards.start_ms;
+    let mut past = invite_test();
+    (past.start_ms, past.end_ms) = (None, Some(1_000));
+    let mut mode = invite_test();
+    mode.distribute_mode = 3;
+    for t in [long, backwards, past, mode] {
+        let req =
+            ReleaseRequest::new(UploadRequest::new(APP, &p, PackageKind::HarmonyApp), ReleaseTarget::Test(t.clone()));
+        let e = c.release(&req, &mut NoProgress).unwrap_err();
+        assert_eq!(e.step, ReleaseStep::Check, "{t:?}: {e}");
+    }
+    assert!(s.requests().is_empty());
+    let mut ninety = invite_test();
+    ninety.end_ms = Some(ninety.start_ms.unwrap() + 90 * day);
+    let req = ReleaseRequest::new(UploadRequest::new(APP, &p, PackageKind::HarmonyApp), ReleaseTarget::Test(ninety));
+    c.release(&req, &mut NoProgress).unwrap();
 }
 
 #[test]
@@ -390,7 +623,7 @@ fn a_submit_whose_answer_was_lost_is_not_reported_as_already_in_review() {
     s.set_fault(Fault::SubmitAnswerLostOnce);
     c.submit_for_review(APP, &SubmitOptions::default(), Duration::from_secs(60), &mut NoProgress).unwrap();
     assert_eq!(calls_to(&s, SUBMIT), 1, "the retry read the state instead of submitting again");
-    assert_eq!(calls_to(&s, "/api/publish/v3/app-info"), 1);
+    assert_eq!(calls_to(&s, "/api/publish/v3/app-info"), 2, "once before the first attempt, once after the loss");
     assert_eq!(c.release_state(APP, &mut NoProgress).unwrap().state, ReleaseState::InReview);
 }
 
@@ -438,4 +671,44 @@ fn the_road_reports_the_uploaded_sha256_and_size_and_none_after_a_resume_past_th
         assert!(matches!(e.error, Error::InvalidArgument(ref m) if m.contains("SHA-256")), "{}", e.error);
     }
     assert!(s.requests().is_empty());
+}
+
+#[test]
+fn an_over_long_version_or_package_id_is_refused_at_check_before_any_request() {
+    // Issue 16 item 6: a 300-character version id passed the road's check (1024) and was
+    // refused only after the upload and the add-package (256); the package id had the same gap.
+    let s = server(0);
+    let c = client(&s);
+    let dir = TempDir::new("rel-ids");
+    let p = dir.app("ids.app", 20_000);
+    s.clear_requests();
+    let (long_version, long_package) = ("v".repeat(300), "p".repeat(300));
+    let with_version = ReleaseIds { version_id: Some(long_version.clone()), ..Default::default() };
+    let with_package = ReleaseIds { package_id: Some(long_package.clone()), ..Default::default() };
+    for (resume, kind, long) in
+        [(with_version, "version id", &long_version), (with_package, "package id", &long_package)]
+    {
+        let mut r = ReleaseRequest::new(
+            UploadRequest::new(APP, &p, PackageKind::HarmonyApp),
+            ReleaseTarget::Test(invite_test()),
+        );
+        r.resume = ReleaseIds { object_id: Some("obj-1".into()), file_name: Some("ids.app".into()), ..resume };
+        let e = c.release(&r, &mut NoProgress).unwrap_err();
+        assert_eq!(e.step, ReleaseStep::Check, "{e}");
+        assert!(
+            matches!(e.error, Error::InvalidArgument(ref m) if m.contains(kind) && m.contains("256")),
+            "{}",
+            e.error
+        );
+        assert!(!e.to_string().contains(long.as_str()), "the message repeats the refused id: {e}");
+        // The refused id is not handed back as done (a rerun hint would repeat it); the rest is.
+        assert_eq!((e.done.version_id.as_deref(), e.done.package_id.as_deref()), (None, None));
+        assert_eq!(e.done.object_id.as_deref(), Some("obj-1"));
+    }
+    // The single steps apply the same rule.
+    let e = c.set_test_info(APP, &long_version, "pkg-1", &invite_test(), &mut NoProgress).unwrap_err();
+    assert!(matches!(e, Error::InvalidArgument(ref m) if m.contains("version id")), "{e}");
+    let e = c.wait_package_ready(APP, &long_package, Duration::from_secs(5), &mut NoProgress).unwrap_err();
+    assert!(matches!(e, Error::InvalidArgument(ref m) if m.contains("package id")), "{e}");
+    assert!(s.requests().is_empty(), "{:?}", s.requests().iter().map(|r| r.kind.clone()).collect::<Vec<_>>());
 }

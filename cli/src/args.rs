@@ -59,12 +59,15 @@ Examples:
   agcupload publish --submit --phased '1% first, then everyone' \\
       --release-time 2031-05-06T07:08:09+0000 1234567 app.app
   agcupload publish --test invite --test-desc '1.2.0 beta' --test-group GROUP_ID --notify 1234567 app.app
+  agcupload publish --submit --submit-field registeredIdType=1 \\
+      --submit-field 'registeredIdNumber=\"91110000MA00000000\"' 1234567 app.app
   agcupload publish --submit --object-id OBJECT_ID --package-id PACKAGE_ID 1234567 app.app   # continue
 ";
 
 const STATE_EXAMPLES: &str = "\
-Prints the release state: draft, in-review, rejected (then AGC's opinion on the next line),
-released, or other (with AGC's releaseState number).
+Prints the release state: draft, in-review (4, 5, 12 pre-review), rejected (1, 8, 13; then AGC's
+opinion on the next line), approved (3, to be released), released (0), offline (2, 6, 10, 11),
+or other; --json adds AGC's release_state and review_state numbers.
 
 Examples:
   agcupload state 1234567
@@ -110,6 +113,16 @@ the file is sent.
 Examples:
   agcupload check 1234567 build/app-signed.app
   agcupload check --kind atomic --json 1234567 service.app
+";
+
+const INSPECT_EXAMPLES: &str = "\
+Reads the package's pack.info from the end of the ZIP (a few KiB, whatever the size): bundle
+name and type (app or atomicService), version code and name, min compatible version code,
+modules. Refuses what AGC would: not a ZIP, no or a malformed pack.info, an unsigned package.
+
+Examples:
+  agcupload inspect build/app-signed.app
+  agcupload inspect --json --sha256 build/app-signed.app
 ";
 
 const SEAL_EXAMPLES: &str = "\
@@ -211,6 +224,8 @@ pub enum Command {
         publish: bool,
         #[command(flatten)]
         wait: WaitArgs,
+        #[command(flatten)]
+        bind: BindArgs,
     },
     /// Upload, bind and wait until AGC has parsed the package; then --submit for review, or
     /// --test for a HarmonyOS test release.
@@ -222,6 +237,8 @@ pub enum Command {
         file: FileArgs,
         #[command(flatten)]
         wait: WaitArgs,
+        #[command(flatten)]
+        bind: BindArgs,
         #[command(flatten)]
         road: Box<RoadArgs>,
     },
@@ -242,6 +259,8 @@ pub enum Command {
         wait: bool,
         #[command(flatten)]
         wait_args: WaitArgs,
+        #[command(flatten)]
+        bind: BindArgs,
     },
     /// Wait until AGC has parsed a bound package.
     #[command(after_help = WAIT_EXAMPLES)]
@@ -314,6 +333,15 @@ pub enum Command {
         #[command(flatten)]
         wait: PollArgs,
     },
+    /// Show what a .app package is (its pack.info), offline: no credentials, nothing sent.
+    #[command(after_help = INSPECT_EXAMPLES)]
+    Inspect {
+        /// The .app package.
+        file: PathBuf,
+        /// Also hash the whole file (SHA-256, as the upload would send it).
+        #[arg(long)]
+        sha256: bool,
+    },
     /// Print the versions of the tool and of libagcupload.
     Version,
 }
@@ -330,8 +358,11 @@ pub struct SubmitArgs {
     /// Scheduled release, UTC: yyyy-MM-ddTHH:mm:ss+0000 [default: at once after approval].
     #[arg(long, value_name = "yyyy-MM-ddTHH:mm:ss+0000")]
     pub release_time: Option<String>,
+    /// Another submit body field, its value as JSON, e.g. registeredIdType=1 (repeat for several).
+    #[arg(long, value_name = "KEY=JSON", value_parser = parse_submit_field)]
+    pub submit_field: Vec<(String, serde_json::Value)>,
     /// Longest wait while AGC answers the submit with "still processing", in minutes.
-    #[arg(long, visible_alias = "submit-timeout", value_name = "MIN", default_value_t = 15,
+    #[arg(long, visible_alias = "submit-timeout", value_name = "MIN", default_value_t = agcupload::defaults::SUBMIT_TIMEOUT_MS / 60_000,
           value_parser = clap::value_parser!(u64).range(1..=1440))]
     pub submit_timeout_min: u64,
 }
@@ -375,8 +406,25 @@ pub struct RoadArgs {
         help_heading = "Submit for review"
     )]
     pub release_time: Option<String>,
+    /// Another submit body field, its value as JSON, e.g. registeredIdType=1 (repeat for several).
+    #[arg(long, value_name = "KEY=JSON", value_parser = parse_submit_field, requires = "submit",
+          conflicts_with = "test", help_heading = "Submit for review")]
+    pub submit_field: Vec<(String, serde_json::Value)>,
+    /// The app's name in a language of --notes-dir, LANG=TEXT (AGC asks for it when the
+    /// language is new to the app; repeat for several).
+    #[arg(long, value_name = "LANG=TEXT", value_parser = parse_lang_text, requires = "notes_dir",
+          conflicts_with = "test", help_heading = "Submit for review")]
+    pub app_name: Vec<(String, String)>,
+    /// The app's brief introduction in a language of --notes-dir, LANG=TEXT (repeat for several).
+    #[arg(long, value_name = "LANG=TEXT", value_parser = parse_lang_text, requires = "notes_dir",
+          conflicts_with = "test", help_heading = "Submit for review")]
+    pub brief_info: Vec<(String, String)>,
+    /// The app's description in a language of --notes-dir, LANG=TEXT (repeat for several).
+    #[arg(long, value_name = "LANG=TEXT", value_parser = parse_lang_text, requires = "notes_dir",
+          conflicts_with = "test", help_heading = "Submit for review")]
+    pub app_desc: Vec<(String, String)>,
     /// Longest wait while AGC answers the submit with "still processing", in minutes.
-    #[arg(long, visible_alias = "submit-timeout", value_name = "MIN", default_value_t = 15,
+    #[arg(long, visible_alias = "submit-timeout", value_name = "MIN", default_value_t = agcupload::defaults::SUBMIT_TIMEOUT_MS / 60_000,
           value_parser = clap::value_parser!(u64).range(1..=1440), requires = "submit",
           conflicts_with = "test", help_heading = "Submit for review")]
     pub submit_timeout_min: u64,
@@ -407,6 +455,10 @@ pub struct RoadArgs {
     /// Notify the testers.
     #[arg(long, requires = "test", conflicts_with = "submit", help_heading = "Test release")]
     pub notify: bool,
+    /// Where the test package is distributed: 1 = the test zone, 2 = AppGallery.
+    #[arg(long, value_name = "MODE", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=2),
+          requires = "test", conflicts_with = "submit", help_heading = "Test release")]
+    pub distribute_mode: u32,
     /// Continue from this object, uploaded by an earlier run (with --file-name if it was given).
     #[arg(long, value_name = "ID", requires = "road", help_heading = "Continue an earlier run")]
     pub object_id: Option<String>,
@@ -489,6 +541,24 @@ pub struct FileArgs {
     pub seal: SealKeyArgs,
 }
 
+/// The bind's optional query parameters (none sent by default).
+#[derive(Debug, Args)]
+pub struct BindArgs {
+    /// releaseType sent with the bind: 1 = full release, 6 = HarmonyOS test release [default: not sent].
+    #[arg(long, value_name = "1|6", value_parser = parse_release_type)]
+    pub bind_release_type: Option<u32>,
+    /// releasePhase sent with the bind: 0 = full, 3 = phased (a phased release may need it) [default: not sent].
+    #[arg(long, value_name = "0|3", value_parser = parse_release_phase)]
+    pub bind_release_phase: Option<u32>,
+}
+
+impl BindArgs {
+    /// The library's bind query.
+    pub fn query(&self) -> agcupload::BindQuery {
+        agcupload::BindQuery { release_type: self.bind_release_type, release_phase: self.bind_release_phase }
+    }
+}
+
 /// Package kinds on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Kind {
@@ -522,11 +592,19 @@ pub struct SealKeyArgs {
 #[derive(Debug, Args)]
 pub struct WaitArgs {
     /// Longest wait for AGC to parse the package, in minutes.
-    #[arg(long, value_name = "MIN", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=1440))]
+    #[arg(long, value_name = "MIN", default_value_t = agcupload::defaults::PARSE_TIMEOUT_MS / 60_000, value_parser = clap::value_parser!(u64).range(1..=1440))]
     pub timeout_min: u64,
     /// First wait between two status polls, in seconds (it doubles up to 30 s) [default: 5].
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub poll_interval: Option<u64>,
+}
+
+fn parse_release_phase(s: &str) -> Result<u32, String> {
+    match s {
+        "0" => Ok(0),
+        "3" => Ok(3),
+        _ => Err("must be 0 (full) or 3 (phased)".into()),
+    }
 }
 
 fn parse_release_type(s: &str) -> Result<u32, String> {
@@ -535,6 +613,19 @@ fn parse_release_type(s: &str) -> Result<u32, String> {
         "6" => Ok(6),
         _ => Err("must be 1 (full release) or 6 (HarmonyOS test release)".into()),
     }
+}
+
+/// `KEY=JSON`: an extra submit field, checked by the library's rules.
+pub fn parse_submit_field(s: &str) -> Result<(String, serde_json::Value), String> {
+    let (k, v) = s.split_once('=').ok_or("must be KEY=JSON, e.g. registeredIdType=1")?;
+    agcupload::connect::release::parse_submit_field(k, v).map(|v| (k.to_owned(), v)).map_err(|e| e.to_string())
+}
+
+/// `LANG=TEXT`: a text for one language.
+pub fn parse_lang_text(s: &str) -> Result<(String, String), String> {
+    let (l, t) = s.split_once('=').ok_or("must be LANG=TEXT, e.g. fr-FR=Mon appli")?;
+    agcupload::connect::release::check_language(l).map_err(|e| e.to_string())?;
+    Ok((l.to_owned(), t.to_owned()))
 }
 
 /// A point in time as ms since 1970: all digits, or a UTC time the library accepts as a

@@ -4,6 +4,7 @@
 
 mod args;
 mod exit;
+mod inspect;
 mod output;
 mod progress;
 mod road;
@@ -19,16 +20,16 @@ use clap::Parser;
 use serde_json::json;
 use zeroize::Zeroizing;
 
-use args::{Cli, Command, ConnArgs, FileArgs, NetArgs, SealKeyArgs, WaitArgs};
+use args::{BindArgs, Cli, Command, ConnArgs, FileArgs, NetArgs, SealKeyArgs, WaitArgs};
 use output::{Failure, Report};
 use progress::{human_bytes, Display, Reporter};
 use signals::Signals;
 
 /// The library's transport defaults, for when only one of the two timeouts is given.
-const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
-const DEFAULT_IO_TIMEOUT: Duration = Duration::from_secs(60);
+const DEFAULT_CONNECT_TIMEOUT: Duration = agcupload::defaults::CONNECT_TIMEOUT;
+const DEFAULT_IO_TIMEOUT: Duration = agcupload::defaults::IO_TIMEOUT;
 /// Longest wait between two compile-status polls (the library's default cap).
-const POLL_MAX: Duration = agcupload::client::POLL_MAX;
+const POLL_MAX: Duration = agcupload::defaults::POLL_MAX;
 
 fn main() {
     std::process::exit(run());
@@ -41,32 +42,34 @@ fn run() -> i32 {
             let code = e.exit_code();
             if code != 0 && std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
                 let first = e.to_string().lines().next().unwrap_or("usage error").to_owned();
-                eprintln!("::error title=agcupload usage::{}", output::escape_command(&first));
+                output::annotate_error("agcupload usage", &first);
             }
-            let _ = e.print();
+            output::print_clap(&e);
             // --json promises one JSON object on stdout, for a usage error too.
             if code != 0 && std::env::args_os().any(|a| a == "--json") {
                 let first = e.to_string().lines().next().unwrap_or("usage error").to_owned();
                 let msg = first.strip_prefix("error: ").unwrap_or(&first).to_owned();
                 let report = Report::new("usage").fail(Failure::usage(msg));
-                println!("{}", report.to_json());
+                output::print_json(&report.to_json());
             }
             return code;
         }
     };
     let (signals, sig_err) = Signals::install();
     if let Some(e) = sig_err {
-        eprintln!("agcupload: warning: cannot install the signal handlers ({e}); Ctrl-C will not cancel cleanly");
+        let warning =
+            format!("agcupload: warning: cannot install the signal handlers ({e}); Ctrl-C will not cancel cleanly");
+        output::print(output::Stream::Stderr, &warning);
     }
     let ctx = Ctx { display: Display::choose(cli.output.progress, cli.output.quiet), signals, net: cli.net };
     let report = match cli.command {
-        Command::Upload { conn, file, publish, wait } => ctx.upload(&conn, &file, publish, &wait),
-        Command::Publish { conn, file, wait, road } if road.submit || road.test.is_some() => {
-            ctx.road(&conn, &file, &wait, &road)
+        Command::Upload { conn, file, publish, wait, bind } => ctx.upload(&conn, &file, publish, &wait, &bind),
+        Command::Publish { conn, file, wait, bind, road } if road.submit || road.test.is_some() => {
+            ctx.road(&conn, &file, &wait, &bind, &road)
         }
-        Command::Publish { conn, file, wait, .. } => ctx.upload(&conn, &file, true, &wait),
-        Command::Bind { conn, app_id, object_id, file_name, wait, wait_args } => {
-            ctx.bind(&conn, &app_id, &object_id, &file_name, wait, &wait_args)
+        Command::Publish { conn, file, wait, bind, .. } => ctx.upload(&conn, &file, true, &wait, &bind),
+        Command::Bind { conn, app_id, object_id, file_name, wait, wait_args, bind } => {
+            ctx.bind(&conn, &app_id, &object_id, &file_name, wait, &wait_args, &bind)
         }
         Command::Wait { conn, app_id, package_id, wait } => ctx.wait(&conn, &app_id, &package_id, &wait),
         Command::Check { conn, file } => ctx.check(&conn, &file),
@@ -75,6 +78,7 @@ fn run() -> i32 {
         Command::State { conn, app_id } => ctx.state(&conn, &app_id),
         Command::Notes { conn, app_id, notes_dir } => ctx.notes(&conn, &app_id, &notes_dir),
         Command::Submit { conn, app_id, submit, wait } => ctx.submit(&conn, &app_id, &submit, &wait),
+        Command::Inspect { file, sha256 } => inspect::run(&file, sha256, &mut ctx.reporter()),
         Command::Version => version(),
     };
     report.emit(cli.output.json, cli.output.quiet)
@@ -105,14 +109,15 @@ impl Ctx {
         f
     }
 
-    fn upload(&self, conn: &ConnArgs, file: &FileArgs, publish: bool, wait: &WaitArgs) -> Report {
+    fn upload(&self, conn: &ConnArgs, file: &FileArgs, publish: bool, wait: &WaitArgs, bind: &BindArgs) -> Report {
         let mut report = Report::new(if publish { "publish" } else { "upload" });
         report.app_id = Some(file.app_id.clone());
         let client = match client(conn, &self.net, picture_key(file), Some(wait)) {
             Ok(c) => c,
             Err(f) => return report.fail(f),
         };
-        let request = request(file);
+        let mut request = request(file);
+        request.bind = bind.query();
         let mut rep = self.reporter();
         let upload = match client.upload(&request, &mut rep) {
             Ok(u) => u,
@@ -138,8 +143,13 @@ impl Ctx {
             report.record(&mut rep);
             return report;
         }
-        let package_id = match client.bind_object_outcome(&file.app_id, &upload.file_name, &upload.object_id, &mut rep)
-        {
+        let package_id = match client.bind_object_outcome(
+            &file.app_id,
+            &upload.file_name,
+            &upload.object_id,
+            &request.bind,
+            &mut rep,
+        ) {
             Ok(p) => p,
             Err((e, uncertain)) => {
                 report.record(&mut rep);
@@ -177,6 +187,7 @@ impl Ctx {
         report
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn bind(
         &self,
         conn: &ConnArgs,
@@ -185,6 +196,7 @@ impl Ctx {
         file_name: &str,
         then_wait: bool,
         wait: &WaitArgs,
+        bind: &BindArgs,
     ) -> Report {
         let mut report = Report::new("bind");
         report.app_id = Some(app_id.to_owned());
@@ -195,7 +207,7 @@ impl Ctx {
             Err(f) => return report.fail(f),
         };
         let mut rep = self.reporter();
-        let package_id = match client.bind_object(app_id, file_name, object_id, &mut rep) {
+        let package_id = match client.bind_object_with(app_id, file_name, object_id, &bind.query(), &mut rep) {
             Ok(p) => p,
             Err(e) => {
                 report.record(&mut rep);

@@ -1,8 +1,17 @@
 //! What a run reports: the result on stdout (text or one JSON object), messages on stderr,
 //! and under GitHub Actions an `::error::` annotation, `$GITHUB_OUTPUT` and
 //! `$GITHUB_STEP_SUMMARY`.
+//!
+//! It is also the tool's one output path: every line the tool prints on stdout or stderr goes
+//! through [`print`], [`write`] or [`print_json`] (progress, results, messages, clap's usage
+//! errors). Under GitHub Actions the runner reads both streams for workflow commands: a line
+//! that starts with `::` after white space, and (its legacy form) `##[` anywhere in a line.
+//! There, no line that this path prints can be such a command unless the tool wrote it
+//! ([`annotate_error`]): see [`neutralise`].
 
+use std::borrow::Cow;
 use std::io::Write;
+use std::sync::OnceLock;
 
 use serde_json::{json, Map, Value};
 
@@ -131,37 +140,32 @@ impl Report {
 
     /// Print everything and return the exit code.
     pub fn emit(&self, json_out: bool, quiet: bool) -> i32 {
-        let mut out = std::io::stdout().lock();
         if json_out {
-            let _ = writeln!(out, "{}", self.to_json());
+            print_json(&self.to_json());
         } else {
             // The ids are the result, even when a later step failed.
             for id in [&self.object_id, &self.package_id, &self.version_id].into_iter().flatten() {
-                let _ = writeln!(out, "{id}");
+                print(Stream::Stdout, id);
             }
             if let Some(t) = &self.text {
-                let _ = writeln!(out, "{t}");
+                print(Stream::Stdout, t);
             }
         }
-        let _ = out.flush();
-        drop(out);
-        let mut err = std::io::stderr().lock();
         match &self.failure {
             Some(f) => {
-                let _ = writeln!(err, "agcupload: error: {} ({})", f.message, f.status);
+                print(Stream::Stderr, &format!("agcupload: error: {} ({})", f.message, f.status));
                 if let Some(h) = &self.hint {
-                    let _ = writeln!(err, "agcupload: {h}");
+                    print(Stream::Stderr, &format!("agcupload: {h}"));
                 }
             }
             None if !quiet => {
                 if let Some(s) = &self.summary {
-                    let _ = writeln!(err, "agcupload: {s}");
+                    print(Stream::Stderr, &format!("agcupload: {s}"));
                 }
             }
             None => {}
         }
-        drop(err);
-        if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
+        if on_github() {
             self.github();
         }
         self.exit_code()
@@ -175,7 +179,7 @@ impl Report {
                 text.push('\n');
                 text.push_str(h);
             }
-            eprintln!("::error title=agcupload {}::{}", self.command, escape_command(&text));
+            annotate_error(&format!("agcupload {}", self.command), &text);
         }
         let outputs: Vec<(&str, &str)> = [
             ("object-id", self.object_id.as_deref()),
@@ -250,14 +254,133 @@ impl Report {
     }
 }
 
+/// Where a line goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// Whether the tool runs under GitHub Actions (`GITHUB_ACTIONS=true`).
+pub fn on_github() -> bool {
+    static ON: OnceLock<bool> = OnceLock::new();
+    *ON.get_or_init(|| std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true"))
+}
+
+/// Print `text` and a newline on `stream` (under GitHub Actions, [`neutralise`]d).
+pub fn print(stream: Stream, text: &str) {
+    write(stream, &format!("{text}\n"));
+}
+
+/// Write `text` as it is on `stream` (the progress bar's redraws), under the same rule as
+/// [`print`]: the start of `text` counts as the start of a line.
+pub fn write(stream: Stream, text: &str) {
+    let text = if on_github() { neutralise(text) } else { Cow::Borrowed(text) };
+    write_raw(stream, &text);
+}
+
+/// A JSON document on one stdout line. Under GitHub Actions every `##[` inside it (only a
+/// string can hold one) is written `#\u0023[`: the same JSON value, not a legacy command.
+pub fn print_json(v: &serde_json::Value) {
+    let text = v.to_string();
+    let text = if on_github() { text.replace("##[", "#\\u0023[") } else { text };
+    print(Stream::Stdout, &text);
+}
+
+/// The tool's own `::error` annotation, on stderr: the only way this tool prints a line that
+/// the runner takes as a command. The message is escaped (`%`, CR, LF) and holds no legacy
+/// `##[`; the title is escaped as a property.
+pub fn annotate_error(title: &str, message: &str) {
+    let data = escape_command(message).replace("##[", "##[\\");
+    write_raw(Stream::Stderr, &format!("::error title={}::{data}\n", escape_property(title)));
+}
+
+/// Write errors (a closed pipe) are ignored: there is nowhere left to report them.
+fn write_raw(stream: Stream, text: &str) {
+    let _ = match stream {
+        Stream::Stdout => {
+            let mut o = std::io::stdout().lock();
+            o.write_all(text.as_bytes()).and_then(|()| o.flush())
+        }
+        Stream::Stderr => std::io::stderr().lock().write_all(text.as_bytes()),
+    };
+}
+
+/// Line breaks as a log reader may count them (the runner reads lines at CR and LF; the
+/// others are counted too, to be safe).
+fn is_line_break(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
+/// Text that GitHub's runner cannot take as a workflow command: a `\` goes before the `::` of
+/// every line that starts with `::` after white space (the start of `text` and every point
+/// after a line break count), and every `##[` becomes `##[\` (what the runner itself does to
+/// its own markers in a step's output). Text without either is returned as it is.
+pub fn neutralise(text: &str) -> Cow<'_, str> {
+    let body = |line: &str| -> usize { line.len() - line.trim_start_matches(|c: char| c.is_whitespace()).len() };
+    let starts_command = |line: &str| line[body(line)..].starts_with("::");
+    if !text.contains("##[") && !text.split(is_line_break).any(starts_command) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut rest = text;
+    loop {
+        let end = rest.find(is_line_break).unwrap_or(rest.len());
+        let (line, tail) = rest.split_at(end);
+        if starts_command(line) {
+            let (space, command) = line.split_at(body(line));
+            out.push_str(space);
+            out.push('\\');
+            out.push_str(command);
+        } else {
+            out.push_str(line);
+        }
+        let Some(brk) = tail.chars().next() else { break };
+        out.push(brk);
+        rest = &tail[brk.len_utf8()..];
+    }
+    Cow::Owned(out.replace("##[", "##[\\"))
+}
+
+/// Print clap's usage error, help or version text through this path (stdout or stderr, as
+/// clap would); off GitHub Actions clap prints it itself (with colours on a terminal).
+pub fn print_clap(e: &clap::Error) {
+    if on_github() {
+        let stream = if e.use_stderr() { Stream::Stderr } else { Stream::Stdout };
+        write(stream, &e.render().to_string());
+    } else {
+        let _ = e.print();
+    }
+}
+
 /// `%`, CR and LF escaped as GitHub's workflow commands require.
-pub fn escape_command(s: &str) -> String {
+fn escape_command(s: &str) -> String {
     s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
-/// A markdown table cell: one line, `|` escaped.
+/// A workflow command's property value: also `:` and `,`.
+fn escape_property(s: &str) -> String {
+    escape_command(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// A Markdown table cell (GitHub-flavoured, as the step summary renders it) that shows `s` as
+/// plain text: one line (line breaks and other control characters become spaces), and every
+/// character that Markdown would read inside a line escaped with a backslash: `|` would end
+/// the cell, `<` `>` start HTML, `` ` `` code, `*` `_` `~` emphasis, `[` `]` links and images,
+/// `$` maths, `&` an entity, `\` an escape. (Block syntax, `#` or `-`, cannot start a cell.)
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\r', '\n'], " ")
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_line_break(c) || c.is_control() {
+            out.push(' ');
+        } else {
+            if "\\`*_[]<>|~$&".contains(c) {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// One `$GITHUB_OUTPUT` entry; the multi-line form when the value is not one plain line.
@@ -277,7 +400,7 @@ fn append(path: &std::ffi::OsStr, text: &str, what: &str) {
     let r =
         std::fs::OpenOptions::new().append(true).create(true).open(path).and_then(|mut f| f.write_all(text.as_bytes()));
     if let Err(e) = r {
-        eprintln!("agcupload: warning: cannot write {what}: {e}");
+        print(Stream::Stderr, &format!("agcupload: warning: cannot write {what}: {e}"));
     }
 }
 
@@ -292,5 +415,26 @@ mod tests {
         assert_eq!(output_line("x", "a\nb"), "x<<agcupload_EOF\na\nb\nagcupload_EOF\n");
         assert_eq!(output_line("x", "agcupload_EOF\n"), "x<<agcupload_EOF_\nagcupload_EOF\n\nagcupload_EOF_\n");
         assert_eq!(cell("a|b\nc"), "a\\|b c");
+        assert_eq!(
+            cell("<img src=x> **b** `c` [l](u) _i_\r\n$x$"),
+            r"\<img src=x\> \*\*b\*\* \`c\` \[l\](u) \_i\_  \$x\$"
+        );
+        assert_eq!(escape_property("agcupload a:b,c"), "agcupload a%3Ab%2Cc");
+    }
+
+    #[test]
+    fn no_line_can_start_a_workflow_command() {
+        for (text, want) in [
+            ("::stop-commands::x", "\\::stop-commands::x"),
+            ("  ::error::x", "  \\::error::x"),
+            ("in-review\n::add-mask::s\r ::warning::w", "in-review\n\\::add-mask::s\r \\::warning::w"),
+            ("a\u{2028}::x", "a\u{2028}\\::x"),
+            ("say ##[error]boom", "say ##[\\error]boom"),
+            ("a::b ::c", "a::b ::c"),
+            ("plain\n", "plain\n"),
+        ] {
+            assert_eq!(neutralise(text), want, "{text:?}");
+        }
+        assert!(matches!(neutralise("10001/abc/a.app"), Cow::Borrowed(_)));
     }
 }

@@ -41,24 +41,9 @@ impl Display {
 /// A plain line at least this often while a phase goes on (and at every 10%).
 const LINE_EVERY: Duration = Duration::from_secs(5);
 
-/// Phase names, as shown and as keys of the JSON `timings_ms`.
+/// Phase names, as shown and as keys of the JSON `timings_ms`: the core's.
 pub fn phase_name(p: Phase) -> &'static str {
-    match p {
-        Phase::Hashing => "hashing",
-        Phase::RequestingUrl => "requesting_url",
-        Phase::Uploading => "uploading",
-        Phase::Retrying => "retrying",
-        Phase::Done => "done",
-        Phase::Sealing => "sealing",
-        Phase::Binding => "binding",
-        Phase::Waiting => "waiting",
-        Phase::SettingNotes => "setting_notes",
-        Phase::Submitting => "submitting",
-        Phase::CreatingTestVersion => "creating_test_version",
-        Phase::AddingTestPackage => "adding_test_package",
-        Phase::SettingTestInfo => "setting_test_info",
-        Phase::SubmittingTest => "submitting_test",
-    }
+    p.name()
 }
 
 fn label(p: Phase) -> &'static str {
@@ -293,8 +278,7 @@ impl Drop for Reporter {
 
 /// One plain progress line on stderr.
 fn line(text: &str) {
-    let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "agcupload: {text}");
+    crate::output::print(crate::output::Stream::Stderr, &format!("agcupload: {text}"));
 }
 
 fn new_bar(phase: Phase, total: u64, forced: bool) -> Option<ProgressBar> {
@@ -335,7 +319,8 @@ struct StderrTerm;
 
 impl StderrTerm {
     fn put(&self, s: &str) -> std::io::Result<()> {
-        std::io::stderr().lock().write_all(s.as_bytes())
+        crate::output::write(crate::output::Stream::Stderr, s);
+        Ok(())
     }
 }
 

@@ -7,12 +7,12 @@
 use std::path::Path;
 use std::time::Duration;
 
-use agcupload::connect::release::{ReleaseNote, ReleasePhase, ReleaseState, SubmitOptions};
+use agcupload::connect::release::{ReleaseNote, ReleasePhase, SubmitOptions};
 use agcupload::connect::test_release::{TestRelease, TestType};
 use agcupload::{ReleaseIds, ReleaseRequest, ReleaseTarget};
 use serde_json::json;
 
-use crate::args::{ConnArgs, FileArgs, PollArgs, RoadArgs, SubmitArgs, TestKind, WaitArgs};
+use crate::args::{BindArgs, ConnArgs, FileArgs, PollArgs, RoadArgs, SubmitArgs, TestKind, WaitArgs};
 use crate::output::{Failure, Report};
 use crate::{client, exit, picture_key, request, timeout, Ctx};
 
@@ -76,27 +76,42 @@ pub fn read_notes_dir(dir: &Path) -> Result<Vec<ReleaseNote>, Failure> {
     Ok(notes)
 }
 
-fn submit_options(remark: &Option<String>, phased: &Option<String>, release_time: &Option<String>) -> SubmitOptions {
+fn submit_options(
+    remark: &Option<String>,
+    phased: &Option<String>,
+    release_time: &Option<String>,
+    fields: &[(String, serde_json::Value)],
+) -> SubmitOptions {
     SubmitOptions {
         release_type: None,
         phase: phased.clone().map(|description| ReleasePhase::Phased { description }),
         release_time: release_time.clone(),
         remark: remark.clone(),
+        extra: fields.iter().cloned().collect(),
     }
+}
+
+/// Attach `--app-name` / `--app-desc` / `--brief-info` texts to the notes of their
+/// languages, then check the notes again by the library's rules.
+fn with_listing(mut notes: Vec<ReleaseNote>, road: &RoadArgs) -> Result<Vec<ReleaseNote>, Failure> {
+    let texts = [(&road.app_name, 0), (&road.app_desc, 1), (&road.brief_info, 2)];
+    for (lang, text, which) in texts.iter().flat_map(|(v, w)| v.iter().map(move |(l, t)| (l, t, *w))) {
+        let Some(note) = notes.iter_mut().find(|n| n.language.eq_ignore_ascii_case(lang)) else {
+            return Err(Failure::usage(format!("{lang} has no release notes file in --notes-dir (add {lang}.txt)")));
+        };
+        let slot = match which {
+            0 => &mut note.app_name,
+            1 => &mut note.app_desc,
+            _ => &mut note.brief_info,
+        };
+        *slot = Some(text.clone());
+    }
+    agcupload::connect::release::check_notes(&notes).map_err(|e| Failure::from_error(&e))?;
+    Ok(notes)
 }
 
 fn languages(notes: &[ReleaseNote]) -> Vec<&str> {
     notes.iter().map(|n| n.language.as_str()).collect()
-}
-
-pub fn state_name(s: ReleaseState) -> &'static str {
-    match s {
-        ReleaseState::Draft => "draft",
-        ReleaseState::InReview => "in-review",
-        ReleaseState::Rejected => "rejected",
-        ReleaseState::Released => "released",
-        ReleaseState::Other => "other",
-    }
 }
 
 /// A word of a shell command, quoted when it is not plain.
@@ -170,11 +185,11 @@ fn done_list(done: &ReleaseIds) -> String {
 
 impl Ctx {
     /// `publish --submit` or `publish --test`: the whole road in one library call.
-    pub fn road(&self, conn: &ConnArgs, file: &FileArgs, wait: &WaitArgs, road: &RoadArgs) -> Report {
+    pub fn road(&self, conn: &ConnArgs, file: &FileArgs, wait: &WaitArgs, bind: &BindArgs, road: &RoadArgs) -> Report {
         let mut report = Report::new("publish");
         report.app_id = Some(file.app_id.clone());
         let notes = match &road.notes_dir {
-            Some(dir) => match read_notes_dir(dir) {
+            Some(dir) => match read_notes_dir(dir).and_then(|n| with_listing(n, road)) {
                 Ok(n) => n,
                 Err(f) => return report.fail(f),
             },
@@ -191,14 +206,22 @@ impl Ctx {
                 end_ms: road.test_end,
                 groups: road.test_group.clone(),
                 notify: road.notify,
+                distribute_mode: road.distribute_mode,
             }),
-            None => ReleaseTarget::Review(submit_options(&road.remark, &road.phased, &road.release_time)),
+            None => ReleaseTarget::Review(submit_options(
+                &road.remark,
+                &road.phased,
+                &road.release_time,
+                &road.submit_field,
+            )),
         };
         let client = match client(conn, &self.net, picture_key(file), Some(wait)) {
             Ok(c) => c,
             Err(f) => return report.fail(f),
         };
-        let mut request = ReleaseRequest::new(request(file), target);
+        let mut upload = request(file);
+        upload.bind = bind.query();
+        let mut request = ReleaseRequest::new(upload, target);
         request.notes = notes;
         request.parse_timeout = timeout(wait);
         request.submit_timeout = Duration::from_secs(road.submit_timeout_min * 60);
@@ -277,9 +300,10 @@ impl Ctx {
             Ok(s) => s,
             Err(e) => return report.fail(self.failure(&e)),
         };
-        let name = state_name(s.state);
+        let name = s.state.name();
         report.extra.push(("state", json!(name)));
         report.extra.push(("release_state", json!(s.release_state)));
+        report.extra.push(("review_state", json!(s.review_state)));
         report.extra.push(("audit_opinion", json!(s.audit_opinion)));
         let mut text = name.to_owned();
         if let Some(o) = &s.audit_opinion {
@@ -287,7 +311,13 @@ impl Ctx {
             text.push_str(o);
         }
         report.text = Some(text);
-        let code = s.release_state.map_or("none".to_owned(), |c| c.to_string());
+        let code = match s.release_state {
+            Some(c) => match agcupload::ReleaseState::describe_code(c) {
+                Some(d) => format!("{c}, {d}"),
+                None => c.to_string(),
+            },
+            None => "none".to_owned(),
+        };
         report.summary = Some(match &s.audit_opinion {
             Some(o) => format!("app {app_id}: {name} (releaseState {code}); AGC's opinion: {o}"),
             None => format!("app {app_id}: {name} (releaseState {code})"),
@@ -329,7 +359,7 @@ impl Ctx {
             Ok(c) => c,
             Err(f) => return report.fail(f),
         };
-        let options = submit_options(&submit.remark, &submit.phased, &submit.release_time);
+        let options = submit_options(&submit.remark, &submit.phased, &submit.release_time, &submit.submit_field);
         let mut rep = self.reporter();
         let r = client.submit_for_review(app_id, &options, timeout(&wait), &mut rep);
         report.record(&mut rep);

@@ -863,8 +863,9 @@ fn a_test_release_end_to_end_prints_the_version_id() {
     );
     assert_eq!(info["testTaskInfo"]["groupInfos"], serde_json::json!([{"groupId": "g-1"}, {"groupId": "g-2"}]));
     assert_eq!(info["testTaskInfo"]["needNotify"], 1);
+    // No releaseType unless --release-type asks for it (issue 17.3).
     let url_req = server.requests().into_iter().find(|r| r.kind == Endpoint::UploadUrl).unwrap();
-    assert!(url_req.query.contains(&("releaseType".into(), "6".into())), "{:?}", url_req.query);
+    assert!(!url_req.query.iter().any(|(k, _)| k == "releaseType"), "{:?}", url_req.query);
     let outputs = std::fs::read_to_string(&gh_out).unwrap();
     assert!(outputs.contains(&format!("version-id={}\n", lines[2])), "{outputs}");
     assert!(outputs.contains(&format!("sha256={}\n", obj.sha256_hex)), "{outputs}");
@@ -910,6 +911,84 @@ fn state_shows_rejections_with_agc_opinion_and_notes_and_submit_stand_alone() {
     expect(&out, 0);
     assert_eq!(out.json()["submitted"], "review");
     assert_eq!(server.last_submit(APP), Some(serde_json::json!({"releaseTime": "2032-01-02T03:04:05+0000"})));
+}
+
+#[test]
+fn state_names_every_agc_state_and_the_road_takes_agc_variants() {
+    let server = mock();
+    for (code, name) in [(12, "in-review"), (13, "rejected"), (3, "approved"), (10, "offline"), (9, "other")] {
+        server.set_release_state(APP, code, None);
+        let out = run(agc(&server).args(["state", "--json", APP]));
+        expect(&out, 0);
+        assert_eq!((out.json()["state"].as_str(), out.json()["release_state"].as_i64()), (Some(name), Some(code)));
+    }
+    server.set_review_state(APP, Some(5));
+    assert_eq!(run(agc(&server).args(["state", "--json", APP])).json()["review_state"], 5);
+    server.set_release_state(APP, 7, None);
+
+    // Extra submit fields and an app name for a new language.
+    let dir = Dir::new("variants");
+    let notes = notes_dir(&dir, &[("fr-FR.txt", "Nouveau.")]);
+    let app = dir.app("v.app", 20_000);
+    server.set_fault(Fault::NewLanguageNeedsAppName);
+    let out = run(agc(&server)
+        .args(["publish", "--submit", "--poll-interval", "1", "--notes-dir"])
+        .arg(&notes)
+        .args([
+            "--app-name",
+            "fr-FR=Mon appli",
+            "--app-desc",
+            "fr-FR=Une appli.",
+            "--submit-field",
+            "registeredIdType=1",
+        ])
+        .args(["--submit-field", "registeredIdNumber=\"91110000MA00000000\"", APP])
+        .arg(&app));
+    expect(&out, 0);
+    let lang = server.release_calls().into_iter().find(|c| c.path.ends_with("/app-language-info")).unwrap();
+    assert_eq!((lang.body["appName"].as_str(), lang.body["appDesc"].as_str()), (Some("Mon appli"), Some("Une appli.")));
+    assert_eq!(
+        server.last_submit(APP),
+        Some(serde_json::json!({"registeredIdType": 1, "registeredIdNumber": "91110000MA00000000"}))
+    );
+    server.set_fault(Fault::None);
+    for bad in [&["--submit-field", "remark=\"ten chars long\""][..], &["--submit-field", "x=not json"]] {
+        let out = run(agc(&server).args(["submit"]).args(bad).arg(APP));
+        expect(&out, 2);
+    }
+    let out = run(agc(&server)
+        .args(["publish", "--submit", "--notes-dir"])
+        .arg(&notes)
+        .args(["--app-name", "de-DE=X", APP])
+        .arg(&app));
+    expect(&out, 2);
+    assert!(out.stderr.contains("de-DE"), "{}", out.stderr);
+
+    // An open test distributed to AppGallery.
+    let out = run(agc(&server)
+        .args([
+            "publish",
+            "--test",
+            "open",
+            "--test-desc",
+            "open beta",
+            "--distribute-mode",
+            "2",
+            "--poll-interval",
+            "1",
+            APP,
+        ])
+        .arg(&app));
+    expect(&out, 0);
+    let pkg = server.release_calls().into_iter().find(|c| c.path.ends_with("/test/version/pkg")).unwrap();
+    assert_eq!(pkg.body["distributeMode"], 2);
+    let version = out.stdout.lines().nth(2).unwrap().to_owned();
+    let task = &server.test_version(&version).unwrap().open_test_info.unwrap()["testTaskInfo"];
+    assert_eq!((task["displayArea"].as_str(), task["needShareLink"].as_i64()), (Some("1"), Some(0)));
+    let out = run(agc(&server)
+        .args(["publish", "--test", "open", "--test-desc", "b", "--distribute-mode", "3", APP])
+        .arg(&app));
+    expect(&out, 2);
 }
 
 #[test]
@@ -1054,4 +1133,64 @@ fn a_terminal_shows_the_release_steps_as_bar_labels() {
         assert!(tty.contains(label), "{label}: {tty:?}");
     }
     assert!(!tty.contains("agcupload: setting release notes"), "not the plain lines: {tty:?}");
+}
+
+/// `--bind-release-type` / `--bind-release-phase` reach the bind's query (publish, bind and the
+/// road); by default neither is sent; a value AGC does not define is a usage error (issue 17.7).
+#[test]
+fn bind_query_flags_reach_the_bind() {
+    let server = mock();
+    let dir = Dir::new("bindq");
+    let app = dir.app("q.app", 30_000);
+    let bind_query = |server: &MockServer| {
+        server.requests().into_iter().rev().find(|r| r.kind == Endpoint::Bind).expect("a bind").query
+    };
+    expect(&run(agc(&server).args(["publish", "--quiet", APP]).arg(&app)), 0);
+    assert_eq!(bind_query(&server), vec![("appId".to_string(), APP.to_string())]);
+    let out = run(agc(&server)
+        .args(["publish", "--quiet", "--bind-release-type", "1", "--bind-release-phase", "3", APP])
+        .arg(&app));
+    expect(&out, 0);
+    let q = bind_query(&server);
+    assert!(
+        q.contains(&("releaseType".into(), "1".into())) && q.contains(&("releasePhase".into(), "3".into())),
+        "{q:?}"
+    );
+    let object_id = out.stdout.lines().next().unwrap().to_owned();
+    let out = run(agc(&server).args(["bind", "--bind-release-phase", "0", "--file-name", "q.app", APP, &object_id]));
+    expect(&out, 0);
+    assert!(bind_query(&server).contains(&("releasePhase".into(), "0".into())));
+    let notes = notes_dir(&dir, &[("en-US.txt", "Dark mode.")]);
+    let out = run(agc(&server)
+        .args(["publish", "--quiet", "--submit", "--bind-release-phase", "3", "--notes-dir"])
+        .arg(&notes)
+        .arg(APP)
+        .arg(&app));
+    expect(&out, 0);
+    assert!(bind_query(&server).contains(&("releasePhase".into(), "3".into())));
+    let before = server.requests().len();
+    let out = run(agc(&server).args(["publish", "--bind-release-phase", "2", APP]).arg(&app));
+    expect(&out, 2);
+    assert_eq!(server.requests().len(), before, "refused before any request");
+}
+
+#[test]
+fn an_over_long_version_or_package_id_is_refused_before_any_request_and_never_repeated() {
+    // Issue 16 item 6: a 300-character version id passed the check, then failed after the
+    // upload and the add-package.
+    let server = mock();
+    let dir = Dir::new("longids");
+    let app = dir.app("ids.app", 20_000);
+    let test = ["publish", "--json", "--test", "open", "--test-desc", "open beta", APP];
+    for (flag, id) in [("--version-id", "v".repeat(300)), ("--package-id", "p".repeat(300))] {
+        server.clear_requests();
+        let out = run(agc(&server).args(test).args(["--object-id", "obj-1", flag, &id]).arg(&app));
+        assert_ne!(out.code, 0, "{flag}: {}", out.stdout);
+        let j = out.json();
+        assert_eq!(j["failed_step"], "check", "{j}");
+        assert!(!out.stdout.contains(&id) && !out.stderr.contains(&id), "{flag} is repeated: {j}");
+        let kind = &flag[2..].replace('-', " ");
+        assert!(j["error"]["message"].as_str().unwrap().contains(kind.as_str()), "{j}");
+        assert!(server.requests().is_empty(), "{flag}: {:?}", server.requests());
+    }
 }

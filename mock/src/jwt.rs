@@ -7,7 +7,7 @@ use base64::Engine;
 
 use crate::ServiceAccount;
 
-/// The audience Huawei service-account JWTs carry.
+/// The audience Huawei service-account JWTs carry (the `token_uri` of every sample key file).
 pub const AUDIENCE: &str = "https://oauth-login.cloud.huawei.com/oauth2/v3/token";
 
 /// Why a JWT was refused.
@@ -50,7 +50,7 @@ pub fn verify(token: &str, accounts: &[ServiceAccount], now: i64) -> Result<Stri
     if payload.get("iss").and_then(|v| v.as_str()) != Some(account.sub_account.as_str()) {
         return Err(JwtError::Invalid("iss does not match the key's sub_account"));
     }
-    if payload.get("aud").and_then(|v| v.as_str()) != Some(AUDIENCE) {
+    if payload.get("aud").and_then(|v| v.as_str()) != Some(account.audience.as_str()) {
         return Err(JwtError::Invalid("wrong aud"));
     }
     let exp = payload.get("exp").and_then(|v| v.as_i64()).ok_or(JwtError::Invalid("no exp"))?;

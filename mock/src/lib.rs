@@ -29,6 +29,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 
+use serde_json::Value;
+
 pub use jwt::AUDIENCE as JWT_AUDIENCE;
 pub use server_release::{ReleaseCall, TestVersion as MockTestVersion};
 
@@ -94,6 +96,9 @@ pub struct ServiceAccount {
     pub sub_account: String,
     /// SPKI `PUBLIC KEY` PEM of the RSA key.
     pub public_key_pem: String,
+    /// The `aud` its JWTs must carry: the key file's `token_uri` (real key files all carry
+    /// [`JWT_AUDIENCE`]; a test may set another to prove the client reads `token_uri`).
+    pub audience: String,
 }
 
 /// A plain-HTTP S3 server the mock forwards uploads to (phase 3). Upload URLs then point at
@@ -242,8 +247,19 @@ pub enum Fault {
     ApiError(i64, String),
     /// Next Connect call (upload-url, bind or compile-status) answers 200 with ret.code N.
     TransientCodeOnce(i64),
+    /// The bind answers its package id inside `data` (`{"data":{"packageId":…}}`), as some AGC
+    /// answers do (easy-publisher reads both shapes).
+    BindPackageIdInData,
     /// compile-status answers successStatus 2 with this reason (`failureReason`, `errorMessage`, ret.msg).
     ParseFails(String),
+    // compile-status variants that live AGC answers while a package is new (issue 17.2)
+    /// The next N compile-status answers take this shape instead of the package's state (which
+    /// does not advance meanwhile): `empty` (`pkgStateList: []`), `missing` (no `pkgStateList`),
+    /// `absent` (the list names another package), `unknown` (`successStatus` 5), `nostatus`
+    /// (an entry without `successStatus`).
+    CompileStatusVariant(StatusVariant, u32),
+    /// compile-status answers successStatus 2 with only this `errorCode` (no reason text).
+    ParseFailsCode(String),
     /// Next Connect API call (upload-url, bind or compile-status; not token, not PUT) answers 500.
     Status500Once,
     /// The next N PUTs are answered with this status (503 with `Retry-After: 0`, 307 with a
@@ -276,6 +292,56 @@ pub enum Fault {
     ReleaseCodeOnce(i64, String),
     /// The next app-submit that succeeds is applied, then the connection is reset unanswered.
     SubmitAnswerLostOnce,
+    // release road as AGC varies (issue 17: states, submit fields, listing texts)
+    /// Every app-submit answers 503 `Retry-After: 0` without processing it (a refusal: the
+    /// submit never happened).
+    Submit503Always,
+    /// app-submit refuses a body without `registeredIdType` and `registeredIdNumber`
+    /// (204144660 "registeredIdType and registeredIdNumber can not be null", seen live by
+    /// easy-publisher).
+    SubmitNeedsRegisteredId,
+    /// Release notes for a language the app does not have are accepted (the language is
+    /// added) only with an `appName`; without one: 204144641 "appName is necessary for a new
+    /// language" (cianru/huawei-appgallery-publish-gradle-plugin issues 43, 62).
+    NewLanguageNeedsAppName,
+    /// The next answer carrying an id of this kind (upload-url's `objectId`, bind's
+    /// `packageId`, create-test-version's `versionId`) carries this text instead; the mock
+    /// keeps the id it made (a hostile server, for the id checks).
+    AnswerIdOnce(IdKind, String),
+}
+
+/// Which id [`Fault::AnswerIdOnce`] replaces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IdKind {
+    /// upload-url's `urlInfo.objectId`.
+    Object,
+    /// bind's `packageId`.
+    Package,
+    /// create-test-version's `versionId`.
+    Version,
+}
+
+/// The id an answer carries: `made`, or the text of a pending [`Fault::AnswerIdOnce`] of `kind`.
+pub(crate) fn answered_id(shared: &Shared, kind: IdKind, made: &str) -> Value {
+    match shared.take_fault(|f| matches!(f, Fault::AnswerIdOnce(k, _) if *k == kind), true) {
+        Some(Fault::AnswerIdOnce(_, text)) => Value::String(text),
+        _ => Value::String(made.to_string()),
+    }
+}
+
+/// A shape of a compile-status answer of [`Fault::CompileStatusVariant`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatusVariant {
+    /// `pkgStateList: []`.
+    Empty,
+    /// No `pkgStateList` at all.
+    Missing,
+    /// A list that names another package only.
+    Absent,
+    /// `successStatus` 5, a value we do not know.
+    Unknown,
+    /// An entry without `successStatus`.
+    NoStatus,
 }
 
 /// Which answers [`Fault::ReflectRequest`] turns into echoes.
@@ -392,6 +458,7 @@ pub fn fault_from_name(name: &str) -> Option<Fault> {
         }
         "bind_reset_after_processing_once" => Fault::BindResetAfterProcessingOnce,
         "bind_503_once" => Fault::Bind503Once,
+        "bind_package_id_in_data" => Fault::BindPackageIdInData,
         "token_stall" => Fault::TokenStall,
         "reflect_request" => Fault::ReflectRequest(match arg {
             None | Some("all") => ReflectAt::All,
@@ -402,6 +469,20 @@ pub fn fault_from_name(name: &str) -> Option<Fault> {
             Some(_) => return None,
         }),
         "submit_answer_lost_once" => Fault::SubmitAnswerLostOnce,
+        // release road as AGC varies
+        "submit_503_always" => Fault::Submit503Always,
+        "submit_needs_registered_id" => Fault::SubmitNeedsRegisteredId,
+        "new_language_needs_app_name" => Fault::NewLanguageNeedsAppName,
+        "answer_id_once" => {
+            let (kind, text) = arg?.split_once(':')?;
+            let kind = match kind {
+                "object" => IdKind::Object,
+                "package" => IdKind::Package,
+                "version" => IdKind::Version,
+                _ => return None,
+            };
+            Fault::AnswerIdOnce(kind, text.to_string())
+        }
         "submit_still_processing" => Fault::SubmitStillProcessing(u32::try_from(num(1)?).ok()?),
         "release_code_once" => {
             let code = num(204_144_641)?;
@@ -418,6 +499,24 @@ pub fn fault_from_name(name: &str) -> Option<Fault> {
                 .unwrap_or_else(|| "get upload url failed".to_string());
             Fault::ApiError(code, msg)
         }
+        "status_variant" => {
+            // status_variant:<empty|missing|absent|unknown|nostatus>[:N]
+            let mut it = arg.unwrap_or("empty").splitn(2, ':');
+            let variant = match it.next()? {
+                "empty" => StatusVariant::Empty,
+                "missing" => StatusVariant::Missing,
+                "absent" => StatusVariant::Absent,
+                "unknown" => StatusVariant::Unknown,
+                "nostatus" => StatusVariant::NoStatus,
+                _ => return None,
+            };
+            let n = match it.next() {
+                Some(n) => n.parse::<u32>().ok().filter(|n| *n > 0)?,
+                None => 1,
+            };
+            Fault::CompileStatusVariant(variant, n)
+        }
+        "parse_fails_code" => Fault::ParseFailsCode(arg.unwrap_or("PKG_PARSE_0001").to_string()),
         "parse_fails" => Fault::ParseFails(
             arg.map(str::to_string)
                 .unwrap_or_else(|| "package parse failed: invalid signature in pack.info".to_string()),
@@ -445,6 +544,7 @@ pub fn fixture_service_account() -> ServiceAccount {
         key_id: field("key_id"),
         sub_account: field("sub_account"),
         public_key_pem: FIXTURE_PUBLIC_PEM.to_string(),
+        audience: JWT_AUDIENCE.to_string(),
     }
 }
 

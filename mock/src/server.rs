@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use crate::http::{Conn, HeadError, Request, Sock};
 use crate::util::{self, json_str, now_secs, parse_query};
-use crate::{jwt, Endpoint, Fault, Package, RequestRecord, Shared};
+use crate::{jwt, Endpoint, Fault, Package, RequestRecord, Shared, StatusVariant};
 
 pub(crate) type Tls = StreamOwned<ServerConnection, Sock>;
 pub(crate) type C = Conn<Tls>;
@@ -366,9 +366,23 @@ fn bind(shared: &Arc<Shared>, c: &mut C, query: &[(String, String)], body: &[u8]
     let blen = body.len() as u64;
     let bad = |c: &mut C, msg: &str| answer(c, 400, &ret_json(204_144_641, msg), blen);
     let app_id = match single(query, "appId") {
-        Some(a) if !a.is_empty() && query.len() == 1 => a.to_string(),
+        Some(a) if !a.is_empty() => a.to_string(),
         _ => return bad(c, "invalid parameter: appId"),
     };
+    // releaseType (1, 6) and releasePhase (0, 3) are optional, each at most once; nothing else.
+    for (k, _) in query {
+        if !["appId", "releaseType", "releasePhase"].contains(&k.as_str())
+            || query.iter().filter(|(x, _)| x == k).count() > 1
+        {
+            return bad(c, &format!("invalid parameter: {k}"));
+        }
+    }
+    if single(query, "releaseType").is_some_and(|t| t != "1" && t != "6") {
+        return bad(c, "invalid parameter: releaseType");
+    }
+    if single(query, "releasePhase").is_some_and(|p| p != "0" && p != "3") {
+        return bad(c, "invalid parameter: releasePhase");
+    }
     let Ok(v) = serde_json::from_slice::<Value>(body) else {
         return bad(c, "invalid request body");
     };
@@ -405,7 +419,11 @@ fn bind(shared: &Arc<Shared>, c: &mut C, query: &[(String, String)], body: &[u8]
         crate::server_put::set_linger_zero(&c.stream.sock.tcp);
         return Outcome::dead(blen);
     }
-    answer(c, 200, &json!({"ret": {"code": 0, "msg": "success"}, "packageId": pkg}), blen)
+    let shown = crate::answered_id(shared, crate::IdKind::Package, &pkg);
+    if shared.fault() == Fault::BindPackageIdInData {
+        return answer(c, 200, &json!({"ret": {"code": 0, "msg": "success"}, "data": {"packageId": shown}}), blen);
+    }
+    answer(c, 200, &json!({"ret": {"code": 0, "msg": "success"}, "packageId": shown}), blen)
 }
 
 fn compile_status(shared: &Arc<Shared>, c: &mut C, query: &[(String, String)], blen: u64) -> Outcome {
@@ -416,6 +434,35 @@ fn compile_status(shared: &Arc<Shared>, c: &mut C, query: &[(String, String)], b
     if !ok_keys || app.is_empty() || ids.is_empty() {
         return answer(c, 400, &ret_json(204_144_641, "invalid parameter"), blen);
     }
+    let variant = {
+        let mut st = shared.lock();
+        match st.fault.clone() {
+            Some(Fault::CompileStatusVariant(v, n)) => {
+                st.fault = if n > 1 { Some(Fault::CompileStatusVariant(v, n - 1)) } else { None };
+                Some(v)
+            }
+            _ => None,
+        }
+    };
+    if let Some(v) = variant {
+        let first = ids.split(',').map(str::trim).find(|s| !s.is_empty()).unwrap_or_default();
+        let body = match v {
+            StatusVariant::Empty => json!({"ret": {"code": 0, "msg": "success"}, "pkgStateList": []}),
+            StatusVariant::Missing => json!({"ret": {"code": 0, "msg": "success"}}),
+            StatusVariant::Absent => json!({"ret": {"code": 0, "msg": "success"},
+                "pkgStateList": [{"pkgId": format!("{first}-other"), "successStatus": 0}]}),
+            StatusVariant::Unknown => json!({"ret": {"code": 0, "msg": "success"},
+                "pkgStateList": [{"pkgId": first, "successStatus": 5}]}),
+            StatusVariant::NoStatus => {
+                json!({"ret": {"code": 0, "msg": "success"}, "pkgStateList": [{"pkgId": first}]})
+            }
+        };
+        return answer(c, 200, &body, blen);
+    }
+    let fail_code = match shared.fault() {
+        Fault::ParseFailsCode(code) => Some(code),
+        _ => None,
+    };
     let fail = match shared.fault() {
         Fault::ParseFails(r) => Some(r),
         _ => None,
@@ -428,7 +475,10 @@ fn compile_status(shared: &Arc<Shared>, c: &mut C, query: &[(String, String)], b
             if let Some(p) = st.packages.get_mut(id) {
                 p.polls = p.polls.saturating_add(1);
                 let mut e = json!({"pkgId": id});
-                if let Some(r) = &fail {
+                if let Some(code) = &fail_code {
+                    e["successStatus"] = json!(2);
+                    e["errorCode"] = json!(code);
+                } else if let Some(r) = &fail {
                     e["successStatus"] = json!(2);
                     e["failureReason"] = json!(r);
                     e["errorMessage"] = json!(r);

@@ -137,10 +137,11 @@ pub(crate) fn upload_url(shared: &Arc<Shared>, c: &mut C, query: &[(String, Stri
     for (k, v) in &headers {
         hdrs[k.as_str()] = json!(v);
     }
+    let shown = crate::answered_id(shared, crate::IdKind::Object, &object_id);
     let url_info = if fault == Fault::MissingFields {
-        json!({"objectId": object_id, "method": method, "headers": hdrs})
+        json!({"objectId": shown, "method": method, "headers": hdrs})
     } else {
-        json!({"objectId": object_id, "url": url, "method": method, "headers": hdrs})
+        json!({"objectId": shown, "url": url, "method": method, "headers": hdrs})
     };
     let doc = json!({"ret": {"code": 0, "msg": "success"}, "urlInfo": url_info});
     match fault {

@@ -4,9 +4,17 @@
 //! - languages that exist (default `en-US` and `zh-CN`); notes for another language are refused;
 //! - a draft that every bound package joins; a submit is refused with 204144660 ("being
 //!   processed") while that package is still parsing (each refused submit counts as a poll),
-//!   refused when the draft has no package, and refused while the app is in review;
-//! - test versions with ids: create, add a package (parsed like a bound one), set its window
-//!   and groups once the package is parsed, submit once.
+//!   refused when the draft has no package, and refused while the app is in review (4, 5,
+//!   12); an accepted one moves the app to 4, or to 12 (pre-review) for some reads first
+//!   ([`MockServer::set_pre_review_reads`]); extra fields AGC takes (`registeredIdType`,
+//!   `registeredIdNumber`) are accepted, unknown ones refused;
+//! - notes counted in UTF-16 code units (500), `appName`/`appDesc`/`briefInfo` bounded
+//!   (64/8000/80); a new language only with `appName` under [`Fault::NewLanguageNeedsAppName`];
+//! - test versions with ids: create, add a package (`distributeMode` 1 or 2; parsed like a
+//!   bound one), set its window (at most 90 days, else 204144692 "open test time not exist")
+//!   and groups once the package is parsed (an invite test without
+//!   `testTaskInfo.displayArea`: 204144692 "displayArea is necessary for invite test"), submit
+//!   once.
 //!
 //! Every call's JSON body is recorded ([`ReleaseCall`]) so tests can check exactly what was sent.
 
@@ -28,6 +36,17 @@ pub const CODE_PROCESSING: i64 = 204_144_660;
 pub const CODE_COMPILING: i64 = 204_144_727;
 /// The mock's code for "already in review / already submitted" (AGC's real one is unknown).
 pub const CODE_IN_REVIEW: i64 = 204_144_726;
+/// AGC's code for a refused test window or a missing `displayArea` (botiverse/hands PR 514).
+pub const CODE_TEST_INFO: i64 = 204_144_692;
+/// Longest test window the mock takes (90 days, as botiverse/hands sends).
+const MAX_TEST_WINDOW_MS: u64 = 90 * 24 * 3600 * 1000;
+/// Release states of an app in review (4, 5, 12 pre-review).
+const IN_REVIEW: [i64; 3] = [4, 5, 12];
+
+/// Length as AGC is assumed to count (UTF-16 code units, the stricter count).
+fn units(s: &str) -> usize {
+    s.encode_utf16().count()
+}
 
 /// Paths the mock serves here.
 pub(crate) const PATHS: [&str; 6] = [
@@ -78,6 +97,9 @@ struct App {
     notes: BTreeMap<String, String>,
     draft_package: Option<String>,
     release_state: i64,
+    /// app-info reads left before a pre-review (12) becomes in review (4).
+    pre_review_reads: u32,
+    review_state: Option<i64>,
     audit_opinion: Option<String>,
     last_submit: Option<Value>,
 }
@@ -89,6 +111,8 @@ impl Default for App {
             notes: BTreeMap::new(),
             draft_package: None,
             release_state: 7,
+            pre_review_reads: 0,
+            review_state: None,
             audit_opinion: None,
             last_submit: None,
         }
@@ -197,10 +221,18 @@ pub(crate) fn handle(
         app_id: app_id.clone(),
         body: v.clone(),
     });
+    // A read of the state (which a submit does first) does not take the fault: it is for
+    // the next call that changes something.
     if let Some(Fault::ReleaseCodeOnce(code, msg)) =
-        shared.take_fault(|f| matches!(f, Fault::ReleaseCodeOnce(..)), true)
+        shared.take_fault(|f| matches!(f, Fault::ReleaseCodeOnce(..)) && method != "GET", true)
     {
         return answer(c, 200, &ret_json(code, &msg), blen);
+    }
+    if path == "/api/publish/v3/app-submit" && shared.take_fault(|f| *f == Fault::Submit503Always, false).is_some() {
+        let body = ret_json(503, "service busy").to_string();
+        let headers = [("Content-Type", "application/json".to_string()), ("Retry-After", "0".to_string())];
+        let _ = c.respond(503, &headers, body.as_bytes(), false);
+        return Outcome::answered(503, blen, true);
     }
     if expected != "GET" && !v.is_object() {
         return answer(c, 400, &ret_json(BAD, "invalid request body"), blen);
@@ -240,31 +272,84 @@ fn app_info(shared: &Shared, app_id: &str) -> Answer {
         .iter()
         .map(|l| json!({"lang": l, "newFeatures": app.notes.get(l).cloned().unwrap_or_default()}))
         .collect();
-    Ok(ok(json!({
-        "appInfo": {"appId": app_id, "releaseState": app.release_state},
+    let mut info = json!({"appId": app_id, "releaseState": app.release_state});
+    if let Some(r) = app.review_state {
+        info["reviewState"] = json!(r);
+    }
+    let doc = ok(json!({
+        "appInfo": info,
         "auditInfo": {"auditOpinion": app.audit_opinion.clone().unwrap_or_default()},
         "languages": languages,
-    })))
+    }));
+    // Pre-review (12) turns into review (4) after a few reads.
+    if app.release_state == 12 && app.pre_review_reads > 0 {
+        app.pre_review_reads -= 1;
+        if app.pre_review_reads == 0 {
+            app.release_state = 4;
+        }
+    }
+    Ok(doc)
 }
 
 fn language_info(shared: &Shared, app_id: &str, v: &Value) -> Answer {
     only_keys(v, &["lang", "newFeatures", "appName", "appDesc", "briefInfo"]).map_err(bad)?;
     let lang = text(v, "lang").ok_or_else(|| bad("invalid parameter: lang"))?;
     let features = text(v, "newFeatures").ok_or_else(|| bad("invalid parameter: newFeatures"))?;
-    if features.chars().count() > 500 {
+    if units(features) > 500 {
         return Err(bad("invalid parameter: newFeatures exceeds 500 characters"));
     }
+    for (key, max) in [("appName", 64), ("appDesc", 8000), ("briefInfo", 80)] {
+        if let Some(t) = v.get(key) {
+            if !t.as_str().is_some_and(|t| !t.trim().is_empty() && units(t) <= max) {
+                return Err(bad(format!("invalid parameter: {key}")));
+            }
+        }
+    }
+    let new_with_name = shared.fault() == Fault::NewLanguageNeedsAppName;
     let mut st = shared.lock();
     let app = st.release.apps.entry(app_id.to_string()).or_default();
     if !app.languages.iter().any(|l| l == lang) {
-        return Err(bad(format!("invalid parameter: language {lang} does not exist for this app")));
+        if !new_with_name {
+            return Err(bad(format!("invalid parameter: language {lang} does not exist for this app")));
+        }
+        if text(v, "appName").is_none() {
+            return Err(bad(format!("appName is necessary for a new language ({lang})")));
+        }
+        app.languages.push(lang.to_string());
     }
     app.notes.insert(lang.to_string(), features.to_string());
     Ok(ok(json!({})))
 }
 
 fn submit(shared: &Shared, app_id: &str, v: &Value) -> Answer {
-    only_keys(v, &["releaseType", "releasePhase", "phasedReleaseDescription", "releaseTime", "remark"]).map_err(bad)?;
+    only_keys(
+        v,
+        &[
+            "releaseType",
+            "releasePhase",
+            "phasedReleaseDescription",
+            "releaseTime",
+            "remark",
+            "registeredIdType",
+            "registeredIdNumber",
+        ],
+    )
+    .map_err(bad)?;
+    if let Some(t) = v.get("registeredIdType") {
+        if t.as_i64().is_none() {
+            return Err(bad("invalid parameter: registeredIdType"));
+        }
+    }
+    if let Some(n) = v.get("registeredIdNumber") {
+        if n.as_str().is_none_or(str::is_empty) {
+            return Err(bad("invalid parameter: registeredIdNumber"));
+        }
+    }
+    if shared.fault() == Fault::SubmitNeedsRegisteredId
+        && (v.get("registeredIdType").is_none() || v.get("registeredIdNumber").is_none())
+    {
+        return Err((CODE_PROCESSING, "registeredIdType and registeredIdNumber can not be null".into()));
+    }
     if let Some(t) = v.get("releaseType") {
         if t.as_i64() != Some(1) {
             return Err(bad("invalid parameter: releaseType"));
@@ -296,7 +381,7 @@ fn submit(shared: &Shared, app_id: &str, v: &Value) -> Answer {
     let mut st = shared.lock();
     let pkg = {
         let app = st.release.apps.entry(app_id.to_string()).or_default();
-        if matches!(app.release_state, 4 | 5) {
+        if IN_REVIEW.contains(&app.release_state) {
             return Err((CODE_IN_REVIEW, "the app is under review and cannot be submitted again".into()));
         }
         app.draft_package.clone().ok_or_else(|| bad("the draft has no package"))?
@@ -309,7 +394,7 @@ fn submit(shared: &Shared, app_id: &str, v: &Value) -> Answer {
         return Err((CODE_COMPILING, "The package is still compiling, retry in 3-5 minutes.".into()));
     }
     let app = st.release.apps.entry(app_id.to_string()).or_default();
-    app.release_state = 4;
+    app.release_state = if app.pre_review_reads > 0 { 12 } else { 4 };
     app.audit_opinion = None;
     app.last_submit = Some(v.clone());
     Ok(ok(json!({})))
@@ -348,12 +433,12 @@ fn create_version(shared: &Shared, app_id: &str, v: &Value) -> Answer {
             submitted: false,
         },
     );
-    Ok(ok(json!({"versionId": id})))
+    Ok(ok(json!({"versionId": crate::answered_id(shared, crate::IdKind::Version, &id)})))
 }
 
 fn add_package(shared: &Shared, app_id: &str, v: &Value) -> Answer {
     only_keys(v, &["distributeMode", "file"]).map_err(bad)?;
-    if v.get("distributeMode").and_then(Value::as_i64) != Some(1) {
+    if !matches!(v.get("distributeMode").and_then(Value::as_i64), Some(1 | 2)) {
         return Err(bad("invalid parameter: distributeMode"));
     }
     let file = v.get("file").ok_or_else(|| bad("invalid parameter: file"))?;
@@ -385,8 +470,23 @@ fn update_version(shared: &Shared, app_id: &str, v: &Value) -> Answer {
     else {
         return Err(bad("invalid parameter: openTestInfo.startTime and endTime are required"));
     };
-    if end <= start {
-        return Err(bad("invalid parameter: endTime must be after startTime"));
+    if end <= start || end - start > MAX_TEST_WINDOW_MS {
+        return Err((CODE_TEST_INFO, "open test time not exist".into()));
+    }
+    let task = info.get("testTaskInfo");
+    if let Some(t) = task {
+        only_keys(t, &["groupInfos", "displayArea", "needShareLink", "needNotify", "publicTestInstallLimit"])
+            .map_err(bad)?;
+        // AGC's examples send "1"; some publishers send the number 1: both are taken.
+        let area = t.get("displayArea");
+        if area.is_some_and(|d| id_of(Some(d)).is_none_or(|d| d != "1")) {
+            return Err(bad("invalid parameter: displayArea"));
+        }
+        for flag in ["needShareLink", "needNotify"] {
+            if !matches!(t.get(flag).map(Value::as_i64), None | Some(Some(0 | 1))) {
+                return Err(bad(format!("invalid parameter: {flag}")));
+            }
+        }
     }
     let mut st = shared.lock();
     let Some(tv) = st.release.versions.get(&version).filter(|t| t.app_id == app_id).cloned() else {
@@ -400,8 +500,12 @@ fn update_version(shared: &Shared, app_id: &str, v: &Value) -> Answer {
     }
     let groups = info.get("testTaskInfo").and_then(|t| t.get("groupInfos")).and_then(Value::as_array);
     let groups_ok = groups.is_some_and(|g| !g.is_empty() && g.iter().all(|x| id_of(x.get("groupId")).is_some()));
-    if tv.created.get("testType").and_then(Value::as_i64) == Some(3) && !groups_ok {
+    let invite = tv.created.get("testType").and_then(Value::as_i64) == Some(3);
+    if invite && !groups_ok {
         return Err(bad("invalid parameter: an invite test needs testTaskInfo.groupInfos"));
+    }
+    if invite && task.and_then(|t| t.get("displayArea")).is_none() {
+        return Err((CODE_TEST_INFO, "displayArea is necessary for invite test".into()));
     }
     if !is_parsed(shared, &mut st, &pkg, true) {
         return Err((CODE_PROCESSING, "The file is being processed. Please try again later.".into()));
@@ -459,6 +563,17 @@ impl MockServer {
         let app = st.release.apps.entry(app_id.to_string()).or_default();
         app.release_state = release_state;
         app.audit_opinion = audit_opinion.map(str::to_string);
+    }
+
+    /// After the app's next accepted submit, answer `releaseState` 12 (pre-review) for `reads`
+    /// app-info reads, then 4 (in review), as AGC does; 0 (the default) goes to 4 at once.
+    pub fn set_pre_review_reads(&self, app_id: &str, reads: u32) {
+        self.shared.lock().release.apps.entry(app_id.to_string()).or_default().pre_review_reads = reads;
+    }
+
+    /// Set (or clear) the `reviewState` the app's app-info answers carry.
+    pub fn set_review_state(&self, app_id: &str, review_state: Option<i64>) {
+        self.shared.lock().release.apps.entry(app_id.to_string()).or_default().review_state = review_state;
     }
 
     /// A test version by id.

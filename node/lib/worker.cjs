@@ -46,6 +46,34 @@ function releaseResult(out) {
   }
 }
 
+function packageInfo(info) {
+  try {
+    const modules = [];
+    const n = Number(fn.agc_package_info_module_count(info));
+    for (let i = 0; i < n; i++) {
+      const devices = text(fn.agc_package_info_module_device_types(info, i));
+      modules.push({
+        name: text(fn.agc_package_info_module_name(info, i)),
+        type: text(fn.agc_package_info_module_type(info, i)),
+        deviceTypes: devices ? devices.split(',') : [],
+      });
+    }
+    const min = Number(fn.agc_package_info_min_compatible_version_code(info));
+    return {
+      bundleName: text(fn.agc_package_info_bundle_name(info)),
+      bundleType: text(fn.agc_package_info_bundle_type(info)),
+      kind: fn.agc_package_info_kind(info),
+      versionCode: Number(fn.agc_package_info_version_code(info)),
+      versionName: text(fn.agc_package_info_version_name(info)),
+      minCompatibleVersionCode: min < 0 ? null : min,
+      size: Number(fn.agc_package_info_size(info)),
+      modules,
+    };
+  } finally {
+    fn.agc_package_info_free(info);
+  }
+}
+
 // Each operation: (args, cb) -> [status, value]. `cb` is the progress callback or null.
 const ops = {
   upload(a, cb) {
@@ -92,6 +120,11 @@ const ops = {
   },
   open(a) {
     return [fn.agc_open_file(a.key, a.key.length, a.inPath, a.outPath), null];
+  },
+  inspect(a) {
+    const out = [null];
+    const st = fn.agc_inspect_package(a.path, out);
+    return [st, st === 0 ? packageInfo(out[0]) : null];
   },
 };
 

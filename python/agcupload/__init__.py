@@ -26,17 +26,19 @@ Failures raise a subclass of `AgcError` (see `agcupload.errors`). Paths may be `
 import ctypes
 import datetime
 import enum
+import json
 import os
 import threading
 from typing import Callable, Dict, List, Mapping, NamedTuple, Optional, Set, Tuple, Union
 
 from . import _native
 from ._args import U32 as _U32, Seconds, seconds_ms as _ms, test_groups as _test_groups, unsigned as _unsigned
-from ._native import library_path
+from ._native import DEFAULTS, library_path
+from .inspect import ModuleInfo, PackageInfo, inspect_package
 from .errors import (AgcError, ApiError, AuthError, CancelledError, FileError, InternalError,
                      InvalidArgumentError, NetworkError, PackageFailedError, ReentrantError,
                      RejectedError, SealError, Status, check as _check, error_for as _error_for)
-from .release import (Instant, ReleaseIds, ReleaseState, ReleaseStatus, Step, TestRelease, TestType,
+from .release import (Instant, Note, ReleaseIds, ReleaseState, ReleaseStatus, Step, TestRelease, TestType,
                       epoch_ms as _epoch_ms, release_time_text as _release_time_text)
 
 __all__ = [
@@ -44,8 +46,8 @@ __all__ = [
     "Phase", "PHASES", "ProgressCallback", "Trust", "version", "library_path", "seal_file", "open_file",
     "Status", "AgcError", "InvalidArgumentError", "FileError", "CancelledError", "NetworkError",
     "AuthError", "ApiError", "RejectedError", "SealError", "PackageFailedError", "ReentrantError",
-    "InternalError", "ReleaseIds", "ReleaseState", "ReleaseStatus", "Step", "TestRelease", "TestType",
-    "Instant",
+    "InternalError", "Note", "ReleaseIds", "ReleaseState", "ReleaseStatus", "Step", "TestRelease", "TestType",
+    "Instant", "inspect_package", "PackageInfo", "ModuleInfo", "DEFAULTS",
 ]
 
 _lib = _native.lib
@@ -208,9 +210,11 @@ class _Options:
     """agc_upload_options for one call (None values are not sent); a context manager."""
 
     def __init__(self, file_name: Optional[Text] = None, release_type: Optional[int] = None,
-                 chinese_mainland: Optional[bool] = None) -> None:
+                 chinese_mainland: Optional[bool] = None, bind_release_type: Optional[int] = None,
+                 bind_release_phase: Optional[int] = None) -> None:
         self.h = _P()
-        if file_name is None and release_type is None and chinese_mainland is None:
+        given = (file_name, release_type, chinese_mainland, bind_release_type, bind_release_phase)
+        if all(v is None for v in given):
             return
         _check(_lib.agc_upload_options_new(ctypes.byref(self.h)))
         try:
@@ -220,6 +224,12 @@ class _Options:
                 _check(_lib.agc_upload_options_set_release_type(self.h, _unsigned(release_type, "release_type", _U32)))
             if chinese_mainland is not None:
                 _check(_lib.agc_upload_options_set_chinese_mainland(self.h, 1 if chinese_mainland else 0))
+            if bind_release_type is not None:
+                _check(_lib.agc_upload_options_set_bind_release_type(
+                    self.h, _unsigned(bind_release_type, "bind_release_type", _U32)))
+            if bind_release_phase is not None:
+                _check(_lib.agc_upload_options_set_bind_release_phase(
+                    self.h, _unsigned(bind_release_phase, "bind_release_phase", _U32)))
         except BaseException:
             self.close()
             raise
@@ -267,13 +277,33 @@ class _ReleaseOptions:
         self.h = _P()
         _check(_lib.agc_release_options_new(ctypes.byref(self.h)))
 
-    def notes(self, notes: Optional[Mapping[str, Text]]) -> "_ReleaseOptions":
+    def notes(self, notes: Optional[Mapping[str, Union[Text, Note]]]) -> "_ReleaseOptions":
         if notes is None:
             return self
         if not isinstance(notes, Mapping):
             raise TypeError("notes: expected a mapping of language to text, e.g. {\"en-US\": \"...\"}")
         for language, text in notes.items():
-            _check(_lib.agc_release_options_set_note(self.h, _text(language), _text(text)))
+            note = text if isinstance(text, Note) else Note(text)
+            _check(_lib.agc_release_options_set_note(self.h, _text(language), _text(note.text)))
+            if (note.app_name, note.app_desc, note.brief_info) != (None, None, None):
+                _check(_lib.agc_release_options_set_note_listing(self.h, _text(language), _text(note.app_name),
+                                                                 _text(note.app_desc), _text(note.brief_info)))
+        return self
+
+    def submit_fields(self, fields: Optional[Mapping[str, object]]) -> "_ReleaseOptions":
+        if fields is None:
+            return self
+        if not isinstance(fields, Mapping):
+            raise TypeError("submit_fields: expected a mapping of field name to a JSON value, "
+                            "e.g. {\"registeredIdType\": 1}")
+        for name, value in fields.items():
+            if not isinstance(name, str):
+                raise TypeError("submit_fields: a field name is a str, not %s" % type(name).__name__)
+            try:
+                text = json.dumps(value, allow_nan=False)
+            except (TypeError, ValueError) as e:
+                raise TypeError("submit_fields[%r]: not a JSON value (%s)" % (name, e)) from None
+            _check(_lib.agc_release_options_set_submit_field(self.h, _text(name), _text(text)))
         return self
 
     def review(self, release_time: Union[None, datetime.datetime, str], phased: Optional[Text],
@@ -289,8 +319,10 @@ class _ReleaseOptions:
     def timeouts(self, parse: Optional[Seconds], submit: Optional[Seconds]) -> "_ReleaseOptions":
         parse_ms, submit_ms = _ms(parse, "timeout"), _ms(submit, "timeout")
         if parse_ms is not None or submit_ms is not None:
-            default = 15 * 60 * 1000  # the library's default, for the one not given
-            _check(_lib.agc_release_options_set_timeouts_ms(self.h, parse_ms or default, submit_ms or default))
+            # The library's defaults, for the one not given.
+            parse_ms = _native.DEFAULTS["parse_timeout_ms"] if parse_ms is None else parse_ms
+            submit_ms = _native.DEFAULTS["submit_timeout_ms"] if submit_ms is None else submit_ms
+            _check(_lib.agc_release_options_set_timeouts_ms(self.h, parse_ms, submit_ms))
         return self
 
     def test(self, test: Optional[TestRelease]) -> "_ReleaseOptions":
@@ -304,8 +336,11 @@ class _ReleaseOptions:
             raise ValueError("TestRelease: give both start and end of the test window, or neither")
         window = None if test.start is None or test.end is None else \
             (_epoch_ms(test.start, "TestRelease.start"), _epoch_ms(test.end, "TestRelease.end"))
+        mode = _unsigned(test.distribute_mode, "TestRelease.distribute_mode", _U32)
         _check(_lib.agc_release_options_set_test(self.h, test_type, _text(test.description)))
-        for group in groups:  # the library keeps one needNotify for the test: the same for each
+        _check(_lib.agc_release_options_set_distribute_mode(self.h, mode))
+        _check(_lib.agc_release_options_set_test_notify(self.h, 1 if test.notify else 0))
+        for group in groups:  # one needNotify per test version: the same flag for each
             _check(_lib.agc_release_options_add_test_group(self.h, _text(group), 1 if test.notify else 0))
         if window is not None:
             _check(_lib.agc_release_options_set_test_window(self.h, *window))
@@ -515,26 +550,39 @@ class Client:
         self._call(lambda: int(_lib.agc_wait_package_ready(h, _text(app_id), _text(package_id), timeout_ms,
                                                            cb.fn, None)), cb)
 
-    def publish_package(self, app_id: Text, path: StrPath, kind: int = HARMONY_APP, timeout_ms: int = 600000,
+    def publish_package(self, app_id: Text, path: StrPath, kind: int = HARMONY_APP,
+                        timeout_ms: Optional[int] = None,
                         progress: Optional[ProgressCallback] = None, *, file_name: Optional[Text] = None,
                         release_type: Optional[int] = None,
-                        chinese_mainland: Optional[bool] = None) -> Tuple[UploadResult, str]:
-        """Upload, bind and wait in one call; returns (UploadResult, package_id)."""
+                        chinese_mainland: Optional[bool] = None, bind_release_type: Optional[int] = None,
+                        bind_release_phase: Optional[int] = None) -> Tuple[UploadResult, str]:
+        """Upload, bind and wait in one call; returns (UploadResult, package_id).
+
+        `timeout_ms` bounds the wait for parsing (default: the library's, `DEFAULTS["parse_timeout_ms"]`).
+
+        `bind_release_type` (1 or 6) and `bind_release_phase` (0 full, 3 phased) are sent as
+        the bind's `releaseType` / `releasePhase` query parameters; neither is sent by default.
+        """
+        if timeout_ms is None:
+            timeout_ms = _native.DEFAULTS["parse_timeout_ms"]
         h, kind, timeout_ms = self._handle(), _unsigned(kind, "kind", _U32), _unsigned(timeout_ms, "timeout_ms")
         cb, out, pkg = _Progress(progress), _P(), _P()
-        with _Options(file_name, release_type, chinese_mainland) as opts:
+        with _Options(file_name, release_type, chinese_mainland, bind_release_type, bind_release_phase) as opts:
             self._call(lambda: int(_lib.agc_publish_package(h, _text(app_id), _path(path), kind, opts.h, timeout_ms,
                                                             cb.fn, None, ctypes.byref(out), ctypes.byref(pkg))), cb)
         return _take_result(out), _take_string(pkg)
 
     # ------------------------------------------------------------------ the release road
 
-    def set_release_notes(self, app_id: Text, notes: Mapping[str, Text],
+    def set_release_notes(self, app_id: Text, notes: Mapping[str, Union[Text, Note]],
                           progress: Optional[ProgressCallback] = None) -> None:
         """Set the app's release notes ("what's new"), by language tag, e.g.
-        ``{"en-US": "Dark mode.", "zh-CN": "深色模式。"}``. Each note is checked before any
-        request (at most 500 characters, a language tag: `InvalidArgumentError` naming the
-        language); a language AGC refuses raises `ApiError` naming it. Phase: SETTING_NOTES."""
+        ``{"en-US": "Dark mode.", "zh-CN": "深色模式。"}``; a value may be a `Note` carrying
+        listing texts (`app_name`, which AGC asks for when the language is new to the app,
+        `app_desc`, `brief_info`). Each note is checked before any request (a language tag, not
+        only invisible characters, at most 500 UTF-16 code units, so an emoji counts 2:
+        `InvalidArgumentError` naming the language); a language AGC refuses raises `ApiError`
+        naming it. Phase: SETTING_NOTES."""
         h = self._handle()
         cb = _Progress(progress)
         with _ReleaseOptions() as o:
@@ -543,7 +591,8 @@ class Client:
 
     def submit_for_review(self, app_id: Text, release_time: Union[None, datetime.datetime, str] = None,
                           phased: Optional[Text] = None, remark: Optional[Text] = None,
-                          timeout: Optional[Seconds] = None, progress: Optional[ProgressCallback] = None) -> None:
+                          timeout: Optional[Seconds] = None, progress: Optional[ProgressCallback] = None,
+                          submit_fields: Optional[Mapping[str, object]] = None) -> None:
         """Submit the app's draft for review.
 
         `release_time`: None (release once approved), a timezone-aware datetime, or AGC's text
@@ -551,31 +600,40 @@ class Client:
         release's description. `remark`: to the reviewers, 10 to 300 characters. `timeout`
         (seconds or a timedelta; default 15 minutes): how long to keep retrying while AGC still
         processes the package, then `NetworkError` (AGC_ERR_TIMEOUT). Any other refusal is
-        `ApiError` with AGC's message. Phase: SUBMITTING."""
+        `ApiError` with AGC's message. `submit_fields`: body fields the library does not model,
+        name to a JSON-serialisable value (e.g. ``{"registeredIdType": 1, "registeredIdNumber":
+        "..."}``); a field the other arguments set is refused. Phase: SUBMITTING. A submit whose
+        answer was lost counts as done only if the app's state changed to in review."""
         h = self._handle()
         cb = _Progress(progress)
         with _ReleaseOptions() as o:
-            o.review(release_time, phased, remark).timeouts(None, timeout)
+            o.review(release_time, phased, remark).submit_fields(submit_fields).timeouts(None, timeout)
             self._call(lambda: int(_lib.agc_submit_for_review(h, _text(app_id), o.h, cb.fn, None)), cb)
 
     def release_state(self, app_id: Text) -> ReleaseState:
         """Where the app's release stands: a `ReleaseState` (status, AGC's raw number, the
         reviewers' opinion)."""
-        h = self._handle()
-        state, raw, opinion = ctypes.c_int(0), ctypes.c_int64(-1), _P()
-        _check(_lib.agc_get_release_state(h, _text(app_id), ctypes.byref(state), ctypes.byref(raw),
-                                          ctypes.byref(opinion)))
-        text = _take_string(opinion) if opinion else None
-        status = ReleaseStatus(state.value) if state.value in ReleaseStatus._value2member_map_ else ReleaseStatus.OTHER
-        return ReleaseState(status, None if raw.value < 0 else int(raw.value), text)
+        h, out = self._handle(), _P()
+        _check(_lib.agc_get_release_status(h, _text(app_id), ctypes.byref(out)))
+        try:
+            state = int(_lib.agc_release_status_state(out))
+            raw, review = int(_lib.agc_release_status_release_state(out)), int(_lib.agc_release_status_review_state(out))
+            text = _opt_str(_lib.agc_release_status_audit_opinion(out))
+            name = (_lib.agc_release_state_str(state) or b"other").decode("ascii", "replace")
+        finally:
+            _lib.agc_release_status_free(out)
+        status = ReleaseStatus(state) if state in ReleaseStatus._value2member_map_ else ReleaseStatus.OTHER
+        return ReleaseState(status, None if raw < 0 else raw, text, None if review < 0 else review, name)
 
     def release_package(self, app_id: Text, path: StrPath, kind: int = HARMONY_APP, *,
-                        notes: Optional[Mapping[str, Text]] = None,
+                        notes: Optional[Mapping[str, Union[Text, Note]]] = None,
                         release_time: Union[None, datetime.datetime, str] = None, phased: Optional[Text] = None,
                         remark: Optional[Text] = None, test: Optional[TestRelease] = None,
                         resume: Optional[ReleaseIds] = None, timeout: Optional[Seconds] = None,
                         progress: Optional[ProgressCallback] = None, file_name: Optional[Text] = None,
-                        chinese_mainland: Optional[bool] = None) -> ReleaseIds:
+                        chinese_mainland: Optional[bool] = None, bind_release_type: Optional[int] = None,
+                        bind_release_phase: Optional[int] = None,
+                        submit_fields: Optional[Mapping[str, object]] = None) -> ReleaseIds:
         """Take a package the whole road in one call and return the `ReleaseIds` obtained.
 
         Upload, bind, wait for parsing, set `notes`, submit for review (`release_time`,
@@ -592,9 +650,11 @@ class Client:
         """
         h, kind = self._handle(), _unsigned(kind, "kind", _U32)
         cb, out = _Progress(progress), _P()
-        with _Options(file_name, None, chinese_mainland) as up, _ReleaseOptions() as o:
+        with _Options(file_name, None, chinese_mainland, bind_release_type, bind_release_phase) as up, \
+                _ReleaseOptions() as o:
             try:
-                o.notes(notes).review(release_time, phased, remark).timeouts(timeout, timeout).test(test).resume(resume)
+                o.notes(notes).review(release_time, phased, remark).submit_fields(submit_fields) \
+                    .timeouts(timeout, timeout).test(test).resume(resume)
             except AgcError as e:
                 e.step, e.done = Step.CHECK, resume or ReleaseIds()
                 raise

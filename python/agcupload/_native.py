@@ -64,6 +64,7 @@ for _name, _res, _args in [
     ("agc_version", _S, []),
     ("agc_status_str", _S, [ctypes.c_int]),
     ("agc_last_error", _S, []),
+    ("agc_default_u64", ctypes.c_int, [_S, ctypes.POINTER(ctypes.c_uint64)]),
     ("agc_client_new", ctypes.c_int, [_S, _S, _PP]),
     ("agc_client_free", None, [_P]),
     ("agc_client_set_api_base", ctypes.c_int, [_P, _S]),
@@ -81,6 +82,8 @@ for _name, _res, _args in [
     ("agc_upload_options_set_file_name", ctypes.c_int, [_P, _S]),
     ("agc_upload_options_set_release_type", ctypes.c_int, [_P, ctypes.c_uint]),
     ("agc_upload_options_set_chinese_mainland", ctypes.c_int, [_P, ctypes.c_uint]),
+    ("agc_upload_options_set_bind_release_type", ctypes.c_int, [_P, ctypes.c_uint]),
+    ("agc_upload_options_set_bind_release_phase", ctypes.c_int, [_P, ctypes.c_uint]),
     ("agc_upload_file_ex", ctypes.c_int, [_P, _S, _S, ctypes.c_uint, _P, PROGRESS_FN, _P, _PP]),
     ("agc_bind_object", ctypes.c_int, [_P, _S, _S, _S, PROGRESS_FN, _P, _PP]),
     ("agc_wait_package_ready", ctypes.c_int, [_P, _S, _S, ctypes.c_uint64, PROGRESS_FN, _P]),
@@ -123,6 +126,31 @@ for _name, _res, _args in [
     ("agc_submit_for_review", ctypes.c_int, [_P, _S, _P, PROGRESS_FN, _P]),
     ("agc_get_release_state", ctypes.c_int,
      [_P, _S, ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_int64), _PP]),
+    ("agc_get_release_status", ctypes.c_int, [_P, _S, _PP]),
+    ("agc_release_status_state", ctypes.c_int, [_P]),
+    ("agc_release_status_release_state", ctypes.c_int64, [_P]),
+    ("agc_release_status_review_state", ctypes.c_int64, [_P]),
+    ("agc_release_status_audit_opinion", _S, [_P]),
+    ("agc_release_status_free", None, [_P]),
+    ("agc_release_state_str", _S, [ctypes.c_int]),
+    ("agc_release_options_set_test_notify", ctypes.c_int, [_P, ctypes.c_uint]),
+    ("agc_release_options_set_distribute_mode", ctypes.c_int, [_P, ctypes.c_uint]),
+    ("agc_release_options_set_submit_field", ctypes.c_int, [_P, _S, _S]),
+    ("agc_release_options_set_note_listing", ctypes.c_int, [_P, _S, _S, _S, _S]),
+    ("agc_inspect_package", ctypes.c_int, [_S, _PP]),
+    ("agc_package_info_check_kind", ctypes.c_int, [_P, ctypes.c_uint]),
+    ("agc_package_info_bundle_name", _S, [_P]),
+    ("agc_package_info_bundle_type", _S, [_P]),
+    ("agc_package_info_kind", ctypes.c_uint, [_P]),
+    ("agc_package_info_version_code", ctypes.c_uint64, [_P]),
+    ("agc_package_info_version_name", _S, [_P]),
+    ("agc_package_info_min_compatible_version_code", ctypes.c_int64, [_P]),
+    ("agc_package_info_size", ctypes.c_uint64, [_P]),
+    ("agc_package_info_module_count", ctypes.c_size_t, [_P]),
+    ("agc_package_info_module_name", _S, [_P, ctypes.c_size_t]),
+    ("agc_package_info_module_type", _S, [_P, ctypes.c_size_t]),
+    ("agc_package_info_module_device_types", _S, [_P, ctypes.c_size_t]),
+    ("agc_package_info_free", None, [_P]),
 ]:
     try:
         _fn = getattr(lib, _name)
@@ -131,3 +159,16 @@ for _name, _res, _args in [
                           % (library_path, _name)) from e
     _fn.restype = _res
     _fn.argtypes = _args
+
+
+def _default(name: str) -> int:
+    v = ctypes.c_uint64(0)
+    if lib.agc_default_u64(name.encode(), ctypes.byref(v)) != 0:
+        raise RuntimeError("libagcupload has no default %r (library and package differ)" % name)
+    return int(v.value)
+
+
+#: The library's defaults, read from it (`agc_default_u64`): the one definition is the core's.
+DEFAULTS = {n: _default(n) for n in (
+    "connect_timeout_ms", "io_timeout_ms", "poll_initial_ms", "poll_max_ms", "parse_timeout_ms",
+    "submit_timeout_ms", "max_attempts", "retry_deadline_ms", "test_window_ms")}

@@ -11,7 +11,7 @@ from typing import NamedTuple, Optional, Sequence, Tuple, Union
 
 from ._args import unsigned
 
-__all__ = ["ReleaseIds", "Step", "ReleaseStatus", "ReleaseState", "TestType", "TestRelease", "Instant"]
+__all__ = ["ReleaseIds", "Step", "ReleaseStatus", "ReleaseState", "TestType", "TestRelease", "Note", "Instant"]
 
 Instant = Union[datetime.datetime, int]
 """A point in time: a timezone-aware `datetime`, or milliseconds since the Unix epoch."""
@@ -41,11 +41,16 @@ class ReleaseStatus(enum.IntEnum):
     DRAFT = 1
     """A draft, not submitted (AGC's `releaseState` 7)."""
     IN_REVIEW = 2
-    """In review (`releaseState` 4 or 5)."""
+    """In review (`releaseState` 4, 5, or 12 pre-review)."""
     REJECTED = 3
-    """Rejected (`releaseState` 1 or 8); the reviewers' opinion is `ReleaseState.audit_opinion`."""
+    """Rejected (`releaseState` 1, 8, or 13 pre-review rejected); the reviewers' opinion is
+    `ReleaseState.audit_opinion`."""
     RELEASED = 4
     """Released (`releaseState` 0)."""
+    APPROVED = 5
+    """Approved, to be released (`releaseState` 3; a scheduled release waits for its time)."""
+    OFFLINE = 6
+    """Not on the shelf (`releaseState` 2, 6, 10, 11)."""
 
 
 class ReleaseState(NamedTuple):
@@ -56,6 +61,23 @@ class ReleaseState(NamedTuple):
     """AGC's raw `releaseState`, or None when its answer had none."""
     audit_opinion: Optional[str]
     """The reviewers' opinion, or None when there is none."""
+    review_state: Optional[int] = None
+    """AGC's raw `reviewState`, passed through, or None when its answer had none."""
+    name: str = "other"
+    """The library's name of `status`: draft, in-review, rejected, released, approved,
+    offline, other (the tool prints the same)."""
+
+
+class Note(NamedTuple):
+    """Release notes of one language with the listing texts AGC takes with them (each None:
+    not sent). `app_name` (at most 64 UTF-16 code units) is what AGC asks for when the
+    language is new to the app; `app_desc` at most 8000, `brief_info` at most 80. Give it as a
+    value of `notes=`: ``{"fr-FR": Note("Nouveau.", app_name="Mon appli")}``."""
+
+    text: str
+    app_name: Optional[str] = None
+    app_desc: Optional[str] = None
+    brief_info: Optional[str] = None
 
 
 class ReleaseIds(NamedTuple):
@@ -92,7 +114,9 @@ class TestRelease(NamedTuple):
     group, so it is one flag here (True needs at least one group). The older
     ``(group_id, flag)`` pairs are accepted only when `flag` equals `notify`; a pair that
     differs raises ValueError. `start`/`end`: the test window in milliseconds since the epoch
-    or aware datetimes (both or neither; default from the submit on for 30 days)."""
+    or aware datetimes (both or neither, at most 90 days apart; default from the submit on
+    for 30 days). `distribute_mode`: AGC's `distributeMode` of the test package, 1 (the test
+    zone, the default) or 2 (AppGallery)."""
 
     description: str
     test_type: TestType = TestType.OPEN
@@ -100,6 +124,7 @@ class TestRelease(NamedTuple):
     notify: bool = False
     start: Optional[Instant] = None
     end: Optional[Instant] = None
+    distribute_mode: int = 1
 
 
 def epoch_ms(t: Instant, what: str) -> int:

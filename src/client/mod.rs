@@ -59,11 +59,6 @@ pub struct Client {
     multipart_paths: MultipartPaths,
 }
 
-/// Default first wait between two compile-status polls; doubles up to [`POLL_MAX`].
-pub const POLL_INITIAL: Duration = Duration::from_secs(5);
-/// Default longest wait between two compile-status polls.
-pub const POLL_MAX: Duration = Duration::from_secs(30);
-
 impl Client {
     /// A client for AGC's China site with default settings.
     pub fn new(credentials: Credentials) -> Result<Client> {
@@ -84,7 +79,7 @@ impl Client {
             tokens: TokenCache::new(credentials, redactor.clone()),
             retry: RetryPolicy::default(),
             seal_key: None,
-            poll: (POLL_INITIAL, POLL_MAX),
+            poll: (crate::defaults::POLL_INITIAL, crate::defaults::POLL_MAX),
             redactor,
             release_paths: ReleasePaths::default(),
             multipart_paths: MultipartPaths::default(),

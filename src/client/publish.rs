@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::{Client, UploadRequest, UploadResult};
 use crate::auth;
 use crate::connect::ids::{check_app_id, check_object_id, check_package_id};
-use crate::connect::package::{self, PackageState};
+use crate::connect::package::{self, BindQuery, PackageState};
 use crate::error::{Error, Result};
 use crate::http;
 use crate::progress::{self, Phase, Progress};
@@ -36,7 +36,20 @@ impl Client {
         object_id: &str,
         progress: &mut dyn Progress,
     ) -> Result<String> {
-        let r = self.bind_object_inner(app_id, file_name, object_id, progress);
+        self.bind_object_with(app_id, file_name, object_id, &BindQuery::default(), progress)
+    }
+
+    /// [`Client::bind_object`] with the bind's optional query parameters (`releaseType`,
+    /// `releasePhase`; see [`BindQuery`]).
+    pub fn bind_object_with(
+        &self,
+        app_id: &str,
+        file_name: &str,
+        object_id: &str,
+        query: &BindQuery,
+        progress: &mut dyn Progress,
+    ) -> Result<String> {
+        let r = self.bind_object_noting(app_id, file_name, object_id, query, &std::cell::Cell::new(false), progress);
         self.clean(r)
     }
 
@@ -48,21 +61,12 @@ impl Client {
         app_id: &str,
         file_name: &str,
         object_id: &str,
+        query: &BindQuery,
         progress: &mut dyn Progress,
     ) -> std::result::Result<String, (Error, bool)> {
         let unsure = std::cell::Cell::new(false);
-        let r = self.bind_object_noting(app_id, file_name, object_id, &unsure, progress);
+        let r = self.bind_object_noting(app_id, file_name, object_id, query, &unsure, progress);
         self.clean(r).map_err(|e| (e, unsure.get()))
-    }
-
-    fn bind_object_inner(
-        &self,
-        app_id: &str,
-        file_name: &str,
-        object_id: &str,
-        progress: &mut dyn Progress,
-    ) -> Result<String> {
-        self.bind_object_noting(app_id, file_name, object_id, &std::cell::Cell::new(false), progress)
     }
 
     /// The bind; `unsure` is left `true` when a failed bind may have been processed by AGC.
@@ -71,12 +75,14 @@ impl Client {
         app_id: &str,
         file_name: &str,
         object_id: &str,
+        query: &BindQuery,
         unsure: &std::cell::Cell<bool>,
         progress: &mut dyn Progress,
     ) -> Result<String> {
         check_app_id(app_id)?;
         crate::package::check_file_name(file_name)?;
         check_object_id(object_id)?;
+        query.check()?;
         // A bind is not idempotent: retry only when the failed attempt cannot have been
         // processed (see `package::bind_package`); otherwise stop and name the object id.
         let deadline = self.retry.start();
@@ -95,6 +101,7 @@ impl Client {
                         app_id,
                         file_name,
                         object_id,
+                        query,
                         deadline,
                         unsure,
                     )
@@ -192,7 +199,9 @@ impl Client {
     ) -> Result<Published> {
         let r = (|| {
             let upload = self.upload_inner(request, progress)?;
-            let package_id = self.bind_object_inner(request.app_id, &upload.file_name, &upload.object_id, progress)?;
+            let unsure = std::cell::Cell::new(false);
+            let (app, name, id) = (request.app_id, &upload.file_name, &upload.object_id);
+            let package_id = self.bind_object_noting(app, name, id, &request.bind, &unsure, progress)?;
             self.wait_package_ready_inner(request.app_id, &package_id, timeout, progress)?;
             Ok(Published { upload, package_id })
         })();

@@ -10,11 +10,14 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use crate::client::{Client, UploadRequest};
-use crate::connect::ids::{check_app_id, check_id};
+use crate::connect::ids::{check_app_id, check_object_id, check_package_id, check_version_id, IdKind};
 use crate::connect::release::{
-    check_notes, is_still_processing, note_body, parse_app_state, AppState, ReleaseNote, ReleaseState, SubmitOptions,
+    check_notes, is_still_processing, note_body, parse_app_state, with_advice, AppState, ReleaseNote, ReleaseState,
+    SubmitOptions,
 };
-use crate::connect::test_release::{now_ms, parse_test_package, parse_version_id, test_package_body, TestRelease};
+use crate::connect::test_release::{
+    check_distribute_mode, now_ms, parse_test_package, parse_version_id, test_package_body, TestRelease,
+};
 use crate::connect::{self, parse_empty, Answer, Method, Request};
 use crate::error::{Error, Result};
 use crate::progress::{self, Phase, Progress};
@@ -24,7 +27,8 @@ use crate::progress::{self, Phase, Progress};
 pub enum ReleaseTarget {
     /// Submit the app for review (a full or phased, immediate or scheduled release).
     Review(SubmitOptions),
-    /// Submit a HarmonyOS test version (the upload is asked with `releaseType` 6).
+    /// Submit a HarmonyOS test version (its upload asks for `releaseType` 6 only when the
+    /// caller sets it).
     Test(TestRelease),
 }
 
@@ -122,7 +126,9 @@ impl std::error::Error for ReleaseError {
 /// Everything the road needs.
 #[derive(Debug, Clone)]
 pub struct ReleaseRequest<'a> {
-    /// The package to upload (for a test release its `release_type` is forced to 6).
+    /// The package to upload. For a test release its `release_type` may be left unset (the
+    /// default: the upload-url call then carries no `releaseType`, as every live-tested
+    /// publisher does) or set to 6; any other value is refused at the check.
     pub upload: UploadRequest<'a>,
     /// Release notes per language (review only; refused with a test target).
     pub notes: Vec<ReleaseNote>,
@@ -143,14 +149,15 @@ impl<'a> ReleaseRequest<'a> {
             upload,
             notes: Vec::new(),
             target,
-            parse_timeout: Duration::from_secs(15 * 60),
-            submit_timeout: Duration::from_secs(15 * 60),
+            parse_timeout: crate::defaults::PARSE_TIMEOUT,
+            submit_timeout: crate::defaults::SUBMIT_TIMEOUT,
             resume: ReleaseIds::default(),
         }
     }
 
     fn check(&self) -> Result<()> {
         check_app_id(self.upload.app_id)?;
+        self.upload.bind.check()?;
         check_notes(&self.notes)?;
         match &self.target {
             ReleaseTarget::Review(o) => {
@@ -175,22 +182,33 @@ impl<'a> ReleaseRequest<'a> {
         if let Some(h) = &self.resume.sha256_hex {
             check_resumed_sha256(h)?;
         }
-        for (id, what) in [
-            (&self.resume.object_id, "object id"),
-            (&self.resume.package_id, "package id"),
-            (&self.resume.version_id, "version id"),
-        ] {
-            if id
-                .as_ref()
-                .is_some_and(|s| s.is_empty() || s.len() > 1024 || s.chars().any(crate::text::is_hidden_or_control))
-            {
-                return Err(Error::InvalidArgument(format!(
-                    "the {what} to resume from must be 1 to 1024 characters, without control, format or \
-                     separator characters"
-                )));
+        for (id, kind) in self.resumed_ids() {
+            if let Some(problem) = id.and_then(|s| kind.problem(s)) {
+                return Err(Error::InvalidArgument(format!("the {} to resume from {problem}", kind.name())));
             }
         }
         Ok(())
+    }
+
+    /// The ids to resume from, less the ones their rule refuses (and a refused SHA-256).
+    fn resume_without_refused_ids(&self) -> ReleaseIds {
+        let keep = |id: &Option<String>, kind: IdKind| id.clone().filter(|s| kind.problem(s).is_none());
+        ReleaseIds {
+            object_id: keep(&self.resume.object_id, IdKind::Object),
+            package_id: keep(&self.resume.package_id, IdKind::Package),
+            version_id: keep(&self.resume.version_id, IdKind::Version),
+            sha256_hex: self.resume.sha256_hex.clone().filter(|h| check_resumed_sha256(h).is_ok()),
+            ..self.resume.clone()
+        }
+    }
+
+    /// The ids to resume from, each with its kind.
+    fn resumed_ids(&self) -> [(Option<&str>, IdKind); 3] {
+        [
+            (self.resume.object_id.as_deref(), IdKind::Object),
+            (self.resume.package_id.as_deref(), IdKind::Package),
+            (self.resume.version_id.as_deref(), IdKind::Version),
+        ]
     }
 
     /// The file name of a resumed object: given, else the upload's name, else the path's.
@@ -223,22 +241,21 @@ impl Client {
         progress: &mut dyn Progress,
     ) -> std::result::Result<ReleaseIds, Box<ReleaseError>> {
         let mut done = request.resume.clone();
+        // AGC refusals users often hit carry advice (`connect::release::advice`).
         let fail = |step: ReleaseStep, error: Error, done: &ReleaseIds| {
-            Box::new(ReleaseError { step, error, done: done.clone(), outcome_uncertain: false })
+            Box::new(ReleaseError { step, error: with_advice(error), done: done.clone(), outcome_uncertain: false })
         };
-        request.check().map_err(|e| fail(ReleaseStep::Check, e, &done))?;
+        // A refused id never comes back as done: no hint built from `done` repeats it.
+        request.check().map_err(|e| fail(ReleaseStep::Check, e, &request.resume_without_refused_ids()))?;
         let app_id = request.upload.app_id;
-        let test = matches!(request.target, ReleaseTarget::Test(_));
 
         // Upload, unless an object (or a package made from one) is resumed.
         let need_object = done.package_id.is_none();
         if need_object {
             if done.object_id.is_none() {
-                let mut up = request.upload.clone();
-                if test {
-                    up.release_type = Some(6);
-                }
-                let r = self.upload(&up, progress).map_err(|e| fail(ReleaseStep::Upload, e, &done))?;
+                // A test release's upload-url carries `releaseType` only when the caller asks
+                // for it (6): no live-tested publisher sends it (docs/protocol.md section 6).
+                let r = self.upload(&request.upload, progress).map_err(|e| fail(ReleaseStep::Upload, e, &done))?;
                 done.object_id = Some(r.object_id);
                 done.file_name = Some(r.file_name);
                 done.sha256_hex = Some(r.sha256_hex);
@@ -255,11 +272,13 @@ impl Client {
             ReleaseTarget::Review(options) => {
                 if done.package_id.is_none() {
                     let (name, id) = object(&done);
-                    let pkg = self.bind_object_outcome(app_id, &name, &id, progress).map_err(|(e, uncertain)| {
-                        let mut failure = fail(ReleaseStep::Bind, e, &done);
-                        failure.outcome_uncertain = uncertain;
-                        failure
-                    })?;
+                    let pkg = self.bind_object_outcome(app_id, &name, &id, &request.upload.bind, progress).map_err(
+                        |(e, uncertain)| {
+                            let mut failure = fail(ReleaseStep::Bind, e, &done);
+                            failure.outcome_uncertain = uncertain;
+                            failure
+                        },
+                    )?;
                     done.package_id = Some(pkg);
                 }
                 let pkg = done.package_id.clone().unwrap_or_default();
@@ -282,7 +301,7 @@ impl Client {
                 if done.package_id.is_none() {
                     let (name, id) = object(&done);
                     let pkg = self
-                        .add_test_package(app_id, &name, &id, progress)
+                        .add_test_package(app_id, &name, &id, t.distribute_mode, progress)
                         .map_err(|e| fail(ReleaseStep::AddTestPackage, e, &done))?;
                     done.package_id = Some(pkg);
                 }
@@ -298,6 +317,12 @@ impl Client {
         }
         Ok(done)
     }
+}
+
+/// Did a submit whose answer was lost land? Only if the state changed from `before` (AGC's
+/// raw `releaseState` read before the first attempt) to in review or approved.
+fn submit_landed(before: Option<i64>, now: &AppState) -> bool {
+    now.release_state != before && matches!(now.state, ReleaseState::InReview | ReleaseState::Approved)
 }
 
 /// A submit attempt: done, still processing (AGC's words), or refused (code, words).
@@ -328,6 +353,7 @@ impl Client {
             let request = Request { method, path, query: &[("appId", app_id)], body, what };
             connect::send(agent, base, auth, &request, deadline, &parse)
         })
+        .map_err(with_advice)
     }
 
     /// Set the release notes of one language (`PUT app-language-info`). The language must
@@ -365,9 +391,16 @@ impl Client {
     /// retried with backoff (the compile-status poll intervals) until `timeout`, then
     /// [`Error::Timeout`]; any other refusal is [`Error::Api`] with AGC's message.
     /// Reports [`Phase::Submitting`] with elapsed and timeout in ms, several times a second
-    /// while waiting, so the wait can be cancelled. A submit retried after a transient failure
-    /// first reads the state: if the app is in review, the failed attempt reached AGC and the
-    /// submit is done (so a lost answer never turns into an "already in review" error).
+    /// while waiting, so the wait can be cancelled.
+    ///
+    /// A submit is not idempotent, so the state is read once before the first attempt. When an
+    /// attempt fails in a way AGC may nevertheless have processed (the request was sent and no
+    /// clear refusal came back: a reset, a timeout, a 5xx other than 503), the retry reads the
+    /// state again and counts the submit as done only if the state *changed* to in review
+    /// (4, 5, 12) or approved (3). A clear refusal (429, 503, a 4xx, a `ret.code` error) or a
+    /// connection never made never counts as done, nor does a state that was already in review
+    /// before the submit; if the first read failed, nothing is inferred (the retry submits
+    /// again and AGC's answer decides).
     pub fn submit_for_review(
         &self,
         app_id: &str,
@@ -396,6 +429,12 @@ impl Client {
         let end = start + timeout;
         let total_ms = timeout.as_millis() as u64;
         let (mut wait, max_wait) = self.poll_intervals();
+        // The state before any attempt: a lost submit is inferred only from a change of it.
+        let before = self
+            .release_call(Method::Get, &info_path, app_id, None, "app-info", None, progress, parse_app_state)
+            .ok()
+            .map(|s| s.release_state);
+        let unsure = std::cell::Cell::new(false);
         loop {
             let elapsed = (start.elapsed().as_millis() as u64).min(total_ms);
             let parse = |b: &[u8]| match parse_empty(b, "app-submit") {
@@ -413,26 +452,27 @@ impl Client {
             let outcome = self.connect_call(progress, |attempt, agent, base, auth, deadline, progress| {
                 progress::event(progress, Phase::Submitting, elapsed, total_ms)?;
                 let query = &[("appId", app_id)];
-                if attempt > 1 {
-                    let info = Request { method: Method::Get, path: &info_path, query, body: None, what: "app-info" };
-                    // A submit is not idempotent: the attempt that failed (reset, timeout,
-                    // 5xx) may have reached AGC. If the app is now in review, it did.
-                    match connect::send(agent, base, auth, &info, deadline, parse_app_state)? {
-                        Answer::Ok(s) if s.state == ReleaseState::InReview => return Ok(Answer::Ok(SubmitTry::Done)),
-                        Answer::Ok(_) => {}
-                        Answer::TokenRejected(m) => return Ok(Answer::TokenRejected(m)),
+                if attempt > 1 && unsure.get() {
+                    if let Some(before) = before {
+                        let info =
+                            Request { method: Method::Get, path: &info_path, query, body: None, what: "app-info" };
+                        match connect::send(agent, base, auth, &info, deadline, parse_app_state)? {
+                            Answer::Ok(now) if submit_landed(before, &now) => return Ok(Answer::Ok(SubmitTry::Done)),
+                            Answer::Ok(_) => {}
+                            Answer::TokenRejected(m) => return Ok(Answer::TokenRejected(m)),
+                        }
                     }
                 }
                 let submit =
                     Request { method: Method::Post, path: &path, query, body: Some(&body), what: "app-submit" };
-                connect::send(agent, base, auth, &submit, deadline, parse)
+                connect::send_noting(agent, base, auth, &submit, deadline, parse, &unsure)
             })?;
             let message = match outcome {
                 SubmitTry::Done => {
                     let elapsed = (start.elapsed().as_millis() as u64).min(total_ms);
                     return progress::event(progress, Phase::Submitting, elapsed, total_ms);
                 }
-                SubmitTry::Refused(code, message) => return Err(Error::Api { code, message }),
+                SubmitTry::Refused(code, message) => return Err(with_advice(Error::Api { code, message })),
                 SubmitTry::StillProcessing(m) => m,
             };
             if Instant::now() >= end {
@@ -470,23 +510,23 @@ impl Client {
         self.release_call(Method::Post, &path, app_id, Some(&body), "test-version", phase, progress, parse_version_id)
     }
 
-    /// Add an uploaded object (uploaded with `releaseType` 6) to the test versions; returns
-    /// its package id, which [`Client::wait_package_ready`] then polls. Reports
+    /// Add an uploaded object (uploaded with `releaseType` 6) to the test versions with this
+    /// `distributeMode` (1 test zone, 2 AppGallery); returns its package id, which [`Client::wait_package_ready`] then polls. Reports
     /// [`Phase::AddingTestPackage`].
     pub fn add_test_package(
         &self,
         app_id: &str,
         file_name: &str,
         object_id: &str,
+        distribute_mode: u32,
         progress: &mut dyn Progress,
     ) -> Result<String> {
         check_app_id(app_id)?;
         crate::package::check_file_name(file_name)?;
-        if object_id.is_empty() {
-            return Err(Error::InvalidArgument("object id is empty".into()));
-        }
+        check_distribute_mode(distribute_mode)?;
+        check_object_id(object_id)?;
         let path = self.release_paths().test_version_pkg.clone();
-        let body = test_package_body(file_name, object_id);
+        let body = test_package_body(file_name, object_id, distribute_mode);
         let phase = Some((Phase::AddingTestPackage, 0, 0));
         self.release_call(Method::Post, &path, app_id, Some(&body), "test-package", phase, progress, parse_test_package)
     }
@@ -503,8 +543,8 @@ impl Client {
     ) -> Result<()> {
         check_app_id(app_id)?;
         test.validate()?;
-        check_id(version_id, "version id")?;
-        check_id(package_id, "package id")?;
+        check_version_id(version_id)?;
+        check_package_id(package_id)?;
         let path = self.release_paths().test_version.clone();
         let body = test.info_body(version_id, package_id, now_ms());
         let phase = Some((Phase::SettingTestInfo, 0, 0));
@@ -516,7 +556,7 @@ impl Client {
     /// Submit a test version. Reports [`Phase::SubmittingTest`].
     pub fn submit_test_version(&self, app_id: &str, version_id: &str, progress: &mut dyn Progress) -> Result<()> {
         check_app_id(app_id)?;
-        check_id(version_id, "version id")?;
+        check_version_id(version_id)?;
         let path = self.release_paths().test_version_submit.clone();
         let body = json!({"versionId": version_id});
         let phase = Some((Phase::SubmittingTest, 0, 0));

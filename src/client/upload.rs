@@ -95,6 +95,9 @@ pub struct UploadRequest<'a> {
     /// Send `Expect: 100-continue` with the body, so the upload host may refuse (an expired
     /// signature) before the body goes out. Off by default: no live-tested peer sends it.
     pub expect_continue: bool,
+    /// The optional query parameters of the bind that follows the upload in
+    /// [`Client::publish`] and the release road (none sent by default).
+    pub bind: crate::connect::package::BindQuery,
 }
 
 impl<'a> UploadRequest<'a> {
@@ -112,6 +115,7 @@ impl<'a> UploadRequest<'a> {
             sha256: None,
             resume_file: None,
             expect_continue: false,
+            bind: Default::default(),
         }
     }
 }

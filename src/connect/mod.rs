@@ -186,6 +186,42 @@ pub(crate) fn send<T>(
     connect_answer(reply, request.what, parse)
 }
 
+/// [`send`] for a call that is not idempotent (a bind, a submit): `unsure` is set when this
+/// call failed in a way that AGC may nevertheless have processed it, i.e. the request may
+/// have been sent and no clear refusal came back (a reset or timeout after sending, a 5xx
+/// other than 503, a 3xx, a malformed 200). It is cleared first, and stays clear after a
+/// failure before sending (no connection) and after a clear refusal (401/403, 4xx, 429,
+/// 503, a `ret.code` error).
+pub(crate) fn send_noting<T>(
+    agent: &ureq::Agent,
+    base: &str,
+    auth: &AuthHeaders,
+    request: &Request<'_>,
+    deadline: Deadline,
+    parse: impl FnOnce(&[u8]) -> Result<T>,
+    unsure: &std::cell::Cell<bool>,
+) -> Result<Answer<T>> {
+    unsure.set(false);
+    let sent = exchange(agent, base, auth, request, deadline)?;
+    // Any failure from here on (but a connect that never happened) follows a sent request.
+    if sent.as_ref().map_or_else(|e| !http::never_sent(e), |_| true) {
+        unsure.set(true);
+    }
+    let reply = http::finish(sent, MAX_JSON_BODY, request.what)?;
+    unsure.set(false);
+    let status = reply.status;
+    let answer = connect_answer(reply, request.what, parse);
+    let clear_refusal = match (status, &answer) {
+        (200, Err(Error::Protocol(_))) => false,
+        (200, _) | (400..=499, _) | (503, _) => true,
+        _ => false,
+    };
+    if answer.is_err() && !clear_refusal {
+        unsure.set(true);
+    }
+    answer
+}
+
 /// Parse an answer whose only content is the envelope.
 pub fn parse_empty(body: &[u8], what: &str) -> Result<()> {
     ok_envelope(body, what).map(|_| ())

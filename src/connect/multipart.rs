@@ -8,7 +8,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::ids::{id_problem, MAX_OBJECT_ID};
+use super::ids::IdKind;
 use super::upload_url::{check_upload_url, parse_signed_headers, SignedFor, Wiped};
 use super::{as_i64, ok_envelope, send, Answer, Method, Request};
 use crate::auth::AuthHeaders;
@@ -162,12 +162,12 @@ pub fn parse_init(body: &[u8]) -> Result<Session> {
     let fields = if root.get("objectId").is_none() { root.get("data").unwrap_or(&root) } else { &root };
     let object_id = text_field(fields.get("objectId"))
         .ok_or_else(|| Error::Protocol(format!("{WHAT}: the answer has no objectId")))?;
-    if let Some(problem) = id_problem(&object_id, MAX_OBJECT_ID) {
+    if let Some(problem) = IdKind::Object.problem(&object_id) {
         return Err(Error::Protocol(format!("{WHAT}: objectId {problem}")));
     }
     let upload_id = text_field(fields.get("nspUploadId"))
         .ok_or_else(|| Error::Protocol(format!("{WHAT}: the answer has no nspUploadId")))?;
-    if let Some(problem) = id_problem(&upload_id, MAX_OBJECT_ID) {
+    if let Some(problem) = IdKind::Object.problem(&upload_id) {
         return Err(Error::Protocol(format!("{WHAT}: nspUploadId {problem}")));
     }
     let part_min_size = size_field(fields, "nspPartMinSize", DEFAULT_PART_MIN_SIZE, WHAT)?;
@@ -223,7 +223,7 @@ pub fn parse_part(body: &[u8], part: &PartQuery<'_>) -> Result<PartTarget> {
     };
     let part_object_id = text_field(info.get("partObjectId"))
         .ok_or_else(|| Error::Protocol(format!("{WHAT}: {key}.partObjectId is missing")))?;
-    if let Some(problem) = id_problem(&part_object_id, MAX_OBJECT_ID) {
+    if let Some(problem) = IdKind::Object.problem(&part_object_id) {
         return Err(Error::Protocol(format!("{WHAT}: partObjectId {problem}")));
     }
     let fields = info.get("headers").unwrap_or(&Value::Null);

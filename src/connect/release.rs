@@ -66,8 +66,16 @@ impl ReleasePaths {
     }
 }
 
-/// Most characters of `newFeatures` the API takes.
+/// Most UTF-16 code units of `newFeatures` the API takes. AGC is a Java service and no
+/// public source says how it counts, so the stricter count is used: an emoji outside the
+/// Basic Multilingual Plane counts as 2 (docs/protocol.md section 6).
 pub const MAX_NEW_FEATURES: usize = 500;
+/// Most UTF-16 code units of an `appName` (our bound, AGC's console limit; no peer shows one).
+pub const MAX_APP_NAME: usize = 64;
+/// Most UTF-16 code units of a `briefInfo` (our bound, AGC's console limit).
+pub const MAX_BRIEF_INFO: usize = 80;
+/// Most UTF-16 code units of an `appDesc` (our bound, AGC's console limit).
+pub const MAX_APP_DESC: usize = 8000;
 /// Fewest and most characters of a submit `remark`.
 pub const REMARK_CHARS: (usize, usize) = (10, 300);
 /// Most characters of a `phasedReleaseDescription` (our bound; AGC documents none).
@@ -75,6 +83,47 @@ pub const MAX_PHASED_DESC: usize = 500;
 /// Codes AGC answers a submit with while it still processes the package. They are reused for
 /// unrelated errors, so [`is_still_processing`] also reads the message.
 pub const STILL_PROCESSING_CODES: [i64; 3] = [204144660, 204144719, 204144727];
+/// "the app's packages exceeds the upper limit": the draft holds too many packages, often
+/// because each retried run bound another one (apkgo issue 31).
+pub const CODE_PACKAGES_LIMIT: i64 = 204144662;
+/// "can't be edited": the version is in review (or otherwise locked) in AGC.
+pub const CODE_CANNOT_EDIT: i64 = 204144647;
+
+/// What to do about an AGC refusal users often hit, for messages and hints; `None` for
+/// codes without advice. Decided here so every layer says the same.
+pub fn advice(code: i64, message: &str) -> Option<&'static str> {
+    match code {
+        CODE_PACKAGES_LIMIT => Some(
+            "the draft holds too many packages (each earlier run that bound a package added one): \
+             delete the unused packages of the draft in AppGallery Connect, then run again",
+        ),
+        CODE_CANNOT_EDIT => Some(
+            "the version cannot be edited now, usually because it is in review: wait for the review \
+             to end (or withdraw it in AppGallery Connect) before changing it",
+        ),
+        c if is_still_processing(c, message) => Some(
+            "AGC is still processing the package: wait a few minutes and submit again, or give the \
+             submit a longer timeout",
+        ),
+        _ => None,
+    }
+}
+
+/// An AGC refusal with its [`advice`] added to the message, when there is one.
+pub(crate) fn with_advice(e: Error) -> Error {
+    match e {
+        Error::Api { code, message } => match advice(code, &message) {
+            Some(a) if !message.contains(a) => Error::Api { code, message: format!("{message} ({a})") },
+            _ => Error::Api { code, message },
+        },
+        other => other,
+    }
+}
+
+/// Length as AGC is assumed to count it: UTF-16 code units (see [`MAX_NEW_FEATURES`]).
+pub fn utf16_len(text: &str) -> usize {
+    text.encode_utf16().count()
+}
 
 /// Does this business error mean "the package is still being processed, try again later"?
 /// Decided by code *and* message: the codes are reused for unrelated errors.
@@ -83,35 +132,46 @@ pub fn is_still_processing(code: i64, message: &str) -> bool {
         return false;
     }
     let m = message.to_lowercase();
-    const WORDS: [&str; 11] = [
+    const WORDS: [&str; 14] = [
         "processing",
         "being processed",
         "compil",
         "parsing",
+        "parse",
         "retry",
         "try again",
         "later",
+        "minutes",
         "处理",
         "编译",
         "解析",
         "稍后",
+        "分钟",
     ];
     WORDS.iter().any(|w| m.contains(w))
 }
 
-/// Release notes ("what's new") of one language.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Release notes ("what's new") of one language, and optionally its listing texts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReleaseNote {
-    /// A language the app already has, e.g. `en-US`, `zh-CN`.
+    /// A language tag, e.g. `en-US`, `zh-CN`. AGC asks for `app_name` when the app does not
+    /// have this language yet.
     pub language: String,
-    /// At most [`MAX_NEW_FEATURES`] characters.
+    /// At most [`MAX_NEW_FEATURES`] UTF-16 code units.
     pub new_features: String,
+    /// `appName` in this language, at most [`MAX_APP_NAME`] units. Not sent when `None`.
+    pub app_name: Option<String>,
+    /// `appDesc` (the full description), at most [`MAX_APP_DESC`] units. Not sent when `None`.
+    pub app_desc: Option<String>,
+    /// `briefInfo` (the one-line introduction), at most [`MAX_BRIEF_INFO`] units. Not sent when
+    /// `None`.
+    pub brief_info: Option<String>,
 }
 
 impl ReleaseNote {
-    /// A note for one language.
+    /// A note for one language, without listing texts.
     pub fn new(language: impl Into<String>, new_features: impl Into<String>) -> ReleaseNote {
-        ReleaseNote { language: language.into(), new_features: new_features.into() }
+        ReleaseNote { language: language.into(), new_features: new_features.into(), ..Default::default() }
     }
 }
 
@@ -128,24 +188,72 @@ pub fn check_language(language: &str) -> Result<()> {
     }
 }
 
-/// Check notes before any request: languages well formed and distinct, text not empty and at
-/// most [`MAX_NEW_FEATURES`] characters (the error names the language).
+/// Check notes before any request: languages well formed and distinct, text not empty (not
+/// only invisible characters) and at most [`MAX_NEW_FEATURES`] UTF-16 code units, listing
+/// texts (when set) not empty and within their bounds (the error names the language).
 pub fn check_notes(notes: &[ReleaseNote]) -> Result<()> {
     for (i, n) in notes.iter().enumerate() {
-        check_language(&n.language)?;
+        check_note(n)?;
         if notes[..i].iter().any(|o| o.language.eq_ignore_ascii_case(&n.language)) {
             return Err(Error::InvalidArgument(format!("release notes for {} are given twice", n.language)));
         }
-        let chars = n.new_features.chars().count();
-        if shows_nothing(&n.new_features) {
-            return Err(Error::InvalidArgument(format!("release notes for {} are empty", n.language)));
+    }
+    Ok(())
+}
+
+/// Check one note: its language is a tag, its text not empty (not only invisible characters)
+/// and at most [`MAX_NEW_FEATURES`] UTF-16 code units, its listing texts (when set) not empty
+/// and within their bounds (the error names the language).
+pub fn check_note(n: &ReleaseNote) -> Result<()> {
+    check_language(&n.language)?;
+    check_note_text(&n.language, "release notes", &n.new_features, MAX_NEW_FEATURES)?;
+    for (what, text, max) in [
+        ("the app name", &n.app_name, MAX_APP_NAME),
+        ("the description", &n.app_desc, MAX_APP_DESC),
+        ("the brief introduction", &n.brief_info, MAX_BRIEF_INFO),
+    ] {
+        if let Some(t) = text {
+            check_note_text(&n.language, what, t, max)?;
         }
-        if chars > MAX_NEW_FEATURES {
+    }
+    Ok(())
+}
+
+/// Check a submit `releaseType`: only 1 (full release) is taken.
+pub fn check_release_type(release_type: u32) -> Result<()> {
+    if release_type != 1 {
+        return Err(Error::InvalidArgument(format!("submit release type must be 1, got {release_type}")));
+    }
+    Ok(())
+}
+
+/// Check a release phase: a phased release needs a description of 1 to [`MAX_PHASED_DESC`]
+/// characters.
+pub fn check_phase(phase: &ReleasePhase) -> Result<()> {
+    if let ReleasePhase::Phased { description } = phase {
+        let n = description.chars().count();
+        if description.trim().is_empty() || n > MAX_PHASED_DESC {
             return Err(Error::InvalidArgument(format!(
-                "release notes for {} have {chars} characters; AGC takes at most {MAX_NEW_FEATURES}",
-                n.language
+                "a phased release needs a description of 1 to {MAX_PHASED_DESC} characters (got {n})"
             )));
         }
+    }
+    Ok(())
+}
+
+/// One text of a language: not empty to the eye, at most `max` UTF-16 code units.
+fn check_note_text(language: &str, what: &str, text: &str, max: usize) -> Result<()> {
+    if shows_nothing(text) {
+        return Err(Error::InvalidArgument(format!(
+            "{what} for {language}: empty (only white space or invisible characters)"
+        )));
+    }
+    let units = utf16_len(text);
+    if units > max {
+        return Err(Error::InvalidArgument(format!(
+            "{what} for {language} have {units} characters (UTF-16 code units, as AGC counts them: an \
+             emoji counts 2); AGC takes at most {max}"
+        )));
     }
     Ok(())
 }
@@ -156,9 +264,27 @@ fn shows_nothing(text: &str) -> bool {
     text.chars().all(|c| c.is_whitespace() || crate::text::is_hidden_or_control(c))
 }
 
-/// The `app-language-info` body of one note.
+/// Check a submit remark: [`REMARK_CHARS`] characters.
+pub fn check_remark(remark: &str) -> Result<()> {
+    let n = remark.chars().count();
+    if n < REMARK_CHARS.0 || n > REMARK_CHARS.1 {
+        return Err(Error::InvalidArgument(format!(
+            "the remark must have {} to {} characters (got {n})",
+            REMARK_CHARS.0, REMARK_CHARS.1
+        )));
+    }
+    Ok(())
+}
+
+/// The `app-language-info` body of one note (listing texts only when set).
 pub fn note_body(note: &ReleaseNote) -> Value {
-    json!({"lang": note.language, "newFeatures": note.new_features})
+    let mut b = json!({"lang": note.language, "newFeatures": note.new_features});
+    for (key, text) in [("appName", &note.app_name), ("appDesc", &note.app_desc), ("briefInfo", &note.brief_info)] {
+        if let Some(t) = text {
+            b[key] = json!(t);
+        }
+    }
+    b
 }
 
 /// How the release rolls out after approval.
@@ -173,6 +299,51 @@ pub enum ReleasePhase {
     },
 }
 
+/// Body fields of a submit that [`SubmitOptions`] models itself; [`SubmitOptions::extra`]
+/// may not set them.
+pub const MODELED_SUBMIT_FIELDS: [&str; 5] =
+    ["releaseType", "releasePhase", "phasedReleaseDescription", "releaseTime", "remark"];
+/// Most extra submit fields, and most bytes of one field's JSON value.
+pub const MAX_EXTRA_SUBMIT_FIELDS: (usize, usize) = (32, 4096);
+
+/// Check one extra submit field: a name of 1 to 64 ASCII letters, digits or `_` that the
+/// options do not model themselves, and a JSON value of at most 4 KiB.
+pub fn check_submit_field(name: &str, value: &Value) -> Result<()> {
+    let ok = (1..=64).contains(&name.len())
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if !ok {
+        return Err(Error::InvalidArgument(format!(
+            "'{}' is not a submit field name (1 to 64 ASCII letters, digits or _, starting with a letter)",
+            bounded(name, 40)
+        )));
+    }
+    if MODELED_SUBMIT_FIELDS.contains(&name) {
+        return Err(Error::InvalidArgument(format!(
+            "the submit field {name} is set by its own option (release time, phase, remark), not as an extra field"
+        )));
+    }
+    if value.to_string().len() > MAX_EXTRA_SUBMIT_FIELDS.1 {
+        return Err(Error::InvalidArgument(format!(
+            "the value of the submit field {name} is longer than {} bytes of JSON",
+            MAX_EXTRA_SUBMIT_FIELDS.1
+        )));
+    }
+    Ok(())
+}
+
+/// Parse the JSON text of an extra submit field's value (`7`, `"id"`, `{"a":1}`).
+pub fn parse_submit_field(name: &str, json_text: &str) -> Result<Value> {
+    let v: Value = serde_json::from_str(json_text).map_err(|_| {
+        Error::InvalidArgument(format!(
+            "the value of the submit field {} is not JSON (write a string with quotes: \"text\")",
+            bounded(name, 40)
+        ))
+    })?;
+    check_submit_field(name, &v)?;
+    Ok(v)
+}
+
 /// What a submit for review sends; every field is optional and sent only when set.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SubmitOptions {
@@ -185,6 +356,10 @@ pub struct SubmitOptions {
     pub release_time: Option<String>,
     /// A note to the reviewers, 10 to 300 characters.
     pub remark: Option<String>,
+    /// Body fields this type does not model, sent as given (for example `registeredIdType`
+    /// and `registeredIdNumber`, which AGC has asked for). Checked by
+    /// [`check_submit_field`]: a modelled field name is refused.
+    pub extra: std::collections::BTreeMap<String, Value>,
 }
 
 impl SubmitOptions {
@@ -192,9 +367,7 @@ impl SubmitOptions {
     pub fn body(&self) -> Result<Value> {
         let mut m = Map::new();
         if let Some(t) = self.release_type {
-            if t != 1 {
-                return Err(Error::InvalidArgument(format!("submit release type must be 1, got {t}")));
-            }
+            check_release_type(t)?;
             m.insert("releaseType".into(), json!(t));
         }
         match &self.phase {
@@ -202,13 +375,8 @@ impl SubmitOptions {
             Some(ReleasePhase::Full) => {
                 m.insert("releasePhase".into(), json!(0));
             }
-            Some(ReleasePhase::Phased { description }) => {
-                let n = description.chars().count();
-                if description.trim().is_empty() || n > MAX_PHASED_DESC {
-                    return Err(Error::InvalidArgument(format!(
-                        "a phased release needs a description of 1 to {MAX_PHASED_DESC} characters (got {n})"
-                    )));
-                }
+            Some(p @ ReleasePhase::Phased { description }) => {
+                check_phase(p)?;
                 m.insert("releasePhase".into(), json!(3));
                 m.insert("phasedReleaseDescription".into(), json!(description));
             }
@@ -217,14 +385,19 @@ impl SubmitOptions {
             m.insert("releaseTime".into(), json!(normalize_release_time(t)?));
         }
         if let Some(r) = &self.remark {
-            let n = r.chars().count();
-            if n < REMARK_CHARS.0 || n > REMARK_CHARS.1 {
-                return Err(Error::InvalidArgument(format!(
-                    "the remark must have {} to {} characters (got {n})",
-                    REMARK_CHARS.0, REMARK_CHARS.1
-                )));
-            }
+            check_remark(r)?;
             m.insert("remark".into(), json!(r));
+        }
+        if self.extra.len() > MAX_EXTRA_SUBMIT_FIELDS.0 {
+            return Err(Error::InvalidArgument(format!(
+                "at most {} extra submit fields, got {}",
+                MAX_EXTRA_SUBMIT_FIELDS.0,
+                self.extra.len()
+            )));
+        }
+        for (k, v) in &self.extra {
+            check_submit_field(k, v)?;
+            m.insert(k.clone(), v.clone());
         }
         Ok(Value::Object(m))
     }
@@ -270,19 +443,83 @@ pub fn normalize_release_time(text: &str) -> Result<String> {
     Ok(format!("{stamp}+0000"))
 }
 
-/// Where a release stands (`appInfo.releaseState`).
+/// Where a release stands (`appInfo.releaseState`, 0 to 13, as apkgo and easy-publisher map
+/// it; docs/protocol.md section 6). Only append variants: their C numbers are stable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReleaseState {
     /// 7: a draft, not submitted.
     Draft,
-    /// 4 or 5: in review.
+    /// 4 (in review), 5 (update in review) or 12 (pre-review).
     InReview,
-    /// 1 or 8: rejected; see [`AppState::audit_opinion`].
+    /// 1 (rejected), 8 (update rejected) or 13 (pre-review rejected); see
+    /// [`AppState::audit_opinion`].
     Rejected,
-    /// 0: released.
+    /// 0: released (on the shelf).
     Released,
-    /// Any other value (see [`AppState::release_state`]), or none in the answer.
+    /// 3: approved, to be released (a scheduled release waits for its time).
+    Approved,
+    /// 2 (removed), 6 (removal requested), 10 (removed by the developer) or 11 (release
+    /// cancelled): not on the shelf.
+    Offline,
+    /// Any other value (9, removal rejected, or one we do not know; see
+    /// [`AppState::release_state`]), or none in the answer.
     Other,
+}
+
+impl ReleaseState {
+    /// The reading of AGC's `releaseState` number (`None`: absent).
+    pub fn from_code(code: Option<i64>) -> ReleaseState {
+        match code {
+            Some(0) => ReleaseState::Released,
+            Some(3) => ReleaseState::Approved,
+            Some(4 | 5 | 12) => ReleaseState::InReview,
+            Some(7) => ReleaseState::Draft,
+            Some(1 | 8 | 13) => ReleaseState::Rejected,
+            Some(2 | 6 | 10 | 11) => ReleaseState::Offline,
+            _ => ReleaseState::Other,
+        }
+    }
+
+    /// The name every layer shows: `draft`, `in-review`, `rejected`, `released`, `approved`,
+    /// `offline`, `other`.
+    pub fn name(self) -> &'static str {
+        let n = self.c_name();
+        &n[..n.len() - 1]
+    }
+
+    /// [`ReleaseState::name`] with a terminating NUL, for the C ABI.
+    pub(crate) fn c_name(self) -> &'static str {
+        match self {
+            ReleaseState::Draft => "draft\0",
+            ReleaseState::InReview => "in-review\0",
+            ReleaseState::Rejected => "rejected\0",
+            ReleaseState::Released => "released\0",
+            ReleaseState::Approved => "approved\0",
+            ReleaseState::Offline => "offline\0",
+            ReleaseState::Other => "other\0",
+        }
+    }
+
+    /// AGC's name of a `releaseState` number, for messages (`None` for an unknown number).
+    pub fn describe_code(code: i64) -> Option<&'static str> {
+        Some(match code {
+            0 => "released",
+            1 => "rejected",
+            2 => "removed",
+            3 => "approved, to be released",
+            4 => "in review",
+            5 => "update in review",
+            6 => "removal requested",
+            7 => "draft",
+            8 => "update rejected",
+            9 => "removal rejected",
+            10 => "removed by the developer",
+            11 => "release cancelled",
+            12 => "pre-review",
+            13 => "pre-review rejected",
+            _ => return None,
+        })
+    }
 }
 
 /// The answer of the state call.
@@ -292,21 +529,22 @@ pub struct AppState {
     pub state: ReleaseState,
     /// AGC's `appInfo.releaseState` number, when present.
     pub release_state: Option<i64>,
+    /// AGC's `reviewState` number (in `appInfo`, `auditInfo` or at the top level), passed
+    /// through when present; its values are not documented publicly.
+    pub review_state: Option<i64>,
     /// AGC's `auditInfo.auditOpinion` (the reviewers' words), when present and not empty.
     pub audit_opinion: Option<String>,
 }
 
-/// Parse an `app-info` answer.
+/// Parse an `app-info` answer. `releaseState` is read from `appInfo`, else from the top
+/// level (apkgo reads both); numbers may be strings.
 pub fn parse_app_state(body: &[u8]) -> Result<AppState> {
     let root = ok_envelope(body, "app-info")?;
-    let code = root.get("appInfo").and_then(|a| a.get("releaseState")).and_then(as_i64);
-    let state = match code {
-        Some(0) => ReleaseState::Released,
-        Some(4) | Some(5) => ReleaseState::InReview,
-        Some(7) => ReleaseState::Draft,
-        Some(1) | Some(8) => ReleaseState::Rejected,
-        _ => ReleaseState::Other,
-    };
+    let info = root.get("appInfo").filter(|v| v.is_object());
+    let field = |k: &str| info.and_then(|a| a.get(k)).or_else(|| root.get(k));
+    let code = field("releaseState").and_then(as_i64);
+    let review_state =
+        field("reviewState").or_else(|| root.get("auditInfo").and_then(|a| a.get("reviewState"))).and_then(as_i64);
     let audit_opinion = root
         .get("auditInfo")
         .and_then(|a| a.get("auditOpinion"))
@@ -314,13 +552,30 @@ pub fn parse_app_state(body: &[u8]) -> Result<AppState> {
         // Cleaned first: an opinion of only hidden characters (a NUL, U+200B) is none.
         .map(|s| bounded(s, 2000))
         .filter(|s| !s.trim().is_empty());
-    Ok(AppState { state, release_state: code, audit_opinion })
+    Ok(AppState { state: ReleaseState::from_code(code), release_state: code, review_state, audit_opinion })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::connect::test_release::{parse_test_package, parse_version_id};
+
+    #[test]
+    fn per_field_checks_agree_with_the_submit_body() {
+        for remark in ["123456789", "1234567890", &"r".repeat(300), &"r".repeat(301)] {
+            let whole = SubmitOptions { remark: Some(remark.to_string()), ..Default::default() }.body().is_ok();
+            assert_eq!(check_remark(remark).is_ok(), whole, "{} characters", remark.len());
+        }
+        for d in ["", " ", "slowly", &"d".repeat(500), &"d".repeat(501)] {
+            let p = ReleasePhase::Phased { description: d.to_string() };
+            let whole = SubmitOptions { phase: Some(p.clone()), ..Default::default() }.body().is_ok();
+            assert_eq!(check_phase(&p).is_ok(), whole, "{} characters", d.len());
+        }
+        assert!(check_release_type(1).is_ok() && check_release_type(6).is_err());
+        assert!(check_note(&ReleaseNote::new("en-US", "x")).is_ok());
+        assert!(check_note(&ReleaseNote::new("en US", "x")).is_err());
+        assert!(check_note(&ReleaseNote::new("en-US", "y".repeat(501))).is_err());
+    }
 
     #[test]
     fn release_times() {
@@ -348,6 +603,22 @@ mod tests {
         assert!(is_still_processing(204144727, "软件包编译中"));
         assert!(!is_still_processing(204144727, "invalid parameter: releaseTime"));
         assert!(!is_still_processing(204144641, "still processing"));
+        assert!(is_still_processing(204144660, "package parse in progress"));
+        assert!(is_still_processing(204144727, "wait 3-5 minutes"));
+        assert!(is_still_processing(204144727, "请5分钟后重试"));
+        assert!(!is_still_processing(204144660, "registeredIdType and registeredIdNumber can not be null"));
+    }
+
+    #[test]
+    fn states_are_read_from_app_info_or_the_top_level_with_review_state() {
+        let s = parse_app_state(br#"{"ret":{"code":0},"appInfo":{"releaseState":12,"reviewState":"3"}}"#).unwrap();
+        assert_eq!((s.state, s.release_state, s.review_state), (ReleaseState::InReview, Some(12), Some(3)));
+        let s = parse_app_state(br#"{"ret":{"code":0},"releaseState":"13","auditInfo":{"reviewState":1}}"#).unwrap();
+        assert_eq!((s.state, s.review_state), (ReleaseState::Rejected, Some(1)));
+        assert_eq!(ReleaseState::from_code(Some(3)), ReleaseState::Approved);
+        assert_eq!(ReleaseState::from_code(Some(99)), ReleaseState::Other);
+        assert_eq!(ReleaseState::describe_code(12), Some("pre-review"));
+        assert_eq!(utf16_len("😀a"), 3);
     }
 
     #[test]
@@ -358,6 +629,7 @@ mod tests {
             release_time: Some("2030-01-02T03:04:05Z".into()),
             remark: Some("ten chars!".into()),
             release_type: None,
+            ..Default::default()
         };
         assert_eq!(
             o.body().unwrap(),

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::ids::{id_problem, MAX_OBJECT_ID};
+use super::ids::IdKind;
 use super::{ok_envelope, send, Answer, Method, Request};
 use crate::auth::AuthHeaders;
 use crate::error::{bounded, Error, Result};
@@ -89,7 +89,7 @@ pub fn parse_upload_url(body: &[u8], query: &UploadUrlQuery<'_>) -> Result<Uploa
         .map_err(|_| Error::Protocol(format!("{WHAT}: urlInfo is missing or malformed")))?;
     let missing = |f: &str| Error::Protocol(format!("{WHAT}: urlInfo.{f} is missing"));
     let object_id = info.object_id.filter(|s| !s.is_empty()).ok_or_else(|| missing("objectId"))?.to_owned();
-    if let Some(problem) = id_problem(&object_id, MAX_OBJECT_ID) {
+    if let Some(problem) = IdKind::Object.problem(&object_id) {
         return Err(Error::Protocol(format!("{WHAT}: objectId {problem}")));
     }
     let url = info.url.filter(|s| !s.is_empty()).ok_or_else(|| missing("url"))?.to_owned();

@@ -13,7 +13,10 @@ mod boundary;
 mod reentry;
 mod types;
 
+mod defaults;
+
 mod client;
+mod inspect;
 mod network;
 mod options;
 mod progress;
@@ -26,6 +29,8 @@ mod status;
 mod upload;
 
 pub use client::*;
+pub use defaults::*;
+pub use inspect::*;
 pub use network::*;
 pub use options::*;
 pub use publish::*;

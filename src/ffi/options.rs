@@ -12,6 +12,8 @@ pub struct agc_upload_options {
     pub(super) file_name: Option<String>,
     pub(super) release_type: Option<u32>,
     pub(super) chinese_mainland: Option<bool>,
+    /// The bind's optional query (publish and the release road).
+    pub(super) bind: crate::BindQuery,
 }
 
 /// Create an empty options object. On success `*out` receives it (the caller frees it with
@@ -25,7 +27,12 @@ pub unsafe extern "C" fn agc_upload_options_new(out: *mut *mut agc_upload_option
         // SAFETY: NULL or writable per the contract; cleared before any other check.
         unsafe { clear_out(out) };
         non_null(out, "out")?;
-        let o = agc_upload_options { file_name: None, release_type: None, chinese_mainland: None };
+        let o = agc_upload_options {
+            file_name: None,
+            release_type: None,
+            chinese_mainland: None,
+            bind: crate::BindQuery::default(),
+        };
         // SAFETY: checked non-NULL; writable per the contract.
         unsafe { give(out, o) };
         Ok(())
@@ -100,6 +107,52 @@ pub unsafe extern "C" fn agc_upload_options_set_chinese_mainland(
         }
         // SAFETY: non-NULL and live per the contract.
         unsafe { (*options).chinese_mainland = Some(flag == 1) };
+        Ok(())
+    })
+}
+
+/// `releaseType` sent with the bind that `agc_publish_package` and `agc_release_package` do
+/// after the upload (`PUT app-package-info?releaseType=`): 1 = full release, 6 = HarmonyOS test
+/// release. Not sent unless set. Another value is `AGC_ERR_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// `options` is a live options object.
+#[no_mangle]
+pub unsafe extern "C" fn agc_upload_options_set_bind_release_type(
+    options: *mut agc_upload_options,
+    release_type: c_uint,
+) -> agc_status {
+    guard(|| {
+        non_null(options, "options")?;
+        // SAFETY: non-NULL and live per the contract.
+        let bind = unsafe { (*options).bind };
+        let bind = crate::BindQuery { release_type: Some(release_type), ..bind };
+        bind.check()?;
+        // SAFETY: non-NULL and live per the contract.
+        unsafe { (*options).bind = bind };
+        Ok(())
+    })
+}
+
+/// `releasePhase` sent with the bind that `agc_publish_package` and `agc_release_package` do
+/// after the upload: 0 = full, 3 = phased (a phased release may need it). Not sent unless set.
+/// Another value is `AGC_ERR_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// `options` is a live options object.
+#[no_mangle]
+pub unsafe extern "C" fn agc_upload_options_set_bind_release_phase(
+    options: *mut agc_upload_options,
+    release_phase: c_uint,
+) -> agc_status {
+    guard(|| {
+        non_null(options, "options")?;
+        // SAFETY: non-NULL and live per the contract.
+        let bind = unsafe { (*options).bind };
+        let bind = crate::BindQuery { release_phase: Some(release_phase), ..bind };
+        bind.check()?;
+        // SAFETY: non-NULL and live per the contract.
+        unsafe { (*options).bind = bind };
         Ok(())
     })
 }

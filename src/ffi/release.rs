@@ -151,6 +151,7 @@ pub unsafe extern "C" fn agc_release_package(
         if let Some(o) = uo {
             upload.release_type = o.release_type;
             upload.chinese_mainland = o.chinese_mainland;
+            upload.bind = o.bind;
         }
         let target = match ro.and_then(|o| o.test.clone()) {
             Some(t) => ReleaseTarget::Test(t),

@@ -10,7 +10,7 @@ use super::release::agc_release_result;
 use super::types::*;
 use crate::client::release::ReleaseIds;
 use crate::connect::release::{self, ReleaseNote, ReleasePhase, SubmitOptions};
-use crate::connect::test_release::{TestRelease, TestType};
+use crate::connect::test_release::{self, TestRelease, TestType};
 use crate::error::Error;
 
 /// Options of the release road, all optional. Create with `agc_release_options_new`, free
@@ -23,6 +23,8 @@ pub struct agc_release_options {
     pub(super) parse_timeout: Duration,
     pub(super) submit_timeout: Duration,
     pub(super) resume: ReleaseIds,
+    /// The `needNotify` fixed by an earlier call (`set_test_notify` or `add_test_group`).
+    pub(super) test_notify: Option<bool>,
 }
 
 /// Create release options with no notes, an immediate full release, and 15-minute waits for
@@ -41,9 +43,10 @@ pub unsafe extern "C" fn agc_release_options_new(out: *mut *mut agc_release_opti
             notes: Vec::new(),
             submit: SubmitOptions::default(),
             test: None,
-            parse_timeout: Duration::from_secs(15 * 60),
-            submit_timeout: Duration::from_secs(15 * 60),
+            parse_timeout: crate::defaults::PARSE_TIMEOUT,
+            submit_timeout: crate::defaults::SUBMIT_TIMEOUT,
             resume: ReleaseIds::default(),
+            test_notify: None,
         };
         // SAFETY: checked non-NULL; writable per the contract.
         unsafe { give(out, o) };
@@ -83,8 +86,10 @@ unsafe fn opt_str<'a>(p: *const c_char, name: &str) -> Result<Option<&'a str>, E
 }
 
 /// Release notes ("what's new") for one language, e.g. `"en-US"`; copied. Checked now: a
-/// language tag, at most 500 characters (`AGC_ERR_INVALID_ARGUMENT` naming the language).
-/// Setting a language again replaces its text. The language must exist for the app in AGC.
+/// language tag, not only invisible characters, at most 500 UTF-16 code units (an emoji
+/// counts 2; `AGC_ERR_INVALID_ARGUMENT` naming the language). Setting a language again
+/// replaces its text and forgets its listing texts (`agc_release_options_set_note_listing`).
+/// A language the app does not have yet needs an app name (listing texts).
 ///
 /// # Safety
 /// `options` is a live options object; strings are NULL or NUL-terminated.
@@ -100,7 +105,7 @@ pub unsafe extern "C" fn agc_release_options_set_note(
         // SAFETY: per this function's contract.
         let (lang, text) = unsafe { (str_arg(language, "language")?, str_arg(new_features, "new_features")?) };
         let note = ReleaseNote::new(lang, text);
-        release::check_notes(std::slice::from_ref(&note))?;
+        release::check_note(&note)?;
         o.notes.retain(|n| !n.language.eq_ignore_ascii_case(lang));
         o.notes.push(note);
         Ok(())
@@ -152,9 +157,8 @@ pub unsafe extern "C" fn agc_release_options_set_phase(
             }
             other => return Err(Error::InvalidArgument(format!("release phase must be 0 or 3, got {other}"))),
         };
-        let checked = SubmitOptions { phase: Some(p), ..Default::default() };
-        checked.body()?;
-        o.submit.phase = checked.phase;
+        release::check_phase(&p)?;
+        o.submit.phase = Some(p);
         Ok(())
     })
 }
@@ -173,9 +177,10 @@ pub unsafe extern "C" fn agc_release_options_set_remark(
         let o = unsafe { opts_mut(options) }?;
         // SAFETY: per this function's contract.
         let remark = unsafe { opt_str(remark, "remark") }?.map(str::to_owned);
-        let checked = SubmitOptions { remark, ..Default::default() };
-        checked.body()?;
-        o.submit.remark = checked.remark;
+        if let Some(r) = &remark {
+            release::check_remark(r)?;
+        }
+        o.submit.remark = remark;
         Ok(())
     })
 }
@@ -203,7 +208,7 @@ pub unsafe extern "C" fn agc_release_options_set_test(
             other => return Err(Error::InvalidArgument(format!("test type must be 3 or 4, got {other}"))),
         };
         // Check the description now (groups are checked when the road starts).
-        TestRelease::new(TestType::Open, desc).validate()?;
+        test_release::check_test_desc(desc)?;
         let mut test = o.test.take().unwrap_or_else(|| TestRelease::new(t, desc));
         test.test_type = t;
         test.description = desc.to_owned();
@@ -216,8 +221,8 @@ fn test_mut(o: &mut agc_release_options) -> Result<&mut TestRelease, Error> {
     o.test.as_mut().ok_or_else(|| Error::InvalidArgument("call agc_release_options_set_test first".into()))
 }
 
-/// The test window in milliseconds since the Unix epoch (`end_ms` > `start_ms`). Default:
-/// from the submit on, for 30 days. Needs `agc_release_options_set_test` first.
+/// The test window in milliseconds since the Unix epoch (`end_ms` > `start_ms`, at most 90
+/// days long, else `AGC_ERR_INVALID_ARGUMENT`). Default: from the submit on, for 30 days. Needs `agc_release_options_set_test` first.
 ///
 /// # Safety
 /// `options` is a live options object.
@@ -230,17 +235,18 @@ pub unsafe extern "C" fn agc_release_options_set_test_window(
     guard(|| {
         // SAFETY: per this function's contract.
         let t = test_mut(unsafe { opts_mut(options) }?)?;
-        if end_ms <= start_ms {
-            return Err(Error::InvalidArgument("the test window must end after it starts".into()));
-        }
+        test_release::check_test_window(start_ms, end_ms)?;
         t.start_ms = Some(start_ms);
         t.end_ms = Some(end_ms);
         Ok(())
     })
 }
 
-/// Add a test group id (copied); `notify` 1 asks AGC to tell the testers (`needNotify`).
-/// Needs `agc_release_options_set_test` first.
+/// Add a test group id (copied). AGC takes ONE `needNotify` per test version, not one per
+/// group: `notify` (1 = tell the testers) must equal the flag of every earlier
+/// `agc_release_options_add_test_group` or `agc_release_options_set_test_notify` call on
+/// these options, else `AGC_ERR_INVALID_ARGUMENT` (nothing is changed). Needs
+/// `agc_release_options_set_test` first.
 ///
 /// # Safety
 /// `options` is a live options object; `group_id` is NULL or NUL-terminated.
@@ -252,19 +258,154 @@ pub unsafe extern "C" fn agc_release_options_add_test_group(
 ) -> agc_status {
     guard(|| {
         // SAFETY: per this function's contract.
-        let t = test_mut(unsafe { opts_mut(options) }?)?;
+        let o = unsafe { opts_mut(options) }?;
         // SAFETY: per this function's contract.
         let g = unsafe { str_arg(group_id, "group_id") }?;
-        if notify > 1 {
-            return Err(Error::InvalidArgument(format!("notify must be 0 or 1, got {notify}")));
+        let flag = notify_flag(notify)?;
+        if o.test_notify.is_some_and(|earlier| earlier != flag) {
+            return Err(Error::InvalidArgument(format!(
+                "AGC takes one needNotify per test version, not per group: this group asks notify={notify} but an \
+                 earlier call set {}; set it once with agc_release_options_set_test_notify",
+                u8::from(!flag)
+            )));
         }
-        let mut probe = TestRelease::new(TestType::Open, "x");
-        probe.groups = vec![g.to_owned()];
-        probe.validate()?;
+        crate::connect::ids::check_group_id(g)?;
+        let t = test_mut(o)?;
         if !t.groups.iter().any(|x| x == g) {
             t.groups.push(g.to_owned());
         }
-        t.notify = notify == 1;
+        t.notify = flag;
+        o.test_notify = Some(flag);
+        Ok(())
+    })
+}
+
+fn notify_flag(notify: c_uint) -> Result<bool, Error> {
+    match notify {
+        0 | 1 => Ok(notify == 1),
+        other => Err(Error::InvalidArgument(format!("notify must be 0 or 1, got {other}"))),
+    }
+}
+
+/// Whether AGC tells the testers of the test version (`testTaskInfo.needNotify`, one flag per
+/// test version): 1 yes, 0 no (the default). Replaces the flag of earlier calls; later
+/// `agc_release_options_add_test_group` calls must pass the same. Needs
+/// `agc_release_options_set_test` first.
+///
+/// # Safety
+/// `options` is a live options object.
+#[no_mangle]
+pub unsafe extern "C" fn agc_release_options_set_test_notify(
+    options: *mut agc_release_options,
+    notify: c_uint,
+) -> agc_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let o = unsafe { opts_mut(options) }?;
+        let flag = notify_flag(notify)?;
+        test_mut(o)?.notify = flag;
+        o.test_notify = Some(flag);
+        Ok(())
+    })
+}
+
+/// The test package's `distributeMode`: 1 = the test zone (the default), 2 = AppGallery;
+/// anything else is `AGC_ERR_INVALID_ARGUMENT`. Needs `agc_release_options_set_test` first.
+///
+/// # Safety
+/// `options` is a live options object.
+#[no_mangle]
+pub unsafe extern "C" fn agc_release_options_set_distribute_mode(
+    options: *mut agc_release_options,
+    mode: c_uint,
+) -> agc_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let t = test_mut(unsafe { opts_mut(options) }?)?;
+        crate::connect::test_release::check_distribute_mode(mode)?;
+        t.distribute_mode = mode;
+        Ok(())
+    })
+}
+
+/// A submit body field the options do not model (for example `"registeredIdType"`), with
+/// its value as JSON text (`"1"`, `"\"91110000MA00000000\""`, `"{...}"`); both copied and
+/// checked now: a field the options set themselves (`releaseType`, `releasePhase`,
+/// `phasedReleaseDescription`, `releaseTime`, `remark`), a name that is not 1 to 64 ASCII
+/// letters, digits or `_`, text that is not JSON or longer than 4 KiB is
+/// `AGC_ERR_INVALID_ARGUMENT`. Setting a name again replaces it; `json` NULL removes it.
+///
+/// # Safety
+/// `options` is a live options object; `name` is NUL-terminated; `json` is NULL or
+/// NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn agc_release_options_set_submit_field(
+    options: *mut agc_release_options,
+    name: *const c_char,
+    json: *const c_char,
+) -> agc_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let o = unsafe { opts_mut(options) }?;
+        // SAFETY: per this function's contract.
+        let (name, json) = unsafe { (str_arg(name, "name")?, opt_str(json, "json")?) };
+        match json {
+            Some(text) => {
+                let value = release::parse_submit_field(name, text)?;
+                let mut probe = SubmitOptions { extra: o.submit.extra.clone(), ..Default::default() };
+                probe.extra.insert(name.to_owned(), value);
+                probe.body()?;
+                o.submit.extra = probe.extra;
+            }
+            None => {
+                o.submit.extra.remove(name);
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The listing texts of a language whose release notes are set
+/// (`agc_release_options_set_note` first): `app_name` (`appName`, at most 64 UTF-16 code
+/// units; AGC asks for it when the app does not have the language yet), `app_desc`
+/// (`appDesc`, at most 8000) and `brief_info` (`briefInfo`, at most 80); each NULL = not
+/// sent. Copied and checked now (`AGC_ERR_INVALID_ARGUMENT` naming the language).
+///
+/// # Safety
+/// `options` is a live options object; `language` is NUL-terminated; the texts are NULL or
+/// NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn agc_release_options_set_note_listing(
+    options: *mut agc_release_options,
+    language: *const c_char,
+    app_name: *const c_char,
+    app_desc: *const c_char,
+    brief_info: *const c_char,
+) -> agc_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let o = unsafe { opts_mut(options) }?;
+        // SAFETY: per this function's contract.
+        let (lang, name, desc, brief) = unsafe {
+            (
+                str_arg(language, "language")?,
+                opt_str(app_name, "app_name")?,
+                opt_str(app_desc, "app_desc")?,
+                opt_str(brief_info, "brief_info")?,
+            )
+        };
+        let Some(note) = o.notes.iter_mut().find(|n| n.language.eq_ignore_ascii_case(lang)) else {
+            return Err(Error::InvalidArgument(format!(
+                "set the release notes of {} (agc_release_options_set_note) before its listing texts",
+                crate::error::bounded(lang, 40)
+            )));
+        };
+        let mut probe = note.clone();
+        probe.app_name = name.map(str::to_owned);
+        probe.app_desc = desc.map(str::to_owned);
+        probe.brief_info = brief.map(str::to_owned);
+        release::check_notes(std::slice::from_ref(&probe))?;
+        *note = probe;
         Ok(())
     })
 }

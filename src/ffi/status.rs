@@ -20,6 +20,15 @@ pub extern "C" fn agc_status_str(status: c_int) -> *const c_char {
     name.as_ptr().cast()
 }
 
+/// The name of a progress phase (an `agc_phase` value, taken as an `int` so that any number is
+/// safe), e.g. `"uploading"`: the same names the tool and the Python package show. Returns a
+/// static string, never NULL; `"unknown"` for a value that is not an `agc_phase`. Never free it.
+#[no_mangle]
+pub extern "C" fn agc_phase_str(phase: c_int) -> *const c_char {
+    let name = crate::progress::Phase::from_raw(i64::from(phase)).map(|p| p.name_nul()).unwrap_or("unknown\0");
+    name.as_ptr().cast()
+}
+
 /// A human-readable description of the last failure of an `agc_*` call on this thread, or
 /// `""` if the last such call succeeded. Never NULL; never contains a secret (client secret,
 /// token, signed headers, keys). Owned by the library: valid until the next `agc_*` call

@@ -35,6 +35,7 @@ pub(super) struct UploadArgs<'a> {
     file_name: Option<String>,
     release_type: Option<u32>,
     chinese_mainland: Option<bool>,
+    bind: crate::BindQuery,
     /// Marks the client busy on this thread while the operation runs (re-entry is refused).
     _busy: Busy,
 }
@@ -68,6 +69,7 @@ impl UploadArgs<'_> {
             file_name: options.and_then(|o| o.file_name.clone()),
             release_type: options.and_then(|o| o.release_type),
             chinese_mainland: options.and_then(|o| o.chinese_mainland),
+            bind: options.map(|o| o.bind).unwrap_or_default(),
             _busy: busy,
         })
     }
@@ -77,6 +79,7 @@ impl UploadArgs<'_> {
         r.file_name = self.file_name.as_deref();
         r.release_type = self.release_type;
         r.chinese_mainland = self.chinese_mainland;
+        r.bind = self.bind;
         r
     }
 }

@@ -158,8 +158,31 @@ int main(void) {
     CHECK(strcmp(agc_status_str(AGC_OK), "AGC_OK") == 0, "%s", agc_status_str(AGC_OK));
     CHECK(strcmp(agc_status_str(AGC_ERR_FILE_TYPE), "AGC_ERR_FILE_TYPE") == 0, "name");
     CHECK(strcmp(agc_status_str(12345), "AGC_ERR_UNKNOWN") == 0, "unknown");
+    /* Phase names: the core's, static, never NULL; "unknown" outside the enum. */
+    CHECK(strcmp(agc_phase_str(AGC_PHASE_HASHING), "hashing") == 0, "%s", agc_phase_str(AGC_PHASE_HASHING));
+    CHECK(strcmp(agc_phase_str(AGC_PHASE_REQUESTING_URL), "requesting_url") == 0, "requesting_url");
+    CHECK(strcmp(agc_phase_str(AGC_PHASE_UPLOADING), "uploading") == 0, "uploading");
+    CHECK(strcmp(agc_phase_str(AGC_PHASE_SUBMITTING_TEST), "submitting_test") == 0, "submitting_test");
+    {
+        static const int out_of_range[] = {0, -1, AGC_PHASE_SUBMITTING_TEST + 1, 12345, -2147483647 - 1, 2147483647};
+        for (size_t i = 0; i < sizeof out_of_range / sizeof out_of_range[0]; i++) {
+            const char *n = agc_phase_str(out_of_range[i]);
+            CHECK(n != NULL && strcmp(n, "unknown") == 0, "phase %d: %s", out_of_range[i], n ? n : "(null)");
+        }
+        /* Every phase has its own name, and the same pointer each time (static storage). */
+        for (int p = AGC_PHASE_HASHING; p <= AGC_PHASE_SUBMITTING_TEST; p++) {
+            const char *n = agc_phase_str(p);
+            CHECK(n != NULL && strcmp(n, "unknown") != 0 && n == agc_phase_str(p), "phase %d", p);
+            for (int q = AGC_PHASE_HASHING; q < p; q++) CHECK(strcmp(n, agc_phase_str(q)) != 0, "%d and %d share %s", p, q, n);
+        }
+    }
 
     agc_client *c = new_client(id, secret);
+
+    /* The defaults the header exports are settings the library accepts. */
+    CHECK(AGC_DEFAULT_POLL_INITIAL_MS <= AGC_DEFAULT_POLL_MAX_MS, "poll defaults");
+    CHECK_STATUS(agc_client_set_poll_interval_ms(c, AGC_DEFAULT_POLL_INITIAL_MS, AGC_DEFAULT_POLL_MAX_MS), AGC_OK);
+    CHECK_STATUS(agc_client_set_timeouts_ms(c, AGC_DEFAULT_CONNECT_TIMEOUT_MS, AGC_DEFAULT_IO_TIMEOUT_MS), AGC_OK);
 
     /* Success, with progress. */
     char app[512];

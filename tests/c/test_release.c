@@ -159,6 +159,34 @@ int main(void) {
     CHECK_STATUS(agc_release_options_set_note(NULL, "en-US", "x"), AGC_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(agc_release_options_set_note(o, "en-US", "\xff\xfe"), AGC_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(agc_release_options_set_timeouts_ms(o, 0, 1), AGC_ERR_INVALID_ARGUMENT);
+    /* 500 emoji are 1000 UTF-16 code units: over AGC's 500. A note of only BOMs and
+     * zero-width spaces is empty. */
+    {
+        char emoji[500 * 4 + 1];
+        for (int i = 0; i < 500; i++) memcpy(emoji + 4 * i, "\xf0\x9f\x98\x80", 4);
+        emoji[2000] = '\0';
+        CHECK_STATUS(agc_release_options_set_note(o, "en-US", emoji), AGC_ERR_INVALID_ARGUMENT);
+        CHECK(strstr(agc_last_error(), "UTF-16") != NULL, "%s", agc_last_error());
+        emoji[1000] = '\0'; /* 250 emoji: 500 units */
+        CHECK_STATUS(agc_release_options_set_note(o, "en-US", emoji), AGC_OK);
+        CHECK_STATUS(agc_release_options_set_note(o, "en-US", "\xef\xbb\xbf\xe2\x80\x8b "), AGC_ERR_INVALID_ARGUMENT);
+    }
+    /* Listing texts need the language's notes first, and are bounded. */
+    CHECK_STATUS(agc_release_options_set_note_listing(o, "zh-CN", "App", NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
+    {
+        char long_name[66];
+        memset(long_name, 'n', 65);
+        long_name[65] = '\0';
+        CHECK_STATUS(agc_release_options_set_note_listing(o, "en-US", long_name, NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
+    }
+    /* Extra submit fields: JSON values; fields the options model themselves are refused. */
+    CHECK_STATUS(agc_release_options_set_submit_field(o, "remark", "\"Please test it.\""), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_release_options_set_submit_field(o, "registeredIdType", "one"), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_release_options_set_submit_field(o, "bad name", "1"), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_release_options_set_submit_field(NULL, "registeredIdType", "1"), AGC_ERR_INVALID_ARGUMENT);
+    /* Test settings need a test. */
+    CHECK_STATUS(agc_release_options_set_distribute_mode(o, 2), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_release_options_set_test_notify(o, 1), AGC_ERR_INVALID_ARGUMENT);
 
     /* The whole road: notes in two languages, a phased, scheduled release with a remark. */
     CHECK_STATUS(agc_release_options_set_note(o, "en-US", "Dark mode."), AGC_OK);
@@ -167,6 +195,9 @@ int main(void) {
     CHECK_STATUS(agc_release_options_set_phase(o, 3, "1% first"), AGC_OK);
     CHECK_STATUS(agc_release_options_set_remark(o, "Please test the login."), AGC_OK);
     CHECK_STATUS(agc_release_options_set_timeouts_ms(o, 60000, 60000), AGC_OK);
+    CHECK_STATUS(agc_release_options_set_note_listing(o, "en-US", "Dark App", NULL, "Dark mode for all."), AGC_OK);
+    CHECK_STATUS(agc_release_options_set_submit_field(o, "registeredIdType", "1"), AGC_OK);
+    CHECK_STATUS(agc_release_options_set_submit_field(o, "registeredIdNumber", "\"91110000MA00000000\""), AGC_OK);
     unsigned phases = 0;
     agc_release_result *r = NULL;
     CHECK_STATUS(agc_release_package(c, "20001", app, AGC_KIND_HARMONY_APP, NULL, o, on_progress, &phases, &r), AGC_OK);
@@ -203,6 +234,37 @@ int main(void) {
     CHECK(opinion == NULL, "an opinion while in review");
     agc_string_free(opinion);
     CHECK_STATUS(agc_get_release_state(c, "20001", NULL, NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
+    /* The status object: the same reading plus reviewState (none from this mock app). */
+    {
+        agc_release_status *rs = (agc_release_status *)0x1;
+        CHECK_STATUS(agc_get_release_status(c, "20001", &rs), AGC_OK);
+        CHECK(agc_release_status_state(rs) == AGC_RELEASE_IN_REVIEW && agc_release_status_release_state(rs) == 4,
+              "status %d raw %lld", agc_release_status_state(rs), (long long)agc_release_status_release_state(rs));
+        CHECK(agc_release_status_review_state(rs) == -1 && agc_release_status_audit_opinion(rs) == NULL, "extra fields");
+        CHECK(strcmp(agc_release_state_str(agc_release_status_state(rs)), "in-review") == 0, "state name");
+        agc_release_status_free(rs);
+        rs = (agc_release_status *)0x1;
+        CHECK_STATUS(agc_get_release_status(NULL, "20001", &rs), AGC_ERR_INVALID_ARGUMENT);
+        CHECK(rs == NULL, "out not cleared");
+        CHECK_STATUS(agc_get_release_status(c, "20001", NULL), AGC_ERR_INVALID_ARGUMENT);
+        CHECK(agc_release_status_state(NULL) == AGC_RELEASE_OTHER && agc_release_status_release_state(NULL) == -1 &&
+              agc_release_status_review_state(NULL) == -1 && agc_release_status_audit_opinion(NULL) == NULL,
+              "accessors of NULL");
+        agc_release_status_free(NULL);
+        CHECK(strcmp(agc_release_state_str(AGC_RELEASE_APPROVED), "approved") == 0 &&
+              strcmp(agc_release_state_str(AGC_RELEASE_OFFLINE), "offline") == 0 &&
+              strcmp(agc_release_state_str(99), "other") == 0, "state names");
+    }
+    /* An unknown submit field reaches AGC (the mock refuses fields it does not know). */
+    {
+        agc_release_options *xf = NULL;
+        CHECK_STATUS(agc_release_options_new(&xf), AGC_OK);
+        CHECK_STATUS(agc_release_options_set_submit_field(xf, "someNewField", "{\"a\":1}"), AGC_OK);
+        CHECK_STATUS(agc_submit_for_review(c, "20001", xf, NULL, NULL), AGC_ERR_API);
+        CHECK(strstr(agc_last_error(), "someNewField") != NULL, "%s", agc_last_error());
+        CHECK_STATUS(agc_release_options_set_submit_field(xf, "someNewField", NULL), AGC_OK);
+        agc_release_options_free(xf);
+    }
 
     /* Failure at the notes (the app has no fr-FR): the ids are kept, the step is named... */
     agc_release_options *bad = NULL;
@@ -287,6 +349,17 @@ int main(void) {
         agc_release_result_free(r);
     }
     CHECK_STATUS(agc_release_options_add_test_group(t, "grp-1", 1), AGC_OK);
+    /* One needNotify per test version: a group asking another flag is refused. */
+    CHECK_STATUS(agc_release_options_add_test_group(t, "grp-2", 0), AGC_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(agc_last_error(), "needNotify") != NULL, "%s", agc_last_error());
+    CHECK_STATUS(agc_release_options_set_test_notify(t, 2), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_release_options_set_test_notify(t, 1), AGC_OK);
+    CHECK_STATUS(agc_release_options_add_test_group(t, "grp-2", 1), AGC_OK);
+    CHECK_STATUS(agc_release_options_set_distribute_mode(t, 3), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_release_options_set_distribute_mode(t, 2), AGC_OK);
+    /* A window over 90 days is refused. */
+    CHECK_STATUS(agc_release_options_set_test_window(t, 1900000000000ULL, 1900000000000ULL + 91ULL * 86400000ULL),
+                 AGC_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(agc_release_options_set_test_window(t, 1900000000000ULL, 1900604800000ULL), AGC_OK);
     phases = 0;
     r = NULL;

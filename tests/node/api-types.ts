@@ -3,8 +3,8 @@
 // types must refuse (each `@ts-expect-error` fails the check if the line compiles).
 import {
   Client, HARMONY_APP, PackageKind, Phase, Step, ReleaseStatus, TestType, Trust, Status, AgcError, ApiError,
-  CancelledError, version, sealFile, openFile, errorFor, libraryPath,
-  type ReleaseIds, type UploadResult, type PublishResult, type ReleaseState, type ProgressEvent,
+  CancelledError, version, sealFile, openFile, inspectPackage, errorFor, libraryPath,
+  type ReleaseIds, type UploadResult, type PublishResult, type ReleaseState, type ProgressEvent, type PackageInfo,
 } from 'agcupload';
 import agcupload from 'agcupload';
 
@@ -53,6 +53,10 @@ export async function everything(): Promise<void> {
   const api: boolean = err instanceof ApiError && err.status === 11 && err.name === err.code;
   const cancelled: boolean = err instanceof CancelledError;
   await sealFile(new Uint8Array(32), 'a', 'b');
+  const info: PackageInfo = await inspectPackage('build/app-signed.app');
+  const code: number = info.versionCode;
+  const devices: string[] = info.modules[0].deviceTypes;
+  void code; void devices;
   await openFile(Buffer.alloc(32), 'b', 'c');
   const ev: ProgressEvent = { phase: 'uploading', done: 1, total: 2 };
   const v: string = version() + libraryPath + agcupload.version();

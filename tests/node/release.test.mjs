@@ -73,12 +73,17 @@ test('options are checked before any request (step CHECK)', async () => {
 });
 
 test('a HarmonyOS test release, invite with groups and a window, then an open one', async () => {
+  // AGC takes one needNotify per test version: groups asking different flags are refused.
+  const mixed = await c.releasePackage('31006', t.app('mixed.app'), {
+    test: { description: 'mixed', testType: TestType.INVITE, groups: ['grp-1', { id: 'grp-2', notify: true }] },
+  }).then(() => null, (x) => x);
+  assert.ok(mixed instanceof agc.InvalidArgumentError && /needNotify/.test(mixed.message), String(mixed));
   const phases = new Set();
   const start = new Date(Date.UTC(2030, 2, 1));
   const ids = await c.releasePackage('31006', t.app('beta.app'), {
     timeoutMs: 60000,
     test: {
-      description: '1.2.0 beta', testType: TestType.INVITE, groups: ['grp-1', { id: 'grp-2', notify: true }],
+      description: '1.2.0 beta', testType: TestType.INVITE, groups: ['grp-1', 'grp-2'], notify: true,
       start, end: new Date(start.getTime() + 7 * 86400000),
     },
     progress: (p) => { phases.add(p); },

@@ -61,7 +61,8 @@ class ArgumentsTest(MockTestCase):
         self.client.release_package("36002", self.app(), timeout=60, test=TestRelease(
             "notify all", TestType.INVITE, groups=["g1", "g2"], notify=True, **window))
         self.assertEqual(test_info("36002")["testTaskInfo"],
-                         {"groupInfos": [{"groupId": "g1"}, {"groupId": "g2"}], "needNotify": 1})
+                         {"groupInfos": [{"groupId": "g1"}, {"groupId": "g2"}], "needNotify": 1,
+                          "displayArea": "1", "needShareLink": 0})
         self.client.release_package("36003", self.app(), timeout=60, test=TestRelease(
             "notify none", TestType.INVITE, groups=["g1", "g2"], **window))
         self.assertEqual(test_info("36003")["testTaskInfo"]["needNotify"], 0)
@@ -69,7 +70,8 @@ class ArgumentsTest(MockTestCase):
         self.client.release_package("36004", self.app(), timeout=60, test=TestRelease(
             "pairs", TestType.INVITE, groups=[("g1", True), "g2"], notify=True, **window))
         self.assertEqual(test_info("36004")["testTaskInfo"],
-                         {"groupInfos": [{"groupId": "g1"}, {"groupId": "g2"}], "needNotify": 1})
+                         {"groupInfos": [{"groupId": "g1"}, {"groupId": "g2"}], "needNotify": 1,
+                          "displayArea": "1", "needShareLink": 0})
 
     def test_per_group_flags_that_differ_are_refused(self):
         # Sent before: one needNotify for both, the last pair's (0): g1's testers never told.
@@ -94,9 +96,13 @@ class ArgumentsTest(MockTestCase):
 
     def test_the_window_is_sent_exactly_and_out_of_range_ends_are_refused(self):
         self.client.release_package("36006", self.app(), timeout=60, test=TestRelease(
-            "window", start=1_900_000_000_000, end=2 ** 63 + 5))
+            "window", start=2 ** 63, end=2 ** 63 + 5))
         info = test_info("36006")
-        self.assertEqual((info["startTime"], info["endTime"]), (1_900_000_000_000, 2 ** 63 + 5))
+        self.assertEqual((info["startTime"], info["endTime"]), (2 ** 63, 2 ** 63 + 5))
+        # A window longer than AGC's 90 days is refused by the library.
+        t = TestRelease("window", start=1_900_000_000_000, end=2 ** 63 + 5)
+        self.assert_refused(agcupload.InvalidArgumentError,
+                            lambda: self.client.release_package("36007", self.app(), test=t), "at most 90")
         for start, end, exc, needle in (
                 (1_900_000_000_000, 2 ** 64 + 10, ValueError, "TestRelease.end"),  # was sent as 10
                 (-1, 1_900_000_000_000, ValueError, "TestRelease.start"),  # was 2**64 - 1

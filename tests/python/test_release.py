@@ -4,13 +4,14 @@ again) and a HarmonyOS test release, against the mock's release state machine. E
 its own app ids: the mock keeps each app's state (a submitted app is in review)."""
 import datetime
 import hashlib
+import json
 import os
 import pickle
 import unittest
 import urllib.request
 
 import agcupload
-from agcupload import Phase, ReleaseIds, ReleaseStatus, Step, TestRelease, TestType
+from agcupload import Note, Phase, ReleaseIds, ReleaseStatus, Step, TestRelease, TestType
 from mockenv import MockTestCase, count, fault, mock_get, needs_mock, requests_log, stored_objects
 
 UTC = datetime.timezone.utc
@@ -25,7 +26,7 @@ class ReleaseTypesTest(unittest.TestCase):
         self.assertEqual(Phase.SUBMITTING, "submitting")
         self.assertEqual(str(Phase.ADDING_TEST_PACKAGE), "adding_test_package")
         self.assertEqual((Step.NONE, Step.CHECK, Step.NOTES, Step.SUBMIT, Step.SUBMIT_TEST), (0, 1, 5, 6, 10))
-        self.assertEqual([int(s) for s in ReleaseStatus], [0, 1, 2, 3, 4])
+        self.assertEqual([int(s) for s in ReleaseStatus], [0, 1, 2, 3, 4, 5, 6])
         self.assertEqual((TestType.INVITE, TestType.OPEN), (3, 4))
         for name in agcupload.__all__:
             self.assertTrue(hasattr(agcupload, name), name)
@@ -200,3 +201,46 @@ class ReleaseTest(MockTestCase):
         self.assertTrue(puts)
         open_ids = self.client.release_package("31007", self.app("open.app"), test=TestRelease("open beta"))
         self.assertTrue(open_ids.version_id)
+
+    def test_agc_variants_distribute_mode_task_info_submit_fields_listing_and_state_names(self):
+        def calls(app):
+            return [c for c in json.loads(mock_get("/mock/release-calls")) if c["app_id"] == app]
+        # An open test to AppGallery: distributeMode 2 and testTaskInfo with displayArea "1".
+        self.client.release_package("31030", self.app("o2.app"), timeout=60,
+                                    test=TestRelease("open beta", distribute_mode=2))
+        pkg = [c for c in calls("31030") if c["path"].endswith("/test/version/pkg")]
+        self.assertEqual(pkg[0]["body"]["distributeMode"], 2)
+        info = [c for c in calls("31030") if c["method"] == "PUT"][0]["body"]["openTestInfo"]
+        self.assertEqual(info["testTaskInfo"], {"displayArea": "1", "needShareLink": 0, "needNotify": 0})
+        with self.assertRaises(agcupload.InvalidArgumentError):
+            self.client.release_package("31030", self.app(), test=TestRelease("b", distribute_mode=3))
+        day = 86400000
+        with self.assertRaises(agcupload.InvalidArgumentError):  # over 90 days
+            self.client.release_package("31030", self.app(), test=TestRelease("b", start=day, end=day * 92))
+        # Extra submit fields reach AGC; a field the library models is refused.
+        with fault("submit_needs_registered_id"):
+            with self.assertRaises(agcupload.ApiError) as cm:
+                self.client.release_package("31031", self.app("r.app"), timeout=60)
+            self.assertIn("can not be null", cm.exception.message)
+            self.client.submit_for_review("31031", timeout=60,
+                                          submit_fields={"registeredIdType": 1, "registeredIdNumber": "9111"})
+        submit = [c for c in calls("31031") if c["path"].endswith("/app-submit")][-1]
+        self.assertEqual(submit["body"], {"registeredIdType": 1, "registeredIdNumber": "9111"})
+        with self.assertRaises(agcupload.InvalidArgumentError):
+            self.client.submit_for_review("31031", submit_fields={"remark": "ten chars long"})
+        with self.assertRaises(TypeError):
+            self.client.submit_for_review("31031", submit_fields={"x": object()})
+        # A new language with its app name; 500 emoji are over AGC's 500 UTF-16 units.
+        with fault("new_language_needs_app_name"):
+            with self.assertRaises(agcupload.ApiError):
+                self.client.set_release_notes("31032", {"fr-FR": "Nouveau."})
+            self.client.set_release_notes("31032", {"fr-FR": Note("Nouveau.", app_name="Mon appli", brief_info="Vite")})
+        body = [c for c in calls("31032") if c["path"].endswith("/app-language-info")][-1]["body"]
+        self.assertEqual((body["appName"], body["briefInfo"], "appDesc" in body), ("Mon appli", "Vite", False))
+        with self.assertRaises(agcupload.InvalidArgumentError):
+            self.client.set_release_notes("31032", {"en-US": "\U0001F600" * 500})
+        with self.assertRaises(agcupload.InvalidArgumentError):
+            self.client.set_release_notes("31032", {"en-US": "\ufeff\u200b "})
+        # State names come from the library.
+        state = self.client.release_state("31031")
+        self.assertEqual((state.status, state.name, state.review_state), (ReleaseStatus.IN_REVIEW, "in-review", None))

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# `make test-action`: the GitHub Action's script (scripts/action/run.sh) run as the runner runs
+# it, against the standalone mock AGC server (through scripts/with-mock.sh, which exports
+# AGC_MOCK_*), with the release agcupload tool: inputs as INPUT_<NAME> environment variables
+# (upper case, dashes kept: INPUT_APP-ID, as GitHub names them), GITHUB_ACTIONS=true,
+# GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, secrets in the environment. Checks the step
+# outputs, the summary, the exit codes and the `::error` annotations; and tool.sh find.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+RUN="$ROOT/scripts/action/run.sh"
+TOOL="$ROOT/target/release/agcupload"
+[ -x "$TOOL" ] || { echo "run_test: $TOOL is missing; run 'make cli'" >&2; exit 2; }
+: "${AGC_MOCK_BASE_URL:?run through scripts/with-mock.sh}"
+T=$(mktemp -d "${TMPDIR:-/tmp}/agc-action.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+passed=0
+failed=0
+case_name=""
+
+begin() { case_name=$1; case_failed=0; }
+fail() {
+  echo "FAIL $case_name: $1" >&2
+  for f in out err outputs summary; do
+    [ -s "$T/$f" ] && sed "s/^/  $f | /" "$T/$f" >&2
+  done
+  case_failed=1
+}
+end() {
+  if [ "$case_failed" = 0 ]; then echo "ok   $case_name"; passed=$((passed + 1)); else failed=$((failed + 1)); fi
+}
+
+# The tool, recording its arguments (one per line) before it runs.
+cat >"$T/agcupload" <<EOF
+#!/bin/sh
+printf '%s\n' "\$@" >"$T/argv"
+exec "$TOOL" "\$@"
+EOF
+chmod +x "$T/agcupload"
+
+# Run the action's script with the inputs given as NAME=VALUE (input names as in action.yml),
+# in a clean environment, as the runner would; the exit code in $rc.
+action() {
+  local kv envs=()
+  for kv in "$@"; do
+    envs+=("INPUT_$(printf '%s' "${kv%%=*}" | tr '[:lower:]' '[:upper:]')=${kv#*=}")
+  done
+  rm -f "$T/argv"
+  : >"$T/outputs"
+  : >"$T/summary"
+  env -i PATH="$PATH" HOME="$T" GITHUB_ACTIONS=true GITHUB_OUTPUT="$T/outputs" GITHUB_STEP_SUMMARY="$T/summary" \
+    AGCUPLOAD="$T/agcupload" AGC_CA_FILE="$AGC_MOCK_CA_FILE" \
+    AGC_CLIENT_ID="$AGC_MOCK_CLIENT_ID" AGC_CLIENT_SECRET="${SECRET:-$AGC_MOCK_CLIENT_SECRET}" \
+    INPUT_COMMAND=publish INPUT_NOTIFY=false "${envs[@]}" \
+    bash "$RUN" >"$T/out" 2>"$T/err"
+  rc=$?
+}
+
+# The value of a step output ($GITHUB_OUTPUT, name=value lines).
+output() { sed -n "s/^$1=//p" "$T/outputs" | tail -n 1; }
+has_arg_seq() { tr '\n' ' ' <"$T/argv" | grep -qF -- "$1"; }
+mock() { curl -sS --cacert "$AGC_MOCK_CA_FILE" "$@"; }
+tokens() { mock "$AGC_MOCK_BASE_URL/mock/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["tokens_issued"])'; }
+
+mkdir -p "$T/with space"
+APP="$T/with space/a.app"
+printf 'PK\003\004' >"$APP"
+head -c 150000 /dev/urandom >>"$APP"
+SHA=$(sha256sum "$APP" | cut -d ' ' -f 1)
+BASE="api-base=$AGC_MOCK_BASE_URL"
+
+begin "publish: outputs, summary, the object stored, no annotation"
+action app-id=10001 "file=$APP" "$BASE" poll-interval=1
+[ "$rc" = 0 ] || fail "exit $rc"
+object=$(output object-id)
+[ -n "$object" ] && [ -n "$(output package-id)" ] || fail "object-id and package-id outputs"
+[ "$(output sha256)" = "$SHA" ] || fail "sha256 output is the file's"
+[ "$(output exit-code)" = 0 ] || fail "exit-code output"
+[ "$(mock "$AGC_MOCK_BASE_URL/mock/objects/$object" | sha256sum | cut -d ' ' -f 1)" = "$SHA" ] ||
+  fail "the mock stored the file's bytes under the object id"
+grep -q "agcupload publish: success" "$T/summary" || fail "summary"
+grep -qF "| sha256 | $SHA |" "$T/summary" || fail "summary names the sha256"
+! grep -q '::error' "$T/err" || fail "an annotation on success"
+[ "$(head -n 1 "$T/out")" = "$object" ] || fail "stdout starts with the object id"
+end
+
+begin "test release: version-id output, groups and notify passed"
+action app-id=10001 "file=$APP" "$BASE" command=test test-desc="1.0 beta" "test-groups=g-1, g-2
+g-3" notify=true poll-interval=1
+[ "$rc" = 0 ] || fail "exit $rc"
+[ -n "$(output version-id)" ] || fail "version-id output"
+has_arg_seq "publish --test invite " || fail "--test invite by default"
+has_arg_seq "--test-group g-1 --test-group g-2 --test-group g-3 --notify" || fail "groups and notify"
+has_arg_seq "-- 10001 $APP" || fail "positionals after --"
+end
+
+begin "submit refused by AGC: failed-step, ids kept, ::error annotation"
+mock -X POST --data 'release_code_once:204144641:the app is not ready' "$AGC_MOCK_BASE_URL/mock/fault" >/dev/null
+mkdir -p "$T/notes"
+echo "Fixes." >"$T/notes/en-US.txt"
+action app-id=10001 "file=$APP" "$BASE" command=submit notes-dir="$T/notes" poll-interval=1
+[ "$rc" = 6 ] || fail "exit $rc, want 6"
+[ "$(output exit-code)" = 6 ] || fail "exit-code output"
+[ -n "$(output failed-step)" ] || fail "failed-step output"
+[ -n "$(output object-id)" ] && [ -n "$(output package-id)" ] || fail "the ids done are outputs"
+grep -q "^::error title=agcupload publish::step $(output failed-step) failed" "$T/err" || fail "annotation"
+grep -q "agcupload publish: failed" "$T/summary" || fail "summary says failed"
+grep -q "| failed step | " "$T/summary" || fail "summary names the failed step"
+end
+
+begin "wrong secret: exit 4, annotated, the secret never shown"
+SECRET=wrong-action-secret-42 action app-id=10001 "file=$APP" "$BASE" command=upload
+[ "$rc" = 4 ] || fail "exit $rc, want 4"
+grep -q "^::error title=agcupload upload::authentication failed" "$T/err" || fail "annotation"
+! grep -rq "wrong-action-secret-42" "$T/out" "$T/err" "$T/outputs" "$T/summary" || fail "the secret is shown"
+end
+
+before=$(tokens)
+refused() { # refused CASE MESSAGE INPUT...
+  local what=$1 msg=$2
+  shift 2
+  begin "refused before any request: $what"
+  action "$@"
+  [ "$rc" = 2 ] || fail "exit $rc, want 2"
+  grep -qF "::error title=agcupload action::$msg" "$T/err" || fail "annotation '$msg'"
+  [ "$(output exit-code)" = 2 ] || fail "exit-code output"
+  end
+}
+refused "no app-id" "the input app-id is required" "file=$APP" "$BASE"
+refused "no file" "the input file is required" app-id=10001 "$BASE"
+refused "unknown command" "the input command must be upload, publish, submit or test" \
+  app-id=10001 "file=$APP" command=release
+refused "test-type without command test" "the input test-type is for command: test" \
+  app-id=10001 "file=$APP" test-type=open
+refused "notify not a boolean" "the input notify must be true or false" \
+  app-id=10001 "file=$APP" command=test test-desc=b notify=yes
+refused "timeout-min for upload" "the inputs timeout-min and poll-interval are not for command: upload" \
+  app-id=10001 "file=$APP" command=upload timeout-min=3
+refused "resume-file with a tool that lacks --resume-file" \
+  "the input resume-file needs an agcupload that supports --resume-file" \
+  app-id=10001 "file=$APP" command=submit resume-file="$T/resume.json"
+begin "an option the command does not take: the tool refuses it (exit 2)"
+action app-id=10001 "file=$APP" "$BASE" command=upload notes-dir="$T/notes"
+[ "$rc" = 2 ] || fail "exit $rc, want 2"
+grep -q "^::error title=agcupload usage::" "$T/err" || fail "the tool's usage annotation"
+end
+begin "no request reached the mock for the refused runs"
+[ "$(tokens)" = "$before" ] || fail "tokens issued: $before, then $(tokens)"
+end
+
+begin "tool.sh find: an agcupload on PATH"
+mkdir -p "$T/bin"
+ln -sf "$TOOL" "$T/bin/agcupload"
+: >"$T/outputs"
+env -i PATH="$T/bin:/usr/bin:/bin" GITHUB_OUTPUT="$T/outputs" bash "$ROOT/scripts/action/tool.sh" find 2>"$T/err"
+[ "$(output found)" = true ] && [ "$(output path)" = "$T/bin/agcupload" ] || fail "found and path"
+: >"$T/outputs"
+env -i PATH="/usr/bin:/bin" GITHUB_OUTPUT="$T/outputs" bash "$ROOT/scripts/action/tool.sh" find 2>"$T/err"
+[ "$(output found)" = false ] || fail "found=false without one"
+[ "$(output lock-hash)" = "$(sha256sum "$ROOT/Cargo.lock" | cut -d ' ' -f 1)" ] || fail "lock-hash is Cargo.lock's"
+end
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

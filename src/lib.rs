@@ -58,6 +58,8 @@ pub mod secret;
 mod text;
 /// cbindgen:ignore
 pub mod transfer;
+/// cbindgen:ignore
+pub mod untrusted;
 
 pub use auth::Credentials;
 pub use client::release::{ReleaseError, ReleaseIds, ReleaseRequest, ReleaseStep, ReleaseTarget};

@@ -148,6 +148,12 @@ pub struct Conn<S> {
     /// Called with (status, body bytes read) right before a response is written, so that
     /// records are final by the time the client sees the answer.
     pub hook: Option<Box<dyn FnMut(u16, u64) + Send>>,
+    /// Set for one request under `Fault::Hostile`: the text every JSON answer's free-text
+    /// fields are replaced with (see `server::respond_json`).
+    pub hostile: Option<String>,
+    /// Set for one request under `Fault::SlowAnswer`: how long to hold the answer once it is
+    /// ready, and what ends the wait early (the server shutting down, the fault cleared).
+    pub delay: Option<(std::time::Duration, Box<dyn Fn() -> bool + Send>)>,
     buf: Vec<u8>,
     pos: usize,
     len: usize,
@@ -156,7 +162,16 @@ pub struct Conn<S> {
 impl<S: Read + Write> Conn<S> {
     /// Wraps a stream.
     pub fn new(stream: S) -> Conn<S> {
-        Conn { stream, body_read: 0, hook: None, buf: vec![0; MAX_HEAD + 16 * 1024], pos: 0, len: 0 }
+        Conn {
+            stream,
+            body_read: 0,
+            hook: None,
+            hostile: None,
+            delay: None,
+            buf: vec![0; MAX_HEAD + 16 * 1024],
+            pos: 0,
+            len: 0,
+        }
     }
 
     /// Reads and parses the next request head.
@@ -240,6 +255,12 @@ impl<S: Read + Write> Conn<S> {
     pub fn respond(&mut self, status: u16, headers: &[(&str, String)], body: &[u8], close: bool) -> io::Result<()> {
         if status >= 200 {
             self.notify(status);
+        }
+        if let Some((hold, stop)) = &self.delay {
+            let until = std::time::Instant::now() + *hold;
+            while std::time::Instant::now() < until && !stop() {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
         }
         let mut out = Vec::with_capacity(256 + body.len());
         out.extend_from_slice(response_head(status, headers, body.len() as u64, close).as_bytes());

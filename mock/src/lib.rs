@@ -308,6 +308,30 @@ pub enum Fault {
     /// `packageId`, create-test-version's `versionId`) carries this text instead; the mock
     /// keeps the id it made (a hostile server, for the id checks).
     AnswerIdOnce(IdKind, String),
+    /// A hostile server on the success paths: every JSON answer of the Connect API (token
+    /// included) keeps its status, code and ids, but each free-text field (`ret.msg`,
+    /// `auditInfo.auditOpinion`, `failureReason`, `errorMessage`, `message`) is replaced with
+    /// [`hostile_text`]: the request's credentials and body echoed, the client secret, CI
+    /// workflow commands, terminal escapes, bidirectional overrides, and 64 KiB of padding.
+    Hostile,
+    /// Every Connect API answer but the token's is held this many milliseconds after the
+    /// request was processed (a slow AGC: the call is carried out, its answer comes late).
+    SlowAnswer(u64),
+}
+
+/// What [`Fault::Hostile`] writes into every free-text field: `echo` (the request's
+/// credentials and body), the client secret, lines that CI runners execute, terminal escapes,
+/// bidirectional and zero-width characters, then padding to more than 64 KiB.
+pub fn hostile_text(echo: &str, client_secret: &str) -> String {
+    let mut t = format!(
+        "{echo}\nclient_secret={client_secret}\n::error title=AGC::forged annotation\n::add-mask::everything\n\
+         ::stop-commands::halt\n##[error]legacy command\n##vso[task.setvariable variable=x]y\n\
+         \u{1b}[2J\u{1b}]0;window title\u{7}\u{1b}[31mred\u{1b}[0m \u{202e}gnp.exe\u{200b}\r::warning::after CR\n"
+    );
+    while t.len() < 64 * 1024 {
+        t.push_str("padding padding padding padding ");
+    }
+    t
 }
 
 /// Which id [`Fault::AnswerIdOnce`] replaces.
@@ -471,6 +495,8 @@ pub fn fault_from_name(name: &str) -> Option<Fault> {
         "submit_answer_lost_once" => Fault::SubmitAnswerLostOnce,
         // release road as AGC varies
         "submit_503_always" => Fault::Submit503Always,
+        "hostile" => Fault::Hostile,
+        "slow_answer" => Fault::SlowAnswer(num(40_000)? as u64),
         "submit_needs_registered_id" => Fault::SubmitNeedsRegisteredId,
         "new_language_needs_app_name" => Fault::NewLanguageNeedsAppName,
         "answer_id_once" => {

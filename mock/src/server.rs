@@ -200,8 +200,33 @@ pub(crate) fn ret_json(code: i64, msg: &str) -> Value {
 }
 
 pub(crate) fn respond_json(c: &mut C, status: u16, v: &Value, close: bool) -> io::Result<()> {
-    let body = v.to_string();
+    let body = match &c.hostile {
+        Some(text) => {
+            let mut v = v.clone();
+            make_hostile(&mut v, text);
+            v.to_string()
+        }
+        None => v.to_string(),
+    };
     c.respond(status, &[("Content-Type", "application/json;charset=UTF-8".into())], body.as_bytes(), close)
+}
+
+/// Every free-text field of `v` (at any depth) replaced with `text` (see [`Fault::Hostile`]).
+fn make_hostile(v: &mut Value, text: &str) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                let free = matches!(k.as_str(), "msg" | "auditOpinion" | "failureReason" | "errorMessage" | "message");
+                if free && (x.is_string() || x.is_null()) {
+                    *x = Value::String(text.to_owned());
+                } else {
+                    make_hostile(x, text);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(|x| make_hostile(x, text)),
+        _ => {}
+    }
 }
 
 /// Answers a JSON document and builds the outcome.
@@ -259,8 +284,37 @@ fn connect_api(shared: &Arc<Shared>, c: &mut C, req: &Request, kind: &Endpoint) 
             return Outcome::answered(400, blen, true);
         }
     }
+    if shared.fault() == Fault::Hostile {
+        let secret = shared.config.client_secret.clone();
+        c.hostile = Some(crate::hostile_text(&crate::reflect(req, Some(&body)), &secret));
+        let outcome = connect_api_answer(shared, c, req, kind, &body, blen);
+        c.hostile = None;
+        return outcome;
+    }
+    if let Fault::SlowAnswer(ms) = shared.fault() {
+        if *kind != Endpoint::Token {
+            let s = shared.clone();
+            let stop = move || s.shutdown.load(Ordering::SeqCst) || !matches!(s.fault(), Fault::SlowAnswer(_));
+            c.delay = Some((Duration::from_millis(ms), Box::new(stop)));
+            let outcome = connect_api_answer(shared, c, req, kind, &body, blen);
+            c.delay = None;
+            return outcome;
+        }
+    }
+    connect_api_answer(shared, c, req, kind, &body, blen)
+}
+
+/// [`connect_api`] once the body is read and the echo faults are handled.
+fn connect_api_answer(
+    shared: &Arc<Shared>,
+    c: &mut C,
+    req: &Request,
+    kind: &Endpoint,
+    body: &[u8],
+    blen: u64,
+) -> Outcome {
     if *kind == Endpoint::Token {
-        return token(shared, c, &body);
+        return token(shared, c, body);
     }
 
     // Authentication.
@@ -290,10 +344,10 @@ fn connect_api(shared: &Arc<Shared>, c: &mut C, req: &Request, kind: &Endpoint) 
     let query = parse_query(&req.raw_query);
     match kind {
         Endpoint::UploadUrl => crate::server_api::upload_url(shared, c, &query, blen),
-        Endpoint::Bind => bind(shared, c, &query, &body),
+        Endpoint::Bind => bind(shared, c, &query, body),
         Endpoint::CompileStatus => compile_status(shared, c, &query, blen),
-        Endpoint::Release => crate::server_release::handle(shared, c, req, &query, &body),
-        Endpoint::Multipart => crate::server_multipart::handle(shared, c, &req.raw_path, &query, &body),
+        Endpoint::Release => crate::server_release::handle(shared, c, req, &query, body),
+        Endpoint::Multipart => crate::server_multipart::handle(shared, c, &req.raw_path, &query, body),
         _ => answer(c, 404, &ret_json(404, "no such endpoint"), blen),
     }
 }

@@ -86,9 +86,15 @@ impl Client {
         })
     }
 
-    /// The redaction step: every error a public method returns passes through here.
-    pub(crate) fn clean<T>(&self, r: Result<T>) -> Result<T> {
-        r.map_err(|e| self.redactor.redact_error(e))
+    /// The gate ([`crate::untrusted`]): every result a public method returns passes through
+    /// here, its server-provided fields on success, its text on failure.
+    pub(crate) fn clean<T: crate::untrusted::FromServer>(&self, r: Result<T>) -> Result<T> {
+        crate::untrusted::Gate::new(&self.redactor).pass(r)
+    }
+
+    /// The gate for a result that holds no server text (a local setting): its error only.
+    pub(crate) fn clean_error<T>(&self, r: Result<T>) -> Result<T> {
+        r.map_err(|e| crate::untrusted::Gate::new(&self.redactor).error(e))
     }
 
     /// Redact every secret this client knows (client secret, current and previous tokens,
@@ -101,7 +107,7 @@ impl Client {
     /// site that issued it, so the cached token is dropped.
     pub fn set_api_base(&mut self, site_or_url: &str) -> Result<()> {
         let base = resolve_api_base(site_or_url);
-        self.api_base = self.clean(base)?;
+        self.api_base = self.clean_error(base)?;
         self.tokens.clear();
         Ok(())
     }
@@ -118,7 +124,7 @@ impl Client {
     /// file. A missing or unreadable file, or one without a PEM certificate, is [`Error::Tls`].
     pub fn set_ca_file(&mut self, path: &Path) -> Result<()> {
         let roots = http::load_ca_file(path);
-        self.settings.extra_roots = self.clean(roots)?;
+        self.settings.extra_roots = self.clean_error(roots)?;
         self.agent = http::agent(&self.settings);
         Ok(())
     }
@@ -273,8 +279,9 @@ impl Client {
                 call(attempt, &self.agent, &self.api_base, headers, deadline, &mut *sink.borrow_mut())
             })
         });
-        // Every release call's error leaves through the redaction step too.
-        self.clean(r)
+        // Every call's error leaves through the gate too; its answer passes the gate in the
+        // public method that returns it (the result type says which fields a server wrote).
+        self.clean_error(r)
     }
 }
 

@@ -335,7 +335,7 @@ enum SubmitTry {
 impl Client {
     /// A release call with the retry policy and the token refresh.
     #[allow(clippy::too_many_arguments)]
-    fn release_call<T>(
+    fn release_call<T: crate::untrusted::FromServer>(
         &self,
         method: Method,
         path: &str,
@@ -346,14 +346,14 @@ impl Client {
         progress: &mut dyn Progress,
         parse: impl Fn(&[u8]) -> Result<T>,
     ) -> Result<T> {
-        self.connect_call(progress, |_, agent, base, auth, deadline, progress| {
+        let r = self.connect_call(progress, |_, agent, base, auth, deadline, progress| {
             if let Some((p, d, t)) = phase {
                 progress::event(progress, p, d, t)?;
             }
             let request = Request { method, path, query: &[("appId", app_id)], body, what };
             connect::send(agent, base, auth, &request, deadline, &parse)
-        })
-        .map_err(with_advice)
+        });
+        self.clean(r.map_err(with_advice))
     }
 
     /// Set the release notes of one language (`PUT app-language-info`). The language must

@@ -2,6 +2,8 @@
 //! test files, and a progress recorder.
 #![allow(dead_code)]
 
+pub mod secrets;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 

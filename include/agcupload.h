@@ -710,6 +710,16 @@ uint64_t agc_release_result_size(const agc_release_result *result);
 // `result` is NULL or a live release result.
 agc_release_step agc_release_result_failed_step(const agc_release_result *result);
 
+// 1 when AGC may have carried out the failed step although it failed (a bind or a submit
+// whose request went out and got no clear answer: a reset, a timeout, a 5xx, a cancel while
+// AGC was answering): do not resume from this result before checking (a bind: the app's
+// packages in AGC; a submit: `agc_get_release_status`). 0 otherwise, on success, or if
+// `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live release result.
+int agc_release_result_outcome_uncertain(const agc_release_result *result);
+
 // The failed step's status, `AGC_OK` on success; `AGC_ERR_INVALID_ARGUMENT` if `result` is NULL.
 //
 // # Safety

@@ -547,17 +547,29 @@ pub(crate) fn with_token<T>(
     keep_waiting: &mut dyn FnMut() -> Result<()>,
     mut call: impl FnMut(&AuthHeaders) -> Result<connect::Answer<T>>,
 ) -> Result<T> {
-    let auth = cache.headers(agent, base, deadline, None, keep_waiting)?;
-    match call(&auth)? {
-        connect::Answer::Ok(v) => Ok(v),
-        connect::Answer::TokenRejected(_) => {
-            let auth = cache.headers(agent, base, deadline, Some(&auth), keep_waiting)?;
-            match call(&auth)? {
-                connect::Answer::Ok(v) => Ok(v),
-                connect::Answer::TokenRejected(m) => Err(Error::Auth(format!("AGC refused a fresh access token: {m}"))),
+    // `keep_waiting` is also the probe that may end a wait for an answer (the token's or the
+    // call's) within a slice (`crate::interrupt`): it repeats the caller's last progress report.
+    let waiting = std::cell::RefCell::new(keep_waiting);
+    let probe = || waiting.try_borrow_mut().map_or(true, |mut f| f().is_ok());
+    let keep_waiting = &mut || (waiting.borrow_mut())();
+    let r = crate::interrupt::with_probe(&probe, || {
+        let auth = cache.headers(agent, base, deadline, None, keep_waiting)?;
+        match call(&auth)? {
+            connect::Answer::Ok(v) => Ok(v),
+            connect::Answer::TokenRejected(_) => {
+                let auth = cache.headers(agent, base, deadline, Some(&auth), keep_waiting)?;
+                match call(&auth)? {
+                    connect::Answer::Ok(v) => Ok(v),
+                    connect::Answer::TokenRejected(m) => {
+                        Err(Error::Auth(format!("AGC refused a fresh access token: {m}")))
+                    }
+                }
             }
         }
-    }
+    });
+    // However the transport's stop surfaced (an I/O error inside TLS, a body cut short), it
+    // was the caller's cancel.
+    r.map_err(|e| if crate::interrupt::take_cancelled() { Error::Cancelled } else { e })
 }
 
 #[cfg(test)]

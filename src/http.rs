@@ -359,6 +359,9 @@ pub(crate) fn never_sent(e: &ureq::Error) -> bool {
 /// The one mapping from transport failures to our errors. `what` names the call.
 pub(crate) fn map_error(e: ureq::Error, what: &str) -> Error {
     use std::io::ErrorKind as K;
+    if crate::interrupt::is_stopped(&e) {
+        return Error::Cancelled;
+    }
     match e {
         ureq::Error::Timeout(t) => Error::Timeout(format!("{what}: {t}")),
         ureq::Error::Io(io) if io.get_ref().is_some_and(|e| e.is::<rustls::Error>()) => {

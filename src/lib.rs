@@ -37,6 +37,8 @@ mod http;
 /// cbindgen:ignore
 pub mod inspect;
 /// cbindgen:ignore
+mod interrupt;
+/// cbindgen:ignore
 pub mod package;
 /// cbindgen:ignore
 pub mod progress;

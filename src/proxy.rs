@@ -13,7 +13,9 @@
 
 use std::fmt;
 
-use ureq::unversioned::transport::{ConnectionDetails, Connector, DefaultConnector, Transport};
+use ureq::unversioned::transport::{
+    ChainedConnector, ConnectProxyConnector, ConnectionDetails, Connector, RustlsConnector, TcpConnector, Transport,
+};
 use ureq::{Proxy, ProxyProtocol};
 
 use crate::error::{bounded, Error, Result};
@@ -247,11 +249,31 @@ struct Leg {
     port: u16,
 }
 
-/// ureq's default connector chain, wrapped so that a failure to reach the proxy, or the
+/// ureq's default chain for us (an HTTP CONNECT proxy, TCP, rustls) with
+/// [`crate::interrupt::Interruptible`] between TCP and TLS, so that a wait for an answer can be
+/// cancelled.
+type Chain = ChainedConnector<
+    (),
+    ChainedConnector<
+        (),
+        ChainedConnector<(), ChainedConnector<(), (), ConnectProxyConnector>, TcpConnector>,
+        crate::interrupt::InterruptibleConnector,
+    >,
+    RustlsConnector,
+>;
+
+fn chain() -> Chain {
+    ().chain(ConnectProxyConnector::default())
+        .chain(TcpConnector::default())
+        .chain(crate::interrupt::InterruptibleConnector)
+        .chain(RustlsConnector::default())
+}
+
+/// That chain, wrapped so that a failure to reach the proxy, or the
 /// proxy's refusal of a CONNECT, becomes an error that names the proxy (and never its
 /// credentials). Adds no thread and no I/O of its own.
 pub(crate) struct ProxyConnector {
-    inner: DefaultConnector,
+    inner: Chain,
     leg: Option<Leg>,
     broken: Option<String>,
 }
@@ -264,7 +286,7 @@ impl fmt::Debug for ProxyConnector {
 
 impl ProxyConnector {
     fn new(leg: Option<Leg>, broken: Option<String>) -> ProxyConnector {
-        ProxyConnector { inner: DefaultConnector::new(), leg, broken }
+        ProxyConnector { inner: chain(), leg, broken }
     }
 
     fn direct() -> ProxyConnector {
@@ -333,7 +355,10 @@ impl Connector<()> for ProxyConnector {
         if let Some(why) = &self.broken {
             return Err(ureq::Error::ConnectProxyFailed(why.clone()));
         }
-        self.inner.connect(details, chained).map_err(|e| self.explain(details, e))
+        match self.inner.connect(details, chained) {
+            Ok(t) => Ok(t.map(|t| Box::new(t) as Box<dyn Transport>)),
+            Err(e) => Err(self.explain(details, e)),
+        }
     }
 }
 

@@ -712,3 +712,64 @@ fn an_over_long_version_or_package_id_is_refused_at_check_before_any_request() {
     assert!(matches!(e, Error::InvalidArgument(ref m) if m.contains("package id")), "{e}");
     assert!(s.requests().is_empty(), "{:?}", s.requests().iter().map(|r| r.kind.clone()).collect::<Vec<_>>());
 }
+
+/// A sink that cancels once `when` says so, counting its reports.
+struct CancelWhen<F: FnMut(Phase, u64) -> bool> {
+    when: F,
+    reports: usize,
+}
+
+impl<F: FnMut(Phase, u64) -> bool> agcupload::Progress for CancelWhen<F> {
+    fn report(&mut self, phase: Phase, done: u64, _total: u64) -> bool {
+        self.reports += 1;
+        !(self.when)(phase, done)
+    }
+}
+
+#[test]
+fn a_cancel_while_agc_answers_the_submit_ends_the_call_and_says_it_may_have_landed() {
+    let s = server(0);
+    let c = client(&s);
+    let dir = TempDir::new("rel-cancel-inflight");
+    let p = dir.app("slow.app", 20_000);
+    // AGC carries out the submit at once and answers a minute later.
+    s.set_fault(Fault::SlowAnswer(60_000));
+    let started = std::time::Instant::now();
+    // Cancel as soon as the mock has the submit (the sink is asked again while the call waits).
+    let mut sink = CancelWhen { when: |ph, _| ph == Phase::Submitting && s.last_submit(APP).is_some(), reports: 0 };
+    let req = ReleaseRequest::new(
+        UploadRequest::new(APP, &p, PackageKind::HarmonyApp),
+        ReleaseTarget::Review(SubmitOptions::default()),
+    );
+    let e = c.release(&req, &mut sink).unwrap_err();
+    let waited = started.elapsed();
+    s.set_fault(Fault::None);
+    assert_eq!((e.step, e.error.status()), (ReleaseStep::Submit, agcupload::Status::Cancelled), "{e}");
+    // Not the minute the answer takes (the slices are 200 ms; the bound is loose on purpose).
+    assert!(waited < Duration::from_secs(45), "the cancel waited for the answer: {waited:?}");
+    assert!(e.outcome_uncertain, "the submit went out: its outcome is unknown");
+    assert!(e.to_string().contains("may have accepted the submit"), "{e}");
+    assert!(s.last_submit(APP).is_some(), "the mock carried out the submit");
+    assert!(e.done.package_id.is_some(), "{e:?}");
+}
+
+#[test]
+fn a_cancel_asked_after_agc_accepted_the_submit_leaves_it_reported_as_done() {
+    let s = server(0);
+    let c = client(&s);
+    let dir = TempDir::new("rel-cancel-after");
+    let p = dir.app("after.app", 20_000);
+    s.set_fault(Fault::SlowAnswer(400));
+    // The submit's reports: `done` is the elapsed milliseconds. Its last one, after AGC's
+    // answer (at least 400 ms in), asks to cancel: the submit is done all the same.
+    let mut sink = CancelWhen { when: |ph, done| ph == Phase::Submitting && done >= 300, reports: 0 };
+    let req = ReleaseRequest::new(
+        UploadRequest::new(APP, &p, PackageKind::HarmonyApp),
+        ReleaseTarget::Review(SubmitOptions::default()),
+    );
+    let ids = c.release(&req, &mut sink).unwrap();
+    s.set_fault(Fault::None);
+    assert!(ids.package_id.is_some());
+    assert!(s.last_submit(APP).is_some());
+    assert_eq!(c.release_state(APP, &mut NoProgress).unwrap().state, ReleaseState::InReview);
+}

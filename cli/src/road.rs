@@ -162,7 +162,16 @@ fn rerun_command(done: &ReleaseIds) -> String {
 /// The hint after a step that AGC may have carried out although it failed (the library's
 /// [`agcupload::ReleaseError::outcome_uncertain`]): no command that repeats it, but what to
 /// check first, then how to continue either way.
-fn uncertain_hint(step: &str, done: &ReleaseIds) -> String {
+fn uncertain_hint(step: &str, app_id: &str, done: &ReleaseIds) -> String {
+    if step == agcupload::ReleaseStep::Submit.name() {
+        return format!(
+            "AGC may have accepted the submit although its answer did not arrive, so submitting again is not the \
+             next step: first read the app's state with: agcupload state {}. If it is in review, the submit \
+             landed and nothing is left to do; only if it is still a draft, continue with: {}",
+            shell_word(app_id),
+            rerun_command(done)
+        );
+    }
     let with_package = ReleaseIds { package_id: Some("PACKAGE_ID".into()), ..done.clone() };
     format!(
         "AGC may have carried out the {step} although it failed, so repeating it could attach the package twice: \
@@ -276,7 +285,7 @@ impl Ctx {
             format!("step {step} failed: {}; done: {ids}", failure.message)
         };
         if e.outcome_uncertain {
-            report.hint = Some(uncertain_hint(step, &e.done));
+            report.hint = Some(uncertain_hint(step, &file.app_id, &e.done));
         } else if !ids.is_empty() && e.step != agcupload::ReleaseStep::Check {
             report.hint = Some(format!("continue with: {}", rerun_command(&e.done)));
         } else if e.error.status() == agcupload::Status::Cancelled {

@@ -1072,6 +1072,58 @@ fn a_test_release_failing_after_the_upload_continues_from_the_object() {
     assert_eq!(server.objects().len(), 1);
 }
 
+/// Ctrl-C while AGC answers a submit slowly (it carried the submit out at once, its answer
+/// takes a minute): the tool stops within moments, not after the answer, and says that the
+/// submit may have landed: its hint reads the state first and repeats nothing.
+#[test]
+fn ctrl_c_while_agc_answers_the_submit_stops_at_once_and_says_it_may_have_landed() {
+    let server = mock();
+    let dir = Dir::new("sigslow");
+    let app = dir.app("s.app", 30_000);
+    server.set_fault(Fault::SlowAnswer(60_000));
+    let mut child = agc(&server)
+        .args(["publish", "--submit", "--json", "--progress", "lines", APP])
+        .arg(&app)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines().map_while(Result::ok);
+    let mut seen = String::new();
+    for line in lines.by_ref() {
+        seen.push_str(&line);
+        seen.push('\n');
+        if line.starts_with("agcupload: submitting for review") {
+            break;
+        }
+    }
+    // The submit is on its way; wait until AGC has it, then Ctrl-C while its answer is held.
+    while server.last_submit(APP).is_none() {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let asked = std::time::Instant::now();
+    // SAFETY: kill(2) on our own child's pid.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
+    let mut stdout = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
+    let rest: Vec<String> = lines.collect();
+    let status = child.wait().unwrap();
+    let waited = asked.elapsed();
+    server.set_fault(Fault::None);
+    assert_eq!(status.code(), Some(130), "{stdout}\n{seen}{}", rest.join("\n"));
+    // Not the minute the answer takes (a loose bound: the tool polls in 200 ms slices).
+    assert!(waited < Duration::from_secs(45), "Ctrl-C waited for AGC's answer: {waited:?}");
+    let j: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(j["failed_step"].as_str(), Some("submit"), "{j}");
+    let hint = j["error"]["hint"].as_str().unwrap();
+    assert!(
+        hint.contains("may have accepted the submit") && hint.contains(&format!("agcupload state {APP}")),
+        "{hint}"
+    );
+    assert!(!hint.starts_with("continue with"), "{hint}");
+}
+
 #[test]
 fn ctrl_c_while_agc_still_processes_the_submit_keeps_the_ids() {
     let server = mock();

@@ -304,3 +304,52 @@ fn the_step_summary_shows_server_text_as_plain_text() {
     }
     assert_only_own_commands(&out, 1);
 }
+
+/// The hostile-server suite through the tool (issue 16): every free-text field of every answer,
+/// success answers included, holds the echoed credentials, the client secret, workflow
+/// commands, terminal escapes and bidi overrides. On the success road, the state read and a
+/// refusal, nothing the tool writes (stdout, stderr, `$GITHUB_OUTPUT`, the step summary) runs
+/// as a command, shows a secret or holds an escape or a bidi override.
+#[test]
+fn a_hostile_server_cannot_reach_the_log_through_the_tool() {
+    let server = mock();
+    let dir = Dir::new("hostile");
+    let app = dir.app("h.app", 20_000);
+    server.set_fault(Fault::Hostile);
+    let check = |what: &str, out: &Out, own_errors: usize| {
+        assert_only_own_commands(out, own_errors);
+        let mut secrets = server.issued_tokens();
+        secrets.push(server.client_secret());
+        let files = [dir.path("github_output"), dir.path("github_summary")]
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join("\n");
+        for text in [&out.stdout, &out.stderr, &files] {
+            for s in &secrets {
+                for w in s.as_bytes().windows(16.min(s.len())) {
+                    let w = String::from_utf8_lossy(w);
+                    assert!(!text.contains(&*w), "{what}: a secret shows ({w}): {text}");
+                }
+            }
+            assert!(
+                !text.contains('\u{1b}') && !text.contains('\u{202e}') && !text.contains('\u{200b}'),
+                "{what}: {text:?}"
+            );
+        }
+    };
+    let out = run(agc(&server, &dir).args(["publish", "--submit", APP]).arg(&app));
+    expect(&out, 0);
+    check("publish --submit", &out, 0);
+    let out = run(agc(&server, &dir).args(["state", APP]));
+    expect(&out, 0);
+    assert!(out.stdout.contains("[redacted]"), "the opinion is shown, redacted: {}", out.stdout);
+    check("state", &out, 0);
+    let out = run(agc(&server, &dir).args(["state", "--json", APP]));
+    expect(&out, 0);
+    check("state --json", &out, 0);
+    // In review now: the second submit is refused with AGC's (hostile) words.
+    let out = run(agc(&server, &dir).args(["publish", "--submit", APP]).arg(&app));
+    assert_ne!(out.code, 0, "{}", out.stderr);
+    check("refused publish --submit", &out, 1);
+}

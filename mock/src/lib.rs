@@ -314,8 +314,9 @@ pub enum Fault {
     /// [`hostile_text`]: the request's credentials and body echoed, the client secret, CI
     /// workflow commands, terminal escapes, bidirectional overrides, and 64 KiB of padding.
     Hostile,
-    /// Every Connect API answer but the token's is held this many milliseconds after the
-    /// request was processed (a slow AGC: the call is carried out, its answer comes late).
+    /// The answers of the release road's writing calls (notes, submit, the test version
+    /// calls; not the state read) are held this many milliseconds after the request was
+    /// processed (a slow AGC: the call is carried out, its answer comes late).
     SlowAnswer(u64),
 }
 

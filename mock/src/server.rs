@@ -292,7 +292,7 @@ fn connect_api(shared: &Arc<Shared>, c: &mut C, req: &Request, kind: &Endpoint) 
         return outcome;
     }
     if let Fault::SlowAnswer(ms) = shared.fault() {
-        if *kind != Endpoint::Token {
+        if *kind == Endpoint::Release && req.method != "GET" {
             let s = shared.clone();
             let stop = move || s.shutdown.load(Ordering::SeqCst) || !matches!(s.fault(), Fault::SlowAnswer(_));
             c.delay = Some((Duration::from_millis(ms), Box::new(stop)));

@@ -275,13 +275,25 @@ impl Client {
                     None => Ok(()),
                 }
             };
+            // The call reports through a handle that borrows the sink per report, so that
+            // `waiting` can also run while the call waits for its answer.
             auth::with_token(&self.tokens, &self.agent, &self.api_base, deadline, waiting, |headers| {
-                call(attempt, &self.agent, &self.api_base, headers, deadline, &mut *sink.borrow_mut())
+                call(attempt, &self.agent, &self.api_base, headers, deadline, &mut SharedSink(&sink))
             })
         });
         // Every call's error leaves through the gate too; its answer passes the gate in the
         // public method that returns it (the result type says which fields a server wrote).
         self.clean_error(r)
+    }
+}
+
+/// A [`RecordingSink`] shared by reference: each report borrows it for that report only.
+struct SharedSink<'s, 'a>(&'s std::cell::RefCell<RecordingSink<'a>>);
+
+impl Progress for SharedSink<'_, '_> {
+    fn report(&mut self, phase: Phase, done: u64, total: u64) -> bool {
+        // Never nested (a report does no I/O), so the borrow is free; if not, go on.
+        self.0.try_borrow_mut().map_or(true, |mut s| s.report(phase, done, total))
     }
 }
 

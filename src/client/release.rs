@@ -105,15 +105,24 @@ pub struct ReleaseError {
     pub error: Error,
     /// The ids obtained before the failure (pass them as [`ReleaseRequest::resume`]).
     pub done: ReleaseIds,
-    /// AGC may have carried out the failed step although it failed (a bind sent, then a reset,
-    /// a timeout or a 5xx): resuming from `done` would repeat it, so check first (for a bind:
-    /// the app's packages in AGC; if the package is there, resume with its package id).
+    /// AGC may have carried out the failed step although it failed (a bind or a submit sent,
+    /// then a reset, a timeout, a 5xx, or a cancel while AGC was answering): resuming from
+    /// `done` would repeat it, so check first (for a bind: the app's packages in AGC; if the
+    /// package is there, resume with its package id; for a submit: the app's release state).
     pub outcome_uncertain: bool,
 }
 
 impl std::fmt::Display for ReleaseError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "step {} failed: {}", self.step.name(), self.error)
+        write!(f, "step {} failed: {}", self.step.name(), self.error)?;
+        if self.outcome_uncertain && self.step == ReleaseStep::Submit {
+            // A bind's error already says it (client::publish); a submit's does not.
+            f.write_str(
+                "; AGC may have accepted the submit all the same (the request went out, no clear answer came \
+                 back): read the app's state before submitting again",
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -288,8 +297,11 @@ impl Client {
                     self.set_release_notes(app_id, &request.notes, progress)
                         .map_err(|e| fail(ReleaseStep::Notes, e, &done))?;
                 }
-                self.submit_for_review(app_id, options, request.submit_timeout, progress)
-                    .map_err(|e| fail(ReleaseStep::Submit, e, &done))?;
+                self.submit_outcome(app_id, options, request.submit_timeout, progress).map_err(|(e, uncertain)| {
+                    let mut failure = fail(ReleaseStep::Submit, e, &done);
+                    failure.outcome_uncertain = uncertain;
+                    failure
+                })?;
             }
             ReleaseTarget::Test(t) => {
                 if done.version_id.is_none() {
@@ -408,9 +420,24 @@ impl Client {
         timeout: Duration,
         progress: &mut dyn Progress,
     ) -> Result<()> {
+        self.submit_outcome(app_id, options, timeout, progress).map_err(|(e, _)| e)
+    }
+
+    /// [`Client::submit_for_review`], and on failure whether AGC may have accepted the submit
+    /// all the same (the request went out and no clear answer came back: a reset, a timeout,
+    /// a cancel while AGC was answering): then submitting again is not the next step, reading
+    /// the state is.
+    pub(crate) fn submit_outcome(
+        &self,
+        app_id: &str,
+        options: &SubmitOptions,
+        timeout: Duration,
+        progress: &mut dyn Progress,
+    ) -> std::result::Result<(), (Error, bool)> {
+        let unsure = std::cell::Cell::new(false);
         // AGC's refusal and "still processing" message leave `connect_call` as an answer, not
-        // an error, so its redaction never saw them: the errors made of them are redacted here.
-        self.clean(self.submit_until(app_id, options, timeout, progress))
+        // an error, so the gate never saw them: the errors made of them pass it here.
+        self.clean(self.submit_until(app_id, options, timeout, &unsure, progress)).map_err(|e| (e, unsure.get()))
     }
 
     /// [`Client::submit_for_review`] before the redaction of its error.
@@ -419,6 +446,7 @@ impl Client {
         app_id: &str,
         options: &SubmitOptions,
         timeout: Duration,
+        unsure: &std::cell::Cell<bool>,
         progress: &mut dyn Progress,
     ) -> Result<()> {
         check_app_id(app_id)?;
@@ -434,7 +462,6 @@ impl Client {
             .release_call(Method::Get, &info_path, app_id, None, "app-info", None, progress, parse_app_state)
             .ok()
             .map(|s| s.release_state);
-        let unsure = std::cell::Cell::new(false);
         loop {
             let elapsed = (start.elapsed().as_millis() as u64).min(total_ms);
             let parse = |b: &[u8]| match parse_empty(b, "app-submit") {
@@ -465,12 +492,15 @@ impl Client {
                 }
                 let submit =
                     Request { method: Method::Post, path: &path, query, body: Some(&body), what: "app-submit" };
-                connect::send_noting(agent, base, auth, &submit, deadline, parse, &unsure)
+                connect::send_noting(agent, base, auth, &submit, deadline, parse, unsure)
             })?;
             let message = match outcome {
                 SubmitTry::Done => {
+                    // AGC accepted it: a cancel asked now is not this step's failure (the
+                    // submit is done and reported as done); the next step, if any, sees it.
                     let elapsed = (start.elapsed().as_millis() as u64).min(total_ms);
-                    return progress::event(progress, Phase::Submitting, elapsed, total_ms);
+                    progress.report(Phase::Submitting, elapsed, total_ms);
+                    return Ok(());
                 }
                 SubmitTry::Refused(code, message) => return Err(with_advice(Error::Api { code, message })),
                 SubmitTry::StillProcessing(m) => m,

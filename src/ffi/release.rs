@@ -1,7 +1,7 @@
 //! The one-call release road (`agc_release_package`) and its result (`agc_release_result_*`).
 
 use std::ffi::CString;
-use std::os::raw::{c_char, c_uint, c_void};
+use std::os::raw::{c_char, c_int, c_uint, c_void};
 use std::ptr;
 
 use super::boundary::*;
@@ -74,13 +74,20 @@ pub struct agc_release_result {
     failed_step: agc_release_step,
     status: agc_status,
     error: CString,
+    outcome_uncertain: bool,
 }
 
 fn opt_c(s: &Option<String>) -> Option<CString> {
     s.as_deref().and_then(|s| CString::new(s).ok())
 }
 
-fn to_c_release(ids: &ReleaseIds, step: agc_release_step, status: agc_status, error: &str) -> agc_release_result {
+fn to_c_release(
+    ids: &ReleaseIds,
+    step: agc_release_step,
+    status: agc_status,
+    error: &str,
+    outcome_uncertain: bool,
+) -> agc_release_result {
     agc_release_result {
         object_id: opt_c(&ids.object_id),
         file_name: opt_c(&ids.file_name),
@@ -91,6 +98,7 @@ fn to_c_release(ids: &ReleaseIds, step: agc_release_step, status: agc_status, er
         failed_step: step,
         status,
         error: CString::new(error.replace('\0', " ")).unwrap_or_default(),
+        outcome_uncertain,
     }
 }
 
@@ -166,10 +174,10 @@ pub unsafe extern "C" fn agc_release_package(
         }
         let mut sink = CProgress { callback: progress, user_data };
         let (result, outcome) = match c.release(&req, &mut sink) {
-            Ok(ids) => (to_c_release(&ids, agc_release_step::AGC_STEP_NONE, agc_status::AGC_OK, ""), Ok(())),
+            Ok(ids) => (to_c_release(&ids, agc_release_step::AGC_STEP_NONE, agc_status::AGC_OK, "", false), Ok(())),
             Err(e) => {
                 let text = e.to_string();
-                let r = to_c_release(&e.done, e.step.into(), e.error.status().into(), &text);
+                let r = to_c_release(&e.done, e.step.into(), e.error.status().into(), &text, e.outcome_uncertain);
                 step_text = Some(text);
                 (r, Err(e.error))
             }
@@ -277,6 +285,20 @@ pub unsafe extern "C" fn agc_release_result_size(result: *const agc_release_resu
 pub unsafe extern "C" fn agc_release_result_failed_step(result: *const agc_release_result) -> agc_release_step {
     // SAFETY: NULL or live per the contract.
     unsafe { read_result(result, agc_release_step::AGC_STEP_NONE, |r| r.failed_step) }
+}
+
+/// 1 when AGC may have carried out the failed step although it failed (a bind or a submit
+/// whose request went out and got no clear answer: a reset, a timeout, a 5xx, a cancel while
+/// AGC was answering): do not resume from this result before checking (a bind: the app's
+/// packages in AGC; a submit: `agc_get_release_status`). 0 otherwise, on success, or if
+/// `result` is NULL.
+///
+/// # Safety
+/// `result` is NULL or a live release result.
+#[no_mangle]
+pub unsafe extern "C" fn agc_release_result_outcome_uncertain(result: *const agc_release_result) -> c_int {
+    // SAFETY: NULL or live per the contract.
+    unsafe { read_result(result, 0, |r| c_int::from(r.outcome_uncertain)) }
 }
 
 /// The failed step's status, `AGC_OK` on success; `AGC_ERR_INVALID_ARGUMENT` if `result` is NULL.

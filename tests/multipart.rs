@@ -351,3 +351,23 @@ fn a_wrong_known_digest_is_caught_even_when_every_part_was_sent_by_an_earlier_ru
     assert_eq!(server.objects().len(), before, "nothing composed");
     assert_eq!(server.requests().iter().filter(|r| r.path.ends_with("/compose")).count(), 1);
 }
+
+/// The benchmark's dropping link (`slow_reset_every`): one PUT of a file larger than the
+/// reset interval never gets through; parts smaller than it do.
+#[test]
+fn a_link_that_drops_every_few_mib_defeats_one_put_but_not_the_parts() {
+    let server = server(MIB, true);
+    server.set_fault(Fault::SlowResetEvery(400_000_000, 3 * MIB / 2));
+    let mut client = client_for(&server);
+    client.set_retry(3, None).unwrap();
+    let dir = TempDir::new("mp-dropping");
+    let path = dir.app("f.app", (4 * MIB) as usize);
+    let mut single = UploadRequest::new("10001", &path, PackageKind::HarmonyApp);
+    single.transfer = Transfer::Single;
+    let e = client.upload(&single, &mut NoProgress).unwrap_err();
+    assert_eq!(e.status(), agcupload::Status::Network, "{e}");
+    assert!(server.objects().is_empty());
+    let r = client.upload(&multipart_request(&path), &mut NoProgress).unwrap();
+    assert_eq!(server.object(&r.object_id).unwrap().bytes.unwrap(), read(&path));
+    assert!(r.bytes_sent > 4 * MIB && r.bytes_sent < 4 * MIB + 3 * MIB, "{}", r.bytes_sent);
+}

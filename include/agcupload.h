@@ -84,7 +84,7 @@
 #define AGC_DEFAULT_TEST_WINDOW_MS 2592000000
 
 // The size from which `AGC_TRANSFER_AUTO` uses AGC's multipart upload, in bytes (128 MiB).
-#define AGC_DEFAULT_MULTIPART_FROM_BYTES 134217728
+#define AGC_AUTO_MULTIPART_FROM_BYTES 134217728
 
 // Result of every fallible function. `AGC_OK` (0) is success; anything else is an error
 // whose details `agc_last_error()` gives. Numbers are stable and never reused.
@@ -241,7 +241,7 @@ typedef enum {
 // How an upload sends the file; passed to `agc_upload_options_set_transfer` as an
 // `unsigned int` and returned by `agc_upload_result_transfer`.
 typedef enum {
-  // The default: AGC's multipart upload from `AGC_DEFAULT_MULTIPART_FROM_BYTES` bytes (128
+  // The default: AGC's multipart upload from `AGC_AUTO_MULTIPART_FROM_BYTES` bytes (128
   // MiB), one PUT below; when AGC refuses the multipart upload with a business error the
   // file goes as one PUT, with a note (`agc_upload_result_notes`).
   AGC_TRANSFER_AUTO = 1,

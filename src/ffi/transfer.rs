@@ -18,16 +18,16 @@ use crate::digest::Sha256Digest;
 use crate::error::Error;
 
 /// The size from which `AGC_TRANSFER_AUTO` uses AGC's multipart upload, in bytes (128 MiB).
-pub const AGC_DEFAULT_MULTIPART_FROM_BYTES: u64 = 134217728;
+pub const AGC_AUTO_MULTIPART_FROM_BYTES: u64 = 134217728;
 
-const _: () = assert!(AGC_DEFAULT_MULTIPART_FROM_BYTES == crate::client::AUTO_MULTIPART_FROM);
+const _: () = assert!(AGC_AUTO_MULTIPART_FROM_BYTES == crate::client::AUTO_MULTIPART_FROM);
 
 /// How an upload sends the file; passed to `agc_upload_options_set_transfer` as an
 /// `unsigned int` and returned by `agc_upload_result_transfer`.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum agc_transfer {
-    /// The default: AGC's multipart upload from `AGC_DEFAULT_MULTIPART_FROM_BYTES` bytes (128
+    /// The default: AGC's multipart upload from `AGC_AUTO_MULTIPART_FROM_BYTES` bytes (128
     /// MiB), one PUT below; when AGC refuses the multipart upload with a business error the
     /// file goes as one PUT, with a note (`agc_upload_result_notes`).
     AGC_TRANSFER_AUTO = 1,

@@ -79,7 +79,8 @@ class Phase(str, enum.Enum):
     HASHING = "hashing"
     """Computing the file's SHA-256; done/total are bytes."""
     REQUESTING_URL = "requesting_url"
-    """Asking for a signed upload URL (and a token if needed)."""
+    """Asking for a signed upload URL (and a token if needed); in a multipart upload done = the
+    part number, total = the number of parts."""
     UPLOADING = "uploading"
     """Sending the file; done/total are bytes; restarts at 0 after a retry."""
     RETRYING = "retrying"

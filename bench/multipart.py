@@ -14,8 +14,8 @@ Three tables, each from one run of this script (ratios within one run, interleav
      8 MiB parts, each bounded by BENCH_LINK_TIMEOUT seconds (default 120) and 5 attempts: time,
      bytes sent (the mock's record of received body bytes) and whether it finished.
 
-Environment: BENCH_RUNS (default 3); the sizes above; BENCH_OUT (default: print only; the
-tables are pasted into BENCHMARKS.md by hand, under "Multipart and resume").
+Environment: BENCH_RUNS (default 3); the sizes above; BENCH_OUT (default: BENCHMARKS.md, whose
+section "Multipart and resume" is replaced, or appended; `make bench` keeps that section).
 """
 
 import json
@@ -94,6 +94,8 @@ def loopback(tmp, mock, size, runs):
 
 def dropping_link(tmp, size, rate, every, timeout):
     """One mock with the dropping link; single PUT then multipart, once each."""
+    tmp = os.path.join(tmp, "link")  # its own info file: the first mock's is still there
+    os.makedirs(tmp, exist_ok=True)
     mock = base.Mock(tmp)
     path = os.path.join(tmp, "link.app")
     base.make_app(path, size)
@@ -122,7 +124,7 @@ def dropping_link(tmp, size, rate, every, timeout):
 def render(m, runs, size, lb, link, link_size, rate, every):
     mb = size / 1e6
     L = []
-    L.append("## Multipart and resume (issue 18: `make bench-multipart`)")
+    L.append(base.MULTIPART_SECTION + " (issue 18: `make bench-multipart`)")
     L.append("")
     L.append(f"Measured {m['date']} on {m['cpu']} ({m['cores']} cores, SHA-NI {'yes' if m['sha_ni'] else 'no'}), "
              f"Linux {m['kernel']}; medians of {runs} interleaved runs after one warm-up; the machine was shared "
@@ -185,11 +187,16 @@ def main():
         shutil.rmtree(tmp, ignore_errors=True)
     report = render(m, runs, size, lb, link, link_size, rate, every)
     print(report)
-    out = os.environ.get("BENCH_OUT")
-    if out:
-        with open(out, "w") as f:
-            f.write(report)
-        base.log(f"bench-multipart: wrote {out}")
+    out = os.environ.get("BENCH_OUT") or os.path.join(base.ROOT, "BENCHMARKS.md")
+    old = ""
+    if os.path.exists(out):
+        with open(out) as f:
+            old = f.read()
+    i = old.find("\n" + base.MULTIPART_SECTION)
+    head = old[:i] if i >= 0 else old
+    with open(out, "w") as f:
+        f.write(head.rstrip("\n") + "\n\n" + report if head.strip() else report)
+    base.log(f"bench-multipart: wrote {out}")
 
 
 if __name__ == "__main__":

@@ -83,6 +83,9 @@
 // Default length of a test window when no end is given, in milliseconds (30 days).
 #define AGC_DEFAULT_TEST_WINDOW_MS 2592000000
 
+// The size from which `AGC_TRANSFER_AUTO` uses AGC's multipart upload, in bytes (128 MiB).
+#define AGC_AUTO_MULTIPART_FROM_BYTES 134217728
+
 // Result of every fallible function. `AGC_OK` (0) is success; anything else is an error
 // whose details `agc_last_error()` gives. Numbers are stable and never reused.
 typedef enum {
@@ -135,9 +138,12 @@ typedef enum {
 typedef enum {
   // Computing the file's SHA-256; `done`/`total` are bytes.
   AGC_PHASE_HASHING = 1,
-  // Asking for a signed upload URL (and a token if needed); `done` = `total` = 0.
+  // Asking for a signed upload URL (and a token if needed); `done` = `total` = 0. In a
+  // multipart upload (`agc_upload_options_set_transfer`): `done` = the part number, `total`
+  // = the number of parts.
   AGC_PHASE_REQUESTING_URL = 2,
-  // Sending the file; `done`/`total` are bytes. Restarts at 0 after a retry.
+  // Sending the file; `done`/`total` are bytes. Restarts at 0 after a retry. In a multipart
+  // upload, bytes over the whole file, part after part (a retried part restarts at its start).
   AGC_PHASE_UPLOADING = 3,
   // Waiting before another attempt; `done` = the attempt that failed, `total` = max attempts.
   AGC_PHASE_RETRYING = 4,
@@ -234,6 +240,19 @@ typedef enum {
   // Mozilla's roots and the system's.
   AGC_TRUST_BOTH = 3,
 } agc_trust;
+
+// How an upload sends the file; passed to `agc_upload_options_set_transfer` as an
+// `unsigned int` and returned by `agc_upload_result_transfer`.
+typedef enum {
+  // The default: AGC's multipart upload from `AGC_AUTO_MULTIPART_FROM_BYTES` bytes (128
+  // MiB), one PUT below; when AGC refuses the multipart upload with a business error the
+  // file goes as one PUT, with a note (`agc_upload_result_notes`).
+  AGC_TRANSFER_AUTO = 1,
+  // One PUT of the whole file.
+  AGC_TRANSFER_SINGLE = 2,
+  // AGC's multipart upload (init, parts, compose), whatever the size; its refusal is an error.
+  AGC_TRANSFER_MULTIPART = 3,
+} agc_transfer;
 
 // An AGC client: credentials, settings and a token cache. Create with `agc_client_new`,
 // free with `agc_client_free`. Uploads on one client may run on several threads at once;
@@ -1051,6 +1070,84 @@ const char *agc_last_error(void);
 // # Safety
 // `s` is NULL or such a string, not yet freed.
 void agc_string_free(char *s);
+
+// How the file travels: an `agc_transfer` value (default `AGC_TRANSFER_AUTO`). Another value
+// is `AGC_ERR_INVALID_ARGUMENT`.
+//
+// # Safety
+// `options` is a live options object.
+agc_status agc_upload_options_set_transfer(agc_upload_options *options, unsigned int transfer);
+
+// Bytes per part of a multipart upload (default: AGC's minimum, `nspPartMinSize`, 5 MiB).
+// A size outside AGC's bounds is raised or lowered to them, with a note in the result; 0 is
+// `AGC_ERR_INVALID_ARGUMENT`. A resumed upload keeps the part size it started with.
+//
+// # Safety
+// `options` is a live options object.
+agc_status agc_upload_options_set_part_size(agc_upload_options *options, uint64_t part_size);
+
+// The file's SHA-256 when the caller already knows it: 64 hexadecimal characters (either
+// case), copied. The hash pass before the upload is skipped; the bytes are still hashed while
+// they are sent, and a wrong digest stops the upload before its last byte with
+// `AGC_ERR_FILE_CHANGED` (nothing is stored). Anything but 64 hex digits is
+// `AGC_ERR_INVALID_ARGUMENT`; NULL too. Not for profile pictures (they are sealed first).
+//
+// # Safety
+// `options` is a live options object; `sha256_hex` is NULL or NUL-terminated.
+agc_status agc_upload_options_set_sha256(agc_upload_options *options, const char *sha256_hex);
+
+// Keep the state of a multipart upload in this file, so that a later run (after a crash, a
+// kill, a failure) with the same file sends only the parts not yet finished. Copied. The
+// file is written atomically after every part (mode 0600) and holds the app id, file name
+// and identity, AGC's object and upload ids and each finished part's number, SHA-256, ETag
+// and part object id: never a token, secret, signature or signed URL. A changed file, or a
+// session AGC no longer knows, starts a fresh upload, with a note. A finished upload removes
+// the file. NULL or an empty path is `AGC_ERR_INVALID_ARGUMENT`.
+//
+// # Safety
+// `options` is a live options object; `path` is NULL or NUL-terminated.
+agc_status agc_upload_options_set_resume_file(agc_upload_options *options, const char *path);
+
+// How the file went: `AGC_TRANSFER_SINGLE` or `AGC_TRANSFER_MULTIPART` (never
+// `AGC_TRANSFER_AUTO`); 0 if `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live result.
+unsigned int agc_upload_result_transfer(const agc_upload_result *result);
+
+// Parts of the stored object (1 for a single PUT); 0 if `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live result.
+uint32_t agc_upload_result_parts(const agc_upload_result *result);
+
+// Parts this call sent (a part re-sent after a failure counts once); 0 if `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live result.
+uint32_t agc_upload_result_parts_sent(const agc_upload_result *result);
+
+// Parts finished by an earlier run and taken from the resume file (not sent again); 0 if
+// `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live result.
+uint32_t agc_upload_result_resumed_parts(const agc_upload_result *result);
+
+// Body bytes this call sent, every attempt included (more than the size after a retry, less
+// after a resume); 0 if `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live result.
+uint64_t agc_upload_result_bytes_sent(const agc_upload_result *result);
+
+// What the caller should know about the transfer, one note per line (`\n` between them):
+// a fallback to one PUT, a part size adjusted to AGC's bounds, a resume file not used and
+// why. An empty string when there is none. Owned by `result`; NULL if `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live result.
+const char *agc_upload_result_notes(const agc_upload_result *result);
 
 // Upload a file to AGC: validate it (suffix, size, content type) before any network I/O,
 // hash it, get a signed URL, PUT it (retrying transient failures).

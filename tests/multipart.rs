@@ -327,3 +327,47 @@ pub fn assert_resume_file_holds_no_secret(server: &MockServer, state: &str) {
         assert!(!state.contains(bad), "{bad} in the resume file: {state}");
     }
 }
+
+#[test]
+fn a_wrong_known_digest_is_caught_even_when_every_part_was_sent_by_an_earlier_run() {
+    let server = server(MIB, true);
+    let mut client = client_for(&server);
+    let dir = TempDir::new("mp-digest-resumed");
+    let path = dir.app("f.app", (3 * MIB) as usize);
+    let resume = dir.path("upload.resume");
+    // Every part sent, then compose fails and is not retried: the resume file holds all parts.
+    client.set_retry(1, None).unwrap();
+    server.set_fault(Fault::ComposeFailsOnce);
+    let mut req = multipart_request(&path);
+    req.resume_file = Some(&resume);
+    assert!(client.upload(&req, &mut NoProgress).is_err());
+    assert!(resume.exists());
+    let before = server.objects().len();
+    let mut wrong = agcupload::client::upload::parse_sha256_hex(&sha256_hex(&read(&path))).unwrap();
+    wrong[31] ^= 1;
+    req.sha256 = Some(wrong);
+    let e = client.upload(&req, &mut NoProgress).unwrap_err();
+    assert_eq!(e.status(), agcupload::Status::FileChanged, "{e}");
+    assert_eq!(server.objects().len(), before, "nothing composed");
+    assert_eq!(server.requests().iter().filter(|r| r.path.ends_with("/compose")).count(), 1);
+}
+
+/// The benchmark's dropping link (`slow_reset_every`): one PUT of a file larger than the
+/// reset interval never gets through; parts smaller than it do.
+#[test]
+fn a_link_that_drops_every_few_mib_defeats_one_put_but_not_the_parts() {
+    let server = server(MIB, true);
+    server.set_fault(Fault::SlowResetEvery(400_000_000, 3 * MIB / 2));
+    let mut client = client_for(&server);
+    client.set_retry(3, None).unwrap();
+    let dir = TempDir::new("mp-dropping");
+    let path = dir.app("f.app", (4 * MIB) as usize);
+    let mut single = UploadRequest::new("10001", &path, PackageKind::HarmonyApp);
+    single.transfer = Transfer::Single;
+    let e = client.upload(&single, &mut NoProgress).unwrap_err();
+    assert_eq!(e.status(), agcupload::Status::Network, "{e}");
+    assert!(server.objects().is_empty());
+    let r = client.upload(&multipart_request(&path), &mut NoProgress).unwrap();
+    assert_eq!(server.object(&r.object_id).unwrap().bytes.unwrap(), read(&path));
+    assert!(r.bytes_sent > 4 * MIB && r.bytes_sent < 4 * MIB + 3 * MIB, "{}", r.bytes_sent);
+}

@@ -226,6 +226,8 @@ pub enum Command {
         wait: WaitArgs,
         #[command(flatten)]
         bind: BindArgs,
+        #[command(flatten)]
+        transfer: TransferArgs,
     },
     /// Upload, bind and wait until AGC has parsed the package; then --submit for review, or
     /// --test for a HarmonyOS test release.
@@ -239,6 +241,8 @@ pub enum Command {
         wait: WaitArgs,
         #[command(flatten)]
         bind: BindArgs,
+        #[command(flatten)]
+        transfer: TransferArgs,
         #[command(flatten)]
         road: Box<RoadArgs>,
     },
@@ -559,6 +563,84 @@ impl BindArgs {
     }
 }
 
+/// How the file travels: one PUT or AGC's multipart upload, resumable across runs.
+#[derive(Debug, Args)]
+pub struct TransferArgs {
+    /// `auto`: multipart from 128 MiB (falls back to one PUT, with a note, when AGC refuses
+    /// it), `single`: always one PUT, `multipart`: always in parts [default: auto].
+    #[arg(long, value_enum, value_name = "MODE", help_heading = "Transfer")]
+    pub transfer: Option<TransferMode>,
+    /// Bytes per part of a multipart upload, e.g. 8MiB or 16777216 [default: AGC's minimum,
+    /// 5 MiB]; kept within AGC's bounds, with a note.
+    #[arg(long, value_name = "BYTES", value_parser = parse_size, help_heading = "Transfer")]
+    pub part_size: Option<u64>,
+    /// The file's SHA-256 when the build already knows it (64 hex digits): no hash pass before
+    /// the upload. The bytes are still checked while they are sent: a wrong digest stores nothing.
+    #[arg(long = "sha256", value_name = "HEX", value_parser = parse_sha256, help_heading = "Transfer")]
+    pub sha256: Option<agcupload::digest::Sha256Digest>,
+    /// Keep the state of a multipart upload in this file (no secret in it): a rerun with the
+    /// same file sends only the parts not yet finished. Removed when the upload finishes.
+    #[arg(long, value_name = "PATH", help_heading = "Transfer")]
+    pub resume_file: Option<PathBuf>,
+}
+
+/// See [`TransferArgs::transfer`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TransferMode {
+    /// Multipart for big files, one PUT for the others.
+    Auto,
+    /// Always one PUT.
+    Single,
+    /// Always AGC's multipart upload.
+    Multipart,
+}
+
+impl TransferArgs {
+    /// Set the library's transfer options on `r`.
+    pub fn apply<'a>(&'a self, r: &mut agcupload::UploadRequest<'a>) {
+        if let Some(t) = self.transfer {
+            r.transfer = match t {
+                TransferMode::Auto => agcupload::Transfer::Auto,
+                TransferMode::Single => agcupload::Transfer::Single,
+                TransferMode::Multipart => agcupload::Transfer::Multipart,
+            };
+        }
+        r.part_size = self.part_size;
+        r.sha256 = self.sha256;
+        r.resume_file = self.resume_file.as_deref();
+    }
+}
+
+/// A size in bytes: digits, optionally followed by K, M or G (binary: KiB, MiB, GiB, with or
+/// without the `iB`; case ignored).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let bad = || "must be a number of bytes, optionally with K, M or G (KiB, MiB, GiB), e.g. 8MiB".to_string();
+    let t = s.trim();
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 20 {
+        return Err(bad());
+    }
+    let n: u64 = t[..digits].parse().map_err(|_| bad())?;
+    let unit = t[digits..].trim_start().to_ascii_lowercase();
+    let shift = match unit.as_str() {
+        "" | "b" => 0,
+        "k" | "kib" => 10,
+        "m" | "mib" => 20,
+        "g" | "gib" => 30,
+        _ => return Err(bad()),
+    };
+    let v = n.checked_mul(1u64 << shift).ok_or_else(bad)?;
+    if v == 0 {
+        return Err("must be greater than zero".into());
+    }
+    Ok(v)
+}
+
+/// 64 hex digits, by the library's rule.
+fn parse_sha256(s: &str) -> Result<agcupload::digest::Sha256Digest, String> {
+    agcupload::client::upload::parse_sha256_hex(s).map_err(|e| e.to_string())
+}
+
 /// Package kinds on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Kind {
@@ -686,5 +768,15 @@ mod tests {
             assert!(parse_instant_ms(bad).is_err(), "{bad}");
         }
         assert!(parse_flag("yes").is_err());
+        assert_eq!(parse_size("8MiB"), Ok(8 << 20));
+        assert_eq!(parse_size("8m"), Ok(8 << 20));
+        assert_eq!(parse_size("1 GiB"), Ok(1 << 30));
+        assert_eq!(parse_size("5242880"), Ok(5 << 20));
+        assert_eq!(parse_size("64K"), Ok(64 << 10));
+        for bad in ["", "0", "MiB", "8TB", "8 MB", "-1", "99999999999999999999G", "1.5MiB"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
+        assert!(parse_sha256(&"ab".repeat(32)).is_ok());
+        assert!(parse_sha256(&"ab".repeat(31)).is_err());
     }
 }

@@ -20,7 +20,7 @@ use clap::Parser;
 use serde_json::json;
 use zeroize::Zeroizing;
 
-use args::{BindArgs, Cli, Command, ConnArgs, FileArgs, NetArgs, SealKeyArgs, WaitArgs};
+use args::{BindArgs, Cli, Command, ConnArgs, FileArgs, NetArgs, SealKeyArgs, TransferArgs, WaitArgs};
 use output::{Failure, Report};
 use progress::{human_bytes, Display, Reporter};
 use signals::Signals;
@@ -63,11 +63,15 @@ fn run() -> i32 {
     }
     let ctx = Ctx { display: Display::choose(cli.output.progress, cli.output.quiet), signals, net: cli.net };
     let report = match cli.command {
-        Command::Upload { conn, file, publish, wait, bind } => ctx.upload(&conn, &file, publish, &wait, &bind),
-        Command::Publish { conn, file, wait, bind, road } if road.submit || road.test.is_some() => {
-            ctx.road(&conn, &file, &wait, &bind, &road)
+        Command::Upload { conn, file, publish, wait, bind, transfer } => {
+            ctx.upload(&conn, &file, publish, &wait, &bind, &transfer)
         }
-        Command::Publish { conn, file, wait, bind, .. } => ctx.upload(&conn, &file, true, &wait, &bind),
+        Command::Publish { conn, file, wait, bind, transfer, road } if road.submit || road.test.is_some() => {
+            ctx.road(&conn, &file, &wait, &bind, &transfer, &road)
+        }
+        Command::Publish { conn, file, wait, bind, transfer, .. } => {
+            ctx.upload(&conn, &file, true, &wait, &bind, &transfer)
+        }
         Command::Bind { conn, app_id, object_id, file_name, wait, wait_args, bind } => {
             ctx.bind(&conn, &app_id, &object_id, &file_name, wait, &wait_args, &bind)
         }
@@ -109,7 +113,15 @@ impl Ctx {
         f
     }
 
-    fn upload(&self, conn: &ConnArgs, file: &FileArgs, publish: bool, wait: &WaitArgs, bind: &BindArgs) -> Report {
+    fn upload(
+        &self,
+        conn: &ConnArgs,
+        file: &FileArgs,
+        publish: bool,
+        wait: &WaitArgs,
+        bind: &BindArgs,
+        transfer: &TransferArgs,
+    ) -> Report {
         let mut report = Report::new(if publish { "publish" } else { "upload" });
         report.app_id = Some(file.app_id.clone());
         let client = match client(conn, &self.net, picture_key(file), Some(wait)) {
@@ -118,6 +130,7 @@ impl Ctx {
         };
         let mut request = request(file);
         request.bind = bind.query();
+        transfer.apply(&mut request);
         let mut rep = self.reporter();
         let upload = match client.upload(&request, &mut rep) {
             Ok(u) => u,
@@ -126,9 +139,16 @@ impl Ctx {
                 if e.status() == agcupload::Status::Cancelled {
                     report.hint = Some("nothing was stored".into());
                 }
+                if let Some(more) = resume_hint(transfer) {
+                    report.hint = Some(match report.hint.take() {
+                        Some(h) => format!("{h}; {more}"),
+                        None => more,
+                    });
+                }
                 return report.fail(self.failure(&e));
             }
         };
+        report.transferred(&upload);
         report.object_id = Some(upload.object_id.clone());
         report.sha256 = Some(upload.sha256_hex.clone());
         report.size = Some(upload.size);
@@ -331,6 +351,16 @@ fn request(file: &FileArgs) -> UploadRequest<'_> {
     r.release_type = file.release_type;
     r.chinese_mainland = file.mainland;
     r
+}
+
+/// After a failed upload whose resume file is still there: how to go on from it.
+pub(crate) fn resume_hint(transfer: &TransferArgs) -> Option<String> {
+    let path = transfer.resume_file.as_deref().filter(|p| p.is_file())?;
+    Some(format!(
+        "the resume file {} keeps the parts already sent: run the same command again (same file, same \
+         --resume-file) to send only the others",
+        agcupload::quote_path(path)
+    ))
 }
 
 fn timeout(wait: &WaitArgs) -> Duration {

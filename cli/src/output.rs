@@ -63,6 +63,9 @@ pub struct Report {
     pub text: Option<String>,
     /// What the caller can do next after a failure (always printed).
     pub hint: Option<String>,
+    /// What the library noted (a fallback to one PUT, a resume file not used and why):
+    /// printed on stderr (unless --quiet) and in the JSON.
+    pub notes: Vec<String>,
     pub failure: Option<Failure>,
 }
 
@@ -83,8 +86,20 @@ impl Report {
             summary: None,
             text: None,
             hint: None,
+            notes: Vec::new(),
             failure: None,
         }
+    }
+
+    /// How the file travelled, as the library reports it: the JSON's `transfer`, `parts`,
+    /// `parts_sent`, `resumed_parts` and `bytes_sent`, and the library's notes.
+    pub fn transferred(&mut self, u: &agcupload::UploadResult) {
+        self.extra.push(("transfer", json!(u.transfer.as_str())));
+        self.extra.push(("parts", json!(u.parts)));
+        self.extra.push(("parts_sent", json!(u.parts_sent)));
+        self.extra.push(("resumed_parts", json!(u.resumed_parts)));
+        self.extra.push(("bytes_sent", json!(u.bytes_sent)));
+        self.notes.extend(u.notes.iter().cloned());
     }
 
     pub fn record(&mut self, reporter: &mut Reporter) {
@@ -122,6 +137,9 @@ impl Report {
         for (k, v) in &self.extra {
             m.insert((*k).into(), v.clone());
         }
+        if !self.notes.is_empty() {
+            m.insert("notes".into(), json!(self.notes));
+        }
         if let Some((phases, attempts)) = &self.timings {
             let t: Map<String, Value> =
                 phases.iter().map(|(k, ms)| ((*k).to_string(), json!((ms * 1000.0).round() / 1000.0))).collect();
@@ -149,6 +167,11 @@ impl Report {
             }
             if let Some(t) = &self.text {
                 print(Stream::Stdout, t);
+            }
+        }
+        if !quiet {
+            for n in &self.notes {
+                print(Stream::Stderr, &format!("agcupload: note: {n}"));
             }
         }
         match &self.failure {

@@ -96,7 +96,12 @@ pub struct Reporter {
     bar: Option<ProgressBar>,
     last_line: Instant,
     last_decile: u64,
+    /// Bytes already counted when the byte phase in progress was entered (a multipart
+    /// upload counts over the whole file, part after part).
+    phase_base: u64,
     retry_shown: Option<u64>,
+    /// The part in flight of a multipart upload and the number of parts.
+    part: Option<(u64, u64)>,
 }
 
 impl Reporter {
@@ -110,7 +115,9 @@ impl Reporter {
             bar: None,
             last_line: Instant::now(),
             last_decile: 0,
+            phase_base: 0,
             retry_shown: None,
+            part: None,
         }
     }
 
@@ -155,10 +162,17 @@ impl Reporter {
         }
     }
 
-    fn enter(&mut self, phase: Phase, total: u64) {
+    fn enter(&mut self, phase: Phase, done: u64, total: u64) {
         self.close_phase();
         if phase == Phase::RequestingUrl {
             self.attempts += 1;
+            // A multipart upload: `done` is the part number, `total` the parts.
+            if total > 0 {
+                if self.part.is_none() && self.display == Display::Lines {
+                    line(&format!("multipart upload in {total} parts"));
+                }
+                self.part = Some((done, total));
+            }
         }
         if phase != Phase::Done {
             self.current = Some((phase, Instant::now()));
@@ -166,12 +180,27 @@ impl Reporter {
         if phase != Phase::Retrying {
             self.retry_shown = None;
         }
-        self.last_decile = 0;
+        // A byte phase entered part-way (the next part of a multipart upload) goes on counting
+        // over the whole file: its 10% lines continue from where it is.
+        let continuing = is_bytes(phase) && done > 0 && total > 0;
+        self.last_decile = if continuing { done.saturating_mul(10) / total } else { 0 };
+        self.phase_base = if is_bytes(phase) { done } else { 0 };
         self.last_line = Instant::now();
         match self.display {
             Display::Bar { forced } => self.bar = new_bar(phase, total, forced),
+            Display::Lines if continuing || (phase == Phase::RequestingUrl && total > 0) => {}
             Display::Lines => self.line_at_start(phase, total),
             Display::None => {}
+        }
+    }
+
+    /// " (part 3 of 40)" while a part of a multipart upload is sent, else "".
+    fn part_suffix(&self, phase: Phase) -> String {
+        match self.part {
+            Some((n, count)) if matches!(phase, Phase::Uploading | Phase::Retrying) => {
+                format!(" (part {n} of {count})")
+            }
+            _ => String::new(),
         }
     }
 
@@ -200,7 +229,7 @@ impl Reporter {
         match phase {
             Phase::Retrying if self.retry_shown != Some(done) => {
                 self.retry_shown = Some(done);
-                line(&format!("attempt {done} of {total} failed; retrying"));
+                line(&format!("attempt {done} of {total} failed; retrying{}", self.part_suffix(phase)));
             }
             _ if is_bytes(phase) && total > 0 => {
                 let decile = done.saturating_mul(10) / total;
@@ -208,14 +237,16 @@ impl Reporter {
                     self.last_decile = decile;
                     self.last_line = now;
                     let secs = self.current.map_or(0.0, |(_, s)| s.elapsed().as_secs_f64());
-                    let rate = if secs > 0.0 { done as f64 / secs } else { 0.0 };
+                    let moved = done.saturating_sub(self.phase_base);
+                    let rate = if secs > 0.0 { moved as f64 / secs } else { 0.0 };
                     line(&format!(
-                        "{} {:>3}%  {} of {}  {}/s",
+                        "{} {:>3}%  {} of {}  {}/s{}",
                         label(phase),
                         done.saturating_mul(100) / total,
                         human_bytes(done),
                         human_bytes(total),
-                        human_bytes(rate as u64)
+                        human_bytes(rate as u64),
+                        self.part_suffix(phase)
                     ));
                 }
             }
@@ -257,7 +288,7 @@ impl Reporter {
 impl Progress for Reporter {
     fn report(&mut self, phase: Phase, done: u64, total: u64) -> bool {
         if self.current.map(|(p, _)| p) != Some(phase) {
-            self.enter(phase, total);
+            self.enter(phase, done, total);
         }
         match self.display {
             Display::Bar { .. } => self.update_bar(phase, done, total),

@@ -12,9 +12,9 @@ use agcupload::connect::test_release::{TestRelease, TestType};
 use agcupload::{ReleaseIds, ReleaseRequest, ReleaseTarget};
 use serde_json::json;
 
-use crate::args::{BindArgs, ConnArgs, FileArgs, PollArgs, RoadArgs, SubmitArgs, TestKind, WaitArgs};
+use crate::args::{BindArgs, ConnArgs, FileArgs, PollArgs, RoadArgs, SubmitArgs, TestKind, TransferArgs, WaitArgs};
 use crate::output::{Failure, Report};
-use crate::{client, exit, picture_key, request, timeout, Ctx};
+use crate::{client, exit, picture_key, request, resume_hint, timeout, Ctx};
 
 /// The most bytes read of one note file: 500 characters of up to 4 UTF-8 bytes each, with
 /// room for a BOM and line ends. A larger file is refused without being read.
@@ -194,7 +194,15 @@ fn done_list(done: &ReleaseIds) -> String {
 
 impl Ctx {
     /// `publish --submit` or `publish --test`: the whole road in one library call.
-    pub fn road(&self, conn: &ConnArgs, file: &FileArgs, wait: &WaitArgs, bind: &BindArgs, road: &RoadArgs) -> Report {
+    pub fn road(
+        &self,
+        conn: &ConnArgs,
+        file: &FileArgs,
+        wait: &WaitArgs,
+        bind: &BindArgs,
+        transfer: &TransferArgs,
+        road: &RoadArgs,
+    ) -> Report {
         let mut report = Report::new("publish");
         report.app_id = Some(file.app_id.clone());
         let notes = match &road.notes_dir {
@@ -230,6 +238,7 @@ impl Ctx {
         };
         let mut upload = request(file);
         upload.bind = bind.query();
+        transfer.apply(&mut upload);
         let mut request = ReleaseRequest::new(upload, target);
         request.notes = notes;
         request.parse_timeout = timeout(wait);
@@ -254,6 +263,9 @@ impl Ctx {
         report.version_id = done.version_id.clone();
         report.sha256 = done.sha256_hex.clone();
         report.size = done.size;
+        if let Some(u) = &done.upload {
+            report.transferred(u);
+        }
         let e = match result {
             Ok(ids) => {
                 let test = road.test.is_some();
@@ -290,6 +302,14 @@ impl Ctx {
             report.hint = Some(format!("continue with: {}", rerun_command(&e.done)));
         } else if e.error.status() == agcupload::Status::Cancelled {
             report.hint = Some("nothing was stored".into());
+        }
+        if e.step == agcupload::ReleaseStep::Upload {
+            if let Some(more) = resume_hint(transfer) {
+                report.hint = Some(match report.hint.take() {
+                    Some(h) => format!("{h}; {more}"),
+                    None => more,
+                });
+            }
         }
         report.fail(failure)
     }

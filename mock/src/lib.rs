@@ -221,6 +221,10 @@ pub enum Fault {
     Stall,
     /// PUT bodies are read at about N bytes per second.
     SlowReader(u64),
+    /// A slow, dropping link: every upload body (single PUT or part) is read at about `rate`
+    /// bytes per second, and the connection is reset each time another `every` bytes of
+    /// upload bodies (counted over all of them) have arrived. `slow_reset_every:RATE:EVERY`.
+    SlowResetEvery(u64, u64),
     /// Every Connect call (token included) answers 307 with Location to itself.
     Redirect307,
     /// upload-url's `urlInfo.url` uses `http://`.
@@ -452,6 +456,12 @@ pub fn fault_from_name(name: &str) -> Option<Fault> {
         "compose_fails_once" => Fault::ComposeFailsOnce,
         "part_headers_as_text" => Fault::PartHeadersAsText,
         "stall" => Fault::Stall,
+        "slow_reset_every" => {
+            let (rate, every) = arg?.split_once(':')?;
+            let rate = rate.parse::<u64>().ok().filter(|n| *n > 0)?;
+            let every = every.parse::<u64>().ok().filter(|n| *n > 0)?;
+            Fault::SlowResetEvery(rate, every)
+        }
         "slow_reader" => Fault::SlowReader(u64::try_from(num(1_000_000)?).ok().filter(|n| *n > 0)?),
         "redirect_307" => Fault::Redirect307,
         "http_upload_url" => Fault::HttpUploadUrl,

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! agc-mock [--port N] [--info-file PATH] [--no-store] [--polls-until-ready N] [--fault NAME]
+//!          [--part-min-size BYTES]
 //!          [--upstream ADDR --upstream-bucket B --upstream-access-key K --upstream-secret-key S --upstream-region R]
 //! ```
 //! Prints `AGC_MOCK_*=...` lines (also written atomically to `--info-file`), then serves until
@@ -12,7 +13,7 @@ use std::process::ExitCode;
 
 use agc_mock::{fault_from_name, fixture_service_account, MockConfig, MockServer, UploadUpstream};
 
-const USAGE: &str = "usage: agc-mock [--port N] [--info-file PATH] [--no-store] [--polls-until-ready N] [--fault NAME]\n       [--upstream ADDR --upstream-bucket B --upstream-access-key K --upstream-secret-key S --upstream-region R]";
+const USAGE: &str = "usage: agc-mock [--port N] [--info-file PATH] [--no-store] [--polls-until-ready N] [--fault NAME]\n       [--part-min-size BYTES] [--upstream ADDR --upstream-bucket B --upstream-access-key K --upstream-secret-key S --upstream-region R]";
 
 fn main() -> ExitCode {
     match run() {
@@ -40,6 +41,10 @@ fn run() -> Result<(), String> {
             "--no-store" => cfg.store_bodies = false,
             "--polls-until-ready" => {
                 cfg.polls_until_ready = val("--polls-until-ready")?.parse().map_err(|_| "bad --polls-until-ready")?
+            }
+            "--part-min-size" => {
+                cfg.multipart_part_min_size =
+                    val("--part-min-size")?.parse().ok().filter(|n| *n > 0).ok_or("bad --part-min-size")?
             }
             "--fault" => {
                 let n = val("--fault")?;

@@ -69,6 +69,21 @@ impl Book {
     }
 }
 
+/// After how many more body bytes the upload in flight is reset, under
+/// [`Fault::PartResetEvery`] (parts only) or [`Fault::SlowResetEvery`] (every upload body).
+pub(crate) fn reset_after(shared: &Shared, part: bool) -> Option<u64> {
+    match shared.fault() {
+        Fault::PartResetEvery(every) if part && every > 0 => Some(every - shared.lock().multipart.part_bytes % every),
+        Fault::SlowResetEvery(_, every) if every > 0 => Some(every - shared.lock().multipart.part_bytes % every),
+        _ => None,
+    }
+}
+
+/// Count `got` upload body bytes toward the resets of [`reset_after`].
+pub(crate) fn count_body(shared: &Shared, got: u64) {
+    shared.lock().multipart.part_bytes += got;
+}
+
 fn answer(c: &mut C, status: u16, v: &Value, blen: u64) -> Outcome {
     match crate::server::respond_json(c, status, v, false) {
         Ok(()) => Outcome::answered(status, blen, true),
@@ -267,16 +282,12 @@ pub(crate) fn handle_part_put(shared: &Arc<Shared>, mut p: Put<'_>, len: u64) ->
     if !p.continue_100() {
         return Outcome::dead(0);
     }
-    let reset_after = match shared.fault() {
-        Fault::PartResetEvery(every) if every > 0 => Some(every - shared.lock().multipart.part_bytes % every),
-        _ => None,
-    };
-    let body = read_body(shared, &mut p, len, reset_after, true);
+    let body = read_body(shared, &mut p, len, reset_after(shared, true), true);
     let got = match &body {
         Ok(b) => b.got,
         Err(o) => o.body_received,
     };
-    shared.lock().multipart.part_bytes += got;
+    count_body(shared, got);
     let body = match body {
         Ok(b) => b,
         Err(o) => return o,

@@ -258,7 +258,18 @@ pub(crate) fn handle_put(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outc
         return Outcome::dead(0);
     }
 
-    let body = match read_body(shared, &mut p, len, None, shared.config.store_bodies) {
+    let reset = crate::server_multipart::reset_after(shared, false);
+    let body = read_body(shared, &mut p, len, reset, shared.config.store_bodies);
+    if reset.is_some() {
+        crate::server_multipart::count_body(
+            shared,
+            match &body {
+                Ok(b) => b.got,
+                Err(o) => o.body_received,
+            },
+        );
+    }
+    let body = match body {
         Ok(b) => b,
         Err(o) => return o,
     };
@@ -300,7 +311,7 @@ pub(crate) fn read_body(
     keep: bool,
 ) -> Result<Body, Outcome> {
     let rate = match shared.fault() {
-        Fault::SlowReader(n) => Some(n.max(1)),
+        Fault::SlowReader(n) | Fault::SlowResetEvery(n, _) => Some(n.max(1)),
         _ => None,
     };
     let stop = reset_after.filter(|r| *r <= len);

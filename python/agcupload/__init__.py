@@ -43,7 +43,7 @@ from .release import (Instant, Note, ReleaseIds, ReleaseState, ReleaseStatus, St
 
 __all__ = [
     "Client", "UploadResult", "PackageKind", "HARMONY_APP", "ATOMIC_SERVICE", "PROFILE_PICTURE",
-    "Phase", "PHASES", "ProgressCallback", "Trust", "version", "library_path", "seal_file", "open_file",
+    "Phase", "PHASES", "ProgressCallback", "Trust", "Transfer", "version", "library_path", "seal_file", "open_file",
     "Status", "AgcError", "InvalidArgumentError", "FileError", "CancelledError", "NetworkError",
     "AuthError", "ApiError", "RejectedError", "SealError", "PackageFailedError", "ReentrantError",
     "InternalError", "Note", "ReleaseIds", "ReleaseState", "ReleaseStatus", "Step", "TestRelease", "TestType",
@@ -79,7 +79,8 @@ class Phase(str, enum.Enum):
     HASHING = "hashing"
     """Computing the file's SHA-256; done/total are bytes."""
     REQUESTING_URL = "requesting_url"
-    """Asking for a signed upload URL (and a token if needed)."""
+    """Asking for a signed upload URL (and a token if needed); in a multipart upload done = the
+    part number, total = the number of parts."""
     UPLOADING = "uploading"
     """Sending the file; done/total are bytes; restarts at 0 after a retry."""
     RETRYING = "retrying"
@@ -127,13 +128,35 @@ class Trust(enum.IntEnum):
     """Mozilla's roots and the system's."""
 
 
+class Transfer(enum.IntEnum):
+    """How an upload sends the file (the C ABI's `agc_transfer`)."""
+
+    AUTO = 1
+    """AGC's multipart upload from 128 MiB, one PUT below; when AGC refuses the multipart
+    upload, one PUT with a note (the default)."""
+    SINGLE = 2
+    """One PUT of the whole file."""
+    MULTIPART = 3
+    """AGC's multipart upload whatever the size; its refusal is an error."""
+
+
 class UploadResult(NamedTuple):
-    """What AGC stored: the object id to bind, the SHA-256 (hex) and size sent, the file name."""
+    """What AGC stored: the object id to bind, the SHA-256 (hex) and size sent, the file name;
+    and how the file travelled: `transfer` (`Transfer.SINGLE` or `Transfer.MULTIPART`), the
+    object's `parts`, the `parts_sent` by this call, the `resumed_parts` taken from the resume
+    file, the body `bytes_sent` (every attempt included), and the library's `notes` (a fallback
+    to one PUT, a part size adjusted, a resume file not used and why)."""
 
     object_id: str
     sha256: str
     size: int
     file_name: str
+    transfer: Transfer = Transfer.SINGLE
+    parts: int = 1
+    parts_sent: int = 1
+    resumed_parts: int = 0
+    bytes_sent: int = 0
+    notes: Tuple[str, ...] = ()
 
 
 def _text(s: Optional[Text]) -> Optional[bytes]:
@@ -211,9 +234,17 @@ class _Options:
 
     def __init__(self, file_name: Optional[Text] = None, release_type: Optional[int] = None,
                  chinese_mainland: Optional[bool] = None, bind_release_type: Optional[int] = None,
-                 bind_release_phase: Optional[int] = None) -> None:
+                 bind_release_phase: Optional[int] = None, transfer: Optional[int] = None,
+                 part_size: Optional[int] = None, sha256: Optional[Text] = None,
+                 resume_file: Optional[StrPath] = None) -> None:
         self.h = _P()
-        given = (file_name, release_type, chinese_mainland, bind_release_type, bind_release_phase)
+        # Checked before any C call: a value ctypes would wrap never reaches the library.
+        transfer = None if transfer is None else _unsigned(transfer, "transfer", _U32)
+        part_size = None if part_size is None else _unsigned(part_size, "part_size")
+        if sha256 is not None and not isinstance(sha256, (str, bytes)):
+            raise TypeError("sha256: expected a str of 64 hex digits, not %s" % type(sha256).__name__)
+        given = (file_name, release_type, chinese_mainland, bind_release_type, bind_release_phase, transfer,
+                 part_size, sha256, resume_file)
         if all(v is None for v in given):
             return
         _check(_lib.agc_upload_options_new(ctypes.byref(self.h)))
@@ -230,6 +261,14 @@ class _Options:
             if bind_release_phase is not None:
                 _check(_lib.agc_upload_options_set_bind_release_phase(
                     self.h, _unsigned(bind_release_phase, "bind_release_phase", _U32)))
+            if transfer is not None:
+                _check(_lib.agc_upload_options_set_transfer(self.h, transfer))
+            if part_size is not None:
+                _check(_lib.agc_upload_options_set_part_size(self.h, part_size))
+            if sha256 is not None:
+                _check(_lib.agc_upload_options_set_sha256(self.h, _text(sha256)))
+            if resume_file is not None:
+                _check(_lib.agc_upload_options_set_resume_file(self.h, _path(resume_file)))
         except BaseException:
             self.close()
             raise
@@ -253,6 +292,12 @@ def _take_result(out: _P) -> UploadResult:
             _lib.agc_upload_result_sha256(out).decode(),
             _lib.agc_upload_result_size(out),
             _lib.agc_upload_result_file_name(out).decode(),
+            Transfer(_lib.agc_upload_result_transfer(out)),
+            int(_lib.agc_upload_result_parts(out)),
+            int(_lib.agc_upload_result_parts_sent(out)),
+            int(_lib.agc_upload_result_resumed_parts(out)),
+            int(_lib.agc_upload_result_bytes_sent(out)),
+            tuple(n for n in (_lib.agc_upload_result_notes(out) or b"").decode().split("\n") if n),
         )
     finally:
         _lib.agc_upload_result_free(out)
@@ -520,16 +565,25 @@ class Client:
 
     def upload_file(self, app_id: Text, path: StrPath, kind: int = HARMONY_APP,
                     progress: Optional[ProgressCallback] = None, *, file_name: Optional[Text] = None,
-                    release_type: Optional[int] = None, chinese_mainland: Optional[bool] = None) -> UploadResult:
+                    release_type: Optional[int] = None, chinese_mainland: Optional[bool] = None,
+                    transfer: Optional[int] = None, part_size: Optional[int] = None,
+                    sha256: Optional[Text] = None, resume_file: Optional[StrPath] = None) -> UploadResult:
         """Upload `path`; `progress(phase, done, total)` may return True to cancel.
 
         Options: `file_name` (the name AGC records; needed when the path's name is not UTF-8),
         `release_type` (1 or 6), `chinese_mainland` (bool). An exception raised inside
         `progress` cancels the upload and is re-raised here.
+
+        Transfer: `transfer` (a `Transfer`, default `AUTO`: multipart from 128 MiB),
+        `part_size` (bytes per part, default AGC's minimum), `sha256` (the file's digest as 64
+        hex digits when known: no hash pass; a wrong one stores nothing and raises
+        `FileError` with AGC_ERR_FILE_CHANGED), `resume_file` (where a multipart upload keeps
+        its state: a rerun with the same file sends only the parts not yet finished).
         """
         h, kind = self._handle(), _unsigned(kind, "kind", _U32)
         cb, out = _Progress(progress), _P()
-        with _Options(file_name, release_type, chinese_mainland) as opts:
+        with _Options(file_name, release_type, chinese_mainland, None, None, transfer, part_size, sha256,
+                      resume_file) as opts:
             self._call(lambda: int(_lib.agc_upload_file_ex(h, _text(app_id), _path(path), kind, opts.h, cb.fn,
                                                            None, ctypes.byref(out))), cb)
         return _take_result(out)
@@ -555,19 +609,23 @@ class Client:
                         progress: Optional[ProgressCallback] = None, *, file_name: Optional[Text] = None,
                         release_type: Optional[int] = None,
                         chinese_mainland: Optional[bool] = None, bind_release_type: Optional[int] = None,
-                        bind_release_phase: Optional[int] = None) -> Tuple[UploadResult, str]:
+                        bind_release_phase: Optional[int] = None, transfer: Optional[int] = None,
+                        part_size: Optional[int] = None, sha256: Optional[Text] = None,
+                        resume_file: Optional[StrPath] = None) -> Tuple[UploadResult, str]:
         """Upload, bind and wait in one call; returns (UploadResult, package_id).
 
         `timeout_ms` bounds the wait for parsing (default: the library's, `DEFAULTS["parse_timeout_ms"]`).
 
         `bind_release_type` (1 or 6) and `bind_release_phase` (0 full, 3 phased) are sent as
         the bind's `releaseType` / `releasePhase` query parameters; neither is sent by default.
+        `transfer`, `part_size`, `sha256` and `resume_file` as in `upload_file`.
         """
         if timeout_ms is None:
             timeout_ms = _native.DEFAULTS["parse_timeout_ms"]
         h, kind, timeout_ms = self._handle(), _unsigned(kind, "kind", _U32), _unsigned(timeout_ms, "timeout_ms")
         cb, out, pkg = _Progress(progress), _P(), _P()
-        with _Options(file_name, release_type, chinese_mainland, bind_release_type, bind_release_phase) as opts:
+        with _Options(file_name, release_type, chinese_mainland, bind_release_type, bind_release_phase, transfer,
+                      part_size, sha256, resume_file) as opts:
             self._call(lambda: int(_lib.agc_publish_package(h, _text(app_id), _path(path), kind, opts.h, timeout_ms,
                                                             cb.fn, None, ctypes.byref(out), ctypes.byref(pkg))), cb)
         return _take_result(out), _take_string(pkg)
@@ -633,7 +691,9 @@ class Client:
                         progress: Optional[ProgressCallback] = None, file_name: Optional[Text] = None,
                         chinese_mainland: Optional[bool] = None, bind_release_type: Optional[int] = None,
                         bind_release_phase: Optional[int] = None,
-                        submit_fields: Optional[Mapping[str, object]] = None) -> ReleaseIds:
+                        submit_fields: Optional[Mapping[str, object]] = None, transfer: Optional[int] = None,
+                        part_size: Optional[int] = None, sha256: Optional[Text] = None,
+                        resume_file: Optional[StrPath] = None) -> ReleaseIds:
         """Take a package the whole road in one call and return the `ReleaseIds` obtained.
 
         Upload, bind, wait for parsing, set `notes`, submit for review (`release_time`,
@@ -647,10 +707,12 @@ class Client:
         resume=e.done)`` continues without uploading or binding again. Options are checked
         before any request (`.step` is then `Step.CHECK`). An exception raised in `progress`
         cancels the road and is re-raised, its ``__cause__`` the `CancelledError` with `.done`.
+        `transfer`, `part_size`, `sha256` and `resume_file` shape the upload as in `upload_file`.
         """
         h, kind = self._handle(), _unsigned(kind, "kind", _U32)
         cb, out = _Progress(progress), _P()
-        with _Options(file_name, None, chinese_mainland, bind_release_type, bind_release_phase) as up, \
+        with _Options(file_name, None, chinese_mainland, bind_release_type, bind_release_phase, transfer, part_size,
+                      sha256, resume_file) as up, \
                 _ReleaseOptions() as o:
             try:
                 o.notes(notes).review(release_time, phased, remark).submit_fields(submit_fields) \

@@ -94,6 +94,9 @@ pub struct ReleaseIds {
     /// Bytes uploaded, filled by the upload step; `None` when the run resumed past the upload
     /// and the resumed ids did not carry it.
     pub size: Option<u64>,
+    /// The upload step's whole result (how the file travelled: transfer, parts, bytes sent,
+    /// notes); `None` when the run resumed past the upload. Ignored on input.
+    pub upload: Option<super::UploadResult>,
 }
 
 /// A failed road: the step, the error, and what was done before it.
@@ -265,10 +268,11 @@ impl Client {
                 // A test release's upload-url carries `releaseType` only when the caller asks
                 // for it (6): no live-tested publisher sends it (docs/protocol.md section 6).
                 let r = self.upload(&request.upload, progress).map_err(|e| fail(ReleaseStep::Upload, e, &done))?;
-                done.object_id = Some(r.object_id);
-                done.file_name = Some(r.file_name);
-                done.sha256_hex = Some(r.sha256_hex);
+                done.object_id = Some(r.object_id.clone());
+                done.file_name = Some(r.file_name.clone());
+                done.sha256_hex = Some(r.sha256_hex.clone());
                 done.size = Some(r.size);
+                done.upload = Some(r);
             } else if done.file_name.is_none() {
                 done.file_name = Some(request.resumed_file_name().map_err(|e| fail(ReleaseStep::Check, e, &done))?);
             }

@@ -392,6 +392,21 @@ impl Client {
             let len = part_size.min(size - offset);
             let part_digest = hash_range(file, size, offset, len, &mut whole, progress)?;
             let part_hex = to_hex(&part_digest);
+            // The whole file is hashed once the last part is: a wrong known digest stops here,
+            // before the last part is sent (or, when an earlier run sent it, before compose).
+            if number as u64 == count {
+                if let Some(known) = &request.sha256 {
+                    let got: Sha256Digest = whole.clone().finalize().into();
+                    if &got != known {
+                        return Err(Stop::Fail(Error::FileChanged(format!(
+                            "its SHA-256 is {}, not the given {}; the parts were not composed, so nothing was \
+                             stored",
+                            to_hex(&got),
+                            to_hex(known)
+                        ))));
+                    }
+                }
+            }
             if let Some(prev) = finished.get(number as usize - 1) {
                 if prev.sha256 != part_hex {
                     return Err(Stop::Fresh(format!(
@@ -401,19 +416,6 @@ impl Client {
                 done.push(DonePart { number, part_object_id: prev.part_object_id.clone(), etag: prev.etag.clone() });
                 resumed_parts += 1;
                 continue;
-            }
-            if number as u64 == count {
-                if let Some(known) = &request.sha256 {
-                    let got: Sha256Digest = whole.clone().finalize().into();
-                    if &got != known {
-                        return Err(Stop::Fail(Error::FileChanged(format!(
-                            "its SHA-256 is {}, not the given {}; the last part was not sent and the parts were not \
-                             composed, so nothing was stored",
-                            to_hex(&got),
-                            to_hex(known)
-                        ))));
-                    }
-                }
             }
             let label = format!("part {number}: ");
             let part = PartQuery { number, length: len, sha256_hex: &part_hex };

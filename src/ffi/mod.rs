@@ -26,6 +26,7 @@ mod release_calls;
 mod release_options;
 mod seal;
 mod status;
+mod transfer;
 mod upload;
 
 pub use client::*;
@@ -39,5 +40,6 @@ pub use release_calls::*;
 pub use release_options::*;
 pub use seal::*;
 pub use status::*;
+pub use transfer::*;
 pub use types::*;
 pub use upload::*;

@@ -14,6 +14,8 @@ pub struct agc_upload_options {
     pub(super) chinese_mainland: Option<bool>,
     /// The bind's optional query (publish and the release road).
     pub(super) bind: crate::BindQuery,
+    /// One PUT or multipart, part size, known SHA-256, resume file (`transfer.rs`).
+    pub(super) transfer: super::transfer::TransferOptions,
 }
 
 /// Create an empty options object. On success `*out` receives it (the caller frees it with
@@ -32,6 +34,7 @@ pub unsafe extern "C" fn agc_upload_options_new(out: *mut *mut agc_upload_option
             release_type: None,
             chinese_mainland: None,
             bind: crate::BindQuery::default(),
+            transfer: Default::default(),
         };
         // SAFETY: checked non-NULL; writable per the contract.
         unsafe { give(out, o) };

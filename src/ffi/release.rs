@@ -154,6 +154,7 @@ pub unsafe extern "C" fn agc_release_package(
         let (uo, ro) = unsafe { (upload_options.as_ref(), release_options.as_ref()) };
         // Copied: a callback may free the options while the operation runs.
         let file_name: Option<String> = uo.and_then(|o| o.file_name.clone());
+        let transfer = uo.map(|o| o.transfer.clone()).unwrap_or_default();
         let mut upload = UploadRequest::new(app_id, path, kind);
         upload.file_name = file_name.as_deref();
         if let Some(o) = uo {
@@ -161,6 +162,7 @@ pub unsafe extern "C" fn agc_release_package(
             upload.chinese_mainland = o.chinese_mainland;
             upload.bind = o.bind;
         }
+        transfer.apply(&mut upload);
         let target = match ro.and_then(|o| o.test.clone()) {
             Some(t) => ReleaseTarget::Test(t),
             None => ReleaseTarget::Review(ro.map(|o| o.submit.clone()).unwrap_or_default()),

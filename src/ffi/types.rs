@@ -113,9 +113,12 @@ impl From<PackageKind> for agc_package_kind {
 pub enum agc_phase {
     /// Computing the file's SHA-256; `done`/`total` are bytes.
     AGC_PHASE_HASHING = 1,
-    /// Asking for a signed upload URL (and a token if needed); `done` = `total` = 0.
+    /// Asking for a signed upload URL (and a token if needed); `done` = `total` = 0. In a
+    /// multipart upload (`agc_upload_options_set_transfer`): `done` = the part number, `total`
+    /// = the number of parts.
     AGC_PHASE_REQUESTING_URL = 2,
-    /// Sending the file; `done`/`total` are bytes. Restarts at 0 after a retry.
+    /// Sending the file; `done`/`total` are bytes. Restarts at 0 after a retry. In a multipart
+    /// upload, bytes over the whole file, part after part (a retried part restarts at its start).
     AGC_PHASE_UPLOADING = 3,
     /// Waiting before another attempt; `done` = the attempt that failed, `total` = max attempts.
     AGC_PHASE_RETRYING = 4,

@@ -22,6 +22,8 @@ pub struct agc_upload_result {
     pub(super) sha256: CString,
     pub(super) file_name: CString,
     pub(super) size: u64,
+    /// How the file travelled (accessors in `transfer.rs`).
+    pub(super) transfer: super::transfer::TransferFacts,
 }
 
 /// The arguments every upload entry point shares, checked.
@@ -36,6 +38,7 @@ pub(super) struct UploadArgs<'a> {
     release_type: Option<u32>,
     chinese_mainland: Option<bool>,
     bind: crate::BindQuery,
+    transfer: super::transfer::TransferOptions,
     /// Marks the client busy on this thread while the operation runs (re-entry is refused).
     _busy: Busy,
 }
@@ -70,6 +73,7 @@ impl UploadArgs<'_> {
             release_type: options.and_then(|o| o.release_type),
             chinese_mainland: options.and_then(|o| o.chinese_mainland),
             bind: options.map(|o| o.bind).unwrap_or_default(),
+            transfer: options.map(|o| o.transfer.clone()).unwrap_or_default(),
             _busy: busy,
         })
     }
@@ -80,6 +84,7 @@ impl UploadArgs<'_> {
         r.release_type = self.release_type;
         r.chinese_mainland = self.chinese_mainland;
         r.bind = self.bind;
+        self.transfer.apply(&mut r);
         r
     }
 }
@@ -147,6 +152,7 @@ pub(super) fn to_c_result(r: &UploadResult) -> Result<agc_upload_result, Error> 
         sha256: c_string(&r.sha256_hex)?,
         file_name: c_string(&r.file_name)?,
         size: r.size,
+        transfer: super::transfer::TransferFacts::of(r)?,
     })
 }
 

@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+"""`make bench-multipart`: the transfer benchmarks of issue 18, alone (the full `make bench` is
+long). Python 3 standard library only; uses bench/run.py's helpers and needs `make all mock`.
+
+Three tables, each from one run of this script (ratios within one run, interleaved A B A B):
+
+  1. multipart vs single PUT on loopback (`agcupload upload --transfer multipart|single`,
+     BENCH_MP_SIZE, default 1 GiB, parts of the default size);
+  2. a known digest (`--sha256 HEX --transfer single`: no hash pass) vs a lone `curl -T` PUT
+     to a fresh signed URL (the floor: no hashing at all);
+  3. a slow, dropping link: the mock reads upload bodies at BENCH_LINK_RATE bytes/s (default
+     20 MB/s) and resets the connection every BENCH_LINK_EVERY bytes (default 24 MiB) of them
+     (fault `slow_reset_every`); a BENCH_LINK_SIZE file (default 64 MiB) as one PUT and in
+     8 MiB parts, each bounded by BENCH_LINK_TIMEOUT seconds (default 120) and 5 attempts: time,
+     bytes sent (the mock's record of received body bytes) and whether it finished.
+
+Environment: BENCH_RUNS (default 3); the sizes above; BENCH_OUT (default: BENCHMARKS.md, whose
+section "Multipart and resume" is replaced, or appended; `make bench` keeps that section).
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import run as base  # noqa: E402  (bench/run.py)
+
+MIB, GIB = base.MIB, base.GIB
+
+
+def size_env(name, default):
+    v = os.environ.get(name)
+    return base.parse_size(v) if v else default
+
+
+def mock_requests(mock):
+    req = urllib.request.Request(mock.base + "/mock/requests")
+    with urllib.request.urlopen(req, context=mock.ctx, timeout=30) as r:
+        return json.load(r)
+
+
+def mock_post(mock, path, body):
+    req = urllib.request.Request(mock.base + path, data=body, method="POST")
+    with urllib.request.urlopen(req, context=mock.ctx, timeout=30) as r:
+        r.read()
+
+
+def upload_bytes(records):
+    """Body bytes the mock received on its upload host (single PUTs and parts)."""
+    return sum(r.get("body_received", 0) for r in records if r["path"].startswith("/obs/"))
+
+
+def loopback(tmp, mock, size, runs):
+    path = os.path.join(tmp, "mp.app")
+    base.log(f"bench-multipart: {base.human(size)}: writing {path}")
+    base.make_app(path, size)
+    base.log(f"bench-multipart: {base.human(size)}: multipart vs single PUT")
+    res = base.interleaved([
+        ("multipart", lambda: base.run(base.upload_cmd(base.APP_ID, path, "--quiet", "--transfer", "multipart"),
+                                       tmp, env=mock.env, rss=True)),
+        ("single", lambda: base.run(base.upload_cmd(base.APP_ID, path, "--quiet", "--transfer", "single"),
+                                    tmp, env=mock.env, rss=True)),
+    ], runs)
+    out = {k: (base.med([r.wall for r in v]), max(r.maxrss_kib for r in v)) for k, v in res.items()}
+
+    # Known digest vs a lone curl PUT (and the whole upload, for the "hash + PUT" ratio).
+    sha = base.run(["sha256sum", path], tmp).out.split()[0]
+    cfg = os.path.join(tmp, "curl.cfg")
+
+    def lone_put():
+        url, headers = mock.upload_url(path, size, sha)
+        with open(cfg, "w") as f:
+            for k, v in list(headers.items()) + [("Expect", "")]:
+                f.write(f'header = "{k}: {v}"\n')
+        return base.run(["curl", "-sS", "--fail", "--cacert", mock.ca, "-K", cfg, "-T", path, "-o", "/dev/null",
+                         url], tmp)
+
+    base.log(f"bench-multipart: {base.human(size)}: known digest vs lone curl PUT")
+    res = base.interleaved([
+        ("known", lambda: base.run(base.upload_cmd(base.APP_ID, path, "--quiet", "--transfer", "single",
+                                                   "--sha256", sha), tmp, env=mock.env)),
+        ("curl", lone_put),
+    ], runs)
+    out["known"] = base.med([r.wall for r in res["known"]])
+    out["curl"] = base.med([r.wall for r in res["curl"]])
+    os.unlink(path)
+    return out
+
+
+def dropping_link(tmp, size, rate, every, timeout):
+    """One mock with the dropping link; single PUT then multipart, once each."""
+    tmp = os.path.join(tmp, "link")  # its own info file: the first mock's is still there
+    os.makedirs(tmp, exist_ok=True)
+    mock = base.Mock(tmp)
+    path = os.path.join(tmp, "link.app")
+    base.make_app(path, size)
+    rows = {}
+    try:
+        mock_post(mock, "/mock/fault", f"slow_reset_every:{rate}:{every}".encode())
+        for name, opts in (("single", ["--transfer", "single"]),
+                           ("multipart", ["--transfer", "multipart", "--part-size", "8MiB"])):
+            mock_post(mock, "/mock/clear-requests", b"")
+            base.log(f"bench-multipart: dropping link: {name}")
+            cmd = base.upload_cmd(base.APP_ID, path, "--quiet", "--retries", "5", *opts)
+            t0 = time.perf_counter()
+            try:
+                p = subprocess.run(cmd, env=mock.env, capture_output=True, timeout=timeout)
+                done = "yes" if p.returncode == 0 else f"no (exit {p.returncode} after 5 attempts)"
+            except subprocess.TimeoutExpired:
+                done = f"no (stopped after {timeout} s)"
+            wall = time.perf_counter() - t0
+            rows[name] = (wall, upload_bytes(mock_requests(mock)), done)
+    finally:
+        mock.stop()
+        os.unlink(path)
+    return rows
+
+
+def render(m, runs, size, lb, link, link_size, rate, every):
+    mb = size / 1e6
+    L = []
+    L.append(base.MULTIPART_SECTION + " (issue 18: `make bench-multipart`)")
+    L.append("")
+    L.append(f"Measured {m['date']} on {m['cpu']} ({m['cores']} cores, SHA-NI {'yes' if m['sha_ni'] else 'no'}), "
+             f"Linux {m['kernel']}; medians of {runs} interleaved runs after one warm-up; the machine was shared "
+             "with other builds, so compare ratios within a table, not across runs.")
+    L.append("")
+    L.append(f"### {base.human(size)} on loopback: multipart vs one PUT")
+    L.append("")
+    L.append("| transfer | time (s) | MB/s | peak RSS (MiB) | vs one PUT |")
+    L.append("|---|---:|---:|---:|---:|")
+    s_wall = lb["single"][0]
+    for k in ("single", "multipart"):
+        wall, rss = lb[k]
+        L.append(f"| {k} | {wall:.2f} | {mb / wall:.0f} | {rss / 1024:.1f} | {wall / s_wall:.3f}x |")
+    L.append("")
+    L.append(f"### {base.human(size)}: known digest (`--sha256`, one PUT) vs a lone `curl -T` PUT")
+    L.append("")
+    L.append("| | time (s) | MB/s | vs curl |")
+    L.append("|---|---:|---:|---:|")
+    L.append(f"| curl -T alone (no hash) | {lb['curl']:.2f} | {mb / lb['curl']:.0f} | 1.000x |")
+    L.append(f"| agcupload --sha256 | {lb['known']:.2f} | {mb / lb['known']:.0f} | {lb['known'] / lb['curl']:.3f}x |")
+    L.append(f"| agcupload (hash pass, then PUT) | {s_wall:.2f} | {mb / s_wall:.0f} | {s_wall / lb['curl']:.3f}x |")
+    L.append("")
+    L.append(f"### A slow, dropping link: {base.human(link_size)} at {rate / 1e6:.0f} MB/s, reset every "
+             f"{base.human(every)}")
+    L.append("")
+    L.append("| transfer | finished | time (s) | bytes sent | sent / size |")
+    L.append("|---|---|---:|---:|---:|")
+    for k in ("single", "multipart"):
+        wall, sent, done = link[k]
+        L.append(f"| {k} | {done} | {wall:.1f} | {sent} | {sent / link_size:.2f}x |")
+    L.append("")
+    return "\n".join(L) + "\n"
+
+
+def main():
+    for b in (base.AGCUPLOAD, base.MOCK):
+        if not os.access(b, os.X_OK):
+            sys.exit(f"bench-multipart: {b} is missing; run `make all mock` first")
+    for tool in ("curl", "sha256sum"):
+        if not shutil.which(tool):
+            sys.exit(f"bench-multipart: {tool} is required")
+    runs = int(os.environ.get("BENCH_RUNS", "3"))
+    size = size_env("BENCH_MP_SIZE", GIB)
+    link_size = size_env("BENCH_LINK_SIZE", 64 * MIB)
+    rate = int(os.environ.get("BENCH_LINK_RATE", "20000000"))
+    every = size_env("BENCH_LINK_EVERY", 24 * MIB)
+    timeout = int(os.environ.get("BENCH_LINK_TIMEOUT", "120"))
+    m = base.machine()
+    tmp = tempfile.mkdtemp(prefix="agc-bench-mp.")
+    mock = None
+    try:
+        mock = base.Mock(tmp)
+        lb = loopback(tmp, mock, size, runs)
+        mock.stop()
+        mock = None
+        link = dropping_link(tmp, link_size, rate, every, timeout)
+    finally:
+        if mock:
+            mock.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    report = render(m, runs, size, lb, link, link_size, rate, every)
+    print(report)
+    out = os.environ.get("BENCH_OUT") or os.path.join(base.ROOT, "BENCHMARKS.md")
+    old = ""
+    if os.path.exists(out):
+        with open(out) as f:
+            old = f.read()
+    i = old.find("\n" + base.MULTIPART_SECTION)
+    head = old[:i] if i >= 0 else old
+    with open(out, "w") as f:
+        f.write(head.rstrip("\n") + "\n\n" + report if head.strip() else report)
+    base.log(f"bench-multipart: wrote {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -209,3 +209,52 @@ fn hostile_answers_reach_c_callers_tamed_api_client() {
 fn hostile_answers_reach_c_callers_tamed_service_account() {
     c_paths(Mode::ServiceAccount);
 }
+
+/// The C ABI's cancel while AGC answers a submit slowly: `agc_release_package` returns
+/// `AGC_ERR_CANCELLED` without waiting for the answer, and its result says the submit may have
+/// landed (`agc_release_result_outcome_uncertain`), with the ids kept.
+#[test]
+fn a_c_callback_cancel_ends_a_slow_submit_and_the_result_says_it_may_have_landed() {
+    unsafe extern "C" fn cancel_once_submitted(ud: *mut std::ffi::c_void, phase: agc_phase, _: u64, _: u64) -> i32 {
+        // SAFETY: `ud` is the test's MockServer, alive for the whole call.
+        let server = unsafe { &*(ud as *const MockServer) };
+        i32::from(phase == agc_phase::AGC_PHASE_SUBMITTING && server.last_submit(APP).is_some())
+    }
+    let dir = TempDir::new("slow-submit-c");
+    let p = dir.app("s.app", 5000);
+    let path = CString::new(p.to_str().unwrap()).unwrap();
+    let app = CString::new(APP).unwrap();
+    let server = server(Mode::ApiClient);
+    server.set_fault(Fault::SlowAnswer(60_000));
+    let started = std::time::Instant::now();
+    // SAFETY: valid NUL-terminated strings and out-pointers; every object is freed below.
+    unsafe {
+        let c = c_client(&server, Mode::ApiClient);
+        let mut out: *mut agc_release_result = ptr::null_mut();
+        let ud = &server as *const MockServer as *mut std::ffi::c_void;
+        let st = agc_release_package(
+            c,
+            app.as_ptr(),
+            path.as_ptr(),
+            1,
+            ptr::null(),
+            ptr::null(),
+            Some(cancel_once_submitted),
+            ud,
+            &mut out,
+        );
+        let waited = started.elapsed();
+        server.set_fault(Fault::None);
+        assert_eq!(st, agc_status::AGC_ERR_CANCELLED, "{}", last_error());
+        assert!(waited < Duration::from_secs(45), "the cancel waited for the answer: {waited:?}");
+        assert!(!out.is_null());
+        assert_eq!(agc_release_result_failed_step(out), agc_release_step::AGC_STEP_SUBMIT);
+        assert_eq!(agc_release_result_outcome_uncertain(out), 1);
+        assert!(!agc_release_result_package_id(out).is_null());
+        assert!(last_error().contains("may have accepted the submit"), "{}", last_error());
+        agc_release_result_free(out);
+        assert_eq!(agc_release_result_outcome_uncertain(ptr::null()), 0);
+        agc_client_free(c);
+    }
+    assert!(server.last_submit(APP).is_some());
+}

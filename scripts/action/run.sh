@@ -108,7 +108,6 @@ esac
 
 resume=$(input resume-file)
 if [ -n "$resume" ]; then
-  [ "$cmd" = submit ] || [ "$cmd" = test ] || refuse "the input resume-file is for command: submit or test"
   if ! "$TOOL" publish --help 2>/dev/null | grep -q -- '--resume-file'; then
     refuse "the input resume-file needs an agcupload that supports --resume-file; this one ($("$TOOL" version 2>/dev/null | head -n 1)) does not"
   fi

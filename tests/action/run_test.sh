@@ -48,7 +48,7 @@ action() {
   : >"$T/outputs"
   : >"$T/summary"
   env -i PATH="$PATH" HOME="$T" GITHUB_ACTIONS=true GITHUB_OUTPUT="$T/outputs" GITHUB_STEP_SUMMARY="$T/summary" \
-    AGCUPLOAD="$T/agcupload" AGC_CA_FILE="$AGC_MOCK_CA_FILE" \
+    AGCUPLOAD="${TOOL_UNDER_TEST:-$T/agcupload}" AGC_CA_FILE="$AGC_MOCK_CA_FILE" \
     AGC_CLIENT_ID="$AGC_MOCK_CLIENT_ID" AGC_CLIENT_SECRET="${SECRET:-$AGC_MOCK_CLIENT_SECRET}" \
     INPUT_COMMAND=publish INPUT_NOTIFY=false "${envs[@]}" \
     bash "$RUN" >"$T/out" 2>"$T/err"
@@ -135,7 +135,17 @@ refused "notify not a boolean" "the input notify must be true or false" \
   app-id=10001 "file=$APP" command=test test-desc=b notify=yes
 refused "timeout-min for upload" "the inputs timeout-min and poll-interval are not for command: upload" \
   app-id=10001 "file=$APP" command=upload timeout-min=3
-refused "resume-file with a tool that lacks --resume-file" \
+# An agcupload from before --resume-file (a release an action user may have pinned): its help
+# lacks the option, so the action refuses the input instead of passing an unknown option.
+cat >"$T/old-agcupload" <<'EOF'
+#!/bin/sh
+case "$1" in
+  version) echo "agcupload 0.0.9" ;;
+  *) echo "usage: agcupload publish [--submit] APP_ID FILE" ;;
+esac
+EOF
+chmod +x "$T/old-agcupload"
+TOOL_UNDER_TEST="$T/old-agcupload" refused "resume-file with a tool that lacks --resume-file" \
   "the input resume-file needs an agcupload that supports --resume-file" \
   app-id=10001 "file=$APP" command=submit resume-file="$T/resume.json"
 begin "an option the command does not take: the tool refuses it (exit 2)"
@@ -145,6 +155,14 @@ grep -q "^::error title=agcupload usage::" "$T/err" || fail "the tool's usage an
 end
 begin "no request reached the mock for the refused runs"
 [ "$(tokens)" = "$before" ] || fail "tokens issued: $before, then $(tokens)"
+end
+
+begin "resume-file is passed to the tool, which removes it after the upload"
+action app-id=10001 "file=$APP" "$BASE" command=upload resume-file="$T/resume.json"
+[ "$rc" = 0 ] || fail "exit $rc, want 0"
+has_arg_seq "--resume-file $T/resume.json" || fail "the tool got --resume-file"
+[ ! -e "$T/resume.json" ] || fail "a finished upload leaves no resume file"
+[ -n "$(output object-id)" ] || fail "object-id output"
 end
 
 begin "tool.sh find: an agcupload on PATH"

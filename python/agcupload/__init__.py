@@ -415,8 +415,9 @@ class _ReleaseOptions:
         self.close()
 
 
-def _take_release_result(out: _P) -> Tuple[ReleaseIds, Step, str]:
-    """The ids, failed step and step message of an agc_release_result, which is freed."""
+def _take_release_result(out: _P) -> Tuple[ReleaseIds, Step, str, bool]:
+    """The ids, failed step, step message and outcome_uncertain of an agc_release_result,
+    which is freed."""
     try:
         ids = ReleaseIds(_opt_str(_lib.agc_release_result_object_id(out)),
                          _opt_str(_lib.agc_release_result_file_name(out)),
@@ -426,7 +427,8 @@ def _take_release_result(out: _P) -> Tuple[ReleaseIds, Step, str]:
                          int(_lib.agc_release_result_size(out)) or None)
         raw_step = _lib.agc_release_result_failed_step(out)
         step = Step(raw_step) if raw_step in Step._value2member_map_ else Step.NONE
-        return ids, step, (_lib.agc_release_result_error(out) or b"").decode("utf-8", "replace")
+        uncertain = bool(_lib.agc_release_result_outcome_uncertain(out))
+        return ids, step, (_lib.agc_release_result_error(out) or b"").decode("utf-8", "replace"), uncertain
     finally:
         _lib.agc_release_result_free(out)
 
@@ -731,15 +733,15 @@ class Client:
                 if not nested:
                     self._running.discard(me)
         if out:
-            ids, step, _ = _take_release_result(out)
+            ids, step, _, uncertain = _take_release_result(out)
         else:
-            ids, step = ReleaseIds(), Step.CHECK
+            ids, step, uncertain = ReleaseIds(), Step.CHECK, False
         if status == 0 and not cb.raised:
             return ids
         if status == 0:
             raise cb.raised[0]
         err = _error_for(status, message)
-        err.step, err.done = step, ids
+        err.step, err.done, err.outcome_uncertain = step, ids, uncertain
         if cb.raised:
             raise cb.raised[0] from err
         raise err

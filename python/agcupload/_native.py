@@ -131,6 +131,7 @@ for _name, _res, _args in [
     ("agc_release_result_failed_step", ctypes.c_int, [_P]),
     ("agc_release_result_status", ctypes.c_int, [_P]),
     ("agc_release_result_error", _S, [_P]),
+    ("agc_release_result_outcome_uncertain", ctypes.c_int, [_P]),
     ("agc_release_result_free", None, [_P]),
     ("agc_set_release_notes", ctypes.c_int, [_P, _S, _P, PROGRESS_FN, _P]),
     ("agc_submit_for_review", ctypes.c_int, [_P, _S, _P, PROGRESS_FN, _P]),

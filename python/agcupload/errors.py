@@ -48,7 +48,10 @@ class AgcError(Exception):
     Attributes: `status` (int, an `agc_status`), `name` (its C name, e.g.
     ``"AGC_ERR_FILE_TYPE"``) and `message` (what went wrong; never a secret). From
     `Client.release_package` also `step` (the `Step` that failed) and `done` (the `ReleaseIds`
-    obtained before it: pass it back as ``resume=e.done``); None from every other call.
+    obtained before it: pass it back as ``resume=e.done``); None from every other call. And
+    `outcome_uncertain`: True when AGC may have carried out the failed step all the same (a bind
+    or a submit whose request went out and got no clear answer, or was cancelled while AGC was
+    answering): check before resuming (the app's packages; `Client.release_state`).
     """
 
     status: int
@@ -56,6 +59,7 @@ class AgcError(Exception):
     message: str
     step: Optional[Step] = None
     done: Optional[ReleaseIds] = None
+    outcome_uncertain: bool = False
 
     def __init__(self, status: int, message: Optional[str] = None) -> None:
         self.status = int(status)
@@ -67,7 +71,8 @@ class AgcError(Exception):
 
     def __reduce__(self) -> Tuple[type, Tuple[int, str], Dict[str, Any]]:
         # picklable (e.g. across multiprocessing) with its status, message, step and ids
-        return (type(self), (self.status, self.message), {"step": self.step, "done": self.done})
+        return (type(self), (self.status, self.message), {"step": self.step, "done": self.done,
+                                                         "outcome_uncertain": self.outcome_uncertain})
 
 
 class InvalidArgumentError(AgcError):

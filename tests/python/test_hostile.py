@@ -9,7 +9,7 @@ import unittest
 from typing import List
 
 import agcupload
-from mockenv import SECRET, MockTestCase, fault, needs_mock, requests_log
+from mockenv import SECRET, MockTestCase, client, fault, needs_mock, requests_log
 
 RUN = 16  # runs of a random secret at least this long must not appear
 
@@ -65,3 +65,38 @@ class HostileServerTest(MockTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class SlowAnswerTest(MockTestCase):
+    @needs_mock
+    def test_a_cancel_while_agc_answers_the_submit_ends_the_call_and_says_it_may_have_landed(self) -> None:
+        """AGC carries the submit out at once and answers a minute later: a progress callback
+        that cancels once the submit is under way ends the call without that minute, and the
+        error says the submit may have landed."""
+        import time
+        app = "8800100003"
+        path = self.app("slow.app")
+        submitting = []
+
+        other = client()  # another client may be used from the callback (this one may not)
+
+        def submitted() -> bool:
+            return other.release_state(app).status == agcupload.ReleaseStatus.IN_REVIEW
+
+        def progress(phase: agcupload.Phase, done: int, total: int) -> bool:
+            if phase == agcupload.Phase.SUBMITTING:
+                submitting.append(time.monotonic())
+            # The callback is asked again while the call waits: cancel once AGC has the submit.
+            return len(submitting) >= 2 and submitted()
+
+        started = time.monotonic()
+        with fault("slow_answer:60000"):
+            with self.assertRaises(agcupload.CancelledError) as cm:
+                self.client.release_package(app, path, progress=progress)
+        self.assertLess(time.monotonic() - started, 45, "the cancel waited for AGC's answer")
+        self.assertEqual(cm.exception.step, agcupload.Step.SUBMIT)
+        self.assertTrue(cm.exception.outcome_uncertain)
+        self.assertIn("may have accepted the submit", cm.exception.message)
+        self.assertIsNotNone(cm.exception.done.package_id if cm.exception.done else None)
+        self.assertEqual(self.client.release_state(app).status, agcupload.ReleaseStatus.IN_REVIEW)
+        other.close()

@@ -127,6 +127,11 @@ typedef enum {
   // The client was called from inside one of its own callbacks on this thread (a setter,
   // another operation, or `agc_client_free`); the call was refused and did nothing.
   AGC_ERR_REENTRANT = 18,
+  // The preflight refused the upload before anything was sent: the package's bundle name
+  // is bound to another app, its version code is not higher than the live one or the one in
+  // review, or the draft is in review or full (`agc_last_error` names what AGC holds
+  // and what the package says). Turn it off with `agc_upload_options_set_preflight`.
+  AGC_ERR_PREFLIGHT = 19,
   // An internal error, including a caught panic. Please report it.
   AGC_ERR_INTERNAL = 255,
 } agc_status;
@@ -189,6 +194,9 @@ typedef enum {
   AGC_STEP_SET_TEST_INFO = 9,
   // Submitting the test version.
   AGC_STEP_SUBMIT_TEST = 10,
+  // The preflight: the package checked against what AGC holds, before the upload
+  // (`AGC_ERR_PREFLIGHT` when it refused it; nothing was sent).
+  AGC_STEP_PREFLIGHT = 11,
 } agc_release_step;
 
 // Where an app's release stands (`agc_get_release_state`). Numbers are stable.
@@ -564,6 +572,19 @@ agc_status agc_upload_options_set_bind_release_type(agc_upload_options *options,
 // `options` is a live options object.
 agc_status agc_upload_options_set_bind_release_phase(agc_upload_options *options,
                                                      unsigned int release_phase);
+
+// Run the preflight (1, the default) or skip it (0). With it, `agc_publish_package` and
+// `agc_release_package` first inspect the package's pack.info and read
+// AGC's appid-list and app-info, and refuse with `AGC_ERR_PREFLIGHT` (nothing sent) a package
+// whose bundle name is bound to another app, whose version code is not higher than the live
+// one or the one in review, or a draft in review or full. A read AGC refuses for lack of
+// rights is a warning, not a failure; skip the preflight for an API client without them.
+// `agc_upload_file` never runs it (an upload alone binds nothing). Other values than 0 and 1
+// give `AGC_ERR_INVALID_ARGUMENT`.
+//
+// # Safety
+// `options` is a live options object.
+agc_status agc_upload_options_set_preflight(agc_upload_options *options, int enabled);
 
 // Bind an uploaded object to the app (HarmonyOS 5+), so AGC starts parsing it. On success
 // `*package_id` receives AGC's package id, a string the caller frees with

@@ -61,8 +61,9 @@ pub mod transfer;
 
 pub use auth::Credentials;
 pub use client::release::{ReleaseError, ReleaseIds, ReleaseRequest, ReleaseStep, ReleaseTarget};
-pub use client::{Client, Published, Transfer, UploadRequest, UploadResult};
+pub use client::{Client, PreflightReport, Published, Transfer, UploadRequest, UploadResult};
 pub use connect::package::BindQuery;
+pub use connect::preflight::PreflightPaths;
 pub use connect::release::{AppState, ReleaseNote, ReleasePaths, ReleasePhase, ReleaseState, SubmitOptions};
 pub use connect::test_release::{TestRelease, TestType};
 pub use error::{Error, Result, Status};

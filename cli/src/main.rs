@@ -6,6 +6,7 @@ mod args;
 mod exit;
 mod inspect;
 mod output;
+mod preflight;
 mod progress;
 mod road;
 mod signals;
@@ -20,7 +21,7 @@ use clap::Parser;
 use serde_json::json;
 use zeroize::Zeroizing;
 
-use args::{BindArgs, Cli, Command, ConnArgs, FileArgs, NetArgs, SealKeyArgs, WaitArgs};
+use args::{BindArgs, Cli, Command, ConnArgs, FileArgs, NetArgs, PreflightArgs, SealKeyArgs, WaitArgs};
 use output::{Failure, Report};
 use progress::{human_bytes, Display, Reporter};
 use signals::Signals;
@@ -63,16 +64,20 @@ fn run() -> i32 {
     }
     let ctx = Ctx { display: Display::choose(cli.output.progress, cli.output.quiet), signals, net: cli.net };
     let report = match cli.command {
-        Command::Upload { conn, file, publish, wait, bind } => ctx.upload(&conn, &file, publish, &wait, &bind),
-        Command::Publish { conn, file, wait, bind, road } if road.submit || road.test.is_some() => {
-            ctx.road(&conn, &file, &wait, &bind, &road)
+        Command::Upload { conn, file, publish, wait, bind, preflight } => {
+            ctx.upload(&conn, &file, publish, &wait, &bind, &preflight)
         }
-        Command::Publish { conn, file, wait, bind, .. } => ctx.upload(&conn, &file, true, &wait, &bind),
+        Command::Publish { conn, file, wait, bind, preflight, road } if road.submit || road.test.is_some() => {
+            ctx.road(&conn, &file, &wait, &bind, &preflight, &road)
+        }
+        Command::Publish { conn, file, wait, bind, preflight, .. } => {
+            ctx.upload(&conn, &file, true, &wait, &bind, &preflight)
+        }
         Command::Bind { conn, app_id, object_id, file_name, wait, wait_args, bind } => {
             ctx.bind(&conn, &app_id, &object_id, &file_name, wait, &wait_args, &bind)
         }
         Command::Wait { conn, app_id, package_id, wait } => ctx.wait(&conn, &app_id, &package_id, &wait),
-        Command::Check { conn, file } => ctx.check(&conn, &file),
+        Command::Check { conn, file, preflight } => ctx.check(&conn, &file, &preflight),
         Command::Seal { key, input, output } => ctx.seal(&key, &input, &output, true),
         Command::Open { key, input, output } => ctx.seal(&key, &input, &output, false),
         Command::State { conn, app_id } => ctx.state(&conn, &app_id),
@@ -109,7 +114,15 @@ impl Ctx {
         f
     }
 
-    fn upload(&self, conn: &ConnArgs, file: &FileArgs, publish: bool, wait: &WaitArgs, bind: &BindArgs) -> Report {
+    fn upload(
+        &self,
+        conn: &ConnArgs,
+        file: &FileArgs,
+        publish: bool,
+        wait: &WaitArgs,
+        bind: &BindArgs,
+        preflight: &PreflightArgs,
+    ) -> Report {
         let mut report = Report::new(if publish { "publish" } else { "upload" });
         report.app_id = Some(file.app_id.clone());
         let client = match client(conn, &self.net, picture_key(file), Some(wait)) {
@@ -118,7 +131,20 @@ impl Ctx {
         };
         let mut request = request(file);
         request.bind = bind.query();
+        request.preflight = !preflight.no_preflight;
         let mut rep = self.reporter();
+        // A package that will be bound is checked against AGC first (issue 19).
+        if publish && request.preflight {
+            match client.preflight(&request, &mut rep) {
+                Ok(Some(p)) => preflight::record(&mut report, &p),
+                Ok(None) => {}
+                Err(e) => {
+                    report.record(&mut rep);
+                    report.hint = Some(preflight::REFUSED_HINT.into());
+                    return report.fail(self.failure(&e));
+                }
+            }
+        }
         let upload = match client.upload(&request, &mut rep) {
             Ok(u) => u,
             Err(e) => {
@@ -250,7 +276,7 @@ impl Ctx {
         }
     }
 
-    fn check(&self, conn: &ConnArgs, file: &FileArgs) -> Report {
+    fn check(&self, conn: &ConnArgs, file: &FileArgs, preflight: &PreflightArgs) -> Report {
         let mut report = Report::new("check");
         report.app_id = Some(file.app_id.clone());
         let client = match client(conn, &self.net, picture_key(file), None) {
@@ -258,7 +284,9 @@ impl Ctx {
             Err(f) => return report.fail(f),
         };
         let mut rep = self.reporter();
-        let r = client.check(&request(file), &mut rep);
+        let mut req = request(file);
+        req.preflight = !preflight.no_preflight;
+        let r = client.check(&req, &mut rep);
         report.record(&mut rep);
         match r {
             Ok(c) => {
@@ -266,15 +294,30 @@ impl Ctx {
                 report.file_name = Some(c.file_name.clone());
                 report.extra.push(("kind", json!(c.kind.describe())));
                 report.extra.push(("token", json!("obtained")));
+                let pre = match &c.preflight {
+                    Some(p) => {
+                        preflight::record(&mut report, p);
+                        format!(
+                            ", and the preflight passed ({} versionCode {})",
+                            p.package.bundle_name, p.package.version_code
+                        )
+                    }
+                    None => String::new(),
+                };
                 report.summary = Some(format!(
-                    "check passed: '{}' ({}) is valid as {}, and a token was obtained; nothing was uploaded",
+                    "check passed: '{}' ({}) is valid as {}, a token was obtained{pre}; nothing was uploaded",
                     c.file_name,
                     human_bytes(c.size),
                     c.kind.describe()
                 ));
                 report
             }
-            Err(e) => report.fail(self.failure(&e)),
+            Err(e) => {
+                if e.status() == agcupload::Status::Preflight {
+                    report.hint = Some(preflight::REFUSED_HINT.into());
+                }
+                report.fail(self.failure(&e))
+            }
         }
     }
 

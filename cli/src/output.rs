@@ -63,6 +63,9 @@ pub struct Report {
     pub text: Option<String>,
     /// What the caller can do next after a failure (always printed).
     pub hint: Option<String>,
+    /// What the user should know although the command went on (a preflight read refused
+    /// for lack of rights): printed on stderr, and `warnings` in JSON.
+    pub warnings: Vec<String>,
     pub failure: Option<Failure>,
 }
 
@@ -83,6 +86,7 @@ impl Report {
             summary: None,
             text: None,
             hint: None,
+            warnings: Vec::new(),
             failure: None,
         }
     }
@@ -122,6 +126,9 @@ impl Report {
         for (k, v) in &self.extra {
             m.insert((*k).into(), v.clone());
         }
+        if !self.warnings.is_empty() {
+            m.insert("warnings".into(), json!(self.warnings));
+        }
         if let Some((phases, attempts)) = &self.timings {
             let t: Map<String, Value> =
                 phases.iter().map(|(k, ms)| ((*k).to_string(), json!((ms * 1000.0).round() / 1000.0))).collect();
@@ -150,6 +157,10 @@ impl Report {
             if let Some(t) = &self.text {
                 print(Stream::Stdout, t);
             }
+        }
+        for w in &self.warnings {
+            let w = w.strip_prefix("warning: ").unwrap_or(w);
+            print(Stream::Stderr, &format!("agcupload: warning: {w}"));
         }
         match &self.failure {
             Some(f) => {

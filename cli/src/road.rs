@@ -12,7 +12,7 @@ use agcupload::connect::test_release::{TestRelease, TestType};
 use agcupload::{ReleaseIds, ReleaseRequest, ReleaseTarget};
 use serde_json::json;
 
-use crate::args::{BindArgs, ConnArgs, FileArgs, PollArgs, RoadArgs, SubmitArgs, TestKind, WaitArgs};
+use crate::args::{BindArgs, ConnArgs, FileArgs, PollArgs, PreflightArgs, RoadArgs, SubmitArgs, TestKind, WaitArgs};
 use crate::output::{Failure, Report};
 use crate::{client, exit, picture_key, request, timeout, Ctx};
 
@@ -185,7 +185,15 @@ fn done_list(done: &ReleaseIds) -> String {
 
 impl Ctx {
     /// `publish --submit` or `publish --test`: the whole road in one library call.
-    pub fn road(&self, conn: &ConnArgs, file: &FileArgs, wait: &WaitArgs, bind: &BindArgs, road: &RoadArgs) -> Report {
+    pub fn road(
+        &self,
+        conn: &ConnArgs,
+        file: &FileArgs,
+        wait: &WaitArgs,
+        bind: &BindArgs,
+        preflight: &PreflightArgs,
+        road: &RoadArgs,
+    ) -> Report {
         let mut report = Report::new("publish");
         report.app_id = Some(file.app_id.clone());
         let notes = match &road.notes_dir {
@@ -221,6 +229,7 @@ impl Ctx {
         };
         let mut upload = request(file);
         upload.bind = bind.query();
+        upload.preflight = !preflight.no_preflight;
         let mut request = ReleaseRequest::new(upload, target);
         request.notes = notes;
         request.parse_timeout = timeout(wait);
@@ -245,6 +254,7 @@ impl Ctx {
         report.version_id = done.version_id.clone();
         report.sha256 = done.sha256_hex.clone();
         report.size = done.size;
+        report.warnings.extend(done.notes.iter().cloned());
         let e = match result {
             Ok(ids) => {
                 let test = road.test.is_some();
@@ -275,7 +285,9 @@ impl Ctx {
         } else {
             format!("step {step} failed: {}; done: {ids}", failure.message)
         };
-        if e.outcome_uncertain {
+        if e.step == agcupload::ReleaseStep::Preflight && e.error.status() == agcupload::Status::Preflight {
+            report.hint = Some(crate::preflight::REFUSED_HINT.into());
+        } else if e.outcome_uncertain {
             report.hint = Some(uncertain_hint(step, &e.done));
         } else if !ids.is_empty() && e.step != agcupload::ReleaseStep::Check {
             report.hint = Some(format!("continue with: {}", rerun_command(&e.done)));

@@ -14,6 +14,8 @@ pub struct agc_upload_options {
     pub(super) chinese_mainland: Option<bool>,
     /// The bind's optional query (publish and the release road).
     pub(super) bind: crate::BindQuery,
+    /// Run the preflight (src/ffi/preflight.rs); on by default.
+    pub(super) preflight: bool,
 }
 
 /// Create an empty options object. On success `*out` receives it (the caller frees it with
@@ -32,6 +34,7 @@ pub unsafe extern "C" fn agc_upload_options_new(out: *mut *mut agc_upload_option
             release_type: None,
             chinese_mainland: None,
             bind: crate::BindQuery::default(),
+            preflight: true,
         };
         // SAFETY: checked non-NULL; writable per the contract.
         unsafe { give(out, o) };

@@ -41,6 +41,9 @@ pub enum agc_release_step {
     AGC_STEP_SET_TEST_INFO = 9,
     /// Submitting the test version.
     AGC_STEP_SUBMIT_TEST = 10,
+    /// The preflight: the package checked against what AGC holds, before the upload
+    /// (`AGC_ERR_PREFLIGHT` when it refused it; nothing was sent).
+    AGC_STEP_PREFLIGHT = 11,
 }
 
 impl From<ReleaseStep> for agc_release_step {
@@ -57,6 +60,7 @@ impl From<ReleaseStep> for agc_release_step {
             ReleaseStep::AddTestPackage => AGC_STEP_ADD_TEST_PACKAGE,
             ReleaseStep::SetTestInfo => AGC_STEP_SET_TEST_INFO,
             ReleaseStep::SubmitTest => AGC_STEP_SUBMIT_TEST,
+            ReleaseStep::Preflight => AGC_STEP_PREFLIGHT,
         }
     }
 }
@@ -152,6 +156,7 @@ pub unsafe extern "C" fn agc_release_package(
             upload.release_type = o.release_type;
             upload.chinese_mainland = o.chinese_mainland;
             upload.bind = o.bind;
+            upload.preflight = o.preflight;
         }
         let target = match ro.and_then(|o| o.test.clone()) {
             Some(t) => ReleaseTarget::Test(t),

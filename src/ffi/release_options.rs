@@ -461,6 +461,7 @@ pub unsafe extern "C" fn agc_release_options_set_resume(
                 version_id: opt_str(version_id, "version_id")?.map(str::to_owned),
                 sha256_hex: None,
                 size: None,
+                notes: Vec::new(),
             }
         };
         if let Some(n) = &ids.file_name {
@@ -524,6 +525,7 @@ pub unsafe extern "C" fn agc_release_options_resume_from(
             version_id: s(&r.version_id),
             sha256_hex: s(&r.sha256_hex),
             size: r.size,
+            notes: Vec::new(),
         };
         Ok(())
     })

@@ -36,6 +36,7 @@ pub(super) struct UploadArgs<'a> {
     release_type: Option<u32>,
     chinese_mainland: Option<bool>,
     bind: crate::BindQuery,
+    preflight: bool,
     /// Marks the client busy on this thread while the operation runs (re-entry is refused).
     _busy: Busy,
 }
@@ -70,6 +71,7 @@ impl UploadArgs<'_> {
             release_type: options.and_then(|o| o.release_type),
             chinese_mainland: options.and_then(|o| o.chinese_mainland),
             bind: options.map(|o| o.bind).unwrap_or_default(),
+            preflight: options.is_none_or(|o| o.preflight),
             _busy: busy,
         })
     }
@@ -80,6 +82,7 @@ impl UploadArgs<'_> {
         r.release_type = self.release_type;
         r.chinese_mainland = self.chinese_mainland;
         r.bind = self.bind;
+        r.preflight = self.preflight;
         r
     }
 }

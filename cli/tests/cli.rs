@@ -2,6 +2,9 @@
 //! SigV4-verified PUTs): every subcommand, every exit code that a run can produce, `--json`,
 //! progress on a pipe and on a pseudo-terminal, GitHub Actions outputs, and signals.
 
+#[path = "../../tests/common/app.rs"]
+mod app;
+
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -48,7 +51,14 @@ impl Dir {
     }
 
     /// ZIP magic, then pseudo-random bytes.
+    /// A signed .app (pack.info of tests/common/app.rs) of exactly `size` bytes when `size`
+    /// allows one, else a tiny file of ZIP magic.
     fn app(&self, name: &str, size: usize) -> PathBuf {
+        if size >= app::min_size() && name.ends_with(".app") {
+            let p = self.path(name);
+            std::fs::write(&p, app::signed_app(app::BUNDLE, app::VERSION_CODE, "app", size)).unwrap();
+            return p;
+        }
         self.file(name, b"PK\x03\x04", size)
     }
 
@@ -297,9 +307,19 @@ fn check_validates_and_gets_a_token_and_sends_nothing_else() {
         (j["file_name"].as_str(), j["size"].as_u64(), j["token"].as_str()),
         (Some("c.app"), Some(40_000), Some("obtained"))
     );
+    // The full dry run: the token, then the preflight's reads (appid-list, app-info).
+    let kinds: Vec<Endpoint> = server.requests().into_iter().map(|r| r.kind).collect();
+    assert_eq!(kinds, vec![Endpoint::Token, Endpoint::AppIdList, Endpoint::Release]);
+    assert_eq!(j["preflight"]["bundle_name"], app::BUNDLE);
+    assert_eq!(j["preflight"]["version_code"], app::VERSION_CODE);
+    assert!(server.objects().is_empty());
+    // --no-preflight: only the token.
+    server.clear_requests();
+    let out = run(agc(&server).args(["check", "--no-preflight", "--json", APP]).arg(&app));
+    expect(&out, 0);
+    assert!(out.json().get("preflight").is_none());
     let kinds: Vec<Endpoint> = server.requests().into_iter().map(|r| r.kind).collect();
     assert_eq!(kinds, vec![Endpoint::Token]);
-    assert!(server.objects().is_empty());
     // An atomic service over 10 MiB fails the kind's rule before any request.
     let big = dir.app("big.app", 10 * 1024 * 1024 + 1);
     server.clear_requests();
@@ -784,7 +804,7 @@ fn a_failed_submit_keeps_the_ids_and_a_resumed_run_does_not_upload_again() {
     let out = run(agc(&server)
         .env("GITHUB_ACTIONS", "true")
         .env("GITHUB_OUTPUT", &gh_out)
-        .args(["publish", "--json", "--submit", "--poll-interval", "1", APP])
+        .args(["publish", "--json", "--submit", "--no-preflight", "--poll-interval", "1", APP])
         .arg(&app));
     expect(&out, 6);
     let j = out.json();

@@ -6,6 +6,9 @@
 //! The runner's parser is modelled by [`runner_commands`] (actions/runner
 //! `ActionCommand.TryParseV2` and the legacy `TryParse`, over the lines the runner reads).
 
+#[path = "../../tests/common/app.rs"]
+mod app;
+
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -42,6 +45,11 @@ impl Dir {
 
     /// ZIP magic, then filler bytes.
     fn app(&self, name: &str, size: usize) -> PathBuf {
+        if size >= app::min_size() && name.ends_with(".app") {
+            let p = self.path(name);
+            std::fs::write(&p, app::signed_app(app::BUNDLE, app::VERSION_CODE, "app", size)).unwrap();
+            return p;
+        }
         let mut data = b"PK\x03\x04".to_vec();
         data.extend((0..size.saturating_sub(4)).map(|i| (i * 31 % 251) as u8));
         let p = self.path(name);

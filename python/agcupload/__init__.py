@@ -36,7 +36,7 @@ from ._args import U32 as _U32, Seconds, seconds_ms as _ms, test_groups as _test
 from ._native import DEFAULTS, library_path
 from .inspect import ModuleInfo, PackageInfo, inspect_package
 from .errors import (AgcError, ApiError, AuthError, CancelledError, FileError, InternalError,
-                     InvalidArgumentError, NetworkError, PackageFailedError, ReentrantError,
+                     InvalidArgumentError, NetworkError, PackageFailedError, PreflightError, ReentrantError,
                      RejectedError, SealError, Status, check as _check, error_for as _error_for)
 from .release import (Instant, Note, ReleaseIds, ReleaseState, ReleaseStatus, Step, TestRelease, TestType,
                       epoch_ms as _epoch_ms, release_time_text as _release_time_text)
@@ -46,7 +46,7 @@ __all__ = [
     "Phase", "PHASES", "ProgressCallback", "Trust", "version", "library_path", "seal_file", "open_file",
     "Status", "AgcError", "InvalidArgumentError", "FileError", "CancelledError", "NetworkError",
     "AuthError", "ApiError", "RejectedError", "SealError", "PackageFailedError", "ReentrantError",
-    "InternalError", "Note", "ReleaseIds", "ReleaseState", "ReleaseStatus", "Step", "TestRelease", "TestType",
+    "PreflightError", "InternalError", "Note", "ReleaseIds", "ReleaseState", "ReleaseStatus", "Step", "TestRelease", "TestType",
     "Instant", "inspect_package", "PackageInfo", "ModuleInfo", "DEFAULTS",
 ]
 
@@ -211,9 +211,9 @@ class _Options:
 
     def __init__(self, file_name: Optional[Text] = None, release_type: Optional[int] = None,
                  chinese_mainland: Optional[bool] = None, bind_release_type: Optional[int] = None,
-                 bind_release_phase: Optional[int] = None) -> None:
+                 bind_release_phase: Optional[int] = None, preflight: Optional[bool] = None) -> None:
         self.h = _P()
-        given = (file_name, release_type, chinese_mainland, bind_release_type, bind_release_phase)
+        given = (file_name, release_type, chinese_mainland, bind_release_type, bind_release_phase, preflight)
         if all(v is None for v in given):
             return
         _check(_lib.agc_upload_options_new(ctypes.byref(self.h)))
@@ -230,6 +230,10 @@ class _Options:
             if bind_release_phase is not None:
                 _check(_lib.agc_upload_options_set_bind_release_phase(
                     self.h, _unsigned(bind_release_phase, "bind_release_phase", _U32)))
+            if preflight is not None:
+                if not isinstance(preflight, bool):
+                    raise TypeError("preflight: expected True or False")
+                _check(_lib.agc_upload_options_set_preflight(self.h, 1 if preflight else 0))
         except BaseException:
             self.close()
             raise
@@ -555,19 +559,25 @@ class Client:
                         progress: Optional[ProgressCallback] = None, *, file_name: Optional[Text] = None,
                         release_type: Optional[int] = None,
                         chinese_mainland: Optional[bool] = None, bind_release_type: Optional[int] = None,
-                        bind_release_phase: Optional[int] = None) -> Tuple[UploadResult, str]:
+                        bind_release_phase: Optional[int] = None,
+                        preflight: Optional[bool] = None) -> Tuple[UploadResult, str]:
         """Upload, bind and wait in one call; returns (UploadResult, package_id).
 
         `timeout_ms` bounds the wait for parsing (default: the library's, `DEFAULTS["parse_timeout_ms"]`).
 
         `bind_release_type` (1 or 6) and `bind_release_phase` (0 full, 3 phased) are sent as
         the bind's `releaseType` / `releasePhase` query parameters; neither is sent by default.
+
+        The preflight runs first (``preflight=False`` skips it): the package's pack.info is checked
+        against AGC's appid-list and app-info, and an upload AGC would refuse raises
+        `PreflightError` before anything is sent.
         """
         if timeout_ms is None:
             timeout_ms = _native.DEFAULTS["parse_timeout_ms"]
         h, kind, timeout_ms = self._handle(), _unsigned(kind, "kind", _U32), _unsigned(timeout_ms, "timeout_ms")
         cb, out, pkg = _Progress(progress), _P(), _P()
-        with _Options(file_name, release_type, chinese_mainland, bind_release_type, bind_release_phase) as opts:
+        with _Options(file_name, release_type, chinese_mainland, bind_release_type, bind_release_phase,
+                      preflight) as opts:
             self._call(lambda: int(_lib.agc_publish_package(h, _text(app_id), _path(path), kind, opts.h, timeout_ms,
                                                             cb.fn, None, ctypes.byref(out), ctypes.byref(pkg))), cb)
         return _take_result(out), _take_string(pkg)
@@ -633,7 +643,8 @@ class Client:
                         progress: Optional[ProgressCallback] = None, file_name: Optional[Text] = None,
                         chinese_mainland: Optional[bool] = None, bind_release_type: Optional[int] = None,
                         bind_release_phase: Optional[int] = None,
-                        submit_fields: Optional[Mapping[str, object]] = None) -> ReleaseIds:
+                        submit_fields: Optional[Mapping[str, object]] = None,
+                        preflight: Optional[bool] = None) -> ReleaseIds:
         """Take a package the whole road in one call and return the `ReleaseIds` obtained.
 
         Upload, bind, wait for parsing, set `notes`, submit for review (`release_time`,
@@ -647,10 +658,12 @@ class Client:
         resume=e.done)`` continues without uploading or binding again. Options are checked
         before any request (`.step` is then `Step.CHECK`). An exception raised in `progress`
         cancels the road and is re-raised, its ``__cause__`` the `CancelledError` with `.done`.
+        The preflight runs before the upload (``preflight=False`` skips it); its refusal raises
+        `PreflightError` with `.step` `Step.PREFLIGHT`, nothing sent.
         """
         h, kind = self._handle(), _unsigned(kind, "kind", _U32)
         cb, out = _Progress(progress), _P()
-        with _Options(file_name, None, chinese_mainland, bind_release_type, bind_release_phase) as up, \
+        with _Options(file_name, None, chinese_mainland, bind_release_type, bind_release_phase, preflight) as up, \
                 _ReleaseOptions() as o:
             try:
                 o.notes(notes).review(release_time, phased, remark).submit_fields(submit_fields) \

@@ -84,6 +84,7 @@ for _name, _res, _args in [
     ("agc_upload_options_set_chinese_mainland", ctypes.c_int, [_P, ctypes.c_uint]),
     ("agc_upload_options_set_bind_release_type", ctypes.c_int, [_P, ctypes.c_uint]),
     ("agc_upload_options_set_bind_release_phase", ctypes.c_int, [_P, ctypes.c_uint]),
+    ("agc_upload_options_set_preflight", ctypes.c_int, [_P, ctypes.c_int]),
     ("agc_upload_file_ex", ctypes.c_int, [_P, _S, _S, ctypes.c_uint, _P, PROGRESS_FN, _P, _PP]),
     ("agc_bind_object", ctypes.c_int, [_P, _S, _S, _S, PROGRESS_FN, _P, _PP]),
     ("agc_wait_package_ready", ctypes.c_int, [_P, _S, _S, ctypes.c_uint64, PROGRESS_FN, _P]),

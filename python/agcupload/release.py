@@ -31,6 +31,7 @@ class Step(enum.IntEnum):
     ADD_TEST_PACKAGE = 8
     SET_TEST_INFO = 9
     SUBMIT_TEST = 10
+    PREFLIGHT = 11
 
 
 class ReleaseStatus(enum.IntEnum):

@@ -102,7 +102,7 @@ $(RELEASE)/upload: examples-c/upload.c $(HEADER) lib
 $(RELEASE)/upload-static: examples-c/upload.c $(HEADER) lib
 	$(CC) $(WARN) $(CFLAGS) -Iinclude examples-c/upload.c -o $@ $(RELEASE)/libagcupload.a $(STATIC_LDLIBS)
 
-$(RELEASE)/test_abi: tests/c/test_abi.c $(HEADER) tests/c/check.h tests/c/no_threads.h lib
+$(RELEASE)/test_abi: tests/c/test_abi.c $(HEADER) tests/c/app.h tests/c/check.h tests/c/no_threads.h lib
 	$(CC) $(WARN) $(CFLAGS) -Iinclude tests/c/test_abi.c -o $@ $(LDLIBS)
 
 # Calls into the library from a pthread key destructor (after Rust's TLS destructors ran).
@@ -112,7 +112,7 @@ $(RELEASE)/test_thread_exit: tests/c/test_thread_exit.c $(HEADER) tests/c/check.
 $(RELEASE)/test_network: tests/c/test_network.c $(HEADER) tests/c/check.h tests/c/no_threads.h lib
 	$(CC) $(WARN) $(CFLAGS) -Iinclude tests/c/test_network.c -o $@ $(LDLIBS)
 
-$(RELEASE)/test_release: tests/c/test_release.c $(HEADER) tests/c/check.h tests/c/no_threads.h lib
+$(RELEASE)/test_release: tests/c/test_release.c $(HEADER) tests/c/app.h tests/c/check.h tests/c/no_threads.h lib
 	$(CC) $(WARN) $(CFLAGS) -Iinclude tests/c/test_release.c -o $@ $(LDLIBS)
 
 # Offline inspection of .app files the test writes itself (no server).

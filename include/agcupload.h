@@ -1129,6 +1129,35 @@ uint64_t agc_upload_result_size(const agc_upload_result *result);
 // `result` is NULL or a result from `agc_upload_file` not yet freed.
 void agc_upload_result_free(agc_upload_result *result);
 
+// The number of notes of an upload (or publish) result; 0 if `result` is NULL. A note
+// starting with `"warning: "` says that a check of the preflight was skipped (AGC refused
+// the read for lack of rights).
+//
+// # Safety
+// `result` is NULL or a live result.
+size_t agc_upload_result_note_count(const agc_upload_result *result);
+
+// Note `index` (from 0) of an upload (or publish) result, or NULL when `index` is out of
+// range or `result` is NULL. Owned by `result`.
+//
+// # Safety
+// `result` is NULL or a live result.
+const char *agc_upload_result_note(const agc_upload_result *result, size_t index);
+
+// The number of notes of a release result (the preflight's warnings, the upload's notes),
+// kept on failure too; 0 if `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live release result.
+size_t agc_release_result_note_count(const agc_release_result *result);
+
+// Note `index` (from 0) of a release result, or NULL when `index` is out of range or
+// `result` is NULL. Owned by `result`.
+//
+// # Safety
+// `result` is NULL or a live release result.
+const char *agc_release_result_note(const agc_release_result *result, size_t index);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

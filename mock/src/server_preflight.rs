@@ -211,6 +211,12 @@ impl MockServer {
         p.update_time = live.map(|_| "2025-03-01 10:00:00".to_string());
     }
 
+    /// What `POST /mock/app` with `body` does (its body's fields are documented there): the standalone mock's
+    /// `--app JSON`.
+    pub fn control_app_json(&self, body: &[u8]) -> Result<(), String> {
+        control_app(&self.shared, body)
+    }
+
     /// Which shape `appid-list` answers with (default: `appids` with `key`/`value` items).
     pub fn set_appid_list_shape(&self, shape: AppIdListShape) {
         self.shared.lock().release.appid_list_shape = shape;

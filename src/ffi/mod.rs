@@ -28,11 +28,14 @@ mod release_options;
 mod seal;
 mod status;
 mod upload;
+// After upload and release: the notes of both results.
+mod notes;
 
 pub use client::*;
 pub use defaults::*;
 pub use inspect::*;
 pub use network::*;
+pub use notes::*;
 pub use options::*;
 pub use preflight::*;
 pub use publish::*;

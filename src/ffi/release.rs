@@ -78,6 +78,8 @@ pub struct agc_release_result {
     failed_step: agc_release_step,
     status: agc_status,
     error: CString,
+    /// The road's notes (`agc_release_result_note`).
+    pub(super) notes: Vec<CString>,
 }
 
 fn opt_c(s: &Option<String>) -> Option<CString> {
@@ -95,6 +97,7 @@ fn to_c_release(ids: &ReleaseIds, step: agc_release_step, status: agc_status, er
         failed_step: step,
         status,
         error: CString::new(error.replace('\0', " ")).unwrap_or_default(),
+        notes: super::notes::c_notes(&ids.notes),
     }
 }
 

@@ -22,6 +22,8 @@ pub struct agc_upload_result {
     pub(super) sha256: CString,
     pub(super) file_name: CString,
     pub(super) size: u64,
+    /// The result's notes (`agc_upload_result_note`).
+    pub(super) notes: Vec<CString>,
 }
 
 /// The arguments every upload entry point shares, checked.
@@ -150,6 +152,7 @@ pub(super) fn to_c_result(r: &UploadResult) -> Result<agc_upload_result, Error> 
         sha256: c_string(&r.sha256_hex)?,
         file_name: c_string(&r.file_name)?,
         size: r.size,
+        notes: super::notes::c_notes(&r.notes),
     })
 }
 

@@ -349,6 +349,26 @@ int main(void) {
     }
     CHECK_STATUS(agc_submit_for_review(c, "20001", NULL, NULL, NULL), AGC_ERR_API);
 
+    /* App 20090's API client lacks the rights to read it (the mock's --app
+     * '{"appId":"20090","denyAppInfo":true}', see the Makefile): the road goes through and its
+     * result carries the preflight's warning as a note. */
+    r = NULL;
+    CHECK_STATUS(agc_release_package(c, "20090", app, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, NULL, &r), AGC_OK);
+    if (r) {
+        size_t n = agc_release_result_note_count(r);
+        int warned = 0;
+        for (size_t i = 0; i < n; i++) {
+            const char *note = agc_release_result_note(r, i);
+            CHECK(note != NULL, "note %zu is NULL", i);
+            if (note && strncmp(note, "warning: ", 9) == 0 && strstr(note, "lack of rights") && strstr(note, "20090"))
+                warned = 1;
+        }
+        CHECK(warned, "no rights warning among the %zu notes of the road to 20090", n);
+        CHECK(agc_release_result_note(r, n) == NULL, "note past the end");
+        agc_release_result_free(r);
+    }
+    CHECK(agc_release_result_note_count(NULL) == 0 && agc_release_result_note(NULL, 0) == NULL, "notes of NULL");
+
     /* A HarmonyOS invite test: needs a group (checked before any request), then goes through. */
     agc_release_options *t = NULL;
     CHECK_STATUS(agc_release_options_new(&t), AGC_OK);

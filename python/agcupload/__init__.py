@@ -128,12 +128,24 @@ class Trust(enum.IntEnum):
 
 
 class UploadResult(NamedTuple):
-    """What AGC stored: the object id to bind, the SHA-256 (hex) and size sent, the file name."""
+    """What AGC stored: the object id to bind, the SHA-256 (hex) and size sent, the file name;
+    and what the caller should know although it succeeded (`notes`)."""
 
     object_id: str
     sha256: str
     size: int
     file_name: str
+    notes: Tuple[str, ...] = ()
+    """The library's notes, already redacted: a note starting with ``"warning: "`` says a check
+    of the preflight was skipped because AGC refused the read for lack of rights; others say a
+    first package binds the bundle name for good, a resume file was not used, a part size was
+    adjusted."""
+
+
+def _notes(out: _P, count: Callable[[_P], int], note: Callable[[_P, int], Optional[bytes]]) -> Tuple[str, ...]:
+    """The notes of a result, through its count and indexed accessor."""
+    texts = (note(out, i) for i in range(count(out)))
+    return tuple(t.decode("utf-8", "replace") for t in texts if t is not None)
 
 
 def _text(s: Optional[Text]) -> Optional[bytes]:
@@ -257,6 +269,7 @@ def _take_result(out: _P) -> UploadResult:
             _lib.agc_upload_result_sha256(out).decode(),
             _lib.agc_upload_result_size(out),
             _lib.agc_upload_result_file_name(out).decode(),
+            _notes(out, _lib.agc_upload_result_note_count, _lib.agc_upload_result_note),
         )
     finally:
         _lib.agc_upload_result_free(out)
@@ -382,7 +395,8 @@ def _take_release_result(out: _P) -> Tuple[ReleaseIds, Step, str]:
                          _opt_str(_lib.agc_release_result_package_id(out)),
                          _opt_str(_lib.agc_release_result_version_id(out)),
                          _opt_str(_lib.agc_release_result_sha256(out)),
-                         int(_lib.agc_release_result_size(out)) or None)
+                         int(_lib.agc_release_result_size(out)) or None,
+                         _notes(out, _lib.agc_release_result_note_count, _lib.agc_release_result_note))
         raw_step = _lib.agc_release_result_failed_step(out)
         step = Step(raw_step) if raw_step in Step._value2member_map_ else Step.NONE
         return ids, step, (_lib.agc_release_result_error(out) or b"").decode("utf-8", "replace")

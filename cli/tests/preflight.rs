@@ -87,10 +87,16 @@ fn a_refusal_exits_6_before_any_upload_and_no_preflight_skips_it() {
     assert_eq!(out.code, 6);
     assert!(out.stderr.contains("refused before upload") && out.stderr.contains("AGC_ERR_PREFLIGHT"), "{}", out.stderr);
     nothing_sent(&server);
-    // --no-preflight: uploaded, bound, ready (AGC would refuse later; the user asked for it).
+    // --no-preflight: uploaded, bound, ready (AGC would refuse later; the user asked for it),
+    // with no preflight read (the refusals above made theirs: count from here).
+    let reads = |server: &MockServer| {
+        server.requests().iter().filter(|r| r.kind == Endpoint::AppIdList || r.path.contains("app-info")).count()
+    };
+    let before = reads(&server);
+    assert!(before > 0, "the refusals read nothing");
     let out = run(agc(&server).args(["publish", "--json", "--no-preflight", "--poll-interval", "1", APP]).arg(&p));
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(!server.requests().iter().any(|r| r.kind == Endpoint::AppIdList));
+    assert_eq!(reads(&server), before, "--no-preflight read appid-list or app-info");
     assert_eq!(server.objects().len(), 1);
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -17,7 +17,15 @@ so that drift cancels out:
 It also counts, under strace, how many bytes of the file our upload reads (expect 2x).
 Prints the tables and writes them to BENCHMARKS.md at the repository root.
 
-Environment: BENCH_LARGE=1 adds a 4 GiB file; BENCH_RUNS=N (default 5, at least 5 for the
+A section of its own, also run alone with BENCH_SECTION=preflight (`make bench
+BENCH_SECTION=preflight`, about a minute): the preflight's cost on a 1 GiB signed package (made
+by scripts/make-app.py), `agcupload check` with the preflight vs `--no-preflight`, the file's
+cached pages dropped (posix_fadvise) before each run, and the bytes each reads of the file under
+strace (the preflight reads pack.info from the end, never the body). Alone, it replaces only its
+own section of BENCHMARKS.md (between the preflight markers).
+
+Environment: BENCH_SECTION=preflight runs only that section (BENCH_PREFLIGHT_RUNS=N timed
+runs of each check, default 21); BENCH_LARGE=1 adds a 4 GiB file; BENCH_RUNS=N (default 5, at least 5 for the
 record); BENCH_SIZES=1M,64M,... replaces the size list (quick checks); BENCH_OUT=path writes
 the report elsewhere; TMPDIR picks where the test files go.
 """
@@ -252,6 +260,166 @@ def file_reads_under_strace(tmp, mock, path):
     return total, mmaps
 
 
+# ------------------------------------------------------------------------------ the preflight
+
+PREFLIGHT_BEGIN = "<!-- bench section preflight: begin -->"
+PREFLIGHT_END = "<!-- bench section preflight: end -->"
+PREFLIGHT_SIZE = GIB
+PREFLIGHT_BUNDLE = "com.example.agcmock"
+# What the mock's app-info and appid-list say of APP_ID: the package's bundle name bound to it,
+# a live version below the package's (1000012), so that every check runs and passes.
+PREFLIGHT_APP = json.dumps({"appId": APP_ID, "packageName": PREFLIGHT_BUNDLE, "onShelfVersionCode": 1000011,
+                            "onShelfVersionNumber": "1.0.11"}, separators=(",", ":"))
+# No run of the section may take longer than this (a check reads a few KiB and asks two things).
+PREFLIGHT_RUN_TIMEOUT = 60
+
+
+def drop_cached(path):
+    """Evict `path`'s clean pages from the page cache (this file only): a cold read next."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)
+
+
+def timed_cold(cmd, path, env):
+    """Wall seconds of `cmd` after dropping `path`'s cached pages; fails on a non-zero exit."""
+    drop_cached(path)
+    t0 = time.monotonic()
+    p = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                       timeout=PREFLIGHT_RUN_TIMEOUT)
+    wall = time.monotonic() - t0
+    if p.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} exited {p.returncode}: {p.stderr.decode(errors='replace')}")
+    return wall
+
+
+def bytes_read_under_strace(tmp, cmd, path, env):
+    """(bytes `cmd` reads from `path`, read calls on it), or None without strace."""
+    if not shutil.which("strace"):
+        return None
+    trace = os.path.join(tmp, "strace-preflight.log")
+    subprocess.run(["strace", "-f", "-qq", "-o", trace, "-e",
+                    "trace=openat,open,close,read,pread64,readv,preadv,preadv2,mmap,sendfile,copy_file_range,splice",
+                    *cmd], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True,
+                   timeout=PREFLIGHT_RUN_TIMEOUT)
+    fds, total, calls, pending = set(), 0, 0, {}
+    name = re.escape(path)
+    reads = r"(?:read|pread64|readv|preadv2?)"
+    for line in open(trace, errors="replace"):
+        m = re.search(r'open(?:at)?\(.*"' + name + r'".*\)\s+=\s+(\d+)', line)
+        if m:
+            fds.add(int(m.group(1)))
+            continue
+        m = re.search(r'\bclose\((\d+)\)', line)
+        if m:
+            fds.discard(int(m.group(1)))
+            continue
+        # A read another thread interrupted: strace splits it in two lines, by pid.
+        m = re.match(r'(\d+)\s+' + reads + r'\((\d+),.*<unfinished', line)
+        if m:
+            pending[m.group(1)] = int(m.group(2))
+            continue
+        m = re.match(r'(\d+)\s+<\.\.\. ' + reads + r' resumed>.*\)\s+=\s+(\d+)', line)
+        if m:
+            fd = pending.pop(m.group(1), None)
+            if fd in fds:
+                total += int(m.group(2))
+                calls += 1
+            continue
+        m = re.search(r'\b' + reads + r'\((\d+),.*\)\s+=\s+(\d+)', line)
+        if m and int(m.group(1)) in fds:
+            total += int(m.group(2))
+            calls += 1
+            continue
+        m = re.search(r'\bmmap\([^,]*,\s*\d+,[^,]*,[^,]*,\s*(\d+),', line)
+        m = m or re.search(r'\b(?:sendfile|copy_file_range|splice)\((?:\d+,\s*)?(\d+)', line)
+        if m and int(m.group(1)) in fds:
+            raise RuntimeError("the check mapped or spliced the package; the byte count would be wrong")
+    os.unlink(trace)
+    return total, calls
+
+
+def bench_preflight(tmp, runs):
+    """The preflight section: its markdown, between the section markers."""
+    path = os.path.join(tmp, "preflight-1g.app")
+    log(f"bench: preflight: writing a signed {human(PREFLIGHT_SIZE)} package {path}")
+    subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "make-app.py"), path,
+                    "--size", str(PREFLIGHT_SIZE), "--bundle", PREFLIGHT_BUNDLE, "--version-code", "1000012"],
+                   check=True)
+    mock = Mock(tmp, ("--app", PREFLIGHT_APP))
+    try:
+        env = mock.env
+        with_pf = [AGCUPLOAD, "check", "--quiet", APP_ID, path]
+        without = [AGCUPLOAD, "check", "--quiet", "--no-preflight", APP_ID, path]
+        timed_cold(with_pf, path, env)  # warm-up (binary, TLS, mock)
+        timed_cold(without, path, env)
+        walls = {"with": [], "without": []}
+        for _ in range(runs):  # interleaved, so that drift cancels out
+            walls["with"].append(timed_cold(with_pf, path, env))
+            walls["without"].append(timed_cold(without, path, env))
+        reads = {k: bytes_read_under_strace(tmp, c, path, env) for k, c in (("with", with_pf), ("without", without))}
+        drop_cached(path)
+        t0 = time.monotonic()
+        subprocess.run(["sha256sum", path], stdout=subprocess.DEVNULL, check=True, timeout=600)
+        body = time.monotonic() - t0
+    finally:
+        mock.stop()
+        os.unlink(path)
+    w, wo = med(walls["with"]), med(walls["without"])
+    spread = {k: (min(v), max(v)) for k, v in walls.items()}
+    noise = max(spread["with"][1] - spread["with"][0], spread["without"][1] - spread["without"][0])
+    log(f"bench: preflight: check {w * 1000:.1f} ms with, {wo * 1000:.1f} ms without; "
+        f"reads {reads['with']} with, {reads['without']} without; reading the body once {body:.2f} s")
+
+    def wall_cell(k, m):
+        lo, hi = spread[k]
+        return f"{m * 1000:.1f} ms ({lo * 1000:.1f}–{hi * 1000:.1f})"
+
+    cost = f"{(w - wo) * 1000:+.1f} ms"
+    if abs(w - wo) < noise:
+        cost += f" (within the runs' spread of {noise * 1000:.1f} ms)"
+    mach = machine()
+
+    def read_cell(r):
+        return "n/a (no strace)" if r is None else f"{r[0]:,} B in {r[1]} reads"
+
+    lines = [
+        PREFLIGHT_BEGIN,
+        "## Preflight: `agcupload check` on a 1 GiB package",
+        "",
+        f"Run alone with `make bench BENCH_SECTION=preflight` ({runs} runs each; BENCH_PREFLIGHT_RUNS); part of",
+        f"every `make bench`. {mach['date']}, {mach['cpu']}, {mach['cores']} cores, kernel {mach['kernel']}.",
+        f"A signed {human(PREFLIGHT_SIZE)} `.app` (scripts/make-app.py: pack.info, then the body), the mock's",
+        f"app {APP_ID} bound to its bundle name with a lower live version, so every check runs and passes.",
+        "The file's cached pages are dropped (`posix_fadvise(DONTNEED)`) before each run: cold reads.",
+        "Medians of interleaved runs; the bytes are those read from the package's descriptors under strace.",
+        "",
+        "| `agcupload check` | wall: median (min–max) | bytes of the package read |",
+        "|---|---:|---:|",
+        f"| with the preflight (inspect pack.info, token, appid-list, app-info) | {wall_cell('with', w)} | {read_cell(reads['with'])} |",
+        f"| `--no-preflight` (rules, token) | {wall_cell('without', wo)} | {read_cell(reads['without'])} |",
+        f"| cost of the preflight (difference of the medians) | {cost} | |",
+        f"| for scale: `sha256sum` of the package, cold (reads the body once) | {body * 1000:.0f} ms | {PREFLIGHT_SIZE:,} B |",
+        "",
+        PREFLIGHT_END,
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_section(out, section):
+    """Replace the preflight section of `out` (or append it), leaving the rest as it is."""
+    text = open(out).read() if os.path.exists(out) else ""
+    a, b = text.find(PREFLIGHT_BEGIN), text.find(PREFLIGHT_END)
+    if a >= 0 and b > a:
+        text = text[:a] + section.rstrip("\n") + text[b + len(PREFLIGHT_END):]
+    else:
+        text = text.rstrip("\n") + ("\n\n" if text else "") + section
+    with open(out, "w") as f:
+        f.write(text)
+
+
 def machine():
     cpu = "unknown CPU"
     try:
@@ -291,6 +459,21 @@ def main():
         if not os.access(b, os.X_OK):
             sys.exit(f"bench: {b} is missing; run `make all mock` first")
     runs = int(os.environ.get("BENCH_RUNS", "5"))
+    out = os.environ.get("BENCH_OUT") or os.path.join(ROOT, "BENCHMARKS.md")
+    section = os.environ.get("BENCH_SECTION", "")
+    if section not in ("", "preflight"):
+        sys.exit(f"bench: unknown BENCH_SECTION {section!r} (the one section is: preflight)")
+    preflight_runs = int(os.environ.get("BENCH_PREFLIGHT_RUNS", "21"))
+    if section == "preflight":
+        tmp = tempfile.mkdtemp(prefix="agc-bench.")
+        try:
+            text = bench_preflight(tmp, preflight_runs)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        print(text)
+        write_section(out, text)
+        log(f"bench: wrote the preflight section of {out}")
+        return
     if os.environ.get("BENCH_SIZES"):
         sizes = [parse_size(s) for s in os.environ["BENCH_SIZES"].split(",")]
     else:
@@ -327,9 +510,13 @@ def main():
             mock.stop()
         shutil.rmtree(tmp, ignore_errors=True)
 
-    report = render(m, runs, compute, rows, reads, link)
+    tmp = tempfile.mkdtemp(prefix="agc-bench.")
+    try:
+        preflight = bench_preflight(tmp, preflight_runs)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    report = render(m, runs, compute, rows, reads, link).rstrip("\n") + "\n\n" + preflight
     print(report)
-    out = os.environ.get("BENCH_OUT") or os.path.join(ROOT, "BENCHMARKS.md")
     # bench/multipart.py's section (its own target) is kept as it is, at the end.
     kept = ""
     if os.path.exists(out):

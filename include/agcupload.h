@@ -130,6 +130,11 @@ typedef enum {
   // The client was called from inside one of its own callbacks on this thread (a setter,
   // another operation, or `agc_client_free`); the call was refused and did nothing.
   AGC_ERR_REENTRANT = 18,
+  // The preflight refused the upload before anything was sent: the package's bundle name
+  // is bound to another app, its version code is not higher than the live one or the one in
+  // review, or the draft is in review or full (`agc_last_error` names what AGC holds
+  // and what the package says). Turn it off with `agc_upload_options_set_preflight`.
+  AGC_ERR_PREFLIGHT = 19,
   // An internal error, including a caught panic. Please report it.
   AGC_ERR_INTERNAL = 255,
 } agc_status;
@@ -195,6 +200,9 @@ typedef enum {
   AGC_STEP_SET_TEST_INFO = 9,
   // Submitting the test version.
   AGC_STEP_SUBMIT_TEST = 10,
+  // The preflight: the package checked against what AGC holds, before the upload
+  // (`AGC_ERR_PREFLIGHT` when it refused it; nothing was sent).
+  AGC_STEP_PREFLIGHT = 11,
 } agc_release_step;
 
 // Where an app's release stands (`agc_get_release_state`). Numbers are stable.
@@ -246,7 +254,7 @@ typedef enum {
 typedef enum {
   // The default: AGC's multipart upload from `AGC_AUTO_MULTIPART_FROM_BYTES` bytes (128
   // MiB), one PUT below; when AGC refuses the multipart upload with a business error the
-  // file goes as one PUT, with a note (`agc_upload_result_notes`).
+  // file goes as one PUT, with a note (`agc_upload_result_note`).
   AGC_TRANSFER_AUTO = 1,
   // One PUT of the whole file.
   AGC_TRANSFER_SINGLE = 2,
@@ -587,6 +595,19 @@ agc_status agc_upload_options_set_bind_release_type(agc_upload_options *options,
 // `options` is a live options object.
 agc_status agc_upload_options_set_bind_release_phase(agc_upload_options *options,
                                                      unsigned int release_phase);
+
+// Run the preflight (1, the default) or skip it (0). With it, `agc_publish_package` and
+// `agc_release_package` first inspect the package's pack.info and read
+// AGC's appid-list and app-info, and refuse with `AGC_ERR_PREFLIGHT` (nothing sent) a package
+// whose bundle name is bound to another app, whose version code is not higher than the live
+// one or the one in review, or a draft in review or full. A read AGC refuses for lack of
+// rights is a warning, not a failure; skip the preflight for an API client without them.
+// `agc_upload_file` never runs it (an upload alone binds nothing). Other values than 0 and 1
+// give `AGC_ERR_INVALID_ARGUMENT`.
+//
+// # Safety
+// `options` is a live options object.
+agc_status agc_upload_options_set_preflight(agc_upload_options *options, int enabled);
 
 // Bind an uploaded object to the app (HarmonyOS 5+), so AGC starts parsing it. On success
 // `*package_id` receives AGC's package id, a string the caller frees with
@@ -1145,14 +1166,6 @@ uint32_t agc_upload_result_resumed_parts(const agc_upload_result *result);
 // `result` is NULL or a live result.
 uint64_t agc_upload_result_bytes_sent(const agc_upload_result *result);
 
-// What the caller should know about the transfer, one note per line (`\n` between them):
-// a fallback to one PUT, a part size adjusted to AGC's bounds, a resume file not used and
-// why. An empty string when there is none. Owned by `result`; NULL if `result` is NULL.
-//
-// # Safety
-// `result` is NULL or a live result.
-const char *agc_upload_result_notes(const agc_upload_result *result);
-
 // Upload a file to AGC: validate it (suffix, size, content type) before any network I/O,
 // hash it, get a signed URL, PUT it (retrying transient failures).
 //
@@ -1218,6 +1231,35 @@ uint64_t agc_upload_result_size(const agc_upload_result *result);
 // # Safety
 // `result` is NULL or a result from `agc_upload_file` not yet freed.
 void agc_upload_result_free(agc_upload_result *result);
+
+// The number of notes of an upload (or publish) result; 0 if `result` is NULL. A note
+// starting with `"warning: "` says that a check of the preflight was skipped (AGC refused
+// the read for lack of rights).
+//
+// # Safety
+// `result` is NULL or a live result.
+size_t agc_upload_result_note_count(const agc_upload_result *result);
+
+// Note `index` (from 0) of an upload (or publish) result, or NULL when `index` is out of
+// range or `result` is NULL. Owned by `result`.
+//
+// # Safety
+// `result` is NULL or a live result.
+const char *agc_upload_result_note(const agc_upload_result *result, size_t index);
+
+// The number of notes of a release result (the preflight's warnings, the upload's notes),
+// kept on failure too; 0 if `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live release result.
+size_t agc_release_result_note_count(const agc_release_result *result);
+
+// Note `index` (from 0) of a release result, or NULL when `index` is out of range or
+// `result` is NULL. Owned by `result`.
+//
+// # Safety
+// `result` is NULL or a live release result.
+const char *agc_release_result_note(const agc_release_result *result, size_t index);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -35,7 +35,7 @@ const Phase = Object.freeze(Object.fromEntries(Object.values(PHASES).map((n) => 
 /** A step of the release road (the C ABI's agc_release_step); NONE on success. */
 const Step = Object.freeze({
   NONE: 0, CHECK: 1, UPLOAD: 2, BIND: 3, WAIT_PARSING: 4, NOTES: 5, SUBMIT: 6, CREATE_TEST_VERSION: 7,
-  ADD_TEST_PACKAGE: 8, SET_TEST_INFO: 9, SUBMIT_TEST: 10,
+  ADD_TEST_PACKAGE: 8, SET_TEST_INFO: 9, SUBMIT_TEST: 10, PREFLIGHT: 11,
 });
 
 /** Where an app's release stands (the C ABI's agc_release_state). */
@@ -129,8 +129,13 @@ function kindArg(kind) {
 
 /** agc_upload_options for one call, or null when every option is left unset. */
 function uploadOptions(o) {
-  const { fileName, releaseType, chineseMainland } = o;
-  if (fileName === undefined && releaseType === undefined && chineseMainland === undefined) return null;
+  const { fileName, releaseType, chineseMainland, preflight } = o;
+  if (fileName === undefined && releaseType === undefined && chineseMainland === undefined && preflight === undefined) {
+    return null;
+  }
+  if (preflight !== undefined && typeof preflight !== 'boolean') {
+    throw invalid(`preflight: expected a boolean, not ${describe(preflight)}`);
+  }
   const out = [null];
   check(fn.agc_upload_options_new(out));
   const h = out[0];
@@ -138,6 +143,7 @@ function uploadOptions(o) {
     if (fileName !== undefined) check(fn.agc_upload_options_set_file_name(h, text(fileName, 'fileName')));
     if (releaseType !== undefined) check(fn.agc_upload_options_set_release_type(h, uint32(releaseType, 'releaseType')));
     if (chineseMainland !== undefined) check(fn.agc_upload_options_set_chinese_mainland(h, chineseMainland ? 1 : 0));
+    if (preflight !== undefined) check(fn.agc_upload_options_set_preflight(h, preflight ? 1 : 0));
   } catch (e) {
     fn.agc_upload_options_free(h);
     throw e;
@@ -484,7 +490,7 @@ class Client {
     try {
       try {
         Object.assign(args, { client: this.#handle(), appId: text(appId, 'appId'), path: pathArg(path, 'path'), kind: kindArg(o.kind) });
-        args.options = uploadOptions({ fileName: o.fileName, chineseMainland: o.chineseMainland });
+        args.options = uploadOptions({ fileName: o.fileName, chineseMainland: o.chineseMainland, preflight: o.preflight });
         args.releaseOptions = releaseOptions({
           notes: o.notes, releaseTime: o.releaseTime, phased: o.phased, remark: o.remark, test: o.test,
           resume: o.resume, parseTimeoutMs: o.timeoutMs, submitTimeoutMs: o.timeoutMs,
@@ -561,7 +567,7 @@ module.exports = {
   CancelledError: errors.CancelledError, NetworkError: errors.NetworkError, AuthError: errors.AuthError,
   ApiError: errors.ApiError, RejectedError: errors.RejectedError, SealError: errors.SealError,
   PackageFailedError: errors.PackageFailedError, ReentrantError: errors.ReentrantError,
-  InternalError: errors.InternalError, errorFor,
+  PreflightError: errors.PreflightError, InternalError: errors.InternalError, errorFor,
 };
 // `import agcupload from 'agcupload'` and TypeScript's default import find the same object.
 module.exports.default = module.exports;

@@ -24,7 +24,7 @@ export declare const PHASES: Readonly<Record<number, PhaseName>>;
 /** A step of the release road (the C ABI's agc_release_step); NONE on success. */
 export declare const Step: Readonly<{
   NONE: 0; CHECK: 1; UPLOAD: 2; BIND: 3; WAIT_PARSING: 4; NOTES: 5; SUBMIT: 6; CREATE_TEST_VERSION: 7;
-  ADD_TEST_PACKAGE: 8; SET_TEST_INFO: 9; SUBMIT_TEST: 10;
+  ADD_TEST_PACKAGE: 8; SET_TEST_INFO: 9; SUBMIT_TEST: 10; PREFLIGHT: 11;
 }>;
 export type Step = (typeof Step)[keyof typeof Step];
 
@@ -44,7 +44,7 @@ export type Trust = (typeof Trust)[keyof typeof Trust];
 export declare const Status: Readonly<{
   OK: 0; INVALID_ARGUMENT: 1; FILE: 2; FILE_TYPE: 3; FILE_TOO_LARGE: 4; FILE_CHANGED: 5; CANCELLED: 6; NETWORK: 7;
   TIMEOUT: 8; TLS: 9; AUTH: 10; API: 11; PROTOCOL: 12; UPLOAD_REJECTED: 13; HTTP: 14; SEAL_KEY: 15;
-  SEAL_CORRUPT: 16; PACKAGE_FAILED: 17; REENTRANT: 18; INTERNAL: 255;
+  SEAL_CORRUPT: 16; PACKAGE_FAILED: 17; REENTRANT: 18; PREFLIGHT: 19; INTERNAL: 255;
 }>;
 export type Status = (typeof Status)[keyof typeof Status];
 
@@ -77,6 +77,10 @@ export interface UploadOptions extends OperationOptions {
 }
 
 export interface PublishOptions extends UploadOptions {
+  /** Check the package against AGC before anything is sent (default true): its pack.info's
+   * bundle name, version code and the draft's state; a refusal is a PreflightError. false skips
+   * it (an API client without the rights to read the app). */
+  preflight?: boolean;
   /** Longest wait for AGC to parse the package, in ms (default 15 minutes). */
   timeoutMs?: number;
 }
@@ -87,6 +91,10 @@ export interface UploadResult {
   sha256: string;
   size: number;
   fileName: string;
+  /** The library's notes, already redacted: one starting with "warning: " says a check of the
+   * preflight was skipped because AGC refused the read for lack of rights; others say a first
+   * package binds the bundle name for good, a part size was adjusted, ... */
+  notes: string[];
 }
 
 export interface PublishResult {
@@ -102,6 +110,10 @@ export interface ReleaseIds {
   versionId: string | null;
   sha256: string | null;
   size: number | null;
+  /** The road's notes (kept on failure too), as UploadResult's: a "warning: " note is a check
+   * of the preflight skipped for lack of rights. Absent on ids made before the road started;
+   * not read back by `resume`. */
+  notes?: string[];
 }
 
 export interface TestGroup { id: string; notify?: boolean }
@@ -145,6 +157,8 @@ export interface ReleaseOptions extends ReviewOptions, OperationOptions {
   timeoutMs?: number;
   fileName?: string;
   chineseMainland?: boolean;
+  /** As PublishOptions.preflight. */
+  preflight?: boolean;
 }
 
 export interface ReleaseState {
@@ -233,6 +247,8 @@ export declare class RejectedError extends ApiError {}
 export declare class SealError extends AgcError {}
 export declare class PackageFailedError extends AgcError {}
 export declare class ReentrantError extends AgcError {}
+/** AGC_ERR_PREFLIGHT: the preflight refused the upload before anything was sent. */
+export declare class PreflightError extends AgcError {}
 export declare class InternalError extends AgcError {}
 /** The error of `status`'s family, with `message`. */
 export declare function errorFor(status: number, message: string): AgcError;
@@ -246,6 +262,6 @@ declare const agcupload: {
   CancelledError: typeof CancelledError; NetworkError: typeof NetworkError; AuthError: typeof AuthError;
   ApiError: typeof ApiError; RejectedError: typeof RejectedError; SealError: typeof SealError;
   PackageFailedError: typeof PackageFailedError; ReentrantError: typeof ReentrantError;
-  InternalError: typeof InternalError; errorFor: typeof errorFor;
+  PreflightError: typeof PreflightError; InternalError: typeof InternalError; errorFor: typeof errorFor;
 };
 export default agcupload;

@@ -5,6 +5,6 @@ export const {
   Client, PackageKind, HARMONY_APP, ATOMIC_SERVICE, PROFILE_PICTURE, Phase, PHASES, Step, ReleaseStatus, TestType,
   Trust, Status, version, sealFile, openFile, inspectPackage, libraryPath, libraryFileNames, AgcError, InvalidArgumentError,
   FileError, CancelledError, NetworkError, AuthError, ApiError, RejectedError, SealError, PackageFailedError,
-  ReentrantError, InternalError, errorFor,
+  ReentrantError, PreflightError, InternalError, errorFor,
 } = cjs;
 export default cjs;

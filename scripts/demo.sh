@@ -1,5 +1,5 @@
 #!/bin/sh
-# make demo: start the mock AGC server, build a sample .app (a real ZIP), upload and publish it
+# make demo: start the mock AGC server, build a sample signed .app (scripts/make-app.py), upload and publish it
 # with the `agcupload` tool (its live bar on a terminal, plain progress lines otherwise), print
 # the object and package ids, stop the server.
 set -eu
@@ -7,13 +7,9 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/agc-demo.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 APP="$WORK/demo.app"
-python3 - "$APP" <<'PY'
-import os, sys, zipfile
-# A stand-in for a signed HarmonyOS .app: a ZIP holding 64 MiB of incompressible data.
-with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_STORED) as z:
-    z.writestr("module.json", '{"app":{"bundleName":"com.example.demo"}}')
-    z.writestr("entry-default-signed.hap", os.urandom(64 * 1024 * 1024))
-PY
+# A signed HarmonyOS .app (pack.info: com.example.agcmock, versionCode 1000012) holding 64 MiB of
+# incompressible data: publish runs the preflight, which reads its pack.info (not its body).
+python3 "$ROOT/scripts/make-app.py" "$APP" --size $((64 * 1024 * 1024))
 echo "demo: uploading $(du -h "$APP" | cut -f1) sample package to the mock AGC server" >&2
 exec "$ROOT/scripts/with-mock.sh" --mock-args "--polls-until-ready 1" sh -c '
   AGC_CLIENT_ID="$AGC_MOCK_CLIENT_ID" AGC_CLIENT_SECRET="$AGC_MOCK_CLIENT_SECRET" \

@@ -59,13 +59,17 @@ pub enum Status {
     /// A call into a client from inside one of its own callbacks on the same thread (like
     /// libcurl's `CURLE_RECURSIVE_API_CALL`); refused, nothing was done.
     Reentrant = 18,
+    /// The preflight refused the upload before anything was sent: AGC holds something the
+    /// package contradicts (its bundle name is bound to another app, its version code is not
+    /// higher than the live one or the one in review, the draft is in review or full).
+    Preflight = 19,
     /// An internal error, including a caught panic. Please report it.
     Internal = 255,
 }
 
 impl Status {
     /// Every status, in number order.
-    pub const ALL: [Status; 20] = [
+    pub const ALL: [Status; 21] = [
         Status::Ok,
         Status::InvalidArgument,
         Status::File,
@@ -85,6 +89,7 @@ impl Status {
         Status::SealCorrupt,
         Status::PackageFailed,
         Status::Reentrant,
+        Status::Preflight,
         Status::Internal,
     ];
 
@@ -116,6 +121,7 @@ impl Status {
             Status::SealCorrupt => "AGC_ERR_SEAL_CORRUPT\0",
             Status::PackageFailed => "AGC_ERR_PACKAGE_FAILED\0",
             Status::Reentrant => "AGC_ERR_REENTRANT\0",
+            Status::Preflight => "AGC_ERR_PREFLIGHT\0",
             Status::Internal => "AGC_ERR_INTERNAL\0",
         }
     }
@@ -164,6 +170,8 @@ pub enum Error {
     PackageFailed(String),
     /// A call into a client from inside one of its callbacks on the same thread.
     Reentrant(String),
+    /// The preflight refused the upload: what AGC holds and what the package says.
+    Preflight(String),
     /// Bug or caught panic.
     Internal(String),
 }
@@ -190,6 +198,7 @@ impl Error {
             Error::SealCorrupt(_) => Status::SealCorrupt,
             Error::PackageFailed(_) => Status::PackageFailed,
             Error::Reentrant(_) => Status::Reentrant,
+            Error::Preflight(_) => Status::Preflight,
             Error::Internal(_) => Status::Internal,
         }
     }
@@ -222,6 +231,7 @@ impl Error {
             Error::SealCorrupt(m) => Error::SealCorrupt(f(&m)),
             Error::PackageFailed(m) => Error::PackageFailed(f(&m)),
             Error::Reentrant(m) => Error::Reentrant(f(&m)),
+            Error::Preflight(m) => Error::Preflight(f(&m)),
             Error::Internal(m) => Error::Internal(f(&m)),
         }
     }
@@ -263,6 +273,7 @@ impl fmt::Display for Error {
             Error::SealCorrupt(m) => write!(f, "sealed data rejected: {m}"),
             Error::PackageFailed(m) => write!(f, "AGC could not parse the package: {m}"),
             Error::Reentrant(m) => write!(f, "re-entrant call refused: {m}"),
+            Error::Preflight(m) => write!(f, "refused before upload: {m}"),
             Error::Internal(m) => write!(f, "internal error: {m}"),
         }
     }

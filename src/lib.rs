@@ -65,8 +65,9 @@ pub mod untrusted;
 
 pub use auth::Credentials;
 pub use client::release::{ReleaseError, ReleaseIds, ReleaseRequest, ReleaseStep, ReleaseTarget};
-pub use client::{Client, Published, Transfer, UploadRequest, UploadResult};
+pub use client::{Client, PreflightReport, Published, Transfer, UploadRequest, UploadResult};
 pub use connect::package::BindQuery;
+pub use connect::preflight::PreflightPaths;
 pub use connect::release::{AppState, ReleaseNote, ReleasePaths, ReleasePhase, ReleaseState, SubmitOptions};
 pub use connect::test_release::{TestRelease, TestType};
 pub use error::{Error, Result, Status};

@@ -18,6 +18,7 @@
 //! this gate; none of them prints server text of its own.
 
 use crate::client::check::CheckReport;
+use crate::client::preflight::PreflightReport;
 use crate::client::{Published, UploadResult};
 use crate::connect::release::AppState;
 use crate::error::{bounded, Error, Result};
@@ -143,10 +144,21 @@ impl FromServer for Published {
     }
 }
 
-/// Nothing in it comes from a server (the token is not part of it), but it leaves a public
-/// method like every other result.
+impl FromServer for PreflightReport {
+    fn pass(mut self, gate: &Gate<'_>) -> Result<PreflightReport> {
+        self.app_ids = match self.app_ids {
+            Some(ids) => Some(ids.into_iter().map(|id| gate.id("app id", id)).collect::<Result<_>>()?),
+            None => None,
+        };
+        self.notes = self.notes.iter().map(|n| gate.text(n)).collect();
+        Ok(self)
+    }
+}
+
+/// The file's facts are local; the preflight's findings came from AGC.
 impl FromServer for CheckReport {
-    fn pass(self, _: &Gate<'_>) -> Result<CheckReport> {
+    fn pass(mut self, gate: &Gate<'_>) -> Result<CheckReport> {
+        self.preflight = self.preflight.pass(gate)?;
         Ok(self)
     }
 }

@@ -19,7 +19,9 @@ check() { # check NAME EXPECTED_EXIT ACTUAL_EXIT
 export AGC_CLIENT_ID="$AGC_MOCK_CLIENT_ID" AGC_CLIENT_SECRET="$AGC_MOCK_CLIENT_SECRET"
 export AGC_API_BASE="$AGC_MOCK_BASE_URL" AGC_CA_FILE="$AGC_MOCK_CA_FILE"
 unset GITHUB_ACTIONS
-printf 'PK\003\004' > "$T/a.app"; head -c 200000 /dev/urandom >> "$T/a.app"
+# A signed .app (pack.info: com.example.agcmock, versionCode 1000012): publish and the road run
+# the preflight, which reads it (the default mock app binds no bundle name and has no version).
+python3 "$ROOT/scripts/make-app.py" "$T/a.app" --size 200004 || { echo "FAIL cannot write the test package" >&2; exit 1; }
 
 # The C example, both links.
 for prog in upload upload-static; do

@@ -23,7 +23,9 @@ fn status_numbers_and_names_match_the_rust_enum() {
     assert_eq!(s(agc_status_str(-1)), "AGC_ERR_UNKNOWN");
     assert_eq!(s(agc_status_str(18)), "AGC_ERR_REENTRANT");
     assert_eq!(agc_status::AGC_ERR_REENTRANT as i32, 18);
-    assert_eq!(s(agc_status_str(19)), "AGC_ERR_UNKNOWN");
+    assert_eq!(s(agc_status_str(19)), "AGC_ERR_PREFLIGHT");
+    assert_eq!(agc_status::AGC_ERR_PREFLIGHT as i32, 19);
+    assert_eq!(s(agc_status_str(20)), "AGC_ERR_UNKNOWN");
     assert_eq!(s(agc_version()), env!("CARGO_PKG_VERSION"));
 }
 
@@ -392,7 +394,12 @@ fn release_errors_never_show_reflected_secrets() {
             let last = s(agc_last_error());
             assert!(!out.is_null(), "{at:?}: no result on a failed step");
             let in_result = s(agc_release_result_error(out));
-            assert_eq!(agc_release_result_failed_step(out), agc_release_step::AGC_STEP_UPLOAD, "{at:?}");
+            // The preflight obtains the token first: a refused token call fails that step.
+            let step = match at {
+                ReflectAt::Token => agc_release_step::AGC_STEP_PREFLIGHT,
+                _ => agc_release_step::AGC_STEP_UPLOAD,
+            };
+            assert_eq!(agc_release_result_failed_step(out), step, "{at:?}");
             agc_release_result_free(out);
             // The submit step alone, on the same reflecting server.
             let st2 = agc_submit_for_review(c, app_id.as_ptr(), ptr::null(), None, ptr::null_mut());

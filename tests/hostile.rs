@@ -122,6 +122,11 @@ fn rust_failure_paths(mode: Mode) {
         ReleaseTarget::Review(SubmitOptions::default()),
     );
     road.submit_timeout = Duration::from_secs(30);
+    // The preflight refuses it first (a draft in review), from AGC's hostile app-info.
+    let e = client.release(&road, &mut NoProgress).unwrap_err();
+    assert_eq!(e.step, ReleaseStep::Preflight, "{e}");
+    check("preflight refusal", &e.error);
+    road.upload.preflight = false;
     let e = client.release(&road, &mut NoProgress).unwrap_err();
     assert_eq!(e.step, ReleaseStep::Submit, "{e}");
     check("road refused", &e.error);

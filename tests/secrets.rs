@@ -129,7 +129,16 @@ fn rust_release(mode: Mode) {
         assert_clean(&format!("{mode:?} {what} Debug"), &format!("{e:?}"), &secrets(&server, mode));
     };
     let note = ReleaseNote::new("en-US", "Faster start.");
-    let roads: [(&str, Vec<ReleaseNote>, ReleaseTarget, ReleaseIds, ReleaseStep); 4] = [
+    // The preflight's app-info read is a release call too: reflected, the road stops there; the
+    // other roads run without it, to reach their own step.
+    let roads: [(&str, Vec<ReleaseNote>, ReleaseTarget, ReleaseIds, ReleaseStep); 5] = [
+        (
+            "road preflight",
+            vec![note.clone()],
+            ReleaseTarget::Review(SubmitOptions::default()),
+            ReleaseIds::default(),
+            ReleaseStep::Preflight,
+        ),
         (
             "road notes",
             vec![note.clone()],
@@ -163,6 +172,7 @@ fn rust_release(mode: Mode) {
         let mut req = ReleaseRequest::new(UploadRequest::new(app, &p, PackageKind::HarmonyApp), target);
         req.notes = notes;
         req.resume = resume;
+        req.upload.preflight = step == ReleaseStep::Preflight;
         let e = client.release(&req, &mut NoProgress).unwrap_err();
         assert_eq!(e.step, step, "{mode:?} {what}: {e}");
         check(what, &e.error);
@@ -210,9 +220,19 @@ fn c_release(mode: Mode) {
         let mut test: *mut agc_release_options = ptr::null_mut();
         assert_eq!(agc_release_options_new(&mut test), agc_status::AGC_OK);
         assert_eq!(agc_release_options_set_test(test, 4, desc.as_ptr()), agc_status::AGC_OK);
-        for (what, opts, step) in [
-            ("agc_release_package notes", review, agc_release_step::AGC_STEP_NOTES),
-            ("agc_release_package test", test, agc_release_step::AGC_STEP_CREATE_TEST_VERSION),
+        // The preflight's app-info read is reflected too; the other roads skip it.
+        let mut no_preflight: *mut agc_upload_options = ptr::null_mut();
+        assert_eq!(agc_upload_options_new(&mut no_preflight), agc_status::AGC_OK);
+        assert_eq!(agc_upload_options_set_preflight(no_preflight, 0), agc_status::AGC_OK);
+        for (what, upload_opts, opts, step) in [
+            ("agc_release_package preflight", ptr::null(), review, agc_release_step::AGC_STEP_PREFLIGHT),
+            ("agc_release_package notes", no_preflight.cast_const(), review, agc_release_step::AGC_STEP_NOTES),
+            (
+                "agc_release_package test",
+                no_preflight.cast_const(),
+                test,
+                agc_release_step::AGC_STEP_CREATE_TEST_VERSION,
+            ),
         ] {
             let mut out: *mut agc_release_result = ptr::null_mut();
             let st = agc_release_package(
@@ -220,7 +240,7 @@ fn c_release(mode: Mode) {
                 app.as_ptr(),
                 path.as_ptr(),
                 1,
-                ptr::null(),
+                upload_opts,
                 opts,
                 None,
                 ptr::null_mut(),
@@ -249,6 +269,7 @@ fn c_release(mode: Mode) {
         assert_redacted_echo(&format!("{mode:?} agc_get_release_state"), &last_error(), &server, mode);
         agc_release_options_free(review);
         agc_release_options_free(test);
+        agc_upload_options_free(no_preflight);
         agc_client_free(c);
     }
 }

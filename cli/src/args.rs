@@ -52,6 +52,11 @@ After a step AGC may have carried out although it failed (a bind that timed out)
 to check in AppGallery Connect first instead of a command that would repeat the step.
 The options of one road (--submit or --test) are refused with the other.
 
+Before the upload the preflight checks the package against what AGC holds, and refuses (exit 6,
+nothing sent) a package whose bundle name is bound to another app, whose version code is not
+higher than the live one or the one in review, or a draft in review or full. --no-preflight
+skips it; a preflight read AGC refuses for lack of rights is a warning, not a failure.
+
 Examples:
   AGC_SERVICE_ACCOUNT_FILE=agc-private.json agcupload publish 1234567 build/app-signed.app
   agcupload publish --json --timeout-min 30 --release-type 6 1234567 app.app
@@ -106,9 +111,12 @@ Examples:
 ";
 
 const CHECK_EXAMPLES: &str = "\
-A dry run: checks the file against the kind's rules (suffix, size, content type) and obtains
-an access token (a signed JWT for a service account). No upload URL is asked for and no byte of
-the file is sent.
+The full dry run: checks the file against the kind's rules (suffix, size, content type), reads
+the package's pack.info, obtains an access token (a signed JWT for a service account) and runs
+the preflight against AGC (appid-list and app-info reads: the bundle name is this app's, the
+version code is higher than the live one and the one in review, the draft is neither in review
+nor full). No upload URL is asked for and no byte of the file is sent. A preflight refusal
+exits with 6.
 
 Examples:
   agcupload check 1234567 build/app-signed.app
@@ -225,9 +233,7 @@ pub enum Command {
         #[command(flatten)]
         wait: WaitArgs,
         #[command(flatten)]
-        bind: BindArgs,
-        #[command(flatten)]
-        transfer: TransferArgs,
+        send: SendArgs,
     },
     /// Upload, bind and wait until AGC has parsed the package; then --submit for review, or
     /// --test for a HarmonyOS test release.
@@ -240,9 +246,7 @@ pub enum Command {
         #[command(flatten)]
         wait: WaitArgs,
         #[command(flatten)]
-        bind: BindArgs,
-        #[command(flatten)]
-        transfer: TransferArgs,
+        send: SendArgs,
         #[command(flatten)]
         road: Box<RoadArgs>,
     },
@@ -278,13 +282,16 @@ pub enum Command {
         #[command(flatten)]
         wait: WaitArgs,
     },
-    /// Dry run: validate the file and obtain a token; sends nothing else.
+    /// Dry run: validate and inspect the package, obtain a token, run the preflight against
+    /// AGC; sends nothing else.
     #[command(after_help = CHECK_EXAMPLES)]
     Check {
         #[command(flatten)]
         conn: ConnArgs,
         #[command(flatten)]
         file: FileArgs,
+        #[command(flatten)]
+        preflight: PreflightArgs,
     },
     /// Seal (encrypt) a file with a 32-byte key, as profile pictures are stored.
     #[command(after_help = SEAL_EXAMPLES)]
@@ -543,6 +550,35 @@ pub struct FileArgs {
     pub mainland: Option<bool>,
     #[command(flatten)]
     pub seal: SealKeyArgs,
+}
+
+/// How a package is checked, sent and bound: the preflight, the transfer, the bind's query.
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    #[command(flatten)]
+    pub bind: BindArgs,
+    #[command(flatten)]
+    pub transfer: TransferArgs,
+    #[command(flatten)]
+    pub preflight: PreflightArgs,
+}
+
+impl SendArgs {
+    /// Set them on `request`.
+    pub fn apply<'a>(&'a self, request: &mut agcupload::UploadRequest<'a>) {
+        request.bind = self.bind.query();
+        self.transfer.apply(request);
+        request.preflight = !self.preflight.no_preflight;
+    }
+}
+
+/// The preflight (on by default before an upload that will be bound, and in check).
+#[derive(Debug, Args)]
+pub struct PreflightArgs {
+    /// Skip the preflight (the package checked against what AGC holds before the upload), for
+    /// an API client that lacks the rights to read the app.
+    #[arg(long)]
+    pub no_preflight: bool,
 }
 
 /// The bind's optional query parameters (none sent by default).

@@ -14,7 +14,8 @@ pub const FILE: i32 = 3;
 pub const AUTH: i32 = 4;
 /// Network, TLS or timeout (after retries), including a package not parsed in time.
 pub const NETWORK: i32 = 5;
-/// AGC or the upload host refused the request, or answered something unusable.
+/// AGC or the upload host refused the request, or answered something unusable; or the
+/// preflight refused the upload AGC would refuse (nothing was sent).
 pub const REJECTED: i32 = 6;
 /// AGC parsed the package and reported a failure.
 pub const PACKAGE_FAILED: i32 = 7;
@@ -32,7 +33,8 @@ Exit codes:
     3  file or seal key: missing, unreadable, wrong type, too large, changed, corrupt
     4  authentication failed
     5  network, TLS or timeout (after retries; also a package not parsed in time)
-    6  rejected by AGC or the upload host (or an unusable answer)
+    6  rejected by AGC or the upload host (or an unusable answer), or refused by
+       the preflight before anything was sent (see --no-preflight)
     7  AGC could not parse the package
     8  cancelled by SIGTERM/SIGHUP (nothing more was sent)
   130  cancelled by Ctrl-C (SIGINT); a second Ctrl-C exits at once";
@@ -50,7 +52,8 @@ pub fn for_status(status: Status) -> i32 {
         | Status::SealCorrupt => FILE,
         Status::Auth => AUTH,
         Status::Network | Status::Timeout | Status::Tls => NETWORK,
-        Status::Api | Status::Protocol | Status::UploadRejected | Status::Http => REJECTED,
+        // A preflight refusal is what AGC would refuse: nothing was sent.
+        Status::Api | Status::Protocol | Status::UploadRejected | Status::Http | Status::Preflight => REJECTED,
         Status::PackageFailed => PACKAGE_FAILED,
         Status::Cancelled => CANCELLED,
         // The tool never calls back into a client from its callbacks: a bug if it happens.

@@ -6,6 +6,7 @@ mod args;
 mod exit;
 mod inspect;
 mod output;
+mod preflight;
 mod progress;
 mod road;
 mod signals;
@@ -20,7 +21,9 @@ use clap::Parser;
 use serde_json::json;
 use zeroize::Zeroizing;
 
-use args::{BindArgs, Cli, Command, ConnArgs, FileArgs, NetArgs, SealKeyArgs, TransferArgs, WaitArgs};
+use args::{
+    BindArgs, Cli, Command, ConnArgs, FileArgs, NetArgs, PreflightArgs, SealKeyArgs, SendArgs, TransferArgs, WaitArgs,
+};
 use output::{Failure, Report};
 use progress::{human_bytes, Display, Reporter};
 use signals::Signals;
@@ -63,20 +66,16 @@ fn run() -> i32 {
     }
     let ctx = Ctx { display: Display::choose(cli.output.progress, cli.output.quiet), signals, net: cli.net };
     let report = match cli.command {
-        Command::Upload { conn, file, publish, wait, bind, transfer } => {
-            ctx.upload(&conn, &file, publish, &wait, &bind, &transfer)
+        Command::Upload { conn, file, publish, wait, send } => ctx.upload(&conn, &file, publish, &wait, &send),
+        Command::Publish { conn, file, wait, send, road } if road.submit || road.test.is_some() => {
+            ctx.road(&conn, &file, &wait, &send, &road)
         }
-        Command::Publish { conn, file, wait, bind, transfer, road } if road.submit || road.test.is_some() => {
-            ctx.road(&conn, &file, &wait, &bind, &transfer, &road)
-        }
-        Command::Publish { conn, file, wait, bind, transfer, .. } => {
-            ctx.upload(&conn, &file, true, &wait, &bind, &transfer)
-        }
+        Command::Publish { conn, file, wait, send, .. } => ctx.upload(&conn, &file, true, &wait, &send),
         Command::Bind { conn, app_id, object_id, file_name, wait, wait_args, bind } => {
             ctx.bind(&conn, &app_id, &object_id, &file_name, wait, &wait_args, &bind)
         }
         Command::Wait { conn, app_id, package_id, wait } => ctx.wait(&conn, &app_id, &package_id, &wait),
-        Command::Check { conn, file } => ctx.check(&conn, &file),
+        Command::Check { conn, file, preflight } => ctx.check(&conn, &file, &preflight),
         Command::Seal { key, input, output } => ctx.seal(&key, &input, &output, true),
         Command::Open { key, input, output } => ctx.seal(&key, &input, &output, false),
         Command::State { conn, app_id } => ctx.state(&conn, &app_id),
@@ -113,15 +112,7 @@ impl Ctx {
         f
     }
 
-    fn upload(
-        &self,
-        conn: &ConnArgs,
-        file: &FileArgs,
-        publish: bool,
-        wait: &WaitArgs,
-        bind: &BindArgs,
-        transfer: &TransferArgs,
-    ) -> Report {
+    fn upload(&self, conn: &ConnArgs, file: &FileArgs, publish: bool, wait: &WaitArgs, send: &SendArgs) -> Report {
         let mut report = Report::new(if publish { "publish" } else { "upload" });
         report.app_id = Some(file.app_id.clone());
         let client = match client(conn, &self.net, picture_key(file), Some(wait)) {
@@ -129,9 +120,20 @@ impl Ctx {
             Err(f) => return report.fail(f),
         };
         let mut request = request(file);
-        request.bind = bind.query();
-        transfer.apply(&mut request);
+        send.apply(&mut request);
         let mut rep = self.reporter();
+        // A package that will be bound is checked against AGC first (issue 19).
+        if publish && request.preflight {
+            match client.preflight(&request, &mut rep) {
+                Ok(Some(p)) => preflight::record(&mut report, &p),
+                Ok(None) => {}
+                Err(e) => {
+                    report.record(&mut rep);
+                    report.hint = Some(preflight::REFUSED_HINT.into());
+                    return report.fail(self.failure(&e));
+                }
+            }
+        }
         let upload = match client.upload(&request, &mut rep) {
             Ok(u) => u,
             Err(e) => {
@@ -139,7 +141,7 @@ impl Ctx {
                 if e.status() == agcupload::Status::Cancelled {
                     report.hint = Some("nothing was stored".into());
                 }
-                if let Some(more) = resume_hint(transfer) {
+                if let Some(more) = resume_hint(&send.transfer) {
                     report.hint = Some(match report.hint.take() {
                         Some(h) => format!("{h}; {more}"),
                         None => more,
@@ -149,6 +151,7 @@ impl Ctx {
             }
         };
         report.transferred(&upload);
+        report.add_notes(&upload.notes);
         report.object_id = Some(upload.object_id.clone());
         report.sha256 = Some(upload.sha256_hex.clone());
         report.size = Some(upload.size);
@@ -270,7 +273,7 @@ impl Ctx {
         }
     }
 
-    fn check(&self, conn: &ConnArgs, file: &FileArgs) -> Report {
+    fn check(&self, conn: &ConnArgs, file: &FileArgs, preflight: &PreflightArgs) -> Report {
         let mut report = Report::new("check");
         report.app_id = Some(file.app_id.clone());
         let client = match client(conn, &self.net, picture_key(file), None) {
@@ -278,7 +281,9 @@ impl Ctx {
             Err(f) => return report.fail(f),
         };
         let mut rep = self.reporter();
-        let r = client.check(&request(file), &mut rep);
+        let mut req = request(file);
+        req.preflight = !preflight.no_preflight;
+        let r = client.check(&req, &mut rep);
         report.record(&mut rep);
         match r {
             Ok(c) => {
@@ -286,15 +291,30 @@ impl Ctx {
                 report.file_name = Some(c.file_name.clone());
                 report.extra.push(("kind", json!(c.kind.describe())));
                 report.extra.push(("token", json!("obtained")));
+                let pre = match &c.preflight {
+                    Some(p) => {
+                        preflight::record(&mut report, p);
+                        format!(
+                            ", and the preflight passed ({} versionCode {})",
+                            p.package.bundle_name, p.package.version_code
+                        )
+                    }
+                    None => String::new(),
+                };
                 report.summary = Some(format!(
-                    "check passed: '{}' ({}) is valid as {}, and a token was obtained; nothing was uploaded",
+                    "check passed: '{}' ({}) is valid as {}, a token was obtained{pre}; nothing was uploaded",
                     c.file_name,
                     human_bytes(c.size),
                     c.kind.describe()
                 ));
                 report
             }
-            Err(e) => report.fail(self.failure(&e)),
+            Err(e) => {
+                if e.status() == agcupload::Status::Preflight {
+                    report.hint = Some(preflight::REFUSED_HINT.into());
+                }
+                report.fail(self.failure(&e))
+            }
         }
     }
 

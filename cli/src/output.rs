@@ -63,9 +63,14 @@ pub struct Report {
     pub text: Option<String>,
     /// What the caller can do next after a failure (always printed).
     pub hint: Option<String>,
-    /// What the library noted (a fallback to one PUT, a resume file not used and why):
-    /// printed on stderr (unless --quiet) and in the JSON.
+    /// What the library noted (a fallback to one PUT, a resume file not used and why, a
+    /// package that binds its bundle name for good): printed on stderr (unless --quiet) and
+    /// `notes` in JSON.
     pub notes: Vec<String>,
+    /// What the user should know although the command went on (the library's notes that
+    /// start with "warning: ", e.g. a preflight read refused for lack of rights): printed on
+    /// stderr even with --quiet, and `warnings` in JSON.
+    pub warnings: Vec<String>,
     pub failure: Option<Failure>,
 }
 
@@ -87,6 +92,7 @@ impl Report {
             text: None,
             hint: None,
             notes: Vec::new(),
+            warnings: Vec::new(),
             failure: None,
         }
     }
@@ -99,7 +105,18 @@ impl Report {
         self.extra.push(("parts_sent", json!(u.parts_sent)));
         self.extra.push(("resumed_parts", json!(u.resumed_parts)));
         self.extra.push(("bytes_sent", json!(u.bytes_sent)));
-        self.notes.extend(u.notes.iter().cloned());
+    }
+
+    /// The library's notes: those that start with "warning: " to `warnings`, the others to
+    /// `notes`.
+    pub fn add_notes(&mut self, notes: &[String]) {
+        for n in notes {
+            if n.starts_with("warning: ") {
+                self.warnings.push(n.clone());
+            } else {
+                self.notes.push(n.clone());
+            }
+        }
     }
 
     pub fn record(&mut self, reporter: &mut Reporter) {
@@ -140,6 +157,9 @@ impl Report {
         if !self.notes.is_empty() {
             m.insert("notes".into(), json!(self.notes));
         }
+        if !self.warnings.is_empty() {
+            m.insert("warnings".into(), json!(self.warnings));
+        }
         if let Some((phases, attempts)) = &self.timings {
             let t: Map<String, Value> =
                 phases.iter().map(|(k, ms)| ((*k).to_string(), json!((ms * 1000.0).round() / 1000.0))).collect();
@@ -168,6 +188,10 @@ impl Report {
             if let Some(t) = &self.text {
                 print(Stream::Stdout, t);
             }
+        }
+        for w in &self.warnings {
+            let w = w.strip_prefix("warning: ").unwrap_or(w);
+            print(Stream::Stderr, &format!("agcupload: warning: {w}"));
         }
         if !quiet {
             for n in &self.notes {

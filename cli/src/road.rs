@@ -12,7 +12,7 @@ use agcupload::connect::test_release::{TestRelease, TestType};
 use agcupload::{ReleaseIds, ReleaseRequest, ReleaseTarget};
 use serde_json::json;
 
-use crate::args::{BindArgs, ConnArgs, FileArgs, PollArgs, RoadArgs, SubmitArgs, TestKind, TransferArgs, WaitArgs};
+use crate::args::{ConnArgs, FileArgs, PollArgs, RoadArgs, SendArgs, SubmitArgs, TestKind, WaitArgs};
 use crate::output::{Failure, Report};
 use crate::{client, exit, picture_key, request, resume_hint, timeout, Ctx};
 
@@ -194,15 +194,7 @@ fn done_list(done: &ReleaseIds) -> String {
 
 impl Ctx {
     /// `publish --submit` or `publish --test`: the whole road in one library call.
-    pub fn road(
-        &self,
-        conn: &ConnArgs,
-        file: &FileArgs,
-        wait: &WaitArgs,
-        bind: &BindArgs,
-        transfer: &TransferArgs,
-        road: &RoadArgs,
-    ) -> Report {
+    pub fn road(&self, conn: &ConnArgs, file: &FileArgs, wait: &WaitArgs, send: &SendArgs, road: &RoadArgs) -> Report {
         let mut report = Report::new("publish");
         report.app_id = Some(file.app_id.clone());
         let notes = match &road.notes_dir {
@@ -237,8 +229,7 @@ impl Ctx {
             Err(f) => return report.fail(f),
         };
         let mut upload = request(file);
-        upload.bind = bind.query();
-        transfer.apply(&mut upload);
+        send.apply(&mut upload);
         let mut request = ReleaseRequest::new(upload, target);
         request.notes = notes;
         request.parse_timeout = timeout(wait);
@@ -266,6 +257,8 @@ impl Ctx {
         if let Some(u) = &done.upload {
             report.transferred(u);
         }
+        // The road's notes hold the preflight's and the upload's (not again from `upload`).
+        report.add_notes(&done.notes);
         let e = match result {
             Ok(ids) => {
                 let test = road.test.is_some();
@@ -296,7 +289,9 @@ impl Ctx {
         } else {
             format!("step {step} failed: {}; done: {ids}", failure.message)
         };
-        if e.outcome_uncertain {
+        if e.step == agcupload::ReleaseStep::Preflight && e.error.status() == agcupload::Status::Preflight {
+            report.hint = Some(crate::preflight::REFUSED_HINT.into());
+        } else if e.outcome_uncertain {
             report.hint = Some(uncertain_hint(step, &file.app_id, &e.done));
         } else if !ids.is_empty() && e.step != agcupload::ReleaseStep::Check {
             report.hint = Some(format!("continue with: {}", rerun_command(&e.done)));
@@ -304,7 +299,7 @@ impl Ctx {
             report.hint = Some("nothing was stored".into());
         }
         if e.step == agcupload::ReleaseStep::Upload {
-            if let Some(more) = resume_hint(transfer) {
+            if let Some(more) = resume_hint(&send.transfer) {
                 report.hint = Some(match report.hint.take() {
                     Some(h) => format!("{h}; {more}"),
                     None => more,

@@ -2,17 +2,16 @@
 //! SigV4-verified PUTs): every subcommand, every exit code that a run can produce, `--json`,
 //! progress on a pipe and on a pseudo-terminal, GitHub Actions outputs, and signals.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use agc_mock::{Endpoint, Fault, MockConfig, MockServer};
+use common::*;
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_agcupload");
-const APP: &str = "10001";
 
 fn mock_with(polls_until_ready: u32) -> MockServer {
     MockServer::start(MockConfig {
@@ -27,53 +26,6 @@ fn mock() -> MockServer {
     mock_with(0)
 }
 
-/// A fresh directory, removed on drop.
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(tag: &str) -> Dir {
-        static N: AtomicU32 = AtomicU32::new(0);
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
-        let p = std::env::temp_dir().join(format!(
-            "agc-cli-{tag}-{}-{}-{nanos}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&p).unwrap();
-        Dir(p)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-
-    /// ZIP magic, then pseudo-random bytes.
-    fn app(&self, name: &str, size: usize) -> PathBuf {
-        self.file(name, b"PK\x03\x04", size)
-    }
-
-    fn file(&self, name: &str, magic: &[u8], size: usize) -> PathBuf {
-        let mut data = magic.to_vec();
-        let mut x: u32 = 0x9e37_79b9 ^ size as u32;
-        while data.len() < size {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            data.extend_from_slice(&x.to_le_bytes());
-        }
-        data.truncate(size);
-        let p = self.path(name);
-        std::fs::write(&p, data).unwrap();
-        p
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// The tool with a clean environment (no proxy, no GITHUB_ACTIONS from the outer CI) and the
 /// mock's base URL, CA and API client.
 fn agc(server: &MockServer) -> Command {
@@ -86,32 +38,6 @@ fn agc(server: &MockServer) -> Command {
         .env("AGC_CLIENT_SECRET", server.client_secret())
         .stdin(Stdio::null());
     c
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Out {
-    fn json(&self) -> Value {
-        assert_eq!(self.stdout.lines().count(), 1, "--json prints one line: {:?}", self.stdout);
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout))
-    }
-}
-
-fn run(cmd: &mut Command) -> Out {
-    let o = cmd.output().expect("agcupload runs");
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
-}
-
-fn expect(out: &Out, code: i32) {
-    assert_eq!(out.code, code, "exit code; stdout: {}\nstderr: {}", out.stdout, out.stderr);
 }
 
 fn stored(server: &MockServer, object_id: &str) -> agc_mock::StoredObject {
@@ -297,9 +223,19 @@ fn check_validates_and_gets_a_token_and_sends_nothing_else() {
         (j["file_name"].as_str(), j["size"].as_u64(), j["token"].as_str()),
         (Some("c.app"), Some(40_000), Some("obtained"))
     );
+    // The full dry run: the token, then the preflight's reads (appid-list, app-info).
+    let kinds: Vec<Endpoint> = server.requests().into_iter().map(|r| r.kind).collect();
+    assert_eq!(kinds, vec![Endpoint::Token, Endpoint::AppIdList, Endpoint::Release]);
+    assert_eq!(j["preflight"]["bundle_name"], app::BUNDLE);
+    assert_eq!(j["preflight"]["version_code"], app::VERSION_CODE);
+    assert!(server.objects().is_empty());
+    // --no-preflight: only the token.
+    server.clear_requests();
+    let out = run(agc(&server).args(["check", "--no-preflight", "--json", APP]).arg(&app));
+    expect(&out, 0);
+    assert!(out.json().get("preflight").is_none());
     let kinds: Vec<Endpoint> = server.requests().into_iter().map(|r| r.kind).collect();
     assert_eq!(kinds, vec![Endpoint::Token]);
-    assert!(server.objects().is_empty());
     // An atomic service over 10 MiB fails the kind's rule before any request.
     let big = dir.app("big.app", 10 * 1024 * 1024 + 1);
     server.clear_requests();
@@ -784,7 +720,7 @@ fn a_failed_submit_keeps_the_ids_and_a_resumed_run_does_not_upload_again() {
     let out = run(agc(&server)
         .env("GITHUB_ACTIONS", "true")
         .env("GITHUB_OUTPUT", &gh_out)
-        .args(["publish", "--json", "--submit", "--poll-interval", "1", APP])
+        .args(["publish", "--json", "--submit", "--no-preflight", "--poll-interval", "1", APP])
         .arg(&app));
     expect(&out, 6);
     let j = out.json();

@@ -6,54 +6,16 @@
 //! The runner's parser is modelled by [`runner_commands`] (actions/runner
 //! `ActionCommand.TryParseV2` and the legacy `TryParse`, over the lines the runner reads).
 
-use std::path::PathBuf;
+mod common;
+
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use agc_mock::{Fault, IdKind, MockConfig, MockServer};
+use common::*;
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_agcupload");
-const APP: &str = "10001";
 
 fn mock() -> MockServer {
     MockServer::start(MockConfig { polls_until_ready: 0, ..MockConfig::default() }).expect("mock server starts")
-}
-
-/// A fresh directory, removed on drop.
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(tag: &str) -> Dir {
-        static N: AtomicU32 = AtomicU32::new(0);
-        let p = std::env::temp_dir().join(format!(
-            "agc-gh-{tag}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        Dir(p)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-
-    /// ZIP magic, then filler bytes.
-    fn app(&self, name: &str, size: usize) -> PathBuf {
-        let mut data = b"PK\x03\x04".to_vec();
-        data.extend((0..size.saturating_sub(4)).map(|i| (i * 31 % 251) as u8));
-        let p = self.path(name);
-        std::fs::write(&p, data).unwrap();
-        p
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 /// The tool as a GitHub runner starts it: a clean environment with `GITHUB_ACTIONS=true`,
@@ -71,25 +33,6 @@ fn agc(server: &MockServer, dir: &Dir) -> Command {
         .env("AGC_CLIENT_SECRET", server.client_secret())
         .stdin(Stdio::null());
     c
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Out {
-    let o = cmd.output().expect("agcupload runs");
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
-}
-
-fn expect(out: &Out, code: i32) {
-    assert_eq!(out.code, code, "exit code; stdout: {}\nstderr: {}", out.stdout, out.stderr);
 }
 
 /// The commands GitHub's runner registers (actions/runner ActionCommandManager), plus

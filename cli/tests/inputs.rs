@@ -3,6 +3,9 @@
 //! by the library's file rules (regular files only, never blocking, bounded), hostile note
 //! file names quoted, and no hint that repeats a step AGC may have carried out.
 
+#[path = "../../tests/common/app.rs"]
+mod app;
+
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -38,12 +41,10 @@ impl Tmp {
         self.0.join(name)
     }
 
-    /// A small valid-looking .app (ZIP magic, then filler).
+    /// A small signed .app (tests/common/app.rs).
     fn package(&self) -> PathBuf {
         let p = self.at("in.app");
-        let mut data = b"PK\x03\x04".to_vec();
-        data.extend((0..20_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8));
-        std::fs::write(&p, data).unwrap();
+        std::fs::write(&p, app::signed_app(app::BUNDLE, app::VERSION_CODE, "app", 20_004)).unwrap();
         p
     }
 
@@ -254,8 +255,12 @@ fn the_client_secret_file_must_be_a_small_regular_file() {
         .arg(&app));
     expect_code(&r, 3);
     let kinds: Vec<Endpoint> = server.requests().into_iter().map(|r| r.kind).collect();
-    assert_eq!(kinds.iter().filter(|k| **k != Endpoint::Token).count(), 0, "only the good check's token: {kinds:?}");
-    assert_eq!(kinds.len(), 1, "{kinds:?}");
+    // Only the good check's requests: its token and its preflight's two reads.
+    assert_eq!(
+        kinds,
+        vec![Endpoint::Token, Endpoint::AppIdList, Endpoint::Release],
+        "only the good check's: {kinds:?}"
+    );
 }
 
 #[test]

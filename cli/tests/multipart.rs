@@ -3,65 +3,23 @@
 //! the notes on stderr, part numbers in the progress lines, and a run killed with SIGKILL
 //! half-way through a multipart upload, then resumed.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use agc_mock::{Endpoint, Fault, MockConfig, MockServer, RequestRecord};
+use common::*;
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_agcupload");
-const APP: &str = "10001";
 const MIB: u64 = 1024 * 1024;
 
 /// A mock whose multipart parts may be as small as 1 MiB.
 fn mock() -> MockServer {
     MockServer::start(MockConfig { polls_until_ready: 0, multipart_part_min_size: MIB, ..MockConfig::default() })
         .expect("mock server starts")
-}
-
-/// A fresh directory, removed on drop.
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(tag: &str) -> Dir {
-        static N: AtomicU32 = AtomicU32::new(0);
-        let p = std::env::temp_dir().join(format!(
-            "agc-cli-mp-{tag}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&p).unwrap();
-        Dir(p)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-
-    /// ZIP magic, then pseudo-random bytes.
-    fn app(&self, name: &str, size: usize) -> PathBuf {
-        let mut data = b"PK\x03\x04".to_vec();
-        let mut x: u32 = 0x9e37_79b9 ^ size as u32;
-        while data.len() < size {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            data.extend_from_slice(&x.to_le_bytes());
-        }
-        data.truncate(size);
-        let p = self.path(name);
-        std::fs::write(&p, data).unwrap();
-        p
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 fn agc(server: &MockServer) -> Command {
@@ -74,32 +32,6 @@ fn agc(server: &MockServer) -> Command {
         .env("AGC_CLIENT_SECRET", server.client_secret())
         .stdin(Stdio::null());
     c
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Out {
-    fn json(&self) -> Value {
-        assert_eq!(self.stdout.lines().count(), 1, "--json prints one line: {:?}", self.stdout);
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout))
-    }
-}
-
-fn run(cmd: &mut Command) -> Out {
-    let o = cmd.output().expect("agcupload runs");
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
-}
-
-fn expect(out: &Out, code: i32) {
-    assert_eq!(out.code, code, "exit code; stdout: {}\nstderr: {}", out.stdout, out.stderr);
 }
 
 fn sha256_hex(data: &[u8]) -> String {
@@ -343,7 +275,8 @@ fn a_file_changed_after_a_killed_run_is_uploaded_afresh_with_a_note() {
     assert!(resume.exists());
     std::thread::sleep(Duration::from_millis(20));
     let mut data = std::fs::read(&app).unwrap();
-    data[100] ^= 0xff;
+    // A byte of part 2 (finished by the killed run), past the package's pack.info.
+    data[MIB as usize + 100] ^= 0xff;
     std::fs::write(&app, &data).unwrap();
     let out = run(agc(&server)
         .args(["publish", "--json", "--transfer", "multipart", "--part-size", "1MiB", "--resume-file"])

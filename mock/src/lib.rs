@@ -16,6 +16,7 @@ mod jwt;
 mod server;
 mod server_api;
 mod server_multipart;
+mod server_preflight;
 mod server_put;
 mod server_release;
 pub mod sigv4;
@@ -32,6 +33,7 @@ use std::thread::JoinHandle;
 use serde_json::Value;
 
 pub use jwt::AUDIENCE as JWT_AUDIENCE;
+pub use server_preflight::{AppIdListShape, AppPreflight};
 pub use server_release::{ReleaseCall, TestVersion as MockTestVersion};
 
 /// Region of the mock OBS signatures.
@@ -137,6 +139,8 @@ pub enum Endpoint {
     Control,
     /// The release road: app-language-info, app-submit, app-info, test versions.
     Release,
+    /// `GET /api/publish/v2/appid-list` (the preflight's bundle name look-up).
+    AppIdList,
     /// Anything else.
     Unknown,
 }

@@ -2,18 +2,20 @@
 //!
 //! ```text
 //! agc-mock [--port N] [--info-file PATH] [--no-store] [--polls-until-ready N] [--fault NAME]
-//!          [--part-min-size BYTES]
+//!          [--part-min-size BYTES] [--app JSON]...
 //!          [--upstream ADDR --upstream-bucket B --upstream-access-key K --upstream-secret-key S --upstream-region R]
 //! ```
 //! Prints `AGC_MOCK_*=...` lines (also written atomically to `--info-file`), then serves until
-//! killed. One line per request goes to stderr, never with tokens, secrets or Authorization values.
+//! killed. `--app` sets what the preflight of one app sees, as `POST /mock/app` with that body
+//! does (e.g. `{"appId":"20090","denyAppInfo":true}`: app-info of 20090 refused for lack of
+//! rights), for tests that cannot post to the mock (the C tests). One line per request goes to stderr, never with tokens, secrets or Authorization values.
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use agc_mock::{fault_from_name, fixture_service_account, MockConfig, MockServer, UploadUpstream};
 
-const USAGE: &str = "usage: agc-mock [--port N] [--info-file PATH] [--no-store] [--polls-until-ready N] [--fault NAME]\n       [--part-min-size BYTES] [--upstream ADDR --upstream-bucket B --upstream-access-key K --upstream-secret-key S --upstream-region R]";
+const USAGE: &str = "usage: agc-mock [--port N] [--info-file PATH] [--no-store] [--polls-until-ready N] [--fault NAME]\n       [--part-min-size BYTES] [--app JSON]... [--upstream ADDR --upstream-bucket B --upstream-access-key K --upstream-secret-key S --upstream-region R]";
 
 fn main() -> ExitCode {
     match run() {
@@ -30,6 +32,7 @@ fn run() -> Result<(), String> {
     let mut port: Option<u16> = None;
     let mut info_file: Option<String> = None;
     let mut fault = None;
+    let mut apps: Vec<String> = Vec::new();
     let (mut up_addr, mut up_bucket, mut up_ak, mut up_sk) = (None, None, None, None);
     let mut up_region = "us-east-1".to_string();
     let mut args = std::env::args().skip(1);
@@ -50,6 +53,7 @@ fn run() -> Result<(), String> {
                 let n = val("--fault")?;
                 fault = Some(fault_from_name(&n).ok_or_else(|| format!("unknown fault {n:?}"))?);
             }
+            "--app" => apps.push(val("--app")?),
             "--upstream" => up_addr = Some(val("--upstream")?),
             "--upstream-bucket" => up_bucket = Some(val("--upstream-bucket")?),
             "--upstream-access-key" => up_ak = Some(val("--upstream-access-key")?),
@@ -79,6 +83,9 @@ fn run() -> Result<(), String> {
     server.set_request_log(true);
     if let Some(f) = fault {
         server.set_fault(f);
+    }
+    for app in &apps {
+        server.control_app_json(app.as_bytes()).map_err(|e| format!("--app {app}: {e}"))?;
     }
     let ca = std::fs::canonicalize(server.ca_path()).unwrap_or_else(|_| server.ca_path());
     let info = format!(

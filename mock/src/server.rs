@@ -91,6 +91,7 @@ fn classify(shared: &Shared, req: &Request) -> Endpoint {
         "/api/publish/v2/upload-url/for-obs" => return Endpoint::UploadUrl,
         "/api/publish/v3/app-package-info" => return Endpoint::Bind,
         "/api/publish/v3/package/compile/status" => return Endpoint::CompileStatus,
+        crate::server_preflight::APPID_LIST_PATH => return Endpoint::AppIdList,
         _ if crate::server_release::is_release_path(p) => return Endpoint::Release,
         _ if crate::server_multipart::is_multipart_path(p) => return Endpoint::Multipart,
         _ => {}
@@ -263,7 +264,7 @@ fn connect_api(shared: &Arc<Shared>, c: &mut C, req: &Request, kind: &Endpoint) 
     }
     let expected_method = match kind {
         Endpoint::Token | Endpoint::Multipart => "POST",
-        Endpoint::UploadUrl | Endpoint::CompileStatus => "GET",
+        Endpoint::UploadUrl | Endpoint::CompileStatus | Endpoint::AppIdList => "GET",
         Endpoint::Release => req.method.as_str(), // checked per path in server_release
         _ => "PUT",
     };
@@ -348,6 +349,7 @@ fn connect_api_answer(
         Endpoint::CompileStatus => compile_status(shared, c, &query, blen),
         Endpoint::Release => crate::server_release::handle(shared, c, req, &query, body),
         Endpoint::Multipart => crate::server_multipart::handle(shared, c, &req.raw_path, &query, body),
+        Endpoint::AppIdList => crate::server_preflight::appid_list(shared, c, &query, blen),
         _ => answer(c, 404, &ret_json(404, "no such endpoint"), blen),
     }
 }
@@ -595,6 +597,10 @@ fn control(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outcome {
             let v = serde_json::to_value(&shared.lock().release.calls).unwrap_or(Value::Null);
             answer(c, 200, &v, blen)
         }
+        ("POST", "/mock/app") => match crate::server_preflight::control_app(shared, &body) {
+            Ok(()) => text(c, 200, "ok"),
+            Err(e) => text(c, 400, &e),
+        },
         ("POST", "/mock/clear-requests") => {
             shared.lock().records.clear();
             text(c, 200, "ok")

@@ -92,16 +92,19 @@ pub struct TestVersion {
 }
 
 #[derive(Clone, Debug)]
-struct App {
+pub(crate) struct App {
     languages: Vec<String>,
     notes: BTreeMap<String, String>,
     draft_package: Option<String>,
-    release_state: i64,
+    pub(crate) release_state: i64,
     /// app-info reads left before a pre-review (12) becomes in review (4).
     pre_review_reads: u32,
     review_state: Option<i64>,
     audit_opinion: Option<String>,
     last_submit: Option<Value>,
+    /// What the preflight reads (server_preflight.rs): the bundle name bound to the app,
+    /// the version codes app-info shows, a full draft, calls refused for lack of rights.
+    pub(crate) preflight: crate::server_preflight::AppPreflight,
 }
 
 impl Default for App {
@@ -115,6 +118,7 @@ impl Default for App {
             review_state: None,
             audit_opinion: None,
             last_submit: None,
+            preflight: Default::default(),
         }
     }
 }
@@ -122,11 +126,13 @@ impl Default for App {
 /// Release state of all apps.
 #[derive(Default)]
 pub(crate) struct ReleaseBook {
-    apps: HashMap<String, App>,
+    pub(crate) apps: HashMap<String, App>,
     pub(crate) calls: Vec<ReleaseCall>,
     versions: HashMap<String, TestVersion>,
     /// test package id -> app id
     test_packages: HashMap<String, String>,
+    /// The shape of appid-list answers (server_preflight.rs).
+    pub(crate) appid_list_shape: crate::server_preflight::AppIdListShape,
 }
 
 /// A bound package joins the app's draft (called by the bind endpoint).
@@ -234,6 +240,12 @@ pub(crate) fn handle(
         let _ = c.respond(503, &headers, body.as_bytes(), false);
         return Outcome::answered(503, blen, true);
     }
+    // A full draft, or an API client without the rights to read the app (issue 19).
+    if method == "GET" {
+        if let Some(o) = crate::server_preflight::refuse_app_info(shared, c, &app_id, blen) {
+            return o;
+        }
+    }
     if expected != "GET" && !v.is_object() {
         return answer(c, 400, &ret_json(BAD, "invalid request body"), blen);
     }
@@ -276,6 +288,7 @@ fn app_info(shared: &Shared, app_id: &str) -> Answer {
     if let Some(r) = app.review_state {
         info["reviewState"] = json!(r);
     }
+    app.preflight.fill_app_info(&mut info);
     let doc = ok(json!({
         "appInfo": info,
         "auditInfo": {"auditOpinion": app.audit_opinion.clone().unwrap_or_default()},

@@ -28,6 +28,7 @@ const Status = Object.freeze({
   SEAL_CORRUPT: 16,
   PACKAGE_FAILED: 17,
   REENTRANT: 18,
+  PREFLIGHT: 19,
   INTERNAL: 255,
 });
 
@@ -65,6 +66,11 @@ class PackageFailedError extends AgcError {}
 /** AGC_ERR_REENTRANT: the client was called while it may not be (a setter or close() while one
  * of its operations runs). */
 class ReentrantError extends AgcError {}
+/** AGC_ERR_PREFLIGHT: the preflight refused the upload before anything was sent (the package's
+ * bundle name is bound to another app, its version code is not higher than AGC's, the draft is
+ * in review or full); the message names what AGC holds and what the package says. Skip the
+ * preflight with the `preflight: false` option. */
+class PreflightError extends AgcError {}
 /** AGC_ERR_INTERNAL: a bug in libagcupload; please report it. */
 class InternalError extends AgcError {}
 
@@ -87,6 +93,7 @@ const FAMILY = new Map([
   [Status.SEAL_CORRUPT, SealError],
   [Status.PACKAGE_FAILED, PackageFailedError],
   [Status.REENTRANT, ReentrantError],
+  [Status.PREFLIGHT, PreflightError],
   [Status.INTERNAL, InternalError],
 ]);
 
@@ -104,5 +111,5 @@ function check(status) {
 
 module.exports = {
   Status, AgcError, InvalidArgumentError, FileError, CancelledError, NetworkError, AuthError, ApiError,
-  RejectedError, SealError, PackageFailedError, ReentrantError, InternalError, errorFor, check,
+  RejectedError, SealError, PackageFailedError, ReentrantError, PreflightError, InternalError, errorFor, check,
 };

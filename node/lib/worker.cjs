@@ -14,6 +14,17 @@ function text(ptr) {
   return ptr === null || ptr === undefined ? null : String(ptr);
 }
 
+/** The notes of a result, through its count and indexed accessor. */
+function notes(out, count, note) {
+  const n = Number(count(out));
+  const all = [];
+  for (let i = 0; i < n; i++) {
+    const t = text(note(out, i));
+    if (t !== null) all.push(t);
+  }
+  return all;
+}
+
 function uploadResult(out) {
   try {
     return {
@@ -21,6 +32,7 @@ function uploadResult(out) {
       sha256: text(fn.agc_upload_result_sha256(out)),
       size: Number(fn.agc_upload_result_size(out)),
       fileName: text(fn.agc_upload_result_file_name(out)),
+      notes: notes(out, fn.agc_upload_result_note_count, fn.agc_upload_result_note),
     };
   } finally {
     fn.agc_upload_result_free(out);
@@ -38,6 +50,7 @@ function releaseResult(out) {
         versionId: text(fn.agc_release_result_version_id(out)),
         sha256: text(fn.agc_release_result_sha256(out)),
         size: size || null,
+        notes: notes(out, fn.agc_release_result_note_count, fn.agc_release_result_note),
       },
       step: fn.agc_release_result_failed_step(out),
     };

@@ -36,7 +36,7 @@ from ._args import U32 as _U32, Seconds, seconds_ms as _ms, test_groups as _test
 from ._native import DEFAULTS, library_path
 from .inspect import ModuleInfo, PackageInfo, inspect_package
 from .errors import (AgcError, ApiError, AuthError, CancelledError, FileError, InternalError,
-                     InvalidArgumentError, NetworkError, PackageFailedError, ReentrantError,
+                     InvalidArgumentError, NetworkError, PackageFailedError, PreflightError, ReentrantError,
                      RejectedError, SealError, Status, check as _check, error_for as _error_for)
 from .release import (Instant, Note, ReleaseIds, ReleaseState, ReleaseStatus, Step, TestRelease, TestType,
                       epoch_ms as _epoch_ms, release_time_text as _release_time_text)
@@ -46,7 +46,7 @@ __all__ = [
     "Phase", "PHASES", "ProgressCallback", "Trust", "Transfer", "version", "library_path", "seal_file", "open_file",
     "Status", "AgcError", "InvalidArgumentError", "FileError", "CancelledError", "NetworkError",
     "AuthError", "ApiError", "RejectedError", "SealError", "PackageFailedError", "ReentrantError",
-    "InternalError", "Note", "ReleaseIds", "ReleaseState", "ReleaseStatus", "Step", "TestRelease", "TestType",
+    "PreflightError", "InternalError", "Note", "ReleaseIds", "ReleaseState", "ReleaseStatus", "Step", "TestRelease", "TestType",
     "Instant", "inspect_package", "PackageInfo", "ModuleInfo", "DEFAULTS",
 ]
 
@@ -144,8 +144,8 @@ class UploadResult(NamedTuple):
     """What AGC stored: the object id to bind, the SHA-256 (hex) and size sent, the file name;
     and how the file travelled: `transfer` (`Transfer.SINGLE` or `Transfer.MULTIPART`), the
     object's `parts`, the `parts_sent` by this call, the `resumed_parts` taken from the resume
-    file, the body `bytes_sent` (every attempt included), and the library's `notes` (a fallback
-    to one PUT, a part size adjusted, a resume file not used and why)."""
+    file, the body `bytes_sent` (every attempt included), and what the caller should know
+    although it succeeded (`notes`)."""
 
     object_id: str
     sha256: str
@@ -157,6 +157,16 @@ class UploadResult(NamedTuple):
     resumed_parts: int = 0
     bytes_sent: int = 0
     notes: Tuple[str, ...] = ()
+    """The library's notes, already redacted: a note starting with ``"warning: "`` says a check
+    of the preflight was skipped because AGC refused the read for lack of rights; others say a
+    first package binds the bundle name for good, a fallback to one PUT, a resume file was not
+    used, a part size was adjusted."""
+
+
+def _notes(out: _P, count: Callable[[_P], int], note: Callable[[_P, int], Optional[bytes]]) -> Tuple[str, ...]:
+    """The notes of a result, through its count and indexed accessor."""
+    texts = (note(out, i) for i in range(count(out)))
+    return tuple(t.decode("utf-8", "replace") for t in texts if t is not None)
 
 
 def _text(s: Optional[Text]) -> Optional[bytes]:
@@ -236,15 +246,17 @@ class _Options:
                  chinese_mainland: Optional[bool] = None, bind_release_type: Optional[int] = None,
                  bind_release_phase: Optional[int] = None, transfer: Optional[int] = None,
                  part_size: Optional[int] = None, sha256: Optional[Text] = None,
-                 resume_file: Optional[StrPath] = None) -> None:
+                 resume_file: Optional[StrPath] = None, preflight: Optional[bool] = None) -> None:
         self.h = _P()
         # Checked before any C call: a value ctypes would wrap never reaches the library.
         transfer = None if transfer is None else _unsigned(transfer, "transfer", _U32)
         part_size = None if part_size is None else _unsigned(part_size, "part_size")
         if sha256 is not None and not isinstance(sha256, (str, bytes)):
             raise TypeError("sha256: expected a str of 64 hex digits, not %s" % type(sha256).__name__)
+        if preflight is not None and not isinstance(preflight, bool):
+            raise TypeError("preflight: expected True or False")
         given = (file_name, release_type, chinese_mainland, bind_release_type, bind_release_phase, transfer,
-                 part_size, sha256, resume_file)
+                 part_size, sha256, resume_file, preflight)
         if all(v is None for v in given):
             return
         _check(_lib.agc_upload_options_new(ctypes.byref(self.h)))
@@ -269,6 +281,8 @@ class _Options:
                 _check(_lib.agc_upload_options_set_sha256(self.h, _text(sha256)))
             if resume_file is not None:
                 _check(_lib.agc_upload_options_set_resume_file(self.h, _path(resume_file)))
+            if preflight is not None:
+                _check(_lib.agc_upload_options_set_preflight(self.h, 1 if preflight else 0))
         except BaseException:
             self.close()
             raise
@@ -297,7 +311,7 @@ def _take_result(out: _P) -> UploadResult:
             int(_lib.agc_upload_result_parts_sent(out)),
             int(_lib.agc_upload_result_resumed_parts(out)),
             int(_lib.agc_upload_result_bytes_sent(out)),
-            tuple(n for n in (_lib.agc_upload_result_notes(out) or b"").decode().split("\n") if n),
+            _notes(out, _lib.agc_upload_result_note_count, _lib.agc_upload_result_note),
         )
     finally:
         _lib.agc_upload_result_free(out)
@@ -424,7 +438,8 @@ def _take_release_result(out: _P) -> Tuple[ReleaseIds, Step, str, bool]:
                          _opt_str(_lib.agc_release_result_package_id(out)),
                          _opt_str(_lib.agc_release_result_version_id(out)),
                          _opt_str(_lib.agc_release_result_sha256(out)),
-                         int(_lib.agc_release_result_size(out)) or None)
+                         int(_lib.agc_release_result_size(out)) or None,
+                         _notes(out, _lib.agc_release_result_note_count, _lib.agc_release_result_note))
         raw_step = _lib.agc_release_result_failed_step(out)
         step = Step(raw_step) if raw_step in Step._value2member_map_ else Step.NONE
         uncertain = bool(_lib.agc_release_result_outcome_uncertain(out))
@@ -613,7 +628,8 @@ class Client:
                         chinese_mainland: Optional[bool] = None, bind_release_type: Optional[int] = None,
                         bind_release_phase: Optional[int] = None, transfer: Optional[int] = None,
                         part_size: Optional[int] = None, sha256: Optional[Text] = None,
-                        resume_file: Optional[StrPath] = None) -> Tuple[UploadResult, str]:
+                        resume_file: Optional[StrPath] = None,
+                        preflight: Optional[bool] = None) -> Tuple[UploadResult, str]:
         """Upload, bind and wait in one call; returns (UploadResult, package_id).
 
         `timeout_ms` bounds the wait for parsing (default: the library's, `DEFAULTS["parse_timeout_ms"]`).
@@ -621,13 +637,17 @@ class Client:
         `bind_release_type` (1 or 6) and `bind_release_phase` (0 full, 3 phased) are sent as
         the bind's `releaseType` / `releasePhase` query parameters; neither is sent by default.
         `transfer`, `part_size`, `sha256` and `resume_file` as in `upload_file`.
+
+        The preflight runs first (``preflight=False`` skips it): the package's pack.info is checked
+        against AGC's appid-list and app-info, and an upload AGC would refuse raises
+        `PreflightError` before anything is sent.
         """
         if timeout_ms is None:
             timeout_ms = _native.DEFAULTS["parse_timeout_ms"]
         h, kind, timeout_ms = self._handle(), _unsigned(kind, "kind", _U32), _unsigned(timeout_ms, "timeout_ms")
         cb, out, pkg = _Progress(progress), _P(), _P()
         with _Options(file_name, release_type, chinese_mainland, bind_release_type, bind_release_phase, transfer,
-                      part_size, sha256, resume_file) as opts:
+                      part_size, sha256, resume_file, preflight) as opts:
             self._call(lambda: int(_lib.agc_publish_package(h, _text(app_id), _path(path), kind, opts.h, timeout_ms,
                                                             cb.fn, None, ctypes.byref(out), ctypes.byref(pkg))), cb)
         return _take_result(out), _take_string(pkg)
@@ -695,7 +715,8 @@ class Client:
                         bind_release_phase: Optional[int] = None,
                         submit_fields: Optional[Mapping[str, object]] = None, transfer: Optional[int] = None,
                         part_size: Optional[int] = None, sha256: Optional[Text] = None,
-                        resume_file: Optional[StrPath] = None) -> ReleaseIds:
+                        resume_file: Optional[StrPath] = None,
+                        preflight: Optional[bool] = None) -> ReleaseIds:
         """Take a package the whole road in one call and return the `ReleaseIds` obtained.
 
         Upload, bind, wait for parsing, set `notes`, submit for review (`release_time`,
@@ -710,11 +731,13 @@ class Client:
         before any request (`.step` is then `Step.CHECK`). An exception raised in `progress`
         cancels the road and is re-raised, its ``__cause__`` the `CancelledError` with `.done`.
         `transfer`, `part_size`, `sha256` and `resume_file` shape the upload as in `upload_file`.
+        The preflight runs before the upload (``preflight=False`` skips it); its refusal raises
+        `PreflightError` with `.step` `Step.PREFLIGHT`, nothing sent.
         """
         h, kind = self._handle(), _unsigned(kind, "kind", _U32)
         cb, out = _Progress(progress), _P()
         with _Options(file_name, None, chinese_mainland, bind_release_type, bind_release_phase, transfer, part_size,
-                      sha256, resume_file) as up, \
+                      sha256, resume_file, preflight) as up, \
                 _ReleaseOptions() as o:
             try:
                 o.notes(notes).review(release_time, phased, remark).submit_fields(submit_fields) \

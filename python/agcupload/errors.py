@@ -13,7 +13,7 @@ from .release import ReleaseIds, Step
 __all__ = [
     "Status", "AgcError", "InvalidArgumentError", "FileError", "CancelledError", "NetworkError",
     "AuthError", "ApiError", "RejectedError", "SealError", "PackageFailedError", "ReentrantError",
-    "InternalError",
+    "PreflightError", "InternalError",
 ]
 
 
@@ -39,6 +39,7 @@ class Status(enum.IntEnum):
     SEAL_CORRUPT = 16
     PACKAGE_FAILED = 17
     REENTRANT = 18
+    PREFLIGHT = 19
     INTERNAL = 255
 
 
@@ -118,6 +119,11 @@ class ReentrantError(AgcError):
     """AGC_ERR_REENTRANT: the client was called again from inside one of its own callbacks."""
 
 
+class PreflightError(AgcError):
+    """AGC_ERR_PREFLIGHT: the preflight refused the upload before anything was sent (the
+    message names what AGC holds and what the package says); ``preflight=False`` skips it."""
+
+
 class InternalError(AgcError):
     """AGC_ERR_INTERNAL: a bug in libagcupload; please report it."""
 
@@ -141,6 +147,7 @@ _FAMILY: Dict[int, Type[AgcError]] = {
     Status.SEAL_CORRUPT: SealError,
     Status.PACKAGE_FAILED: PackageFailedError,
     Status.REENTRANT: ReentrantError,
+    Status.PREFLIGHT: PreflightError,
     Status.INTERNAL: InternalError,
 }
 

@@ -31,6 +31,7 @@ class Step(enum.IntEnum):
     ADD_TEST_PACKAGE = 8
     SET_TEST_INFO = 9
     SUBMIT_TEST = 10
+    PREFLIGHT = 11
 
 
 class ReleaseStatus(enum.IntEnum):
@@ -93,6 +94,10 @@ class ReleaseIds(NamedTuple):
     ids it resumed from did not carry it."""
     size: Optional[int] = None
     """Bytes uploaded; None when unknown, as for `sha256`."""
+    notes: Tuple[str, ...] = ()
+    """The road's notes (kept on failure too), already redacted: the preflight's (a note
+    starting with ``"warning: "``: a check skipped because AGC refused the read for lack of
+    rights) and the upload's. Not read back by ``resume=``."""
 
 
 class TestType(enum.IntEnum):

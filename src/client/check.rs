@@ -15,14 +15,20 @@ pub struct CheckReport {
     pub size: u64,
     /// The kind the file was checked against.
     pub kind: PackageKind,
+    /// The preflight, when it ran (a package, and `request.preflight` on): what the package
+    /// says, what AGC holds, and the warnings.
+    pub preflight: Option<super::PreflightReport>,
 }
 
 impl Client {
-    /// Validate `request` as [`Client::upload`] would (app id, the kind's suffix, size and
-    /// content rules, a seal key for a profile picture) and obtain an access token (a token
-    /// call for an API client, a locally signed JWT for a service account). Sends nothing
-    /// else: no upload URL is asked for and no byte of the file leaves the machine. `progress`
-    /// sees the waits between token attempts ([`crate::Phase::Retrying`]) and may cancel them.
+    /// The full dry run: validate `request` as [`Client::upload`] would (app id, the kind's
+    /// suffix, size and content rules, a seal key for a profile picture), obtain an access
+    /// token (a token call for an API client, a locally signed JWT for a service account),
+    /// and, unless `request.preflight` is off, run the preflight ([`Client::preflight`]:
+    /// inspection of the package, appid-list and app-info reads; a refusal is
+    /// [`Error::Preflight`]). Sends nothing else: no upload URL is asked for and no byte of
+    /// the file leaves the machine. `progress` sees the waits between token attempts
+    /// ([`crate::Phase::Retrying`]) and may cancel them.
     pub fn check(&self, request: &UploadRequest<'_>, progress: &mut dyn Progress) -> Result<CheckReport> {
         check_app_id(request.app_id)?;
         let package = Package::open(request.path, request.kind, request.file_name)?;
@@ -35,6 +41,15 @@ impl Client {
             self.tokens.headers(&self.agent, &self.api_base, deadline, None, &mut || Ok(())).map(|_| ())
         });
         self.clean(r)?;
-        Ok(CheckReport { file_name: package.file_name().to_owned(), size: package.size(), kind: request.kind })
+        let (file_name, size) = (package.file_name().to_owned(), package.size());
+        drop(package);
+        let preflight = match request.preflight {
+            true => {
+                let r = self.preflight_inner(request, super::PreflightFor::Review, progress);
+                self.clean(r)?
+            }
+            false => None,
+        };
+        Ok(CheckReport { file_name, size, kind: request.kind, preflight })
     }
 }

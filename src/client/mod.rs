@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::auth::{self, Credentials, TokenCache};
-use crate::connect::{self, multipart::MultipartPaths, release::ReleasePaths};
+use crate::connect::{self, multipart::MultipartPaths, preflight::PreflightPaths, release::ReleasePaths};
 use crate::error::{Error, Result};
 use crate::http::{self, Settings, TrustRoots};
 use crate::progress::{self, Phase, Progress};
@@ -15,10 +15,12 @@ use crate::retry::RetryPolicy;
 use crate::seal::SealKey;
 
 pub mod check;
+pub mod preflight;
 pub mod publish;
 pub mod release;
 pub mod upload;
 pub use check::CheckReport;
+pub use preflight::{PreflightFor, PreflightReport};
 pub use publish::Published;
 pub use upload::{Transfer, UploadRequest, UploadResult, AUTO_MULTIPART_FROM};
 
@@ -57,6 +59,7 @@ pub struct Client {
     redactor: std::sync::Arc<Redactor>,
     release_paths: ReleasePaths,
     multipart_paths: MultipartPaths,
+    preflight_paths: PreflightPaths,
 }
 
 impl Client {
@@ -83,6 +86,7 @@ impl Client {
             redactor,
             release_paths: ReleasePaths::default(),
             multipart_paths: MultipartPaths::default(),
+            preflight_paths: PreflightPaths::default(),
         })
     }
 

@@ -190,7 +190,9 @@ impl Client {
         }
     }
 
-    /// Upload, bind and wait for AGC to parse the package, in one call.
+    /// Upload, bind and wait for AGC to parse the package, in one call. Unless
+    /// `request.preflight` is off, the preflight ([`Client::preflight`]) runs first and a
+    /// refusal ([`Error::Preflight`]) sends nothing; its warnings lead the upload's notes.
     pub fn publish(
         &self,
         request: &UploadRequest<'_>,
@@ -198,7 +200,16 @@ impl Client {
         progress: &mut dyn Progress,
     ) -> Result<Published> {
         let r = (|| {
-            let upload = self.upload_inner(request, progress)?;
+            // Refuse what AGC would refuse before the first byte is sent (issue 19).
+            let checked = match request.preflight {
+                true => self.preflight_inner(request, super::PreflightFor::Review, progress)?,
+                false => None,
+            };
+            let mut upload = self.upload_inner(request, progress)?;
+            if let Some(p) = checked {
+                let notes = p.notes;
+                upload.notes.splice(0..0, notes);
+            }
             let unsure = std::cell::Cell::new(false);
             let (app, name, id) = (request.app_id, &upload.file_name, &upload.object_id);
             let package_id = self.bind_object_noting(app, name, id, &request.bind, &unsure, progress)?;

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::client::{Client, UploadRequest};
+use crate::client::{Client, PreflightFor, UploadRequest};
 use crate::connect::ids::{check_app_id, check_object_id, check_package_id, check_version_id, IdKind};
 use crate::connect::release::{
     check_notes, is_still_processing, note_body, parse_app_state, with_advice, AppState, ReleaseNote, ReleaseState,
@@ -56,6 +56,8 @@ pub enum ReleaseStep {
     SetTestInfo = 9,
     /// Submitting the test version.
     SubmitTest = 10,
+    /// The preflight: the package checked against what AGC holds, before the upload.
+    Preflight = 11,
 }
 
 impl ReleaseStep {
@@ -72,6 +74,7 @@ impl ReleaseStep {
             ReleaseStep::AddTestPackage => "add-test-package",
             ReleaseStep::SetTestInfo => "set-test-info",
             ReleaseStep::SubmitTest => "submit-test",
+            ReleaseStep::Preflight => "preflight",
         }
     }
 }
@@ -97,6 +100,10 @@ pub struct ReleaseIds {
     /// The upload step's whole result (how the file travelled: transfer, parts, bytes sent,
     /// notes); `None` when the run resumed past the upload. Ignored on input.
     pub upload: Option<super::UploadResult>,
+    /// What the caller should know: the preflight's warnings (a call refused for lack of
+    /// rights, a bundle name bound for good by this first package), the upload's notes. On
+    /// input (a resume), carried through like the ids, and added to.
+    pub notes: Vec<String>,
 }
 
 /// A failed road: the step, the error, and what was done before it.
@@ -247,6 +254,9 @@ pub(crate) fn check_resumed_sha256(h: &str) -> Result<()> {
 impl Client {
     /// Take a package the whole road in one call (see the module docs). On success, every id
     /// obtained (or resumed); on failure, the step, the error and the ids obtained so far.
+    /// Unless `request.upload.preflight` is off, the preflight runs before the upload (not
+    /// when the upload is resumed past); its refusal fails [`ReleaseStep::Preflight`] and
+    /// sends nothing. A test release skips the draft's review-state check.
     pub fn release(
         &self,
         request: &ReleaseRequest<'_>,
@@ -265,9 +275,22 @@ impl Client {
         let need_object = done.package_id.is_none();
         if need_object {
             if done.object_id.is_none() {
+                // Refuse what AGC would refuse before the first byte is sent (issue 19).
+                if request.upload.preflight {
+                    let purpose = match request.target {
+                        ReleaseTarget::Review(_) => PreflightFor::Review,
+                        ReleaseTarget::Test(_) => PreflightFor::Test,
+                    };
+                    let checked = self.preflight_inner(&request.upload, purpose, progress);
+                    let checked = self.clean(checked).map_err(|e| fail(ReleaseStep::Preflight, e, &done))?;
+                    if let Some(p) = checked {
+                        done.notes.extend(p.notes);
+                    }
+                }
                 // A test release's upload-url carries `releaseType` only when the caller asks
                 // for it (6): no live-tested publisher sends it (docs/protocol.md section 6).
                 let r = self.upload(&request.upload, progress).map_err(|e| fail(ReleaseStep::Upload, e, &done))?;
+                done.notes.extend(r.notes.iter().cloned());
                 done.object_id = Some(r.object_id.clone());
                 done.file_name = Some(r.file_name.clone());
                 done.sha256_hex = Some(r.sha256_hex.clone());

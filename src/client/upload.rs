@@ -98,6 +98,10 @@ pub struct UploadRequest<'a> {
     /// The optional query parameters of the bind that follows the upload in
     /// [`Client::publish`] and the release road (none sent by default).
     pub bind: crate::connect::package::BindQuery,
+    /// Run the preflight ([`Client::preflight`]) before an upload that will be bound
+    /// ([`Client::publish`], [`Client::release`]) and in [`Client::check`]. On by default;
+    /// turn it off for an API client that lacks the rights to read the app.
+    pub preflight: bool,
 }
 
 impl<'a> UploadRequest<'a> {
@@ -116,6 +120,7 @@ impl<'a> UploadRequest<'a> {
             resume_file: None,
             expect_continue: false,
             bind: Default::default(),
+            preflight: true,
         }
     }
 }

@@ -16,6 +16,7 @@ use crate::http::{self, Deadline, MAX_JSON_BODY};
 pub mod ids;
 pub mod multipart;
 pub mod package;
+pub mod preflight;
 pub mod release;
 pub mod test_release;
 pub mod upload_url;

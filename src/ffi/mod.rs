@@ -19,6 +19,7 @@ mod client;
 mod inspect;
 mod network;
 mod options;
+mod preflight;
 mod progress;
 mod publish;
 mod release;
@@ -28,12 +29,16 @@ mod seal;
 mod status;
 mod transfer;
 mod upload;
+// After upload and release: the notes of both results.
+mod notes;
 
 pub use client::*;
 pub use defaults::*;
 pub use inspect::*;
 pub use network::*;
+pub use notes::*;
 pub use options::*;
+pub use preflight::*;
 pub use publish::*;
 pub use release::*;
 pub use release_calls::*;

@@ -16,6 +16,8 @@ pub struct agc_upload_options {
     pub(super) bind: crate::BindQuery,
     /// One PUT or multipart, part size, known SHA-256, resume file (`transfer.rs`).
     pub(super) transfer: super::transfer::TransferOptions,
+    /// Run the preflight (src/ffi/preflight.rs); on by default.
+    pub(super) preflight: bool,
 }
 
 /// Create an empty options object. On success `*out` receives it (the caller frees it with
@@ -35,6 +37,7 @@ pub unsafe extern "C" fn agc_upload_options_new(out: *mut *mut agc_upload_option
             chinese_mainland: None,
             bind: crate::BindQuery::default(),
             transfer: Default::default(),
+            preflight: true,
         };
         // SAFETY: checked non-NULL; writable per the contract.
         unsafe { give(out, o) };

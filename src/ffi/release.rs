@@ -41,6 +41,9 @@ pub enum agc_release_step {
     AGC_STEP_SET_TEST_INFO = 9,
     /// Submitting the test version.
     AGC_STEP_SUBMIT_TEST = 10,
+    /// The preflight: the package checked against what AGC holds, before the upload
+    /// (`AGC_ERR_PREFLIGHT` when it refused it; nothing was sent).
+    AGC_STEP_PREFLIGHT = 11,
 }
 
 impl From<ReleaseStep> for agc_release_step {
@@ -57,6 +60,7 @@ impl From<ReleaseStep> for agc_release_step {
             ReleaseStep::AddTestPackage => AGC_STEP_ADD_TEST_PACKAGE,
             ReleaseStep::SetTestInfo => AGC_STEP_SET_TEST_INFO,
             ReleaseStep::SubmitTest => AGC_STEP_SUBMIT_TEST,
+            ReleaseStep::Preflight => AGC_STEP_PREFLIGHT,
         }
     }
 }
@@ -75,6 +79,8 @@ pub struct agc_release_result {
     status: agc_status,
     error: CString,
     outcome_uncertain: bool,
+    /// The road's notes (`agc_release_result_note`).
+    pub(super) notes: Vec<CString>,
 }
 
 fn opt_c(s: &Option<String>) -> Option<CString> {
@@ -99,6 +105,7 @@ fn to_c_release(
         status,
         error: CString::new(error.replace('\0', " ")).unwrap_or_default(),
         outcome_uncertain,
+        notes: super::notes::c_notes(&ids.notes),
     }
 }
 
@@ -161,6 +168,7 @@ pub unsafe extern "C" fn agc_release_package(
             upload.release_type = o.release_type;
             upload.chinese_mainland = o.chinese_mainland;
             upload.bind = o.bind;
+            upload.preflight = o.preflight;
         }
         transfer.apply(&mut upload);
         let target = match ro.and_then(|o| o.test.clone()) {

@@ -462,6 +462,7 @@ pub unsafe extern "C" fn agc_release_options_set_resume(
                 sha256_hex: None,
                 size: None,
                 upload: None,
+                notes: Vec::new(),
             }
         };
         if let Some(n) = &ids.file_name {
@@ -526,6 +527,7 @@ pub unsafe extern "C" fn agc_release_options_resume_from(
             sha256_hex: s(&r.sha256_hex),
             size: r.size,
             upload: None,
+            notes: Vec::new(),
         };
         Ok(())
     })

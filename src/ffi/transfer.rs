@@ -3,10 +3,8 @@
 //! result says about the transfer. The decisions are the core's (`UploadRequest`,
 //! `UploadResult`); this file only copies values across.
 
-use std::ffi::CString;
 use std::os::raw::{c_char, c_uint};
 use std::path::PathBuf;
-use std::ptr;
 
 use super::boundary::*;
 use super::options::agc_upload_options;
@@ -29,7 +27,7 @@ const _: () = assert!(AGC_AUTO_MULTIPART_FROM_BYTES == crate::client::AUTO_MULTI
 pub enum agc_transfer {
     /// The default: AGC's multipart upload from `AGC_AUTO_MULTIPART_FROM_BYTES` bytes (128
     /// MiB), one PUT below; when AGC refuses the multipart upload with a business error the
-    /// file goes as one PUT, with a note (`agc_upload_result_notes`).
+    /// file goes as one PUT, with a note (`agc_upload_result_note`).
     AGC_TRANSFER_AUTO = 1,
     /// One PUT of the whole file.
     AGC_TRANSFER_SINGLE = 2,
@@ -83,19 +81,17 @@ pub(super) struct TransferFacts {
     parts_sent: u32,
     resumed_parts: u32,
     bytes_sent: u64,
-    notes: CString,
 }
 
 impl TransferFacts {
-    pub(super) fn of(r: &UploadResult) -> Result<TransferFacts, Error> {
-        Ok(TransferFacts {
+    pub(super) fn of(r: &UploadResult) -> TransferFacts {
+        TransferFacts {
             transfer: agc_transfer::of(r.transfer),
             parts: r.parts,
             parts_sent: r.parts_sent,
             resumed_parts: r.resumed_parts,
             bytes_sent: r.bytes_sent,
-            notes: c_string(&r.notes.join("\n"))?,
-        })
+        }
     }
 }
 
@@ -275,16 +271,4 @@ pub unsafe extern "C" fn agc_upload_result_resumed_parts(result: *const agc_uplo
 pub unsafe extern "C" fn agc_upload_result_bytes_sent(result: *const agc_upload_result) -> u64 {
     // SAFETY: per this function's contract.
     unsafe { read_facts(result, 0, |f| f.bytes_sent) }
-}
-
-/// What the caller should know about the transfer, one note per line (`\n` between them):
-/// a fallback to one PUT, a part size adjusted to AGC's bounds, a resume file not used and
-/// why. An empty string when there is none. Owned by `result`; NULL if `result` is NULL.
-///
-/// # Safety
-/// `result` is NULL or a live result.
-#[no_mangle]
-pub unsafe extern "C" fn agc_upload_result_notes(result: *const agc_upload_result) -> *const c_char {
-    // SAFETY: NULL or live per the contract.
-    guard_value(ptr::null(), || unsafe { result.as_ref() }.map_or(ptr::null(), |r| r.transfer.notes.as_ptr()))
 }

@@ -52,6 +52,11 @@ pub enum agc_status {
     /// The client was called from inside one of its own callbacks on this thread (a setter,
     /// another operation, or `agc_client_free`); the call was refused and did nothing.
     AGC_ERR_REENTRANT = 18,
+    /// The preflight refused the upload before anything was sent: the package's bundle name
+    /// is bound to another app, its version code is not higher than the live one or the one in
+    /// review, or the draft is in review or full (`agc_last_error` names what AGC holds
+    /// and what the package says). Turn it off with `agc_upload_options_set_preflight`.
+    AGC_ERR_PREFLIGHT = 19,
     /// An internal error, including a caught panic. Please report it.
     AGC_ERR_INTERNAL = 255,
 }
@@ -79,6 +84,7 @@ impl From<Status> for agc_status {
             Status::SealCorrupt => AGC_ERR_SEAL_CORRUPT,
             Status::PackageFailed => AGC_ERR_PACKAGE_FAILED,
             Status::Reentrant => AGC_ERR_REENTRANT,
+            Status::Preflight => AGC_ERR_PREFLIGHT,
             Status::Internal => AGC_ERR_INTERNAL,
         }
     }

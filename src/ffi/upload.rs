@@ -24,6 +24,8 @@ pub struct agc_upload_result {
     pub(super) size: u64,
     /// How the file travelled (accessors in `transfer.rs`).
     pub(super) transfer: super::transfer::TransferFacts,
+    /// The result's notes (`agc_upload_result_note`).
+    pub(super) notes: Vec<CString>,
 }
 
 /// The arguments every upload entry point shares, checked.
@@ -39,6 +41,7 @@ pub(super) struct UploadArgs<'a> {
     chinese_mainland: Option<bool>,
     bind: crate::BindQuery,
     transfer: super::transfer::TransferOptions,
+    preflight: bool,
     /// Marks the client busy on this thread while the operation runs (re-entry is refused).
     _busy: Busy,
 }
@@ -74,6 +77,7 @@ impl UploadArgs<'_> {
             chinese_mainland: options.and_then(|o| o.chinese_mainland),
             bind: options.map(|o| o.bind).unwrap_or_default(),
             transfer: options.map(|o| o.transfer.clone()).unwrap_or_default(),
+            preflight: options.is_none_or(|o| o.preflight),
             _busy: busy,
         })
     }
@@ -85,6 +89,7 @@ impl UploadArgs<'_> {
         r.chinese_mainland = self.chinese_mainland;
         r.bind = self.bind;
         self.transfer.apply(&mut r);
+        r.preflight = self.preflight;
         r
     }
 }
@@ -152,7 +157,8 @@ pub(super) fn to_c_result(r: &UploadResult) -> Result<agc_upload_result, Error> 
         sha256: c_string(&r.sha256_hex)?,
         file_name: c_string(&r.file_name)?,
         size: r.size,
-        transfer: super::transfer::TransferFacts::of(r)?,
+        transfer: super::transfer::TransferFacts::of(r),
+        notes: super::notes::c_notes(&r.notes),
     })
 }
 

@@ -63,8 +63,8 @@ tokens() { mock "$AGC_MOCK_BASE_URL/mock/stats" | python3 -c 'import json,sys; p
 
 mkdir -p "$T/with space"
 APP="$T/with space/a.app"
-printf 'PK\003\004' >"$APP"
-head -c 150000 /dev/urandom >>"$APP"
+# A signed .app: publish, test and submit run the preflight, which reads its pack.info.
+python3 "$ROOT/scripts/make-app.py" "$APP" --size 150004 || { echo "cannot write the test package" >&2; exit 1; }
 SHA=$(sha256sum "$APP" | cut -d ' ' -f 1)
 BASE="api-base=$AGC_MOCK_BASE_URL"
 

@@ -12,6 +12,7 @@
 
 #include "agcupload.h"
 #include "check.h"
+#include "app.h"
 #include "no_threads.h"
 
 static char dir[256];
@@ -19,6 +20,11 @@ static char dir[256];
 static const char *make_file(const char *name, const char *head, size_t size) {
     static char path[512];
     snprintf(path, sizeof path, "%s/%s", dir, name);
+    size_t nl = strlen(name);
+    if (strcmp(head, "PK\x03\x04") == 0 && nl > 4 && strcmp(name + nl - 4, ".app") == 0 && size >= app_fixture_min()) {
+        write_signed_app(path, size); /* a signed package: publish runs the preflight */
+        return path;
+    }
     FILE *f = fopen(path, "wb");
     if (!f) { perror(path); exit(2); }
     size_t hl = strlen(head);
@@ -337,6 +343,42 @@ int main(void) {
     CHECK_STATUS(agc_bind_package(c, "10001", pr, NULL, NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(agc_wait_package_ready(c, "10001", NULL, 1000, NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(agc_publish_package(c, "10001", app, AGC_KIND_HARMONY_APP, NULL, 1000, NULL, NULL, NULL, &pkg2), AGC_ERR_INVALID_ARGUMENT);
+    /* The result's notes: app 10001 binds no bundle name yet, so the preflight says this
+     * package binds it for good; no check was skipped (no "warning: " note). */
+    if (pr) {
+        size_t n = agc_upload_result_note_count(pr);
+        CHECK(n >= 1, "no note from the preflight of a new app");
+        int bound = 0;
+        for (size_t i = 0; i < n; i++) {
+            const char *note = agc_upload_result_note(pr, i);
+            CHECK(note != NULL, "note %zu is NULL", i);
+            if (note == NULL) continue;
+            CHECK(strncmp(note, "warning: ", 9) != 0, "a warning without a refusal: %s", note);
+            if (strstr(note, "com.example.agcmock is not bound to any app") != NULL) bound = 1;
+        }
+        CHECK(bound, "no note that the first package binds the bundle name");
+        CHECK(agc_upload_result_note(pr, n) == NULL, "note past the end");
+        CHECK(agc_upload_result_note(pr, (size_t)-1) == NULL, "note at SIZE_MAX");
+    }
+    CHECK(agc_upload_result_note_count(NULL) == 0, "notes of NULL");
+    CHECK(agc_upload_result_note(NULL, 0) == NULL, "note of NULL");
+    /* App 20090's API client lacks the rights to read it (the Makefile starts the mock with
+     * --app '{"appId":"20090","denyAppInfo":true}'): the preflight warns and the publish goes
+     * on; the warning is a note of the result. */
+    {
+        agc_upload_result *wr = NULL;
+        char *wpkg = NULL;
+        CHECK_STATUS(agc_publish_package(c, "20090", app, AGC_KIND_HARMONY_APP, NULL, 60000, NULL, NULL, &wr, &wpkg), AGC_OK);
+        int warned = 0;
+        for (size_t i = 0; wr && i < agc_upload_result_note_count(wr); i++) {
+            const char *note = agc_upload_result_note(wr, i);
+            if (note && strncmp(note, "warning: ", 9) == 0 && strstr(note, "lack of rights") && strstr(note, "20090"))
+                warned = 1;
+        }
+        CHECK(wr && wpkg && warned, "no rights warning among the notes of the publish to 20090");
+        agc_upload_result_free(wr);
+        agc_string_free(wpkg);
+    }
     agc_string_free(pkg);
     agc_string_free(pkg2);
     agc_string_free(NULL);

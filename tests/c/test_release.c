@@ -12,17 +12,14 @@
 
 #include "agcupload.h"
 #include "check.h"
+#include "app.h"
 
 static char dir[256];
 static char app[512];
 
 static void make_app(void) {
     snprintf(app, sizeof app, "%s/release.app", dir);
-    FILE *f = fopen(app, "wb");
-    if (!f) { perror(app); exit(2); }
-    fputs("PK\x03\x04", f);
-    for (int i = 0; i < 100000; i++) fputc(i * 7 % 251, f);
-    fclose(f);
+    write_signed_app(app, 100004); /* a signed package: the road runs the preflight */
 }
 
 /* Bit set of the phases reported. */
@@ -325,9 +322,25 @@ int main(void) {
     }
     agc_release_options_free(bad);
 
-    /* A second submit while in review: refused with AGC's message, ids kept. */
+    /* A second road while in review: the preflight refuses it before anything is sent. */
     r = NULL;
-    CHECK_STATUS(agc_release_package(c, "20001", app, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, NULL, &r), AGC_ERR_API);
+    CHECK_STATUS(agc_release_package(c, "20001", app, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, NULL, &r), AGC_ERR_PREFLIGHT);
+    CHECK(strstr(agc_last_error(), "is in review (release state 4") != NULL, "%s", agc_last_error());
+    CHECK(strcmp(agc_status_str(AGC_ERR_PREFLIGHT), "AGC_ERR_PREFLIGHT") == 0, "status name");
+    if (r) {
+        CHECK(agc_release_result_failed_step(r) == AGC_STEP_PREFLIGHT, "step %d", agc_release_result_failed_step(r));
+        CHECK(agc_release_result_object_id(r) == NULL, "an object after a preflight refusal");
+        agc_release_result_free(r);
+    }
+    /* With the preflight off, the upload goes on and AGC refuses the submit: ids kept. */
+    agc_upload_options *nopre = NULL;
+    CHECK_STATUS(agc_upload_options_new(&nopre), AGC_OK);
+    CHECK_STATUS(agc_upload_options_set_preflight(nopre, 2), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_upload_options_set_preflight(NULL, 0), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_upload_options_set_preflight(nopre, 0), AGC_OK);
+    r = NULL;
+    CHECK_STATUS(agc_release_package(c, "20001", app, AGC_KIND_HARMONY_APP, nopre, NULL, NULL, NULL, &r), AGC_ERR_API);
+    agc_upload_options_free(nopre);
     CHECK(strstr(agc_last_error(), "under review") != NULL, "%s", agc_last_error());
     if (r) {
         CHECK(agc_release_result_failed_step(r) == AGC_STEP_SUBMIT, "step %d", agc_release_result_failed_step(r));
@@ -335,6 +348,26 @@ int main(void) {
         agc_release_result_free(r);
     }
     CHECK_STATUS(agc_submit_for_review(c, "20001", NULL, NULL, NULL), AGC_ERR_API);
+
+    /* App 20090's API client lacks the rights to read it (the mock's --app
+     * '{"appId":"20090","denyAppInfo":true}', see the Makefile): the road goes through and its
+     * result carries the preflight's warning as a note. */
+    r = NULL;
+    CHECK_STATUS(agc_release_package(c, "20090", app, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, NULL, &r), AGC_OK);
+    if (r) {
+        size_t n = agc_release_result_note_count(r);
+        int warned = 0;
+        for (size_t i = 0; i < n; i++) {
+            const char *note = agc_release_result_note(r, i);
+            CHECK(note != NULL, "note %zu is NULL", i);
+            if (note && strncmp(note, "warning: ", 9) == 0 && strstr(note, "lack of rights") && strstr(note, "20090"))
+                warned = 1;
+        }
+        CHECK(warned, "no rights warning among the %zu notes of the road to 20090", n);
+        CHECK(agc_release_result_note(r, n) == NULL, "note past the end");
+        agc_release_result_free(r);
+    }
+    CHECK(agc_release_result_note_count(NULL) == 0 && agc_release_result_note(NULL, 0) == NULL, "notes of NULL");
 
     /* A HarmonyOS invite test: needs a group (checked before any request), then goes through. */
     agc_release_options *t = NULL;
@@ -384,7 +417,7 @@ int main(void) {
         CHECK_STATUS(agc_release_options_set_remark(ro, "Please test the login."), AGC_OK);
         agc_release_result *earlier = NULL;
         CHECK_STATUS(agc_release_package(c, "20011", "/nonexistent/x.app", AGC_KIND_HARMONY_APP, NULL, NULL, NULL, NULL, &earlier), AGC_ERR_FILE);
-        CHECK(earlier != NULL && agc_release_result_failed_step(earlier) == AGC_STEP_UPLOAD, "no earlier result");
+        CHECK(earlier != NULL && agc_release_result_failed_step(earlier) == AGC_STEP_PREFLIGHT, "no earlier result (the preflight opens the file first)");
         CHECK(agc_release_result_sha256(earlier) == NULL && agc_release_result_size(earlier) == 0, "a failed upload reported one");
         struct rel_reentry t;
         memset(&t, 0, sizeof t);

@@ -92,7 +92,10 @@ static void on_thread_exit(void *value) {
     if (c) {
         CHECK(rr != NULL && rr != (agc_release_result *)0x1, "no release result");
         if (rr != NULL && rr != (agc_release_result *)0x1) {
-            CHECK(agc_release_result_failed_step(rr) == AGC_STEP_UPLOAD, "step %d", agc_release_result_failed_step(rr));
+            /* The preflight opens the package first (the road runs it by default). */
+            CHECK(agc_release_result_failed_step(rr) == AGC_STEP_PREFLIGHT, "step %d", agc_release_result_failed_step(rr));
+            CHECK(agc_release_result_note_count(rr) == 0 && agc_release_result_note(rr, 0) == NULL,
+                  "notes after a preflight that could not open the file");
             agc_release_result_free(rr);
         }
     }

@@ -2,6 +2,7 @@
 //! test files, and a progress recorder.
 #![allow(dead_code)]
 
+pub mod app;
 pub mod secrets;
 
 use std::path::{Path, PathBuf};
@@ -54,8 +55,21 @@ impl TempDir {
         self.0.join(name)
     }
 
-    /// A `.app`-looking file: ZIP magic, then deterministic pseudo-random bytes.
+    /// A `.app` of exactly `size` bytes: a signed package whose pack.info says
+    /// [`app::BUNDLE`] / [`app::VERSION_CODE`] (an app, or an atomic service when `name`
+    /// starts with `svc` or `atomic`) when `size` allows one ([`app::min_size`]), else (a
+    /// tiny file) only ZIP magic, then deterministic pseudo-random bytes.
     pub fn app(&self, name: &str, size: usize) -> PathBuf {
+        if size >= app::min_size() && name.ends_with(".app") {
+            let atomic = name.starts_with("svc") || name.starts_with("atomic");
+            let kind = if atomic { "atomicService" } else { "app" };
+            return self.write(name, &app::signed_app(app::BUNDLE, app::VERSION_CODE, kind, size));
+        }
+        self.fake_app(name, size)
+    }
+
+    /// A `.app`-looking file that is no package: ZIP magic, then pseudo-random bytes.
+    pub fn fake_app(&self, name: &str, size: usize) -> PathBuf {
         let mut data = Vec::with_capacity(size);
         data.extend_from_slice(&b"PK\x03\x04"[..size.min(4)]);
         let mut x: u32 = 0x12345678 ^ size as u32;

@@ -3,7 +3,7 @@
 // types must refuse (each `@ts-expect-error` fails the check if the line compiles).
 import {
   Client, HARMONY_APP, PackageKind, Phase, Step, ReleaseStatus, TestType, Trust, Status, AgcError, ApiError,
-  CancelledError, version, sealFile, openFile, inspectPackage, errorFor, libraryPath,
+  CancelledError, PreflightError, version, sealFile, openFile, inspectPackage, errorFor, libraryPath,
   type ReleaseIds, type UploadResult, type PublishResult, type ReleaseState, type ProgressEvent, type PackageInfo,
 } from 'agcupload';
 import agcupload from 'agcupload';
@@ -31,6 +31,9 @@ export async function everything(): Promise<void> {
   await c.waitPackageReady('1', pkg, { timeoutMs: 1000 });
   const pub: PublishResult = await c.publish('1', 'a.app', { timeoutMs: 1000, kind: PackageKind.ATOMIC_SERVICE });
   const s: string = pub.upload.sha256 + pub.packageId;
+  const skipped: PublishResult = await c.publish('1', 'a.app', { preflight: false });
+  const warnings: string[] = skipped.upload.notes.filter((n) => n.startsWith('warning: '));
+  void warnings;
   await c.setReleaseNotes('1', { 'en-US': 'x' });
   await c.submitForReview('1', { releaseTime: new Date(), phased: 'p', remark: 'r'.repeat(10), timeoutMs: 1 });
   const st: ReleaseState = await c.releaseState('1');
@@ -49,6 +52,10 @@ export async function everything(): Promise<void> {
     }
   }
   const objectId: string | null = ids.objectId;
+  const roadNotes: string[] = ids.notes ?? [];
+  const refused: boolean = errorFor(Status.PREFLIGHT, 'm') instanceof PreflightError && Step.PREFLIGHT === 11;
+  await c.releasePackage('1', 'a.app', { preflight: false });
+  void [roadNotes, refused];
   const err: AgcError = errorFor(Status.API, 'm');
   const api: boolean = err instanceof ApiError && err.status === 11 && err.name === err.code;
   const cancelled: boolean = err instanceof CancelledError;
@@ -72,6 +79,8 @@ export async function everything(): Promise<void> {
   await c.uploadFile('1', 'a.app', { kind: 7 });
   // @ts-expect-error: the release type is 1 or 6
   await c.uploadFile('1', 'a.app', { releaseType: 3 });
+  // @ts-expect-error: preflight is a boolean
+  await c.publish('1', 'a.app', { preflight: 'no' });
   // @ts-expect-error: ReleaseIds has no such field
   void ids.packageName;
 }

@@ -3,45 +3,11 @@
 // block right before the central directory). Needs no server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import zlib from 'node:zlib';
 import * as agc from 'agcupload';
 import { inspectPackage, HARMONY_APP, ATOMIC_SERVICE } from 'agcupload';
-import { tempDir } from './mockenv.mjs';
+import { tempDir, zip } from './mockenv.mjs';
 
 const t = tempDir();
-
-/** A stored (uncompressed) ZIP of `entries` ([name, Buffer]), signed unless `signed` is false. */
-function zip(entries, signed = true) {
-  const locals = [];
-  const centrals = [];
-  let offset = 0;
-  for (const [name, data] of entries) {
-    const n = Buffer.from(name);
-    const crc = zlib.crc32(data);
-    const lh = Buffer.alloc(30);
-    lh.writeUInt32LE(0x04034b50, 0); lh.writeUInt16LE(20, 4); lh.writeUInt32LE(crc, 14);
-    lh.writeUInt32LE(data.length, 18); lh.writeUInt32LE(data.length, 22); lh.writeUInt16LE(n.length, 26);
-    const ch = Buffer.alloc(46);
-    ch.writeUInt32LE(0x02014b50, 0); ch.writeUInt16LE(20, 4); ch.writeUInt16LE(20, 6); ch.writeUInt32LE(crc, 16);
-    ch.writeUInt32LE(data.length, 20); ch.writeUInt32LE(data.length, 24); ch.writeUInt16LE(n.length, 28);
-    ch.writeUInt32LE(offset, 42);
-    locals.push(lh, n, data);
-    centrals.push(ch, n);
-    offset += 30 + n.length + data.length;
-  }
-  let block = Buffer.alloc(0);
-  if (signed) {
-    const head = Buffer.alloc(32);
-    head.writeUInt32LE(1, 0); head.writeBigUInt64LE(BigInt(64 + 32), 4);
-    head.write('<hap sign block>', 12, 'latin1'); head.writeUInt32LE(3, 28);
-    block = Buffer.concat([Buffer.alloc(64, 0x5a), head]);
-  }
-  const cd = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(entries.length, 8); end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(cd.length, 12); end.writeUInt32LE(offset + block.length, 16);
-  return Buffer.concat([...locals, block, cd, end]);
-}
 
 const packInfo = (bundleType, code) => Buffer.from(JSON.stringify({
   summary: {

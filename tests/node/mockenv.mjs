@@ -6,6 +6,7 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import zlib from 'node:zlib';
 import { Client } from 'agcupload';
 
 export const BASE = process.env.AGC_MOCK_BASE_URL || '';
@@ -58,6 +59,61 @@ export function client(extra = {}) {
   return c;
 }
 
+/** A stored (uncompressed) ZIP of `entries` ([name, Buffer]), signed unless `signed` is false:
+ * a HAP signing block head right before the central directory, as hap-sign-tool lays it out. */
+export function zip(entries, signed = true) {
+  const locals = [];
+  const centrals = [];
+  let offset = 0;
+  for (const [name, data] of entries) {
+    const n = Buffer.from(name);
+    const crc = zlib.crc32(data);
+    const lh = Buffer.alloc(30);
+    lh.writeUInt32LE(0x04034b50, 0); lh.writeUInt16LE(20, 4); lh.writeUInt32LE(crc, 14);
+    lh.writeUInt32LE(data.length, 18); lh.writeUInt32LE(data.length, 22); lh.writeUInt16LE(n.length, 26);
+    const ch = Buffer.alloc(46);
+    ch.writeUInt32LE(0x02014b50, 0); ch.writeUInt16LE(20, 4); ch.writeUInt16LE(20, 6); ch.writeUInt32LE(crc, 16);
+    ch.writeUInt32LE(data.length, 20); ch.writeUInt32LE(data.length, 24); ch.writeUInt16LE(n.length, 28);
+    ch.writeUInt32LE(offset, 42);
+    locals.push(lh, n, data);
+    centrals.push(ch, n);
+    offset += 30 + n.length + data.length;
+  }
+  let block = Buffer.alloc(0);
+  if (signed) {
+    const head = Buffer.alloc(32);
+    head.writeUInt32LE(1, 0); head.writeBigUInt64LE(BigInt(64 + 32), 4);
+    head.write('<hap sign block>', 12, 'latin1'); head.writeUInt32LE(3, 28);
+    block = Buffer.concat([Buffer.alloc(64, 0x5a), head]);
+  }
+  const cd = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(entries.length, 8); end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(cd.length, 12); end.writeUInt32LE(offset + block.length, 16);
+  return Buffer.concat([...locals, block, cd, end]);
+}
+
+/** The bundle name and version code of signedApp's default packages. */
+export const BUNDLE = 'com.example.agcmock';
+export const VERSION_CODE = 1000012;
+
+/** A signed .app of exactly `size` bytes: pack.info (one entry module) saying `bundle`,
+ * `versionCode` and `bundleType`, and a module of random padding. Throws when `size` cannot
+ * hold them. */
+export function signedApp({ size = 20000, bundle = BUNDLE, versionCode = VERSION_CODE, bundleType = 'app' } = {}) {
+  const info = Buffer.from(JSON.stringify({
+    summary: {
+      app: { bundleName: bundle, bundleType, version: { code: versionCode, name: `1.0.${versionCode % 1000}` } },
+      modules: [{ deviceType: ['phone'], distro: { moduleName: 'entry', moduleType: 'entry' } }],
+    },
+  }));
+  const overhead = zip([['entry-default.hap', Buffer.alloc(0)], ['pack.info', info]]).length;
+  if (size < overhead) throw new Error(`a signed .app of this pack.info needs at least ${overhead} bytes, not ${size}`);
+  const data = zip([['entry-default.hap', crypto.randomBytes(size - overhead)], ['pack.info', info]]);
+  if (data.length !== size) throw new Error(`signedApp wrote ${data.length} bytes, not ${size}`);
+  return data;
+}
+
 /** A temporary directory, removed at exit. */
 export function tempDir() {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'agc-node-test-'));
@@ -69,9 +125,10 @@ export function tempDir() {
       fs.writeFileSync(p, data);
       return p;
     },
-    /** A .app (a ZIP's magic, then random bytes) of `size` bytes after the magic. */
-    app(name = 'road.app', size = 20000) {
-      return this.write(name, Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), crypto.randomBytes(size)]));
+    /** A signed .app of exactly `size` bytes (see signedApp): publish and the road run the
+     * preflight, which reads its pack.info. */
+    app(name = 'road.app', size = 20000, opts = {}) {
+      return this.write(name, signedApp({ size, ...opts }));
     },
   };
 }

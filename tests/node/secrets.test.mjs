@@ -89,7 +89,13 @@ test('the release road and its separate calls with every release call reflected'
   const c = fresh({ clientId: CID, clientSecret: SECRET });
   const p = t.app('reflect-road.app', 2000);
   await withFault('reflect_request:release', async () => {
-    const e = await c.releasePackage('20032', p, { notes: { 'en-US': 'x' }, timeoutMs: 60000 }).then(() => null, (x) => x);
+    // The preflight's app-info read is a release call too: reflected, the road stops there.
+    const pre = await c.releasePackage('20032', p, { notes: { 'en-US': 'x' }, timeoutMs: 60000 }).then(() => null, (x) => x);
+    await assertClean('road preflight', pre);
+    assert.equal(pre.step, agc.Step.PREFLIGHT);
+    // Without it, the road uploads, binds, waits and stops at the notes.
+    const e = await c.releasePackage('20032', p, { notes: { 'en-US': 'x' }, timeoutMs: 60000, preflight: false })
+      .then(() => null, (x) => x);
     await assertClean('road', e);
     assert.equal(e.step, agc.Step.NOTES);
     await assertClean('notes', await c.setReleaseNotes('20032', { 'en-US': 'x' }).then(() => null, (x) => x));

@@ -80,7 +80,7 @@ test('several uploads on one client at once (each on its own worker thread)', as
   const c = client();
   const files = [1, 2, 3].map((i) => t.app(`par${i}.app`, 200000 + i));
   const rs = await Promise.all(files.map((f) => c.uploadFile('20005', f)));
-  assert.deepEqual(rs.map((r) => r.size), [200005, 200006, 200007]);
+  assert.deepEqual(rs.map((r) => r.size), [200001, 200002, 200003]);
   assert.equal(new Set(rs.map((r) => r.objectId)).size, 3);
   c.close();
 });

@@ -92,6 +92,24 @@ class MockTestCase(unittest.TestCase):
         return path
 
     def app(self, name: str = "road.app", size: int = 20000) -> str:
-        path = self.write(name, b"PK\x03\x04" + os.urandom(size))
+        """A signed .app (pack.info: com.example.agcmock, versionCode 1000012; padding of
+        `size` bytes): publish and the road run the preflight, which reads it."""
+        import io, json, struct, zipfile
+        info = {"summary": {"app": {"bundleName": "com.example.agcmock", "bundleType": "app",
+                                    "version": {"code": 1000012, "name": "1.0.12"}},
+                            "modules": [{"deviceType": ["phone"],
+                                         "distro": {"moduleName": "entry", "moduleType": "entry"}}]}}
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+            z.writestr("entry-default.hap", os.urandom(size))
+            z.writestr("pack.info", json.dumps(info))
+        data = buf.getvalue()
+        end = data.rindex(b"PK\x05\x06")
+        cd = struct.unpack_from("<I", data, end + 16)[0]
+        body = b"\x5a" * 64
+        block = body + struct.pack("<IQ", 1, len(body) + 32) + b"<hap sign block>" + struct.pack("<I", 3)
+        tail = bytearray(data[cd:])
+        struct.pack_into("<I", tail, end - cd + 16, cd + len(block))
+        path = self.write(name, data[:cd] + block + bytes(tail))
         assert isinstance(path, str)
         return path

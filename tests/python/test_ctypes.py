@@ -229,9 +229,15 @@ class UploadTest(unittest.TestCase):
     def test_publish_bind_wait_and_options(self):
         self.client.set_poll_interval_ms(20, 100)
         path = self.write("pub.app", b"PK\x03\x04" + os.urandom(50000))
+        # Not a package: the preflight (on by default) refuses it before any request.
+        with self.assertRaises(agcupload.FileError) as cm:
+            self.client.publish_package("20002", path, timeout_ms=60000)
+        self.assertEqual(cm.exception.name, "AGC_ERR_FILE_TYPE")
+        with self.assertRaises(TypeError):
+            self.client.publish_package("20002", path, preflight="no")
         phases = set()
         r, pkg = self.client.publish_package("20002", path, timeout_ms=60000, file_name="Published-2.app",
-                                             release_type=6, chinese_mainland=False,
+                                             release_type=6, chinese_mainland=False, preflight=False,
                                              progress=lambda p, d, t: phases.add(p) and False)
         self.assertEqual(r.file_name, "Published-2.app")
         self.assertTrue(pkg)

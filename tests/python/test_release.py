@@ -12,7 +12,7 @@ import urllib.request
 
 import agcupload
 from agcupload import Note, Phase, ReleaseIds, ReleaseStatus, Step, TestRelease, TestType
-from mockenv import MockTestCase, count, fault, mock_get, needs_mock, requests_log, stored_objects
+from mockenv import SECRET, MockTestCase, count, fault, mock_get, mock_post, needs_mock, requests_log, stored_objects
 
 UTC = datetime.timezone.utc
 
@@ -118,6 +118,27 @@ class ReleaseTest(MockTestCase):
         self.assertTrue({Phase.UPLOADING, Phase.BINDING, Phase.WAITING, Phase.SETTING_NOTES,
                          Phase.SUBMITTING} <= phases, phases)
         self.assertEqual(self.client.release_state("31003").status, ReleaseStatus.IN_REVIEW)
+
+    def test_a_refusal_for_lack_of_rights_is_a_warning_note(self):
+        # A new app: the preflight notes that the package binds its bundle name, warns of nothing.
+        r, _ = self.client.publish_package("31090", self.app("plain.app"), timeout_ms=60000)
+        self.assertIsInstance(r.notes, tuple)
+        self.assertTrue(any("is not bound to any app" in n for n in r.notes), r.notes)
+        self.assertFalse([n for n in r.notes if n.startswith("warning: ")], r.notes)
+        # The API client may not read app 31091 (app-info answers 403): a warning, not a failure.
+        mock_post("/mock/app", json.dumps({"appId": "31091", "denyAppInfo": True}).encode())
+        r, pkg = self.client.publish_package("31091", self.app("rights.app"), timeout_ms=60000)
+        self.assertTrue(pkg)
+        warnings = [n for n in r.notes if n.startswith("warning: ")]
+        self.assertEqual(len(warnings), 1, r.notes)
+        self.assertIn("lack of rights", warnings[0])
+        self.assertIn("31091", warnings[0])
+        self.assertNotIn(SECRET, warnings[0])
+        ids = self.client.release_package("31091", self.app("rights-road.app"), timeout=60)
+        self.assertTrue(ids.package_id)
+        self.assertTrue(any(n.startswith("warning: ") and "lack of rights" in n for n in ids.notes), ids.notes)
+        # Notes are not ids: a resume from these ids does not carry them back.
+        self.assertEqual(ReleaseIds("o", "f.app").notes, ())
 
     def test_failure_keeps_ids_and_resume_does_not_upload_again(self):
         app, path = "31004", self.app("resume.app")

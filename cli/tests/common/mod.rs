@@ -1,0 +1,100 @@
+//! What the tool's tests share: the binary, a temporary directory of test files (signed
+//! `.app` packages of an exact size, from tests/common/app.rs), and running the tool.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use serde_json::Value;
+
+#[path = "../../../tests/common/app.rs"]
+pub mod app;
+
+/// The tool under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_agcupload");
+/// The app id the tests use with the mock.
+pub const APP: &str = "10001";
+
+/// A fresh temporary directory, removed on drop.
+pub struct Dir(pub PathBuf);
+
+impl Dir {
+    pub fn new(tag: &str) -> Dir {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+        let p = std::env::temp_dir().join(format!(
+            "agc-cli-{tag}-{}-{}-{nanos}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        Dir(p)
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+
+    /// A signed .app (pack.info of tests/common/app.rs) of exactly `size` bytes when `size`
+    /// allows one, else a tiny file of ZIP magic.
+    pub fn app(&self, name: &str, size: usize) -> PathBuf {
+        if size >= app::min_size() && name.ends_with(".app") {
+            let p = self.path(name);
+            std::fs::write(&p, app::signed_app(app::BUNDLE, app::VERSION_CODE, "app", size)).unwrap();
+            return p;
+        }
+        self.file(name, b"PK\x03\x04", size)
+    }
+
+    /// `magic`, then pseudo-random bytes, `size` in all.
+    pub fn file(&self, name: &str, magic: &[u8], size: usize) -> PathBuf {
+        let mut data = magic.to_vec();
+        let mut x: u32 = 0x9e37_79b9 ^ size as u32;
+        while data.len() < size {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            data.extend_from_slice(&x.to_le_bytes());
+        }
+        data.truncate(size);
+        let p = self.path(name);
+        std::fs::write(&p, data).unwrap();
+        p
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// What one run of the tool printed, and its exit code.
+pub struct Out {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Out {
+    /// The one JSON document of `--json` on stdout.
+    pub fn json(&self) -> Value {
+        assert_eq!(self.stdout.lines().count(), 1, "--json prints one line: {:?}", self.stdout);
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout))
+    }
+}
+
+pub fn run(cmd: &mut Command) -> Out {
+    let o = cmd.output().expect("agcupload runs");
+    Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+pub fn expect(out: &Out, code: i32) {
+    assert_eq!(out.code, code, "exit code; stdout: {}\nstderr: {}", out.stdout, out.stderr);
+}

@@ -1,0 +1,224 @@
+//! What a preflight reads (issue 19): `GET /api/publish/v2/appid-list?packageName=…` and the
+//! richer `app-info` of an app (version codes, a full draft, refusals for lack of rights).
+//!
+//! - `appid-list` answers the apps whose bound bundle name is `packageName`, under the key
+//!   `appids` with items `{"key": packageName, "value": appId}` (fangxiangCN/easy-publisher
+//!   `appIDResp`), or, with [`AppIdListShape::AppIdList`], under `appIdList` with items
+//!   `{"appId": …, "packageName": …}` (another shape publishers read: `result['appids'] ??
+//!   result['appIdList']`, items' `value ?? appId ?? id`). A bundle name no app holds gets an
+//!   empty list, as a new app's does.
+//! - `app-info` carries `packageName`, `versionCode`, `versionNumber`, `onShelfVersionCode`,
+//!   `onShelfVersionNumber` and `updateTime` when set ([`MockServer::set_app_versions`]); a
+//!   full draft answers 204144662 "the app's packages exceeds the upper limit"; an app whose
+//!   API client lacks the rights answers 403 (AGC's "client token authorization fail").
+//!
+//! Set per app in-process ([`MockServer::set_app_preflight`]) or, for the standalone mock,
+//! with `POST /mock/app` and a JSON body (see [`control_app`]).
+
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+
+use crate::server::{respond_json, ret_json, single, Outcome, C};
+use crate::{MockServer, Shared};
+
+/// AGC's code for a draft that holds the most packages it allows.
+pub const CODE_PACKAGES_LIMIT: i64 = 204_144_662;
+/// The path served here.
+pub(crate) const APPID_LIST_PATH: &str = "/api/publish/v2/appid-list";
+
+/// Which of the two answer shapes `appid-list` uses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AppIdListShape {
+    /// `{"appids": [{"key": packageName, "value": appId}]}` (the default).
+    #[default]
+    AppIds,
+    /// `{"appIdList": [{"appId": …, "packageName": …}]}`.
+    AppIdList,
+}
+
+/// What the preflight of one app sees.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AppPreflight {
+    /// The bundle name bound to the app (by its first package); `None` for a new app.
+    pub package_name: Option<String>,
+    /// `versionCode`: the version of the draft or the one in review.
+    pub version_code: Option<i64>,
+    /// `versionNumber`.
+    pub version_number: Option<String>,
+    /// `onShelfVersionCode`: the live version.
+    pub on_shelf_version_code: Option<i64>,
+    /// `onShelfVersionNumber`.
+    pub on_shelf_version_number: Option<String>,
+    /// `updateTime`.
+    pub update_time: Option<String>,
+    /// The draft holds the most packages AGC allows: app-info answers 204144662.
+    pub draft_full: bool,
+    /// The API client lacks the rights to read the app: app-info answers 403.
+    pub deny_app_info: bool,
+    /// The API client lacks the rights to list app ids: appid-list answers 403 (for every
+    /// bundle name this app holds).
+    pub deny_appid_list: bool,
+    /// Send numbers as strings (AGC sometimes does).
+    pub numbers_as_strings: bool,
+}
+
+impl AppPreflight {
+    /// Add the version fields to an `appInfo` object.
+    pub(crate) fn fill_app_info(&self, info: &mut Value) {
+        let num = |n: i64| if self.numbers_as_strings { json!(n.to_string()) } else { json!(n) };
+        if let Some(p) = &self.package_name {
+            info["packageName"] = json!(p);
+        }
+        if let Some(v) = self.version_code {
+            info["versionCode"] = num(v);
+        }
+        if let Some(v) = &self.version_number {
+            info["versionNumber"] = json!(v);
+        }
+        if let Some(v) = self.on_shelf_version_code {
+            info["onShelfVersionCode"] = num(v);
+        }
+        if let Some(v) = &self.on_shelf_version_number {
+            info["onShelfVersionNumber"] = json!(v);
+        }
+        if let Some(v) = &self.update_time {
+            info["updateTime"] = json!(v);
+        }
+    }
+}
+
+/// AGC's refusal for lack of rights: 403 with its words.
+fn refuse_rights(c: &mut C, blen: u64) -> Outcome {
+    let v = ret_json(403, "client token authorization fail");
+    match respond_json(c, 403, &v, false) {
+        Ok(()) => Outcome::answered(403, blen, true),
+        Err(_) => Outcome { status: 403, body_received: blen, complete: true, keep: false, abort: false },
+    }
+}
+
+fn answer(c: &mut C, status: u16, v: &Value, blen: u64) -> Outcome {
+    match respond_json(c, status, v, false) {
+        Ok(()) => Outcome::answered(status, blen, true),
+        Err(_) => Outcome { status, body_received: blen, complete: true, keep: false, abort: false },
+    }
+}
+
+/// An app-info read refused before it is answered: lack of rights (403) or a full draft
+/// (204144662); `None` to answer it normally.
+pub(crate) fn refuse_app_info(shared: &Shared, c: &mut C, app_id: &str, blen: u64) -> Option<Outcome> {
+    let p = shared.lock().release.apps.get(app_id).map(|a| a.preflight.clone()).unwrap_or_default();
+    if p.deny_app_info {
+        return Some(refuse_rights(c, blen));
+    }
+    if p.draft_full {
+        let v = ret_json(CODE_PACKAGES_LIMIT, "the app's packages exceeds the upper limit");
+        return Some(answer(c, 200, &v, blen));
+    }
+    None
+}
+
+/// `GET appid-list?packageName=…`.
+pub(crate) fn appid_list(shared: &Arc<Shared>, c: &mut C, query: &[(String, String)], blen: u64) -> Outcome {
+    let name = match single(query, "packageName") {
+        Some(n) if !n.is_empty() && query.len() == 1 => n.to_string(),
+        _ => return answer(c, 400, &ret_json(204_144_641, "invalid parameter: packageName"), blen),
+    };
+    let st = shared.lock();
+    let mut ids: Vec<(String, bool)> = st
+        .release
+        .apps
+        .iter()
+        .filter(|(_, a)| a.preflight.package_name.as_deref() == Some(name.as_str()))
+        .map(|(id, a)| (id.clone(), a.preflight.deny_appid_list))
+        .collect();
+    let shape = st.release.appid_list_shape;
+    drop(st);
+    ids.sort();
+    if ids.iter().any(|(_, deny)| *deny) {
+        return refuse_rights(c, blen);
+    }
+    let doc = match shape {
+        AppIdListShape::AppIds => {
+            let items: Vec<Value> = ids.iter().map(|(id, _)| json!({"key": name, "value": id})).collect();
+            json!({"ret": {"code": 0, "msg": "success"}, "appids": items})
+        }
+        AppIdListShape::AppIdList => {
+            let items: Vec<Value> = ids.iter().map(|(id, _)| json!({"appId": id, "packageName": name})).collect();
+            json!({"ret": {"code": 0, "msg": "success"}, "appIdList": items})
+        }
+    };
+    answer(c, 200, &doc, blen)
+}
+
+/// `POST /mock/app`, body `{"appId": "…", "packageName": "…", "versionCode": N,
+/// "versionNumber": "…", "onShelfVersionCode": N, "onShelfVersionNumber": "…", "updateTime":
+/// "…", "releaseState": N, "draftFull": bool, "denyAppInfo": bool, "denyAppIdList": bool,
+/// "numbersAsStrings": bool, "appIdListShape": "appids"|"appIdList"}`: every field but `appId`
+/// optional; the app's preflight view is replaced by the fields given.
+pub(crate) fn control_app(shared: &Shared, body: &[u8]) -> Result<(), String> {
+    let v: Value = serde_json::from_slice(body).map_err(|e| format!("not JSON: {e}"))?;
+    let app_id = v.get("appId").and_then(Value::as_str).filter(|s| !s.is_empty()).ok_or("appId is required")?;
+    let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+    let num = |k: &str| v.get(k).and_then(Value::as_i64);
+    let flag = |k: &str| v.get(k).and_then(Value::as_bool).unwrap_or(false);
+    let p = AppPreflight {
+        package_name: text("packageName"),
+        version_code: num("versionCode"),
+        version_number: text("versionNumber"),
+        on_shelf_version_code: num("onShelfVersionCode"),
+        on_shelf_version_number: text("onShelfVersionNumber"),
+        update_time: text("updateTime"),
+        draft_full: flag("draftFull"),
+        deny_app_info: flag("denyAppInfo"),
+        deny_appid_list: flag("denyAppIdList"),
+        numbers_as_strings: flag("numbersAsStrings"),
+    };
+    let shape = match v.get("appIdListShape").and_then(Value::as_str) {
+        None => None,
+        Some("appids") => Some(AppIdListShape::AppIds),
+        Some("appIdList") => Some(AppIdListShape::AppIdList),
+        Some(other) => return Err(format!("unknown appIdListShape {other}")),
+    };
+    let mut st = shared.lock();
+    let app = st.release.apps.entry(app_id.to_string()).or_default();
+    app.preflight = p;
+    if let Some(state) = num("releaseState") {
+        app.release_state = state;
+    }
+    if let Some(s) = shape {
+        st.release.appid_list_shape = s;
+    }
+    Ok(())
+}
+
+impl MockServer {
+    /// Replace what the preflight of `app_id` sees (bundle name, version codes, a full draft,
+    /// refusals for lack of rights).
+    pub fn set_app_preflight(&self, app_id: &str, preflight: AppPreflight) {
+        self.shared.lock().release.apps.entry(app_id.to_string()).or_default().preflight = preflight;
+    }
+
+    /// Bind `package_name` to `app_id` and set the versions app-info shows: the draft's or
+    /// the one in review (`versionCode`) and the live one (`onShelfVersionCode`).
+    pub fn set_app_versions(&self, app_id: &str, package_name: &str, version_code: Option<i64>, live: Option<i64>) {
+        let mut st = self.shared.lock();
+        let p = &mut st.release.apps.entry(app_id.to_string()).or_default().preflight;
+        p.package_name = Some(package_name.to_string());
+        p.version_code = version_code;
+        p.on_shelf_version_code = live;
+        p.on_shelf_version_number = live.map(|n| format!("{}.{}.{}", n / 1_000_000, n / 1000 % 1000, n % 1000));
+        p.update_time = live.map(|_| "2025-03-01 10:00:00".to_string());
+    }
+
+    /// What `POST /mock/app` with `body` does (its body's fields are documented there): the standalone mock's
+    /// `--app JSON`.
+    pub fn control_app_json(&self, body: &[u8]) -> Result<(), String> {
+        control_app(&self.shared, body)
+    }
+
+    /// Which shape `appid-list` answers with (default: `appids` with `key`/`value` items).
+    pub fn set_appid_list_shape(&self, shape: AppIdListShape) {
+        self.shared.lock().release.appid_list_shape = shape;
+    }
+}

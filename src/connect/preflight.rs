@@ -1,0 +1,164 @@
+//! What a preflight asks AGC (issue 19), on the wire: `GET appid-list?packageName=…` (which
+//! apps a bundle name is bound to) and the version fields of `app-info`. Parsers are pure
+//! functions over bytes, lenient where publishers saw AGC vary:
+//!
+//! - appid-list's list is under `appids` (fangxiangCN/easy-publisher `appIDResp`: items
+//!   `{"key": packageName, "value": appId}`) or `appIdList` (a publisher reads `result['appids']
+//!   ?? result['appIdList'] ?? result['data']`); an item is an object whose id is `value`,
+//!   `appId` or `id` (in that order), or the id itself (a string or a number);
+//! - app-info's fields are read from `appInfo`, else from the top level; numbers may be
+//!   strings; a draft may carry no `versionCode` (easy-publisher: "华为压根不返回 versionCode").
+//!
+//! Every text kept from an answer is bounded and stripped of control characters here.
+
+use serde_json::Value;
+
+use super::{as_i64, ok_envelope};
+use crate::error::{bounded, Error, Result};
+
+/// The Connect API paths only the preflight uses (app-info is [`super::release::ReleasePaths::app_info`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreflightPaths {
+    /// `GET`: the app ids a bundle name is bound to (`packageName` query).
+    pub appid_list: String,
+}
+
+impl Default for PreflightPaths {
+    fn default() -> PreflightPaths {
+        PreflightPaths { appid_list: "/api/publish/v2/appid-list".into() }
+    }
+}
+
+impl PreflightPaths {
+    /// Each path starts with `/` and has no query, fragment, space or control character.
+    pub fn validate(&self) -> Result<()> {
+        let p = &self.appid_list;
+        let ok = p.starts_with('/')
+            && p.len() <= 512
+            && !p.chars().any(|c| c.is_control() || c.is_whitespace() || c == '?' || c == '#');
+        if !ok {
+            return Err(Error::InvalidArgument(
+                "preflight path appid_list must start with '/' and have no query, fragment or spaces".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The most app ids kept from one appid-list answer.
+pub const MAX_APP_IDS: usize = 64;
+/// The longest text kept from an answer field.
+const FIELD_MAX: usize = 128;
+
+/// Parse an appid-list answer into the app ids (bounded, cleaned, at most [`MAX_APP_IDS`]).
+/// No list at all, or an empty one, is an empty vector: the bundle name is bound to no app.
+pub fn parse_appid_list(body: &[u8]) -> Result<Vec<String>> {
+    let root = ok_envelope(body, "appid-list")?;
+    let list = ["appids", "appIdList", "appIds", "data"].iter().find_map(|k| root.get(*k).and_then(Value::as_array));
+    let Some(list) = list else { return Ok(Vec::new()) };
+    let mut ids = Vec::new();
+    for item in list.iter().take(MAX_APP_IDS) {
+        let v = match item {
+            Value::Object(o) => ["value", "appId", "id"].iter().find_map(|k| o.get(*k)),
+            other => Some(other),
+        };
+        let id = match v {
+            Some(Value::String(s)) => s.trim().to_owned(),
+            Some(Value::Number(n)) => n.to_string(),
+            _ => continue,
+        };
+        if !id.is_empty() {
+            ids.push(bounded(&id, FIELD_MAX));
+        }
+    }
+    Ok(ids)
+}
+
+/// The version fields of an app-info answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AppVersions {
+    /// `releaseState`.
+    pub release_state: Option<i64>,
+    /// `versionCode`: the version of the draft, or the one in review.
+    pub version_code: Option<i64>,
+    /// `versionNumber`.
+    pub version_number: Option<String>,
+    /// `onShelfVersionCode`: the live version.
+    pub on_shelf_version_code: Option<i64>,
+    /// `onShelfVersionNumber`.
+    pub on_shelf_version_number: Option<String>,
+    /// `updateTime`, as AGC writes it.
+    pub update_time: Option<String>,
+    /// `packageName`: the bundle name bound to the app, when the answer carries it.
+    pub package_name: Option<String>,
+}
+
+/// Parse the version fields of an app-info answer (`appInfo`, else the top level).
+pub fn parse_app_versions(body: &[u8]) -> Result<AppVersions> {
+    let root = ok_envelope(body, "app-info")?;
+    let info = root.get("appInfo").filter(|v| v.is_object());
+    let field = |k: &str| info.and_then(|a| a.get(k)).or_else(|| root.get(k));
+    let text = |k: &str| {
+        let t = match field(k)? {
+            Value::String(s) => s.trim().to_owned(),
+            Value::Number(n) => n.to_string(),
+            _ => return None,
+        };
+        let t = bounded(&t, FIELD_MAX);
+        (!t.trim().is_empty()).then_some(t)
+    };
+    // A version code of 0 or less is none (a draft without a package).
+    let code = |k: &str| field(k).and_then(as_i64).filter(|n| *n > 0);
+    Ok(AppVersions {
+        release_state: field("releaseState").and_then(as_i64),
+        version_code: code("versionCode"),
+        version_number: text("versionNumber"),
+        on_shelf_version_code: code("onShelfVersionCode"),
+        on_shelf_version_number: text("onShelfVersionNumber"),
+        update_time: text("updateTime"),
+        package_name: text("packageName"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn appid_lists_in_every_shape() {
+        let ok = r#""ret":{"code":0,"msg":"success"}"#;
+        let ids = |s: String| parse_appid_list(s.as_bytes()).unwrap();
+        assert_eq!(ids(format!(r#"{{{ok},"appids":[{{"key":"com.a","value":"111"}}]}}"#)), ["111"]);
+        assert_eq!(ids(format!(r#"{{{ok},"appIdList":[{{"appId":222}},{{"id":"333"}}]}}"#)), ["222", "333"]);
+        assert_eq!(ids(format!(r#"{{{ok},"appids":["444", 555, null, {{}}]}}"#)), ["444", "555"]);
+        assert!(ids(format!(r#"{{{ok}}}"#)).is_empty());
+        assert!(ids(format!(r#"{{{ok},"appids":[]}}"#)).is_empty());
+        let hostile = ids(format!(r#"{{{ok},"appids":[{{"value":"1\u001b[31m\n{}"}}]}}"#, "9".repeat(500)));
+        assert!(hostile[0].len() <= FIELD_MAX + 3 && !hostile[0].chars().any(char::is_control));
+        let many: Vec<String> = (0..500).map(|i| format!("\"{i}\"")).collect();
+        assert_eq!(ids(format!(r#"{{{ok},"appids":[{}]}}"#, many.join(","))).len(), MAX_APP_IDS);
+        assert!(matches!(
+            parse_appid_list(br#"{"ret":{"code":204144641,"msg":"bad"}}"#),
+            Err(Error::Api { code: 204144641, .. })
+        ));
+        assert!(matches!(parse_appid_list(b"{"), Err(Error::Protocol(_))));
+    }
+
+    #[test]
+    fn app_versions_leniently() {
+        let v = parse_app_versions(
+            br#"{"ret":{"code":0},"appInfo":{"releaseState":"0","versionCode":"1000013","onShelfVersionCode":1000013,
+                "onShelfVersionNumber":"1.0.13","updateTime":"2025-03-01 10:00:00","packageName":"com.a"}}"#,
+        )
+        .unwrap();
+        assert_eq!(v.release_state, Some(0));
+        assert_eq!((v.version_code, v.on_shelf_version_code), (Some(1000013), Some(1000013)));
+        assert_eq!(v.package_name.as_deref(), Some("com.a"));
+        let draft = parse_app_versions(br#"{"ret":{"code":0},"releaseState":7,"versionCode":0}"#).unwrap();
+        assert_eq!((draft.release_state, draft.version_code, draft.on_shelf_version_code), (Some(7), None, None));
+        assert!(matches!(
+            parse_app_versions(br#"{"ret":{"code":204144662,"msg":"full"}}"#),
+            Err(Error::Api { code: 204144662, .. })
+        ));
+    }
+}

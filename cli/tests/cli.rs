@@ -4,14 +4,13 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use agc_mock::{Endpoint, Fault, MockConfig, MockServer};
 use common::*;
-use serde_json::Value;
 
 fn mock_with(polls_until_ready: u32) -> MockServer {
     MockServer::start(MockConfig {
@@ -24,20 +23,6 @@ fn mock_with(polls_until_ready: u32) -> MockServer {
 
 fn mock() -> MockServer {
     mock_with(0)
-}
-
-/// The tool with a clean environment (no proxy, no GITHUB_ACTIONS from the outer CI) and the
-/// mock's base URL, CA and API client.
-fn agc(server: &MockServer) -> Command {
-    let mut c = Command::new(BIN);
-    c.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("AGC_API_BASE", server.base_url())
-        .env("AGC_CA_FILE", server.ca_path())
-        .env("AGC_CLIENT_ID", server.client_id())
-        .env("AGC_CLIENT_SECRET", server.client_secret())
-        .stdin(Stdio::null());
-    c
 }
 
 fn stored(server: &MockServer, object_id: &str) -> agc_mock::StoredObject {
@@ -519,39 +504,9 @@ fn a_terminal_shows_the_live_bar_and_no_color_is_respected() {
 fn interrupt_during_put(server: &MockServer, dir: &Dir, signal: i32) -> Out {
     let app = dir.app("big.app", 16 * 1024 * 1024);
     server.set_fault(Fault::SlowReader(1_000_000));
-    let mut child: Child = agc(server)
-        .args(["upload", "--progress", "lines", APP])
-        .arg(&app)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel::<String>();
-    let reader = std::thread::spawn(move || {
-        let mut all = String::new();
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            all.push_str(&line);
-            all.push('\n');
-            let _ = tx.send(line);
-        }
-        all
-    });
     // The PUT is under way once a progress line shows some percent of it sent.
-    loop {
-        // A hang guard only, not a timing assertion.
-        let line = rx.recv_timeout(Duration::from_secs(300)).expect("upload progress");
-        if line.starts_with("agcupload: uploading ") && line.contains('%') && !line.contains(" 0%") {
-            break;
-        }
-    }
-    // SAFETY: kill(2) on our own child's pid.
-    assert_eq!(unsafe { libc::kill(child.id() as i32, signal) }, 0);
-    let mut stdout = String::new();
-    child.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
-    let status = child.wait().unwrap();
-    let stderr = reader.join().unwrap();
-    Out { code: status.code().unwrap_or(-1), stdout, stderr }
+    let sending = |line: &str| line.starts_with("agcupload: uploading ") && line.contains('%') && !line.contains(" 0%");
+    signal_when(agc(server).args(["upload", "--progress", "lines", APP]).arg(&app), sending, || {}, signal)
 }
 
 #[test]
@@ -1017,40 +972,25 @@ fn ctrl_c_while_agc_answers_the_submit_stops_at_once_and_says_it_may_have_landed
     let dir = Dir::new("sigslow");
     let app = dir.app("s.app", 30_000);
     server.set_fault(Fault::SlowAnswer(60_000));
-    let mut child = agc(&server)
-        .args(["publish", "--submit", "--json", "--progress", "lines", APP])
-        .arg(&app)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let mut lines = BufReader::new(stderr).lines().map_while(Result::ok);
-    let mut seen = String::new();
-    for line in lines.by_ref() {
-        seen.push_str(&line);
-        seen.push('\n');
-        if line.starts_with("agcupload: submitting for review") {
-            break;
-        }
-    }
-    // The submit is on its way; wait until AGC has it, then Ctrl-C while its answer is held.
-    while server.last_submit(APP).is_none() {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let asked = std::time::Instant::now();
-    // SAFETY: kill(2) on our own child's pid.
-    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
-    let mut stdout = String::new();
-    child.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
-    let rest: Vec<String> = lines.collect();
-    let status = child.wait().unwrap();
-    let waited = asked.elapsed();
+    let asked = std::cell::Cell::new(None);
+    let out = signal_when(
+        agc(&server).args(["publish", "--submit", "--json", "--progress", "lines", APP]).arg(&app),
+        |line| line.starts_with("agcupload: submitting for review"),
+        // The submit is on its way; wait until AGC has it, then Ctrl-C while its answer is held.
+        || {
+            while server.last_submit(APP).is_none() {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            asked.set(Some(std::time::Instant::now()));
+        },
+        libc::SIGINT,
+    );
+    let waited = asked.get().expect("the submit reached AGC").elapsed();
     server.set_fault(Fault::None);
-    assert_eq!(status.code(), Some(130), "{stdout}\n{seen}{}", rest.join("\n"));
+    expect(&out, 130);
     // Not the minute the answer takes (a loose bound: the tool polls in 200 ms slices).
     assert!(waited < Duration::from_secs(45), "Ctrl-C waited for AGC's answer: {waited:?}");
-    let j: Value = serde_json::from_str(&stdout).unwrap();
+    let j = out.json();
     assert_eq!(j["failed_step"].as_str(), Some("submit"), "{j}");
     let hint = j["error"]["hint"].as_str().unwrap();
     assert!(
@@ -1066,32 +1006,16 @@ fn ctrl_c_while_agc_still_processes_the_submit_keeps_the_ids() {
     let dir = Dir::new("sigsubmit");
     let app = dir.app("c.app", 30_000);
     server.set_fault(Fault::SubmitStillProcessing(1_000));
-    let mut child = agc(&server)
-        .args(["publish", "--submit", "--json", "--progress", "lines", "--poll-interval", "30", APP])
-        .arg(&app)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let mut lines = BufReader::new(stderr).lines().map_while(Result::ok);
-    let mut seen = String::new();
-    for line in lines.by_ref() {
-        seen.push_str(&line);
-        seen.push('\n');
-        if line.starts_with("agcupload: submitting for review") {
-            break;
-        }
-    }
-    assert!(seen.contains("submitting for review"), "{seen}");
-    // SAFETY: kill(2) on our own child's pid.
-    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
-    let mut stdout = String::new();
-    child.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
-    let rest: Vec<String> = lines.collect();
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(130), "{stdout}\n{seen}{}", rest.join("\n"));
-    let j: Value = serde_json::from_str(&stdout).unwrap();
+    let out = signal_when(
+        agc(&server)
+            .args(["publish", "--submit", "--json", "--progress", "lines", "--poll-interval", "30", APP])
+            .arg(&app),
+        |line| line.starts_with("agcupload: submitting for review"),
+        || {},
+        libc::SIGINT,
+    );
+    expect(&out, 130);
+    let j = out.json();
     assert_eq!(
         (j["failed_step"].as_str(), j["error"]["message"].as_str().map(|m| m.contains("Ctrl-C"))),
         (Some("submit"), Some(true))

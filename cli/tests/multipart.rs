@@ -5,9 +5,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use agc_mock::{Endpoint, Fault, MockConfig, MockServer, RequestRecord};
@@ -20,18 +18,6 @@ const MIB: u64 = 1024 * 1024;
 fn mock() -> MockServer {
     MockServer::start(MockConfig { polls_until_ready: 0, multipart_part_min_size: MIB, ..MockConfig::default() })
         .expect("mock server starts")
-}
-
-fn agc(server: &MockServer) -> Command {
-    let mut c = Command::new(BIN);
-    c.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("AGC_API_BASE", server.base_url())
-        .env("AGC_CA_FILE", server.ca_path())
-        .env("AGC_CLIENT_ID", server.client_id())
-        .env("AGC_CLIENT_SECRET", server.client_secret())
-        .stdin(Stdio::null());
-    c
 }
 
 fn sha256_hex(data: &[u8]) -> String {
@@ -177,46 +163,24 @@ fn bad_transfer_arguments_are_usage_errors_before_any_request() {
 /// Start the tool on a slow link and SIGKILL it once `after` parts are through.
 fn killed_half_way(server: &MockServer, app: &Path, resume: &Path, after: u32) -> String {
     server.set_fault(Fault::SlowReader(2_000_000));
-    let mut child = agc(server)
-        .args(["upload", "--progress", "lines", "--transfer", "multipart", "--part-size", "1MiB", "--resume-file"])
-        .arg(resume)
-        .arg(APP)
-        .arg(app)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel::<String>();
-    let reader = std::thread::spawn(move || {
-        let mut all = String::new();
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            all.push_str(&line);
-            all.push('\n');
-            let _ = tx.send(line);
-        }
-        all
-    });
     let part_of = |line: &str| -> Option<u32> {
         let rest = &line[line.find("(part ")? + "(part ".len()..];
         rest.split(' ').next()?.parse().ok()
     };
-    loop {
-        // A hang guard only, not a timing assertion.
-        let line = rx.recv_timeout(Duration::from_secs(300)).expect("upload progress");
-        if part_of(&line).is_some_and(|n| n > after) {
-            break;
-        }
-    }
-    // SAFETY: kill(2) on our own child's pid.
-    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGKILL) }, 0);
-    let mut stdout = String::new();
-    child.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), None, "killed by a signal");
-    assert!(stdout.is_empty(), "no result from a killed run: {stdout}");
+    let out = signal_when(
+        agc(server)
+            .args(["upload", "--progress", "lines", "--transfer", "multipart", "--part-size", "1MiB", "--resume-file"])
+            .arg(resume)
+            .arg(APP)
+            .arg(app),
+        |line| part_of(line).is_some_and(|n| n > after),
+        || {},
+        libc::SIGKILL,
+    );
+    assert_eq!(out.code, 128 + libc::SIGKILL, "killed by the signal");
+    assert!(out.stdout.is_empty(), "no result from a killed run: {}", out.stdout);
     server.set_fault(Fault::None);
-    reader.join().unwrap()
+    out.stderr
 }
 
 #[test]

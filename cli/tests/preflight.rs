@@ -5,7 +5,6 @@
 mod common;
 
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 
 use agc_mock::{AppPreflight, Endpoint, MockConfig, MockServer};
 use common::*;
@@ -13,18 +12,6 @@ use serde_json::Value;
 
 fn mock() -> MockServer {
     MockServer::start(MockConfig { polls_until_ready: 0, ..Default::default() }).unwrap()
-}
-
-fn agc(server: &MockServer) -> Command {
-    let mut c = Command::new(BIN);
-    c.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("AGC_API_BASE", server.base_url())
-        .env("AGC_CA_FILE", server.ca_path())
-        .env("AGC_CLIENT_ID", server.client_id())
-        .env("AGC_CLIENT_SECRET", server.client_secret())
-        .stdin(Stdio::null());
-    c
 }
 
 fn json(out: &Out) -> Value {

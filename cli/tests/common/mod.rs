@@ -98,3 +98,52 @@ pub fn run(cmd: &mut Command) -> Out {
 pub fn expect(out: &Out, code: i32) {
     assert_eq!(out.code, code, "exit code; stdout: {}\nstderr: {}", out.stdout, out.stderr);
 }
+
+/// The tool in a clean environment pointed at `server` (its base URL, CA and API client).
+pub fn agc(server: &agc_mock::MockServer) -> Command {
+    let mut c = Command::new(BIN);
+    c.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("AGC_API_BASE", server.base_url())
+        .env("AGC_CA_FILE", server.ca_path())
+        .env("AGC_CLIENT_ID", server.client_id())
+        .env("AGC_CLIENT_SECRET", server.client_secret())
+        .stdin(std::process::Stdio::null());
+    c
+}
+
+/// Start `cmd` with stdout and stderr piped, wait for the first stderr line `when` accepts
+/// (the lines before it stay in the returned stderr), call `then` (e.g. wait on the mock), send
+/// `signal`, and return the whole run. Panics if the tool ends without such a line.
+pub fn signal_when(cmd: &mut Command, when: impl Fn(&str) -> bool, then: impl FnOnce(), signal: i32) -> Out {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::Stdio;
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("agcupload starts");
+    let stderr = child.stderr.take().expect("piped stderr");
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let reader = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            all.push_str(&line);
+            all.push('\n');
+            let _ = tx.send(line);
+        }
+        all
+    });
+    loop {
+        // A hang guard only, not a timing assertion.
+        let line = rx.recv_timeout(std::time::Duration::from_secs(300)).expect("the awaited line on stderr");
+        if when(&line) {
+            break;
+        }
+    }
+    then();
+    // SAFETY: kill(2) on our own child's pid.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, signal) }, 0);
+    let mut stdout = String::new();
+    child.stdout.take().expect("piped stdout").read_to_string(&mut stdout).expect("stdout");
+    let status = child.wait().expect("the tool ends");
+    let stderr = reader.join().expect("the reader thread");
+    // Killed by the signal itself: the conventional 128 + signal.
+    Out { code: status.code().unwrap_or_else(|| 128 + signal), stdout, stderr }
+}

@@ -225,6 +225,13 @@ fn a_known_digest_skips_the_hash_pass_and_a_wrong_one_stores_nothing() {
     let log = server.requests();
     let last_single = log.iter().rev().find(|r| r.kind == Endpoint::Upload && r.query.is_empty()).unwrap();
     assert!(!last_single.complete && last_single.body_received < data.len() as u64);
+    // The multipart upload computes the whole file's digest while sending: its last part
+    // stopped before its last byte, and nothing was composed.
+    let parts = part_puts(&log);
+    let last_part = parts.last().unwrap();
+    assert_eq!(part_number(last_part), 3);
+    assert!(!last_part.complete && last_part.body_received < MIB, "{last_part:?}");
+    assert!(!log.iter().any(|r| r.path.ends_with("/compose")));
     assert!(agcupload::client::upload::parse_sha256_hex("xyz").is_err());
 }
 

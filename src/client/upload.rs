@@ -25,7 +25,7 @@ use crate::package::{Package, PackageKind};
 use crate::progress::{self, Phase, Progress, Ticker};
 use crate::resume::{self, Identity, PartRecord, ResumeState};
 use crate::seal::{self, SealKey};
-use crate::transfer::{self, Range, Target};
+use crate::transfer::{self, Range, Target, WholeFile};
 
 /// Files at least this large go multipart under [`Transfer::Auto`]: 128 MiB. Below it, one
 /// PUT is as fast on a good link (see BENCHMARKS.md) and a lost attempt costs little.
@@ -289,8 +289,16 @@ impl Client {
                 headers: &target.headers,
                 expect_continue: request.expect_continue,
             };
-            let range =
-                Range { file, file_size: size, offset: 0, len: size, expected: &digest, label: "", sent: &sent };
+            let range = Range {
+                file,
+                file_size: size,
+                offset: 0,
+                len: size,
+                expected: &digest,
+                label: "",
+                sent: &sent,
+                whole: None,
+            };
             transfer::put(&self.agent, &to, range, progress, deadline)?;
             Ok(target.object_id)
         })?;
@@ -390,24 +398,14 @@ impl Client {
         for number in 1..=count as u32 {
             let offset = (number as u64 - 1) * part_size;
             let len = part_size.min(size - offset);
-            let part_digest = hash_range(file, size, offset, len, &mut whole, progress)?;
+            let prev = finished.get(number as usize - 1);
+            // A part to send is hashed alone here (its digest goes into the part-URL request);
+            // the whole file's digest is fed by its PUT (see `transfer::WholeFile`). A part an
+            // earlier run sent is not sent again, so its bytes feed the whole file's digest here.
+            let feed_whole = if prev.is_some() { Some(&mut whole) } else { None };
+            let part_digest = hash_range(file, size, offset, len, feed_whole, progress)?;
             let part_hex = to_hex(&part_digest);
-            // The whole file is hashed once the last part is: a wrong known digest stops here,
-            // before the last part is sent (or, when an earlier run sent it, before compose).
-            if number as u64 == count {
-                if let Some(known) = &request.sha256 {
-                    let got: Sha256Digest = whole.clone().finalize().into();
-                    if &got != known {
-                        return Err(Stop::Fail(Error::FileChanged(format!(
-                            "its SHA-256 is {}, not the given {}; the parts were not composed, so nothing was \
-                             stored",
-                            to_hex(&got),
-                            to_hex(known)
-                        ))));
-                    }
-                }
-            }
-            if let Some(prev) = finished.get(number as usize - 1) {
+            if let Some(prev) = prev {
                 if prev.sha256 != part_hex {
                     return Err(Stop::Fresh(format!(
                         "part {number} of the file differs from the one the resume file records; starting a fresh upload"
@@ -444,8 +442,19 @@ impl Client {
                     headers: &target.headers,
                     expect_continue: request.expect_continue,
                 };
-                let range =
-                    Range { file, file_size: size, offset, len, expected: &part_digest, label: &label, sent: &sent };
+                // The whole file's digest is fed by this PUT; when this part ends the file, a wrong
+                // known digest stops it before its last byte.
+                let whole = Some(WholeFile { running: &mut whole, expected: request.sha256.as_ref() });
+                let range = Range {
+                    file,
+                    file_size: size,
+                    offset,
+                    len,
+                    expected: &part_digest,
+                    label: &label,
+                    sent: &sent,
+                    whole,
+                };
                 let etag = transfer::put(&self.agent, &to, range, progress, deadline)?.filter(|e| !e.is_empty());
                 let etag = etag.ok_or_else(|| {
                     Error::Protocol(format!("multipart: the upload host answered part {number} without an ETag"))
@@ -475,6 +484,19 @@ impl Client {
             }
             done.push(part_done);
         }
+        // Every byte of the file is in `whole` now (sent by this run or re-hashed from an earlier
+        // one). A wrong known digest was stopped before the last byte of the last part when this
+        // run sent it; when an earlier run did, it stops here, before compose.
+        let whole: Sha256Digest = whole.finalize().into();
+        if let Some(known) = &request.sha256 {
+            if &whole != known {
+                return Err(Stop::Fail(Error::FileChanged(format!(
+                    "its SHA-256 is {}, not the given {}; the parts were not composed, so nothing was stored",
+                    to_hex(&whole),
+                    to_hex(known)
+                ))));
+            }
+        }
         let composed = self.connect_call(progress, |_, agent, base, headers, deadline, progress| {
             progress::event(progress, Phase::RequestingUrl, count, count)?;
             multipart::compose(agent, base, headers, &self.multipart_paths, &session, &done, deadline)
@@ -495,7 +517,7 @@ impl Client {
         progress::event(progress, Phase::Done, size, size)?;
         Ok(UploadResult {
             object_id: session.object_id.clone(),
-            sha256_hex: to_hex(&whole.finalize().into()),
+            sha256_hex: to_hex(&whole),
             size,
             file_name: file_name.to_owned(),
             transfer: Transfer::Multipart,
@@ -533,14 +555,15 @@ fn choose_part_size(asked: Option<u64>, session: &Session, size: u64, notes: &mu
     Ok(p)
 }
 
-/// Hash `len` bytes of `file` from `offset` into a part digest and the whole-file hasher,
-/// reporting [`Phase::Hashing`] over the whole file. A file that is shorter now changed.
+/// Hash `len` bytes of `file` from `offset` into a part digest (and into the whole-file hasher
+/// when given), reporting [`Phase::Hashing`] over the whole file. A file that is shorter now
+/// changed.
 fn hash_range(
     file: &mut File,
     size: u64,
     offset: u64,
     len: u64,
-    whole: &mut Sha256,
+    mut whole: Option<&mut Sha256>,
     progress: &mut dyn Progress,
 ) -> Result<Sha256Digest> {
     let io_err = |e: std::io::Error| Error::FileChanged(format!("reading it failed: {e}"));
@@ -560,7 +583,9 @@ fn hash_range(
             Err(e) => return Err(io_err(e)),
         };
         part.update(&buf[..n]);
-        whole.update(&buf[..n]);
+        if let Some(w) = whole.as_mut() {
+            w.update(&buf[..n]);
+        }
         left -= n as u64;
         ticker.advance(n as u64)?;
     }

@@ -27,8 +27,16 @@ use crate::resume::{self, Identity, PartRecord, ResumeState};
 use crate::seal::{self, SealKey};
 use crate::transfer::{self, Range, Target, WholeFile};
 
-/// Files at least this large go multipart under [`Transfer::Auto`]: 128 MiB. Below it, one
-/// PUT is as fast on a good link (see BENCHMARKS.md) and a lost attempt costs little.
+/// Files at least this large go multipart under [`Transfer::Auto`]: 128 MiB.
+///
+/// Chosen by measurement (BENCHMARKS.md, "Multipart and resume"): where the CPU is the limit
+/// (loopback), multipart costs about a third more time at every size, since each byte is
+/// hashed three times (the part's digest before its PUT, its re-hash while sent, the whole
+/// file's digest) instead of twice: +37 ms at 32 MiB, +0.16 s at 128 MiB, +0.7 to 1.0 s at 1 GiB
+/// on the benchmark host. Against a real upload host each part also costs two round trips (its
+/// URL, its answer). Below 128 MiB that is not worth it on a good link, and a lost attempt
+/// re-sends little; on a slow link (the ~20 KiB/s of hosted runners to the China site, where
+/// 128 MiB is nearly two hours) ask for `Transfer::Multipart` at any size.
 pub const AUTO_MULTIPART_FROM: u64 = 128 * 1024 * 1024;
 
 /// How the file travels.
@@ -82,8 +90,9 @@ pub struct UploadRequest<'a> {
     pub chinese_mainland: Option<bool>,
     /// Single PUT, multipart, or chosen by size (the default).
     pub transfer: Transfer,
-    /// Bytes per part of a multipart upload (default: AGC's `nspPartMinSize`); raised to
-    /// AGC's minimum or lowered to its maximum, with a note, when outside them.
+    /// Bytes per part of a multipart upload (default: AGC's `nspPartMinSize`, 5 MiB: the least
+    /// re-sent per reset on a slow link; 32-64 MiB saves per-part round trips on a fast one);
+    /// raised to AGC's minimum or lowered to its maximum, with a note, when outside them.
     pub part_size: Option<u64>,
     /// The file's SHA-256 when the caller knows it: the hash pass is skipped. The bytes are
     /// still hashed while sent, and a wrong digest stops the upload before its last byte
@@ -532,6 +541,15 @@ impl Client {
 
 /// The part size of a new session: the caller's, else AGC's `nspPartMinSize`, kept within
 /// AGC's bounds and large enough for at most [`MAX_PARTS`] parts.
+///
+/// The default is AGC's minimum (5 MiB) on purpose. On the slow links multipart is for, a
+/// reset re-sends at most one part: 5 MiB is about 4 minutes at 20 KiB/s, 64 MiB nearly an
+/// hour, and a link that drops more often than a part takes never gets one through. Bigger
+/// parts only save per-part requests: on loopback, 1 GiB in 5 MiB parts (205 part URLs and
+/// PUTs) took 3-11% longer than in 64 MiB parts across runs, with 2-3% more client CPU (the
+/// rest is the mock signing 205 part URLs; BENCHMARKS.md).
+/// Against a distant upload host each part costs two round trips, so on a fast link with a
+/// long round trip a caller does better with `part_size` of 32-64 MiB.
 fn choose_part_size(asked: Option<u64>, session: &Session, size: u64, notes: &mut Vec<String>) -> Result<u64> {
     let (min, max) = (session.part_min_size, session.part_max_size);
     let mut p = asked.unwrap_or(min);

@@ -5,9 +5,15 @@ long). Python 3 standard library only; uses bench/run.py's helpers and needs `ma
 Three tables, each from one run of this script (ratios within one run, interleaved A B A B):
 
   1. multipart vs single PUT on loopback (`agcupload upload --transfer multipart|single`,
-     BENCH_MP_SIZE, default 1 GiB, parts of the default size);
+     BENCH_MP_SIZE, default 1 GiB, parts of the default size and of 64 MiB), with the client's
+     and the mock's CPU time per upload;
   2. a known digest (`--sha256 HEX --transfer single`: no hash pass) vs a lone `curl -T` PUT
-     to a fresh signed URL (the floor: no hashing at all);
+     to a fresh signed URL (the floor: no hashing at all) and vs the whole upload (hash pass,
+     then PUT), all three interleaved in one group;
+
+The mock runs with `--no-store --no-multipart-digest`: it verifies every body (one PUT's or a
+part's) against its SHA-256 as it comes and keeps nothing, so both transfers cost it the same
+work per byte.
   3. a slow, dropping link: the mock reads upload bodies at BENCH_LINK_RATE bytes/s (default
      20 MB/s) and resets the connection every BENCH_LINK_EVERY bytes (default 24 MiB) of them
      (fault `slow_reset_every`); a BENCH_LINK_SIZE file (default 64 MiB) as one PUT and in
@@ -31,6 +37,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run as base  # noqa: E402  (bench/run.py)
 
 MIB, GIB = base.MIB, base.GIB
+# `--no-store` comes from bench/run.py's Mock; parts are verified, never kept (see the doc).
+MOCK_ARGS = ["--no-multipart-digest"]
 
 
 def size_env(name, default):
@@ -60,13 +68,25 @@ def loopback(tmp, mock, size, runs):
     base.log(f"bench-multipart: {base.human(size)}: writing {path}")
     base.make_app(path, size)
     base.log(f"bench-multipart: {base.human(size)}: multipart vs single PUT")
+    def with_mock_cpu(fn):
+        def thunk():
+            m0 = mock.cpu()
+            r = fn()
+            r.mock_cpu = mock.cpu() - m0
+            return r
+        return thunk
+
+    def up(*opts, rss=True):
+        return with_mock_cpu(lambda: base.run(base.upload_cmd(base.APP_ID, path, "--quiet", *opts), tmp,
+                                              env=mock.env, rss=rss))
+
     res = base.interleaved([
-        ("multipart", lambda: base.run(base.upload_cmd(base.APP_ID, path, "--quiet", "--transfer", "multipart"),
-                                       tmp, env=mock.env, rss=True)),
-        ("single", lambda: base.run(base.upload_cmd(base.APP_ID, path, "--quiet", "--transfer", "single"),
-                                    tmp, env=mock.env, rss=True)),
+        ("multipart", up("--transfer", "multipart")),
+        ("multipart, 64 MiB parts", up("--transfer", "multipart", "--part-size", "64MiB")),
+        ("single", up("--transfer", "single")),
     ], runs)
-    out = {k: (base.med([r.wall for r in v]), max(r.maxrss_kib for r in v)) for k, v in res.items()}
+    out = {k: (base.med([r.wall for r in v]), max(r.maxrss_kib for r in v), base.med([r.cpu for r in v]),
+               base.med([r.mock_cpu for r in v])) for k, v in res.items()}
 
     # Known digest vs a lone curl PUT (and the whole upload, for the "hash + PUT" ratio).
     sha = base.run(["sha256sum", path], tmp).out.split()[0]
@@ -82,12 +102,13 @@ def loopback(tmp, mock, size, runs):
 
     base.log(f"bench-multipart: {base.human(size)}: known digest vs lone curl PUT")
     res = base.interleaved([
-        ("known", lambda: base.run(base.upload_cmd(base.APP_ID, path, "--quiet", "--transfer", "single",
-                                                   "--sha256", sha), tmp, env=mock.env)),
-        ("curl", lone_put),
+        ("known", up("--transfer", "single", "--sha256", sha, rss=False)),
+        ("curl", with_mock_cpu(lone_put)),
+        ("hash+put", up("--transfer", "single", rss=False)),
     ], runs)
-    out["known"] = base.med([r.wall for r in res["known"]])
-    out["curl"] = base.med([r.wall for r in res["curl"]])
+    for k in ("known", "curl", "hash+put"):
+        out[k] = (base.med([r.wall for r in res[k]]), base.med([r.cpu for r in res[k]]),
+                  base.med([r.mock_cpu for r in res[k]]))
     os.unlink(path)
     return out
 
@@ -96,7 +117,7 @@ def dropping_link(tmp, size, rate, every, timeout):
     """One mock with the dropping link; single PUT then multipart, once each."""
     tmp = os.path.join(tmp, "link")  # its own info file: the first mock's is still there
     os.makedirs(tmp, exist_ok=True)
-    mock = base.Mock(tmp)
+    mock = base.Mock(tmp, MOCK_ARGS)
     path = os.path.join(tmp, "link.app")
     base.make_app(path, size)
     rows = {}
@@ -132,20 +153,23 @@ def render(m, runs, size, lb, link, link_size, rate, every):
     L.append("")
     L.append(f"### {base.human(size)} on loopback: multipart vs one PUT")
     L.append("")
-    L.append("| transfer | time (s) | MB/s | peak RSS (MiB) | vs one PUT |")
-    L.append("|---|---:|---:|---:|---:|")
+    L.append("| transfer | time (s) | MB/s | peak RSS (MiB) | vs one PUT | client CPU (s) | mock CPU (s) |")
+    L.append("|---|---:|---:|---:|---:|---:|---:|")
     s_wall = lb["single"][0]
-    for k in ("single", "multipart"):
-        wall, rss = lb[k]
-        L.append(f"| {k} | {wall:.2f} | {mb / wall:.0f} | {rss / 1024:.1f} | {wall / s_wall:.3f}x |")
+    for k in ("single", "multipart", "multipart, 64 MiB parts"):
+        wall, rss, cpu, mcpu = lb[k]
+        L.append(f"| {k} | {wall:.2f} | {mb / wall:.0f} | {rss / 1024:.1f} | {wall / s_wall:.3f}x | {cpu:.2f} | "
+                 f"{mcpu:.2f} |")
     L.append("")
     L.append(f"### {base.human(size)}: known digest (`--sha256`, one PUT) vs a lone `curl -T` PUT")
     L.append("")
-    L.append("| | time (s) | MB/s | vs curl |")
-    L.append("|---|---:|---:|---:|")
-    L.append(f"| curl -T alone (no hash) | {lb['curl']:.2f} | {mb / lb['curl']:.0f} | 1.000x |")
-    L.append(f"| agcupload --sha256 | {lb['known']:.2f} | {mb / lb['known']:.0f} | {lb['known'] / lb['curl']:.3f}x |")
-    L.append(f"| agcupload (hash pass, then PUT) | {s_wall:.2f} | {mb / s_wall:.0f} | {s_wall / lb['curl']:.3f}x |")
+    L.append("| | time (s) | MB/s | vs curl | client CPU (s) | mock CPU (s) |")
+    L.append("|---|---:|---:|---:|---:|---:|")
+    c_wall = lb["curl"][0]
+    for k, name in (("curl", "curl -T alone (no hash)"), ("known", "agcupload --sha256"),
+                    ("hash+put", "agcupload (hash pass, then PUT)")):
+        wall, cpu, mcpu = lb[k]
+        L.append(f"| {name} | {wall:.2f} | {mb / wall:.0f} | {wall / c_wall:.3f}x | {cpu:.2f} | {mcpu:.2f} |")
     L.append("")
     L.append(f"### A slow, dropping link: {base.human(link_size)} at {rate / 1e6:.0f} MB/s, reset every "
              f"{base.human(every)}")
@@ -176,7 +200,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="agc-bench-mp.")
     mock = None
     try:
-        mock = base.Mock(tmp)
+        mock = base.Mock(tmp, MOCK_ARGS)
         lb = loopback(tmp, mock, size, runs)
         mock.stop()
         mock = None

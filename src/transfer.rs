@@ -41,6 +41,21 @@ pub(crate) struct Range<'a> {
     pub label: &'a str,
     /// Counts every body byte handed over, across attempts.
     pub sent: &'a std::cell::Cell<u64>,
+    /// A part of a multipart upload: the whole file's SHA-256 is computed from the bytes as
+    /// they are sent (see [`WholeFile`]). `None` when the range is the whole file.
+    pub whole: Option<WholeFile<'a>>,
+}
+
+/// The whole file's running SHA-256 across the parts of a multipart upload, fed by the PUT
+/// pass itself (no separate pass over the file for it). Each attempt of a part feeds a copy
+/// of `running`, which replaces it only once the part is accepted, so a retried part starts
+/// again from the state before it.
+pub(crate) struct WholeFile<'a> {
+    /// The SHA-256 state over every byte of the file before this range.
+    pub running: &'a mut Sha256,
+    /// The digest the whole file must have (a known digest), checked when this range ends the
+    /// file, before its last piece is handed over.
+    pub expected: Option<&'a Sha256Digest>,
 }
 
 /// Reports byte progress of a range as progress over the whole file.
@@ -62,6 +77,8 @@ struct VerifyingReader<'a, 'p> {
     range: Range<'a>,
     sent: u64,
     hasher: Sha256,
+    /// This attempt's copy of the whole file's running SHA-256 (a part only).
+    whole: Option<Sha256>,
     ticker: Ticker<'p>,
     /// Why we stopped the body; takes precedence over the transport error it causes.
     failure: Option<Error>,
@@ -96,6 +113,19 @@ impl VerifyingReader<'_, '_> {
                 to_hex(&digest),
                 to_hex(r.expected)
             )));
+        }
+        if let (Some(w), Some(h)) = (&r.whole, &self.whole) {
+            if let Some(known) = w.expected.filter(|_| r.offset + r.len == r.file_size) {
+                let got: Sha256Digest = h.clone().finalize().into();
+                if &got != known {
+                    return Err(Error::FileChanged(format!(
+                        "its SHA-256 is {}, not the given {}; the upload was stopped before the last byte of its last \
+                         part and the parts were not composed, so nothing was stored",
+                        to_hex(&got),
+                        to_hex(known)
+                    )));
+                }
+            }
         }
         Ok(())
     }
@@ -132,6 +162,9 @@ impl Read for VerifyingReader<'_, '_> {
         }
         if !cfg!(feature = "bench-no-rehash") {
             self.hasher.update(&buf[..n]);
+        }
+        if let Some(w) = self.whole.as_mut() {
+            w.update(&buf[..n]);
         }
         self.sent += n as u64;
         if self.sent == self.range.len {
@@ -187,7 +220,8 @@ pub(crate) fn put(
 
     let mut whole = Offset { inner: progress, base: range.offset, total: range.file_size };
     let ticker = Ticker::start(&mut whole, Phase::Uploading, size)?;
-    let mut reader = VerifyingReader { range, sent: 0, hasher: Sha256::new(), ticker, failure: None };
+    let whole = range.whole.as_ref().map(|w| w.running.clone());
+    let mut reader = VerifyingReader { range, sent: 0, hasher: Sha256::new(), whole, ticker, failure: None };
     let sent = req.send(SendBody::from_reader(&mut reader));
     if let Some(e) = reader.failure.take() {
         return Err(e);
@@ -211,6 +245,10 @@ pub(crate) fn put(
                 return Err(Error::Protocol(format!(
                     "{WHAT}: the server accepted the upload before the whole body was sent"
                 )));
+            }
+            // The part is through: the whole file's digest now covers it.
+            if let (Some(w), Some(h)) = (reader.range.whole, reader.whole) {
+                *w.running = h;
             }
             Ok(etag)
         }

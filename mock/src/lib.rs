@@ -71,6 +71,11 @@ pub struct MockConfig {
     pub multipart_part_min_size: u64,
     /// multipart upload: `nspPartMaxSize` of `init` answers (default 1 GiB).
     pub multipart_part_max_size: u64,
+    /// multipart upload: hash the composed object at `compose` (default true), which needs
+    /// every part kept in a file until then. False (`--no-multipart-digest`, with
+    /// `store_bodies` false: the benchmarks) keeps no part and records a composed object with
+    /// an empty digest; each part is still verified against its SHA-256 as it comes.
+    pub multipart_object_digest: bool,
 }
 
 impl Default for MockConfig {
@@ -85,6 +90,7 @@ impl Default for MockConfig {
             upload_upstream: None,
             multipart_part_min_size: 5 * 1024 * 1024,
             multipart_part_max_size: 1024 * 1024 * 1024,
+            multipart_object_digest: true,
         }
     }
 }
@@ -183,7 +189,8 @@ pub struct StoredObject {
     pub file_name: String,
     /// Size in bytes.
     pub size: u64,
-    /// Lowercase hex SHA-256 of the received body.
+    /// Lowercase hex SHA-256 of the received body (empty for a multipart object when the server
+    /// neither stores bodies nor [`MockConfig::multipart_object_digest`]).
     pub sha256_hex: String,
     /// The bytes, if [`MockConfig::store_bodies`].
     #[serde(skip)]

@@ -1,7 +1,7 @@
 //! `agc-mock`: the mock AGC server as a standalone process for C, Python and demo tests.
 //!
 //! ```text
-//! agc-mock [--port N] [--info-file PATH] [--no-store] [--polls-until-ready N] [--fault NAME]
+//! agc-mock [--port N] [--info-file PATH] [--no-store] [--no-multipart-digest] [--polls-until-ready N] [--fault NAME]
 //!          [--part-min-size BYTES] [--app JSON]...
 //!          [--upstream ADDR --upstream-bucket B --upstream-access-key K --upstream-secret-key S --upstream-region R]
 //! ```
@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use agc_mock::{fault_from_name, fixture_service_account, MockConfig, MockServer, UploadUpstream};
 
-const USAGE: &str = "usage: agc-mock [--port N] [--info-file PATH] [--no-store] [--polls-until-ready N] [--fault NAME]\n       [--part-min-size BYTES] [--app JSON]... [--upstream ADDR --upstream-bucket B --upstream-access-key K --upstream-secret-key S --upstream-region R]";
+const USAGE: &str = "usage: agc-mock [--port N] [--info-file PATH] [--no-store] [--no-multipart-digest] [--polls-until-ready N] [--fault NAME]\n       [--part-min-size BYTES] [--app JSON]... [--upstream ADDR --upstream-bucket B --upstream-access-key K --upstream-secret-key S --upstream-region R]";
 
 fn main() -> ExitCode {
     match run() {
@@ -42,6 +42,7 @@ fn run() -> Result<(), String> {
             "--port" => port = Some(val("--port")?.parse().map_err(|_| "bad --port")?),
             "--info-file" => info_file = Some(val("--info-file")?),
             "--no-store" => cfg.store_bodies = false,
+            "--no-multipart-digest" => cfg.multipart_object_digest = false,
             "--polls-until-ready" => {
                 cfg.polls_until_ready = val("--polls-until-ready")?.parse().map_err(|_| "bad --polls-until-ready")?
             }

@@ -4,7 +4,12 @@
 //!
 //! Part bodies are kept in files under the server's temporary directory (a 200 MiB upload
 //! costs one part of memory at a time); the composed object is hashed from them and, when
-//! [`crate::MockConfig::store_bodies`], read back into memory.
+//! [`crate::MockConfig::store_bodies`], read back into memory. With neither stored bodies nor
+//! [`crate::MockConfig::multipart_object_digest`] (`--no-store --no-multipart-digest`, the
+//! benchmarks), a part is verified (signature, length, SHA-256) and counted, never kept: no
+//! file, and compose records the object's size with an empty digest instead of hashing the
+//! whole object again (S3's CompleteMultipartUpload does not hash it either). A multipart
+//! upload then costs the mock the same work per byte as one PUT: decrypt, one SHA-256.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Write};
@@ -39,7 +44,8 @@ struct Received {
     part_object_id: String,
     etag: String,
     length: u64,
-    file: PathBuf,
+    /// The part's bytes, when the server keeps bodies.
+    file: Option<PathBuf>,
 }
 
 /// One upload session.
@@ -89,6 +95,12 @@ fn answer(c: &mut C, status: u16, v: &Value, blen: u64) -> Outcome {
         Ok(()) => Outcome::answered(status, blen, true),
         Err(_) => Outcome { status, body_received: blen, complete: true, keep: false, abort: false },
     }
+}
+
+/// Are part bodies kept (in files) until compose? Not when the server neither stores bodies nor
+/// hashes composed objects.
+fn keeps_parts(shared: &Shared) -> bool {
+    shared.config.store_bodies || shared.config.multipart_object_digest
 }
 
 /// Is this a multipart Connect API path?
@@ -282,7 +294,8 @@ pub(crate) fn handle_part_put(shared: &Arc<Shared>, mut p: Put<'_>, len: u64) ->
     if !p.continue_100() {
         return Outcome::dead(0);
     }
-    let body = read_body(shared, &mut p, len, reset_after(shared, true), true);
+    let keep = keeps_parts(shared);
+    let body = read_body(shared, &mut p, len, reset_after(shared, true), keep);
     let got = match &body {
         Ok(b) => b.got,
         Err(o) => o.body_received,
@@ -303,11 +316,15 @@ pub(crate) fn handle_part_put(shared: &Arc<Shared>, mut p: Put<'_>, len: u64) ->
         );
         return Outcome { body_received: got, complete: true, ..o };
     }
-    // The bytes go to a file: parts are never held in memory.
-    let file = shared.temp_dir.join(format!("part-{upload_id}-{number}-{}", util::random_hex(4)));
-    if std::fs::write(&file, body.bytes.as_deref().unwrap_or_default()).is_err() {
-        let o = Put { cl: Some(0), ..p }.refuse(500, "InternalError", "the mock could not keep the part", &[]);
-        return Outcome { body_received: got, complete: true, ..o };
+    // The bytes go to a file (when kept at all): parts are never held in memory.
+    let mut file = None;
+    if keep {
+        let path = shared.temp_dir.join(format!("part-{upload_id}-{number}-{}", util::random_hex(4)));
+        if std::fs::write(&path, body.bytes.as_deref().unwrap_or_default()).is_err() {
+            let o = Put { cl: Some(0), ..p }.refuse(500, "InternalError", "the mock could not keep the part", &[]);
+            return Outcome { body_received: got, complete: true, ..o };
+        }
+        file = Some(path);
     }
     let etag = format!("\"{}\"", util::random_hex(16));
     {
@@ -318,8 +335,8 @@ pub(crate) fn handle_part_put(shared: &Arc<Shared>, mut p: Put<'_>, len: u64) ->
                 number,
                 Received { part_object_id: issued.part_object_id, etag: etag.clone(), length: len, file },
             );
-            if let Some(old) = old {
-                let _ = std::fs::remove_file(old.file);
+            if let Some(f) = old.and_then(|o| o.file) {
+                let _ = std::fs::remove_file(f);
             }
         }
     }
@@ -379,15 +396,23 @@ fn compose(shared: &Arc<Shared>, c: &mut C, query: &[(String, String)], body: &[
                 blen,
             );
         }
-        files.push(r.file.clone());
+        files.push((r.file.clone(), r.length));
+    }
+    if !keeps_parts(shared) {
+        // `--no-store --no-multipart-digest`: every part was verified against its SHA-256 when it came; the object is
+        // recorded with its size only (see the module doc).
+        let size = files.iter().map(|(_, len)| len).sum();
+        store(shared, &session.object_id, &session.file_name, &session.app_id, size, "", None);
+        shared.lock().multipart.sessions.remove(&upload_id);
+        return answer(c, 200, &ret_json(0, "success"), blen);
     }
     // The object is the concatenation of the parts, in order.
     let mut hasher = Sha256::new();
     let mut bytes = shared.config.store_bodies.then(Vec::new);
     let mut size = 0u64;
     let mut buf = vec![0u8; 1 << 20];
-    for f in &files {
-        let Ok(mut file) = std::fs::File::open(f) else {
+    for (f, _) in &files {
+        let Some(Ok(mut file)) = f.as_ref().map(std::fs::File::open) else {
             return answer(c, 500, &ret_json(500, "part lost"), blen);
         };
         loop {
@@ -405,8 +430,8 @@ fn compose(shared: &Arc<Shared>, c: &mut C, query: &[(String, String)], body: &[
     }
     store(shared, &session.object_id, &session.file_name, &session.app_id, size, &util::hex(&hasher.finalize()), bytes);
     if let Some(s) = shared.lock().multipart.sessions.remove(&upload_id) {
-        for r in s.received.values() {
-            let _ = std::fs::remove_file(&r.file);
+        for f in s.received.values().filter_map(|r| r.file.as_ref()) {
+            let _ = std::fs::remove_file(f);
         }
     }
     answer(c, 200, &ret_json(0, "success"), blen)

@@ -25,10 +25,18 @@ use crate::package::{Package, PackageKind};
 use crate::progress::{self, Phase, Progress, Ticker};
 use crate::resume::{self, Identity, PartRecord, ResumeState};
 use crate::seal::{self, SealKey};
-use crate::transfer::{self, Range, Target};
+use crate::transfer::{self, Range, Target, WholeFile};
 
-/// Files at least this large go multipart under [`Transfer::Auto`]: 128 MiB. Below it, one
-/// PUT is as fast on a good link (see BENCHMARKS.md) and a lost attempt costs little.
+/// Files at least this large go multipart under [`Transfer::Auto`]: 128 MiB.
+///
+/// Chosen by measurement (BENCHMARKS.md, "Multipart and resume"): where the CPU is the limit
+/// (loopback), multipart costs about a third more time at every size, since each byte is
+/// hashed three times (the part's digest before its PUT, its re-hash while sent, the whole
+/// file's digest) instead of twice: +37 ms at 32 MiB, +0.16 s at 128 MiB, +0.7 to 1.0 s at 1 GiB
+/// on the benchmark host. Against a real upload host each part also costs two round trips (its
+/// URL, its answer). Below 128 MiB that is not worth it on a good link, and a lost attempt
+/// re-sends little; on a slow link (the ~20 KiB/s of hosted runners to the China site, where
+/// 128 MiB is nearly two hours) ask for `Transfer::Multipart` at any size.
 pub const AUTO_MULTIPART_FROM: u64 = 128 * 1024 * 1024;
 
 /// How the file travels.
@@ -82,8 +90,9 @@ pub struct UploadRequest<'a> {
     pub chinese_mainland: Option<bool>,
     /// Single PUT, multipart, or chosen by size (the default).
     pub transfer: Transfer,
-    /// Bytes per part of a multipart upload (default: AGC's `nspPartMinSize`); raised to
-    /// AGC's minimum or lowered to its maximum, with a note, when outside them.
+    /// Bytes per part of a multipart upload (default: AGC's `nspPartMinSize`, 5 MiB: the least
+    /// re-sent per reset on a slow link; 32-64 MiB saves per-part round trips on a fast one);
+    /// raised to AGC's minimum or lowered to its maximum, with a note, when outside them.
     pub part_size: Option<u64>,
     /// The file's SHA-256 when the caller knows it: the hash pass is skipped. The bytes are
     /// still hashed while sent, and a wrong digest stops the upload before its last byte
@@ -294,8 +303,16 @@ impl Client {
                 headers: &target.headers,
                 expect_continue: request.expect_continue,
             };
-            let range =
-                Range { file, file_size: size, offset: 0, len: size, expected: &digest, label: "", sent: &sent };
+            let range = Range {
+                file,
+                file_size: size,
+                offset: 0,
+                len: size,
+                expected: &digest,
+                label: "",
+                sent: &sent,
+                whole: None,
+            };
             transfer::put(&self.agent, &to, range, progress, deadline)?;
             Ok(target.object_id)
         })?;
@@ -395,24 +412,14 @@ impl Client {
         for number in 1..=count as u32 {
             let offset = (number as u64 - 1) * part_size;
             let len = part_size.min(size - offset);
-            let part_digest = hash_range(file, size, offset, len, &mut whole, progress)?;
+            let prev = finished.get(number as usize - 1);
+            // A part to send is hashed alone here (its digest goes into the part-URL request);
+            // the whole file's digest is fed by its PUT (see `transfer::WholeFile`). A part an
+            // earlier run sent is not sent again, so its bytes feed the whole file's digest here.
+            let feed_whole = if prev.is_some() { Some(&mut whole) } else { None };
+            let part_digest = hash_range(file, size, offset, len, feed_whole, progress)?;
             let part_hex = to_hex(&part_digest);
-            // The whole file is hashed once the last part is: a wrong known digest stops here,
-            // before the last part is sent (or, when an earlier run sent it, before compose).
-            if number as u64 == count {
-                if let Some(known) = &request.sha256 {
-                    let got: Sha256Digest = whole.clone().finalize().into();
-                    if &got != known {
-                        return Err(Stop::Fail(Error::FileChanged(format!(
-                            "its SHA-256 is {}, not the given {}; the parts were not composed, so nothing was \
-                             stored",
-                            to_hex(&got),
-                            to_hex(known)
-                        ))));
-                    }
-                }
-            }
-            if let Some(prev) = finished.get(number as usize - 1) {
+            if let Some(prev) = prev {
                 if prev.sha256 != part_hex {
                     return Err(Stop::Fresh(format!(
                         "part {number} of the file differs from the one the resume file records; starting a fresh upload"
@@ -449,8 +456,19 @@ impl Client {
                     headers: &target.headers,
                     expect_continue: request.expect_continue,
                 };
-                let range =
-                    Range { file, file_size: size, offset, len, expected: &part_digest, label: &label, sent: &sent };
+                // The whole file's digest is fed by this PUT; when this part ends the file, a wrong
+                // known digest stops it before its last byte.
+                let whole = Some(WholeFile { running: &mut whole, expected: request.sha256.as_ref() });
+                let range = Range {
+                    file,
+                    file_size: size,
+                    offset,
+                    len,
+                    expected: &part_digest,
+                    label: &label,
+                    sent: &sent,
+                    whole,
+                };
                 let etag = transfer::put(&self.agent, &to, range, progress, deadline)?.filter(|e| !e.is_empty());
                 let etag = etag.ok_or_else(|| {
                     Error::Protocol(format!("multipart: the upload host answered part {number} without an ETag"))
@@ -480,6 +498,19 @@ impl Client {
             }
             done.push(part_done);
         }
+        // Every byte of the file is in `whole` now (sent by this run or re-hashed from an earlier
+        // one). A wrong known digest was stopped before the last byte of the last part when this
+        // run sent it; when an earlier run did, it stops here, before compose.
+        let whole: Sha256Digest = whole.finalize().into();
+        if let Some(known) = &request.sha256 {
+            if &whole != known {
+                return Err(Stop::Fail(Error::FileChanged(format!(
+                    "its SHA-256 is {}, not the given {}; the parts were not composed, so nothing was stored",
+                    to_hex(&whole),
+                    to_hex(known)
+                ))));
+            }
+        }
         let composed = self.connect_call(progress, |_, agent, base, headers, deadline, progress| {
             progress::event(progress, Phase::RequestingUrl, count, count)?;
             multipart::compose(agent, base, headers, &self.multipart_paths, &session, &done, deadline)
@@ -500,7 +531,7 @@ impl Client {
         progress::event(progress, Phase::Done, size, size)?;
         Ok(UploadResult {
             object_id: session.object_id.clone(),
-            sha256_hex: to_hex(&whole.finalize().into()),
+            sha256_hex: to_hex(&whole),
             size,
             file_name: file_name.to_owned(),
             transfer: Transfer::Multipart,
@@ -515,6 +546,15 @@ impl Client {
 
 /// The part size of a new session: the caller's, else AGC's `nspPartMinSize`, kept within
 /// AGC's bounds and large enough for at most [`MAX_PARTS`] parts.
+///
+/// The default is AGC's minimum (5 MiB) on purpose. On the slow links multipart is for, a
+/// reset re-sends at most one part: 5 MiB is about 4 minutes at 20 KiB/s, 64 MiB nearly an
+/// hour, and a link that drops more often than a part takes never gets one through. Bigger
+/// parts only save per-part requests: on loopback, 1 GiB in 5 MiB parts (205 part URLs and
+/// PUTs) took 3-11% longer than in 64 MiB parts across runs, with 2-3% more client CPU (the
+/// rest is the mock signing 205 part URLs; BENCHMARKS.md).
+/// Against a distant upload host each part costs two round trips, so on a fast link with a
+/// long round trip a caller does better with `part_size` of 32-64 MiB.
 fn choose_part_size(asked: Option<u64>, session: &Session, size: u64, notes: &mut Vec<String>) -> Result<u64> {
     let (min, max) = (session.part_min_size, session.part_max_size);
     let mut p = asked.unwrap_or(min);
@@ -538,14 +578,15 @@ fn choose_part_size(asked: Option<u64>, session: &Session, size: u64, notes: &mu
     Ok(p)
 }
 
-/// Hash `len` bytes of `file` from `offset` into a part digest and the whole-file hasher,
-/// reporting [`Phase::Hashing`] over the whole file. A file that is shorter now changed.
+/// Hash `len` bytes of `file` from `offset` into a part digest (and into the whole-file hasher
+/// when given), reporting [`Phase::Hashing`] over the whole file. A file that is shorter now
+/// changed.
 fn hash_range(
     file: &mut File,
     size: u64,
     offset: u64,
     len: u64,
-    whole: &mut Sha256,
+    mut whole: Option<&mut Sha256>,
     progress: &mut dyn Progress,
 ) -> Result<Sha256Digest> {
     let io_err = |e: std::io::Error| Error::FileChanged(format!("reading it failed: {e}"));
@@ -565,7 +606,9 @@ fn hash_range(
             Err(e) => return Err(io_err(e)),
         };
         part.update(&buf[..n]);
-        whole.update(&buf[..n]);
+        if let Some(w) = whole.as_mut() {
+            w.update(&buf[..n]);
+        }
         left -= n as u64;
         ticker.advance(n as u64)?;
     }

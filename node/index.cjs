@@ -47,6 +47,10 @@ const TestType = Object.freeze({ INVITE: 3, OPEN: 4 });
 /** Which root certificates a client trusts (the C ABI's agc_trust). */
 const Trust = Object.freeze({ MOZILLA: 1, SYSTEM: 2, BOTH: 3 });
 
+/** How an upload sends the file (the C ABI's agc_transfer): AUTO (the default) is AGC's
+ * multipart upload from 128 MiB and one PUT below; an upload result says SINGLE or MULTIPART. */
+const Transfer = Object.freeze({ AUTO: 1, SINGLE: 2, MULTIPART: 3 });
+
 const DEFAULT_WAIT_MS = 15 * 60 * 1000; // the library's default parse and submit waits
 
 // ------------------------------------------------------------------------------ arguments
@@ -127,15 +131,28 @@ function kindArg(kind) {
 
 // ------------------------------------------------------------------------------ native objects
 
-/** agc_upload_options for one call, or null when every option is left unset. */
+/** The upload options (agc_upload_options) a call takes, by their JS names. */
+const UPLOAD_OPTIONS = ['fileName', 'releaseType', 'chineseMainland', 'preflight', 'transfer', 'partSize', 'sha256', 'resumeFile'];
+
+/** agc_upload_options for one call, or null when every option is left unset. Values the C
+ * types cannot hold are refused here, before any call into the library; the library checks the
+ * rest as each is set (a part size of 0, a digest that is not 64 hex digits, an empty resume
+ * file path), so a bad value never reaches the network. */
 function uploadOptions(o) {
-  const { fileName, releaseType, chineseMainland, preflight } = o;
-  if (fileName === undefined && releaseType === undefined && chineseMainland === undefined && preflight === undefined) {
-    return null;
-  }
+  const { fileName, releaseType, chineseMainland, preflight, transfer, partSize, sha256, resumeFile } = o;
+  if (UPLOAD_OPTIONS.every((k) => o[k] === undefined)) return null;
   if (preflight !== undefined && typeof preflight !== 'boolean') {
     throw invalid(`preflight: expected a boolean, not ${describe(preflight)}`);
   }
+  if (transfer !== undefined && !Object.values(Transfer).includes(transfer)) {
+    throw invalid(`transfer: expected Transfer.AUTO, Transfer.SINGLE or Transfer.MULTIPART (1, 2, 3), not ${
+      typeof transfer === 'number' ? transfer : describe(transfer)}`);
+  }
+  if (sha256 === null) throw invalid('sha256: expected a string of 64 hex digits, not null');
+  if (resumeFile === null) throw invalid('resumeFile: expected a path, not null');
+  const part = partSize === undefined ? undefined : uint(partSize, 'partSize');
+  const digest = sha256 === undefined ? undefined : text(sha256, 'sha256');
+  const resume = resumeFile === undefined ? undefined : pathArg(resumeFile, 'resumeFile');
   const out = [null];
   check(fn.agc_upload_options_new(out));
   const h = out[0];
@@ -144,6 +161,10 @@ function uploadOptions(o) {
     if (releaseType !== undefined) check(fn.agc_upload_options_set_release_type(h, uint32(releaseType, 'releaseType')));
     if (chineseMainland !== undefined) check(fn.agc_upload_options_set_chinese_mainland(h, chineseMainland ? 1 : 0));
     if (preflight !== undefined) check(fn.agc_upload_options_set_preflight(h, preflight ? 1 : 0));
+    if (transfer !== undefined) check(fn.agc_upload_options_set_transfer(h, transfer));
+    if (part !== undefined) check(fn.agc_upload_options_set_part_size(h, part));
+    if (digest !== undefined) check(fn.agc_upload_options_set_sha256(h, digest));
+    if (resume !== undefined) check(fn.agc_upload_options_set_resume_file(h, resume));
   } catch (e) {
     fn.agc_upload_options_free(h);
     throw e;
@@ -425,7 +446,8 @@ class Client {
     check(fn.agc_client_set_trust(this.#idle('setTrust()'), uint32(trust, 'trust')));
   }
 
-  /** Upload `path`; resolves to {objectId, sha256, size, fileName}. */
+  /** Upload `path`; resolves to {objectId, sha256, size, fileName, transfer, parts, partsSent,
+   * resumedParts, bytesSent, notes}. Transfer options: transfer, partSize, sha256, resumeFile. */
   async uploadFile(appId, path, o = {}) {
     const args = { client: this.#handle(), appId: text(appId, 'appId'), path: pathArg(path, 'path'), kind: kindArg(o.kind) };
     return this.#withUploadOptions('upload', args, o);
@@ -482,7 +504,8 @@ class Client {
   /**
    * Take a package the whole road in one call; resolves to the ReleaseIds obtained. On failure
    * rejects with the status's AgcError subclass, with `step` and `done` (pass `resume: err.done`
-   * to continue without uploading or binding again).
+   * to continue without uploading or binding again) and `outcomeUncertain` (true when AGC may
+   * have carried out the failed bind or submit: check AGC before resuming).
    */
   async releasePackage(appId, path, o = {}) {
     const args = {};
@@ -490,7 +513,10 @@ class Client {
     try {
       try {
         Object.assign(args, { client: this.#handle(), appId: text(appId, 'appId'), path: pathArg(path, 'path'), kind: kindArg(o.kind) });
-        args.options = uploadOptions({ fileName: o.fileName, chineseMainland: o.chineseMainland, preflight: o.preflight });
+        args.options = uploadOptions({
+          fileName: o.fileName, chineseMainland: o.chineseMainland, preflight: o.preflight, transfer: o.transfer,
+          partSize: o.partSize, sha256: o.sha256, resumeFile: o.resumeFile,
+        });
         args.releaseOptions = releaseOptions({
           notes: o.notes, releaseTime: o.releaseTime, phased: o.phased, remark: o.remark, test: o.test,
           resume: o.resume, parseTimeoutMs: o.timeoutMs, submitTimeoutMs: o.timeoutMs,
@@ -501,6 +527,7 @@ class Client {
         if (e instanceof AgcError) {
           e.step = Step.CHECK;
           e.done = idsFrom(o.resume);
+          e.outcomeUncertain = false;
         }
         throw e;
       }
@@ -512,6 +539,7 @@ class Client {
     if (r.err) {
       r.err.step = r.value ? r.value.step : Step.CHECK;
       r.err.done = ids;
+      r.err.outcomeUncertain = r.value ? r.value.outcomeUncertain : false;
     }
     settle(r);
     return ids;
@@ -561,7 +589,7 @@ async function keyOp(op, key, inPath, outPath) {
 
 module.exports = {
   Client, PackageKind, HARMONY_APP: PackageKind.HARMONY_APP, ATOMIC_SERVICE: PackageKind.ATOMIC_SERVICE,
-  PROFILE_PICTURE: PackageKind.PROFILE_PICTURE, Phase, PHASES, Step, ReleaseStatus, TestType, Trust, Status,
+  PROFILE_PICTURE: PackageKind.PROFILE_PICTURE, Phase, PHASES, Step, ReleaseStatus, TestType, Trust, Transfer, Status,
   version, sealFile, openFile, inspectPackage, libraryPath, libraryFileNames,
   AgcError: errors.AgcError, InvalidArgumentError: errors.InvalidArgumentError, FileError: errors.FileError,
   CancelledError: errors.CancelledError, NetworkError: errors.NetworkError, AuthError: errors.AuthError,

@@ -40,6 +40,12 @@ export type TestType = (typeof TestType)[keyof typeof TestType];
 export declare const Trust: Readonly<{ MOZILLA: 1; SYSTEM: 2; BOTH: 3 }>;
 export type Trust = (typeof Trust)[keyof typeof Trust];
 
+/** How an upload sends the file (the C ABI's agc_transfer). AUTO (the default): AGC's
+ * multipart upload from 128 MiB, one PUT below (and one PUT, with a note, when AGC refuses the
+ * multipart upload); SINGLE: one PUT; MULTIPART: AGC's multipart upload whatever the size. */
+export declare const Transfer: Readonly<{ AUTO: 1; SINGLE: 2; MULTIPART: 3 }>;
+export type Transfer = (typeof Transfer)[keyof typeof Transfer];
+
 /** The C ABI's agc_status numbers (stable). */
 export declare const Status: Readonly<{
   OK: 0; INVALID_ARGUMENT: 1; FILE: 2; FILE_TYPE: 3; FILE_TOO_LARGE: 4; FILE_CHANGED: 5; CANCELLED: 6; NETWORK: 7;
@@ -66,7 +72,23 @@ export interface OperationOptions {
   signal?: AbortSignal | null;
 }
 
-export interface UploadOptions extends OperationOptions {
+/** How the file travels; taken by uploadFile, publish and releasePackage. */
+export interface TransferOptions {
+  /** Default Transfer.AUTO. */
+  transfer?: Transfer;
+  /** Bytes per part of a multipart upload (default AGC's minimum, 5 MiB); a size outside AGC's
+   * bounds is adjusted, with a note; 0 is an InvalidArgumentError. */
+  partSize?: number | bigint;
+  /** The file's SHA-256 when already known, 64 hex digits (either case): the hash pass is
+   * skipped; a wrong digest is a FileError (Status.FILE_CHANGED) and nothing is stored. */
+  sha256?: string;
+  /** Where a multipart upload keeps its state (mode 0600, no secret or signed URL), so that a
+   * rerun with the same file sends only the parts not yet finished; removed once the upload
+   * finishes. */
+  resumeFile?: PathLike;
+}
+
+export interface UploadOptions extends OperationOptions, TransferOptions {
   /** Default HARMONY_APP. */
   kind?: PackageKind;
   /** The fileName AGC records (default: the file's own name). */
@@ -91,9 +113,21 @@ export interface UploadResult {
   sha256: string;
   size: number;
   fileName: string;
+  /** How the file went: Transfer.SINGLE or Transfer.MULTIPART (never AUTO). */
+  transfer: Transfer;
+  /** Parts of the stored object (1 for a single PUT). */
+  parts: number;
+  /** Parts this call sent (a part re-sent after a failure counts once). */
+  partsSent: number;
+  /** Parts finished by an earlier run and taken from the resume file (not sent again). */
+  resumedParts: number;
+  /** Body bytes this call sent, every attempt included (more than size after a retry, less
+   * after a resume). */
+  bytesSent: number;
   /** The library's notes, already redacted: one starting with "warning: " says a check of the
    * preflight was skipped because AGC refused the read for lack of rights; others say a first
-   * package binds the bundle name for good, a part size was adjusted, ... */
+   * package binds the bundle name for good, a fallback to one PUT, a resume file was not used,
+   * a part size was adjusted, ... */
   notes: string[];
 }
 
@@ -147,7 +181,7 @@ export interface SubmitOptions extends ReviewOptions, OperationOptions {
   timeoutMs?: number;
 }
 
-export interface ReleaseOptions extends ReviewOptions, OperationOptions {
+export interface ReleaseOptions extends ReviewOptions, OperationOptions, TransferOptions {
   kind?: PackageKind;
   notes?: Notes | null;
   test?: TestRelease | null;
@@ -236,6 +270,11 @@ export declare class AgcError extends Error {
   step: Step | null;
   /** From releasePackage: the ids obtained before the failure (pass back as `resume`); null elsewhere. */
   done: ReleaseIds | null;
+  /** From releasePackage: true when AGC may have carried out the failed step all the same (a
+   * bind or submit whose request went out without a clear answer, or was cancelled while AGC
+   * was answering): check AGC (its packages, releaseState) before resuming. False otherwise;
+   * null elsewhere. */
+  outcomeUncertain: boolean | null;
 }
 export declare class InvalidArgumentError extends AgcError {}
 export declare class FileError extends AgcError {}
@@ -256,7 +295,7 @@ export declare function errorFor(status: number, message: string): AgcError;
 declare const agcupload: {
   Client: typeof Client; PackageKind: typeof PackageKind; HARMONY_APP: 1; ATOMIC_SERVICE: 2; PROFILE_PICTURE: 3;
   Phase: typeof Phase; PHASES: typeof PHASES; Step: typeof Step; ReleaseStatus: typeof ReleaseStatus;
-  TestType: typeof TestType; Trust: typeof Trust; Status: typeof Status; version: typeof version;
+  TestType: typeof TestType; Trust: typeof Trust; Transfer: typeof Transfer; Status: typeof Status; version: typeof version;
   sealFile: typeof sealFile; openFile: typeof openFile; inspectPackage: typeof inspectPackage; libraryPath: string; libraryFileNames: typeof libraryFileNames;
   AgcError: typeof AgcError; InvalidArgumentError: typeof InvalidArgumentError; FileError: typeof FileError;
   CancelledError: typeof CancelledError; NetworkError: typeof NetworkError; AuthError: typeof AuthError;

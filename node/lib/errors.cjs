@@ -3,8 +3,11 @@
 // Python package's (python/agcupload/errors.py). Every failed call rejects (or throws) with the
 // subclass of its status's family, carrying `status` (the number), `name` and `code` (its C
 // name, e.g. "AGC_ERR_FILE_TYPE") and `message` (the library's explanation, never a secret).
-// From `releasePackage` also `step` (the Step that failed) and `done` (the ReleaseIds obtained
-// before it, to pass back as `resume`); null from every other call.
+// From `releasePackage` also `step` (the Step that failed), `done` (the ReleaseIds obtained
+// before it, to pass back as `resume`) and `outcomeUncertain` (true when AGC may have carried
+// out the failed bind or submit although the call failed: its request went out and no clear
+// answer came, or a cancel came while AGC was answering; check AGC before resuming); null
+// from every other call.
 const { fn } = require('./native.cjs');
 
 /** The C ABI's `agc_status` numbers (stable; never renumbered). */
@@ -41,6 +44,7 @@ class AgcError extends Error {
     this.code = name;
     this.step = null;
     this.done = null;
+    this.outcomeUncertain = null;
   }
 }
 

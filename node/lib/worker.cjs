@@ -32,6 +32,11 @@ function uploadResult(out) {
       sha256: text(fn.agc_upload_result_sha256(out)),
       size: Number(fn.agc_upload_result_size(out)),
       fileName: text(fn.agc_upload_result_file_name(out)),
+      transfer: fn.agc_upload_result_transfer(out),
+      parts: fn.agc_upload_result_parts(out),
+      partsSent: fn.agc_upload_result_parts_sent(out),
+      resumedParts: fn.agc_upload_result_resumed_parts(out),
+      bytesSent: Number(fn.agc_upload_result_bytes_sent(out)),
       notes: notes(out, fn.agc_upload_result_note_count, fn.agc_upload_result_note),
     };
   } finally {
@@ -53,6 +58,7 @@ function releaseResult(out) {
         notes: notes(out, fn.agc_release_result_note_count, fn.agc_release_result_note),
       },
       step: fn.agc_release_result_failed_step(out),
+      outcomeUncertain: fn.agc_release_result_outcome_uncertain(out) !== 0,
     };
   } finally {
     fn.agc_release_result_free(out);

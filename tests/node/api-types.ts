@@ -2,7 +2,7 @@
 // index.d.ts (never run): every part of the API, used as the README shows it, and uses the
 // types must refuse (each `@ts-expect-error` fails the check if the line compiles).
 import {
-  Client, HARMONY_APP, PackageKind, Phase, Step, ReleaseStatus, TestType, Trust, Status, AgcError, ApiError,
+  Client, HARMONY_APP, PackageKind, Phase, Step, ReleaseStatus, TestType, Trust, Transfer, Status, AgcError, ApiError,
   CancelledError, PreflightError, version, sealFile, openFile, inspectPackage, errorFor, libraryPath,
   type ReleaseIds, type UploadResult, type PublishResult, type ReleaseState, type ProgressEvent, type PackageInfo,
 } from 'agcupload';
@@ -34,6 +34,14 @@ export async function everything(): Promise<void> {
   const skipped: PublishResult = await c.publish('1', 'a.app', { preflight: false });
   const warnings: string[] = skipped.upload.notes.filter((n) => n.startsWith('warning: '));
   void warnings;
+  const parts: UploadResult = await c.uploadFile('1', 'a.app', {
+    transfer: Transfer.MULTIPART, partSize: 16 * 1024 * 1024, sha256: '0'.repeat(64), resumeFile: 'a.resume',
+  });
+  const multipart: boolean = parts.transfer === Transfer.MULTIPART && parts.parts === parts.partsSent + parts.resumedParts;
+  const sent: number = parts.bytesSent;
+  await c.publish('1', 'a.app', { transfer: Transfer.AUTO, partSize: 5n * 1024n * 1024n, resumeFile: Buffer.from('a.resume') });
+  await c.releasePackage('1', 'a.app', { transfer: Transfer.SINGLE, sha256: 'ab'.repeat(32), resumeFile: new URL('file:///a.resume') });
+  void [multipart, sent];
   await c.setReleaseNotes('1', { 'en-US': 'x' });
   await c.submitForReview('1', { releaseTime: new Date(), phased: 'p', remark: 'r'.repeat(10), timeoutMs: 1 });
   const st: ReleaseState = await c.releaseState('1');
@@ -45,7 +53,7 @@ export async function everything(): Promise<void> {
         start: new Date(), end: Date.now() }, timeoutMs: 60000,
     });
   } catch (e) {
-    if (e instanceof AgcError && e.step === Step.NOTES && e.done) {
+    if (e instanceof AgcError && e.step === Step.NOTES && e.done && e.outcomeUncertain === false) {
       ids = await c.releasePackage('1', 'a.app', { resume: e.done });
     } else {
       throw e;
@@ -79,6 +87,12 @@ export async function everything(): Promise<void> {
   await c.uploadFile('1', 'a.app', { kind: 7 });
   // @ts-expect-error: the release type is 1 or 6
   await c.uploadFile('1', 'a.app', { releaseType: 3 });
+  // @ts-expect-error: transfer is a Transfer value
+  await c.uploadFile('1', 'a.app', { transfer: 'multipart' });
+  // @ts-expect-error: not a Transfer value
+  await c.uploadFile('1', 'a.app', { transfer: 4 });
+  // @ts-expect-error: the part size is a number or bigint
+  await c.publish('1', 'a.app', { partSize: '5MiB' });
   // @ts-expect-error: preflight is a boolean
   await c.publish('1', 'a.app', { preflight: 'no' });
   // @ts-expect-error: ReleaseIds has no such field

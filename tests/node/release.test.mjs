@@ -35,6 +35,7 @@ test('a failed step keeps the ids; resume goes on without uploading or binding a
   assert.ok(e instanceof agc.ApiError, String(e));
   assert.equal(e.status, agc.Status.API);
   assert.equal(e.step, Step.NOTES);
+  assert.equal(e.outcomeUncertain, false, 'an answered refusal is no uncertain outcome');
   assert.match(e.message, /invalid parameter from the mock/);
   assert.ok(e.done.objectId && e.done.packageId, JSON.stringify(e.done));
   assert.equal(e.done.fileName, 'resume.app');
@@ -51,6 +52,7 @@ test('a failed step keeps the ids; resume goes on without uploading or binding a
   const again = await c.releasePackage(app, p, { resume: e.done }).then(() => null, (x) => x);
   assert.ok(again instanceof agc.ApiError);
   assert.equal(again.step, Step.SUBMIT);
+  assert.equal(again.outcomeUncertain, false);
   assert.equal(again.done.packageId, e.done.packageId);
 });
 
@@ -59,6 +61,7 @@ test('options are checked before any request (step CHECK)', async () => {
   const e = await c.releasePackage('31002', t.app(), { notes: { 'de-DE': '\u00fc'.repeat(501) } }).then(() => null, (x) => x);
   assert.ok(e instanceof agc.InvalidArgumentError, String(e));
   assert.equal(e.step, Step.CHECK);
+  assert.equal(e.outcomeUncertain, false);
   assert.equal(e.done.objectId, null);
   const bad = await c.releasePackage('31002', t.app(), { resume: { objectId: 'o', sha256: 'ABC', size: 5 } }).then(() => null, (x) => x);
   assert.ok(bad instanceof agc.InvalidArgumentError);

@@ -229,35 +229,59 @@ class Mock:
         self.logf.close()
 
 
-def file_reads_under_strace(tmp, mock, path):
-    """Bytes our upload reads from `path` (read/pread/readv and friends, mmap flagged)."""
-    if not shutil.which("strace"):
-        return None
-    trace = os.path.join(tmp, "strace.log")
-    cmd = ["strace", "-f", "-qq", "-o", trace, "-e",
-           "trace=openat,open,close,read,pread64,readv,preadv,preadv2,mmap,sendfile,copy_file_range,splice",
-           *upload_cmd(APP_ID, path, "--quiet")]
-    run(cmd, tmp, env=mock.env)
-    fds, total, mmaps = set(), 0, 0
+STRACE_EVENTS = "trace=openat,open,close,read,pread64,readv,preadv,preadv2,mmap,sendfile,copy_file_range,splice"
+
+
+def traced_reads(trace, path):
+    """From an strace log: (bytes read from `path`, read calls on it, times it was mapped or
+    spliced instead of read), following its descriptors from open to close."""
+    fds, total, calls, mapped, pending = set(), 0, 0, 0, {}
     name = re.escape(path)
+    reads = r"(?:read|pread64|readv|preadv2?)"
     for line in open(trace, errors="replace"):
         m = re.search(r'open(?:at)?\(.*"' + name + r'".*\)\s+=\s+(\d+)', line)
         if m:
             fds.add(int(m.group(1)))
             continue
-        m = re.search(r'\b(close)\((\d+)\)', line)
+        m = re.search(r'\bclose\((\d+)\)', line)
         if m:
-            fds.discard(int(m.group(2)))
+            fds.discard(int(m.group(1)))
             continue
-        m = re.search(r'\b(read|pread64|readv|preadv2?)\((\d+),.*\)\s+=\s+(\d+)', line)
-        if m and int(m.group(2)) in fds:
-            total += int(m.group(3))
+        # A read another thread interrupted: strace splits it in two lines, by pid.
+        m = re.match(r'(\d+)\s+' + reads + r'\((\d+),.*<unfinished', line)
+        if m:
+            pending[m.group(1)] = int(m.group(2))
             continue
-        m = re.search(r'\bmmap\(.*?,\s*(\d+),\s*0x?[0-9a-f]*\)\s+=', line)
+        m = re.match(r'(\d+)\s+<\.\.\. ' + reads + r' resumed>.*\)\s+=\s+(\d+)', line)
+        if m:
+            fd = pending.pop(m.group(1), None)
+            if fd in fds:
+                total += int(m.group(2))
+                calls += 1
+            continue
+        m = re.search(r'\b' + reads + r'\((\d+),.*\)\s+=\s+(\d+)', line)
         if m and int(m.group(1)) in fds:
-            mmaps += 1
+            total += int(m.group(2))
+            calls += 1
+            continue
+        m = re.search(r'\bmmap\([^,]*,\s*\d+,[^,]*,[^,]*,\s*(\d+),', line)
+        m = m or re.search(r'\b(?:sendfile|copy_file_range|splice)\((?:\d+,\s*)?(\d+)', line)
+        if m and int(m.group(1)) in fds:
+            mapped += 1
+    return total, calls, mapped
+
+
+def file_reads_under_strace(tmp, mock, path):
+    """Bytes our upload reads from `path` (read/pread/readv and friends), and how often it was
+    mapped or spliced instead; None without strace."""
+    if not shutil.which("strace"):
+        return None
+    trace = os.path.join(tmp, "strace.log")
+    run(["strace", "-f", "-qq", "-o", trace, "-e", STRACE_EVENTS, *upload_cmd(APP_ID, path, "--quiet")], tmp,
+        env=mock.env)
+    total, _, mapped = traced_reads(trace, path)
     os.unlink(trace)
-    return total, mmaps
+    return total, mapped
 
 
 # ------------------------------------------------------------------------------ the preflight
@@ -300,44 +324,12 @@ def bytes_read_under_strace(tmp, cmd, path, env):
     if not shutil.which("strace"):
         return None
     trace = os.path.join(tmp, "strace-preflight.log")
-    subprocess.run(["strace", "-f", "-qq", "-o", trace, "-e",
-                    "trace=openat,open,close,read,pread64,readv,preadv,preadv2,mmap,sendfile,copy_file_range,splice",
-                    *cmd], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True,
-                   timeout=PREFLIGHT_RUN_TIMEOUT)
-    fds, total, calls, pending = set(), 0, 0, {}
-    name = re.escape(path)
-    reads = r"(?:read|pread64|readv|preadv2?)"
-    for line in open(trace, errors="replace"):
-        m = re.search(r'open(?:at)?\(.*"' + name + r'".*\)\s+=\s+(\d+)', line)
-        if m:
-            fds.add(int(m.group(1)))
-            continue
-        m = re.search(r'\bclose\((\d+)\)', line)
-        if m:
-            fds.discard(int(m.group(1)))
-            continue
-        # A read another thread interrupted: strace splits it in two lines, by pid.
-        m = re.match(r'(\d+)\s+' + reads + r'\((\d+),.*<unfinished', line)
-        if m:
-            pending[m.group(1)] = int(m.group(2))
-            continue
-        m = re.match(r'(\d+)\s+<\.\.\. ' + reads + r' resumed>.*\)\s+=\s+(\d+)', line)
-        if m:
-            fd = pending.pop(m.group(1), None)
-            if fd in fds:
-                total += int(m.group(2))
-                calls += 1
-            continue
-        m = re.search(r'\b' + reads + r'\((\d+),.*\)\s+=\s+(\d+)', line)
-        if m and int(m.group(1)) in fds:
-            total += int(m.group(2))
-            calls += 1
-            continue
-        m = re.search(r'\bmmap\([^,]*,\s*\d+,[^,]*,[^,]*,\s*(\d+),', line)
-        m = m or re.search(r'\b(?:sendfile|copy_file_range|splice)\((?:\d+,\s*)?(\d+)', line)
-        if m and int(m.group(1)) in fds:
-            raise RuntimeError("the check mapped or spliced the package; the byte count would be wrong")
+    subprocess.run(["strace", "-f", "-qq", "-o", trace, "-e", STRACE_EVENTS, *cmd], env=env,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, timeout=PREFLIGHT_RUN_TIMEOUT)
+    total, calls, mapped = traced_reads(trace, path)
     os.unlink(trace)
+    if mapped:
+        raise RuntimeError("the check mapped or spliced the package; the byte count would be wrong")
     return total, calls
 
 

@@ -72,6 +72,20 @@ def client(**kw: Any) -> agcupload.Client:
     return c
 
 
+def signed(data: bytes) -> bytes:
+    """A ZIP with a HAP signing block (head: count, size, "<hap sign block>", version 3) inserted
+    before its central directory, whose offset in the end record is moved: what hap-sign-tool
+    lays out, and what the library's inspection looks for."""
+    import struct
+    end = data.rindex(b"PK\x05\x06")
+    cd = struct.unpack_from("<I", data, end + 16)[0]
+    body = b"\x5a" * 64
+    block = body + struct.pack("<IQ", 1, len(body) + 32) + b"<hap sign block>" + struct.pack("<I", 3)
+    tail = bytearray(data[cd:])
+    struct.pack_into("<I", tail, end - cd + 16, cd + len(block))
+    return data[:cd] + block + bytes(tail)
+
+
 class MockTestCase(unittest.TestCase):
     """A client of the mock in self.client and a temporary directory; `write(name, data)`."""
 
@@ -94,7 +108,7 @@ class MockTestCase(unittest.TestCase):
     def app(self, name: str = "road.app", size: int = 20000) -> str:
         """A signed .app (pack.info: com.example.agcmock, versionCode 1000012; padding of
         `size` bytes): publish and the road run the preflight, which reads it."""
-        import io, json, struct, zipfile
+        import io, json, zipfile
         info = {"summary": {"app": {"bundleName": "com.example.agcmock", "bundleType": "app",
                                     "version": {"code": 1000012, "name": "1.0.12"}},
                             "modules": [{"deviceType": ["phone"],
@@ -103,13 +117,6 @@ class MockTestCase(unittest.TestCase):
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
             z.writestr("entry-default.hap", os.urandom(size))
             z.writestr("pack.info", json.dumps(info))
-        data = buf.getvalue()
-        end = data.rindex(b"PK\x05\x06")
-        cd = struct.unpack_from("<I", data, end + 16)[0]
-        body = b"\x5a" * 64
-        block = body + struct.pack("<IQ", 1, len(body) + 32) + b"<hap sign block>" + struct.pack("<I", 3)
-        tail = bytearray(data[cd:])
-        struct.pack_into("<I", tail, end - cd + 16, cd + len(block))
-        path = self.write(name, data[:cd] + block + bytes(tail))
+        path = self.write(name, signed(buf.getvalue()))
         assert isinstance(path, str)
         return path

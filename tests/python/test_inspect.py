@@ -4,7 +4,6 @@ Needs no server. Run by `make test-python` against the installed package."""
 import json
 import os
 import pathlib
-import struct
 import tempfile
 import unittest
 import warnings
@@ -12,6 +11,7 @@ import zipfile
 
 import agcupload
 from agcupload import errors
+from mockenv import signed
 
 APP_INFO = {
     "summary": {
@@ -37,16 +37,8 @@ SERVICE_INFO = {
 
 
 def sign(path):
-    """Insert a HAP signing block (head: count, size, "<hap sign block>", version 3) before the
-    central directory and move the directory's offset in the end record."""
-    data = pathlib.Path(path).read_bytes()
-    end = data.rindex(b"PK\x05\x06")
-    cd = struct.unpack_from("<I", data, end + 16)[0]
-    body = b"\x5a" * 64
-    block = body + struct.pack("<IQ", 1, len(body) + 32) + b"<hap sign block>" + struct.pack("<I", 3)
-    tail = bytearray(data[cd:])
-    struct.pack_into("<I", tail, end - cd + 16, cd + len(block))
-    pathlib.Path(path).write_bytes(data[:cd] + block + bytes(tail))
+    """Sign the .app at `path` in place (mockenv.signed)."""
+    pathlib.Path(path).write_bytes(signed(pathlib.Path(path).read_bytes()))
 
 
 def write_app(path, info, compression=zipfile.ZIP_STORED, signed=True, extra=()):

@@ -848,7 +848,10 @@ agc_status agc_set_release_notes(const agc_client *client,
 // 204144660, 204144719, 204144727 with a matching message) it retries with backoff until
 // the options' submit timeout, then `AGC_ERR_TIMEOUT`; any other refusal is `AGC_ERR_API`
 // with AGC's message. Progress phase: `AGC_PHASE_SUBMITTING`. `options` is copied when the
-// call starts: the progress callback may free or change it.
+// call starts: the progress callback may free or change it. A cancel while AGC is answering
+// ends the call (`AGC_ERR_CANCELLED`) although AGC may have accepted the submit: read the
+// state (`agc_get_release_status`) before submitting again (`agc_release_package` says so in
+// `agc_release_result_outcome_uncertain`).
 //
 // # Safety
 // `client` is live; `app_id` is NULL or NUL-terminated; `options` is NULL or live.

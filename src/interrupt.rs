@@ -153,3 +153,62 @@ impl<In: Transport> Connector<In> for InterruptibleConnector {
         Ok(chained.map(Interruptible))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    fn current() -> bool {
+        PROBE.with(|p| p.get()).is_some()
+    }
+
+    #[test]
+    fn a_probe_is_seen_only_inside_its_call_and_nested_ones_are_restored() {
+        assert!(!current() && go_on(), "no probe: go on");
+        let outer_asked = Cell::new(0);
+        let outer = || {
+            outer_asked.set(outer_asked.get() + 1);
+            true
+        };
+        with_probe(&outer, || {
+            assert!(go_on());
+            let inner = || false;
+            with_probe(&inner, || {
+                assert!(!go_on(), "the inner probe says stop");
+                assert!(take_cancelled(), "and the stop is remembered once");
+                assert!(!take_cancelled());
+            });
+            // The outer probe is back.
+            assert!(go_on());
+        });
+        assert_eq!(outer_asked.get(), 2);
+        assert!(!current(), "gone after the call");
+    }
+
+    #[test]
+    fn a_panic_inside_the_call_restores_the_previous_probe() {
+        let outer = || true;
+        with_probe(&outer, || {
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let inner = || false;
+                with_probe(&inner, || panic!("inside"));
+            }));
+            assert!(r.is_err());
+            assert!(go_on(), "the outer probe, not the inner one's dangling pointer");
+        });
+        assert!(!current());
+    }
+
+    #[test]
+    fn a_probe_that_reaches_a_wait_again_sees_none() {
+        // While a probe runs it is taken out: a nested wait (it should not happen) goes on.
+        let nested = Cell::new(None);
+        let probe = || {
+            nested.set(Some(current()));
+            true
+        };
+        with_probe(&probe, || assert!(go_on()));
+        assert_eq!(nested.get(), Some(false));
+    }
+}

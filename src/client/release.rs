@@ -440,6 +440,10 @@ impl Client {
     /// connection never made never counts as done, nor does a state that was already in review
     /// before the submit; if the first read failed, nothing is inferred (the retry submits
     /// again and AGC's answer decides).
+    ///
+    /// A cancel while AGC is answering ends the call ([`Error::Cancelled`]) although AGC may
+    /// have accepted the submit: read the state before submitting again ([`Client::release`]
+    /// says so in [`ReleaseError::outcome_uncertain`]).
     pub fn submit_for_review(
         &self,
         app_id: &str,

@@ -296,9 +296,10 @@ typedef struct agc_upload_result agc_upload_result;
 // Progress callback, called on the caller's thread, at most about once per 64 KiB (never
 // per 8 KiB write) and at each phase change. `user_data` is passed through untouched.
 // Return 0 to continue, non-zero to cancel: the operation stops promptly with
-// `AGC_ERR_CANCELLED` (an upload in flight is aborted and nothing is stored). While a
-// Connect API call waits for its answer, the callback is called again with its last report
-// about every 200 ms, so a cancel ends that wait too; a step AGC had already accepted is not
+// `AGC_ERR_CANCELLED` (an upload in flight is aborted and nothing is stored). While a call
+// waits for an answer (a Connect API call, or the upload host confirming a PUT whose bytes it
+// has), the callback is called again with its last report about every 200 ms, so a cancel
+// ends that wait too; a step AGC had already accepted is not
 // undone (a release result then says whether the cut-off step may have landed:
 // `agc_release_result_outcome_uncertain`). A call into
 // the same `agc_client` from the callback (a setter, another operation, `agc_client_free`)

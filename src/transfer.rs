@@ -59,15 +59,22 @@ pub(crate) struct WholeFile<'a> {
 }
 
 /// Reports byte progress of a range as progress over the whole file.
-struct Offset<'a> {
-    inner: &'a mut dyn Progress,
+/// The sink is shared (borrowed per report) with the probe that repeats the last report while
+/// the PUT waits for the upload host's answer (`crate::interrupt`), so a cancel ends that wait
+/// too.
+struct Offset<'a, 'p> {
+    inner: &'a std::cell::RefCell<&'p mut dyn Progress>,
     base: u64,
     total: u64,
+    /// The last `done` reported over the whole file.
+    last: &'a std::cell::Cell<u64>,
 }
 
-impl Progress for Offset<'_> {
+impl Progress for Offset<'_, '_> {
     fn report(&mut self, phase: Phase, done: u64, _total: u64) -> bool {
-        self.inner.report(phase, self.base + done, self.total)
+        self.last.set(self.base + done);
+        // Never nested (the probe runs only while the body is not being read); if it were, go on.
+        self.inner.try_borrow_mut().map_or(true, |mut p| p.report(phase, self.base + done, self.total))
     }
 }
 
@@ -218,13 +225,24 @@ pub(crate) fn put(
     let req = req.config().accept("").build();
     let req = http::with_deadline(req, deadline)?;
 
-    let mut whole = Offset { inner: progress, base: range.offset, total: range.file_size };
+    let (base, total) = (range.offset, range.file_size);
+    let shared = std::cell::RefCell::new(progress);
+    let last = std::cell::Cell::new(base);
+    let mut whole = Offset { inner: &shared, base, total, last: &last };
     let ticker = Ticker::start(&mut whole, Phase::Uploading, size)?;
     let whole = range.whole.as_ref().map(|w| w.running.clone());
     let mut reader = VerifyingReader { range, sent: 0, hasher: Sha256::new(), whole, ticker, failure: None };
-    let sent = req.send(SendBody::from_reader(&mut reader));
+    // While the answer is awaited (after the body, or after `Expect`), the last report is
+    // repeated between slices: a cancel then drops the connection without waiting for the
+    // answer (bytes already handed over may still reach the host).
+    let probe = || shared.try_borrow_mut().map_or(true, |mut p| p.report(Phase::Uploading, last.get(), total));
+    let sent = crate::interrupt::with_probe(&probe, || req.send(SendBody::from_reader(&mut reader)));
+    let stopped = crate::interrupt::take_cancelled();
     if let Some(e) = reader.failure.take() {
         return Err(e);
+    }
+    if stopped && sent.is_err() {
+        return Err(Error::Cancelled);
     }
     let mut resp = sent.map_err(|e| http::map_error(e, WHAT))?;
     let status = resp.status().as_u16();

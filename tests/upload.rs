@@ -104,6 +104,37 @@ fn cancel_from_callback_during_upload_stores_nothing() {
     assert!(last.1 >= 1024 * 1024 && last.1 < 8 * 1024 * 1024);
 }
 
+/// An upload host slow to confirm a PUT it has whole: the sink is asked again while the
+/// answer is awaited, and a cancel then ends the wait (the bytes are already there: the host
+/// may keep them, which is why a cancel before the last byte is the one that stores nothing).
+#[test]
+fn a_cancel_while_the_upload_host_confirms_ends_the_wait() {
+    let server = mock();
+    let client = client_for(&server);
+    let dir = TempDir::new("cancel-confirm");
+    let path = dir.app("c.app", 300_000);
+    server.set_fault(agc_mock::Fault::PutAnswerHeld(60_000));
+    struct AfterTheBody(usize);
+    impl agcupload::Progress for AfterTheBody {
+        fn report(&mut self, phase: Phase, done: u64, total: u64) -> bool {
+            // The body is sent; its last report comes again while the answer is awaited.
+            if phase == Phase::Uploading && done == total {
+                self.0 += 1;
+            }
+            self.0 < 2
+        }
+    }
+    let mut sink = AfterTheBody(0);
+    let started = std::time::Instant::now();
+    let e = client.upload_file("1", &path, PackageKind::HarmonyApp, &mut sink).unwrap_err();
+    let waited = started.elapsed();
+    server.set_fault(agc_mock::Fault::None);
+    assert!(matches!(e, Error::Cancelled), "{e}");
+    assert!(sink.0 >= 2, "the last report was repeated while the answer was awaited");
+    // Not the minute the answer is held (a loose bound: the waits are 200 ms slices).
+    assert!(waited < std::time::Duration::from_secs(45), "the cancel waited for the answer: {waited:?}");
+}
+
 #[test]
 fn cancel_while_hashing() {
     let server = mock();

@@ -333,6 +333,9 @@ pub enum Fault {
     /// calls; not the state read) are held this many milliseconds after the request was
     /// processed (a slow AGC: the call is carried out, its answer comes late).
     SlowAnswer(u64),
+    /// A single PUT is read whole and stored, then its answer is held this many milliseconds
+    /// (an upload host slow to confirm).
+    PutAnswerHeld(u64),
 }
 
 /// What [`Fault::Hostile`] writes into every free-text field: `echo` (the request's
@@ -519,6 +522,7 @@ pub fn fault_from_name(name: &str) -> Option<Fault> {
         "submit_503_always" => Fault::Submit503Always,
         "hostile" => Fault::Hostile,
         "slow_answer" => Fault::SlowAnswer(num(40_000)? as u64),
+        "put_answer_held" => Fault::PutAnswerHeld(num(60_000)? as u64),
         "submit_needs_registered_id" => Fault::SubmitNeedsRegisteredId,
         "new_language_needs_app_name" => Fault::NewLanguageNeedsAppName,
         "answer_id_once" => {

@@ -287,7 +287,16 @@ pub(crate) fn handle_put(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outc
     }
     store(shared, &object_id, &pending.file_name, &pending.app_id, got, &digest, bytes);
     let etag = format!("\"{}\"", &digest[..32]);
-    match p.c.respond(200, &[("ETag", etag)], b"", false) {
+    if let Fault::PutAnswerHeld(ms) = shared.fault() {
+        let s = shared.clone();
+        let stop = move || {
+            s.shutdown.load(std::sync::atomic::Ordering::SeqCst) || !matches!(s.fault(), Fault::PutAnswerHeld(_))
+        };
+        p.c.delay = Some((std::time::Duration::from_millis(ms), Box::new(stop)));
+    }
+    let answered = p.c.respond(200, &[("ETag", etag)], b"", false);
+    p.c.delay = None;
+    match answered {
         Ok(()) => Outcome::answered(200, got, true),
         Err(_) => Outcome { status: 200, body_received: got, complete: true, keep: false, abort: false },
     }

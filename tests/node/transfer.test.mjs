@@ -77,7 +77,10 @@ test('multipart with a resume file: an interrupted run keeps the state, the reru
   for (const secret of ['https://', 'Signature', 'AWS4', 'x-amz', 'Authorization', 'Bearer']) {
     assert.ok(!state.includes(secret), `${secret} in the resume file`);
   }
-  assert.equal(partPuts((await requestsLog()).slice(log)).length, 1);
+  // Part 1, and at most the start of part 2: the cancel lands one report late (the callback
+  // runs on the main thread), which may be after part 2's PUT began.
+  const first = partPuts((await requestsLog()).slice(log)).length;
+  assert.ok(first >= 1 && first <= 2, `${first} part PUTs in the interrupted run`);
 
   // The rerun (the same path, as bytes this time) sends parts 2 and 3 only.
   log = (await requestsLog()).length;

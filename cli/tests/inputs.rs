@@ -3,8 +3,7 @@
 //! by the library's file rules (regular files only, never blocking, bounded), hostile note
 //! file names quoted, and no hint that repeats a step AGC may have carried out.
 
-#[path = "../../tests/common/app.rs"]
-mod app;
+mod common;
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -13,54 +12,10 @@ use std::time::{Duration, Instant};
 use agc_mock::{Endpoint, Fault, MockConfig, MockServer};
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_agcupload");
-const APP: &str = "10001";
+use common::{Dir as Tmp, APP, BIN};
 
 fn server() -> MockServer {
     MockServer::start(MockConfig::default()).expect("mock server starts")
-}
-
-/// A fresh directory, removed on drop.
-struct Tmp(PathBuf);
-
-impl Tmp {
-    fn new(tag: &str) -> Tmp {
-        use std::sync::atomic::{AtomicU32, Ordering};
-        static N: AtomicU32 = AtomicU32::new(0);
-        let p = std::env::temp_dir().join(format!(
-            "agc-inputs-{tag}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        Tmp(p)
-    }
-
-    fn at(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-
-    /// A small signed .app (tests/common/app.rs).
-    fn package(&self) -> PathBuf {
-        let p = self.at("in.app");
-        std::fs::write(&p, app::signed_app(app::BUNDLE, app::VERSION_CODE, "app", 20_004)).unwrap();
-        p
-    }
-
-    fn fifo(&self, name: &str) -> PathBuf {
-        let p = self.at(name);
-        let c = std::ffi::CString::new(p.to_str().unwrap()).unwrap();
-        // SAFETY: mkfifo with a NUL-terminated path we own.
-        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo");
-        p
-    }
-}
-
-impl Drop for Tmp {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 /// The tool with a clean environment, the mock's base URL, CA and API client.
@@ -136,7 +91,7 @@ fn expect_code(r: &Ran, code: i32) {
 fn options_of_the_other_road_are_refused_before_any_request() {
     let server = server();
     let tmp = Tmp::new("roads");
-    let app = tmp.package();
+    let app = tmp.app("in.app", 20_004);
     let review_only: &[&[&str]] = &[
         &["--notes-dir", "notes"],
         &["--remark", "a remark of some length"],
@@ -207,9 +162,9 @@ fn options_of_the_other_road_are_refused_before_any_request() {
 /// The unusable files: a FIFO without a writer, a character device that never ends, a
 /// directory, a 10 MiB file. Each with the words the refusal must hold.
 fn unusable_files(tmp: &Tmp, name: &str) -> Vec<(PathBuf, &'static str)> {
-    let dir = tmp.at(&format!("{name}.d"));
+    let dir = tmp.path(&format!("{name}.d"));
     std::fs::create_dir_all(&dir).unwrap();
-    let big = tmp.at(&format!("{name}.big"));
+    let big = tmp.path(&format!("{name}.big"));
     std::fs::write(&big, "SECRET-CONTENT-".repeat(10 * 1024 * 1024 / 15 + 1)).unwrap();
     vec![
         (tmp.fifo(&format!("{name}.fifo")), "FIFO"),
@@ -223,7 +178,7 @@ fn unusable_files(tmp: &Tmp, name: &str) -> Vec<(PathBuf, &'static str)> {
 fn the_client_secret_file_must_be_a_small_regular_file() {
     let server = server();
     let tmp = Tmp::new("secret");
-    let app = tmp.package();
+    let app = tmp.app("in.app", 20_004);
     for (path, words) in unusable_files(&tmp, "secret") {
         let r = run(tool(&server)
             .env_remove("AGC_CLIENT_SECRET")
@@ -235,7 +190,7 @@ fn the_client_secret_file_must_be_a_small_regular_file() {
         assert!(!r.stderr.contains("SECRET-CONTENT"), "the content is never quoted: {}", r.stderr);
     }
     // The flag as well, and a good file still works (first line, trimmed).
-    let good = tmp.at("good");
+    let good = tmp.path("good");
     std::fs::write(&good, format!("{}\nsecond line\n", server.client_secret())).unwrap();
     let r = run(tool(&server)
         .env_remove("AGC_CLIENT_SECRET")
@@ -266,16 +221,16 @@ fn the_client_secret_file_must_be_a_small_regular_file() {
 #[test]
 fn the_seal_key_file_must_be_a_regular_file_of_32_bytes() {
     let tmp = Tmp::new("sealkey");
-    let input = tmp.at("plain.png");
+    let input = tmp.path("plain.png");
     std::fs::write(&input, b"\x89PNG\r\n\x1a\nsome picture").unwrap();
     let mut cases = unusable_files(&tmp, "key");
-    let long = tmp.at("key.33");
+    let long = tmp.path("key.33");
     std::fs::write(&long, [7u8; 33]).unwrap();
     cases.push((long, "larger than 32 bytes"));
     for (i, (path, words)) in cases.into_iter().enumerate() {
         // By flag and by environment variable.
         for by_env in [false, true] {
-            let out = tmp.at(&format!("sealed-{i}-{by_env}"));
+            let out = tmp.path(&format!("sealed-{i}-{by_env}"));
             let mut cmd = Command::new(BIN);
             cmd.env_clear().stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
             if by_env {
@@ -289,7 +244,7 @@ fn the_seal_key_file_must_be_a_regular_file_of_32_bytes() {
             assert!(!out.exists(), "nothing written with an unusable key");
         }
     }
-    let key = tmp.at("key.bin");
+    let key = tmp.path("key.bin");
     std::fs::write(&key, [9u8; 32]).unwrap();
     let r = run(Command::new(BIN)
         .env_clear()
@@ -299,7 +254,7 @@ fn the_seal_key_file_must_be_a_regular_file_of_32_bytes() {
         .arg("--seal-key-file")
         .arg(&key)
         .arg(&input)
-        .arg(tmp.at("sealed-ok")));
+        .arg(tmp.path("sealed-ok")));
     expect_code(&r, 0);
 }
 
@@ -309,7 +264,7 @@ fn the_seal_key_file_must_be_a_regular_file_of_32_bytes() {
 fn after_a_bind_that_may_have_happened_the_hint_says_what_to_check_and_repeats_nothing() {
     let server = server();
     let tmp = Tmp::new("unsure");
-    let app = tmp.package();
+    let app = tmp.app("in.app", 20_004);
     let r = run(tool(&server).args(["upload", APP]).arg(&app));
     expect_code(&r, 0);
     let object_id = r.stdout.trim().to_owned();
@@ -347,7 +302,7 @@ fn after_a_bind_that_may_have_happened_the_hint_says_what_to_check_and_repeats_n
 // ---- Item 9: the notes directory ----------------------------------------------------------
 
 fn notes(tmp: &Tmp) -> PathBuf {
-    let d = tmp.at("notes");
+    let d = tmp.path("notes");
     std::fs::create_dir_all(&d).unwrap();
     d
 }
@@ -385,7 +340,7 @@ fn symbolic_links_in_the_notes_directory_are_refused() {
     let server = server();
     let tmp = Tmp::new("links");
     let dir = notes(&tmp);
-    let secret = tmp.at("secret.txt");
+    let secret = tmp.path("secret.txt");
     std::fs::write(&secret, "TOP-SECRET-NOT-A-NOTE").unwrap();
     std::os::unix::fs::symlink("../secret.txt", dir.join("en-US.txt")).unwrap();
     let r = run(tool(&server).args(["notes", "--notes-dir"]).arg(&dir).arg(APP));

@@ -48,6 +48,15 @@ impl Dir {
         self.file(name, b"PK\x03\x04", size)
     }
 
+    /// A named pipe (FIFO): a file the tool must refuse without blocking on it.
+    pub fn fifo(&self, name: &str) -> PathBuf {
+        let p = self.path(name);
+        let c = std::ffi::CString::new(p.to_str().unwrap()).unwrap();
+        // SAFETY: mkfifo with a NUL-terminated path we own.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo");
+        p
+    }
+
     /// `magic`, then pseudo-random bytes, `size` in all.
     pub fn file(&self, name: &str, magic: &[u8], size: usize) -> PathBuf {
         let mut data = magic.to_vec();

@@ -18,18 +18,10 @@ fn server() -> MockServer {
     MockServer::start(MockConfig::default()).expect("mock server starts")
 }
 
-/// The tool with a clean environment, the mock's base URL, CA and API client.
+/// The shared `agc` with its output piped (this file's `run` reads it).
 fn tool(server: &MockServer) -> Command {
-    let mut c = Command::new(BIN);
-    c.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("AGC_API_BASE", server.base_url())
-        .env("AGC_CA_FILE", server.ca_path())
-        .env("AGC_CLIENT_ID", server.client_id())
-        .env("AGC_CLIENT_SECRET", server.client_secret())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    let mut c = common::agc(server);
+    c.stdout(Stdio::piped()).stderr(Stdio::piped());
     c
 }
 

@@ -47,6 +47,8 @@ mod proxy;
 #[doc(hidden)]
 pub use proxy::fuzz_proxy_setting;
 /// cbindgen:ignore
+mod read_ahead;
+/// cbindgen:ignore
 pub mod redact;
 /// cbindgen:ignore
 pub mod resume;
@@ -56,6 +58,8 @@ pub mod retry;
 pub mod seal;
 /// cbindgen:ignore
 pub mod secret;
+/// cbindgen:ignore
+mod sha256;
 /// cbindgen:ignore
 mod text;
 /// cbindgen:ignore

@@ -8,14 +8,15 @@
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 
-use sha2::{Digest, Sha256};
 use ureq::SendBody;
 
 use crate::digest::{advise_sequential, to_hex, Sha256Digest};
 use crate::error::{bounded, Error, Result};
 use crate::http::{self, Deadline, MAX_ERROR_BODY};
 use crate::progress::{Phase, Progress, Ticker};
+use crate::read_ahead::ReadAhead;
 use crate::secret::Secret;
+use crate::sha256::Sha256;
 
 /// Where and how to send one body.
 pub(crate) struct Target<'a> {
@@ -41,21 +42,9 @@ pub(crate) struct Range<'a> {
     pub label: &'a str,
     /// Counts every body byte handed over, across attempts.
     pub sent: &'a std::cell::Cell<u64>,
-    /// A part of a multipart upload: the whole file's SHA-256 is computed from the bytes as
-    /// they are sent (see [`WholeFile`]). `None` when the range is the whole file.
-    pub whole: Option<WholeFile<'a>>,
-}
-
-/// The whole file's running SHA-256 across the parts of a multipart upload, fed by the PUT
-/// pass itself (no separate pass over the file for it). Each attempt of a part feeds a copy
-/// of `running`, which replaces it only once the part is accepted, so a retried part starts
-/// again from the state before it.
-pub(crate) struct WholeFile<'a> {
-    /// The SHA-256 state over every byte of the file before this range.
-    pub running: &'a mut Sha256,
-    /// The digest the whole file must have (a known digest), checked when this range ends the
-    /// file, before its last piece is handed over.
-    pub expected: Option<&'a Sha256Digest>,
+    /// A part of a multipart upload that has a next part: the next part is hashed along (see
+    /// `crate::read_ahead`).
+    pub ahead: Option<&'a mut ReadAhead>,
 }
 
 /// Reports byte progress of a range as progress over the whole file.
@@ -84,8 +73,6 @@ struct VerifyingReader<'a, 'p> {
     range: Range<'a>,
     sent: u64,
     hasher: Sha256,
-    /// This attempt's copy of the whole file's running SHA-256 (a part only).
-    whole: Option<Sha256>,
     ticker: Ticker<'p>,
     /// Why we stopped the body; takes precedence over the transport error it causes.
     failure: Option<Error>,
@@ -111,7 +98,7 @@ impl VerifyingReader<'_, '_> {
         if cfg!(feature = "bench-no-rehash") {
             return Ok(());
         }
-        let digest: Sha256Digest = self.hasher.clone().finalize().into();
+        let digest = self.hasher.finalize();
         if &digest != r.expected {
             return Err(Error::FileChanged(format!(
                 "{}the bytes read while sending have SHA-256 {}, not the declared {}: the file changed since it was \
@@ -120,19 +107,6 @@ impl VerifyingReader<'_, '_> {
                 to_hex(&digest),
                 to_hex(r.expected)
             )));
-        }
-        if let (Some(w), Some(h)) = (&r.whole, &self.whole) {
-            if let Some(known) = w.expected.filter(|_| r.offset + r.len == r.file_size) {
-                let got: Sha256Digest = h.clone().finalize().into();
-                if &got != known {
-                    return Err(Error::FileChanged(format!(
-                        "its SHA-256 is {}, not the given {}; the upload was stopped before the last byte of its last \
-                         part and the parts were not composed, so nothing was stored",
-                        to_hex(&got),
-                        to_hex(known)
-                    )));
-                }
-            }
         }
         Ok(())
     }
@@ -168,10 +142,14 @@ impl Read for VerifyingReader<'_, '_> {
             return Err(self.fail(e));
         }
         if !cfg!(feature = "bench-no-rehash") {
-            self.hasher.update(&buf[..n]);
-        }
-        if let Some(w) = self.whole.as_mut() {
-            w.update(&buf[..n]);
+            match self.range.ahead.as_deref_mut() {
+                Some(ahead) => {
+                    if let Err(e) = ahead.along(self.range.file, &mut self.hasher, &buf[..n]) {
+                        return Err(self.fail(e));
+                    }
+                }
+                None => self.hasher.update(&buf[..n]),
+            }
         }
         self.sent += n as u64;
         if self.sent == self.range.len {
@@ -230,8 +208,7 @@ pub(crate) fn put(
     let last = std::cell::Cell::new(base);
     let mut whole = Offset { inner: &shared, base, total, last: &last };
     let ticker = Ticker::start(&mut whole, Phase::Uploading, size)?;
-    let whole = range.whole.as_ref().map(|w| w.running.clone());
-    let mut reader = VerifyingReader { range, sent: 0, hasher: Sha256::new(), whole, ticker, failure: None };
+    let mut reader = VerifyingReader { range, sent: 0, hasher: Sha256::new(), ticker, failure: None };
     // While the answer is awaited (after the body, or after `Expect`), the last report is
     // repeated between slices: a cancel then drops the connection without waiting for the
     // answer (bytes already handed over may still reach the host).
@@ -263,10 +240,6 @@ pub(crate) fn put(
                 return Err(Error::Protocol(format!(
                     "{WHAT}: the server accepted the upload before the whole body was sent"
                 )));
-            }
-            // The part is through: the whole file's digest now covers it.
-            if let (Some(w), Some(h)) = (reader.range.whole, reader.whole) {
-                *w.running = h;
             }
             Ok(etag)
         }

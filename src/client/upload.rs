@@ -9,23 +9,24 @@
 
 use std::cell::Cell;
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
+
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
+use crate::sha256::Sha256;
 
 use super::Client;
 use crate::auth;
 use crate::connect::ids::check_app_id;
 use crate::connect::multipart::{self, DonePart, InitQuery, PartMethod, PartQuery, Session, MAX_PARTS};
 use crate::connect::upload_url::{self, UploadUrlQuery};
-use crate::digest::{self, advise_sequential, to_hex, Sha256Digest, BUFFER_SIZE};
+use crate::digest::{self, to_hex, Sha256Digest};
 use crate::error::{Error, Result};
 use crate::package::{Package, PackageKind};
-use crate::progress::{self, Phase, Progress, Ticker};
+use crate::progress::{self, Phase, Progress};
+use crate::read_ahead::ReadAhead;
 use crate::resume::{self, Identity, PartRecord, ResumeState};
 use crate::seal::{self, SealKey};
-use crate::transfer::{self, Range, Target, WholeFile};
+use crate::transfer::{self, Range, Target};
 
 /// Files at least this large go multipart under [`Transfer::Auto`]: 128 MiB.
 ///
@@ -311,7 +312,7 @@ impl Client {
                 expected: &digest,
                 label: "",
                 sent: &sent,
-                whole: None,
+                ahead: None,
             };
             transfer::put(&self.agent, &to, range, progress, deadline)?;
             Ok(target.object_id)
@@ -406,19 +407,33 @@ impl Client {
         let count = size.div_ceil(part_size);
         let finished: Vec<PartRecord> = state.as_ref().map(|s| s.parts.clone()).unwrap_or_default();
         let mut done: Vec<DonePart> = Vec::new();
-        let mut whole = Sha256::new();
         let sent = Cell::new(0u64);
         let (mut parts_sent, mut resumed_parts) = (0u32, 0u32);
+        // Each part's digest (asked for in its URL) and the whole file's: part 1 is hashed here,
+        // each next part mostly while the part before it is sent (see `crate::read_ahead`).
+        let mut ahead = ReadAhead::new(Sha256::new(), 0, part_size.min(size));
         for number in 1..=count as u32 {
             let offset = (number as u64 - 1) * part_size;
             let len = part_size.min(size - offset);
             let prev = finished.get(number as usize - 1);
-            // A part to send is hashed alone here (its digest goes into the part-URL request);
-            // the whole file's digest is fed by its PUT (see `transfer::WholeFile`). A part an
-            // earlier run sent is not sent again, so its bytes feed the whole file's digest here.
-            let feed_whole = if prev.is_some() { Some(&mut whole) } else { None };
-            let part_digest = hash_range(file, size, offset, len, feed_whole, progress)?;
+            let (part_digest, whole_so_far) = std::mem::take(&mut ahead).finish(file, size, progress)?;
             let part_hex = to_hex(&part_digest);
+            let next = offset + len;
+            if next == size {
+                // Every byte of the file is hashed now: a wrong known digest stops here, before
+                // the last part is sent (or, when an earlier run sent it, before compose).
+                let digest = whole_so_far.finalize();
+                if let Some(known) = request.sha256.as_ref().filter(|k| **k != digest) {
+                    return Err(Stop::Fail(Error::FileChanged(format!(
+                        "its SHA-256 is {}, not the given {}; the last part was not sent and the parts were not \
+                         composed, so nothing was stored",
+                        to_hex(&digest),
+                        to_hex(known)
+                    ))));
+                }
+            }
+            // The next part (none after the last) is hashed along this one's PUT.
+            ahead = ReadAhead::new(whole_so_far, next, part_size.min(size - next));
             if let Some(prev) = prev {
                 if prev.sha256 != part_hex {
                     return Err(Stop::Fresh(format!(
@@ -456,9 +471,6 @@ impl Client {
                     headers: &target.headers,
                     expect_continue: request.expect_continue,
                 };
-                // The whole file's digest is fed by this PUT; when this part ends the file, a wrong
-                // known digest stops it before its last byte.
-                let whole = Some(WholeFile { running: &mut whole, expected: request.sha256.as_ref() });
                 let range = Range {
                     file,
                     file_size: size,
@@ -467,7 +479,7 @@ impl Client {
                     expected: &part_digest,
                     label: &label,
                     sent: &sent,
-                    whole,
+                    ahead: Some(&mut ahead),
                 };
                 let etag = transfer::put(&self.agent, &to, range, progress, deadline)?.filter(|e| !e.is_empty());
                 let etag = etag.ok_or_else(|| {
@@ -498,19 +510,7 @@ impl Client {
             }
             done.push(part_done);
         }
-        // Every byte of the file is in `whole` now (sent by this run or re-hashed from an earlier
-        // one). A wrong known digest was stopped before the last byte of the last part when this
-        // run sent it; when an earlier run did, it stops here, before compose.
-        let whole: Sha256Digest = whole.finalize().into();
-        if let Some(known) = &request.sha256 {
-            if &whole != known {
-                return Err(Stop::Fail(Error::FileChanged(format!(
-                    "its SHA-256 is {}, not the given {}; the parts were not composed, so nothing was stored",
-                    to_hex(&whole),
-                    to_hex(known)
-                ))));
-            }
-        }
+        let whole = ahead.whole();
         let composed = self.connect_call(progress, |_, agent, base, headers, deadline, progress| {
             progress::event(progress, Phase::RequestingUrl, count, count)?;
             multipart::compose(agent, base, headers, &self.multipart_paths, &session, &done, deadline)
@@ -576,43 +576,6 @@ fn choose_part_size(asked: Option<u64>, session: &Session, size: u64, notes: &mu
         p = need;
     }
     Ok(p)
-}
-
-/// Hash `len` bytes of `file` from `offset` into a part digest (and into the whole-file hasher
-/// when given), reporting [`Phase::Hashing`] over the whole file. A file that is shorter now
-/// changed.
-fn hash_range(
-    file: &mut File,
-    size: u64,
-    offset: u64,
-    len: u64,
-    mut whole: Option<&mut Sha256>,
-    progress: &mut dyn Progress,
-) -> Result<Sha256Digest> {
-    let io_err = |e: std::io::Error| Error::FileChanged(format!("reading it failed: {e}"));
-    file.seek(SeekFrom::Start(offset)).map_err(io_err)?;
-    advise_sequential(file);
-    let mut sink = |phase: Phase, done: u64, _: u64| progress.report(phase, offset + done, size);
-    let mut ticker = Ticker::start(&mut sink, Phase::Hashing, len)?;
-    let mut part = Sha256::new();
-    let mut buf = vec![0u8; BUFFER_SIZE.min(usize::try_from(len).unwrap_or(BUFFER_SIZE))];
-    let mut left = len;
-    while left > 0 {
-        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
-        let n = match file.read(&mut buf[..want]) {
-            Ok(0) => return Err(Error::FileChanged(format!("it shrank below {size} bytes while being hashed"))),
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(io_err(e)),
-        };
-        part.update(&buf[..n]);
-        if let Some(w) = whole.as_mut() {
-            w.update(&buf[..n]);
-        }
-        left -= n as u64;
-        ticker.advance(n as u64)?;
-    }
-    Ok(part.finalize().into())
 }
 
 /// Seal a checked picture into an unnamed temporary file (created 0600 in the temp dir and

@@ -63,6 +63,8 @@ mod sha256;
 /// cbindgen:ignore
 mod text;
 /// cbindgen:ignore
+mod tls;
+/// cbindgen:ignore
 pub mod transfer;
 /// cbindgen:ignore
 pub mod untrusted;

@@ -14,7 +14,7 @@
 use std::fmt;
 
 use ureq::unversioned::transport::{
-    ChainedConnector, ConnectProxyConnector, ConnectionDetails, Connector, RustlsConnector, TcpConnector, Transport,
+    ChainedConnector, ConnectProxyConnector, ConnectionDetails, Connector, TcpConnector, Transport,
 };
 use ureq::{Proxy, ProxyProtocol};
 
@@ -259,14 +259,14 @@ type Chain = ChainedConnector<
         ChainedConnector<(), ChainedConnector<(), (), ConnectProxyConnector>, TcpConnector>,
         crate::interrupt::InterruptibleConnector,
     >,
-    RustlsConnector,
+    crate::tls::TlsConnector,
 >;
 
 fn chain() -> Chain {
     ().chain(ConnectProxyConnector::default())
         .chain(TcpConnector::default())
         .chain(crate::interrupt::InterruptibleConnector)
-        .chain(RustlsConnector::default())
+        .chain(crate::tls::TlsConnector::default())
 }
 
 /// That chain, wrapped so that a failure to reach the proxy, or the

@@ -211,7 +211,7 @@ bench: all mock
 	BENCH_SECTION="$(BENCH_SECTION)" python3 bench/run.py
 
 # Issue 18's three tables alone (multipart vs one PUT, known digest vs curl -T, a slow dropping
-# link); bounded (BENCH_RUNS=3, a 120 s cap per dropping-link run). See bench/multipart.py.
+# link); bounded (BENCH_RUNS=5, a 120 s cap per dropping-link run; about 3 minutes). See bench/multipart.py.
 bench-multipart: all mock
 	python3 bench/multipart.py
 

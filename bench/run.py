@@ -165,6 +165,12 @@ NOREHASH_TARGET = os.path.join(ROOT, "target", "bench-norehash")
 NOREHASH_TOOL = os.path.join(NOREHASH_TARGET, "release", "agcupload")
 
 
+def build_norehash():
+    log("bench: building agcupload without the PUT re-hash (feature bench-no-rehash, own target dir)")
+    subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "agcupload-cli", "--features",
+                    "agcupload/bench-no-rehash", "--target-dir", NOREHASH_TARGET], cwd=ROOT, check=True)
+
+
 def upload_cmd(app_id, path, *opts, tool=None):
     """An `agcupload upload` command line."""
     return [tool or AGCUPLOAD, "upload", *opts, app_id, path]
@@ -472,9 +478,7 @@ def main():
         sizes = [MIB, 256 * MIB, GIB] + ([4 * GIB] if os.environ.get("BENCH_LARGE") == "1" else [])
     log("bench: building examples/hash (release)")
     subprocess.run(["cargo", "build", "--release", "--quiet", "--example", "hash"], cwd=ROOT, check=True)
-    log("bench: building agcupload without the PUT re-hash (feature bench-no-rehash, own target dir)")
-    subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "agcupload-cli", "--features",
-                    "agcupload/bench-no-rehash", "--target-dir", NOREHASH_TARGET], cwd=ROOT, check=True)
+    build_norehash()
 
     m = machine()
     tmp = tempfile.mkdtemp(prefix="agc-bench.")

@@ -10,7 +10,9 @@ use crate::error::{Error, Result};
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Phase {
-    /// Reading the file once to compute its SHA-256. `done`/`total` are bytes.
+    /// Reading the file once to compute its SHA-256. `done`/`total` are bytes. In a multipart
+    /// upload only the parts not hashed while the part before them was sent (the first part,
+    /// parts an earlier run sent), bytes over the whole file.
     Hashing = 1,
     /// Asking the Connect API for a signed upload URL (and a token if needed). `0/0`; in a
     /// multipart upload `done` is the part number and `total` the number of parts.

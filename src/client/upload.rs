@@ -203,8 +203,9 @@ impl Client {
 
     /// Validate, hash and upload a file. Progress phases of a single PUT: Hashing (absent
     /// when the digest is given), then per attempt RequestingUrl and Uploading (Retrying
-    /// between attempts), then Done. A multipart upload reports, per part, Hashing,
-    /// RequestingUrl and Uploading, with bytes counted over the whole file.
+    /// between attempts), then Done. A multipart upload reports, per part, RequestingUrl and
+    /// Uploading, with bytes counted over the whole file; Hashing only for the bytes of a part
+    /// not hashed while the part before it was sent (the first part, parts an earlier run sent).
     pub fn upload(&self, request: &UploadRequest<'_>, progress: &mut dyn Progress) -> Result<UploadResult> {
         let r = self.upload_inner(request, progress);
         self.clean(r)

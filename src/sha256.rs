@@ -242,11 +242,12 @@ mod shani {
     ];
 
     /// A state as the (ABEF, CDGH) register pair the round instruction works on.
+    type Regs = (__m128i, __m128i);
+
     #[inline]
     #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-    unsafe fn load(h: &[u32; 8]) -> (__m128i, __m128i) {
-        // SAFETY: the caller guarantees the CPU features; every pointer read or written
-        // lies within the arrays and slices passed in.
+    unsafe fn load(h: &[u32; 8]) -> Regs {
+        // SAFETY: two unaligned 16-byte loads within the 32-byte array.
         unsafe {
             let p = h.as_ptr().cast::<__m128i>();
             let dcba = _mm_loadu_si128(p);
@@ -258,9 +259,8 @@ mod shani {
 
     #[inline]
     #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-    unsafe fn store(h: &mut [u32; 8], abef: __m128i, cdgh: __m128i) {
-        // SAFETY: the caller guarantees the CPU features; every pointer read or written
-        // lies within the arrays and slices passed in.
+    unsafe fn store(h: &mut [u32; 8], (abef, cdgh): Regs) {
+        // SAFETY: two unaligned 16-byte stores within the 32-byte array.
         unsafe {
             let feba = _mm_shuffle_epi32(abef, 0x1B);
             let dchg = _mm_shuffle_epi32(cdgh, 0xB1);
@@ -270,15 +270,15 @@ mod shani {
         }
     }
 
-    /// The first 16 message words of a block, byte-swapped.
+    /// The first 16 message words of a 64-byte block, byte-swapped.
     #[inline]
     #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-    unsafe fn words(block: *const u8) -> [__m128i; 4] {
-        // SAFETY: the caller guarantees the CPU features; every pointer read or written
-        // lies within the arrays and slices passed in.
+    unsafe fn words(block: &[u8]) -> [__m128i; 4] {
+        debug_assert_eq!(block.len(), 64);
+        // SAFETY: four unaligned 16-byte loads within the 64-byte block.
         unsafe {
             let mask = _mm_set_epi64x(0x0C0D_0E0F_0809_0A0Bu64 as i64, 0x0405_0607_0001_0203u64 as i64);
-            let p = block.cast::<__m128i>();
+            let p = block.as_ptr().cast::<__m128i>();
             [
                 _mm_shuffle_epi8(_mm_loadu_si128(p), mask),
                 _mm_shuffle_epi8(_mm_loadu_si128(p.add(1)), mask),
@@ -288,102 +288,83 @@ mod shani {
         }
     }
 
-    /// Message words 4i..4i+3 (i >= 4) into `w[i % 4]`.
+    /// Message words 4i..4i+3 plus their round constants; from i = 4 on, the words are first
+    /// computed into `w[i % 4]` from the 16 before them.
     #[inline]
     #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-    unsafe fn schedule(w: &mut [__m128i; 4], i: usize) {
-        // SAFETY: the caller guarantees the CPU features; every pointer read or written
-        // lies within the arrays and slices passed in.
+    unsafe fn next(w: &mut [__m128i; 4], i: usize) -> __m128i {
+        // SAFETY: value-only intrinsics, and one 16-byte load within `K` (i < 16).
         unsafe {
-            let (w0, w1, w2, w3) = (w[i % 4], w[(i + 1) % 4], w[(i + 2) % 4], w[(i + 3) % 4]);
-            let t = _mm_add_epi32(_mm_sha256msg1_epu32(w0, w1), _mm_alignr_epi8(w3, w2, 4));
-            w[i % 4] = _mm_sha256msg2_epu32(t, w3);
+            if i >= 4 {
+                let (w0, w1, w2, w3) = (w[i % 4], w[(i + 1) % 4], w[(i + 2) % 4], w[(i + 3) % 4]);
+                let t = _mm_add_epi32(_mm_sha256msg1_epu32(w0, w1), _mm_alignr_epi8(w3, w2, 4));
+                w[i % 4] = _mm_sha256msg2_epu32(t, w3);
+            }
+            _mm_add_epi32(w[i % 4], _mm_loadu_si128(K.as_ptr().add(4 * i).cast::<__m128i>()))
         }
     }
 
-    /// Rounds 4i..4i+3 of one state, given the words plus constants `t`.
+    /// Four rounds of one state, given the words plus constants `t`.
     #[inline]
     #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-    unsafe fn rounds(abef: &mut __m128i, cdgh: &mut __m128i, t: __m128i) {
-        // SAFETY: the caller guarantees the CPU features; every pointer read or written
-        // lies within the arrays and slices passed in.
+    unsafe fn rounds(s: &mut Regs, t: __m128i) {
+        // SAFETY: value-only intrinsics.
         unsafe {
-            *cdgh = _mm_sha256rnds2_epu32(*cdgh, *abef, t);
-            *abef = _mm_sha256rnds2_epu32(*abef, *cdgh, _mm_shuffle_epi32(t, 0x0E));
+            s.1 = _mm_sha256rnds2_epu32(s.1, s.0, t);
+            s.0 = _mm_sha256rnds2_epu32(s.0, s.1, _mm_shuffle_epi32(t, 0x0E));
         }
     }
 
+    /// The feed-forward at the end of a block: the state before it added in.
     #[inline]
     #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-    unsafe fn k(i: usize) -> __m128i {
-        // SAFETY: the caller guarantees the CPU features; every pointer read or written
-        // lies within the arrays and slices passed in.
-        unsafe { _mm_loadu_si128(K.as_ptr().add(4 * i).cast::<__m128i>()) }
+    unsafe fn add(s: Regs, before: Regs) -> Regs {
+        // SAFETY: value-only intrinsics.
+        unsafe { (_mm_add_epi32(s.0, before.0), _mm_add_epi32(s.1, before.1)) }
     }
 
     /// Two states over the same blocks, one message schedule.
     #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-    pub(super) unsafe fn two(a: &mut [u32; 8], b: &mut [u32; 8], blocks: &[u8]) {
-        // SAFETY: the caller guarantees the CPU features; every pointer read or written
-        // lies within the arrays and slices passed in.
+    pub(super) unsafe fn two(ha: &mut [u32; 8], hb: &mut [u32; 8], blocks: &[u8]) {
+        // SAFETY: the caller guarantees the CPU features; the helpers stay within the arrays
+        // and blocks passed to them.
         unsafe {
-            let (mut a0, mut a1) = load(a);
-            let (mut b0, mut b1) = load(b);
+            let (mut a, mut b) = (load(ha), load(hb));
             for block in blocks.chunks_exact(64) {
-                let saved = (a0, a1, b0, b1);
-                let mut w = words(block.as_ptr());
+                let before = (a, b);
+                let mut w = words(block);
                 for i in 0..16 {
-                    if i >= 4 {
-                        schedule(&mut w, i);
-                    }
-                    let t = _mm_add_epi32(w[i % 4], k(i));
-                    rounds(&mut a0, &mut a1, t);
-                    rounds(&mut b0, &mut b1, t);
+                    let t = next(&mut w, i);
+                    rounds(&mut a, t);
+                    rounds(&mut b, t);
                 }
-                a0 = _mm_add_epi32(a0, saved.0);
-                a1 = _mm_add_epi32(a1, saved.1);
-                b0 = _mm_add_epi32(b0, saved.2);
-                b1 = _mm_add_epi32(b1, saved.3);
+                (a, b) = (add(a, before.0), add(b, before.1));
             }
-            store(a, a0, a1);
-            store(b, b0, b1);
+            store(ha, a);
+            store(hb, b);
         }
     }
 
     /// One state over `x` and two over `y` (same length), interleaved.
     #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-    pub(super) unsafe fn three(r: &mut [u32; 8], x: &[u8], a: &mut [u32; 8], b: &mut [u32; 8], y: &[u8]) {
-        // SAFETY: the caller guarantees the CPU features; every pointer read or written
-        // lies within the arrays and slices passed in.
+    pub(super) unsafe fn three(hr: &mut [u32; 8], x: &[u8], ha: &mut [u32; 8], hb: &mut [u32; 8], y: &[u8]) {
+        // SAFETY: as in `two`.
         unsafe {
-            let (mut r0, mut r1) = load(r);
-            let (mut a0, mut a1) = load(a);
-            let (mut b0, mut b1) = load(b);
+            let (mut r, mut a, mut b) = (load(hr), load(ha), load(hb));
             for (bx, by) in x.chunks_exact(64).zip(y.chunks_exact(64)) {
-                let saved = (r0, r1, a0, a1, b0, b1);
-                let mut v = words(bx.as_ptr());
-                let mut w = words(by.as_ptr());
+                let before = (r, a, b);
+                let (mut v, mut w) = (words(bx), words(by));
                 for i in 0..16 {
-                    if i >= 4 {
-                        schedule(&mut v, i);
-                        schedule(&mut w, i);
-                    }
-                    let ki = k(i);
-                    let t = _mm_add_epi32(w[i % 4], ki);
-                    rounds(&mut r0, &mut r1, _mm_add_epi32(v[i % 4], ki));
-                    rounds(&mut a0, &mut a1, t);
-                    rounds(&mut b0, &mut b1, t);
+                    let (u, t) = (next(&mut v, i), next(&mut w, i));
+                    rounds(&mut r, u);
+                    rounds(&mut a, t);
+                    rounds(&mut b, t);
                 }
-                r0 = _mm_add_epi32(r0, saved.0);
-                r1 = _mm_add_epi32(r1, saved.1);
-                a0 = _mm_add_epi32(a0, saved.2);
-                a1 = _mm_add_epi32(a1, saved.3);
-                b0 = _mm_add_epi32(b0, saved.4);
-                b1 = _mm_add_epi32(b1, saved.5);
+                (r, a, b) = (add(r, before.0), add(a, before.1), add(b, before.2));
             }
-            store(r, r0, r1);
-            store(a, a0, a1);
-            store(b, b0, b1);
+            store(hr, r);
+            store(ha, a);
+            store(hb, b);
         }
     }
 }

@@ -19,6 +19,7 @@ use std::sync::{Arc, OnceLock};
 use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::{ClientConfig, ClientConnection, RootCertStore, StreamOwned};
 use ureq::tls::{RootCerts, TlsConfig};
+use ureq::unversioned::transport::time::{Duration, Instant};
 use ureq::unversioned::transport::{
     Buffers, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout, Transport, TransportAdapter,
 };
@@ -64,11 +65,21 @@ impl<In: Transport> Connector<In> for TlsConnector {
         let mut conn = ClientConnection::new(config, name)?;
         conn.set_buffer_limit(Some(2 * BATCH));
         let mut sock = TransportAdapter::new(transport.boxed(), details.current_time.clone());
-        sock.set_timeout(details.timeout);
+        // The connect budget counts from the start of the connection (TCP and proxy included),
+        // as in ureq's connector.
+        sock.set_timeout(remaining(details.timeout, details.now, (details.current_time)()));
         conn.complete_io(&mut sock)?;
         let buffers = LazyBuffers::new(details.config.input_buffer_size(), details.config.output_buffer_size());
         Ok(Some(Either::B(TlsTransport { buffers, stream: StreamOwned { conn, sock } })))
     }
+}
+
+/// `timeout` as set at `started`, counted down to `now`.
+fn remaining(mut timeout: NextTimeout, started: Instant, now: Instant) -> NextTimeout {
+    if let (Duration::Exact(limit), Instant::Exact(started), Instant::Exact(now)) = (timeout.after, started, now) {
+        timeout.after = Duration::Exact(limit.saturating_sub(now.saturating_duration_since(started)));
+    }
+    timeout
 }
 
 /// rustls with the provider rustls brings (ring) and the agent's roots.
@@ -204,6 +215,19 @@ mod tests {
 
     fn records(n: usize, size: usize) -> Vec<Vec<u8>> {
         (0..n).map(|i| vec![i as u8; size]).collect()
+    }
+
+    #[test]
+    fn the_connect_budget_counts_from_the_start_of_the_connection() {
+        let start = std::time::Instant::now();
+        let later = start + std::time::Duration::from_millis(700);
+        let t = NextTimeout { after: Duration::Exact(std::time::Duration::from_secs(2)), ..NextTimeout::default() };
+        let left = remaining(t, Instant::Exact(start), Instant::Exact(later));
+        assert_eq!(left.after, Duration::Exact(std::time::Duration::from_millis(1300)));
+        let spent = remaining(t, Instant::Exact(start), Instant::Exact(start + std::time::Duration::from_secs(3)));
+        assert_eq!(spent.after, Duration::Exact(std::time::Duration::ZERO));
+        let never = NextTimeout { after: Duration::NotHappening, ..NextTimeout::default() };
+        assert!(remaining(never, Instant::Exact(start), Instant::Exact(later)).after.is_not_happening());
     }
 
     #[test]

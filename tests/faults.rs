@@ -426,3 +426,33 @@ fn no_secret_appears_in_any_error_message_log_line_or_debug_output() {
         }
     }
 }
+
+/// A host that accepts the TCP connection and never answers the TLS handshake: the connect
+/// timeout ends the wait (the handshake is part of connecting; `src/tls.rs`).
+#[test]
+fn a_host_that_never_answers_the_tls_handshake_is_a_connect_timeout() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let held = std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming().take(2) {
+            held.push(s.unwrap());
+        }
+        std::thread::sleep(Duration::from_secs(20));
+    });
+    let server = mock();
+    let mut client = client_for(&server);
+    client.set_api_base(&format!("https://127.0.0.1:{port}")).unwrap();
+    client.set_timeouts(Duration::from_millis(1500), Duration::from_secs(600)).unwrap();
+    client.set_retry(1, None).unwrap();
+    let dir = TempDir::new("tls-silent");
+    let p = dir.app("s.app", 100);
+    let t0 = Instant::now();
+    let e = client.upload_file("1", &p, PackageKind::HarmonyApp, &mut NoProgress).unwrap_err();
+    let took = t0.elapsed();
+    assert!(matches!(e, Error::Timeout(_)), "{e:?}");
+    // Bound, not a speed check: far below the 600 s inactivity timeout the handshake would
+    // otherwise wait for.
+    assert!(took < Duration::from_secs(15), "{took:?}");
+    drop(held);
+}

@@ -215,7 +215,7 @@ def reading(lb, link, link_size):
         "Multipart needs three SHA-256 per byte (the part's digest for its URL, the re-hash while it is "
         "sent, the whole file's digest), one PUT two (the hash pass, the re-hash). The next part's digest "
         "and the whole file's are computed while the part before it is sent, interleaved with its re-hash "
-        "(`src/sha256.rs`, `src/read_ahead.rs`): three SHA-NI streams side by side cost about 1.7 passes, "
+        "(`src/sha256.rs`, `src/read_ahead.rs`): three SHA-NI streams side by side cost about 1.7 passes "
         f"(client CPU: multipart {mp[2]:.2f} s, one PUT {lb['single'][2]:.2f} s).",
         f"- **Known digest vs a lone `curl -T`: {verdict(known[3])}** ({ratio(known[3])}). Without the "
         f"re-hash while sending (benchmark-only build) it is {ratio(plain[3])}: the transport costs "

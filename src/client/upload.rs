@@ -425,9 +425,10 @@ impl Client {
                 // the last part is sent (or, when an earlier run sent it, before compose).
                 let digest = whole_so_far.finalize();
                 if let Some(known) = request.sha256.as_ref().filter(|k| **k != digest) {
+                    let unsent = if prev.is_none() { "the last part was not sent and " } else { "" };
                     return Err(Stop::Fail(Error::FileChanged(format!(
-                        "its SHA-256 is {}, not the given {}; the last part was not sent and the parts were not \
-                         composed, so nothing was stored",
+                        "its SHA-256 is {}, not the given {}; {unsent}the parts were not composed, so nothing was \
+                         stored",
                         to_hex(&digest),
                         to_hex(known)
                     ))));

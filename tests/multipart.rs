@@ -221,6 +221,9 @@ fn a_known_digest_skips_the_hash_pass_and_a_wrong_one_stores_nothing() {
         assert_eq!(e.status(), agcupload::Status::FileChanged, "{shown}");
         assert!(shown.contains(&agcupload::digest::to_hex(&wrong)), "names the given digest: {shown}");
         assert!(shown.contains(&sha256_hex(&data)), "names the real digest: {shown}");
+        if transfer == Transfer::Multipart {
+            assert!(shown.contains("the last part was not sent"), "{shown}");
+        }
         assert_eq!(server.objects().len(), before, "{transfer:?}: nothing stored");
     }
     // The single PUT stopped before its last byte.
@@ -359,6 +362,7 @@ fn a_wrong_known_digest_is_caught_even_when_every_part_was_sent_by_an_earlier_ru
     req.sha256 = Some(wrong);
     let e = client.upload(&req, &mut NoProgress).unwrap_err();
     assert_eq!(e.status(), agcupload::Status::FileChanged, "{e}");
+    assert!(!e.to_string().contains("not sent"), "the earlier run sent every part: {e}");
     assert_eq!(server.objects().len(), before, "nothing composed");
     assert_eq!(server.requests().iter().filter(|r| r.path.ends_with("/compose")).count(), 1);
 }

@@ -105,13 +105,16 @@ def loopback(tmp, mock, size, runs):
     sha = base.run(["sha256sum", path], tmp).out.split()[0]
     cfg = os.path.join(tmp, "curl.cfg")
 
-    def lone_put():
+    def curl_put():
+        """A `curl -T` command for a fresh signed URL (its headers in a config file)."""
         url, headers = mock.upload_url(path, size, sha)
         with open(cfg, "w") as f:
             for k, v in list(headers.items()) + [("Expect", "")]:
                 f.write(f'header = "{k}: {v}"\n')
-        return base.run(["curl", "-sS", "--fail", "--cacert", mock.ca, "-K", cfg, "-T", path, "-o", "/dev/null",
-                         url], tmp)
+        return ["curl", "-sS", "--fail", "--cacert", mock.ca, "-K", cfg, "-T", path, "-o", "/dev/null", url]
+
+    def lone_put():
+        return base.run(curl_put(), tmp)
 
     base.log(f"bench-multipart: {base.human(size)}: known digest vs lone curl PUT")
     res = base.interleaved([
@@ -123,6 +126,10 @@ def loopback(tmp, mock, size, runs):
     for k in ("known", "curl", "hash+put", "known, no re-hash"):
         out[k] = (base.med([r.wall for r in res[k]]), base.med([r.cpu for r in res[k]]),
                   base.med([r.mock_cpu for r in res[k]]), paired(res[k], res["curl"]))
+    # The socket writes of one PUT: records go out in batches (src/tls.rs), not one per record.
+    if shutil.which("strace"):
+        known = base.upload_cmd(base.APP_ID, path, "--quiet", "--transfer", "single", "--sha256", sha)
+        out["sends"] = (base.send_calls(known, tmp, mock.env), base.send_calls(curl_put(), tmp, mock.env))
     os.unlink(path)
     return out
 
@@ -186,6 +193,11 @@ def render(m, runs, size, lb, link, link_size, rate, every):
                                           "(benchmark-only build)")):
         wall, cpu, mcpu, p = lb[k]
         L.append(f"| {name} | {wall:.2f} | {mb / wall:.0f} | {ratio(p)} | {cpu:.2f} | {mcpu:.2f} |")
+    if "sends" in lb:
+        ours, curl = lb["sends"]
+        L.append("")
+        L.append(f"Socket send calls for the {base.human(size)} PUT (`strace -c`, one more run each): agcupload "
+                 f"{ours:,}, curl {curl:,}.")
     L.append("")
     L.append(f"### A slow, dropping link: {base.human(link_size)} at {rate / 1e6:.0f} MB/s, reset every "
              f"{base.human(every)}")

@@ -238,6 +238,20 @@ class Mock:
 STRACE_EVENTS = "trace=openat,open,close,read,pread64,readv,preadv,preadv2,mmap,sendfile,copy_file_range,splice"
 
 
+def send_calls(cmd, tmp, env):
+    """How many socket send calls (sendto, sendmsg, writev) `cmd` makes, counted by `strace -c`
+    (one extra run, not timed)."""
+    summary = os.path.join(tmp, "strace-sends")
+    subprocess.run(["strace", "-f", "-c", "-e", "trace=sendto,sendmsg,writev", "-o", summary, *cmd],
+                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    calls = 0
+    for line in open(summary):
+        f = line.split()
+        if len(f) >= 5 and f[-1] in ("sendto", "sendmsg", "writev") and f[3].isdigit():
+            calls += int(f[3])
+    return calls
+
+
 def traced_reads(trace, path):
     """From an strace log: (bytes read from `path`, read calls on it, times it was mapped or
     spliced instead of read), following its descriptors from open to close."""

@@ -21,13 +21,12 @@ use crate::sha256::{update_with_pair, Pair, Sha256};
 
 /// The digest of one part (`len` bytes from `offset`) and the whole file's running digest
 /// through it, fed as far as `done`.
-#[derive(Default)]
 pub(crate) struct ReadAhead {
     offset: u64,
     len: u64,
     done: u64,
     pair: Pair,
-    /// Read buffer for the positional reads during a PUT, allocated at the first one.
+    /// Read buffer, allocated at the first read and kept from part to part.
     buf: Vec<u8>,
 }
 
@@ -37,8 +36,16 @@ impl ReadAhead {
         ReadAhead { offset, len, done: 0, pair: Pair::new(whole), buf: Vec::new() }
     }
 
-    /// The whole file's digest through the bytes fed so far: after the last part, the empty
-    /// read-ahead that follows it holds the whole file's.
+    /// Move on to the part `offset..offset + len` that follows this one (finished), keeping
+    /// the whole file's digest and the read buffer.
+    pub(crate) fn next_part(&mut self, offset: u64, len: u64) {
+        debug_assert_eq!(self.left(), 0);
+        let whole = std::mem::take(&mut self.pair.whole);
+        (self.offset, self.len, self.done, self.pair) = (offset, len, 0, Pair::new(whole));
+    }
+
+    /// The whole file's digest through the bytes fed so far (once the last part is finished,
+    /// the whole file's).
     pub(crate) fn whole(&self) -> Sha256Digest {
         self.pair.whole.finalize()
     }
@@ -76,14 +83,9 @@ impl ReadAhead {
     }
 
     /// Hash what is left of the part (reporting [`Phase::Hashing`] over the whole file of
-    /// `size` bytes, when anything is left); the part's digest and the whole file's digest
-    /// through the part.
-    pub(crate) fn finish(
-        mut self,
-        file: &mut File,
-        size: u64,
-        progress: &mut dyn Progress,
-    ) -> Result<(Sha256Digest, Sha256)> {
+    /// `size` bytes, when anything is left); the part's digest. [`ReadAhead::whole`] then
+    /// covers the file through this part.
+    pub(crate) fn finish(&mut self, file: &mut File, size: u64, progress: &mut dyn Progress) -> Result<Sha256Digest> {
         let left = self.left();
         if left > 0 {
             let io_err = |e: io::Error| Error::FileChanged(format!("reading it failed: {e}"));
@@ -93,7 +95,10 @@ impl ReadAhead {
             let mut sink = |phase: Phase, done: u64, _: u64| progress.report(phase, from + done, size);
             let mut ticker = Ticker::start(&mut sink, Phase::Hashing, left)?;
             let mut buf = std::mem::take(&mut self.buf);
-            buf.resize(BUFFER_SIZE.min(usize::try_from(left).unwrap_or(BUFFER_SIZE)), 0);
+            let cap = BUFFER_SIZE.min(usize::try_from(left).unwrap_or(BUFFER_SIZE));
+            if buf.len() < cap {
+                buf.resize(cap, 0);
+            }
             while self.left() > 0 {
                 let want = buf.len().min(usize::try_from(self.left()).unwrap_or(usize::MAX));
                 let n = match file.read(&mut buf[..want]) {
@@ -106,8 +111,9 @@ impl ReadAhead {
                 self.done += n as u64;
                 ticker.advance(n as u64)?;
             }
+            self.buf = buf;
         }
-        Ok((self.pair.part.finalize(), self.pair.whole))
+        Ok(self.pair.part.finalize())
     }
 
     fn shrank(&self) -> Error {

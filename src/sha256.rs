@@ -108,7 +108,7 @@ fn split_blocks(data: &[u8]) -> (&[u8], &[u8]) {
 /// When the part starts on a block boundary of the whole file (part sizes are multiples of
 /// 64, as AGC's are), both states stay in step and share one message schedule; otherwise they
 /// are updated one after the other.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub(crate) struct Pair {
     pub part: Sha256,
     pub whole: Sha256,

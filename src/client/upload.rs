@@ -9,10 +9,7 @@
 
 use std::cell::Cell;
 use std::fs::File;
-
 use std::path::Path;
-
-use crate::sha256::Sha256;
 
 use super::Client;
 use crate::auth;
@@ -26,6 +23,7 @@ use crate::progress::{self, Phase, Progress};
 use crate::read_ahead::ReadAhead;
 use crate::resume::{self, Identity, PartRecord, ResumeState};
 use crate::seal::{self, SealKey};
+use crate::sha256::Sha256;
 use crate::transfer::{self, Range, Target};
 
 /// Files at least this large go multipart under [`Transfer::Auto`]: 128 MiB.
@@ -417,13 +415,13 @@ impl Client {
             let offset = (number as u64 - 1) * part_size;
             let len = part_size.min(size - offset);
             let prev = finished.get(number as usize - 1);
-            let (part_digest, whole_so_far) = std::mem::take(&mut ahead).finish(file, size, progress)?;
+            let part_digest = ahead.finish(file, size, progress)?;
             let part_hex = to_hex(&part_digest);
             let next = offset + len;
             if next == size {
                 // Every byte of the file is hashed now: a wrong known digest stops here, before
                 // the last part is sent (or, when an earlier run sent it, before compose).
-                let digest = whole_so_far.finalize();
+                let digest = ahead.whole();
                 if let Some(known) = request.sha256.as_ref().filter(|k| **k != digest) {
                     let unsent = if prev.is_none() { "the last part was not sent and " } else { "" };
                     return Err(Stop::Fail(Error::FileChanged(format!(
@@ -435,7 +433,7 @@ impl Client {
                 }
             }
             // The next part (none after the last) is hashed along this one's PUT.
-            ahead = ReadAhead::new(whole_so_far, next, part_size.min(size - next));
+            ahead.next_part(next, part_size.min(size - next));
             if let Some(prev) = prev {
                 if prev.sha256 != part_hex {
                     return Err(Stop::Fresh(format!(

@@ -47,7 +47,6 @@ mod proxy;
 #[doc(hidden)]
 pub use proxy::fuzz_proxy_setting;
 /// cbindgen:ignore
-mod read_ahead;
 /// cbindgen:ignore
 pub mod redact;
 /// cbindgen:ignore

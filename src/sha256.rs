@@ -1,21 +1,15 @@
-//! SHA-256 states that run side by side over one pass of the bytes.
+//! Two SHA-256 states that run side by side over one pass of the bytes.
 //!
-//! A multipart upload hashes every byte three times: a part's digest before its URL is asked
-//! (AGC signs it into the part's headers), the same part again while it is sent (so a part whose
-//! bytes changed is stopped before its last byte), and the whole file's digest. One SHA-256
-//! stream is bound by the latency of the SHA-NI round instruction, not by its throughput, so
-//! running the streams together is cheaper than running them one after the other (measured on
-//! an AMD EPYC with SHA-NI: two streams over the same bytes cost 1.3 passes, three streams over
-//! two buffers 1.7 passes, where one after the other costs 2 and 3):
+//! A multipart part is hashed while it is sent, twice over: its own digest (recorded in the
+//! resume file, and compared when a retry sends it again) and the whole file's running digest.
+//! One SHA-256 stream is bound by the latency of the SHA-NI round instruction, not by its
+//! throughput, so running the two streams together is cheaper than one after the other
+//! (measured on an AMD EPYC with SHA-NI: 1.3 passes instead of 2). [`Pair`] holds both; the
+//! message schedule is computed once for them.
 //!
-//! - [`Pair`]: a part's digest and the whole file's running digest over the same bytes; the
-//!   message schedule is computed once for both.
-//! - [`update_with_pair`]: one state over one buffer (the part being sent) together with a
-//!   [`Pair`] over another (the next part, read ahead).
-//!
-//! The compression kernels are the SHA-NI sequence of `sha2`'s x86 backend, with the rounds of
-//! two or three states interleaved; without SHA-NI (or off x86-64) they fall back to `sha2`'s
-//! own compression function, one state after the other. Results are plain SHA-256: the tests
+//! The compression kernel is the SHA-NI sequence of `sha2`'s x86 backend, with the rounds of
+//! the two states interleaved; without SHA-NI (or off x86-64) it falls back to `sha2`'s own
+//! compression function, one state after the other. Results are plain SHA-256: the tests
 //! compare every path with `sha2`.
 
 use sha2::digest::consts::U64;
@@ -150,27 +144,6 @@ impl Pair {
     }
 }
 
-/// `one.update(a)` and `pair.update(b)` together: the blocks of `a` and `b` are compressed in
-/// one interleaved pass while both have some.
-pub(crate) fn update_with_pair(one: &mut Sha256, a: &[u8], pair: &mut Pair, b: &[u8]) {
-    if !pair.in_step() {
-        one.update(a);
-        pair.update(b);
-        return;
-    }
-    let (a_blocks, a_tail) = split_blocks(one.fill(a));
-    let (b_blocks, b_tail) = split_blocks(pair.fill(b));
-    let n = a_blocks.len().min(b_blocks.len());
-    kernel::three(&mut one.h, &a_blocks[..n], &mut pair.part.h, &mut pair.whole.h, &b_blocks[..n]);
-    kernel::one(&mut one.h, &a_blocks[n..]);
-    kernel::two(&mut pair.part.h, &mut pair.whole.h, &b_blocks[n..]);
-    one.len += a_blocks.len() as u64;
-    pair.advance(b_blocks.len());
-    one.keep(a_tail);
-    pair.part.keep(b_tail);
-    pair.whole.keep(b_tail);
-}
-
 /// Compression of whole 64-byte blocks (`blocks.len()` a multiple of 64).
 mod kernel {
     use super::*;
@@ -198,19 +171,6 @@ mod kernel {
         }
         one(a, blocks);
         one(b, blocks);
-    }
-
-    /// One state over `x` and two states over `y`, `x.len() == y.len()`.
-    pub(super) fn three(r: &mut [u32; 8], x: &[u8], a: &mut [u32; 8], b: &mut [u32; 8], y: &[u8]) {
-        debug_assert_eq!(x.len(), y.len());
-        #[cfg(target_arch = "x86_64")]
-        if shani::available() && !x.is_empty() {
-            // SAFETY: as in `two`.
-            unsafe { shani::three(r, x, a, b, y) };
-            return;
-        }
-        one(r, x);
-        two(a, b, y);
     }
 }
 
@@ -344,29 +304,6 @@ mod shani {
             store(hb, b);
         }
     }
-
-    /// One state over `x` and two over `y` (same length), interleaved.
-    #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-    pub(super) unsafe fn three(hr: &mut [u32; 8], x: &[u8], ha: &mut [u32; 8], hb: &mut [u32; 8], y: &[u8]) {
-        // SAFETY: as in `two`.
-        unsafe {
-            let (mut r, mut a, mut b) = (load(hr), load(ha), load(hb));
-            for (bx, by) in x.chunks_exact(64).zip(y.chunks_exact(64)) {
-                let before = (r, a, b);
-                let (mut v, mut w) = (words(bx), words(by));
-                for i in 0..16 {
-                    let (u, t) = (next(&mut v, i), next(&mut w, i));
-                    rounds(&mut r, u);
-                    rounds(&mut a, t);
-                    rounds(&mut b, t);
-                }
-                (r, a, b) = (add(r, before.0), add(a, before.1), add(b, before.2));
-            }
-            store(hr, r);
-            store(ha, a);
-            store(hb, b);
-        }
-    }
 }
 
 #[cfg(test)]
@@ -460,48 +397,20 @@ mod tests {
         }
     }
 
-    #[test]
-    fn one_state_and_a_pair_together() {
-        // The part being sent (one state) and the next part read ahead (a pair), in pieces of
-        // unequal and unaligned sizes, as a PUT's reads and the read-ahead give them.
-        let sent = bytes(50_000, 5);
-        let next = bytes(40_000, 9);
-        for (whole_before, seed) in [(0usize, 0u64), (64 * 10, 1), (64 * 10 + 3, 2), (0, 3)] {
-            let prefix = bytes(whole_before, 13);
-            let mut whole = Sha256::new();
-            whole.update(&prefix);
-            let mut one = Sha256::new();
-            let mut pair = Pair::new(whole);
-            let ca = cuts(sent.len(), seed);
-            let cb = cuts(next.len(), seed + 5);
-            for i in 0..ca.len().max(cb.len()) {
-                let a = ca.get(i + 1).map_or(&[][..], |&e| &sent[ca[i]..e]);
-                let b = cb.get(i + 1).map_or(&[][..], |&e| &next[cb[i]..e]);
-                update_with_pair(&mut one, a, &mut pair, b);
-            }
-            assert_eq!(one.finalize(), reference(&sent));
-            assert_eq!(pair.part.finalize(), reference(&next));
-            let mut all = prefix.clone();
-            all.extend_from_slice(&next);
-            assert_eq!(pair.whole.finalize(), reference(&all), "whole after {whole_before} bytes");
-        }
-    }
-
     #[cfg(target_arch = "x86_64")]
     #[test]
     fn the_kernels_agree_with_sha2() {
         // Straight at the kernels (SHA-NI where the CPU has it), many blocks.
         let x = bytes(64 * 300, 17);
         let y = bytes(64 * 300, 19);
-        let (mut r, mut a, mut b) = (IV, IV, [7u32; 8]);
-        kernel::three(&mut r, &x, &mut a, &mut b, &y);
-        let (mut r2, mut a2, mut b2) = (IV, IV, [7u32; 8]);
-        kernel::one(&mut r2, &x);
+        let (mut a, mut b) = (IV, [7u32; 8]);
+        kernel::two(&mut a, &mut b, &y);
+        let (mut a2, mut b2) = (IV, [7u32; 8]);
         kernel::one(&mut a2, &y);
         kernel::one(&mut b2, &y);
-        assert_eq!((r, a, b), (r2, a2, b2));
-        let (mut a3, mut b3) = (IV, [7u32; 8]);
-        kernel::two(&mut a3, &mut b3, &y);
-        assert_eq!((a3, b3), (a2, b2));
+        assert_eq!((a, b), (a2, b2));
+        let (mut c, mut d) = (IV, IV);
+        kernel::two(&mut c, &mut d, &x);
+        assert_eq!(c, d);
     }
 }

@@ -14,9 +14,8 @@ use crate::digest::{advise_sequential, to_hex, Sha256Digest};
 use crate::error::{bounded, Error, Result};
 use crate::http::{self, Deadline, MAX_ERROR_BODY};
 use crate::progress::{Phase, Progress, Ticker};
-use crate::read_ahead::ReadAhead;
 use crate::secret::Secret;
-use crate::sha256::Sha256;
+use crate::sha256::{Pair, Sha256};
 
 /// Where and how to send one body.
 pub(crate) struct Target<'a> {
@@ -30,21 +29,114 @@ pub(crate) struct Target<'a> {
     pub expect_continue: bool,
 }
 
-/// The bytes to send: `len` bytes of `file` from `offset`, which must hash to `expected`.
+/// The bytes to send: `len` bytes of `file` from `offset`.
 pub(crate) struct Range<'a> {
     pub file: &'a mut File,
     /// The whole file's size when it was opened: a file that is no longer this size changed.
     pub file_size: u64,
     pub offset: u64,
     pub len: u64,
-    pub expected: &'a Sha256Digest,
+    /// What the bytes must hash to: the digest declared to AGC, or a part's bytes as an
+    /// earlier attempt read them. `None` (the first attempt of a part asked without its
+    /// digest): whatever they hash to is recorded in `read`.
+    pub expected: Option<&'a Sha256Digest>,
     /// Names the body in messages: "" for the whole file, "part 3: " for a part.
     pub label: &'a str,
     /// Counts every body byte handed over, across attempts.
     pub sent: &'a std::cell::Cell<u64>,
-    /// A part of a multipart upload that has a next part: the next part is hashed along (see
-    /// `crate::read_ahead`).
-    pub ahead: Option<&'a mut ReadAhead>,
+    /// Set to the digest of the range's bytes once all of them were read (also when the
+    /// attempt then fails), so that a retry can check it sends the same bytes.
+    pub read: &'a std::cell::Cell<Option<Sha256Digest>>,
+    /// A multipart part: the whole file's digest so far, fed this part's bytes in the same pass.
+    pub whole: Option<Whole<'a>>,
+    /// The file's stamp when the upload began: a file whose stamp has changed is stopped
+    /// before the range's last byte.
+    pub stamp: Option<&'a Stamp>,
+}
+
+/// The whole file's running digest, carried through the parts.
+pub(crate) struct Whole<'a> {
+    /// The digest of every byte before this part.
+    pub before: Sha256,
+    /// When this is the last part and the caller knows the file's digest: what the whole file
+    /// must hash to, checked before the last byte.
+    pub must_be: Option<&'a Sha256Digest>,
+}
+
+/// What an open file looked like: size, inode, modification and change times. A write
+/// through any path (or a `touch` that resets the modification time) moves the change time,
+/// so a file whose stamp is the same was not written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Stamp {
+    len: u64,
+    ino: u64,
+    mtime: (i64, i64),
+    ctime: (i64, i64),
+}
+
+impl Stamp {
+    /// The stamp of an open file.
+    pub(crate) fn of(file: &File) -> Result<Stamp> {
+        let meta = file.metadata().map_err(|e| Error::FileChanged(format!("cannot stat it: {e}")))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Ok(Stamp {
+                len: meta.len(),
+                ino: meta.ino(),
+                mtime: (meta.mtime(), meta.mtime_nsec()),
+                ctime: (meta.ctime(), meta.ctime_nsec()),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let t = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+            let mtime = t.map_or((0, 0), |d| (d.as_secs() as i64, d.subsec_nanos() as i64));
+            Ok(Stamp { len: meta.len(), ino: 0, mtime, ctime: (0, 0) })
+        }
+    }
+
+    /// `Err(FileChanged)` when `file` no longer has this stamp.
+    pub(crate) fn check(&self, file: &File, label: &str) -> Result<()> {
+        if Stamp::of(file)? != *self {
+            return Err(Error::FileChanged(format!(
+                "{label}it was written to during the upload (its size, modification or change time moved)"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// What a finished PUT gives back.
+pub(crate) struct Sent {
+    /// The answer's `ETag`, verbatim, if any.
+    pub etag: Option<String>,
+    /// The SHA-256 of the bytes sent.
+    pub digest: Sha256Digest,
+    /// The whole file's digest through this part (a part with [`Range::whole`]).
+    pub whole: Option<Sha256>,
+}
+
+/// The in-flight hash: the range's alone, or with the whole file's in one interleaved pass.
+enum Hasher {
+    One(Sha256),
+    Pair(Pair),
+}
+
+impl Hasher {
+    fn update(&mut self, bytes: &[u8]) {
+        match self {
+            Hasher::One(h) => h.update(bytes),
+            Hasher::Pair(p) => p.update(bytes),
+        }
+    }
+
+    fn part(&self) -> &Sha256 {
+        match self {
+            Hasher::One(h) => h,
+            Hasher::Pair(p) => &p.part,
+        }
+    }
 }
 
 /// Reports byte progress of a range as progress over the whole file.
@@ -72,7 +164,7 @@ impl Progress for Offset<'_, '_> {
 struct VerifyingReader<'a, 'p> {
     range: Range<'a>,
     sent: u64,
-    hasher: Sha256,
+    hasher: Hasher,
     ticker: Ticker<'p>,
     /// Why we stopped the body; takes precedence over the transport error it causes.
     failure: Option<Error>,
@@ -95,18 +187,33 @@ impl VerifyingReader<'_, '_> {
                 r.label, r.file_size
             )));
         }
+        if let Some(stamp) = r.stamp {
+            stamp.check(r.file, r.label)?;
+        }
         if cfg!(feature = "bench-no-rehash") {
             return Ok(());
         }
-        let digest = self.hasher.finalize();
-        if &digest != r.expected {
+        let digest = self.hasher.part().finalize();
+        r.read.set(Some(digest));
+        if let Some(expected) = r.expected.filter(|e| **e != digest) {
             return Err(Error::FileChanged(format!(
                 "{}the bytes read while sending have SHA-256 {}, not the declared {}: the file changed since it was \
                  hashed, or the SHA-256 given for it is wrong. The upload was stopped before its last byte",
                 r.label,
                 to_hex(&digest),
-                to_hex(r.expected)
+                to_hex(expected)
             )));
+        }
+        if let (Hasher::Pair(pair), Some(Whole { must_be: Some(known), .. })) = (&self.hasher, &r.whole) {
+            let whole = pair.whole.finalize();
+            if whole != **known {
+                return Err(Error::FileChanged(format!(
+                    "its SHA-256 is {}, not the given {}; the last part was stopped before its last byte and the \
+                     parts were not composed, so nothing was stored",
+                    to_hex(&whole),
+                    to_hex(known)
+                )));
+            }
         }
         Ok(())
     }
@@ -142,14 +249,7 @@ impl Read for VerifyingReader<'_, '_> {
             return Err(self.fail(e));
         }
         if !cfg!(feature = "bench-no-rehash") {
-            match self.range.ahead.as_deref_mut() {
-                Some(ahead) => {
-                    if let Err(e) = ahead.along(self.range.file, &mut self.hasher, &buf[..n]) {
-                        return Err(self.fail(e));
-                    }
-                }
-                None => self.hasher.update(&buf[..n]),
-            }
+            self.hasher.update(&buf[..n]);
         }
         self.sent += n as u64;
         if self.sent == self.range.len {
@@ -173,14 +273,14 @@ fn early_and_unframed(resp: &ureq::http::Response<ureq::Body>, sent: u64, size: 
 }
 
 /// Send `range` to `target`. Progress is [`Phase::Uploading`] over the whole file (the
-/// range's bytes counted from its offset). Returns the answer's `ETag`, verbatim, if any.
+/// range's bytes counted from its offset).
 pub(crate) fn put(
     agent: &ureq::Agent,
     target: &Target<'_>,
-    range: Range<'_>,
+    mut range: Range<'_>,
     progress: &mut dyn Progress,
     deadline: Deadline,
-) -> Result<Option<String>> {
+) -> Result<Sent> {
     const WHAT: &str = "upload";
     range
         .file
@@ -208,7 +308,11 @@ pub(crate) fn put(
     let last = std::cell::Cell::new(base);
     let mut whole = Offset { inner: &shared, base, total, last: &last };
     let ticker = Ticker::start(&mut whole, Phase::Uploading, size)?;
-    let mut reader = VerifyingReader { range, sent: 0, hasher: Sha256::new(), ticker, failure: None };
+    let hasher = match range.whole.as_mut() {
+        Some(w) => Hasher::Pair(Pair::new(w.before.clone())),
+        None => Hasher::One(Sha256::new()),
+    };
+    let mut reader = VerifyingReader { range, sent: 0, hasher, ticker, failure: None };
     // While the answer is awaited (after the body, or after `Expect`), the last report is
     // repeated between slices: a cancel then drops the connection without waiting for the
     // answer (bytes already handed over may still reach the host).
@@ -241,7 +345,12 @@ pub(crate) fn put(
                     "{WHAT}: the server accepted the upload before the whole body was sent"
                 )));
             }
-            Ok(etag)
+            let digest = reader.hasher.part().finalize();
+            let whole = match reader.hasher {
+                Hasher::Pair(p) => Some(p.whole),
+                Hasher::One(_) => None,
+            };
+            Ok(Sent { etag, digest, whole })
         }
         300..=399 => Err(Error::Protocol(format!(
             "{WHAT}: the upload host answered a redirect ({status}), which we never follow"

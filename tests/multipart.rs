@@ -123,6 +123,7 @@ fn a_reset_every_few_mib_completes_resending_at_most_one_part_per_reset() {
         assert_eq!(puts.iter().filter(|q| part_number(q) == n).count(), 2, "part {n} sent twice");
     }
     assert_eq!((r.parts, r.parts_sent), (40, 40));
+    assert_eq!((r.put_attempts as u64, r.retried_parts as u64), (40 + resets, resets), "PUT attempts, not calls");
     // A cut attempt may have handed over its whole part (into the sockets' buffers) before the
     // reset reached the client: at most one part per reset.
     assert!(r.bytes_sent > size && r.bytes_sent <= size + resets * MIB, "{} bytes sent, {resets} resets", r.bytes_sent);
@@ -155,7 +156,7 @@ fn an_expired_part_url_gets_a_fresh_one_and_compose_is_retried() {
     assert_eq!(server.object(&r.object_id).unwrap().bytes.unwrap(), read(&path));
     let log = server.requests();
     let asks = log.iter().filter(|r| r.kind == Endpoint::Multipart && r.path.ends_with("/parts")).count();
-    assert_eq!(asks, 4, "3 parts, one asked again after its URL expired");
+    assert_eq!(asks, 2, "the full map asked once, then once more after the host refused an expired URL");
     assert_eq!(part_puts(&log).iter().filter(|p| p.status == 403).count(), 1);
 
     server.clear_requests();
@@ -222,7 +223,7 @@ fn a_known_digest_skips_the_hash_pass_and_a_wrong_one_stores_nothing() {
         assert!(shown.contains(&agcupload::digest::to_hex(&wrong)), "names the given digest: {shown}");
         assert!(shown.contains(&sha256_hex(&data)), "names the real digest: {shown}");
         if transfer == Transfer::Multipart {
-            assert!(shown.contains("the last part was not sent"), "{shown}");
+            assert!(shown.contains("the last part was stopped before its last byte"), "{shown}");
         }
         assert_eq!(server.objects().len(), before, "{transfer:?}: nothing stored");
     }
@@ -230,14 +231,13 @@ fn a_known_digest_skips_the_hash_pass_and_a_wrong_one_stores_nothing() {
     let log = server.requests();
     let last_single = log.iter().rev().find(|r| r.kind == Endpoint::Upload && r.query.is_empty()).unwrap();
     assert!(!last_single.complete && last_single.body_received < data.len() as u64);
-    // The multipart upload knows the whole file's digest once the last part is hashed, which
-    // happens while the part before it is sent: the last part was neither asked for nor sent,
-    // and nothing was composed.
+    // The multipart upload hashes the whole file as its parts are sent: the last part was
+    // stopped before its last byte, and nothing was composed.
     let parts = part_puts(&log);
     let last_part = parts.last().unwrap();
-    assert_eq!(part_number(last_part), 2);
-    assert!(last_part.complete, "{last_part:?}");
-    assert_eq!(log.iter().filter(|r| r.path.ends_with("/multipart/parts")).count(), 2, "part URLs asked");
+    assert_eq!(part_number(last_part), 3);
+    assert!(!last_part.complete && last_part.body_received < MIB, "{last_part:?}");
+    assert_eq!(log.iter().filter(|r| r.path.ends_with("/multipart/parts")).count(), 1, "one map of part URLs");
     assert!(!log.iter().any(|r| r.path.ends_with("/compose")));
     assert!(agcupload::client::upload::parse_sha256_hex("xyz").is_err());
 }
@@ -367,11 +367,11 @@ fn a_wrong_known_digest_is_caught_even_when_every_part_was_sent_by_an_earlier_ru
     assert_eq!(server.requests().iter().filter(|r| r.path.ends_with("/compose")).count(), 1);
 }
 
-/// Part N+1 is hashed while part N is sent (the read-ahead). Bytes of part 2 rewritten after
-/// that hash (when its URL is asked) are caught by the re-hash while part 2 is sent: stopped
-/// before its last byte, nothing composed.
+/// Bytes of part 2 rewritten after part 1 was sent (before part 2 is) change the file's stamp:
+/// part 2 is stopped before its last byte and nothing is composed, so no object mixes the old
+/// and the new content.
 #[test]
-fn a_part_rewritten_after_it_was_hashed_ahead_is_stopped_before_its_last_byte() {
+fn a_file_rewritten_between_two_parts_is_stopped_before_the_next_parts_last_byte() {
     use std::os::unix::fs::FileExt;
     let server = server(MIB, true);
     let client = client_for(&server);
@@ -379,11 +379,11 @@ fn a_part_rewritten_after_it_was_hashed_ahead_is_stopped_before_its_last_byte() 
     let path = dir.path("f.app");
     big_app(&path, 3 * MIB, 5);
     let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
-    let mut hashing_after_part_1 = 0u64;
+    let mut hashing = 0u64;
     let mut rewritten = false;
     let mut sink = |phase: Phase, done: u64, _total: u64| {
-        if phase == Phase::Hashing && done > MIB {
-            hashing_after_part_1 += 1;
+        if phase == Phase::Hashing {
+            hashing += 1;
         }
         if phase == Phase::RequestingUrl && done == 2 && !rewritten {
             file.write_all_at(b"changed!", MIB + 1000).unwrap();
@@ -393,7 +393,7 @@ fn a_part_rewritten_after_it_was_hashed_ahead_is_stopped_before_its_last_byte() 
     };
     let e = client.upload(&multipart_request(&path), &mut sink).unwrap_err();
     assert!(rewritten);
-    assert_eq!(hashing_after_part_1, 0, "part 2 was hashed while part 1 was sent, with no hash phase of its own");
+    assert_eq!(hashing, 0, "a fresh multipart upload hashes its parts while they are sent");
     assert_eq!(e.status(), agcupload::Status::FileChanged, "{e}");
     assert!(e.to_string().contains("part 2"), "{e}");
     // The mock logs the cut PUT once its handler sees the connection end.
@@ -412,9 +412,9 @@ fn a_part_rewritten_after_it_was_hashed_ahead_is_stopped_before_its_last_byte() 
     assert!(server.objects().is_empty());
 }
 
-/// A file cut short while the next part is read ahead ends with FILE_CHANGED, nothing composed.
+/// A file cut short during the upload ends with FILE_CHANGED, nothing composed.
 #[test]
-fn a_file_that_shrinks_under_the_read_ahead_is_refused() {
+fn a_file_that_shrinks_during_the_upload_is_refused() {
     let server = server(MIB, true);
     let client = client_for(&server);
     let dir = TempDir::new("mp-ahead-shrunk");
@@ -432,7 +432,7 @@ fn a_file_that_shrinks_under_the_read_ahead_is_refused() {
     let e = client.upload(&multipart_request(&path), &mut sink).unwrap_err();
     assert!(cut);
     assert_eq!(e.status(), agcupload::Status::FileChanged, "{e}");
-    assert!(e.to_string().contains("shrank"), "{e}");
+    assert!(e.to_string().contains("size changed") || e.to_string().contains("shrank"), "{e}");
     assert!(!server.requests().iter().any(|r| r.path.ends_with("/compose")));
     assert!(server.objects().is_empty());
 }
@@ -460,4 +460,256 @@ fn a_link_that_drops_every_few_mib_defeats_one_put_but_not_the_parts() {
     let resets = part_puts(&log).iter().filter(|p| !p.complete).count() as u64;
     assert!(resets >= 1, "the link dropped: {log:?}");
     assert!(r.bytes_sent > 4 * MIB && r.bytes_sent <= 4 * MIB + resets * MIB, "{} after {resets} resets", r.bytes_sent);
+}
+
+fn multipart_calls<'a>(log: &'a [RequestRecord], ends: &str) -> Vec<&'a RequestRecord> {
+    log.iter().filter(|r| r.kind == Endpoint::Multipart && r.path.ends_with(ends)).collect()
+}
+
+fn query_of<'a>(r: &'a RequestRecord, key: &str) -> Option<&'a str> {
+    r.query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+}
+
+/// Huawei's pages: init takes query parameters only; one `parts` call gets the URLs of every
+/// part, the map numbered from 1 in order (twelve parts: `additionalProp10` sorts before
+/// `additionalProp2` as text, and the mock numbers parts by their position).
+#[test]
+fn init_has_no_body_and_one_parts_call_lists_every_part_in_order() {
+    let server = server(MIB, true);
+    let client = client_for(&server);
+    let dir = TempDir::new("mp-one-call");
+    let path = dir.app("f.app", (11 * MIB + 5) as usize);
+    let mut rec = Recorder::default();
+    let r = client.upload(&multipart_request(&path), &mut rec).unwrap();
+    assert_eq!((r.parts, r.parts_sent, r.put_attempts, r.retried_parts), (12, 12, 12, 0));
+    assert_eq!(server.object(&r.object_id).unwrap().bytes.unwrap(), read(&path));
+    let log = server.requests();
+    let init = multipart_calls(&log, "/init");
+    assert_eq!(init.len(), 1);
+    assert!(init[0].content_length.unwrap_or(0) == 0 && init[0].body_received == 0, "{:?}", init[0]);
+    for absent in ["fileType", "releaseType", "chineseMainlandFlag"] {
+        assert_eq!(query_of(init[0], absent), None, "{absent} is sent only when the caller sets it");
+    }
+    assert_eq!(multipart_calls(&log, "/parts").len(), 1, "one call for every part's URL");
+    let numbers: Vec<u32> = part_puts(&log).iter().map(|p| part_number(p)).collect();
+    assert_eq!(numbers, (1..=12).collect::<Vec<_>>());
+    assert!(rec.of(Phase::Hashing).is_empty(), "the parts are hashed while they are sent");
+}
+
+#[test]
+fn init_sends_the_mainland_flag_and_the_release_type_only_as_set() {
+    let server = server(MIB, true);
+    let client = client_for(&server);
+    let dir = TempDir::new("mp-init-query");
+    let path = dir.app("f.app", (2 * MIB) as usize);
+    for (mainland, release, flag, rt) in [
+        (Some(false), Some(6), Some("0"), Some("6")),
+        (Some(true), Some(1), Some("1"), Some("1")),
+        (None, None, None, None),
+    ] {
+        server.clear_requests();
+        let mut req = multipart_request(&path);
+        req.chinese_mainland = mainland;
+        req.release_type = release;
+        client.upload(&req, &mut NoProgress).unwrap();
+        let log = server.requests();
+        let init = multipart_calls(&log, "/init")[0];
+        assert_eq!(query_of(init, "chineseMainlandFlag"), flag);
+        assert_eq!(query_of(init, "releaseType"), rt);
+    }
+}
+
+#[test]
+fn part_urls_old_enough_to_expire_are_asked_again_with_the_same_full_map() {
+    let server = server(MIB, true);
+    let mut client = client_for(&server);
+    client.set_part_url_max_age(std::time::Duration::ZERO);
+    let dir = TempDir::new("mp-reask");
+    let path = dir.app("f.app", (3 * MIB + 1) as usize);
+    let r = client.upload(&multipart_request(&path), &mut NoProgress).unwrap();
+    assert_eq!(server.object(&r.object_id).unwrap().bytes.unwrap(), read(&path));
+    // The mock refuses a second call that is not the same map: each of the 4 parts asked it.
+    assert_eq!(multipart_calls(&server.requests(), "/parts").len(), 4);
+}
+
+#[test]
+fn a_refused_second_parts_call_fails_clearly_and_the_resume_file_keeps_the_parts_sent() {
+    let server = server(MIB, true);
+    server.set_fault(Fault::PartsOnce);
+    let mut client = client_for(&server);
+    let dir = TempDir::new("mp-parts-once");
+    let path = dir.app("f.app", (3 * MIB) as usize);
+    // Asked once, as every source does: AGC refusing a second call costs nothing.
+    client.upload(&multipart_request(&path), &mut NoProgress).unwrap();
+    client.set_part_url_max_age(std::time::Duration::ZERO);
+    let resume = dir.path("upload.resume");
+    let mut req = multipart_request(&path);
+    req.resume_file = Some(&resume);
+    let e = client.upload(&req, &mut NoProgress).unwrap_err();
+    assert!(matches!(e, Error::Api { .. }), "{e}");
+    assert!(e.to_string().contains("refused to sign the part URLs again"), "{e}");
+    let state = std::fs::read_to_string(&resume).unwrap();
+    assert!(state.contains("\"number\": 1"), "part 1 recorded: {state}");
+}
+
+#[test]
+fn a_refused_parts_call_before_any_part_falls_back_to_one_put_under_auto() {
+    let server = server(MIB, true);
+    server.set_fault(Fault::PartsRefused(204144641));
+    let client = client_for(&server);
+    let dir = TempDir::new("mp-parts-refused");
+    let big = dir.path("big.app");
+    let sha = big_app(&big, agcupload::client::AUTO_MULTIPART_FROM, 7);
+    let r = client.upload(&UploadRequest::new("10001", &big, PackageKind::HarmonyApp), &mut NoProgress).unwrap();
+    assert_eq!(r.transfer, Transfer::Single);
+    assert!(r.notes.iter().any(|n| n.contains("refused the part URLs") && n.contains("one PUT")), "{:?}", r.notes);
+    assert_eq!(stored_sha(&server, &r), sha);
+    let small = dir.app("f.app", (2 * MIB) as usize);
+    let e = client.upload(&multipart_request(&small), &mut NoProgress).unwrap_err();
+    assert!(matches!(e, Error::Protocol(ref m) if m.contains("204144641")), "{e}");
+}
+
+#[test]
+fn missing_or_empty_part_object_ids_are_echoed_to_compose() {
+    let server = server(MIB, true);
+    server.set_fault(Fault::NoPartObjectIds);
+    let client = client_for(&server);
+    let dir = TempDir::new("mp-no-ids");
+    let path = dir.app("f.app", (3 * MIB + 9) as usize);
+    let r = client.upload(&multipart_request(&path), &mut NoProgress).unwrap();
+    assert_eq!(server.object(&r.object_id).unwrap().bytes.unwrap(), read(&path));
+}
+
+#[test]
+fn compose_refusing_quoted_etags_is_asked_once_more_with_them_bare() {
+    let server = server(MIB, true);
+    server.set_fault(Fault::ComposeWantsBareEtags);
+    let client = client_for(&server);
+    let dir = TempDir::new("mp-bare-etags");
+    let path = dir.app("f.app", (2 * MIB + 3) as usize);
+    let r = client.upload(&multipart_request(&path), &mut NoProgress).unwrap();
+    assert_eq!(server.object(&r.object_id).unwrap().bytes.unwrap(), read(&path));
+    assert!(r.notes.iter().any(|n| n.contains("without their quotes")), "{:?}", r.notes);
+    assert_eq!(multipart_calls(&server.requests(), "/compose").len(), 2);
+}
+
+#[test]
+fn a_part_size_over_100_mb_is_lowered_with_a_note() {
+    let server = server(MIB, true);
+    let client = client_for(&server);
+    let dir = TempDir::new("mp-100mb");
+    let path = dir.app("f.app", (2 * MIB) as usize);
+    let mut req = multipart_request(&path);
+    req.part_size = Some(150 * 1000 * 1000);
+    let r = client.upload(&req, &mut NoProgress).unwrap();
+    assert!(r.notes.iter().any(|n| n.contains("lowered to 100000000") && n.contains("100 MB")), "{:?}", r.notes);
+    assert_eq!(server.object(&r.object_id).unwrap().bytes.unwrap(), read(&path));
+}
+
+/// A resume path that holds a user's file, or the package itself, is refused before any
+/// request, and the file is left as it was.
+#[test]
+fn a_resume_path_holding_a_users_file_or_the_package_is_refused_before_any_request() {
+    let server = server(MIB, true);
+    let client = client_for(&server);
+    let dir = TempDir::new("mp-resume-victim");
+    let path = dir.app("f.app", (3 * MIB) as usize);
+    let package = read(&path);
+    let notes = dir.path("important.txt");
+    std::fs::write(&notes, b"my notes").unwrap();
+    for (victim, want) in [(&notes, &b"my notes"[..]), (&path, &package[..])] {
+        for transfer in [Transfer::Multipart, Transfer::Single] {
+            let mut req = multipart_request(&path);
+            req.transfer = transfer;
+            req.resume_file = Some(victim);
+            let e = client.upload(&req, &mut NoProgress).unwrap_err();
+            assert_eq!(e.status(), agcupload::Status::InvalidArgument, "{e}");
+            assert_eq!(read(victim), want, "{victim:?} untouched");
+        }
+    }
+    assert!(server.requests().is_empty(), "nothing was asked of AGC");
+}
+
+/// Four threads, one resume file: each either uploads or is refused up front; none fails
+/// after sending.
+#[test]
+fn uploads_sharing_one_resume_file_work_or_are_refused_up_front() {
+    let server = server(MIB, true);
+    let client = client_for(&server);
+    let dir = TempDir::new("mp-resume-threads");
+    let path = dir.app("f.app", (4 * MIB) as usize);
+    let resume = dir.path("shared.resume");
+    let results: Vec<Result<UploadResult, Error>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut req = multipart_request(&path);
+                    req.resume_file = Some(&resume);
+                    client.upload(&req, &mut NoProgress)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let ok = results.iter().filter(|r| r.is_ok()).count();
+    assert!(ok >= 1, "{results:?}");
+    for e in results.iter().filter_map(|r| r.as_ref().err()) {
+        assert_eq!(e.status(), agcupload::Status::InvalidArgument, "{e}");
+        assert!(e.to_string().contains("in use by another upload"), "{e}");
+    }
+    assert_eq!(server.objects().len(), ok, "one object per upload that went");
+    assert!(!resume.exists());
+}
+
+/// A resume file's values are held to a fresh upload's bounds: 64-byte parts are not used.
+#[test]
+fn a_resume_file_with_a_part_size_out_of_bounds_is_not_trusted() {
+    let server = server(MIB, true);
+    let client = client_for(&server);
+    let dir = TempDir::new("mp-resume-forged");
+    let path = dir.app("f.app", (3 * MIB) as usize);
+    let resume = dir.path("upload.resume");
+    interrupted_run(&client, &path, &resume, MIB, 1);
+    let mut state: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&resume).unwrap()).unwrap();
+    state["part_size"] = 64.into();
+    state["part_min_size"] = 64.into();
+    state["parts"] = serde_json::json!([]);
+    std::fs::write(&resume, state.to_string()).unwrap();
+    server.clear_requests();
+    let r = resumed(&client, &path, &resume);
+    assert!(r.notes.iter().any(|n| n.contains("part size is not usable")), "{:?}", r.notes);
+    assert_eq!((r.parts, r.resumed_parts), (3, 0));
+    assert!(part_puts(&server.requests()).iter().all(|p| p.body_received >= MIB), "no 64-byte part");
+}
+
+#[test]
+fn a_rerun_asking_another_part_size_says_which_one_it_used() {
+    let server = server(MIB, true);
+    let client = client_for(&server);
+    let dir = TempDir::new("mp-resume-size");
+    let path = dir.app("f.app", (4 * MIB) as usize);
+    let resume = dir.path("upload.resume");
+    interrupted_run(&client, &path, &resume, MIB, 2);
+    let mut req = multipart_request(&path);
+    req.resume_file = Some(&resume);
+    req.part_size = Some(2 * MIB);
+    let r = client.upload(&req, &mut NoProgress).unwrap();
+    assert_eq!((r.parts, r.resumed_parts), (4, 2));
+    let note = format!("part size {MIB} from the resume file used, not the {} asked", 2 * MIB);
+    assert!(r.notes.iter().any(|n| n.contains(&note)), "{:?}", r.notes);
+}
+
+/// Credentials are checked before the file is read: a wrong secret costs no hash pass.
+#[test]
+fn a_wrong_secret_is_found_before_the_file_is_hashed() {
+    let server = server(MIB, true);
+    let client = client_with_secret(&server, "wrong-secret");
+    let dir = TempDir::new("mp-wrong-secret");
+    let path = dir.app("f.app", (3 * MIB) as usize);
+    let mut single = UploadRequest::new("10001", &path, PackageKind::HarmonyApp);
+    single.transfer = Transfer::Single;
+    let mut rec = Recorder::default();
+    let e = client.upload(&single, &mut rec).unwrap_err();
+    assert_eq!(e.status(), agcupload::Status::Auth, "{e}");
+    assert!(rec.of(Phase::Hashing).is_empty(), "hashed before the credentials were checked");
 }

@@ -373,9 +373,10 @@ fn request(file: &FileArgs) -> UploadRequest<'_> {
     r
 }
 
-/// After a failed upload whose resume file is still there: how to go on from it.
+/// After a failed upload whose resume file records parts sent: how to go on from it.
 pub(crate) fn resume_hint(transfer: &TransferArgs) -> Option<String> {
-    let path = transfer.resume_file.as_deref().filter(|p| p.is_file())?;
+    let path =
+        transfer.resume_file.as_deref().filter(|p| agcupload::resume::recorded_parts(p).is_some_and(|n| n > 0))?;
     Some(format!(
         "the resume file {} keeps the parts already sent: run the same command again (same file, same \
          --resume-file) to send only the others",

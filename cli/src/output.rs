@@ -55,8 +55,10 @@ pub struct Report {
     pub failed_step: Option<&'static str>,
     /// Other result fields, in order (JSON only).
     pub extra: Vec<(&'static str, Value)>,
-    /// Per-phase milliseconds and upload attempts, when a progress sink ran.
-    pub timings: Option<(Vec<(&'static str, f64)>, u32)>,
+    /// Per-phase milliseconds, when a progress sink ran.
+    pub timings: Option<Vec<(&'static str, f64)>>,
+    /// PUT attempts of the upload (retries included), as the library counted them.
+    pub attempts: Option<u32>,
     /// Human summary printed on stderr on success (unless --quiet).
     pub summary: Option<String>,
     /// The stdout line of a command whose result is not an id (without --json).
@@ -88,6 +90,7 @@ impl Report {
             failed_step: None,
             extra: Vec::new(),
             timings: None,
+            attempts: None,
             summary: None,
             text: None,
             hint: None,
@@ -105,6 +108,8 @@ impl Report {
         self.extra.push(("parts_sent", json!(u.parts_sent)));
         self.extra.push(("resumed_parts", json!(u.resumed_parts)));
         self.extra.push(("bytes_sent", json!(u.bytes_sent)));
+        self.extra.push(("retried_parts", json!(u.retried_parts)));
+        self.attempts = Some(u.put_attempts);
     }
 
     /// The library's notes: those that start with "warning: " to `warnings`, the others to
@@ -121,7 +126,7 @@ impl Report {
 
     pub fn record(&mut self, reporter: &mut Reporter) {
         reporter.finish();
-        self.timings = Some((reporter.timings(), reporter.attempts()));
+        self.timings = Some(reporter.timings());
     }
 
     pub fn fail(mut self, f: Failure) -> Report {
@@ -160,10 +165,12 @@ impl Report {
         if !self.warnings.is_empty() {
             m.insert("warnings".into(), json!(self.warnings));
         }
-        if let Some((phases, attempts)) = &self.timings {
+        if let Some(phases) = &self.timings {
             let t: Map<String, Value> =
                 phases.iter().map(|(k, ms)| ((*k).to_string(), json!((ms * 1000.0).round() / 1000.0))).collect();
             m.insert("timings_ms".into(), Value::Object(t));
+        }
+        if let Some(attempts) = self.attempts {
             m.insert("attempts".into(), json!(attempts));
         }
         if let Some(f) = &self.failure {
@@ -281,14 +288,14 @@ impl Report {
         if let Some(v) = self.failed_step {
             row("failed step", v);
         }
-        if let Some((phases, attempts)) = &self.timings {
+        if let Some(phases) = &self.timings {
             let t: Vec<String> = phases.iter().map(|(k, ms)| format!("{k} {:.1} s", ms / 1000.0)).collect();
             if !t.is_empty() {
                 row("time", &t.join(", "));
             }
-            if *attempts > 0 {
-                row("upload attempts", &attempts.to_string());
-            }
+        }
+        if let Some(attempts) = self.attempts.filter(|a| *a > 0) {
+            row("upload attempts", &attempts.to_string());
         }
         if let Some(f) = &self.failure {
             row("error", &format!("{} ({}, exit {})", f.message, f.status, f.code));

@@ -121,11 +121,6 @@ impl Reporter {
         }
     }
 
-    /// Upload attempts seen (one per upload-URL request).
-    pub fn attempts(&self) -> u32 {
-        self.attempts
-    }
-
     /// Milliseconds per phase (the phase in progress included).
     pub fn timings(&self) -> Vec<(&'static str, f64)> {
         let mut out: Vec<(&'static str, f64)> =

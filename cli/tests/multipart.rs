@@ -83,12 +83,11 @@ fn multipart_json_reports_the_parts_and_progress_lines_name_them() {
 }
 
 #[test]
-fn notes_go_to_stderr_and_json_and_an_unusable_resume_file_starts_afresh() {
+fn notes_go_to_stderr_and_json() {
     let server = mock();
     let dir = Dir::new("notes");
     let app = dir.app("n.app", (2 * MIB + 1) as usize);
     let resume = dir.path("state.json");
-    std::fs::write(&resume, "not a resume file").unwrap();
     // 64 KiB is below the mock's 1 MiB minimum: raised, with a note.
     let out = run(agc(&server)
         .args(["upload", "--json", "--transfer", "multipart", "--part-size", "64KiB", "--resume-file"])
@@ -99,17 +98,94 @@ fn notes_go_to_stderr_and_json_and_an_unusable_resume_file_starts_afresh() {
     let j = out.json();
     let notes: Vec<&str> = j["notes"].as_array().expect("notes").iter().filter_map(Value::as_str).collect();
     assert!(notes.iter().any(|n| n.contains("raised to AGC's minimum")), "{notes:?}");
-    assert!(notes.iter().any(|n| n.contains("not a valid resume file") && n.contains("fresh")), "{notes:?}");
     for n in &notes {
         assert!(out.stderr.contains(&format!("agcupload: note: {n}")), "{n} on stderr: {}", out.stderr);
     }
     assert_eq!(j["parts"], 3);
+    assert_eq!(j["attempts"], 3, "PUT attempts, not Connect calls: {j}");
+    assert_eq!(j["retried_parts"], 0);
     assert!(!resume.exists(), "a finished upload removes its resume file");
     // --quiet keeps stderr for errors only.
     let out =
         run(agc(&server).args(["upload", "--quiet", "--transfer", "multipart", "--part-size", "64KiB", APP]).arg(&app));
     expect(&out, 0);
     assert!(out.stderr.is_empty(), "{}", out.stderr);
+}
+
+/// A resume path holding a user's file, or the package itself, is a usage error before any
+/// request, whatever the transfer; the file is left as it was, and no rerun hint is given.
+#[test]
+fn a_resume_file_path_holding_a_users_file_is_refused_and_left_alone() {
+    let server = mock();
+    let dir = Dir::new("victim");
+    let app = dir.app("v.app", (2 * MIB + 1) as usize);
+    let package = std::fs::read(&app).unwrap();
+    let notes = dir.path("important.txt");
+    std::fs::write(&notes, "my notes").unwrap();
+    for (victim, want) in [(&notes, &b"my notes"[..]), (&app, &package[..])] {
+        for transfer in ["multipart", "single", "auto"] {
+            let out = run(agc(&server)
+                .args(["upload", "--json", "--transfer", transfer, "--resume-file"])
+                .arg(victim)
+                .arg(APP)
+                .arg(&app));
+            expect(&out, 2);
+            let j = out.json();
+            assert_eq!(j["error"]["status"], "AGC_ERR_INVALID_ARGUMENT", "{j}");
+            assert!(j["error"].get("hint").is_none(), "no rerun hint: {j}");
+            assert_eq!(std::fs::read(victim).unwrap(), want, "{victim:?} untouched ({transfer})");
+        }
+    }
+    assert!(server.requests().is_empty(), "{:?}", server.requests());
+}
+
+/// Huawei's pages, through the tool: init with no body and the mainland flag when asked, one
+/// call for every part's URL, parts of at most 100 MB.
+#[test]
+fn multipart_asks_every_part_url_at_once_and_keeps_parts_within_100_mb() {
+    let server = mock();
+    let dir = Dir::new("doc");
+    let app = dir.app("d.app", (3 * MIB + 7) as usize);
+    let out = run(agc(&server)
+        .args(["upload", "--json", "--transfer", "multipart", "--mainland", "0", "--part-size", "1MiB", APP])
+        .arg(&app));
+    expect(&out, 0);
+    let log = server.requests();
+    let calls = |end: &str| log.iter().filter(|r| r.kind == Endpoint::Multipart && r.path.ends_with(end)).count();
+    assert_eq!((calls("/init"), calls("/parts"), calls("/compose")), (1, 1, 1));
+    let init = log.iter().find(|r| r.path.ends_with("/init")).unwrap();
+    assert!(init.query.contains(&("chineseMainlandFlag".into(), "0".into())), "{:?}", init.query);
+    assert_eq!(init.body_received, 0);
+    assert_eq!(stored_bytes(&server, &out.json()), std::fs::read(&app).unwrap());
+
+    let out = run(agc(&server)
+        .args(["upload", "--json", "--transfer", "multipart", "--part-size", "150000000", APP])
+        .arg(&app));
+    expect(&out, 0);
+    let j = out.json();
+    let notes: Vec<&str> = j["notes"].as_array().expect("notes").iter().filter_map(Value::as_str).collect();
+    assert!(notes.iter().any(|n| n.contains("lowered to 100000000 bytes")), "{notes:?}");
+}
+
+#[test]
+fn a_refused_part_map_is_a_rejection_naming_agcs_code() {
+    let server = mock();
+    server.set_fault(Fault::PartsRefused(204144641));
+    let dir = Dir::new("refused");
+    let app = dir.app("r.app", (2 * MIB) as usize);
+    let resume = dir.path("r.resume");
+    let out = run(agc(&server)
+        .args(["upload", "--json", "--transfer", "multipart", "--resume-file"])
+        .arg(&resume)
+        .arg(APP)
+        .arg(&app));
+    expect(&out, 6);
+    let j = out.json();
+    assert!(j["error"]["message"].as_str().unwrap().contains("204144641"), "{j}");
+    // No part was sent: no resume file left behind, no rerun hint.
+    assert!(j["error"].get("hint").is_none(), "{j}");
+    assert!(!resume.exists());
+    assert!(server.objects().is_empty());
 }
 
 #[test]

@@ -228,6 +228,16 @@ pub enum Fault {
     /// `parts` answers give `headers` as a JSON string holding the object, with a signed
     /// header whose value is a JSON number (`x-obs-part-number`).
     PartHeadersAsText,
+    /// Every `parts` call answers 200 with this business `ret.code`.
+    PartsRefused(i64),
+    /// A second `parts` call for one session is refused with `ret.code` 204144641 (whether AGC
+    /// allows one is not documented).
+    PartsOnce,
+    /// `parts` answers give no `partObjectId` for odd parts and `""` for even ones (Huawei's own
+    /// compose example sends `""`); compose then expects them back as given.
+    NoPartObjectIds,
+    /// `compose` refuses an ETag in quotes and takes it bare (the CI script strips the quotes).
+    ComposeWantsBareEtags,
     /// Every non-control request: read the head, answer nothing, keep the socket open.
     Stall,
     /// PUT bodies are read at about N bytes per second.
@@ -469,6 +479,10 @@ pub fn fault_from_name(name: &str) -> Option<Fault> {
         "multipart_init_refused" => Fault::MultipartInitRefused(num(204_144_641)?),
         "compose_fails_once" => Fault::ComposeFailsOnce,
         "part_headers_as_text" => Fault::PartHeadersAsText,
+        "parts_once" => Fault::PartsOnce,
+        "parts_refused" => Fault::PartsRefused(num(204_144_641)?),
+        "no_part_object_ids" => Fault::NoPartObjectIds,
+        "compose_wants_bare_etags" => Fault::ComposeWantsBareEtags,
         "stall" => Fault::Stall,
         "slow_reset_every" => {
             let (rate, every) = arg?.split_once(':')?;

@@ -1,6 +1,15 @@
 //! AGC's multipart upload: `init`, `parts` (a SigV4-signed URL per part), the part PUTs
-//! (verified like the single PUT: signature, date, length, SHA-256), and `compose`, which
-//! checks that every part is present, in order, with its ETag, and stores the concatenation.
+//! (verified like the single PUT: signature, date, length, SHA-256 when one was declared), and
+//! `compose`, which checks that every part is present, in order, with its ETag, and stores the
+//! concatenation.
+//!
+//! Strict where Huawei's pages are (docs/protocol.md, "Multipart upload"): `init` takes query
+//! parameters only (no body; `chineseMainlandFlag` 0/1, `releaseType` 1/6); a `parts` body must
+//! be the full map `additionalProp1..N` in order (parts are numbered by their position, as a
+//! server that reads the map in order would); a part is at most 100 MB; the `sha256` of a part
+//! is optional (empty: the URL is signed `UNSIGNED-PAYLOAD`); `partObjectId` may be missing or
+//! empty in the answer ([`crate::Fault::NoPartObjectIds`]); a second `parts` call can be
+//! refused ([`crate::Fault::PartsOnce`]) and must then repeat the same map.
 //!
 //! Part bodies are kept in files under the server's temporary directory (a 200 MiB upload
 //! costs one part of memory at a time); the composed object is hashed from them and, when
@@ -28,7 +37,11 @@ use crate::{Fault, Shared};
 
 /// `ret.code` of a refused multipart call (unknown session, bad part list).
 const INVALID: i64 = 204_144_641;
-const INIT_KEYS: [&str; 5] = ["appId", "fileName", "contentType", "fileType", "releaseType"];
+/// Init's documented query parameters (`fileType` is not on the current page but was sent
+/// live by easy-publisher, so it is tolerated).
+const INIT_KEYS: [&str; 6] = ["appId", "fileName", "contentType", "fileType", "releaseType", "chineseMainlandFlag"];
+/// "单个分片最大限制为100MB" (Huawei's FilePartInfo page), read as 10^6-byte MB.
+const PART_MAX_SIZE: u64 = 100_000_000;
 
 /// A part URL handed out.
 #[derive(Clone, Debug)]
@@ -56,6 +69,8 @@ pub(crate) struct Session {
     object_id: String,
     issued: HashMap<u32, Issued>,
     received: BTreeMap<u32, Received>,
+    /// The part lengths of the first `parts` call: a later one must ask the same map.
+    map: Option<Vec<u64>>,
 }
 
 /// The sessions, by `nspUploadId`, and the part-body bytes counted for
@@ -118,14 +133,37 @@ pub(crate) fn handle(shared: &Arc<Shared>, c: &mut C, path: &str, query: &[(Stri
     let blen = body.len() as u64;
     match path {
         "/api/publish/v2/upload/multipart/init" => init(shared, c, query, blen),
+        "/api/publish/v2/upload/multipart/parts" if matches!(shared.fault(), Fault::PartsRefused(_)) => {
+            let code = if let Fault::PartsRefused(code) = shared.fault() { code } else { INVALID };
+            answer(c, 200, &ret_json(code, "multipart upload is not available for this app"), blen)
+        }
+        "/api/publish/v2/upload/multipart/parts"
+            if shared.fault() == Fault::PartsOnce && asked_before(shared, query) =>
+        {
+            answer(c, 200, &ret_json(INVALID, "the part URLs of this upload were already issued"), blen)
+        }
         "/api/publish/v2/upload/multipart/parts" => parts(shared, c, query, body),
         _ => compose(shared, c, query, body),
     }
 }
 
+/// Has this session's `parts` been asked already?
+fn asked_before(shared: &Shared, query: &[(String, String)]) -> bool {
+    let st = shared.lock();
+    single(query, "nspUploadId").and_then(|u| st.multipart.sessions.get(u)).is_some_and(|s| s.map.is_some())
+}
+
 fn init(shared: &Arc<Shared>, c: &mut C, query: &[(String, String)], blen: u64) -> Outcome {
-    for (k, _) in query {
-        if !INIT_KEYS.contains(&k.as_str()) || query.iter().filter(|(x, _)| x == k).count() > 1 {
+    if blen > 0 {
+        return answer(c, 400, &ret_json(INVALID, "invalid request: init takes query parameters only"), blen);
+    }
+    for (k, v) in query {
+        let value_ok = match k.as_str() {
+            "chineseMainlandFlag" => v == "0" || v == "1",
+            "releaseType" => v == "1" || v == "6",
+            _ => true,
+        };
+        if !INIT_KEYS.contains(&k.as_str()) || query.iter().filter(|(x, _)| x == k).count() > 1 || !value_ok {
             return answer(c, 400, &ret_json(INVALID, &format!("invalid parameter: {k}")), blen);
         }
     }
@@ -150,6 +188,7 @@ fn init(shared: &Arc<Shared>, c: &mut C, query: &[(String, String)], blen: u64) 
         object_id: object_id.clone(),
         issued: HashMap::new(),
         received: BTreeMap::new(),
+        map: None,
     };
     shared.lock().multipart.sessions.insert(upload_id.clone(), session);
     let (min, max) = (shared.config.multipart_part_min_size, shared.config.multipart_part_max_size);
@@ -173,6 +212,32 @@ fn session_of(shared: &Shared, query: &[(String, String)]) -> Result<(String, Se
     }
 }
 
+/// A JSON object's entries in the order they were written (serde_json's map sorts its keys,
+/// which would hide a body that lists parts out of order). `None`: not a JSON object.
+fn ordered_entries(body: &[u8]) -> Option<Vec<(String, Value)>> {
+    struct Entries(Vec<(String, Value)>);
+    impl<'de> serde::Deserialize<'de> for Entries {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> serde::de::Visitor<'de> for V {
+                type Value = Entries;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("a JSON object")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Entries, A::Error> {
+                    let mut out = Vec::new();
+                    while let Some(entry) = m.next_entry::<String, Value>()? {
+                        out.push(entry);
+                    }
+                    Ok(Entries(out))
+                }
+            }
+            d.deserialize_map(V)
+        }
+    }
+    serde_json::from_slice::<Entries>(body).ok().map(|e| e.0)
+}
+
 /// The part number of an `additionalPropN` key (N from 1).
 fn part_number(key: &str) -> Option<u32> {
     let n = key.strip_prefix("additionalProp")?;
@@ -188,13 +253,34 @@ fn parts(shared: &Arc<Shared>, c: &mut C, query: &[(String, String)], body: &[u8
         Ok(s) => s,
         Err(m) => return answer(c, 200, &ret_json(INVALID, m), blen),
     };
-    let Ok(Value::Object(asked)) = serde_json::from_slice::<Value>(body) else {
+    let Some(asked) = ordered_entries(body) else {
         return answer(c, 400, &ret_json(INVALID, "invalid request body"), blen);
     };
     if asked.is_empty() {
         return answer(c, 200, &ret_json(INVALID, "invalid parameter: no parts"), blen);
     }
-    let max = shared.config.multipart_part_max_size;
+    let (min, max) = (shared.config.multipart_part_min_size, shared.config.multipart_part_max_size.min(PART_MAX_SIZE));
+    let mut lengths = Vec::new();
+    for (i, (key, v)) in asked.iter().enumerate() {
+        // Numbered by position: the map must list every part from 1, in order.
+        if part_number(key) != Some(i as u32 + 1) {
+            return answer(
+                c,
+                200,
+                &ret_json(INVALID, "invalid parameter: the map must list every part as additionalProp1..N, in order"),
+                blen,
+            );
+        }
+        let length = v.get("length").and_then(Value::as_u64).unwrap_or(0);
+        let last = i + 1 == asked.len();
+        if length == 0 || length > max || (!last && length < min) {
+            return answer(c, 200, &ret_json(INVALID, &format!("invalid parameter: {key}.length")), blen);
+        }
+        lengths.push(length);
+    }
+    if session.map.as_ref().is_some_and(|m| *m != lengths) {
+        return answer(c, 200, &ret_json(INVALID, "invalid parameter: not the part map asked before"), blen);
+    }
     let stale = shared.take_fault(|f| *f == Fault::PartUrlExpiredOnce, true).is_some();
     let as_text = shared.fault() == Fault::PartHeadersAsText;
     let date = util::amz_date(if stale { now_secs() - 20 * 60 } else { now_secs() });
@@ -202,20 +288,25 @@ fn parts(shared: &Arc<Shared>, c: &mut C, query: &[(String, String)], body: &[u8
     let authority = shared.authority();
     let mut map = Map::new();
     let mut issued = Vec::new();
-    for (key, v) in &asked {
-        let Some(n) = part_number(key) else {
-            return answer(c, 200, &ret_json(INVALID, "invalid parameter: part keys are additionalPropN"), blen);
+    let no_ids = shared.fault() == Fault::NoPartObjectIds;
+    for (i, (key, v)) in asked.iter().enumerate() {
+        let n = i as u32 + 1;
+        let length = lengths[i];
+        let sha = match v.get("sha256") {
+            None | Some(Value::Null) => "",
+            Some(Value::String(s)) => s.as_str(),
+            Some(_) => return answer(c, 200, &ret_json(INVALID, &format!("invalid parameter: {key}.sha256")), blen),
         };
-        let sha = v.get("sha256").and_then(Value::as_str).unwrap_or("");
-        let length = v.get("length").and_then(Value::as_u64).unwrap_or(0);
-        let sha_ok = sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-        if !sha_ok || length == 0 || length > max {
-            return answer(c, 200, &ret_json(INVALID, &format!("invalid parameter: {key}")), blen);
+        let sha_ok = sha.is_empty()
+            || (sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+        if !sha_ok {
+            return answer(c, 200, &ret_json(INVALID, &format!("invalid parameter: {key}.sha256")), blen);
         }
+        let payload = if sha.is_empty() { sigv4::UNSIGNED_PAYLOAD } else { sha };
         let path = format!("/obs/{}/{}", crate::OBS_BUCKET, aws_uri_encode(&session.object_id, true));
         let q = vec![("partNumber".to_string(), n.to_string()), ("uploadId".to_string(), upload_id.clone())];
         let mut headers: Vec<(String, String)> = vec![
-            ("x-amz-content-sha256".into(), sha.to_string()),
+            ("x-amz-content-sha256".into(), payload.to_string()),
             ("x-amz-date".into(), date.clone()),
             ("Host".into(), authority.clone()),
             ("user-agent".into(), crate::OBS_USER_AGENT.into()),
@@ -227,17 +318,22 @@ fn parts(shared: &Arc<Shared>, c: &mut C, query: &[(String, String)], body: &[u8
             headers.push(("x-obs-part-number".into(), n.to_string()));
             signed.push("x-obs-part-number".into());
         }
-        let Some(authz) = sigv4::sign_v4(&creds, "PUT", &path, &q, &headers, &signed, sha, &date) else {
+        let Some(authz) = sigv4::sign_v4(&creds, "PUT", &path, &q, &headers, &signed, payload, &date) else {
             return answer(c, 500, &ret_json(500, "signing failed"), blen);
         };
-        let part_object_id = format!("{}.part{n}.{}", session.object_id, util::random_hex(4));
+        let part_object_id =
+            if no_ids { String::new() } else { format!("{}.part{n}.{}", session.object_id, util::random_hex(4)) };
         let mut hdrs = json!({"Authorization": authz});
         for (k, v) in &headers {
             hdrs[k.as_str()] = if k == "x-obs-part-number" { json!(n) } else { json!(v) };
         }
         let hdrs = if as_text { Value::String(hdrs.to_string()) } else { hdrs };
         let url = format!("https://{authority}{path}?partNumber={n}&uploadId={upload_id}");
-        map.insert(key.clone(), json!({"url": url, "method": "PUT", "headers": hdrs, "partObjectId": part_object_id}));
+        let mut info = json!({"url": url, "method": "PUT", "headers": hdrs, "partObjectId": part_object_id});
+        if no_ids && n % 2 == 1 {
+            info.as_object_mut().map(|o| o.remove("partObjectId"));
+        }
+        map.insert(key.clone(), info);
         issued.push((n, Issued { part_object_id, length, sha256: sha.to_string() }, authz));
     }
     {
@@ -247,6 +343,9 @@ fn parts(shared: &Arc<Shared>, c: &mut C, query: &[(String, String)], body: &[u8
             if let Some(s) = st.multipart.sessions.get_mut(&upload_id) {
                 s.issued.insert(n, i);
             }
+        }
+        if let Some(s) = st.multipart.sessions.get_mut(&upload_id) {
+            s.map = Some(lengths);
         }
     }
     answer(c, 200, &json!({"ret": {"code": 0, "msg": "success"}, "uploadInfoMap": map}), blen)
@@ -306,7 +405,8 @@ pub(crate) fn handle_part_put(shared: &Arc<Shared>, mut p: Put<'_>, len: u64) ->
         Err(o) => return o,
     };
     let claimed = p.req.header("x-amz-content-sha256").unwrap_or("").trim().to_ascii_lowercase();
-    if claimed != body.sha256_hex || issued.sha256 != body.sha256_hex {
+    let unsigned = issued.sha256.is_empty() && claimed == sigv4::UNSIGNED_PAYLOAD.to_ascii_lowercase();
+    if !unsigned && (claimed != body.sha256_hex || issued.sha256 != body.sha256_hex) {
         p.cl = Some(0); // body already read
         let o = p.refuse(
             400,
@@ -355,6 +455,7 @@ fn compose(shared: &Arc<Shared>, c: &mut C, query: &[(String, String)], body: &[
     if shared.take_fault(|f| *f == Fault::ComposeFailsOnce, true).is_some() {
         return answer(c, 500, &ret_json(500, "internal server error"), blen);
     }
+    let bare_etags = shared.fault() == Fault::ComposeWantsBareEtags;
     let Ok(Value::Object(given)) = serde_json::from_slice::<Value>(body) else {
         return answer(c, 400, &ret_json(INVALID, "invalid request body"), blen);
     };
@@ -378,9 +479,14 @@ fn compose(shared: &Arc<Shared>, c: &mut C, query: &[(String, String)], body: &[
         let Some(r) = session.received.get(n) else {
             return answer(c, 200, &ret_json(INVALID, &format!("invalid parameter: part {n} was not uploaded")), blen);
         };
-        let pid = v.get("partObjectId").and_then(Value::as_str);
+        // A part URL given without a partObjectId comes back as "" or not at all.
+        let pid = match v.get("partObjectId") {
+            None if r.part_object_id.is_empty() => Some(""),
+            other => other.and_then(Value::as_str),
+        };
         let etag = v.get("etag").and_then(Value::as_str);
-        if pid != Some(r.part_object_id.as_str()) || etag != Some(r.etag.as_str()) {
+        let want_etag = if bare_etags { r.etag.trim_matches('"') } else { r.etag.as_str() };
+        if pid != Some(r.part_object_id.as_str()) || etag != Some(want_etag) {
             return answer(
                 c,
                 200,

@@ -10,6 +10,8 @@ type HmacSha256 = Hmac<Sha256>;
 
 /// The algorithm name in the `Authorization` header.
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+/// The payload hash of a request whose body the signature does not cover.
+pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 
 /// Credentials and scope used to sign.
 #[derive(Clone, Debug)]

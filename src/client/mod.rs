@@ -60,6 +60,8 @@ pub struct Client {
     release_paths: ReleasePaths,
     multipart_paths: MultipartPaths,
     preflight_paths: PreflightPaths,
+    /// Part URLs older than this are asked again ([`upload::PART_URL_MAX_AGE`]).
+    part_url_max_age: Duration,
 }
 
 impl Client {
@@ -87,6 +89,7 @@ impl Client {
             release_paths: ReleasePaths::default(),
             multipart_paths: MultipartPaths::default(),
             preflight_paths: PreflightPaths::default(),
+            part_url_max_age: upload::PART_URL_MAX_AGE,
         })
     }
 
@@ -244,6 +247,13 @@ impl Client {
     /// The Connect API paths of the multipart upload in use.
     pub fn multipart_paths(&self) -> &MultipartPaths {
         &self.multipart_paths
+    }
+
+    /// How old part URLs may be before a part is sent with them (default
+    /// [`upload::PART_URL_MAX_AGE`]); older ones are asked again. For tests of that road.
+    #[doc(hidden)]
+    pub fn set_part_url_max_age(&mut self, age: Duration) {
+        self.part_url_max_age = age;
     }
 
     /// The compile-status poll intervals (first wait, cap), reused by the submit backoff.

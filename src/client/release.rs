@@ -18,7 +18,7 @@ use crate::connect::release::{
 use crate::connect::test_release::{
     check_distribute_mode, now_ms, parse_test_package, parse_version_id, test_package_body, TestRelease,
 };
-use crate::connect::{self, parse_empty, Answer, Method, Request};
+use crate::connect::{self, parse_empty, Answer, Body, Method, Request};
 use crate::error::{Error, Result};
 use crate::progress::{self, Phase, Progress};
 
@@ -389,7 +389,7 @@ impl Client {
             if let Some((p, d, t)) = phase {
                 progress::event(progress, p, d, t)?;
             }
-            let request = Request { method, path, query: &[("appId", app_id)], body, what };
+            let request = Request { method, path, query: &[("appId", app_id)], body: body.map(Body::Json), what };
             connect::send(agent, base, auth, &request, deadline, &parse)
         });
         self.clean(r.map_err(with_advice))
@@ -521,8 +521,13 @@ impl Client {
                         }
                     }
                 }
-                let submit =
-                    Request { method: Method::Post, path: &path, query, body: Some(&body), what: "app-submit" };
+                let submit = Request {
+                    method: Method::Post,
+                    path: &path,
+                    query,
+                    body: Some(Body::Json(&body)),
+                    what: "app-submit",
+                };
                 connect::send_noting(agent, base, auth, &submit, deadline, parse, unsure)
             })?;
             let message = match outcome {

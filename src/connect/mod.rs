@@ -132,13 +132,25 @@ pub(crate) enum Method {
     Post,
 }
 
+/// The body of a PUT or POST.
+#[derive(Clone, Copy)]
+pub(crate) enum Body<'a> {
+    /// A JSON value.
+    Json(&'a Value),
+    /// JSON text written by the caller (keys in an order serde_json's map would not keep).
+    Text(&'a str),
+    /// No body at all (`Content-Length: 0`, no `Content-Type`): a call documented with
+    /// query parameters only.
+    Empty,
+}
+
 /// One Connect API request: `method` on `base + path` with `query` (in order) and, for PUT
-/// and POST, a JSON body (`{}` when `None`). `what` names the call in errors.
+/// and POST, a body (`{}` when `None`). `what` names the call in errors.
 pub(crate) struct Request<'a> {
     pub method: Method,
     pub path: &'a str,
     pub query: &'a [(&'a str, &'a str)],
-    pub body: Option<&'a Value>,
+    pub body: Option<Body<'a>>,
     pub what: &'a str,
 }
 
@@ -165,8 +177,13 @@ pub(crate) fn exchange(
             for (k, v) in request.query {
                 req = req.query(*k, *v);
             }
+            let text = match request.body {
+                None => "{}".to_owned(),
+                Some(Body::Json(v)) => v.to_string(),
+                Some(Body::Text(t)) => t.to_owned(),
+                Some(Body::Empty) => return Ok(http::with_deadline(auth.apply(req), deadline)?.send_empty()),
+            };
             let req = auth.apply(req.content_type("application/json"));
-            let text = request.body.map(Value::to_string).unwrap_or_else(|| "{}".into());
             http::with_deadline(req, deadline)?.send(text.as_bytes())
         }
     })

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::ids::IdKind;
-use super::{as_i64, ok_envelope, parse_ret, send, send_noting, Answer, Method, Request};
+use super::{as_i64, ok_envelope, parse_ret, send, send_noting, Answer, Body, Method, Request};
 use crate::auth::AuthHeaders;
 use crate::error::{bounded, Error, Result};
 use crate::http::Deadline;
@@ -69,7 +69,7 @@ pub(crate) fn bind_package(
         method: Method::Put,
         path: "/api/publish/v3/app-package-info",
         query: &query,
-        body: Some(&body),
+        body: Some(Body::Json(&body)),
         what: WHAT,
     };
     send_noting(agent, base, auth, &request, deadline, parse_bind, unsure)

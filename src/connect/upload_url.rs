@@ -101,7 +101,7 @@ pub fn parse_upload_url(body: &[u8], query: &UploadUrlQuery<'_>) -> Result<Uploa
 
     let fields = info_value.0.get("headers").ok_or_else(|| missing("headers"))?;
     let expect =
-        SignedFor { authority: &authority, content_length: query.content_length, sha256_hex: query.sha256_hex };
+        SignedFor { authority: &authority, content_length: query.content_length, sha256_hex: Some(query.sha256_hex) };
     let headers = parse_signed_headers(fields, WHAT, &expect, true)?;
     Ok(UploadTarget { object_id, url, headers })
 }
@@ -112,8 +112,10 @@ pub(crate) struct SignedFor<'a> {
     pub authority: &'a str,
     /// The body's exact length: a signed `Content-Length` must equal it.
     pub content_length: u64,
-    /// The body's lowercase hex SHA-256: a signed `x-amz-content-sha256` must equal it.
-    pub sha256_hex: &'a str,
+    /// The body's lowercase hex SHA-256, when it was declared to AGC: a signed
+    /// `x-amz-content-sha256` must then equal it. `None` (a multipart part asked without its
+    /// digest): any value, which the upload host checks against the bytes.
+    pub sha256_hex: Option<&'a str>,
 }
 
 /// The payload hash a host may be told not to check (AWS SigV4's "unsigned payload").
@@ -187,11 +189,12 @@ pub(crate) fn parse_signed_headers(
                 )))
             }
             "x-amz-content-sha256" => {
-                if !value.eq_ignore_ascii_case(expect.sha256_hex) && value != UNSIGNED_PAYLOAD {
+                if let Some(sha) =
+                    expect.sha256_hex.filter(|s| !value.eq_ignore_ascii_case(s) && value != UNSIGNED_PAYLOAD)
+                {
                     return Err(Error::Protocol(format!(
-                        "{what}: the URL was signed for payload hash {}, but the body's SHA-256 is {}",
+                        "{what}: the URL was signed for payload hash {}, but the body's SHA-256 is {sha}",
                         bounded(value, 80),
-                        expect.sha256_hex
                     )));
                 }
                 seen_sha = true;

@@ -201,6 +201,31 @@ int main(void) {
         agc_upload_options_free(single);
         agc_upload_result_free(r);
     }
+
+    /* A resume path holding a user's file, or the package itself: refused before any request,
+     * the file left as it was. */
+    char notes[512];
+    snprintf(notes, sizeof notes, "%s/important.txt", dir);
+    FILE *nf = fopen(notes, "w");
+    if (nf) { fputs("my notes", nf); fclose(nf); }
+    int puts_now = part_puts_in_log();
+    const char *victims[] = { notes, app };
+    for (size_t i = 0; i < 2; i++) {
+        CHECK_STATUS(agc_upload_options_set_resume_file(o, victims[i]), AGC_OK);
+        agc_upload_result *refused = (agc_upload_result *)1;
+        CHECK_STATUS(agc_upload_file_ex(c, "10001", app, AGC_KIND_HARMONY_APP, o, NULL, NULL, &refused),
+                     AGC_ERR_INVALID_ARGUMENT);
+        CHECK(refused == NULL, "out-pointer reset on failure");
+        CHECK(strstr(agc_last_error(), "resume file") != NULL, "%s", agc_last_error());
+    }
+    char *kept = slurp(notes);
+    CHECK(kept && strcmp(kept, "my notes") == 0, "the user's file untouched: %s", kept ? kept : "(gone)");
+    free(kept);
+    char *pkg = slurp(app);
+    CHECK(pkg && memcmp(pkg, "PK\x03\x04", 4) == 0, "the package untouched");
+    free(pkg);
+    CHECK(part_puts_in_log() == puts_now, "nothing sent");
+    unlink(notes);
     agc_upload_options_free(o);
     agc_client_free(c);
     unlink(app);

@@ -45,6 +45,26 @@ class TransferTest(MockTestCase):
         self.assertEqual((r.parts, r.parts_sent, r.resumed_parts, r.notes), (1, 1, 0, ()))
         self.assertEqual(r.bytes_sent, r.size)
 
+    def test_a_resume_path_holding_a_users_file_is_refused_and_left_alone(self) -> None:
+        path = self.app("victim.app", 2 * MIB)
+        notes = os.path.join(self.dir, "important.txt")
+        with open(notes, "w", encoding="utf-8") as f:
+            f.write("my notes")
+        with open(path, "rb") as f:
+            package = f.read()
+        before = len(requests_log())
+        for victim in (notes, path):
+            for transfer in (agcupload.Transfer.MULTIPART, agcupload.Transfer.SINGLE):
+                with self.assertRaises(agcupload.InvalidArgumentError) as e:
+                    self.client.upload_file("38012", path, transfer=transfer, resume_file=victim)
+                self.assertIn("resume file", str(e.exception))
+        with open(notes, encoding="utf-8") as f:
+            self.assertEqual(f.read(), "my notes")
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(), package)
+        asked = [r for r in requests_log()[before:] if r["kind"] != "Control"]
+        self.assertEqual(asked, [], "nothing was asked of AGC")
+
     def test_an_interrupted_multipart_upload_resumes_with_the_missing_parts_only(self) -> None:
         path = self.app("big.app", 11 * MIB)
         with open(path, "rb") as f:

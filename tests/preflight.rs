@@ -64,7 +64,103 @@ fn a_good_package_passes_and_is_published() {
     let pos = |k: Endpoint| log.iter().position(|r| r.kind == k).unwrap();
     assert!(pos(Endpoint::AppIdList) < pos(Endpoint::UploadUrl));
     let list = &log[pos(Endpoint::AppIdList)];
-    assert_eq!(list.query, vec![("packageName".to_string(), BUNDLE.to_string())]);
+    assert_eq!(
+        list.query,
+        vec![("packageName".to_string(), BUNDLE.to_string()), ("packageTypes".to_string(), "7".to_string())]
+    );
+}
+
+/// The one appid-list request of a run, as the mock logged it.
+fn appid_list_query(server: &MockServer) -> Vec<(String, String)> {
+    let log = server.requests();
+    let lists: Vec<_> = log.iter().filter(|r| r.kind == Endpoint::AppIdList).collect();
+    assert_eq!(lists.len(), 1, "{log:#?}");
+    lists[0].query.clone()
+}
+
+#[test]
+fn an_android_app_sharing_the_bundle_name_is_not_taken_for_this_one() {
+    let server = mock();
+    // The Android app holds the bundle name; the HarmonyOS app APP has no package yet.
+    server.set_app_preflight(
+        "7654321",
+        AppPreflight { package_name: Some(BUNDLE.into()), android: true, ..Default::default() },
+    );
+    let c = client(&server);
+    let dir = TempDir::new("pf-android");
+    let p = dir.app("a.app", 20_000);
+    let req = UploadRequest::new(APP, &p, PackageKind::HarmonyApp);
+    let report = c.check(&req, &mut NoProgress).unwrap().preflight.unwrap();
+    assert_eq!(report.app_ids.as_deref(), Some(&[][..]), "the Android app's id was taken");
+    assert!(report.notes.iter().any(|n| n.contains("not bound to any app") && n.contains("for good")), "{report:?}");
+    assert!(appid_list_query(&server).contains(&("packageTypes".to_string(), "7".to_string())));
+    // Once APP holds the name too, it is found among the HarmonyOS apps alone.
+    server.set_app_versions(APP, BUNDLE, Some(1_000_011), Some(1_000_011));
+    let report = c.preflight(&req, &mut NoProgress).unwrap().unwrap();
+    assert_eq!(report.app_ids.as_deref(), Some(&[APP.to_string()][..]));
+    nothing_sent(&server);
+}
+
+#[test]
+fn agcs_no_app_of_this_type_means_not_bound_yet() {
+    let server = mock();
+    let c = client(&server);
+    let dir = TempDir::new("pf-721");
+    let p = dir.app("a.app", 20_000);
+    let req = UploadRequest::new(APP, &p, PackageKind::HarmonyApp);
+    let published = c.publish(&req, Duration::from_secs(10), &mut NoProgress).unwrap();
+    assert!(published.upload.notes.iter().any(|n| n.contains("not bound to any app") && n.contains("for good")));
+    // The mock answers 204144721 only to the filtered look-up, the one the client must send.
+    assert!(appid_list_query(&server).contains(&("packageTypes".to_string(), "7".to_string())));
+    assert_eq!(server.objects().len(), 1);
+}
+
+#[test]
+fn an_app_with_a_version_under_another_bundle_name_is_refused_before_sending() {
+    let other = "com.example.other";
+    // (what app-info shows of the existing version, the words naming it)
+    let cases: [(AppPreflight, i64, &str); 4] = [
+        (
+            AppPreflight {
+                on_shelf_version_code: Some(1_000_013),
+                on_shelf_version_number: Some("1.0.13".into()),
+                ..Default::default()
+            },
+            0,
+            "versionCode 1000013, version 1.0.13, live",
+        ),
+        (AppPreflight { on_shelf_version_id: Some("6001".into()), ..Default::default() }, 2, "version id 6001, live"),
+        (AppPreflight { version_code: Some(5), ..Default::default() }, 7, "versionCode 5, in the draft or in review"),
+        (
+            AppPreflight { version_id: Some("v-9".into()), ..Default::default() },
+            3,
+            "version id v-9, in the draft or in review",
+        ),
+    ];
+    for (view, state, words) in cases {
+        let server = mock();
+        server.set_app_preflight(APP, AppPreflight { package_name: Some(other.into()), ..view });
+        server.set_release_state(APP, state, None);
+        let c = client(&server);
+        let dir = TempDir::new("pf-existing");
+        let p = dir.app("a.app", 20_000);
+        let req = UploadRequest::new(APP, &p, PackageKind::HarmonyApp);
+        let m = refusal(c.check(&req, &mut NoProgress).unwrap_err());
+        assert!(m.contains(&format!("bundle name {BUNDLE} is bound to no HarmonyOS app")), "{m}");
+        assert!(m.contains(&format!("app {APP} already has a version ({words})")), "{m}");
+        assert!(m.contains("Check the app id"), "{m}");
+        let m = refusal(c.publish(&req, Duration::from_secs(5), &mut NoProgress).unwrap_err());
+        assert!(m.contains("already has a version"), "{m}");
+        nothing_sent(&server);
+    }
+    // A draft's version id alone is not a version: a new app's first package passes.
+    let server = mock();
+    server.set_app_preflight(APP, AppPreflight { version_id: Some("v-1".into()), ..Default::default() });
+    let c = client(&server);
+    let dir = TempDir::new("pf-draft-id");
+    let p = dir.app("a.app", 20_000);
+    let report = c.check(&UploadRequest::new(APP, &p, PackageKind::HarmonyApp), &mut NoProgress).unwrap();
+    assert!(report.preflight.unwrap().notes.iter().any(|n| n.contains("for good")));
 }
 
 #[test]
@@ -154,9 +250,16 @@ fn a_package_of_another_app_is_refused_in_both_answer_shapes() {
         assert!(m.contains(&format!("bundle name {BUNDLE} is bound in AGC to app 7654321, not to app {APP}")), "{m}");
         nothing_sent(&server);
     }
-    // The app is bound to another bundle name (appid-list knows nothing of this one).
+    // app-info names another bundle name (no documented model carries it, but it is read if sent).
     let server = mock();
-    server.set_app_versions(APP, "com.example.other", None, None);
+    server.set_app_preflight(
+        APP,
+        AppPreflight {
+            package_name: Some("com.example.other".into()),
+            app_info_package_name: true,
+            ..Default::default()
+        },
+    );
     let c = client(&server);
     let dir = TempDir::new("pf-otherb");
     let p = dir.app("a.app", 20_000);
@@ -233,7 +336,10 @@ fn no_preflight_skips_it() {
 fn hostile_server_text_is_bounded_and_cleaned_in_refusals() {
     let server = mock();
     let hostile = format!("com.evil\u{1b}[31m\n::error::x{}", "y".repeat(5000));
-    server.set_app_preflight(APP, AppPreflight { package_name: Some(hostile), ..Default::default() });
+    server.set_app_preflight(
+        APP,
+        AppPreflight { package_name: Some(hostile), app_info_package_name: true, ..Default::default() },
+    );
     let c = client(&server);
     let dir = TempDir::new("pf-hostile");
     let p = dir.app("a.app", 20_000);

@@ -2,6 +2,7 @@
 //! decision (rules, retries, protocol) is the library's; this crate parses arguments, shows
 //! progress, prints results and maps failures to exit codes.
 
+mod advice;
 mod args;
 mod exit;
 mod inspect;
@@ -129,7 +130,10 @@ impl Ctx {
                 Ok(None) => {}
                 Err(e) => {
                     report.record(&mut rep);
-                    report.hint = Some(preflight::REFUSED_HINT.into());
+                    // Only a refusal is the preflight's doing: a token or TLS failure gets its own advice.
+                    if e.status() == agcupload::Status::Preflight {
+                        report.hint = Some(preflight::REFUSED_HINT.into());
+                    }
                     return report.fail(self.failure(&e));
                 }
             }
@@ -490,8 +494,12 @@ fn env_nonempty(name: &str) -> Option<String> {
 
 /// The seal key from its file or from AGC_SEAL_KEY (64 hex digits); `None` when neither is set.
 fn seal_key(args: &SealKeyArgs) -> Result<Option<SealKey>, Failure> {
-    let key_failure =
-        |message: String| Failure { code: exit::FILE, status: agcupload::Status::SealKey.name().into(), message };
+    let key_failure = |message: String| Failure {
+        code: exit::FILE,
+        status: agcupload::Status::SealKey.name().into(),
+        message,
+        advice: None,
+    };
     let lib = |e: agcupload::Error| Failure::from_error(&e);
     if let Some(path) = &args.seal_key_file {
         // Exactly KEY_LEN bytes: a larger file is refused after reading at most one more.

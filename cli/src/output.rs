@@ -27,15 +27,22 @@ pub struct Failure {
     pub status: String,
     /// One line for a person; never a secret (the library's messages never hold one).
     pub message: String,
+    /// What to do about it whatever the command ([`crate::advice`]), added to the report's hint.
+    pub advice: Option<&'static str>,
 }
 
 impl Failure {
     pub fn usage(message: impl Into<String>) -> Failure {
-        Failure { code: exit::USAGE, status: "usage".into(), message: message.into() }
+        Failure { code: exit::USAGE, status: "usage".into(), message: message.into(), advice: None }
     }
 
     pub fn from_error(e: &agcupload::Error) -> Failure {
-        Failure { code: exit::for_status(e.status()), status: e.status().name().into(), message: e.to_string() }
+        Failure {
+            code: exit::for_status(e.status()),
+            status: e.status().name().into(),
+            message: e.to_string(),
+            advice: crate::advice::for_error(e),
+        }
     }
 }
 
@@ -129,7 +136,14 @@ impl Report {
         self.timings = Some(reporter.timings());
     }
 
+    /// The failure, its advice after any hint the command gave.
     pub fn fail(mut self, f: Failure) -> Report {
+        if let Some(a) = f.advice {
+            self.hint = Some(match self.hint.take() {
+                Some(h) => format!("{h}; {a}"),
+                None => a.to_owned(),
+            });
+        }
         self.failure = Some(f);
         self
     }

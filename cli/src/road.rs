@@ -28,8 +28,12 @@ const NOTE_FILE_MAX: u64 = 8 * 1024;
 /// file error. Each file is read by the library's file rules ([`agcupload::read_small_file_no_link`]:
 /// never blocks, bounded), and every name is quoted by the library's bounded quoting.
 pub fn read_notes_dir(dir: &Path) -> Result<Vec<ReleaseNote>, Failure> {
-    let file_error =
-        |message: String| Failure { code: exit::FILE, status: agcupload::Status::File.name().into(), message };
+    let file_error = |message: String| Failure {
+        code: exit::FILE,
+        status: agcupload::Status::File.name().into(),
+        message,
+        advice: None,
+    };
     let shown_dir = agcupload::quote_path(dir);
     let unreadable = |e: std::io::Error| file_error(format!("cannot read the notes directory {shown_dir}: {e}"));
     let mut notes = Vec::new();

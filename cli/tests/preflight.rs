@@ -1,6 +1,8 @@
 //! `agcupload publish` / `publish --submit` / `check` and the preflight (issue 19): a refusal
 //! exits 6 before any upload-url request (the mock's log shows none), `--no-preflight` skips
-//! it, a read refused for lack of rights is a warning.
+//! it, a read refused for lack of rights is a warning; the bundle name is looked up among
+//! HarmonyOS apps only; a failure that is not the preflight's (credentials, an untrusted
+//! certificate) gets its own advice, never --no-preflight.
 
 mod common;
 
@@ -95,5 +97,85 @@ fn a_good_package_passes_and_a_rights_refusal_is_a_warning() {
         out.stderr
     );
     assert_eq!(server.objects().len(), 2);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn an_android_app_sharing_the_bundle_name_does_not_block_a_new_harmonyos_app() {
+    let server = mock();
+    server.set_app_preflight(
+        "20001",
+        AppPreflight { package_name: Some(app::BUNDLE.into()), android: true, ..Default::default() },
+    );
+    let (dir, p) = package("android", 1_000_012);
+    let out = run(agc(&server).args(["check", "--json", APP]).arg(&p));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let j = json(&out);
+    assert_eq!(j["preflight"]["app_ids"], serde_json::json!([]), "{j}");
+    assert!(j["notes"].to_string().contains("binds it to app 10001 for good"), "{j}");
+    let lists: Vec<_> = server.requests().into_iter().filter(|r| r.kind == Endpoint::AppIdList).collect();
+    assert_eq!(lists.len(), 1);
+    assert!(lists[0].query.contains(&("packageTypes".to_string(), "7".to_string())), "{:?}", lists[0].query);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn an_app_with_a_version_under_another_bundle_name_exits_6_before_any_upload() {
+    let server = mock();
+    server.set_app_versions(APP, "com.example.other", Some(1_000_020), Some(1_000_013));
+    server.set_release_state(APP, 0, None);
+    let (dir, p) = package("existing", 1_000_030);
+    for args in [&["check", "--json"][..], &["publish", "--json"]] {
+        let out = run(agc(&server).args(args).arg(APP).arg(&p));
+        assert_eq!(out.code, 6, "{args:?}: {}", out.stderr);
+        let j = json(&out);
+        assert_eq!(j["error"]["status"], "AGC_ERR_PREFLIGHT", "{j}");
+        let m = j["error"]["message"].as_str().unwrap();
+        assert!(m.contains(&format!("bundle name {} is bound to no HarmonyOS app", app::BUNDLE)), "{m}");
+        assert!(m.contains("already has a version (versionCode 1000013, version 1.0.13, live)"), "{m}");
+    }
+    nothing_sent(&server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_credentials_failure_in_publish_advises_the_credentials_not_the_preflight() {
+    let server = mock();
+    let (dir, p) = package("auth", 1_000_012);
+    for args in [&["publish", "--json"][..], &["publish", "--json", "--submit"], &["check", "--json"]] {
+        let out = run(agc(&server).env("AGC_CLIENT_SECRET", "wrong-secret-9c1d").args(args).arg(APP).arg(&p));
+        assert_eq!(out.code, 4, "{args:?}: {}", out.stderr);
+        let j = json(&out);
+        assert_eq!(j["error"]["status"], "AGC_ERR_AUTH", "{j}");
+        let hint = j["error"]["hint"].as_str().unwrap_or_default();
+        assert!(hint.contains("client id and secret") && hint.contains("key file"), "{args:?}: {j}");
+        assert!(hint.contains("AGC_API_BASE"), "{j}");
+        assert!(!hint.contains("--no-preflight"), "{j}");
+        assert!(!out.stdout.contains("wrong-secret-9c1d") && !out.stderr.contains("wrong-secret-9c1d"));
+    }
+    // Without --json the advice follows the error on stderr.
+    let out = run(agc(&server).env("AGC_CLIENT_SECRET", "wrong-secret-9c1d").args(["publish", APP]).arg(&p));
+    assert_eq!(out.code, 4);
+    assert!(out.stderr.contains("check the credentials") && !out.stderr.contains("--no-preflight"), "{}", out.stderr);
+    nothing_sent(&server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn an_untrusted_certificate_names_ca_file_and_trust_system() {
+    let server = mock();
+    let (dir, p) = package("tls", 1_000_012);
+    // Without AGC_CA_FILE the mock's CA is unknown to Mozilla's roots.
+    for args in [&["publish", "--json"][..], &["check", "--json"], &["upload", "--json"]] {
+        let out = run(agc(&server).env_remove("AGC_CA_FILE").args(args).args(["--retries", "1", APP]).arg(&p));
+        assert_eq!(out.code, 5, "{args:?}: {}", out.stderr);
+        let j = json(&out);
+        assert_eq!(j["error"]["status"], "AGC_ERR_TLS", "{j}");
+        assert!(j["error"]["message"].as_str().unwrap().contains("UnknownIssuer"), "{j}");
+        let hint = j["error"]["hint"].as_str().unwrap_or_default();
+        assert!(hint.contains("--ca-file") && hint.contains("--trust system"), "{args:?}: {j}");
+        assert!(!hint.contains("--no-preflight"), "{j}");
+    }
+    assert!(server.objects().is_empty());
     let _ = std::fs::remove_dir_all(dir);
 }

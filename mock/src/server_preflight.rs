@@ -1,16 +1,21 @@
-//! What a preflight reads (issue 19): `GET /api/publish/v2/appid-list?packageName=…` and the
-//! richer `app-info` of an app (version codes, a full draft, refusals for lack of rights).
+//! What a preflight reads (issue 19): `GET /api/publish/v2/appid-list?packageName=…&packageTypes=7`
+//! and the richer `app-info` of an app (version codes, a full draft, refusals for lack of rights).
 //!
-//! - `appid-list` answers the apps whose bound bundle name is `packageName`, under the key
-//!   `appids` with items `{"key": packageName, "value": appId}` (fangxiangCN/easy-publisher
-//!   `appIDResp`), or, with [`AppIdListShape::AppIdList`], under `appIdList` with items
-//!   `{"appId": …, "packageName": …}` (another shape publishers read: `result['appids'] ??
-//!   result['appIdList']`, items' `value ?? appId ?? id`). A bundle name no app holds gets an
-//!   empty list, as a new app's does.
-//! - `app-info` carries `packageName`, `versionCode`, `versionNumber`, `onShelfVersionCode`,
-//!   `onShelfVersionNumber` and `updateTime` when set ([`MockServer::set_app_versions`]); a
-//!   full draft answers 204144662 "the app's packages exceeds the upper limit"; an app whose
-//!   API client lacks the rights answers 403 (AGC's "client token authorization fail").
+//! - `appid-list` answers by package type, as Huawei's page documents it: with
+//!   `packageTypes=7` (HarmonyOS app or atomic service) only the HarmonyOS apps whose bound
+//!   bundle name is `packageName`, and AGC's error 204144721 when there is none (the error-code
+//!   page: "根据packageTypes过滤后，查询到的应用信息为空"); without the filter every app holding the
+//!   name, an Android app ([`AppPreflight::android`]) first, as publishers saw AGC answer an
+//!   Android app's id. Items are `{"key": packageName, "value": appId}` under `appids`, or, with
+//!   [`AppIdListShape::AppIdList`], `{"appId": …, "packageName": …}` under `appIdList` (another
+//!   shape publishers read). Without the filter, a bundle name no app holds gets an empty list.
+//! - `app-info` carries `versionCode`, `versionNumber`, `versionId`, `onShelfVersionCode`,
+//!   `onShelfVersionNumber`, `onShelfVersionId` and `updateTime` when set
+//!   ([`MockServer::set_app_versions`]); `packageName` only with
+//!   [`AppPreflight::app_info_package_name`] (no app-info model on Huawei's pages has it). An app
+//!   with a version bound to another bundle name than a package's is modelled by those fields
+//!   alone. A full draft answers 204144662 "the app's packages exceeds the upper limit"; an app
+//!   whose API client lacks the rights answers 403 (AGC's "client token authorization fail").
 //!
 //! Set per app in-process ([`MockServer::set_app_preflight`]) or, for the standalone mock,
 //! with `POST /mock/app` and a JSON body (see [`control_app`]).
@@ -24,6 +29,12 @@ use crate::{MockServer, Shared};
 
 /// AGC's code for a draft that holds the most packages it allows.
 pub const CODE_PACKAGES_LIMIT: i64 = 204_144_662;
+/// AGC's code for a filtered appid-list that found no app.
+pub const CODE_NO_APP_OF_TYPE: i64 = 204_144_721;
+/// `packageTypes` of a HarmonyOS app or atomic service, the only type the mock's apps filter on.
+const PACKAGE_TYPES_HARMONY: &str = "7";
+/// The most bundle names one appid-list call takes (Huawei's page).
+const MAX_NAMES: usize = 50;
 /// The path served here.
 pub(crate) const APPID_LIST_PATH: &str = "/api/publish/v2/appid-list";
 
@@ -42,6 +53,11 @@ pub enum AppIdListShape {
 pub struct AppPreflight {
     /// The bundle name bound to the app (by its first package); `None` for a new app.
     pub package_name: Option<String>,
+    /// An Android app (not a HarmonyOS one): `appid-list` names it only without the
+    /// `packageTypes=7` filter.
+    pub android: bool,
+    /// app-info carries `packageName` too (no documented model does).
+    pub app_info_package_name: bool,
     /// `versionCode`: the version of the draft or the one in review.
     pub version_code: Option<i64>,
     /// `versionNumber`.
@@ -50,6 +66,10 @@ pub struct AppPreflight {
     pub on_shelf_version_code: Option<i64>,
     /// `onShelfVersionNumber`.
     pub on_shelf_version_number: Option<String>,
+    /// `versionId`: the draft's or the one in review.
+    pub version_id: Option<String>,
+    /// `onShelfVersionId`: the live version's.
+    pub on_shelf_version_id: Option<String>,
     /// `updateTime`.
     pub update_time: Option<String>,
     /// The draft holds the most packages AGC allows: app-info answers 204144662.
@@ -67,7 +87,7 @@ impl AppPreflight {
     /// Add the version fields to an `appInfo` object.
     pub(crate) fn fill_app_info(&self, info: &mut Value) {
         let num = |n: i64| if self.numbers_as_strings { json!(n.to_string()) } else { json!(n) };
-        if let Some(p) = &self.package_name {
+        if let Some(p) = self.package_name.as_ref().filter(|_| self.app_info_package_name) {
             info["packageName"] = json!(p);
         }
         if let Some(v) = self.version_code {
@@ -81,6 +101,12 @@ impl AppPreflight {
         }
         if let Some(v) = &self.on_shelf_version_number {
             info["onShelfVersionNumber"] = json!(v);
+        }
+        if let Some(v) = &self.version_id {
+            info["versionId"] = json!(v);
+        }
+        if let Some(v) = &self.on_shelf_version_id {
+            info["onShelfVersionId"] = json!(v);
         }
         if let Some(v) = &self.update_time {
             info["updateTime"] = json!(v);
@@ -118,41 +144,64 @@ pub(crate) fn refuse_app_info(shared: &Shared, c: &mut C, app_id: &str, blen: u6
     None
 }
 
-/// `GET appid-list?packageName=…`.
+/// `GET appid-list?packageName=a,b[&packageTypes=7]`.
 pub(crate) fn appid_list(shared: &Arc<Shared>, c: &mut C, query: &[(String, String)], blen: u64) -> Outcome {
-    let name = match single(query, "packageName") {
-        Some(n) if !n.is_empty() && query.len() == 1 => n.to_string(),
-        _ => return answer(c, 400, &ret_json(204_144_641, "invalid parameter: packageName"), blen),
+    let bad =
+        |c: &mut C, what: &str| answer(c, 400, &ret_json(204_144_641, &format!("invalid parameter: {what}")), blen);
+    if query.iter().any(|(k, _)| k != "packageName" && k != "packageTypes") {
+        return bad(c, "unknown parameter");
+    }
+    let names: Vec<String> = match single(query, "packageName") {
+        Some(n) if !n.is_empty() => n.split(',').map(str::to_string).collect(),
+        _ => return bad(c, "packageName"),
+    };
+    if names.len() > MAX_NAMES || names.iter().any(String::is_empty) {
+        return bad(c, "packageName");
+    }
+    let filtered = match query.iter().filter(|(k, _)| k == "packageTypes").count() {
+        0 => false,
+        1 if single(query, "packageTypes") == Some(PACKAGE_TYPES_HARMONY) => true,
+        _ => return bad(c, "packageTypes"),
     };
     let st = shared.lock();
-    let mut ids: Vec<(String, bool)> = st
+    // (android, app id, name, deny): without the filter an Android app comes first.
+    let mut found: Vec<(bool, String, String, bool)> = st
         .release
         .apps
         .iter()
-        .filter(|(_, a)| a.preflight.package_name.as_deref() == Some(name.as_str()))
-        .map(|(id, a)| (id.clone(), a.preflight.deny_appid_list))
+        .filter_map(|(id, a)| {
+            let name = a.preflight.package_name.as_ref().filter(|n| names.contains(n))?;
+            (!filtered || !a.preflight.android)
+                .then(|| (!a.preflight.android, id.clone(), name.clone(), a.preflight.deny_appid_list))
+        })
         .collect();
     let shape = st.release.appid_list_shape;
     drop(st);
-    ids.sort();
-    if ids.iter().any(|(_, deny)| *deny) {
+    found.sort();
+    if found.iter().any(|f| f.3) {
         return refuse_rights(c, blen);
+    }
+    if filtered && found.is_empty() {
+        let v = ret_json(CODE_NO_APP_OF_TYPE, "根据packageTypes过滤后，查询到的应用信息为空");
+        return answer(c, 200, &v, blen);
     }
     let doc = match shape {
         AppIdListShape::AppIds => {
-            let items: Vec<Value> = ids.iter().map(|(id, _)| json!({"key": name, "value": id})).collect();
+            let items: Vec<Value> = found.iter().map(|(_, id, name, _)| json!({"key": name, "value": id})).collect();
             json!({"ret": {"code": 0, "msg": "success"}, "appids": items})
         }
         AppIdListShape::AppIdList => {
-            let items: Vec<Value> = ids.iter().map(|(id, _)| json!({"appId": id, "packageName": name})).collect();
+            let items: Vec<Value> =
+                found.iter().map(|(_, id, name, _)| json!({"appId": id, "packageName": name})).collect();
             json!({"ret": {"code": 0, "msg": "success"}, "appIdList": items})
         }
     };
     answer(c, 200, &doc, blen)
 }
 
-/// `POST /mock/app`, body `{"appId": "…", "packageName": "…", "versionCode": N,
-/// "versionNumber": "…", "onShelfVersionCode": N, "onShelfVersionNumber": "…", "updateTime":
+/// `POST /mock/app`, body `{"appId": "…", "packageName": "…", "android": bool,
+/// "appInfoPackageName": bool, "versionCode": N, "versionNumber": "…", "versionId": "…",
+/// "onShelfVersionCode": N, "onShelfVersionNumber": "…", "onShelfVersionId": "…", "updateTime":
 /// "…", "releaseState": N, "draftFull": bool, "denyAppInfo": bool, "denyAppIdList": bool,
 /// "numbersAsStrings": bool, "appIdListShape": "appids"|"appIdList"}`: every field but `appId`
 /// optional; the app's preflight view is replaced by the fields given.
@@ -164,10 +213,14 @@ pub(crate) fn control_app(shared: &Shared, body: &[u8]) -> Result<(), String> {
     let flag = |k: &str| v.get(k).and_then(Value::as_bool).unwrap_or(false);
     let p = AppPreflight {
         package_name: text("packageName"),
+        android: flag("android"),
+        app_info_package_name: flag("appInfoPackageName"),
         version_code: num("versionCode"),
         version_number: text("versionNumber"),
         on_shelf_version_code: num("onShelfVersionCode"),
         on_shelf_version_number: text("onShelfVersionNumber"),
+        version_id: text("versionId"),
+        on_shelf_version_id: text("onShelfVersionId"),
         update_time: text("updateTime"),
         draft_full: flag("draftFull"),
         deny_app_info: flag("denyAppInfo"),

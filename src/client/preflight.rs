@@ -4,10 +4,13 @@
 //! 1. Inspect the package offline ([`crate::inspect`]): a signed `.app` whose `pack.info` says
 //!    what it is, of the declared kind, within the limit of what it is.
 //! 2. Obtain a token (a failure here is a failure: wrong credentials).
-//! 3. `appid-list?packageName=<bundle name>`: the bundle name must be bound to this app id, or
-//!    to none (a new app: the first package binds it for good, which a note says).
-//! 4. `app-info`: the bundle name bound to the app (when the answer carries it) must be the
-//!    package's; a full draft (AGC's 204144662) is refused; for a review, a draft in review
+//! 3. `appid-list?packageName=<bundle name>&packageTypes=7` (HarmonyOS apps only, so an Android
+//!    app sharing the bundle name is never taken for this one): the bundle name must be bound to
+//!    this app id, or to none (AGC's 204144721 after the filter, or an empty list).
+//! 4. `app-info`: a bundle name bound to no app is refused when the app already has a version
+//!    (its bundle name was set by that version's package, so it is another one); otherwise it
+//!    is a new app and the first package binds it for good, which a note says. A full draft
+//!    (AGC's 204144662) is refused; for a review, a draft in review
 //!    (release states 4, 5, 12) cannot be edited; the package's version code must be higher
 //!    than the live one (`onShelfVersionCode`) and than the one in review or approved
 //!    (`versionCode` in states 0, 3, 4, 5, 12; a draft's own `versionCode` is the package it
@@ -18,7 +21,9 @@
 //! API client without the role) is a warning in [`PreflightReport::notes`], not a failure.
 
 use super::{Client, UploadRequest};
-use crate::connect::preflight::{parse_app_versions, parse_appid_list, AppVersions, PreflightPaths};
+use crate::connect::preflight::{
+    parse_app_versions, parse_appid_list, AppVersions, PreflightPaths, CODE_NO_APP_OF_TYPE, PACKAGE_TYPES_HARMONY,
+};
 use crate::connect::release::{ReleaseState, CODE_PACKAGES_LIMIT};
 use crate::connect::{self, Method, Request};
 use crate::error::{bounded, Error, Result};
@@ -101,12 +106,13 @@ impl Client {
 
         let list_path = self.preflight_paths.appid_list.clone();
         let ids = self.connect_call(progress, |_, agent, base, auth, deadline, _| {
-            let query = [("packageName", bundle.as_str())];
+            let query = [("packageName", bundle.as_str()), ("packageTypes", PACKAGE_TYPES_HARMONY)];
             let req = Request { method: Method::Get, path: &list_path, query: &query, body: None, what: "appid-list" };
-            connect::send(agent, base, auth, &req, deadline, parse_appid_list)
+            connect::send(agent, base, auth, &req, deadline, |b| parse_appid_list(b, &bundle))
         });
         let app_ids = match ids {
             Ok(ids) => Some(ids),
+            Err(Error::Api { code: CODE_NO_APP_OF_TYPE, .. }) => Some(Vec::new()),
             Err(Error::Auth(m)) => {
                 notes.push(format!(
                     "warning: AGC refused the app id look-up for lack of rights ({}), so the bundle name was not \
@@ -165,6 +171,29 @@ impl Client {
     }
 }
 
+/// The version app-info shows, if any, in words: the live one, else the draft's or the one in
+/// review. A `versionId` alone counts only outside the draft state (7): whether a brand-new
+/// app's empty draft carries one is not documented, and its first package must pass.
+fn existing_version(v: &AppVersions) -> Option<String> {
+    let described = |kind: &str, code: Option<i64>, number: &Option<String>, id: &Option<String>| {
+        let mut parts = Vec::new();
+        if let Some(c) = code {
+            parts.push(format!("versionCode {c}"));
+        }
+        if let Some(n) = number {
+            parts.push(format!("version {n}"));
+        }
+        if let Some(i) = id {
+            parts.push(format!("version id {i}"));
+        }
+        (!parts.is_empty()).then(|| format!("{}, {kind}", parts.join(", ")))
+    };
+    let submitted = v.release_state.is_some() && ReleaseState::from_code(v.release_state) != ReleaseState::Draft;
+    let id = v.version_id.clone().filter(|_| submitted);
+    described("live", v.on_shelf_version_code, &v.on_shelf_version_number, &v.on_shelf_version_id)
+        .or_else(|| described("in the draft or in review", v.version_code, &v.version_number, &id))
+}
+
 /// The checks on what app-info says (pure: no request).
 fn judge(
     app_id: &str,
@@ -184,6 +213,16 @@ fn judge(
             )));
         }
     } else if app_ids.as_ref().is_some_and(Vec::is_empty) {
+        // AGC takes an app's bundle name from its first package: an app that has a version
+        // already has one, and it is not this package's (appid-list would have named the app).
+        if let Some(version) = existing_version(&v) {
+            return Err(Error::Preflight(format!(
+                "the package's bundle name {bundle} is bound to no HarmonyOS app in AGC, but app {app_id} already \
+                 has a version ({version}), so its bundle name is another one: AGC would fail this package after \
+                 the upload. Check the app id, and build the package with the bundle name of the app's existing \
+                 version (AppGallery Connect: the app's version information)"
+            )));
+        }
         notes.push(format!(
             "the bundle name {bundle} is not bound to any app in AGC yet: this package binds it to app {app_id} for \
              good"

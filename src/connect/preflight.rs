@@ -1,11 +1,12 @@
-//! What a preflight asks AGC (issue 19), on the wire: `GET appid-list?packageName=…` (which
-//! apps a bundle name is bound to) and the version fields of `app-info`. Parsers are pure
-//! functions over bytes, lenient where publishers saw AGC vary:
+//! What a preflight asks AGC (issue 19), on the wire: `GET appid-list?packageName=…&packageTypes=7`
+//! (which HarmonyOS apps a bundle name is bound to) and the version fields of `app-info`.
+//! Parsers are pure functions over bytes, lenient where publishers saw AGC vary:
 //!
-//! - appid-list's list is under `appids` (fangxiangCN/easy-publisher `appIDResp`: items
-//!   `{"key": packageName, "value": appId}`) or `appIdList` (a publisher reads `result['appids']
-//!   ?? result['appIdList'] ?? result['data']`); an item is an object whose id is `value`,
-//!   `appId` or `id` (in that order), or the id itself (a string or a number);
+//! - appid-list's list is under `appids` (Huawei's page and fangxiangCN/easy-publisher
+//!   `appIDResp`: items `{"key": packageName, "value": appId}`) or `appIdList` (a publisher reads
+//!   `result['appids'] ?? result['appIdList'] ?? result['data']`); an item is an object whose id
+//!   is `value`, `appId` or `id` (in that order), or the id itself (a string or a number); an
+//!   item that names another bundle name (`key`, or `packageName`) is not ours and is skipped;
 //! - app-info's fields are read from `appInfo`, else from the top level; numbers may be
 //!   strings; a draft may carry no `versionCode` (easy-publisher: "华为压根不返回 versionCode").
 //!
@@ -15,6 +16,14 @@ use serde_json::Value;
 
 use super::{as_i64, ok_envelope};
 use crate::error::{bounded, Error, Result};
+
+/// `packageTypes` of appid-list for a HarmonyOS app or atomic service (Huawei's appid-list page).
+/// Without it AGC may answer the id of an Android app that shares the bundle name.
+pub const PACKAGE_TYPES_HARMONY: &str = "7";
+/// AGC's answer to a filtered appid-list that found nothing ("根据packageTypes过滤后，查询到的应用信息为空",
+/// Huawei's publishing error-code page): the bundle name is bound to no HarmonyOS app yet, not a
+/// failure.
+pub const CODE_NO_APP_OF_TYPE: i64 = 204_144_721;
 
 /// The Connect API paths only the preflight uses (app-info is [`super::release::ReleasePaths::app_info`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,16 +59,24 @@ pub const MAX_APP_IDS: usize = 64;
 /// The longest text kept from an answer field.
 const FIELD_MAX: usize = 128;
 
-/// Parse an appid-list answer into the app ids (bounded, cleaned, at most [`MAX_APP_IDS`]).
-/// No list at all, or an empty one, is an empty vector: the bundle name is bound to no app.
-pub fn parse_appid_list(body: &[u8]) -> Result<Vec<String>> {
+/// Parse an appid-list answer for `bundle` into the app ids (bounded, cleaned, at most
+/// [`MAX_APP_IDS`]), skipping items that name another bundle name. No list at all, or an empty
+/// one, is an empty vector: the bundle name is bound to no app. AGC's [`CODE_NO_APP_OF_TYPE`]
+/// is an [`Error::Api`] here, like any business error: the caller decides what it means.
+pub fn parse_appid_list(body: &[u8], bundle: &str) -> Result<Vec<String>> {
     let root = ok_envelope(body, "appid-list")?;
     let list = ["appids", "appIdList", "appIds", "data"].iter().find_map(|k| root.get(*k).and_then(Value::as_array));
     let Some(list) = list else { return Ok(Vec::new()) };
     let mut ids = Vec::new();
     for item in list.iter().take(MAX_APP_IDS) {
         let v = match item {
-            Value::Object(o) => ["value", "appId", "id"].iter().find_map(|k| o.get(*k)),
+            Value::Object(o) => {
+                let named = ["key", "packageName"].iter().find_map(|k| o.get(*k).and_then(Value::as_str));
+                if named.is_some_and(|n| n.trim() != bundle) {
+                    continue;
+                }
+                ["value", "appId", "id"].iter().find_map(|k| o.get(*k))
+            }
             other => Some(other),
         };
         let id = match v {
@@ -87,9 +104,14 @@ pub struct AppVersions {
     pub on_shelf_version_code: Option<i64>,
     /// `onShelfVersionNumber`.
     pub on_shelf_version_number: Option<String>,
+    /// `versionId`: the draft's or the one in review.
+    pub version_id: Option<String>,
+    /// `onShelfVersionId`: the live version's.
+    pub on_shelf_version_id: Option<String>,
     /// `updateTime`, as AGC writes it.
     pub update_time: Option<String>,
-    /// `packageName`: the bundle name bound to the app, when the answer carries it.
+    /// `packageName`: no app-info model on Huawei's pages carries it; compared with the
+    /// package's only if an answer ever does.
     pub package_name: Option<String>,
 }
 
@@ -115,6 +137,8 @@ pub fn parse_app_versions(body: &[u8]) -> Result<AppVersions> {
         version_number: text("versionNumber"),
         on_shelf_version_code: code("onShelfVersionCode"),
         on_shelf_version_number: text("onShelfVersionNumber"),
+        version_id: text("versionId"),
+        on_shelf_version_id: text("onShelfVersionId"),
         update_time: text("updateTime"),
         package_name: text("packageName"),
     })
@@ -127,8 +151,14 @@ mod tests {
     #[test]
     fn appid_lists_in_every_shape() {
         let ok = r#""ret":{"code":0,"msg":"success"}"#;
-        let ids = |s: String| parse_appid_list(s.as_bytes()).unwrap();
+        let ids = |s: String| parse_appid_list(s.as_bytes(), "com.a").unwrap();
         assert_eq!(ids(format!(r#"{{{ok},"appids":[{{"key":"com.a","value":"111"}}]}}"#)), ["111"]);
+        // An item of another bundle name is not ours.
+        assert_eq!(
+            ids(format!(r#"{{{ok},"appids":[{{"key":"com.b","value":"9"}},{{"key":" com.a ","value":"1"}}]}}"#)),
+            ["1"]
+        );
+        assert!(ids(format!(r#"{{{ok},"appIdList":[{{"appId":"9","packageName":"com.b"}}]}}"#)).is_empty());
         assert_eq!(ids(format!(r#"{{{ok},"appIdList":[{{"appId":222}},{{"id":"333"}}]}}"#)), ["222", "333"]);
         assert_eq!(ids(format!(r#"{{{ok},"appids":["444", 555, null, {{}}]}}"#)), ["444", "555"]);
         assert!(ids(format!(r#"{{{ok}}}"#)).is_empty());
@@ -138,22 +168,24 @@ mod tests {
         let many: Vec<String> = (0..500).map(|i| format!("\"{i}\"")).collect();
         assert_eq!(ids(format!(r#"{{{ok},"appids":[{}]}}"#, many.join(","))).len(), MAX_APP_IDS);
         assert!(matches!(
-            parse_appid_list(br#"{"ret":{"code":204144641,"msg":"bad"}}"#),
+            parse_appid_list(br#"{"ret":{"code":204144641,"msg":"bad"}}"#, "com.a"),
             Err(Error::Api { code: 204144641, .. })
         ));
-        assert!(matches!(parse_appid_list(b"{"), Err(Error::Protocol(_))));
+        assert!(matches!(parse_appid_list(b"{", "com.a"), Err(Error::Protocol(_))));
     }
 
     #[test]
     fn app_versions_leniently() {
         let v = parse_app_versions(
             br#"{"ret":{"code":0},"appInfo":{"releaseState":"0","versionCode":"1000013","onShelfVersionCode":1000013,
-                "onShelfVersionNumber":"1.0.13","updateTime":"2025-03-01 10:00:00","packageName":"com.a"}}"#,
+                "onShelfVersionNumber":"1.0.13","updateTime":"2025-03-01 10:00:00","packageName":"com.a",
+                "versionId":"v-2","onShelfVersionId":6001}}"#,
         )
         .unwrap();
         assert_eq!(v.release_state, Some(0));
         assert_eq!((v.version_code, v.on_shelf_version_code), (Some(1000013), Some(1000013)));
         assert_eq!(v.package_name.as_deref(), Some("com.a"));
+        assert_eq!((v.version_id.as_deref(), v.on_shelf_version_id.as_deref()), (Some("v-2"), Some("6001")));
         let draft = parse_app_versions(br#"{"ret":{"code":0},"releaseState":7,"versionCode":0}"#).unwrap();
         assert_eq!((draft.release_state, draft.version_code, draft.on_shelf_version_code), (Some(7), None, None));
         assert!(matches!(

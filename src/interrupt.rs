@@ -136,16 +136,23 @@ fn next_slice(limit: Option<Duration>, waited: Duration) -> Option<Duration> {
     }
 }
 
-/// Set one of the socket's timeouts to `slice` unless it already is (a syscall saved per wait).
-fn set_slice(
+/// Whether a write may wait in slices. On Unix a send cut short by its timeout reports what
+/// it took (or that it took nothing), so the rest goes in the next slice. Windows leaves the
+/// socket's state undefined after a send timeout: there a write waits for its whole limit, as
+/// ureq's own transport does (a cancel then lands once the write is done or has failed).
+const SLICED_WRITES: bool = cfg!(unix);
+
+/// Set one of the socket's timeouts to `wait` (`None`: none) unless it already is (a syscall
+/// saved per wait).
+fn set_wait(
     current: &mut Option<Duration>,
-    slice: Duration,
+    wait: Option<Duration>,
     stream: &TcpStream,
     set: fn(&TcpStream, Option<Duration>) -> io::Result<()>,
 ) -> io::Result<()> {
-    if *current != Some(slice) {
-        set(stream, Some(slice))?;
-        *current = Some(slice);
+    if *current != wait {
+        set(stream, wait)?;
+        *current = wait;
     }
     Ok(())
 }
@@ -192,7 +199,9 @@ impl Transport for SlicedTcp {
             let Some(slice) = next_slice(limit, since.elapsed()) else {
                 return Err(ureq::Error::Timeout(timeout.reason));
             };
-            set_slice(&mut self.write_timeout, slice, &self.stream, TcpStream::set_write_timeout)?;
+            let wait =
+                if SLICED_WRITES { Some(slice) } else { limit.map(|l| l.saturating_sub(since.elapsed()).max(slice)) };
+            set_wait(&mut self.write_timeout, wait, &self.stream, TcpStream::set_write_timeout)?;
             match (&*self.stream).write(out) {
                 Ok(0) => return Err(io::Error::from(io::ErrorKind::WriteZero).into()),
                 Ok(n) => {
@@ -220,7 +229,7 @@ impl Transport for SlicedTcp {
             let Some(slice) = next_slice(limit, since.elapsed()) else {
                 return Err(ureq::Error::Timeout(timeout.reason));
             };
-            set_slice(&mut self.read_timeout, slice, &self.stream, TcpStream::set_read_timeout)?;
+            set_wait(&mut self.read_timeout, Some(slice), &self.stream, TcpStream::set_read_timeout)?;
             let input = self.buffers.input_append_buf();
             match (&*self.stream).read(input) {
                 Ok(n) => {

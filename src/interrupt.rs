@@ -4,8 +4,9 @@
 //! stops reading the body, would otherwise hold the caller until the I/O timeout after it asked
 //! to stop: a blocking read or write cannot be interrupted. So every connection's transport
 //! ([`SlicedTcp`], the TCP socket below the proxy tunnel and TLS) waits for input, and for room
-//! in the send buffer, in slices of [`SLICE`] (the socket's own timeouts), and between two
-//! slices asks the *probe* of the call in progress whether to go on. The probe is the caller's
+//! in the send buffer, in slices of [`SLICE`] (the socket's own timeouts; on Linux the TCP
+//! handshake too, with poll(2)), and between two slices asks the *probe* of the call in
+//! progress whether to go on. (A DNS lookup cannot be sliced without a thread.) The probe is the caller's
 //! progress sink repeating its last report (the callback that can cancel, as while waiting for
 //! a token): a cancel ends the wait within one slice, and the call fails with
 //! [`crate::Error::Cancelled`]. The timeouts are unchanged: the slices add up to the same
@@ -294,12 +295,9 @@ fn connect(addrs: &[SocketAddr], budget: NextTimeout) -> Result<TcpStream, ureq:
         let per_addr = budget
             .not_zero()
             .map(|t| Duration::from_secs_f64(t.as_secs_f64() * weight / total_weight).max(MIN_PER_ADDRESS));
-        let tried = match per_addr {
-            Some(t) => TcpStream::connect_timeout(addr, t),
-            None => TcpStream::connect(addr),
-        };
-        match tried {
+        match connect_one(addr, per_addr) {
             Ok(stream) => return Ok(stream),
+            Err(e) if e.get_ref().is_some_and(|inner| inner.is::<Stopped>()) => return Err(ureq::Error::Io(e)),
             Err(e) if e.kind() == io::ErrorKind::TimedOut || e.kind() == io::ErrorKind::WouldBlock => {
                 if budget.not_zero().is_some_and(|t| start.elapsed() > *t) {
                     return Err(ureq::Error::Timeout(budget.reason));
@@ -312,6 +310,100 @@ fn connect(addrs: &[SocketAddr], budget: NextTimeout) -> Result<TcpStream, ureq:
         weight /= 2.0;
     }
     Err(last.unwrap_or_else(|| io::Error::new(io::ErrorKind::ConnectionRefused, "Connection refused").into()))
+}
+
+/// Connect to `addr` within `limit` (`None`: the system's own limit). On Linux the wait for
+/// the handshake is sliced like every other wait (a non-blocking connect, then poll(2) in
+/// slices, the probe asked between them), so a cancel ends a connect to a host that does not
+/// answer; elsewhere it is one wait.
+#[cfg(target_os = "linux")]
+fn connect_one(addr: &SocketAddr, limit: Option<Duration>) -> io::Result<TcpStream> {
+    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+    fn check(r: libc::c_int) -> io::Result<libc::c_int> {
+        if r < 0 {
+            Err(io::Error::last_os_error())
+        } else {
+            Ok(r)
+        }
+    }
+    // SAFETY (every block below): plain system calls on the descriptor owned by `fd`, with
+    // pointers to live locals of the sizes passed.
+    let (family, raw): (libc::c_int, Vec<u8>) = match addr {
+        SocketAddr::V4(a) => {
+            let mut sa: libc::sockaddr_in = unsafe { std::mem::zeroed() };
+            sa.sin_family = libc::AF_INET as libc::sa_family_t;
+            sa.sin_port = a.port().to_be();
+            sa.sin_addr = libc::in_addr { s_addr: u32::from_ne_bytes(a.ip().octets()) };
+            let bytes = unsafe {
+                std::slice::from_raw_parts((&sa as *const libc::sockaddr_in).cast::<u8>(), std::mem::size_of_val(&sa))
+            };
+            (libc::AF_INET, bytes.to_vec())
+        }
+        SocketAddr::V6(a) => {
+            let mut sa: libc::sockaddr_in6 = unsafe { std::mem::zeroed() };
+            sa.sin6_family = libc::AF_INET6 as libc::sa_family_t;
+            sa.sin6_port = a.port().to_be();
+            sa.sin6_flowinfo = a.flowinfo();
+            sa.sin6_addr = libc::in6_addr { s6_addr: a.ip().octets() };
+            sa.sin6_scope_id = a.scope_id();
+            let bytes = unsafe {
+                std::slice::from_raw_parts((&sa as *const libc::sockaddr_in6).cast::<u8>(), std::mem::size_of_val(&sa))
+            };
+            (libc::AF_INET6, bytes.to_vec())
+        }
+    };
+    let fd = check(unsafe { libc::socket(family, libc::SOCK_STREAM | libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK, 0) })?;
+    let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+    let len = libc::socklen_t::try_from(raw.len()).map_err(io::Error::other)?;
+    let started = unsafe { libc::connect(fd.as_raw_fd(), raw.as_ptr().cast::<libc::sockaddr>(), len) };
+    if started != 0 {
+        let e = io::Error::last_os_error();
+        if e.raw_os_error() != Some(libc::EINPROGRESS) {
+            return Err(e);
+        }
+        let since = Instant::now();
+        loop {
+            let Some(slice) = next_slice(limit, since.elapsed()) else {
+                return Err(io::ErrorKind::TimedOut.into());
+            };
+            let mut pfd = libc::pollfd { fd: fd.as_raw_fd(), events: libc::POLLOUT, revents: 0 };
+            let ms = libc::c_int::try_from(slice.as_millis().max(1)).unwrap_or(libc::c_int::MAX);
+            match check(unsafe { libc::poll(&mut pfd, 1, ms) }) {
+                Ok(0) => {}
+                Ok(_) => break,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+            if !go_on() {
+                return Err(io::Error::other(Stopped));
+            }
+        }
+        let mut err: libc::c_int = 0;
+        let mut size = libc::socklen_t::try_from(std::mem::size_of::<libc::c_int>()).map_err(io::Error::other)?;
+        check(unsafe {
+            libc::getsockopt(
+                fd.as_raw_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_ERROR,
+                (&mut err as *mut libc::c_int).cast::<libc::c_void>(),
+                &mut size,
+            )
+        })?;
+        if err != 0 {
+            return Err(io::Error::from_raw_os_error(err));
+        }
+    }
+    let stream = TcpStream::from(fd);
+    stream.set_nonblocking(false)?;
+    Ok(stream)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn connect_one(addr: &SocketAddr, limit: Option<Duration>) -> io::Result<TcpStream> {
+    match limit {
+        Some(t) => TcpStream::connect_timeout(addr, t),
+        None => TcpStream::connect(addr),
+    }
 }
 
 /// A failed connect that concerns only the address tried (the next one may work: a host that
@@ -460,6 +552,67 @@ mod tests {
         with_probe(&probe, || t.transmit_output(BLOCKS, per_write(Duration::from_secs(60)))).unwrap();
         assert!(asked.get() > 0, "the writes never waited: the peer's naps did not block them");
         assert!(reader.join().unwrap() == sent, "the bytes differ");
+    }
+
+    /// An address whose handshake never completes: a listener whose accept queue is full
+    /// (Linux drops the new handshakes). The listener and the connections filling it are held.
+    #[cfg(target_os = "linux")]
+    fn unanswered() -> (SocketAddr, std::net::TcpListener, Vec<TcpStream>) {
+        use std::os::fd::AsRawFd;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        // SAFETY: listen(2) on the listener's own descriptor, lowering its backlog.
+        assert_eq!(unsafe { libc::listen(listener.as_raw_fd(), 0) }, 0);
+        let addr = listener.local_addr().unwrap();
+        let mut held = Vec::new();
+        while let Ok(s) = TcpStream::connect_timeout(&addr, Duration::from_millis(300)) {
+            held.push(s);
+            assert!(held.len() < 64, "the accept queue never filled");
+        }
+        (addr, listener, held)
+    }
+
+    fn connect_budget(limit: Duration) -> NextTimeout {
+        NextTimeout { after: limit.into(), reason: Timeout::Connect, ..NextTimeout::default() }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_connect_nobody_answers_asks_the_probe_between_slices_and_stops_when_told() {
+        let (addr, _listener, _held) = unanswered();
+        let asked = Cell::new(0);
+        let probe = || {
+            asked.set(asked.get() + 1);
+            asked.get() < 2
+        };
+        let started = Instant::now();
+        let r = with_probe(&probe, || connect(&[addr], connect_budget(Duration::from_secs(60))));
+        assert!(matches!(&r, Err(e) if is_stopped(e)), "{r:?}");
+        assert!(take_cancelled());
+        assert_eq!(asked.get(), 2);
+        assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_connect_nobody_answers_ends_at_the_connect_timeout_when_nobody_cancels() {
+        let (addr, _listener, _held) = unanswered();
+        let started = Instant::now();
+        let r = connect(&[addr], connect_budget(Duration::from_millis(700)));
+        assert!(matches!(r, Err(ureq::Error::Timeout(Timeout::Connect))), "{r:?}");
+        assert!(started.elapsed() >= Duration::from_millis(700));
+        assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    }
+
+    #[test]
+    fn a_connect_is_refused_or_made_as_before() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let made = connect(&[addr], connect_budget(Duration::from_secs(5))).unwrap();
+        let (accepted, _) = listener.accept().unwrap();
+        assert_eq!(accepted.peer_addr().unwrap(), made.local_addr().unwrap());
+        drop(listener);
+        let r = connect(&[addr], connect_budget(Duration::from_secs(5)));
+        assert!(matches!(&r, Err(ureq::Error::Io(e)) if e.kind() == io::ErrorKind::ConnectionRefused), "{r:?}");
     }
 
     #[test]

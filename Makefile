@@ -119,6 +119,10 @@ $(RELEASE)/test_release: tests/c/test_release.c $(HEADER) tests/c/app.h tests/c/
 $(RELEASE)/test_multipart: tests/c/test_multipart.c $(HEADER) tests/c/check.h tests/c/no_threads.h lib
 	$(CC) $(WARN) $(CFLAGS) -Iinclude tests/c/test_multipart.c -o $@ $(LDLIBS)
 
+# A cancel while the upload host never reads the body (its own mock, with that fault).
+$(RELEASE)/test_cancel: tests/c/test_cancel.c $(HEADER) tests/c/check.h tests/c/no_threads.h lib
+	$(CC) $(WARN) $(CFLAGS) -Iinclude tests/c/test_cancel.c -o $@ $(LDLIBS)
+
 # Offline inspection of .app files the test writes itself (no server).
 $(RELEASE)/test_inspect: tests/c/test_inspect.c $(HEADER) tests/c/check.h lib
 	$(CC) $(WARN) $(CFLAGS) -Iinclude tests/c/test_inspect.c -o $@ $(LDLIBS)
@@ -146,15 +150,17 @@ VALGRIND_RUN = valgrind --quiet --error-exitcode=1 --leak-check=full --errors-fo
 # API client lacks the rights to read it (app-info answers 403): the preflight's warning note.
 C_MOCK_TESTS = $(RELEASE)/test_abi $(RELEASE)/test_network $(RELEASE)/test_release
 C_MOCK_ARGS = --app {"appId":"20090","denyAppInfo":true}
-test-c: lib $(C_MOCK_TESTS) $(RELEASE)/test_thread_exit $(RELEASE)/test_inspect $(RELEASE)/test_multipart
+test-c: lib $(C_MOCK_TESTS) $(RELEASE)/test_thread_exit $(RELEASE)/test_inspect $(RELEASE)/test_multipart $(RELEASE)/test_cancel
 ifdef VALGRIND
 	for t in $(C_MOCK_TESTS); do scripts/with-mock.sh --mock-args '$(C_MOCK_ARGS)' $(VALGRIND_RUN) $$t || exit 1; done
 	scripts/with-mock.sh --mock-args "--part-min-size 1048576" $(VALGRIND_RUN) $(RELEASE)/test_multipart
+	scripts/with-mock.sh --mock-args "--fault put_never_read" $(VALGRIND_RUN) $(RELEASE)/test_cancel
 	$(VALGRIND_RUN) $(RELEASE)/test_thread_exit
 	$(VALGRIND_RUN) $(RELEASE)/test_inspect
 else
 	for t in $(C_MOCK_TESTS); do scripts/with-mock.sh --mock-args '$(C_MOCK_ARGS)' $$t || exit 1; done
 	scripts/with-mock.sh --mock-args "--part-min-size 1048576" $(RELEASE)/test_multipart
+	scripts/with-mock.sh --mock-args "--fault put_never_read" $(RELEASE)/test_cancel
 	$(RELEASE)/test_thread_exit
 	$(RELEASE)/test_inspect
 endif

@@ -13,9 +13,7 @@
 
 use std::fmt;
 
-use ureq::unversioned::transport::{
-    ChainedConnector, ConnectProxyConnector, ConnectionDetails, Connector, TcpConnector, Transport,
-};
+use ureq::unversioned::transport::{ChainedConnector, ConnectProxyConnector, ConnectionDetails, Connector, Transport};
 use ureq::{Proxy, ProxyProtocol};
 
 use crate::error::{bounded, Error, Result};
@@ -249,23 +247,18 @@ struct Leg {
     port: u16,
 }
 
-/// ureq's default chain for us (an HTTP CONNECT proxy, TCP, rustls) with
-/// [`crate::interrupt::Interruptible`] between TCP and TLS, so that a wait for an answer can be
-/// cancelled.
+/// ureq's default chain for us (an HTTP CONNECT proxy, TCP, TLS) with our TCP,
+/// [`crate::interrupt::SlicedTcp`], so that any wait of the connection can be cancelled, and
+/// our TLS (`crate::tls`).
 type Chain = ChainedConnector<
     (),
-    ChainedConnector<
-        (),
-        ChainedConnector<(), ChainedConnector<(), (), ConnectProxyConnector>, TcpConnector>,
-        crate::interrupt::InterruptibleConnector,
-    >,
+    ChainedConnector<(), ChainedConnector<(), (), ConnectProxyConnector>, crate::interrupt::SlicedTcpConnector>,
     crate::tls::TlsConnector,
 >;
 
 fn chain() -> Chain {
     ().chain(ConnectProxyConnector::default())
-        .chain(TcpConnector::default())
-        .chain(crate::interrupt::InterruptibleConnector)
+        .chain(crate::interrupt::SlicedTcpConnector)
         .chain(crate::tls::TlsConnector::default())
 }
 

@@ -1,5 +1,5 @@
 //! TLS (rustls) over the transport below it in our connector chain (TCP, possibly through a
-//! proxy's tunnel, behind `crate::interrupt`).
+//! proxy's tunnel: `crate::interrupt`'s sliced waits).
 //!
 //! This is ureq's `RustlsConnector` with one change that matters for a multi-gigabyte body:
 //! the encrypted records are handed to the transport below in batches. ureq's transport writes
@@ -75,7 +75,7 @@ impl<In: Transport> Connector<In> for TlsConnector {
 }
 
 /// `timeout` as set at `started`, counted down to `now`.
-fn remaining(mut timeout: NextTimeout, started: Instant, now: Instant) -> NextTimeout {
+pub(crate) fn remaining(mut timeout: NextTimeout, started: Instant, now: Instant) -> NextTimeout {
     if let (Duration::Exact(limit), Instant::Exact(started), Instant::Exact(now)) = (timeout.after, started, now) {
         timeout.after = Duration::Exact(limit.saturating_sub(now.saturating_duration_since(started)));
     }

@@ -141,8 +141,8 @@ impl Hasher {
 
 /// Reports byte progress of a range as progress over the whole file.
 /// The sink is shared (borrowed per report) with the probe that repeats the last report while
-/// the PUT waits for the upload host's answer (`crate::interrupt`), so a cancel ends that wait
-/// too.
+/// the PUT's connection waits for the upload host (to take the body, or to answer:
+/// `crate::interrupt`), so a cancel ends that wait too.
 struct Offset<'a, 'p> {
     inner: &'a std::cell::RefCell<&'p mut dyn Progress>,
     base: u64,
@@ -313,9 +313,11 @@ pub(crate) fn put(
         None => Hasher::One(Sha256::new()),
     };
     let mut reader = VerifyingReader { range, sent: 0, hasher, ticker, failure: None };
-    // While the answer is awaited (after the body, or after `Expect`), the last report is
-    // repeated between slices: a cancel then drops the connection without waiting for the
-    // answer (bytes already handed over may still reach the host).
+    // While the connection waits (for room to send the body to a host that reads it slowly or
+    // not at all, for the answer after the body or after `Expect`), the last report is
+    // repeated between slices: a cancel then drops the connection without waiting any longer
+    // (bytes already handed over may still reach the host). The body reader is never inside a
+    // report then: ureq writes only what the reader returned.
     let probe = || shared.try_borrow_mut().map_or(true, |mut p| p.report(Phase::Uploading, last.get(), total));
     let sent = crate::interrupt::with_probe(&probe, || req.send(SendBody::from_reader(&mut reader)));
     let stopped = crate::interrupt::take_cancelled();

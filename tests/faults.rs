@@ -456,3 +456,96 @@ fn a_host_that_never_answers_the_tls_handshake_is_a_connect_timeout() {
     assert!(took < Duration::from_secs(15), "{took:?}");
     drop(held);
 }
+
+/// Cancels once `after` has passed since the first report of the upload, and counts the
+/// reports that come after it said stop (there should be none).
+struct CancelAfter {
+    after: Duration,
+    started: Option<Instant>,
+    stopped: Option<Instant>,
+    reports_after_stop: usize,
+    last_done: u64,
+}
+
+impl CancelAfter {
+    fn new(after: Duration) -> CancelAfter {
+        CancelAfter { after, started: None, stopped: None, reports_after_stop: 0, last_done: 0 }
+    }
+}
+
+impl agcupload::Progress for CancelAfter {
+    fn report(&mut self, phase: Phase, done: u64, _total: u64) -> bool {
+        if self.stopped.is_some() {
+            self.reports_after_stop += 1;
+            return false;
+        }
+        if phase != Phase::Uploading {
+            return true;
+        }
+        self.last_done = done;
+        let started = *self.started.get_or_insert_with(Instant::now);
+        if started.elapsed() >= self.after {
+            self.stopped = Some(Instant::now());
+            return false;
+        }
+        true
+    }
+}
+
+/// An upload host that takes the PUT's head and never reads its body: the client's writes
+/// block once the socket buffers are full. The sink is still asked (its last report repeated)
+/// while a write waits, so its cancel ends the call within a slice of the wait, not at the
+/// 60 s inactivity timeout.
+#[test]
+fn a_cancel_while_the_upload_host_never_reads_the_body_ends_the_call() {
+    let c = case(Fault::PutNeverRead);
+    let p = c.dir.app("f.app", 24 << 20);
+    let mut sink = CancelAfter::new(Duration::from_secs(1));
+    let e = c.client.upload_file("10001", &p, PackageKind::HarmonyApp, &mut sink).unwrap_err();
+    let took = sink.started.expect("the upload began").elapsed();
+    c.server.set_fault(Fault::None);
+    assert!(matches!(e, Error::Cancelled), "{e:?}");
+    assert!(sink.stopped.is_some());
+    assert!(sink.last_done < 24 << 20, "the whole body went out: the host did not block the writes");
+    assert_eq!(sink.reports_after_stop, 0, "the sink was asked again after it said stop");
+    // From the upload's first report (the cancel comes a second later). A bound, not a speed
+    // check: well under the 60 s inactivity timeout a blocked write would otherwise wait.
+    assert!(took < Duration::from_secs(15), "the cancel waited for the blocked write: {took:?}");
+    assert!(c.server.objects().is_empty());
+}
+
+/// The same host under a short inactivity timeout and a sink that never cancels: the blocked
+/// write still ends at that timeout (the slices add up to it), as an error of its own.
+#[test]
+fn an_upload_host_that_never_reads_the_body_is_an_inactivity_timeout() {
+    let mut c = case(Fault::PutNeverRead);
+    c.client.set_timeouts(Duration::from_secs(5), Duration::from_millis(1500)).unwrap();
+    c.client.set_retry(1, None).unwrap();
+    let p = c.dir.app("f.app", 24 << 20);
+    let t0 = Instant::now();
+    let e = c.client.upload_file("10001", &p, PackageKind::HarmonyApp, &mut NoProgress).unwrap_err();
+    let took = t0.elapsed();
+    c.server.set_fault(Fault::None);
+    assert!(matches!(e, Error::Timeout(_)), "{e:?}");
+    assert!(took < Duration::from_secs(30), "{took:?}");
+}
+
+/// A part PUT of a multipart upload to a host that never reads it: the same cancel.
+#[test]
+fn a_cancel_while_the_upload_host_never_reads_a_part_ends_the_call() {
+    let c = case(Fault::PutNeverRead);
+    let p = c.dir.app("f.app", 40 << 20);
+    let mut req = agcupload::UploadRequest::new("10001", &p, PackageKind::HarmonyApp);
+    req.transfer = agcupload::Transfer::Multipart;
+    req.part_size = Some(16 << 20);
+    let mut sink = CancelAfter::new(Duration::from_secs(1));
+    let e = c.client.upload(&req, &mut sink).unwrap_err();
+    let took = sink.started.expect("the upload began").elapsed();
+    c.server.set_fault(Fault::None);
+    assert!(matches!(e, Error::Cancelled), "{e:?}");
+    let log = c.server.requests();
+    assert!(puts(&log).iter().any(|r| r.query.iter().any(|(k, _)| k == "uploadId")), "no part PUT was made: {log:?}");
+    assert!(sink.last_done < 16 << 20, "part 1 went out whole: the host did not block the writes");
+    assert_eq!(sink.reports_after_stop, 0, "the sink was asked again after it said stop");
+    assert!(took < Duration::from_secs(15), "the cancel waited for the blocked write: {took:?}");
+}

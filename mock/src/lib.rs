@@ -346,6 +346,11 @@ pub enum Fault {
     /// A single PUT is read whole and stored, then its answer is held this many milliseconds
     /// (an upload host slow to confirm).
     PutAnswerHeld(u64),
+    /// Every upload PUT (a single PUT or a part): the head is read, the body never is; the
+    /// connection is held open, unanswered, until the fault is cleared or the server stops.
+    /// The connection's receive buffer is shrunk, so a client's writes block after a few
+    /// MiB at most (loopback buffers grow, bodies of 16 MiB or more block on any machine).
+    PutNeverRead,
 }
 
 /// What [`Fault::Hostile`] writes into every free-text field: `echo` (the request's
@@ -537,6 +542,7 @@ pub fn fault_from_name(name: &str) -> Option<Fault> {
         "hostile" => Fault::Hostile,
         "slow_answer" => Fault::SlowAnswer(num(40_000)? as u64),
         "put_answer_held" => Fault::PutAnswerHeld(num(60_000)? as u64),
+        "put_never_read" => Fault::PutNeverRead,
         "submit_needs_registered_id" => Fault::SubmitNeedsRegisteredId,
         "new_language_needs_app_name" => Fault::NewLanguageNeedsAppName,
         "answer_id_once" => {

@@ -157,6 +157,38 @@ fn early_answer(shared: &Shared, p: Put<'_>, status: u16, framed: bool) -> Outco
     Outcome { status, body_received: got, complete: false, keep: false, abort: false }
 }
 
+/// [`Fault::PutNeverRead`]: hold the connection without reading a byte of the body.
+fn never_read(shared: &Shared, tcp: &TcpStream) -> Outcome {
+    shrink_receive_buffer(tcp);
+    let start = Instant::now();
+    while shared.fault() == Fault::PutNeverRead
+        && !shared.shutdown.load(std::sync::atomic::Ordering::SeqCst)
+        && start.elapsed() < Duration::from_secs(600)
+    {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Outcome::dead(0)
+}
+
+/// The smallest receive buffer the kernel allows, so that the client's send buffer fills soon.
+fn shrink_receive_buffer(tcp: &TcpStream) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::io::AsRawFd;
+        let size: libc::c_int = 4096;
+        // SAFETY: valid fd owned by `tcp`; pointer and size describe a live `c_int`.
+        unsafe {
+            libc::setsockopt(
+                tcp.as_raw_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_RCVBUF,
+                &size as *const libc::c_int as *const libc::c_void,
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            );
+        }
+    }
+}
+
 pub(crate) fn handle_put(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outcome {
     let cl = req.content_length().ok().flatten();
     let expect = req.header("expect").is_some_and(|v| v.trim().eq_ignore_ascii_case("100-continue"));
@@ -183,6 +215,9 @@ pub(crate) fn handle_put(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outc
     };
     if shared.config.upload_upstream.is_some() && !req.raw_path.starts_with("/obs/") {
         return proxy(shared, p, len);
+    }
+    if shared.fault() == Fault::PutNeverRead {
+        return never_read(shared, &p.c.stream.sock.tcp);
     }
 
     // multipart upload: a part of a session (`?partNumber=N&uploadId=U`).

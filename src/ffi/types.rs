@@ -181,8 +181,9 @@ impl From<Phase> for agc_phase {
 /// Return 0 to continue, non-zero to cancel: the operation stops promptly with
 /// `AGC_ERR_CANCELLED` (an upload in flight is aborted and nothing is stored). While a call
 /// waits for an answer (a Connect API call, or the upload host confirming a PUT whose bytes it
-/// has), the callback is called again with its last report about every 200 ms, so a cancel
-/// ends that wait too; a step AGC had already accepted is not
+/// has) or for the upload host to take more of the body, the callback is called again with
+/// its last report about every 200 ms, so a cancel ends that wait too; a step AGC had
+/// already accepted is not
 /// undone (a release result then says whether the cut-off step may have landed:
 /// `agc_release_result_outcome_uncertain`). A call into
 /// the same `agc_client` from the callback (a setter, another operation, `agc_client_free`)

@@ -94,3 +94,34 @@ test('an exception in the progress callback cancels and is the rejection, its ca
   assert.ok(e.cause instanceof agc.CancelledError, String(e.cause));
   c.close();
 });
+
+test('abort via AbortSignal ends the call while the upload host never reads the body', async () => {
+  // The host takes the PUT's head and never reads the body: the library's writes block once
+  // the socket buffers are full. The abort still lands, at the library's next progress call,
+  // which it makes while a write waits; not at the 60 s inactivity timeout.
+  const c = client();
+  const size = 16 * 1024 * 1024;
+  const p = t.app('blocked.app', size);
+  const ac = new AbortController();
+  let abortedAt = 0;
+  let timer = null;
+  const err = await withFault('put_never_read', () => c.uploadFile('20024', p, {
+    signal: ac.signal,
+    progress: (phase) => {
+      if (phase === 'uploading' && timer === null) {
+        timer = setTimeout(() => {
+          abortedAt = Date.now();
+          ac.abort(new Error('user abort'));
+        }, 1000);
+      }
+    },
+  }).then(() => null, (e) => e));
+  const endedAt = Date.now();
+  clearTimeout(timer);
+  assert.ok(err instanceof agc.CancelledError, `not cancelled: ${err}`);
+  assert.equal(err.cause && err.cause.message, 'user abort');
+  assert.ok(abortedAt > 0, 'the upload ended before the abort');
+  // a bound, not a speed check: well under the 60 s inactivity timeout
+  assert.ok(endedAt - abortedAt < 10000, `the abort took ${endedAt - abortedAt} ms`);
+  c.close();
+});

@@ -6,7 +6,7 @@ import os
 from typing import Any, List
 
 import agcupload
-from mockenv import MockTestCase, needs_mock, requests_log
+from mockenv import MockTestCase, fault, needs_mock, requests_log
 
 MIB = 1024 * 1024
 
@@ -133,3 +133,36 @@ class TransferTest(MockTestCase):
                                           transfer=agcupload.Transfer.MULTIPART)
         self.assertTrue(ids.package_id)
         self.assertEqual(len(part_puts(requests_log()[before:])), 2)
+
+
+@needs_mock
+class BlockedWriteTest(MockTestCase):
+    def test_a_cancel_while_the_upload_host_never_reads_the_body_ends_the_call(self) -> None:
+        """The upload host takes the PUT's head and never reads the body, so the library's
+        writes block once the socket buffers are full: the callback is still asked while a
+        write waits, and its cancel ends the call well before the 60 s inactivity timeout."""
+        import time
+        path = self.app("blocked.app", 16 * MIB)
+        first: List[float] = []
+        stopped: List[float] = []
+
+        def cancel_after_a_second(phase: str, done: int, total: int) -> bool:
+            if stopped:
+                return True
+            if phase != agcupload.Phase.UPLOADING:
+                return False
+            if not first:
+                first.append(time.monotonic())
+            if time.monotonic() - first[0] >= 1.0:
+                stopped.append(time.monotonic())
+                return True
+            return False
+
+        with fault("put_never_read"):
+            with self.assertRaises(agcupload.CancelledError):
+                self.client.upload_file("38030", path, progress=cancel_after_a_second)
+            ended = time.monotonic()
+        self.assertTrue(stopped, "the callback did not cancel")
+        # From the upload's first report (the cancel comes a second later). A bound, not a speed
+        # check: well under the 60 s inactivity timeout a blocked write would otherwise wait.
+        self.assertLess(ended - first[0], 15, "the cancel waited for the blocked write")

@@ -129,16 +129,17 @@ impl Redactor {
         g.recent.push_back(e);
     }
 
-    /// `text` with every known secret replaced by [`REDACTED`].
+    /// `text` with every known secret replaced by [`REDACTED`]. Every secret is looked for
+    /// in the original text and what they cover is replaced at once: replacing one secret
+    /// before looking for the next would cut a secret that overlaps it (a token holding a
+    /// run of another secret) into pieces shorter than [`MIN_RUN`], which then stay.
     pub fn redact(&self, text: &str) -> String {
         let g = self.lock();
-        let mut out = text.to_owned();
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
         for e in g.fixed.iter().chain(g.recent.iter()) {
-            if let Some(r) = redact_one(&out, e.value.as_bytes(), e.run) {
-                out = r;
-            }
+            cover(text, e.value.as_bytes(), e.run, &mut ranges);
         }
-        out
+        replace(text, ranges)
     }
 
     /// The same error with every text field redacted.
@@ -155,29 +156,38 @@ fn signature_part(value: &str) -> Option<&str> {
     Some(&rest[..end]).filter(|s| !s.is_empty())
 }
 
-/// Replace in `text` every run of at least `run` bytes that occurs in `secret`; `None` when
-/// nothing matched.
-fn redact_one(text: &str, secret: &[u8], run: usize) -> Option<String> {
+/// Add to `ranges` the byte ranges of `text` covered by runs of at least `run` bytes that
+/// occur in `secret`.
+fn cover(text: &str, secret: &[u8], run: usize, ranges: &mut Vec<(usize, usize)>) {
     let t = text.as_bytes();
     if run == 0 || t.len() < run || secret.len() < run {
-        return None;
+        return;
     }
     let grams: HashSet<&[u8]> = secret.windows(run).collect();
-    // Covered byte ranges, merged as they are found (windows come in increasing order).
-    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    // Windows come in increasing order: merge this secret's as they are found.
+    let mut current: Option<(usize, usize)> = None;
     for (i, w) in t.windows(run).enumerate() {
         if grams.contains(w) {
-            match ranges.last_mut() {
-                Some((_, end)) if *end >= i => *end = i + run,
-                _ => ranges.push((i, i + run)),
-            }
+            current = match current {
+                Some((s, end)) if end >= i => Some((s, i + run)),
+                other => {
+                    ranges.extend(other);
+                    Some((i, i + run))
+                }
+            };
         }
     }
+    ranges.extend(current);
+}
+
+/// `text` with the union of `ranges` (widened to character boundaries) replaced, each run of
+/// overlapping or touching ranges by one [`REDACTED`].
+fn replace(text: &str, mut ranges: Vec<(usize, usize)>) -> String {
     if ranges.is_empty() {
-        return None;
+        return text.to_owned();
     }
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
     for (mut s, mut e) in ranges {
         while !text.is_char_boundary(s) {
             s -= 1;
@@ -185,15 +195,20 @@ fn redact_one(text: &str, secret: &[u8], run: usize) -> Option<String> {
         while !text.is_char_boundary(e) {
             e += 1;
         }
-        if s < at {
-            s = at;
+        match merged.last_mut() {
+            Some((_, end)) if s <= *end => *end = (*end).max(e),
+            _ => merged.push((s, e)),
         }
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (s, e) in merged {
         out.push_str(&text[at..s]);
         out.push_str(REDACTED);
-        at = e.max(at);
+        at = e;
     }
     out.push_str(&text[at..]);
-    Some(out)
+    out
 }
 
 #[cfg(test)]
@@ -213,6 +228,39 @@ mod tests {
         // Short fragments and unrelated text stay.
         assert_eq!(r.redact(&TOKEN[..10]), &TOKEN[..10]);
         assert_eq!(r.redact("nothing secret here at all"), "nothing secret here at all");
+    }
+
+    #[test]
+    fn overlapping_secrets_are_redacted_whole_whatever_their_order() {
+        // A token that holds another secret whole (a server shaping its token): redacting one
+        // secret and then looking for the next in what is left would leave "tokHOSTILE".
+        let client_secret = "mock-client-secret";
+        let token = format!("tokHOSTILE{client_secret}{TOKEN}");
+        let r = Redactor::new();
+        r.add_fixed(client_secret);
+        r.add(&token);
+        assert_eq!(r.redact(&format!("authorization: Bearer {token}\nx")), "authorization: Bearer [redacted]\nx");
+        assert_eq!(r.redact(&format!("s={client_secret} t={token}")), "s=[redacted] t=[redacted]");
+        // Two short-lived secrets that share a run, added in either order.
+        let a = format!("0123456789{}", &TOKEN[..20]);
+        let b = format!("{}abcdefghijklmnop", &TOKEN[..20]);
+        for (first, second) in [(&a, &b), (&b, &a)] {
+            let r = Redactor::new();
+            r.add(first);
+            r.add(second);
+            assert_eq!(r.redact(&format!("<{a}> <{b}>")), "<[redacted]> <[redacted]>");
+        }
+        // "Bearer X" remembered whole beside X itself.
+        let r = Redactor::new();
+        r.add(TOKEN);
+        r.add_authorization(&format!("Bearer {TOKEN}"));
+        assert_eq!(r.redact(&format!("h: Bearer {TOKEN}.")), "h: [redacted].");
+        // Secrets that touch are one redaction; text between two is kept.
+        let r = Redactor::new();
+        r.add_fixed(client_secret);
+        r.add(TOKEN);
+        assert_eq!(r.redact(&format!("{client_secret}{TOKEN}")), REDACTED);
+        assert_eq!(r.redact(&format!("{client_secret}-{TOKEN}")), "[redacted]-[redacted]");
     }
 
     #[test]

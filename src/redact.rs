@@ -9,7 +9,8 @@
 //!
 //! Messages are bounded, so an echo may be cut inside a secret: a random secret (token, JWT,
 //! signature, client secret) is therefore redacted wherever any run of at least
-//! [`MIN_RUN`] consecutive bytes of it appears, not only where it appears whole.
+//! [`MIN_RUN`] consecutive bytes of it appears, not only where it appears whole, and where a
+//! bound cut it (right before the `...` that marks the cut), from [`MIN_CUT`] bytes on.
 
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
@@ -24,6 +25,12 @@ use crate::secret::{base64_no_pad, BASE64_STANDARD, BASE64_URL};
 pub const REDACTED: &str = "[redacted]";
 /// Runs of a random secret at least this long are redacted wherever they appear.
 pub const MIN_RUN: usize = 16;
+/// The start of a random secret this long or longer is redacted right before a `...` (where
+/// `error::bounded` cut a text before it reached the redactor); a shorter one is taken for
+/// chance.
+pub const MIN_CUT: usize = 4;
+/// What a bound appends where it cut a text.
+const CUT_MARK: &str = "...";
 /// How many short-lived secrets (tokens, JWTs, signatures) are remembered; older ones are
 /// forgotten (and wiped).
 pub const MAX_RECENT: usize = 64;
@@ -33,6 +40,8 @@ struct Entry {
     /// Shortest run that is redacted: `min(MIN_RUN, len)` for random secrets, `len` for
     /// values only redacted whole.
     run: usize,
+    /// A random secret, whose start is redacted where a bound cut it.
+    random: bool,
 }
 
 #[derive(Default)]
@@ -63,7 +72,7 @@ fn entry(value: &str, whole_only: bool) -> Option<Entry> {
     let mut owned = Zeroizing::new(String::with_capacity(value.len()));
     owned.push_str(value);
     let run = if whole_only { value.len() } else { value.len().min(MIN_RUN) };
-    Some(Entry { value: owned, run })
+    Some(Entry { value: owned, run, random: !whole_only })
 }
 
 impl Redactor {
@@ -138,6 +147,9 @@ impl Redactor {
         let mut ranges: Vec<(usize, usize)> = Vec::new();
         for e in g.fixed.iter().chain(g.recent.iter()) {
             cover(text, e.value.as_bytes(), e.run, &mut ranges);
+            if e.random {
+                cover_cut(text, e.value.as_bytes(), e.run, &mut ranges);
+            }
         }
         replace(text, ranges)
     }
@@ -178,6 +190,18 @@ fn cover(text: &str, secret: &[u8], run: usize, ranges: &mut Vec<(usize, usize)>
         }
     }
     ranges.extend(current);
+}
+
+/// Add to `ranges` each start of `secret` shorter than `run` (runs that long are found by
+/// [`cover`]) and at least [`MIN_CUT`] long that ends right before a [`CUT_MARK`].
+fn cover_cut(text: &str, secret: &[u8], run: usize, ranges: &mut Vec<(usize, usize)>) {
+    let t = text.as_bytes();
+    for (j, _) in text.match_indices(CUT_MARK) {
+        let longest = run.saturating_sub(1).min(secret.len()).min(j);
+        if let Some(k) = (MIN_CUT..=longest).rev().find(|&k| t[j - k..j] == secret[..k]) {
+            ranges.push((j - k, j));
+        }
+    }
 }
 
 /// `text` with the union of `ranges` (widened to character boundaries) replaced, each run of
@@ -261,6 +285,27 @@ mod tests {
         r.add(TOKEN);
         assert_eq!(r.redact(&format!("{client_secret}{TOKEN}")), REDACTED);
         assert_eq!(r.redact(&format!("{client_secret}-{TOKEN}")), "[redacted]-[redacted]");
+    }
+
+    #[test]
+    fn a_secret_cut_by_a_bound_is_redacted_as_far_as_it_goes() {
+        let r = Redactor::new();
+        r.add(TOKEN);
+        r.add_fixed("short-pw");
+        for k in MIN_CUT..TOKEN.len() {
+            let cut = crate::error::bounded(&format!("Bearer {TOKEN}"), "Bearer ".len() + k);
+            assert_eq!(r.redact(&format!("AGC: {cut} (code 5)")), "AGC: Bearer [redacted]... (code 5)", "{k}");
+        }
+        assert_eq!(r.redact("pw=short..."), "pw=[redacted]...");
+        // Shorter pieces, and the same bytes without a cut, are taken for chance.
+        assert_eq!(r.redact(&format!("{}...", &TOKEN[..MIN_CUT - 1])), format!("{}...", &TOKEN[..MIN_CUT - 1]));
+        assert_eq!(r.redact(&format!("{} and", &TOKEN[..8])), format!("{} and", &TOKEN[..8]));
+        assert_eq!(r.redact("Please wait..."), "Please wait...");
+        // The readable start of a signed Authorization value is no secret, cut or not.
+        let r = Redactor::new();
+        r.add_authorization("AWS4-HMAC-SHA256 Credential=AK/1, Signature=0123456789abcdef0123456789abcdef");
+        assert_eq!(r.redact("AWS4-HMAC-SHA256 Cred..."), "AWS4-HMAC-SHA256 Cred...");
+        assert_eq!(r.redact("Signature=0123456..."), "Signature=[redacted]...");
     }
 
     #[test]

@@ -210,6 +210,21 @@ mod tests {
     }
 
     #[test]
+    fn a_secret_cut_by_a_bound_before_the_gate_shows_no_piece() {
+        let token = "tokA1b2C3d4E5f6G7h8I9j0KkLlMmNnOoPpQq";
+        let r = Redactor::new();
+        r.add(token);
+        let g = Gate::new(&r);
+        // ret.msg is bounded to 300 bytes where it is parsed, before any redaction.
+        for pad in 260..=300 - crate::redact::MIN_CUT {
+            let root = serde_json::json!({"ret": {"code": 204144641, "msg": format!("{}{token}", "x".repeat(pad))}});
+            let ret = crate::connect::parse_ret(&root).unwrap();
+            let shown = g.error(Error::Api { code: ret.code, message: ret.message }).to_string();
+            assert!(!shown.contains("tokA"), "pad {pad}: {shown}");
+        }
+    }
+
+    #[test]
     fn ids_holding_a_secret_are_refused_not_changed() {
         let r = gate_with("s3cr3t-client-secret-value");
         let g = Gate::new(&r);

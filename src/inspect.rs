@@ -261,12 +261,15 @@ fn inspect_file(file: &File, size: u64, path: &Path) -> Result<PackageInfo> {
 }
 
 /// Whether a ZIP entry name denotes the root's `pack.info` once normalised as lenient readers
-/// do: case folded, `\` taken as `/`, empty, `.` and `..` segments resolved (so `./pack.info`,
-/// `/pack.info`, `\pack.info`, `a/../PACK.INFO` all do).
+/// do: cut at a NUL (C strings), case folded, `\` taken as `/`, empty, `.` and `..` segments
+/// resolved, trailing dots and spaces dropped (Windows) (so `./pack.info`, `/pack.info`,
+/// `\pack.info`, `a/../PACK.INFO`, `pack.info.` all do).
 fn names_pack_info(name: &str) -> bool {
+    let name = name.split('\0').next().unwrap_or_default();
     let lower = name.to_lowercase().replace('\\', "/");
     let mut segments: Vec<&str> = Vec::new();
     for seg in lower.split('/') {
+        let seg = if seg == "." || seg == ".." { seg } else { seg.trim_end_matches(['.', ' ']) };
         match seg {
             "" | "." => {}
             ".." => {

@@ -432,6 +432,9 @@ fn names_that_readers_may_take_for_pack_info_are_refused() {
         "Pack.info",
         "x/../pack.info",
         "//pack.info",
+        "pack.info.",
+        "pack.info ",
+        "pack.info\0.hap",
     ];
     for (i, name) in names.iter().enumerate() {
         // Beside pack.info, before or after it.
@@ -443,7 +446,9 @@ fn names_that_readers_may_take_for_pack_info_are_refused() {
         .enumerate()
         {
             let p = zip(entries).write(&dir.path(&format!("{i}-{j}.app")));
-            file_type(inspect_package(&p), &format!("an entry named '{name}', which readers may take for pack.info"));
+            // A NUL is shown as a space, as every hidden character in a message.
+            let shown = name.replace('\0', " ");
+            file_type(inspect_package(&p), &format!("an entry named '{shown}', which readers may take for pack.info"));
         }
         // Alone, it is not taken for pack.info either.
         let p = zip(vec![entry(name, app_pack_info().as_bytes())]).write(&dir.path(&format!("{i}-alone.app")));

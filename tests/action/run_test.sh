@@ -147,6 +147,14 @@ draft
 dashed file-name "--file-name=-a.app" command=publish file-name=-a.app
 dashed resume-file "--resume-file=-resume.json" command=publish resume-file=-resume.json
 [ ! -e "$T/-resume.json" ] || { begin "resume-file: removed after the upload"; fail "left behind"; end; }
+# The file (and the app id) come after `--`: positionals, whatever they start with.
+cp "$APP" "$T/-pkg.app"
+begin "a value that starts with a dash is passed as a value: file"
+action app-id=10001 file=-pkg.app "$BASE" command=upload
+[ "$rc" = 0 ] || fail "exit $rc, want 0"
+[ "$(tail -n 2 "$T/argv" | tr '\n' ' ')" = "10001 -pkg.app " ] || fail "the file is the last argument, after --"
+[ "$(sed -n '/^--$/=' "$T/argv")" = "$(($(wc -l <"$T/argv") - 2))" ] || fail "-- comes right before the positionals"
+end
 cd "$ROOT" || exit 1
 # The inputs of a fixed form: the tool checks each value itself (a wrong one is its own usage
 # error, naming the value, never an unknown option).

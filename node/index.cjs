@@ -129,6 +129,26 @@ function kindArg(kind) {
   return uint32(kind === undefined ? PackageKind.HARMONY_APP : kind, 'kind');
 }
 
+function bool(v, what) {
+  if (typeof v !== 'boolean') throw invalid(`${what}: expected a boolean, not ${describe(v)}`);
+  return v;
+}
+
+/** An options object: undefined is none ({}); null, a string, an array... are refused. Every
+ * method that takes options reads them through this, before anything else. */
+function optionsArg(o, what = 'options') {
+  if (o === undefined) return {};
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) {
+    throw invalid(`${what}: expected an object, not ${describe(o)}`);
+  }
+  return o;
+}
+
+/** A thenable (what an async function returns). */
+function isThenable(v) {
+  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof v.then === 'function';
+}
+
 // ------------------------------------------------------------------------------ native objects
 
 /** The upload options (agc_upload_options) a call takes, by their JS names. */
@@ -141,9 +161,8 @@ const UPLOAD_OPTIONS = ['fileName', 'releaseType', 'chineseMainland', 'preflight
 function uploadOptions(o) {
   const { fileName, releaseType, chineseMainland, preflight, transfer, partSize, sha256, resumeFile } = o;
   if (UPLOAD_OPTIONS.every((k) => o[k] === undefined)) return null;
-  if (preflight !== undefined && typeof preflight !== 'boolean') {
-    throw invalid(`preflight: expected a boolean, not ${describe(preflight)}`);
-  }
+  if (preflight !== undefined) bool(preflight, 'preflight');
+  if (chineseMainland !== undefined) bool(chineseMainland, 'chineseMainland');
   if (transfer !== undefined && !Object.values(Transfer).includes(transfer)) {
     throw invalid(`transfer: expected Transfer.AUTO, Transfer.SINGLE or Transfer.MULTIPART (1, 2, 3), not ${
       typeof transfer === 'number' ? transfer : describe(transfer)}`);
@@ -208,12 +227,19 @@ function releaseOptions(o) {
   return h;
 }
 
-function testOptions(h, t) {
-  if (typeof t !== 'object') throw invalid(`test: expected {description, testType, groups, ...}, not ${describe(t)}`);
+function testOptions(h, test) {
+  const t = optionsArg(test, 'test');
   const type = t.testType === undefined ? TestType.OPEN : uint32(t.testType, 'test.testType');
+  const groups = t.groups === undefined || t.groups === null ? [] : t.groups;
+  if (!Array.isArray(groups)) throw invalid(`test.groups: expected an array, not ${describe(groups)}`);
+  const notifyAll = t.notify === undefined ? false : bool(t.notify, 'test.notify');
+  const members = groups.map((g, i) => {
+    if (typeof g === 'string') return [g, notifyAll];
+    const group = optionsArg(g, `test.groups[${i}]`);
+    return [text(group.id, `test.groups[${i}].id`), group.notify === undefined ? false : bool(group.notify, `test.groups[${i}].notify`)];
+  });
   check(fn.agc_release_options_set_test(h, type, text(t.description, 'test.description')));
-  for (const g of t.groups || []) {
-    const [id, notify] = typeof g === 'string' ? [g, !!t.notify] : [g && g.id, !!(g && g.notify)];
+  for (const [id, notify] of members) {
     check(fn.agc_release_options_add_test_group(h, text(id, 'test.groups id'), notify ? 1 : 0));
   }
   if ((t.start === undefined) !== (t.end === undefined)) {
@@ -224,8 +250,8 @@ function testOptions(h, t) {
   }
 }
 
-function resumeOptions(h, ids) {
-  if (typeof ids !== 'object') throw invalid(`resume: expected the ReleaseIds of an earlier road (e.g. err.done), not ${describe(ids)}`);
+function resumeOptions(h, resume) {
+  const ids = optionsArg(resume, 'resume (the ReleaseIds of an earlier road, e.g. err.done)');
   check(fn.agc_release_options_set_resume(h, text(ids.objectId, 'resume.objectId'), text(ids.fileName, 'resume.fileName'),
     text(ids.packageId, 'resume.packageId'), text(ids.versionId, 'resume.versionId')));
   if (ids.sha256 != null || ids.size != null) {
@@ -248,10 +274,13 @@ function idsFrom(ids) {
 // ------------------------------------------------------------------------------ running an operation
 
 /**
- * Runs `op` on a worker. `o.progress`: a function (phase, done, total) whose truthy return
- * cancels, or an EventEmitter that gets 'progress' events ({phase, done, total}); `o.signal`: an
- * AbortSignal. Progress reaches the main thread while the operation goes on: a cancel takes
- * effect at the library's next progress call (at most about 64 KiB later).
+ * Runs `op` on a worker. `o.progress`: a function (phase, done, total) that cancels by
+ * returning `true` (exactly: any other value, a Promise of an async function included, goes
+ * on; an exception, or the rejection of a returned Promise while the operation runs, cancels
+ * and becomes the rejection), or an EventEmitter that gets 'progress' events ({phase, done,
+ * total}); `o.signal`: an AbortSignal. Progress reaches the main thread while the operation
+ * goes on: a cancel takes effect at the library's next progress call (at most about 64 KiB
+ * later).
  */
 async function runOp(op, args, o) {
   const { progress, signal } = o;
@@ -271,19 +300,31 @@ async function runOp(op, args, o) {
   }
   if (signal) signal.addEventListener('abort', stop, { once: true });
   let onProgress = null;
+  let running = true;
+  const fail = (e) => {
+    if (running && !raised) {
+      raised = e;
+      stop();
+    }
+  };
   if (progress || signal) {
     onProgress = (n, done, total) => {
       if (!progress || raised) return;
       const phase = PHASES[n] || String(n);
       try {
         if (typeof progress === 'function') {
-          if (progress(phase, done, total)) stop();
+          const answer = progress(phase, done, total);
+          if (answer === true) {
+            stop();
+          } else if (isThenable(answer)) {
+            // An async callback: its Promise is no answer; its rejection is its exception.
+            Promise.resolve(answer).then(undefined, fail);
+          }
         } else {
           progress.emit('progress', { phase, done, total });
         }
       } catch (e) {
-        raised = e;
-        stop();
+        fail(e);
       }
     };
   }
@@ -291,6 +332,7 @@ async function runOp(op, args, o) {
   try {
     m = await pool.run(op, args, onProgress, cancel);
   } finally {
+    running = false;
     if (signal) signal.removeEventListener('abort', stop);
   }
   const err = m.status === 0 ? null : errorFor(m.status, m.message);
@@ -322,8 +364,8 @@ class Client {
    * trust (applied as the setters would). The secret goes to the library and is not kept here.
    */
   constructor(options) {
-    if (options === null || typeof options !== 'object') {
-      throw invalid('Client: expected {clientId, clientSecret} or {serviceAccount}');
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw invalid(`Client: expected {clientId, clientSecret} or {serviceAccount}, not ${describe(options)}`);
     }
     const out = [null];
     if (options.serviceAccount !== undefined) {
@@ -448,13 +490,15 @@ class Client {
 
   /** Upload `path`; resolves to {objectId, sha256, size, fileName, transfer, parts, partsSent,
    * resumedParts, bytesSent, notes}. Transfer options: transfer, partSize, sha256, resumeFile. */
-  async uploadFile(appId, path, o = {}) {
+  async uploadFile(appId, path, options) {
+    const o = optionsArg(options);
     const args = { client: this.#handle(), appId: text(appId, 'appId'), path: pathArg(path, 'path'), kind: kindArg(o.kind) };
     return this.#withUploadOptions('upload', args, o);
   }
 
   /** Bind an upload ({fileName, objectId}, e.g. what uploadFile resolved to); resolves to the package id. */
-  async bindPackage(appId, upload, o = {}) {
+  async bindPackage(appId, upload, options) {
+    const o = optionsArg(options);
     if (upload === null || typeof upload !== 'object') throw invalid('upload: expected {fileName, objectId}');
     const args = {
       client: this.#handle(), appId: text(appId, 'appId'), fileName: text(upload.fileName, 'fileName'),
@@ -464,7 +508,8 @@ class Client {
   }
 
   /** Wait until AGC has parsed the package (o.timeoutMs, default 15 minutes). */
-  async waitPackageReady(appId, packageId, o = {}) {
+  async waitPackageReady(appId, packageId, options) {
+    const o = optionsArg(options);
     const args = {
       client: this.#handle(), appId: text(appId, 'appId'), packageId: text(packageId, 'packageId'),
       timeoutMs: o.timeoutMs === undefined ? DEFAULT_WAIT_MS : uint(o.timeoutMs, 'timeoutMs'),
@@ -473,7 +518,8 @@ class Client {
   }
 
   /** Upload, bind and wait in one call; resolves to {upload, packageId}. */
-  async publish(appId, path, o = {}) {
+  async publish(appId, path, options) {
+    const o = optionsArg(options);
     const args = {
       client: this.#handle(), appId: text(appId, 'appId'), path: pathArg(path, 'path'), kind: kindArg(o.kind),
       timeoutMs: o.timeoutMs === undefined ? DEFAULT_WAIT_MS : uint(o.timeoutMs, 'timeoutMs'),
@@ -482,13 +528,15 @@ class Client {
   }
 
   /** Set the app's release notes, by language tag ({"en-US": "Dark mode."}). */
-  async setReleaseNotes(appId, notes, o = {}) {
+  async setReleaseNotes(appId, notes, options) {
+    const o = optionsArg(options);
     if (notes === null || typeof notes !== 'object') throw invalid('notes: expected an object of language to text');
     await this.#withReleaseOptions('notes', { client: this.#handle(), appId: text(appId, 'appId') }, { notes }, o);
   }
 
   /** Submit the app's draft for review (releaseTime, phased, remark, timeoutMs). */
-  async submitForReview(appId, o = {}) {
+  async submitForReview(appId, options) {
+    const o = optionsArg(options);
     const review = { releaseTime: o.releaseTime, phased: o.phased, remark: o.remark, submitTimeoutMs: o.timeoutMs };
     await this.#withReleaseOptions('submit', { client: this.#handle(), appId: text(appId, 'appId') }, review, o);
   }
@@ -507,11 +555,13 @@ class Client {
    * to continue without uploading or binding again) and `outcomeUncertain` (true when AGC may
    * have carried out the failed bind or submit: check AGC before resuming).
    */
-  async releasePackage(appId, path, o = {}) {
+  async releasePackage(appId, path, options) {
+    let o = {};
     const args = {};
     let r;
     try {
       try {
+        o = optionsArg(options);
         Object.assign(args, { client: this.#handle(), appId: text(appId, 'appId'), path: pathArg(path, 'path'), kind: kindArg(o.kind) });
         args.options = uploadOptions({
           fileName: o.fileName, chineseMainland: o.chineseMainland, preflight: o.preflight, transfer: o.transfer,
@@ -577,6 +627,11 @@ async function inspectPackage(p) {
   return settle(await runOp('inspect', { path: pathArg(p, 'path') }, {}));
 }
 
+/** The library's file names on `platform` (default: this one's). */
+function libraryFileNamesFor(platform) {
+  return libraryFileNames(platform === undefined ? undefined : text(platform, 'platform') || undefined);
+}
+
 /** agc_seal_file / agc_open_file on a worker; both copies of the key are wiped after. */
 async function keyOp(op, key, inPath, outPath) {
   const args = { inPath: pathArg(inPath, 'inPath'), outPath: pathArg(outPath, 'outPath'), key: bytes(key, 'key') };
@@ -590,7 +645,7 @@ async function keyOp(op, key, inPath, outPath) {
 module.exports = {
   Client, PackageKind, HARMONY_APP: PackageKind.HARMONY_APP, ATOMIC_SERVICE: PackageKind.ATOMIC_SERVICE,
   PROFILE_PICTURE: PackageKind.PROFILE_PICTURE, Phase, PHASES, Step, ReleaseStatus, TestType, Trust, Transfer, Status,
-  version, sealFile, openFile, inspectPackage, libraryPath, libraryFileNames,
+  version, sealFile, openFile, inspectPackage, libraryPath, libraryFileNames: libraryFileNamesFor,
   AgcError: errors.AgcError, InvalidArgumentError: errors.InvalidArgumentError, FileError: errors.FileError,
   CancelledError: errors.CancelledError, NetworkError: errors.NetworkError, AuthError: errors.AuthError,
   ApiError: errors.ApiError, RejectedError: errors.RejectedError, SealError: errors.SealError,

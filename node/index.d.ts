@@ -58,14 +58,17 @@ export type Status = (typeof Status)[keyof typeof Status];
 export type PathLike = string | URL | Uint8Array;
 
 /**
- * Progress: a function `(phase, done, total)` (a truthy return cancels; a throw cancels and
- * becomes the rejection), or an EventEmitter that gets `'progress'` events.
+ * Progress: a function `(phase, done, total)`, or an EventEmitter that gets `'progress'` events.
+ * The function cancels by returning `true`, and only then: any other value goes on, the Promise
+ * of an `async` function included. A throw cancels and becomes the rejection; so does the
+ * rejection of a returned Promise while the operation runs.
  */
 export type ProgressCallback = (phase: PhaseName | string, done: number, total: number) => unknown;
 export interface ProgressEvent { phase: PhaseName | string; done: number; total: number }
 export type Progress = ProgressCallback | import('node:events').EventEmitter;
 
-/** What every operation takes: progress and cancellation. */
+/** What every operation takes: progress and cancellation. An options argument may be left out,
+ * not given as null: a wrongly typed argument or option is an InvalidArgumentError before any call. */
 export interface OperationOptions {
   progress?: Progress | null;
   /** Aborting stops the operation at the library's next progress call: CancelledError. */

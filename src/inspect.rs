@@ -113,8 +113,9 @@ pub struct ModuleInfo {
 /// Inspect the package at `path`: open it through the library's file rules (regular files
 /// only, never blocking on a FIFO) and read its `pack.info`. Errors: `Error::File` when the
 /// file cannot be used, `Error::FileType` when it is not a signed HarmonyOS `.app` with a
-/// sound `pack.info` (not a ZIP, no or a malformed `pack.info`, duplicate names, too many
-/// entries, an oversized or compression-bomb `pack.info`, unsigned).
+/// sound `pack.info` (not a ZIP, no or a malformed `pack.info`, a key given twice in it,
+/// duplicate names, a name that readers may take for `pack.info` such as `./pack.info` or
+/// `PACK.INFO`, too many entries, an oversized or compression-bomb `pack.info`, unsigned).
 pub fn inspect_package(path: &Path) -> Result<PackageInfo> {
     let (file, meta) = crate::fsio::open_regular(path).map_err(|e| e.into_error(path))?;
     inspect_file(&file, meta.len(), path)
@@ -193,6 +194,18 @@ fn inspect_file(file: &File, size: u64, path: &Path) -> Result<PackageInfo> {
             ),
         ));
     }
+    // A name that some reader would take for pack.info (another case, a leading `./` or `/`,
+    // backslashes) beside or instead of it: AGC or the device may read that one, we this one.
+    if let Some(other) = archive.file_names().find(|n| *n != PACK_INFO && names_pack_info(n)) {
+        return Err(not_package(
+            path,
+            format!(
+                "its ZIP directory holds an entry named '{}', which readers may take for pack.info: \
+                 only one entry named exactly pack.info is accepted",
+                bounded(other, 200)
+            ),
+        ));
+    }
     let bytes = {
         let mut entry = match archive.by_name(PACK_INFO) {
             Ok(e) => e,
@@ -245,6 +258,27 @@ fn inspect_file(file: &File, size: u64, path: &Path) -> Result<PackageInfo> {
     info.size = size;
     info.bytes_read = read.get();
     Ok(info)
+}
+
+/// Whether a ZIP entry name denotes the root's `pack.info` once normalised as lenient readers
+/// do: cut at a NUL (C strings), case folded, `\` taken as `/`, empty, `.` and `..` segments
+/// resolved, trailing dots and spaces dropped (Windows) (so `./pack.info`, `/pack.info`,
+/// `\pack.info`, `a/../PACK.INFO`, `pack.info.` all do).
+fn names_pack_info(name: &str) -> bool {
+    let name = name.split('\0').next().unwrap_or_default();
+    let lower = name.to_lowercase().replace('\\', "/");
+    let mut segments: Vec<&str> = Vec::new();
+    for seg in lower.split('/') {
+        let seg = if seg == "." || seg == ".." { seg } else { seg.trim_end_matches(['.', ' ']) };
+        match seg {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            s => segments.push(s),
+        }
+    }
+    segments == [PACK_INFO]
 }
 
 /// A `FileType` error naming the file.
@@ -491,9 +525,84 @@ fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
 
 use serde_json::Value;
 
+/// A JSON document read into a [`Value`], refusing an object that holds a key twice (at any
+/// depth): serde_json keeps the last, other readers the first, so the two could disagree on
+/// the bundle name or the version.
+struct UniqueKeys(Value);
+
+impl<'de> serde::Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(UniqueKeysVisitor).map(UniqueKeys)
+    }
+}
+
+struct UniqueKeysVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UniqueKeysVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> std::result::Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> std::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> std::result::Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Value, A::Error> {
+        let mut list = Vec::new();
+        while let Some(UniqueKeys(v)) = seq.next_element()? {
+            list.push(v);
+        }
+        Ok(Value::Array(list))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!(
+                    "the key \"{}\" appears twice in one object (readers differ on which one counts)",
+                    bounded(&key, 64)
+                )));
+            }
+            let UniqueKeys(v) = map.next_value()?;
+            object.insert(key, v);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
 /// Read what we need from `pack.info`'s JSON; the error says what is wrong, in words.
 fn parse_pack_info(bytes: &[u8]) -> std::result::Result<PackageInfo, String> {
-    let root: Value = serde_json::from_slice(bytes).map_err(|e| format!("not JSON ({e})"))?;
+    let UniqueKeys(root) = serde_json::from_slice(bytes).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => e.to_string(),
+        _ => format!("not JSON ({e})"),
+    })?;
     let app = root.pointer("/summary/app").ok_or("it has no summary.app")?;
     let bundle_name = text(app.get("bundleName"), "summary.app.bundleName")?;
     if bundle_name.is_empty() {

@@ -9,7 +9,8 @@
 //!
 //! Messages are bounded, so an echo may be cut inside a secret: a random secret (token, JWT,
 //! signature, client secret) is therefore redacted wherever any run of at least
-//! [`MIN_RUN`] consecutive bytes of it appears, not only where it appears whole.
+//! [`MIN_RUN`] consecutive bytes of it appears, not only where it appears whole, and where a
+//! bound cut it (right before the `...` that marks the cut), from [`MIN_CUT`] bytes on.
 
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
@@ -24,6 +25,12 @@ use crate::secret::{base64_no_pad, BASE64_STANDARD, BASE64_URL};
 pub const REDACTED: &str = "[redacted]";
 /// Runs of a random secret at least this long are redacted wherever they appear.
 pub const MIN_RUN: usize = 16;
+/// The start of a random secret this long or longer is redacted right before a `...` (where
+/// `error::bounded` cut a text before it reached the redactor); a shorter one is taken for
+/// chance.
+pub const MIN_CUT: usize = 4;
+/// What a bound appends where it cut a text.
+const CUT_MARK: &str = "...";
 /// How many short-lived secrets (tokens, JWTs, signatures) are remembered; older ones are
 /// forgotten (and wiped).
 pub const MAX_RECENT: usize = 64;
@@ -33,6 +40,8 @@ struct Entry {
     /// Shortest run that is redacted: `min(MIN_RUN, len)` for random secrets, `len` for
     /// values only redacted whole.
     run: usize,
+    /// A random secret, whose start is redacted where a bound cut it.
+    random: bool,
 }
 
 #[derive(Default)]
@@ -63,7 +72,7 @@ fn entry(value: &str, whole_only: bool) -> Option<Entry> {
     let mut owned = Zeroizing::new(String::with_capacity(value.len()));
     owned.push_str(value);
     let run = if whole_only { value.len() } else { value.len().min(MIN_RUN) };
-    Some(Entry { value: owned, run })
+    Some(Entry { value: owned, run, random: !whole_only })
 }
 
 impl Redactor {
@@ -129,16 +138,20 @@ impl Redactor {
         g.recent.push_back(e);
     }
 
-    /// `text` with every known secret replaced by [`REDACTED`].
+    /// `text` with every known secret replaced by [`REDACTED`]. Every secret is looked for
+    /// in the original text and what they cover is replaced at once: replacing one secret
+    /// before looking for the next would cut a secret that overlaps it (a token holding a
+    /// run of another secret) into pieces shorter than [`MIN_RUN`], which then stay.
     pub fn redact(&self, text: &str) -> String {
         let g = self.lock();
-        let mut out = text.to_owned();
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
         for e in g.fixed.iter().chain(g.recent.iter()) {
-            if let Some(r) = redact_one(&out, e.value.as_bytes(), e.run) {
-                out = r;
+            cover(text, e.value.as_bytes(), e.run, &mut ranges);
+            if e.random {
+                cover_cut(text, e.value.as_bytes(), e.run, &mut ranges);
             }
         }
-        out
+        replace(text, ranges)
     }
 
     /// The same error with every text field redacted.
@@ -155,29 +168,50 @@ fn signature_part(value: &str) -> Option<&str> {
     Some(&rest[..end]).filter(|s| !s.is_empty())
 }
 
-/// Replace in `text` every run of at least `run` bytes that occurs in `secret`; `None` when
-/// nothing matched.
-fn redact_one(text: &str, secret: &[u8], run: usize) -> Option<String> {
+/// Add to `ranges` the byte ranges of `text` covered by runs of at least `run` bytes that
+/// occur in `secret`.
+fn cover(text: &str, secret: &[u8], run: usize, ranges: &mut Vec<(usize, usize)>) {
     let t = text.as_bytes();
     if run == 0 || t.len() < run || secret.len() < run {
-        return None;
+        return;
     }
     let grams: HashSet<&[u8]> = secret.windows(run).collect();
-    // Covered byte ranges, merged as they are found (windows come in increasing order).
-    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    // Windows come in increasing order: merge this secret's as they are found.
+    let mut current: Option<(usize, usize)> = None;
     for (i, w) in t.windows(run).enumerate() {
         if grams.contains(w) {
-            match ranges.last_mut() {
-                Some((_, end)) if *end >= i => *end = i + run,
-                _ => ranges.push((i, i + run)),
-            }
+            current = match current {
+                Some((s, end)) if end >= i => Some((s, i + run)),
+                other => {
+                    ranges.extend(other);
+                    Some((i, i + run))
+                }
+            };
         }
     }
-    if ranges.is_empty() {
-        return None;
+    ranges.extend(current);
+}
+
+/// Add to `ranges` each start of `secret` shorter than `run` (runs that long are found by
+/// [`cover`]) and at least [`MIN_CUT`] long that ends right before a [`CUT_MARK`].
+fn cover_cut(text: &str, secret: &[u8], run: usize, ranges: &mut Vec<(usize, usize)>) {
+    let t = text.as_bytes();
+    for (j, _) in text.match_indices(CUT_MARK) {
+        let longest = run.saturating_sub(1).min(secret.len()).min(j);
+        if let Some(k) = (MIN_CUT..=longest).rev().find(|&k| t[j - k..j] == secret[..k]) {
+            ranges.push((j - k, j));
+        }
     }
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
+}
+
+/// `text` with the union of `ranges` (widened to character boundaries) replaced, each run of
+/// overlapping or touching ranges by one [`REDACTED`].
+fn replace(text: &str, mut ranges: Vec<(usize, usize)>) -> String {
+    if ranges.is_empty() {
+        return text.to_owned();
+    }
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
     for (mut s, mut e) in ranges {
         while !text.is_char_boundary(s) {
             s -= 1;
@@ -185,15 +219,20 @@ fn redact_one(text: &str, secret: &[u8], run: usize) -> Option<String> {
         while !text.is_char_boundary(e) {
             e += 1;
         }
-        if s < at {
-            s = at;
+        match merged.last_mut() {
+            Some((_, end)) if s <= *end => *end = (*end).max(e),
+            _ => merged.push((s, e)),
         }
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (s, e) in merged {
         out.push_str(&text[at..s]);
         out.push_str(REDACTED);
-        at = e.max(at);
+        at = e;
     }
     out.push_str(&text[at..]);
-    Some(out)
+    out
 }
 
 #[cfg(test)]
@@ -213,6 +252,60 @@ mod tests {
         // Short fragments and unrelated text stay.
         assert_eq!(r.redact(&TOKEN[..10]), &TOKEN[..10]);
         assert_eq!(r.redact("nothing secret here at all"), "nothing secret here at all");
+    }
+
+    #[test]
+    fn overlapping_secrets_are_redacted_whole_whatever_their_order() {
+        // A token that holds another secret whole (a server shaping its token): redacting one
+        // secret and then looking for the next in what is left would leave "tokHOSTILE".
+        let client_secret = "mock-client-secret";
+        let token = format!("tokHOSTILE{client_secret}{TOKEN}");
+        let r = Redactor::new();
+        r.add_fixed(client_secret);
+        r.add(&token);
+        assert_eq!(r.redact(&format!("authorization: Bearer {token}\nx")), "authorization: Bearer [redacted]\nx");
+        assert_eq!(r.redact(&format!("s={client_secret} t={token}")), "s=[redacted] t=[redacted]");
+        // Two short-lived secrets that share a run, added in either order.
+        let a = format!("0123456789{}", &TOKEN[..20]);
+        let b = format!("{}abcdefghijklmnop", &TOKEN[..20]);
+        for (first, second) in [(&a, &b), (&b, &a)] {
+            let r = Redactor::new();
+            r.add(first);
+            r.add(second);
+            assert_eq!(r.redact(&format!("<{a}> <{b}>")), "<[redacted]> <[redacted]>");
+        }
+        // "Bearer X" remembered whole beside X itself.
+        let r = Redactor::new();
+        r.add(TOKEN);
+        r.add_authorization(&format!("Bearer {TOKEN}"));
+        assert_eq!(r.redact(&format!("h: Bearer {TOKEN}.")), "h: [redacted].");
+        // Secrets that touch are one redaction; text between two is kept.
+        let r = Redactor::new();
+        r.add_fixed(client_secret);
+        r.add(TOKEN);
+        assert_eq!(r.redact(&format!("{client_secret}{TOKEN}")), REDACTED);
+        assert_eq!(r.redact(&format!("{client_secret}-{TOKEN}")), "[redacted]-[redacted]");
+    }
+
+    #[test]
+    fn a_secret_cut_by_a_bound_is_redacted_as_far_as_it_goes() {
+        let r = Redactor::new();
+        r.add(TOKEN);
+        r.add_fixed("short-pw");
+        for k in MIN_CUT..TOKEN.len() {
+            let cut = crate::error::bounded(&format!("Bearer {TOKEN}"), "Bearer ".len() + k);
+            assert_eq!(r.redact(&format!("AGC: {cut} (code 5)")), "AGC: Bearer [redacted]... (code 5)", "{k}");
+        }
+        assert_eq!(r.redact("pw=short..."), "pw=[redacted]...");
+        // Shorter pieces, and the same bytes without a cut, are taken for chance.
+        assert_eq!(r.redact(&format!("{}...", &TOKEN[..MIN_CUT - 1])), format!("{}...", &TOKEN[..MIN_CUT - 1]));
+        assert_eq!(r.redact(&format!("{} and", &TOKEN[..8])), format!("{} and", &TOKEN[..8]));
+        assert_eq!(r.redact("Please wait..."), "Please wait...");
+        // The readable start of a signed Authorization value is no secret, cut or not.
+        let r = Redactor::new();
+        r.add_authorization("AWS4-HMAC-SHA256 Credential=AK/1, Signature=0123456789abcdef0123456789abcdef");
+        assert_eq!(r.redact("AWS4-HMAC-SHA256 Cred..."), "AWS4-HMAC-SHA256 Cred...");
+        assert_eq!(r.redact("Signature=0123456..."), "Signature=[redacted]...");
     }
 
     #[test]

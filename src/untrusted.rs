@@ -26,6 +26,10 @@ use crate::redact::Redactor;
 
 /// How many bytes of one server-provided text a caller sees at most.
 pub const MAX_SERVER_TEXT: usize = 2000;
+/// How much of a server-provided text is redacted (then bounded to [`MAX_SERVER_TEXT`]): room
+/// for a secret that straddles the bound. A parser that bounds such a text before it reaches
+/// the gate bounds it no tighter than this.
+pub(crate) const GATE_CUT: usize = 4 * MAX_SERVER_TEXT;
 
 /// A value whose server-provided fields must pass the gate before a caller sees it.
 pub trait FromServer: Sized {
@@ -48,7 +52,7 @@ impl<'a> Gate<'a> {
     pub fn text(&self, text: &str) -> String {
         // Cut first (with room for a secret that straddles the bound), so a megabyte of
         // hostile text costs the redactor no more than a few KiB.
-        let head = cut(text, 4 * MAX_SERVER_TEXT);
+        let head = cut(text, GATE_CUT);
         let redacted = self.redactor.redact(head);
         let mut out = bounded(&redacted, MAX_SERVER_TEXT);
         if head.len() < text.len() && !out.ends_with("...") {
@@ -188,6 +192,36 @@ mod tests {
         // A multi-byte character at the cut is never split.
         let wide = "é".repeat(10_000);
         assert!(g.text(&wide).ends_with("..."));
+    }
+
+    #[test]
+    fn a_secret_at_the_bound_of_an_opinion_is_never_shown_in_part() {
+        let token = "tokA1b2C3d4E5f6G7h8I9j0KkLlMmNnOoPpQq";
+        let r = Redactor::new();
+        r.add(token);
+        let g = Gate::new(&r);
+        for pad in MAX_SERVER_TEXT - 40..MAX_SERVER_TEXT + 5 {
+            let body = format!(r#"{{"ret":{{"code":0}},"auditInfo":{{"auditOpinion":"{}{token}"}}}}"#, "x".repeat(pad));
+            let state = crate::connect::release::parse_app_state(body.as_bytes()).unwrap();
+            let shown = g.pass(Ok(state)).unwrap().audit_opinion.unwrap();
+            assert!(!shown.contains("tokA"), "pad {pad}: {}", &shown[shown.len().saturating_sub(40)..]);
+            assert!(shown.len() <= MAX_SERVER_TEXT + 3, "{}", shown.len());
+        }
+    }
+
+    #[test]
+    fn a_secret_cut_by_a_bound_before_the_gate_shows_no_piece() {
+        let token = "tokA1b2C3d4E5f6G7h8I9j0KkLlMmNnOoPpQq";
+        let r = Redactor::new();
+        r.add(token);
+        let g = Gate::new(&r);
+        // ret.msg is bounded to 300 bytes where it is parsed, before any redaction.
+        for pad in 260..=300 - crate::redact::MIN_CUT {
+            let root = serde_json::json!({"ret": {"code": 204144641, "msg": format!("{}{token}", "x".repeat(pad))}});
+            let ret = crate::connect::parse_ret(&root).unwrap();
+            let shown = g.error(Error::Api { code: ret.code, message: ret.message }).to_string();
+            assert!(!shown.contains("tokA"), "pad {pad}: {shown}");
+        }
     }
 
     #[test]

@@ -414,9 +414,90 @@ fn a_huge_pack_info_is_refused() {
 #[test]
 fn a_missing_pack_info_is_refused() {
     let dir = TempDir::new("inspect-missing");
-    let p = zip(vec![entry("entry-default.hap", b"x"), entry("Pack.Info", b"{}"), entry("x/pack.info", b"{}")])
+    let p = zip(vec![entry("entry-default.hap", b"x"), entry("x/pack.info", b"{}"), entry("pack.info.bak", b"{}")])
         .write(&dir.path("m.app"));
     file_type(inspect_package(&p), "no pack.info");
+}
+
+#[test]
+fn names_that_readers_may_take_for_pack_info_are_refused() {
+    let dir = TempDir::new("inspect-alias");
+    let evil = app_pack_info().replace("com.example.myapplication", "com.victim.app");
+    let names = [
+        "./pack.info",
+        "/pack.info",
+        "\\pack.info",
+        ".\\pack.info",
+        "PACK.INFO",
+        "Pack.info",
+        "x/../pack.info",
+        "//pack.info",
+        "pack.info.",
+        "pack.info ",
+        "pack.info\0.hap",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        // Beside pack.info, before or after it.
+        for (j, entries) in [
+            vec![entry("pack.info", app_pack_info().as_bytes()), entry(name, evil.as_bytes())],
+            vec![entry(name, evil.as_bytes()), entry("pack.info", app_pack_info().as_bytes())],
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let p = zip(entries).write(&dir.path(&format!("{i}-{j}.app")));
+            // A NUL is shown as a space, as every hidden character in a message.
+            let shown = name.replace('\0', " ");
+            file_type(inspect_package(&p), &format!("an entry named '{shown}', which readers may take for pack.info"));
+        }
+        // Alone, it is not taken for pack.info either.
+        let p = zip(vec![entry(name, app_pack_info().as_bytes())]).write(&dir.path(&format!("{i}-alone.app")));
+        file_type(inspect_package(&p), "which readers may take for pack.info");
+    }
+    // Names that only contain it are other files.
+    let mut entries = app_entries();
+    entries.push(entry("x/pack.info", b"{}"));
+    entries.push(entry("pack.info.bak", b"{}"));
+    entries.push(entry("pack.infos", b"{}"));
+    let info = inspect_package(&zip(entries).write(&dir.path("others.app"))).unwrap();
+    assert_eq!(info.bundle_name, "com.example.myapplication");
+}
+
+#[test]
+fn a_key_given_twice_in_pack_info_is_refused() {
+    let dir = TempDir::new("inspect-dup-key");
+    let app = app_pack_info();
+    let cases: &[(String, &str)] = &[
+        // The bundle name a second time: serde_json alone would take the last one.
+        (
+            app.replace(
+                r#""bundleName": "com.example.myapplication","#,
+                r#""bundleName": "com.victim.app", "bundleName": "com.example.myapplication","#,
+            ),
+            "bundleName",
+        ),
+        (app.replace(r#""code": 1000012,"#, r#""code": 1000012, "code": 9999999,"#), "code"),
+        (
+            app.replace(r#""bundleType": "app","#, r#""bundleType": "app", "bundleType": "atomicService","#),
+            "bundleType",
+        ),
+        (app.replace(r#""moduleName": "entry""#, r#""moduleName": "entry", "moduleName": "evil""#), "moduleName"),
+        // Whole objects twice, at the top and inside.
+        (app.replacen("{\n\t\"summary\": {", "{\"summary\": {}, \"summary\": {", 1), "summary"),
+        (app.replace(r#""app": {"#, r#""app": {}, "app": {"#), "app"),
+        // A key written with an escape is the same key.
+        (app.replace(r#""bundleType": "app","#, r#""bundleType": "app", "bundle\u0054ype": "app","#), "bundleType"),
+        // Also where nothing is read (another reader may read it).
+        (app.replace(r#""name": "EntryAbility","#, r#""name": "EntryAbility", "name": "x","#), "name"),
+    ];
+    for (i, (doc, key)) in cases.iter().enumerate() {
+        assert_ne!(doc, &app, "case {i} changed nothing");
+        let p = zip(vec![entry("pack.info", doc.as_bytes())]).write(&dir.path(&format!("{i}.app")));
+        file_type(inspect_package(&p), &format!("the key \"{key}\" appears twice"));
+    }
+    // The same key in two different objects is no duplicate.
+    let info = inspect_package(&zip(app_entries()).write(&dir.path("ok.app"))).unwrap();
+    assert_eq!(info.bundle_name, "com.example.myapplication");
 }
 
 #[test]

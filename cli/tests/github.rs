@@ -296,3 +296,38 @@ fn a_hostile_server_cannot_reach_the_log_through_the_tool() {
     assert_ne!(out.code, 0, "{}", out.stderr);
     check("refused publish --submit", &out, 1);
 }
+
+/// A token that holds another secret (the client secret) whole, echoed back in the opinion of
+/// a successful state read: `state` and `state --json` show it redacted whole, not a piece of
+/// it beside two redactions.
+#[test]
+fn a_token_overlapping_another_secret_is_redacted_whole_by_state() {
+    let server = mock();
+    let dir = Dir::new("overlap");
+    server.set_fault(Fault::HostileOverlappingToken);
+    for json in [false, true] {
+        let mut cmd = agc(&server, &dir);
+        cmd.arg("state");
+        if json {
+            cmd.arg("--json");
+        }
+        let out = run(cmd.arg(APP));
+        expect(&out, 0);
+        let tokens = server.issued_tokens();
+        assert!(tokens.iter().all(|t| t.starts_with("tokHOSTILE")), "the mock shaped its tokens: {tokens:?}");
+        let shown = if json {
+            let v: Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stdout));
+            v["audit_opinion"].as_str().unwrap_or_else(|| panic!("an opinion: {v}")).to_owned()
+        } else {
+            out.stdout.clone()
+        };
+        assert!(shown.contains("authorization: Bearer [redacted] "), "json {json}: {shown}");
+        for text in [&out.stdout, &out.stderr] {
+            assert!(!text.contains("tokHOSTILE"), "json {json}: a piece of the token shows: {text}");
+            assert!(!text.contains("[redacted][redacted]"), "json {json}: one secret, two redactions: {text}");
+            for t in &tokens {
+                assert!(!text.contains(t.as_str()), "json {json}: the token shows");
+            }
+        }
+    }
+}

@@ -339,6 +339,11 @@ pub enum Fault {
     /// [`hostile_text`]: the request's credentials and body echoed, the client secret, CI
     /// workflow commands, terminal escapes, bidirectional overrides, and 64 KiB of padding.
     Hostile,
+    /// [`Fault::Hostile`], and the token endpoint hands out tokens that begin with
+    /// `tokHOSTILE` and hold the client secret whole (then random bytes): a server that shapes
+    /// its token to overlap another secret, so that a client redacting one secret at a time
+    /// cuts the token into pieces too short to recognise.
+    HostileOverlappingToken,
     /// The answers of the release road's writing calls (notes, submit, the test version
     /// calls; not the state read) are held this many milliseconds after the request was
     /// processed (a slow AGC: the call is carried out, its answer comes late).
@@ -540,6 +545,7 @@ pub fn fault_from_name(name: &str) -> Option<Fault> {
         // release road as AGC varies
         "submit_503_always" => Fault::Submit503Always,
         "hostile" => Fault::Hostile,
+        "hostile_overlapping_token" => Fault::HostileOverlappingToken,
         "slow_answer" => Fault::SlowAnswer(num(40_000)? as u64),
         "put_answer_held" => Fault::PutAnswerHeld(num(60_000)? as u64),
         "put_never_read" => Fault::PutNeverRead,

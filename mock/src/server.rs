@@ -285,7 +285,7 @@ fn connect_api(shared: &Arc<Shared>, c: &mut C, req: &Request, kind: &Endpoint) 
             return Outcome::answered(400, blen, true);
         }
     }
-    if shared.fault() == Fault::Hostile {
+    if matches!(shared.fault(), Fault::Hostile | Fault::HostileOverlappingToken) {
         let secret = shared.config.client_secret.clone();
         c.hostile = Some(crate::hostile_text(&crate::reflect(req, Some(&body)), &secret));
         let outcome = connect_api_answer(shared, c, req, kind, &body, blen);
@@ -408,7 +408,10 @@ fn token(shared: &Arc<Shared>, c: &mut C, body: &[u8]) -> Outcome {
         return answer(c, 200, &bad, blen);
     }
     use base64::Engine;
-    let tok = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(util::random_bytes(32));
+    let mut tok = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(util::random_bytes(32));
+    if shared.fault() == Fault::HostileOverlappingToken {
+        tok = format!("tokHOSTILE{}{tok}", shared.config.client_secret);
+    }
     let ttl = shared.config.token_ttl_secs;
     {
         let mut st = shared.lock();

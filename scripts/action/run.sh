@@ -58,12 +58,14 @@ cmd=${cmd:-publish}
 [ -n "$file" ] || refuse "the input file is required"
 
 args=()
-# An option and its value, when the input is given. Whether the option fits the command is
-# the tool's to decide (it refuses, for example, --notes-dir without --submit).
+# An option and its value, when the input is given, as one argument `--opt=value`: a value
+# that starts with a dash ("-rc1 nightly", a remark "- fixed ...") is then never read as an
+# option. Every value this script passes goes this way. Whether the option fits the command
+# is the tool's to decide (it refuses, for example, --notes-dir without --submit).
 opt() {
   local value
   value=$(input "$2")
-  if [ -n "$value" ]; then args+=("$1" "$value"); fi
+  if [ -n "$value" ]; then args+=("$1=$value"); fi
 }
 
 test_type=$(input test-type)
@@ -71,7 +73,7 @@ case "$cmd" in
   upload) args=(upload) ;;
   publish) args=(publish) ;;
   submit) args=(publish --submit) ;;
-  test) args=(publish --test "${test_type:-invite}") ;;
+  test) args=(publish "--test=${test_type:-invite}") ;;
   *) refuse "the input command must be upload, publish, submit or test" ;;
 esac
 # What this script maps itself: refused where it would be dropped.
@@ -98,7 +100,7 @@ opt --test-end test-end
 # Test groups: separated by commas, spaces or new lines.
 read -r -d '' -a groups < <(input test-groups | tr ',' ' ') || true
 for group in ${groups[@]+"${groups[@]}"}; do
-  args+=(--test-group "$group")
+  args+=("--test-group=$group")
 done
 case "$(input notify)" in
   "" | false) ;;
@@ -111,7 +113,7 @@ if [ -n "$resume" ]; then
   if ! "$TOOL" publish --help 2>/dev/null | grep -q -- '--resume-file'; then
     refuse "the input resume-file needs an agcupload that supports --resume-file; this one ($("$TOOL" version 2>/dev/null | head -n 1)) does not"
   fi
-  args+=(--resume-file "$resume")
+  args+=("--resume-file=$resume")
 fi
 
 # `--` ends the options: an app id or a file name that starts with a dash stays a value.

@@ -549,8 +549,10 @@ pub fn parse_app_state(body: &[u8]) -> Result<AppState> {
         .get("auditInfo")
         .and_then(|a| a.get("auditOpinion"))
         .and_then(Value::as_str)
-        // Cleaned first: an opinion of only hidden characters (a NUL, U+200B) is none.
-        .map(|s| bounded(s, 2000))
+        // Cleaned first: an opinion of only hidden characters (a NUL, U+200B) is none. Bounded
+        // no tighter than the gate cuts before it redacts (crate::untrusted): a secret cut here
+        // would keep a piece too short to be recognised; the gate bounds it after redaction.
+        .map(|s| bounded(s, crate::untrusted::GATE_CUT))
         .filter(|s| !s.trim().is_empty());
     Ok(AppState { state: ReleaseState::from_code(code), release_state: code, review_state, audit_opinion })
 }

@@ -88,8 +88,8 @@ action app-id=10001 "file=$APP" "$BASE" command=test test-desc="1.0 beta" "test-
 g-3" notify=true poll-interval=1
 [ "$rc" = 0 ] || fail "exit $rc"
 [ -n "$(output version-id)" ] || fail "version-id output"
-has_arg_seq "publish --test invite " || fail "--test invite by default"
-has_arg_seq "--test-group g-1 --test-group g-2 --test-group g-3 --notify" || fail "groups and notify"
+has_arg_seq "publish --test=invite " || fail "--test=invite by default"
+has_arg_seq "--test-group=g-1 --test-group=g-2 --test-group=g-3 --notify" || fail "groups and notify"
 has_arg_seq "-- 10001 $APP" || fail "positionals after --"
 end
 
@@ -112,6 +112,68 @@ SECRET=wrong-action-secret-42 action app-id=10001 "file=$APP" "$BASE" command=up
 [ "$rc" = 4 ] || fail "exit $rc, want 4"
 grep -q "^::error title=agcupload upload::authentication failed" "$T/err" || fail "annotation"
 ! grep -rq "wrong-action-secret-42" "$T/out" "$T/err" "$T/outputs" "$T/summary" || fail "the secret is shown"
+end
+
+# Every input reaches the tool as one `--opt=value` argument, so a free-text value that starts
+# with a dash is a value: as two arguments, the tool would read it as an option (exit 2).
+# Each free-text input in turn, on a run that succeeds.
+has_arg() { grep -qxF -- "$1" "$T/argv"; }
+draft() { # the app back to a draft that a submit may take (the last submit put it in review)
+  mock -X POST --data '{"appId":"10001","releaseState":7}' "$AGC_MOCK_BASE_URL/mock/app" >/dev/null
+}
+dashed() { # dashed INPUT ARG INPUT=VALUE...: a run that succeeds with ARG passed whole
+  begin "a value that starts with a dash is passed as a value: $1"
+  shift
+  local want=$1
+  shift
+  action app-id=10001 "file=$APP" "$BASE" poll-interval=1 "$@"
+  [ "$rc" = 0 ] || fail "exit $rc, want 0"
+  ! grep -q "unexpected argument" "$T/err" || fail "read as an option"
+  has_arg "$want" || fail "the tool did not get '$want'"
+  end
+}
+dashed test-desc "--test-desc=-rc1 nightly" command=test "test-desc=-rc1 nightly" test-groups=g-1
+dashed test-groups "--test-group=-g2" command=test test-desc=beta "test-groups=g-1, -g2"
+draft
+dashed remark "--remark=- fixes the login flow" command=submit notes-dir="$T/notes" "remark=- fixes the login flow"
+draft
+dashed phased "--phased=-1% of users first" command=submit notes-dir="$T/notes" "phased=-1% of users first"
+draft
+mkdir -p "$T/-notes"
+cp "$T/notes/en-US.txt" "$T/-notes/"
+cd "$T" || exit 1
+dashed notes-dir "--notes-dir=-notes" command=submit notes-dir=-notes
+draft
+dashed file-name "--file-name=-a.app" command=publish file-name=-a.app
+dashed resume-file "--resume-file=-resume.json" command=publish resume-file=-resume.json
+[ ! -e "$T/-resume.json" ] || { begin "resume-file: removed after the upload"; fail "left behind"; end; }
+# The file (and the app id) come after `--`: positionals, whatever they start with.
+cp "$APP" "$T/-pkg.app"
+begin "a value that starts with a dash is passed as a value: file"
+action app-id=10001 file=-pkg.app "$BASE" command=upload
+[ "$rc" = 0 ] || fail "exit $rc, want 0"
+[ "$(tail -n 2 "$T/argv" | tr '\n' ' ')" = "10001 -pkg.app " ] || fail "the file is the last argument, after --"
+[ "$(sed -n '/^--$/=' "$T/argv")" = "$(($(wc -l <"$T/argv") - 2))" ] || fail "-- comes right before the positionals"
+end
+cd "$ROOT" || exit 1
+# The inputs of a fixed form: the tool checks each value itself (a wrong one is its own usage
+# error, naming the value, never an unknown option).
+begin "the inputs of a fixed form are passed as --opt=value"
+action app-id=10001 "file=$APP" "$BASE" command=submit api-base=-cn kind=-app mainland=-1 timeout-min=-3 \
+  poll-interval=-1 release-time=-2031 notes-dir=-n
+[ "$rc" = 2 ] || fail "exit $rc, want 2"
+! grep -q "unexpected argument" "$T/err" || fail "read as an option"
+for want in --api-base=-cn --kind=-app --mainland=-1 --timeout-min=-3 --poll-interval=-1 --release-time=-2031; do
+  has_arg "$want" || fail "the tool did not get '$want'"
+done
+end
+begin "the test window inputs are passed as --opt=value"
+action app-id=10001 "file=$APP" "$BASE" command=test test-desc=beta test-type=-open test-start=-1 test-end=-2
+[ "$rc" = 2 ] || fail "exit $rc, want 2"
+! grep -q "unexpected argument" "$T/err" || fail "read as an option"
+for want in --test=-open --test-start=-1 --test-end=-2; do
+  has_arg "$want" || fail "the tool did not get '$want'"
+done
 end
 
 before=$(tokens)
@@ -160,7 +222,7 @@ end
 begin "resume-file is passed to the tool, which removes it after the upload"
 action app-id=10001 "file=$APP" "$BASE" command=upload resume-file="$T/resume.json"
 [ "$rc" = 0 ] || fail "exit $rc, want 0"
-has_arg_seq "--resume-file $T/resume.json" || fail "the tool got --resume-file"
+has_arg_seq "--resume-file=$T/resume.json" || fail "the tool got --resume-file"
 [ ! -e "$T/resume.json" ] || fail "a finished upload leaves no resume file"
 [ -n "$(output object-id)" ] || fail "object-id output"
 end

@@ -162,6 +162,23 @@ static void test_refusals(void) {
     CHECK_STATUS(agc_inspect_package(p, &info), AGC_ERR_FILE_TYPE);
     CHECK(strstr(agc_last_error(), "no pack.info") != NULL, "%s", agc_last_error());
 
+    /* A name another reader takes for pack.info, beside it. */
+    struct entry alias[] = {{"pack.info", (const unsigned char *)APP_INFO, sizeof APP_INFO - 1},
+                            {"./pack.info", (const unsigned char *)"{}", 2}};
+    path_of(p, sizeof p, "alias.app");
+    write_zip(p, alias, 2, 1);
+    CHECK_STATUS(agc_inspect_package(p, &info), AGC_ERR_FILE_TYPE);
+    CHECK(strstr(agc_last_error(), "which readers may take for pack.info") != NULL, "%s", agc_last_error());
+
+    /* A key given twice: readers differ on which one counts. */
+    static const char twice[] = "{\"summary\": {\"app\": {\"bundleName\": \"com.victim.app\", "
+                                "\"bundleName\": \"com.example.demo\", \"version\": {\"code\": 1, \"name\": \"1\"}}}}";
+    struct entry dup[] = {{"pack.info", (const unsigned char *)twice, sizeof twice - 1}};
+    path_of(p, sizeof p, "twice.app");
+    write_zip(p, dup, 1, 1);
+    CHECK_STATUS(agc_inspect_package(p, &info), AGC_ERR_FILE_TYPE);
+    CHECK(strstr(agc_last_error(), "the key \"bundleName\" appears twice") != NULL, "%s", agc_last_error());
+
     path_of(p, sizeof p, "text.app");
     FILE *f = fopen(p, "wb");
     if (!f) { perror(p); exit(2); }

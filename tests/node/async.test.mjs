@@ -86,6 +86,42 @@ test('an already aborted signal sends no request; a true return from the callbac
   c.close();
 });
 
+test('an async progress callback never cancels: only a true return does', async () => {
+  const c = client();
+  const size = 2 * 1024 * 1024;
+  let calls = 0;
+  // A Promise is truthy; it is no answer. Nor is any other value but true.
+  const r = await c.uploadFile('20024', t.app('async-cb.app', size), {
+    progress: async (phase) => {
+      calls += 1;
+      await null;
+      return phase === 'uploading';
+    },
+  });
+  assert.equal(r.size, size);
+  assert.ok(calls > 2, `${calls} progress calls`);
+  const others = [1, 'yes', {}, { then: 5 }, () => true, { then: (resolve) => resolve(true) }];
+  for (const [i, answer] of others.entries()) {
+    const up = await c.uploadFile('20024', t.app(`answer-${i}.app`, 200000), { progress: () => answer });
+    assert.equal(up.size, 200000, `answer ${i}`);
+  }
+  c.close();
+});
+
+test('the rejection of an async progress callback cancels and is the rejection', async () => {
+  const c = client();
+  const boom = new RangeError('from the async callback');
+  const p = t.app('async-boom.app', 16 * 1024 * 1024);
+  const e = await withFault('slow_reader:1000000', () => c.uploadFile('20025', p, {
+    progress: async (phase, done) => {
+      if (phase === 'uploading' && done > 0) throw boom;
+    },
+  }).then(() => null, (x) => x));
+  assert.equal(e, boom);
+  assert.ok(e.cause instanceof agc.CancelledError, String(e.cause));
+  c.close();
+});
+
 test('an exception in the progress callback cancels and is the rejection, its cause the CancelledError', async () => {
   const c = client();
   const boom = new RangeError('from the callback');

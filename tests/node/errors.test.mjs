@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import * as agc from 'agcupload';
 import { Client, Status, ATOMIC_SERVICE } from 'agcupload';
-import { CID, BASE, CA, client, tempDir } from './mockenv.mjs';
+import { CID, BASE, CA, client, tempDir, requestsLog } from './mockenv.mjs';
 
 const t = tempDir();
 
@@ -75,6 +75,57 @@ test('invalid arguments: null, wrong types, NUL characters, out-of-range numbers
   e = await rejects(c.uploadFile('20011', p), agc.InvalidArgumentError, 'AGC_ERR_INVALID_ARGUMENT');
   assert.match(e.message, /closed/);
   assert.throws(() => c.setRetry(2), agc.InvalidArgumentError);
+});
+
+test('null or wrongly typed options of every operation are an InvalidArgumentError before any request', async () => {
+  const c = client();
+  const p = t.app('opts.app', 1000);
+  // The requests of the Connect API and the upload hosts (the mock logs its own control calls too).
+  const sent = async () => (await requestsLog()).filter((r) => !r.path.startsWith('/mock/')).length;
+  const before = await sent();
+  const invalid = async (promise, what) => {
+    const e = await promise.then(() => null, (x) => x);
+    assert.ok(e instanceof agc.InvalidArgumentError, `${what}: ${e && e.constructor.name}: ${e && e.message}`);
+    assert.equal(e.status, Status.INVALID_ARGUMENT, what);
+    return e;
+  };
+  for (const bad of [null, 'x', 5, true, []]) {
+    const what = `options ${JSON.stringify(bad)}`;
+    await invalid(c.uploadFile('20016', p, bad), `uploadFile ${what}`);
+    await invalid(c.bindPackage('20016', { fileName: 'a.app', objectId: 'o' }, bad), `bindPackage ${what}`);
+    await invalid(c.waitPackageReady('20016', 'pkg', bad), `waitPackageReady ${what}`);
+    await invalid(c.publish('20016', p, bad), `publish ${what}`);
+    await invalid(c.setReleaseNotes('20016', { 'en-US': 'x' }, bad), `setReleaseNotes ${what}`);
+    await invalid(c.submitForReview('20016', bad), `submitForReview ${what}`);
+    const e = await invalid(c.releasePackage('20016', p, bad), `releasePackage ${what}`);
+    assert.equal(e.step, agc.Step.CHECK);
+  }
+  const wrong = [
+    { chineseMainland: 'yes' }, { chineseMainland: 1 }, { preflight: 'no' }, { kind: '1' }, { timeoutMs: '5' },
+    { test: 'beta' }, { test: { description: 'b', groups: 'g-1' } }, { test: { description: 'b', groups: [null] } },
+    { test: { description: 'b', groups: ['g-1'], notify: 'true' } },
+    { test: { description: 'b', groups: [{ id: 'g-1', notify: 1 }] } }, { test: { description: 'b', groups: [{ id: 7 }] } },
+    { resume: 'err.done' }, { resume: [] }, { notes: 'Dark mode.' }, { releaseTime: 5 }, { phased: 3 }, { remark: {} },
+  ];
+  for (const o of wrong) {
+    const e = await invalid(c.releasePackage('20016', p, o), `releasePackage ${JSON.stringify(o)}`);
+    assert.equal(e.step, agc.Step.CHECK);
+  }
+  for (const o of [{ chineseMainland: 'yes' }, { preflight: 0 }, { fileName: 5 }, { releaseType: '6' }]) {
+    await invalid(c.uploadFile('20016', p, o), `uploadFile ${JSON.stringify(o)}`);
+    await invalid(c.publish('20016', p, o), `publish ${JSON.stringify(o)}`);
+  }
+  await invalid(c.submitForReview('20016', { remark: 7 }), 'submitForReview remark');
+  await invalid(c.setReleaseNotes('20016', { 'en-US': 5 }), 'setReleaseNotes note');
+  await invalid(c.waitPackageReady('20016', 'pkg', { timeoutMs: -1 }), 'waitPackageReady timeoutMs');
+  await invalid(c.bindPackage('20016', { fileName: 'a.app', objectId: 'o' }, { progress: 5 }), 'bindPackage progress');
+  await invalid(agc.inspectPackage(5), 'inspectPackage path');
+  await invalid(agc.sealFile('key', p, p + '.sealed'), 'sealFile key');
+  await invalid(agc.openFile(new Uint8Array(32), 5, p + '.opened'), 'openFile inPath');
+  assert.throws(() => agc.libraryFileNames(5), agc.InvalidArgumentError);
+  assert.deepEqual(agc.libraryFileNames('linux'), ['libagcupload.so']);
+  assert.equal(await sent(), before, 'a request reached the mock');
+  c.close();
 });
 
 test('a wrong secret is an AuthError that does not show the secret', async () => {

@@ -107,6 +107,12 @@ class InspectTest(unittest.TestCase):
             warnings.simplefilter("ignore")  # zipfile warns about the duplicate name
             dup = write_app(self.dir / "dup.app", APP_INFO, extra=[("pack.info", b"{}")])
         self.assertFileType(dup, "duplicate names")
+        alias = write_app(self.dir / "alias.app", APP_INFO, extra=[("./PACK.INFO", b"{}")])
+        self.assertFileType(alias, "which readers may take for pack.info")
+        twice = self.dir / "twice.app"
+        doc = json.dumps(APP_INFO).replace('"bundleName": ', '"bundleName": "com.victim.app", "bundleName": ', 1)
+        write_app(twice, None, extra=[("pack.info", doc.encode())])
+        self.assertFileType(twice, 'the key "bundleName" appears twice')
         text = self.dir / "text.app"
         text.write_bytes(b"not a zip\n" * 100)
         self.assertFileType(text, "not a ZIP archive")

@@ -29,6 +29,7 @@ import enum
 import json
 import os
 import threading
+from inspect import iscoroutine as _iscoroutine  # by name: the package has its own `inspect`
 from typing import Callable, Dict, List, Mapping, NamedTuple, Optional, Set, Tuple, Union
 
 from . import _native
@@ -57,7 +58,10 @@ StrPath = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 Text = Union[str, bytes]
 ProgressCallback = Callable[[str, int, int], Optional[bool]]
 """``progress(phase, done, total)``: `phase` is a `Phase` (a `str` enum; a phase newer than this
-package arrives as its number in a plain str); a true return cancels."""
+package arrives as its number in a plain str); returning ``True`` cancels. Any other return
+goes on: ``None``, a truthy value that is not ``True``, and an awaitable (an ``async def``
+callback's coroutine is closed unawaited; the library calls back on its own thread, with no
+event loop to run it)."""
 
 
 class PackageKind(enum.IntEnum):
@@ -226,7 +230,10 @@ class _Progress:
                 return 0
             try:
                 name: str = _PHASE_BY_NUMBER.get(phase, str(phase))
-                return 1 if progress(name, done, total) else 0
+                answer = progress(name, done, total)
+                if _iscoroutine(answer):
+                    answer.close()  # never awaited: no "coroutine was never awaited" warning
+                return 1 if answer is True else 0
             except BaseException as e:  # noqa: BLE001 - re-raised by check()
                 self.raised.append(e)
                 return 1

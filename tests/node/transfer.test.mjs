@@ -96,6 +96,24 @@ test('multipart with a resume file: an interrupted run keeps the state, the reru
   assert.ok(!fs.existsSync(resume), 'a finished upload removes its resume file');
 });
 
+test('a resume path holding a user\'s file or the package is InvalidArgumentError and is left as it was', async () => {
+  const p = t.app('victim.app', 2 * MIB);
+  const pkg = fs.readFileSync(p);
+  const notes = path.join(t.dir, 'important.txt');
+  fs.writeFileSync(notes, 'my notes');
+  const before = await agcRequests();
+  for (const victim of [notes, p]) {
+    for (const transfer of [Transfer.MULTIPART, Transfer.SINGLE]) {
+      const err = await rejection(c.uploadFile('48012', p, { transfer, resumeFile: victim }));
+      assert.ok(err instanceof agc.InvalidArgumentError, String(err));
+      assert.match(err.message, /resume file/);
+    }
+  }
+  assert.equal(fs.readFileSync(notes, 'utf8'), 'my notes');
+  assert.deepEqual(fs.readFileSync(p), pkg);
+  assert.equal(await agcRequests(), before, 'nothing was asked of AGC');
+});
+
 test('a known digest skips the hash pass; a wrong one is FILE_CHANGED and stores nothing', async () => {
   const p = t.app('digest.app', 200000);
   const digest = sha256(fs.readFileSync(p));

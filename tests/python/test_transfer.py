@@ -3,6 +3,7 @@
 the standalone mock (its multipart parts are at least 5 MiB)."""
 import hashlib
 import os
+import warnings
 from typing import Any, List
 
 import agcupload
@@ -44,6 +45,20 @@ class TransferTest(MockTestCase):
         self.assertEqual(r.transfer, agcupload.Transfer.SINGLE)
         self.assertEqual((r.parts, r.parts_sent, r.resumed_parts, r.notes), (1, 1, 0, ()))
         self.assertEqual(r.bytes_sent, r.size)
+
+    def test_only_a_true_return_cancels_never_an_async_callbacks_coroutine(self) -> None:
+        path = self.app("async.app", 300000)
+
+        async def async_progress(phase: str, done: int, total: int) -> bool:
+            return True
+
+        for progress in (async_progress, lambda *_: 1, lambda *_: "yes", lambda *_: None):
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")  # a coroutine left unawaited would warn
+                r = self.client.upload_file("38013", path, progress=progress)  # type: ignore[arg-type]
+            self.assertEqual(r.size, os.path.getsize(path))
+        with self.assertRaises(agcupload.CancelledError):
+            self.client.upload_file("38013", path, progress=lambda *_: True)
 
     def test_a_resume_path_holding_a_users_file_is_refused_and_left_alone(self) -> None:
         path = self.app("victim.app", 2 * MIB)

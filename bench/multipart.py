@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""`make bench-multipart`: the transfer benchmarks of issue 18, alone (the full `make bench` is
+"""`make bench-multipart`: the transfer benchmarks, alone (the full `make bench` is
 long). Python 3 standard library only; uses bench/run.py's helpers and needs `make all mock`.
 
 Three tables, each from one run of this script (ratios within one run, interleaved A B A B):
@@ -166,7 +166,7 @@ def dropping_link(tmp, size, rate, every, timeout):
 def render(m, runs, size, lb, link, link_size, rate, every):
     mb = size / 1e6
     L = []
-    L.append(base.MULTIPART_SECTION + " (issue 18: `make bench-multipart`)")
+    L.append(base.MULTIPART_SECTION + " (`make bench-multipart`)")
     L.append("")
     L.append(f"Measured {m['date']} on {m['cpu']} ({m['cores']} cores, SHA-NI {'yes' if m['sha_ni'] else 'no'}), "
              f"Linux {m['kernel']}; medians of {runs} interleaved runs after one warm-up. The ratios are per round "
@@ -217,18 +217,19 @@ def verdict(p):
 
 
 def reading(lb, link, link_size):
-    """What the tables say about issue 18's targets, from this run's numbers."""
+    """What the tables say about the targets, from this run's numbers."""
     mp, mp64, known, plain = lb["multipart"], lb["multipart, 64 MiB parts"], lb["known"], lb["known, no re-hash"]
     single_done = link["single"][2] == "yes"
     return [
-        "Reading these (issue 18's targets: within 5%, as the median of the per-round ratios):",
+        "Reading these (the targets: within 5%, as the median of the per-round ratios):",
         "",
         f"- **Multipart vs one PUT: {verdict(mp[4])}** ({ratio(mp[4])}; 64 MiB parts {ratio(mp64[4])}). "
-        "Multipart needs three SHA-256 per byte (the part's digest for its URL, the re-hash while it is "
-        "sent, the whole file's digest), one PUT two (the hash pass, the re-hash). The next part's digest "
-        "and the whole file's are computed while the part before it is sent, interleaved with its re-hash "
-        "(`src/sha256.rs`, `src/read_ahead.rs`): three SHA-NI streams side by side cost about 1.7 passes "
-        f"(client CPU: multipart {mp[2]:.2f} s, one PUT {lb['single'][2]:.2f} s).",
+        "All part URLs are asked in one call, without the parts' digests (docs/protocol.md §4a), so each "
+        "byte is hashed once, while it is sent: the part's digest and the whole file's, two SHA-NI streams "
+        "side by side (`src/sha256.rs`, about 1.3 passes). One PUT needs two passes: the hash pass before "
+        "its URL is asked (the URL is signed for that digest), then the re-hash while it is sent "
+        f"(client CPU: multipart {mp[2]:.2f} s, one PUT {lb['single'][2]:.2f} s). Signing every part "
+        "would need a whole hash pass before the first part, about 2.3 passes: slower than one PUT.",
         f"- **Known digest vs a lone `curl -T`: {verdict(known[3])}** ({ratio(known[3])}). Without the "
         f"re-hash while sending (benchmark-only build) it is {ratio(plain[3])}: the transport costs "
         f"{'less' if plain[1] < lb['curl'][1] else 'more'} than curl's (client CPU {plain[1]:.2f} s against "

@@ -11,8 +11,8 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Phase {
     /// Reading the file once to compute its SHA-256. `done`/`total` are bytes. In a multipart
-    /// upload only the parts not hashed while the part before them was sent (the first part,
-    /// parts an earlier run sent), bytes over the whole file.
+    /// upload only the parts an earlier run sent (checked before they are trusted), bytes over
+    /// the whole file: the other parts are hashed while they are sent.
     Hashing = 1,
     /// Asking the Connect API for a signed upload URL (and a token if needed). `0/0`; in a
     /// multipart upload `done` is the part number and `total` the number of parts.

@@ -37,14 +37,14 @@ pub const PART_URL_MAX_AGE: Duration = Duration::from_secs(4 * 60);
 
 /// Files at least this large go multipart under [`Transfer::Auto`]: 128 MiB.
 ///
-/// Chosen by measurement (BENCHMARKS.md, "Multipart and resume"): where the CPU is the limit
-/// (loopback), multipart costs about a third more time at every size, since each byte is
-/// hashed three times (the part's digest before its PUT, its re-hash while sent, the whole
-/// file's digest) instead of twice: +37 ms at 32 MiB, +0.16 s at 128 MiB, +0.7 to 1.0 s at 1 GiB
-/// on the benchmark host. Against a real upload host each part also costs two round trips (its
-/// URL, its answer). Below 128 MiB that is not worth it on a good link, and a lost attempt
-/// re-sends little; on a slow link (the ~20 KiB/s of hosted runners to the China site, where
-/// 128 MiB is nearly two hours) ask for `Transfer::Multipart` at any size.
+/// Where the CPU is the limit (loopback), multipart is the cheaper transfer: each byte is hashed
+/// once, while it is sent (the part's and the whole file's digests side by side), where one PUT
+/// hashes the file before its URL is asked and again while it is sent (1 GiB: 0.79x the time of
+/// one PUT, BENCHMARKS.md "Multipart and resume"). Against a real upload host, though, each part
+/// costs a round trip for its answer, and init and compose two more calls: below 128 MiB that is
+/// not worth it on a good link, and a lost attempt re-sends little. On a slow link (the
+/// ~20 KiB/s of hosted runners to the China site, where 128 MiB is nearly two hours) ask for
+/// `Transfer::Multipart` at any size.
 pub const AUTO_MULTIPART_FROM: u64 = 128 * 1024 * 1024;
 
 /// How the file travels.

@@ -118,8 +118,8 @@ impl From<PackageKind> for agc_package_kind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum agc_phase {
     /// Computing the file's SHA-256; `done`/`total` are bytes. In a multipart upload, only
-    /// for parts not hashed while the part before them was sent (the first part, parts an
-    /// earlier run sent), bytes over the whole file.
+    /// for the parts an earlier run sent (checked before they are trusted), bytes over the
+    /// whole file: the other parts are hashed while they are sent.
     AGC_PHASE_HASHING = 1,
     /// Asking for a signed upload URL (and a token if needed); `done` = `total` = 0. In a
     /// multipart upload (`agc_upload_options_set_transfer`): `done` = the part number, `total`

@@ -127,8 +127,9 @@ $(RELEASE)/test_cancel: tests/c/test_cancel.c $(HEADER) tests/c/check.h tests/c/
 $(RELEASE)/test_inspect: tests/c/test_inspect.c $(HEADER) tests/c/check.h lib
 	$(CC) $(WARN) $(CFLAGS) -Iinclude tests/c/test_inspect.c -o $@ $(LDLIBS)
 
-mock:
-	$(CARGO) build --release -p agc-mock
+# The mock server binary is a member of the workspace `lib` builds: no second cargo run (a
+# `-p agc-mock` build would unify features differently and rebuild its dependencies).
+mock: lib
 
 # Start the mock AGC server, make a sample .app, upload it with `agcupload` and its progress bar.
 demo: all mock
@@ -216,7 +217,7 @@ BENCH_SECTION ?=
 bench: all mock
 	BENCH_SECTION="$(BENCH_SECTION)" python3 bench/run.py
 
-# Issue 18's three tables alone (multipart vs one PUT, known digest vs curl -T, a slow dropping
+# The three tables alone (multipart vs one PUT, known digest vs curl -T, a slow dropping
 # link); bounded (BENCH_RUNS=5, a 120 s cap per dropping-link run; about 3 minutes). See bench/multipart.py.
 bench-multipart: all mock
 	python3 bench/multipart.py

@@ -433,7 +433,7 @@ mod tests {
 
     #[test]
     fn hostile_http_dates_give_none_not_a_panic() {
-        // Issue 9 item 10: this year overflowed `days * 86400` (a panic in a debug build).
+        // This year overflowed `days * 86400` (a panic in a debug build).
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(784111777);
         for v in [
             "Sun, 06 Nov 9223372036854775807 08:49:37 GMT",

@@ -1,4 +1,4 @@
-//! Files and caller input (issue 9, items 1, 3, 5, 6 and 12): special files never block nor
+//! Files and caller input: special files never block nor
 //! get read, small readers are capped, a picture that changes while it is sealed is never
 //! uploaded, paths need not be UTF-8, key material is never quoted, messages quote caller
 //! input only bounded, and ids with invisible characters are refused. Real files, real FIFOs,

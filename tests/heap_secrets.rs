@@ -1,4 +1,4 @@
-//! Copies of secrets left in freed memory (issue 9, item 9).
+//! Copies of secrets left in freed memory.
 //!
 //! This test binary installs a global allocator that, on the test's own thread (the client
 //! never starts threads; the in-process mock server runs on others), keeps every freed block

@@ -1,4 +1,4 @@
-//! The hostile-server suite (issue 16): the mock plays an AGC whose every free-text field, on
+//! The hostile-server suite: the mock plays an AGC whose every free-text field, on
 //! success answers as on refusals, holds the request's credentials echoed back, the client
 //! secret, CI workflow commands, terminal escapes, bidirectional overrides and 64 KiB of
 //! padding ([`Fault::Hostile`]). Through the Rust API and the C ABI, in both auth modes, on

@@ -1,4 +1,4 @@
-//! AGC's multipart upload against the mock (issue 18): byte-identical objects, per-part
+//! AGC's multipart upload against the mock: byte-identical objects, per-part
 //! retry, resume across runs, the single-PUT fallback, a known digest, and what the resume
 //! file may hold. Big files are generated in the temp directory, never committed.
 

@@ -1,4 +1,4 @@
-//! The preflight (issue 19): before an upload that will be bound, the package is checked
+//! The preflight: before an upload that will be bound, the package is checked
 //! against what AGC holds, and each refusal happens before any upload-url request (the mock's
 //! request log shows none). Fixtures are signed `.app` files built here (tests/common/app.rs).
 

@@ -233,7 +233,7 @@ fn regional_sites_select_their_base_url() {
 }
 
 /// AGC may answer a new package's status with an empty, missing or foreign `pkgStateList`, or a
-/// `successStatus` we do not know (issue 17.2): each means "not parsed yet", so the wait polls on
+/// `successStatus` we do not know: each means "not parsed yet", so the wait polls on
 /// and ends ready once AGC has parsed the package.
 #[test]
 fn status_answers_without_this_packages_state_mean_still_parsing() {
@@ -278,7 +278,7 @@ fn a_parse_failure_with_only_an_error_code_names_it() {
 }
 
 /// The bind's optional `releaseType` / `releasePhase` query parameters are sent when set and
-/// never otherwise; AGC's answer may carry the package id inside `data` (issue 17.7).
+/// never otherwise; AGC's answer may carry the package id inside `data`.
 #[test]
 fn the_bind_sends_its_optional_query_and_reads_a_package_id_in_data() {
     let server = sa_mock(1);

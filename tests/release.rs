@@ -266,7 +266,7 @@ fn a_test_release_end_to_end() {
                              "displayArea": "1", "needShareLink": 0}
         })
     );
-    // No releaseType on the upload-url unless the caller asks (issue 17.3).
+    // No releaseType on the upload-url unless the caller asks.
     let url = s.requests().into_iter().find(|r| r.kind == Endpoint::UploadUrl).unwrap();
     assert!(!url.query.iter().any(|(k, _)| k == "releaseType"), "{:?}", url.query);
     let pkg_body = &s.release_calls().into_iter().find(|c| c.path.ends_with("/test/version/pkg")).unwrap().body;
@@ -675,7 +675,7 @@ fn the_road_reports_the_uploaded_sha256_and_size_and_none_after_a_resume_past_th
 
 #[test]
 fn an_over_long_version_or_package_id_is_refused_at_check_before_any_request() {
-    // Issue 16 item 6: a 300-character version id passed the road's check (1024) and was
+    // A 300-character version id passed the road's check (1024) and was
     // refused only after the upload and the add-package (256); the package id had the same gap.
     let s = server(0);
     let c = client(&s);

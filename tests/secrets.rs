@@ -1,4 +1,4 @@
-//! Secrets reflected by a server (issue 9, item 2): the mock echoes each request (credential
+//! Secrets reflected by a server: the mock echoes each request (credential
 //! headers, body, request line, other headers) into its error answers for the token call,
 //! upload-url, the PUT and the release-road calls. For both auth modes, neither the error's `Display` nor its `Debug`
 //! nor the C ABI's `agc_last_error()` may contain the client secret, an access token, the

@@ -1,4 +1,4 @@
-//! On the wire (issue 9, items 7, 13, 14, 15): early refusals of a 100-continue PUT, the
+//! On the wire: early refusals of a 100-continue PUT, the
 //! non-idempotent bind, the one URL check for the API base, token waiters and their deadline.
 
 mod common;
@@ -40,7 +40,7 @@ fn early_answers_with(fault: Fault) -> (Result<agcupload::UploadResult, Error>, 
     let p = dir.app("big.app", BIG);
     server.set_fault(fault);
     let t0 = Instant::now();
-    // 100-continue is opt-in (issue 17 item 9): these tests are about hosts that use it.
+    // 100-continue is opt-in: these tests are about hosts that use it.
     let mut req = agcupload::UploadRequest::new("10001", &p, PackageKind::HarmonyApp);
     req.expect_continue = true;
     let r = client.upload(&req, &mut NoProgress);

@@ -123,7 +123,7 @@ impl Ctx {
         let mut request = request(file);
         send.apply(&mut request);
         let mut rep = self.reporter();
-        // A package that will be bound is checked against AGC first (issue 19).
+        // A package that will be bound is checked against AGC first.
         if publish && request.preflight {
             match client.preflight(&request, &mut rep) {
                 Ok(Some(p)) => preflight::record(&mut report, &p),

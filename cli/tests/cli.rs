@@ -754,7 +754,7 @@ fn a_test_release_end_to_end_prints_the_version_id() {
     );
     assert_eq!(info["testTaskInfo"]["groupInfos"], serde_json::json!([{"groupId": "g-1"}, {"groupId": "g-2"}]));
     assert_eq!(info["testTaskInfo"]["needNotify"], 1);
-    // No releaseType unless --release-type asks for it (issue 17.3).
+    // No releaseType unless --release-type asks for it.
     let url_req = server.requests().into_iter().find(|r| r.kind == Endpoint::UploadUrl).unwrap();
     assert!(!url_req.query.iter().any(|(k, _)| k == "releaseType"), "{:?}", url_req.query);
     let outputs = std::fs::read_to_string(&gh_out).unwrap();
@@ -1048,7 +1048,7 @@ fn a_terminal_shows_the_release_steps_as_bar_labels() {
 }
 
 /// `--bind-release-type` / `--bind-release-phase` reach the bind's query (publish, bind and the
-/// road); by default neither is sent; a value AGC does not define is a usage error (issue 17.7).
+/// road); by default neither is sent; a value AGC does not define is a usage error.
 #[test]
 fn bind_query_flags_reach_the_bind() {
     let server = mock();
@@ -1088,7 +1088,7 @@ fn bind_query_flags_reach_the_bind() {
 
 #[test]
 fn an_over_long_version_or_package_id_is_refused_before_any_request_and_never_repeated() {
-    // Issue 16 item 6: a 300-character version id passed the check, then failed after the
+    // A 300-character version id passed the check, then failed after the
     // upload and the add-package.
     let server = mock();
     let dir = Dir::new("longids");

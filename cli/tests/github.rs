@@ -248,7 +248,7 @@ fn the_step_summary_shows_server_text_as_plain_text() {
     assert_only_own_commands(&out, 1);
 }
 
-/// The hostile-server suite through the tool (issue 16): every free-text field of every answer,
+/// The hostile-server suite through the tool: every free-text field of every answer,
 /// success answers included, holds the echoed credentials, the client secret, workflow
 /// commands, terminal escapes and bidi overrides. On the success road, the state read and a
 /// refusal, nothing the tool writes (stdout, stderr, `$GITHUB_OUTPUT`, the step summary) runs

@@ -1,4 +1,4 @@
-//! The tool's transfer options end to end against the in-process mock AGC server (issue 18):
+//! The tool's transfer options end to end against the in-process mock AGC server:
 //! `--transfer`, `--part-size`, `--sha256`, `--resume-file`, the JSON result's transfer facts,
 //! the notes on stderr, part numbers in the progress lines, and a run killed with SIGKILL
 //! half-way through a multipart upload, then resumed.
@@ -330,4 +330,35 @@ fn a_file_changed_after_a_killed_run_is_uploaded_afresh_with_a_note() {
     assert!(j["package_id"].is_string(), "publish binds the multipart object: {j}");
     assert_eq!(stored_bytes(&server, &j), data, "the new content, not a mix");
     assert!(out.stderr.contains("agcupload: note: resume file") && out.stderr.contains("changed"), "{}", out.stderr);
+}
+
+/// Answers the live publishers met: part URLs without a partObjectId (echoed to compose as
+/// given), a compose that takes the ETags only without their quotes (asked once more, with a
+/// note), and part URLs that expired before their PUT (the map asked again).
+#[test]
+fn part_answers_as_live_agc_gives_them_are_taken() {
+    let server = mock();
+    let dir = Dir::new("live");
+    let app = dir.app("l.app", (3 * MIB + 11) as usize);
+    for (fault, parts_calls, note) in [
+        (Fault::NoPartObjectIds, 1, None),
+        (Fault::ComposeWantsBareEtags, 1, Some("without their quotes")),
+        (Fault::PartUrlExpiredOnce, 2, None),
+    ] {
+        server.clear_requests();
+        server.set_fault(fault.clone());
+        let out = run(agc(&server)
+            .args(["upload", "--json", "--transfer", "multipart", "--part-size", "1MiB", APP])
+            .arg(&app));
+        expect(&out, 0);
+        let j = out.json();
+        assert_eq!(stored_bytes(&server, &j), std::fs::read(&app).unwrap(), "{fault:?}");
+        let log = server.requests();
+        let asked = log.iter().filter(|r| r.kind == Endpoint::Multipart && r.path.ends_with("/parts")).count();
+        assert_eq!(asked, parts_calls, "{fault:?}");
+        if let Some(note) = note {
+            assert!(out.stderr.contains(note), "{fault:?}: {}", out.stderr);
+        }
+    }
+    server.set_fault(Fault::None);
 }

@@ -1,4 +1,4 @@
-//! `agcupload publish` / `publish --submit` / `check` and the preflight (issue 19): a refusal
+//! `agcupload publish` / `publish --submit` / `check` and the preflight: a refusal
 //! exits 6 before any upload-url request (the mock's log shows none), `--no-preflight` skips
 //! it, a read refused for lack of rights is a warning; the bundle name is looked up among
 //! HarmonyOS apps only; a failure that is not the preflight's (credentials, an untrusted

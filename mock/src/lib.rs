@@ -277,7 +277,7 @@ pub enum Fault {
     BindPackageIdInData,
     /// compile-status answers successStatus 2 with this reason (`failureReason`, `errorMessage`, ret.msg).
     ParseFails(String),
-    // compile-status variants that live AGC answers while a package is new (issue 17.2)
+    // compile-status variants that live AGC answers while a package is new
     /// The next N compile-status answers take this shape instead of the package's state (which
     /// does not advance meanwhile): `empty` (`pkgStateList: []`), `missing` (no `pkgStateList`),
     /// `absent` (the list names another package), `unknown` (`successStatus` 5), `nostatus`
@@ -317,7 +317,7 @@ pub enum Fault {
     ReleaseCodeOnce(i64, String),
     /// The next app-submit that succeeds is applied, then the connection is reset unanswered.
     SubmitAnswerLostOnce,
-    // release road as AGC varies (issue 17: states, submit fields, listing texts)
+    // release road as AGC varies: states, submit fields, listing texts
     /// Every app-submit answers 503 `Retry-After: 0` without processing it (a refusal: the
     /// submit never happened).
     Submit503Always,

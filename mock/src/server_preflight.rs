@@ -1,4 +1,4 @@
-//! What a preflight reads (issue 19): `GET /api/publish/v2/appid-list?packageName=…&packageTypes=7`
+//! What a preflight reads: `GET /api/publish/v2/appid-list?packageName=…&packageTypes=7`
 //! and the richer `app-info` of an app (version codes, a full draft, refusals for lack of rights).
 //!
 //! - `appid-list` answers by package type, as Huawei's page documents it: with

@@ -240,7 +240,7 @@ pub(crate) fn handle(
         let _ = c.respond(503, &headers, body.as_bytes(), false);
         return Outcome::answered(503, blen, true);
     }
-    // A full draft, or an API client without the rights to read the app (issue 19).
+    // A full draft, or an API client without the rights to read the app.
     if method == "GET" {
         if let Some(o) = crate::server_preflight::refuse_app_info(shared, c, &app_id, blen) {
             return o;

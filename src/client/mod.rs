@@ -36,7 +36,7 @@ pub fn resolve_api_base(site_or_url: &str) -> Result<String> {
         "ru" => "https://connect-api-drru.cloud.huawei.com".to_owned(),
         url => {
             let trimmed = url.trim_end_matches('/');
-            // The same check as every upload URL (issue 9 item 7): a port out of range, a
+            // The same check as every upload URL: a port out of range, a
             // fragment, a query or user info is refused, never silently dropped.
             connect::upload_url::check_api_base(trimmed)?;
             trimmed.to_owned()

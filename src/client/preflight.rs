@@ -1,4 +1,4 @@
-//! The preflight (issue 19): before an upload that will be bound, check the package against
+//! The preflight: before an upload that will be bound, check the package against
 //! what AGC holds, and refuse the upload AGC would refuse after an hour of sending and parsing.
 //!
 //! 1. Inspect the package offline ([`crate::inspect`]): a signed `.app` whose `pack.info` says

@@ -200,7 +200,7 @@ impl Client {
         progress: &mut dyn Progress,
     ) -> Result<Published> {
         let r = (|| {
-            // Refuse what AGC would refuse before the first byte is sent (issue 19).
+            // Refuse what AGC would refuse before the first byte is sent.
             let checked = match request.preflight {
                 true => self.preflight_inner(request, super::PreflightFor::Review, progress)?,
                 false => None,

@@ -275,7 +275,7 @@ impl Client {
         let need_object = done.package_id.is_none();
         if need_object {
             if done.object_id.is_none() {
-                // Refuse what AGC would refuse before the first byte is sent (issue 19).
+                // Refuse what AGC would refuse before the first byte is sent.
                 if request.upload.preflight {
                     let purpose = match request.target {
                         ReleaseTarget::Review(_) => PreflightFor::Review,

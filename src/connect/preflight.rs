@@ -1,4 +1,4 @@
-//! What a preflight asks AGC (issue 19), on the wire: `GET appid-list?packageName=…&packageTypes=7`
+//! What a preflight asks AGC, on the wire: `GET appid-list?packageName=…&packageTypes=7`
 //! (which HarmonyOS apps a bundle name is bound to) and the version fields of `app-info`.
 //! Parsers are pure functions over bytes, lenient where publishers saw AGC vary:
 //!

@@ -407,7 +407,7 @@ mod tests {
 
     #[test]
     fn one_url_check_for_upload_urls_and_the_api_base() {
-        // Issue 9 item 7: each of these reached the network as an API base in v0.1.
+        // Each of these reached the network as an API base in v0.1.
         for bad in [
             "https://obs.example.com:99999",
             "https://obs.example.com:99999/b/o",

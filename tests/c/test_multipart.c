@@ -1,5 +1,5 @@
 /*
- * C ABI test of the transfer options (issue 18): a resumable multipart upload against the
+ * C ABI test of the transfer options: a resumable multipart upload against the
  * standalone mock (started by scripts/with-mock.sh with --part-min-size 1048576; it exports
  * AGC_MOCK_BASE_URL, AGC_MOCK_CA_FILE, AGC_MOCK_CLIENT_ID, AGC_MOCK_CLIENT_SECRET and
  * AGC_MOCK_LOG, the mock's one line per request). An interrupted run leaves its resume file;

@@ -49,7 +49,7 @@ static uint64_t file_size(const char *path) {
     return n < 0 ? 0 : (uint64_t)n;
 }
 
-/* Re-entrancy (issue 9 rules on the release calls): from a progress callback of
+/* Re-entrancy: from a progress callback of
  * agc_release_package or agc_submit_for_review, every call into the same client is refused
  * with AGC_ERR_REENTRANT and does nothing; freeing the release options the operation was
  * given, and an earlier result, is safe there (the operation works on copies). */

@@ -64,7 +64,7 @@ static void on_thread_exit(void *value) {
     CHECK(r == NULL, "upload out-pointer not cleared");
     check_last_error("after a failed upload", 1);
 
-    /* The network setters and the release road (issue 10 and 12 functions): a setter that
+    /* The network setters and the release road: a setter that
      * rebuilds the connection agent, options, and a road that fails at its upload step and
      * still hands its result over. */
     if (c) {

@@ -1,4 +1,4 @@
-// The preflight through the Node package (issue 19): publish and releasePackage check the
+// The preflight through the Node package: publish and releasePackage check the
 // package against what AGC holds before anything is sent; a refusal is a PreflightError (status
 // PREFLIGHT, step PREFLIGHT for the road) and no upload URL is asked; `preflight: false` skips
 // it; a read AGC refuses for lack of rights is a "warning: " note of the result. The mock's

@@ -1,4 +1,4 @@
-// Issue 18's transfer options (transfer, partSize, sha256, resumeFile) and the upload result's
+// The transfer options (transfer, partSize, sha256, resumeFile) and the upload result's
 // transfer facts; and a release road's outcomeUncertain. Against the standalone mock, whose
 // multipart parts are at least 5 MiB (AGC's minimum).
 import { test, after } from 'node:test';

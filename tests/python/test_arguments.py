@@ -1,4 +1,4 @@
-"""Issue 16 item 8: Python values reach the library intact or not at all.
+"""Python values reach the library intact or not at all.
 
 ctypes wraps an int modulo the C parameter's width and a str iterates as characters, so
 without checks `end=2**64+10` arrives as 10, `set_retry(2**32 + 2)` as 2 and `groups="grp-1"`

@@ -1,4 +1,4 @@
-"""Issue 17 item 7: the bind's optional `releaseType` / `releasePhase` query parameters.
+"""The bind's optional `releaseType` / `releasePhase` query parameters.
 
 Neither is sent by default; `bind_release_type=` / `bind_release_phase=` of `publish_package`
 and `release_package` send them (as harmony-publish sends `releaseType=1&releasePhase=0`), and a

@@ -1,4 +1,4 @@
-"""The hostile-server suite through the installed package (issue 16): under the mock's
+"""The hostile-server suite through the installed package: under the mock's
 `hostile` fault every free-text field of every Connect answer (success answers included) holds
 the request's credentials echoed back, the client secret, CI workflow commands, terminal
 escapes, bidirectional overrides and 64 KiB of padding. What Python callers receive (results,

@@ -1,4 +1,4 @@
-"""Issue 10 through the installed package: proxies (a real tinyproxy when installed) and the
+"""Checked through the installed package: proxies (a real tinyproxy when installed) and the
 choice of trusted roots (the system store read from SSL_CERT_FILE, in a subprocess)."""
 import os
 import shutil

@@ -1,4 +1,4 @@
-"""Issue 12 through the installed package: release notes, submit for review, the release
+"""Checked through the installed package: release notes, submit for review, the release
 state, the one-call road (with a failure that keeps its ids and a resume that does not upload
 again) and a HarmonyOS test release, against the mock's release state machine. Each test uses
 its own app ids: the mock keeps each app's state (a submitted app is in review)."""

@@ -1,4 +1,4 @@
-"""Issue 18: the transfer options of `upload_file` / `publish_package` / `release_package`
+"""The transfer options of `upload_file` / `publish_package` / `release_package`
 (`transfer=`, `part_size=`, `sha256=`, `resume_file=`) and the result's transfer facts, against
 the standalone mock (its multipart parts are at least 5 MiB)."""
 import hashlib

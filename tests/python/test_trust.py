@@ -1,4 +1,4 @@
-"""Issue 9 through the installed package: re-entry from a progress callback, paths that are
+"""Checked through the installed package: re-entry from a progress callback, paths that are
 not UTF-8, a FIFO, and the client secret kept out of every error even when the server echoes
 the request back (the mock's reflect_request fault)."""
 import os

@@ -3,8 +3,6 @@
 //! by the library's file rules (regular files only, never blocking, bounded), hostile note
 //! file names quoted, and no hint that repeats a step AGC may have carried out.
 
-mod common;
-
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -12,7 +10,7 @@ use std::time::{Duration, Instant};
 use agc_mock::{Endpoint, Fault, MockConfig, MockServer};
 use serde_json::Value;
 
-use common::{Dir as Tmp, APP, BIN};
+use crate::common::{Dir as Tmp, APP, BIN};
 
 fn server() -> MockServer {
     MockServer::start(MockConfig::default()).expect("mock server starts")
@@ -20,7 +18,7 @@ fn server() -> MockServer {
 
 /// The shared `agc` with its output piped (this file's `run` reads it).
 fn tool(server: &MockServer) -> Command {
-    let mut c = common::agc(server);
+    let mut c = crate::common::agc(server);
     c.stdout(Stdio::piped()).stderr(Stdio::piped());
     c
 }

@@ -4,12 +4,10 @@
 //! HarmonyOS apps only; a failure that is not the preflight's (credentials, an untrusted
 //! certificate) gets its own advice, never --no-preflight.
 
-mod common;
-
 use std::path::PathBuf;
 
+use crate::common::*;
 use agc_mock::{AppPreflight, Endpoint, MockConfig, MockServer};
-use common::*;
 use serde_json::Value;
 
 fn mock() -> MockServer {

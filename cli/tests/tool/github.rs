@@ -6,12 +6,10 @@
 //! The runner's parser is modelled by [`runner_commands`] (actions/runner
 //! `ActionCommand.TryParseV2` and the legacy `TryParse`, over the lines the runner reads).
 
-mod common;
-
 use std::process::{Command, Stdio};
 
+use crate::common::*;
 use agc_mock::{Fault, IdKind, MockConfig, MockServer};
-use common::*;
 use serde_json::Value;
 
 fn mock() -> MockServer {

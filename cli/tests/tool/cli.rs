@@ -2,15 +2,13 @@
 //! SigV4-verified PUTs): every subcommand, every exit code that a run can produce, `--json`,
 //! progress on a pipe and on a pseudo-terminal, GitHub Actions outputs, and signals.
 
-mod common;
-
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use crate::common::*;
 use agc_mock::{Endpoint, Fault, MockConfig, MockServer};
-use common::*;
 
 fn mock_with(polls_until_ready: u32) -> MockServer {
     MockServer::start(MockConfig {

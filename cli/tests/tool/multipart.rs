@@ -3,13 +3,11 @@
 //! the notes on stderr, part numbers in the progress lines, and a run killed with SIGKILL
 //! half-way through a multipart upload, then resumed.
 
-mod common;
-
 use std::path::Path;
 use std::time::Duration;
 
+use crate::common::*;
 use agc_mock::{Endpoint, Fault, MockConfig, MockServer, RequestRecord};
-use common::*;
 use serde_json::Value;
 
 const MIB: u64 = 1024 * 1024;

@@ -4,8 +4,8 @@
 //! proxy that echoes the request would put our own secrets into them. The client therefore
 //! remembers every secret it holds or has held (client secret, access tokens, service-account
 //! JWTs, signed upload `Authorization` values and their `Signature=` part, the seal key in
-//! hex and base64) and every public `Client` method passes its error through
-//! [`Redactor::redact_error`], which replaces each of them with `[redacted]`.
+//! hex and base64) and every public `Client` method passes its result through
+//! the gate (`crate::untrusted`), which replaces each of them with `[redacted]`.
 //!
 //! Messages are bounded, so an echo may be cut inside a secret: a random secret (token, JWT,
 //! signature, client secret) is therefore redacted wherever any run of at least
@@ -18,7 +18,6 @@ use std::sync::Mutex;
 
 use zeroize::Zeroizing;
 
-use crate::error::Error;
 use crate::secret::{base64_no_pad, BASE64_STANDARD, BASE64_URL};
 
 /// What replaces a secret.
@@ -152,11 +151,6 @@ impl Redactor {
             }
         }
         replace(text, ranges)
-    }
-
-    /// The same error with every text field redacted.
-    pub fn redact_error(&self, e: Error) -> Error {
-        e.map_text(|t| self.redact(t))
     }
 }
 

@@ -236,19 +236,6 @@ impl Client {
         &self.release_paths
     }
 
-    /// Replace the Connect API paths of the multipart upload (init, parts, compose); see
-    /// [`MultipartPaths`] for the defaults.
-    pub fn set_multipart_paths(&mut self, paths: MultipartPaths) -> Result<()> {
-        paths.validate()?;
-        self.multipart_paths = paths;
-        Ok(())
-    }
-
-    /// The Connect API paths of the multipart upload in use.
-    pub fn multipart_paths(&self) -> &MultipartPaths {
-        &self.multipart_paths
-    }
-
     /// How old part URLs may be before a part is sent with them (default
     /// [`upload::PART_URL_MAX_AGE`]); older ones are asked again. For tests of that road.
     #[doc(hidden)]

@@ -22,7 +22,7 @@
 
 use super::{Client, UploadRequest};
 use crate::connect::preflight::{
-    parse_app_versions, parse_appid_list, AppVersions, PreflightPaths, CODE_NO_APP_OF_TYPE, PACKAGE_TYPES_HARMONY,
+    parse_app_versions, parse_appid_list, AppVersions, CODE_NO_APP_OF_TYPE, PACKAGE_TYPES_HARMONY,
 };
 use crate::connect::release::{ReleaseState, CODE_PACKAGES_LIMIT};
 use crate::connect::{self, Method, Request};
@@ -63,13 +63,6 @@ pub struct PreflightReport {
 const QUOTE_MAX: usize = 128;
 
 impl Client {
-    /// Replace the Connect API paths only the preflight uses; see [`PreflightPaths`].
-    pub fn set_preflight_paths(&mut self, paths: PreflightPaths) -> Result<()> {
-        paths.validate()?;
-        self.preflight_paths = paths;
-        Ok(())
-    }
-
     /// The preflight of `request` for a review (see the module docs): inspect the package,
     /// obtain a token, read appid-list and app-info, and refuse with [`Error::Preflight`]
     /// what AGC would refuse. Sends nothing but those reads. `Ok(None)` for a profile

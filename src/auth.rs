@@ -290,7 +290,7 @@ impl AuthHeaders {
             None => req,
         };
         // Built at its final size in a wiped buffer; the copy ureq's `HeaderValue` makes is
-        // outside our control (see README, "Secrets in memory").
+        // outside our control (see docs/design/secrets.md).
         let token = self.bearer.expose();
         let mut value = Zeroizing::new(String::with_capacity(7 + token.len()));
         value.push_str("Bearer ");

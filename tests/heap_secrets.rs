@@ -9,7 +9,7 @@
 //! on the freeing stack: `agcupload` (our code, including the serde_json trees it owns) or
 //! the HTTP stack (`ureq`, `ureq_proto`, `http`, `rustls`), whose buffers are outside our
 //! control. The test asserts that none comes from our code, and prints what the HTTP stack
-//! leaves behind (see README, "Secrets in memory").
+//! leaves behind (see docs/design/secrets.md).
 
 mod common;
 

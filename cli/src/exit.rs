@@ -1,4 +1,4 @@
-//! Exit codes: one per category of failure, stable, documented in `--help` and the README.
+//! Exit codes: one per category of failure, stable, documented in `--help` and docs/guide/cli.md.
 
 use agcupload::Status;
 
@@ -24,7 +24,7 @@ pub const CANCELLED: i32 = 8;
 /// Cancelled by Ctrl-C (SIGINT), the shell's 128 + 2.
 pub const INTERRUPTED: i32 = 130;
 
-/// The exit-code table of `--help` (and of the README).
+/// The exit-code table of `--help` (and of docs/guide/cli.md).
 pub const HELP: &str = "\
 Exit codes:
     0  success

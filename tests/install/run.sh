@@ -3,7 +3,7 @@
 # prefix, build the consumer (tests/install/consumer.c) four ways and have each upload to the
 # mock server: pkg-config shared, pkg-config --static, CMake agcupload::agcupload and CMake
 # agcupload::agcupload_static. Then `make uninstall` must leave the prefix empty; the same with
-# a DESTDIR staging root. Both prefixes hold a space (README "Install": every path is quoted,
+# a DESTDIR staging root. Both prefixes hold a space (docs/guide/install.md: every path is quoted,
 # the .pc escapes it), and the source tree must be as it was (`git status --porcelain`, and
 # every path outside target/ and .git): a path split at a space used to leave directories
 # there. A prefix with a quote is refused before anything is written. Needs cc, pkg-config, cmake, readelf (Linux), git.
@@ -67,7 +67,7 @@ check "pkg-config shared build" sh_run "${CC:-cc} -Wall -Wextra -Werror -std=c11
 check "pkg-config shared binary needs $SOVER" sh -c "readelf -d consumer-pc | grep -q 'NEEDED.*\[$SOVER\]'"
 check "pkg-config shared binary uploads to the mock" ./consumer-pc "$WORK/run"
 # Static: pkg-config --static adds Libs.private; -Bstatic makes the linker take libagcupload.a
-# although libagcupload.so sits beside it (README "Install").
+# although libagcupload.so sits beside it (docs/guide/install.md).
 static_libs=$(pkg-config --static --libs agcupload | sed 's/-lagcupload/-Wl,-Bstatic -lagcupload -Wl,-Bdynamic/')
 check "pkg-config --static build" sh_run "${CC:-cc} -Wall -Wextra -Werror -std=c11 consumer.c -o consumer-pc-static \
   $(pkg-config --static --cflags agcupload) $static_libs"

@@ -1,5 +1,5 @@
 // Type-checked by `tsc --strict` in scripts/test-node.sh against the installed package's
-// index.d.ts (never run): every part of the API, used as the README shows it, and uses the
+// index.d.ts (never run): every part of the API, used as node/README.md shows it, and uses the
 // types must refuse (each `@ts-expect-error` fails the check if the line compiles).
 import {
   Client, HARMONY_APP, PackageKind, Phase, Step, ReleaseStatus, TestType, Trust, Transfer, Status, AgcError, ApiError,
@@ -99,7 +99,7 @@ export async function everything(): Promise<void> {
   void ids.packageName;
 }
 
-// The run() of the README's hvigor task, as written there.
+// The run() of node/README.md's hvigor task, as written there.
 export async function hvigorRun(): Promise<void> {
   const c = new Client({ serviceAccount: process.env.AGC_SERVICE_ACCOUNT_JSON! });
   try {

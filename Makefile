@@ -78,12 +78,13 @@ $(LINT_TOOLS)/.installed:
 
 lint-action: $(LINT_TOOLS)/.installed
 	$(LINT_TOOLS)/bin/check-jsonschema --builtin-schema vendor.github-actions action.yml
-	$(LINT_TOOLS)/bin/check-jsonschema --builtin-schema vendor.github-workflows $(ACTION_EXAMPLE)
+	$(LINT_TOOLS)/bin/check-jsonschema --builtin-schema vendor.github-workflows $(ACTION_EXAMPLE) .github/workflows/*.yml
 	rm -rf target/action-lint && mkdir -p target/action-lint/.git target/action-lint/.github/workflows
 	cp action.yml target/action-lint/action.yml
 	sed 's|uses: OWNER/libagcupload@v0|uses: ./|' $(ACTION_EXAMPLE) >target/action-lint/.github/workflows/example.yml
 	grep -q 'uses: \./' target/action-lint/.github/workflows/example.yml
-	cd target/action-lint && PATH="$(abspath $(LINT_TOOLS))/bin:$$PATH" actionlint .github/workflows/example.yml
+	cp .github/workflows/*.yml target/action-lint/.github/workflows/
+	cd target/action-lint && PATH="$(abspath $(LINT_TOOLS))/bin:$$PATH" actionlint .github/workflows/*.yml
 	$(LINT_TOOLS)/bin/shellcheck scripts/action/*.sh tests/action/*.sh
 	@python3 -c 'import sys; sys.exit(0 if open("$(ACTION_EXAMPLE)").read() in open("docs/guide/action.md").read() else "docs/guide/action.md lacks $(ACTION_EXAMPLE) as it is")'
 

@@ -39,7 +39,7 @@ pub const PART_URL_MAX_AGE: Duration = Duration::from_secs(4 * 60);
 ///
 /// Where the CPU is the limit (loopback), multipart is the cheaper transfer: each byte is hashed
 /// once, while it is sent (the part's and the whole file's digests side by side), where one PUT
-/// hashes the file before its URL is asked and again while it is sent (1 GiB: 0.79x the time of
+/// hashes the file before its URL is asked and again while it is sent (1 GiB: about 0.8x the time of
 /// one PUT, BENCHMARKS.md "Multipart and resume"). Against a real upload host, though, each part
 /// costs a round trip for its answer, and init and compose two more calls: below 128 MiB that is
 /// not worth it on a good link, and a lost attempt re-sends little. On a slow link (the

@@ -239,5 +239,14 @@ env -i PATH="/usr/bin:/bin" GITHUB_OUTPUT="$T/outputs" bash "$ROOT/scripts/actio
 [ "$(output lock-hash)" = "$(sha256sum "$ROOT/Cargo.lock" | cut -d ' ' -f 1)" ] || fail "lock-hash is Cargo.lock's"
 end
 
+begin "every default action.yml documents is the tool's (from agcupload publish --help)"
+help=$("$TOOL" publish --help)
+for input in timeout-min poll-interval; do
+  doc=$(sed -n "/^  $input:/,/^  [a-z]/{s/.*\[default - \([0-9][0-9]*\)\].*/\1/p}" "$ROOT/action.yml")
+  tool=$(printf '%s\n' "$help" | sed -n "/--$input /,/\[default:/{s/.*\[default: \([0-9][0-9]*\)\].*/\1/p}" | head -n 1)
+  [ -n "$doc" ] && [ "$doc" = "$tool" ] || fail "$input: action.yml says '$doc', the tool '$tool'"
+done
+end
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

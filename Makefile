@@ -85,7 +85,7 @@ lint-action: $(LINT_TOOLS)/.installed
 	grep -q 'uses: \./' target/action-lint/.github/workflows/example.yml
 	cp .github/workflows/*.yml target/action-lint/.github/workflows/
 	cd target/action-lint && PATH="$(abspath $(LINT_TOOLS))/bin:$$PATH" actionlint .github/workflows/*.yml
-	$(LINT_TOOLS)/bin/shellcheck scripts/action/*.sh tests/action/*.sh
+	$(LINT_TOOLS)/bin/shellcheck scripts/action/*.sh tests/action/*.sh tests/offline.sh
 	@python3 -c 'import sys; sys.exit(0 if open("$(ACTION_EXAMPLE)").read() in open("docs/guide/action.md").read() else "docs/guide/action.md lacks $(ACTION_EXAMPLE) as it is")'
 
 examples: lib $(RELEASE)/upload $(RELEASE)/upload-static
@@ -183,6 +183,7 @@ test-node: lib
 # in cli/tests (cargo test --workspace).
 test-cli: examples cli mock
 	scripts/with-mock.sh --mock-args "--polls-until-ready 0" tests/cli.sh
+	tests/offline.sh
 
 # The GitHub Action's script run as the runner runs it, against the standalone mock
 # (tests/action/run_test.sh).

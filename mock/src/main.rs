@@ -1,12 +1,14 @@
 //! `agc-mock`: the mock AGC server as a standalone process for C, Python and demo tests.
 //!
 //! ```text
-//! agc-mock [--port N] [--info-file PATH] [--no-store] [--no-multipart-digest] [--polls-until-ready N] [--fault NAME]
-//!          [--part-min-size BYTES] [--app JSON]...
+//! agc-mock [--port N] [--info-file PATH] [--env-file PATH] [--print-env] [--no-store] [--no-multipart-digest]
+//!          [--polls-until-ready N] [--fault NAME] [--part-min-size BYTES] [--app JSON]...
 //!          [--upstream ADDR --upstream-bucket B --upstream-access-key K --upstream-secret-key S --upstream-region R]
 //! ```
 //! Prints `AGC_MOCK_*=...` lines (also written atomically to `--info-file`), then serves until
-//! killed. `--app` sets what the preflight of one app sees, as `POST /mock/app` with that body
+//! killed. `--env-file` writes (and `--print-env` prints instead) ready-to-source `export AGC_*=…`
+//! lines that point `agcupload` at this server: `AGC_API_BASE`, `AGC_CA_FILE`, `AGC_CLIENT_ID`,
+//! `AGC_CLIENT_SECRET`. `--app` sets what the preflight of one app sees, as `POST /mock/app` with that body
 //! does (e.g. `{"appId":"20090","denyAppInfo":true}`: app-info of 20090 refused for lack of
 //! rights), for tests that cannot post to the mock (the C tests). One line per request goes to stderr, never with tokens, secrets or Authorization values.
 
@@ -15,7 +17,7 @@ use std::process::ExitCode;
 
 use agc_mock::{fault_from_name, fixture_service_account, MockConfig, MockServer, UploadUpstream};
 
-const USAGE: &str = "usage: agc-mock [--port N] [--info-file PATH] [--no-store] [--no-multipart-digest] [--polls-until-ready N] [--fault NAME]\n       [--part-min-size BYTES] [--app JSON]... [--upstream ADDR --upstream-bucket B --upstream-access-key K --upstream-secret-key S --upstream-region R]";
+const USAGE: &str = "usage: agc-mock [--port N] [--info-file PATH] [--env-file PATH] [--print-env] [--no-store] [--no-multipart-digest]\n       [--polls-until-ready N] [--fault NAME] [--part-min-size BYTES] [--app JSON]... [--upstream ADDR --upstream-bucket B --upstream-access-key K --upstream-secret-key S --upstream-region R]";
 
 fn main() -> ExitCode {
     match run() {
@@ -31,6 +33,8 @@ fn run() -> Result<(), String> {
     let mut cfg = MockConfig { service_accounts: vec![fixture_service_account()], ..MockConfig::default() };
     let mut port: Option<u16> = None;
     let mut info_file: Option<String> = None;
+    let mut env_file: Option<String> = None;
+    let mut print_env = false;
     let mut fault = None;
     let mut apps: Vec<String> = Vec::new();
     let (mut up_addr, mut up_bucket, mut up_ak, mut up_sk) = (None, None, None, None);
@@ -41,6 +45,8 @@ fn run() -> Result<(), String> {
         match a.as_str() {
             "--port" => port = Some(val("--port")?.parse().map_err(|_| "bad --port")?),
             "--info-file" => info_file = Some(val("--info-file")?),
+            "--env-file" => env_file = Some(val("--env-file")?),
+            "--print-env" => print_env = true,
             "--no-store" => cfg.store_bodies = false,
             "--no-multipart-digest" => cfg.multipart_object_digest = false,
             "--polls-until-ready" => {
@@ -96,13 +102,24 @@ fn run() -> Result<(), String> {
         server.client_id(),
         server.client_secret()
     );
-    if let Some(path) = info_file {
-        let tmp = format!("{path}.tmp.{}", std::process::id());
-        std::fs::write(&tmp, &info).map_err(|e| format!("cannot write {tmp}: {e}"))?;
-        std::fs::rename(&tmp, &path).map_err(|e| format!("cannot rename to {path}: {e}"))?;
+    // What `agcupload` reads from the environment, for a shell to source.
+    let quote = |v: &str| format!("'{}'", v.replace('\'', "'\\''"));
+    let env = format!(
+        "export AGC_API_BASE={}\nexport AGC_CA_FILE={}\nexport AGC_CLIENT_ID={}\nexport AGC_CLIENT_SECRET={}\n",
+        quote(&server.base_url()),
+        quote(&ca.display().to_string()),
+        quote(&server.client_id()),
+        quote(&server.client_secret())
+    );
+    for (path, text) in [(info_file, &info), (env_file, &env)] {
+        if let Some(path) = path {
+            let tmp = format!("{path}.tmp.{}", std::process::id());
+            std::fs::write(&tmp, text).map_err(|e| format!("cannot write {tmp}: {e}"))?;
+            std::fs::rename(&tmp, &path).map_err(|e| format!("cannot rename to {path}: {e}"))?;
+        }
     }
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(info.as_bytes());
+    let _ = out.write_all(if print_env { env.as_bytes() } else { info.as_bytes() });
     let _ = out.flush();
     drop(out);
     loop {

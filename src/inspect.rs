@@ -18,7 +18,7 @@
 //!
 //! Only the end of the file is read: the end-of-central-directory record (and the zip64 one),
 //! the central directory, the 32 bytes before it (the signing block's head), and `pack.info`
-//! itself. Every read goes through one meter with a hard budget ([`READ_BUDGET`]), so no input,
+//! itself. Every read goes through one meter with a hard budget ([`READ_BUDGET`](crate::inspect::READ_BUDGET)), so no input,
 //! however hostile, makes us read more; a 4 GiB package costs a few KiB. The ZIP reader is the
 //! `zip` crate (deflate only); the checks before it (entry count, directory size, duplicate
 //! names, signing block) are ours.

@@ -9,8 +9,8 @@
 //!
 //! Messages are bounded, so an echo may be cut inside a secret: a random secret (token, JWT,
 //! signature, client secret) is therefore redacted wherever any run of at least
-//! [`MIN_RUN`] consecutive bytes of it appears, not only where it appears whole, and where a
-//! bound cut it (right before the `...` that marks the cut), from [`MIN_CUT`] bytes on.
+//! [`MIN_RUN`](crate::redact::MIN_RUN) consecutive bytes of it appears, not only where it appears whole, and where a
+//! bound cut it (right before the `...` that marks the cut), from [`MIN_CUT`](crate::redact::MIN_CUT) bytes on.
 
 use std::collections::{HashSet, VecDeque};
 use std::fmt;

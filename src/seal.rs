@@ -26,11 +26,11 @@
 //! * The chunk counter and the last-chunk flag in the nonce detect reordered, duplicated,
 //!   dropped and truncated chunks; bytes after the final chunk are rejected.
 //! * Memory use is constant (one chunk buffer) whatever the size, and the plaintext buffer
-//!   is wiped after use. Keys ([`SealKey`]) are wiped on drop and never printed.
+//!   is wiped after use. Keys ([`SealKey`](crate::seal::SealKey)) are wiped on drop and never printed.
 //!
-//! [`open_stream`] writes a chunk's plaintext only after that chunk authenticates, but a
+//! [`open_stream`](crate::seal::open_stream) writes a chunk's plaintext only after that chunk authenticates, but a
 //! failure in a later chunk leaves earlier plaintext already written: on error the output
-//! must be discarded. [`open_file`] does this for you: it writes to a private temporary file
+//! must be discarded. [`open_file`](crate::seal::open_file) does this for you: it writes to a private temporary file
 //! and renames it onto the destination only after the final chunk authenticates.
 
 use std::fmt;

@@ -3,13 +3,13 @@
 //! A server (or a proxy in front of it) writes opinions, messages, notes and ids. Any of them
 //! may echo the request (and so our secrets), hold terminal escapes, bidirectional overrides
 //! or line breaks that forge a log line, or be megabytes long. Every public [`crate::Client`]
-//! method returns its result, on success and on failure, through [`Gate::pass`]: the result
-//! type says which of its fields came from a server ([`FromServer`]), and each of them is
+//! method returns its result, on success and on failure, through [`Gate::pass`](crate::untrusted::Gate::pass): the result
+//! type says which of its fields came from a server ([`FromServer`](crate::untrusted::FromServer)), and each of them is
 //!
 //! - **redacted** of every secret the client holds or has held (see [`crate::redact`]),
 //! - **neutralised**: control, format (bidi, zero-width) and separator characters become a
 //!   plain space, so one text is one line that shows what it holds,
-//! - **bounded** to [`MAX_SERVER_TEXT`] bytes (ids keep their own per-kind limits).
+//! - **bounded** to [`MAX_SERVER_TEXT`](crate::untrusted::MAX_SERVER_TEXT) bytes (ids keep their own per-kind limits).
 //!
 //! An id cannot be changed without breaking it, so an id that would be changed (it holds a
 //! secret of this client) is refused with [`Error::Protocol`] instead; ids with hidden or

@@ -1,5 +1,5 @@
-//! The [`Client`]: its settings and setters, and one file per operation: [`upload`], [`publish`]
-//! (bind, wait, publish), [`release`] (the release road and its single steps), [`check`].
+//! The [`Client`]: its settings and setters, and one file per operation: [`upload`](crate::client::upload), [`publish`](crate::client::publish)
+//! (bind, wait, publish), [`release`](crate::client::release) (the release road and its single steps), [`check`](crate::client::check).
 
 use std::path::Path;
 use std::time::Duration;
@@ -200,7 +200,7 @@ impl Client {
     }
 
     /// The key that seals profile pictures before upload (see `docs/sealed-format.md`).
-    /// Without one, uploading a [`PackageKind::ProfilePicture`] fails: never in plaintext.
+    /// Without one, uploading a [`PackageKind::ProfilePicture`](crate::PackageKind::ProfilePicture) fails: never in plaintext.
     pub fn set_seal_key(&mut self, key: SealKey) {
         self.redactor.add_key_bytes(key.expose());
         self.seal_key = Some(key);

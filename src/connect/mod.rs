@@ -1,6 +1,6 @@
 //! The Connect API: the JSON envelope every answer shares, and the one typed send every
-//! endpoint uses. One file per endpoint family: [`upload_url`], [`multipart`], [`package`] (bind and compile
-//! status), [`release`] (notes, submit, app state), [`test_release`]; [`ids`] holds the id rules.
+//! endpoint uses. One file per endpoint family: [`upload_url`](crate::connect::upload_url), [`multipart`](crate::connect::multipart), [`package`] (bind and compile
+//! status), [`release`](crate::connect::release) (notes, submit, app state), [`test_release`](crate::connect::test_release); [`ids`](crate::connect::ids) holds the id rules.
 //!
 //! Parsers are pure functions over bytes, so they can be fuzzed without a network. Parsing is
 //! lenient where AGC is inconsistent (`ret` as an object or a JSON string, `msg` or `message`,

@@ -26,7 +26,7 @@ endif
 HEADER    = include/agcupload.h
 VALGRIND := $(shell command -v valgrind 2>/dev/null)
 
-.PHONY: all deps lib cli header check-header lint lint-action examples mock demo test test-rust test-c test-python test-node test-cli test-action clean
+.PHONY: all deps lib cli man header check-header lint lint-action examples mock demo test test-rust test-c test-python test-node test-cli test-action clean
 
 # The header is committed (and checked fresh in CI), so building needs no cbindgen.
 all: lib cli examples
@@ -179,6 +179,12 @@ test-node: export AGC_TEST_SA_KEY = $(abspath mock/fixtures/service-account-priv
 # (koffi, typescript and @types/node from the npm registry), type-checked and tested there.
 test-node: lib
 	scripts/test-node.sh
+
+# The tool's man page, generated from its argument definitions (a test fails when the
+# committed page differs from what the tool generates).
+MAN_PAGE = docs/reference/agcupload.1
+man: cli
+	$(RELEASE)/agcupload generate-man >$(MAN_PAGE)
 
 # The C example (shared and static) and the release `agcupload` against the standalone mock
 # (parsing is instant: the mock answers "ready" on the first poll). The tool's full tests are

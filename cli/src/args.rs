@@ -355,6 +355,9 @@ pub enum Command {
     },
     /// Print the versions of the tool and of libagcupload.
     Version,
+    /// Print the tool's man page (roff), generated from these definitions (`make man`).
+    #[command(hide = true, name = "generate-man")]
+    GenerateMan,
 }
 
 /// What a submit for review sends (each field only when given).

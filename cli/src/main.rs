@@ -59,6 +59,9 @@ fn run() -> i32 {
             return code;
         }
     };
+    if let Command::GenerateMan = cli.command {
+        return man_page();
+    }
     let (signals, sig_err) = Signals::install();
     if let Some(e) = sig_err {
         let warning =
@@ -84,6 +87,7 @@ fn run() -> i32 {
         Command::Submit { conn, app_id, submit, wait } => ctx.submit(&conn, &app_id, &submit, &wait),
         Command::Inspect { file, sha256 } => inspect::run(&file, sha256, &mut ctx.reporter()),
         Command::Version => version(),
+        Command::GenerateMan => unreachable!("answered before the signal handlers"),
     };
     report.emit(cli.output.json, cli.output.quiet)
 }
@@ -350,6 +354,21 @@ impl Ctx {
             }
             Err(e) => report.fail(self.failure(&e)),
         }
+    }
+}
+
+/// The man page, from the same definitions as `--help` (so it cannot fall behind them).
+fn man_page() -> i32 {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    if let Err(e) = clap_mangen::Man::new(Cli::command()).render(&mut out) {
+        output::print(output::Stream::Stderr, &format!("agcupload: cannot render the man page: {e}"));
+        return exit::INTERNAL;
+    }
+    use std::io::Write;
+    match std::io::stdout().write_all(&out) {
+        Ok(()) => exit::OK,
+        Err(_) => exit::INTERNAL,
     }
 }
 

@@ -1104,3 +1104,16 @@ fn an_over_long_version_or_package_id_is_refused_before_any_request_and_never_re
         assert!(server.requests().is_empty(), "{flag}: {:?}", server.requests());
     }
 }
+
+/// The committed man page is what the tool generates from its argument definitions now
+/// (`make man` writes it).
+#[test]
+fn the_committed_man_page_is_the_generated_one() {
+    let out = std::process::Command::new(BIN).arg("generate-man").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.contains(".TH agcupload 1") && page.contains("publish"), "{page}");
+    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/reference/agcupload.1"))
+        .expect("docs/reference/agcupload.1 is committed");
+    assert!(committed == page, "docs/reference/agcupload.1 is stale: run `make man` and commit it");
+}

@@ -273,6 +273,13 @@ pub fn acquire(path: &Path, package: &Identity, pending: &ResumeState) -> Result
         }
         let (mut file, meta) = match crate::fsio::open_regular(path) {
             Ok(f) => f,
+            // A link whose target is gone: nothing to resume, and not ours to replace.
+            Err(crate::fsio::FsError::Io(e))
+                if e.kind() == std::io::ErrorKind::NotFound
+                    && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) =>
+            {
+                return Err(refused(path, "is a symbolic link to a file that does not exist"))
+            }
             Err(crate::fsio::FsError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => continue,
             Err(e) => return Err(refused(path, &e.reason())),
         };
@@ -562,7 +569,15 @@ mod tests {
             assert!(check(&p, &PACKAGE).is_err());
             assert_eq!(std::fs::read(&p).unwrap(), content, "{name} untouched");
         }
-        // A directory, and the package itself (by device and inode).
+        // A dangling link, a directory, and the package itself (by device and inode).
+        #[cfg(unix)]
+        {
+            let dangling = dir.join("dangling.resume");
+            std::os::unix::fs::symlink(dir.join("nowhere"), &dangling).unwrap();
+            let e = acquire(&dangling, &PACKAGE, &pending).unwrap_err();
+            assert!(e.to_string().contains("does not exist"), "{e}");
+            assert!(!dir.join("nowhere").exists(), "nothing created through the link");
+        }
         assert!(acquire(&dir, &PACKAGE, &pending).is_err());
         let pkg = dir.join("pkg.app");
         std::fs::write(&pkg, b"PK\x03\x04").unwrap();

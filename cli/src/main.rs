@@ -8,32 +8,22 @@ mod exit;
 mod inspect;
 mod output;
 mod preflight;
+mod printer;
 mod progress;
 mod road;
+mod setup;
 mod signals;
 
 use std::path::Path;
-use std::time::Duration;
 
-use agcupload::auth::ServiceAccount;
-use agcupload::seal::SealKey;
-use agcupload::{Client, Credentials, RetryPolicy, UploadRequest};
 use clap::Parser;
 use serde_json::json;
-use zeroize::Zeroizing;
 
-use args::{
-    BindArgs, Cli, Command, ConnArgs, FileArgs, NetArgs, PreflightArgs, SealKeyArgs, SendArgs, TransferArgs, WaitArgs,
-};
+use args::{BindArgs, Cli, Command, ConnArgs, FileArgs, PreflightArgs, SealKeyArgs, SendArgs, WaitArgs};
 use output::{Failure, Report};
-use progress::{human_bytes, Display, Reporter};
+use progress::{human_bytes, Display};
+use setup::{client, picture_key, request, resume_hint, seal_key, timeout, Ctx};
 use signals::Signals;
-
-/// The library's transport defaults, for when only one of the two timeouts is given.
-const DEFAULT_CONNECT_TIMEOUT: Duration = agcupload::defaults::CONNECT_TIMEOUT;
-const DEFAULT_IO_TIMEOUT: Duration = agcupload::defaults::IO_TIMEOUT;
-/// Longest wait between two compile-status polls (the library's default cap).
-const POLL_MAX: Duration = agcupload::defaults::POLL_MAX;
 
 fn main() {
     std::process::exit(run());
@@ -46,15 +36,15 @@ fn run() -> i32 {
             let code = e.exit_code();
             if code != 0 && std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
                 let first = e.to_string().lines().next().unwrap_or("usage error").to_owned();
-                output::annotate_error("agcupload usage", &first);
+                printer::annotate_error("agcupload usage", &first);
             }
-            output::print_clap(&e);
+            printer::print_clap(&e);
             // --json promises one JSON object on stdout, for a usage error too.
             if code != 0 && std::env::args_os().any(|a| a == "--json") {
                 let first = e.to_string().lines().next().unwrap_or("usage error").to_owned();
                 let msg = first.strip_prefix("error: ").unwrap_or(&first).to_owned();
                 let report = Report::new("usage").fail(Failure::usage(msg));
-                output::print_json(&report.to_json());
+                printer::print_json(&report.to_json());
             }
             return code;
         }
@@ -66,7 +56,7 @@ fn run() -> i32 {
     if let Some(e) = sig_err {
         let warning =
             format!("agcupload: warning: cannot install the signal handlers ({e}); Ctrl-C will not cancel cleanly");
-        output::print(output::Stream::Stderr, &warning);
+        printer::print(printer::Stream::Stderr, &warning);
     }
     let ctx = Ctx { display: Display::choose(cli.output.progress, cli.output.quiet), signals, net: cli.net };
     let report = match cli.command {
@@ -92,31 +82,7 @@ fn run() -> i32 {
     report.emit(cli.output.json, cli.output.quiet)
 }
 
-struct Ctx {
-    display: Display,
-    signals: Signals,
-    net: NetArgs,
-}
-
 impl Ctx {
-    fn reporter(&self) -> Reporter {
-        Reporter::new(self.display, self.signals.clone())
-    }
-
-    /// A library error as a failure; a cancellation takes the code of the signal.
-    fn failure(&self, e: &agcupload::Error) -> Failure {
-        let mut f = Failure::from_error(e);
-        if e.status() == agcupload::Status::Cancelled {
-            f.code = self.signals.exit_code();
-            f.message = if f.code == exit::INTERRUPTED {
-                "cancelled by Ctrl-C".into()
-            } else {
-                "cancelled by a termination signal".into()
-            };
-        }
-        f
-    }
-
     fn upload(&self, conn: &ConnArgs, file: &FileArgs, publish: bool, wait: &WaitArgs, send: &SendArgs) -> Report {
         let mut report = Report::new(if publish { "publish" } else { "upload" });
         report.app_id = Some(file.app_id.clone());
@@ -362,7 +328,7 @@ fn man_page() -> i32 {
     use clap::CommandFactory;
     let mut out = Vec::new();
     if let Err(e) = clap_mangen::Man::new(Cli::command()).render(&mut out) {
-        output::print(output::Stream::Stderr, &format!("agcupload: cannot render the man page: {e}"));
+        printer::print(printer::Stream::Stderr, &format!("agcupload: cannot render the man page: {e}"));
         return exit::INTERNAL;
     }
     use std::io::Write;
@@ -380,164 +346,4 @@ fn version() -> Report {
     report.extra.push(("tool", json!(env!("CARGO_PKG_VERSION"))));
     report.extra.push(("library", json!(lib)));
     report
-}
-
-/// The seal key options matter only for a profile picture (a bad AGC_SEAL_KEY left in the
-/// environment must not fail an app upload).
-fn picture_key(file: &FileArgs) -> Option<&SealKeyArgs> {
-    (file.kind == args::Kind::Picture).then_some(&file.seal)
-}
-
-fn request(file: &FileArgs) -> UploadRequest<'_> {
-    let mut r = UploadRequest::new(&file.app_id, &file.file, file.kind.package_kind());
-    r.file_name = file.file_name.as_deref();
-    r.release_type = file.release_type;
-    r.chinese_mainland = file.mainland;
-    r
-}
-
-/// After a failed upload whose resume file records parts sent: how to go on from it.
-pub(crate) fn resume_hint(transfer: &TransferArgs) -> Option<String> {
-    let path =
-        transfer.resume_file.as_deref().filter(|p| agcupload::resume::recorded_parts(p).is_some_and(|n| n > 0))?;
-    Some(format!(
-        "the resume file {} keeps the parts already sent: run the same command again (same file, same \
-         --resume-file) to send only the others",
-        agcupload::quote_path(path)
-    ))
-}
-
-fn timeout(wait: &WaitArgs) -> Duration {
-    Duration::from_secs(wait.timeout_min * 60)
-}
-
-/// The client, configured from flags and environment. Fails before any network I/O.
-fn client(
-    conn: &ConnArgs,
-    net: &NetArgs,
-    seal: Option<&SealKeyArgs>,
-    wait: Option<&WaitArgs>,
-) -> Result<Client, Failure> {
-    let lib = |e: agcupload::Error| Failure::from_error(&e);
-    let mut client = Client::new(credentials(conn)?).map_err(lib)?;
-    client.set_user_agent(&format!("agcupload/{} libagcupload", env!("CARGO_PKG_VERSION"))).map_err(lib)?;
-    if let Some(base) = &conn.api_base {
-        client.set_api_base(base).map_err(lib)?;
-    }
-    if let Some(proxy) = &net.proxy {
-        client.set_proxy(Some(proxy)).map_err(lib)?;
-    }
-    if let Some(trust) = net.trust {
-        client.set_trust(trust.roots()).map_err(lib)?;
-    }
-    if let Some(ca) = &conn.ca_file {
-        client.set_ca_file(ca).map_err(lib)?;
-    }
-    if conn.retries.is_some() || conn.deadline_min.is_some() {
-        let d = RetryPolicy::default();
-        let deadline = conn.deadline_min.map(|m| Duration::from_secs(m * 60)).or(d.deadline);
-        client.set_retry(conn.retries.unwrap_or(d.max_attempts), deadline).map_err(lib)?;
-    }
-    if conn.connect_timeout.is_some() || conn.io_timeout.is_some() {
-        let connect = conn.connect_timeout.map_or(DEFAULT_CONNECT_TIMEOUT, Duration::from_secs);
-        let io = conn.io_timeout.map_or(DEFAULT_IO_TIMEOUT, Duration::from_secs);
-        client.set_timeouts(connect, io).map_err(lib)?;
-    }
-    if let Some(secs) = wait.and_then(|w| w.poll_interval) {
-        let first = Duration::from_secs(secs);
-        client.set_poll_interval(first, first.max(POLL_MAX)).map_err(lib)?;
-    }
-    if let Some(key) = seal.map(seal_key).transpose()?.flatten() {
-        client.set_seal_key(key);
-    }
-    Ok(client)
-}
-
-/// Credentials, in this order: service-account file, service-account JSON text, API client.
-fn credentials(conn: &ConnArgs) -> Result<Credentials, Failure> {
-    let lib = |e: agcupload::Error| Failure::from_error(&e);
-    if let Some(path) = &conn.service_account {
-        return Ok(Credentials::ServiceAccount(ServiceAccount::from_file(path).map_err(lib)?));
-    }
-    if let Some(text) = env_nonempty("AGC_SERVICE_ACCOUNT_JSON") {
-        if !text.trim_start().starts_with('{') {
-            return Err(Failure::usage(
-                "AGC_SERVICE_ACCOUNT_JSON must hold the key file's JSON text (use AGC_SERVICE_ACCOUNT_FILE for a path)",
-            ));
-        }
-        return Ok(Credentials::ServiceAccount(ServiceAccount::from_json(&text).map_err(lib)?));
-    }
-    let Some(id) = conn.client_id.as_deref().filter(|s| !s.is_empty()) else {
-        return Err(Failure::usage(
-            "no credentials: set AGC_CLIENT_ID and AGC_CLIENT_SECRET (or --client-secret-file), \
-             or AGC_SERVICE_ACCOUNT_FILE / --service-account, or AGC_SERVICE_ACCOUNT_JSON",
-        ));
-    };
-    let secret = match &conn.client_secret_file {
-        Some(path) => secret_from_file(path)?,
-        None => Zeroizing::new(env_nonempty("AGC_CLIENT_SECRET").unwrap_or_default()),
-    };
-    if secret.is_empty() {
-        return Err(Failure::usage(
-            "AGC_CLIENT_ID is set but the client secret is missing: set AGC_CLIENT_SECRET or --client-secret-file",
-        ));
-    }
-    Ok(Credentials::api_client(id, secret.as_str()))
-}
-
-/// A library error about one of the tool's own input files, as a failure whose message says
-/// which file it is ("the client secret file <bounded path>: is a FIFO ...").
-pub fn file_failure(what: &str, e: &agcupload::Error) -> Failure {
-    let mut f = Failure::from_error(e);
-    f.message = format!("{what} {e}");
-    f
-}
-
-/// The longest client secret file read (a secret is about 64 characters).
-const SECRET_FILE_MAX: u64 = 4096;
-
-/// The first line of the client secret file, trimmed, read by the library's file rules
-/// (regular file only, at most [`SECRET_FILE_MAX`] bytes, wiped buffers). Errors name the
-/// path (bounded), never the content.
-fn secret_from_file(path: &Path) -> Result<Zeroizing<String>, Failure> {
-    let what = |e: agcupload::Error| file_failure("the client secret file", &e);
-    let bytes = agcupload::read_small_file(path, SECRET_FILE_MAX).map_err(what)?;
-    let text = std::str::from_utf8(&bytes)
-        .map_err(|_| what(agcupload::Error::File { path: path.to_path_buf(), reason: "is not UTF-8 text".into() }))?;
-    Ok(Zeroizing::new(text.lines().next().unwrap_or_default().trim().to_owned()))
-}
-
-fn env_nonempty(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
-/// The seal key from its file or from AGC_SEAL_KEY (64 hex digits); `None` when neither is set.
-fn seal_key(args: &SealKeyArgs) -> Result<Option<SealKey>, Failure> {
-    let key_failure = |message: String| Failure {
-        code: exit::FILE,
-        status: agcupload::Status::SealKey.name().into(),
-        message,
-        advice: None,
-    };
-    let lib = |e: agcupload::Error| Failure::from_error(&e);
-    if let Some(path) = &args.seal_key_file {
-        // Exactly KEY_LEN bytes: a larger file is refused after reading at most one more.
-        let bytes = agcupload::read_small_file(path, agcupload::seal::KEY_LEN as u64)
-            .map_err(|e| file_failure("the seal key file", &e))?;
-        return SealKey::from_bytes(&bytes).map(Some).map_err(lib);
-    }
-    let Some(hex) = env_nonempty("AGC_SEAL_KEY").map(Zeroizing::new) else { return Ok(None) };
-    let hex = hex.trim().as_bytes();
-    if hex.len() != 64 {
-        return Err(key_failure("AGC_SEAL_KEY must be 64 hex digits (32 bytes)".into()));
-    }
-    let mut bytes = Zeroizing::new([0u8; 32]);
-    for (i, pair) in hex.chunks(2).enumerate() {
-        let digit = |c: u8| (c as char).to_digit(16);
-        match (digit(pair[0]), digit(pair[1])) {
-            (Some(h), Some(l)) => bytes[i] = (h * 16 + l) as u8,
-            _ => return Err(key_failure("AGC_SEAL_KEY must be 64 hex digits (32 bytes)".into())),
-        }
-    }
-    SealKey::from_bytes(&bytes[..]).map(Some).map_err(lib)
 }

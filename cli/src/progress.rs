@@ -304,7 +304,7 @@ impl Drop for Reporter {
 
 /// One plain progress line on stderr.
 fn line(text: &str) {
-    crate::output::print(crate::output::Stream::Stderr, &format!("agcupload: {text}"));
+    crate::printer::print(crate::printer::Stream::Stderr, &format!("agcupload: {text}"));
 }
 
 fn new_bar(phase: Phase, total: u64, forced: bool) -> Option<ProgressBar> {
@@ -345,7 +345,7 @@ struct StderrTerm;
 
 impl StderrTerm {
     fn put(&self, s: &str) -> std::io::Result<()> {
-        crate::output::write(crate::output::Stream::Stderr, s);
+        crate::printer::write(crate::printer::Stream::Stderr, s);
         Ok(())
     }
 }

@@ -13,8 +13,9 @@ use agcupload::{ReleaseIds, ReleaseRequest, ReleaseTarget};
 use serde_json::json;
 
 use crate::args::{ConnArgs, FileArgs, PollArgs, RoadArgs, SendArgs, SubmitArgs, TestKind, WaitArgs};
+use crate::exit;
 use crate::output::{Failure, Report};
-use crate::{client, exit, picture_key, request, resume_hint, timeout, Ctx};
+use crate::setup::{client, picture_key, request, resume_hint, timeout, Ctx};
 
 /// The most bytes read of one note file: 500 characters of up to 4 UTF-8 bytes each, with
 /// room for a BOM and line ends. A larger file is refused without being read.
@@ -59,7 +60,7 @@ pub fn read_notes_dir(dir: &Path) -> Result<Vec<ReleaseNote>, Failure> {
             )));
         };
         let bytes = agcupload::read_small_file_no_link(&path, NOTE_FILE_MAX)
-            .map_err(|e| crate::file_failure("the release notes file", &e))?;
+            .map_err(|e| crate::setup::file_failure("the release notes file", &e))?;
         let text = std::str::from_utf8(&bytes).map_err(|_| {
             file_error(format!("the release notes file {} is not UTF-8 text", agcupload::quote_path(&path)))
         })?;

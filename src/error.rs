@@ -284,17 +284,5 @@ impl std::error::Error for Error {}
 /// Shorthand used throughout the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Cut a server- or caller-supplied text to at most `max` bytes (on a char boundary),
-/// replacing control, format and separator characters (see `text::is_hidden_or_control`),
-/// so that a hostile server cannot flood a log, forge log lines or reorder them.
-pub(crate) fn bounded(text: &str, max: usize) -> String {
-    let mut out = String::with_capacity(text.len().min(max) + 3);
-    for ch in text.chars() {
-        if out.len() + ch.len_utf8() > max {
-            out.push_str("...");
-            break;
-        }
-        out.push(if crate::text::is_hidden_or_control(ch) { ' ' } else { ch });
-    }
-    out
-}
+// Text rules live in `text`; errors quote through them.
+pub(crate) use crate::text::bounded;

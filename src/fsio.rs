@@ -39,7 +39,7 @@ impl FsError {
     /// The reason in words, without the path.
     pub(crate) fn reason(&self) -> String {
         match self {
-            FsError::Io(e) => crate::package::describe_io(e),
+            FsError::Io(e) => describe_io(e),
             FsError::NotRegular(what) => format!("is {what}, not a regular file"),
             FsError::TooLarge(cap) => format!("is larger than {}, which is too large for this file", size_words(*cap)),
         }
@@ -252,6 +252,16 @@ fn read_small_with(path: &Path, cap: u64, links: Links) -> Result<Zeroizing<Vec<
     }
     buf.truncate(filled);
     Ok(buf)
+}
+
+/// An I/O error in words, without the `(os error N)` noise where we can do better.
+pub(crate) fn describe_io(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "no such file".into(),
+        PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
 }
 
 #[cfg(test)]

@@ -291,7 +291,7 @@ fn read_error(path: &Path, e: io::Error) -> Error {
     if e.get_ref().is_some_and(|inner| inner.is::<BudgetSpent>()) {
         not_package(path, format!("reading its ZIP structure would take more than {} MiB", READ_BUDGET >> 20))
     } else {
-        Error::file(path, crate::package::describe_io(&e))
+        Error::file(path, crate::fsio::describe_io(&e))
     }
 }
 

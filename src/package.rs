@@ -204,7 +204,7 @@ impl Package {
         }
 
         let mut head = [0u8; HEAD_LEN];
-        let n = read_head(&file, &mut head).map_err(|e| Error::file(path, describe_io(&e)))?;
+        let n = read_head(&file, &mut head).map_err(|e| Error::file(path, crate::fsio::describe_io(&e)))?;
         let found = sniff(&head[..n]);
         let wanted = expected_magic(&suffix);
         if found != wanted {
@@ -254,16 +254,6 @@ fn read_head(mut file: &File, buf: &mut [u8]) -> std::io::Result<usize> {
     }
     file.seek(SeekFrom::Start(0))?;
     Ok(n)
-}
-
-/// An I/O error in words, without the `(os error N)` noise where we can do better.
-pub(crate) fn describe_io(e: &std::io::Error) -> String {
-    use std::io::ErrorKind::*;
-    match e.kind() {
-        NotFound => "no such file".into(),
-        PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
-    }
 }
 
 #[cfg(test)]

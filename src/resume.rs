@@ -268,7 +268,7 @@ pub fn acquire(path: &Path, package: &Identity, pending: &ResumeState) -> Result
                     false => continue,
                 }
             }
-            Err(e) => return Err(refused(path, &crate::package::describe_io(&e))),
+            Err(e) => return Err(refused(path, &crate::fsio::describe_io(&e))),
             Ok(_) => {}
         }
         let (mut file, meta) = match crate::fsio::open_regular(path) {

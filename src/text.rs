@@ -70,7 +70,22 @@ fn is_separator_other_than_space(c: char) -> bool {
 /// A caller's path as a message quotes it: lossy UTF-8, at most [`MAX_QUOTED_PATH`] bytes,
 /// hidden and control characters replaced.
 pub(crate) fn path_for_message(path: &Path) -> String {
-    crate::error::bounded(&path.to_string_lossy(), MAX_QUOTED_PATH)
+    bounded(&path.to_string_lossy(), MAX_QUOTED_PATH)
+}
+
+/// Cut a server- or caller-supplied text to at most `max` bytes (on a char boundary),
+/// replacing control, format and separator characters (see [`is_hidden_or_control`]),
+/// so that a hostile server cannot flood a log, forge log lines or reorder them.
+pub(crate) fn bounded(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max) + 3);
+    for ch in text.chars() {
+        if out.len() + ch.len_utf8() > max {
+            out.push_str("...");
+            break;
+        }
+        out.push(if is_hidden_or_control(ch) { ' ' } else { ch });
+    }
+    out
 }
 
 #[cfg(test)]

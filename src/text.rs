@@ -7,6 +7,14 @@ use std::path::Path;
 /// How many bytes of a caller's path a message quotes at most.
 pub(crate) const MAX_QUOTED_PATH: usize = 200;
 
+/// How many bytes of one server-provided text a caller sees at most (the gate's bound,
+/// `crate::untrusted`).
+pub const MAX_SERVER_TEXT: usize = 2000;
+/// How much of a server-provided text is redacted (then bounded to [`MAX_SERVER_TEXT`]): room
+/// for a secret that straddles the bound. A parser that bounds such a text before it reaches
+/// the gate bounds it no tighter than this.
+pub(crate) const GATE_CUT: usize = 4 * MAX_SERVER_TEXT;
+
 /// Characters that must never appear in an identifier or a file name we send or show:
 /// control characters (Cc), Unicode format characters (Cf: bidirectional overrides such as
 /// U+202E, zero-width characters, the BOM, tags) and separators (Zl, Zp, and every Zs except

@@ -24,12 +24,10 @@ use crate::connect::release::AppState;
 use crate::error::{bounded, Error, Result};
 use crate::redact::Redactor;
 
-/// How many bytes of one server-provided text a caller sees at most.
-pub const MAX_SERVER_TEXT: usize = 2000;
-/// How much of a server-provided text is redacted (then bounded to [`MAX_SERVER_TEXT`]): room
-/// for a secret that straddles the bound. A parser that bounds such a text before it reaches
-/// the gate bounds it no tighter than this.
-pub(crate) const GATE_CUT: usize = 4 * MAX_SERVER_TEXT;
+// The gate's limits are text rules (`text`), so that parsers can bound by them without
+// depending on the gate.
+pub(crate) use crate::text::GATE_CUT;
+pub use crate::text::MAX_SERVER_TEXT;
 
 /// A value whose server-provided fields must pass the gate before a caller sees it.
 pub trait FromServer: Sized {

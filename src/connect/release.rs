@@ -552,7 +552,7 @@ pub fn parse_app_state(body: &[u8]) -> Result<AppState> {
         // Cleaned first: an opinion of only hidden characters (a NUL, U+200B) is none. Bounded
         // no tighter than the gate cuts before it redacts (crate::untrusted): a secret cut here
         // would keep a piece too short to be recognised; the gate bounds it after redaction.
-        .map(|s| bounded(s, crate::untrusted::GATE_CUT))
+        .map(|s| bounded(s, crate::text::GATE_CUT))
         .filter(|s| !s.trim().is_empty());
     Ok(AppState { state: ReleaseState::from_code(code), release_state: code, review_state, audit_opinion })
 }

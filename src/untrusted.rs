@@ -11,15 +11,15 @@
 //!   plain space, so one text is one line that shows what it holds,
 //! - **bounded** to [`MAX_SERVER_TEXT`](crate::untrusted::MAX_SERVER_TEXT) bytes (ids keep their own per-kind limits).
 //!
+//! Each result type implements [`FromServer`](crate::untrusted::FromServer) beside its
+//! definition, so that the gate does not depend on the operations that use it.
+//!
 //! An id cannot be changed without breaking it, so an id that would be changed (it holds a
 //! secret of this client) is refused with [`Error::Protocol`] instead; ids with hidden or
 //! control characters are already refused where they are parsed ([`crate::connect::ids`]).
 //! The C ABI, the Python package, the Node package and the tool only present what leaves
 //! this gate; none of them prints server text of its own.
 
-use crate::client::check::CheckReport;
-use crate::client::preflight::PreflightReport;
-use crate::client::{Published, UploadResult};
 use crate::connect::release::AppState;
 use crate::error::{bounded, Error, Result};
 use crate::redact::Redactor;
@@ -125,42 +125,6 @@ impl<T: FromServer> FromServer for Option<T> {
 impl FromServer for AppState {
     fn pass(mut self, gate: &Gate<'_>) -> Result<AppState> {
         self.audit_opinion = self.audit_opinion.map(|o| gate.text(&o)).filter(|o| !o.trim().is_empty());
-        Ok(self)
-    }
-}
-
-impl FromServer for UploadResult {
-    fn pass(mut self, gate: &Gate<'_>) -> Result<UploadResult> {
-        self.object_id = gate.id("objectId", self.object_id)?;
-        self.file_name = gate.text(&self.file_name);
-        self.notes = self.notes.iter().map(|n| gate.text(n)).collect();
-        Ok(self)
-    }
-}
-
-impl FromServer for Published {
-    fn pass(mut self, gate: &Gate<'_>) -> Result<Published> {
-        self.upload = self.upload.pass(gate)?;
-        self.package_id = gate.id("packageId", self.package_id)?;
-        Ok(self)
-    }
-}
-
-impl FromServer for PreflightReport {
-    fn pass(mut self, gate: &Gate<'_>) -> Result<PreflightReport> {
-        self.app_ids = match self.app_ids {
-            Some(ids) => Some(ids.into_iter().map(|id| gate.id("app id", id)).collect::<Result<_>>()?),
-            None => None,
-        };
-        self.notes = self.notes.iter().map(|n| gate.text(n)).collect();
-        Ok(self)
-    }
-}
-
-/// The file's facts are local; the preflight's findings came from AGC.
-impl FromServer for CheckReport {
-    fn pass(mut self, gate: &Gate<'_>) -> Result<CheckReport> {
-        self.preflight = self.preflight.pass(gate)?;
         Ok(self)
     }
 }

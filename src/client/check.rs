@@ -53,3 +53,12 @@ impl Client {
         Ok(CheckReport { file_name, size, kind: request.kind, preflight })
     }
 }
+
+/// What of it came from a server passes the gate (`crate::untrusted`): the file's facts are
+/// local, the preflight's findings came from AGC.
+impl crate::untrusted::FromServer for CheckReport {
+    fn pass(mut self, gate: &crate::untrusted::Gate<'_>) -> crate::error::Result<CheckReport> {
+        self.preflight = self.preflight.pass(gate)?;
+        Ok(self)
+    }
+}

@@ -271,3 +271,15 @@ fn judge(
         notes,
     })
 }
+
+/// What of it came from a server passes the gate (`crate::untrusted`).
+impl crate::untrusted::FromServer for PreflightReport {
+    fn pass(mut self, gate: &crate::untrusted::Gate<'_>) -> crate::error::Result<PreflightReport> {
+        self.app_ids = match self.app_ids {
+            Some(ids) => Some(ids.into_iter().map(|id| gate.id("app id", id)).collect::<Result<_>>()?),
+            None => None,
+        };
+        self.notes = self.notes.iter().map(|n| gate.text(n)).collect();
+        Ok(self)
+    }
+}

@@ -237,3 +237,12 @@ fn bind_may_have_happened(e: Error, object_id: &str) -> Error {
         other => other,
     }
 }
+
+/// What of it came from a server passes the gate (`crate::untrusted`).
+impl crate::untrusted::FromServer for Published {
+    fn pass(mut self, gate: &crate::untrusted::Gate<'_>) -> crate::error::Result<Published> {
+        self.upload = self.upload.pass(gate)?;
+        self.package_id = gate.id("packageId", self.package_id)?;
+        Ok(self)
+    }
+}

@@ -830,3 +830,13 @@ fn seal_to_temp(key: &SealKey, package: Package, progress: &mut dyn Progress) ->
     out.seek(SeekFrom::Start(0)).map_err(|e| Error::file(&path, e))?;
     Ok((out, sealed))
 }
+
+/// What of it came from a server passes the gate (`crate::untrusted`).
+impl crate::untrusted::FromServer for UploadResult {
+    fn pass(mut self, gate: &crate::untrusted::Gate<'_>) -> crate::error::Result<UploadResult> {
+        self.object_id = gate.id("objectId", self.object_id)?;
+        self.file_name = gate.text(&self.file_name);
+        self.notes = self.notes.iter().map(|n| gate.text(n)).collect();
+        Ok(self)
+    }
+}

@@ -275,29 +275,8 @@ fn path_from_bytes(bytes: &[u8]) -> Result<std::path::PathBuf> {
     }
 }
 
-/// The headers that authenticate one Connect API call.
-#[derive(Clone, Debug)]
-pub(crate) struct AuthHeaders {
-    client_id: Option<String>,
-    bearer: Secret,
-}
-
-impl AuthHeaders {
-    /// Add `client_id` (API clients only) and `Authorization: Bearer` to a request.
-    pub fn apply<B>(&self, req: ureq::RequestBuilder<B>) -> ureq::RequestBuilder<B> {
-        let req = match &self.client_id {
-            Some(id) => req.header("client_id", id.as_str()),
-            None => req,
-        };
-        // Built at its final size in a wiped buffer; the copy ureq's `HeaderValue` makes is
-        // outside our control (see docs/design/secrets.md).
-        let token = self.bearer.expose();
-        let mut value = Zeroizing::new(String::with_capacity(7 + token.len()));
-        value.push_str("Bearer ");
-        value.push_str(token);
-        req.header("Authorization", value.as_str())
-    }
-}
+// The headers live with the Connect wire that sends them; the token cache makes them.
+pub(crate) use crate::connect::AuthHeaders;
 
 struct Cached {
     token: Secret,
@@ -387,7 +366,7 @@ impl TokenCache {
     ) -> Result<AuthHeaders> {
         let mut state = self.lock();
         if let (Some(bad), Some(c)) = (rejected, state.cached.as_ref()) {
-            if c.token == bad.bearer {
+            if c.token == *bad.bearer() {
                 state.cached = None;
             }
         }
@@ -425,10 +404,8 @@ impl TokenCache {
             }
         };
         Ok(match &self.credentials {
-            Credentials::ApiClient { client_id, .. } => {
-                AuthHeaders { client_id: Some(client_id.clone()), bearer: token }
-            }
-            Credentials::ServiceAccount(_) => AuthHeaders { client_id: None, bearer: token },
+            Credentials::ApiClient { client_id, .. } => AuthHeaders::new(Some(client_id.clone()), token),
+            Credentials::ServiceAccount(_) => AuthHeaders::new(None, token),
         })
     }
 

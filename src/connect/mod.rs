@@ -9,9 +9,11 @@
 
 use serde_json::Value;
 
-use crate::auth::AuthHeaders;
+use zeroize::Zeroizing;
+
 use crate::error::{bounded, Error, Result};
 use crate::http::{self, Deadline, MAX_JSON_BODY};
+use crate::secret::Secret;
 
 pub mod ids;
 pub mod multipart;
@@ -20,6 +22,40 @@ pub mod preflight;
 pub mod release;
 pub mod test_release;
 pub mod upload_url;
+
+/// The headers that authenticate one Connect API call.
+#[derive(Clone, Debug)]
+pub(crate) struct AuthHeaders {
+    client_id: Option<String>,
+    bearer: Secret,
+}
+
+impl AuthHeaders {
+    /// `client_id` (API clients only) and the bearer token.
+    pub(crate) fn new(client_id: Option<String>, bearer: Secret) -> AuthHeaders {
+        AuthHeaders { client_id, bearer }
+    }
+
+    /// The bearer token these headers carry (to tell a refused token from a newer one).
+    pub(crate) fn bearer(&self) -> &Secret {
+        &self.bearer
+    }
+
+    /// Add `client_id` (API clients only) and `Authorization: Bearer` to a request.
+    pub fn apply<B>(&self, req: ureq::RequestBuilder<B>) -> ureq::RequestBuilder<B> {
+        let req = match &self.client_id {
+            Some(id) => req.header("client_id", id.as_str()),
+            None => req,
+        };
+        // Built at its final size in a wiped buffer; the copy ureq's `HeaderValue` makes is
+        // outside our control (see docs/design/secrets.md).
+        let token = self.bearer.expose();
+        let mut value = Zeroizing::new(String::with_capacity(7 + token.len()));
+        value.push_str("Bearer ");
+        value.push_str(token);
+        req.header("Authorization", value.as_str())
+    }
+}
 
 /// `ret.code` values that mean "try again later" (docs/protocol.md section 2).
 pub const TRANSIENT_CODES: [i64; 3] = [204144659, 204144719, 204144735];

@@ -11,8 +11,8 @@ use serde_json::{json, Map, Value};
 
 use super::ids::IdKind;
 use super::upload_url::{check_upload_url, parse_signed_headers, SignedFor, Wiped};
+use super::AuthHeaders;
 use super::{as_i64, ok_envelope, send, Answer, Body, Method, Request};
-use crate::auth::AuthHeaders;
 use crate::error::{bounded, Error, Result};
 use crate::http::Deadline;
 use crate::secret::Secret;

@@ -4,8 +4,8 @@
 use serde_json::Value;
 
 use super::ids::IdKind;
+use super::AuthHeaders;
 use super::{as_i64, ok_envelope, parse_ret, send, send_noting, Answer, Body, Method, Request};
-use crate::auth::AuthHeaders;
 use crate::error::{bounded, Error, Result};
 use crate::http::Deadline;
 

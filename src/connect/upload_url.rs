@@ -5,8 +5,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::ids::IdKind;
+use super::AuthHeaders;
 use super::{ok_envelope, send, Answer, Method, Request};
-use crate::auth::AuthHeaders;
 use crate::error::{bounded, Error, Result};
 use crate::http::Deadline;
 use crate::secret::Secret;

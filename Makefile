@@ -24,6 +24,7 @@ LDLIBS    = -L$(BUILD_LIBDIR) -lagcupload
 STATIC_LDLIBS = $(NATIVE_STATIC_LIBS)
 endif
 HEADER    = include/agcupload.h
+CBINDGEN_CONFIG = crates/agcupload-ffi/cbindgen.toml
 VALGRIND := $(shell command -v valgrind 2>/dev/null)
 
 .PHONY: all deps lib cli man header check-header lint lint-action examples mock demo test test-rust test-c test-python test-node test-cli test-action clean
@@ -31,10 +32,15 @@ VALGRIND := $(shell command -v valgrind 2>/dev/null)
 # The header is committed (and checked fresh in CI), so building needs no cbindgen.
 all: lib cli examples
 
-# libagcupload.so and libagcupload.a, plus the mock server binary (same workspace). The .so
-# carries a SONAME (build.rs); the link named after it lets programs linked here run from here.
+# libagcupload.so and libagcupload.a, plus the tool and the mock server binary (same workspace).
+# cargo names the C library after its crate (libagcupload_ffi.*: a workspace cannot hold two
+# lib targets named agcupload); it is copied to the names it ships under. The .so carries a
+# SONAME (crates/agcupload-ffi/build.rs); the link named after it lets programs linked here run.
 lib:
 	$(CARGO) build --release --workspace
+	rm -f $(RELEASE)/$(SHLIB) $(RELEASE)/libagcupload.a
+	cp $(RELEASE)/$(subst agcupload,agcupload_ffi,$(SHLIB)) $(RELEASE)/$(SHLIB)
+	cp $(RELEASE)/libagcupload_ffi.a $(RELEASE)/libagcupload.a
 ifneq ($(filter Linux Darwin,$(UNAME_S)),)
 	ln -sf $(SHLIB) $(RELEASE)/$(SONAME)
 endif
@@ -43,12 +49,12 @@ target/tools/bin/cbindgen:
 	$(CARGO) install --locked cbindgen --version $(CBINDGEN_VERSION) --root target/tools
 
 header: $(CBINDGEN)
-	$(CBINDGEN) --quiet --config cbindgen.toml --crate agcupload --output $(HEADER)
+	$(CBINDGEN) --quiet --config $(CBINDGEN_CONFIG) --crate agcupload-ffi --output $(HEADER)
 
 # Fails when the committed header differs from what cbindgen generates from the source.
 check-header: $(CBINDGEN)
 	@mkdir -p target
-	$(CBINDGEN) --quiet --config cbindgen.toml --crate agcupload --output target/agcupload.h.check
+	$(CBINDGEN) --quiet --config $(CBINDGEN_CONFIG) --crate agcupload-ffi --output target/agcupload.h.check
 	@diff -u $(HEADER) target/agcupload.h.check && echo "header is fresh"
 	@want='$(VERSION_MAJOR) $(VERSION_MINOR) $(VERSION_PATCH) $(shell printf '0x%02x%02x%02x' $(VERSION_MAJOR) $(VERSION_MINOR) $(VERSION_PATCH)) "$(VERSION)"'; \
 	got=$$(sed -n 's/^#define AGCUPLOAD_VERSION_[A-Z]* //p' $(HEADER) | tr '\n' ' ' | sed 's/ $$//'); \
@@ -92,7 +98,7 @@ lint-action: $(LINT_TOOLS)/.installed
 
 examples: lib $(RELEASE)/upload $(RELEASE)/upload-static
 
-# The command-line tool target/release/agcupload (cli/, a crate of the workspace on the Rust API).
+# The command-line tool target/release/agcupload (crates/agcupload-cli, on the Rust API).
 # Built by `lib` with the whole workspace: a `-p agcupload-cli` build would unify dependency
 # features differently and make every other build recompile the library.
 cli: lib
@@ -148,7 +154,7 @@ test: deps
 test-rust:
 	$(CARGO) test --workspace
 
-test-c: export AGC_TEST_SA_KEY = $(abspath mock/fixtures/service-account-private.json)
+test-c: export AGC_TEST_SA_KEY = $(abspath crates/agc-mock/fixtures/service-account-private.json)
 VALGRIND_RUN = valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --suppressions=tests/c/valgrind.supp
 # C tests that talk to the standalone mock (scripts/with-mock.sh starts it for each). App 20090's
 # API client lacks the rights to read it (app-info answers 403): the preflight's warning note.
@@ -169,12 +175,12 @@ else
 	$(RELEASE)/test_inspect
 endif
 
-test-python: export AGC_TEST_SA_KEY = $(abspath mock/fixtures/service-account-private.json)
+test-python: export AGC_TEST_SA_KEY = $(abspath crates/agc-mock/fixtures/service-account-private.json)
 # The Python package pip-installed into a fresh venv, tested from outside the source tree.
 test-python: lib
 	scripts/test-python.sh
 
-test-node: export AGC_TEST_SA_KEY = $(abspath mock/fixtures/service-account-private.json)
+test-node: export AGC_TEST_SA_KEY = $(abspath crates/agc-mock/fixtures/service-account-private.json)
 # The Node.js package: `npm pack`ed, npm-installed into a fresh project outside the source tree
 # (koffi, typescript and @types/node from the npm registry), type-checked and tested there.
 test-node: lib
@@ -188,7 +194,7 @@ man: cli
 
 # The C example (shared and static) and the release `agcupload` against the standalone mock
 # (parsing is instant: the mock answers "ready" on the first poll). The tool's full tests are
-# in cli/tests (cargo test --workspace).
+# in crates/agcupload-cli/tests (cargo test --workspace).
 test-cli: examples cli mock
 	scripts/with-mock.sh --mock-args "--polls-until-ready 0" tests/cli.sh
 	tests/offline.sh
@@ -202,8 +208,8 @@ clean:
 	$(CARGO) clean
 
 # ---------------------------------------------------------------------------------------------
-# Interop and fuzzing (kept apart from `make test`; see scripts/interop.sh, tests/interop.rs and
-# tests/fuzz_parsers.rs).
+# Interop and fuzzing (kept apart from `make test`; see scripts/interop.sh,
+# crates/agcupload/tests/interop.rs and crates/agcupload/tests/fuzz_parsers.rs).
 .PHONY: interop fuzz
 FUZZ_SECONDS ?= 60
 
@@ -214,7 +220,7 @@ interop:
 
 # The structure-aware parser fuzzer for FUZZ_SECONDS (a 2-second run of it is part of `make test`).
 fuzz:
-	FUZZ_SECONDS=$(FUZZ_SECONDS) $(CARGO) test --release --test fuzz_parsers -- --nocapture
+	FUZZ_SECONDS=$(FUZZ_SECONDS) $(CARGO) test --release -p agcupload --test fuzz_parsers -- --nocapture
 
 # ---------------------------------------------------------------------------------------------
 # Benchmarks (not part of `make test`): ours vs openssl/sha256sum/curl on the mock server,
@@ -246,7 +252,7 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 CMAKEDIR   ?= $(LIBDIR)/cmake/agcupload
 INSTALL    ?= install
 
-# The package's version (the first `version =` of Cargo.toml, its [package] one), and the ABI.
+# The package's version (the first `version =` of Cargo.toml, its [workspace.package] one), and the ABI.
 VERSION := $(shell sed -n 's/^version *= *"\([^"]*\)".*/\1/p' Cargo.toml | head -n 1)
 VERSION_WORDS := $(subst ., ,$(VERSION))
 VERSION_MAJOR := $(word 1,$(VERSION_WORDS))
@@ -272,8 +278,6 @@ NATIVE_STATIC_LIBS = $(shell mkdir -p target && printf '' | rustc --crate-type s
 
 # Pointer size of the target, for the CMake version file (refuses a 32-bit consumer).
 SIZEOF_VOID_P = $(shell echo $$(( $$(rustc --print cfg | sed -n 's/^target_pointer_width="\([0-9]*\)"/\1/p') / 8 )))
-
-# Command-line tools built in the workspace named agcupload (the cli/ crate, when present).
 
 # Every path is quoted in the recipes below, so a prefix may hold spaces (the .pc escapes them
 # as `\ `, pkg-config's own quoting; the CMake files quote them). A character that the shell's

@@ -2,12 +2,13 @@
 
 `pip install ./python` (or `pip wheel ./python`) calls it: it builds the Rust library with
 cargo, exactly as `make lib` does (`cargo build --release --workspace`, so a tree already built
-by make is reused as is), and packs the package `agcupload/` together with the shared library
+by make is reused as is; cargo names the C library libagcupload_ffi, the wheel carries it as
+libagcupload), and packs the package `agcupload/` together with the shared library
 into a `py3-none-<platform>` wheel. The package holds no Python extension module (it loads the
 library through ctypes), so the wheel fits every Python 3 of that platform, and no compiler
 for Python extensions is involved.
 
-The Rust crate is looked for in $AGCUPLOAD_CRATE_DIR, then the directory above this file
+The Rust workspace is looked for in $AGCUPLOAD_CRATE_DIR, then the directory above this file
 (the repository), then `rust/` beside it (the sdist's layout). CARGO names the cargo to run
 (default: `cargo` on PATH, else ~/.cargo/bin/cargo); CARGO_TARGET_DIR is honoured by cargo.
 """
@@ -44,7 +45,7 @@ def _crate_dir():
     env = os.environ.get("AGCUPLOAD_CRATE_DIR")
     candidates = [env] if env else [os.path.dirname(HERE), os.path.join(HERE, "rust")]
     for d in candidates:
-        if d and os.path.isfile(os.path.join(d, "Cargo.toml")) and os.path.isdir(os.path.join(d, "src")):
+        if d and os.path.isfile(os.path.join(d, "Cargo.toml")) and os.path.isdir(os.path.join(d, "crates")):
             return os.path.abspath(d)
     raise RuntimeError("agcupload build: the Rust crate (Cargo.toml) was not found in %s; "
                        "build from the repository's python/ directory or an sdist, or set "
@@ -52,9 +53,9 @@ def _crate_dir():
 
 
 def _version():
-    """The library's version is the package's: Cargo.toml's [package] version."""
+    """The library's version is the package's: the workspace's version (Cargo.toml)."""
     cargo = _toml(os.path.join(_crate_dir(), "Cargo.toml"))
-    return cargo["package"]["version"]
+    return cargo["workspace"]["package"]["version"]
 
 
 def _project():
@@ -88,12 +89,13 @@ def _dist_name():
 # ---------------------------------------------------------------- the Rust library
 
 
-def _library_file_name():
+def _library_file_name(stem="agcupload"):
+    """The shared library's file name: `agcupload` as shipped, `agcupload_ffi` as cargo names it."""
     if sys.platform == "win32":
-        return "agcupload.dll"
+        return stem + ".dll"
     if sys.platform == "darwin":
-        return "libagcupload.dylib"
-    return "libagcupload.so"
+        return "lib%s.dylib" % stem
+    return "lib%s.so" % stem
 
 
 def _cargo():
@@ -117,7 +119,7 @@ def _build_library():
     meta = subprocess.run([cargo, "metadata", "--format-version", "1", "--no-deps", "--manifest-path", manifest],
                           check=True, stdout=subprocess.PIPE).stdout
     target = json.loads(meta)["target_directory"]
-    lib = os.path.join(target, "release", _library_file_name())
+    lib = os.path.join(target, "release", _library_file_name("agcupload_ffi"))
     if not os.path.isfile(lib):
         raise RuntimeError("agcupload build: cargo finished but %s is missing" % lib)
     return lib
@@ -239,7 +241,7 @@ def build_sdist(sdist_directory, config_settings=None):
         for name in ("pyproject.toml", "_agcupload_build.py", "README.md", PACKAGE):
             if os.path.exists(os.path.join(HERE, name)):
                 tar.add(os.path.join(HERE, name), arcname="%s/%s" % (base, name), filter=skip)
-        for name in ["Cargo.toml", "Cargo.lock", "build.rs", "src", "include", "cbindgen.toml"] + _crate_members(crate):
+        for name in ["Cargo.toml", "Cargo.lock", "include"] + _crate_members(crate):
             full = os.path.join(crate, name)
             if os.path.exists(full):
                 tar.add(full, arcname="%s/rust/%s" % (base, name), filter=skip)

@@ -2,7 +2,7 @@
 # Installs the Debian packages the tests need when they are missing, so that `make test` and
 # `make test-install` work on a fresh machine with no other set-up step. Runs apt-get only when
 # something is missing and we are root; otherwise says what to install and fails.
-#   scripts/ensure-deps.sh test           tinyproxy (tests/network.rs), python3 venv, Node.js and npm
+#   scripts/ensure-deps.sh test           tinyproxy (crates/agcupload-ffi/tests/network.rs), python3 venv, Node.js and npm
 #                                         (make test-node), valgrind (optional)
 #   scripts/ensure-deps.sh test-install   cmake, pkg-config
 set -eu

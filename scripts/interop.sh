@@ -4,7 +4,7 @@
 #
 # Installs s3s-fs (once, cached under target/tools), starts it on 127.0.0.1 on a free port
 # with a temporary data directory, fixed keys and one bucket, then runs the ignored tests of
-# tests/interop.rs against it (they start the mock AGC server in-process with upload_upstream
+# crates/agcupload/tests/interop.rs against it (they start the mock AGC server in-process with upload_upstream
 # pointing at s3s-fs: the client speaks HTTPS to the mock, s3s-fs checks the signature made
 # for it). Exits non-zero when anything fails. Extra arguments go to the test binary.
 set -eu
@@ -22,7 +22,7 @@ fi
 "$S3S" --version
 
 # Build the tests first, so s3s-fs is not kept waiting (and a compile error shows plainly).
-"$CARGO" test --test interop --no-run
+"$CARGO" test -p agcupload --test interop --no-run
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/agc-interop.XXXXXX")
 DATA="$WORK/data"
@@ -74,7 +74,7 @@ export AGC_INTEROP_S3_REGION=us-east-1
 export AGC_INTEROP_S3_ROOT="$DATA"
 
 status=0
-"$CARGO" test --test interop -- --ignored --nocapture "$@" || status=$?
+"$CARGO" test -p agcupload --test interop -- --ignored --nocapture "$@" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "interop: FAILED; the last lines of the s3s-fs log:" >&2
   tail -n 40 "$WORK/s3s-fs.log" >&2

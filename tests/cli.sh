@@ -5,7 +5,7 @@
 #  - the release `agcupload` binary: a JSON upload, a publish, exit codes, and the release road
 #    (notes in two languages + submit for review, state, a test release).
 # The `agcupload` tool's full tests (every subcommand and exit code, pty, signals, GitHub
-# outputs) are Rust tests in cli/tests/tool/cli.rs, run by `cargo test --workspace`.
+# outputs) are Rust tests in crates/agcupload-cli/tests/tool/cli.rs, run by `cargo test --workspace`.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 REL="$ROOT/target/release"

@@ -2,7 +2,8 @@
 // `npm pack`, `npm publish`, `npm install` in node/ and `npm install --install-links ./node`
 // in another project run this first (the `prepare` script): it builds the Rust library with cargo exactly
 // as `make lib` does (`cargo build --release --workspace`, so a tree already built by make is
-// reused as is) and copies the shared library into the package, where lib/native.cjs finds it.
+// reused as is) and copies the shared library into the package, where lib/native.cjs finds it
+// (cargo names it libagcupload_ffi, the package carries it as libagcupload).
 // CARGO names the cargo to run (default: `cargo` on PATH, else ~/.cargo/bin/cargo);
 // CARGO_TARGET_DIR is honoured (the target directory is asked from `cargo metadata`).
 const { execFileSync } = require('node:child_process');
@@ -36,13 +37,13 @@ const c = cargo();
 execFileSync(c, ['build', '--release', '--workspace', '--manifest-path', manifest], { stdio: ['ignore', 2, 2] });
 const meta = JSON.parse(execFileSync(c, ['metadata', '--format-version', '1', '--no-deps', '--manifest-path', manifest]));
 const name = libraryFileNames()[0];
-const built = path.join(meta.target_directory, 'release', name);
+const built = path.join(meta.target_directory, 'release', name.replace('agcupload', 'agcupload_ffi'));
 if (!fs.existsSync(built)) {
   console.error(`agcupload prepare: cargo finished but ${built} is missing`);
   process.exit(1);
 }
-// The package's version is the library's (Cargo.toml's [package] version).
-const version = /^version\s*=\s*"([^"]+)"/m.exec(fs.readFileSync(manifest, 'utf8'))[1];
+// The package's version is the library's (the workspace's version, Cargo.toml's [workspace.package]).
+const version = /^\[workspace\.package\][^[]*?^version\s*=\s*"([^"]+)"/m.exec(fs.readFileSync(manifest, 'utf8'))[1];
 const pkg = JSON.parse(fs.readFileSync(path.join(here, 'package.json'), 'utf8'));
 if (pkg.version !== version) {
   console.error(`agcupload prepare: node/package.json's version ${pkg.version} differs from Cargo.toml's ${version}`);

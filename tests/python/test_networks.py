@@ -21,7 +21,7 @@ def free_port() -> int:
 
 
 class Tinyproxy:
-    """A tinyproxy on a free port for one test, logging to a temp file (as tests/network.rs)."""
+    """A tinyproxy on a free port for one test, logging to a temp file (as crates/agcupload-ffi/tests/network.rs)."""
 
     def __init__(self, extra: str = "") -> None:
         self.dir = tempfile.TemporaryDirectory()

@@ -1,0 +1,207 @@
+//! Progress reporting: phases, the caller's sink, and a rate-limited ticker.
+//!
+//! Callbacks run on the caller's thread, synchronously, between I/O operations. A sink that
+//! returns `false` cancels the operation: the next tick turns into [`Error::Cancelled`].
+
+use crate::error::{Error, Result};
+
+/// What an operation is doing when it reports progress. Numbers are part of the C ABI
+/// (`agc_phase`): never renumber, only append.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Phase {
+    /// Reading the file once to compute its SHA-256. `done`/`total` are bytes. In a multipart
+    /// upload only the parts an earlier run sent (checked before they are trusted), bytes over
+    /// the whole file: the other parts are hashed while they are sent.
+    Hashing = 1,
+    /// Asking the Connect API for a signed upload URL (and a token if needed). `0/0`; in a
+    /// multipart upload `done` is the part number and `total` the number of parts.
+    RequestingUrl = 2,
+    /// Sending the file to the upload URL. `done`/`total` are bytes; restarts at 0 on a retry.
+    Uploading = 3,
+    /// Waiting before another attempt. `done` is the attempt that failed, `total` the maximum.
+    Retrying = 4,
+    /// The upload finished. `done == total` = bytes uploaded (publishing goes on with
+    /// Binding and Waiting).
+    Done = 5,
+    /// Encrypting a profile picture before it is hashed. `done`/`total` are plaintext bytes.
+    Sealing = 6,
+    /// Binding the uploaded object to the app. `0/0`.
+    Binding = 7,
+    /// Waiting for AGC to parse the package. `done` = elapsed ms, `total` = timeout ms.
+    Waiting = 8,
+    /// Setting release notes. `done` = languages set so far, `total` = languages.
+    SettingNotes = 9,
+    /// Submitting for review. `done` = elapsed ms, `total` = timeout ms (reported several
+    /// times a second while AGC is still processing the package).
+    Submitting = 10,
+    /// Creating a HarmonyOS test version. `0/0`.
+    CreatingTestVersion = 11,
+    /// Adding the uploaded package to the test versions. `0/0`.
+    AddingTestPackage = 12,
+    /// Setting the test version's package, window and groups. `0/0`.
+    SettingTestInfo = 13,
+    /// Submitting the test version. `0/0`.
+    SubmittingTest = 14,
+}
+
+impl Phase {
+    /// Every phase, in ABI order.
+    pub const ALL: [Phase; 14] = [
+        Phase::Hashing,
+        Phase::RequestingUrl,
+        Phase::Uploading,
+        Phase::Retrying,
+        Phase::Done,
+        Phase::Sealing,
+        Phase::Binding,
+        Phase::Waiting,
+        Phase::SettingNotes,
+        Phase::Submitting,
+        Phase::CreatingTestVersion,
+        Phase::AddingTestPackage,
+        Phase::SettingTestInfo,
+        Phase::SubmittingTest,
+    ];
+
+    /// The phase with this ABI number, if any.
+    pub fn from_raw(raw: i64) -> Option<Phase> {
+        Phase::ALL.into_iter().find(|p| *p as i64 == raw)
+    }
+
+    /// The phase's name, the one every layer shows (C `agc_phase_str`, the tool's JSON
+    /// `timings_ms` keys, Python's `Phase` values): `hashing`, `requesting_url`, `uploading`,
+    /// `retrying`, `done`, `sealing`, `binding`, `waiting`, `setting_notes`, `submitting`,
+    /// `creating_test_version`, `adding_test_package`, `setting_test_info`, `submitting_test`.
+    pub fn name(self) -> &'static str {
+        let n = self.name_nul();
+        &n[..n.len() - 1]
+    }
+
+    /// [`Phase::name`] with a trailing NUL, for the C layer's static strings.
+    #[doc(hidden)]
+    pub const fn name_nul(self) -> &'static str {
+        match self {
+            Phase::Hashing => "hashing\0",
+            Phase::RequestingUrl => "requesting_url\0",
+            Phase::Uploading => "uploading\0",
+            Phase::Retrying => "retrying\0",
+            Phase::Done => "done\0",
+            Phase::Sealing => "sealing\0",
+            Phase::Binding => "binding\0",
+            Phase::Waiting => "waiting\0",
+            Phase::SettingNotes => "setting_notes\0",
+            Phase::Submitting => "submitting\0",
+            Phase::CreatingTestVersion => "creating_test_version\0",
+            Phase::AddingTestPackage => "adding_test_package\0",
+            Phase::SettingTestInfo => "setting_test_info\0",
+            Phase::SubmittingTest => "submitting_test\0",
+        }
+    }
+}
+
+/// Receives progress. Return `true` to go on, `false` to cancel.
+pub trait Progress {
+    /// One report; see [`Phase`] for the meaning of `done` and `total`.
+    fn report(&mut self, phase: Phase, done: u64, total: u64) -> bool;
+}
+
+impl<F: FnMut(Phase, u64, u64) -> bool> Progress for F {
+    fn report(&mut self, phase: Phase, done: u64, total: u64) -> bool {
+        self(phase, done, total)
+    }
+}
+
+/// A sink that ignores every report and never cancels.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn report(&mut self, _: Phase, _: u64, _: u64) -> bool {
+        true
+    }
+}
+
+/// Smallest number of bytes between two byte-progress reports.
+pub(crate) const MIN_STEP: u64 = 64 * 1024;
+
+/// Reports one phase to a sink, at most once per `step` bytes (and always at 0 and at the end).
+pub(crate) struct Ticker<'a> {
+    sink: &'a mut dyn Progress,
+    phase: Phase,
+    total: u64,
+    done: u64,
+    next_report: u64,
+    step: u64,
+}
+
+impl<'a> Ticker<'a> {
+    /// Start a phase: reports `0/total` immediately.
+    pub(crate) fn start(sink: &'a mut dyn Progress, phase: Phase, total: u64) -> Result<Ticker<'a>> {
+        // About 1000 reports for a large file, never more often than every MIN_STEP bytes.
+        let step = (total / 1000).max(MIN_STEP);
+        let mut t = Ticker { sink, phase, total, done: 0, next_report: step, step };
+        t.emit(0)?;
+        Ok(t)
+    }
+
+    /// `n` more bytes are done.
+    pub(crate) fn advance(&mut self, n: u64) -> Result<()> {
+        self.done = self.done.saturating_add(n);
+        if self.done >= self.next_report || self.done >= self.total {
+            self.next_report = self.done.saturating_add(self.step);
+            self.emit(self.done)?;
+        }
+        Ok(())
+    }
+
+    fn emit(&mut self, done: u64) -> Result<()> {
+        if self.sink.report(self.phase, done, self.total) {
+            Ok(())
+        } else {
+            Err(Error::Cancelled)
+        }
+    }
+}
+
+/// Report a single event (phases without byte counts).
+pub(crate) fn event(sink: &mut dyn Progress, phase: Phase, done: u64, total: u64) -> Result<()> {
+    if sink.report(phase, done, total) {
+        Ok(())
+    } else {
+        Err(Error::Cancelled)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticker_is_rate_limited_monotonic_and_ends_at_total() {
+        let mut seen = Vec::new();
+        let mut sink = |p: Phase, d: u64, t: u64| {
+            seen.push((p, d, t));
+            true
+        };
+        let total = 10 * MIN_STEP + 5;
+        {
+            let mut t = Ticker::start(&mut sink, Phase::Hashing, total).unwrap();
+            for _ in 0..total / 4096 {
+                t.advance(4096).unwrap();
+            }
+            t.advance(total % 4096).unwrap();
+        }
+        assert_eq!(seen.first(), Some(&(Phase::Hashing, 0, total)));
+        assert_eq!(seen.last(), Some(&(Phase::Hashing, total, total)));
+        assert!(seen.len() <= 12, "{} reports", seen.len());
+        assert!(seen.windows(2).all(|w| w[0].1 < w[1].1));
+    }
+
+    #[test]
+    fn false_cancels() {
+        let mut sink = |_: Phase, d: u64, _: u64| d < MIN_STEP;
+        let mut t = Ticker::start(&mut sink, Phase::Uploading, 4 * MIN_STEP).unwrap();
+        assert!(matches!(t.advance(MIN_STEP), Err(Error::Cancelled)));
+    }
+}

@@ -62,9 +62,10 @@ check-header: $(CBINDGEN)
 	  echo "header version macros ($$got) differ from Cargo.toml's $(VERSION) ($$want): edit cbindgen.toml" >&2; exit 1; fi; \
 	echo "header version macros match Cargo.toml ($(VERSION))"
 
-# Formatting, clippy and the library's docs (broken links included), warnings as errors (CI
-# runs it); then the GitHub Action's checks.
+# One version across crates, Python and Node; formatting, clippy and the library's docs (broken
+# links included), warnings as errors (CI runs it); then the GitHub Action's checks.
 lint: lint-action
+	scripts/check-versions.sh
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --quiet -p agcupload -p agc-mock
@@ -93,7 +94,7 @@ lint-action: $(LINT_TOOLS)/.installed
 	grep -q 'uses: \./' target/action-lint/.github/workflows/example.yml
 	cp .github/workflows/*.yml target/action-lint/.github/workflows/
 	cd target/action-lint && PATH="$(abspath $(LINT_TOOLS))/bin:$$PATH" actionlint .github/workflows/*.yml
-	$(LINT_TOOLS)/bin/shellcheck scripts/action/*.sh tests/action/*.sh tests/offline.sh
+	$(LINT_TOOLS)/bin/shellcheck scripts/action/*.sh tests/action/*.sh tests/offline.sh scripts/check-versions.sh
 	@python3 -c 'import sys; sys.exit(0 if open("$(ACTION_EXAMPLE)").read() in open("docs/guide/action.md").read() else "docs/guide/action.md lacks $(ACTION_EXAMPLE) as it is")'
 
 examples: lib $(RELEASE)/upload $(RELEASE)/upload-static

@@ -58,7 +58,7 @@ fn assert_file_error<T: std::fmt::Debug>(r: agcupload::Result<T>, what: &str) {
 }
 
 // ------------------------------------------------------------------------------------------
-// Item 1: the service-account key argument, and bounded messages
+// The service-account key argument, and bounded messages
 
 #[test]
 fn key_text_with_a_byte_order_mark_uploads() {
@@ -152,7 +152,7 @@ fn a_one_megabyte_path_gives_a_short_message() {
 }
 
 // ------------------------------------------------------------------------------------------
-// Item 3: special files
+// Special files
 
 #[cfg(unix)]
 #[test]
@@ -242,7 +242,7 @@ fn small_readers_are_capped() {
 }
 
 // ------------------------------------------------------------------------------------------
-// Item 5: a picture that changes while it is sealed
+// A picture that changes while it is sealed
 
 const PIC_SIZE: usize = 1 << 20;
 
@@ -342,7 +342,7 @@ fn an_unchanged_picture_still_uploads_and_opens_to_its_bytes() {
 }
 
 // ------------------------------------------------------------------------------------------
-// Item 6: paths that are not UTF-8
+// Paths that are not UTF-8
 
 #[cfg(unix)]
 #[test]
@@ -389,7 +389,7 @@ fn a_path_that_is_not_utf8_needs_the_file_name_option_and_then_uploads() {
 }
 
 // ------------------------------------------------------------------------------------------
-// Item 12: ids and file names with invisible characters, names that are only a suffix
+// Ids and file names with invisible characters, names that are only a suffix
 
 const HIDDEN: [&str; 6] = ["\u{202E}", "\u{2028}", "\u{2029}", "\u{200B}", "\u{FEFF}", "\u{A0}"];
 

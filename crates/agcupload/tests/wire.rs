@@ -128,7 +128,7 @@ fn early_307_is_refused_and_fast() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Item 7: one URL check for the API base and the upload URLs.
+// One URL check for the API base and the upload URLs.
 
 #[test]
 fn api_base_is_checked_like_upload_urls() {
@@ -165,7 +165,7 @@ fn api_base_is_checked_like_upload_urls() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Item 14: a bind is retried only when it cannot have been processed.
+// A bind is retried only when it cannot have been processed.
 
 fn binds(log: &[RequestRecord]) -> usize {
     log.iter().filter(|r| r.kind == Endpoint::Bind).count()
@@ -239,7 +239,7 @@ fn a_bind_that_cannot_connect_is_retried() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Item 15: threads waiting for another thread's token fetch honour their own deadline and
+// Threads waiting for another thread's token fetch honour their own deadline and
 // cancellation.
 
 /// Cancels at the `n`th RequestingUrl report (the first comes before the token is asked for;

@@ -75,7 +75,7 @@ fn expect_code(r: &Ran, code: i32) {
     assert_eq!(r.code, code, "exit code; stdout: {}\nstderr: {}", r.stdout, r.stderr);
 }
 
-// ---- Item 3: the other road's options -----------------------------------------------------
+// ---- the other road's options -----------------------------------------------------
 
 #[test]
 fn options_of_the_other_road_are_refused_before_any_request() {
@@ -147,7 +147,7 @@ fn options_of_the_other_road_are_refused_before_any_request() {
     assert!(server.requests().is_empty(), "no request for a usage error: {:?}", server.requests());
 }
 
-// ---- Item 5: the tool's own input files ---------------------------------------------------
+// ---- the tool's own input files ---------------------------------------------------
 
 /// The unusable files: a FIFO without a writer, a character device that never ends, a
 /// directory, a 10 MiB file. Each with the words the refusal must hold.
@@ -248,7 +248,7 @@ fn the_seal_key_file_must_be_a_regular_file_of_32_bytes() {
     expect_code(&r, 0);
 }
 
-// ---- Item 7: no hint that repeats an uncertain step ---------------------------------------
+// ---- no hint that repeats an uncertain step ---------------------------------------
 
 #[test]
 fn after_a_bind_that_may_have_happened_the_hint_says_what_to_check_and_repeats_nothing() {
@@ -289,7 +289,7 @@ fn after_a_bind_that_may_have_happened_the_hint_says_what_to_check_and_repeats_n
     assert!(j["error"]["hint"].as_str().unwrap_or_default().starts_with("continue with"), "{j}");
 }
 
-// ---- Item 9: the notes directory ----------------------------------------------------------
+// ---- the notes directory ----------------------------------------------------------
 
 fn notes(tmp: &Tmp) -> PathBuf {
     let d = tmp.path("notes");

@@ -88,6 +88,7 @@ opt --api-base api-base
 opt --file-name file-name
 opt --kind kind
 opt --mainland mainland
+opt --release-type release-type
 opt --timeout-min timeout-min
 opt --poll-interval poll-interval
 opt --notes-dir notes-dir
@@ -115,6 +116,18 @@ if [ -n "$resume" ]; then
   fi
   args+=("--resume-file=$resume")
 fi
+
+# More options, one per line: each must be an option (--name or --name=value), so that a line
+# cannot slip in an app id, a file or a command; the tool checks the rest.
+while IFS= read -r line || [ -n "$line" ]; do
+  line="${line#"${line%%[![:space:]]*}"}"
+  line="${line%"${line##*[![:space:]]}"}"
+  [ -n "$line" ] || continue
+  case "$line" in
+    --[a-z]*) args+=("$line") ;;
+    *) refuse "each line of the input args must be one option, --name or --name=value; not '$line'" ;;
+  esac
+done < <(input args)
 
 # `--` ends the options: an app id or a file name that starts with a dash stays a value.
 args+=(-- "$app_id" "$file")

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
+# `check && check || fail "..."` is this file's idiom: fail only records the case as failed.
+# shellcheck disable=SC2015
 # `make test-action`: the GitHub Action's script (scripts/action/run.sh) run as the runner runs
 # it, against the standalone mock AGC server (through scripts/with-mock.sh, which exports
 # AGC_MOCK_*), with the release agcupload tool: inputs as INPUT_<NAME> environment variables
 # (upper case, dashes kept: INPUT_APP-ID, as GitHub names them), GITHUB_ACTIONS=true,
 # GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, secrets in the environment. Checks the step
-# outputs, the summary, the exit codes and the `::error` annotations; and tool.sh find.
+# outputs, the summary, the exit codes and the `::error` annotations; and tool.sh get, against a
+# local stand-in for the GitHub releases.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 RUN="$ROOT/scripts/action/run.sh"
@@ -227,16 +230,87 @@ has_arg_seq "--resume-file=$T/resume.json" || fail "the tool got --resume-file"
 [ -n "$(output object-id)" ] || fail "object-id output"
 end
 
-begin "tool.sh find: an agcupload on PATH"
+begin "args: more options, one per line, reach the tool as they are"
+action app-id=10001 "file=$APP" "$BASE" command=upload release-type=6 "args=--transfer=single
+   --no-preflight
+"
+[ "$rc" = 0 ] || fail "exit $rc, want 0"
+has_arg_seq "--release-type=6 " || fail "release-type reached the tool"
+has_arg_seq "--transfer=single --no-preflight --" || fail "the args lines, trimmed, in order"
+end
+refused "args: a line that is not an option" "each line of the input args must be one option" \
+  app-id=10001 "file=$APP" command=upload "args=--transfer=single
+10002"
+
+# tool.sh get, with the action's environment: the outputs and exit code in $T/outputs and $rc.
+get() {
+  : >"$T/outputs"
+  env -i PATH="${GET_PATH:-/usr/bin:/bin}" HOME="$T" GITHUB_ACTIONS=true GITHUB_OUTPUT="$T/outputs" \
+    RUNNER_OS="${RUNNER_OS_:-Linux}" RUNNER_ARCH="${RUNNER_ARCH_:-X64}" RUNNER_TOOL_CACHE="$T/toolcache" \
+    AGCUPLOAD_DOWNLOAD_BASE="${DOWNLOAD_BASE:-}" VERSION_INPUT="$1" \
+    bash "$ROOT/scripts/action/tool.sh" get >"$T/out" 2>"$T/err"
+  rc=$?
+}
+
+begin "tool.sh get path: the agcupload on PATH"
 mkdir -p "$T/bin"
 ln -sf "$TOOL" "$T/bin/agcupload"
-: >"$T/outputs"
-env -i PATH="$T/bin:/usr/bin:/bin" GITHUB_OUTPUT="$T/outputs" bash "$ROOT/scripts/action/tool.sh" find 2>"$T/err"
-[ "$(output found)" = true ] && [ "$(output path)" = "$T/bin/agcupload" ] || fail "found and path"
-: >"$T/outputs"
-env -i PATH="/usr/bin:/bin" GITHUB_OUTPUT="$T/outputs" bash "$ROOT/scripts/action/tool.sh" find 2>"$T/err"
-[ "$(output found)" = false ] || fail "found=false without one"
+GET_PATH="$T/bin:/usr/bin:/bin" get path
+[ "$rc" = 0 ] && [ "$(output path)" = "$T/bin/agcupload" ] || fail "path output (exit $rc)"
+get path
+[ "$rc" = 2 ] && grep -q "no agcupload is on PATH" "$T/err" || fail "path without one: exit $rc"
+end
+
+begin "tool.sh get source: a build, keyed on Cargo.lock"
+get source
+[ "$(output build)" = true ] || fail "build=true"
 [ "$(output lock-hash)" = "$(sha256sum "$ROOT/Cargo.lock" | cut -d ' ' -f 1)" ] || fail "lock-hash is Cargo.lock's"
+end
+
+# A stand-in for the GitHub releases: a real HTTP server on loopback serving
+# vVERSION/agcupload-VERSION-x86_64-linux-gnu.tar.gz and vVERSION/SHA256SUMS.
+VERSION=$(sed -n '/^\[workspace\.package\]/,/^\[/s/^version *= *"\([^"]*\)".*/\1/p' "$ROOT/Cargo.toml")
+REL="$T/releases/v$VERSION"
+ARCHIVE="agcupload-$VERSION-x86_64-linux-gnu.tar.gz"
+mkdir -p "$REL" "$T/stage/agcupload-$VERSION-x86_64-linux-gnu/bin"
+cp "$TOOL" "$T/stage/agcupload-$VERSION-x86_64-linux-gnu/bin/agcupload"
+tar -czf "$REL/$ARCHIVE" -C "$T/stage" "agcupload-$VERSION-x86_64-linux-gnu"
+(cd "$REL" && sha256sum "$ARCHIVE" >SHA256SUMS)
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$T/releases" >"$T/http.log" 2>&1 &
+HTTP_PID=$!
+trap 'kill $HTTP_PID 2>/dev/null; rm -rf "$T"' EXIT
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/" >/dev/null && break; sleep 0.1; done
+
+begin "tool.sh get: the action's own version is downloaded, checked and unpacked"
+DOWNLOAD_BASE="http://127.0.0.1:$PORT" get ""
+[ "$rc" = 0 ] || fail "exit $rc"
+got=$(output path)
+[ -x "$got" ] && "$got" --version | grep -q "$VERSION" || fail "path output runs: $got"
+case "$got" in "$T/toolcache/agcupload/$VERSION/"*) ;; *) fail "unpacked under the tool cache: $got" ;; esac
+DOWNLOAD_BASE="http://127.0.0.1:$PORT" get "v$VERSION"
+[ "$rc" = 0 ] && [ -x "$(output path)" ] || fail "a v-prefixed version: exit $rc"
+end
+
+begin "tool.sh get: an archive whose SHA-256 differs from SHA256SUMS is refused, nothing unpacked"
+rm -rf "$T/toolcache"
+printf 'x' >>"$REL/$ARCHIVE"
+DOWNLOAD_BASE="http://127.0.0.1:$PORT" get "$VERSION"
+[ "$rc" = 2 ] || fail "exit $rc, want 2"
+grep -q "^::error title=agcupload action::the SHA-256 of $ARCHIVE is" "$T/err" || fail "annotation names the mismatch"
+[ -z "$(output path)" ] && [ ! -e "$T/toolcache/agcupload/$VERSION/unpacked" ] && [ ! -e "$T/toolcache/agcupload/$VERSION/$ARCHIVE" ] ||
+  fail "nothing kept or unpacked"
+end
+
+begin "tool.sh get: a version not released, a platform without releases, a bad version"
+DOWNLOAD_BASE="http://127.0.0.1:$PORT" get 9.9.9
+[ "$rc" = 2 ] && grep -q "cannot download .*9.9.9" "$T/err" || fail "not released: exit $rc"
+RUNNER_OS_=Windows DOWNLOAD_BASE="http://127.0.0.1:$PORT" get "$VERSION"
+[ "$rc" = 2 ] && grep -q "Windows is not supported yet" "$T/err" || fail "Windows: exit $rc"
+DOWNLOAD_BASE="http://127.0.0.1:$PORT" get '1.0; rm -rf /'
+[ "$rc" = 2 ] && grep -q "the input version must be a version" "$T/err" || fail "bad version: exit $rc"
+get "$VERSION"
+[ "$rc" = 2 ] && grep -q "cannot tell where the action comes from" "$T/err" || fail "no download base: exit $rc"
 end
 
 begin "every default action.yml documents is the tool's (from agcupload publish --help)"

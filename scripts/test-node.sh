@@ -18,7 +18,7 @@ tarball=$(ls "$WORK"/agcupload-*.tgz)
 echo "  $(basename "$tarball")"
 listing=$(tar -tzf "$tarball")
 for want in package/package.json package/index.cjs package/index.mjs package/index.d.ts \
-    package/lib/native.cjs package/lib/worker.cjs package/libagcupload.so; do
+    package/lib/native.cjs package/lib/worker.cjs package/libagcupload.so package/hvigor.cjs package/hvigor.d.ts; do
   echo "$listing" | grep -qx "$want" || { echo "test-node: $want missing from the tarball:" >&2; echo "$listing" >&2; exit 1; }
 done
 

@@ -7,6 +7,7 @@ import {
   type ReleaseIds, type UploadResult, type PublishResult, type ReleaseState, type ProgressEvent, type PackageInfo,
 } from 'agcupload';
 import agcupload from 'agcupload';
+import { agcPublishPlugin, type HvigorPlugin } from 'agcupload/hvigor';
 
 declare const emitter: import('node:events').EventEmitter;
 
@@ -112,3 +113,10 @@ export async function hvigorRun(): Promise<void> {
     c.close();
   }
 }
+
+// The hvigor plugin, as a module's hvigorfile.ts uses it.
+export const plugin: HvigorPlugin = agcPublishPlugin({ appId: '1234567', mode: 'submit', notes: { 'en-US': 'Dark mode.' } });
+// @ts-expect-error: credentials never come from hvigorfile.ts
+agcPublishPlugin({ clientSecret: 'secret' });
+// @ts-expect-error: not a mode
+agcPublishPlugin({ mode: 'release' });

@@ -791,6 +791,46 @@ mod tests {
         Cli::command().debug_assert();
     }
 
+    /// Every command's long help, flattened to one line per option.
+    fn all_help() -> String {
+        let mut cmd = Cli::command();
+        let mut out = cmd.render_long_help().to_string();
+        for sub in cmd.get_subcommands_mut() {
+            out.push_str(&sub.render_long_help().to_string());
+        }
+        out.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// The defaults and limits the help states are the library's: a change there shows here, or
+    /// fails this test until the help says it.
+    #[test]
+    fn the_help_states_the_library_defaults_and_limits() {
+        use agcupload::{defaults as d, limits as l};
+        const MIB: u64 = 1024 * 1024;
+        let help = all_help();
+        let (remark_min, remark_max) = l::REMARK_CHARS;
+        let wants = [
+            format!("Attempts in all for transient failures (1 to 100) [default: {}]", d::MAX_ATTEMPTS),
+            format!("retries included, in minutes [default: {}]", d::RETRY_DEADLINE_MS / 60_000),
+            format!("Connect timeout in seconds [default: {}]", d::CONNECT_TIMEOUT_MS / 1000),
+            format!("single network read or write, in seconds [default: {}]", d::IO_TIMEOUT_MS / 1000),
+            format!("(it doubles up to {} s) [default: {}]", d::POLL_MAX_MS / 1000, d::POLL_INITIAL_MS / 1000),
+            format!("[default: start + {} days]", d::TEST_WINDOW_MS / (24 * 3600 * 1000)),
+            format!("`auto`: multipart from {} MiB", agcupload::AUTO_MULTIPART_FROM / MIB),
+            format!("[default: AGC's minimum, {} MiB]", l::PART_MIN_SIZE / MIB),
+            format!("A note to the reviewers, {remark_min} to {remark_max} characters"),
+            format!("The test version's description, 1 to {} characters", l::MAX_TEST_DESC),
+            format!("at most {} characters each", l::MAX_NEW_FEATURES),
+            format!("(.app, at most {} GiB)", l::HARMONY_APP_MAX / (1024 * MIB)),
+            format!("(.app, at most {} MiB)", l::ATOMIC_SERVICE_MAX / MIB),
+        ];
+        for want in wants {
+            assert!(help.contains(&want), "the help does not say '{want}'");
+        }
+        // Defaults clap prints itself come from the library too.
+        assert!(help.contains(&format!("[default: {}]", d::PARSE_TIMEOUT_MS / 60_000)), "{help}");
+    }
+
     #[test]
     fn strict_values() {
         assert_eq!(parse_release_type("6"), Ok(6));

@@ -59,7 +59,7 @@ pub use transfer::resume::recorded_parts;
 /// text lengths, the test window, parts. Every layer (the C header's `AGC_*` limits, the tool's
 /// help, docs/reference/limits-and-statuses.md) takes them from here.
 pub mod limits {
-    pub use crate::connect::multipart::{MAX_PARTS, PART_MAX_SIZE};
+    pub use crate::connect::multipart::{DEFAULT_PART_MIN_SIZE as PART_MIN_SIZE, MAX_PARTS, PART_MAX_SIZE};
     pub use crate::connect::release::{
         MAX_APP_DESC, MAX_APP_NAME, MAX_BRIEF_INFO, MAX_EXTRA_SUBMIT_FIELDS, MAX_NEW_FEATURES, MAX_PHASED_DESC,
         REMARK_CHARS,

@@ -73,4 +73,30 @@ mod tests {
         }
         assert!(HELP.contains(&format!("{INTERRUPTED:>5}  ")));
     }
+
+    /// The table of `--help` as a Markdown table, its continuation lines joined.
+    fn markdown_table() -> String {
+        let mut rows: Vec<(String, String)> = Vec::new();
+        for line in HELP.lines().skip(1) {
+            let (code, text) = line.trim_start().split_once("  ").unwrap_or(("", line.trim()));
+            match (code.parse::<i32>(), rows.last_mut()) {
+                (Ok(_), _) => rows.push((code.to_owned(), text.trim().to_owned())),
+                (Err(_), Some(last)) => last.1 = format!("{} {}", last.1, line.trim()),
+                (Err(_), None) => panic!("a continuation line before any code: {line}"),
+            }
+        }
+        let mut out = String::from("| exit | meaning |\n|---:|---|\n");
+        for (code, text) in rows {
+            out.push_str(&format!("| {code} | {text} |\n"));
+        }
+        out
+    }
+
+    /// docs/guide/cli.md shows the same table as `--help`, generated from it.
+    #[test]
+    fn the_guide_shows_the_exit_codes_of_the_help() {
+        let guide = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/guide/cli.md")).unwrap();
+        let table = markdown_table();
+        assert!(guide.contains(&table), "docs/guide/cli.md must hold the exit codes as --help says them:\n{table}");
+    }
 }

@@ -252,12 +252,10 @@ function testOptions(h, test) {
 
 function resumeOptions(h, resume) {
   const ids = optionsArg(resume, 'resume (the ReleaseIds of an earlier road, e.g. err.done)');
-  check(fn.agc_release_options_set_resume(h, text(ids.objectId, 'resume.objectId'), text(ids.fileName, 'resume.fileName'),
-    text(ids.packageId, 'resume.packageId'), text(ids.versionId, 'resume.versionId')));
-  if (ids.sha256 != null || ids.size != null) {
-    const size = ids.size == null ? 0 : uint(ids.size, 'resume.size');
-    check(fn.agc_release_options_set_resume_upload(h, text(ids.sha256, 'resume.sha256'), size));
-  }
+  const texts = [text(ids.objectId, 'resume.objectId'), text(ids.fileName, 'resume.fileName'),
+    text(ids.packageId, 'resume.packageId'), text(ids.versionId, 'resume.versionId'), text(ids.sha256, 'resume.sha256')];
+  const size = ids.size == null ? 0 : uint(ids.size, 'resume.size');
+  check(fn.agc_release_options_set_resume(h, ...texts, size));
 }
 
 function emptyIds() {

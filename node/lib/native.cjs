@@ -67,6 +67,8 @@ const CB = koffi.pointer(ProgressFn);
 const signatures = {
   agc_version: [S, []],
   agc_status_str: [S, [INT]],
+  agc_phase_str: [S, [INT]],
+  agc_default_u64: [INT, [S, koffi.out(koffi.pointer('uint64_t'))]],
   agc_last_error: [S, []],
   agc_string_free: ['void', [P]],
   agc_client_new: [INT, [S, S, PP]],
@@ -175,4 +177,24 @@ function takeString(ptr) {
   }
 }
 
-module.exports = { koffi, fn, libraryPath, libraryFileNames, takeString, ENV_VAR };
+/** The names the library gives the numbers 0 to 255 of one of its C enums (`nameOf`, e.g.
+ * agc_status_str), skipping the name it gives a number outside the enum (`unknown`). */
+function namesByNumber(nameOf, unknown) {
+  const names = new Map();
+  for (let n = 0; n <= 255; n++) {
+    const name = String(nameOf(n));
+    if (name !== unknown) names.set(n, name);
+  }
+  return names;
+}
+
+/** A default of the library by name (agc_default_u64: "parse_timeout_ms", ...). */
+function libraryDefault(name) {
+  const out = [0];
+  if (fn.agc_default_u64(name, out) !== 0) {
+    throw new Error(`agcupload: ${libraryPath} has no default ${name} (the package and the library differ)`);
+  }
+  return Number(out[0]);
+}
+
+module.exports = { koffi, fn, libraryPath, libraryFileNames, takeString, namesByNumber, libraryDefault, ENV_VAR };

@@ -114,9 +114,12 @@ class Phase(str, enum.Enum):
         return str(self.value)
 
 
-_PHASE_BY_NUMBER: Dict[int, Phase] = {n: p for n, p in enumerate(Phase, start=1)}  # agc_phase order
-PHASES: Dict[int, str] = {n: p.value for n, p in _PHASE_BY_NUMBER.items()}
-"""The `agc_phase` numbers and their names (the values of `Phase`)."""
+PHASES: Dict[int, str] = {n: name.decode("ascii") for n, name in ((n, _lib.agc_phase_str(n)) for n in range(256))
+                          if name != b"unknown"}
+"""The `agc_phase` numbers and their names (the values of `Phase`), read from the library
+(`agc_phase_str`), which holds the one list."""
+_PHASE_BY_NUMBER: Dict[int, Phase] = {n: Phase(name) for n, name in PHASES.items()
+                                      if name in Phase._value2member_map_}
 
 
 class Trust(enum.IntEnum):

@@ -63,6 +63,7 @@ _PP = ctypes.POINTER(_P)
 for _name, _res, _args in [
     ("agc_version", _S, []),
     ("agc_status_str", _S, [ctypes.c_int]),
+    ("agc_phase_str", _S, [ctypes.c_int]),
     ("agc_last_error", _S, []),
     ("agc_default_u64", ctypes.c_int, [_S, ctypes.POINTER(ctypes.c_uint64)]),
     ("agc_client_new", ctypes.c_int, [_S, _S, _PP]),

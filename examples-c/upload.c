@@ -56,7 +56,7 @@ int main(int argc, char **argv) {
         rc = fail("AGC_API_BASE", st);
     } else if (ca_file && (st = agc_client_set_ca_file(client, ca_file)) != AGC_OK) {
         rc = fail("AGC_CA_FILE", st);
-    } else if ((st = agc_upload_file(client, argv[1], argv[2], AGC_KIND_HARMONY_APP, on_progress, &last_percent,
+    } else if ((st = agc_upload_file(client, argv[1], argv[2], AGC_KIND_HARMONY_APP, NULL, on_progress, &last_percent,
                                      &result)) != AGC_OK) {
         rc = fail(argv[2], st);
     } else {

@@ -7,7 +7,7 @@
  *    that is not NULL is set to NULL first, before any argument is checked, so after a
  *    failure all of them are NULL. One exception: agc_release_package hands its result
  *    over on failure too, once the road has started (see there). Scalar out-values are
- *    reset first as well (agc_get_release_state: AGC_RELEASE_OTHER and -1).
+ *    reset first as well (agc_default_u64: 0).
  *  - Strings passed in are NUL-terminated UTF-8 and are copied; the library keeps no
  *    pointer to them after the call returns. NULL or invalid UTF-8 gives
  *    AGC_ERR_INVALID_ARGUMENT, never a crash. Paths (the file to upload, the CA file, the
@@ -15,15 +15,15 @@
  *    agc_inspect_package) are NUL-terminated bytes on POSIX and need not be UTF-8
  *    (elsewhere they must be UTF-8).
  *  - Objects the library creates (agc_client, agc_upload_options, agc_upload_result,
- *    agc_release_options, agc_release_result, agc_package_info) are freed only with their
- *    agc_*_free function. Options and results passed to an operation are read when it
- *    starts: its progress callback may free or change them.
+ *    agc_release_options, agc_release_result, agc_release_status, agc_package_info) are
+ *    freed only with their agc_*_free function. Options and results passed to an operation
+ *    are read when it starts: its progress callback may free or change them.
  *  - Strings a function *returns* (agc_version, agc_status_str, agc_last_error, the
- *    agc_upload_result_*, agc_release_result_* and agc_package_info_* accessors) are owned
- *    by the library (static, per thread, or by the object they come from) and must not be
- *    freed. Strings handed over through an out-pointer (the package id of
- *    agc_bind_package, agc_bind_object and agc_publish_package, the audit opinion of
- *    agc_get_release_state) belong to the caller, who frees them with agc_string_free.
+ *    agc_upload_result_*, agc_release_result_*, agc_release_status_* and agc_package_info_*
+ *    accessors) are owned by the library (static, per thread, or by the object they come
+ *    from) and must not be freed. Strings handed over through an out-pointer (the package id
+ *    of agc_bind_object and agc_publish_package) belong to the caller, who frees them with
+ *    agc_string_free.
  *  - The library never starts a thread; callbacks run on the calling thread. A call into a
  *    client from inside one of its own callbacks on the same thread (a setter, another
  *    operation, agc_client_free) is refused with AGC_ERR_REENTRANT and does nothing.
@@ -207,7 +207,7 @@ typedef enum {
   AGC_STEP_PREFLIGHT = 11,
 } agc_release_step;
 
-// Where an app's release stands (`agc_get_release_state`). Numbers are stable.
+// Where an app's release stands (`agc_release_status_state`).
 typedef enum {
   // Another state (see the raw `releaseState`), or none in AGC's answer.
   AGC_RELEASE_OTHER = 0,
@@ -313,6 +313,33 @@ typedef int (*agc_progress_fn)(void *user_data, agc_phase phase, uint64_t done, 
 extern "C" {
 #endif // __cplusplus
 
+// The library's version, e.g. `"0.1.0"`. Static storage: never free it.
+const char *agc_version(void);
+
+// The symbolic name of a status, e.g. `"AGC_ERR_FILE_TYPE"`; `"AGC_ERR_UNKNOWN"` for a
+// number that is not a status. Static storage: never free it.
+const char *agc_status_str(int status);
+
+// The name of a progress phase (an `agc_phase` value, taken as an `int` so that any number is
+// safe), e.g. `"uploading"`: the same names the tool and the Python package show. Returns a
+// static string, never NULL; `"unknown"` for a value that is not an `agc_phase`. Never free it.
+const char *agc_phase_str(int phase);
+
+// A human-readable description of the last failure of an `agc_*` call on this thread, or
+// `""` if the last such call succeeded. Never NULL; never contains a secret (client secret,
+// token, signed headers, keys). Owned by the library: valid until the next `agc_*` call
+// on the same thread; copy it if you need it longer. Called on a thread that is exiting
+// (from a pthread key destructor, after the thread's storage is gone) it is a fixed text
+// after a failure and `""` after a success.
+const char *agc_last_error(void);
+
+// Free a string the library handed over through an out-pointer (the package id of
+// `agc_bind_object` and `agc_publish_package`). NULL is a no-op.
+//
+// # Safety
+// `s` is NULL or such a string, not yet freed.
+void agc_string_free(char *s);
+
 // Read a default by name, for bindings that cannot read the `#define`s above (ctypes, koffi):
 // `name` is the constant's name in lower case without `agc_default_` (`"parse_timeout_ms"`,
 // `"max_attempts"`, ...). On success `*out` receives the value; an unknown name is
@@ -367,6 +394,33 @@ agc_status agc_client_set_api_base(agc_client *client, const char *site_or_url);
 // `client` is a live handle; `pem_path` is NULL or NUL-terminated.
 agc_status agc_client_set_ca_file(agc_client *client, const char *pem_path);
 
+// Choose the trusted root certificates: an `agc_trust` value. `AGC_TRUST_SYSTEM` and
+// `AGC_TRUST_BOTH` read the system store now; `AGC_ERR_TLS` when it holds no certificate.
+// Another value gives `AGC_ERR_INVALID_ARGUMENT`.
+//
+// # Safety
+// `client` is a live handle not used concurrently.
+agc_status agc_client_set_trust(agc_client *client, unsigned int trust);
+
+// Choose the HTTP CONNECT proxy of every connection of this client:
+// - `"env"` (the default): the environment, read when the client is created and again
+//   whenever one of its settings changes: `https_proxy`, `HTTPS_PROXY`, `all_proxy`, `ALL_PROXY` (first non-empty),
+//   with `no_proxy`/`NO_PROXY` listing hosts reached directly (`example.com` covers its
+//   subdomains, `*` covers all). `HTTP_PROXY` is not used (we only speak HTTPS).
+// - `"none"`: connect directly, whatever the environment says.
+// - a URL `http://[user:password@]host:port` (or `https://` for TLS to the proxy; user and
+//   password percent-encoded). `NO_PROXY` still applies. Copied.
+//
+// A malformed URL or a SOCKS proxy gives `AGC_ERR_INVALID_ARGUMENT`; NULL too. Proxy
+// credentials never appear in `agc_last_error()`. When the proxy is unreachable, refuses the
+// CONNECT (HTTP 403, or 407 for missing or wrong credentials) or cannot reach AGC, uploads
+// fail with `AGC_ERR_NETWORK` and a message that names the proxy (`scheme://host:port`).
+//
+// # Safety
+// `client` is a live handle not used concurrently; `proxy` is NULL or NUL-terminated.
+agc_status agc_client_set_proxy(agc_client *client,
+                                const char *proxy);
+
 // Connect timeout and inactivity timeout (the longest any single read or write may wait,
 // which catches a stalled peer), in milliseconds; both must be > 0.
 // Defaults: 15 000 and 60 000.
@@ -376,12 +430,6 @@ agc_status agc_client_set_ca_file(agc_client *client, const char *pem_path);
 agc_status agc_client_set_timeouts_ms(agc_client *client,
                                       uint64_t connect_ms,
                                       uint64_t inactivity_ms);
-
-// The `User-Agent` sent to the Connect API (the upload replays the signed one). Copied.
-//
-// # Safety
-// `client` is a live handle; `user_agent` is NULL or NUL-terminated.
-agc_status agc_client_set_user_agent(agc_client *client, const char *user_agent);
 
 // Retry policy: `max_attempts` in all (1 to 100; 1 = never retry) and the overall deadline
 // of one operation in milliseconds, waits included (0 = no deadline). Defaults: 5 and
@@ -394,6 +442,12 @@ agc_status agc_client_set_user_agent(agc_client *client, const char *user_agent)
 agc_status agc_client_set_retry(agc_client *client,
                                 unsigned int max_attempts,
                                 uint64_t deadline_ms);
+
+// The `User-Agent` sent to the Connect API (the upload replays the signed one). Copied.
+//
+// # Safety
+// `client` is a live handle; `user_agent` is NULL or NUL-terminated.
+agc_status agc_client_set_user_agent(agc_client *client, const char *user_agent);
 
 // Set the 32-byte key that seals (encrypts) profile pictures before upload. The key is
 // copied (and wiped from the library's memory when the client is freed); wipe your copy.
@@ -412,6 +466,627 @@ agc_status agc_client_set_seal_key(agc_client *client, const uint8_t *key, size_
 agc_status agc_client_set_poll_interval_ms(agc_client *client,
                                            uint64_t initial_ms,
                                            uint64_t max_ms);
+
+// Create an empty options object. On success `*out` receives it (the caller frees it with
+// `agc_upload_options_free`).
+//
+// # Safety
+// `out` is NULL or writable.
+agc_status agc_upload_options_new(agc_upload_options **out);
+
+// Free an options object. NULL is a no-op.
+//
+// # Safety
+// `options` is NULL or from `agc_upload_options_new`, not yet freed.
+void agc_upload_options_free(agc_upload_options *options);
+
+// The `fileName` AGC records (default: the file's own name). Copied. Its suffix must still
+// match the file's content, or the upload fails with `AGC_ERR_FILE_TYPE`.
+//
+// # Safety
+// `options` is a live options object; `file_name` is NULL or NUL-terminated.
+agc_status agc_upload_options_set_file_name(agc_upload_options *options, const char *file_name);
+
+// `releaseType`: 1 = full release, 6 = HarmonyOS test release. Not sent unless set.
+//
+// # Safety
+// `options` is a live options object.
+agc_status agc_upload_options_set_release_type(agc_upload_options *options,
+                                               unsigned int release_type);
+
+// `chineseMainlandFlag` (0 or 1; mandatory for developers registered outside mainland
+// China). Not sent unless set.
+//
+// # Safety
+// `options` is a live options object.
+agc_status agc_upload_options_set_chinese_mainland(agc_upload_options *options, unsigned int flag);
+
+// `releaseType` sent with the bind that `agc_publish_package` and `agc_release_package` do
+// after the upload (`PUT app-package-info?releaseType=`): 1 = full release, 6 = HarmonyOS test
+// release. Not sent unless set. Another value is `AGC_ERR_INVALID_ARGUMENT`.
+//
+// # Safety
+// `options` is a live options object.
+agc_status agc_upload_options_set_bind_release_type(agc_upload_options *options,
+                                                    unsigned int release_type);
+
+// `releasePhase` sent with the bind that `agc_publish_package` and `agc_release_package` do
+// after the upload: 0 = full, 3 = phased (a phased release may need it). Not sent unless set.
+// Another value is `AGC_ERR_INVALID_ARGUMENT`.
+//
+// # Safety
+// `options` is a live options object.
+agc_status agc_upload_options_set_bind_release_phase(agc_upload_options *options,
+                                                     unsigned int release_phase);
+
+// Run the preflight (1, the default) or skip it (0). With it, `agc_publish_package` and
+// `agc_release_package` first inspect the package's pack.info and read
+// AGC's appid-list and app-info, and refuse with `AGC_ERR_PREFLIGHT` (nothing sent) a package
+// whose bundle name is bound to another app, whose version code is not higher than the live
+// one or the one in review, or a draft in review or full. A read AGC refuses for lack of
+// rights is a warning, not a failure; skip the preflight for an API client without them.
+// `agc_upload_file` never runs it (an upload alone binds nothing). Other values than 0 and 1
+// give `AGC_ERR_INVALID_ARGUMENT`.
+//
+// # Safety
+// `options` is a live options object.
+agc_status agc_upload_options_set_preflight(agc_upload_options *options, int enabled);
+
+// How the file travels: an `agc_transfer` value (default `AGC_TRANSFER_AUTO`). Another value
+// is `AGC_ERR_INVALID_ARGUMENT`.
+//
+// # Safety
+// `options` is a live options object.
+agc_status agc_upload_options_set_transfer(agc_upload_options *options, unsigned int transfer);
+
+// Bytes per part of a multipart upload (default: AGC's minimum, `nspPartMinSize`, 5 MiB).
+// A size outside AGC's bounds is raised or lowered to them, with a note in the result; 0 is
+// `AGC_ERR_INVALID_ARGUMENT`. A resumed upload keeps the part size it started with.
+//
+// # Safety
+// `options` is a live options object.
+agc_status agc_upload_options_set_part_size(agc_upload_options *options, uint64_t part_size);
+
+// The file's SHA-256 when the caller already knows it: 64 hexadecimal characters (either
+// case), copied. The hash pass before the upload is skipped; the bytes are still hashed while
+// they are sent, and a wrong digest stops the upload before its last byte with
+// `AGC_ERR_FILE_CHANGED` (nothing is stored). Anything but 64 hex digits is
+// `AGC_ERR_INVALID_ARGUMENT`; NULL too. Not for profile pictures (they are sealed first).
+//
+// # Safety
+// `options` is a live options object; `sha256_hex` is NULL or NUL-terminated.
+agc_status agc_upload_options_set_sha256(agc_upload_options *options, const char *sha256_hex);
+
+// Keep the state of a multipart upload in this file, so that a later run (after a crash, a
+// kill, a failure) with the same file sends only the parts not yet finished. Copied. The
+// file is written atomically after every part (mode 0600) and holds the app id, file name
+// and identity, AGC's object and upload ids and each finished part's number, SHA-256, ETag
+// and part object id: never a token, secret, signature or signed URL. A changed file, or a
+// session AGC no longer knows, starts a fresh upload, with a note. A finished upload removes
+// the file. NULL or an empty path is `AGC_ERR_INVALID_ARGUMENT`.
+//
+// # Safety
+// `options` is a live options object; `path` is NULL or NUL-terminated.
+agc_status agc_upload_options_set_resume_file(agc_upload_options *options, const char *path);
+
+// Upload a file to AGC: validate it (suffix, size, content type) before any network I/O,
+// hash it, get a signed URL, PUT it (retrying transient failures).
+//
+// - `path`: the file; on POSIX any bytes (it need not be UTF-8, but then the name sent to
+//   AGC must be set with `agc_upload_options_set_file_name`).
+// - `kind`: an `agc_package_kind` value.
+// - `options`: may be NULL (the defaults). Copied when the call starts: `progress` may free
+//   or change them.
+// - `progress`: may be NULL. Called on this thread; non-zero return cancels.
+// - `user_data`: passed to `progress` untouched; may be NULL.
+// - `out`: on success receives a result the caller owns and frees with
+//   `agc_upload_result_free`; set to NULL on failure.
+//
+// # Safety
+// `client` is a live handle; strings are NULL or NUL-terminated; `options` is NULL or a live
+// options object; `out` is NULL or writable.
+agc_status agc_upload_file(const agc_client *client,
+                           const char *app_id,
+                           const char *path,
+                           unsigned int kind,
+                           const agc_upload_options *options,
+                           agc_progress_fn progress,
+                           void *user_data,
+                           agc_upload_result **out);
+
+// The object id AGC assigned (needed to bind the file to the app). Owned by `result`;
+// NULL if `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live result.
+const char *agc_upload_result_object_id(const agc_upload_result *result);
+
+// Lowercase hex SHA-256 of the uploaded bytes (64 characters). Owned by `result`; NULL if
+// `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live result.
+const char *agc_upload_result_sha256(const agc_upload_result *result);
+
+// The file name AGC recorded. Owned by `result`; NULL if `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live result.
+const char *agc_upload_result_file_name(const agc_upload_result *result);
+
+// Bytes uploaded; 0 if `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live result.
+uint64_t agc_upload_result_size(const agc_upload_result *result);
+
+// How the file went: `AGC_TRANSFER_SINGLE` or `AGC_TRANSFER_MULTIPART` (never
+// `AGC_TRANSFER_AUTO`); 0 if `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live result.
+unsigned int agc_upload_result_transfer(const agc_upload_result *result);
+
+// Parts of the stored object (1 for a single PUT); 0 if `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live result.
+uint32_t agc_upload_result_parts(const agc_upload_result *result);
+
+// Parts this call sent (a part re-sent after a failure counts once); 0 if `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live result.
+uint32_t agc_upload_result_parts_sent(const agc_upload_result *result);
+
+// Parts finished by an earlier run and taken from the resume file (not sent again); 0 if
+// `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live result.
+uint32_t agc_upload_result_resumed_parts(const agc_upload_result *result);
+
+// Body bytes this call sent, every attempt included (more than the size after a retry, less
+// after a resume); 0 if `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live result.
+uint64_t agc_upload_result_bytes_sent(const agc_upload_result *result);
+
+// The number of notes of an upload (or publish) result; 0 if `result` is NULL. A note
+// starting with `"warning: "` says that a check of the preflight was skipped (AGC refused
+// the read for lack of rights).
+//
+// # Safety
+// `result` is NULL or a live result.
+size_t agc_upload_result_note_count(const agc_upload_result *result);
+
+// Note `index` (from 0) of an upload (or publish) result, or NULL when `index` is out of
+// range or `result` is NULL. Owned by `result`.
+//
+// # Safety
+// `result` is NULL or a live result.
+const char *agc_upload_result_note(const agc_upload_result *result, size_t index);
+
+// Free a result and its strings. NULL is a no-op.
+//
+// # Safety
+// `result` is NULL or a result from `agc_upload_file` not yet freed.
+void agc_upload_result_free(agc_upload_result *result);
+
+// Create release options with no notes, an immediate full release, and 15-minute waits for
+// parsing and for "still processing" submits. On success `*out` receives them (the caller
+// frees them with `agc_release_options_free`).
+//
+// # Safety
+// `out` is NULL or writable.
+agc_status agc_release_options_new(agc_release_options **out);
+
+// Free release options. NULL is a no-op.
+//
+// # Safety
+// `options` is NULL or from `agc_release_options_new`, not yet freed.
+void agc_release_options_free(agc_release_options *options);
+
+// Release notes ("what's new") for one language, e.g. `"en-US"`; copied. Checked now: a
+// language tag, not only invisible characters, at most 500 UTF-16 code units (an emoji
+// counts 2; `AGC_ERR_INVALID_ARGUMENT` naming the language). Setting a language again
+// replaces its text and forgets its listing texts (`agc_release_options_set_note_listing`).
+// A language the app does not have yet needs an app name (listing texts).
+//
+// # Safety
+// `options` is a live options object; strings are NULL or NUL-terminated.
+agc_status agc_release_options_set_note(agc_release_options *options,
+                                        const char *language,
+                                        const char *new_features);
+
+// The listing texts of a language whose release notes are set
+// (`agc_release_options_set_note` first): `app_name` (`appName`, at most 64 UTF-16 code
+// units; AGC asks for it when the app does not have the language yet), `app_desc`
+// (`appDesc`, at most 8000) and `brief_info` (`briefInfo`, at most 80); each NULL = not
+// sent. Copied and checked now (`AGC_ERR_INVALID_ARGUMENT` naming the language).
+//
+// # Safety
+// `options` is a live options object; `language` is NUL-terminated; the texts are NULL or
+// NUL-terminated.
+agc_status agc_release_options_set_note_listing(agc_release_options *options,
+                                                const char *language,
+                                                const char *app_name,
+                                                const char *app_desc,
+                                                const char *brief_info);
+
+// Scheduled release: `yyyy-MM-ddTHH:mm:ss+0000` in UTC (`Z` and `+00:00` are accepted too);
+// copied and checked now. NULL clears it (release at once after approval).
+//
+// # Safety
+// `options` is a live options object; `release_time` is NULL or NUL-terminated.
+agc_status agc_release_options_set_release_time(agc_release_options *options,
+                                                const char *release_time);
+
+// `releasePhase`: 0 = full release, 3 = phased release, which needs `description`
+// (`phasedReleaseDescription`, copied; ignored for 0 and may then be NULL).
+//
+// # Safety
+// `options` is a live options object; `description` is NULL or NUL-terminated.
+agc_status agc_release_options_set_phase(agc_release_options *options,
+                                         unsigned int phase,
+                                         const char *description);
+
+// A remark to the reviewers, 10 to 300 characters; copied and checked now. NULL clears it.
+//
+// # Safety
+// `options` is a live options object; `remark` is NULL or NUL-terminated.
+agc_status agc_release_options_set_remark(agc_release_options *options, const char *remark);
+
+// A submit body field the options do not model (for example `"registeredIdType"`), with
+// its value as JSON text (`"1"`, `"\"91110000MA00000000\""`, `"{...}"`); both copied and
+// checked now: a field the options set themselves (`releaseType`, `releasePhase`,
+// `phasedReleaseDescription`, `releaseTime`, `remark`), a name that is not 1 to 64 ASCII
+// letters, digits or `_`, text that is not JSON or longer than 4 KiB is
+// `AGC_ERR_INVALID_ARGUMENT`. Setting a name again replaces it; `json` NULL removes it.
+//
+// # Safety
+// `options` is a live options object; `name` is NUL-terminated; `json` is NULL or
+// NUL-terminated.
+agc_status agc_release_options_set_submit_field(agc_release_options *options,
+                                                const char *name,
+                                                const char *json);
+
+// Longest wait for AGC to parse the package, and longest wait while a submit is refused as
+// "still processing", in milliseconds (each > 0; default 15 minutes).
+//
+// # Safety
+// `options` is a live options object.
+agc_status agc_release_options_set_timeouts_ms(agc_release_options *options,
+                                               uint64_t parse_timeout_ms,
+                                               uint64_t submit_timeout_ms);
+
+// Make the road a HarmonyOS test release: `test_type` 3 = invite test (needs at least one
+// group, `agc_release_options_add_test_group`), 4 = open test; `description` (`testDesc`,
+// 1 to 50 characters) is copied. The upload is then asked with `releaseType` 6.
+//
+// # Safety
+// `options` is a live options object; `description` is NULL or NUL-terminated.
+agc_status agc_release_options_set_test(agc_release_options *options,
+                                        unsigned int test_type,
+                                        const char *description);
+
+// The test window in milliseconds since the Unix epoch (`end_ms` > `start_ms`, at most 90
+// days long, else `AGC_ERR_INVALID_ARGUMENT`). Default: from the submit on, for 30 days. Needs `agc_release_options_set_test` first.
+//
+// # Safety
+// `options` is a live options object.
+agc_status agc_release_options_set_test_window(agc_release_options *options,
+                                               uint64_t start_ms,
+                                               uint64_t end_ms);
+
+// Add a test group id (copied). AGC takes ONE `needNotify` per test version, not one per
+// group: `notify` (1 = tell the testers) must equal the flag of every earlier
+// `agc_release_options_add_test_group` or `agc_release_options_set_test_notify` call on
+// these options, else `AGC_ERR_INVALID_ARGUMENT` (nothing is changed). Needs
+// `agc_release_options_set_test` first.
+//
+// # Safety
+// `options` is a live options object; `group_id` is NULL or NUL-terminated.
+agc_status agc_release_options_add_test_group(agc_release_options *options,
+                                              const char *group_id,
+                                              unsigned int notify);
+
+// Whether AGC tells the testers of the test version (`testTaskInfo.needNotify`, one flag per
+// test version): 1 yes, 0 no (the default). Replaces the flag of earlier calls; later
+// `agc_release_options_add_test_group` calls must pass the same. Needs
+// `agc_release_options_set_test` first.
+//
+// # Safety
+// `options` is a live options object.
+agc_status agc_release_options_set_test_notify(agc_release_options *options, unsigned int notify);
+
+// The test package's `distributeMode`: 1 = the test zone (the default), 2 = AppGallery;
+// anything else is `AGC_ERR_INVALID_ARGUMENT`. Needs `agc_release_options_set_test` first.
+//
+// # Safety
+// `options` is a live options object.
+agc_status agc_release_options_set_distribute_mode(agc_release_options *options, unsigned int mode);
+
+// Continue an earlier road from what it obtained (each NULL, or `size` 0, = not known): with
+// an object id (and its `file_name`; default the file's name) the upload is skipped; with a
+// package id the bind (or adding the test package) too; with a version id, creating the test
+// version. `sha256_hex` (64 lowercase hexadecimal characters) and `size` are those of the
+// earlier upload, for a road resumed past its upload to report them
+// (`agc_release_result_sha256`, `agc_release_result_size`); a road that uploads reports its
+// own. All copied. A bad file name or SHA-256 is `AGC_ERR_INVALID_ARGUMENT` (nothing is
+// changed). To continue from a failed road's result, pass its accessors
+// (`agc_release_result_object_id`, `agc_release_result_file_name`,
+// `agc_release_result_package_id`, `agc_release_result_version_id`,
+// `agc_release_result_sha256`, `agc_release_result_size`).
+//
+// # Safety
+// `options` is a live options object; strings are NULL or NUL-terminated.
+agc_status agc_release_options_set_resume(agc_release_options *options,
+                                          const char *object_id,
+                                          const char *file_name,
+                                          const char *package_id,
+                                          const char *version_id,
+                                          const char *sha256_hex,
+                                          uint64_t size);
+
+// Bind an uploaded object to the app (HarmonyOS 5+), so AGC starts parsing it: the object's
+// `file_name` and `object_id`, from an upload result (`agc_upload_result_file_name`,
+// `agc_upload_result_object_id`) or stored from an earlier upload (another run, another
+// process). All three strings are copied when the call starts (`progress` may free the result
+// they came from). On success `*package_id` receives AGC's package id, a string the caller
+// frees with `agc_string_free`; it is set to NULL on failure. Progress phase:
+// `AGC_PHASE_BINDING`. A bind is not idempotent, so it is retried only when the failed
+// attempt cannot have been processed (no connection, or AGC refused it: 429, 503, a "try
+// later" code); after any other failure (answer lost, other 5xx) it stops, and
+// `agc_last_error()` names the object id so that it can be bound later once the app's
+// packages are checked.
+//
+// # Safety
+// `client` is live; strings are NULL or NUL-terminated; `package_id` is NULL or writable.
+agc_status agc_bind_object(const agc_client *client,
+                           const char *app_id,
+                           const char *file_name,
+                           const char *object_id,
+                           agc_progress_fn progress,
+                           void *user_data,
+                           char **package_id);
+
+// Wait until AGC has parsed a bound package: `AGC_OK` when ready,
+// `AGC_ERR_PACKAGE_FAILED` (reason in `agc_last_error()`) when parsing failed, or
+// `AGC_ERR_TIMEOUT` after `timeout_ms`. Polls with backoff (5 s doubling to 30 s by
+// default); reports `AGC_PHASE_WAITING` with elapsed and timeout in milliseconds several
+// times a second, and a non-zero return from `progress` cancels.
+//
+// # Safety
+// `client` is live; strings are NULL or NUL-terminated.
+agc_status agc_wait_package_ready(const agc_client *client,
+                                  const char *app_id,
+                                  const char *package_id,
+                                  uint64_t timeout_ms,
+                                  agc_progress_fn progress,
+                                  void *user_data);
+
+// Upload, bind and wait, in one call (for build systems that want a single step).
+// `options` may be NULL. On success `*out` receives the upload result (free with
+// `agc_upload_result_free`) and `*package_id` the package id (free with
+// `agc_string_free`); both are NULL on failure.
+//
+// # Safety
+// As for `agc_upload_file`; `package_id` is NULL or writable.
+agc_status agc_publish_package(const agc_client *client,
+                               const char *app_id,
+                               const char *path,
+                               unsigned int kind,
+                               const agc_upload_options *options,
+                               uint64_t timeout_ms,
+                               agc_progress_fn progress,
+                               void *user_data,
+                               agc_upload_result **out,
+                               char **package_id);
+
+// Set the release notes in `options` (`agc_release_options_set_note`) on the app, one
+// language after another. Progress phase: `AGC_PHASE_SETTING_NOTES`. A language AGC refuses
+// gives `AGC_ERR_API` naming the language. The notes are copied when the call starts: the
+// progress callback may free or change `options`.
+//
+// # Safety
+// `client` is live; `app_id` is NULL or NUL-terminated; `options` is a live options object.
+agc_status agc_set_release_notes(const agc_client *client,
+                                 const char *app_id,
+                                 const agc_release_options *options,
+                                 agc_progress_fn progress,
+                                 void *user_data);
+
+// Submit the app's draft for review with the release time, phase and remark of `options`
+// (NULL: an immediate full release). While AGC still processes the package (codes
+// 204144660, 204144719, 204144727 with a matching message) it retries with backoff until
+// the options' submit timeout, then `AGC_ERR_TIMEOUT`; any other refusal is `AGC_ERR_API`
+// with AGC's message. Progress phase: `AGC_PHASE_SUBMITTING`. `options` is copied when the
+// call starts: the progress callback may free or change it. A cancel while AGC is answering
+// ends the call (`AGC_ERR_CANCELLED`) although AGC may have accepted the submit: read the
+// state (`agc_get_release_status`) before submitting again (`agc_release_package` says so in
+// `agc_release_result_outcome_uncertain`).
+//
+// # Safety
+// `client` is live; `app_id` is NULL or NUL-terminated; `options` is NULL or live.
+agc_status agc_submit_for_review(const agc_client *client,
+                                 const char *app_id,
+                                 const agc_release_options *options,
+                                 agc_progress_fn progress,
+                                 void *user_data);
+
+// Take a package the whole road in one call: upload → bind → wait for parsing → release
+// notes → submit for review; or, with `agc_release_options_set_test`, upload (release type
+// 6) → create test version → add package → wait → window and groups → submit it. Every step
+// reports its phase to `progress` (a non-zero return cancels).
+//
+// - `upload_options` may be NULL (defaults); `release_options` may be NULL (no notes, an
+//   immediate full release).
+// - `out`: the one exception to "out-pointers are NULL after a failure". It is set to NULL
+//   first, like every out-pointer; then it receives a result on success **and on failure
+//   of any step of the road** (`AGC_STEP_CHECK` included: the result holds the ids already
+//   obtained, the failed step, its status and its message; pass them to
+//   `agc_release_options_set_resume` to continue). The caller frees it with
+//   `agc_release_result_free`. It stays NULL when the call is refused before the road
+//   starts: `out` or `client` NULL, `app_id` NULL or not UTF-8, `path` NULL, an unknown
+//   `kind`, `AGC_ERR_REENTRANT`, or a caught panic (`AGC_ERR_INTERNAL`).
+// - `upload_options` and `release_options` are copied when the call starts: the progress
+//   callback may free or change them.
+// - Returns the failed step's status (`AGC_ERR_API` with AGC's message for a refused
+//   submit, `AGC_ERR_TIMEOUT` when AGC was still processing at the deadline, ...);
+//   `agc_last_error()` names the step.
+//
+// # Safety
+// `client` is live; strings are NULL or NUL-terminated; options are NULL or live; `out` is
+// NULL or writable.
+agc_status agc_release_package(const agc_client *client,
+                               const char *app_id,
+                               const char *path,
+                               unsigned int kind,
+                               const agc_upload_options *upload_options,
+                               const agc_release_options *release_options,
+                               agc_progress_fn progress,
+                               void *user_data,
+                               agc_release_result **out);
+
+// The step that failed, `AGC_STEP_NONE` on success (or if `result` is NULL).
+//
+// # Safety
+// `result` is NULL or a live release result.
+agc_release_step agc_release_result_failed_step(const agc_release_result *result);
+
+// The failed step's status, `AGC_OK` on success; `AGC_ERR_INVALID_ARGUMENT` if `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live release result.
+agc_status agc_release_result_status(const agc_release_result *result);
+
+// The failed step's message (empty on success), or NULL if `result` is NULL. Owned by `result`.
+//
+// # Safety
+// `result` is NULL or a live release result.
+const char *agc_release_result_error(const agc_release_result *result);
+
+// 1 when AGC may have carried out the failed step although it failed (a bind or a submit
+// whose request went out and got no clear answer: a reset, a timeout, a 5xx, a cancel while
+// AGC was answering): do not resume from this result before checking (a bind: the app's
+// packages in AGC; a submit: `agc_get_release_status`). 0 otherwise, on success, or if
+// `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live release result.
+int agc_release_result_outcome_uncertain(const agc_release_result *result);
+
+// The object id obtained (or resumed), or NULL if none. Owned by `result`.
+//
+// # Safety
+// `result` is NULL or a live release result.
+const char *agc_release_result_object_id(const agc_release_result *result);
+
+// The file name AGC recorded for the object, or NULL if none. Owned by `result`.
+//
+// # Safety
+// `result` is NULL or a live release result.
+const char *agc_release_result_file_name(const agc_release_result *result);
+
+// The package id obtained (or resumed), or NULL if none. Owned by `result`.
+//
+// # Safety
+// `result` is NULL or a live release result.
+const char *agc_release_result_package_id(const agc_release_result *result);
+
+// The test version id obtained (or resumed), or NULL if none (always NULL for a submit for
+// review). Owned by `result`.
+//
+// # Safety
+// `result` is NULL or a live release result.
+const char *agc_release_result_version_id(const agc_release_result *result);
+
+// The lowercase hex SHA-256 of the uploaded bytes (64 characters), or NULL when unknown:
+// the road failed before its upload finished, or it resumed past the upload from ids that did
+// not carry it (`agc_release_options_set_resume` without a SHA-256), or `result` is NULL.
+// Owned by `result`.
+//
+// # Safety
+// `result` is NULL or a live release result.
+const char *agc_release_result_sha256(const agc_release_result *result);
+
+// The number of bytes uploaded, or 0 when unknown (as for `agc_release_result_sha256`) or
+// when `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live release result.
+uint64_t agc_release_result_size(const agc_release_result *result);
+
+// The number of notes of a release result (the preflight's warnings, the upload's notes),
+// kept on failure too; 0 if `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live release result.
+size_t agc_release_result_note_count(const agc_release_result *result);
+
+// Note `index` (from 0) of a release result, or NULL when `index` is out of range or
+// `result` is NULL. Owned by `result`.
+//
+// # Safety
+// `result` is NULL or a live release result.
+const char *agc_release_result_note(const agc_release_result *result, size_t index);
+
+// Free a release result and its strings. NULL is a no-op.
+//
+// # Safety
+// `result` is NULL or a result from `agc_release_package`, not yet freed.
+void agc_release_result_free(agc_release_result *result);
+
+// The name of a release state, as the tool and the packages show it: `"draft"`,
+// `"in-review"`, `"rejected"`, `"released"`, `"approved"`, `"offline"`, `"other"`; an
+// unknown number gives `"other"`. A static string: never free it.
+const char *agc_release_state_str(int state);
+
+// Read where the app's release stands into a new status object: on success `*out`
+// receives it (the caller frees it with `agc_release_status_free`); `*out` is set to NULL
+// first, so it is NULL after a failure. Read it with `agc_release_status_state` (the short
+// reading), `agc_release_status_release_state` and `agc_release_status_review_state` (AGC's
+// raw numbers) and `agc_release_status_audit_opinion` (the reviewers' opinion).
+//
+// # Safety
+// `client` is live; `app_id` is NULL or NUL-terminated; `out` is NULL or writable.
+agc_status agc_get_release_status(const agc_client *client,
+                                  const char *app_id,
+                                  agc_release_status **out);
+
+// The short reading (an `agc_release_state`); `AGC_RELEASE_OTHER` for NULL.
+//
+// # Safety
+// `status` is NULL or a live status object.
+agc_release_state agc_release_status_state(const agc_release_status *status);
+
+// AGC's raw `releaseState` (0 to 13 today), or -1 when AGC gave none (or `status` is NULL).
+//
+// # Safety
+// `status` is NULL or a live status object.
+int64_t agc_release_status_release_state(const agc_release_status *status);
+
+// AGC's raw `reviewState`, passed through (its values are not documented publicly), or -1
+// when AGC gave none (or `status` is NULL).
+//
+// # Safety
+// `status` is NULL or a live status object.
+int64_t agc_release_status_review_state(const agc_release_status *status);
+
+// The reviewers' opinion (redacted, bounded), or NULL when there is none (or `status` is
+// NULL). Owned by `status`: valid until `agc_release_status_free`.
+//
+// # Safety
+// `status` is NULL or a live status object.
+const char *agc_release_status_audit_opinion(const agc_release_status *status);
+
+// Free a status object and its strings. NULL is a no-op.
+//
+// # Safety
+// `status` is NULL or from `agc_get_release_status`, not yet freed.
+void agc_release_status_free(agc_release_status *status);
 
 // Inspect a HarmonyOS `.app` package offline (no client, no credentials, nothing sent): read
 // its `pack.info` from the end of the ZIP archive (a few KiB, whatever the file's size).
@@ -521,535 +1196,6 @@ const char *agc_package_info_module_device_types(const agc_package_info *info, s
 // `info` is NULL or an info object from `agc_inspect_package` not yet freed.
 void agc_package_info_free(agc_package_info *info);
 
-// Choose the HTTP CONNECT proxy of every connection of this client:
-// - `"env"` (the default): the environment, read when the client is created and again
-//   whenever one of its settings changes: `https_proxy`, `HTTPS_PROXY`, `all_proxy`, `ALL_PROXY` (first non-empty),
-//   with `no_proxy`/`NO_PROXY` listing hosts reached directly (`example.com` covers its
-//   subdomains, `*` covers all). `HTTP_PROXY` is not used (we only speak HTTPS).
-// - `"none"`: connect directly, whatever the environment says.
-// - a URL `http://[user:password@]host:port` (or `https://` for TLS to the proxy; user and
-//   password percent-encoded). `NO_PROXY` still applies. Copied.
-//
-// A malformed URL or a SOCKS proxy gives `AGC_ERR_INVALID_ARGUMENT`; NULL too. Proxy
-// credentials never appear in `agc_last_error()`. When the proxy is unreachable, refuses the
-// CONNECT (HTTP 403, or 407 for missing or wrong credentials) or cannot reach AGC, uploads
-// fail with `AGC_ERR_NETWORK` and a message that names the proxy (`scheme://host:port`).
-//
-// # Safety
-// `client` is a live handle not used concurrently; `proxy` is NULL or NUL-terminated.
-agc_status agc_client_set_proxy(agc_client *client,
-                                const char *proxy);
-
-// Choose the trusted root certificates: an `agc_trust` value. `AGC_TRUST_SYSTEM` and
-// `AGC_TRUST_BOTH` read the system store now; `AGC_ERR_TLS` when it holds no certificate.
-// Another value gives `AGC_ERR_INVALID_ARGUMENT`.
-//
-// # Safety
-// `client` is a live handle not used concurrently.
-agc_status agc_client_set_trust(agc_client *client, unsigned int trust);
-
-// Create an empty options object. On success `*out` receives it (the caller frees it with
-// `agc_upload_options_free`).
-//
-// # Safety
-// `out` is NULL or writable.
-agc_status agc_upload_options_new(agc_upload_options **out);
-
-// Free an options object. NULL is a no-op.
-//
-// # Safety
-// `options` is NULL or from `agc_upload_options_new`, not yet freed.
-void agc_upload_options_free(agc_upload_options *options);
-
-// The `fileName` AGC records (default: the file's own name). Copied. Its suffix must still
-// match the file's content, or the upload fails with `AGC_ERR_FILE_TYPE`.
-//
-// # Safety
-// `options` is a live options object; `file_name` is NULL or NUL-terminated.
-agc_status agc_upload_options_set_file_name(agc_upload_options *options, const char *file_name);
-
-// `releaseType`: 1 = full release, 6 = HarmonyOS test release. Not sent unless set.
-//
-// # Safety
-// `options` is a live options object.
-agc_status agc_upload_options_set_release_type(agc_upload_options *options,
-                                               unsigned int release_type);
-
-// `chineseMainlandFlag` (0 or 1; mandatory for developers registered outside mainland
-// China). Not sent unless set.
-//
-// # Safety
-// `options` is a live options object.
-agc_status agc_upload_options_set_chinese_mainland(agc_upload_options *options, unsigned int flag);
-
-// `releaseType` sent with the bind that `agc_publish_package` and `agc_release_package` do
-// after the upload (`PUT app-package-info?releaseType=`): 1 = full release, 6 = HarmonyOS test
-// release. Not sent unless set. Another value is `AGC_ERR_INVALID_ARGUMENT`.
-//
-// # Safety
-// `options` is a live options object.
-agc_status agc_upload_options_set_bind_release_type(agc_upload_options *options,
-                                                    unsigned int release_type);
-
-// `releasePhase` sent with the bind that `agc_publish_package` and `agc_release_package` do
-// after the upload: 0 = full, 3 = phased (a phased release may need it). Not sent unless set.
-// Another value is `AGC_ERR_INVALID_ARGUMENT`.
-//
-// # Safety
-// `options` is a live options object.
-agc_status agc_upload_options_set_bind_release_phase(agc_upload_options *options,
-                                                     unsigned int release_phase);
-
-// Run the preflight (1, the default) or skip it (0). With it, `agc_publish_package` and
-// `agc_release_package` first inspect the package's pack.info and read
-// AGC's appid-list and app-info, and refuse with `AGC_ERR_PREFLIGHT` (nothing sent) a package
-// whose bundle name is bound to another app, whose version code is not higher than the live
-// one or the one in review, or a draft in review or full. A read AGC refuses for lack of
-// rights is a warning, not a failure; skip the preflight for an API client without them.
-// `agc_upload_file` never runs it (an upload alone binds nothing). Other values than 0 and 1
-// give `AGC_ERR_INVALID_ARGUMENT`.
-//
-// # Safety
-// `options` is a live options object.
-agc_status agc_upload_options_set_preflight(agc_upload_options *options, int enabled);
-
-// Bind an uploaded object to the app (HarmonyOS 5+), so AGC starts parsing it. On success
-// `*package_id` receives AGC's package id, a string the caller frees with
-// `agc_string_free`; it is set to NULL on failure. Progress phase: `AGC_PHASE_BINDING`.
-// A bind is not idempotent, so it is retried only when the failed attempt cannot have been
-// processed (no connection, or AGC refused it: 429, 503, a "try later" code); after any other
-// failure (answer lost, other 5xx) it stops, and `agc_last_error()` names the object id so
-// that it can be bound later with `agc_bind_object` once the app's packages are checked.
-//
-// # Safety
-// `client` and `result` are live; `app_id` is NULL or NUL-terminated; `package_id` is NULL
-// or writable.
-agc_status agc_bind_package(const agc_client *client,
-                            const char *app_id,
-                            const agc_upload_result *result,
-                            agc_progress_fn progress,
-                            void *user_data,
-                            char **package_id);
-
-// `agc_bind_package` from a stored object's file name and object id (for example an object
-// uploaded earlier, or by another process). Same ownership of `*package_id`.
-//
-// # Safety
-// `client` is live; strings are NULL or NUL-terminated; `package_id` is NULL or writable.
-agc_status agc_bind_object(const agc_client *client,
-                           const char *app_id,
-                           const char *file_name,
-                           const char *object_id,
-                           agc_progress_fn progress,
-                           void *user_data,
-                           char **package_id);
-
-// Wait until AGC has parsed a bound package: `AGC_OK` when ready,
-// `AGC_ERR_PACKAGE_FAILED` (reason in `agc_last_error()`) when parsing failed, or
-// `AGC_ERR_TIMEOUT` after `timeout_ms`. Polls with backoff (5 s doubling to 30 s by
-// default); reports `AGC_PHASE_WAITING` with elapsed and timeout in milliseconds several
-// times a second, and a non-zero return from `progress` cancels.
-//
-// # Safety
-// `client` is live; strings are NULL or NUL-terminated.
-agc_status agc_wait_package_ready(const agc_client *client,
-                                  const char *app_id,
-                                  const char *package_id,
-                                  uint64_t timeout_ms,
-                                  agc_progress_fn progress,
-                                  void *user_data);
-
-// Upload, bind and wait, in one call (for build systems that want a single step).
-// `options` may be NULL. On success `*out` receives the upload result (free with
-// `agc_upload_result_free`) and `*package_id` the package id (free with
-// `agc_string_free`); both are NULL on failure.
-//
-// # Safety
-// As for `agc_upload_file_ex`; `package_id` is NULL or writable.
-agc_status agc_publish_package(const agc_client *client,
-                               const char *app_id,
-                               const char *path,
-                               unsigned int kind,
-                               const agc_upload_options *options,
-                               uint64_t timeout_ms,
-                               agc_progress_fn progress,
-                               void *user_data,
-                               agc_upload_result **out,
-                               char **package_id);
-
-// Take a package the whole road in one call: upload → bind → wait for parsing → release
-// notes → submit for review; or, with `agc_release_options_set_test`, upload (release type
-// 6) → create test version → add package → wait → window and groups → submit it. Every step
-// reports its phase to `progress` (a non-zero return cancels).
-//
-// - `upload_options` may be NULL (defaults); `release_options` may be NULL (no notes, an
-//   immediate full release).
-// - `out`: the one exception to "out-pointers are NULL after a failure". It is set to NULL
-//   first, like every out-pointer; then it receives a result on success **and on failure
-//   of any step of the road** (`AGC_STEP_CHECK` included: the result holds the ids already
-//   obtained, the failed step, its status and its message; pass it to
-//   `agc_release_options_resume_from` to continue). The caller frees it with
-//   `agc_release_result_free`. It stays NULL when the call is refused before the road
-//   starts: `out` or `client` NULL, `app_id` NULL or not UTF-8, `path` NULL, an unknown
-//   `kind`, `AGC_ERR_REENTRANT`, or a caught panic (`AGC_ERR_INTERNAL`).
-// - `upload_options` and `release_options` are copied when the call starts: the progress
-//   callback may free or change them.
-// - Returns the failed step's status (`AGC_ERR_API` with AGC's message for a refused
-//   submit, `AGC_ERR_TIMEOUT` when AGC was still processing at the deadline, ...);
-//   `agc_last_error()` names the step.
-//
-// # Safety
-// `client` is live; strings are NULL or NUL-terminated; options are NULL or live; `out` is
-// NULL or writable.
-agc_status agc_release_package(const agc_client *client,
-                               const char *app_id,
-                               const char *path,
-                               unsigned int kind,
-                               const agc_upload_options *upload_options,
-                               const agc_release_options *release_options,
-                               agc_progress_fn progress,
-                               void *user_data,
-                               agc_release_result **out);
-
-// The object id obtained (or resumed), or NULL if none. Owned by `result`.
-//
-// # Safety
-// `result` is NULL or a live release result.
-const char *agc_release_result_object_id(const agc_release_result *result);
-
-// The file name AGC recorded for the object, or NULL if none. Owned by `result`.
-//
-// # Safety
-// `result` is NULL or a live release result.
-const char *agc_release_result_file_name(const agc_release_result *result);
-
-// The package id obtained (or resumed), or NULL if none. Owned by `result`.
-//
-// # Safety
-// `result` is NULL or a live release result.
-const char *agc_release_result_package_id(const agc_release_result *result);
-
-// The test version id obtained (or resumed), or NULL if none (always NULL for a submit for
-// review). Owned by `result`.
-//
-// # Safety
-// `result` is NULL or a live release result.
-const char *agc_release_result_version_id(const agc_release_result *result);
-
-// The lowercase hex SHA-256 of the uploaded bytes (64 characters), or NULL when unknown:
-// the road failed before its upload finished, or it resumed past the upload from ids that did
-// not carry it (`agc_release_options_set_resume` without
-// `agc_release_options_set_resume_upload`), or `result` is NULL. Owned by `result`.
-//
-// # Safety
-// `result` is NULL or a live release result.
-const char *agc_release_result_sha256(const agc_release_result *result);
-
-// The number of bytes uploaded, or 0 when unknown (as for `agc_release_result_sha256`) or
-// when `result` is NULL.
-//
-// # Safety
-// `result` is NULL or a live release result.
-uint64_t agc_release_result_size(const agc_release_result *result);
-
-// The step that failed, `AGC_STEP_NONE` on success (or if `result` is NULL).
-//
-// # Safety
-// `result` is NULL or a live release result.
-agc_release_step agc_release_result_failed_step(const agc_release_result *result);
-
-// 1 when AGC may have carried out the failed step although it failed (a bind or a submit
-// whose request went out and got no clear answer: a reset, a timeout, a 5xx, a cancel while
-// AGC was answering): do not resume from this result before checking (a bind: the app's
-// packages in AGC; a submit: `agc_get_release_status`). 0 otherwise, on success, or if
-// `result` is NULL.
-//
-// # Safety
-// `result` is NULL or a live release result.
-int agc_release_result_outcome_uncertain(const agc_release_result *result);
-
-// The failed step's status, `AGC_OK` on success; `AGC_ERR_INVALID_ARGUMENT` if `result` is NULL.
-//
-// # Safety
-// `result` is NULL or a live release result.
-agc_status agc_release_result_status(const agc_release_result *result);
-
-// The failed step's message (empty on success), or NULL if `result` is NULL. Owned by `result`.
-//
-// # Safety
-// `result` is NULL or a live release result.
-const char *agc_release_result_error(const agc_release_result *result);
-
-// Free a release result and its strings. NULL is a no-op.
-//
-// # Safety
-// `result` is NULL or a result from `agc_release_package`, not yet freed.
-void agc_release_result_free(agc_release_result *result);
-
-// The name of a release state, as the tool and the packages show it: `"draft"`,
-// `"in-review"`, `"rejected"`, `"released"`, `"approved"`, `"offline"`, `"other"`; an
-// unknown number gives `"other"`. A static string: never free it.
-const char *agc_release_state_str(int state);
-
-// Read where the app's release stands into a new status object: on success `*out`
-// receives it (the caller frees it with `agc_release_status_free`); `*out` is set to NULL
-// first, so it is NULL after a failure. The same reading as `agc_get_release_state`, plus
-// AGC's `reviewState` (`agc_release_status_review_state`).
-//
-// # Safety
-// `client` is live; `app_id` is NULL or NUL-terminated; `out` is NULL or writable.
-agc_status agc_get_release_status(const agc_client *client,
-                                  const char *app_id,
-                                  agc_release_status **out);
-
-// The short reading (an `agc_release_state`); `AGC_RELEASE_OTHER` for NULL.
-//
-// # Safety
-// `status` is NULL or a live status object.
-agc_release_state agc_release_status_state(const agc_release_status *status);
-
-// AGC's raw `releaseState` (0 to 13 today), or -1 when AGC gave none (or `status` is NULL).
-//
-// # Safety
-// `status` is NULL or a live status object.
-int64_t agc_release_status_release_state(const agc_release_status *status);
-
-// AGC's raw `reviewState`, passed through (its values are not documented publicly), or -1
-// when AGC gave none (or `status` is NULL).
-//
-// # Safety
-// `status` is NULL or a live status object.
-int64_t agc_release_status_review_state(const agc_release_status *status);
-
-// The reviewers' opinion (redacted, bounded), or NULL when there is none (or `status` is
-// NULL). Owned by `status`: valid until `agc_release_status_free`.
-//
-// # Safety
-// `status` is NULL or a live status object.
-const char *agc_release_status_audit_opinion(const agc_release_status *status);
-
-// Free a status object and its strings. NULL is a no-op.
-//
-// # Safety
-// `status` is NULL or from `agc_get_release_status`, not yet freed.
-void agc_release_status_free(agc_release_status *status);
-
-// Set the release notes in `options` (`agc_release_options_set_note`) on the app, one
-// language after another. Progress phase: `AGC_PHASE_SETTING_NOTES`. A language AGC refuses
-// gives `AGC_ERR_API` naming the language. The notes are copied when the call starts: the
-// progress callback may free or change `options`.
-//
-// # Safety
-// `client` is live; `app_id` is NULL or NUL-terminated; `options` is a live options object.
-agc_status agc_set_release_notes(const agc_client *client,
-                                 const char *app_id,
-                                 const agc_release_options *options,
-                                 agc_progress_fn progress,
-                                 void *user_data);
-
-// Submit the app's draft for review with the release time, phase and remark of `options`
-// (NULL: an immediate full release). While AGC still processes the package (codes
-// 204144660, 204144719, 204144727 with a matching message) it retries with backoff until
-// the options' submit timeout, then `AGC_ERR_TIMEOUT`; any other refusal is `AGC_ERR_API`
-// with AGC's message. Progress phase: `AGC_PHASE_SUBMITTING`. `options` is copied when the
-// call starts: the progress callback may free or change it. A cancel while AGC is answering
-// ends the call (`AGC_ERR_CANCELLED`) although AGC may have accepted the submit: read the
-// state (`agc_get_release_status`) before submitting again (`agc_release_package` says so in
-// `agc_release_result_outcome_uncertain`).
-//
-// # Safety
-// `client` is live; `app_id` is NULL or NUL-terminated; `options` is NULL or live.
-agc_status agc_submit_for_review(const agc_client *client,
-                                 const char *app_id,
-                                 const agc_release_options *options,
-                                 agc_progress_fn progress,
-                                 void *user_data);
-
-// Read where the app's release stands. `*state` receives an `agc_release_state`;
-// `*release_state` (may be NULL) AGC's raw `releaseState`, or -1 if absent; `*audit_opinion`
-// (may be NULL) the reviewers' opinion, a string the caller frees with `agc_string_free`,
-// or NULL when there is none. Before any check, each of them that is not NULL is reset
-// (`AGC_RELEASE_OTHER`, -1, NULL), so that is what they hold after a failure; a NULL
-// `state` is `AGC_ERR_INVALID_ARGUMENT`.
-//
-// # Safety
-// `client` is live; `app_id` is NULL or NUL-terminated; `state` is writable; the other
-// out-pointers are NULL or writable.
-agc_status agc_get_release_state(const agc_client *client,
-                                 const char *app_id,
-                                 agc_release_state *state,
-                                 int64_t *release_state,
-                                 char **audit_opinion);
-
-// Create release options with no notes, an immediate full release, and 15-minute waits for
-// parsing and for "still processing" submits. On success `*out` receives them (the caller
-// frees them with `agc_release_options_free`).
-//
-// # Safety
-// `out` is NULL or writable.
-agc_status agc_release_options_new(agc_release_options **out);
-
-// Free release options. NULL is a no-op.
-//
-// # Safety
-// `options` is NULL or from `agc_release_options_new`, not yet freed.
-void agc_release_options_free(agc_release_options *options);
-
-// Release notes ("what's new") for one language, e.g. `"en-US"`; copied. Checked now: a
-// language tag, not only invisible characters, at most 500 UTF-16 code units (an emoji
-// counts 2; `AGC_ERR_INVALID_ARGUMENT` naming the language). Setting a language again
-// replaces its text and forgets its listing texts (`agc_release_options_set_note_listing`).
-// A language the app does not have yet needs an app name (listing texts).
-//
-// # Safety
-// `options` is a live options object; strings are NULL or NUL-terminated.
-agc_status agc_release_options_set_note(agc_release_options *options,
-                                        const char *language,
-                                        const char *new_features);
-
-// Scheduled release: `yyyy-MM-ddTHH:mm:ss+0000` in UTC (`Z` and `+00:00` are accepted too);
-// copied and checked now. NULL clears it (release at once after approval).
-//
-// # Safety
-// `options` is a live options object; `release_time` is NULL or NUL-terminated.
-agc_status agc_release_options_set_release_time(agc_release_options *options,
-                                                const char *release_time);
-
-// `releasePhase`: 0 = full release, 3 = phased release, which needs `description`
-// (`phasedReleaseDescription`, copied; ignored for 0 and may then be NULL).
-//
-// # Safety
-// `options` is a live options object; `description` is NULL or NUL-terminated.
-agc_status agc_release_options_set_phase(agc_release_options *options,
-                                         unsigned int phase,
-                                         const char *description);
-
-// A remark to the reviewers, 10 to 300 characters; copied and checked now. NULL clears it.
-//
-// # Safety
-// `options` is a live options object; `remark` is NULL or NUL-terminated.
-agc_status agc_release_options_set_remark(agc_release_options *options, const char *remark);
-
-// Make the road a HarmonyOS test release: `test_type` 3 = invite test (needs at least one
-// group, `agc_release_options_add_test_group`), 4 = open test; `description` (`testDesc`,
-// 1 to 50 characters) is copied. The upload is then asked with `releaseType` 6.
-//
-// # Safety
-// `options` is a live options object; `description` is NULL or NUL-terminated.
-agc_status agc_release_options_set_test(agc_release_options *options,
-                                        unsigned int test_type,
-                                        const char *description);
-
-// The test window in milliseconds since the Unix epoch (`end_ms` > `start_ms`, at most 90
-// days long, else `AGC_ERR_INVALID_ARGUMENT`). Default: from the submit on, for 30 days. Needs `agc_release_options_set_test` first.
-//
-// # Safety
-// `options` is a live options object.
-agc_status agc_release_options_set_test_window(agc_release_options *options,
-                                               uint64_t start_ms,
-                                               uint64_t end_ms);
-
-// Add a test group id (copied). AGC takes ONE `needNotify` per test version, not one per
-// group: `notify` (1 = tell the testers) must equal the flag of every earlier
-// `agc_release_options_add_test_group` or `agc_release_options_set_test_notify` call on
-// these options, else `AGC_ERR_INVALID_ARGUMENT` (nothing is changed). Needs
-// `agc_release_options_set_test` first.
-//
-// # Safety
-// `options` is a live options object; `group_id` is NULL or NUL-terminated.
-agc_status agc_release_options_add_test_group(agc_release_options *options,
-                                              const char *group_id,
-                                              unsigned int notify);
-
-// Whether AGC tells the testers of the test version (`testTaskInfo.needNotify`, one flag per
-// test version): 1 yes, 0 no (the default). Replaces the flag of earlier calls; later
-// `agc_release_options_add_test_group` calls must pass the same. Needs
-// `agc_release_options_set_test` first.
-//
-// # Safety
-// `options` is a live options object.
-agc_status agc_release_options_set_test_notify(agc_release_options *options, unsigned int notify);
-
-// The test package's `distributeMode`: 1 = the test zone (the default), 2 = AppGallery;
-// anything else is `AGC_ERR_INVALID_ARGUMENT`. Needs `agc_release_options_set_test` first.
-//
-// # Safety
-// `options` is a live options object.
-agc_status agc_release_options_set_distribute_mode(agc_release_options *options, unsigned int mode);
-
-// A submit body field the options do not model (for example `"registeredIdType"`), with
-// its value as JSON text (`"1"`, `"\"91110000MA00000000\""`, `"{...}"`); both copied and
-// checked now: a field the options set themselves (`releaseType`, `releasePhase`,
-// `phasedReleaseDescription`, `releaseTime`, `remark`), a name that is not 1 to 64 ASCII
-// letters, digits or `_`, text that is not JSON or longer than 4 KiB is
-// `AGC_ERR_INVALID_ARGUMENT`. Setting a name again replaces it; `json` NULL removes it.
-//
-// # Safety
-// `options` is a live options object; `name` is NUL-terminated; `json` is NULL or
-// NUL-terminated.
-agc_status agc_release_options_set_submit_field(agc_release_options *options,
-                                                const char *name,
-                                                const char *json);
-
-// The listing texts of a language whose release notes are set
-// (`agc_release_options_set_note` first): `app_name` (`appName`, at most 64 UTF-16 code
-// units; AGC asks for it when the app does not have the language yet), `app_desc`
-// (`appDesc`, at most 8000) and `brief_info` (`briefInfo`, at most 80); each NULL = not
-// sent. Copied and checked now (`AGC_ERR_INVALID_ARGUMENT` naming the language).
-//
-// # Safety
-// `options` is a live options object; `language` is NUL-terminated; the texts are NULL or
-// NUL-terminated.
-agc_status agc_release_options_set_note_listing(agc_release_options *options,
-                                                const char *language,
-                                                const char *app_name,
-                                                const char *app_desc,
-                                                const char *brief_info);
-
-// Longest wait for AGC to parse the package, and longest wait while a submit is refused as
-// "still processing", in milliseconds (each > 0; default 15 minutes).
-//
-// # Safety
-// `options` is a live options object.
-agc_status agc_release_options_set_timeouts_ms(agc_release_options *options,
-                                               uint64_t parse_timeout_ms,
-                                               uint64_t submit_timeout_ms);
-
-// Continue an earlier road from the ids it obtained (each NULL = not known): with an
-// object id (and its `file_name`; default the file's name) the upload is skipped; with a
-// package id the bind (or adding the test package) too; with a version id, creating the
-// test version. All copied. The SHA-256 and size of the earlier upload are forgotten here
-// (set them with `agc_release_options_set_resume_upload`).
-//
-// # Safety
-// `options` is a live options object; strings are NULL or NUL-terminated.
-agc_status agc_release_options_set_resume(agc_release_options *options,
-                                          const char *object_id,
-                                          const char *file_name,
-                                          const char *package_id,
-                                          const char *version_id);
-
-// The SHA-256 (lowercase hex, 64 characters) and size of the upload an earlier road made,
-// for a road resumed past its upload to report them (`agc_release_result_sha256`,
-// `agc_release_result_size`); a road that uploads reports its own. `sha256_hex` NULL and
-// `size` 0 mean not known. A SHA-256 that is not 64 lowercase hexadecimal characters is
-// `AGC_ERR_INVALID_ARGUMENT`. `sha256_hex` is copied. Call it after
-// `agc_release_options_set_resume`, which forgets them.
-//
-// # Safety
-// `options` is a live options object; `sha256_hex` is NULL or NUL-terminated.
-agc_status agc_release_options_set_resume_upload(agc_release_options *options,
-                                                 const char *sha256_hex,
-                                                 uint64_t size);
-
-// Continue from what an earlier (failed) road obtained: the ids of `result`, and the SHA-256
-// and size of its upload, copied.
-//
-// # Safety
-// `options` is a live options object; `result` is NULL or a live release result.
-agc_status agc_release_options_resume_from(agc_release_options *options,
-                                           const agc_release_result *result);
-
 // Seal (encrypt and authenticate) `in_path` into `out_path` with a 32-byte key, in the
 // format of docs/sealed-format.md (XChaCha20-Poly1305 STREAM). `out_path` is written
 // through a temporary file (mode 0600) and replaced only on success.
@@ -1074,199 +1220,6 @@ agc_status agc_open_file(const uint8_t *key,
                          size_t key_len,
                          const char *in_path,
                          const char *out_path);
-
-// The library's version, e.g. `"0.1.0"`. Static storage: never free it.
-const char *agc_version(void);
-
-// The symbolic name of a status, e.g. `"AGC_ERR_FILE_TYPE"`; `"AGC_ERR_UNKNOWN"` for a
-// number that is not a status. Static storage: never free it.
-const char *agc_status_str(int status);
-
-// The name of a progress phase (an `agc_phase` value, taken as an `int` so that any number is
-// safe), e.g. `"uploading"`: the same names the tool and the Python package show. Returns a
-// static string, never NULL; `"unknown"` for a value that is not an `agc_phase`. Never free it.
-const char *agc_phase_str(int phase);
-
-// A human-readable description of the last failure of an `agc_*` call on this thread, or
-// `""` if the last such call succeeded. Never NULL; never contains a secret (client secret,
-// token, signed headers, keys). Owned by the library: valid until the next `agc_*` call
-// on the same thread; copy it if you need it longer. Called on a thread that is exiting
-// (from a pthread key destructor, after the thread's storage is gone) it is a fixed text
-// after a failure and `""` after a success.
-const char *agc_last_error(void);
-
-// Free a string the library handed over through an out-pointer (`agc_bind_package`,
-// `agc_bind_object`, `agc_publish_package`, the audit opinion of `agc_get_release_state`).
-// NULL is a no-op.
-//
-// # Safety
-// `s` is NULL or such a string, not yet freed.
-void agc_string_free(char *s);
-
-// How the file travels: an `agc_transfer` value (default `AGC_TRANSFER_AUTO`). Another value
-// is `AGC_ERR_INVALID_ARGUMENT`.
-//
-// # Safety
-// `options` is a live options object.
-agc_status agc_upload_options_set_transfer(agc_upload_options *options, unsigned int transfer);
-
-// Bytes per part of a multipart upload (default: AGC's minimum, `nspPartMinSize`, 5 MiB).
-// A size outside AGC's bounds is raised or lowered to them, with a note in the result; 0 is
-// `AGC_ERR_INVALID_ARGUMENT`. A resumed upload keeps the part size it started with.
-//
-// # Safety
-// `options` is a live options object.
-agc_status agc_upload_options_set_part_size(agc_upload_options *options, uint64_t part_size);
-
-// The file's SHA-256 when the caller already knows it: 64 hexadecimal characters (either
-// case), copied. The hash pass before the upload is skipped; the bytes are still hashed while
-// they are sent, and a wrong digest stops the upload before its last byte with
-// `AGC_ERR_FILE_CHANGED` (nothing is stored). Anything but 64 hex digits is
-// `AGC_ERR_INVALID_ARGUMENT`; NULL too. Not for profile pictures (they are sealed first).
-//
-// # Safety
-// `options` is a live options object; `sha256_hex` is NULL or NUL-terminated.
-agc_status agc_upload_options_set_sha256(agc_upload_options *options, const char *sha256_hex);
-
-// Keep the state of a multipart upload in this file, so that a later run (after a crash, a
-// kill, a failure) with the same file sends only the parts not yet finished. Copied. The
-// file is written atomically after every part (mode 0600) and holds the app id, file name
-// and identity, AGC's object and upload ids and each finished part's number, SHA-256, ETag
-// and part object id: never a token, secret, signature or signed URL. A changed file, or a
-// session AGC no longer knows, starts a fresh upload, with a note. A finished upload removes
-// the file. NULL or an empty path is `AGC_ERR_INVALID_ARGUMENT`.
-//
-// # Safety
-// `options` is a live options object; `path` is NULL or NUL-terminated.
-agc_status agc_upload_options_set_resume_file(agc_upload_options *options, const char *path);
-
-// How the file went: `AGC_TRANSFER_SINGLE` or `AGC_TRANSFER_MULTIPART` (never
-// `AGC_TRANSFER_AUTO`); 0 if `result` is NULL.
-//
-// # Safety
-// `result` is NULL or a live result.
-unsigned int agc_upload_result_transfer(const agc_upload_result *result);
-
-// Parts of the stored object (1 for a single PUT); 0 if `result` is NULL.
-//
-// # Safety
-// `result` is NULL or a live result.
-uint32_t agc_upload_result_parts(const agc_upload_result *result);
-
-// Parts this call sent (a part re-sent after a failure counts once); 0 if `result` is NULL.
-//
-// # Safety
-// `result` is NULL or a live result.
-uint32_t agc_upload_result_parts_sent(const agc_upload_result *result);
-
-// Parts finished by an earlier run and taken from the resume file (not sent again); 0 if
-// `result` is NULL.
-//
-// # Safety
-// `result` is NULL or a live result.
-uint32_t agc_upload_result_resumed_parts(const agc_upload_result *result);
-
-// Body bytes this call sent, every attempt included (more than the size after a retry, less
-// after a resume); 0 if `result` is NULL.
-//
-// # Safety
-// `result` is NULL or a live result.
-uint64_t agc_upload_result_bytes_sent(const agc_upload_result *result);
-
-// Upload a file to AGC: validate it (suffix, size, content type) before any network I/O,
-// hash it, get a signed URL, PUT it (retrying transient failures).
-//
-// - `path`: the file; on POSIX any bytes (it need not be UTF-8, but then the name sent to
-//   AGC must be set with `agc_upload_options_set_file_name`).
-// - `kind`: an `agc_package_kind` value.
-// - `progress`: may be NULL. Called on this thread; non-zero return cancels.
-// - `user_data`: passed to `progress` untouched; may be NULL.
-// - `out`: on success receives a result the caller owns and frees with
-//   `agc_upload_result_free`; set to NULL on failure.
-//
-// # Safety
-// `client` is a live handle; strings are NULL or NUL-terminated; `out` is NULL or writable.
-agc_status agc_upload_file(const agc_client *client,
-                           const char *app_id,
-                           const char *path,
-                           unsigned int kind,
-                           agc_progress_fn progress,
-                           void *user_data,
-                           agc_upload_result **out);
-
-// `agc_upload_file` with options (`options` may be NULL: defaults).
-//
-// # Safety
-// As for `agc_upload_file`; `options` is NULL or a live options object.
-agc_status agc_upload_file_ex(const agc_client *client,
-                              const char *app_id,
-                              const char *path,
-                              unsigned int kind,
-                              const agc_upload_options *options,
-                              agc_progress_fn progress,
-                              void *user_data,
-                              agc_upload_result **out);
-
-// The object id AGC assigned (needed to bind the file to the app). Owned by `result`;
-// NULL if `result` is NULL.
-//
-// # Safety
-// `result` is NULL or a live result.
-const char *agc_upload_result_object_id(const agc_upload_result *result);
-
-// Lowercase hex SHA-256 of the uploaded bytes (64 characters). Owned by `result`; NULL if
-// `result` is NULL.
-//
-// # Safety
-// `result` is NULL or a live result.
-const char *agc_upload_result_sha256(const agc_upload_result *result);
-
-// The file name AGC recorded. Owned by `result`; NULL if `result` is NULL.
-//
-// # Safety
-// `result` is NULL or a live result.
-const char *agc_upload_result_file_name(const agc_upload_result *result);
-
-// Bytes uploaded; 0 if `result` is NULL.
-//
-// # Safety
-// `result` is NULL or a live result.
-uint64_t agc_upload_result_size(const agc_upload_result *result);
-
-// Free a result and its strings. NULL is a no-op.
-//
-// # Safety
-// `result` is NULL or a result from `agc_upload_file` not yet freed.
-void agc_upload_result_free(agc_upload_result *result);
-
-// The number of notes of an upload (or publish) result; 0 if `result` is NULL. A note
-// starting with `"warning: "` says that a check of the preflight was skipped (AGC refused
-// the read for lack of rights).
-//
-// # Safety
-// `result` is NULL or a live result.
-size_t agc_upload_result_note_count(const agc_upload_result *result);
-
-// Note `index` (from 0) of an upload (or publish) result, or NULL when `index` is out of
-// range or `result` is NULL. Owned by `result`.
-//
-// # Safety
-// `result` is NULL or a live result.
-const char *agc_upload_result_note(const agc_upload_result *result, size_t index);
-
-// The number of notes of a release result (the preflight's warnings, the upload's notes),
-// kept on failure too; 0 if `result` is NULL.
-//
-// # Safety
-// `result` is NULL or a live release result.
-size_t agc_release_result_note_count(const agc_release_result *result);
-
-// Note `index` (from 0) of a release result, or NULL when `index` is out of range or
-// `result` is NULL. Owned by `result`.
-//
-// # Safety
-// `result` is NULL or a live release result.
-const char *agc_release_result_note(const agc_release_result *result, size_t index);
 
 #ifdef __cplusplus
 }  // extern "C"

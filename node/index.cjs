@@ -14,7 +14,7 @@
  */
 const { EventEmitter } = require('node:events');
 const { fileURLToPath } = require('node:url');
-const { koffi, fn, libraryPath, libraryFileNames } = require('./lib/native.cjs');
+const { koffi, fn, libraryPath, libraryFileNames, namesByNumber, libraryDefault } = require('./lib/native.cjs');
 const pool = require('./lib/pool.cjs');
 const errors = require('./lib/errors.cjs');
 
@@ -23,12 +23,9 @@ const { Status, AgcError, InvalidArgumentError, CancelledError, ReentrantError, 
 /** What is uploaded (the C ABI's agc_package_kind). */
 const PackageKind = Object.freeze({ HARMONY_APP: 1, ATOMIC_SERVICE: 2, PROFILE_PICTURE: 3 });
 
-/** The phases of agc_phase, by number, as the names the progress callback receives. */
-const PHASES = Object.freeze({
-  1: 'hashing', 2: 'requesting_url', 3: 'uploading', 4: 'retrying', 5: 'done', 6: 'sealing', 7: 'binding',
-  8: 'waiting', 9: 'setting_notes', 10: 'submitting', 11: 'creating_test_version', 12: 'adding_test_package',
-  13: 'setting_test_info', 14: 'submitting_test',
-});
+/** The phases of agc_phase, by number, as the names the progress callback receives: the
+ * library's (agc_phase_str), which holds the one list. */
+const PHASES = Object.freeze(Object.fromEntries(namesByNumber(fn.agc_phase_str, 'unknown')));
 /** The phase names (Phase.UPLOADING === 'uploading'). */
 const Phase = Object.freeze(Object.fromEntries(Object.values(PHASES).map((n) => [n.toUpperCase(), n])));
 
@@ -51,7 +48,9 @@ const Trust = Object.freeze({ MOZILLA: 1, SYSTEM: 2, BOTH: 3 });
  * multipart upload from 128 MiB and one PUT below; an upload result says SINGLE or MULTIPART. */
 const Transfer = Object.freeze({ AUTO: 1, SINGLE: 2, MULTIPART: 3 });
 
-const DEFAULT_WAIT_MS = 15 * 60 * 1000; // the library's default parse and submit waits
+// The library's default waits for parsing and for a submit AGC answers "still processing".
+const DEFAULT_PARSE_MS = libraryDefault('parse_timeout_ms');
+const DEFAULT_SUBMIT_MS = libraryDefault('submit_timeout_ms');
 
 // ------------------------------------------------------------------------------ arguments
 
@@ -214,8 +213,8 @@ function releaseOptions(o) {
     }
     if (o.remark !== undefined && o.remark !== null) check(fn.agc_release_options_set_remark(h, text(o.remark, 'remark')));
     if (o.parseTimeoutMs !== undefined || o.submitTimeoutMs !== undefined) {
-      const parse = o.parseTimeoutMs === undefined ? DEFAULT_WAIT_MS : uint(o.parseTimeoutMs, 'timeoutMs');
-      const submit = o.submitTimeoutMs === undefined ? DEFAULT_WAIT_MS : uint(o.submitTimeoutMs, 'timeoutMs');
+      const parse = o.parseTimeoutMs === undefined ? DEFAULT_PARSE_MS : uint(o.parseTimeoutMs, 'timeoutMs');
+      const submit = o.submitTimeoutMs === undefined ? DEFAULT_SUBMIT_MS : uint(o.submitTimeoutMs, 'timeoutMs');
       check(fn.agc_release_options_set_timeouts_ms(h, parse, submit));
     }
     if (o.test !== undefined && o.test !== null) testOptions(h, o.test);
@@ -252,12 +251,10 @@ function testOptions(h, test) {
 
 function resumeOptions(h, resume) {
   const ids = optionsArg(resume, 'resume (the ReleaseIds of an earlier road, e.g. err.done)');
-  check(fn.agc_release_options_set_resume(h, text(ids.objectId, 'resume.objectId'), text(ids.fileName, 'resume.fileName'),
-    text(ids.packageId, 'resume.packageId'), text(ids.versionId, 'resume.versionId')));
-  if (ids.sha256 != null || ids.size != null) {
-    const size = ids.size == null ? 0 : uint(ids.size, 'resume.size');
-    check(fn.agc_release_options_set_resume_upload(h, text(ids.sha256, 'resume.sha256'), size));
-  }
+  const texts = [text(ids.objectId, 'resume.objectId'), text(ids.fileName, 'resume.fileName'),
+    text(ids.packageId, 'resume.packageId'), text(ids.versionId, 'resume.versionId'), text(ids.sha256, 'resume.sha256')];
+  const size = ids.size == null ? 0 : uint(ids.size, 'resume.size');
+  check(fn.agc_release_options_set_resume(h, ...texts, size));
 }
 
 function emptyIds() {
@@ -512,7 +509,7 @@ class Client {
     const o = optionsArg(options);
     const args = {
       client: this.#handle(), appId: text(appId, 'appId'), packageId: text(packageId, 'packageId'),
-      timeoutMs: o.timeoutMs === undefined ? DEFAULT_WAIT_MS : uint(o.timeoutMs, 'timeoutMs'),
+      timeoutMs: o.timeoutMs === undefined ? DEFAULT_PARSE_MS : uint(o.timeoutMs, 'timeoutMs'),
     };
     settle(await this.#op('wait', args, o));
   }
@@ -522,7 +519,7 @@ class Client {
     const o = optionsArg(options);
     const args = {
       client: this.#handle(), appId: text(appId, 'appId'), path: pathArg(path, 'path'), kind: kindArg(o.kind),
-      timeoutMs: o.timeoutMs === undefined ? DEFAULT_WAIT_MS : uint(o.timeoutMs, 'timeoutMs'),
+      timeoutMs: o.timeoutMs === undefined ? DEFAULT_PARSE_MS : uint(o.timeoutMs, 'timeoutMs'),
     };
     return this.#withUploadOptions('publish', args, o);
   }

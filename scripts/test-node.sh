@@ -47,5 +47,6 @@ node_modules/.bin/tsc -p tsconfig.json
 echo "== node --test (cwd $WORK/project)"
 # One file at a time (node --test would run them in parallel, and Node 18 has no
 # --test-concurrency): the files share one mock, whose faults are global.
-AGCUPLOAD_EXPECT_INSTALLED=1 "$ROOT/scripts/with-mock.sh" sh -c \
+# AGCUPLOAD_HEADER: the header names.test.mjs compares the package's constants with.
+AGCUPLOAD_EXPECT_INSTALLED=1 AGCUPLOAD_HEADER="$ROOT/include/agcupload.h" "$ROOT/scripts/with-mock.sh" sh -c \
   'status=0; for f in spec/*.test.mjs; do node --test "$f" || status=1; done; exit $status'

@@ -8,32 +8,13 @@
 // out the failed bind or submit although the call failed: its request went out and no clear
 // answer came, or a cancel came while AGC was answering; check AGC before resuming); null
 // from every other call.
-const { fn } = require('./native.cjs');
+const { fn, namesByNumber } = require('./native.cjs');
 
-/** The C ABI's `agc_status` numbers (stable; never renumbered). */
-const Status = Object.freeze({
-  OK: 0,
-  INVALID_ARGUMENT: 1,
-  FILE: 2,
-  FILE_TYPE: 3,
-  FILE_TOO_LARGE: 4,
-  FILE_CHANGED: 5,
-  CANCELLED: 6,
-  NETWORK: 7,
-  TIMEOUT: 8,
-  TLS: 9,
-  AUTH: 10,
-  API: 11,
-  PROTOCOL: 12,
-  UPLOAD_REJECTED: 13,
-  HTTP: 14,
-  SEAL_KEY: 15,
-  SEAL_CORRUPT: 16,
-  PACKAGE_FAILED: 17,
-  REENTRANT: 18,
-  PREFLIGHT: 19,
-  INTERNAL: 255,
-});
+/** The C ABI's `agc_status` numbers by name without its prefix (Status.FILE_TYPE is the number
+ * of AGC_ERR_FILE_TYPE), read from the library (agc_status_str), which holds the one list. */
+const Status = Object.freeze(Object.fromEntries(
+  [...namesByNumber(fn.agc_status_str, 'AGC_ERR_UNKNOWN')].map(([n, name]) => [name.replace(/^AGC_(ERR_)?/, ''), n]),
+));
 
 class AgcError extends Error {
   constructor(status, message) {
@@ -78,28 +59,29 @@ class PreflightError extends AgcError {}
 /** AGC_ERR_INTERNAL: a bug in libagcupload; please report it. */
 class InternalError extends AgcError {}
 
-const FAMILY = new Map([
-  [Status.INVALID_ARGUMENT, InvalidArgumentError],
-  [Status.FILE, FileError],
-  [Status.FILE_TYPE, FileError],
-  [Status.FILE_TOO_LARGE, FileError],
-  [Status.FILE_CHANGED, FileError],
-  [Status.CANCELLED, CancelledError],
-  [Status.NETWORK, NetworkError],
-  [Status.TIMEOUT, NetworkError],
-  [Status.TLS, NetworkError],
-  [Status.AUTH, AuthError],
-  [Status.API, ApiError],
-  [Status.PROTOCOL, ApiError],
-  [Status.HTTP, ApiError],
-  [Status.UPLOAD_REJECTED, RejectedError],
-  [Status.SEAL_KEY, SealError],
-  [Status.SEAL_CORRUPT, SealError],
-  [Status.PACKAGE_FAILED, PackageFailedError],
-  [Status.REENTRANT, ReentrantError],
-  [Status.PREFLIGHT, PreflightError],
-  [Status.INTERNAL, InternalError],
-]);
+// Each status's family, by the status's name (its number is the library's).
+const FAMILY = new Map(Object.entries({
+  INVALID_ARGUMENT: InvalidArgumentError,
+  FILE: FileError,
+  FILE_TYPE: FileError,
+  FILE_TOO_LARGE: FileError,
+  FILE_CHANGED: FileError,
+  CANCELLED: CancelledError,
+  NETWORK: NetworkError,
+  TIMEOUT: NetworkError,
+  TLS: NetworkError,
+  AUTH: AuthError,
+  API: ApiError,
+  PROTOCOL: ApiError,
+  HTTP: ApiError,
+  UPLOAD_REJECTED: RejectedError,
+  SEAL_KEY: SealError,
+  SEAL_CORRUPT: SealError,
+  PACKAGE_FAILED: PackageFailedError,
+  REENTRANT: ReentrantError,
+  PREFLIGHT: PreflightError,
+  INTERNAL: InternalError,
+}).filter(([name]) => name in Status).map(([name, Cls]) => [Status[name], Cls]));
 
 /** The error for `status` (a status of no known family gives a plain AgcError). With no
  * `message`, agc_last_error() of this thread: only right after a call made on this thread. */

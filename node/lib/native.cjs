@@ -67,6 +67,8 @@ const CB = koffi.pointer(ProgressFn);
 const signatures = {
   agc_version: [S, []],
   agc_status_str: [S, [INT]],
+  agc_phase_str: [S, [INT]],
+  agc_default_u64: [INT, [S, koffi.out(koffi.pointer('uint64_t'))]],
   agc_last_error: [S, []],
   agc_string_free: ['void', [P]],
   agc_client_new: [INT, [S, S, PP]],
@@ -91,7 +93,7 @@ const signatures = {
   agc_upload_options_set_part_size: [INT, [P, U64]],
   agc_upload_options_set_sha256: [INT, [P, S]],
   agc_upload_options_set_resume_file: [INT, [P, S]],
-  agc_upload_file_ex: [INT, [P, S, S, U, P, CB, P, PP]],
+  agc_upload_file: [INT, [P, S, S, U, P, CB, P, PP]],
   agc_upload_result_object_id: [S, [P]],
   agc_upload_result_sha256: [S, [P]],
   agc_upload_result_file_name: [S, [P]],
@@ -117,8 +119,7 @@ const signatures = {
   agc_release_options_set_test_window: [INT, [P, U64, U64]],
   agc_release_options_add_test_group: [INT, [P, S, U]],
   agc_release_options_set_timeouts_ms: [INT, [P, U64, U64]],
-  agc_release_options_set_resume: [INT, [P, S, S, S, S]],
-  agc_release_options_set_resume_upload: [INT, [P, S, U64]],
+  agc_release_options_set_resume: [INT, [P, S, S, S, S, S, U64]],
   agc_release_package: [INT, [P, S, S, U, P, P, CB, P, PP]],
   agc_release_result_object_id: [S, [P]],
   agc_release_result_file_name: [S, [P]],
@@ -135,7 +136,11 @@ const signatures = {
   agc_release_result_note: [S, [P, 'size_t']],
   agc_set_release_notes: [INT, [P, S, P, CB, P]],
   agc_submit_for_review: [INT, [P, S, P, CB, P]],
-  agc_get_release_state: [INT, [P, S, koffi.out(koffi.pointer(INT)), koffi.out(koffi.pointer('int64_t')), PP]],
+  agc_get_release_status: [INT, [P, S, PP]],
+  agc_release_status_state: [INT, [P]],
+  agc_release_status_release_state: ['int64_t', [P]],
+  agc_release_status_audit_opinion: [S, [P]],
+  agc_release_status_free: ['void', [P]],
   agc_seal_file: [INT, ['const uint8_t *', 'size_t', S, S]],
   agc_inspect_package: [INT, [S, PP]],
   agc_package_info_free: ['void', [P]],
@@ -172,4 +177,24 @@ function takeString(ptr) {
   }
 }
 
-module.exports = { koffi, fn, libraryPath, libraryFileNames, takeString, ENV_VAR };
+/** The names the library gives the numbers 0 to 255 of one of its C enums (`nameOf`, e.g.
+ * agc_status_str), skipping the name it gives a number outside the enum (`unknown`). */
+function namesByNumber(nameOf, unknown) {
+  const names = new Map();
+  for (let n = 0; n <= 255; n++) {
+    const name = String(nameOf(n));
+    if (name !== unknown) names.set(n, name);
+  }
+  return names;
+}
+
+/** A default of the library by name (agc_default_u64: "parse_timeout_ms", ...). */
+function libraryDefault(name) {
+  const out = [0];
+  if (fn.agc_default_u64(name, out) !== 0) {
+    throw new Error(`agcupload: ${libraryPath} has no default ${name} (the package and the library differ)`);
+  }
+  return Number(out[0]);
+}
+
+module.exports = { koffi, fn, libraryPath, libraryFileNames, takeString, namesByNumber, libraryDefault, ENV_VAR };

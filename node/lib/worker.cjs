@@ -97,7 +97,7 @@ function packageInfo(info) {
 const ops = {
   upload(a, cb) {
     const out = [null];
-    const st = fn.agc_upload_file_ex(a.client, a.appId, a.path, a.kind, a.options, cb, null, out);
+    const st = fn.agc_upload_file(a.client, a.appId, a.path, a.kind, a.options, cb, null, out);
     return [st, st === 0 ? uploadResult(out[0]) : null];
   },
   bind(a, cb) {
@@ -127,12 +127,16 @@ const ops = {
     return [fn.agc_submit_for_review(a.client, a.appId, a.releaseOptions, cb, null), null];
   },
   state(a) {
-    const state = [0];
-    const raw = [-1];
-    const opinion = [null];
-    const st = fn.agc_get_release_state(a.client, a.appId, state, raw, opinion);
-    const auditOpinion = takeString(opinion[0]);
-    return [st, st === 0 ? { state: state[0], raw: Number(raw[0]), auditOpinion } : null];
+    const out = [null];
+    const st = fn.agc_get_release_status(a.client, a.appId, out);
+    if (st !== 0) return [st, null];
+    try {
+      const h = out[0];
+      const auditOpinion = fn.agc_release_status_audit_opinion(h);
+      return [st, { state: fn.agc_release_status_state(h), raw: Number(fn.agc_release_status_release_state(h)), auditOpinion }];
+    } finally {
+      fn.agc_release_status_free(out[0]);
+    }
   },
   seal(a) {
     return [fn.agc_seal_file(a.key, a.key.length, a.inPath, a.outPath), null];

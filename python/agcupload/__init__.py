@@ -114,9 +114,12 @@ class Phase(str, enum.Enum):
         return str(self.value)
 
 
-_PHASE_BY_NUMBER: Dict[int, Phase] = {n: p for n, p in enumerate(Phase, start=1)}  # agc_phase order
-PHASES: Dict[int, str] = {n: p.value for n, p in _PHASE_BY_NUMBER.items()}
-"""The `agc_phase` numbers and their names (the values of `Phase`)."""
+PHASES: Dict[int, str] = {n: name.decode("ascii") for n, name in ((n, _lib.agc_phase_str(n)) for n in range(256))
+                          if name != b"unknown"}
+"""The `agc_phase` numbers and their names (the values of `Phase`), read from the library
+(`agc_phase_str`), which holds the one list."""
+_PHASE_BY_NUMBER: Dict[int, Phase] = {n: Phase(name) for n, name in PHASES.items()
+                                      if name in Phase._value2member_map_}
 
 
 class Trust(enum.IntEnum):
@@ -417,11 +420,9 @@ class _ReleaseOptions:
             return self
         if not isinstance(ids, ReleaseIds):
             raise TypeError("resume: expected the agcupload.ReleaseIds of an earlier road (e.g. e.done)")
-        _check(_lib.agc_release_options_set_resume(self.h, _text(ids.object_id), _text(ids.file_name),
-                                                   _text(ids.package_id), _text(ids.version_id)))
-        if ids.sha256 is not None or ids.size is not None:
-            size = 0 if ids.size is None else _unsigned(ids.size, "resume: ReleaseIds.size")
-            _check(_lib.agc_release_options_set_resume_upload(self.h, _text(ids.sha256), size))
+        texts = [_text(t) for t in (ids.object_id, ids.file_name, ids.package_id, ids.version_id, ids.sha256)]
+        size = 0 if ids.size is None else _unsigned(ids.size, "resume: ReleaseIds.size")
+        _check(_lib.agc_release_options_set_resume(self.h, *texts, size))
         return self
 
     def close(self) -> None:
@@ -608,8 +609,8 @@ class Client:
         cb, out = _Progress(progress), _P()
         with _Options(file_name, release_type, chinese_mainland, None, None, transfer, part_size, sha256,
                       resume_file) as opts:
-            self._call(lambda: int(_lib.agc_upload_file_ex(h, _text(app_id), _path(path), kind, opts.h, cb.fn,
-                                                           None, ctypes.byref(out))), cb)
+            self._call(lambda: int(_lib.agc_upload_file(h, _text(app_id), _path(path), kind, opts.h, cb.fn,
+                                                        None, ctypes.byref(out))), cb)
         return _take_result(out)
 
     def bind_package(self, app_id: Text, result: UploadResult, progress: Optional[ProgressCallback] = None) -> str:

@@ -87,7 +87,7 @@ static int reenter(void *ud, agc_phase phase, uint64_t done, uint64_t total) {
     t->tried = 1;
     t->setter = agc_client_set_retry(t->client, 3, 0);
     agc_upload_result *r = (agc_upload_result *)0x1;
-    t->upload = agc_upload_file(t->client, "10001", t->app, AGC_KIND_HARMONY_APP, NULL, NULL, &r);
+    t->upload = agc_upload_file(t->client, "10001", t->app, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, &r);
     t->upload_out_cleared = r == NULL;
     char *pid = (char *)0x1;
     t->bind = agc_bind_object(t->client, "10001", "a.app", "obj", NULL, NULL, &pid);
@@ -103,7 +103,7 @@ static int reenter(void *ud, agc_phase phase, uint64_t done, uint64_t total) {
     /* Another client is not busy: its calls go through. */
     t->other_setter = agc_client_set_retry(t->other, 2, 0);
     r = (agc_upload_result *)0x1;
-    t->other_upload = agc_upload_file(t->other, "10001", "/nonexistent/x.app", AGC_KIND_HARMONY_APP, NULL, NULL, &r);
+    t->other_upload = agc_upload_file(t->other, "10001", "/nonexistent/x.app", AGC_KIND_HARMONY_APP, NULL, NULL, NULL, &r);
     return 0;
 }
 
@@ -195,7 +195,7 @@ int main(void) {
     snprintf(app, sizeof app, "%s", make_file("hello.app", "PK\x03\x04", 300000));
     struct counter cnt = {0, 0, 0, 0};
     agc_upload_result *r = (agc_upload_result *)0x1;
-    CHECK_STATUS(agc_upload_file(c, "10001", app, AGC_KIND_HARMONY_APP, count_progress, &cnt, &r), AGC_OK);
+    CHECK_STATUS(agc_upload_file(c, "10001", app, AGC_KIND_HARMONY_APP, NULL, count_progress, &cnt, &r), AGC_OK);
     CHECK(r != NULL, "no result");
     if (r) {
         CHECK(strlen(agc_upload_result_object_id(r)) > 0, "empty object id");
@@ -213,25 +213,25 @@ int main(void) {
 
     /* Local validation errors: each a distinct status, and *out is NULL. */
     r = (agc_upload_result *)0x1;
-    CHECK_STATUS(agc_upload_file(c, "10001", "/nonexistent/x.app", AGC_KIND_HARMONY_APP, NULL, NULL, &r), AGC_ERR_FILE);
+    CHECK_STATUS(agc_upload_file(c, "10001", "/nonexistent/x.app", AGC_KIND_HARMONY_APP, NULL, NULL, NULL, &r), AGC_ERR_FILE);
     CHECK(r == NULL, "out not cleared on failure");
     CHECK(strlen(agc_last_error()) > 0, "no message");
-    CHECK_STATUS(agc_upload_file(c, "10001", make_file("pkg.zip", "PK\x03\x04", 100), AGC_KIND_HARMONY_APP, NULL, NULL, &r), AGC_ERR_FILE_TYPE);
-    CHECK_STATUS(agc_upload_file(c, "10001", make_file("fake.app", "not a zip", 100), AGC_KIND_HARMONY_APP, NULL, NULL, &r), AGC_ERR_FILE_TYPE);
-    CHECK_STATUS(agc_upload_file(c, "10001", make_file("big.app", "PK\x03\x04", 10 * 1024 * 1024 + 1), AGC_KIND_ATOMIC_SERVICE, NULL, NULL, &r), AGC_ERR_FILE_TOO_LARGE);
-    CHECK_STATUS(agc_upload_file(c, "10001", dir, AGC_KIND_HARMONY_APP, NULL, NULL, &r), AGC_ERR_FILE);
+    CHECK_STATUS(agc_upload_file(c, "10001", make_file("pkg.zip", "PK\x03\x04", 100), AGC_KIND_HARMONY_APP, NULL, NULL, NULL, &r), AGC_ERR_FILE_TYPE);
+    CHECK_STATUS(agc_upload_file(c, "10001", make_file("fake.app", "not a zip", 100), AGC_KIND_HARMONY_APP, NULL, NULL, NULL, &r), AGC_ERR_FILE_TYPE);
+    CHECK_STATUS(agc_upload_file(c, "10001", make_file("big.app", "PK\x03\x04", 10 * 1024 * 1024 + 1), AGC_KIND_ATOMIC_SERVICE, NULL, NULL, NULL, &r), AGC_ERR_FILE_TOO_LARGE);
+    CHECK_STATUS(agc_upload_file(c, "10001", dir, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, &r), AGC_ERR_FILE);
 
     /* Cancellation from the callback. */
     struct counter cancel = {0, 3, 0, 0};
-    CHECK_STATUS(agc_upload_file(c, "10001", app, AGC_KIND_HARMONY_APP, count_progress, &cancel, &r), AGC_ERR_CANCELLED);
+    CHECK_STATUS(agc_upload_file(c, "10001", app, AGC_KIND_HARMONY_APP, NULL, count_progress, &cancel, &r), AGC_ERR_CANCELLED);
 
     /* NULL for every pointer argument, invalid UTF-8, out-of-range kind. */
-    CHECK_STATUS(agc_upload_file(NULL, "1", app, AGC_KIND_HARMONY_APP, NULL, NULL, &r), AGC_ERR_INVALID_ARGUMENT);
-    CHECK_STATUS(agc_upload_file(c, NULL, app, AGC_KIND_HARMONY_APP, NULL, NULL, &r), AGC_ERR_INVALID_ARGUMENT);
-    CHECK_STATUS(agc_upload_file(c, "1", NULL, AGC_KIND_HARMONY_APP, NULL, NULL, &r), AGC_ERR_INVALID_ARGUMENT);
-    CHECK_STATUS(agc_upload_file(c, "1", app, AGC_KIND_HARMONY_APP, NULL, NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
-    CHECK_STATUS(agc_upload_file(c, "\xff\xfe", app, AGC_KIND_HARMONY_APP, NULL, NULL, &r), AGC_ERR_INVALID_ARGUMENT);
-    CHECK_STATUS(agc_upload_file(c, "1", app, 99, NULL, NULL, &r), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_upload_file(NULL, "1", app, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, &r), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_upload_file(c, NULL, app, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, &r), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_upload_file(c, "1", NULL, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, &r), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_upload_file(c, "1", app, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_upload_file(c, "\xff\xfe", app, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, &r), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_upload_file(c, "1", app, 99, NULL, NULL, NULL, &r), AGC_ERR_INVALID_ARGUMENT);
     agc_client *nc = (agc_client *)0x1;
     CHECK_STATUS(agc_client_new(NULL, "s", &nc), AGC_ERR_INVALID_ARGUMENT);
     CHECK(nc == NULL, "client out not cleared");
@@ -259,7 +259,7 @@ int main(void) {
 
     /* Wrong credentials: AGC_ERR_AUTH, and the secret is not in the message. */
     agc_client *bad = new_client(id, "wrong-secret-do-not-print");
-    CHECK_STATUS(agc_upload_file(bad, "10001", app, AGC_KIND_HARMONY_APP, NULL, NULL, &r), AGC_ERR_AUTH);
+    CHECK_STATUS(agc_upload_file(bad, "10001", app, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, &r), AGC_ERR_AUTH);
     CHECK(strstr(agc_last_error(), "wrong-secret-do-not-print") == NULL, "secret leaked: %s", agc_last_error());
     agc_client_free(bad);
 
@@ -268,7 +268,7 @@ int main(void) {
     CHECK_STATUS(agc_client_new(id, secret, &untrusting), AGC_OK);
     CHECK_STATUS(agc_client_set_api_base(untrusting, base), AGC_OK);
     CHECK_STATUS(agc_client_set_retry(untrusting, 1, 0), AGC_OK);
-    CHECK_STATUS(agc_upload_file(untrusting, "10001", app, AGC_KIND_HARMONY_APP, NULL, NULL, &r), AGC_ERR_TLS);
+    CHECK_STATUS(agc_upload_file(untrusting, "10001", app, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, &r), AGC_ERR_TLS);
     agc_client_free(untrusting);
 
     /* Sealing: round trip, wrong key, wrong key length, NULLs. */
@@ -301,11 +301,11 @@ int main(void) {
     CHECK_STATUS(agc_open_file(key, 32, sealed, NULL), AGC_ERR_INVALID_ARGUMENT);
 
     /* Profile picture upload: refused without a key, sealed with one. */
-    CHECK_STATUS(agc_upload_file(c, "10001", pic, AGC_KIND_PROFILE_PICTURE, NULL, NULL, &r), AGC_ERR_SEAL_KEY);
+    CHECK_STATUS(agc_upload_file(c, "10001", pic, AGC_KIND_PROFILE_PICTURE, NULL, NULL, NULL, &r), AGC_ERR_SEAL_KEY);
     CHECK_STATUS(agc_client_set_seal_key(NULL, key, 32), AGC_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(agc_client_set_seal_key(c, key, 16), AGC_ERR_SEAL_KEY);
     CHECK_STATUS(agc_client_set_seal_key(c, key, 32), AGC_OK);
-    CHECK_STATUS(agc_upload_file(c, "10001", pic, AGC_KIND_PROFILE_PICTURE, NULL, NULL, &r), AGC_OK);
+    CHECK_STATUS(agc_upload_file(c, "10001", pic, AGC_KIND_PROFILE_PICTURE, NULL, NULL, NULL, &r), AGC_OK);
     if (r) {
         CHECK(agc_upload_result_size(r) > 150000, "sealed size %llu", (unsigned long long)agc_upload_result_size(r));
         agc_upload_result_free(r);
@@ -333,14 +333,14 @@ int main(void) {
     CHECK(pub.phases_seen & (1 << AGC_PHASE_WAITING), "no waiting phase");
     char *pkg2 = NULL;
     if (pr) {
-        CHECK_STATUS(agc_bind_package(c, "10001", pr, NULL, NULL, &pkg2), AGC_OK);
+        CHECK_STATUS(agc_bind_object(c, "10001", agc_upload_result_file_name(pr), agc_upload_result_object_id(pr), NULL, NULL, &pkg2), AGC_OK);
         if (pkg2) CHECK_STATUS(agc_wait_package_ready(c, "10001", pkg2, 60000, NULL, NULL), AGC_OK);
         agc_string_free(pkg2); /* the failures below set pkg2 to NULL */
         pkg2 = NULL;
     }
-    CHECK_STATUS(agc_bind_package(c, "10001", NULL, NULL, NULL, &pkg2), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_bind_object(c, "10001", NULL, "obj", NULL, NULL, &pkg2), AGC_ERR_INVALID_ARGUMENT);
     CHECK(pkg2 == NULL, "package id out not cleared");
-    CHECK_STATUS(agc_bind_package(c, "10001", pr, NULL, NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(agc_bind_object(c, "10001", "a.app", "obj", NULL, NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(agc_wait_package_ready(c, "10001", NULL, 1000, NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(agc_publish_package(c, "10001", app, AGC_KIND_HARMONY_APP, NULL, 1000, NULL, NULL, NULL, &pkg2), AGC_ERR_INVALID_ARGUMENT);
     /* The result's notes: app 10001 binds no bundle name yet, so the preflight says this
@@ -393,7 +393,7 @@ int main(void) {
         CHECK_STATUS(agc_client_new_service_account(sa_key, &sa), AGC_OK);
         CHECK_STATUS(agc_client_set_api_base(sa, base), AGC_OK);
         CHECK_STATUS(agc_client_set_ca_file(sa, getenv("AGC_MOCK_CA_FILE")), AGC_OK);
-        CHECK_STATUS(agc_upload_file_ex(sa, "10001", app, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, &r), AGC_OK);
+        CHECK_STATUS(agc_upload_file(sa, "10001", app, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, &r), AGC_OK);
         agc_upload_result_free(r);
         agc_client_free(sa);
     }
@@ -417,9 +417,6 @@ int main(void) {
     CHECK_STATUS(agc_upload_options_set_release_type(NULL, 1), AGC_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(agc_upload_options_set_chinese_mainland(NULL, 1), AGC_ERR_INVALID_ARGUMENT);
     agc_upload_options_free(o2);
-    CHECK_STATUS(agc_upload_file_ex(NULL, "1", app, 1, NULL, NULL, NULL, &r), AGC_ERR_INVALID_ARGUMENT);
-    CHECK_STATUS(agc_upload_file_ex(c, "1", app, 1, NULL, NULL, NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
-    CHECK_STATUS(agc_bind_package(NULL, "1", NULL, NULL, NULL, &pid), AGC_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(agc_bind_object(NULL, "1", "a.app", "obj", NULL, NULL, &pid), AGC_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(agc_bind_object(c, NULL, "a.app", "obj", NULL, NULL, &pid), AGC_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(agc_bind_object(c, "1", NULL, "obj", NULL, NULL, &pid), AGC_ERR_INVALID_ARGUMENT);
@@ -438,7 +435,7 @@ int main(void) {
     CHECK_STATUS(agc_client_set_api_base(c, base), AGC_OK); /* back from "de" */
 
     /* Out-pointers are NULL after every failure, whatever else is wrong: each is set to a
-     * sentinel before the call. (v0.1 left *package_id alone when result was NULL, and *out
+     * sentinel before the call. (v0.1 left *package_id alone when an argument was NULL, and *out
      * alone when package_id was NULL.) */
 #define SENTINEL(p) ((p) = (void *)0x1)
     {
@@ -449,12 +446,11 @@ int main(void) {
         SENTINEL(oc); CHECK_STATUS(agc_client_new_service_account("{}", &oc), AGC_ERR_AUTH); CHECK(oc == NULL, "sa bad json");
         agc_upload_result *orr;
         char *opid;
-        SENTINEL(orr); CHECK_STATUS(agc_upload_file(NULL, "1", app, 1, NULL, NULL, &orr), AGC_ERR_INVALID_ARGUMENT); CHECK(orr == NULL, "upload");
-        SENTINEL(orr); CHECK_STATUS(agc_upload_file(c, "1", app, 99, NULL, NULL, &orr), AGC_ERR_INVALID_ARGUMENT); CHECK(orr == NULL, "upload kind");
-        SENTINEL(orr); CHECK_STATUS(agc_upload_file_ex(c, NULL, app, 1, NULL, NULL, NULL, &orr), AGC_ERR_INVALID_ARGUMENT); CHECK(orr == NULL, "upload_ex");
-        SENTINEL(orr); CHECK_STATUS(agc_upload_file_ex(c, "1", "/nonexistent/x.app", 1, NULL, NULL, NULL, &orr), AGC_ERR_FILE); CHECK(orr == NULL, "upload_ex file");
-        SENTINEL(opid); CHECK_STATUS(agc_bind_package(c, "1", NULL, NULL, NULL, &opid), AGC_ERR_INVALID_ARGUMENT); CHECK(opid == NULL, "bind_package NULL result");
-        SENTINEL(opid); CHECK_STATUS(agc_bind_package(NULL, "1", NULL, NULL, NULL, &opid), AGC_ERR_INVALID_ARGUMENT); CHECK(opid == NULL, "bind_package NULL client");
+        SENTINEL(orr); CHECK_STATUS(agc_upload_file(NULL, "1", app, 1, NULL, NULL, NULL, &orr), AGC_ERR_INVALID_ARGUMENT); CHECK(orr == NULL, "upload");
+        SENTINEL(orr); CHECK_STATUS(agc_upload_file(c, "1", app, 99, NULL, NULL, NULL, &orr), AGC_ERR_INVALID_ARGUMENT); CHECK(orr == NULL, "upload kind");
+        SENTINEL(orr); CHECK_STATUS(agc_upload_file(c, NULL, app, 1, NULL, NULL, NULL, &orr), AGC_ERR_INVALID_ARGUMENT); CHECK(orr == NULL, "upload NULL app_id");
+        SENTINEL(orr); CHECK_STATUS(agc_upload_file(c, "1", "/nonexistent/x.app", 1, NULL, NULL, NULL, &orr), AGC_ERR_FILE); CHECK(orr == NULL, "upload file");
+        SENTINEL(opid); CHECK_STATUS(agc_bind_object(c, "1", NULL, "o", NULL, NULL, &opid), AGC_ERR_INVALID_ARGUMENT); CHECK(opid == NULL, "bind_object NULL file_name");
         SENTINEL(opid); CHECK_STATUS(agc_bind_object(c, "1", "a.app", NULL, NULL, NULL, &opid), AGC_ERR_INVALID_ARGUMENT); CHECK(opid == NULL, "bind_object");
         SENTINEL(opid); CHECK_STATUS(agc_bind_object(NULL, "1", "a.app", "o", NULL, NULL, &opid), AGC_ERR_INVALID_ARGUMENT); CHECK(opid == NULL, "bind_object client");
         SENTINEL(orr); CHECK_STATUS(agc_publish_package(c, "1", app, 1, NULL, 1, NULL, NULL, &orr, NULL), AGC_ERR_INVALID_ARGUMENT); CHECK(orr == NULL, "publish NULL package_id");
@@ -473,7 +469,7 @@ int main(void) {
         memset(&t, 0, sizeof t);
         t.client = c; t.other = other; t.app = app;
         agc_upload_result *rr = NULL;
-        CHECK_STATUS(agc_upload_file(c, "10001", app, AGC_KIND_HARMONY_APP, reenter, &t, &rr), AGC_OK);
+        CHECK_STATUS(agc_upload_file(c, "10001", app, AGC_KIND_HARMONY_APP, NULL, reenter, &t, &rr), AGC_OK);
         CHECK(rr != NULL, "outer upload gave no result");
         agc_upload_result_free(rr);
         check_reentry(&t, "upload");
@@ -501,7 +497,9 @@ int main(void) {
         if (fr) CHECK(strcmp(agc_upload_result_file_name(fr), "Freed-1.app") == 0, "file name %s", agc_upload_result_file_name(fr));
         agc_string_free(fp);
         fp = NULL;
-        CHECK_STATUS(agc_bind_package(c, "10001", fr, free_result_cb, &fr, &fp), AGC_OK);
+        /* The strings come from the result the callback frees: the bind works on copies. */
+        CHECK_STATUS(agc_bind_object(c, "10001", agc_upload_result_file_name(fr), agc_upload_result_object_id(fr),
+                                     free_result_cb, &fr, &fp), AGC_OK);
         CHECK(fr == NULL, "the callback did not run");
         CHECK(fp != NULL, "no package id");
         agc_string_free(fp);
@@ -514,14 +512,14 @@ int main(void) {
         char badapp[512], badca[512], badkey[512], badpic[512], badsealed[512], badopened[512];
         snprintf(badapp, sizeof badapp, "%s", make_file("bad\377.app", "PK\x03\x04", 5000));
         agc_upload_result *rr = (agc_upload_result *)0x1;
-        agc_status st = agc_upload_file(c, "10001", badapp, AGC_KIND_HARMONY_APP, NULL, NULL, &rr);
+        agc_status st = agc_upload_file(c, "10001", badapp, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, &rr);
         CHECK(st != AGC_OK && rr == NULL, "a non-UTF-8 name without the file-name option: %s", agc_status_str((int)st));
         CHECK(strstr(agc_last_error(), "file name") != NULL || strstr(agc_last_error(), "file_name") != NULL,
               "the message does not point to the file-name option: %s", agc_last_error());
         agc_upload_options *bo = NULL;
         CHECK_STATUS(agc_upload_options_new(&bo), AGC_OK);
         CHECK_STATUS(agc_upload_options_set_file_name(bo, "good.app"), AGC_OK);
-        CHECK_STATUS(agc_upload_file_ex(c, "10001", badapp, AGC_KIND_HARMONY_APP, bo, NULL, NULL, &rr), AGC_OK);
+        CHECK_STATUS(agc_upload_file(c, "10001", badapp, AGC_KIND_HARMONY_APP, bo, NULL, NULL, &rr), AGC_OK);
         if (rr) {
             CHECK(strcmp(agc_upload_result_file_name(rr), "good.app") == 0, "file name %s", agc_upload_result_file_name(rr));
             CHECK(agc_upload_result_size(rr) == 5000, "size");
@@ -535,7 +533,7 @@ int main(void) {
         CHECK_STATUS(agc_client_new(id, secret, &cc), AGC_OK);
         CHECK_STATUS(agc_client_set_api_base(cc, base), AGC_OK);
         CHECK_STATUS(agc_client_set_ca_file(cc, badca), AGC_OK);
-        CHECK_STATUS(agc_upload_file(cc, "10001", app, AGC_KIND_HARMONY_APP, NULL, NULL, &rr), AGC_OK);
+        CHECK_STATUS(agc_upload_file(cc, "10001", app, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, &rr), AGC_OK);
         agc_upload_result_free(rr);
         agc_client_free(cc);
 

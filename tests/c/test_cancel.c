@@ -73,7 +73,7 @@ int main(void) {
 
     struct canceller stop = {0, 0, 0, 0};
     agc_upload_result *r = NULL;
-    CHECK_STATUS(agc_upload_file(c, "10001", path, AGC_KIND_HARMONY_APP, cancel_after_a_second, &stop, &r),
+    CHECK_STATUS(agc_upload_file(c, "10001", path, AGC_KIND_HARMONY_APP, NULL, cancel_after_a_second, &stop, &r),
                  AGC_ERR_CANCELLED);
     double ended = now();
     CHECK(r == NULL, "a result after a cancel");

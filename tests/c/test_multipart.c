@@ -134,7 +134,7 @@ int main(void) {
     /* First run: stopped half-way through part 3 (as a killed run would be). */
     struct stopper s = { 2 * MIB + MIB / 2, 0, 0 };
     agc_upload_result *r = NULL;
-    CHECK_STATUS(agc_upload_file_ex(c, "10001", app, AGC_KIND_HARMONY_APP, o, stop_progress, &s, &r),
+    CHECK_STATUS(agc_upload_file(c, "10001", app, AGC_KIND_HARMONY_APP, o, stop_progress, &s, &r),
                  AGC_ERR_CANCELLED);
     CHECK(r == NULL, "no result after a failure");
     CHECK(access(resume, F_OK) == 0, "the interrupted run left its resume file");
@@ -152,7 +152,7 @@ int main(void) {
 
     /* Rerun: only the parts not yet finished are sent. */
     s.stop_at = 0;
-    CHECK_STATUS(agc_upload_file_ex(c, "10001", app, AGC_KIND_HARMONY_APP, o, stop_progress, &s, &r), AGC_OK);
+    CHECK_STATUS(agc_upload_file(c, "10001", app, AGC_KIND_HARMONY_APP, o, stop_progress, &s, &r), AGC_OK);
     CHECK(r != NULL, "a result");
     if (r) {
         CHECK(agc_upload_result_transfer(r) == AGC_TRANSFER_MULTIPART, "transfer %u", agc_upload_result_transfer(r));
@@ -173,7 +173,7 @@ int main(void) {
         CHECK_STATUS(agc_upload_options_new(&single), AGC_OK);
         CHECK_STATUS(agc_upload_options_set_transfer(single, AGC_TRANSFER_SINGLE), AGC_OK);
         agc_upload_result *one = NULL;
-        CHECK_STATUS(agc_upload_file_ex(c, "10001", app, AGC_KIND_HARMONY_APP, single, NULL, NULL, &one), AGC_OK);
+        CHECK_STATUS(agc_upload_file(c, "10001", app, AGC_KIND_HARMONY_APP, single, NULL, NULL, &one), AGC_OK);
         if (one) {
             CHECK(strcmp(agc_upload_result_sha256(one), agc_upload_result_sha256(r)) == 0, "same digest");
             CHECK(agc_upload_result_transfer(one) == AGC_TRANSFER_SINGLE, "single");
@@ -183,7 +183,7 @@ int main(void) {
             CHECK_STATUS(agc_upload_options_set_sha256(single, agc_upload_result_sha256(one)), AGC_OK);
             agc_upload_result *known = NULL;
             struct stopper k = { 0, 0, 0 };
-            CHECK_STATUS(agc_upload_file_ex(c, "10001", app, AGC_KIND_HARMONY_APP, single, stop_progress, &k, &known),
+            CHECK_STATUS(agc_upload_file(c, "10001", app, AGC_KIND_HARMONY_APP, single, stop_progress, &k, &known),
                          AGC_OK);
             CHECK(!k.hashing_seen && k.uploading_seen, "no hash phase with a known digest");
             agc_upload_result_free(known);
@@ -194,7 +194,7 @@ int main(void) {
                          single, "0000000000000000000000000000000000000000000000000000000000000000"),
                      AGC_OK);
         agc_upload_result *wrong = NULL;
-        CHECK_STATUS(agc_upload_file_ex(c, "10001", app, AGC_KIND_HARMONY_APP, single, NULL, NULL, &wrong),
+        CHECK_STATUS(agc_upload_file(c, "10001", app, AGC_KIND_HARMONY_APP, single, NULL, NULL, &wrong),
                      AGC_ERR_FILE_CHANGED);
         CHECK(wrong == NULL, "no result");
         CHECK(strstr(agc_last_error(), "0000000000000000") != NULL, "names the given digest: %s", agc_last_error());
@@ -213,7 +213,7 @@ int main(void) {
     for (size_t i = 0; i < 2; i++) {
         CHECK_STATUS(agc_upload_options_set_resume_file(o, victims[i]), AGC_OK);
         agc_upload_result *refused = (agc_upload_result *)1;
-        CHECK_STATUS(agc_upload_file_ex(c, "10001", app, AGC_KIND_HARMONY_APP, o, NULL, NULL, &refused),
+        CHECK_STATUS(agc_upload_file(c, "10001", app, AGC_KIND_HARMONY_APP, o, NULL, NULL, &refused),
                      AGC_ERR_INVALID_ARGUMENT);
         CHECK(refused == NULL, "out-pointer reset on failure");
         CHECK(strstr(agc_last_error(), "resume file") != NULL, "%s", agc_last_error());

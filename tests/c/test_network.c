@@ -57,7 +57,7 @@ static int dead_port(void) {
 
 static agc_status upload(agc_client *c, const char *path) {
     agc_upload_result *r = NULL;
-    agc_status st = agc_upload_file(c, "10001", path, AGC_KIND_HARMONY_APP, on_progress, NULL, &r);
+    agc_status st = agc_upload_file(c, "10001", path, AGC_KIND_HARMONY_APP, NULL, on_progress, NULL, &r);
     agc_upload_result_free(r);
     return st;
 }

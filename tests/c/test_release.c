@@ -59,7 +59,7 @@ struct rel_reentry {
     agc_release_result **earlier;
     int tried;
     agc_status setter, proxy, trust, release, notes, submit, state;
-    int release_out_cleared, state_outs_reset, free_refused;
+    int release_out_cleared, state_out_cleared, free_refused;
 };
 
 static int rel_reenter(void *ud, agc_phase phase, uint64_t done, uint64_t total) {
@@ -75,11 +75,9 @@ static int rel_reenter(void *ud, agc_phase phase, uint64_t done, uint64_t total)
     t->release_out_cleared = r == NULL;
     t->notes = agc_set_release_notes(t->client, "20010", t->opts ? *t->opts : NULL, NULL, NULL);
     t->submit = agc_submit_for_review(t->client, "20010", NULL, NULL, NULL);
-    agc_release_state st = AGC_RELEASE_DRAFT;
-    int64_t raw = 7;
-    char *op = (char *)0x1;
-    t->state = agc_get_release_state(t->client, "20010", &st, &raw, &op);
-    t->state_outs_reset = st == AGC_RELEASE_OTHER && raw == -1 && op == NULL;
+    agc_release_status *rs = (agc_release_status *)0x1;
+    t->state = agc_get_release_status(t->client, "20010", &rs);
+    t->state_out_cleared = rs == NULL;
     agc_client_free(t->client);
     t->free_refused = strstr(agc_last_error(), "agc_client_free") != NULL;
     if (t->opts && *t->opts) {
@@ -103,7 +101,7 @@ static void check_rel_reentry(const struct rel_reentry *t, const char *op) {
     CHECK(t->submit == AGC_ERR_REENTRANT, "%s: nested submit gave %s", op, agc_status_str((int)t->submit));
     CHECK(t->state == AGC_ERR_REENTRANT, "%s: nested state gave %s", op, agc_status_str((int)t->state));
     CHECK(t->release_out_cleared, "%s: the nested release left its out-pointer set", op);
-    CHECK(t->state_outs_reset, "%s: the nested state call left its out-values set", op);
+    CHECK(t->state_out_cleared, "%s: the nested status call left its out-pointer set", op);
     CHECK(t->free_refused, "%s: agc_client_free of the busy client did not say it refused", op);
 }
 
@@ -202,7 +200,7 @@ int main(void) {
     if (r) {
         /* What was uploaded: the same SHA-256 and size as a plain upload of the file reports. */
         agc_upload_result *plain = NULL;
-        CHECK_STATUS(agc_upload_file(c, "20001", app, AGC_KIND_HARMONY_APP, NULL, NULL, &plain), AGC_OK);
+        CHECK_STATUS(agc_upload_file(c, "20001", app, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, &plain), AGC_OK);
         const char *sha = agc_release_result_sha256(r);
         CHECK(is_sha256_hex(sha), "sha256 %s", sha ? sha : "(null)");
         CHECK(plain && sha && strcmp(sha, agc_upload_result_sha256(plain)) == 0, "sha256 %s differs from the upload's",
@@ -223,15 +221,7 @@ int main(void) {
                     (1u << AGC_PHASE_SETTING_NOTES) | (1u << AGC_PHASE_SUBMITTING);
     CHECK((phases & want) == want, "phases seen %#x, want at least %#x", phases, want);
 
-    agc_release_state state = AGC_RELEASE_OTHER;
-    int64_t raw = 0;
-    char *opinion = (char *)0x1;
-    CHECK_STATUS(agc_get_release_state(c, "20001", &state, &raw, &opinion), AGC_OK);
-    CHECK(state == AGC_RELEASE_IN_REVIEW && raw == 4, "state %d raw %lld", state, (long long)raw);
-    CHECK(opinion == NULL, "an opinion while in review");
-    agc_string_free(opinion);
-    CHECK_STATUS(agc_get_release_state(c, "20001", NULL, NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
-    /* The status object: the same reading plus reviewState (none from this mock app). */
+    /* Where the release stands: in review, no opinion, no reviewState from this mock app. */
     {
         agc_release_status *rs = (agc_release_status *)0x1;
         CHECK_STATUS(agc_get_release_status(c, "20001", &rs), AGC_OK);
@@ -286,7 +276,9 @@ int main(void) {
         agc_release_options *again = NULL;
         CHECK_STATUS(agc_release_options_new(&again), AGC_OK);
         CHECK_STATUS(agc_release_options_set_note(again, "en-US", "Dark mode."), AGC_OK);
-        CHECK_STATUS(agc_release_options_resume_from(again, r), AGC_OK);
+        CHECK_STATUS(agc_release_options_set_resume(again, agc_release_result_object_id(r), agc_release_result_file_name(r),
+                                                    agc_release_result_package_id(r), agc_release_result_version_id(r),
+                                                    agc_release_result_sha256(r), agc_release_result_size(r)), AGC_OK);
         agc_release_result_free(r);
         r = NULL;
         CHECK_STATUS(agc_release_package(c, "20002", "/nonexistent/not-read.app", AGC_KIND_HARMONY_APP, NULL, again, NULL, NULL, &r), AGC_OK);
@@ -300,7 +292,7 @@ int main(void) {
         /* Resumed past the upload from bare ids: the upload's SHA-256 and size are unknown. */
         agc_release_options *bare = NULL;
         CHECK_STATUS(agc_release_options_new(&bare), AGC_OK);
-        CHECK_STATUS(agc_release_options_set_resume(bare, object_id, "release.app", NULL, NULL), AGC_OK);
+        CHECK_STATUS(agc_release_options_set_resume(bare, object_id, "release.app", NULL, NULL, NULL, 0), AGC_OK);
         r = NULL;
         CHECK_STATUS(agc_release_package(c, "20002", "/nonexistent/not-read.app", AGC_KIND_HARMONY_APP, NULL, bare, NULL, NULL, &r), AGC_ERR_API);
         if (r) {
@@ -310,7 +302,7 @@ int main(void) {
             agc_release_result_free(r);
         }
         /* ... and known again when given with the ids. */
-        CHECK_STATUS(agc_release_options_set_resume_upload(bare, sha, app_size), AGC_OK);
+        CHECK_STATUS(agc_release_options_set_resume(bare, object_id, "release.app", NULL, NULL, sha, app_size), AGC_OK);
         r = NULL;
         CHECK_STATUS(agc_release_package(c, "20002", "/nonexistent/not-read.app", AGC_KIND_HARMONY_APP, NULL, bare, NULL, NULL, &r), AGC_ERR_API);
         if (r) {
@@ -430,9 +422,11 @@ int main(void) {
             CHECK(nonempty(agc_release_result_package_id(rr)), "no package id");
             agc_release_result_free(rr);
         }
-        agc_release_state st = AGC_RELEASE_OTHER;
-        CHECK_STATUS(agc_get_release_state(c, "20010", &st, NULL, NULL), AGC_OK);
-        CHECK(st == AGC_RELEASE_IN_REVIEW, "the road did not submit: state %d", st);
+        agc_release_status *rs = NULL;
+        CHECK_STATUS(agc_get_release_status(c, "20010", &rs), AGC_OK);
+        CHECK(agc_release_status_state(rs) == AGC_RELEASE_IN_REVIEW, "the road did not submit: state %d",
+              agc_release_status_state(rs));
+        agc_release_status_free(rs);
 
         /* The same from agc_submit_for_review's callback (a fresh draft). */
         agc_release_options *so = NULL;
@@ -472,20 +466,16 @@ int main(void) {
         REL_SENTINEL_CASE(agc_release_package(c, "\xff", app, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, NULL, &sr), AGC_ERR_INVALID_ARGUMENT, "bad UTF-8 app_id");
         REL_SENTINEL_CASE(agc_release_package(c, "1", NULL, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, NULL, &sr), AGC_ERR_INVALID_ARGUMENT, "NULL path");
         REL_SENTINEL_CASE(agc_release_package(c, "1", app, 99, NULL, NULL, NULL, NULL, &sr), AGC_ERR_INVALID_ARGUMENT, "bad kind");
-        agc_release_state st;
-        int64_t raw;
-        char *op;
-#define STATE_CASE(cl, ap, stp, has_state, what)                                                            \
-        do {                                                                                       \
-            st = AGC_RELEASE_DRAFT; raw = 7; op = (char *)0x1;                                     \
-            CHECK_STATUS(agc_get_release_state(cl, ap, stp, &raw, &op), AGC_ERR_INVALID_ARGUMENT);  \
-            CHECK(raw == -1 && op == NULL, "get_release_state %s: out-values not reset", what);    \
-            CHECK(!(has_state) || st == AGC_RELEASE_OTHER, "get_release_state %s: state not reset", what); \
+        agc_release_status *ss;
+#define STATUS_CASE(cl, ap, what)                                                               \
+        do {                                                                                    \
+            ss = (agc_release_status *)0x1;                                                     \
+            CHECK_STATUS(agc_get_release_status(cl, ap, &ss), AGC_ERR_INVALID_ARGUMENT);         \
+            CHECK(ss == NULL, "get_release_status %s: out not cleared", what);                  \
         } while (0)
-        STATE_CASE(NULL, "20001", &st, 1, "NULL client");
-        STATE_CASE(c, NULL, &st, 1, "NULL app_id");
-        STATE_CASE(c, "\xff", &st, 1, "bad UTF-8 app_id");
-        STATE_CASE(c, "20001", NULL, 0, "NULL state"); /* v0.1 of the release road left *audit_opinion */
+        STATUS_CASE(NULL, "20001", "NULL client");
+        STATUS_CASE(c, NULL, "NULL app_id");
+        STATUS_CASE(c, "\xff", "bad UTF-8 app_id");
 
         agc_release_options *no = NULL;
         CHECK_STATUS(agc_release_options_new(&no), AGC_OK);
@@ -503,16 +493,15 @@ int main(void) {
         CHECK_STATUS(agc_release_options_set_test(no, 4, "beta"), AGC_OK);
         CHECK_STATUS(agc_release_options_add_test_group(no, NULL, 0), AGC_ERR_INVALID_ARGUMENT);
         CHECK_STATUS(agc_release_options_set_timeouts_ms(NULL, 1, 1), AGC_ERR_INVALID_ARGUMENT);
-        CHECK_STATUS(agc_release_options_set_resume(NULL, NULL, NULL, NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
-        CHECK_STATUS(agc_release_options_resume_from(NULL, NULL), AGC_ERR_INVALID_ARGUMENT);
-        CHECK_STATUS(agc_release_options_resume_from(no, NULL), AGC_ERR_INVALID_ARGUMENT);
-        CHECK_STATUS(agc_release_options_set_resume_upload(NULL, NULL, 0), AGC_ERR_INVALID_ARGUMENT);
-        CHECK_STATUS(agc_release_options_set_resume_upload(no, "abc", 1), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_release_options_set_resume(NULL, NULL, NULL, NULL, NULL, NULL, 0), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_release_options_set_resume(no, NULL, NULL, NULL, NULL, "abc", 1), AGC_ERR_INVALID_ARGUMENT);
         CHECK(strstr(agc_last_error(), "SHA-256") != NULL, "%s", agc_last_error());
-        CHECK_STATUS(agc_release_options_set_resume_upload(no, "\xff", 1), AGC_ERR_INVALID_ARGUMENT);
-        CHECK_STATUS(agc_release_options_set_resume_upload(no, NULL, 0), AGC_OK);
+        CHECK_STATUS(agc_release_options_set_resume(no, NULL, NULL, NULL, NULL, "\xff", 1), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_release_options_set_resume(no, "\xff", NULL, NULL, NULL, NULL, 0), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_release_options_set_resume(no, NULL, "a/b.app", NULL, NULL, NULL, 0), AGC_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(agc_release_options_set_resume(no, NULL, NULL, NULL, NULL, NULL, 0), AGC_OK);
         /* Hidden characters in ids to resume from are refused like control characters. */
-        CHECK_STATUS(agc_release_options_set_resume(no, NULL, NULL, "pkg\xe2\x80\xae" "1", NULL), AGC_OK);
+        CHECK_STATUS(agc_release_options_set_resume(no, NULL, NULL, "pkg\xe2\x80\xae" "1", NULL, NULL, 0), AGC_OK);
         sr = NULL;
         CHECK_STATUS(agc_release_package(c, "20014", app, AGC_KIND_HARMONY_APP, NULL, no, NULL, NULL, &sr), AGC_ERR_INVALID_ARGUMENT);
         CHECK(sr != NULL && agc_release_result_failed_step(sr) == AGC_STEP_CHECK, "a hidden character in a resumed id was not refused at the check");

@@ -58,7 +58,7 @@ static void on_thread_exit(void *value) {
     st = agc_client_new("id", "secret", &c);
     CHECK(st == AGC_OK, "agc_client_new gave %s", agc_status_str((int)st));
     agc_upload_result *r = (agc_upload_result *)0x1;
-    st = agc_upload_file(c, "10001", "/nonexistent/dir/x.app", AGC_KIND_HARMONY_APP, NULL, NULL, &r);
+    st = agc_upload_file(c, "10001", "/nonexistent/dir/x.app", AGC_KIND_HARMONY_APP, NULL, NULL, NULL, &r);
     CHECK(st == (c ? AGC_ERR_FILE : AGC_ERR_INVALID_ARGUMENT), "upload gave %s: %s", agc_status_str((int)st),
           agc_last_error());
     CHECK(r == NULL, "upload out-pointer not cleared");

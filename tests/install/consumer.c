@@ -59,7 +59,7 @@ int main(int argc, char **argv) {
         fail("agc_client_set_ca_file", st);
     } else {
         agc_upload_result *r = NULL;
-        st = agc_upload_file(c, "20002", path, AGC_KIND_HARMONY_APP, NULL, NULL, &r);
+        st = agc_upload_file(c, "20002", path, AGC_KIND_HARMONY_APP, NULL, NULL, NULL, &r);
         if (st != AGC_OK) {
             fail("agc_upload_file", st);
         } else {

@@ -1,11 +1,55 @@
-"""The Python package's names equal the core's: every `agcupload.Phase` value is what the
-library's `agc_phase_str` returns for that `agc_phase` number, and numbers outside the enum are
-"unknown" there (and absent here)."""
+"""The Python package's names and numbers equal the library's and the header's: every
+`agcupload.Phase` value is what `agc_phase_str` returns for that `agc_phase` number; the
+static enums kept for type checkers (`Status`, `PackageKind`, `Trust`, `Transfer`, `Step`,
+`ReleaseStatus`) hold exactly the header's values, and `Status` exactly the library's."""
 import ctypes
+import os
+import re
 import unittest
 
 import agcupload
 from agcupload import _native
+
+HEADER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "include", "agcupload.h")
+
+
+def header_enum(c_name, prefix):
+    """The values of the header's enum `c_name`, by name without `prefix`."""
+    with open(HEADER, encoding="utf-8") as f:
+        text = f.read()
+    body = re.search(r"typedef enum \{([^}]*)\} %s;" % c_name, text)
+    assert body, "no enum %s in %s" % (c_name, HEADER)
+    values = dict(re.findall(r"^\s*(AGC_\w+) = (\d+),", body.group(1), re.M))
+    assert values, "no values in %s" % c_name
+    return {name[len(prefix):]: int(n) for name, n in values.items()}
+
+
+class StaticEnums(unittest.TestCase):
+    def assert_same(self, enum_cls, c_name, prefix):
+        self.assertEqual({m.name: int(m.value) for m in enum_cls}, header_enum(c_name, prefix), c_name)
+
+    def test_status_holds_the_headers_numbers_and_the_librarys_names(self):
+        header = header_enum("agc_status", "AGC_")
+        self.assertEqual({("OK" if m.name == "OK" else "ERR_" + m.name): int(m) for m in agcupload.Status}, header)
+        library = {}
+        for n in range(256):
+            name = _native.lib.agc_status_str(n).decode()
+            if name != "AGC_ERR_UNKNOWN":
+                library[n] = name
+        self.assertEqual(library, {int(m): "AGC_" + ("OK" if m.name == "OK" else "ERR_" + m.name)
+                                   for m in agcupload.Status})
+
+    def test_the_other_enums_hold_the_headers_numbers(self):
+        from agcupload.release import ReleaseStatus, Step
+        self.assert_same(agcupload.PackageKind, "agc_package_kind", "AGC_KIND_")
+        self.assert_same(agcupload.Trust, "agc_trust", "AGC_TRUST_")
+        self.assert_same(agcupload.Transfer, "agc_transfer", "AGC_TRANSFER_")
+        self.assert_same(Step, "agc_release_step", "AGC_STEP_")
+        self.assert_same(ReleaseStatus, "agc_release_state", "AGC_RELEASE_")
+
+    def test_phases_are_the_headers_numbers(self):
+        self.assertEqual({n: name.upper() for n, name in agcupload.PHASES.items()},
+                         {n: name for name, n in header_enum("agc_phase", "AGC_PHASE_").items()})
 
 
 class PhaseNames(unittest.TestCase):
@@ -27,10 +71,7 @@ class Defaults(unittest.TestCase):
     def test_the_packages_defaults_are_the_headers(self):
         """`agcupload.DEFAULTS` is read from the library; it equals every AGC_DEFAULT_* of the
         header the library was built with (the one definition is the core's)."""
-        import os
-        import re
-        header = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "include", "agcupload.h")
-        with open(header, encoding="utf-8") as f:
+        with open(HEADER, encoding="utf-8") as f:
             found = dict(re.findall(r"#define AGC_DEFAULT_([A-Z_]+) (\d+)", f.read()))
         self.assertEqual(len(found), 9, found)
         self.assertEqual({k.lower(): int(v) for k, v in found.items()}, agcupload.DEFAULTS)

@@ -1,81 +1,19 @@
-//! The client handle: constructors, setters, free.
+//! `agc_client`: the constructors, every setter (site, TLS roots, proxy, timeouts, retries,
+//! seal key, polling) and the free.
 
 use std::os::raw::{c_char, c_uint};
 use std::time::Duration;
 
-use super::boundary::*;
-use super::reentry::{ensure_idle, Busy};
-use super::seal::key_arg;
-use super::types::*;
-use agcupload::Client;
-use agcupload::Credentials;
-use agcupload::Error;
-use agcupload::ServiceAccount;
+use crate::boundary::boxed;
+use crate::reentry::ensure_idle;
+use crate::types::agc_status;
+use agcupload::{Client, Credentials, ServiceAccount};
 
 /// An AGC client: credentials, settings and a token cache. Create with `agc_client_new`,
 /// free with `agc_client_free`. Uploads on one client may run on several threads at once;
 /// the setters must not run concurrently with any other call on the same client.
 pub struct agc_client {
-    pub(super) inner: Client,
-}
-
-/// Borrow a client handle mutably (setters). Refused with `Error::Reentrant` while the client
-/// runs an operation on this thread (from its callback): the operation holds a `&Client`.
-///
-/// # Safety
-/// `c` is NULL or a live handle from `agc_client_new` not used concurrently by another thread.
-pub(super) unsafe fn client_mut<'a>(c: *mut agc_client, what: &str) -> Result<&'a mut Client, Error> {
-    non_null(c, "client")?;
-    ensure_idle(c, what)?;
-    // SAFETY: non-NULL, from Box::into_raw in agc_client_new; no operation holds it on this
-    // thread (checked above) and none on another thread per the contract.
-    Ok(unsafe { &mut (*c).inner })
-}
-
-/// The shared body of the setters: check the handle, run `f` on the client, map the result.
-///
-/// # Safety
-/// `client` is NULL or a live handle not used concurrently; `f` reads only valid arguments.
-pub(super) unsafe fn configure(
-    client: *mut agc_client,
-    what: &str,
-    f: impl FnOnce(&mut Client) -> Result<(), Error>,
-) -> agc_status {
-    // SAFETY: per the caller's contract.
-    guard(|| f(unsafe { client_mut(client, what) }?))
-}
-
-/// Borrow a client handle shared for one operation (uploads, possibly from several threads),
-/// marking it busy on this thread until the returned [`Busy`] is dropped; refused with
-/// `Error::Reentrant` if it already is (a call from inside its own callback).
-///
-/// # Safety
-/// `c` is NULL or a live handle from `agc_client_new`.
-pub(super) unsafe fn enter_client<'a>(c: *const agc_client, what: &str) -> Result<(&'a Client, Busy), Error> {
-    non_null(c, "client")?;
-    let busy = Busy::enter(c, what)?;
-    // SAFETY: non-NULL and live per the contract; not freed while busy (agc_client_free
-    // refuses a busy client on this thread).
-    Ok((unsafe { &(*c).inner }, busy))
-}
-
-/// The shared body of the client constructors: clear `*out`, build, hand over.
-///
-/// # Safety
-/// `out` is NULL or writable; `credentials` reads only valid arguments.
-unsafe fn new_client(
-    out: *mut *mut agc_client,
-    credentials: impl FnOnce() -> Result<Credentials, Error>,
-) -> agc_status {
-    guard(|| {
-        // SAFETY: NULL or writable per the contract; cleared before any other check.
-        unsafe { clear_out(out) };
-        non_null(out, "out")?;
-        let client = Client::new(credentials()?)?;
-        // SAFETY: as above.
-        unsafe { give(out, agc_client { inner: client }) };
-        Ok(())
-    })
+    pub(crate) inner: Client,
 }
 
 /// Create a client for AGC's China site using API-client credentials (both copied).
@@ -90,13 +28,10 @@ pub unsafe extern "C" fn agc_client_new(
     client_secret: *const c_char,
     out: *mut *mut agc_client,
 ) -> agc_status {
-    // SAFETY: per this function's contract.
-    unsafe {
-        new_client(out, || {
-            let id = str_arg(client_id, "client_id")?;
-            Ok(Credentials::api_client(id, str_arg(client_secret, "client_secret")?))
-        })
-    }
+    ffi!(agc_client_new(out: out, client_id: str, client_secret: str) {
+        *out = boxed(agc_client { inner: Client::new(Credentials::api_client(client_id, client_secret))? });
+        Ok(())
+    })
 }
 
 /// Create a client that authenticates as a service account (Huawei's recommendation): the
@@ -113,25 +48,19 @@ pub unsafe extern "C" fn agc_client_new_service_account(
     key_json_or_path: *const c_char,
     out: *mut *mut agc_client,
 ) -> agc_status {
-    // SAFETY: per this function's contract.
-    unsafe { new_client(out, || service_account_arg(key_json_or_path)) }
-}
-
-/// JSON text is UTF-8; a path may be any bytes (POSIX). Valid UTF-8 goes to the core, which
-/// decides JSON or path; anything else can only be a path.
-///
-/// # Safety
-/// `p` is NULL or NUL-terminated.
-unsafe fn service_account_arg(p: *const c_char) -> Result<Credentials, Error> {
-    // SAFETY: per the caller's contract.
-    match unsafe { str_arg(p, "key_json_or_path") } {
-        Ok(text) => Credentials::service_account(text),
-        // SAFETY: per the caller's contract.
-        Err(_) if !p.is_null() => {
-            Ok(Credentials::ServiceAccount(ServiceAccount::from_file(unsafe { path_arg(p, "key_json_or_path") }?)?))
-        }
-        Err(e) => Err(e),
-    }
+    ffi!(agc_client_new_service_account(out: out) {
+        // JSON text is UTF-8 and goes to the library, which tells JSON from a path; anything
+        // else can only be a path, and a path may be any bytes on POSIX.
+        let credentials = match arg!(key_json_or_path: str) {
+            Ok(text) => Credentials::service_account(text)?,
+            Err(_) if !key_json_or_path.is_null() => {
+                Credentials::ServiceAccount(ServiceAccount::from_file(arg!(key_json_or_path: path)?)?)
+            }
+            Err(e) => return Err(e.into()),
+        };
+        *out = boxed(agc_client { inner: Client::new(credentials)? });
+        Ok(())
+    })
 }
 
 /// Free a client. NULL is a no-op. The handle must not be in use by another thread.
@@ -144,15 +73,12 @@ unsafe fn service_account_arg(p: *const c_char) -> Result<Credentials, Error> {
 /// `client` is NULL or a handle from `agc_client_new` not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn agc_client_free(client: *mut agc_client) {
-    guard_value((), || {
-        if let Err(e) = ensure_idle(client, "agc_client_free") {
-            set_last_error(&e.to_string());
-            return;
-        }
-        set_last_error("");
-        // SAFETY: per this function's contract; not busy on this thread (checked above).
-        unsafe { free_box(client) }
-    })
+    // A free returns nothing: its status is only what agc_last_error() says.
+    let _ = ffi!(agc_client_free() {
+        ensure_idle(client, "agc_client_free")?;
+        ffi!(free client);
+        Ok(())
+    });
 }
 
 /// Use another AGC site: `"cn"` (default), `"de"`, `"sg"`, `"ru"`, or a full `https://`
@@ -162,8 +88,7 @@ pub unsafe extern "C" fn agc_client_free(client: *mut agc_client) {
 /// `client` is a live handle; `site_or_url` is NULL or NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn agc_client_set_api_base(client: *mut agc_client, site_or_url: *const c_char) -> agc_status {
-    // SAFETY: per this function's contract.
-    unsafe { configure(client, "agc_client_set_api_base", |c| c.set_api_base(str_arg(site_or_url, "site_or_url")?)) }
+    ffi!(agc_client_set_api_base(client: client_mut, site_or_url: str) { Ok(client.set_api_base(site_or_url)?) })
 }
 
 /// Trust the certificates of this PEM file in addition to the built-in Mozilla roots.
@@ -174,8 +99,39 @@ pub unsafe extern "C" fn agc_client_set_api_base(client: *mut agc_client, site_o
 /// `client` is a live handle; `pem_path` is NULL or NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn agc_client_set_ca_file(client: *mut agc_client, pem_path: *const c_char) -> agc_status {
-    // SAFETY: per this function's contract.
-    unsafe { configure(client, "agc_client_set_ca_file", |c| c.set_ca_file(path_arg(pem_path, "pem_path")?)) }
+    ffi!(agc_client_set_ca_file(client: client_mut, pem_path: path) { Ok(client.set_ca_file(pem_path)?) })
+}
+
+/// Choose the trusted root certificates: an `agc_trust` value. `AGC_TRUST_SYSTEM` and
+/// `AGC_TRUST_BOTH` read the system store now; `AGC_ERR_TLS` when it holds no certificate.
+/// Another value gives `AGC_ERR_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// `client` is a live handle not used concurrently.
+#[no_mangle]
+pub unsafe extern "C" fn agc_client_set_trust(client: *mut agc_client, trust: c_uint) -> agc_status {
+    ffi!(agc_client_set_trust(client: client_mut, trust: c_enum(agc_trust)) { Ok(client.set_trust(trust)?) })
+}
+
+/// Choose the HTTP CONNECT proxy of every connection of this client:
+/// - `"env"` (the default): the environment, read when the client is created and again
+///   whenever one of its settings changes: `https_proxy`, `HTTPS_PROXY`, `all_proxy`, `ALL_PROXY` (first non-empty),
+///   with `no_proxy`/`NO_PROXY` listing hosts reached directly (`example.com` covers its
+///   subdomains, `*` covers all). `HTTP_PROXY` is not used (we only speak HTTPS).
+/// - `"none"`: connect directly, whatever the environment says.
+/// - a URL `http://[user:password@]host:port` (or `https://` for TLS to the proxy; user and
+///   password percent-encoded). `NO_PROXY` still applies. Copied.
+///
+/// A malformed URL or a SOCKS proxy gives `AGC_ERR_INVALID_ARGUMENT`; NULL too. Proxy
+/// credentials never appear in `agc_last_error()`. When the proxy is unreachable, refuses the
+/// CONNECT (HTTP 403, or 407 for missing or wrong credentials) or cannot reach AGC, uploads
+/// fail with `AGC_ERR_NETWORK` and a message that names the proxy (`scheme://host:port`).
+///
+/// # Safety
+/// `client` is a live handle not used concurrently; `proxy` is NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn agc_client_set_proxy(client: *mut agc_client, proxy: *const c_char) -> agc_status {
+    ffi!(agc_client_set_proxy(client: client_mut, proxy: str) { Ok(client.set_proxy(Some(proxy))?) })
 }
 
 /// Connect timeout and inactivity timeout (the longest any single read or write may wait,
@@ -190,22 +146,9 @@ pub unsafe extern "C" fn agc_client_set_timeouts_ms(
     connect_ms: u64,
     inactivity_ms: u64,
 ) -> agc_status {
-    // SAFETY: per this function's contract.
-    unsafe {
-        configure(client, "agc_client_set_timeouts_ms", |c| {
-            c.set_timeouts(Duration::from_millis(connect_ms), Duration::from_millis(inactivity_ms))
-        })
-    }
-}
-
-/// The `User-Agent` sent to the Connect API (the upload replays the signed one). Copied.
-///
-/// # Safety
-/// `client` is a live handle; `user_agent` is NULL or NUL-terminated.
-#[no_mangle]
-pub unsafe extern "C" fn agc_client_set_user_agent(client: *mut agc_client, user_agent: *const c_char) -> agc_status {
-    // SAFETY: per this function's contract.
-    unsafe { configure(client, "agc_client_set_user_agent", |c| c.set_user_agent(str_arg(user_agent, "user_agent")?)) }
+    ffi!(agc_client_set_timeouts_ms(client: client_mut) {
+        Ok(client.set_timeouts(Duration::from_millis(connect_ms), Duration::from_millis(inactivity_ms))?)
+    })
 }
 
 /// Retry policy: `max_attempts` in all (1 to 100; 1 = never retry) and the overall deadline
@@ -222,13 +165,19 @@ pub unsafe extern "C" fn agc_client_set_retry(
     max_attempts: c_uint,
     deadline_ms: u64,
 ) -> agc_status {
-    // SAFETY: per this function's contract.
-    unsafe {
-        configure(client, "agc_client_set_retry", |c| {
-            let deadline = (deadline_ms > 0).then(|| Duration::from_millis(deadline_ms));
-            c.set_retry(max_attempts, deadline)
-        })
-    }
+    ffi!(agc_client_set_retry(client: client_mut) {
+        let deadline = (deadline_ms > 0).then(|| Duration::from_millis(deadline_ms));
+        Ok(client.set_retry(max_attempts, deadline)?)
+    })
+}
+
+/// The `User-Agent` sent to the Connect API (the upload replays the signed one). Copied.
+///
+/// # Safety
+/// `client` is a live handle; `user_agent` is NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn agc_client_set_user_agent(client: *mut agc_client, user_agent: *const c_char) -> agc_status {
+    ffi!(agc_client_set_user_agent(client: client_mut, user_agent: str) { Ok(client.set_user_agent(user_agent)?) })
 }
 
 /// Set the 32-byte key that seals (encrypts) profile pictures before upload. The key is
@@ -244,13 +193,10 @@ pub unsafe extern "C" fn agc_client_set_seal_key(
     key: *const u8,
     key_len: usize,
 ) -> agc_status {
-    // SAFETY: per this function's contract.
-    unsafe {
-        configure(client, "agc_client_set_seal_key", |c| {
-            c.set_seal_key(key_arg(key, key_len)?);
-            Ok(())
-        })
-    }
+    ffi!(agc_client_set_seal_key(client: client_mut, key: seal_key(key_len)) {
+        client.set_seal_key(key);
+        Ok(())
+    })
 }
 
 /// Waits between compile-status polls in `agc_wait_package_ready`: the first, and the cap
@@ -264,10 +210,7 @@ pub unsafe extern "C" fn agc_client_set_poll_interval_ms(
     initial_ms: u64,
     max_ms: u64,
 ) -> agc_status {
-    // SAFETY: per this function's contract.
-    unsafe {
-        configure(client, "agc_client_set_poll_interval_ms", |c| {
-            c.set_poll_interval(Duration::from_millis(initial_ms), Duration::from_millis(max_ms))
-        })
-    }
+    ffi!(agc_client_set_poll_interval_ms(client: client_mut) {
+        Ok(client.set_poll_interval(Duration::from_millis(initial_ms), Duration::from_millis(max_ms))?)
+    })
 }

@@ -4,8 +4,7 @@
 
 use std::os::raw::c_char;
 
-use super::boundary::*;
-use super::types::agc_status;
+use crate::types::agc_status;
 use agcupload::defaults as d;
 use agcupload::Error;
 
@@ -30,6 +29,9 @@ pub const AGC_DEFAULT_RETRY_DEADLINE_MS: u64 = 3600000;
 /// Default length of a test window when no end is given, in milliseconds (30 days).
 pub const AGC_DEFAULT_TEST_WINDOW_MS: u64 = 2592000000;
 
+/// The size from which `AGC_TRANSFER_AUTO` uses AGC's multipart upload, in bytes (128 MiB).
+pub const AGC_AUTO_MULTIPART_FROM_BYTES: u64 = 134217728;
+
 const _: () = assert!(
     AGC_DEFAULT_CONNECT_TIMEOUT_MS == d::CONNECT_TIMEOUT_MS
         && AGC_DEFAULT_IO_TIMEOUT_MS == d::IO_TIMEOUT_MS
@@ -40,6 +42,7 @@ const _: () = assert!(
         && AGC_DEFAULT_MAX_ATTEMPTS == d::MAX_ATTEMPTS
         && AGC_DEFAULT_RETRY_DEADLINE_MS == d::RETRY_DEADLINE_MS
         && AGC_DEFAULT_TEST_WINDOW_MS == d::TEST_WINDOW_MS
+        && AGC_AUTO_MULTIPART_FROM_BYTES == agcupload::AUTO_MULTIPART_FROM
 );
 
 /// Read a default by name, for bindings that cannot read the `#define`s above (ctypes, koffi):
@@ -52,18 +55,11 @@ const _: () = assert!(
 /// `name` is NULL or NUL-terminated; `out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn agc_default_u64(name: *const c_char, out: *mut u64) -> agc_status {
-    guard(|| {
-        non_null(out, "out")?;
-        // SAFETY: checked non-NULL; writable per the contract.
-        unsafe { *out = 0 };
-        // SAFETY: per this function's contract.
-        let name = unsafe { str_arg(name, "name") }?;
-        let value =
-            d::BY_NAME.iter().find(|(n, _)| *n == name).map(|(_, v)| *v).ok_or_else(|| {
-                Error::InvalidArgument("unknown default name (see AGC_DEFAULT_* in the header)".into())
-            })?;
-        // SAFETY: checked non-NULL; writable per the contract.
-        unsafe { *out = value };
+    ffi!(agc_default_u64(out: out, name: str) {
+        let value = d::BY_NAME.iter().find(|(n, _)| *n == name).map(|(_, v)| *v).ok_or_else(|| {
+            Error::InvalidArgument("unknown default name (see AGC_DEFAULT_* in the header)".into())
+        })?;
+        *out = value;
         Ok(())
     })
 }

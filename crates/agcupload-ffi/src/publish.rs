@@ -1,51 +1,28 @@
-//! Binding, waiting for parsing, and publishing in one call.
+//! The road step by step, each a call on a client: bind an uploaded object, wait for AGC to
+//! parse it, set the release notes, submit for review; and `agc_publish_package`, which
+//! uploads, binds and waits in one call. (The whole road in one call is `agc_release_package`.)
 
 use std::os::raw::{c_char, c_uint, c_void};
 use std::time::Duration;
 
-use super::boundary::*;
-use super::client::{agc_client, enter_client};
-use super::options::agc_upload_options;
-use super::progress::CProgress;
-use super::types::*;
-use super::upload::{agc_upload_result, to_c_result, UploadArgs};
-use agcupload::Error;
+use crate::boundary::{boxed, c_string};
+use crate::client::agc_client;
+use crate::release_options::agc_release_options;
+use crate::types::{agc_progress_fn, agc_status, CProgress};
+use crate::upload::agc_upload_result;
+use crate::upload_options::agc_upload_options;
 
-/// Bind an uploaded object to the app (HarmonyOS 5+), so AGC starts parsing it. On success
-/// `*package_id` receives AGC's package id, a string the caller frees with
-/// `agc_string_free`; it is set to NULL on failure. Progress phase: `AGC_PHASE_BINDING`.
-/// A bind is not idempotent, so it is retried only when the failed attempt cannot have been
-/// processed (no connection, or AGC refused it: 429, 503, a "try later" code); after any other
-/// failure (answer lost, other 5xx) it stops, and `agc_last_error()` names the object id so
-/// that it can be bound later with `agc_bind_object` once the app's packages are checked.
-///
-/// # Safety
-/// `client` and `result` are live; `app_id` is NULL or NUL-terminated; `package_id` is NULL
-/// or writable.
-#[no_mangle]
-pub unsafe extern "C" fn agc_bind_package(
-    client: *const agc_client,
-    app_id: *const c_char,
-    result: *const agc_upload_result,
-    progress: agc_progress_fn,
-    user_data: *mut c_void,
-    package_id: *mut *mut c_char,
-) -> agc_status {
-    guard(|| {
-        // SAFETY: NULL or writable per the contract; cleared before any other check.
-        unsafe { clear_out(package_id) };
-        non_null(result, "result")?;
-        // SAFETY: non-NULL and live per the contract.
-        let r = unsafe { &*result };
-        // Copies: a callback that frees the result cannot pull them from under the bind.
-        let (file_name, object_id) = (r.file_name.clone(), r.object_id.clone());
-        // SAFETY: per this function's contract; the copies outlive the call.
-        unsafe { bind(client, app_id, file_name.as_ptr(), object_id.as_ptr(), progress, user_data, package_id) }
-    })
-}
-
-/// `agc_bind_package` from a stored object's file name and object id (for example an object
-/// uploaded earlier, or by another process). Same ownership of `*package_id`.
+/// Bind an uploaded object to the app (HarmonyOS 5+), so AGC starts parsing it: the object's
+/// `file_name` and `object_id`, from an upload result (`agc_upload_result_file_name`,
+/// `agc_upload_result_object_id`) or stored from an earlier upload (another run, another
+/// process). All three strings are copied when the call starts (`progress` may free the result
+/// they came from). On success `*package_id` receives AGC's package id, a string the caller
+/// frees with `agc_string_free`; it is set to NULL on failure. Progress phase:
+/// `AGC_PHASE_BINDING`. A bind is not idempotent, so it is retried only when the failed
+/// attempt cannot have been processed (no connection, or AGC refused it: 429, 503, a "try
+/// later" code); after any other failure (answer lost, other 5xx) it stops, and
+/// `agc_last_error()` names the object id so that it can be bound later once the app's
+/// packages are checked.
 ///
 /// # Safety
 /// `client` is live; strings are NULL or NUL-terminated; `package_id` is NULL or writable.
@@ -59,34 +36,12 @@ pub unsafe extern "C" fn agc_bind_object(
     user_data: *mut c_void,
     package_id: *mut *mut c_char,
 ) -> agc_status {
-    // SAFETY: per this function's contract.
-    guard(|| unsafe { bind(client, app_id, file_name, object_id, progress, user_data, package_id) })
-}
-
-/// # Safety
-/// As for `agc_bind_object`.
-unsafe fn bind(
-    client: *const agc_client,
-    app_id: *const c_char,
-    file_name: *const c_char,
-    object_id: *const c_char,
-    progress: agc_progress_fn,
-    user_data: *mut c_void,
-    package_id: *mut *mut c_char,
-) -> Result<(), Error> {
-    // SAFETY: NULL or writable per the caller's contract; cleared before any other check.
-    unsafe { clear_out(package_id) };
-    non_null(package_id, "package_id")?;
-    // SAFETY: per the caller's contract.
-    let (c, _busy) = unsafe { enter_client(client, "agc_bind_package/agc_bind_object") }?;
-    // SAFETY: per the caller's contract.
-    let (app_id, file_name, object_id) =
-        unsafe { (str_arg(app_id, "app_id")?, str_arg(file_name, "file_name")?, str_arg(object_id, "object_id")?) };
-    let mut sink = CProgress { callback: progress, user_data };
-    let id = c.bind_object(app_id, file_name, object_id, &mut sink)?;
-    // SAFETY: as above.
-    unsafe { *package_id = c_string(&id)?.into_raw() };
-    Ok(())
+    ffi!(agc_bind_object(package_id: out, client: client, app_id: str, file_name: str, object_id: str) {
+        let (app_id, file_name, object_id) = (app_id.to_owned(), file_name.to_owned(), object_id.to_owned());
+        let id = client.bind_object(&app_id, &file_name, &object_id, &mut CProgress::new(progress, user_data))?;
+        *package_id = c_string(&id)?.into_raw();
+        Ok(())
+    })
 }
 
 /// Wait until AGC has parsed a bound package: `AGC_OK` when ready,
@@ -106,13 +61,9 @@ pub unsafe extern "C" fn agc_wait_package_ready(
     progress: agc_progress_fn,
     user_data: *mut c_void,
 ) -> agc_status {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let (c, _busy) = unsafe { enter_client(client, "agc_wait_package_ready") }?;
-        // SAFETY: per this function's contract.
-        let (app_id, package_id) = unsafe { (str_arg(app_id, "app_id")?, str_arg(package_id, "package_id")?) };
-        let mut sink = CProgress { callback: progress, user_data };
-        c.wait_package_ready(app_id, package_id, Duration::from_millis(timeout_ms), &mut sink)
+    ffi!(agc_wait_package_ready(client: client, app_id: str, package_id: str) {
+        let timeout = Duration::from_millis(timeout_ms);
+        Ok(client.wait_package_ready(app_id, package_id, timeout, &mut CProgress::new(progress, user_data))?)
     })
 }
 
@@ -122,7 +73,7 @@ pub unsafe extern "C" fn agc_wait_package_ready(
 /// `agc_string_free`); both are NULL on failure.
 ///
 /// # Safety
-/// As for `agc_upload_file_ex`; `package_id` is NULL or writable.
+/// As for `agc_upload_file`; `package_id` is NULL or writable.
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn agc_publish_package(
@@ -137,22 +88,71 @@ pub unsafe extern "C" fn agc_publish_package(
     out: *mut *mut agc_upload_result,
     package_id: *mut *mut c_char,
 ) -> agc_status {
-    guard(|| {
-        // SAFETY: each NULL or writable per the contract; both cleared before any other check.
-        unsafe { (clear_out(out), clear_out(package_id)) };
-        non_null(out, "out")?;
-        non_null(package_id, "package_id")?;
-        // SAFETY: per this function's contract.
-        let args = unsafe { UploadArgs::new("agc_publish_package", client, app_id, path, kind, options) }?;
-        let mut sink = CProgress { callback: progress, user_data };
-        let p = args.client.publish(&args.request(), Duration::from_millis(timeout_ms), &mut sink)?;
-        let result = Box::new(to_c_result(&p.upload)?);
-        let id = c_string(&p.package_id)?;
-        // SAFETY: as above.
-        unsafe {
-            *out = Box::into_raw(result);
-            *package_id = id.into_raw();
-        }
+    ffi!(agc_publish_package(
+        out: out,
+        package_id: out,
+        client: client,
+        app_id: str,
+        path: path,
+        kind: c_enum(agc_package_kind),
+        options: opt_handle,
+    ) {
+        let options = agc_upload_options::copied(options);
+        let request = options.request(app_id, path, kind);
+        let p = client.publish(&request, Duration::from_millis(timeout_ms), &mut CProgress::new(progress, user_data))?;
+        let (result, id) = (agc_upload_result::new(&p.upload)?, c_string(&p.package_id)?);
+        *out = boxed(result);
+        *package_id = id.into_raw();
         Ok(())
+    })
+}
+
+/// Set the release notes in `options` (`agc_release_options_set_note`) on the app, one
+/// language after another. Progress phase: `AGC_PHASE_SETTING_NOTES`. A language AGC refuses
+/// gives `AGC_ERR_API` naming the language. The notes are copied when the call starts: the
+/// progress callback may free or change `options`.
+///
+/// # Safety
+/// `client` is live; `app_id` is NULL or NUL-terminated; `options` is a live options object.
+#[no_mangle]
+pub unsafe extern "C" fn agc_set_release_notes(
+    client: *const agc_client,
+    app_id: *const c_char,
+    options: *const agc_release_options,
+    progress: agc_progress_fn,
+    user_data: *mut c_void,
+) -> agc_status {
+    ffi!(agc_set_release_notes(client: client, app_id: str, options: handle) {
+        // Copied: a callback may free or change the options while the operation runs.
+        let notes = options.notes.clone();
+        Ok(client.set_release_notes(app_id, &notes, &mut CProgress::new(progress, user_data))?)
+    })
+}
+
+/// Submit the app's draft for review with the release time, phase and remark of `options`
+/// (NULL: an immediate full release). While AGC still processes the package (codes
+/// 204144660, 204144719, 204144727 with a matching message) it retries with backoff until
+/// the options' submit timeout, then `AGC_ERR_TIMEOUT`; any other refusal is `AGC_ERR_API`
+/// with AGC's message. Progress phase: `AGC_PHASE_SUBMITTING`. `options` is copied when the
+/// call starts: the progress callback may free or change it. A cancel while AGC is answering
+/// ends the call (`AGC_ERR_CANCELLED`) although AGC may have accepted the submit: read the
+/// state (`agc_get_release_status`) before submitting again (`agc_release_package` says so in
+/// `agc_release_result_outcome_uncertain`).
+///
+/// # Safety
+/// `client` is live; `app_id` is NULL or NUL-terminated; `options` is NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn agc_submit_for_review(
+    client: *const agc_client,
+    app_id: *const c_char,
+    options: *const agc_release_options,
+    progress: agc_progress_fn,
+    user_data: *mut c_void,
+) -> agc_status {
+    ffi!(agc_submit_for_review(client: client, app_id: str, options: opt_handle) {
+        // Copied: a callback may free or change the options while the operation runs.
+        let submit = options.map(|o| o.submit.clone()).unwrap_or_default();
+        let timeout = options.map_or(agcupload::defaults::SUBMIT_TIMEOUT, |o| o.submit_timeout);
+        Ok(client.submit_for_review(app_id, &submit, timeout, &mut CProgress::new(progress, user_data))?)
     })
 }

@@ -11,7 +11,7 @@
 use std::cell::Cell;
 use std::ptr;
 
-use super::client::agc_client;
+use crate::client::agc_client;
 use agcupload::{Error, Result};
 
 struct Frame {
@@ -43,7 +43,7 @@ fn is_busy(client: *const agc_client) -> bool {
 
 /// Refuse a call into `client` while it runs an operation on this thread. `what` names the
 /// call for the message.
-pub(super) fn ensure_idle(client: *const agc_client, what: &str) -> Result<()> {
+pub(crate) fn ensure_idle(client: *const agc_client, what: &str) -> Result<()> {
     if is_busy(client) {
         return Err(Error::Reentrant(format!(
             "{what} was called on a client from inside one of its own callbacks on this thread; \
@@ -54,7 +54,7 @@ pub(super) fn ensure_idle(client: *const agc_client, what: &str) -> Result<()> {
 }
 
 /// Marks a client busy on this thread for as long as it lives (one operation).
-pub(super) struct Busy {
+pub(crate) struct Busy {
     /// From `Box::into_raw`; freed in `drop` after it is unlinked.
     frame: *mut Frame,
     pushed: bool,
@@ -62,7 +62,7 @@ pub(super) struct Busy {
 
 impl Busy {
     /// Check that `client` is idle on this thread, then mark it busy.
-    pub(super) fn enter(client: *const agc_client, what: &str) -> Result<Busy> {
+    pub(crate) fn enter(client: *const agc_client, what: &str) -> Result<Busy> {
         ensure_idle(client, what)?;
         let prev = BUSY.try_with(Cell::get).unwrap_or(ptr::null());
         let frame = Box::into_raw(Box::new(Frame { client, prev }));

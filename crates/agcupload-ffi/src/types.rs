@@ -1,10 +1,53 @@
-//! The C-facing enums and callback type. Their numbers are the ABI: never renumber, append.
+//! The C enums and the callback type. The numbers of the C ABI live here and only here: the
+//! library's enums have none. Each C enum maps to and from the library's with exhaustive
+//! matches (a variant added on either side fails to compile until it is mapped), and the C
+//! names of the library's values are NUL-terminated copies of the library's own names.
+//! Numbers are the ABI: never renumber, append.
 
+use std::ffi::{CStr, CString};
 use std::os::raw::{c_int, c_void};
+use std::sync::OnceLock;
 
-use agcupload::PackageKind;
-use agcupload::Phase;
-use agcupload::Status;
+use agcupload::{PackageKind, Phase, Progress, ReleaseState, ReleaseStep, Status, Transfer, TrustRoots};
+
+/// A C enum taken from C as a plain number (an `int` or `unsigned int`: a value outside the
+/// enum must be refused, never turned into the enum).
+pub(crate) trait CEnum: Sized + Copy + PartialEq + 'static {
+    /// The library's enum it stands for.
+    type Core;
+    /// Its C name, for messages (`agc_trust`).
+    const NAME: &'static str;
+    /// Every value, in number order.
+    const ALL: &'static [Self];
+    /// The library's value.
+    fn core(self) -> Self::Core;
+    /// The value with this number, if any.
+    fn from_raw(raw: i64) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.number() == raw)
+    }
+    /// Its number.
+    fn number(self) -> i64;
+}
+
+/// Implements [`CEnum`] from the list of the enum's variants; the list is checked complete at
+/// compile time (a variant missing from it makes the match below non-exhaustive).
+macro_rules! c_enum {
+    ($t:ident => $core:ty: $($v:ident),+ $(,)?) => {
+        impl CEnum for $t {
+            type Core = $core;
+            const NAME: &'static str = stringify!($t);
+            const ALL: &'static [$t] = &[$($t::$v),+];
+            fn core(self) -> $core {
+                <$core>::from(self)
+            }
+            fn number(self) -> i64 {
+                match self {
+                    $($t::$v => $t::$v as i64),+
+                }
+            }
+        }
+    };
+}
 
 /// Result of every fallible function. `AGC_OK` (0) is success; anything else is an error
 /// whose details `agc_last_error()` gives. Numbers are stable and never reused.
@@ -61,6 +104,13 @@ pub enum agc_status {
     AGC_ERR_INTERNAL = 255,
 }
 
+c_enum!(agc_status => Status:
+    AGC_OK, AGC_ERR_INVALID_ARGUMENT, AGC_ERR_FILE, AGC_ERR_FILE_TYPE, AGC_ERR_FILE_TOO_LARGE,
+    AGC_ERR_FILE_CHANGED, AGC_ERR_CANCELLED, AGC_ERR_NETWORK, AGC_ERR_TIMEOUT, AGC_ERR_TLS, AGC_ERR_AUTH,
+    AGC_ERR_API, AGC_ERR_PROTOCOL, AGC_ERR_UPLOAD_REJECTED, AGC_ERR_HTTP, AGC_ERR_SEAL_KEY,
+    AGC_ERR_SEAL_CORRUPT, AGC_ERR_PACKAGE_FAILED, AGC_ERR_REENTRANT, AGC_ERR_PREFLIGHT, AGC_ERR_INTERNAL,
+);
+
 impl From<Status> for agc_status {
     fn from(s: Status) -> agc_status {
         use agc_status::*;
@@ -90,6 +140,35 @@ impl From<Status> for agc_status {
     }
 }
 
+impl From<agc_status> for Status {
+    fn from(s: agc_status) -> Status {
+        use agc_status::*;
+        match s {
+            AGC_OK => Status::Ok,
+            AGC_ERR_INVALID_ARGUMENT => Status::InvalidArgument,
+            AGC_ERR_FILE => Status::File,
+            AGC_ERR_FILE_TYPE => Status::FileType,
+            AGC_ERR_FILE_TOO_LARGE => Status::FileTooLarge,
+            AGC_ERR_FILE_CHANGED => Status::FileChanged,
+            AGC_ERR_CANCELLED => Status::Cancelled,
+            AGC_ERR_NETWORK => Status::Network,
+            AGC_ERR_TIMEOUT => Status::Timeout,
+            AGC_ERR_TLS => Status::Tls,
+            AGC_ERR_AUTH => Status::Auth,
+            AGC_ERR_API => Status::Api,
+            AGC_ERR_PROTOCOL => Status::Protocol,
+            AGC_ERR_UPLOAD_REJECTED => Status::UploadRejected,
+            AGC_ERR_HTTP => Status::Http,
+            AGC_ERR_SEAL_KEY => Status::SealKey,
+            AGC_ERR_SEAL_CORRUPT => Status::SealCorrupt,
+            AGC_ERR_PACKAGE_FAILED => Status::PackageFailed,
+            AGC_ERR_REENTRANT => Status::Reentrant,
+            AGC_ERR_PREFLIGHT => Status::Preflight,
+            AGC_ERR_INTERNAL => Status::Internal,
+        }
+    }
+}
+
 /// What is uploaded; decides the suffix and size rules. Passed as an `unsigned int`.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,12 +182,24 @@ pub enum agc_package_kind {
     AGC_KIND_PROFILE_PICTURE = 3,
 }
 
+c_enum!(agc_package_kind => PackageKind: AGC_KIND_HARMONY_APP, AGC_KIND_ATOMIC_SERVICE, AGC_KIND_PROFILE_PICTURE);
+
 impl From<PackageKind> for agc_package_kind {
     fn from(k: PackageKind) -> agc_package_kind {
         match k {
             PackageKind::HarmonyApp => agc_package_kind::AGC_KIND_HARMONY_APP,
             PackageKind::AtomicService => agc_package_kind::AGC_KIND_ATOMIC_SERVICE,
             PackageKind::ProfilePicture => agc_package_kind::AGC_KIND_PROFILE_PICTURE,
+        }
+    }
+}
+
+impl From<agc_package_kind> for PackageKind {
+    fn from(k: agc_package_kind) -> PackageKind {
+        match k {
+            agc_package_kind::AGC_KIND_HARMONY_APP => PackageKind::HarmonyApp,
+            agc_package_kind::AGC_KIND_ATOMIC_SERVICE => PackageKind::AtomicService,
+            agc_package_kind::AGC_KIND_PROFILE_PICTURE => PackageKind::ProfilePicture,
         }
     }
 }
@@ -154,6 +245,13 @@ pub enum agc_phase {
     AGC_PHASE_SUBMITTING_TEST = 14,
 }
 
+c_enum!(agc_phase => Phase:
+    AGC_PHASE_HASHING, AGC_PHASE_REQUESTING_URL, AGC_PHASE_UPLOADING, AGC_PHASE_RETRYING, AGC_PHASE_DONE,
+    AGC_PHASE_SEALING, AGC_PHASE_BINDING, AGC_PHASE_WAITING, AGC_PHASE_SETTING_NOTES, AGC_PHASE_SUBMITTING,
+    AGC_PHASE_CREATING_TEST_VERSION, AGC_PHASE_ADDING_TEST_PACKAGE, AGC_PHASE_SETTING_TEST_INFO,
+    AGC_PHASE_SUBMITTING_TEST,
+);
+
 impl From<Phase> for agc_phase {
     fn from(p: Phase) -> agc_phase {
         use agc_phase::*;
@@ -176,6 +274,230 @@ impl From<Phase> for agc_phase {
     }
 }
 
+impl From<agc_phase> for Phase {
+    fn from(p: agc_phase) -> Phase {
+        use agc_phase::*;
+        match p {
+            AGC_PHASE_HASHING => Phase::Hashing,
+            AGC_PHASE_REQUESTING_URL => Phase::RequestingUrl,
+            AGC_PHASE_UPLOADING => Phase::Uploading,
+            AGC_PHASE_RETRYING => Phase::Retrying,
+            AGC_PHASE_DONE => Phase::Done,
+            AGC_PHASE_SEALING => Phase::Sealing,
+            AGC_PHASE_BINDING => Phase::Binding,
+            AGC_PHASE_WAITING => Phase::Waiting,
+            AGC_PHASE_SETTING_NOTES => Phase::SettingNotes,
+            AGC_PHASE_SUBMITTING => Phase::Submitting,
+            AGC_PHASE_CREATING_TEST_VERSION => Phase::CreatingTestVersion,
+            AGC_PHASE_ADDING_TEST_PACKAGE => Phase::AddingTestPackage,
+            AGC_PHASE_SETTING_TEST_INFO => Phase::SettingTestInfo,
+            AGC_PHASE_SUBMITTING_TEST => Phase::SubmittingTest,
+        }
+    }
+}
+
+/// Which root certificates a client trusts; passed to `agc_client_set_trust` as an
+/// `unsigned int`. The CA file of `agc_client_set_ca_file` is added in every case.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum agc_trust {
+    /// Mozilla's roots, built into the library (the default): the same on every machine.
+    AGC_TRUST_MOZILLA = 1,
+    /// The operating system's trust store (on Linux the distribution's CA bundle, or the
+    /// file and directory named by `SSL_CERT_FILE` / `SSL_CERT_DIR`), for networks whose
+    /// TLS-inspecting proxy has its CA installed there.
+    AGC_TRUST_SYSTEM = 2,
+    /// Mozilla's roots and the system's.
+    AGC_TRUST_BOTH = 3,
+}
+
+c_enum!(agc_trust => TrustRoots: AGC_TRUST_MOZILLA, AGC_TRUST_SYSTEM, AGC_TRUST_BOTH);
+
+impl From<TrustRoots> for agc_trust {
+    fn from(t: TrustRoots) -> agc_trust {
+        match t {
+            TrustRoots::Mozilla => agc_trust::AGC_TRUST_MOZILLA,
+            TrustRoots::System => agc_trust::AGC_TRUST_SYSTEM,
+            TrustRoots::Both => agc_trust::AGC_TRUST_BOTH,
+        }
+    }
+}
+
+impl From<agc_trust> for TrustRoots {
+    fn from(t: agc_trust) -> TrustRoots {
+        match t {
+            agc_trust::AGC_TRUST_MOZILLA => TrustRoots::Mozilla,
+            agc_trust::AGC_TRUST_SYSTEM => TrustRoots::System,
+            agc_trust::AGC_TRUST_BOTH => TrustRoots::Both,
+        }
+    }
+}
+
+/// How an upload sends the file; passed to `agc_upload_options_set_transfer` as an
+/// `unsigned int` and returned by `agc_upload_result_transfer`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum agc_transfer {
+    /// The default: AGC's multipart upload from `AGC_AUTO_MULTIPART_FROM_BYTES` bytes (128
+    /// MiB), one PUT below; when AGC refuses the multipart upload with a business error the
+    /// file goes as one PUT, with a note (`agc_upload_result_note`).
+    AGC_TRANSFER_AUTO = 1,
+    /// One PUT of the whole file.
+    AGC_TRANSFER_SINGLE = 2,
+    /// AGC's multipart upload (init, parts, compose), whatever the size; its refusal is an error.
+    AGC_TRANSFER_MULTIPART = 3,
+}
+
+c_enum!(agc_transfer => Transfer: AGC_TRANSFER_AUTO, AGC_TRANSFER_SINGLE, AGC_TRANSFER_MULTIPART);
+
+impl From<Transfer> for agc_transfer {
+    fn from(t: Transfer) -> agc_transfer {
+        match t {
+            Transfer::Auto => agc_transfer::AGC_TRANSFER_AUTO,
+            Transfer::Single => agc_transfer::AGC_TRANSFER_SINGLE,
+            Transfer::Multipart => agc_transfer::AGC_TRANSFER_MULTIPART,
+        }
+    }
+}
+
+impl From<agc_transfer> for Transfer {
+    fn from(t: agc_transfer) -> Transfer {
+        match t {
+            agc_transfer::AGC_TRANSFER_AUTO => Transfer::Auto,
+            agc_transfer::AGC_TRANSFER_SINGLE => Transfer::Single,
+            agc_transfer::AGC_TRANSFER_MULTIPART => Transfer::Multipart,
+        }
+    }
+}
+
+/// A step of the release road (`agc_release_result_failed_step`). Numbers are stable.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum agc_release_step {
+    /// No step failed.
+    AGC_STEP_NONE = 0,
+    /// Checking the arguments, before any request.
+    AGC_STEP_CHECK = 1,
+    /// Uploading the file.
+    AGC_STEP_UPLOAD = 2,
+    /// Binding the uploaded object to the app.
+    AGC_STEP_BIND = 3,
+    /// Waiting for AGC to parse the package.
+    AGC_STEP_WAIT_PARSING = 4,
+    /// Setting the release notes.
+    AGC_STEP_NOTES = 5,
+    /// Submitting for review.
+    AGC_STEP_SUBMIT = 6,
+    /// Creating the test version.
+    AGC_STEP_CREATE_TEST_VERSION = 7,
+    /// Adding the package to the test versions.
+    AGC_STEP_ADD_TEST_PACKAGE = 8,
+    /// Setting the test window and groups.
+    AGC_STEP_SET_TEST_INFO = 9,
+    /// Submitting the test version.
+    AGC_STEP_SUBMIT_TEST = 10,
+    /// The preflight: the package checked against what AGC holds, before the upload
+    /// (`AGC_ERR_PREFLIGHT` when it refused it; nothing was sent).
+    AGC_STEP_PREFLIGHT = 11,
+}
+
+// Only handed out (never taken from C), and AGC_STEP_NONE has no library value: one direction.
+impl From<ReleaseStep> for agc_release_step {
+    fn from(s: ReleaseStep) -> agc_release_step {
+        use agc_release_step::*;
+        match s {
+            ReleaseStep::Check => AGC_STEP_CHECK,
+            ReleaseStep::Upload => AGC_STEP_UPLOAD,
+            ReleaseStep::Bind => AGC_STEP_BIND,
+            ReleaseStep::WaitParsing => AGC_STEP_WAIT_PARSING,
+            ReleaseStep::Notes => AGC_STEP_NOTES,
+            ReleaseStep::Submit => AGC_STEP_SUBMIT,
+            ReleaseStep::CreateTestVersion => AGC_STEP_CREATE_TEST_VERSION,
+            ReleaseStep::AddTestPackage => AGC_STEP_ADD_TEST_PACKAGE,
+            ReleaseStep::SetTestInfo => AGC_STEP_SET_TEST_INFO,
+            ReleaseStep::SubmitTest => AGC_STEP_SUBMIT_TEST,
+            ReleaseStep::Preflight => AGC_STEP_PREFLIGHT,
+        }
+    }
+}
+
+/// Where an app's release stands (`agc_release_status_state`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum agc_release_state {
+    /// Another state (see the raw `releaseState`), or none in AGC's answer.
+    AGC_RELEASE_OTHER = 0,
+    /// A draft, not submitted (`releaseState` 7).
+    AGC_RELEASE_DRAFT = 1,
+    /// In review (`releaseState` 4, 5, or 12 pre-review).
+    AGC_RELEASE_IN_REVIEW = 2,
+    /// Rejected (`releaseState` 1, 8, or 13 pre-review rejected); the reviewers' opinion is in
+    /// the audit opinion.
+    AGC_RELEASE_REJECTED = 3,
+    /// Released (`releaseState` 0).
+    AGC_RELEASE_RELEASED = 4,
+    /// Approved, to be released (`releaseState` 3; a scheduled release waits for its time).
+    AGC_RELEASE_APPROVED = 5,
+    /// Not on the shelf: removed, removal requested, removed by the developer, release
+    /// cancelled (`releaseState` 2, 6, 10, 11).
+    AGC_RELEASE_OFFLINE = 6,
+}
+
+c_enum!(agc_release_state => ReleaseState:
+    AGC_RELEASE_OTHER, AGC_RELEASE_DRAFT, AGC_RELEASE_IN_REVIEW, AGC_RELEASE_REJECTED, AGC_RELEASE_RELEASED,
+    AGC_RELEASE_APPROVED, AGC_RELEASE_OFFLINE,
+);
+
+impl From<ReleaseState> for agc_release_state {
+    fn from(s: ReleaseState) -> agc_release_state {
+        use agc_release_state::*;
+        match s {
+            ReleaseState::Other => AGC_RELEASE_OTHER,
+            ReleaseState::Draft => AGC_RELEASE_DRAFT,
+            ReleaseState::InReview => AGC_RELEASE_IN_REVIEW,
+            ReleaseState::Rejected => AGC_RELEASE_REJECTED,
+            ReleaseState::Released => AGC_RELEASE_RELEASED,
+            ReleaseState::Approved => AGC_RELEASE_APPROVED,
+            ReleaseState::Offline => AGC_RELEASE_OFFLINE,
+        }
+    }
+}
+
+impl From<agc_release_state> for ReleaseState {
+    fn from(s: agc_release_state) -> ReleaseState {
+        use agc_release_state::*;
+        match s {
+            AGC_RELEASE_OTHER => ReleaseState::Other,
+            AGC_RELEASE_DRAFT => ReleaseState::Draft,
+            AGC_RELEASE_IN_REVIEW => ReleaseState::InReview,
+            AGC_RELEASE_REJECTED => ReleaseState::Rejected,
+            AGC_RELEASE_RELEASED => ReleaseState::Released,
+            AGC_RELEASE_APPROVED => ReleaseState::Approved,
+            AGC_RELEASE_OFFLINE => ReleaseState::Offline,
+        }
+    }
+}
+
+/// NUL-terminated copies of the library's names of one C enum's values, made on first use and
+/// kept for the life of the process (so the pointers handed out never dangle, on any thread,
+/// and no thread-local is involved: usable while a thread exits).
+pub(crate) struct Names<E: CEnum>(OnceLock<Vec<CString>>, fn(E::Core) -> &'static str);
+
+impl<E: CEnum> Names<E> {
+    /// The names given by `name`, the library's naming function.
+    pub(crate) const fn new(name: fn(E::Core) -> &'static str) -> Names<E> {
+        Names(OnceLock::new(), name)
+    }
+
+    /// The name of `value`.
+    pub(crate) fn of(&'static self, value: E) -> &'static CStr {
+        let names = self
+            .0
+            .get_or_init(|| E::ALL.iter().map(|v| CString::new((self.1)(v.core())).unwrap_or_default()).collect());
+        E::ALL.iter().position(|v| *v == value).and_then(|i| names.get(i)).map_or(c"", |n| n.as_c_str())
+    }
+}
+
 /// Progress callback, called on the caller's thread, at most about once per 64 KiB (never
 /// per 8 KiB write) and at each phase change. `user_data` is passed through untouched.
 /// Return 0 to continue, non-zero to cancel: the operation stops promptly with
@@ -190,3 +512,25 @@ impl From<Phase> for agc_phase {
 /// is refused with `AGC_ERR_REENTRANT` and does nothing; other clients are fine.
 pub type agc_progress_fn =
     Option<unsafe extern "C" fn(user_data: *mut c_void, phase: agc_phase, done: u64, total: u64) -> c_int>;
+
+/// The C progress callback as the library's [`Progress`] sink.
+pub(crate) struct CProgress {
+    callback: agc_progress_fn,
+    user_data: *mut c_void,
+}
+
+impl CProgress {
+    pub(crate) fn new(callback: agc_progress_fn, user_data: *mut c_void) -> CProgress {
+        CProgress { callback, user_data }
+    }
+}
+
+impl Progress for CProgress {
+    fn report(&mut self, phase: Phase, done: u64, total: u64) -> bool {
+        match self.callback {
+            None => true,
+            // SAFETY: the caller gave this function pointer and user_data for this call.
+            Some(f) => unsafe { f(self.user_data, agc_phase::from(phase), done, total) == 0 },
+        }
+    }
+}

@@ -1,97 +1,59 @@
-//! Uploading a file, and the upload result with its accessors.
+//! Uploading a file (`agc_upload_file`) and its result (`agc_upload_result_*`: the ids, how the
+//! file travelled, the notes).
 
 use std::ffi::CString;
 use std::os::raw::{c_char, c_uint, c_void};
-use std::path::Path;
 use std::ptr;
 
-use super::boundary::*;
-use super::client::{agc_client, enter_client};
-use super::options::agc_upload_options;
-use super::progress::CProgress;
-use super::reentry::Busy;
-use super::types::*;
-use agcupload::Error;
-use agcupload::PackageKind;
-use agcupload::{Client, UploadRequest, UploadResult};
+use crate::boundary::{boxed, c_string, c_text};
+use crate::client::agc_client;
+use crate::types::{agc_progress_fn, agc_status, agc_transfer, CProgress};
+use crate::upload_options::agc_upload_options;
+use agcupload::{Error, Transfer, UploadResult};
 
 /// The result of a successful upload. Owned by the caller; free with `agc_upload_result_free`.
 /// Strings returned by its accessors live as long as the result.
 pub struct agc_upload_result {
-    pub(super) object_id: CString,
-    pub(super) sha256: CString,
-    pub(super) file_name: CString,
-    pub(super) size: u64,
-    /// How the file travelled (accessors in `transfer.rs`).
-    pub(super) transfer: super::transfer::TransferFacts,
-    /// The result's notes (`agc_upload_result_note`).
-    pub(super) notes: Vec<CString>,
+    object_id: CString,
+    sha256: CString,
+    file_name: CString,
+    size: u64,
+    transfer: Transfer,
+    parts: u32,
+    parts_sent: u32,
+    resumed_parts: u32,
+    bytes_sent: u64,
+    /// What the caller should know although the call succeeded: the preflight's warnings
+    /// (a check skipped for lack of rights), a bundle name bound for good by this first
+    /// package, a resume file not used, a part size adjusted. Already redacted.
+    notes: Vec<CString>,
 }
 
-/// The arguments every upload entry point shares, checked.
-pub(super) struct UploadArgs<'a> {
-    pub(super) client: &'a Client,
-    app_id: &'a str,
-    path: &'a Path,
-    kind: PackageKind,
-    /// A copy: a callback that changes or frees the options object cannot pull it from
-    /// under the operation.
-    file_name: Option<String>,
-    release_type: Option<u32>,
-    chinese_mainland: Option<bool>,
-    bind: agcupload::BindQuery,
-    transfer: super::transfer::TransferOptions,
-    preflight: bool,
-    /// Marks the client busy on this thread while the operation runs (re-entry is refused).
-    _busy: Busy,
-}
-
-impl UploadArgs<'_> {
-    /// # Safety
-    /// As for `agc_upload_file_ex`.
-    pub(super) unsafe fn new<'a>(
-        what: &str,
-        client: *const agc_client,
-        app_id: *const c_char,
-        path: *const c_char,
-        kind: c_uint,
-        options: *const agc_upload_options,
-    ) -> Result<UploadArgs<'a>, Error> {
-        // SAFETY: per the caller's contract.
-        let (client, busy) = unsafe { enter_client(client, what) }?;
-        // SAFETY: per the caller's contract.
-        let app_id = unsafe { str_arg(app_id, "app_id") }?;
-        // SAFETY: per the caller's contract.
-        let path = unsafe { path_arg(path, "path") }?;
-        let kind = PackageKind::from_raw(kind)
-            .ok_or_else(|| Error::InvalidArgument(format!("{kind} is not an agc_package_kind")))?;
-        // SAFETY: NULL or live per the caller's contract.
-        let options = unsafe { options.as_ref() };
-        Ok(UploadArgs {
-            client,
-            app_id,
-            path,
-            kind,
-            file_name: options.and_then(|o| o.file_name.clone()),
-            release_type: options.and_then(|o| o.release_type),
-            chinese_mainland: options.and_then(|o| o.chinese_mainland),
-            bind: options.map(|o| o.bind).unwrap_or_default(),
-            transfer: options.map(|o| o.transfer.clone()).unwrap_or_default(),
-            preflight: options.is_none_or(|o| o.preflight),
-            _busy: busy,
+impl agc_upload_result {
+    pub(crate) fn new(r: &UploadResult) -> Result<agc_upload_result, Error> {
+        Ok(agc_upload_result {
+            object_id: c_string(&r.object_id)?,
+            sha256: c_string(&r.sha256_hex)?,
+            file_name: c_string(&r.file_name)?,
+            size: r.size,
+            transfer: r.transfer,
+            parts: r.parts,
+            parts_sent: r.parts_sent,
+            resumed_parts: r.resumed_parts,
+            bytes_sent: r.bytes_sent,
+            notes: c_notes(&r.notes),
         })
     }
+}
 
-    pub(super) fn request(&self) -> UploadRequest<'_> {
-        let mut r = UploadRequest::new(self.app_id, self.path, self.kind);
-        r.file_name = self.file_name.as_deref();
-        r.release_type = self.release_type;
-        r.chinese_mainland = self.chinese_mainland;
-        r.bind = self.bind;
-        self.transfer.apply(&mut r);
-        r.preflight = self.preflight;
-        r
-    }
+/// The notes of a result as C strings.
+pub(crate) fn c_notes(notes: &[String]) -> Vec<CString> {
+    notes.iter().map(|n| c_text(n)).collect()
+}
+
+/// Note `index`, or NULL when out of range.
+pub(crate) fn note_ptr(notes: &[CString], index: usize) -> *const c_char {
+    notes.get(index).map_or(ptr::null(), |n| n.as_ptr())
 }
 
 /// Upload a file to AGC: validate it (suffix, size, content type) before any network I/O,
@@ -100,34 +62,19 @@ impl UploadArgs<'_> {
 /// - `path`: the file; on POSIX any bytes (it need not be UTF-8, but then the name sent to
 ///   AGC must be set with `agc_upload_options_set_file_name`).
 /// - `kind`: an `agc_package_kind` value.
+/// - `options`: may be NULL (the defaults). Copied when the call starts: `progress` may free
+///   or change them.
 /// - `progress`: may be NULL. Called on this thread; non-zero return cancels.
 /// - `user_data`: passed to `progress` untouched; may be NULL.
 /// - `out`: on success receives a result the caller owns and frees with
 ///   `agc_upload_result_free`; set to NULL on failure.
 ///
 /// # Safety
-/// `client` is a live handle; strings are NULL or NUL-terminated; `out` is NULL or writable.
-#[no_mangle]
-pub unsafe extern "C" fn agc_upload_file(
-    client: *const agc_client,
-    app_id: *const c_char,
-    path: *const c_char,
-    kind: c_uint,
-    progress: agc_progress_fn,
-    user_data: *mut c_void,
-    out: *mut *mut agc_upload_result,
-) -> agc_status {
-    // SAFETY: same contract as agc_upload_file_ex with no options.
-    unsafe { agc_upload_file_ex(client, app_id, path, kind, ptr::null(), progress, user_data, out) }
-}
-
-/// `agc_upload_file` with options (`options` may be NULL: defaults).
-///
-/// # Safety
-/// As for `agc_upload_file`; `options` is NULL or a live options object.
+/// `client` is a live handle; strings are NULL or NUL-terminated; `options` is NULL or a live
+/// options object; `out` is NULL or writable.
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
-pub unsafe extern "C" fn agc_upload_file_ex(
+pub unsafe extern "C" fn agc_upload_file(
     client: *const agc_client,
     app_id: *const c_char,
     path: *const c_char,
@@ -137,28 +84,18 @@ pub unsafe extern "C" fn agc_upload_file_ex(
     user_data: *mut c_void,
     out: *mut *mut agc_upload_result,
 ) -> agc_status {
-    guard(|| {
-        // SAFETY: NULL or writable per the contract; cleared before any other check.
-        unsafe { clear_out(out) };
-        non_null(out, "out")?;
-        // SAFETY: per this function's contract.
-        let args = unsafe { UploadArgs::new("agc_upload_file", client, app_id, path, kind, options) }?;
-        let mut sink = CProgress { callback: progress, user_data };
-        let r = args.client.upload(&args.request(), &mut sink)?;
-        // SAFETY: as above.
-        unsafe { give(out, to_c_result(&r)?) };
+    ffi!(agc_upload_file(
+        out: out,
+        client: client,
+        app_id: str,
+        path: path,
+        kind: c_enum(agc_package_kind),
+        options: opt_handle,
+    ) {
+        let options = agc_upload_options::copied(options);
+        let r = client.upload(&options.request(app_id, path, kind), &mut CProgress::new(progress, user_data))?;
+        *out = boxed(agc_upload_result::new(&r)?);
         Ok(())
-    })
-}
-
-pub(super) fn to_c_result(r: &UploadResult) -> Result<agc_upload_result, Error> {
-    Ok(agc_upload_result {
-        object_id: c_string(&r.object_id)?,
-        sha256: c_string(&r.sha256_hex)?,
-        file_name: c_string(&r.file_name)?,
-        size: r.size,
-        transfer: super::transfer::TransferFacts::of(r),
-        notes: super::notes::c_notes(&r.notes),
     })
 }
 
@@ -169,8 +106,7 @@ pub(super) fn to_c_result(r: &UploadResult) -> Result<agc_upload_result, Error> 
 /// `result` is NULL or a live result.
 #[no_mangle]
 pub unsafe extern "C" fn agc_upload_result_object_id(result: *const agc_upload_result) -> *const c_char {
-    // SAFETY: NULL or live per the contract.
-    guard_value(ptr::null(), || unsafe { result.as_ref() }.map_or(ptr::null(), |r| r.object_id.as_ptr()))
+    ffi!(agc_upload_result_object_id(result: handle) or ptr::null() => result.object_id.as_ptr())
 }
 
 /// Lowercase hex SHA-256 of the uploaded bytes (64 characters). Owned by `result`; NULL if
@@ -180,8 +116,7 @@ pub unsafe extern "C" fn agc_upload_result_object_id(result: *const agc_upload_r
 /// `result` is NULL or a live result.
 #[no_mangle]
 pub unsafe extern "C" fn agc_upload_result_sha256(result: *const agc_upload_result) -> *const c_char {
-    // SAFETY: NULL or live per the contract.
-    guard_value(ptr::null(), || unsafe { result.as_ref() }.map_or(ptr::null(), |r| r.sha256.as_ptr()))
+    ffi!(agc_upload_result_sha256(result: handle) or ptr::null() => result.sha256.as_ptr())
 }
 
 /// The file name AGC recorded. Owned by `result`; NULL if `result` is NULL.
@@ -190,8 +125,7 @@ pub unsafe extern "C" fn agc_upload_result_sha256(result: *const agc_upload_resu
 /// `result` is NULL or a live result.
 #[no_mangle]
 pub unsafe extern "C" fn agc_upload_result_file_name(result: *const agc_upload_result) -> *const c_char {
-    // SAFETY: NULL or live per the contract.
-    guard_value(ptr::null(), || unsafe { result.as_ref() }.map_or(ptr::null(), |r| r.file_name.as_ptr()))
+    ffi!(agc_upload_result_file_name(result: handle) or ptr::null() => result.file_name.as_ptr())
 }
 
 /// Bytes uploaded; 0 if `result` is NULL.
@@ -200,8 +134,76 @@ pub unsafe extern "C" fn agc_upload_result_file_name(result: *const agc_upload_r
 /// `result` is NULL or a live result.
 #[no_mangle]
 pub unsafe extern "C" fn agc_upload_result_size(result: *const agc_upload_result) -> u64 {
-    // SAFETY: NULL or live per the contract.
-    guard_value(0, || unsafe { result.as_ref() }.map_or(0, |r| r.size))
+    ffi!(agc_upload_result_size(result: handle) or 0 => result.size)
+}
+
+/// How the file went: `AGC_TRANSFER_SINGLE` or `AGC_TRANSFER_MULTIPART` (never
+/// `AGC_TRANSFER_AUTO`); 0 if `result` is NULL.
+///
+/// # Safety
+/// `result` is NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn agc_upload_result_transfer(result: *const agc_upload_result) -> c_uint {
+    ffi!(agc_upload_result_transfer(result: handle) or 0 => agc_transfer::from(result.transfer) as c_uint)
+}
+
+/// Parts of the stored object (1 for a single PUT); 0 if `result` is NULL.
+///
+/// # Safety
+/// `result` is NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn agc_upload_result_parts(result: *const agc_upload_result) -> u32 {
+    ffi!(agc_upload_result_parts(result: handle) or 0 => result.parts)
+}
+
+/// Parts this call sent (a part re-sent after a failure counts once); 0 if `result` is NULL.
+///
+/// # Safety
+/// `result` is NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn agc_upload_result_parts_sent(result: *const agc_upload_result) -> u32 {
+    ffi!(agc_upload_result_parts_sent(result: handle) or 0 => result.parts_sent)
+}
+
+/// Parts finished by an earlier run and taken from the resume file (not sent again); 0 if
+/// `result` is NULL.
+///
+/// # Safety
+/// `result` is NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn agc_upload_result_resumed_parts(result: *const agc_upload_result) -> u32 {
+    ffi!(agc_upload_result_resumed_parts(result: handle) or 0 => result.resumed_parts)
+}
+
+/// Body bytes this call sent, every attempt included (more than the size after a retry, less
+/// after a resume); 0 if `result` is NULL.
+///
+/// # Safety
+/// `result` is NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn agc_upload_result_bytes_sent(result: *const agc_upload_result) -> u64 {
+    ffi!(agc_upload_result_bytes_sent(result: handle) or 0 => result.bytes_sent)
+}
+
+/// The number of notes of an upload (or publish) result; 0 if `result` is NULL. A note
+/// starting with `"warning: "` says that a check of the preflight was skipped (AGC refused
+/// the read for lack of rights).
+///
+/// # Safety
+/// `result` is NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn agc_upload_result_note_count(result: *const agc_upload_result) -> usize {
+    ffi!(agc_upload_result_note_count(result: handle) or 0 => result.notes.len())
+}
+
+/// Note `index` (from 0) of an upload (or publish) result, or NULL when `index` is out of
+/// range or `result` is NULL. Owned by `result`.
+///
+/// # Safety
+/// `result` is NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn agc_upload_result_note(result: *const agc_upload_result, index: usize) -> *const c_char {
+    ffi!(agc_upload_result_note(result: handle) or ptr::null() => note_ptr(&result.notes, index))
 }
 
 /// Free a result and its strings. NULL is a no-op.
@@ -210,6 +212,5 @@ pub unsafe extern "C" fn agc_upload_result_size(result: *const agc_upload_result
 /// `result` is NULL or a result from `agc_upload_file` not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn agc_upload_result_free(result: *mut agc_upload_result) {
-    // SAFETY: per this function\'s contract.
-    unsafe { free_box(result) }
+    ffi!(free result)
 }

@@ -15,18 +15,40 @@ fn s(p: *const std::os::raw::c_char) -> String {
 }
 
 #[test]
-fn status_numbers_and_names_match_the_rust_enum() {
+fn every_status_has_its_number_and_the_library_name() {
+    let mut numbers = std::collections::BTreeSet::new();
     for st in Status::ALL {
-        assert_eq!(agc_status::from(st) as i32, st as i32);
-        assert_eq!(s(agc_status_str(st as i32)), st.name());
+        let n = agc_status::from(st) as i32;
+        assert!(numbers.insert(n), "{st:?}: number {n} given twice");
+        assert_eq!(s(agc_status_str(n)), st.name());
     }
-    assert_eq!(s(agc_status_str(-1)), "AGC_ERR_UNKNOWN");
-    assert_eq!(s(agc_status_str(18)), "AGC_ERR_REENTRANT");
+    // The numbers are the ABI: these never change.
+    assert_eq!(agc_status::AGC_OK as i32, 0);
     assert_eq!(agc_status::AGC_ERR_REENTRANT as i32, 18);
-    assert_eq!(s(agc_status_str(19)), "AGC_ERR_PREFLIGHT");
     assert_eq!(agc_status::AGC_ERR_PREFLIGHT as i32, 19);
-    assert_eq!(s(agc_status_str(20)), "AGC_ERR_UNKNOWN");
+    assert_eq!(agc_status::AGC_ERR_INTERNAL as i32, 255);
+    assert_eq!(s(agc_status_str(18)), "AGC_ERR_REENTRANT");
+    for n in [-1, 20, 254, 256, i32::MIN, i32::MAX] {
+        assert_eq!(s(agc_status_str(n)), "AGC_ERR_UNKNOWN", "{n}");
+    }
     assert_eq!(s(agc_version()), env!("CARGO_PKG_VERSION"));
+}
+
+#[test]
+fn every_phase_and_release_state_has_the_library_name() {
+    for p in agcupload::Phase::ALL {
+        assert_eq!(s(agc_phase_str(agc_phase::from(p) as i32)), p.name());
+    }
+    assert_eq!(agc_phase::AGC_PHASE_HASHING as i32, 1);
+    assert_eq!(agc_phase::AGC_PHASE_SUBMITTING_TEST as i32, 14);
+    for n in [0, 15, -1] {
+        assert_eq!(s(agc_phase_str(n)), "unknown", "{n}");
+    }
+    use agcupload::ReleaseState as R;
+    for st in [R::Other, R::Draft, R::InReview, R::Rejected, R::Released, R::Approved, R::Offline] {
+        assert_eq!(s(agc_release_state_str(agc_release_state::from(st) as i32)), st.name());
+    }
+    assert_eq!(s(agc_release_state_str(99)), "other");
 }
 
 #[test]
@@ -45,21 +67,21 @@ fn null_and_invalid_utf8_are_invalid_arguments() {
         let mut out: *mut agc_upload_result = ptr::NonNull::dangling().as_ptr();
         let path = CString::new("/tmp/x.app").unwrap();
         assert_eq!(
-            agc_upload_file(c, bad.as_ptr().cast(), path.as_ptr(), 1, None, ptr::null_mut(), &mut out),
+            agc_upload_file(c, bad.as_ptr().cast(), path.as_ptr(), 1, ptr::null(), None, ptr::null_mut(), &mut out),
             agc_status::AGC_ERR_INVALID_ARGUMENT
         );
         assert!(out.is_null(), "out cleared on failure");
         // A path is bytes on POSIX: not UTF-8 is fine, this one just does not exist.
         assert_eq!(
-            agc_upload_file(c, id.as_ptr(), bad.as_ptr().cast(), 1, None, ptr::null_mut(), &mut out),
+            agc_upload_file(c, id.as_ptr(), bad.as_ptr().cast(), 1, ptr::null(), None, ptr::null_mut(), &mut out),
             agc_status::AGC_ERR_FILE
         );
         assert_eq!(
-            agc_upload_file(c, id.as_ptr(), path.as_ptr(), 0, None, ptr::null_mut(), &mut out),
+            agc_upload_file(c, id.as_ptr(), path.as_ptr(), 0, ptr::null(), None, ptr::null_mut(), &mut out),
             agc_status::AGC_ERR_INVALID_ARGUMENT
         );
         assert_eq!(
-            agc_upload_file(ptr::null(), id.as_ptr(), path.as_ptr(), 1, None, ptr::null_mut(), &mut out),
+            agc_upload_file(ptr::null(), id.as_ptr(), path.as_ptr(), 1, ptr::null(), None, ptr::null_mut(), &mut out),
             agc_status::AGC_ERR_INVALID_ARGUMENT
         );
         assert_eq!(agc_client_set_api_base(c, bad.as_ptr().cast()), agc_status::AGC_ERR_INVALID_ARGUMENT);
@@ -120,10 +142,10 @@ fn every_out_pointer_is_cleared_before_any_check() {
         let app = CString::new("/nonexistent/x.app").unwrap();
         let mut c: *mut agc_client = ptr::null_mut();
         assert_eq!(agc_client_new(id.as_ptr(), id.as_ptr(), &mut c), agc_status::AGC_OK);
-        // v0.1 left *package_id alone when result was NULL ...
+        // v0.1 left *package_id alone when an argument was NULL ...
         let mut pkg = sentinel;
         assert_eq!(
-            agc_bind_package(c, id.as_ptr(), ptr::null(), None, ptr::null_mut(), &mut pkg),
+            agc_bind_object(c, id.as_ptr(), ptr::null(), id.as_ptr(), None, ptr::null_mut(), &mut pkg),
             agc_status::AGC_ERR_INVALID_ARGUMENT
         );
         assert!(pkg.is_null());
@@ -182,7 +204,7 @@ fn paths_are_bytes_on_posix() {
         std::fs::copy(dir.app("src.app", 3000), &app).unwrap();
         let (app_id, app_c) = (CString::new("10001").unwrap(), cs(&app));
         let mut r: *mut agc_upload_result = ptr::null_mut();
-        let st = agc_upload_file(c, app_id.as_ptr(), app_c.as_ptr(), 1, None, ptr::null_mut(), &mut r);
+        let st = agc_upload_file(c, app_id.as_ptr(), app_c.as_ptr(), 1, ptr::null(), None, ptr::null_mut(), &mut r);
         assert_ne!(st, agc_status::AGC_OK);
         assert!(r.is_null());
         let mut o: *mut agc_upload_options = ptr::null_mut();
@@ -190,7 +212,7 @@ fn paths_are_bytes_on_posix() {
         let name = CString::new("good.app").unwrap();
         assert_eq!(agc_upload_options_set_file_name(o, name.as_ptr()), agc_status::AGC_OK);
         assert_eq!(
-            agc_upload_file_ex(c, app_id.as_ptr(), app_c.as_ptr(), 1, o, None, ptr::null_mut(), &mut r),
+            agc_upload_file(c, app_id.as_ptr(), app_c.as_ptr(), 1, o, None, ptr::null_mut(), &mut r),
             agc_status::AGC_OK,
             "{}",
             s(agc_last_error())
@@ -242,8 +264,16 @@ unsafe extern "C" fn reenter(ud: *mut c_void, _phase: agc_phase, _done: u64, _to
             t.setter = Some(agc_client_set_retry(t.client, 3, 0));
             let app_id = CString::new("10001").unwrap();
             let mut r: *mut agc_upload_result = ptr::NonNull::dangling().as_ptr();
-            t.upload =
-                Some(agc_upload_file(t.client, app_id.as_ptr(), t.app.as_ptr(), 1, None, ptr::null_mut(), &mut r));
+            t.upload = Some(agc_upload_file(
+                t.client,
+                app_id.as_ptr(),
+                t.app.as_ptr(),
+                1,
+                ptr::null(),
+                None,
+                ptr::null_mut(),
+                &mut r,
+            ));
             assert!(r.is_null());
             agc_client_free(t.client);
             t.free_message = s(agc_last_error());
@@ -274,6 +304,7 @@ fn calls_into_a_client_from_its_own_callback_are_refused() {
             app_id.as_ptr(),
             app.as_ptr(),
             1,
+            ptr::null(),
             Some(reenter),
             (&mut t as *mut Reentry).cast(),
             &mut r,
@@ -292,9 +323,8 @@ fn calls_into_a_client_from_its_own_callback_are_refused() {
     }
 }
 
-/// The release and network functions keep the out-pointer promise too: every out-pointer (and
-/// out-value) is reset before any check. `agc_get_release_state` with a NULL `state` left
-/// `*audit_opinion` as it was (it checked `state` first).
+/// The release and network functions keep the out-pointer promise too: every out-pointer is
+/// reset before any check.
 #[test]
 fn release_out_pointers_are_cleared_before_any_check() {
     unsafe {
@@ -305,25 +335,15 @@ fn release_out_pointers_are_cleared_before_any_check() {
         let mut c: *mut agc_client = ptr::null_mut();
         assert_eq!(agc_client_new(id.as_ptr(), id.as_ptr(), &mut c), agc_status::AGC_OK);
 
-        let (mut raw, mut opinion) = (7i64, sentinel);
-        assert_eq!(
-            agc_get_release_state(c, id.as_ptr(), ptr::null_mut(), &mut raw, &mut opinion),
-            agc_status::AGC_ERR_INVALID_ARGUMENT
-        );
-        assert!(opinion.is_null(), "*audit_opinion kept its old value");
-        assert_eq!(raw, -1, "*release_state kept its old value");
         for (client, app_id) in
             [(ptr::null(), id.as_ptr()), (c.cast_const(), ptr::null()), (c.cast_const(), bad.as_ptr())]
         {
-            let mut state = agc_release_state::AGC_RELEASE_DRAFT;
-            (raw, opinion) = (7, sentinel);
-            assert_eq!(
-                agc_get_release_state(client, app_id, &mut state, &mut raw, &mut opinion),
-                agc_status::AGC_ERR_INVALID_ARGUMENT
-            );
-            assert_eq!((state, raw), (agc_release_state::AGC_RELEASE_OTHER, -1));
-            assert!(opinion.is_null());
+            let mut status: *mut agc_release_status = sentinel.cast();
+            assert_eq!(agc_get_release_status(client, app_id, &mut status), agc_status::AGC_ERR_INVALID_ARGUMENT);
+            assert!(status.is_null());
         }
+        assert_eq!(agc_get_release_status(c, id.as_ptr(), ptr::null_mut()), agc_status::AGC_ERR_INVALID_ARGUMENT);
+        assert!(s(agc_last_error()).contains("out is NULL"), "{}", s(agc_last_error()));
 
         // agc_release_package: NULL whenever the road did not start.
         for (client, app_id, path, kind) in [

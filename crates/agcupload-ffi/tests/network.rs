@@ -423,7 +423,16 @@ fn c_abi_sets_proxy_and_trust() {
         let path = dir.app("pkg.app", 3000);
         let cpath = s(path.to_str().unwrap());
         let mut r: *mut agc_upload_result = std::ptr::null_mut();
-        let st = agc_upload_file(c, s("10001").as_ptr(), cpath.as_ptr(), 1, None, std::ptr::null_mut(), &mut r);
+        let st = agc_upload_file(
+            c,
+            s("10001").as_ptr(),
+            cpath.as_ptr(),
+            1,
+            std::ptr::null(),
+            None,
+            std::ptr::null_mut(),
+            &mut r,
+        );
         assert_eq!(st, agc_status::AGC_ERR_TLS, "{}", last());
         std::env::set_var("SSL_CERT_FILE", server.ca_path());
         assert_eq!(agc_client_set_trust(c, agc_trust::AGC_TRUST_SYSTEM as u32), agc_status::AGC_OK);
@@ -434,7 +443,16 @@ fn c_abi_sets_proxy_and_trust() {
         assert_eq!(agc_client_set_proxy(c, s("socks5://u:hunter2@h:1").as_ptr()), agc_status::AGC_ERR_INVALID_ARGUMENT);
         assert!(!last().contains("hunter2"), "{}", last());
         assert_eq!(agc_client_set_proxy(c, s(&proxy.url()).as_ptr()), agc_status::AGC_OK);
-        let st = agc_upload_file(c, s("10001").as_ptr(), cpath.as_ptr(), 1, None, std::ptr::null_mut(), &mut r);
+        let st = agc_upload_file(
+            c,
+            s("10001").as_ptr(),
+            cpath.as_ptr(),
+            1,
+            std::ptr::null(),
+            None,
+            std::ptr::null_mut(),
+            &mut r,
+        );
         assert_eq!(st, agc_status::AGC_OK, "{}", last());
         agc_upload_result_free(r);
         assert!(!proxy.connects().is_empty(), "the upload did not go through the proxy");
@@ -443,7 +461,16 @@ fn c_abi_sets_proxy_and_trust() {
         let before = proxy.connects().len();
         assert_eq!(agc_client_set_proxy(c, s("none").as_ptr()), agc_status::AGC_OK);
         let mut r: *mut agc_upload_result = std::ptr::null_mut();
-        let st = agc_upload_file(c, s("10001").as_ptr(), cpath.as_ptr(), 1, None, std::ptr::null_mut(), &mut r);
+        let st = agc_upload_file(
+            c,
+            s("10001").as_ptr(),
+            cpath.as_ptr(),
+            1,
+            std::ptr::null(),
+            None,
+            std::ptr::null_mut(),
+            &mut r,
+        );
         assert_eq!(st, agc_status::AGC_OK, "{}", last());
         agc_upload_result_free(r);
         assert_eq!(proxy.connects().len(), before);

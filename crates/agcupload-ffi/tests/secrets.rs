@@ -82,7 +82,7 @@ fn c_api(mode: Mode) {
         unsafe {
             let c = c_client(&server, mode);
             let mut out: *mut agc_upload_result = ptr::null_mut();
-            let st = agc_upload_file(c, app.as_ptr(), path.as_ptr(), 1, None, ptr::null_mut(), &mut out);
+            let st = agc_upload_file(c, app.as_ptr(), path.as_ptr(), 1, ptr::null(), None, ptr::null_mut(), &mut out);
             assert_eq!(st as i32, expected_status(at, mode) as i32, "{mode:?} {at:?}: {}", last_error());
             assert!(out.is_null());
             let msg = last_error();
@@ -201,7 +201,7 @@ fn reflected_secrets_never_reach_release_errors_service_account() {
 /// The same through the C ABI: `agc_last_error()` and the release result's message of
 /// `agc_release_package` (to review with a note, and to a test version), and
 /// `agc_last_error()` of `agc_set_release_notes`, `agc_submit_for_review` and
-/// `agc_get_release_state`.
+/// `agc_get_release_status`.
 fn c_release(mode: Mode) {
     let dir = TempDir::new("reflect-release-c");
     let p = dir.app("relc.app", 5000);
@@ -261,12 +261,11 @@ fn c_release(mode: Mode) {
         let st = agc_submit_for_review(c, app.as_ptr(), review, None, ptr::null_mut());
         assert_eq!(st, agc_status::AGC_ERR_API, "{mode:?}: {}", last_error());
         assert_redacted_echo(&format!("{mode:?} agc_submit_for_review"), &last_error(), &server, mode);
-        let mut state = agc_release_state::AGC_RELEASE_DRAFT;
-        let mut opinion: *mut std::os::raw::c_char = ptr::null_mut();
-        let st = agc_get_release_state(c, app.as_ptr(), &mut state, ptr::null_mut(), &mut opinion);
+        let mut status: *mut agc_release_status = ptr::NonNull::dangling().as_ptr();
+        let st = agc_get_release_status(c, app.as_ptr(), &mut status);
         assert_eq!(st, agc_status::AGC_ERR_API, "{mode:?}: {}", last_error());
-        assert!(opinion.is_null());
-        assert_redacted_echo(&format!("{mode:?} agc_get_release_state"), &last_error(), &server, mode);
+        assert!(status.is_null());
+        assert_redacted_echo(&format!("{mode:?} agc_get_release_status"), &last_error(), &server, mode);
         agc_release_options_free(review);
         agc_release_options_free(test);
         agc_upload_options_free(no_preflight);

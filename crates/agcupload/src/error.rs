@@ -10,65 +10,63 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// Stable status numbers shared by the Rust API and the C ABI (`agc_status`).
-///
-/// The numbers are part of the ABI: never renumber, only append.
-#[repr(C)]
+/// What kind of failure an [`Error`] is: one stable name per kind (see [`Status::name`]), the
+/// one the tool's JSON and exit codes use. The C layer gives each a number (`agc_status`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Status {
     /// Success.
-    Ok = 0,
+    Ok,
     /// A NULL pointer, invalid UTF-8, or an out-of-range value was passed.
-    InvalidArgument = 1,
+    InvalidArgument,
     /// The file is missing, unreadable, not a regular file (a FIFO, device, directory or
     /// socket: refused before any read, never blocking), empty, or, for a CA bundle or key
     /// file, larger than 4 MiB.
-    File = 2,
+    File,
     /// The file's suffix is not allowed for the package kind, or its content does not match
     /// its suffix (for example a `.app` that is not a ZIP archive).
-    FileType = 3,
+    FileType,
     /// The file exceeds the size limit of its package kind.
-    FileTooLarge = 4,
+    FileTooLarge,
     /// The file changed (size or content) after it was checked: while it was hashed, sealed
     /// or uploaded. Nothing that changed is ever uploaded.
-    FileChanged = 5,
+    FileChanged,
     /// The progress callback asked to stop.
-    Cancelled = 6,
+    Cancelled,
     /// The network failed: connection refused or reset, DNS failure, unexpected EOF.
-    Network = 7,
+    Network,
     /// A connect, inactivity or overall deadline expired.
-    Timeout = 8,
+    Timeout,
     /// TLS failed, for example an untrusted certificate or an unreadable CA file.
-    Tls = 9,
+    Tls,
     /// Authentication failed: wrong credentials, rejected or malformed key.
-    Auth = 10,
+    Auth,
     /// The Connect API answered with a business error (`ret.code != 0`).
-    Api = 11,
+    Api,
     /// A server answer was malformed or hostile (bad JSON, oversize body, wrong URL, ...).
-    Protocol = 12,
+    Protocol,
     /// The upload host refused the PUT (S3-style error).
-    UploadRejected = 13,
+    UploadRejected,
     /// The Connect API answered with an unexpected HTTP status.
-    Http = 14,
+    Http,
     /// A seal key is needed but none is set, or the key is not 32 bytes.
-    SealKey = 15,
+    SealKey,
     /// A sealed file failed to authenticate: wrong key, tampered or truncated data.
-    SealCorrupt = 16,
+    SealCorrupt,
     /// AGC finished parsing the package and reported a failure.
-    PackageFailed = 17,
+    PackageFailed,
     /// A call into a client from inside one of its own callbacks on the same thread (like
     /// libcurl's `CURLE_RECURSIVE_API_CALL`); refused, nothing was done.
-    Reentrant = 18,
+    Reentrant,
     /// The preflight refused the upload before anything was sent: AGC holds something the
     /// package contradicts (its bundle name is bound to another app, its version code is not
     /// higher than the live one or the one in review, the draft is in review or full).
-    Preflight = 19,
+    Preflight,
     /// An internal error, including a caught panic. Please report it.
-    Internal = 255,
+    Internal,
 }
 
 impl Status {
-    /// Every status, in number order.
+    /// Every status, in the order of the C header's `agc_status`.
     pub const ALL: [Status; 21] = [
         Status::Ok,
         Status::InvalidArgument,
@@ -93,37 +91,31 @@ impl Status {
         Status::Internal,
     ];
 
-    /// The stable symbolic name, as used in the C header (`AGC_ERR_...`).
+    /// The stable symbolic name (`AGC_OK`, `AGC_ERR_...`): the one the tool's JSON shows and
+    /// the C header's `agc_status` uses.
     pub fn name(self) -> &'static str {
-        let n = self.c_name();
-        &n[..n.len() - 1]
-    }
-
-    /// [`Status::name`] with a terminating NUL, for the C ABI.
-    #[doc(hidden)]
-    pub fn c_name(self) -> &'static str {
         match self {
-            Status::Ok => "AGC_OK\0",
-            Status::InvalidArgument => "AGC_ERR_INVALID_ARGUMENT\0",
-            Status::File => "AGC_ERR_FILE\0",
-            Status::FileType => "AGC_ERR_FILE_TYPE\0",
-            Status::FileTooLarge => "AGC_ERR_FILE_TOO_LARGE\0",
-            Status::FileChanged => "AGC_ERR_FILE_CHANGED\0",
-            Status::Cancelled => "AGC_ERR_CANCELLED\0",
-            Status::Network => "AGC_ERR_NETWORK\0",
-            Status::Timeout => "AGC_ERR_TIMEOUT\0",
-            Status::Tls => "AGC_ERR_TLS\0",
-            Status::Auth => "AGC_ERR_AUTH\0",
-            Status::Api => "AGC_ERR_API\0",
-            Status::Protocol => "AGC_ERR_PROTOCOL\0",
-            Status::UploadRejected => "AGC_ERR_UPLOAD_REJECTED\0",
-            Status::Http => "AGC_ERR_HTTP\0",
-            Status::SealKey => "AGC_ERR_SEAL_KEY\0",
-            Status::SealCorrupt => "AGC_ERR_SEAL_CORRUPT\0",
-            Status::PackageFailed => "AGC_ERR_PACKAGE_FAILED\0",
-            Status::Reentrant => "AGC_ERR_REENTRANT\0",
-            Status::Preflight => "AGC_ERR_PREFLIGHT\0",
-            Status::Internal => "AGC_ERR_INTERNAL\0",
+            Status::Ok => "AGC_OK",
+            Status::InvalidArgument => "AGC_ERR_INVALID_ARGUMENT",
+            Status::File => "AGC_ERR_FILE",
+            Status::FileType => "AGC_ERR_FILE_TYPE",
+            Status::FileTooLarge => "AGC_ERR_FILE_TOO_LARGE",
+            Status::FileChanged => "AGC_ERR_FILE_CHANGED",
+            Status::Cancelled => "AGC_ERR_CANCELLED",
+            Status::Network => "AGC_ERR_NETWORK",
+            Status::Timeout => "AGC_ERR_TIMEOUT",
+            Status::Tls => "AGC_ERR_TLS",
+            Status::Auth => "AGC_ERR_AUTH",
+            Status::Api => "AGC_ERR_API",
+            Status::Protocol => "AGC_ERR_PROTOCOL",
+            Status::UploadRejected => "AGC_ERR_UPLOAD_REJECTED",
+            Status::Http => "AGC_ERR_HTTP",
+            Status::SealKey => "AGC_ERR_SEAL_KEY",
+            Status::SealCorrupt => "AGC_ERR_SEAL_CORRUPT",
+            Status::PackageFailed => "AGC_ERR_PACKAGE_FAILED",
+            Status::Reentrant => "AGC_ERR_REENTRANT",
+            Status::Preflight => "AGC_ERR_PREFLIGHT",
+            Status::Internal => "AGC_ERR_INTERNAL",
         }
     }
 }

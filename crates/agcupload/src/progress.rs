@@ -5,48 +5,47 @@
 
 use crate::error::{Error, Result};
 
-/// What an operation is doing when it reports progress. Numbers are part of the C ABI
-/// (`agc_phase`): never renumber, only append.
-#[repr(C)]
+/// What an operation is doing when it reports progress. Each has one stable name
+/// ([`Phase::name`]); the C layer gives each a number (`agc_phase`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Phase {
     /// Reading the file once to compute its SHA-256. `done`/`total` are bytes. In a multipart
     /// upload only the parts an earlier run sent (checked before they are trusted), bytes over
     /// the whole file: the other parts are hashed while they are sent.
-    Hashing = 1,
+    Hashing,
     /// Asking the Connect API for a signed upload URL (and a token if needed). `0/0`; in a
     /// multipart upload `done` is the part number and `total` the number of parts.
-    RequestingUrl = 2,
+    RequestingUrl,
     /// Sending the file to the upload URL. `done`/`total` are bytes; restarts at 0 on a retry.
-    Uploading = 3,
+    Uploading,
     /// Waiting before another attempt. `done` is the attempt that failed, `total` the maximum.
-    Retrying = 4,
+    Retrying,
     /// The upload finished. `done == total` = bytes uploaded (publishing goes on with
     /// Binding and Waiting).
-    Done = 5,
+    Done,
     /// Encrypting a profile picture before it is hashed. `done`/`total` are plaintext bytes.
-    Sealing = 6,
+    Sealing,
     /// Binding the uploaded object to the app. `0/0`.
-    Binding = 7,
+    Binding,
     /// Waiting for AGC to parse the package. `done` = elapsed ms, `total` = timeout ms.
-    Waiting = 8,
+    Waiting,
     /// Setting release notes. `done` = languages set so far, `total` = languages.
-    SettingNotes = 9,
+    SettingNotes,
     /// Submitting for review. `done` = elapsed ms, `total` = timeout ms (reported several
     /// times a second while AGC is still processing the package).
-    Submitting = 10,
+    Submitting,
     /// Creating a HarmonyOS test version. `0/0`.
-    CreatingTestVersion = 11,
+    CreatingTestVersion,
     /// Adding the uploaded package to the test versions. `0/0`.
-    AddingTestPackage = 12,
+    AddingTestPackage,
     /// Setting the test version's package, window and groups. `0/0`.
-    SettingTestInfo = 13,
+    SettingTestInfo,
     /// Submitting the test version. `0/0`.
-    SubmittingTest = 14,
+    SubmittingTest,
 }
 
 impl Phase {
-    /// Every phase, in ABI order.
+    /// Every phase, in the order of the C header's `agc_phase`.
     pub const ALL: [Phase; 14] = [
         Phase::Hashing,
         Phase::RequestingUrl,
@@ -64,38 +63,26 @@ impl Phase {
         Phase::SubmittingTest,
     ];
 
-    /// The phase with this ABI number, if any.
-    pub fn from_raw(raw: i64) -> Option<Phase> {
-        Phase::ALL.into_iter().find(|p| *p as i64 == raw)
-    }
-
     /// The phase's name, the one every layer shows (C `agc_phase_str`, the tool's JSON
     /// `timings_ms` keys, Python's `Phase` values): `hashing`, `requesting_url`, `uploading`,
     /// `retrying`, `done`, `sealing`, `binding`, `waiting`, `setting_notes`, `submitting`,
     /// `creating_test_version`, `adding_test_package`, `setting_test_info`, `submitting_test`.
     pub fn name(self) -> &'static str {
-        let n = self.name_nul();
-        &n[..n.len() - 1]
-    }
-
-    /// [`Phase::name`] with a trailing NUL, for the C layer's static strings.
-    #[doc(hidden)]
-    pub const fn name_nul(self) -> &'static str {
         match self {
-            Phase::Hashing => "hashing\0",
-            Phase::RequestingUrl => "requesting_url\0",
-            Phase::Uploading => "uploading\0",
-            Phase::Retrying => "retrying\0",
-            Phase::Done => "done\0",
-            Phase::Sealing => "sealing\0",
-            Phase::Binding => "binding\0",
-            Phase::Waiting => "waiting\0",
-            Phase::SettingNotes => "setting_notes\0",
-            Phase::Submitting => "submitting\0",
-            Phase::CreatingTestVersion => "creating_test_version\0",
-            Phase::AddingTestPackage => "adding_test_package\0",
-            Phase::SettingTestInfo => "setting_test_info\0",
-            Phase::SubmittingTest => "submitting_test\0",
+            Phase::Hashing => "hashing",
+            Phase::RequestingUrl => "requesting_url",
+            Phase::Uploading => "uploading",
+            Phase::Retrying => "retrying",
+            Phase::Done => "done",
+            Phase::Sealing => "sealing",
+            Phase::Binding => "binding",
+            Phase::Waiting => "waiting",
+            Phase::SettingNotes => "setting_notes",
+            Phase::Submitting => "submitting",
+            Phase::CreatingTestVersion => "creating_test_version",
+            Phase::AddingTestPackage => "adding_test_package",
+            Phase::SettingTestInfo => "setting_test_info",
+            Phase::SubmittingTest => "submitting_test",
         }
     }
 }

@@ -32,32 +32,31 @@ pub enum ReleaseTarget {
     Test(TestRelease),
 }
 
-/// A step of the road. Numbers are part of the C ABI (`agc_release_step`): only append.
-#[repr(C)]
+/// A step of the road, named by [`ReleaseStep::name`] (the C layer's `agc_release_step`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ReleaseStep {
     /// Checking the arguments, before any request.
-    Check = 1,
+    Check,
     /// Uploading the file.
-    Upload = 2,
+    Upload,
     /// Binding the uploaded object to the app.
-    Bind = 3,
+    Bind,
     /// Waiting for AGC to parse the package.
-    WaitParsing = 4,
+    WaitParsing,
     /// Setting the release notes.
-    Notes = 5,
+    Notes,
     /// Submitting for review.
-    Submit = 6,
+    Submit,
     /// Creating the test version.
-    CreateTestVersion = 7,
+    CreateTestVersion,
     /// Adding the package to the test versions.
-    AddTestPackage = 8,
+    AddTestPackage,
     /// Setting the test window and groups.
-    SetTestInfo = 9,
+    SetTestInfo,
     /// Submitting the test version.
-    SubmitTest = 10,
+    SubmitTest,
     /// The preflight: the package checked against what AGC holds, before the upload.
-    Preflight = 11,
+    Preflight,
 }
 
 impl ReleaseStep {

@@ -444,7 +444,7 @@ pub fn normalize_release_time(text: &str) -> Result<String> {
 }
 
 /// Where a release stands (`appInfo.releaseState`, 0 to 13, as apkgo and easy-publisher map
-/// it; docs/protocol.md section 6). Only append variants: their C numbers are stable.
+/// it; docs/protocol.md section 6). The C layer gives each a number (`agc_release_state`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReleaseState {
     /// 7: a draft, not submitted.
@@ -483,21 +483,14 @@ impl ReleaseState {
     /// The name every layer shows: `draft`, `in-review`, `rejected`, `released`, `approved`,
     /// `offline`, `other`.
     pub fn name(self) -> &'static str {
-        let n = self.c_name();
-        &n[..n.len() - 1]
-    }
-
-    /// [`ReleaseState::name`] with a terminating NUL, for the C ABI.
-    #[doc(hidden)]
-    pub fn c_name(self) -> &'static str {
         match self {
-            ReleaseState::Draft => "draft\0",
-            ReleaseState::InReview => "in-review\0",
-            ReleaseState::Rejected => "rejected\0",
-            ReleaseState::Released => "released\0",
-            ReleaseState::Approved => "approved\0",
-            ReleaseState::Offline => "offline\0",
-            ReleaseState::Other => "other\0",
+            ReleaseState::Draft => "draft",
+            ReleaseState::InReview => "in-review",
+            ReleaseState::Rejected => "rejected",
+            ReleaseState::Released => "released",
+            ReleaseState::Approved => "approved",
+            ReleaseState::Offline => "offline",
+            ReleaseState::Other => "other",
         }
     }
 

@@ -61,16 +61,6 @@ pub enum TrustRoots {
 }
 
 impl TrustRoots {
-    /// From the C value (`agc_trust`): 1 Mozilla, 2 System, 3 Both.
-    pub fn from_raw(v: u32) -> Option<TrustRoots> {
-        match v {
-            1 => Some(TrustRoots::Mozilla),
-            2 => Some(TrustRoots::System),
-            3 => Some(TrustRoots::Both),
-            _ => None,
-        }
-    }
-
     fn uses_system(self) -> bool {
         self != TrustRoots::Mozilla
     }

@@ -19,30 +19,19 @@ pub const ATOMIC_SERVICE_MAX: u64 = 10 * 1024 * 1024;
 /// 10 MiB: the largest profile picture (plaintext, before sealing).
 pub const PROFILE_PICTURE_MAX: u64 = 10 * 1024 * 1024;
 
-/// What kind of file is uploaded. Numbers are part of the C ABI (`agc_package_kind`).
-#[repr(C)]
+/// What kind of file is uploaded (the C layer's `agc_package_kind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PackageKind {
     /// A HarmonyOS app package (`.app`, a ZIP archive), at most 4 GiB.
-    HarmonyApp = 1,
+    HarmonyApp,
     /// A HarmonyOS atomic service package (`.app`), at most 10 MiB.
-    AtomicService = 2,
+    AtomicService,
     /// A user profile picture (`.png`, `.jpg`/`.jpeg`, `.webp`), at most 10 MiB; it is
     /// sealed (encrypted) before upload and only ciphertext leaves the machine.
-    ProfilePicture = 3,
+    ProfilePicture,
 }
 
 impl PackageKind {
-    /// The kind for a C ABI number, if it names one.
-    pub fn from_raw(raw: u32) -> Option<PackageKind> {
-        match raw {
-            1 => Some(PackageKind::HarmonyApp),
-            2 => Some(PackageKind::AtomicService),
-            3 => Some(PackageKind::ProfilePicture),
-            _ => None,
-        }
-    }
-
     /// Human name, used in messages.
     pub fn describe(self) -> &'static str {
         match self {

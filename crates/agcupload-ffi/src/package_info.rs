@@ -1,14 +1,13 @@
-//! Inspecting a package offline (its `pack.info`), and the package info with its accessors.
+//! `agc_package_info`: inspecting a package offline (its `pack.info`, `agc_inspect_package`),
+//! the `agc_package_info_*` accessors, and checking the declared kind.
 
 use std::ffi::CString;
 use std::os::raw::{c_char, c_uint};
 use std::ptr;
 
-use super::boundary::*;
-use super::types::*;
-use agcupload::Error;
-use agcupload::PackageInfo;
-use agcupload::PackageKind;
+use crate::boundary::boxed;
+use crate::types::{agc_package_kind, agc_status};
+use agcupload::{Error, PackageInfo};
 
 /// What a package's `pack.info` says it is. Owned by the caller; free with
 /// `agc_package_info_free`. Strings returned by its accessors live as long as it does.
@@ -51,6 +50,13 @@ impl agc_package_info {
     }
 }
 
+impl agc_package_info {
+    /// The field `field` of module `index`, or NULL when `index` is out of range.
+    fn module_field(&self, index: usize, field: fn(&CModule) -> &CString) -> *const c_char {
+        self.modules.get(index).map_or(ptr::null(), |m| field(m).as_ptr())
+    }
+}
+
 /// Inspect a HarmonyOS `.app` package offline (no client, no credentials, nothing sent): read
 /// its `pack.info` from the end of the ZIP archive (a few KiB, whatever the file's size).
 ///
@@ -68,15 +74,8 @@ impl agc_package_info {
 /// `path` is NULL or NUL-terminated; `out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn agc_inspect_package(path: *const c_char, out: *mut *mut agc_package_info) -> agc_status {
-    guard(|| {
-        // SAFETY: NULL or writable per the contract; cleared before any other check.
-        unsafe { clear_out(out) };
-        non_null(out, "out")?;
-        // SAFETY: per this function's contract.
-        let path = unsafe { path_arg(path, "path") }?;
-        let info = agc_package_info::new(agcupload::inspect_package(path)?)?;
-        // SAFETY: as above.
-        unsafe { give(out, info) };
+    ffi!(agc_inspect_package(out: out, path: path) {
+        *out = boxed(agc_package_info::new(agcupload::inspect_package(path)?)?);
         Ok(())
     })
 }
@@ -91,26 +90,9 @@ pub unsafe extern "C" fn agc_inspect_package(path: *const c_char, out: *mut *mut
 /// `info` is NULL or a live info object.
 #[no_mangle]
 pub unsafe extern "C" fn agc_package_info_check_kind(info: *const agc_package_info, kind: c_uint) -> agc_status {
-    guard(|| {
-        non_null(info, "info")?;
-        let kind = PackageKind::from_raw(kind)
-            .ok_or_else(|| Error::InvalidArgument(format!("{kind} is not an agc_package_kind")))?;
-        // SAFETY: non-NULL and live per the contract.
-        let info = unsafe { &*info };
-        agcupload::internal::check_declared_kind(&info.info, kind)
+    ffi!(agc_package_info_check_kind(info: handle, kind: c_enum(agc_package_kind)) {
+        Ok(agcupload::internal::check_declared_kind(&info.info, kind)?)
     })
-}
-
-/// Run `f` on a live info, or give `fallback` for NULL (never panics across the boundary).
-///
-/// # Safety
-/// `info` is NULL or a live info object.
-unsafe fn with<T>(info: *const agc_package_info, fallback: T, f: impl FnOnce(&agc_package_info) -> T) -> T
-where
-    T: Copy,
-{
-    // SAFETY: NULL or live per the contract.
-    guard_value(fallback, || unsafe { info.as_ref() }.map_or(fallback, f))
 }
 
 /// `summary.app.bundleName` (for example `com.example.demo`). Owned by `info`; NULL if
@@ -120,8 +102,7 @@ where
 /// `info` is NULL or a live info object.
 #[no_mangle]
 pub unsafe extern "C" fn agc_package_info_bundle_name(info: *const agc_package_info) -> *const c_char {
-    // SAFETY: per this function's contract.
-    unsafe { with(info, ptr::null(), |i| i.bundle_name.as_ptr()) }
+    ffi!(agc_package_info_bundle_name(info: handle) or ptr::null() => info.bundle_name.as_ptr())
 }
 
 /// The bundle type: `"app"`, `"atomicService"`, or another value of `pack.info` (such as
@@ -132,8 +113,7 @@ pub unsafe extern "C" fn agc_package_info_bundle_name(info: *const agc_package_i
 /// `info` is NULL or a live info object.
 #[no_mangle]
 pub unsafe extern "C" fn agc_package_info_bundle_type(info: *const agc_package_info) -> *const c_char {
-    // SAFETY: per this function's contract.
-    unsafe { with(info, ptr::null(), |i| i.bundle_type.as_ptr()) }
+    ffi!(agc_package_info_bundle_type(info: handle) or ptr::null() => info.bundle_type.as_ptr())
 }
 
 /// The `agc_package_kind` the package is (`AGC_KIND_HARMONY_APP` or
@@ -143,8 +123,7 @@ pub unsafe extern "C" fn agc_package_info_bundle_type(info: *const agc_package_i
 /// `info` is NULL or a live info object.
 #[no_mangle]
 pub unsafe extern "C" fn agc_package_info_kind(info: *const agc_package_info) -> c_uint {
-    // SAFETY: per this function's contract.
-    unsafe { with(info, 0, |i| i.info.kind.map_or(0, |k| agc_package_kind::from(k) as c_uint)) }
+    ffi!(agc_package_info_kind(info: handle) or 0 => info.info.kind.map_or(0, |k| agc_package_kind::from(k) as c_uint))
 }
 
 /// `summary.app.version.code`; 0 if `info` is NULL.
@@ -153,8 +132,7 @@ pub unsafe extern "C" fn agc_package_info_kind(info: *const agc_package_info) ->
 /// `info` is NULL or a live info object.
 #[no_mangle]
 pub unsafe extern "C" fn agc_package_info_version_code(info: *const agc_package_info) -> u64 {
-    // SAFETY: per this function's contract.
-    unsafe { with(info, 0, |i| i.info.version_code) }
+    ffi!(agc_package_info_version_code(info: handle) or 0 => info.info.version_code)
 }
 
 /// `summary.app.version.name` (for example `1.0.12`). Owned by `info`; NULL if `info` is NULL.
@@ -163,8 +141,7 @@ pub unsafe extern "C" fn agc_package_info_version_code(info: *const agc_package_
 /// `info` is NULL or a live info object.
 #[no_mangle]
 pub unsafe extern "C" fn agc_package_info_version_name(info: *const agc_package_info) -> *const c_char {
-    // SAFETY: per this function's contract.
-    unsafe { with(info, ptr::null(), |i| i.version_name.as_ptr()) }
+    ffi!(agc_package_info_version_name(info: handle) or ptr::null() => info.version_name.as_ptr())
 }
 
 /// `summary.app.version.minCompatibleVersionCode`, or -1 when the package has none or `info`
@@ -174,8 +151,10 @@ pub unsafe extern "C" fn agc_package_info_version_name(info: *const agc_package_
 /// `info` is NULL or a live info object.
 #[no_mangle]
 pub unsafe extern "C" fn agc_package_info_min_compatible_version_code(info: *const agc_package_info) -> i64 {
-    // SAFETY: per this function's contract. The library keeps version codes <= INT64_MAX.
-    unsafe { with(info, -1, |i| i.info.min_compatible_version_code.map_or(-1, |v| v as i64)) }
+    // The library keeps version codes <= INT64_MAX.
+    ffi!(agc_package_info_min_compatible_version_code(info: handle) or -1 => {
+        info.info.min_compatible_version_code.map_or(-1, |v| v as i64)
+    })
 }
 
 /// The package's size in bytes; 0 if `info` is NULL.
@@ -184,8 +163,7 @@ pub unsafe extern "C" fn agc_package_info_min_compatible_version_code(info: *con
 /// `info` is NULL or a live info object.
 #[no_mangle]
 pub unsafe extern "C" fn agc_package_info_size(info: *const agc_package_info) -> u64 {
-    // SAFETY: per this function's contract.
-    unsafe { with(info, 0, |i| i.info.size) }
+    ffi!(agc_package_info_size(info: handle) or 0 => info.info.size)
 }
 
 /// How many modules the package lists (at least 1); 0 if `info` is NULL.
@@ -194,17 +172,7 @@ pub unsafe extern "C" fn agc_package_info_size(info: *const agc_package_info) ->
 /// `info` is NULL or a live info object.
 #[no_mangle]
 pub unsafe extern "C" fn agc_package_info_module_count(info: *const agc_package_info) -> usize {
-    // SAFETY: per this function's contract.
-    unsafe { with(info, 0, |i| i.modules.len()) }
-}
-
-/// The field `field` of module `index`, or NULL when `info` is NULL or `index` is out of range.
-///
-/// # Safety
-/// `info` is NULL or a live info object.
-unsafe fn module_field(info: *const agc_package_info, index: usize, field: fn(&CModule) -> &CString) -> *const c_char {
-    // SAFETY: per this function's contract.
-    unsafe { with(info, ptr::null(), |i| i.modules.get(index).map_or(ptr::null(), |m| field(m).as_ptr())) }
+    ffi!(agc_package_info_module_count(info: handle) or 0 => info.modules.len())
 }
 
 /// The name of module `index` (0-based; `distro.moduleName`, for example `entry`). Owned by
@@ -214,8 +182,7 @@ unsafe fn module_field(info: *const agc_package_info, index: usize, field: fn(&C
 /// `info` is NULL or a live info object.
 #[no_mangle]
 pub unsafe extern "C" fn agc_package_info_module_name(info: *const agc_package_info, index: usize) -> *const c_char {
-    // SAFETY: per this function's contract.
-    unsafe { module_field(info, index, |m| &m.name) }
+    ffi!(agc_package_info_module_name(info: handle) or ptr::null() => info.module_field(index, |m| &m.name))
 }
 
 /// The type of module `index` (`distro.moduleType`: `entry`, `feature`, `shared`, ...).
@@ -225,8 +192,7 @@ pub unsafe extern "C" fn agc_package_info_module_name(info: *const agc_package_i
 /// `info` is NULL or a live info object.
 #[no_mangle]
 pub unsafe extern "C" fn agc_package_info_module_type(info: *const agc_package_info, index: usize) -> *const c_char {
-    // SAFETY: per this function's contract.
-    unsafe { module_field(info, index, |m| &m.module_type) }
+    ffi!(agc_package_info_module_type(info: handle) or ptr::null() => info.module_field(index, |m| &m.module_type))
 }
 
 /// The device types of module `index`, joined by commas without spaces (for example
@@ -240,8 +206,9 @@ pub unsafe extern "C" fn agc_package_info_module_device_types(
     info: *const agc_package_info,
     index: usize,
 ) -> *const c_char {
-    // SAFETY: per this function's contract.
-    unsafe { module_field(info, index, |m| &m.device_types) }
+    ffi!(agc_package_info_module_device_types(info: handle) or ptr::null() => {
+        info.module_field(index, |m| &m.device_types)
+    })
 }
 
 /// Free an info object and its strings. NULL is a no-op.
@@ -250,6 +217,5 @@ pub unsafe extern "C" fn agc_package_info_module_device_types(
 /// `info` is NULL or an info object from `agc_inspect_package` not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn agc_package_info_free(info: *mut agc_package_info) {
-    // SAFETY: per this function's contract.
-    unsafe { free_box(info) }
+    ffi!(free info)
 }

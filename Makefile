@@ -94,7 +94,8 @@ lint-action: $(LINT_TOOLS)/.installed
 	grep -q 'uses: \./' target/action-lint/.github/workflows/example.yml
 	cp .github/workflows/*.yml target/action-lint/.github/workflows/
 	cd target/action-lint && PATH="$(abspath $(LINT_TOOLS))/bin:$$PATH" actionlint .github/workflows/*.yml
-	$(LINT_TOOLS)/bin/shellcheck scripts/action/*.sh tests/action/*.sh tests/offline.sh scripts/check-versions.sh
+	$(LINT_TOOLS)/bin/shellcheck scripts/action/*.sh tests/action/*.sh tests/offline.sh scripts/check-versions.sh \
+	    scripts/dist/*.sh tests/dist/run.sh
 	@python3 -c 'import sys; sys.exit(0 if open("$(ACTION_EXAMPLE)").read() in open("docs/guide/action.md").read() else "docs/guide/action.md lacks $(ACTION_EXAMPLE) as it is")'
 
 examples: lib $(RELEASE)/upload $(RELEASE)/upload-static
@@ -360,6 +361,43 @@ uninstall:
 	for d in "$$cmakedir" "$${cmakedir%/*}" "$(DESTDIR)$(PKGCONFIGDIR)" "$(DESTDIR)$(LIBDIR)" \
 	    "$(DESTDIR)$(INCLUDEDIR)" "$(DESTDIR)$(BINDIR)"; do \
 	    if [ -d "$$d" ]; then rmdir "$$d" 2>/dev/null || true; fi; done
+
+# ---------------------------------------------------------------------------------------------
+# Release artefacts, for users without cargo (docs/guide/install.md). `make dist` writes dist/:
+#   agcupload-VERSION-x86_64-linux-gnu.tar.gz   the library (.so with its links, .a), header,
+#       relocatable .pc and CMake files, bin/agcupload, licenses, THIRD-PARTY-NOTICES, README
+#   agcupload-VERSION-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl
+#   THIRD-PARTY-NOTICES (cargo-about; inside both, and here for the npm packages to copy)
+#   SHA256SUMS, covering every file of dist/
+# Built for glibc 2.17 and newer with cargo-zigbuild into target/dist-build (scripts/dist/build.sh;
+# the tools are installed once, pinned, under target/tools by scripts/dist/tools.sh), stripped,
+# checked by scripts/dist/check-glibc.sh. The staged tree is `make install` of that build.
+# DIST_EXTRA: more make targets that write into dist/ before SHA256SUMS is written (the npm
+# tarballs, for one).
+.PHONY: dist test-dist
+DIST_NAME  = agcupload-$(VERSION)-x86_64-linux-gnu
+DIST_STAGE = target/dist-build/stage
+DIST_EXTRA ?=
+dist:
+	rm -rf dist "$(DIST_STAGE)"
+	mkdir -p dist "$(DIST_STAGE)"
+	scripts/dist/tools.sh
+	scripts/dist/build.sh
+	$(MAKE) --no-print-directory install INSTALL_FROM=target/dist-build/out PREFIX=/$(DIST_NAME) \
+	    DESTDIR="$(abspath $(DIST_STAGE))" >target/dist-build/install.log
+	scripts/dist/notices.sh dist/THIRD-PARTY-NOTICES
+	scripts/dist/package.sh $(VERSION) $(ABI_VERSION) "$(DIST_STAGE)/$(DIST_NAME)"
+ifneq ($(strip $(DIST_EXTRA)),)
+	$(MAKE) --no-print-directory $(DIST_EXTRA)
+endif
+	cd dist && ls | grep -vx SHA256SUMS | LC_ALL=C sort | xargs sha256sum -- >SHA256SUMS
+	@echo "dist/:" && ls -l dist | sed -n 's/^[^ ]* *[^ ]* *[^ ]* *[^ ]* *\([0-9]*\) .* \([^ ]*\)$$/  \2 \1 bytes/p'
+
+# Installs each artefact of dist/ as a user would, with no cargo or rustc on PATH, and has it
+# upload to the mock (tests/dist/run.sh). Needs cmake and pkg-config.
+test-dist: dist mock
+	scripts/ensure-deps.sh test-dist
+	tests/dist/run.sh
 
 # Installs into a temporary prefix and builds C and CMake consumers from that prefix alone
 # (pkg-config shared and static, find_package both targets), runs each against the mock, then

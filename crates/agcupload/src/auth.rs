@@ -180,7 +180,7 @@ impl ServiceAccount {
 /// Base64url without padding (RFC 7515 section 2), wiped when dropped (it encodes the JWT's
 /// signature).
 fn base64url(data: &[u8]) -> Zeroizing<String> {
-    crate::text::secret::base64_no_pad(data, crate::text::secret::BASE64_URL)
+    crate::text::secret::base64_wiped(data, &base64::engine::general_purpose::URL_SAFE_NO_PAD)
 }
 
 impl Credentials {
@@ -570,23 +570,6 @@ mod tests {
         assert!(matches!(parse_token(503, b"busy", None), Err(Error::Http { status: 503, .. })));
         assert!(matches!(parse_token(200, b"{}", None), Err(Error::Protocol(_))));
         assert!(matches!(parse_token(500, br#"{"access_token":"x"}"#, None), Err(Error::Http { .. })));
-    }
-
-    #[test]
-    fn base64url_matches_rfc4648_vectors() {
-        let v = [
-            ("", ""),
-            ("f", "Zg"),
-            ("fo", "Zm8"),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg"),
-            ("fooba", "Zm9vYmE"),
-            ("foobar", "Zm9vYmFy"),
-        ];
-        for (i, o) in v {
-            assert_eq!(*base64url(i.as_bytes()), o);
-        }
-        assert_eq!(*base64url(&[0xfb, 0xff]), "-_8");
     }
 
     #[test]

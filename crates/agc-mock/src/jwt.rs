@@ -5,10 +5,7 @@
 
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 
-use crate::ServiceAccount;
-
-/// The audience Huawei service-account JWTs carry (the `token_uri` of every sample key file).
-pub const AUDIENCE: &str = "https://oauth-login.cloud.huawei.com/oauth2/v3/token";
+use crate::model::ServiceAccount;
 
 /// Why a JWT was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -427,6 +427,37 @@ fn shows_credentials(text: &str) -> bool {
         || text.contains(&percent_encode_all(&PROXY_USER[..4]))
 }
 
+/// Could `text` (a part of a proxy URL other than its userinfo) come out as a piece of the
+/// planted credentials, once lowercased or percent-decoded as a host may be? Then showing it is
+/// no leak: the caller put it there.
+pub fn may_carry_credentials(text: &str) -> bool {
+    fn decoded(s: &str) -> String {
+        let b = s.as_bytes();
+        let (mut out, mut i) = (Vec::with_capacity(b.len()), 0);
+        while i < b.len() {
+            let hex = b.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+            match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                Some(v) if b[i] == b'%' => {
+                    out.push(v);
+                    i += 3;
+                }
+                _ => {
+                    out.push(b[i]);
+                    i += 1;
+                }
+            }
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+    let lower = |s: &str| s.to_lowercase();
+    let markers = [lower(PROXY_USER), lower(PROXY_PASS)];
+    let encoded = [lower(&percent_encode_all(&PROXY_USER[..4])), lower(&percent_encode_all(&PROXY_PASS[..4]))];
+    [lower(text), lower(&decoded(text))].iter().any(|t| {
+        markers.iter().any(|m| (0..=m.len() - WINDOW).any(|i| t.contains(&m[i..i + WINDOW])))
+            || encoded.iter().any(|e| t.contains(e.as_str()))
+    })
+}
+
 /// A proxy setting and a `NO_PROXY` value taken as a new agent takes them: no panic; the
 /// setting's `Debug`, the name shown in messages and any error never show the user or the
 /// password (unless `damaged`: byte damage may have moved them out of the userinfo); the name

@@ -652,7 +652,8 @@ pub fn release_time() -> impl Strategy<Value = String> {
 // Proxy settings.
 
 /// A proxy setting carrying the planted credentials, and whether byte damage may have moved
-/// them out of the userinfo (then only "no panic, bounded text" is checked).
+/// them out of the userinfo, or another part spells them (then only "no panic, bounded text"
+/// is checked).
 pub fn proxy_setting() -> impl Strategy<Value = (String, bool)> {
     let host = prop_oneof![
         1 => Just("[::1]".to_owned()),
@@ -663,6 +664,9 @@ pub fn proxy_setting() -> impl Strategy<Value = (String, bool)> {
         1 => Just("[::1".to_owned()),
         1 => Just("10.0.0.1".to_owned()),
         1 => weird_string().prop_map(|s| s.chars().take(300).collect()),
+        // A host that spells a piece of the password (as the cargo-fuzz target once built):
+        // showing it is no leak.
+        1 => Just(crate::checks::PROXY_PASS[8..].to_owned()),
         3 => Just("proxy.example".to_owned()),
     ];
     let port =
@@ -670,13 +674,16 @@ pub fn proxy_setting() -> impl Strategy<Value = (String, bool)> {
     let tail = select(&["", "", "/", "/path", "?q", "#f", " ", "\t", "\u{0}", "/\u{202e}"][..]);
     let url = (select(&crate::checks::PROXY_SCHEMES[..]), 0usize..3, 0usize..6, host, port, tail).prop_map(
         |(scheme, spelling, shape, host, port, tail)| {
-            crate::checks::proxy_url(scheme, spelling, shape, &host, port, tail)
+            let planted_elsewhere = crate::checks::may_carry_credentials(&format!("{host}{port}{tail}"));
+            (crate::checks::proxy_url(scheme, spelling, shape, &host, port, tail), planted_elsewhere)
         },
     );
-    (url, prop::option::weighted(0.17, prop::collection::vec(byte_edit(), 1..3))).prop_map(|(v, edits)| match edits {
-        Some(e) => (damage(&v, &e), true),
-        None => (v, false),
-    })
+    (url, prop::option::weighted(0.17, prop::collection::vec(byte_edit(), 1..3))).prop_map(
+        |((v, planted_elsewhere), edits)| match edits {
+            Some(e) => (damage(&v, &e), true),
+            None => (v, planted_elsewhere),
+        },
+    )
 }
 
 pub fn no_proxy_value() -> impl Strategy<Value = String> {

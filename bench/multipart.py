@@ -21,7 +21,8 @@ work per byte.
      bytes sent (the mock's record of received body bytes) and whether it finished.
 
 Environment: BENCH_RUNS (default 5); the sizes above; BENCH_OUT (default: BENCHMARKS.md, whose
-section "Multipart and resume" is replaced, or appended; `make bench` keeps that section).
+section "Multipart and resume" is replaced, or appended, and the sections after it kept; `make
+bench` keeps that section and those after it).
 """
 
 import json
@@ -275,8 +276,11 @@ def main():
             old = f.read()
     i = old.find("\n" + base.MULTIPART_SECTION)
     head = old[:i] if i >= 0 else old
+    # Sections after ours (the SHA-256 one, written by hand) stay as they are.
+    j = old.find("\n## ", i + 1) if i >= 0 else -1
+    tail = old[j:] if j >= 0 else ""
     with open(out, "w") as f:
-        f.write(head.rstrip("\n") + "\n\n" + report if head.strip() else report)
+        f.write((head.rstrip("\n") + "\n\n" + report if head.strip() else report) + tail)
     base.log(f"bench-multipart: wrote {out}")
 
 

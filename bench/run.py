@@ -513,7 +513,8 @@ def main():
         shutil.rmtree(tmp, ignore_errors=True)
     report = render(m, runs, compute, rows, reads).rstrip("\n") + "\n\n" + preflight
     print(report)
-    # bench/multipart.py's section (its own target) is kept as it is, at the end.
+    # bench/multipart.py's section (its own target) and the hand-written ones after it are
+    # kept as they are, at the end.
     kept = ""
     if os.path.exists(out):
         with open(out) as f:

@@ -62,11 +62,13 @@ check-header: $(CBINDGEN)
 	  echo "header version macros ($$got) differ from Cargo.toml's $(VERSION) ($$want): edit cbindgen.toml" >&2; exit 1; fi; \
 	echo "header version macros match Cargo.toml ($(VERSION))"
 
-# One version across crates, Python and Node; formatting, clippy and the library's docs (broken
-# links included), warnings as errors (CI runs it); then the GitHub Action's checks.
+# One version across crates, Python and Node; formatting (the fuzz targets' own workspace too),
+# clippy and the library's docs (broken links included), warnings as errors (CI runs it); then
+# the GitHub Action's checks.
 lint: lint-action
 	scripts/check-versions.sh
 	$(CARGO) fmt --all --check
+	$(CARGO) fmt --manifest-path fuzz/Cargo.toml --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --quiet -p agcupload -p agc-mock
 
@@ -211,7 +213,7 @@ clean:
 
 # ---------------------------------------------------------------------------------------------
 # Interop and fuzzing (kept apart from `make test`; see scripts/interop.sh,
-# crates/agcupload/tests/interop.rs and crates/agcupload/tests/fuzz_parsers.rs).
+# crates/agcupload/tests/interop.rs and fuzz/).
 .PHONY: interop fuzz
 FUZZ_SECONDS ?= 60
 
@@ -220,9 +222,32 @@ FUZZ_SECONDS ?= 60
 interop:
 	scripts/interop.sh
 
-# The structure-aware parser fuzzer for FUZZ_SECONDS (a 2-second run of it is part of `make test`).
+# The parsers' cargo-fuzz targets (fuzz/fuzz_targets: libFuzzer, AddressSanitizer), FUZZ_SECONDS
+# each, new inputs kept under target/fuzz/corpus, a failing one saved under fuzz/artifacts; the
+# checks are those of the property tests (crates/agcupload/tests/parsers, a short run of which
+# is part of `make test`). Needs a nightly toolchain; cargo-fuzz, pinned, is installed once
+# under target/tools. Without nightly, the property tests run with FUZZ_CASES cases each instead.
+CARGO_FUZZ_VERSION = 0.13.2
+FUZZ_TARGETS = responses retry_after release proxy
+FUZZ_CASES ?= 20000
+target/tools/bin/cargo-fuzz:
+	$(CARGO) install --locked cargo-fuzz --version $(CARGO_FUZZ_VERSION) --root target/tools
+
 fuzz:
-	FUZZ_SECONDS=$(FUZZ_SECONDS) $(CARGO) test --release -p agcupload --test fuzz_parsers -- --nocapture
+	@if $(CARGO) +nightly --version >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory target/tools/bin/cargo-fuzz && \
+	  for t in $(FUZZ_TARGETS); do \
+	    mkdir -p target/fuzz/corpus/$$t && seeds=; if [ -d fuzz/seeds/$$t ]; then seeds="$(abspath fuzz/seeds)/$$t"; fi; \
+	    echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	    PATH="$(abspath target/tools/bin):$$PATH" $(CARGO) +nightly fuzz run --fuzz-dir fuzz \
+	      --target-dir "$(abspath target/fuzz)" $$t "$(abspath target/fuzz/corpus)/$$t" $$seeds \
+	      -- -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 || exit 1; \
+	  done; \
+	else \
+	  echo "fuzz: no nightly toolchain (cargo-fuzz needs one: rustup toolchain install nightly);" \
+	    "running the parsers' property tests with $(FUZZ_CASES) cases each instead"; \
+	  PROPTEST_CASES=$(FUZZ_CASES) $(CARGO) test --release -p agcupload --test parsers; \
+	fi
 
 # ---------------------------------------------------------------------------------------------
 # Benchmarks (not part of `make test`): ours vs openssl/sha256sum/curl on the mock server,

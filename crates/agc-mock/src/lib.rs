@@ -47,6 +47,8 @@ pub use model::{
     JWT_AUDIENCE, MAX_SKEW_SECS, OBS_ACCESS_KEY, OBS_BUCKET, OBS_REGION, OBS_SECRET_KEY, OBS_USER_AGENT,
 };
 pub use state::{AppIdListShape, AppPreflight, ReleaseCall, TestVersion as MockTestVersion};
+/// The `x-amz-date` form of a Unix time, for callers that sign with [`sigv4`] (the interop test).
+pub use util::amz_date;
 
 use state::{Shared, State};
 

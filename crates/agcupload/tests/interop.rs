@@ -132,20 +132,6 @@ fn dechunk(mut b: &[u8]) -> Vec<u8> {
     }
 }
 
-/// `yyyymmddThhmmssZ` for a Unix time.
-fn amz_date(secs: i64) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp(secs).expect("a time within the calendar");
-    format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
-}
-
 fn now() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64
 }
@@ -178,7 +164,7 @@ fn signed(
 
 fn get_object(s3: &S3, key: &str) -> Resp {
     let path = format!("/{}/{key}", s3.bucket);
-    let h = signed(s3, &s3.creds(), "GET", &path, &sha256_hex(b""), &amz_date(now()));
+    let h = signed(s3, &s3.creds(), "GET", &path, &sha256_hex(b""), &agc_mock::amz_date(now()));
     raw(&s3.addr, "GET", &path, &h, b"")
 }
 
@@ -192,7 +178,7 @@ fn put_object(
     edit: impl FnOnce(&mut Vec<(String, String)>, &mut Vec<u8>),
 ) -> Resp {
     let path = format!("/{}/{key}", s3.bucket);
-    let mut h = signed(s3, creds, "PUT", &path, &sha256_hex(body), &amz_date(date));
+    let mut h = signed(s3, creds, "PUT", &path, &sha256_hex(body), &agc_mock::amz_date(date));
     let mut body = body.to_vec();
     edit(&mut h, &mut body);
     raw(&s3.addr, "PUT", &path, &h, &body)

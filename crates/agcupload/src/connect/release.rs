@@ -616,8 +616,17 @@ mod tests {
         assert_eq!((s.state, s.release_state, s.review_state), (ReleaseState::InReview, Some(12), Some(3)));
         let s = parse_app_state(br#"{"ret":{"code":0},"releaseState":"13","auditInfo":{"reviewState":1}}"#).unwrap();
         assert_eq!((s.state, s.review_state), (ReleaseState::Rejected, Some(1)));
-        assert_eq!(ReleaseState::from_code(Some(3)), ReleaseState::Approved);
-        assert_eq!(ReleaseState::from_code(Some(99)), ReleaseState::Other);
+        // Every releaseState of Huawei's AppInfo page, in number order (docs/protocol.md section 6).
+        use ReleaseState::*;
+        let documented = [
+            Released, Rejected, Offline, Approved, InReview, InReview, Offline, Draft, Rejected, Other, Offline,
+            Offline, InReview, Rejected,
+        ];
+        for (code, want) in documented.into_iter().enumerate() {
+            assert_eq!(ReleaseState::from_code(Some(code as i64)), want, "releaseState {code}");
+        }
+        assert_eq!(ReleaseState::from_code(Some(99)), Other);
+        assert_eq!(ReleaseState::from_code(None), Other);
         assert_eq!(ReleaseState::describe_code(12), Some("pre-review"));
         assert_eq!(utf16_len("😀a"), 3);
     }

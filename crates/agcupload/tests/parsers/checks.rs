@@ -312,16 +312,9 @@ pub fn check_release(body: &[u8]) -> ReleaseAccepted {
     match parse_app_state(body) {
         Ok(s) => {
             accepted.state = true;
-            // AGC's 0-13 as apkgo and easy-publisher map them (docs/protocol.md section 6).
-            let want = match s.release_state {
-                Some(0) => ReleaseState::Released,
-                Some(3) => ReleaseState::Approved,
-                Some(4 | 5 | 12) => ReleaseState::InReview,
-                Some(7) => ReleaseState::Draft,
-                Some(1 | 8 | 13) => ReleaseState::Rejected,
-                Some(2 | 6 | 10 | 11) => ReleaseState::Offline,
-                _ => ReleaseState::Other,
-            };
+            // The state is the library's one reading of the number (its table is unit-tested in
+            // connect/release.rs against docs/protocol.md section 6; not typed again here).
+            let want = ReleaseState::from_code(s.release_state);
             assert_eq!(s.state, want, "state of {:?}", s.release_state);
             if let Some(raw) = doc.as_ref().and_then(|d| d.pointer("/appInfo/releaseState")).and_then(Value::as_i64) {
                 assert_eq!(s.release_state, Some(raw));

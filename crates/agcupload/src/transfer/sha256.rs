@@ -475,8 +475,9 @@ mod tests {
                 for p in pieces(&data[before..], &lens) {
                     pair.update_with(p, force_portable);
                 }
-                prop_assert_eq!(pair.part.finalize(), reference(&data[before..]), "part, fallback forced: {}", force_portable);
-                prop_assert_eq!(pair.whole.finalize(), reference(&data), "whole, fallback forced: {}", force_portable);
+                let forced = force_portable;
+                prop_assert_eq!(pair.part.finalize(), reference(&data[before..]), "part, fallback forced: {}", forced);
+                prop_assert_eq!(pair.whole.finalize(), reference(&data), "whole, fallback forced: {}", forced);
             }
         }
     }

@@ -272,7 +272,8 @@ pub fn value_edit() -> impl Strategy<Value = ValueEdit> {
         1 => walk().prop_map(ValueEdit::Stringify),
         1 => (walk(), 1usize..140, any::<bool>()).prop_map(|(w, n, a)| ValueEdit::Nest(w, n, a)),
         1 => prop_oneof![weird_number(), weird_string().prop_map(Value::String)].prop_map(ValueEdit::RetCode),
-        1 => (pick(&["x-amz-content-sha256", "X-AMZ-CONTENT-SHA256"]), sha).prop_map(|(n, v)| ValueEdit::PayloadHash(n, v)),
+        1 => (pick(&["x-amz-content-sha256", "X-AMZ-CONTENT-SHA256"]), sha)
+            .prop_map(|(n, v)| ValueEdit::PayloadHash(n, v)),
         1 => (pick(&["objectId", "method"]), info).prop_map(|(n, v)| ValueEdit::InfoField(n, v)),
     ]
 }
@@ -686,10 +687,25 @@ pub fn proxy_setting() -> impl Strategy<Value = (String, bool)> {
     )
 }
 
+const NO_PROXY_ENTRIES: &[&str] = &[
+    "*",
+    ".example.com",
+    "*.example.com",
+    "example.com.",
+    "::1",
+    "[::1]",
+    "10.0.0.0/8",
+    "host:443",
+    "",
+    " ",
+    ",,",
+    "é",
+    "\u{202e}x",
+];
+
 pub fn no_proxy_value() -> impl Strategy<Value = String> {
     let entry = prop_oneof![
-        4 => select(&["*", ".example.com", "*.example.com", "example.com.", "::1", "[::1]", "10.0.0.0/8", "host:443", "", " ", ",,", "é", "\u{202e}x"][..])
-            .prop_map(str::to_owned),
+        4 => select(NO_PROXY_ENTRIES).prop_map(str::to_owned),
         1 => weird_string().prop_map(|s| s.chars().take(200).collect()),
     ];
     prop::collection::vec((entry, select(&[",", " ", "\t", ", "][..])), 0..6)

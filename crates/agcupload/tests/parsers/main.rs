@@ -84,7 +84,10 @@ proptest! {
     #[test]
     fn upload_targets_are_accepted_only_when_safe_to_put_to(
         url in hostile_url(),
-        host in prop_oneof![Just(None), (select(URL_HOSTS), select(URL_PORTS)).prop_map(|(h, p)| Some(format!("{h}{p}")))],
+        host in prop_oneof![
+            Just(None),
+            (select(URL_HOSTS), select(URL_PORTS)).prop_map(|(h, p)| Some(format!("{h}{p}"))),
+        ],
     ) {
         let mut doc = upload_answer("https://obs.example.com/b/o", "obs.example.com");
         apply_value_edit(&mut doc, &ValueEdit::Url(url));
@@ -99,9 +102,14 @@ proptest! {
         message in "[ -~]{0,300}",
     ) {
         let escape = |s: &str| {
-            s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
+            s.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+                .replace('\'', "&apos;")
         };
-        let body = format!("<?xml version=\"1.0\"?><Error><Code>{}</Code><Message>{}</Message></Error>", escape(&code), escape(&message));
+        let (c, m) = (escape(&code), escape(&message));
+        let body = format!("<?xml version=\"1.0\"?><Error><Code>{c}</Code><Message>{m}</Message></Error>");
         prop_assert_eq!(parse_s3_error(body.as_bytes()), (code, message));
     }
 

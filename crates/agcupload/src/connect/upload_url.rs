@@ -435,7 +435,7 @@ mod tests {
 
     #[test]
     fn host_mismatch_message_is_bounded() {
-        // Found by tests/fuzz_parsers.rs: the URL's authority (up to 64 KiB) was echoed whole.
+        // Found by the parser fuzzer: the URL's authority (up to 64 KiB) was echoed whole.
         let host = "a".repeat(60_000);
         let e =
             parse_upload_url(&answer(&format!("https://{host}/b/o"), "PUT", "obs.example.com", SHA), &q()).unwrap_err();

@@ -220,7 +220,7 @@ fn build(url: &str, no_proxy: &[String]) -> std::result::Result<(Proxy, String),
     Ok((proxy, p.shown))
 }
 
-/// For the parser fuzzer (`tests/fuzz_parsers.rs`) only: take `setting` as
+/// For the parser properties and fuzz targets (`tests/parsers`, `fuzz/`) only: take `setting` as
 /// `Client::set_proxy` does and, when it is a URL, build the proxy the way a new agent does
 /// with `no_proxy` as the `NO_PROXY` value. Returns the `Debug` text of the setting and, for
 /// a URL, the name messages use (`scheme://host:port`) and the `NO_PROXY` patterns.

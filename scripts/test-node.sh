@@ -2,7 +2,7 @@
 # `make test-node`: the Node.js package exactly as a user gets it. `npm pack` in node/ (its
 # prepare script builds the library with cargo like `make lib`, so a built tree is reused) makes
 # the tarball; a fresh project in a temporary directory outside the source tree `npm install`s it
-# (koffi comes from the npm registry as its dependency); tests/node/*.test.mjs are copied into
+# (koffi comes from the npm registry as its dependency); node/test/*.test.mjs are copied into
 # that project and run there with `node --test` against the mock, without LD_LIBRARY_PATH or
 # AGCUPLOAD_LIBRARY: the package must load the library it carries.
 set -eu
@@ -40,8 +40,8 @@ mkdir "$WORK/linked"
 
 echo "== TypeScript: index.d.ts checks a program that uses the whole API (tsc --strict)"
 mkdir spec
-cp "$ROOT"/tests/node/*.mjs "$ROOT"/tests/node/*.ts spec/
-cp "$ROOT"/tests/node/tsconfig.json .
+cp "$ROOT"/node/test/*.mjs "$ROOT"/node/test/*.ts spec/
+cp "$ROOT"/node/test/tsconfig.json .
 node_modules/.bin/tsc -p tsconfig.json
 
 echo "== node --test (cwd $WORK/project)"

@@ -2,7 +2,7 @@
 # `make test-python`: the Python package exactly as a user gets it. Creates a fresh venv under
 # target/python-venv, `pip install ./python` into it (the in-tree backend builds the library
 # with cargo like `make lib`, so a built tree is reused), checks that `pip wheel` makes a
-# platform wheel carrying the library and py.typed, then runs tests/python/test_*.py with the venv's
+# platform wheel carrying the library and py.typed, then runs python/tests/test_*.py with the venv's
 # Python from a directory outside the source tree, against the mock, without LD_LIBRARY_PATH,
 # PYTHONPATH or AGCUPLOAD_LIBRARY.
 set -eu
@@ -34,8 +34,8 @@ for want in ("agcupload/__init__.py", "agcupload/py.typed", "agcupload/libagcupl
 print("  wheel holds", ", ".join(n for n in names if n.startswith("agcupload/")))
 PY
 
-echo "== tests/python against the installed package (cwd $WORK)"
+echo "== python/tests against the installed package (cwd $WORK)"
 "$VENV/bin/python" -I -c 'import agcupload; print("  agcupload", agcupload.__version__, "library", agcupload.library_path)'
-# discover puts tests/python (and only it) on sys.path, for the helpers in mockenv.py
+# discover puts python/tests (and only it) on sys.path, for the helpers in mockenv.py
 AGCUPLOAD_EXPECT_INSTALLED=1 "$ROOT/scripts/with-mock.sh" "$VENV/bin/python" -I -m unittest discover -v \
-  -s "$ROOT/tests/python" -t "$ROOT/tests/python" -p 'test_*.py'
+  -s "$ROOT/python/tests" -t "$ROOT/python/tests" -p 'test_*.py'

@@ -634,6 +634,18 @@ pub enum TransferMode {
     Multipart,
 }
 
+impl FileArgs {
+    /// The library's upload request for these arguments (the transfer options are set by
+    /// [`TransferArgs::apply`]): an upload option of the library maps here, beside its flag.
+    pub fn request(&self) -> agcupload::UploadRequest<'_> {
+        let mut r = agcupload::UploadRequest::new(&self.app_id, &self.file, self.kind.package_kind());
+        r.file_name = self.file_name.as_deref();
+        r.release_type = self.release_type;
+        r.chinese_mainland = self.mainland;
+        r
+    }
+}
+
 impl TransferArgs {
     /// Set the library's transfer options on `r`.
     pub fn apply<'a>(&'a self, r: &mut agcupload::UploadRequest<'a>) {

@@ -22,7 +22,7 @@ use serde_json::json;
 use args::{BindArgs, Cli, Command, ConnArgs, FileArgs, PreflightArgs, SealKeyArgs, SendArgs, WaitArgs};
 use output::{Failure, Report};
 use progress::{human_bytes, Display};
-use setup::{client, picture_key, request, resume_hint, seal_key, timeout, Ctx};
+use setup::{client, picture_key, resume_hint, seal_key, timeout, Ctx};
 use signals::Signals;
 
 fn main() {
@@ -90,7 +90,7 @@ impl Ctx {
             Ok(c) => c,
             Err(f) => return report.fail(f),
         };
-        let mut request = request(file);
+        let mut request = file.request();
         send.apply(&mut request);
         let mut rep = self.reporter();
         // A package that will be bound is checked against AGC first.
@@ -255,7 +255,7 @@ impl Ctx {
             Err(f) => return report.fail(f),
         };
         let mut rep = self.reporter();
-        let mut req = request(file);
+        let mut req = file.request();
         req.preflight = !preflight.no_preflight;
         let r = client.check(&req, &mut rep);
         report.record(&mut rep);

@@ -15,7 +15,7 @@ use serde_json::json;
 use crate::args::{ConnArgs, FileArgs, PollArgs, RoadArgs, SendArgs, SubmitArgs, TestKind, WaitArgs};
 use crate::exit;
 use crate::output::{Failure, Report};
-use crate::setup::{client, picture_key, request, resume_hint, timeout, Ctx};
+use crate::setup::{client, picture_key, resume_hint, timeout, Ctx};
 
 /// The most bytes read of one note file: 500 characters of up to 4 UTF-8 bytes each, with
 /// room for a BOM and line ends. A larger file is refused without being read.
@@ -233,7 +233,7 @@ impl Ctx {
             Ok(c) => c,
             Err(f) => return report.fail(f),
         };
-        let mut upload = request(file);
+        let mut upload = file.request();
         send.apply(&mut upload);
         let mut request = ReleaseRequest::new(upload, target);
         request.notes = notes;

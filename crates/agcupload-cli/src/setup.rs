@@ -1,5 +1,5 @@
 //! What every command needs before it talks to AGC: the context (display, signals, network
-//! flags), the client built from flags and environment, the upload request, and the failures
+//! flags), the client built from flags and environment, and the failures
 //! of that set-up. Shared by the commands in `main.rs` and the release road in `road.rs`.
 
 use std::path::Path;
@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use agcupload::seal::SealKey;
 use agcupload::ServiceAccount;
-use agcupload::{Client, Credentials, RetryPolicy, UploadRequest};
+use agcupload::{Client, Credentials, RetryPolicy};
 use zeroize::Zeroizing;
 
 use crate::args::{self, ConnArgs, FileArgs, NetArgs, SealKeyArgs, TransferArgs, WaitArgs};
@@ -51,14 +51,6 @@ impl Ctx {
 /// environment must not fail an app upload).
 pub(crate) fn picture_key(file: &FileArgs) -> Option<&SealKeyArgs> {
     (file.kind == args::Kind::Picture).then_some(&file.seal)
-}
-
-pub(crate) fn request(file: &FileArgs) -> UploadRequest<'_> {
-    let mut r = UploadRequest::new(&file.app_id, &file.file, file.kind.package_kind());
-    r.file_name = file.file_name.as_deref();
-    r.release_type = file.release_type;
-    r.chinese_mainland = file.mainland;
-    r
 }
 
 /// After a failed upload whose resume file records parts sent: how to go on from it.

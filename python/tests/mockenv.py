@@ -1,4 +1,4 @@
-"""Shared helpers of tests/python: the standalone mock that scripts/with-mock.sh started.
+"""Shared helpers of python/tests: the standalone mock that scripts/with-mock.sh started.
 
 Its address, CA and credentials come from the AGC_MOCK_* variables; `mock_get`/`mock_post`
 drive its control endpoints over real HTTPS (urllib with the mock's CA); `fault()` sets a

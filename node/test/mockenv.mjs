@@ -1,4 +1,4 @@
-// Shared helpers of tests/node: the standalone mock that scripts/with-mock.sh started (its
+// Shared helpers of node/test: the standalone mock that scripts/with-mock.sh started (its
 // address, CA and credentials come from the AGC_MOCK_* variables), its control endpoints over
 // real HTTPS with its CA, temporary files, and a client of the mock from the installed package.
 import fs from 'node:fs';

@@ -15,6 +15,7 @@ mod http;
 mod jwt;
 mod server;
 mod server_api;
+mod server_listing;
 mod server_multipart;
 mod server_preflight;
 mod server_put;
@@ -147,6 +148,8 @@ pub enum Endpoint {
     Release,
     /// `GET /api/publish/v2/appid-list` (the preflight's bundle name look-up).
     AppIdList,
+    /// The listing's files, language deletion, withdraw and phased release (server_listing.rs).
+    Listing,
     /// Anything else.
     Unknown,
 }
@@ -317,6 +320,9 @@ pub enum Fault {
     ReleaseCodeOnce(i64, String),
     /// The next app-submit that succeeds is applied, then the connection is reset unanswered.
     SubmitAnswerLostOnce,
+    /// app-language-info and app-file-info check the request and answer success, but store
+    /// nothing (a publisher saw AGC do so): the listing's read-back must catch it.
+    ListingSuccessIgnored,
     // release road as AGC varies: states, submit fields, listing texts
     /// Every app-submit answers 503 `Retry-After: 0` without processing it (a refusal: the
     /// submit never happened).
@@ -562,6 +568,7 @@ pub fn fault_from_name(name: &str) -> Option<Fault> {
             Fault::AnswerIdOnce(kind, text.to_string())
         }
         "submit_still_processing" => Fault::SubmitStillProcessing(u32::try_from(num(1)?).ok()?),
+        "listing_success_ignored" => Fault::ListingSuccessIgnored,
         "release_code_once" => {
             let code = num(204_144_641)?;
             let msg = arg
@@ -657,6 +664,8 @@ pub(crate) struct State {
     pub release: server_release::ReleaseBook,
     /// multipart upload sessions (server_multipart.rs).
     pub multipart: server_multipart::Book,
+    /// The listing's texts, files and phased releases per app (server_listing.rs).
+    pub listing: server_listing::Book,
 }
 
 /// State shared by all connection threads.

@@ -326,6 +326,13 @@ fn plan_of(
             }
             set_text(&mut effective, field, local.clone());
         }
+        if agc.live_version && !changing.is_empty() && effective.new_features.as_deref().is_none_or(str::is_empty) {
+            problems.push(format!(
+                "{}/: the app has a live version, and AGC takes the texts of an update only with its release \
+                 notes (release_notes.txt)",
+                l.lang
+            ));
+        }
         let effective = ListingTexts {
             app_desc: effective.app_desc.map(|t| normalize_text(&t)),
             brief_info: effective.brief_info.map(|t| normalize_text(&t)),
@@ -651,6 +658,15 @@ impl Client {
                     let mut texts = ListingTexts::default();
                     set_text(&mut texts, c.field, t.clone());
                     by_lang.push((c.lang.clone(), texts));
+                }
+            }
+        }
+        // An upgrade's texts go with its release notes (Huawei's page): AGC's own when the
+        // folder leaves them as they are.
+        if before.live_version {
+            for (lang, texts) in &mut by_lang {
+                if texts.new_features.is_none() {
+                    texts.new_features = before.language(lang).and_then(|a| a.texts.new_features.clone());
                 }
             }
         }
@@ -1078,12 +1094,18 @@ mod tests {
             new_features: Some("notes".into()),
         };
         let listing = Listing { dir: "x".into(), languages: vec![lang("en-US", local)] };
-        let agc = AgcListing { default_lang: None, languages: vec![agc_lang("en-US", held)] };
+        let mut agc = AgcListing { default_lang: None, languages: vec![agc_lang("en-US", held)], live_version: false };
         let (changes, unchanged) = plan_of(&listing, &agc, None).unwrap();
         assert_eq!(changes.len(), 1);
         assert_eq!((changes[0].field, changes[0].new_language), (ListingField::Brief, false));
         assert_eq!(changes[0].current, Some(ListingValue::Text("old brief".into())));
         assert_eq!(unchanged, ["en-US/name", "en-US/description"]);
+        // An upgrade's texts need release notes: AGC's count.
+        agc.live_version = true;
+        assert!(plan_of(&listing, &agc, None).is_ok());
+        agc.languages[0].texts.new_features = None;
+        let problems = plan_of(&listing, &agc, None).unwrap_err();
+        assert!(problems[0].contains("release_notes.txt"), "{problems:?}");
     }
 
     #[test]
@@ -1106,7 +1128,7 @@ mod tests {
     fn a_text_equal_to_one_agc_keeps_is_refused_only_when_it_changes() {
         let held =
             ListingTexts { app_desc: Some("same".into()), brief_info: Some("other".into()), ..Default::default() };
-        let agc = AgcListing { default_lang: None, languages: vec![agc_lang("en-US", held)] };
+        let agc = AgcListing { default_lang: None, languages: vec![agc_lang("en-US", held)], live_version: false };
         let clash = Listing {
             dir: "x".into(),
             languages: vec![lang("en-US", ListingTexts { new_features: Some("same".into()), ..Default::default() })],
@@ -1127,7 +1149,7 @@ mod tests {
         let listing = Listing { dir: "x".into(), languages: vec![l] };
         let mut held = agc_lang("en-US", ListingTexts::default());
         held.devices = vec![AgcDeviceFiles { device_type: 4, refs: vec!["u1".into()], raw: "{}".into() }];
-        let agc = AgcListing { default_lang: None, languages: vec![held] };
+        let agc = AgcListing { default_lang: None, languages: vec![held], live_version: false };
         // No manifest: a change.
         let (changes, _) = plan_of(&listing, &agc, None).unwrap();
         assert_eq!(changes[0].field, ListingField::Screenshots(Device::Phone));
@@ -1154,6 +1176,7 @@ mod tests {
         };
         let before = AgcListing {
             default_lang: None,
+            live_version: false,
             languages: vec![AgcLanguage {
                 lang: "en-US".into(),
                 texts: ListingTexts { app_name: Some("Old".into()), ..Default::default() },

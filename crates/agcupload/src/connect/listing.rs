@@ -252,6 +252,9 @@ pub struct AgcListing {
     pub default_lang: Option<String>,
     /// `languages[]`.
     pub languages: Vec<AgcLanguage>,
+    /// The app has a live version (`onShelfVersionCode` above 0 or an `onShelfVersionId`): its
+    /// draft is an upgrade, for which Huawei's page asks `newFeatures`.
+    pub live_version: bool,
 }
 
 impl AgcListing {
@@ -345,7 +348,11 @@ pub fn parse_listing(body: &[u8]) -> Result<AgcListing> {
             devices,
         });
     }
-    Ok(AgcListing { default_lang, languages })
+    let live_code = info.and_then(|a| a.get("onShelfVersionCode")).or_else(|| root.get("onShelfVersionCode"));
+    let live_id = info.and_then(|a| a.get("onShelfVersionId")).or_else(|| root.get("onShelfVersionId"));
+    let live_version = live_code.and_then(as_i64).is_some_and(|c| c > 0)
+        || live_id.is_some_and(|v| v.as_str().map_or(v.is_number(), |s| !s.trim().is_empty()));
+    Ok(AgcListing { default_lang, languages, live_version })
 }
 
 /// Check that a review can be withdrawn in `release_state` (one of [`WITHDRAW_STATES`]).
@@ -488,6 +495,7 @@ mod tests {
             {"lang":"fr","briefInfo":"bref"}]}"#;
         let l = parse_listing(body).unwrap();
         assert_eq!(l.default_lang.as_deref(), Some("en-US"));
+        assert!(!l.live_version);
         assert_eq!(l.languages.len(), 2);
         let en = l.language("EN-us").unwrap();
         assert_eq!(en.texts.app_desc.as_deref(), Some("line 1\nline 2\u{200d}"));
@@ -502,6 +510,9 @@ mod tests {
         let de = parse_listing(long.as_bytes()).unwrap();
         assert!(de.languages[0].texts.app_desc.as_ref().unwrap().len() <= MAX_KEPT_TEXT);
         assert!(parse_listing(br#"{"ret":{"code":0}}"#).unwrap().languages.is_empty());
+        assert!(parse_listing(br#"{"ret":{"code":0},"appInfo":{"onShelfVersionCode":"7"}}"#).unwrap().live_version);
+        assert!(parse_listing(br#"{"ret":{"code":0},"appInfo":{"onShelfVersionId":6001}}"#).unwrap().live_version);
+        assert!(!parse_listing(br#"{"ret":{"code":0},"appInfo":{"onShelfVersionCode":0}}"#).unwrap().live_version);
         assert!(matches!(parse_listing(br#"{"ret":{"code":5,"msg":"no"}}"#), Err(Error::Api { code: 5, .. })));
     }
 

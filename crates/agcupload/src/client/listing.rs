@@ -93,12 +93,10 @@ impl ListingValue {
     pub fn summary(&self) -> String {
         match self {
             ListingValue::Text(t) => {
-                let first = t.lines().next().unwrap_or("");
-                let mut s = bounded(first, 60);
-                if s.len() < t.len() && !s.ends_with("...") {
-                    s.push_str("...");
-                }
-                format!("\"{s}\" ({} characters)", crate::connect::release::utf16_len(t))
+                let first = bounded(t.lines().next().unwrap_or(""), 60);
+                let lines = t.lines().count();
+                let more = if lines > 1 { format!(", {lines} lines") } else { String::new() };
+                format!("\"{first}\" ({} characters{more})", crate::connect::release::utf16_len(t))
             }
             ListingValue::Files(f) if f.is_empty() => "no files".into(),
             ListingValue::Files(f) => {

@@ -333,7 +333,8 @@ pub enum Fault {
     SubmitNeedsRegisteredId,
     /// Release notes for a language the app does not have are accepted (the language is
     /// added) only with an `appName`; without one: 204144641 "appName is necessary for a new
-    /// language" (cianru/huawei-appgallery-publish-gradle-plugin issues 43, 62).
+    /// language" (cianru/huawei-appgallery-publish-gradle-plugin issues 43, 62). This is now
+    /// what the mock always does (server_listing.rs); the name is kept for the tests that set it.
     NewLanguageNeedsAppName,
     /// The next answer carrying an id of this kind (upload-url's `objectId`, bind's
     /// `packageId`, create-test-version's `versionId`) carries this text instead; the mock

@@ -62,11 +62,13 @@ check-header: $(CBINDGEN)
 	  echo "header version macros ($$got) differ from Cargo.toml's $(VERSION) ($$want): edit cbindgen.toml" >&2; exit 1; fi; \
 	echo "header version macros match Cargo.toml ($(VERSION))"
 
-# One version across crates, Python and Node; formatting, clippy and the library's docs (broken
-# links included), warnings as errors (CI runs it); then the GitHub Action's checks.
+# One version across crates, Python and Node; formatting (the fuzz targets' own workspace too),
+# clippy and the library's docs (broken links included), warnings as errors (CI runs it); then
+# the GitHub Action's checks.
 lint: lint-action
 	scripts/check-versions.sh
 	$(CARGO) fmt --all --check
+	$(CARGO) fmt --manifest-path fuzz/Cargo.toml --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --quiet -p agcupload -p agc-mock
 
@@ -94,7 +96,8 @@ lint-action: $(LINT_TOOLS)/.installed
 	grep -q 'uses: \./' target/action-lint/.github/workflows/example.yml
 	cp .github/workflows/*.yml target/action-lint/.github/workflows/
 	cd target/action-lint && PATH="$(abspath $(LINT_TOOLS))/bin:$$PATH" actionlint .github/workflows/*.yml
-	$(LINT_TOOLS)/bin/shellcheck scripts/action/*.sh tests/action/*.sh tests/offline.sh scripts/check-versions.sh
+	$(LINT_TOOLS)/bin/shellcheck scripts/action/*.sh tests/action/*.sh tests/offline.sh scripts/check-versions.sh \
+	    scripts/dist/*.sh tests/dist/run.sh
 	@python3 -c 'import sys; sys.exit(0 if open("$(ACTION_EXAMPLE)").read() in open("docs/guide/action.md").read() else "docs/guide/action.md lacks $(ACTION_EXAMPLE) as it is")'
 
 examples: lib $(RELEASE)/upload $(RELEASE)/upload-static
@@ -210,7 +213,7 @@ clean:
 
 # ---------------------------------------------------------------------------------------------
 # Interop and fuzzing (kept apart from `make test`; see scripts/interop.sh,
-# crates/agcupload/tests/interop.rs and crates/agcupload/tests/fuzz_parsers.rs).
+# crates/agcupload/tests/interop.rs and fuzz/).
 .PHONY: interop fuzz
 FUZZ_SECONDS ?= 60
 
@@ -219,9 +222,32 @@ FUZZ_SECONDS ?= 60
 interop:
 	scripts/interop.sh
 
-# The structure-aware parser fuzzer for FUZZ_SECONDS (a 2-second run of it is part of `make test`).
+# The parsers' cargo-fuzz targets (fuzz/fuzz_targets: libFuzzer, AddressSanitizer), FUZZ_SECONDS
+# each, new inputs kept under target/fuzz/corpus, a failing one saved under fuzz/artifacts; the
+# checks are those of the property tests (crates/agcupload/tests/parsers, a short run of which
+# is part of `make test`). Needs a nightly toolchain; cargo-fuzz, pinned, is installed once
+# under target/tools. Without nightly, the property tests run with FUZZ_CASES cases each instead.
+CARGO_FUZZ_VERSION = 0.13.2
+FUZZ_TARGETS = responses retry_after release proxy
+FUZZ_CASES ?= 20000
+target/tools/bin/cargo-fuzz:
+	$(CARGO) install --locked cargo-fuzz --version $(CARGO_FUZZ_VERSION) --root target/tools
+
 fuzz:
-	FUZZ_SECONDS=$(FUZZ_SECONDS) $(CARGO) test --release -p agcupload --test fuzz_parsers -- --nocapture
+	@if $(CARGO) +nightly --version >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory target/tools/bin/cargo-fuzz && \
+	  for t in $(FUZZ_TARGETS); do \
+	    mkdir -p target/fuzz/corpus/$$t && seeds=; if [ -d fuzz/seeds/$$t ]; then seeds="$(abspath fuzz/seeds)/$$t"; fi; \
+	    echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	    PATH="$(abspath target/tools/bin):$$PATH" $(CARGO) +nightly fuzz run --fuzz-dir fuzz \
+	      --target-dir "$(abspath target/fuzz)" $$t "$(abspath target/fuzz/corpus)/$$t" $$seeds \
+	      -- -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 || exit 1; \
+	  done; \
+	else \
+	  echo "fuzz: no nightly toolchain (cargo-fuzz needs one: rustup toolchain install nightly);" \
+	    "running the parsers' property tests with $(FUZZ_CASES) cases each instead"; \
+	  PROPTEST_CASES=$(FUZZ_CASES) $(CARGO) test --release -p agcupload --test parsers; \
+	fi
 
 # ---------------------------------------------------------------------------------------------
 # Benchmarks (not part of `make test`): ours vs openssl/sha256sum/curl on the mock server,
@@ -241,8 +267,12 @@ bench-multipart: all mock
 
 # ---------------------------------------------------------------------------------------------
 # Install (GNU conventions): `make install PREFIX=/usr/local DESTDIR=` then `make uninstall`
-# with the same variables. DESTDIR is only a staging root: the installed .pc and CMake files name
-# the final paths. See docs/guide/install.md (and the SONAME rule in build.rs).
+# with the same variables. DESTDIR is only a staging root. In the default layout (lib/, include/,
+# lib/pkgconfig, lib/cmake/agcupload under PREFIX) the .pc and CMake files find the prefix from
+# their own place, so the tree can be moved (the release archive is such a tree); another
+# layout gets the final absolute paths. See docs/guide/install.md (and the SONAME rule in build.rs).
+# INSTALL_FROM: a folder of files already built (libagcupload.so, libagcupload.a, agcupload) to
+# install instead of building (`make dist` stages its portable build that way).
 .PHONY: install uninstall test-install
 PREFIX     ?= /usr/local
 DESTDIR    ?=
@@ -252,6 +282,8 @@ INCLUDEDIR ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 CMAKEDIR   ?= $(LIBDIR)/cmake/agcupload
 INSTALL    ?= install
+INSTALL_FROM ?=
+INSTALL_SRC = $(or $(INSTALL_FROM),$(RELEASE))
 
 # The package's version (the first `version =` of Cargo.toml, its [workspace.package] one), and the ABI.
 VERSION := $(shell sed -n 's/^version *= *"\([^"]*\)".*/\1/p' Cargo.toml | head -n 1)
@@ -286,7 +318,7 @@ SIZEOF_VOID_P = $(shell echo $$(( $$(rustc --print cfg | sed -n 's/^target_point
 # is built or written.
 INSTALL_BAD_CHARS := " ' ` \ | & \# ;
 INSTALL_TAB := $(shell printf '\t')
-INSTALL_PATHS = $(DESTDIR)$(PREFIX)$(BINDIR)$(LIBDIR)$(INCLUDEDIR)$(PKGCONFIGDIR)$(CMAKEDIR)
+INSTALL_PATHS = $(DESTDIR)$(PREFIX)$(BINDIR)$(LIBDIR)$(INCLUDEDIR)$(PKGCONFIGDIR)$(CMAKEDIR)$(INSTALL_FROM)
 ifneq ($(filter install uninstall,$(MAKECMDGOALS)),)
 ifneq ($(strip $(foreach c,$(INSTALL_BAD_CHARS),$(findstring $(c),$(INSTALL_PATHS)))$(if $(findstring $(INSTALL_TAB),$(INSTALL_PATHS)),tab)),)
 $(error install: PREFIX, DESTDIR, BINDIR, LIBDIR, INCLUDEDIR, PKGCONFIGDIR and CMAKEDIR may not hold \
@@ -298,21 +330,38 @@ INSTALL_SPACE := $(INSTALL_EMPTY) $(INSTALL_EMPTY)
 # A value for the .pc, spaces escaped (`\\ ` in a sed replacement writes `\ `).
 pc_escape = $(subst $(INSTALL_SPACE),\\$(INSTALL_SPACE),$(1))
 
-PKG_SUBST = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
+# The default layout, compared as whole strings (a path may hold spaces; `|` never does).
+ifeq ($(LIBDIR)|$(INCLUDEDIR)|$(PKGCONFIGDIR)|$(CMAKEDIR),$(PREFIX)/lib|$(PREFIX)/include|$(PREFIX)/lib/pkgconfig|$(PREFIX)/lib/cmake/agcupload)
+PC_PREFIX     = $${pcfiledir}/../..
+PC_LIBDIR     = $${prefix}/lib
+PC_INCLUDEDIR = $${prefix}/include
+CMAKE_PREFIX     = $${CMAKE_CURRENT_LIST_DIR}/../../..
+CMAKE_LIBDIR     = $${_agcupload_prefix}/lib
+CMAKE_INCLUDEDIR = $${_agcupload_prefix}/include
+else
+PC_PREFIX     = $(call pc_escape,$(PREFIX))
+PC_LIBDIR     = $(call pc_escape,$(LIBDIR))
+PC_INCLUDEDIR = $(call pc_escape,$(INCLUDEDIR))
+CMAKE_PREFIX     = $(PREFIX)
+CMAKE_LIBDIR     = $(LIBDIR)
+CMAKE_INCLUDEDIR = $(INCLUDEDIR)
+endif
+
+PKG_SUBST = sed -e 's|@PREFIX@|$(CMAKE_PREFIX)|g' -e 's|@LIBDIR@|$(CMAKE_LIBDIR)|g' -e 's|@INCLUDEDIR@|$(CMAKE_INCLUDEDIR)|g' \
     -e 's|@VERSION@|$(VERSION)|g' -e 's|@VERSION_MAJOR@|$(VERSION_MAJOR)|g' \
     -e 's|@VERSION_MINOR@|$(VERSION_MINOR)|g' -e 's|@SHLIB_REAL@|$(SHLIB_REAL)|g' -e 's|@SONAME@|$(SONAME)|g' \
     -e 's|@SIZEOF_VOID_P@|$(SIZEOF_VOID_P)|g'
-PC_SUBST = sed -e 's|@PREFIX@|$(call pc_escape,$(PREFIX))|g' -e 's|@LIBDIR@|$(call pc_escape,$(LIBDIR))|g' \
-    -e 's|@INCLUDEDIR@|$(call pc_escape,$(INCLUDEDIR))|g' -e 's|@VERSION@|$(VERSION)|g'
+PC_SUBST = sed -e 's|@PREFIX@|$(PC_PREFIX)|g' -e 's|@LIBDIR@|$(PC_LIBDIR)|g' \
+    -e 's|@INCLUDEDIR@|$(PC_INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g'
 
-install: lib
+install: $(if $(INSTALL_FROM),,lib)
 	@test -n "$(VERSION_PATCH)" || { echo "install: cannot read the version from Cargo.toml" >&2; exit 2; }
 	$(INSTALL) -d "$(DESTDIR)$(INCLUDEDIR)" "$(DESTDIR)$(LIBDIR)" "$(DESTDIR)$(PKGCONFIGDIR)" "$(DESTDIR)$(CMAKEDIR)"
 	$(INSTALL) -m 644 $(HEADER) "$(DESTDIR)$(INCLUDEDIR)/agcupload.h"
-	$(INSTALL) -m 755 $(RELEASE)/$(SHLIB) "$(DESTDIR)$(LIBDIR)/$(SHLIB_REAL)"
+	$(INSTALL) -m 755 "$(INSTALL_SRC)/$(SHLIB)" "$(DESTDIR)$(LIBDIR)/$(SHLIB_REAL)"
 	ln -sf $(SHLIB_REAL) "$(DESTDIR)$(LIBDIR)/$(SONAME)"
 	ln -sf $(SONAME) "$(DESTDIR)$(LIBDIR)/$(SHLIB)"
-	$(INSTALL) -m 644 $(RELEASE)/libagcupload.a "$(DESTDIR)$(LIBDIR)/libagcupload.a"
+	$(INSTALL) -m 644 "$(INSTALL_SRC)/libagcupload.a" "$(DESTDIR)$(LIBDIR)/libagcupload.a"
 	libs='$(NATIVE_STATIC_LIBS)'; test -n "$$libs" || { echo "install: rustc gave no native-static-libs" >&2; exit 2; }; \
 	$(PC_SUBST) -e "s|@LIBS_PRIVATE@|$$libs|g" pkg/agcupload.pc.in >"$(DESTDIR)$(PKGCONFIGDIR)/agcupload.pc"; \
 	$(PKG_SUBST) -e "s|@LIBS_PRIVATE@|$$(echo $$libs | tr ' ' ';')|g" pkg/agcuploadConfig.cmake.in \
@@ -320,7 +369,11 @@ install: lib
 	$(PKG_SUBST) pkg/agcuploadConfigVersion.cmake.in >"$(DESTDIR)$(CMAKEDIR)/agcuploadConfigVersion.cmake"
 	chmod 644 "$(DESTDIR)$(PKGCONFIGDIR)/agcupload.pc" "$(DESTDIR)$(CMAKEDIR)"/agcuploadConfig*.cmake
 	$(INSTALL) -d "$(DESTDIR)$(BINDIR)"
-	$(INSTALL) -m 755 $(RELEASE)/agcupload "$(DESTDIR)$(BINDIR)/agcupload"
+	$(INSTALL) -m 755 "$(INSTALL_SRC)/agcupload" "$(DESTDIR)$(BINDIR)/agcupload"
+	@echo "installed into $(DESTDIR)$(PREFIX). At run time a program must find $(SONAME) in $(LIBDIR):"
+	@echo "  link it with -Wl,-rpath,$(LIBDIR) (CMake sets the rpath of the build tree), or, for a"
+	@echo "  directory the loader searches (/usr/local/lib on most systems), run ldconfig as root;"
+	@echo "  for a try without either: LD_LIBRARY_PATH=$(LIBDIR). See docs/guide/install.md."
 
 # Removes what `install` put there, then those of its directories left empty (rmdir: never a
 # non-empty one, never above them; the prefix itself stays).
@@ -333,6 +386,43 @@ uninstall:
 	for d in "$$cmakedir" "$${cmakedir%/*}" "$(DESTDIR)$(PKGCONFIGDIR)" "$(DESTDIR)$(LIBDIR)" \
 	    "$(DESTDIR)$(INCLUDEDIR)" "$(DESTDIR)$(BINDIR)"; do \
 	    if [ -d "$$d" ]; then rmdir "$$d" 2>/dev/null || true; fi; done
+
+# ---------------------------------------------------------------------------------------------
+# Release artefacts, for users without cargo (docs/guide/install.md). `make dist` writes dist/:
+#   agcupload-VERSION-x86_64-linux-gnu.tar.gz   the library (.so with its links, .a), header,
+#       relocatable .pc and CMake files, bin/agcupload, licenses, THIRD-PARTY-NOTICES, README
+#   agcupload-VERSION-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl
+#   THIRD-PARTY-NOTICES (cargo-about; inside both, and here for the npm packages to copy)
+#   SHA256SUMS, covering every file of dist/
+# Built for glibc 2.17 and newer with cargo-zigbuild into target/dist-build (scripts/dist/build.sh;
+# the tools are installed once, pinned, under target/tools by scripts/dist/tools.sh), stripped,
+# checked by scripts/dist/check-glibc.sh. The staged tree is `make install` of that build.
+# DIST_EXTRA: more make targets that write into dist/ before SHA256SUMS is written (the npm
+# tarballs, for one).
+.PHONY: dist test-dist
+DIST_NAME  = agcupload-$(VERSION)-x86_64-linux-gnu
+DIST_STAGE = target/dist-build/stage
+DIST_EXTRA ?=
+dist:
+	rm -rf dist "$(DIST_STAGE)"
+	mkdir -p dist "$(DIST_STAGE)"
+	scripts/dist/tools.sh
+	scripts/dist/build.sh
+	$(MAKE) --no-print-directory install INSTALL_FROM=target/dist-build/out PREFIX=/$(DIST_NAME) \
+	    DESTDIR="$(abspath $(DIST_STAGE))" >target/dist-build/install.log
+	scripts/dist/notices.sh dist/THIRD-PARTY-NOTICES
+	scripts/dist/package.sh $(VERSION) $(ABI_VERSION) "$(DIST_STAGE)/$(DIST_NAME)"
+ifneq ($(strip $(DIST_EXTRA)),)
+	$(MAKE) --no-print-directory $(DIST_EXTRA)
+endif
+	cd dist && ls | grep -vx SHA256SUMS | LC_ALL=C sort | xargs sha256sum -- >SHA256SUMS
+	@echo "dist/:" && ls -l dist | sed -n 's/^[^ ]* *[^ ]* *[^ ]* *[^ ]* *\([0-9]*\) .* \([^ ]*\)$$/  \2 \1 bytes/p'
+
+# Installs each artefact of dist/ as a user would, with no cargo or rustc on PATH, and has it
+# upload to the mock (tests/dist/run.sh). Needs cmake and pkg-config.
+test-dist: dist mock
+	scripts/ensure-deps.sh test-dist
+	tests/dist/run.sh
 
 # Installs into a temporary prefix and builds C and CMake consumers from that prefix alone
 # (pkg-config shared and static, find_package both targets), runs each against the mock, then

@@ -8,9 +8,8 @@ Three tables, each from one run of this script (ratios within one run, interleav
      BENCH_MP_SIZE, default 1 GiB, parts of the default size and of 64 MiB), with the client's
      and the mock's CPU time per upload;
   2. a known digest (`--sha256 HEX --transfer single`: no hash pass) vs a lone `curl -T` PUT
-     to a fresh signed URL (the floor: no hashing at all), vs the whole upload (hash pass,
-     then PUT), and, for scale, vs the same known-digest upload built without the re-hash while
-     sending (feature `bench-no-rehash`, bench/run.py), all four interleaved in one group;
+     to a fresh signed URL (the floor: no hashing at all), and vs the whole upload (hash pass,
+     then PUT), all three interleaved in one group;
 
 The mock runs with `--no-store --no-multipart-digest`: it verifies every body (one PUT's or a
 part's) against its SHA-256 as it comes and keeps nothing, so both transfers cost it the same
@@ -22,7 +21,8 @@ work per byte.
      bytes sent (the mock's record of received body bytes) and whether it finished.
 
 Environment: BENCH_RUNS (default 5); the sizes above; BENCH_OUT (default: BENCHMARKS.md, whose
-section "Multipart and resume" is replaced, or appended; `make bench` keeps that section).
+section "Multipart and resume" is replaced, or appended, and the sections after it kept; `make
+bench` keeps that section and those after it).
 """
 
 import json
@@ -89,8 +89,8 @@ def loopback(tmp, mock, size, runs):
             return r
         return thunk
 
-    def up(*opts, rss=True, tool=None):
-        return with_mock_cpu(lambda: base.run(base.upload_cmd(base.APP_ID, path, "--quiet", *opts, tool=tool), tmp,
+    def up(*opts, rss=True):
+        return with_mock_cpu(lambda: base.run(base.upload_cmd(base.APP_ID, path, "--quiet", *opts), tmp,
                                               env=mock.env, rss=rss))
 
     res = base.interleaved([
@@ -121,12 +121,12 @@ def loopback(tmp, mock, size, runs):
         ("known", up("--transfer", "single", "--sha256", sha, rss=False)),
         ("curl", with_mock_cpu(lone_put)),
         ("hash+put", up("--transfer", "single", rss=False)),
-        ("known, no re-hash", up("--transfer", "single", "--sha256", sha, rss=False, tool=base.NOREHASH_TOOL)),
     ], runs)
-    for k in ("known", "curl", "hash+put", "known, no re-hash"):
+    for k in ("known", "curl", "hash+put"):
         out[k] = (base.med([r.wall for r in res[k]]), base.med([r.cpu for r in res[k]]),
                   base.med([r.mock_cpu for r in res[k]]), paired(res[k], res["curl"]))
-    # The socket writes of one PUT: records go out in batches (src/tls.rs), not one per record.
+    # The socket writes of one PUT: records go out in batches (crates/agcupload/src/net/tls.rs),
+    # not one per record.
     if shutil.which("strace"):
         known = base.upload_cmd(base.APP_ID, path, "--quiet", "--transfer", "single", "--sha256", sha)
         out["sends"] = (base.send_calls(known, tmp, mock.env), base.send_calls(curl_put(), tmp, mock.env))
@@ -188,9 +188,7 @@ def render(m, runs, size, lb, link, link_size, rate, every):
     L.append("| | time (s) | MB/s | vs curl, per round | client CPU (s) | mock CPU (s) |")
     L.append("|---|---:|---:|---:|---:|---:|")
     for k, name in (("curl", "curl -T alone (no hash)"), ("known", "agcupload --sha256"),
-                    ("hash+put", "agcupload (hash pass, then PUT)"),
-                    ("known, no re-hash", "for scale: agcupload --sha256 without the re-hash while sending "
-                                          "(benchmark-only build)")):
+                    ("hash+put", "agcupload (hash pass, then PUT)")):
         wall, cpu, mcpu, p = lb[k]
         L.append(f"| {name} | {wall:.2f} | {mb / wall:.0f} | {ratio(p)} | {cpu:.2f} | {mcpu:.2f} |")
     if "sends" in lb:
@@ -218,7 +216,7 @@ def verdict(p):
 
 def reading(lb, link, link_size):
     """What the tables say about the targets, from this run's numbers."""
-    mp, mp64, known, plain = lb["multipart"], lb["multipart, 64 MiB parts"], lb["known"], lb["known, no re-hash"]
+    mp, mp64, known, curl = lb["multipart"], lb["multipart, 64 MiB parts"], lb["known"], lb["curl"]
     single_done = link["single"][2] == "yes"
     return [
         "Reading these (the targets: within 5%, as the median of the per-round ratios):",
@@ -226,18 +224,17 @@ def reading(lb, link, link_size):
         f"- **Multipart vs one PUT: {verdict(mp[4])}** ({ratio(mp[4])}; 64 MiB parts {ratio(mp64[4])}). "
         "All part URLs are asked in one call, without the parts' digests (docs/protocol.md §4a), so each "
         "byte is hashed once, while it is sent: the part's digest and the whole file's, two SHA-NI streams "
-        "side by side (`src/sha256.rs`, about 1.3 passes). One PUT needs two passes: the hash pass before "
+        "side by side (`crates/agcupload/src/transfer/sha256.rs`, about 1.3 passes). One PUT needs two passes: "
+        "the hash pass before "
         "its URL is asked (the URL is signed for that digest), then the re-hash while it is sent "
         f"(client CPU: multipart {mp[2]:.2f} s, one PUT {lb['single'][2]:.2f} s). Signing every part "
         "would need a whole hash pass before the first part, about 2.3 passes: slower than one PUT.",
-        f"- **Known digest vs a lone `curl -T`: {verdict(known[3])}** ({ratio(known[3])}). Without the "
-        f"re-hash while sending (benchmark-only build) it is {ratio(plain[3])}: the transport costs "
-        f"{'less' if plain[1] < lb['curl'][1] else 'more'} than curl's (client CPU {plain[1]:.2f} s against "
-        f"curl's {lb['curl'][1]:.2f} s; records are "
-        "written to the socket 128 KiB at a time, `src/tls.rs`), and the rest is the one SHA-256 stream "
-        f"that makes a wrong digest store nothing (client CPU {known[1]:.2f} s). On this 2-core loopback "
-        "the mock takes the other core, so that stream is wall time whenever the client, not the mock, "
-        "is the slower side; the per-round range shows how much the shared host moves it.",
+        f"- **Known digest vs a lone `curl -T`: {verdict(known[3])}** ({ratio(known[3])}). Our upload "
+        "re-hashes the bytes while it sends them, the one SHA-256 stream that makes a wrong digest store "
+        f"nothing (client CPU {known[1]:.2f} s against curl's {curl[1]:.2f} s, which hashes nothing; records "
+        "are written to the socket 128 KiB at a time, `crates/agcupload/src/net/tls.rs`). On this 2-core "
+        "loopback the mock takes the other core, so that stream is wall time whenever the client, not the "
+        "mock, is the slower side; the per-round range shows how much the shared host moves it.",
         f"- **The dropping link:** one PUT {'finishes' if single_done else 'never finishes (every attempt is cut)'}"
         f"; the parts get through with {link['multipart'][1] / link_size:.2f}x the bytes.",
         "",
@@ -257,7 +254,6 @@ def main():
     rate = int(os.environ.get("BENCH_LINK_RATE", "20000000"))
     every = size_env("BENCH_LINK_EVERY", 24 * MIB)
     timeout = int(os.environ.get("BENCH_LINK_TIMEOUT", "120"))
-    base.build_norehash()
     m = base.machine()
     tmp = tempfile.mkdtemp(prefix="agc-bench-mp.")
     mock = None
@@ -280,8 +276,11 @@ def main():
             old = f.read()
     i = old.find("\n" + base.MULTIPART_SECTION)
     head = old[:i] if i >= 0 else old
+    # Sections after ours (the SHA-256 one, written by hand) stay as they are.
+    j = old.find("\n## ", i + 1) if i >= 0 else -1
+    tail = old[j:] if j >= 0 else ""
     with open(out, "w") as f:
-        f.write(head.rstrip("\n") + "\n\n" + report if head.strip() else report)
+        f.write((head.rstrip("\n") + "\n\n" + report if head.strip() else report) + tail)
     base.log(f"bench-multipart: wrote {out}")
 
 

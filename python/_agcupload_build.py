@@ -11,6 +11,14 @@ for Python extensions is involved.
 The Rust workspace is looked for in $AGCUPLOAD_CRATE_DIR, then the directory above this file
 (the repository), then `rust/` beside it (the sdist's layout). CARGO names the cargo to run
 (default: `cargo` on PATH, else ~/.cargo/bin/cargo); CARGO_TARGET_DIR is honoured by cargo.
+
+Release wheels (`make dist`) are built from a library built elsewhere, through PEP 517 config
+settings (`pip wheel ./python -C KEY=VALUE`):
+  prebuilt-library=PATH   ship this libagcupload instead of running cargo (the portable glibc
+                          2.17 build, whose tag the next setting then states honestly)
+  platform-tag=TAG        the wheel's platform tag instead of this machine's, e.g.
+                          manylinux_2_17_x86_64.manylinux2014_x86_64 (a dotted set of tags)
+  notices=PATH            a THIRD-PARTY-NOTICES file to ship in .dist-info beside the licenses
 """
 import base64
 import hashlib
@@ -132,6 +140,39 @@ def _platform_tag():
     return re.sub(r"[^A-Za-z0-9]", "_", sysconfig.get_platform())
 
 
+_SETTINGS = ("prebuilt-library", "platform-tag", "notices")
+
+
+def _setting(config_settings, key):
+    """One config setting (a string), or None; an unknown or repeated key is refused."""
+    settings = config_settings or {}
+    unknown = sorted(set(settings) - set(_SETTINGS))
+    if unknown:
+        raise ValueError("agcupload build: unknown config setting(s) %s (known: %s)"
+                         % (", ".join(unknown), ", ".join(_SETTINGS)))
+    value = settings.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ValueError("agcupload build: config setting %s given more than once" % key)
+    return value or None
+
+
+def _tags(config_settings):
+    """The wheel's tags: py3-none-PLATFORM for each platform of the (dotted) platform tag."""
+    platform = _setting(config_settings, "platform-tag") or _platform_tag()
+    parts = platform.split(".")
+    if not all(re.fullmatch(r"[a-z0-9_]+", p) for p in parts):
+        raise ValueError("agcupload build: platform-tag %r is not a platform tag (lowercase letters, "
+                         "digits and _, several joined by .)" % platform)
+    return ["py3-none-" + p for p in parts], "py3-none-" + platform
+
+
+def _existing_file(config_settings, key):
+    path = _setting(config_settings, key)
+    if path is not None and not os.path.isfile(path):
+        raise FileNotFoundError("agcupload build: %s=%s: no such file" % (key, path))
+    return path
+
+
 def _package_files():
     """(archive name, absolute path) of every file of the Python package."""
     root = os.path.join(HERE, PACKAGE)
@@ -166,8 +207,9 @@ class _Wheel:
         self.zip.close()
 
 
-def _dist_info_files(tag):
-    wheel = "Wheel-Version: 1.0\nGenerator: agcupload _agcupload_build\nRoot-Is-Purelib: false\nTag: %s\n" % tag
+def _dist_info_files(tags):
+    wheel = "Wheel-Version: 1.0\nGenerator: agcupload _agcupload_build\nRoot-Is-Purelib: false\n"
+    wheel += "".join("Tag: %s\n" % t for t in tags)
     return {"METADATA": _metadata(), "WHEEL": wheel}
 
 
@@ -181,15 +223,16 @@ get_requires_for_build_sdist = get_requires_for_build_wheel
 def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
     dist_info = _dist_name() + ".dist-info"
     os.makedirs(os.path.join(metadata_directory, dist_info), exist_ok=True)
-    for name, text in _dist_info_files("py3-none-" + _platform_tag()).items():
+    for name, text in _dist_info_files(_tags(config_settings)[0]).items():
         with open(os.path.join(metadata_directory, dist_info, name), "w", encoding="utf-8") as f:
             f.write(text)
     return dist_info
 
 
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
-    lib = _build_library()
-    tag = "py3-none-" + _platform_tag()
+    tags, tag = _tags(config_settings)
+    notices = _existing_file(config_settings, "notices")
+    lib = _existing_file(config_settings, "prebuilt-library") or _build_library()
     file_name = "%s-%s.whl" % (_dist_name(), tag)
     wheel = _Wheel(os.path.join(wheel_directory, file_name))
     try:
@@ -199,13 +242,16 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
         with open(lib, "rb") as f:
             wheel.add("%s/%s" % (PACKAGE, _library_file_name()), f.read(), mode=0o755)
         dist_info = _dist_name() + ".dist-info"
-        for name, text in _dist_info_files(tag).items():
+        for name, text in _dist_info_files(tags).items():
             wheel.add("%s/%s" % (dist_info, name), text.encode("utf-8"))
         for lic in ("LICENSE", "LICENSE-MIT", "LICENSE-APACHE"):
             path = os.path.join(_crate_dir(), lic)
             if os.path.isfile(path):
                 with open(path, "rb") as f:
                     wheel.add("%s/%s" % (dist_info, lic), f.read())
+        if notices:
+            with open(notices, "rb") as f:
+                wheel.add("%s/THIRD-PARTY-NOTICES" % dist_info, f.read())
         wheel.close(dist_info + "/RECORD")
     except BaseException:
         wheel.zip.close()

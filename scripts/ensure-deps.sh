@@ -5,6 +5,8 @@
 #   scripts/ensure-deps.sh test           tinyproxy (crates/agcupload-ffi/tests/network.rs), python3 venv, Node.js and npm
 #                                         (make test-node), valgrind (optional)
 #   scripts/ensure-deps.sh test-install   cmake, pkg-config
+#   scripts/ensure-deps.sh test-dist      cmake, pkg-config, binutils, the system's python3 with venv
+#                                         (make test-dist runs on PATH=/usr/bin:/bin)
 set -eu
 need=""      # required: missing means the tests cannot run
 want=""      # optional: the tests run without it (valgrind: the C tests run natively)
@@ -19,6 +21,11 @@ for what in "$@"; do
     test-install)
       command -v cmake >/dev/null 2>&1 || need="$need cmake"
       command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config" ;;
+    test-dist)
+      command -v cmake >/dev/null 2>&1 || need="$need cmake"
+      command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
+      { command -v objdump && command -v readelf; } >/dev/null 2>&1 || need="$need binutils"
+      /usr/bin/python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need="$need python3-venv" ;;
     *) echo "ensure-deps: unknown set '$what'" >&2; exit 2 ;;
   esac
 done

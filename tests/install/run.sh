@@ -3,10 +3,11 @@
 # prefix, build the consumer (tests/install/consumer.c) four ways and have each upload to the
 # mock server: pkg-config shared, pkg-config --static, CMake agcupload::agcupload and CMake
 # agcupload::agcupload_static. Then `make uninstall` must leave the prefix empty; the same with
-# a DESTDIR staging root. Both prefixes hold a space (docs/guide/install.md: every path is quoted,
-# the .pc escapes it), and the source tree must be as it was (`git status --porcelain`, and
-# every path outside target/ and .git): a path split at a space used to leave directories
-# there. A prefix with a quote is refused before anything is written. Needs cc, pkg-config, cmake, readelf (Linux), git.
+# a DESTDIR staging root and a layout of its own (absolute paths in the .pc and CMake files; the
+# default layout's are relative to their own place). Both prefixes hold a space
+# (docs/guide/install.md: every path is quoted, the .pc escapes it), and the source tree must be
+# as it was (`git status --porcelain`, and every path outside target/ and .git): a path split at
+# a space used to leave directories there. A prefix with a quote is refused before anything is written. Needs cc, pkg-config, cmake, readelf (Linux), git.
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 MAKE=${MAKE:-make}
@@ -59,8 +60,13 @@ cd "$WORK/src"
 echo "pkg-config --cflags --libs agcupload: $(pkg-config --cflags --libs agcupload)"
 echo "pkg-config --static --libs agcupload: $(pkg-config --static --libs agcupload)"
 check "pkg-config knows version $(pkg-config --modversion agcupload)" pkg-config --exact-version=0.1.0 agcupload
-check "the .pc escapes the prefix's space" grep -qxF "prefix=$(echo "$PREFIX" | sed 's/ /\\ /g')" \
+# shellcheck disable=SC2016 # pkg-config's variable, literally
+check "the .pc finds the prefix from its own place" grep -qxF 'prefix=${pcfiledir}/../..' \
   "$PREFIX/lib/pkgconfig/agcupload.pc"
+check "the .pc and CMake files name no absolute path (the tree may move)" sh -c \
+  "! grep -F '$WORK' '$PREFIX/lib/pkgconfig/agcupload.pc' '$PREFIX/lib/cmake/agcupload/'*.cmake"
+check "make install says how the library is found at run time (rpath or ldconfig)" \
+  sh -c "grep -q -- '-Wl,-rpath,$PREFIX/lib' '$WORK/install.log' && grep -q 'run ldconfig' '$WORK/install.log'"
 libdir=$(pkg-config --variable=libdir agcupload)  # as pkg-config writes it: `\ ` for a space
 check "pkg-config shared build" sh_run "${CC:-cc} -Wall -Wextra -Werror -std=c11 consumer.c -o consumer-pc \
   $(pkg-config --cflags --libs agcupload) -Wl,-rpath,$libdir"
@@ -98,13 +104,18 @@ check "a prefix with a quote is refused with a message, nothing written" sh -c \
    grep -q 'may not hold a quote' '$WORK/refused.log' && [ ! -e '$WORK/it\"s' ] || { cat '$WORK/refused.log'; exit 1; }"
 
 STAGE="$WORK/stage dir"
-echo "== make install DESTDIR=$STAGE PREFIX=/opt/with space"
-$MAKE --no-print-directory install DESTDIR="$STAGE" PREFIX="/opt/with space" >"$WORK/install.log" 2>&1 || { cat "$WORK/install.log"; exit 1; }
-check "DESTDIR stages the files; the .pc and CMake files name the final prefix" sh -c \
-  "[ -f '$STAGE/opt/with space/lib/libagcupload.so.0.1.0' ] && \
+# A layout of its own (the header in inc/): the .pc and CMake files name the final paths.
+echo "== make install DESTDIR=$STAGE PREFIX=/opt/with space INCLUDEDIR=/opt/with space/inc"
+$MAKE --no-print-directory install DESTDIR="$STAGE" PREFIX="/opt/with space" INCLUDEDIR="/opt/with space/inc" \
+  >"$WORK/install.log" 2>&1 || { cat "$WORK/install.log"; exit 1; }
+check "DESTDIR stages the files; the .pc and CMake files name the final paths, the .pc escaping spaces" sh -c \
+  "[ -f '$STAGE/opt/with space/lib/libagcupload.so.0.1.0' ] && [ -f '$STAGE/opt/with space/inc/agcupload.h' ] && \
    grep -qxF 'prefix=/opt/with\\ space' '$STAGE/opt/with space/lib/pkgconfig/agcupload.pc' && \
-   grep -qF '\"/opt/with space/lib/libagcupload.so.0.1.0\"' '$STAGE/opt/with space/lib/cmake/agcupload/agcuploadConfig.cmake'"
-$MAKE --no-print-directory uninstall DESTDIR="$STAGE" PREFIX="/opt/with space" >"$WORK/uninstall.log" 2>&1 || { cat "$WORK/uninstall.log"; exit 1; }
+   grep -qxF 'includedir=/opt/with\\ space/inc' '$STAGE/opt/with space/lib/pkgconfig/agcupload.pc' && \
+   grep -qF '\"/opt/with space/lib/libagcupload.so.0.1.0\"' '$STAGE/opt/with space/lib/cmake/agcupload/agcuploadConfig.cmake' && \
+   grep -qF '\"/opt/with space/inc\"' '$STAGE/opt/with space/lib/cmake/agcupload/agcuploadConfig.cmake'"
+$MAKE --no-print-directory uninstall DESTDIR="$STAGE" PREFIX="/opt/with space" INCLUDEDIR="/opt/with space/inc" \
+  >"$WORK/uninstall.log" 2>&1 || { cat "$WORK/uninstall.log"; exit 1; }
 check "make uninstall DESTDIR=... leaves the staged prefix empty" sh -c \
   "[ -d '$STAGE/opt/with space' ] && [ -z \"\$(find '$STAGE/opt/with space' -mindepth 1)\" ] || { find '$STAGE'; exit 1; }"
 

@@ -1,6 +1,11 @@
 //! Minimal HTTP/1.1 server-side plumbing: a socket wrapper that turns read timeouts into
 //! shutdown checks, a buffered connection that reads request heads (capped) and bodies, and
 //! response writing (always with Content-Length).
+//!
+//! Hand-written on purpose rather than a server crate: the fault modes need raw control of
+//! the wire that a server library hides or forbids (an answer before the body is read, a body
+//! delimited by the connection's close, a reset halfway through a body, a stalled or slowed
+//! read, a held answer). The request head itself is parsed by `httparse`.
 
 use std::io::{self, Read, Write};
 use std::net::TcpStream;

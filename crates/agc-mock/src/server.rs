@@ -1,6 +1,7 @@
-//! Accept loop, per-connection request loop, routing and the Connect API endpoints.
+//! Accept loop, per-connection request loop, routing (to the handlers in `server_*`), and the
+//! Connect calls answered here: token, bind, compile status, and the `/mock/` control calls.
 
-use std::io::{self, Write};
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -10,11 +11,11 @@ use rustls::{ServerConnection, StreamOwned};
 use serde_json::{json, Value};
 
 use crate::http::{Conn, HeadError, Request, Sock};
+use crate::jwt;
+use crate::model::{Endpoint, Fault, RequestRecord, StatusVariant};
+use crate::server_common::{answer, respond_json, ret_json, single, Outcome, C};
+use crate::state::{Package, Shared};
 use crate::util::{self, json_str, now_secs, parse_query};
-use crate::{jwt, Endpoint, Fault, Package, RequestRecord, Shared, StatusVariant};
-
-pub(crate) type Tls = StreamOwned<ServerConnection, Sock>;
-pub(crate) type C = Conn<Tls>;
 
 /// Largest JSON request body accepted.
 const MAX_JSON_BODY: u64 = 1024 * 1024;
@@ -29,26 +30,6 @@ pub(crate) fn accept_loop(listener: TcpListener, shared: Arc<Shared>, tls: Arc<r
         let Ok(tcp) = stream else { continue };
         let (s, t) = (shared.clone(), tls.clone());
         let _ = std::thread::Builder::new().name("agc-mock-conn".into()).spawn(move || serve_connection(s, tcp, t));
-    }
-}
-
-/// What handling one request did.
-pub(crate) struct Outcome {
-    pub status: u16,
-    pub body_received: u64,
-    pub complete: bool,
-    /// Keep the connection for another request.
-    pub keep: bool,
-    /// Drop the connection without TLS close_notify (after a reset).
-    pub abort: bool,
-}
-
-impl Outcome {
-    pub fn answered(status: u16, body_received: u64, keep: bool) -> Outcome {
-        Outcome { status, body_received, complete: true, keep, abort: false }
-    }
-    pub fn dead(body_received: u64) -> Outcome {
-        Outcome { status: 0, body_received, complete: false, keep: false, abort: true }
     }
 }
 
@@ -97,7 +78,7 @@ fn classify(shared: &Shared, req: &Request) -> Endpoint {
         _ if crate::server_multipart::is_multipart_path(p) => return Endpoint::Multipart,
         _ => {}
     }
-    if p.starts_with(&format!("/obs/{}/", crate::OBS_BUCKET)) {
+    if p.starts_with(&format!("/obs/{}/", crate::model::OBS_BUCKET)) {
         return Endpoint::Upload;
     }
     if let Some(up) = &shared.config.upload_upstream {
@@ -197,48 +178,6 @@ fn read_small_body(c: &mut C, req: &Request) -> Result<Vec<u8>, Outcome> {
     }
 }
 
-pub(crate) fn ret_json(code: i64, msg: &str) -> Value {
-    json!({"ret": {"code": code, "msg": msg}})
-}
-
-pub(crate) fn respond_json(c: &mut C, status: u16, v: &Value, close: bool) -> io::Result<()> {
-    let body = match &c.hostile {
-        Some(text) => {
-            let mut v = v.clone();
-            make_hostile(&mut v, text);
-            v.to_string()
-        }
-        None => v.to_string(),
-    };
-    c.respond(status, &[("Content-Type", "application/json;charset=UTF-8".into())], body.as_bytes(), close)
-}
-
-/// Every free-text field of `v` (at any depth) replaced with `text` (see [`Fault::Hostile`]).
-fn make_hostile(v: &mut Value, text: &str) {
-    match v {
-        Value::Object(m) => {
-            for (k, x) in m.iter_mut() {
-                let free = matches!(k.as_str(), "msg" | "auditOpinion" | "failureReason" | "errorMessage" | "message");
-                if free && (x.is_string() || x.is_null()) {
-                    *x = Value::String(text.to_owned());
-                } else {
-                    make_hostile(x, text);
-                }
-            }
-        }
-        Value::Array(a) => a.iter_mut().for_each(|x| make_hostile(x, text)),
-        _ => {}
-    }
-}
-
-/// Answers a JSON document and builds the outcome.
-fn answer(c: &mut C, status: u16, v: &Value, body_len: u64) -> Outcome {
-    match respond_json(c, status, v, false) {
-        Ok(()) => Outcome::answered(status, body_len, true),
-        Err(_) => Outcome { status, body_received: body_len, complete: true, keep: false, abort: false },
-    }
-}
-
 fn connect_api(shared: &Arc<Shared>, c: &mut C, req: &Request, kind: &Endpoint) -> Outcome {
     let body = match read_small_body(c, req) {
         Ok(b) => b,
@@ -275,7 +214,7 @@ fn connect_api(shared: &Arc<Shared>, c: &mut C, req: &Request, kind: &Endpoint) 
     }
     if let Fault::ReflectRequest(at) = shared.fault() {
         if at.covers(kind) {
-            let echo = crate::reflect(req, Some(&body));
+            let echo = crate::server_common::reflect(req, Some(&body));
             if *kind == Endpoint::Token {
                 return answer(c, 200, &ret_json(203_890_688, &echo), blen);
             }
@@ -289,7 +228,7 @@ fn connect_api(shared: &Arc<Shared>, c: &mut C, req: &Request, kind: &Endpoint) 
     }
     if matches!(shared.fault(), Fault::Hostile | Fault::HostileOverlappingToken) {
         let secret = shared.config.client_secret.clone();
-        c.hostile = Some(crate::hostile_text(&crate::reflect(req, Some(&body)), &secret));
+        c.hostile = Some(crate::model::hostile_text(&crate::server_common::reflect(req, Some(&body)), &secret));
         let outcome = connect_api_answer(shared, c, req, kind, &body, blen);
         c.hostile = None;
         return outcome;
@@ -474,14 +413,14 @@ fn bind(shared: &Arc<Shared>, c: &mut C, query: &[(String, String)], body: &[u8]
     {
         let mut st = shared.lock();
         st.packages.insert(pkg.clone(), Package { polls: 0 });
-        crate::server_release::package_bound(&mut st.release, &app_id, &pkg);
+        st.release.package_bound(&app_id, &pkg);
     }
     if shared.take_fault(|f| *f == Fault::BindResetAfterProcessingOnce, true).is_some() {
         // Processed, but the answer is lost.
-        crate::server_put::set_linger_zero(&c.stream.sock.tcp);
+        crate::server_common::set_linger_zero(&c.stream.sock.tcp);
         return Outcome::dead(blen);
     }
-    let shown = crate::answered_id(shared, crate::IdKind::Package, &pkg);
+    let shown = crate::server_common::answered_id(shared, crate::model::IdKind::Package, &pkg);
     if shared.fault() == Fault::BindPackageIdInData {
         return answer(c, 200, &json!({"ret": {"code": 0, "msg": "success"}, "data": {"packageId": shown}}), blen);
     }
@@ -561,16 +500,6 @@ fn compile_status(shared: &Arc<Shared>, c: &mut C, query: &[(String, String)], b
     answer(c, 200, &json!({"ret": {"code": 0, "msg": msg}, "pkgStateList": list}), blen)
 }
 
-/// The value of a query parameter that appears exactly once.
-pub(crate) fn single<'a>(q: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    let mut it = q.iter().filter(|(k, _)| k == name);
-    let first = it.next()?;
-    if it.next().is_some() {
-        return None;
-    }
-    Some(first.1.as_str())
-}
-
 fn control(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outcome {
     let body = match read_small_body(c, req) {
         Ok(b) => b,
@@ -585,7 +514,7 @@ fn control(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outcome {
     match (req.method.as_str(), path) {
         ("POST", "/mock/fault") => {
             let name = String::from_utf8_lossy(&body).to_string();
-            match crate::fault_from_name(&name) {
+            match crate::model::fault_from_name(&name) {
                 Some(f) => {
                     shared.lock().fault = if f == Fault::None { None } else { Some(f) };
                     text(c, 200, "ok")

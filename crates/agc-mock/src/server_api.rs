@@ -5,35 +5,15 @@ use std::sync::Arc;
 
 use serde_json::{json, Value};
 
-use crate::server::{ret_json, single, Outcome, C};
-use crate::sigv4::{self, Credentials};
+use crate::model::Fault;
+use crate::server_common::{answer, obs_credentials, ret_json, single, Outcome, C, SIGNED};
+use crate::sigv4;
+use crate::state::{PendingUpload, Shared};
 use crate::util::{self, aws_uri_encode, now_secs};
-use crate::{Fault, PendingUpload, Shared};
 
 const ALLOWED: [&str; 6] = ["appId", "fileName", "contentLength", "sha256", "releaseType", "chineseMainlandFlag"];
 /// Size of the [`Fault::HugeJson`] answer.
 const HUGE_JSON_BYTES: u64 = 50 * 1000 * 1000;
-/// The signed headers, in the order AGC lists them.
-pub(crate) const SIGNED: [&str; 5] = ["content-type", "host", "user-agent", "x-amz-content-sha256", "x-amz-date"];
-
-/// The credentials upload URLs are signed with (upstream's when forwarding).
-pub(crate) fn obs_credentials(shared: &Shared) -> Credentials {
-    match &shared.config.upload_upstream {
-        Some(up) => Credentials {
-            access_key: up.access_key.clone(),
-            secret_key: up.secret_key.clone(),
-            region: up.region.clone(),
-            service: "s3".into(),
-        },
-        None => Credentials {
-            access_key: crate::OBS_ACCESS_KEY.into(),
-            secret_key: crate::OBS_SECRET_KEY.into(),
-            region: crate::OBS_REGION.into(),
-            service: "s3".into(),
-        },
-    }
-}
-
 fn is_sha256_hex(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
@@ -76,13 +56,6 @@ fn validate(query: &[(String, String)]) -> Result<(String, String, u64, Option<S
     Ok((app_id.to_string(), file_name.to_string(), len, sha))
 }
 
-fn answer(c: &mut C, status: u16, v: &Value, blen: u64) -> Outcome {
-    match crate::server::respond_json(c, status, v, false) {
-        Ok(()) => Outcome::answered(status, blen, true),
-        Err(_) => Outcome { status, body_received: blen, complete: true, keep: false, abort: false },
-    }
-}
-
 pub(crate) fn upload_url(shared: &Arc<Shared>, c: &mut C, query: &[(String, String)], blen: u64) -> Outcome {
     let (app_id, file_name, len, sha) = match validate(query) {
         Ok(v) => v,
@@ -98,7 +71,7 @@ pub(crate) fn upload_url(shared: &Arc<Shared>, c: &mut C, query: &[(String, Stri
     let object_id = format!("{app_id}/{}/{file_name}", util::random_hex(8));
     let path = match &shared.config.upload_upstream {
         Some(up) => format!("/{}/{}", up.bucket, aws_uri_encode(&object_id, true)),
-        None => format!("/obs/{}/{}", crate::OBS_BUCKET, aws_uri_encode(&object_id, true)),
+        None => format!("/obs/{}/{}", crate::model::OBS_BUCKET, aws_uri_encode(&object_id, true)),
     };
     let authority = shared.authority();
     let url = match fault {
@@ -117,7 +90,7 @@ pub(crate) fn upload_url(shared: &Arc<Shared>, c: &mut C, query: &[(String, Stri
         ("x-amz-content-sha256".into(), payload.clone()),
         ("x-amz-date".into(), date.clone()),
         ("Host".into(), host.clone()),
-        ("user-agent".into(), crate::OBS_USER_AGENT.into()),
+        ("user-agent".into(), crate::model::OBS_USER_AGENT.into()),
         ("Content-Type".into(), "application/octet-stream".into()),
     ];
     let signed: Vec<String> = SIGNED.iter().map(|s| s.to_string()).collect();
@@ -137,7 +110,7 @@ pub(crate) fn upload_url(shared: &Arc<Shared>, c: &mut C, query: &[(String, Stri
     for (k, v) in &headers {
         hdrs[k.as_str()] = json!(v);
     }
-    let shown = crate::answered_id(shared, crate::IdKind::Object, &object_id);
+    let shown = crate::server_common::answered_id(shared, crate::model::IdKind::Object, &object_id);
     let url_info = if fault == Fault::MissingFields {
         json!({"objectId": shown, "method": method, "headers": hdrs})
     } else {

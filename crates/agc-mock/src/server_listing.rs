@@ -13,7 +13,7 @@
 //!   refused with 204144651;
 //! - `PUT v3 version/on-shelf/cancel` and `PUT v2 version/phased-release`: `appId` as a header,
 //!   the app's `versionId`; a withdraw only in release states 3, 4, 5, 6, 12 (then the draft,
-//!   7); a phased-release call only while one runs ([`MockServer::set_phased`]);
+//!   7); a phased-release call only while one runs (`MockServer::set_phased`);
 //! - app-info's `languages[]` with `icon` and `deviceMaterials` (each file shown as a URL ending
 //!   in its object id), `defaultLang`, `releasePhase` and `phasedReleaseInfo`.
 //!
@@ -25,9 +25,9 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 use crate::http::Request;
-use crate::server::{ret_json, single, Outcome, C};
-use crate::server_release::ReleaseCall;
-use crate::{Fault, MockServer, Shared};
+use crate::model::Fault;
+use crate::server_common::{ret_json, single, Outcome, C};
+use crate::state::{DeviceFiles, ListingBook as Book, ReleaseCall, Shared};
 
 /// Paths served here (app-language-info's PUT is the release road's).
 pub(crate) const PATHS: [&str; 3] = [FILE_INFO, ON_SHELF_CANCEL, PHASED_RELEASE];
@@ -59,34 +59,6 @@ const WITHDRAW_STATES: [i64; 5] = [3, 4, 5, 6, 12];
 /// Is this a path served here (for any method)?
 pub(crate) fn is_listing_path(p: &str, method: &str) -> bool {
     PATHS.contains(&p) || (p == LANGUAGE_DELETE && method == "DELETE")
-}
-
-/// The object ids of one list, per `deviceType`, with their `showType`.
-type DeviceFiles = BTreeMap<i64, (Vec<String>, Option<i64>)>;
-
-/// A running phased release.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Phased {
-    version_id: String,
-    state: String,
-    phase_day: Option<i64>,
-}
-
-/// What the mock holds of one app's listing (the languages and release notes are the release
-/// road's, server_release.rs).
-#[derive(Clone, Debug, Default)]
-pub(crate) struct ListingApp {
-    /// lang -> (appName, appDesc, briefInfo)
-    texts: BTreeMap<String, [Option<String>; 3]>,
-    /// (lang, list) -> the objectIdList per deviceType, and its showType
-    files: BTreeMap<(String, String), DeviceFiles>,
-    phased: Option<Phased>,
-}
-
-/// The listing of every app.
-#[derive(Default)]
-pub(crate) struct Book {
-    apps: BTreeMap<String, ListingApp>,
 }
 
 fn units(s: &str) -> usize {
@@ -225,7 +197,7 @@ pub(crate) fn fill_phased(book: &Book, app_id: &str, info: &mut Value) {
 }
 
 fn answer(c: &mut C, v: &Value, blen: u64) -> Outcome {
-    match crate::server::respond_json(c, 200, v, false) {
+    match crate::server_common::respond_json(c, 200, v, false) {
         Ok(()) => Outcome::answered(200, blen, true),
         Err(_) => Outcome::dead(blen),
     }
@@ -307,7 +279,7 @@ fn file_info(shared: &Shared, app_id: &str, query: &[(String, String)], v: &Valu
     }
     let mut st = shared.lock();
     let st = &mut *st;
-    let languages = st.release.apps.get(app_id).map(|a| a.languages().to_vec()).unwrap_or_default();
+    let languages = st.release.apps.get(app_id).map(|a| a.languages.clone()).unwrap_or_default();
     let mut staged: Vec<((String, String), DeviceFiles)> = Vec::new();
     for (list, entries) in &obj {
         let Some(entries) = entries.as_array().filter(|e| !e.is_empty() && e.len() <= 20) else {
@@ -376,11 +348,12 @@ fn delete_language(shared: &Shared, app_id: &str, query: &[(String, String)]) ->
     let mut st = shared.lock();
     let st = &mut *st;
     let app = st.release.apps.entry(app_id.to_string()).or_default();
-    match app.languages().iter().position(|l| l == lang) {
+    match app.languages.iter().position(|l| l == lang) {
         None => Err((BAD, format!("invalid parameter: language {lang} does not exist for this app"))),
         Some(0) => Err((CODE_DEFAULT_LANGUAGE, format!("the default language {lang} cannot be deleted"))),
         Some(_) => {
-            app.remove_language(lang);
+            app.languages.retain(|l| l != lang);
+            app.notes.remove(lang);
             if let Some(l) = st.listing.apps.get_mut(app_id) {
                 l.texts.remove(lang);
                 l.files.retain(|(x, _), _| x != lang);
@@ -448,32 +421,4 @@ fn phased(shared: &Shared, app_id: &str, v: &Value) -> Result<(), (i64, String)>
         p.phase_day = day;
     }
     Ok(())
-}
-
-impl MockServer {
-    /// Start a phased release of `version_id` (state RELEASE) at `phase_day`, as app-info then
-    /// shows it (`releasePhase` 3, `phasedReleaseInfo`).
-    pub fn set_phased(&self, app_id: &str, version_id: &str, phase_day: Option<i64>) {
-        self.shared.lock().listing.apps.entry(app_id.to_string()).or_default().phased =
-            Some(Phased { version_id: version_id.to_string(), state: "RELEASE".into(), phase_day });
-    }
-
-    /// The phased release of `app_id`: (state, phaseDay, versionId), `None` when none runs.
-    pub fn phased(&self, app_id: &str) -> Option<(String, Option<i64>, String)> {
-        let st = self.shared.lock();
-        let p = st.listing.apps.get(app_id)?.phased.clone()?;
-        Some((p.state, p.phase_day, p.version_id))
-    }
-
-    /// app-info's `languages[]` of `app_id`, as the listing calls left it.
-    pub fn listing(&self, app_id: &str) -> Vec<Value> {
-        let st = self.shared.lock();
-        let (languages, notes) = st
-            .release
-            .apps
-            .get(app_id)
-            .map(|a| (a.languages().to_vec(), a.notes().clone()))
-            .unwrap_or_else(|| (vec!["en-US".into(), "zh-CN".into()], BTreeMap::new()));
-        languages_json(&self.shared, &st.listing, app_id, &languages, &notes)
-    }
 }

@@ -22,18 +22,18 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Write};
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::server::{ret_json, single, Outcome, C};
-use crate::server_api::{obs_credentials, SIGNED};
-use crate::server_put::{read_body, store, Put};
+use crate::model::Fault;
+use crate::server_common::{
+    answer, count_body, obs_credentials, read_body, reset_after, ret_json, single, store, Outcome, Put, C, SIGNED,
+};
 use crate::sigv4::{self, VerifyError};
+use crate::state::{Issued, Received, Session, Shared};
 use crate::util::{self, aws_uri_encode, now_secs, parse_query};
-use crate::{Fault, Shared};
 
 /// `ret.code` of a refused multipart call (unknown session, bad part list).
 const INVALID: i64 = 204_144_641;
@@ -42,75 +42,6 @@ const INVALID: i64 = 204_144_641;
 const INIT_KEYS: [&str; 6] = ["appId", "fileName", "contentType", "fileType", "releaseType", "chineseMainlandFlag"];
 /// "单个分片最大限制为100MB" (Huawei's FilePartInfo page), read as 10^6-byte MB.
 const PART_MAX_SIZE: u64 = 100_000_000;
-
-/// A part URL handed out.
-#[derive(Clone, Debug)]
-struct Issued {
-    part_object_id: String,
-    length: u64,
-    sha256: String,
-}
-
-/// A part received.
-#[derive(Clone, Debug)]
-struct Received {
-    part_object_id: String,
-    etag: String,
-    length: u64,
-    /// The part's bytes, when the server keeps bodies.
-    file: Option<PathBuf>,
-}
-
-/// One upload session.
-#[derive(Clone, Debug)]
-pub(crate) struct Session {
-    app_id: String,
-    file_name: String,
-    object_id: String,
-    issued: HashMap<u32, Issued>,
-    received: BTreeMap<u32, Received>,
-    /// The part lengths of the first `parts` call: a later one must ask the same map.
-    map: Option<Vec<u64>>,
-}
-
-/// The sessions, by `nspUploadId`, and the part-body bytes counted for
-/// [`Fault::PartResetEvery`].
-#[derive(Default)]
-pub(crate) struct Book {
-    sessions: HashMap<String, Session>,
-    part_bytes: u64,
-    /// Part PUTs that stored a part: `(uploadId, partNumber)`, in order.
-    pub(crate) stored_parts: Vec<(String, u32)>,
-}
-
-impl Book {
-    /// Forget every session (AGC dropped them between runs).
-    pub(crate) fn forget(&mut self) {
-        self.sessions.clear();
-    }
-}
-
-/// After how many more body bytes the upload in flight is reset, under
-/// [`Fault::PartResetEvery`] (parts only) or [`Fault::SlowResetEvery`] (every upload body).
-pub(crate) fn reset_after(shared: &Shared, part: bool) -> Option<u64> {
-    match shared.fault() {
-        Fault::PartResetEvery(every) if part && every > 0 => Some(every - shared.lock().multipart.part_bytes % every),
-        Fault::SlowResetEvery(_, every) if every > 0 => Some(every - shared.lock().multipart.part_bytes % every),
-        _ => None,
-    }
-}
-
-/// Count `got` upload body bytes toward the resets of [`reset_after`].
-pub(crate) fn count_body(shared: &Shared, got: u64) {
-    shared.lock().multipart.part_bytes += got;
-}
-
-fn answer(c: &mut C, status: u16, v: &Value, blen: u64) -> Outcome {
-    match crate::server::respond_json(c, status, v, false) {
-        Ok(()) => Outcome::answered(status, blen, true),
-        Err(_) => Outcome { status, body_received: blen, complete: true, keep: false, abort: false },
-    }
-}
 
 /// Are part bodies kept (in files) until compose? Not when the server neither stores bodies nor
 /// hashes composed objects.
@@ -303,13 +234,13 @@ fn parts(shared: &Arc<Shared>, c: &mut C, query: &[(String, String)], body: &[u8
             return answer(c, 200, &ret_json(INVALID, &format!("invalid parameter: {key}.sha256")), blen);
         }
         let payload = if sha.is_empty() { sigv4::UNSIGNED_PAYLOAD } else { sha };
-        let path = format!("/obs/{}/{}", crate::OBS_BUCKET, aws_uri_encode(&session.object_id, true));
+        let path = format!("/obs/{}/{}", crate::model::OBS_BUCKET, aws_uri_encode(&session.object_id, true));
         let q = vec![("partNumber".to_string(), n.to_string()), ("uploadId".to_string(), upload_id.clone())];
         let mut headers: Vec<(String, String)> = vec![
             ("x-amz-content-sha256".into(), payload.to_string()),
             ("x-amz-date".into(), date.clone()),
             ("Host".into(), authority.clone()),
-            ("user-agent".into(), crate::OBS_USER_AGENT.into()),
+            ("user-agent".into(), crate::model::OBS_USER_AGENT.into()),
             ("Content-Type".into(), "application/octet-stream".into()),
         ];
         let mut signed: Vec<String> = SIGNED.iter().map(|s| s.to_string()).collect();
@@ -366,7 +297,7 @@ pub(crate) fn handle_part_put(shared: &Arc<Shared>, mut p: Put<'_>, len: u64) ->
         .req
         .header("x-amz-date")
         .and_then(util::parse_amz_date)
-        .is_some_and(|t| (now_secs() - t).abs() <= crate::MAX_SKEW_SECS);
+        .is_some_and(|t| (now_secs() - t).abs() <= crate::model::MAX_SKEW_SECS);
     if !date_ok {
         return p.refuse(
             403,
@@ -377,7 +308,7 @@ pub(crate) fn handle_part_put(shared: &Arc<Shared>, mut p: Put<'_>, len: u64) ->
     }
     let number = single(&query, "partNumber").and_then(|n| n.parse::<u32>().ok());
     let upload_id = single(&query, "uploadId").unwrap_or("").to_string();
-    let prefix = format!("/obs/{}/", crate::OBS_BUCKET);
+    let prefix = format!("/obs/{}/", crate::model::OBS_BUCKET);
     let object_id = util::percent_decode(p.req.raw_path.get(prefix.len()..).unwrap_or(""), false);
     let found = number.and_then(|n| {
         let st = shared.lock();

@@ -24,8 +24,8 @@ use std::sync::Arc;
 
 use serde_json::{json, Value};
 
-use crate::server::{respond_json, ret_json, single, Outcome, C};
-use crate::{MockServer, Shared};
+use crate::server_common::{answer, respond_json, ret_json, single, Outcome, C};
+use crate::state::{AppIdListShape, AppPreflight, Shared};
 
 /// AGC's code for a draft that holds the most packages it allows.
 pub const CODE_PACKAGES_LIMIT: i64 = 204_144_662;
@@ -38,79 +38,32 @@ const MAX_NAMES: usize = 50;
 /// The path served here.
 pub(crate) const APPID_LIST_PATH: &str = "/api/publish/v2/appid-list";
 
-/// Which of the two answer shapes `appid-list` uses.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum AppIdListShape {
-    /// `{"appids": [{"key": packageName, "value": appId}]}` (the default).
-    #[default]
-    AppIds,
-    /// `{"appIdList": [{"appId": …, "packageName": …}]}`.
-    AppIdList,
-}
-
-/// What the preflight of one app sees.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct AppPreflight {
-    /// The bundle name bound to the app (by its first package); `None` for a new app.
-    pub package_name: Option<String>,
-    /// An Android app (not a HarmonyOS one): `appid-list` names it only without the
-    /// `packageTypes=7` filter.
-    pub android: bool,
-    /// app-info carries `packageName` too (no documented model does).
-    pub app_info_package_name: bool,
-    /// `versionCode`: the version of the draft or the one in review.
-    pub version_code: Option<i64>,
-    /// `versionNumber`.
-    pub version_number: Option<String>,
-    /// `onShelfVersionCode`: the live version.
-    pub on_shelf_version_code: Option<i64>,
-    /// `onShelfVersionNumber`.
-    pub on_shelf_version_number: Option<String>,
-    /// `versionId`: the draft's or the one in review.
-    pub version_id: Option<String>,
-    /// `onShelfVersionId`: the live version's.
-    pub on_shelf_version_id: Option<String>,
-    /// `updateTime`.
-    pub update_time: Option<String>,
-    /// The draft holds the most packages AGC allows: app-info answers 204144662.
-    pub draft_full: bool,
-    /// The API client lacks the rights to read the app: app-info answers 403.
-    pub deny_app_info: bool,
-    /// The API client lacks the rights to list app ids: appid-list answers 403 (for every
-    /// bundle name this app holds).
-    pub deny_appid_list: bool,
-    /// Send numbers as strings (AGC sometimes does).
-    pub numbers_as_strings: bool,
-}
-
-impl AppPreflight {
-    /// Add the version fields to an `appInfo` object.
-    pub(crate) fn fill_app_info(&self, info: &mut Value) {
-        let num = |n: i64| if self.numbers_as_strings { json!(n.to_string()) } else { json!(n) };
-        if let Some(p) = self.package_name.as_ref().filter(|_| self.app_info_package_name) {
-            info["packageName"] = json!(p);
-        }
-        if let Some(v) = self.version_code {
-            info["versionCode"] = num(v);
-        }
-        if let Some(v) = &self.version_number {
-            info["versionNumber"] = json!(v);
-        }
-        if let Some(v) = self.on_shelf_version_code {
-            info["onShelfVersionCode"] = num(v);
-        }
-        if let Some(v) = &self.on_shelf_version_number {
-            info["onShelfVersionNumber"] = json!(v);
-        }
-        if let Some(v) = &self.version_id {
-            info["versionId"] = json!(v);
-        }
-        if let Some(v) = &self.on_shelf_version_id {
-            info["onShelfVersionId"] = json!(v);
-        }
-        if let Some(v) = &self.update_time {
-            info["updateTime"] = json!(v);
-        }
+/// Add the version fields of an app's preflight view to its `appInfo` object.
+pub(crate) fn fill_app_info(p: &AppPreflight, info: &mut Value) {
+    let num = |n: i64| if p.numbers_as_strings { json!(n.to_string()) } else { json!(n) };
+    if let Some(name) = p.package_name.as_ref().filter(|_| p.app_info_package_name) {
+        info["packageName"] = json!(name);
+    }
+    if let Some(v) = p.version_code {
+        info["versionCode"] = num(v);
+    }
+    if let Some(v) = &p.version_number {
+        info["versionNumber"] = json!(v);
+    }
+    if let Some(v) = p.on_shelf_version_code {
+        info["onShelfVersionCode"] = num(v);
+    }
+    if let Some(v) = &p.on_shelf_version_number {
+        info["onShelfVersionNumber"] = json!(v);
+    }
+    if let Some(v) = &p.version_id {
+        info["versionId"] = json!(v);
+    }
+    if let Some(v) = &p.on_shelf_version_id {
+        info["onShelfVersionId"] = json!(v);
+    }
+    if let Some(v) = &p.update_time {
+        info["updateTime"] = json!(v);
     }
 }
 
@@ -120,13 +73,6 @@ fn refuse_rights(c: &mut C, blen: u64) -> Outcome {
     match respond_json(c, 403, &v, false) {
         Ok(()) => Outcome::answered(403, blen, true),
         Err(_) => Outcome { status: 403, body_received: blen, complete: true, keep: false, abort: false },
-    }
-}
-
-fn answer(c: &mut C, status: u16, v: &Value, blen: u64) -> Outcome {
-    match respond_json(c, status, v, false) {
-        Ok(()) => Outcome::answered(status, blen, true),
-        Err(_) => Outcome { status, body_received: blen, complete: true, keep: false, abort: false },
     }
 }
 
@@ -243,35 +189,4 @@ pub(crate) fn control_app(shared: &Shared, body: &[u8]) -> Result<(), String> {
         st.release.appid_list_shape = s;
     }
     Ok(())
-}
-
-impl MockServer {
-    /// Replace what the preflight of `app_id` sees (bundle name, version codes, a full draft,
-    /// refusals for lack of rights).
-    pub fn set_app_preflight(&self, app_id: &str, preflight: AppPreflight) {
-        self.shared.lock().release.apps.entry(app_id.to_string()).or_default().preflight = preflight;
-    }
-
-    /// Bind `package_name` to `app_id` and set the versions app-info shows: the draft's or
-    /// the one in review (`versionCode`) and the live one (`onShelfVersionCode`).
-    pub fn set_app_versions(&self, app_id: &str, package_name: &str, version_code: Option<i64>, live: Option<i64>) {
-        let mut st = self.shared.lock();
-        let p = &mut st.release.apps.entry(app_id.to_string()).or_default().preflight;
-        p.package_name = Some(package_name.to_string());
-        p.version_code = version_code;
-        p.on_shelf_version_code = live;
-        p.on_shelf_version_number = live.map(|n| format!("{}.{}.{}", n / 1_000_000, n / 1000 % 1000, n % 1000));
-        p.update_time = live.map(|_| "2025-03-01 10:00:00".to_string());
-    }
-
-    /// What `POST /mock/app` with `body` does (its body's fields are documented there): the standalone mock's
-    /// `--app JSON`.
-    pub fn control_app_json(&self, body: &[u8]) -> Result<(), String> {
-        control_app(&self.shared, body)
-    }
-
-    /// Which shape `appid-list` answers with (default: `appids` with `key`/`value` items).
-    pub fn set_appid_list_shape(&self, shape: AppIdListShape) {
-        self.shared.lock().release.appid_list_shape = shape;
-    }
 }

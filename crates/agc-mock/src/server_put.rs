@@ -9,85 +9,13 @@ use std::time::{Duration, Instant};
 use sha2::{Digest, Sha256};
 
 use crate::http::Request;
-use crate::server::{Outcome, C};
-use crate::server_api::obs_credentials;
+use crate::model::Fault;
+use crate::server_common::{
+    count_body, obs_credentials, read_body, reset_after, set_linger_zero, store, xml_error, Outcome, Put, BUF, C,
+};
 use crate::sigv4::{self, VerifyError};
-use crate::util::{self, now_secs, parse_query, xml_escape};
-use crate::{Fault, Shared, StoredObject};
-
-/// Bodies of refused PUTs up to this size are drained so the client can read the answer.
-const DRAIN_LIMIT: u64 = 1 << 30;
-/// Read buffer for PUT bodies.
-const BUF: usize = 256 * 1024;
-
-pub(crate) fn xml_error(code: &str, msg: &str) -> Vec<u8> {
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{}</Code><Message>{}</Message><RequestId>{}</RequestId></Error>",
-        xml_escape(code),
-        xml_escape(msg),
-        util::random_hex(8).to_ascii_uppercase()
-    )
-    .into_bytes()
-}
-
-pub(crate) struct Put<'a> {
-    pub(crate) c: &'a mut C,
-    pub(crate) req: &'a Request,
-    /// Declared Content-Length when valid.
-    pub(crate) cl: Option<u64>,
-    pub(crate) expect: bool,
-}
-
-impl Put<'_> {
-    /// Answers an S3 error before reading the body: drains the body when that is reasonable
-    /// (so the client sees the answer), otherwise answers and closes.
-    pub(crate) fn refuse(&mut self, status: u16, code: &str, msg: &str, extra: &[(&str, String)]) -> Outcome {
-        let body = xml_error(code, msg);
-        let mut headers: Vec<(&str, String)> = vec![("Content-Type", "application/xml".into())];
-        headers.extend_from_slice(extra);
-        match self.cl {
-            Some(n) if !self.expect && !self.req.is_chunked() && n <= DRAIN_LIMIT => {
-                let got = self.c.drain(n).unwrap_or(0);
-                if got < n {
-                    return Outcome::dead(got);
-                }
-                match self.c.respond(status, &headers, &body, false) {
-                    Ok(()) => Outcome::answered(status, got, true),
-                    Err(_) => Outcome { status, body_received: got, complete: true, keep: false, abort: false },
-                }
-            }
-            _ => {
-                let _ = self.c.respond(status, &headers, &body, true);
-                Outcome { status, body_received: 0, complete: self.cl == Some(0), keep: false, abort: false }
-            }
-        }
-    }
-
-    pub(crate) fn continue_100(&mut self) -> bool {
-        !self.expect || self.c.write_raw(b"HTTP/1.1 100 Continue\r\n\r\n").is_ok()
-    }
-}
-
-/// Sets SO_LINGER {on, 0} so that closing the socket sends a RST.
-pub(crate) fn set_linger_zero(tcp: &TcpStream) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::io::AsRawFd;
-        let l = libc::linger { l_onoff: 1, l_linger: 0 };
-        // SAFETY: valid fd owned by `tcp`; pointer and size describe a live `linger`.
-        unsafe {
-            libc::setsockopt(
-                tcp.as_raw_fd(),
-                libc::SOL_SOCKET,
-                libc::SO_LINGER,
-                &l as *const libc::linger as *const libc::c_void,
-                std::mem::size_of::<libc::linger>() as libc::socklen_t,
-            );
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = tcp;
-}
+use crate::state::Shared;
+use crate::util::{self, now_secs, parse_query};
 
 /// [`Fault::PutEarlyAnswer`]: the status to answer this PUT with, counting the fault down.
 /// Returns `(status, framed)`.
@@ -227,8 +155,8 @@ pub(crate) fn handle_put(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outc
 
     // PUT faults.
     if let Fault::ReflectRequest(at) = shared.fault() {
-        if at.covers(&crate::Endpoint::Upload) {
-            let echo = crate::reflect(req, None);
+        if at.covers(&crate::model::Endpoint::Upload) {
+            let echo = crate::server_common::reflect(req, None);
             return p.refuse(400, "InvalidRequest", &echo, &[]);
         }
     }
@@ -272,7 +200,7 @@ pub(crate) fn handle_put(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outc
     let date_ok = req
         .header("x-amz-date")
         .and_then(util::parse_amz_date)
-        .is_some_and(|t| (now_secs() - t).abs() <= crate::MAX_SKEW_SECS);
+        .is_some_and(|t| (now_secs() - t).abs() <= crate::model::MAX_SKEW_SECS);
     if !date_ok {
         return p.refuse(
             403,
@@ -281,7 +209,7 @@ pub(crate) fn handle_put(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outc
             &[],
         );
     }
-    let prefix = format!("/obs/{}/", crate::OBS_BUCKET);
+    let prefix = format!("/obs/{}/", crate::model::OBS_BUCKET);
     let object_id = util::percent_decode(req.raw_path.get(prefix.len()..).unwrap_or(""), false);
     let Some(pending) = shared.lock().pending.get(&object_id).cloned() else {
         return p.refuse(403, "AccessDenied", "No upload URL was issued for this object.", &[]);
@@ -293,10 +221,10 @@ pub(crate) fn handle_put(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outc
         return Outcome::dead(0);
     }
 
-    let reset = crate::server_multipart::reset_after(shared, false);
+    let reset = reset_after(shared, false);
     let body = read_body(shared, &mut p, len, reset, shared.config.store_bodies);
     if reset.is_some() {
-        crate::server_multipart::count_body(
+        count_body(
             shared,
             match &body {
                 Ok(b) => b.got,
@@ -335,82 +263,6 @@ pub(crate) fn handle_put(shared: &Arc<Shared>, c: &mut C, req: &Request) -> Outc
         Ok(()) => Outcome::answered(200, got, true),
         Err(_) => Outcome { status: 200, body_received: got, complete: true, keep: false, abort: false },
     }
-}
-
-/// A body as read: its SHA-256, its bytes (when the server keeps them) and its length.
-pub(crate) struct Body {
-    pub sha256_hex: String,
-    pub bytes: Option<Vec<u8>>,
-    pub got: u64,
-}
-
-/// Reads a `len`-byte PUT body, hashing it, at the [`Fault::SlowReader`] rate if set. After
-/// `reset_after` bytes (when it is at most `len`) the connection is reset, unanswered. The
-/// bytes are returned when `keep`.
-pub(crate) fn read_body(
-    shared: &Shared,
-    p: &mut Put<'_>,
-    len: u64,
-    reset_after: Option<u64>,
-    keep: bool,
-) -> Result<Body, Outcome> {
-    let rate = match shared.fault() {
-        Fault::SlowReader(n) | Fault::SlowResetEvery(n, _) => Some(n.max(1)),
-        _ => None,
-    };
-    let stop = reset_after.filter(|r| *r <= len);
-    let mut buf = vec![0u8; rate.map_or(BUF, |r| (r / 20).clamp(1, BUF as u64) as usize)];
-    let mut hasher = Sha256::new();
-    let mut bytes = keep.then(|| Vec::with_capacity(len.min(64 << 20) as usize));
-    let mut got: u64 = 0;
-    let start = Instant::now();
-    let end = stop.unwrap_or(len);
-    while got < end {
-        let want = buf.len().min((end - got).min(usize::MAX as u64) as usize);
-        let n = match p.c.read_some(&mut buf[..want]) {
-            Ok(0) | Err(_) => return Err(Outcome::dead(got)),
-            Ok(n) => n,
-        };
-        hasher.update(&buf[..n]);
-        if let Some(b) = bytes.as_mut() {
-            b.extend_from_slice(&buf[..n]);
-        }
-        got += n as u64;
-        if let Some(r) = rate {
-            let due = Duration::from_secs_f64(got as f64 / r as f64);
-            let el = start.elapsed();
-            if due > el {
-                std::thread::sleep(due - el);
-            }
-        }
-    }
-    if stop.is_some() {
-        set_linger_zero(&p.c.stream.sock.tcp);
-        return Err(Outcome::dead(got));
-    }
-    Ok(Body { sha256_hex: util::hex(&hasher.finalize()), bytes, got })
-}
-
-pub(crate) fn store(
-    shared: &Shared,
-    object_id: &str,
-    file_name: &str,
-    app_id: &str,
-    size: u64,
-    sha: &str,
-    bytes: Option<Vec<u8>>,
-) {
-    let obj = StoredObject {
-        object_id: object_id.to_string(),
-        file_name: file_name.to_string(),
-        size,
-        sha256_hex: sha.to_string(),
-        bytes,
-    };
-    let mut st = shared.lock();
-    st.objects.retain(|o| o.object_id != object_id);
-    st.objects.push(obj);
-    st.object_apps.insert(object_id.to_string(), app_id.to_string());
 }
 
 /// Phase 3: forwards the PUT verbatim to the upstream S3 server and relays its answer.

@@ -19,15 +19,15 @@
 //!
 //! Every call's JSON body is recorded ([`ReleaseCall`]) so tests can check exactly what was sent.
 
-use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use serde_json::{json, Value};
 
 use crate::http::Request;
-use crate::server::{respond_json, ret_json, single, Outcome, C};
+use crate::model::Fault;
+use crate::server_common::{answer, ret_json, single, Outcome, C};
+use crate::state::{Package, ReleaseCall, Shared, TestVersion};
 use crate::util;
-use crate::{Fault, MockServer, Package, Shared};
 
 /// Code of a refused parameter.
 const BAD: i64 = 204_144_641;
@@ -62,90 +62,6 @@ pub(crate) const PATHS: [&str; 6] = [
 /// Is this a release-road path?
 pub(crate) fn is_release_path(p: &str) -> bool {
     PATHS.contains(&p)
-}
-
-/// One release call as received.
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct ReleaseCall {
-    /// Method.
-    pub method: String,
-    /// Path without query.
-    pub path: String,
-    /// The `appId` query parameter.
-    pub app_id: String,
-    /// The JSON body (`null` for none or unparsable).
-    pub body: Value,
-}
-
-/// A test version as the mock holds it.
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct TestVersion {
-    /// App id.
-    pub app_id: String,
-    /// The creation body.
-    pub created: Value,
-    /// The package set by the update, if any.
-    pub package_id: Option<String>,
-    /// `openTestInfo` of the update, if any.
-    pub open_test_info: Option<Value>,
-    /// Submitted.
-    pub submitted: bool,
-}
-
-#[derive(Clone, Debug)]
-pub(crate) struct App {
-    languages: Vec<String>,
-    notes: BTreeMap<String, String>,
-    draft_package: Option<String>,
-    pub(crate) release_state: i64,
-    /// app-info reads left before a pre-review (12) becomes in review (4).
-    pre_review_reads: u32,
-    review_state: Option<i64>,
-    audit_opinion: Option<String>,
-    last_submit: Option<Value>,
-    /// What the preflight reads (server_preflight.rs): the bundle name bound to the app,
-    /// the version codes app-info shows, a full draft, calls refused for lack of rights.
-    pub(crate) preflight: crate::server_preflight::AppPreflight,
-}
-
-impl Default for App {
-    fn default() -> App {
-        App {
-            languages: vec!["en-US".into(), "zh-CN".into()],
-            notes: BTreeMap::new(),
-            draft_package: None,
-            release_state: 7,
-            pre_review_reads: 0,
-            review_state: None,
-            audit_opinion: None,
-            last_submit: None,
-            preflight: Default::default(),
-        }
-    }
-}
-
-/// Release state of all apps.
-#[derive(Default)]
-pub(crate) struct ReleaseBook {
-    pub(crate) apps: HashMap<String, App>,
-    pub(crate) calls: Vec<ReleaseCall>,
-    versions: HashMap<String, TestVersion>,
-    /// test package id -> app id
-    test_packages: HashMap<String, String>,
-    /// The shape of appid-list answers (server_preflight.rs).
-    pub(crate) appid_list_shape: crate::server_preflight::AppIdListShape,
-}
-
-/// A bound package joins the app's draft (called by the bind endpoint).
-pub(crate) fn package_bound(book: &mut ReleaseBook, app_id: &str, package_id: &str) {
-    book.apps.entry(app_id.to_string()).or_default().draft_package = Some(package_id.to_string());
-}
-
-fn answer(c: &mut C, status: u16, v: &Value, blen: u64) -> Outcome {
-    match respond_json(c, status, v, false) {
-        Ok(()) => Outcome::answered(status, blen, true),
-        Err(_) => Outcome { status, body_received: blen, complete: true, keep: false, abort: false },
-    }
 }
 
 fn ok(extra: Value) -> Value {
@@ -184,7 +100,7 @@ fn release_time_ok(s: &str) -> bool {
         })
 }
 
-fn is_parsed(shared: &Shared, st: &mut crate::State, pkg: &str, count_poll: bool) -> bool {
+fn is_parsed(shared: &Shared, st: &mut crate::state::State, pkg: &str, count_poll: bool) -> bool {
     let limit = shared.config.polls_until_ready;
     match st.packages.get_mut(pkg) {
         Some(p) if p.polls > limit => true,
@@ -290,7 +206,7 @@ fn app_info(shared: &Shared, app_id: &str) -> Answer {
     if let Some(r) = app.review_state {
         info["reviewState"] = json!(r);
     }
-    app.preflight.fill_app_info(&mut info);
+    crate::server_preflight::fill_app_info(&app.preflight, &mut info);
     let doc = ok(json!({
         "appInfo": info,
         "auditInfo": {"auditOpinion": app.audit_opinion.clone().unwrap_or_default()},
@@ -332,24 +248,6 @@ fn language_info(shared: &Shared, app_id: &str, v: &Value) -> Answer {
         v,
     )?;
     Ok(ok(json!({})))
-}
-
-impl App {
-    /// The app's languages, the default one first.
-    pub(crate) fn languages(&self) -> &[String] {
-        &self.languages
-    }
-
-    /// The release notes by language.
-    pub(crate) fn notes(&self) -> &BTreeMap<String, String> {
-        &self.notes
-    }
-
-    /// Forget a language and its notes.
-    pub(crate) fn remove_language(&mut self, lang: &str) {
-        self.languages.retain(|l| l != lang);
-        self.notes.remove(lang);
-    }
 }
 
 fn submit(shared: &Shared, app_id: &str, v: &Value) -> Answer {
@@ -464,7 +362,7 @@ fn create_version(shared: &Shared, app_id: &str, v: &Value) -> Answer {
             submitted: false,
         },
     );
-    Ok(ok(json!({"versionId": crate::answered_id(shared, crate::IdKind::Version, &id)})))
+    Ok(ok(json!({"versionId": crate::server_common::answered_id(shared, crate::model::IdKind::Version, &id)})))
 }
 
 fn add_package(shared: &Shared, app_id: &str, v: &Value) -> Answer {
@@ -563,52 +461,4 @@ fn submit_version(shared: &Shared, app_id: &str, v: &Value) -> Answer {
     }
     tv.submitted = true;
     Ok(ok(json!({})))
-}
-
-impl MockServer {
-    /// Every release call (notes, submit, app-info, test versions) with its JSON body.
-    pub fn release_calls(&self) -> Vec<ReleaseCall> {
-        self.shared.lock().release.calls.clone()
-    }
-
-    /// Release notes stored for an app, by language.
-    pub fn release_notes(&self, app_id: &str) -> BTreeMap<String, String> {
-        self.shared.lock().release.apps.get(app_id).map(|a| a.notes.clone()).unwrap_or_default()
-    }
-
-    /// The body of the app's accepted submit, if any.
-    pub fn last_submit(&self, app_id: &str) -> Option<Value> {
-        self.shared.lock().release.apps.get(app_id).and_then(|a| a.last_submit.clone())
-    }
-
-    /// The languages an app has (default `en-US`, `zh-CN`).
-    pub fn set_languages(&self, app_id: &str, languages: &[&str]) {
-        let mut st = self.shared.lock();
-        st.release.apps.entry(app_id.to_string()).or_default().languages =
-            languages.iter().map(|s| s.to_string()).collect();
-    }
-
-    /// Force an app's `releaseState` and audit opinion (for example 8 and the reviewers' words).
-    pub fn set_release_state(&self, app_id: &str, release_state: i64, audit_opinion: Option<&str>) {
-        let mut st = self.shared.lock();
-        let app = st.release.apps.entry(app_id.to_string()).or_default();
-        app.release_state = release_state;
-        app.audit_opinion = audit_opinion.map(str::to_string);
-    }
-
-    /// After the app's next accepted submit, answer `releaseState` 12 (pre-review) for `reads`
-    /// app-info reads, then 4 (in review), as AGC does; 0 (the default) goes to 4 at once.
-    pub fn set_pre_review_reads(&self, app_id: &str, reads: u32) {
-        self.shared.lock().release.apps.entry(app_id.to_string()).or_default().pre_review_reads = reads;
-    }
-
-    /// Set (or clear) the `reviewState` the app's app-info answers carry.
-    pub fn set_review_state(&self, app_id: &str, review_state: Option<i64>) {
-        self.shared.lock().release.apps.entry(app_id.to_string()).or_default().review_state = review_state;
-    }
-
-    /// A test version by id.
-    pub fn test_version(&self, version_id: &str) -> Option<TestVersion> {
-        self.shared.lock().release.versions.get(version_id).cloned()
-    }
 }

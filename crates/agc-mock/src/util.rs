@@ -1,4 +1,5 @@
-//! Small helpers: UTC time formatting, hex, percent-encoding, randomness.
+//! Small helpers: UTC time formatting (the `time` crate's calendar), hex, percent-encoding,
+//! randomness.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -7,38 +8,23 @@ pub fn now_secs() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
-/// Days since 1970-01-01 -> (year, month, day). (Howard Hinnant's algorithm.)
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = m as i64;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// Formats epoch seconds as an ISO 8601 basic timestamp, `yyyymmddThhmmssZ`.
+/// Formats epoch seconds as an ISO 8601 basic timestamp, `yyyymmddThhmmssZ` (the epoch itself
+/// for a time outside the calendar).
 pub fn amz_date(secs: i64) -> String {
-    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
-    let s = secs.rem_euclid(86_400);
-    format!("{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z", s / 3600, (s % 3600) / 60, s % 60)
+    let t = time::OffsetDateTime::from_unix_timestamp(secs).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }
 
-/// Parses `yyyymmddThhmmssZ` into epoch seconds.
+/// Parses `yyyymmddThhmmssZ` into epoch seconds. As lenient as S3's clock check needs: a day
+/// up to 31 rolls over into the next month, a leap second into the next minute.
 pub fn parse_amz_date(s: &str) -> Option<i64> {
     let b = s.as_bytes();
     if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
@@ -56,7 +42,9 @@ pub fn parse_amz_date(s: &str) -> Option<i64> {
     if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
         return None;
     }
-    Some(days_from_civil(y, mo as u32, d as u32) * 86_400 + h * 3600 + mi * 60 + se)
+    let month = time::Month::try_from(mo as u8).ok()?;
+    let first = time::Date::from_calendar_date(y as i32, month, 1).ok()?.midnight().assume_utc().unix_timestamp();
+    Some(first + (d - 1) * 86_400 + h * 3600 + mi * 60 + se)
 }
 
 /// Lowercase hex.
@@ -167,6 +155,10 @@ mod tests {
         }
         assert_eq!(parse_amz_date("2013052T000000Z"), None);
         assert_eq!(parse_amz_date("20131324T000000Z"), None);
+        // 2000 is a leap year, 2100 is not: its "29 February" rolls over to 1 March.
+        assert_eq!(parse_amz_date("20000229T000000Z"), Some(951_782_400));
+        assert_eq!(parse_amz_date("21000229T000000Z"), parse_amz_date("21000301T000000Z"));
+        assert_eq!(amz_date(4_107_542_400), "21000301T000000Z");
     }
 
     #[test]

@@ -74,11 +74,14 @@ fn fixture_key() -> (String, String, ring::signature::RsaKeyPair) {
 
 fn jwt(kid: &str, iss: &str, exp_delta: i64, key: &ring::signature::RsaKeyPair) -> String {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-    let h = URL_SAFE_NO_PAD.encode(serde_json::json!({"kid": kid, "typ": "JWT", "alg": "PS256"}).to_string());
-    let p = URL_SAFE_NO_PAD.encode(
-        serde_json::json!({"aud": agc_mock::JWT_AUDIENCE, "iss": iss, "iat": now - 10, "exp": now + exp_delta})
-            .to_string(),
-    );
+    let claims =
+        serde_json::json!({"aud": agc_mock::JWT_AUDIENCE, "iss": iss, "iat": now - 10, "exp": now + exp_delta});
+    signed(&serde_json::json!({"kid": kid, "typ": "JWT", "alg": "PS256"}), &claims, key)
+}
+
+fn signed(header: &serde_json::Value, claims: &serde_json::Value, key: &ring::signature::RsaKeyPair) -> String {
+    let h = URL_SAFE_NO_PAD.encode(header.to_string());
+    let p = URL_SAFE_NO_PAD.encode(claims.to_string());
     let msg = format!("{h}.{p}");
     let mut sig = vec![0u8; key.public().modulus_len()];
     key.sign(&ring::signature::RSA_PSS_SHA256, &ring::rand::SystemRandom::new(), msg.as_bytes(), &mut sig).unwrap();
@@ -104,6 +107,22 @@ fn service_account_jwt() {
     assert_eq!((r.status, r.json()["ret"]["msg"].as_str()), (401, Some("token expired")));
     assert_eq!(jwt_call(&s, &jwt("other-kid", &iss, 3600, &key)).status, 401);
     assert_eq!(jwt_call(&s, &jwt(&kid, "someone-else", 3600, &key)).status, 401);
+    // Correctly signed, but with the wrong audience, without `iat` or `exp`, or not PS256.
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let header = serde_json::json!({"kid": kid, "typ": "JWT", "alg": "PS256"});
+    let aud = agc_mock::JWT_AUDIENCE;
+    for claims in [
+        serde_json::json!({"aud": "https://elsewhere.example/token", "iss": iss, "iat": now, "exp": now + 60}),
+        serde_json::json!({"aud": aud, "iss": iss, "exp": now + 60}),
+        serde_json::json!({"aud": aud, "iss": iss, "iat": now}),
+        serde_json::json!({"iss": iss, "iat": now, "exp": now + 60}),
+    ] {
+        let r = jwt_call(&s, &signed(&header, &claims, &key));
+        assert_eq!((r.status, r.json()["ret"]["msg"].as_str()), (401, Some("token invalid")), "{claims}");
+    }
+    let rs256 = serde_json::json!({"kid": kid, "typ": "JWT", "alg": "RS256"});
+    let claims = serde_json::json!({"aud": aud, "iss": iss, "iat": now, "exp": now + 60});
+    assert_eq!(jwt_call(&s, &signed(&rs256, &claims, &key)).status, 401);
     let mut tampered = good.clone();
     let last = tampered.pop().unwrap();
     tampered.push(if last == 'A' { 'B' } else { 'A' });

@@ -955,22 +955,17 @@ pub fn parse_instant_ms(s: &str) -> Result<u64, String> {
     if !s.is_empty() && s.len() <= 15 && s.bytes().all(|b| b.is_ascii_digit()) {
         return s.parse().map_err(|_| "not a number of milliseconds".to_string());
     }
-    let t = agcupload::normalize_release_time(s)
-        .map_err(|_| "must be yyyy-MM-ddTHH:mm:ss+0000 (UTC) or milliseconds since 1970".to_string())?;
-    let n = |r: std::ops::Range<usize>| t.get(r).and_then(|d| d.parse::<i64>().ok()).unwrap_or(0);
-    let days = days_from_civil(n(0..4), n(5..7), n(8..10));
-    let secs = days * 86_400 + n(11..13) * 3600 + n(14..16) * 60 + n(17..19);
+    let bad = || "must be yyyy-MM-ddTHH:mm:ss+0000 (UTC) or milliseconds since 1970".to_string();
+    let t = agcupload::normalize_release_time(s).map_err(|_| bad())?;
+    // The library checked every field, so each parses and the date exists.
+    let n = |r: std::ops::Range<usize>| t.get(r).and_then(|d| d.parse::<u8>().ok()).unwrap_or(0);
+    let year = t.get(0..4).and_then(|d| d.parse::<i32>().ok()).unwrap_or(0);
+    let date = time::Month::try_from(n(5..7))
+        .and_then(|m| time::Date::from_calendar_date(year, m, n(8..10)))
+        .and_then(|d| d.with_hms(n(11..13), n(14..16), n(17..19)))
+        .map_err(|_| bad())?;
+    let secs = date.assume_utc().unix_timestamp();
     u64::try_from(secs * 1000).map_err(|_| "before 1970".to_string())
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 fn parse_flag(s: &str) -> Result<bool, String> {

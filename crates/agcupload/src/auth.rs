@@ -1,6 +1,6 @@
-//! Access tokens: fetched with an API client's credentials, or signed locally as a JWT for a
-//! service account; cached until shortly before they expire; refreshed once when the Connect
-//! API refuses one.
+//! Access tokens: fetched with an API client's credentials (the token endpoint's wire is
+//! `crate::connect::token`), or signed locally as a JWT for a service account; cached until
+//! shortly before they expire; refreshed once when the Connect API refuses one.
 //!
 //! A client shared by many threads fetches a token once, not once per thread: one thread
 //! fetches, without holding the lock, while the others wait on a condition variable in short
@@ -11,12 +11,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
 use zeroize::Zeroizing;
 
-use crate::connect::{self, parse_json, parse_ret};
+use crate::connect;
 use crate::error::{Error, Result};
-use crate::net::http::{self, Deadline, MAX_JSON_BODY};
+use crate::net::http::Deadline;
 use crate::text::redact::Redactor;
 use crate::text::secret::Secret;
 
@@ -91,12 +90,6 @@ fn audience_from(token_uri: Option<String>) -> std::result::Result<String, &'sta
     match uri.strip_prefix("https://") {
         Some(rest) if !rest.is_empty() && !rest.starts_with('/') => Ok(uri.to_owned()),
         _ => Err("token_uri is not an https:// URL"),
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Secret {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Secret, D::Error> {
-        String::deserialize(d).map(Secret::new)
     }
 }
 
@@ -180,7 +173,7 @@ impl ServiceAccount {
 /// Base64url without padding (RFC 7515 section 2), wiped when dropped (it encodes the JWT's
 /// signature).
 fn base64url(data: &[u8]) -> Zeroizing<String> {
-    crate::text::secret::base64_no_pad(data, crate::text::secret::BASE64_URL)
+    crate::text::secret::base64_wiped(data, &base64::engine::general_purpose::URL_SAFE_NO_PAD)
 }
 
 impl Credentials {
@@ -413,7 +406,6 @@ impl TokenCache {
     }
 
     fn fetch(&self, agent: &ureq::Agent, base: &str, deadline: Deadline) -> Result<(Secret, Duration)> {
-        const WHAT: &str = "token";
         let (client_id, client_secret) = match &self.credentials {
             Credentials::ApiClient { client_id, client_secret } => (client_id, client_secret),
             Credentials::ServiceAccount(account) => {
@@ -427,91 +419,12 @@ impl TokenCache {
                 return Ok((jwt, JWT_LIFETIME));
             }
         };
-        let body = token_request_body(client_id, client_secret)?;
-        let req = agent.post(format!("{base}/api/oauth2/v1/token")).content_type("application/json");
-        let reply = http::finish(http::with_deadline(req, deadline)?.send(&body[..]), MAX_JSON_BODY, WHAT)?;
-        drop(body);
+        let reply = connect::token::request(agent, base, client_id, client_secret, deadline)?;
         self.fetches.fetch_add(1, Ordering::Relaxed);
         let answer = Zeroizing::new(reply.body);
-        let (token, lifetime) = parse_token(reply.status, &answer, reply.retry_after)?;
+        let (token, lifetime) = connect::token::parse_token(reply.status, &answer, reply.retry_after)?;
         self.redactor.add(token.expose());
         Ok((token, lifetime))
-    }
-}
-
-/// The JSON body of a token request, serialised straight into a wiped buffer that is large
-/// enough from the start (JSON escaping at most sixfolds a string), so that no partial copy
-/// of the client secret is left behind by a reallocation.
-fn token_request_body(client_id: &str, client_secret: &Secret) -> Result<Zeroizing<Vec<u8>>> {
-    #[derive(serde::Serialize)]
-    struct Body<'a> {
-        grant_type: &'a str,
-        client_id: &'a str,
-        client_secret: &'a str,
-    }
-    let secret = client_secret.expose();
-    let cap = 80 + 6 * (client_id.len() + secret.len());
-    let mut out = Zeroizing::new(Vec::with_capacity(cap));
-    serde_json::to_writer(&mut *out, &Body { grant_type: "client_credentials", client_id, client_secret: secret })
-        .map_err(|_| Error::Internal("cannot encode the token request".into()))?;
-    Ok(out)
-}
-
-/// The token answer's fields, parsed without a `Value` tree: the token goes straight into a
-/// wiped [`Secret`].
-#[derive(serde::Deserialize)]
-struct TokenAnswer {
-    access_token: Option<Secret>,
-    expires_in: Option<Value>,
-    ret: Option<Value>,
-}
-
-/// Parse a token answer: `(token, lifetime)`, or why there is none.
-pub fn parse_token(status: u16, body: &[u8], retry_after: Option<Duration>) -> Result<(Secret, Duration)> {
-    const WHAT: &str = "token";
-    // UTF-8 first: serde_json does not validate the strings it skips, and an answer is JSON
-    // only if all of it is.
-    let typed = std::str::from_utf8(body).ok().map(serde_json::from_str::<TokenAnswer>);
-    let root: Option<Value> = match typed {
-        Some(Ok(answer)) => {
-            if let Some(tok) = answer.access_token.filter(|t| !t.is_empty()) {
-                if status == 200 {
-                    let secs = answer
-                        .expires_in
-                        .as_ref()
-                        .and_then(|v| v.as_u64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok())))
-                        .unwrap_or(3600);
-                    return Ok((tok, Duration::from_secs(secs.clamp(1, 365 * 86400))));
-                }
-            }
-            let mut root = serde_json::Map::new();
-            if let Some(ret) = answer.ret {
-                root.insert("ret".into(), ret);
-            }
-            Some(Value::Object(root))
-        }
-        // Not of that shape (an array, a non-string access_token, ...): it holds no token.
-        _ => parse_json(body, WHAT).ok(),
-    };
-    let ret = root.as_ref().and_then(parse_ret);
-    match (status, ret) {
-        (429 | 500..=599, _) => {
-            Err(Error::Http { status, message: format!("{WHAT}: the token endpoint is unavailable"), retry_after })
-        }
-        (300..=399, _) => {
-            Err(Error::Protocol(format!("{WHAT}: the server answered a redirect ({status}), which we never follow")))
-        }
-        (_, Some(r)) => {
-            Err(Error::Auth(format!("AGC refused the client credentials: {} (code {})", r.message, r.code)))
-        }
-        (401 | 403, None) => Err(Error::Auth(format!("AGC refused the client credentials (HTTP {status})"))),
-        (200, None) if root.is_some() => {
-            Err(Error::Protocol(format!("{WHAT}: the answer has neither access_token nor ret")))
-        }
-        (_, None) if root.is_none() => {
-            Err(Error::Protocol(format!("{WHAT}: the answer (HTTP {status}) is not valid JSON")))
-        }
-        (_, None) => Err(Error::Http { status, message: format!("{WHAT}: unexpected answer"), retry_after }),
     }
 }
 
@@ -555,39 +468,6 @@ pub(crate) fn with_token<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn token_answers() {
-        let (t, d) = parse_token(200, br#"{"access_token":"abc","expires_in":172800}"#, None).unwrap();
-        assert_eq!((t.expose(), d), ("abc", Duration::from_secs(172800)));
-        let (_, d) = parse_token(200, br#"{"access_token":"abc","expires_in":"60"}"#, None).unwrap();
-        assert_eq!(d, Duration::from_secs(60));
-        let e = parse_token(200, br#"{"ret":{"code":203890688,"msg":"client id or secret error"}}"#, None).unwrap_err();
-        assert!(matches!(e, Error::Auth(ref m) if m.contains("203890688")), "{e}");
-        assert!(matches!(parse_token(401, b"", None), Err(Error::Auth(_))));
-        assert!(matches!(parse_token(400, b"<html>", None), Err(Error::Protocol(_))));
-        assert!(matches!(parse_token(401, b"{}", None), Err(Error::Auth(_))));
-        assert!(matches!(parse_token(503, b"busy", None), Err(Error::Http { status: 503, .. })));
-        assert!(matches!(parse_token(200, b"{}", None), Err(Error::Protocol(_))));
-        assert!(matches!(parse_token(500, br#"{"access_token":"x"}"#, None), Err(Error::Http { .. })));
-    }
-
-    #[test]
-    fn base64url_matches_rfc4648_vectors() {
-        let v = [
-            ("", ""),
-            ("f", "Zg"),
-            ("fo", "Zm8"),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg"),
-            ("fooba", "Zm9vYmE"),
-            ("foobar", "Zm9vYmFy"),
-        ];
-        for (i, o) in v {
-            assert_eq!(*base64url(i.as_bytes()), o);
-        }
-        assert_eq!(*base64url(&[0xfb, 0xff]), "-_8");
-    }
 
     #[test]
     fn malformed_key_files_are_auth_errors_without_the_key() {

@@ -270,9 +270,34 @@ pub(crate) fn describe_io(e: &std::io::Error) -> String {
     }
 }
 
+/// `e` without the path `tempfile` adds to its errors' messages (`... at path "..."`): messages
+/// quote a caller's path themselves, bounded. Its wrapper hides the OS error, so the text is cut.
+pub(crate) fn without_path(e: std::io::Error) -> std::io::Error {
+    if e.get_ref().is_none() {
+        return e;
+    }
+    let text = e.to_string();
+    match text.split_once(" at path \"") {
+        Some((bare, _)) => std::io::Error::new(e.kind(), bare.to_owned()),
+        None => e,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_io_error_loses_the_path_a_wrapper_added() {
+        let dir = std::env::temp_dir().join(format!("agc-fsio-gone-{}", std::process::id())).join("sub");
+        let e = tempfile::Builder::new().tempfile_in(&dir).unwrap_err();
+        assert!(e.to_string().contains("agc-fsio-gone"), "tempfile names the path: {e}");
+        let bare = without_path(e);
+        assert_eq!(bare.kind(), std::io::ErrorKind::NotFound);
+        assert_eq!(bare.to_string(), std::io::Error::from_raw_os_error(libc::ENOENT).to_string());
+        let plain = std::io::Error::from_raw_os_error(libc::ENOSPC);
+        assert_eq!(without_path(plain).raw_os_error(), Some(libc::ENOSPC));
+    }
 
     #[test]
     fn reads_small_files_and_caps_them() {

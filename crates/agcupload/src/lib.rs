@@ -95,7 +95,6 @@ pub use limits::MAX_SERVER_TEXT;
 /// set, and the parsers the tests and the fuzz targets drive. May change in any release.
 #[doc(hidden)]
 pub mod internal {
-    pub use crate::auth::parse_token;
     pub use crate::client::release::check_resumed_sha256;
     pub use crate::connect::ids::{check_group_id, check_object_id};
     pub use crate::connect::listing::{check_listing_language, file_info_body, parse_listing, phased_body};
@@ -108,6 +107,7 @@ pub mod internal {
     pub use crate::connect::test_release::{
         check_distribute_mode, check_test_desc, check_test_window, parse_test_package, parse_version_id,
     };
+    pub use crate::connect::token::parse_token;
     pub use crate::connect::upload_url::{
         check_https_url, check_upload_url, parse_upload_url, UploadTarget, UploadUrlQuery,
     };

@@ -34,9 +34,9 @@
 //! and renames it onto the destination only after the final chunk authenticates.
 
 use std::fmt;
-use std::fs::{self, File, OpenOptions};
+use std::fs::File;
 use std::io::{self, ErrorKind, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chacha20poly1305::aead::{AeadInPlace, KeyInit};
 use chacha20poly1305::{Key, Tag, XChaCha20Poly1305, XNonce};
@@ -215,19 +215,12 @@ pub fn open_stream<R: Read, W: Write>(key: &SealKey, input: R, output: W) -> Res
 pub fn seal_file(key: &SealKey, input: &Path, output: &Path) -> Result<u64> {
     // Never blocks on a FIFO; only a regular file is read.
     let (source, meta) = crate::fsio::open_regular(input).map_err(|e| e.into_error(input))?;
-    let (mut file, guard) = create_temp_for(output)?;
-    match seal_snapshot(key, &source, meta.len(), &[], input, output, &mut file, &mut |_| Ok(())) {
-        Ok(written) => {
-            drop(source);
-            guard.persist(file)?;
-            Ok(written)
-        }
-        Err(e) => {
-            drop(file);
-            drop(guard); // removes the temporary file
-            Err(e)
-        }
-    }
+    let mut tmp = create_temp_for(output)?;
+    // On an error `tmp` is dropped, which removes the temporary file.
+    let written = seal_snapshot(key, &source, meta.len(), &[], input, output, tmp.as_file_mut(), &mut |_| Ok(()))?;
+    drop(source);
+    persist(tmp, output)?;
+    Ok(written)
 }
 
 /// Open the sealed file `input` into `output`; returns the plaintext size.
@@ -239,19 +232,12 @@ pub fn seal_file(key: &SealKey, input: &Path, output: &Path) -> Result<u64> {
 pub fn open_file(key: &SealKey, input: &Path, output: &Path) -> Result<u64> {
     // Never blocks on a FIFO; only a regular file is read.
     let (source, _) = crate::fsio::open_regular(input).map_err(|e| e.into_error(input))?;
-    let (mut file, guard) = create_temp_for(output)?;
-    match open_impl(key, &source, &mut file) {
-        Ok(written) => {
-            drop(source);
-            guard.persist(file)?;
-            Ok(written)
-        }
-        Err(e) => {
-            drop(file);
-            drop(guard); // removes the temporary file and its partial plaintext
-            Err(e.into_error(input, output))
-        }
-    }
+    let mut tmp = create_temp_for(output)?;
+    // On an error `tmp` is dropped, which removes the temporary file and its partial plaintext.
+    let written = open_impl(key, &source, tmp.as_file_mut()).map_err(|e| e.into_error(input, output))?;
+    drop(source);
+    persist(tmp, output)?;
+    Ok(written)
 }
 
 /// Seal exactly `size` bytes of `file` (read from offset 0, whatever its position) into
@@ -626,16 +612,9 @@ fn open_impl<R: Read, W: Write>(key: &SealKey, mut input: R, mut output: W) -> R
     Ok(plain_total)
 }
 
-/// The path of a temporary file next to a destination; the file is removed on drop unless
-/// it was persisted (renamed onto the destination).
-struct TempPath {
-    path: PathBuf,
-    dest: PathBuf,
-    persisted: bool,
-}
-
-/// Create a new, private (0600 on unix) temporary file in `dest`'s directory.
-fn create_temp_for(dest: &Path) -> Result<(File, TempPath)> {
+/// Create a new, private (0600 on unix) temporary file in `dest`'s directory, removed when it
+/// is dropped unless it was persisted.
+fn create_temp_for(dest: &Path) -> Result<tempfile::NamedTempFile> {
     let dir = match dest.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -649,57 +628,21 @@ fn create_temp_for(dest: &Path) -> Result<(File, TempPath)> {
         }
         name.push(ch);
     }
-    let mut last_err = None;
-    for _ in 0..16 {
-        let suffix = random_suffix()?;
-        let path = dir.join(format!(".{name}.{suffix}.agcseal-tmp"));
-        let mut options = OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        match options.open(&path) {
-            Ok(file) => {
-                let guard = TempPath { path, dest: dest.to_path_buf(), persisted: false };
-                return Ok((file, guard));
-            }
-            Err(e) if e.kind() == ErrorKind::AlreadyExists => last_err = Some(e),
-            Err(e) => return Err(Error::file(dest, format!("cannot create a temporary file: {e}"))),
-        }
-    }
-    Err(Error::file(
-        dest,
-        format!("cannot create a temporary file: {}", last_err.map(|e| e.to_string()).unwrap_or_default()),
-    ))
+    let mut builder = tempfile::Builder::new();
+    let prefix = format!(".{name}.");
+    builder.prefix(&prefix).suffix(".agcseal-tmp").rand_bytes(16);
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600));
+    builder
+        .tempfile_in(dir)
+        .map_err(|e| Error::file(dest, format!("cannot create a temporary file: {}", crate::fsio::without_path(e))))
 }
 
-/// 16 random hex characters from the OS RNG, for unique temporary file names.
-pub(crate) fn random_suffix() -> Result<String> {
-    let mut rnd = [0u8; 8];
-    getrandom::getrandom(&mut rnd)
-        .map_err(|e| Error::Internal(format!("the operating system's random number generator failed: {e}")))?;
-    Ok(rnd.iter().map(|b| format!("{b:02x}")).collect())
-}
-
-impl TempPath {
-    /// Flush `file` (the temporary file) to disk, close it and rename it onto the destination.
-    fn persist(mut self, file: File) -> Result<()> {
-        file.sync_all().map_err(|e| Error::file(&self.dest, e))?;
-        drop(file);
-        fs::rename(&self.path, &self.dest).map_err(|e| Error::file(&self.dest, e))?;
-        self.persisted = true;
-        Ok(())
-    }
-}
-
-impl Drop for TempPath {
-    fn drop(&mut self) {
-        if !self.persisted {
-            let _ = fs::remove_file(&self.path);
-        }
-    }
+/// Flush the temporary file to disk and rename it onto the destination (replacing it).
+fn persist(tmp: tempfile::NamedTempFile, dest: &Path) -> Result<()> {
+    tmp.as_file().sync_all().map_err(|e| Error::file(dest, e))?;
+    tmp.persist(dest).map_err(|e| Error::file(dest, crate::fsio::without_path(e.error)))?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -799,8 +799,9 @@ fn choose_part_size(asked: Option<u64>, session: &Session, size: u64, notes: &mu
     Ok(p)
 }
 
-/// Seal a checked picture into an unnamed temporary file (created 0600 in the temp dir and
-/// unlinked at once, so no ciphertext or plaintext copy outlives the upload, even a crash).
+/// Seal a checked picture into an unnamed temporary file, mode 0600 (`tempfile`: created in
+/// the temp dir with `O_TMPFILE`, or created and unlinked at once where that is missing, so no
+/// ciphertext or plaintext copy outlives the upload, even a crash).
 ///
 /// Exactly the validated `package.size` bytes are sealed, and they must be the file's bytes
 /// and start with the bytes whose type was validated: a picture that grows, shrinks or is
@@ -808,14 +809,12 @@ fn choose_part_size(asked: Option<u64>, session: &Session, size: u64, notes: &mu
 /// before anything is sent.
 fn seal_to_temp(key: &SealKey, package: Package, progress: &mut dyn Progress) -> Result<(std::fs::File, u64)> {
     use std::io::{Seek, SeekFrom};
+    // Messages name the directory: the file has no name.
     let dir = std::env::temp_dir();
-    let path = dir.join(format!(".agc-sealed-{}-{}", std::process::id(), seal::random_suffix()?));
-    let mut opts = std::fs::OpenOptions::new();
-    opts.read(true).write(true).create_new(true);
+    let mut out = tempfile::tempfile_in(&dir).map_err(|e| Error::file(&dir, crate::fsio::without_path(e)))?;
+    // tempfile's O_TMPFILE file takes the umask's mode; ours is private, as a named one is.
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let mut out = opts.open(&path).map_err(|e| Error::file(&path, e))?;
-    let _ = std::fs::remove_file(&path);
+    out.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600)).map_err(|e| Error::file(&dir, e))?;
     let mut ticker = progress::Ticker::start(progress, Phase::Sealing, package.size)?;
     let sealed = seal::seal_snapshot(
         key,
@@ -823,11 +822,11 @@ fn seal_to_temp(key: &SealKey, package: Package, progress: &mut dyn Progress) ->
         package.size,
         &package.head[..package.head_len],
         &package.path,
-        &path,
+        &dir,
         &mut out,
         &mut |n| ticker.advance(n),
     )?;
-    out.seek(SeekFrom::Start(0)).map_err(|e| Error::file(&path, e))?;
+    out.seek(SeekFrom::Start(0)).map_err(|e| Error::file(&dir, e))?;
     Ok((out, sealed))
 }
 
@@ -838,5 +837,37 @@ impl crate::text::untrusted::FromServer for UploadResult {
         self.file_name = gate.text(&self.file_name);
         self.notes = self.notes.iter().map(|n| gate.text(n)).collect();
         Ok(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sealed_picture_lives_in_a_private_file_without_a_name() {
+        let dir = std::env::temp_dir().join(format!("agc-upload-seal-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let picture = dir.join("avatar.png");
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.extend((0..5000u32).map(|i| (i % 251) as u8));
+        std::fs::write(&picture, &png).unwrap();
+        let package = Package::open(&picture, PackageKind::ProfilePicture, None).unwrap();
+        let key = SealKey::from_bytes(&[3u8; 32]).unwrap();
+        let (file, size) = seal_to_temp(&key, package, &mut crate::progress::NoProgress).unwrap();
+        assert_eq!(size, seal::sealed_len(png.len() as u64));
+        let meta = file.metadata().unwrap();
+        assert_eq!(meta.len(), size);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            // No directory entry: nothing is left once the descriptor is closed, even by a crash.
+            assert_eq!(meta.nlink(), 0);
+            assert_eq!(meta.mode() & 0o777, 0o600);
+        }
+        let mut opened = Vec::new();
+        seal::open_stream(&key, &file, &mut opened).unwrap();
+        assert_eq!(opened, png);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

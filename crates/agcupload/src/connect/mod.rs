@@ -1,5 +1,6 @@
 //! The Connect API: the JSON envelope every answer shares, and the one typed send every
-//! endpoint uses. One file per endpoint family: [`upload_url`](crate::connect::upload_url), [`multipart`](crate::connect::multipart), [`package`] (bind and compile
+//! endpoint uses. One file per endpoint family: [`token`](crate::connect::token) (the access
+//! token of API clients), [`upload_url`](crate::connect::upload_url), [`multipart`](crate::connect::multipart), [`package`] (bind and compile
 //! status), [`release`](crate::connect::release) (notes, submit, app state), [`test_release`](crate::connect::test_release); [`ids`](crate::connect::ids) holds the id rules.
 //!
 //! Parsers are pure functions over bytes, so they can be fuzzed without a network. Parsing is
@@ -22,6 +23,7 @@ pub(crate) mod package;
 pub(crate) mod preflight;
 pub(crate) mod release;
 pub(crate) mod test_release;
+pub(crate) mod token;
 pub(crate) mod upload_url;
 
 /// The headers that authenticate one Connect API call.

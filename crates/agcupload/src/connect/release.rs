@@ -429,15 +429,11 @@ pub fn normalize_release_time(text: &str) -> Result<String> {
     let (y, mo, d) = (digits(0..4).ok_or_else(bad)?, digits(5..7).ok_or_else(bad)?, digits(8..10).ok_or_else(bad)?);
     let (h, mi, s) =
         (digits(11..13).ok_or_else(bad)?, digits(14..16).ok_or_else(bad)?, digits(17..19).ok_or_else(bad)?);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match mo {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return Err(bad()),
-    };
-    if y < 1970 || d == 0 || d > days || h > 23 || mi > 59 || s > 59 {
+    // Digits only, so each fits a u8 but the year; the calendar is the `time` crate's.
+    let month = time::Month::try_from(mo as u8).map_err(|_| bad())?;
+    time::Date::from_calendar_date(y as i32, month, d as u8).map_err(|_| bad())?;
+    time::Time::from_hms(h as u8, mi as u8, s as u8).map_err(|_| bad())?;
+    if y < 1970 {
         return Err(bad());
     }
     Ok(format!("{stamp}+0000"))
@@ -619,8 +615,17 @@ mod tests {
         assert_eq!(normalize_release_time("2026-02-28T23:59:59+0000").unwrap(), "2026-02-28T23:59:59+0000");
         assert_eq!(normalize_release_time("2028-02-29T00:00:00Z").unwrap(), "2028-02-29T00:00:00+0000");
         assert_eq!(normalize_release_time("2028-02-29T00:00:00+00:00").unwrap(), "2028-02-29T00:00:00+0000");
+        assert_eq!(normalize_release_time("2000-02-29T12:00:00Z").unwrap(), "2000-02-29T12:00:00+0000");
+        assert_eq!(normalize_release_time("1970-01-01T00:00:00Z").unwrap(), "1970-01-01T00:00:00+0000");
         for bad in [
             "2026-02-29T00:00:00+0000",
+            "2100-02-29T00:00:00+0000",
+            "2026-04-31T00:00:00+0000",
+            "2026-00-10T00:00:00+0000",
+            "2026-01-00T00:00:00+0000",
+            "2026-01-01T00:60:00+0000",
+            "2026-01-01T00:00:60+0000",
+            "1969-12-31T23:59:59+0000",
             "2026-13-01T00:00:00+0000",
             "2026-01-01T24:00:00+0000",
             "2026-01-01 00:00:00+0000",

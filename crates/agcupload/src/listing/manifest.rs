@@ -103,33 +103,25 @@ impl Manifest {
     }
 }
 
-/// Write `bytes` to `path` atomically: a new temporary file beside it (never an existing
-/// one, never through a link), synced, then renamed over `path`.
+/// Write `bytes` to `path` atomically: a new temporary file beside it (`tempfile`: created
+/// with `O_CREAT|O_EXCL`, never through a link), synced, then renamed over `path`; a folder or
+/// a link at `path` is not replaced.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let fail = |e: std::io::Error| Error::file(path, format!("cannot be written: {}", crate::fsio::describe_io(&e)));
     if std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file()) {
         return Err(Error::file(path, "is not a regular file; it is not replaced"));
     }
-    let tmp = dir.join(format!(".{name}.{}.tmp", crate::seal::random_suffix()?));
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
+    let mut tmp = tempfile::Builder::new().prefix(".agcupload-").suffix(".tmp").tempfile_in(dir).map_err(fail)?;
+    tmp.write_all(bytes).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
     #[cfg(unix)]
     {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o644).custom_flags(libc::O_NOFOLLOW);
+        use std::os::unix::fs::PermissionsExt;
+        // A listing file is the repository's, readable like the others (tempfile makes 0600).
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(fail)?;
     }
-    let written = (|| {
-        let mut f = opts.open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(fail(e));
-    }
+    tmp.persist(path).map_err(|e| fail(e.error))?;
     Ok(())
 }
 

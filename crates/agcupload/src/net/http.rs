@@ -296,19 +296,19 @@ pub fn parse_retry_after(v: &str, now: SystemTime) -> Option<Duration> {
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
-/// IMF-fixdate only (`Sun, 06 Nov 1994 08:49:37 GMT`), the form servers must send. Every step
-/// is checked arithmetic: a hostile year gives `None`.
+/// IMF-fixdate only (`Sun, 06 Nov 1994 08:49:37 GMT`), the form servers must send. As lenient
+/// as it always was: the weekday is not checked, a day up to 31 rolls over into the next month
+/// and a leap second into the next minute. The calendar is the `time` crate's: a year outside
+/// its range (±999 999) or before 1970 gives `None`, never a panic.
 #[doc(hidden)]
 pub fn parse_http_date(v: &str) -> Option<SystemTime> {
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let parts: Vec<&str> = v.split_whitespace().collect();
     if parts.len() != 6 || parts[5] != "GMT" {
         return None;
     }
     let day: i64 = parts[1].parse().ok()?;
-    let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        .iter()
-        .position(|m| *m == parts[2])? as i64
-        + 1;
+    let month = MONTHS.iter().position(|m| *m == parts[2])? as u8 + 1;
     let year: i64 = parts[3].parse().ok()?;
     let hms: Vec<i64> = parts[4].split(':').map(|x| x.parse().ok()).collect::<Option<_>>()?;
     if hms.len() != 3
@@ -319,17 +319,12 @@ pub fn parse_http_date(v: &str) -> Option<SystemTime> {
     {
         return None;
     }
-    // Days from civil (Howard Hinnant's algorithm), every operation checked.
-    let y = if month <= 2 { year.checked_sub(1)? } else { year };
-    let era = y.checked_div_euclid(400)?;
-    let yoe = y.checked_sub(era.checked_mul(400)?)?;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe.checked_mul(365)?.checked_add(yoe / 4)?.checked_sub(yoe / 100)?.checked_add(doy)?;
-    let days = era.checked_mul(146_097)?.checked_add(doe)?.checked_sub(719_468)?;
-    let secs = days.checked_mul(86_400)?.checked_add(hms[0] * 3600 + hms[1] * 60 + hms[2])?;
-    let secs = u64::try_from(secs).ok()?;
-    SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs))
+    let month = time::Month::try_from(month).ok()?;
+    let first = time::Date::from_calendar_date(i32::try_from(year).ok()?, month, 1).ok()?;
+    let first = time::PrimitiveDateTime::new(first, time::Time::MIDNIGHT).assume_utc().unix_timestamp();
+    // Offsets from the first of the month, so that day 31 and second 60 roll over.
+    let secs = first + (day - 1) * 86_400 + hms[0] * 3600 + hms[1] * 60 + hms[2];
+    SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(u64::try_from(secs).ok()?))
 }
 
 /// Did this failure happen before any byte of the request could reach the server (name

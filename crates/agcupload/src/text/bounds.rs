@@ -19,9 +19,14 @@ pub(crate) const GATE_CUT: usize = 4 * MAX_SERVER_TEXT;
 /// control characters (Cc), Unicode format characters (Cf: bidirectional overrides such as
 /// U+202E, zero-width characters, the BOM, tags) and separators (Zl, Zp, and every Zs except
 /// the plain space U+0020). They are invisible or reorder text, so an id holding them can
-/// look like another one in a log or a console.
+/// look like another one in a log or a console. The categories are `unicode-properties`'.
 pub(crate) fn is_hidden_or_control(c: char) -> bool {
-    c.is_control() || is_format(c) || is_separator_other_than_space(c)
+    use unicode_properties::{GeneralCategory as G, UnicodeGeneralCategory};
+    match c.general_category() {
+        G::Control | G::Format | G::LineSeparator | G::ParagraphSeparator => true,
+        G::SpaceSeparator => c != ' ',
+        _ => false,
+    }
 }
 
 /// Whether an identifier (an objectId, packageId, versionId, app id: from a server or a
@@ -41,39 +46,6 @@ pub(crate) fn is_unusable_id(id: &str) -> bool {
 /// What [`is_unusable_id`] refuses, for messages ("... has {UNUSABLE_ID}").
 pub(crate) const UNUSABLE_ID: &str =
     "control, format or separator characters, or text that a CI log runs as a command (a leading '::', or '##' then '[')";
-
-/// Unicode general category Cf (Unicode 15.1).
-fn is_format(c: char) -> bool {
-    matches!(
-        c as u32,
-        0x00AD
-            | 0x0600..=0x0605
-            | 0x061C
-            | 0x06DD
-            | 0x070F
-            | 0x0890..=0x0891
-            | 0x08E2
-            | 0x180E
-            | 0x200B..=0x200F
-            | 0x202A..=0x202E
-            | 0x2060..=0x2064
-            | 0x2066..=0x206F
-            | 0xFEFF
-            | 0xFFF9..=0xFFFB
-            | 0x110BD
-            | 0x110CD
-            | 0x13430..=0x1343F
-            | 0x1BCA0..=0x1BCA3
-            | 0x1D173..=0x1D17A
-            | 0xE0001
-            | 0xE0020..=0xE007F
-    )
-}
-
-/// Unicode general categories Zl, Zp and Zs, except U+0020 SPACE.
-fn is_separator_other_than_space(c: char) -> bool {
-    matches!(c as u32, 0x00A0 | 0x1680 | 0x2000..=0x200A | 0x2028 | 0x2029 | 0x202F | 0x205F | 0x3000)
-}
 
 /// A caller's path as a message quotes it: lossy UTF-8, at most [`MAX_QUOTED_PATH`] bytes,
 /// hidden and control characters replaced.
@@ -99,6 +71,54 @@ pub fn bounded(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The characters the hand-written tables of Unicode 15.1 refused: Cf, and Zs (but U+0020),
+    /// Zl and Zp. A newer table may add to them, never drop one.
+    const REFUSED_IN_UNICODE_15_1: &[(u32, u32)] = &[
+        (0x00AD, 0x00AD),
+        (0x0600, 0x0605),
+        (0x061C, 0x061C),
+        (0x06DD, 0x06DD),
+        (0x070F, 0x070F),
+        (0x0890, 0x0891),
+        (0x08E2, 0x08E2),
+        (0x180E, 0x180E),
+        (0x200B, 0x200F),
+        (0x202A, 0x202E),
+        (0x2060, 0x2064),
+        (0x2066, 0x206F),
+        (0xFEFF, 0xFEFF),
+        (0xFFF9, 0xFFFB),
+        (0x110BD, 0x110BD),
+        (0x110CD, 0x110CD),
+        (0x13430, 0x1343F),
+        (0x1BCA0, 0x1BCA3),
+        (0x1D173, 0x1D17A),
+        (0xE0001, 0xE0001),
+        (0xE0020, 0xE007F),
+        (0x00A0, 0x00A0),
+        (0x1680, 0x1680),
+        (0x2000, 0x200A),
+        (0x2028, 0x2029),
+        (0x202F, 0x202F),
+        (0x205F, 0x205F),
+        (0x3000, 0x3000),
+    ];
+
+    #[test]
+    fn the_refused_set_never_shrinks() {
+        for &(lo, hi) in REFUSED_IN_UNICODE_15_1 {
+            for c in (lo..=hi).filter_map(char::from_u32) {
+                assert!(is_hidden_or_control(c), "U+{:04X}", c as u32);
+            }
+        }
+        // Every control character and every white space but the plain space, as std sees them.
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if c.is_control() || (c.is_whitespace() && c != ' ') {
+                assert!(is_hidden_or_control(c), "U+{:04X}", c as u32);
+            }
+        }
+    }
 
     #[test]
     fn hidden_characters() {

@@ -18,7 +18,7 @@ use std::sync::Mutex;
 
 use zeroize::Zeroizing;
 
-use crate::text::secret::{base64_no_pad, BASE64_STANDARD, BASE64_URL};
+use crate::text::secret::base64_wiped;
 
 /// What replaces a secret.
 pub const REDACTED: &str = "[redacted]";
@@ -105,10 +105,9 @@ impl Redactor {
         }
         self.add_fixed(&hex);
         self.add_fixed(&upper);
-        for alphabet in [BASE64_STANDARD, BASE64_URL] {
-            let b64 = base64_no_pad(key, alphabet);
-            self.add_fixed(&b64);
-        }
+        use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+        self.add_fixed(&base64_wiped(key, &STANDARD_NO_PAD));
+        self.add_fixed(&base64_wiped(key, &URL_SAFE_NO_PAD));
     }
 
     /// Remember a short-lived random secret (access token, JWT).

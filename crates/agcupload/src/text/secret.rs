@@ -33,6 +33,13 @@ impl Drop for Secret {
     }
 }
 
+/// Read straight from JSON text (a key file's `private_key`, a token answer's `access_token`).
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Secret, D::Error> {
+        String::deserialize(d).map(Secret::new)
+    }
+}
+
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("<redacted>")
@@ -45,23 +52,23 @@ impl fmt::Display for Secret {
     }
 }
 
-/// The standard base64 alphabet (RFC 4648 section 4).
-pub(crate) const BASE64_STANDARD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-/// The URL-safe base64 alphabet (RFC 4648 section 5), as JWTs use it.
-pub(crate) const BASE64_URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/// Base64 without padding in `alphabet`, wiped when dropped: what it encodes is secret (a JWT
-/// signature, a seal key).
-pub(crate) fn base64_no_pad(data: &[u8], alphabet: &[u8; 64]) -> zeroize::Zeroizing<String> {
-    let mut out = zeroize::Zeroizing::new(String::with_capacity(data.len() * 4 / 3 + 3));
-    for chunk in data.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
-        for i in 0..=chunk.len() {
-            out.push(alphabet[(n >> (18 - 6 * i) & 63) as usize] as char);
+/// `data` in base64 by `engine` (its alphabet and padding), encoded straight into a buffer of
+/// its final size that is wiped when dropped: what it encodes is secret (a JWT signature, a
+/// seal key), and no partial copy may be left in freed memory.
+pub(crate) fn base64_wiped<E: base64::Engine>(data: &[u8], engine: &E) -> zeroize::Zeroizing<String> {
+    use base64::engine::Config;
+    let len = base64::encoded_len(data.len(), engine.config().encode_padding()).unwrap_or(0);
+    let mut out = zeroize::Zeroizing::new(vec![0u8; len]);
+    let n = engine.encode_slice(data, &mut out[..]).unwrap_or(0);
+    out.truncate(n);
+    match String::from_utf8(std::mem::take(&mut *out)) {
+        Ok(text) => zeroize::Zeroizing::new(text),
+        // Never happens (base64 is ASCII); the bytes are still wiped.
+        Err(e) => {
+            e.into_bytes().zeroize();
+            zeroize::Zeroizing::new(String::new())
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -74,5 +81,29 @@ mod tests {
         assert_eq!(format!("{s:?}"), "<redacted>");
         assert_eq!(format!("{s}"), "<redacted>");
         assert_eq!(s.expose(), "hunter2-token");
+    }
+
+    #[test]
+    fn base64_matches_rfc4648_vectors() {
+        use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+        let v = [
+            ("", ""),
+            ("f", "Zg"),
+            ("fo", "Zm8"),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg"),
+            ("fooba", "Zm9vYmE"),
+            ("foobar", "Zm9vYmFy"),
+        ];
+        for (i, o) in v {
+            assert_eq!(*base64_wiped(i.as_bytes(), &URL_SAFE_NO_PAD), o);
+            assert_eq!(*base64_wiped(i.as_bytes(), &STANDARD_NO_PAD), o);
+        }
+        assert_eq!(*base64_wiped(&[0xfb, 0xff], &URL_SAFE_NO_PAD), "-_8");
+        assert_eq!(*base64_wiped(&[0xfb, 0xff], &STANDARD_NO_PAD), "+/8");
+        assert_eq!(*base64_wiped(b"fo", &STANDARD), "Zm8=");
+        // Exactly the final size: no spare capacity a reallocation could have left behind.
+        let key = base64_wiped(&[7u8; 32], &URL_SAFE_NO_PAD);
+        assert_eq!((key.len(), key.capacity()), (43, 43));
     }
 }

@@ -10,14 +10,18 @@
 //! - A path that holds anything but a resume file of ours (its marker and version) is refused
 //!   before any request, and so is the package's own file: nothing of the user's is
 //!   overwritten or deleted.
-//! - Every write is atomic: a temporary file with an unpredictable name in the same directory,
-//!   created `O_CREAT|O_EXCL|O_NOFOLLOW` with mode 0600 (a planted link is never followed),
-//!   fsync, rename over the path, fsync of the directory. A run killed at any moment leaves
-//!   the previous state or the new one.
+//! - Every write is atomic: a temporary file with a random name in the same directory,
+//!   created by `tempfile` with `O_CREAT|O_EXCL` and mode 0600 (a link planted at its name
+//!   makes the create fail and another name be tried: it is never followed), fsync, rename
+//!   over the path, fsync of the directory; removed on any failure. The first state is moved
+//!   into place without replacing anything (`renameat2(RENAME_NOREPLACE)` or `link`): a file
+//!   that appeared meanwhile is left as it is. A run killed at any moment leaves the previous
+//!   state or the new one.
 //! - One upload at a time: the file is held under an advisory lock (`flock`) from before the
 //!   first request to the end, each new version locked before it is renamed into place, so a
 //!   second upload on the same file (a thread or a process) is refused up front, never after
-//!   its parts were sent.
+//!   its parts were sent. The lock is the one part done by hand (`tempfile` has none): it is
+//!   taken on the temporary file's descriptor, which then holds the final file.
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -28,6 +32,7 @@ use serde_json::Value;
 
 use crate::connect::multipart::{Session, MAX_PARTS, PART_MAX_SIZE};
 use crate::error::{Error, Result};
+use crate::fsio::without_path;
 use crate::text::bounds::path_for_message;
 
 /// The marker every resume file carries (`"format"`).
@@ -392,70 +397,50 @@ impl ResumeFile {
 
     /// Write the first state where nothing is: `false` when another upload got there first.
     fn create(&mut self, state: &ResumeState) -> Result<bool> {
-        let (tmp, file) = self.write_temp(state)?;
-        // link(2) fails rather than replace a file that appeared meanwhile.
-        let linked = std::fs::hard_link(&tmp, &self.path);
-        let _ = std::fs::remove_file(&tmp);
-        match linked {
-            Ok(()) => {
+        let tmp = self.write_temp(state)?;
+        // Fails rather than replace a file that appeared meanwhile; the temporary file is
+        // removed when the error (which holds it) is dropped.
+        match tmp.persist_noclobber(&self.path) {
+            Ok(file) => {
                 self.hold(file);
                 self.sync_dir();
                 Ok(true)
             }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
-            Err(e) => Err(refused(&self.path, &format!("cannot be created: {e}"))),
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+            Err(e) => Err(refused(&self.path, &format!("cannot be created: {}", without_path(e.error)))),
         }
     }
 
     /// Replace the state atomically.
     pub fn save(&mut self, state: &ResumeState) -> Result<()> {
-        let (tmp, file) = self.write_temp(state)?;
-        if let Err(e) = std::fs::rename(&tmp, &self.path) {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(Error::file(&self.path, format!("cannot write the resume file: {e}")));
-        }
+        let tmp = self.write_temp(state)?;
+        let file = tmp
+            .persist(&self.path)
+            .map_err(|e| Error::file(&self.path, format!("cannot write the resume file: {}", without_path(e.error))))?;
         self.hold(file);
         self.sync_dir();
         self.keeps = !state.parts.is_empty();
         Ok(())
     }
 
-    /// The state, written and synced to a new temporary file in the same directory, locked.
-    fn write_temp(&self, state: &ResumeState) -> Result<(PathBuf, File)> {
-        let fail = |e: std::io::Error| Error::file(&self.path, format!("cannot write the resume file: {e}"));
+    /// The state, written and synced to a new temporary file in the same directory, locked
+    /// (removed again when it is dropped unpersisted).
+    fn write_temp(&self, state: &ResumeState) -> Result<tempfile::NamedTempFile> {
+        let fail =
+            |e: std::io::Error| Error::file(&self.path, format!("cannot write the resume file: {}", without_path(e)));
         let text = serde_json::to_vec_pretty(state).map_err(|e| fail(std::io::Error::other(e)))?;
         let name = self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let mut last = None;
-        for _ in 0..8 {
-            let tmp = self.dir.join(format!(".{name}.{}.tmp", crate::seal::random_suffix()?));
-            let mut opts = std::fs::OpenOptions::new();
-            opts.write(true).create_new(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::OpenOptionsExt;
-                opts.mode(0o600).custom_flags(libc::O_NOFOLLOW);
-            }
-            let mut file = match opts.open(&tmp) {
-                Ok(f) => f,
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    last = Some(e);
-                    continue;
-                }
-                Err(e) => return Err(fail(e)),
-            };
-            let written = (|| {
-                #[cfg(unix)]
-                lock(&file, &self.path)?;
-                file.write_all(&text).map_err(fail)?;
-                file.sync_all().map_err(fail)
-            })();
-            if let Err(e) = written {
-                let _ = std::fs::remove_file(&tmp);
-                return Err(e);
-            }
-            return Ok((tmp, file));
-        }
-        Err(fail(last.unwrap_or_else(|| std::io::Error::other("no free temporary name"))))
+        let mut builder = tempfile::Builder::new();
+        let prefix = format!(".{name}.");
+        builder.prefix(&prefix).suffix(".tmp").rand_bytes(16);
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600));
+        let mut tmp = builder.tempfile_in(&self.dir).map_err(fail)?;
+        #[cfg(unix)]
+        lock(tmp.as_file(), &self.path)?;
+        tmp.write_all(&text).map_err(fail)?;
+        tmp.as_file().sync_all().map_err(fail)?;
+        Ok(tmp)
     }
 
     #[cfg(unix)]

@@ -57,7 +57,7 @@ impl PreflightPaths {
 /// Most bytes of a bundle name looked up in appid-list (our bound; AGC documents none).
 pub const MAX_BUNDLE_NAME: usize = 128;
 
-/// A bundle name to look up (`com.example.app`): 1 to [`MAX_BUNDLE_NAME`] ASCII letters,
+/// A bundle name to look up (`com.example.app`): 1 to 128 ASCII letters,
 /// digits, `.`, `_` or `-`, starting with a letter. A comma is refused: appid-list takes a
 /// comma-separated list, and one name is looked up at a time.
 pub fn check_bundle_name(name: &str) -> Result<()> {

@@ -23,6 +23,7 @@ mod model;
 mod server;
 mod server_api;
 mod server_common;
+mod server_listing;
 mod server_multipart;
 mod server_preflight;
 mod server_put;
@@ -280,5 +281,34 @@ impl MockServer {
     /// Which shape `appid-list` answers with (default: `appids` with `key`/`value` items).
     pub fn set_appid_list_shape(&self, shape: AppIdListShape) {
         self.shared.lock().release.appid_list_shape = shape;
+    }
+}
+
+// The store listing (server_listing.rs).
+impl MockServer {
+    /// Start a phased release of `version_id` (state RELEASE) at `phase_day`, as app-info then
+    /// shows it (`releasePhase` 3, `phasedReleaseInfo`).
+    pub fn set_phased(&self, app_id: &str, version_id: &str, phase_day: Option<i64>) {
+        self.shared.lock().listing.apps.entry(app_id.to_string()).or_default().phased =
+            Some(state::Phased { version_id: version_id.to_string(), state: "RELEASE".into(), phase_day });
+    }
+
+    /// The phased release of `app_id`: (state, phaseDay, versionId), `None` when none runs.
+    pub fn phased(&self, app_id: &str) -> Option<(String, Option<i64>, String)> {
+        let st = self.shared.lock();
+        let p = st.listing.apps.get(app_id)?.phased.clone()?;
+        Some((p.state, p.phase_day, p.version_id))
+    }
+
+    /// app-info's `languages[]` of `app_id`, as the listing calls left it.
+    pub fn listing(&self, app_id: &str) -> Vec<Value> {
+        let st = self.shared.lock();
+        let (languages, notes) = st
+            .release
+            .apps
+            .get(app_id)
+            .map(|a| (a.languages.clone(), a.notes.clone()))
+            .unwrap_or_else(|| (vec!["en-US".into(), "zh-CN".into()], BTreeMap::new()));
+        server_listing::languages_json(&self.shared, &st.listing, app_id, &languages, &notes)
     }
 }

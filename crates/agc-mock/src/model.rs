@@ -118,6 +118,8 @@ pub enum Endpoint {
     Release,
     /// `GET /api/publish/v2/appid-list` (the preflight's bundle name look-up).
     AppIdList,
+    /// The listing's files, language deletion, withdraw and phased release (server_listing.rs).
+    Listing,
     /// Anything else.
     Unknown,
 }
@@ -288,6 +290,9 @@ pub enum Fault {
     ReleaseCodeOnce(i64, String),
     /// The next app-submit that succeeds is applied, then the connection is reset unanswered.
     SubmitAnswerLostOnce,
+    /// app-language-info and app-file-info check the request and answer success, but store
+    /// nothing (a publisher saw AGC do so): the listing's read-back must catch it.
+    ListingSuccessIgnored,
     // release road as AGC varies: states, submit fields, listing texts
     /// Every app-submit answers 503 `Retry-After: 0` without processing it (a refusal: the
     /// submit never happened).
@@ -298,7 +303,8 @@ pub enum Fault {
     SubmitNeedsRegisteredId,
     /// Release notes for a language the app does not have are accepted (the language is
     /// added) only with an `appName`; without one: 204144641 "appName is necessary for a new
-    /// language" (cianru/huawei-appgallery-publish-gradle-plugin issues 43, 62).
+    /// language" (cianru/huawei-appgallery-publish-gradle-plugin issues 43, 62). This is now
+    /// what the mock always does (server_listing.rs); the name is kept for the tests that set it.
     NewLanguageNeedsAppName,
     /// The next answer carrying an id of this kind (upload-url's `objectId`, bind's
     /// `packageId`, create-test-version's `versionId`) carries this text instead; the mock
@@ -505,6 +511,7 @@ pub fn fault_from_name(name: &str) -> Option<Fault> {
             Fault::AnswerIdOnce(kind, text.to_string())
         }
         "submit_still_processing" => Fault::SubmitStillProcessing(u32::try_from(num(1)?).ok()?),
+        "listing_success_ignored" => Fault::ListingSuccessIgnored,
         "release_code_once" => {
             let code = num(204_144_641)?;
             let msg = arg

@@ -73,6 +73,7 @@ fn classify(shared: &Shared, req: &Request) -> Endpoint {
         "/api/publish/v3/app-package-info" => return Endpoint::Bind,
         "/api/publish/v3/package/compile/status" => return Endpoint::CompileStatus,
         crate::server_preflight::APPID_LIST_PATH => return Endpoint::AppIdList,
+        _ if crate::server_listing::is_listing_path(p, &req.method) => return Endpoint::Listing,
         _ if crate::server_release::is_release_path(p) => return Endpoint::Release,
         _ if crate::server_multipart::is_multipart_path(p) => return Endpoint::Multipart,
         _ => {}
@@ -204,7 +205,8 @@ fn connect_api(shared: &Arc<Shared>, c: &mut C, req: &Request, kind: &Endpoint) 
     let expected_method = match kind {
         Endpoint::Token | Endpoint::Multipart => "POST",
         Endpoint::UploadUrl | Endpoint::CompileStatus | Endpoint::AppIdList => "GET",
-        Endpoint::Release => req.method.as_str(), // checked per path in server_release
+        // Checked per path in server_release and server_listing.
+        Endpoint::Release | Endpoint::Listing => req.method.as_str(),
         _ => "PUT",
     };
     if req.method != expected_method {
@@ -289,6 +291,7 @@ fn connect_api_answer(
         Endpoint::Release => crate::server_release::handle(shared, c, req, &query, body),
         Endpoint::Multipart => crate::server_multipart::handle(shared, c, &req.raw_path, &query, body),
         Endpoint::AppIdList => crate::server_preflight::appid_list(shared, c, &query, blen),
+        Endpoint::Listing => crate::server_listing::handle(shared, c, req, &query, body),
         _ => answer(c, 404, &ret_json(404, "no such endpoint"), blen),
     }
 }

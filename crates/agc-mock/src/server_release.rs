@@ -9,7 +9,8 @@
 //!   ([`MockServer::set_pre_review_reads`]); extra fields AGC takes (`registeredIdType`,
 //!   `registeredIdNumber`) are accepted, unknown ones refused;
 //! - notes counted in UTF-16 code units (500), `appName`/`appDesc`/`briefInfo` bounded
-//!   (64/8000/80); a new language only with `appName` under [`Fault::NewLanguageNeedsAppName`];
+//!   (64/8000/80); a new language only with `appName` (server_listing.rs checks and keeps the
+//!   texts);
 //! - test versions with ids: create, add a package (`distributeMode` 1 or 2; parsed like a
 //!   bound one), set its window (at most 90 days, else 204144692 "open test time not exist")
 //!   and groups once the package is parsed (an invite test without
@@ -194,13 +195,14 @@ fn bad(msg: impl Into<String>) -> (i64, String) {
 
 fn app_info(shared: &Shared, app_id: &str) -> Answer {
     let mut st = shared.lock();
+    let st = &mut *st;
     let app = st.release.apps.entry(app_id.to_string()).or_default();
-    let languages: Vec<Value> = app
-        .languages
-        .iter()
-        .map(|l| json!({"lang": l, "newFeatures": app.notes.get(l).cloned().unwrap_or_default()}))
-        .collect();
+    let languages = crate::server_listing::languages_json(shared, &st.listing, app_id, &app.languages, &app.notes);
     let mut info = json!({"appId": app_id, "releaseState": app.release_state});
+    if let Some(default) = app.languages.first() {
+        info["defaultLang"] = json!(default);
+    }
+    crate::server_listing::fill_phased(&st.listing, app_id, &mut info);
     if let Some(r) = app.review_state {
         info["reviewState"] = json!(r);
     }
@@ -220,33 +222,31 @@ fn app_info(shared: &Shared, app_id: &str) -> Answer {
     Ok(doc)
 }
 
+/// The texts of a language (release notes and listing texts), checked and stored by
+/// server_listing.rs. A new language is added when `appName` comes with it (Huawei's page; the
+/// fault `new_language_needs_app_name` says the same); without one it is refused as a language
+/// the app lacks.
 fn language_info(shared: &Shared, app_id: &str, v: &Value) -> Answer {
     only_keys(v, &["lang", "newFeatures", "appName", "appDesc", "briefInfo"]).map_err(bad)?;
-    let lang = text(v, "lang").ok_or_else(|| bad("invalid parameter: lang"))?;
-    let features = text(v, "newFeatures").ok_or_else(|| bad("invalid parameter: newFeatures"))?;
-    if units(features) > 500 {
-        return Err(bad("invalid parameter: newFeatures exceeds 500 characters"));
-    }
-    for (key, max) in [("appName", 64), ("appDesc", 8000), ("briefInfo", 80)] {
-        if let Some(t) = v.get(key) {
-            if !t.as_str().is_some_and(|t| !t.trim().is_empty() && units(t) <= max) {
-                return Err(bad(format!("invalid parameter: {key}")));
-            }
+    if let Some(f) = text(v, "newFeatures") {
+        if units(f) > 500 {
+            return Err(bad("invalid parameter: newFeatures exceeds 500 characters"));
         }
     }
-    let new_with_name = shared.fault() == Fault::NewLanguageNeedsAppName;
+    let ignored = shared.fault() == Fault::ListingSuccessIgnored;
     let mut st = shared.lock();
+    let st = &mut *st;
     let app = st.release.apps.entry(app_id.to_string()).or_default();
-    if !app.languages.iter().any(|l| l == lang) {
-        if !new_with_name {
-            return Err(bad(format!("invalid parameter: language {lang} does not exist for this app")));
-        }
-        if text(v, "appName").is_none() {
-            return Err(bad(format!("appName is necessary for a new language ({lang})")));
-        }
-        app.languages.push(lang.to_string());
-    }
-    app.notes.insert(lang.to_string(), features.to_string());
+    let live = app.preflight.on_shelf_version_code.is_some() || app.preflight.on_shelf_version_id.is_some();
+    crate::server_listing::language_texts(
+        ignored,
+        &mut st.listing,
+        app_id,
+        &mut app.languages,
+        &mut app.notes,
+        live,
+        v,
+    )?;
     Ok(ok(json!({})))
 }
 

@@ -42,6 +42,8 @@ pub(crate) struct State {
     pub release: ReleaseBook,
     /// multipart upload sessions (served by server_multipart.rs).
     pub multipart: MultipartBook,
+    /// The listing's texts, files and phased releases per app (served by server_listing.rs).
+    pub listing: ListingBook,
 }
 
 /// State shared by all connection threads.
@@ -209,6 +211,36 @@ pub struct AppPreflight {
     pub deny_appid_list: bool,
     /// Send numbers as strings (AGC sometimes does).
     pub numbers_as_strings: bool,
+}
+
+// The store listing (server_listing.rs); the languages and release notes are the release
+// road's (App).
+
+/// The object ids of one file list, per `deviceType`, with their `showType`.
+pub(crate) type DeviceFiles = BTreeMap<i64, (Vec<String>, Option<i64>)>;
+
+/// A running phased release.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Phased {
+    pub(crate) version_id: String,
+    pub(crate) state: String,
+    pub(crate) phase_day: Option<i64>,
+}
+
+/// What the mock holds of one app's listing.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ListingApp {
+    /// lang -> (appName, appDesc, briefInfo)
+    pub(crate) texts: BTreeMap<String, [Option<String>; 3]>,
+    /// (lang, list) -> its files per device
+    pub(crate) files: BTreeMap<(String, String), DeviceFiles>,
+    pub(crate) phased: Option<Phased>,
+}
+
+/// The listing of every app.
+#[derive(Default)]
+pub(crate) struct ListingBook {
+    pub(crate) apps: BTreeMap<String, ListingApp>,
 }
 
 // multipart upload (server_multipart.rs).

@@ -133,6 +133,49 @@ Examples:
   agcupload inspect --json --sha256 build/app-signed.app
 ";
 
+const LISTING_EXAMPLES: &str = "\
+The folder holds one folder per language (docs/guide/listing.md): name.txt, description.txt,
+brief.txt, release_notes.txt, icon.png or icon.webp, screenshots/<device>/NN.png|jpg|webp and
+videos/<device>/NN.mp4 with its poster NN.png|jpg|webp; device is phone, tablet, 2in1, tv or
+watch. A missing file leaves AGC's as it is. Every documented rule is checked before anything
+is sent (exit 2, every problem listed). apply reads back what AGC shows and fails (exit 6)
+when AGC answered success but does not show what was sent.
+
+Examples:
+  agcupload listing pull --dir listing 1234567
+  agcupload listing plan --dir listing 1234567
+  agcupload listing apply --json --dir listing --bundle com.example.app
+  agcupload listing delete-language --lang fr-FR 1234567
+";
+
+const WITHDRAW_EXAMPLES: &str = "\
+Withdraws the version in review (AGC's on-shelf/cancel with the draft's versionId). Refused
+before the call (exit 6) unless the release state is 3 (to be released), 4 (in review), 5
+(update in review), 6 (removal requested) or 12 (pre-review).
+
+Examples:
+  agcupload withdraw 1234567
+  agcupload withdraw --bundle com.example.app
+";
+
+const PHASED_EXAMPLES: &str = "\
+Refused before the call (exit 6) when app-info shows no phased release. agcupload state shows
+the rollout (phasedReleaseInfo).
+
+Examples:
+  agcupload phased --pause 1234567
+  agcupload phased --step 4 --description 'Crash rate is fine' 1234567
+  agcupload phased --full --bundle com.example.app
+";
+
+const APPID_EXAMPLES: &str = "\
+Looks the bundle name up in appid-list with packageTypes=7 (HarmonyOS apps and atomic
+services only, so an Android app of the same name is never taken).
+
+Examples:
+  agcupload appid com.example.app
+";
+
 const SEAL_EXAMPLES: &str = "\
 Examples:
   head -c 32 /dev/urandom > key.bin && chmod 600 key.bin
@@ -353,11 +396,134 @@ pub enum Command {
         #[arg(long)]
         sha256: bool,
     },
+    /// The store listing from a folder (fastlane supply's layout): plan, apply, pull.
+    #[command(subcommand, after_help = LISTING_EXAMPLES)]
+    Listing(ListingCommand),
+    /// Withdraw the version in review (refused in the states where AGC cannot withdraw).
+    #[command(after_help = WITHDRAW_EXAMPLES)]
+    Withdraw {
+        #[command(flatten)]
+        conn: ConnArgs,
+        #[command(flatten)]
+        app: AppArgs,
+    },
+    /// Control a phased release: --pause, --resume, --full or --step N.
+    #[command(after_help = PHASED_EXAMPLES)]
+    Phased {
+        #[command(flatten)]
+        conn: ConnArgs,
+        #[command(flatten)]
+        app: AppArgs,
+        #[command(flatten)]
+        phased: PhasedArgs,
+        /// A description of the change, at most 500 characters.
+        #[arg(long, value_name = "TEXT")]
+        description: Option<String>,
+        /// The version of the phased release [default: the one app-info names].
+        #[arg(long, value_name = "ID")]
+        version_id: Option<String>,
+    },
+    /// Print the id of the HarmonyOS app with this bundle name.
+    #[command(after_help = APPID_EXAMPLES)]
+    Appid {
+        #[command(flatten)]
+        conn: ConnArgs,
+        /// The bundle name, e.g. com.example.app.
+        bundle: String,
+    },
     /// Print the versions of the tool and of libagcupload.
     Version,
     /// Print the tool's man page (roff), generated from these definitions (`make man`).
     #[command(hide = true, name = "generate-man")]
     GenerateMan,
+}
+
+/// `listing plan|apply|pull|delete-language`.
+#[derive(Debug, Subcommand)]
+pub enum ListingCommand {
+    /// Show what apply would change, per language and field, without writing anything.
+    Plan {
+        #[command(flatten)]
+        conn: ConnArgs,
+        #[command(flatten)]
+        app: AppArgs,
+        /// The listing folder.
+        #[arg(long, value_name = "DIR")]
+        dir: PathBuf,
+    },
+    /// Apply the folder: the texts and files that changed, then read back what AGC shows.
+    Apply {
+        #[command(flatten)]
+        conn: ConnArgs,
+        #[command(flatten)]
+        app: AppArgs,
+        /// The listing folder.
+        #[arg(long, value_name = "DIR")]
+        dir: PathBuf,
+    },
+    /// Write AGC's current texts into the folder (and what it shows of the files into its manifest).
+    Pull {
+        #[command(flatten)]
+        conn: ConnArgs,
+        #[command(flatten)]
+        app: AppArgs,
+        /// The listing folder (created when missing).
+        #[arg(long, value_name = "DIR")]
+        dir: PathBuf,
+    },
+    /// Delete a language of the listing (never the default one).
+    DeleteLanguage {
+        #[command(flatten)]
+        conn: ConnArgs,
+        #[command(flatten)]
+        app: AppArgs,
+        /// The language tag, e.g. fr-FR.
+        #[arg(long, value_name = "LANG")]
+        lang: String,
+    },
+}
+
+/// The app: its id, or its bundle name to look the id up by.
+#[derive(Debug, Args)]
+pub struct AppArgs {
+    /// The app's id in AGC (or --bundle).
+    #[arg(value_name = "APP_ID", required_unless_present = "bundle")]
+    pub app_id: Option<String>,
+    /// Look the app id up by this bundle name (HarmonyOS apps only) instead of giving it.
+    #[arg(long, value_name = "NAME", conflicts_with = "app_id")]
+    pub bundle: Option<String>,
+}
+
+/// What a phased-release call does: exactly one of them.
+#[derive(Debug, Args)]
+#[group(id = "phased_action", required = true, multiple = false)]
+pub struct PhasedArgs {
+    /// Stop the rollout where it is (state SUSPEND).
+    #[arg(long)]
+    pub pause: bool,
+    /// Go on with the rollout (state RELEASE).
+    #[arg(long)]
+    pub resume: bool,
+    /// Release to everyone now (releasePhase 4).
+    #[arg(long)]
+    pub full: bool,
+    /// Go on to phase day N: 2 (2%), 3 (5%), 4 (10%), 5 (20%), 6 (50%), 7 (100%).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..=7))]
+    pub step: Option<u32>,
+}
+
+impl PhasedArgs {
+    /// The library's action.
+    pub fn action(&self) -> agcupload::PhasedAction {
+        match (self.pause, self.resume, self.full, self.step) {
+            (true, ..) => agcupload::PhasedAction::Pause,
+            (_, true, ..) => agcupload::PhasedAction::Resume,
+            (_, _, true, _) => agcupload::PhasedAction::Full,
+            (.., Some(n)) => agcupload::PhasedAction::Step(n),
+            // The group requires one of them.
+            _ => agcupload::PhasedAction::Resume,
+        }
+    }
 }
 
 /// What a submit for review sends (each field only when given).
@@ -535,10 +701,15 @@ pub struct ConnArgs {
 /// What is uploaded (or checked).
 #[derive(Debug, Args)]
 pub struct FileArgs {
-    /// The app's id in AGC.
+    /// The app's id in AGC (with --bundle, leave it out: the file comes first).
+    #[arg(value_name = "APP_ID")]
     pub app_id: String,
     /// The file: a signed .app package, or with --kind picture a .png/.jpg/.webp.
-    pub file: PathBuf,
+    #[arg(value_name = "FILE", required_unless_present = "bundle")]
+    pub file: Option<PathBuf>,
+    /// Look the app id up by this bundle name (HarmonyOS apps only) instead of giving it.
+    #[arg(long, value_name = "NAME")]
+    pub bundle: Option<String>,
     /// What the file is; decides the suffix, size and content rules.
     #[arg(long, value_enum, default_value_t = Kind::App)]
     pub kind: Kind,
@@ -638,11 +809,28 @@ impl FileArgs {
     /// The library's upload request for these arguments (the transfer options are set by
     /// [`TransferArgs::apply`]): an upload option of the library maps here, beside its flag.
     pub fn request(&self) -> agcupload::UploadRequest<'_> {
-        let mut r = agcupload::UploadRequest::new(&self.app_id, &self.file, self.kind.package_kind());
+        // Always set once the arguments are resolved (`FileArgs::resolve`); an empty path is
+        // refused by the upload as a missing file.
+        let path = self.file.as_deref().unwrap_or(std::path::Path::new(""));
+        let mut r = agcupload::UploadRequest::new(&self.app_id, path, self.kind.package_kind());
         r.file_name = self.file_name.as_deref();
         r.release_type = self.release_type;
         r.chinese_mainland = self.mainland;
         r
+    }
+}
+
+impl FileArgs {
+    /// With --bundle the one positional given is the file: move it there (the app id is then
+    /// looked up, [`crate::listing`]). Both given with --bundle is a usage error.
+    pub fn resolve(&mut self) -> Result<(), String> {
+        if self.bundle.is_some() {
+            if self.file.is_some() {
+                return Err("with --bundle, give the file only (the app id is looked up)".into());
+            }
+            self.file = Some(PathBuf::from(std::mem::take(&mut self.app_id)));
+        }
+        Ok(())
     }
 }
 

@@ -6,6 +6,7 @@ mod advice;
 mod args;
 mod exit;
 mod inspect;
+mod listing;
 mod output;
 mod preflight;
 mod printer;
@@ -60,22 +61,40 @@ fn run() -> i32 {
     }
     let ctx = Ctx { display: Display::choose(cli.output.progress, cli.output.quiet), signals, net: cli.net };
     let report = match cli.command {
-        Command::Upload { conn, file, publish, wait, send } => ctx.upload(&conn, &file, publish, &wait, &send),
-        Command::Publish { conn, file, wait, send, road } if road.submit || road.test.is_some() => {
-            ctx.road(&conn, &file, &wait, &send, &road)
+        Command::Upload { conn, mut file, publish, wait, send } => {
+            let name = if publish { "publish" } else { "upload" };
+            match ctx.resolve_file_args(name, &conn, &mut file) {
+                Ok(()) => ctx.upload(&conn, &file, publish, &wait, &send),
+                Err(r) => *r,
+            }
         }
-        Command::Publish { conn, file, wait, send, .. } => ctx.upload(&conn, &file, true, &wait, &send),
+        Command::Publish { conn, mut file, wait, send, road } => {
+            match ctx.resolve_file_args("publish", &conn, &mut file) {
+                Err(r) => *r,
+                Ok(()) if road.submit || road.test.is_some() => ctx.road(&conn, &file, &wait, &send, &road),
+                Ok(()) => ctx.upload(&conn, &file, true, &wait, &send),
+            }
+        }
         Command::Bind { conn, app_id, object_id, file_name, wait, wait_args, bind } => {
             ctx.bind(&conn, &app_id, &object_id, &file_name, wait, &wait_args, &bind)
         }
         Command::Wait { conn, app_id, package_id, wait } => ctx.wait(&conn, &app_id, &package_id, &wait),
-        Command::Check { conn, file, preflight } => ctx.check(&conn, &file, &preflight),
+        Command::Check { conn, mut file, preflight } => match ctx.resolve_file_args("check", &conn, &mut file) {
+            Ok(()) => ctx.check(&conn, &file, &preflight),
+            Err(r) => *r,
+        },
         Command::Seal { key, input, output } => ctx.seal(&key, &input, &output, true),
         Command::Open { key, input, output } => ctx.seal(&key, &input, &output, false),
         Command::State { conn, app_id } => ctx.state(&conn, &app_id),
         Command::Notes { conn, app_id, notes_dir } => ctx.notes(&conn, &app_id, &notes_dir),
         Command::Submit { conn, app_id, submit, wait } => ctx.submit(&conn, &app_id, &submit, &wait),
         Command::Inspect { file, sha256 } => inspect::run(&file, sha256, &mut ctx.reporter()),
+        Command::Listing(command) => ctx.listing(&command),
+        Command::Withdraw { conn, app } => ctx.withdraw(&conn, &app),
+        Command::Phased { conn, app, phased, description, version_id } => {
+            ctx.phased(&conn, &app, &phased, description.as_deref(), version_id.as_deref())
+        }
+        Command::Appid { conn, bundle } => ctx.appid(&conn, &bundle),
         Command::Version => version(),
         Command::GenerateMan => unreachable!("answered before the signal handlers"),
     };

@@ -334,10 +334,22 @@ impl Ctx {
         report.extra.push(("release_state", json!(s.release_state)));
         report.extra.push(("review_state", json!(s.review_state)));
         report.extra.push(("audit_opinion", json!(s.audit_opinion)));
+        report.extra.push(("release_phase", json!(s.release_phase)));
+        let phased = s.phased.as_ref().map(|p| {
+            let percent = p.phase_day.and_then(|d| {
+                agcupload::limits::PHASE_DAYS.iter().find(|(day, _)| i64::from(*day) == d).map(|(_, pct)| *pct)
+            });
+            json!({"state": p.state, "phase_day": p.phase_day, "percent": percent, "version_id": p.version_id})
+        });
+        report.extra.push(("phased", json!(phased)));
         let mut text = name.to_owned();
         if let Some(o) = &s.audit_opinion {
             text.push('\n');
             text.push_str(o);
+        }
+        if let Some(p) = &s.phased {
+            let day = p.phase_day.map_or_else(String::new, |d| format!(", day {d}"));
+            text.push_str(&format!("\nphased release: {}{day}", p.state.as_deref().unwrap_or("state not given")));
         }
         report.text = Some(text);
         let code = match s.release_state {

@@ -151,6 +151,12 @@ pub(crate) fn open_regular(path: &Path) -> Result<(File, Metadata), FsError> {
     open_regular_with(path, Links::Follow)
 }
 
+/// [`open_regular`], but a symbolic link as the last component is refused by the open itself
+/// (`O_NOFOLLOW`): for files found in a folder, where a link could lead outside it.
+pub(crate) fn open_regular_no_link(path: &Path) -> Result<(File, Metadata), FsError> {
+    open_regular_with(path, Links::Refuse)
+}
+
 /// Whether the last component of a path may be a symbolic link.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Links {

@@ -23,6 +23,7 @@ mod connect;
 pub mod defaults;
 mod error;
 mod fsio;
+mod listing;
 mod net;
 mod package;
 mod progress;
@@ -34,17 +35,27 @@ mod transfer;
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub use auth::{Credentials, ServiceAccount, JWT_AUDIENCE, JWT_LIFETIME};
+pub use client::listing::{
+    ListingApplied, ListingChange, ListingField, ListingPlan, ListingPulled, ListingUpload, ListingValue, PhasedDone,
+    Withdrawn,
+};
 pub use client::release::{ReleaseError, ReleaseIds, ReleaseRequest, ReleaseStep, ReleaseTarget};
 pub use client::upload::parse_sha256_hex;
 pub use client::upload::AUTO_MULTIPART_FROM;
 pub use client::{CheckReport, Client, PreflightReport, Published, Transfer, UploadRequest, UploadResult};
+pub use connect::listing::{ListingPaths, ListingTexts, PhasedAction};
 pub use connect::package::BindQuery;
 pub use connect::preflight::PreflightPaths;
 pub use connect::release::{check_language, check_notes, normalize_release_time, parse_submit_field};
-pub use connect::release::{AppState, ReleaseNote, ReleasePaths, ReleasePhase, ReleaseState, SubmitOptions};
+pub use connect::release::{
+    AppState, PhasedRelease, ReleaseNote, ReleasePaths, ReleasePhase, ReleaseState, SubmitOptions,
+};
 pub use connect::test_release::{TestRelease, TestType};
 pub use error::{Error, Result, Status};
 pub use fsio::{quote_path, read_small_file, read_small_file_no_link};
+pub use listing::{
+    normalize_text, Device, Listing, ListingFile, ListingLanguage, ListingVideo, MediaFormat, MANIFEST_NAME,
+};
 pub use net::http::TrustRoots;
 pub use net::retry::RetryPolicy;
 pub use package::inspect::inspect_package_sha256;
@@ -56,9 +67,12 @@ pub use transfer::digest::{to_hex, Sha256Digest};
 pub use transfer::resume::recorded_parts;
 
 /// AGC's limits and ours, each defined once beside the rule that enforces it: package sizes,
-/// text lengths, the test window, parts. Every layer (the C header's `AGC_*` limits, the tool's
+/// text lengths, the test window, parts, the listing's files. Every layer (the C header's `AGC_*` limits, the tool's
 /// help, docs/reference/limits-and-statuses.md) takes them from here.
 pub mod limits {
+    pub use crate::connect::listing::{
+        MAX_FILE_LIST_LANGUAGES, MAX_LANG_LEN as MAX_LISTING_LANG_LEN, MAX_OBJECT_IDS, PHASE_DAYS, WITHDRAW_STATES,
+    };
     pub use crate::connect::multipart::{DEFAULT_PART_MIN_SIZE as PART_MIN_SIZE, MAX_PARTS, PART_MAX_SIZE};
     pub use crate::connect::release::{
         MAX_APP_DESC, MAX_APP_NAME, MAX_BRIEF_INFO, MAX_EXTRA_SUBMIT_FIELDS, MAX_NEW_FEATURES, MAX_PHASED_DESC,
@@ -67,6 +81,11 @@ pub mod limits {
     pub use crate::connect::test_release::{
         DISTRIBUTE_APPGALLERY, DISTRIBUTE_TEST_ZONE, MAX_TEST_DESC, MAX_TEST_WINDOW,
     };
+    pub use crate::listing::rules::{
+        ICON_SIDES, MAX_ICON_PNG, MAX_ICON_WEBP, MAX_SCREENSHOT_PNG_JPEG, MAX_SCREENSHOT_WEBP, MAX_VIDEO,
+        MAX_VIDEOS_PER_DEVICE, SCREENSHOTS_PER_DEVICE,
+    };
+    pub use crate::listing::MAX_TEXT_FILE as MAX_LISTING_TEXT_FILE;
     pub use crate::package::rules::{ATOMIC_SERVICE_MAX, HARMONY_APP_MAX, PROFILE_PICTURE_MAX};
     pub use crate::text::bounds::MAX_SERVER_TEXT;
 }
@@ -78,7 +97,9 @@ pub use limits::MAX_SERVER_TEXT;
 pub mod internal {
     pub use crate::client::release::check_resumed_sha256;
     pub use crate::connect::ids::{check_group_id, check_object_id};
+    pub use crate::connect::listing::{check_listing_language, file_info_body, parse_listing, phased_body};
     pub use crate::connect::package::parse_bind;
+    pub use crate::connect::preflight::check_bundle_name;
     pub use crate::connect::release::{
         advice, check_note, check_notes, check_phase, check_remark, check_submit_field, is_still_processing,
         normalize_release_time, parse_app_state, parse_submit_field,

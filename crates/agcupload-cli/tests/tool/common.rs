@@ -10,6 +10,8 @@ use serde_json::Value;
 
 #[path = "../../../agcupload/tests/common/app.rs"]
 pub mod app;
+#[path = "../../../agcupload/tests/common/listing.rs"]
+pub mod listing;
 
 /// The tool under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_agcupload");

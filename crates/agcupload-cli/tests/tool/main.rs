@@ -7,5 +7,6 @@ mod cli;
 mod github;
 mod inputs;
 mod inspect;
+mod listing;
 mod multipart;
 mod preflight;

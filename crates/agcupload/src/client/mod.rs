@@ -1,11 +1,14 @@
 //! The [`Client`]: its settings and setters, and one file per operation: [`upload`](crate::client::upload), [`publish`](crate::client::publish)
-//! (bind, wait, publish), [`release`](crate::client::release) (the release road and its single steps), [`check`](crate::client::check).
+//! (bind, wait, publish), [`release`](crate::client::release) (the release road and its single steps), [`check`](crate::client::check),
+//! [`listing`](crate::client::listing) (the store listing from a folder, withdraw, phased release, app id look-up).
 
 use std::path::Path;
 use std::time::Duration;
 
 use crate::auth::{self, Credentials, TokenCache};
-use crate::connect::{self, multipart::MultipartPaths, preflight::PreflightPaths, release::ReleasePaths};
+use crate::connect::{
+    self, listing::ListingPaths, multipart::MultipartPaths, preflight::PreflightPaths, release::ReleasePaths,
+};
 use crate::error::{Error, Result};
 use crate::net::http::{self, Settings, TrustRoots};
 use crate::net::proxy::ProxyChoice;
@@ -15,6 +18,7 @@ use crate::seal::SealKey;
 use crate::text::redact::Redactor;
 
 pub(crate) mod check;
+pub(crate) mod listing;
 pub(crate) mod preflight;
 pub(crate) mod publish;
 pub(crate) mod release;
@@ -60,6 +64,7 @@ pub struct Client {
     release_paths: ReleasePaths,
     multipart_paths: MultipartPaths,
     preflight_paths: PreflightPaths,
+    listing_paths: ListingPaths,
     /// Part URLs older than this are asked again ([`upload::PART_URL_MAX_AGE`]).
     part_url_max_age: Duration,
 }
@@ -89,6 +94,7 @@ impl Client {
             release_paths: ReleasePaths::default(),
             multipart_paths: MultipartPaths::default(),
             preflight_paths: PreflightPaths::default(),
+            listing_paths: ListingPaths::default(),
             part_url_max_age: upload::PART_URL_MAX_AGE,
         })
     }
@@ -234,6 +240,14 @@ impl Client {
     /// The Connect API paths of the release calls in use.
     pub fn release_paths(&self) -> &ReleasePaths {
         &self.release_paths
+    }
+
+    /// Replace the Connect API paths of the listing calls, withdraw and phased release; see
+    /// [`ListingPaths`] for the defaults.
+    pub fn set_listing_paths(&mut self, paths: ListingPaths) -> Result<()> {
+        paths.validate()?;
+        self.listing_paths = paths;
+        Ok(())
     }
 
     /// How old part URLs may be before a part is sent with them (default

@@ -100,7 +100,14 @@ impl Client {
         let list_path = self.preflight_paths.appid_list.clone();
         let ids = self.connect_call(progress, |_, agent, base, auth, deadline, _| {
             let query = [("packageName", bundle.as_str()), ("packageTypes", PACKAGE_TYPES_HARMONY)];
-            let req = Request { method: Method::Get, path: &list_path, query: &query, body: None, what: "appid-list" };
+            let req = Request {
+                method: Method::Get,
+                path: &list_path,
+                query: &query,
+                body: None,
+                what: "appid-list",
+                headers: &[],
+            };
             connect::send(agent, base, auth, &req, deadline, |b| parse_appid_list(b, &bundle))
         });
         let app_ids = match ids {
@@ -129,7 +136,14 @@ impl Client {
         let info_path = self.release_paths.app_info.clone();
         let versions = self.connect_call(progress, |_, agent, base, auth, deadline, _| {
             let query = [("appId", app_id)];
-            let req = Request { method: Method::Get, path: &info_path, query: &query, body: None, what: "app-info" };
+            let req = Request {
+                method: Method::Get,
+                path: &info_path,
+                query: &query,
+                body: None,
+                what: "app-info",
+                headers: &[],
+            };
             connect::send(agent, base, auth, &req, deadline, parse_app_versions)
         });
         let v = match versions {

@@ -388,7 +388,8 @@ impl Client {
             if let Some((p, d, t)) = phase {
                 progress::event(progress, p, d, t)?;
             }
-            let request = Request { method, path, query: &[("appId", app_id)], body: body.map(Body::Json), what };
+            let request =
+                Request { method, path, query: &[("appId", app_id)], body: body.map(Body::Json), what, headers: &[] };
             connect::send(agent, base, auth, &request, deadline, &parse)
         });
         self.clean(r.map_err(with_advice))
@@ -511,8 +512,14 @@ impl Client {
                 let query = &[("appId", app_id)];
                 if attempt > 1 && unsure.get() {
                     if let Some(before) = before {
-                        let info =
-                            Request { method: Method::Get, path: &info_path, query, body: None, what: "app-info" };
+                        let info = Request {
+                            method: Method::Get,
+                            path: &info_path,
+                            query,
+                            body: None,
+                            what: "app-info",
+                            headers: &[],
+                        };
                         match connect::send(agent, base, auth, &info, deadline, parse_app_state)? {
                             Answer::Ok(now) if submit_landed(before, &now) => return Ok(Answer::Ok(SubmitTry::Done)),
                             Answer::Ok(_) => {}
@@ -526,6 +533,7 @@ impl Client {
                     query,
                     body: Some(Body::Json(&body)),
                     what: "app-submit",
+                    headers: &[],
                 };
                 connect::send_noting(agent, base, auth, &submit, deadline, parse, unsure)
             })?;

@@ -359,7 +359,7 @@ impl Client {
 
     /// One PUT of the whole file to the upload-url target.
     #[allow(clippy::too_many_arguments)]
-    fn single(
+    pub(super) fn single(
         &self,
         request: &UploadRequest<'_>,
         file: &mut File,

@@ -17,6 +17,7 @@ use crate::net::http::{self, Deadline, MAX_JSON_BODY};
 use crate::text::secret::Secret;
 
 pub(crate) mod ids;
+pub(crate) mod listing;
 pub(crate) mod multipart;
 pub(crate) mod package;
 pub(crate) mod preflight;
@@ -168,6 +169,9 @@ pub(crate) enum Method {
     Get,
     Put,
     Post,
+    /// Without a body (the one documented DELETE, of a language, takes its arguments in the
+    /// query).
+    Delete,
 }
 
 /// The body of a PUT or POST.
@@ -183,13 +187,15 @@ pub(crate) enum Body<'a> {
 }
 
 /// One Connect API request: `method` on `base + path` with `query` (in order) and, for PUT
-/// and POST, a body (`{}` when `None`). `what` names the call in errors.
+/// and POST, a body (`{}` when `None`). `what` names the call in errors. `headers` are sent
+/// besides the auth headers: a few calls take `appId` as a header, not in the query.
 pub(crate) struct Request<'a> {
     pub method: Method,
     pub path: &'a str,
     pub query: &'a [(&'a str, &'a str)],
     pub body: Option<Body<'a>>,
     pub what: &'a str,
+    pub headers: &'a [(&'a str, &'a str)],
 }
 
 /// Send `request` and return ureq's raw outcome (before the body is read), for a caller that
@@ -208,12 +214,28 @@ pub(crate) fn exchange(
             for (k, v) in request.query {
                 req = req.query(*k, *v);
             }
+            for (k, v) in request.headers {
+                req = req.header(*k, *v);
+            }
             http::with_deadline(auth.apply(req), deadline)?.call()
         }
-        Method::Put | Method::Post => {
+        Method::Put | Method::Post | Method::Delete => {
+            if request.method == Method::Delete {
+                let mut req = agent.delete(&url);
+                for (k, v) in request.query {
+                    req = req.query(*k, *v);
+                }
+                for (k, v) in request.headers {
+                    req = req.header(*k, *v);
+                }
+                return Ok(http::with_deadline(auth.apply(req), deadline)?.call());
+            }
             let mut req = if request.method == Method::Put { agent.put(&url) } else { agent.post(&url) };
             for (k, v) in request.query {
                 req = req.query(*k, *v);
+            }
+            for (k, v) in request.headers {
+                req = req.header(*k, *v);
             }
             let text = match request.body {
                 None => "{}".to_owned(),

@@ -280,6 +280,7 @@ pub(crate) fn init(
         query: &params,
         body: Some(Body::Empty),
         what: "multipart init",
+        headers: &[],
     };
     send(agent, base, auth, &request, deadline, parse_init)
 }
@@ -302,6 +303,7 @@ pub(crate) fn part_urls(
         query: &params,
         body: Some(Body::Text(&body)),
         what: "multipart parts",
+        headers: &[],
     };
     send(agent, base, auth, &request, deadline, |b| parse_parts(b, lengths))
 }
@@ -339,6 +341,7 @@ pub(crate) fn compose(
         query: &params,
         body: Some(Body::Text(body)),
         what: "multipart compose",
+        headers: &[],
     };
     send(agent, base, auth, &request, deadline, |b| super::parse_empty(b, "multipart compose"))
 }

@@ -71,6 +71,7 @@ pub(crate) fn bind_package(
         query: &query,
         body: Some(Body::Json(&body)),
         what: WHAT,
+        headers: &[],
     };
     send_noting(agent, base, auth, &request, deadline, parse_bind, unsure)
 }
@@ -122,6 +123,7 @@ pub(crate) fn compile_status(
         query: &[("appId", app_id), ("pkgIds", package_id)],
         body: None,
         what: "compile-status",
+        headers: &[],
     };
     send(agent, base, auth, &request, deadline, |body| parse_compile_status(body, package_id))
 }

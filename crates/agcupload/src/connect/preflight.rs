@@ -54,6 +54,27 @@ impl PreflightPaths {
     }
 }
 
+/// Most bytes of a bundle name looked up in appid-list (our bound; AGC documents none).
+pub const MAX_BUNDLE_NAME: usize = 128;
+
+/// A bundle name to look up (`com.example.app`): 1 to 128 ASCII letters,
+/// digits, `.`, `_` or `-`, starting with a letter. A comma is refused: appid-list takes a
+/// comma-separated list, and one name is looked up at a time.
+pub fn check_bundle_name(name: &str) -> Result<()> {
+    let ok = (1..=MAX_BUNDLE_NAME).contains(&name.len())
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::InvalidArgument(format!(
+            "'{}' is not a bundle name like com.example.app (1 to {MAX_BUNDLE_NAME} ASCII letters, digits, '.', '_' \
+             or '-', starting with a letter)",
+            bounded(name, 60)
+        )))
+    }
+}
+
 /// The most app ids kept from one appid-list answer.
 pub const MAX_APP_IDS: usize = 64;
 /// The longest text kept from an answer field.
@@ -172,6 +193,16 @@ mod tests {
             Err(Error::Api { code: 204144641, .. })
         ));
         assert!(matches!(parse_appid_list(b"{", "com.a"), Err(Error::Protocol(_))));
+    }
+
+    #[test]
+    fn bundle_names_are_checked_before_a_look_up() {
+        for good in ["com.example.app", "a", "com.a_b-c.D9"] {
+            assert!(check_bundle_name(good).is_ok(), "{good}");
+        }
+        for bad in ["", "9com.a", ".com", "com.a,com.b", "com a", "com/a", "中.a", &"a".repeat(129)] {
+            assert!(matches!(check_bundle_name(bad), Err(Error::InvalidArgument(_))), "{bad}");
+        }
     }
 
     #[test]

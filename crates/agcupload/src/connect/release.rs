@@ -242,7 +242,7 @@ pub fn check_phase(phase: &ReleasePhase) -> Result<()> {
 }
 
 /// One text of a language: not empty to the eye, at most `max` UTF-16 code units.
-fn check_note_text(language: &str, what: &str, text: &str, max: usize) -> Result<()> {
+pub(crate) fn check_note_text(language: &str, what: &str, text: &str, max: usize) -> Result<()> {
     if shows_nothing(text) {
         return Err(Error::InvalidArgument(format!(
             "{what} for {language}: empty (only white space or invisible characters)"
@@ -524,6 +524,23 @@ pub struct AppState {
     pub review_state: Option<i64>,
     /// AGC's `auditInfo.auditOpinion` (the reviewers' words), when present and not empty.
     pub audit_opinion: Option<String>,
+    /// AGC's `releasePhase` (0 full, 3 phased), when present.
+    pub release_phase: Option<i64>,
+    /// AGC's `phasedReleaseInfo`, when present (a phased release).
+    pub phased: Option<PhasedRelease>,
+}
+
+/// What app-info's `phasedReleaseInfo` says. The page names the object, not its fields: they
+/// are read by the names of the phased-release call's body (`state`, `phaseDay`, `versionId`),
+/// each when present (docs/protocol.md section 8).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PhasedRelease {
+    /// `state`: `RELEASE` (rolling out) or `SUSPEND` (paused), as AGC writes it.
+    pub state: Option<String>,
+    /// `phaseDay`: the step reached (2 to 7).
+    pub phase_day: Option<i64>,
+    /// `versionId`: the version being rolled out.
+    pub version_id: Option<String>,
 }
 
 /// Parse an `app-info` answer. `releaseState` is read from `appInfo`, else from the top
@@ -544,7 +561,31 @@ pub fn parse_app_state(body: &[u8]) -> Result<AppState> {
         // would keep a piece too short to be recognised; the gate bounds it after redaction.
         .map(|s| bounded(s, crate::text::bounds::GATE_CUT))
         .filter(|s| !s.trim().is_empty());
-    Ok(AppState { state: ReleaseState::from_code(code), release_state: code, review_state, audit_opinion })
+    let release_phase = field("releasePhase").and_then(as_i64);
+    let phased = field("phasedReleaseInfo").and_then(Value::as_object).map(|p| {
+        let text = |k: &str| {
+            let t = match p.get(k)? {
+                Value::String(s) => s.trim().to_owned(),
+                Value::Number(n) => n.to_string(),
+                _ => return None,
+            };
+            let t = bounded(&t, 128);
+            (!t.trim().is_empty()).then_some(t)
+        };
+        PhasedRelease {
+            state: text("state"),
+            phase_day: p.get("phaseDay").and_then(as_i64),
+            version_id: text("versionId"),
+        }
+    });
+    Ok(AppState {
+        state: ReleaseState::from_code(code),
+        release_state: code,
+        review_state,
+        audit_opinion,
+        release_phase,
+        phased,
+    })
 }
 
 #[cfg(test)]
@@ -629,6 +670,24 @@ mod tests {
         assert_eq!(ReleaseState::from_code(None), Other);
         assert_eq!(ReleaseState::describe_code(12), Some("pre-review"));
         assert_eq!(utf16_len("😀a"), 3);
+    }
+
+    #[test]
+    fn phased_release_info_is_read_when_present() {
+        let s = parse_app_state(
+            br#"{"ret":{"code":0},"appInfo":{"releaseState":0,"releasePhase":3,
+                "phasedReleaseInfo":{"state":"SUSPEND","phaseDay":"4","versionId":6001}}}"#,
+        )
+        .unwrap();
+        assert_eq!(s.release_phase, Some(3));
+        let p = s.phased.unwrap();
+        assert_eq!(
+            (p.state.as_deref(), p.phase_day, p.version_id.as_deref()),
+            (Some("SUSPEND"), Some(4), Some("6001"))
+        );
+        let none =
+            parse_app_state(br#"{"ret":{"code":0},"appInfo":{"releaseState":0,"phasedReleaseInfo":"x"}}"#).unwrap();
+        assert_eq!((none.release_phase, none.phased), (None, None));
     }
 
     #[test]

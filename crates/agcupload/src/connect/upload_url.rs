@@ -332,6 +332,7 @@ pub(crate) fn request_upload_url(
         query: &params,
         body: None,
         what: "upload-url",
+        headers: &[],
     };
     send(agent, base, auth, &request, deadline, |body| parse_upload_url(body, query))
 }

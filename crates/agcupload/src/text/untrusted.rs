@@ -59,6 +59,22 @@ impl<'a> Gate<'a> {
         out
     }
 
+    /// A store text from a server (a description, release notes), for a file or a JSON
+    /// value rather than a log line: redacted, kept multi-line (line breaks and tabs stay, and
+    /// so do format characters such as the zero-width joiner of an emoji or a right-to-left
+    /// mark, which are content of a store text), other control characters replaced by a
+    /// space, and cut to [`crate::connect::listing::MAX_KEPT_TEXT`] bytes. A one-line view of
+    /// it for a log is [`bounded`], as the listing's summaries do.
+    pub fn listing_text(&self, text: &str) -> String {
+        let max = crate::connect::listing::MAX_KEPT_TEXT;
+        // Redacted whole, with room for a secret that straddles the bound, then cut.
+        let head = cut(text, max + GATE_CUT);
+        let redacted = self.redactor.redact(head);
+        let kept: String =
+            redacted.chars().map(|c| if c.is_control() && c != '\n' && c != '\t' { ' ' } else { c }).collect();
+        cut(&kept, max).to_owned()
+    }
+
     /// An id from a server. Refused when it holds a secret of this client: redacting it would
     /// make it a different id.
     pub fn id(&self, what: &str, id: String) -> Result<String> {
@@ -125,6 +141,10 @@ impl<T: FromServer> FromServer for Option<T> {
 impl FromServer for AppState {
     fn pass(mut self, gate: &Gate<'_>) -> Result<AppState> {
         self.audit_opinion = self.audit_opinion.map(|o| gate.text(&o)).filter(|o| !o.trim().is_empty());
+        if let Some(p) = &mut self.phased {
+            p.state = p.state.take().map(|s| gate.text(&s));
+            p.version_id = p.version_id.take().map(|v| gate.id("versionId", v)).transpose()?;
+        }
         Ok(self)
     }
 }
@@ -187,6 +207,17 @@ mod tests {
     }
 
     #[test]
+    fn listing_texts_keep_their_lines_and_joiners_but_lose_secrets_and_escapes() {
+        let r = gate_with("s3cr3t-client-secret-value");
+        let g = Gate::new(&r);
+        let shown = g.listing_text("line 1\nline\t2 \u{1f469}\u{200d}\u{1f4bb}\u{1b}[31m s3cr3t-client-secret-value\r");
+        assert!(shown.starts_with("line 1\nline\t2 \u{1f469}\u{200d}\u{1f4bb} [31m "), "{shown:?}");
+        assert!(!shown.contains("s3cr3t") && !shown.contains('\r') && !shown.contains('\u{1b}'), "{shown:?}");
+        let long = g.listing_text(&"é".repeat(100_000));
+        assert!(long.len() <= crate::connect::listing::MAX_KEPT_TEXT, "{}", long.len());
+    }
+
+    #[test]
     fn ids_holding_a_secret_are_refused_not_changed() {
         let r = gate_with("s3cr3t-client-secret-value");
         let g = Gate::new(&r);
@@ -207,6 +238,8 @@ mod tests {
             release_state: Some(8),
             review_state: None,
             audit_opinion: Some("\u{200b}\u{0}".into()),
+            release_phase: None,
+            phased: None,
         };
         // An opinion of only hidden characters is none.
         assert_eq!(g.pass(Ok(state)).unwrap().audit_opinion, None);

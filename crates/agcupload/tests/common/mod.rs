@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod app;
+pub mod listing;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

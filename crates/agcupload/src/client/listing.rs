@@ -1,0 +1,1224 @@
+//! The store listing from a folder (docs/guide/listing.md): plan (what would change, per
+//! language and field, without writing), apply (the texts that changed through
+//! `app-language-info`, the files through the same upload as packages then one
+//! `app-file-info` per kind, then a read-back that fails when AGC does not show what was
+//! sent), pull (AGC's texts into the folder); and the calls around a release that the
+//! listing's users asked for: delete a language, withdraw a review, control a phased
+//! release, look an app id up by bundle name.
+//!
+//! Every rule is checked before the first request that writes: the folder's
+//! ([`crate::listing::rules`]), then those that need AGC's state (a language new to the app
+//! needs a name; description, brief introduction and release notes must differ once the
+//! texts left as they are count too).
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::{Client, UploadRequest};
+use crate::connect::ids::{check_app_id, check_version_id};
+use crate::connect::listing::{
+    check_listing_language, check_withdraw_state, file_info_body, language_info_body, parse_listing, phased_body,
+    withdraw_body, AgcLanguage, AgcListing, DeviceFiles, FileList, LanguageFiles, ListingTexts, PhasedAction,
+    CODE_APP_NAME_EMPTY, CODE_DEFAULT_LANGUAGE, MAX_FILE_LIST_LANGUAGES, SHOW_LANDSCAPE, SHOW_PORTRAIT,
+};
+use crate::connect::preflight::{
+    check_bundle_name, parse_app_versions, parse_appid_list, CODE_NO_APP_OF_TYPE, PACKAGE_TYPES_HARMONY,
+};
+use crate::connect::release::{parse_app_state, with_advice};
+use crate::connect::{self, parse_empty, Body, Method, Request};
+use crate::error::{bounded, Error, Result};
+use crate::listing::manifest::{write_atomic, Manifest};
+use crate::listing::{normalize_text, Device, Listing, ListingFile, ListingLanguage, TEXT_FILES};
+use crate::package::rules::PackageKind;
+use crate::progress::{self, Phase, Progress};
+use crate::text::untrusted::{FromServer, Gate};
+
+/// A field of a language's listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ListingField {
+    /// `name.txt`: `appName`.
+    Name,
+    /// `description.txt`: `appDesc`.
+    Description,
+    /// `brief.txt`: `briefInfo`.
+    Brief,
+    /// `release_notes.txt`: `newFeatures`.
+    ReleaseNotes,
+    /// `icon.png` or `icon.webp`.
+    Icon,
+    /// `screenshots/<device>/`.
+    Screenshots(Device),
+    /// `videos/<device>/` (each video with its poster).
+    Videos(Device),
+}
+
+impl ListingField {
+    /// Its name in the plan: `name`, `description`, `brief`, `release_notes`, `icon`,
+    /// `screenshots/phone`, `videos/tablet`, …
+    pub fn name(self) -> String {
+        match self {
+            ListingField::Name => "name".into(),
+            ListingField::Description => "description".into(),
+            ListingField::Brief => "brief".into(),
+            ListingField::ReleaseNotes => "release_notes".into(),
+            ListingField::Icon => "icon".into(),
+            ListingField::Screenshots(d) => format!("screenshots/{}", d.folder()),
+            ListingField::Videos(d) => format!("videos/{}", d.folder()),
+        }
+    }
+
+    /// Whether it is a text (else files).
+    pub fn is_text(self) -> bool {
+        matches!(
+            self,
+            ListingField::Name | ListingField::Description | ListingField::Brief | ListingField::ReleaseNotes
+        )
+    }
+}
+
+/// A value of a field: a text, or files (AGC's references, or the folder's file names).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListingValue {
+    /// A text.
+    Text(String),
+    /// Files: what AGC shows (references, usually URLs), or the folder's files (names inside
+    /// the folder).
+    Files(Vec<String>),
+}
+
+impl ListingValue {
+    /// One line for a log: a text's first characters and its length, or the files' count and
+    /// names (hidden and control characters replaced).
+    pub fn summary(&self) -> String {
+        match self {
+            ListingValue::Text(t) => {
+                let first = bounded(t.lines().next().unwrap_or(""), 60);
+                let lines = t.lines().count();
+                let more = if lines > 1 { format!(", {lines} lines") } else { String::new() };
+                format!("\"{first}\" ({} characters{more})", crate::connect::release::utf16_len(t))
+            }
+            ListingValue::Files(f) if f.is_empty() => "no files".into(),
+            ListingValue::Files(f) => {
+                let names: Vec<String> =
+                    f.iter().take(4).map(|n| bounded(n.rsplit('/').next().unwrap_or(n), 80)).collect();
+                let more = if f.len() > 4 { ", ..." } else { "" };
+                format!("{} file{} ({}{more})", f.len(), if f.len() == 1 { "" } else { "s" }, names.join(", "))
+            }
+        }
+    }
+}
+
+/// One change the plan found (and apply makes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListingChange {
+    /// The language.
+    pub lang: String,
+    /// The field.
+    pub field: ListingField,
+    /// The language is new to the app (AGC does not have it yet).
+    pub new_language: bool,
+    /// What AGC holds now (`None`: nothing).
+    pub current: Option<ListingValue>,
+    /// What the folder says.
+    pub wanted: ListingValue,
+}
+
+impl ListingChange {
+    /// One line for a log: `en-US description: "Old..." (120 characters) -> "New..." (130 characters)`.
+    pub fn summary(&self) -> String {
+        let from = self.current.as_ref().map_or_else(|| "nothing".to_owned(), ListingValue::summary);
+        let new = if self.new_language { " (new language)" } else { "" };
+        format!("{} {}{new}: {from} -> {}", self.lang, self.field.name(), self.wanted.summary())
+    }
+}
+
+/// What would change: the result of [`Client::listing_plan`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListingPlan {
+    /// The changes, by language, then field.
+    pub changes: Vec<ListingChange>,
+    /// The fields the folder sets that AGC already shows (`en-US/name`).
+    pub unchanged: Vec<String>,
+    /// What the caller should know (a manifest not used, and why).
+    pub notes: Vec<String>,
+}
+
+/// One file sent by [`Client::listing_apply`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListingUpload {
+    /// The file inside the folder (`en-US/screenshots/phone/01.png`).
+    pub file: String,
+    /// AGC's object id of it.
+    pub object_id: String,
+    /// Bytes.
+    pub size: u64,
+}
+
+/// What [`Client::listing_apply`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListingApplied {
+    /// The changes made, each confirmed by the read-back (empty: nothing to do).
+    pub changes: Vec<ListingChange>,
+    /// The files uploaded.
+    pub uploads: Vec<ListingUpload>,
+    /// `app-language-info` and `app-file-info` calls made.
+    pub calls: u32,
+    /// What the caller should know.
+    pub notes: Vec<String>,
+}
+
+/// What [`Client::listing_pull`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListingPulled {
+    /// The languages AGC has, by tag.
+    pub languages: Vec<String>,
+    /// The text files written (`en-US/name.txt`).
+    pub written: Vec<String>,
+    /// What the caller should know (a language AGC holds that cannot be a folder name).
+    pub notes: Vec<String>,
+}
+
+/// A withdrawn review: the result of [`Client::withdraw_review`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Withdrawn {
+    /// The version withdrawn.
+    pub version_id: String,
+    /// AGC's `releaseState` before.
+    pub release_state: i64,
+}
+
+/// A phased-release call made: the result of [`Client::phased_release`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhasedDone {
+    /// The version.
+    pub version_id: String,
+    /// What was asked.
+    pub action: PhasedAction,
+}
+
+impl FromServer for ListingPlan {
+    fn pass(mut self, gate: &Gate<'_>) -> Result<ListingPlan> {
+        for c in &mut self.changes {
+            c.current = c.current.take().map(|v| pass_value(v, gate));
+        }
+        Ok(self)
+    }
+}
+
+impl FromServer for ListingApplied {
+    fn pass(mut self, gate: &Gate<'_>) -> Result<ListingApplied> {
+        for c in &mut self.changes {
+            c.current = c.current.take().map(|v| pass_value(v, gate));
+        }
+        for u in &mut self.uploads {
+            u.object_id = gate.id("objectId", std::mem::take(&mut u.object_id))?;
+        }
+        Ok(self)
+    }
+}
+
+impl FromServer for ListingPulled {
+    fn pass(self, _: &Gate<'_>) -> Result<ListingPulled> {
+        // Its texts passed the gate before they were written; it holds only our names.
+        Ok(self)
+    }
+}
+
+impl FromServer for Withdrawn {
+    fn pass(mut self, gate: &Gate<'_>) -> Result<Withdrawn> {
+        self.version_id = gate.id("versionId", self.version_id)?;
+        Ok(self)
+    }
+}
+
+impl FromServer for PhasedDone {
+    fn pass(mut self, gate: &Gate<'_>) -> Result<PhasedDone> {
+        self.version_id = gate.id("versionId", self.version_id)?;
+        Ok(self)
+    }
+}
+
+fn pass_value(v: ListingValue, gate: &Gate<'_>) -> ListingValue {
+    match v {
+        ListingValue::Text(t) => ListingValue::Text(gate.listing_text(&t)),
+        ListingValue::Files(f) => ListingValue::Files(f.iter().map(|r| gate.text(r)).collect()),
+    }
+}
+
+/// The texts of a language, by field.
+fn text_fields(t: &ListingTexts) -> [(ListingField, &Option<String>); 4] {
+    [
+        (ListingField::Name, &t.app_name),
+        (ListingField::Description, &t.app_desc),
+        (ListingField::Brief, &t.brief_info),
+        (ListingField::ReleaseNotes, &t.new_features),
+    ]
+}
+
+/// Set one text of `t`.
+fn set_text(t: &mut ListingTexts, field: ListingField, value: String) {
+    match field {
+        ListingField::Name => t.app_name = Some(value),
+        ListingField::Description => t.app_desc = Some(value),
+        ListingField::Brief => t.brief_info = Some(value),
+        _ => t.new_features = Some(value),
+    }
+}
+
+/// What AGC shows of one device: its references, else (a shape we do not know) the entry
+/// itself; nothing when AGC shows no entry.
+fn device_refs(agc: Option<&AgcLanguage>, d: Device) -> Vec<String> {
+    match agc.and_then(|l| l.device(d.device_type())) {
+        Some(e) if !e.refs.is_empty() => e.refs.clone(),
+        Some(e) => vec![e.raw.clone()],
+        None => Vec::new(),
+    }
+}
+
+fn hashes<'a>(files: impl Iterator<Item = &'a ListingFile>) -> Vec<String> {
+    files.map(|f| f.sha256_hex.clone()).collect()
+}
+
+fn video_files(v: &[crate::listing::ListingVideo]) -> Vec<&ListingFile> {
+    v.iter().flat_map(|v| [&v.video, &v.poster]).collect()
+}
+
+/// The plan of `listing` against `agc`, with the rules that need AGC's state. `Err` holds
+/// the problems.
+fn plan_of(
+    listing: &Listing,
+    agc: &AgcListing,
+    manifest: Option<&Manifest>,
+) -> std::result::Result<(Vec<ListingChange>, Vec<String>), Vec<String>> {
+    let mut changes = Vec::new();
+    let mut unchanged = Vec::new();
+    let mut problems = Vec::new();
+    for l in &listing.languages {
+        let a = agc.language(&l.lang);
+        let new_language = a.is_none();
+        if new_language && l.texts.app_name.is_none() {
+            problems.push(format!(
+                "{}/: the app does not have this language yet, and AGC adds one only with its name (name.txt)",
+                l.lang
+            ));
+        }
+        let current = a.map(|a| &a.texts);
+        // What AGC will hold: the folder's texts, else AGC's.
+        let mut effective = current.cloned().unwrap_or_default();
+        let mut changing = Vec::new();
+        for (field, local) in text_fields(&l.texts) {
+            let Some(local) = local else { continue };
+            let now = current.and_then(|c| text_fields(c).into_iter().find(|(f, _)| *f == field)?.1.clone());
+            if now.as_deref().map(normalize_text).as_deref() == Some(local.as_str()) {
+                unchanged.push(format!("{}/{}", l.lang, field.name()));
+            } else {
+                changing.push(field);
+                changes.push(ListingChange {
+                    lang: l.lang.clone(),
+                    field,
+                    new_language,
+                    current: now.map(ListingValue::Text),
+                    wanted: ListingValue::Text(local.clone()),
+                });
+            }
+            set_text(&mut effective, field, local.clone());
+        }
+        if agc.live_version && !changing.is_empty() && effective.new_features.as_deref().is_none_or(str::is_empty) {
+            problems.push(format!(
+                "{}/: the app has a live version, and AGC takes the texts of an update only with its release \
+                 notes (release_notes.txt)",
+                l.lang
+            ));
+        }
+        let effective = ListingTexts {
+            app_desc: effective.app_desc.map(|t| normalize_text(&t)),
+            brief_info: effective.brief_info.map(|t| normalize_text(&t)),
+            new_features: effective.new_features.map(|t| normalize_text(&t)),
+            app_name: None,
+        };
+        for (x, y) in crate::listing::rules::distinct_pairs(&effective) {
+            let field_of = |file: &str| match file {
+                "description.txt" => ListingField::Description,
+                "brief.txt" => ListingField::Brief,
+                _ => ListingField::ReleaseNotes,
+            };
+            if changing.contains(&field_of(x)) || changing.contains(&field_of(y)) {
+                problems.push(format!(
+                    "{}/: {x} and {y} would hold the same text (one as AGC has it); AGC takes them only when they differ",
+                    l.lang
+                ));
+            }
+        }
+        let record = manifest.and_then(|m| m.languages.get(&l.lang));
+        if let Some(icon) = &l.icon {
+            let now: Vec<String> = a.and_then(|a| a.icon.clone()).into_iter().collect();
+            let same = record.is_some_and(|r| {
+                r.icon_sha256.as_deref() == Some(icon.sha256_hex.as_str())
+                    && !now.is_empty()
+                    && r.icon_agc.as_deref() == now.first().map(String::as_str)
+            });
+            file_change(&mut changes, &mut unchanged, l, ListingField::Icon, new_language, now, vec![icon], same);
+        }
+        for (d, shots) in &l.screenshots {
+            let now = device_refs(a, *d);
+            let rec = record.and_then(|r| r.devices.get(d.folder()));
+            let same = rec.is_some_and(|r| !now.is_empty() && r.agc == now && r.screenshots == hashes(shots.iter()));
+            let files = shots.iter().collect();
+            file_change(&mut changes, &mut unchanged, l, ListingField::Screenshots(*d), new_language, now, files, same);
+        }
+        for (d, videos) in &l.videos {
+            let now = device_refs(a, *d);
+            let files = video_files(videos);
+            let rec = record.and_then(|r| r.devices.get(d.folder()));
+            let same =
+                rec.is_some_and(|r| !now.is_empty() && r.agc == now && r.videos == hashes(files.iter().copied()));
+            file_change(&mut changes, &mut unchanged, l, ListingField::Videos(*d), new_language, now, files, same);
+        }
+    }
+    for (kind, name) in [(0, "icons"), (1, "screenshots"), (2, "videos")] {
+        let mut langs: Vec<&str> = changes
+            .iter()
+            .filter(|c| match c.field {
+                ListingField::Icon => kind == 0,
+                ListingField::Screenshots(_) => kind == 1,
+                ListingField::Videos(_) => kind == 2,
+                _ => false,
+            })
+            .map(|c| c.lang.as_str())
+            .collect();
+        langs.dedup();
+        if langs.len() > MAX_FILE_LIST_LANGUAGES {
+            problems.push(format!(
+                "{} languages change their {name}; AGC takes at most {MAX_FILE_LIST_LANGUAGES} in one call (apply \
+                 the listing in parts: whether a second call replaces the first is not documented)",
+                langs.len()
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok((changes, unchanged))
+    } else {
+        Err(problems)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn file_change(
+    changes: &mut Vec<ListingChange>,
+    unchanged: &mut Vec<String>,
+    l: &ListingLanguage,
+    field: ListingField,
+    new_language: bool,
+    now: Vec<String>,
+    files: Vec<&ListingFile>,
+    same: bool,
+) {
+    if same {
+        unchanged.push(format!("{}/{}", l.lang, field.name()));
+        return;
+    }
+    changes.push(ListingChange {
+        lang: l.lang.clone(),
+        field,
+        new_language,
+        current: (!now.is_empty()).then_some(ListingValue::Files(now)),
+        wanted: ListingValue::Files(files.iter().map(|f| f.name.clone()).collect()),
+    });
+}
+
+/// The files of a change, from the folder.
+fn files_of<'a>(listing: &'a Listing, c: &ListingChange) -> Vec<&'a ListingFile> {
+    let Some(l) = listing.language(&c.lang) else { return Vec::new() };
+    match c.field {
+        ListingField::Icon => l.icon.iter().collect(),
+        ListingField::Screenshots(d) => {
+            l.screenshots.iter().filter(|(x, _)| *x == d).flat_map(|(_, s)| s.iter()).collect()
+        }
+        ListingField::Videos(d) => l.videos.iter().filter(|(x, _)| *x == d).flat_map(|(_, v)| video_files(v)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// What was sent of one file field, for the read-back.
+struct SentFiles {
+    lang: String,
+    field: ListingField,
+    object_ids: Vec<String>,
+}
+
+/// The fields AGC does not show as sent (`before` is what it showed before apply).
+fn read_back(
+    text_changes: &[&ListingChange],
+    files: &[SentFiles],
+    before: &AgcListing,
+    after: &AgcListing,
+) -> Vec<String> {
+    let mut wrong = Vec::new();
+    for c in text_changes {
+        let ListingValue::Text(sent) = &c.wanted else { continue };
+        let shown = after
+            .language(&c.lang)
+            .and_then(|a| text_fields(&a.texts).into_iter().find(|(f, _)| *f == c.field).and_then(|(_, t)| t.clone()));
+        if shown.as_deref().map(normalize_text).as_deref() != Some(sent.as_str()) {
+            wrong.push(format!("{} {}", c.lang, c.field.name()));
+        }
+    }
+    for s in files {
+        let now = after.language(&s.lang);
+        let was = before.language(&s.lang);
+        let ok = match s.field {
+            ListingField::Icon => match now.and_then(|a| a.icon.as_deref()) {
+                Some(icon) => {
+                    s.object_ids.iter().any(|id| icon.contains(id.as_str()))
+                        || was.and_then(|a| a.icon.as_deref()) != Some(icon)
+                }
+                None => false,
+            },
+            ListingField::Screenshots(d) | ListingField::Videos(d) => {
+                match now.and_then(|a| a.device(d.device_type())) {
+                    Some(e) => {
+                        let ours = |id: &String| e.refs.iter().any(|r| r.contains(id.as_str()));
+                        if s.object_ids.iter().any(ours) {
+                            // AGC shows object ids: every one sent must be there.
+                            s.object_ids.iter().all(ours)
+                        } else {
+                            // AGC shows other references (URLs): the entry must have changed.
+                            was.and_then(|a| a.device(d.device_type())).map(|b| &b.raw) != Some(&e.raw)
+                        }
+                    }
+                    None => false,
+                }
+            }
+            _ => true,
+        };
+        if !ok {
+            wrong.push(format!("{} {}", s.lang, s.field.name()));
+        }
+    }
+    wrong
+}
+
+/// The manifest after `after` was read: AGC's references of every language and device, and
+/// the hashes of the slots that hold the folder's files (sent now, or unchanged).
+fn updated_manifest(
+    app_id: &str,
+    old: Option<Manifest>,
+    listing: Option<&Listing>,
+    applied: &[String],
+    after: &AgcListing,
+) -> Manifest {
+    let mut m = old.unwrap_or_else(|| Manifest::new(app_id));
+    for a in &after.languages {
+        if check_listing_language(&a.lang).is_err() {
+            continue;
+        }
+        let r = m.languages.entry(a.lang.clone()).or_default();
+        r.icon_agc = a.icon.clone();
+        for d in Device::ALL {
+            let refs = device_refs(Some(a), d);
+            if !refs.is_empty() {
+                r.devices.entry(d.folder().to_owned()).or_default().agc = refs;
+            }
+        }
+    }
+    let Some(listing) = listing else { return m };
+    for l in &listing.languages {
+        let r = m.languages.entry(l.lang.clone()).or_default();
+        let holds = |field: ListingField| applied.contains(&format!("{}/{}", l.lang, field.name()));
+        if let Some(icon) = &l.icon {
+            if holds(ListingField::Icon) {
+                r.icon_sha256 = Some(icon.sha256_hex.clone());
+            }
+        }
+        for (d, shots) in &l.screenshots {
+            if holds(ListingField::Screenshots(*d)) {
+                r.devices.entry(d.folder().to_owned()).or_default().screenshots = hashes(shots.iter());
+            }
+        }
+        for (d, v) in &l.videos {
+            if holds(ListingField::Videos(*d)) {
+                r.devices.entry(d.folder().to_owned()).or_default().videos = hashes(video_files(v).into_iter());
+            }
+        }
+    }
+    m
+}
+
+impl Client {
+    /// One listing call (`appId` in the query unless `app_id_header`), under the retry policy
+    /// with a token refreshed once if refused.
+    #[allow(clippy::too_many_arguments)]
+    fn listing_call<T>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        headers: &[(&str, &str)],
+        body: Option<&Value>,
+        what: &str,
+        phase: Option<(Phase, u64, u64)>,
+        progress: &mut dyn Progress,
+        parse: impl Fn(&[u8]) -> Result<T>,
+    ) -> Result<T> {
+        self.connect_call(progress, |_, agent, base, auth, deadline, progress| {
+            if let Some((p, d, t)) = phase {
+                progress::event(progress, p, d, t)?;
+            }
+            let request = Request { method, path, query, body: body.map(Body::Json), what, headers };
+            connect::send(agent, base, auth, &request, deadline, &parse)
+        })
+        .map_err(with_advice)
+    }
+
+    /// What app-info shows of the listing.
+    fn read_listing(&self, app_id: &str, progress: &mut dyn Progress) -> Result<AgcListing> {
+        let path = self.release_paths.app_info.clone();
+        self.listing_call(
+            Method::Get,
+            &path,
+            &[("appId", app_id)],
+            &[],
+            None,
+            "app-info",
+            None,
+            progress,
+            parse_listing,
+        )
+    }
+
+    /// What would change if the folder `dir` were applied to app `app_id`, per language and
+    /// field, without writing anything: reads the folder (every local rule, [`Listing::read`]),
+    /// app-info's `languages[]` and the folder's manifest, then checks the rules that need
+    /// AGC's state. A file field is unchanged only when the manifest says these very files
+    /// were applied and AGC still shows what it showed then.
+    pub fn listing_plan(&self, app_id: &str, dir: &Path, progress: &mut dyn Progress) -> Result<ListingPlan> {
+        let r = self.listing_plan_inner(app_id, dir, progress).map(|(plan, _, _, _)| plan);
+        self.clean(r)
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn listing_plan_inner(
+        &self,
+        app_id: &str,
+        dir: &Path,
+        progress: &mut dyn Progress,
+    ) -> Result<(ListingPlan, Listing, AgcListing, Option<Manifest>)> {
+        check_app_id(app_id)?;
+        let listing = Listing::read(dir)?;
+        let agc = self.read_listing(app_id, progress)?;
+        let (manifest, note) = Manifest::load(dir, app_id);
+        let (changes, unchanged) = plan_of(&listing, &agc, manifest.as_ref()).map_err(|problems| {
+            Error::InvalidArgument(format!(
+                "the listing breaks {} rule{} against what AGC holds, nothing was sent: {}",
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" },
+                problems.join("; ")
+            ))
+        })?;
+        let plan = ListingPlan { changes, unchanged, notes: note.into_iter().collect() };
+        Ok((plan, listing, agc, manifest))
+    }
+
+    /// Apply the folder `dir` to app `app_id`: the plan ([`Client::listing_plan`]), then the
+    /// texts that changed (one `app-language-info` per language, only its changed fields;
+    /// [`Phase::SettingNotes`]), the files that changed (each through the upload-url and PUT
+    /// of a package, the bytes checked against the hash taken when the folder was read:
+    /// [`Phase::RequestingUrl`], [`Phase::Uploading`], [`Phase::Done`]), one `app-file-info`
+    /// per kind of file ([`Phase::Binding`]), and a read-back of app-info: a field AGC does
+    /// not show as sent (it answered success and stored nothing) fails the call with
+    /// [`Error::Protocol`] naming the fields. Then the manifest is written. Nothing is sent
+    /// when a rule is broken.
+    pub fn listing_apply(&self, app_id: &str, dir: &Path, progress: &mut dyn Progress) -> Result<ListingApplied> {
+        let r = self.listing_apply_inner(app_id, dir, progress);
+        self.clean(r)
+    }
+
+    fn listing_apply_inner(&self, app_id: &str, dir: &Path, progress: &mut dyn Progress) -> Result<ListingApplied> {
+        let (plan, listing, before, manifest) = self.listing_plan_inner(app_id, dir, progress)?;
+        let mut applied = ListingApplied { changes: Vec::new(), uploads: Vec::new(), calls: 0, notes: plan.notes };
+        if plan.changes.is_empty() {
+            // Nothing to send; the manifest learns what AGC shows now.
+            let m = updated_manifest(app_id, manifest, Some(&listing), &plan.unchanged, &before);
+            m.save(dir)?;
+            return Ok(applied);
+        }
+        let paths = self.listing_paths.clone();
+
+        // Texts, one call per language with its changed fields only.
+        let text_changes: Vec<&ListingChange> = plan.changes.iter().filter(|c| c.field.is_text()).collect();
+        let mut by_lang: Vec<(String, ListingTexts)> = Vec::new();
+        for c in &text_changes {
+            let ListingValue::Text(t) = &c.wanted else { continue };
+            match by_lang.iter_mut().find(|(l, _)| *l == c.lang) {
+                Some((_, texts)) => set_text(texts, c.field, t.clone()),
+                None => {
+                    let mut texts = ListingTexts::default();
+                    set_text(&mut texts, c.field, t.clone());
+                    by_lang.push((c.lang.clone(), texts));
+                }
+            }
+        }
+        // An upgrade's texts go with its release notes (Huawei's page): AGC's own when the
+        // folder leaves them as they are.
+        if before.live_version {
+            for (lang, texts) in &mut by_lang {
+                if texts.new_features.is_none() {
+                    texts.new_features = before.language(lang).and_then(|a| a.texts.new_features.clone());
+                }
+            }
+        }
+        let total = by_lang.len() as u64;
+        for (i, (lang, texts)) in by_lang.iter().enumerate() {
+            let body = language_info_body(lang, texts);
+            let phase = Some((Phase::SettingNotes, i as u64, total));
+            self.listing_call(
+                Method::Put,
+                &paths.language_info,
+                &[("appId", app_id)],
+                &[],
+                Some(&body),
+                "app-language-info",
+                phase,
+                progress,
+                |b| parse_empty(b, "app-language-info"),
+            )
+            .map_err(|e| match e {
+                Error::Api { code: CODE_APP_NAME_EMPTY, message } => Error::Api {
+                    code: CODE_APP_NAME_EMPTY,
+                    message: format!(
+                        "texts of {lang}: {message} (AGC adds a language only with its name: add name.txt)"
+                    ),
+                },
+                Error::Api { code, message } => Error::Api { code, message: format!("texts of {lang}: {message}") },
+                other => other,
+            })?;
+            applied.calls += 1;
+        }
+        if total > 0 {
+            progress::event(progress, Phase::SettingNotes, total, total)?;
+        }
+
+        // Files: each uploaded, then one app-file-info per kind.
+        let mut sent: Vec<SentFiles> = Vec::new();
+        for c in plan.changes.iter().filter(|c| !c.field.is_text()) {
+            let mut ids = Vec::new();
+            for f in files_of(&listing, c) {
+                let object_id = self.upload_listing_file(app_id, f, progress)?;
+                applied.uploads.push(ListingUpload {
+                    file: f.name.clone(),
+                    object_id: object_id.clone(),
+                    size: f.size,
+                });
+                ids.push(object_id);
+            }
+            sent.push(SentFiles { lang: c.lang.clone(), field: c.field, object_ids: ids });
+        }
+        for list in [FileList::Icon, FileList::Screenshots, FileList::IntroVideos] {
+            let mut entries: Vec<LanguageFiles> = Vec::new();
+            for s in &sent {
+                let devices: Vec<DeviceFiles> = match (list, s.field) {
+                    // One icon for phone and tablet, as a live publisher binds it.
+                    (FileList::Icon, ListingField::Icon) => [Device::Phone, Device::Tablet]
+                        .iter()
+                        .map(|d| DeviceFiles {
+                            device_type: d.device_type(),
+                            object_ids: s.object_ids.clone(),
+                            show_type: None,
+                        })
+                        .collect(),
+                    (FileList::Screenshots, ListingField::Screenshots(d))
+                    | (FileList::IntroVideos, ListingField::Videos(d)) => {
+                        let landscape = listing.language(&s.lang).is_some_and(|l| {
+                            let shots = l.screenshots.iter().filter(|(x, _)| *x == d).flat_map(|(_, v)| v.iter());
+                            let posters =
+                                l.videos.iter().filter(|(x, _)| *x == d).flat_map(|(_, v)| v.iter().map(|v| &v.poster));
+                            shots.chain(posters).next().is_some_and(ListingFile::is_landscape)
+                        });
+                        let show = if landscape { SHOW_LANDSCAPE } else { SHOW_PORTRAIT };
+                        vec![DeviceFiles {
+                            device_type: d.device_type(),
+                            object_ids: s.object_ids.clone(),
+                            show_type: Some(show),
+                        }]
+                    }
+                    _ => continue,
+                };
+                match entries.iter_mut().find(|e| e.lang == s.lang) {
+                    Some(e) => e.devices.extend(devices),
+                    None => entries.push(LanguageFiles { lang: s.lang.clone(), devices }),
+                }
+            }
+            if entries.is_empty() {
+                continue;
+            }
+            let body = file_info_body(list, &entries)?;
+            self.listing_call(
+                Method::Put,
+                &paths.file_info,
+                &[("appId", app_id)],
+                &[],
+                Some(&body),
+                "app-file-info",
+                Some((Phase::Binding, 0, 0)),
+                progress,
+                |b| parse_empty(b, "app-file-info"),
+            )?;
+            applied.calls += 1;
+        }
+
+        // Read back: AGC answers success to bodies it ignored (a publisher's notes).
+        let after = self.read_listing(app_id, progress)?;
+        let wrong = read_back(&text_changes, &sent, &before, &after);
+        if !wrong.is_empty() {
+            return Err(Error::Protocol(format!(
+                "AGC answered success but does not show what was sent for {}; read what it holds with `listing \
+                 plan` and apply again",
+                wrong.join(", ")
+            )));
+        }
+        let mut holds = plan.unchanged.clone();
+        holds.extend(plan.changes.iter().map(|c| format!("{}/{}", c.lang, c.field.name())));
+        updated_manifest(app_id, manifest, Some(&listing), &holds, &after).save(dir)?;
+        applied.changes = plan.changes;
+        Ok(applied)
+    }
+
+    /// Upload one listing file through the package upload (upload-url, signed PUT); the
+    /// bytes must hash to what the folder's reading found.
+    fn upload_listing_file(&self, app_id: &str, f: &ListingFile, progress: &mut dyn Progress) -> Result<String> {
+        let (mut file, meta) = crate::fsio::open_regular_no_link(&f.path).map_err(|e| e.into_error(&f.path))?;
+        if meta.len() != f.size {
+            return Err(Error::FileChanged(format!("{} changed since the listing was read", f.name)));
+        }
+        let digest = crate::client::upload::parse_sha256_hex(&f.sha256_hex)?;
+        // `single` takes the app id and the transfer options from the request; the kind is
+        // not read there (the listing's own rules checked the file).
+        let request = UploadRequest::new(app_id, &f.path, PackageKind::HarmonyApp);
+        let r =
+            self.single(&request, &mut file, f.size, f.file_name().to_owned(), Some(digest), Vec::new(), progress)?;
+        Ok(r.object_id)
+    }
+
+    /// Write AGC's current texts of app `app_id` into the folder `dir` (created if missing):
+    /// `<lang>/name.txt`, `description.txt`, `brief.txt`, `release_notes.txt` for each text AGC
+    /// holds (others are left as they are), and the manifest with what AGC shows of the files
+    /// (the files themselves are not downloaded). Texts pass the gate first: secrets of this
+    /// client redacted, control characters but line breaks and tabs replaced.
+    pub fn listing_pull(&self, app_id: &str, dir: &Path, progress: &mut dyn Progress) -> Result<ListingPulled> {
+        let r = self.listing_pull_inner(app_id, dir, progress);
+        self.clean(r)
+    }
+
+    fn listing_pull_inner(&self, app_id: &str, dir: &Path, progress: &mut dyn Progress) -> Result<ListingPulled> {
+        check_app_id(app_id)?;
+        let agc = self.read_listing(app_id, progress)?;
+        make_folder(dir)?;
+        let gate = Gate::new(&self.redactor);
+        let mut pulled = ListingPulled { languages: Vec::new(), written: Vec::new(), notes: Vec::new() };
+        for a in &agc.languages {
+            if check_listing_language(&a.lang).is_err() {
+                pulled.notes.push(format!("AGC's language '{}' is not a folder name; skipped", bounded(&a.lang, 40)));
+                continue;
+            }
+            let folder = dir.join(&a.lang);
+            make_folder(&folder)?;
+            pulled.languages.push(a.lang.clone());
+            for (file, (_, text)) in TEXT_FILES.iter().zip(text_fields(&a.texts)) {
+                let Some(text) = text.as_deref().map(|t| gate.listing_text(t)) else { continue };
+                let text = normalize_text(&text);
+                if text.trim().is_empty() {
+                    continue;
+                }
+                write_atomic(&folder.join(file), format!("{text}\n").as_bytes())?;
+                pulled.written.push(format!("{}/{file}", a.lang));
+            }
+        }
+        let (old, note) = Manifest::load(dir, app_id);
+        pulled.notes.extend(note);
+        updated_manifest(app_id, old, None, &[], &agc).save(dir)?;
+        Ok(pulled)
+    }
+
+    /// Delete the language `lang` from app `app_id`'s listing (`DELETE v2 app-language-info`).
+    /// Refused before the call when app-info shows it is the default language, names no
+    /// default language (the rule cannot be checked then), or does not show the language.
+    pub fn delete_language(&self, app_id: &str, lang: &str, progress: &mut dyn Progress) -> Result<()> {
+        let r = self.delete_language_inner(app_id, lang, progress);
+        self.clean(r)
+    }
+
+    fn delete_language_inner(&self, app_id: &str, lang: &str, progress: &mut dyn Progress) -> Result<()> {
+        check_app_id(app_id)?;
+        check_listing_language(lang)?;
+        let agc = self.read_listing(app_id, progress)?;
+        let Some(default) = &agc.default_lang else {
+            return Err(Error::Preflight(format!(
+                "nothing was sent: app-info names no default language, so deleting {lang} cannot be checked against it"
+            )));
+        };
+        if default.eq_ignore_ascii_case(lang) {
+            return Err(Error::Preflight(format!(
+                "nothing was sent: {lang} is the app's default language, which AGC does not delete (code \
+                 {CODE_DEFAULT_LANGUAGE})"
+            )));
+        }
+        let Some(found) = agc.language(lang) else {
+            return Err(Error::Preflight(format!("nothing was sent: the app has no language {lang}")));
+        };
+        let tag = found.lang.clone();
+        let path = self.listing_paths.language_delete.clone();
+        self.listing_call(
+            Method::Delete,
+            &path,
+            &[("appId", app_id), ("lang", &tag)],
+            &[],
+            None,
+            "app-language-info",
+            None,
+            progress,
+            |b| parse_empty(b, "app-language-info"),
+        )
+    }
+
+    /// Withdraw the version in review of app `app_id` (`PUT v3 version/on-shelf/cancel`,
+    /// `appId` as a header, the draft's `versionId` from app-info). Refused before the call
+    /// with [`Error::Preflight`] outside the release states where Huawei's page allows it (3,
+    /// 4, 5, 6, 12), or when app-info shows no `versionId`.
+    pub fn withdraw_review(&self, app_id: &str, progress: &mut dyn Progress) -> Result<Withdrawn> {
+        let r = self.withdraw_inner(app_id, progress);
+        self.clean(r)
+    }
+
+    fn withdraw_inner(&self, app_id: &str, progress: &mut dyn Progress) -> Result<Withdrawn> {
+        check_app_id(app_id)?;
+        let info = self.release_paths.app_info.clone();
+        let v = self.listing_call(
+            Method::Get,
+            &info,
+            &[("appId", app_id)],
+            &[],
+            None,
+            "app-info",
+            None,
+            progress,
+            parse_app_versions,
+        )?;
+        check_withdraw_state(v.release_state)?;
+        let Some(version_id) = v.version_id.filter(|id| check_version_id(id).is_ok()) else {
+            return Err(Error::Preflight("nothing was sent: app-info shows no versionId to withdraw".into()));
+        };
+        let path = self.listing_paths.on_shelf_cancel.clone();
+        let body = withdraw_body(&version_id);
+        self.listing_call(
+            Method::Put,
+            &path,
+            &[],
+            &[("appId", app_id)],
+            Some(&body),
+            "on-shelf/cancel",
+            Some((Phase::Submitting, 0, 0)),
+            progress,
+            |b| parse_empty(b, "on-shelf/cancel"),
+        )?;
+        Ok(Withdrawn { version_id, release_state: v.release_state.unwrap_or_default() })
+    }
+
+    /// Pause, resume, step or finish the phased release of app `app_id` (`PUT v2
+    /// version/phased-release`, `appId` as a header). The version is `version_id` when given,
+    /// else app-info's `phasedReleaseInfo.versionId`, else its `versionId` when its
+    /// `releasePhase` is 3; without one, or when app-info shows no phased release, nothing is
+    /// sent ([`Error::Preflight`]). `description` is at most 500 characters.
+    pub fn phased_release(
+        &self,
+        app_id: &str,
+        action: PhasedAction,
+        description: Option<&str>,
+        version_id: Option<&str>,
+        progress: &mut dyn Progress,
+    ) -> Result<PhasedDone> {
+        let r = self.phased_inner(app_id, action, description, version_id, progress);
+        self.clean(r)
+    }
+
+    fn phased_inner(
+        &self,
+        app_id: &str,
+        action: PhasedAction,
+        description: Option<&str>,
+        version_id: Option<&str>,
+        progress: &mut dyn Progress,
+    ) -> Result<PhasedDone> {
+        check_app_id(app_id)?;
+        if let Some(v) = version_id {
+            check_version_id(v)?;
+        }
+        // Checked before any request (the body's rules: the step, the description).
+        phased_body(version_id.unwrap_or("v"), action, description)?;
+        let info = self.release_paths.app_info.clone();
+        let state = self.listing_call(
+            Method::Get,
+            &info,
+            &[("appId", app_id)],
+            &[],
+            None,
+            "app-info",
+            None,
+            progress,
+            parse_app_state,
+        )?;
+        let versions = self.listing_call(
+            Method::Get,
+            &info,
+            &[("appId", app_id)],
+            &[],
+            None,
+            "app-info",
+            None,
+            progress,
+            parse_app_versions,
+        )?;
+        let phased = state.phased.is_some() || state.release_phase == Some(3);
+        if !phased {
+            return Err(Error::Preflight(
+                "nothing was sent: app-info shows no phased release (no phasedReleaseInfo, releasePhase not 3)".into(),
+            ));
+        }
+        let chosen = version_id
+            .map(str::to_owned)
+            .or_else(|| state.phased.as_ref().and_then(|p| p.version_id.clone()))
+            .or_else(|| versions.version_id.filter(|_| state.release_phase == Some(3)));
+        let Some(version_id) = chosen.filter(|v| check_version_id(v).is_ok()) else {
+            return Err(Error::Preflight(
+                "nothing was sent: app-info names no version of the phased release; give its version id".into(),
+            ));
+        };
+        let body = phased_body(&version_id, action, description)?;
+        let path = self.listing_paths.phased_release.clone();
+        self.listing_call(
+            Method::Put,
+            &path,
+            &[],
+            &[("appId", app_id)],
+            Some(&body),
+            "phased-release",
+            Some((Phase::Submitting, 0, 0)),
+            progress,
+            |b| parse_empty(b, "phased-release"),
+        )?;
+        Ok(PhasedDone { version_id, action })
+    }
+
+    /// The id of the HarmonyOS app (or atomic service) whose bundle name is `bundle`
+    /// (`appid-list` with `packageTypes=7`, so an Android app of the same name is never
+    /// taken). No such app, or more than one, is [`Error::InvalidArgument`] saying so.
+    pub fn app_id_for_bundle(&self, bundle: &str, progress: &mut dyn Progress) -> Result<String> {
+        let r = self.app_id_inner(bundle, progress);
+        self.clean(r)
+    }
+
+    fn app_id_inner(&self, bundle: &str, progress: &mut dyn Progress) -> Result<String> {
+        check_bundle_name(bundle)?;
+        let path = self.preflight_paths.appid_list.clone();
+        let query = [("packageName", bundle), ("packageTypes", PACKAGE_TYPES_HARMONY)];
+        let ids = self.listing_call(Method::Get, &path, &query, &[], None, "appid-list", None, progress, |b| {
+            parse_appid_list(b, bundle)
+        });
+        let ids = match ids {
+            Ok(ids) => ids,
+            Err(Error::Api { code: CODE_NO_APP_OF_TYPE, .. }) => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        match ids.as_slice() {
+            [one] => {
+                check_app_id(one).map_err(|_| Error::Protocol("appid-list answered an unusable app id".into()))?;
+                Ok(one.clone())
+            }
+            [] => Err(Error::InvalidArgument(format!("no HarmonyOS app in AGC has the bundle name {bundle}"))),
+            many => Err(Error::InvalidArgument(format!(
+                "the bundle name {bundle} belongs to {} apps in AGC ({}): give the app id",
+                many.len(),
+                many.join(", ")
+            ))),
+        }
+    }
+}
+
+/// Create `dir` when missing; refuse a link or anything but a folder.
+fn make_folder(dir: &Path) -> Result<()> {
+    match std::fs::symlink_metadata(dir) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(Error::file(dir, "is not a folder")),
+        Err(_) => std::fs::create_dir_all(dir).map_err(|e| Error::file(dir, crate::fsio::describe_io(&e))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::connect::listing::AgcDeviceFiles;
+
+    fn file(name: &str, sha: &str) -> ListingFile {
+        ListingFile {
+            path: name.into(),
+            name: name.into(),
+            format: crate::listing::MediaFormat::Png,
+            size: 1,
+            sha256_hex: sha.into(),
+            dimensions: (1080, 1920),
+        }
+    }
+
+    fn lang(tag: &str, texts: ListingTexts) -> ListingLanguage {
+        ListingLanguage { lang: tag.into(), texts, icon: None, screenshots: Vec::new(), videos: Vec::new() }
+    }
+
+    fn agc_lang(tag: &str, texts: ListingTexts) -> AgcLanguage {
+        AgcLanguage { lang: tag.into(), texts, icon: None, devices: Vec::new() }
+    }
+
+    #[test]
+    fn only_texts_that_differ_are_planned_and_line_ends_do_not_count() {
+        let local = ListingTexts {
+            app_name: Some("Demo".into()),
+            app_desc: Some("line 1\nline 2".into()),
+            brief_info: Some("new brief".into()),
+            new_features: None,
+        };
+        let held = ListingTexts {
+            app_name: Some("Demo".into()),
+            app_desc: Some("line 1\r\nline 2\n".into()),
+            brief_info: Some("old brief".into()),
+            new_features: Some("notes".into()),
+        };
+        let listing = Listing { dir: "x".into(), languages: vec![lang("en-US", local)] };
+        let mut agc = AgcListing { default_lang: None, languages: vec![agc_lang("en-US", held)], live_version: false };
+        let (changes, unchanged) = plan_of(&listing, &agc, None).unwrap();
+        assert_eq!(changes.len(), 1);
+        assert_eq!((changes[0].field, changes[0].new_language), (ListingField::Brief, false));
+        assert_eq!(changes[0].current, Some(ListingValue::Text("old brief".into())));
+        assert_eq!(unchanged, ["en-US/name", "en-US/description"]);
+        // An upgrade's texts need release notes: AGC's count.
+        agc.live_version = true;
+        assert!(plan_of(&listing, &agc, None).is_ok());
+        agc.languages[0].texts.new_features = None;
+        let problems = plan_of(&listing, &agc, None).unwrap_err();
+        assert!(problems[0].contains("release_notes.txt"), "{problems:?}");
+    }
+
+    #[test]
+    fn a_new_language_without_a_name_is_refused() {
+        let listing = Listing {
+            dir: "x".into(),
+            languages: vec![lang("fr", ListingTexts { brief_info: Some("b".into()), ..Default::default() })],
+        };
+        let problems = plan_of(&listing, &AgcListing::default(), None).unwrap_err();
+        assert!(problems[0].contains("name.txt"), "{problems:?}");
+        let named = Listing {
+            dir: "x".into(),
+            languages: vec![lang("fr", ListingTexts { app_name: Some("Démo".into()), ..Default::default() })],
+        };
+        let (changes, _) = plan_of(&named, &AgcListing::default(), None).unwrap();
+        assert!(changes[0].new_language && changes[0].current.is_none());
+    }
+
+    #[test]
+    fn a_text_equal_to_one_agc_keeps_is_refused_only_when_it_changes() {
+        let held =
+            ListingTexts { app_desc: Some("same".into()), brief_info: Some("other".into()), ..Default::default() };
+        let agc = AgcListing { default_lang: None, languages: vec![agc_lang("en-US", held)], live_version: false };
+        let clash = Listing {
+            dir: "x".into(),
+            languages: vec![lang("en-US", ListingTexts { new_features: Some("same".into()), ..Default::default() })],
+        };
+        let problems = plan_of(&clash, &agc, None).unwrap_err();
+        assert!(problems[0].contains("description.txt and release_notes.txt"), "{problems:?}");
+        let fine = Listing {
+            dir: "x".into(),
+            languages: vec![lang("en-US", ListingTexts { new_features: Some("fixes".into()), ..Default::default() })],
+        };
+        assert!(plan_of(&fine, &agc, None).is_ok());
+    }
+
+    #[test]
+    fn files_are_unchanged_only_when_the_manifest_and_agc_agree() {
+        let mut l = lang("en-US", ListingTexts::default());
+        l.screenshots = vec![(Device::Phone, vec![file("a", "h1"), file("b", "h2"), file("c", "h3")])];
+        let listing = Listing { dir: "x".into(), languages: vec![l] };
+        let mut held = agc_lang("en-US", ListingTexts::default());
+        held.devices = vec![AgcDeviceFiles { device_type: 4, refs: vec!["u1".into()], raw: "{}".into() }];
+        let agc = AgcListing { default_lang: None, languages: vec![held], live_version: false };
+        // No manifest: a change.
+        let (changes, _) = plan_of(&listing, &agc, None).unwrap();
+        assert_eq!(changes[0].field, ListingField::Screenshots(Device::Phone));
+        let mut m = Manifest::new("1");
+        let rec = m.languages.entry("en-US".into()).or_default().devices.entry("phone".into()).or_default();
+        rec.agc = vec!["u1".into()];
+        rec.screenshots = vec!["h1".into(), "h2".into(), "h3".into()];
+        let (changes, unchanged) = plan_of(&listing, &agc, Some(&m)).unwrap();
+        assert!(changes.is_empty() && unchanged == ["en-US/screenshots/phone"], "{changes:?}");
+        // AGC shows something else now (a change in the console): sent again.
+        let mut other = m.clone();
+        other.languages.get_mut("en-US").unwrap().devices.get_mut("phone").unwrap().agc = vec!["u0".into()];
+        assert_eq!(plan_of(&listing, &agc, Some(&other)).unwrap().0.len(), 1);
+    }
+
+    #[test]
+    fn the_read_back_finds_what_agc_did_not_store() {
+        let change = ListingChange {
+            lang: "en-US".into(),
+            field: ListingField::Name,
+            new_language: false,
+            current: None,
+            wanted: ListingValue::Text("New".into()),
+        };
+        let before = AgcListing {
+            default_lang: None,
+            live_version: false,
+            languages: vec![AgcLanguage {
+                lang: "en-US".into(),
+                texts: ListingTexts { app_name: Some("Old".into()), ..Default::default() },
+                icon: Some("https://x/old.png".into()),
+                devices: vec![AgcDeviceFiles { device_type: 4, refs: vec!["https://x/1".into()], raw: "a".into() }],
+            }],
+        };
+        let sent = [
+            SentFiles { lang: "en-US".into(), field: ListingField::Icon, object_ids: vec!["o-icon".into()] },
+            SentFiles {
+                lang: "en-US".into(),
+                field: ListingField::Screenshots(Device::Phone),
+                object_ids: vec!["o1".into(), "o2".into()],
+            },
+        ];
+        // AGC stored nothing.
+        let wrong = read_back(&[&change], &sent, &before, &before);
+        assert_eq!(wrong, ["en-US name", "en-US icon", "en-US screenshots/phone"]);
+        // AGC stored all of it (ids visible in its references).
+        let mut after = before.clone();
+        after.languages[0].texts.app_name = Some("New\n".into());
+        after.languages[0].icon = Some("https://x/o-icon".into());
+        after.languages[0].devices[0] = AgcDeviceFiles {
+            device_type: 4,
+            refs: vec!["https://x/o1".into(), "https://x/o2".into()],
+            raw: "b".into(),
+        };
+        assert!(read_back(&[&change], &sent, &before, &after).is_empty());
+        // Only one of the two screenshots: wrong.
+        after.languages[0].devices[0].refs.pop();
+        assert_eq!(read_back(&[&change], &sent, &before, &after), ["en-US screenshots/phone"]);
+    }
+
+    #[test]
+    fn summaries_are_one_line() {
+        let c = ListingChange {
+            lang: "en-US".into(),
+            field: ListingField::Description,
+            new_language: true,
+            current: Some(ListingValue::Text("a\nb\u{1b}[31m".into())),
+            wanted: ListingValue::Files(vec!["en-US/screenshots/phone/01.png".into()]),
+        };
+        let s = c.summary();
+        assert!(!s.contains('\n') && !s.contains('\u{1b}'), "{s:?}");
+        assert!(s.contains("(new language)") && s.contains("1 file (01.png)"), "{s}");
+    }
+}

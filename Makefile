@@ -62,11 +62,12 @@ check-header: $(CBINDGEN)
 	  echo "header version macros ($$got) differ from Cargo.toml's $(VERSION) ($$want): edit cbindgen.toml" >&2; exit 1; fi; \
 	echo "header version macros match Cargo.toml ($(VERSION))"
 
-# One version across crates, Python and Node; formatting (the fuzz targets' own workspace too),
-# clippy and the library's docs (broken links included), warnings as errors (CI runs it); then
-# the GitHub Action's checks.
+# One version across crates, Python and Node; THIRD-PARTY-NOTICES fresh; formatting (the fuzz
+# targets' own workspace too), clippy and the library's docs (broken links included), warnings as
+# errors (CI runs it); then the GitHub Action's and the release workflow's checks.
 lint: lint-action
 	scripts/check-versions.sh
+	scripts/dist/check-notices.sh
 	$(CARGO) fmt --all --check
 	$(CARGO) fmt --manifest-path fuzz/Cargo.toml --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
@@ -392,31 +393,57 @@ uninstall:
 #   agcupload-VERSION-x86_64-linux-gnu.tar.gz   the library (.so with its links, .a), header,
 #       relocatable .pc and CMake files, bin/agcupload, licenses, THIRD-PARTY-NOTICES, README
 #   agcupload-VERSION-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl
-#   THIRD-PARTY-NOTICES (cargo-about; inside both, and here for the npm packages to copy)
+#   agcupload-linux-x64-gnu-VERSION.tgz         the npm package @agcupload/linux-x64-gnu: the
+#       library alone, with the licenses and notices (npm installs it on its platform only)
+#   agcupload-VERSION.tgz                       the npm package agcupload: no library, no
+#       scripts; the platform packages are its optionalDependencies (npm/pack.cjs)
+#   THIRD-PARTY-NOTICES (the committed file, checked fresh first; inside all of the above)
 #   SHA256SUMS, covering every file of dist/
 # Built for glibc 2.17 and newer with cargo-zigbuild into target/dist-build (scripts/dist/build.sh;
 # the tools are installed once, pinned, under target/tools by scripts/dist/tools.sh), stripped,
 # checked by scripts/dist/check-glibc.sh. The staged tree is `make install` of that build.
-# DIST_EXTRA: more make targets that write into dist/ before SHA256SUMS is written (the npm
-# tarballs, for one).
-.PHONY: dist test-dist
-DIST_NAME  = agcupload-$(VERSION)-x86_64-linux-gnu
+# DIST_TARGET: another release target (scripts/dist/target.sh: aarch64-unknown-linux-gnu, cross
+# from a Linux host after `rustup target add`; x86_64-apple-darwin and aarch64-apple-darwin on
+# a macOS host), built and packed by the same steps; only the default is built and tested here.
+# The npm main package holds no library: it is packed for the default target only
+# (DIST_NPM_MAIN=yes forces it).
+# DIST_EXTRA: more make targets that write into dist/ before SHA256SUMS is written.
+.PHONY: dist test-dist notices check-notices
+DIST_TARGET ?= x86_64-unknown-linux-gnu
+DIST_NAME  = agcupload-$(VERSION)-$(patsubst %-unknown-linux-gnu,%-linux-gnu,$(DIST_TARGET))
 DIST_STAGE = target/dist-build/stage
+DIST_NPM_MAIN ?= $(if $(filter x86_64-unknown-linux-gnu,$(DIST_TARGET)),yes)
 DIST_EXTRA ?=
 dist:
 	rm -rf dist "$(DIST_STAGE)"
 	mkdir -p dist "$(DIST_STAGE)"
-	scripts/dist/tools.sh
-	scripts/dist/build.sh
+	scripts/dist/check-notices.sh
+	scripts/dist/tools.sh venv
+	DIST_TARGET=$(DIST_TARGET) scripts/dist/build.sh
 	$(MAKE) --no-print-directory install INSTALL_FROM=target/dist-build/out PREFIX=/$(DIST_NAME) \
 	    DESTDIR="$(abspath $(DIST_STAGE))" >target/dist-build/install.log
-	scripts/dist/notices.sh dist/THIRD-PARTY-NOTICES
-	scripts/dist/package.sh $(VERSION) $(ABI_VERSION) "$(DIST_STAGE)/$(DIST_NAME)"
+	cp THIRD-PARTY-NOTICES dist/THIRD-PARTY-NOTICES
+	DIST_TARGET=$(DIST_TARGET) scripts/dist/package.sh $(VERSION) $(ABI_VERSION) "$(DIST_STAGE)/$(DIST_NAME)"
+ifeq ($(DIST_NPM_MAIN),yes)
+	@echo "== the npm package agcupload (no library)"
+	node npm/pack.cjs main dist
+endif
 ifneq ($(strip $(DIST_EXTRA)),)
 	$(MAKE) --no-print-directory $(DIST_EXTRA)
 endif
 	cd dist && ls | grep -vx SHA256SUMS | LC_ALL=C sort | xargs sha256sum -- >SHA256SUMS
 	@echo "dist/:" && ls -l dist | sed -n 's/^[^ ]* *[^ ]* *[^ ]* *[^ ]* *\([0-9]*\) .* \([^ ]*\)$$/  \2 \1 bytes/p'
+
+# THIRD-PARTY-NOTICES is committed, so a build needs no cargo-about: `make notices` regenerates
+# it after a dependency change (cargo-about, pinned, built once under target/tools), and
+# `make check-notices` (in `make lint` and `make dist`; cargo only) fails when the crates it
+# names are not exactly those built into the library and the tool.
+notices:
+	scripts/dist/tools.sh about
+	scripts/dist/notices.sh
+
+check-notices:
+	scripts/dist/check-notices.sh
 
 # Installs each artefact of dist/ as a user would, with no cargo or rustc on PATH, and has it
 # upload to the mock (tests/dist/run.sh). Needs cmake and pkg-config.

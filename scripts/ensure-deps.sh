@@ -6,7 +6,7 @@
 #                                         (make test-node), valgrind (optional)
 #   scripts/ensure-deps.sh test-install   cmake, pkg-config
 #   scripts/ensure-deps.sh test-dist      cmake, pkg-config, binutils, the system's python3 with venv
-#                                         (make test-dist runs on PATH=/usr/bin:/bin)
+#                                         (make test-dist runs on PATH=/usr/bin:/bin), node and npm
 set -eu
 need=""      # required: missing means the tests cannot run
 want=""      # optional: the tests run without it (valgrind: the C tests run natively)
@@ -25,7 +25,9 @@ for what in "$@"; do
       command -v cmake >/dev/null 2>&1 || need="$need cmake"
       command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
       { command -v objdump && command -v readelf; } >/dev/null 2>&1 || need="$need binutils"
-      /usr/bin/python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need="$need python3-venv" ;;
+      /usr/bin/python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need="$need python3-venv"
+      command -v node >/dev/null 2>&1 || need="$need nodejs"
+      command -v npm >/dev/null 2>&1 || need="$need npm" ;;
     *) echo "ensure-deps: unknown set '$what'" >&2; exit 2 ;;
   esac
 done

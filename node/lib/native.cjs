@@ -1,18 +1,48 @@
 'use strict';
 // Finds and loads libagcupload with koffi, and declares the C functions (include/agcupload.h).
 //
-// Order: $AGCUPLOAD_LIBRARY (a path to the library; when set, nothing else is tried), then the
-// library bundled in this package (put there by its `prepare` script, scripts/prepare.cjs), then the
-// system's loader by name. Loaded once per thread that requires this module: the main thread
-// (setters, options) and each worker of lib/pool.cjs (the operations).
+// Order: $AGCUPLOAD_LIBRARY (a path to the library; when set, nothing else is tried); the
+// platform package for this process (@agcupload/linux-x64-gnu, ...: an optional dependency npm
+// installs only on its platform); the library in this package's folder (a development build
+// put there by the `prepare` script, scripts/prepare.cjs; the published package has none); the
+// system's loader by name. Else one error naming the platform and the fixes. Loaded once per
+// thread that requires this module: the main thread (setters, options) and each worker of
+// lib/pool.cjs (the operations).
 const fs = require('node:fs');
 const path = require('node:path');
 const { isMainThread, workerData } = require('node:worker_threads');
 const koffi = require('koffi');
 
-const { libraryFileNames } = require('./native-names.cjs');
+const { libraryFileNames, PLATFORMS, platformKey, platformPackageName } = require('./native-names.cjs');
 
 const ENV_VAR = 'AGCUPLOAD_LIBRARY';
+
+/** Whether this Linux process runs on glibc (else musl): Node's report names the glibc it
+ * runs on, and names none on musl. */
+function runsOnGlibc() {
+  const report = process.report;
+  // No report (an embedder without it): glibc, by far the common case; a wrong guess ends in
+  // the glibc package failing to load, an error that names it.
+  if (!report || typeof report.getReport !== 'function') return true;
+  // The report would otherwise list the network interfaces, slow on some hosts (Node 20.13+).
+  const quiet = 'excludeNetwork' in report;
+  const saved = quiet ? report.excludeNetwork : undefined;
+  if (quiet) report.excludeNetwork = true;
+  try {
+    const header = report.getReport().header;
+    return Boolean(header && header.glibcVersionRuntime);
+  } finally {
+    if (quiet) report.excludeNetwork = saved;
+  }
+}
+
+function loadPath(p, what) {
+  try {
+    return { lib: koffi.load(p), libraryPath: p };
+  } catch (e) {
+    throw new Error(`agcupload: cannot load ${what} ${p}: ${e.message}`);
+  }
+}
 
 function load() {
   // A worker of lib/pool.cjs loads exactly the main thread's library (the handles it gets are
@@ -28,28 +58,43 @@ function load() {
       throw new Error(`agcupload: cannot load the library named by ${ENV_VAR}=${JSON.stringify(override)}: ${e.message}`);
     }
   }
-  const here = path.join(__dirname, '..');
+  const names = libraryFileNames();
+  const key = platformKey(process.platform, process.arch, process.platform === 'linux' && runsOnGlibc());
+  const pkg = platformPackageName(key);
   const tried = [];
-  for (const name of libraryFileNames()) {
+  let pkgDir = null;
+  try {
+    pkgDir = path.dirname(require.resolve(`${pkg}/package.json`));
+  } catch {
+    tried.push(pkg);
+  }
+  if (pkgDir) {
+    const p = path.join(pkgDir, names[0]);
+    if (!fs.existsSync(p)) throw new Error(`agcupload: ${pkg} is installed (${pkgDir}) but holds no ${names[0]}; reinstall it`);
+    return loadPath(p, `the library of ${pkg},`);
+  }
+  const here = path.join(__dirname, '..');
+  for (const name of names) {
     const p = path.join(here, name);
     tried.push(p);
-    if (fs.existsSync(p)) {
-      try {
-        return { lib: koffi.load(p), libraryPath: p };
-      } catch (e) {
-        throw new Error(`agcupload: cannot load the bundled ${p} (a package built for another platform?): ${e.message}`);
-      }
-    }
+    if (fs.existsSync(p)) return loadPath(p, 'the library in the package folder (a build for another platform?),');
   }
-  for (const name of libraryFileNames()) {
+  for (const name of names) {
     try {
       return { lib: koffi.load(name), libraryPath: name };
     } catch {
       tried.push(name);
     }
   }
-  throw new Error(`agcupload: libagcupload not found (tried ${tried.join(', ')}); reinstall the package ` +
-    `(npm pack or npm install --install-links builds the library into it), or set ${ENV_VAR} to the library's path`);
+  const supported = Object.keys(PLATFORMS);
+  const why = supported.includes(key)
+    ? `its package ${pkg} is not installed (npm leaves optional dependencies out with --omit=optional or ` +
+      '--no-optional, or when a lockfile was made on another platform): reinstall agcupload with its optional dependencies'
+    : `no prebuilt library is published for it (only for ${supported.join(', ')})`;
+  throw new Error(`agcupload: no libagcupload for this platform, ${key}: ${why}. ` +
+    `Or set ${ENV_VAR} to the path of a libagcupload built for this machine, or build the package from ` +
+    'source: npm install --install-links /path/to/libagcupload/node (needs cargo). ' +
+    `Tried: ${tried.join(', ')}.`);
 }
 
 const { lib, libraryPath } = load();

@@ -3,7 +3,9 @@
 #   target/tools/dist/       a venv from PyPI: cargo-zigbuild (its wheel carries the binary),
 #                            ziglang (zig, the C toolchain and glibc 2.17 stubs it links against),
 #                            twine (checks the wheel's metadata) and auditwheel (checks its tag)
-#   target/tools/bin/cargo-about   the third-party notices generator (crates.io, built once)
+#   target/tools/bin/cargo-about   the third-party notices generator (crates.io, built once;
+#                            minutes of CPU, so only `make notices` asks for it: `make dist`
+#                            ships the committed THIRD-PARTY-NOTICES)
 # A stamp holds the pins, so changing one here reinstalls on the next run.
 # Usage: scripts/dist/tools.sh [venv|about]...   (both when none is named)
 set -eu

@@ -10,9 +10,20 @@
 #    (the .pc and CMake files are relocatable), each uploading; then the folder moved and the
 #    CMake project configured again from the new place;
 #  - the wheel: twine check, auditwheel show (manylinux_2_17), its contents, then installed into a
-#    fresh venv of the system's Python, uploading to the mock with a progress callback.
+#    fresh venv of the system's Python, uploading to the mock with a progress callback;
+#  - the npm packages: the main one carries no library and no script, the linux-x64-gnu one the
+#    portable library (the archive's), the licenses and notices, with its os, cpu and libc;
+#    `npm publish --dry-run` of each; both installed from their tarballs into a fresh project
+#    (the @agcupload scope pointed at npm/absent-registry.cjs, so npm finds the other platforms'
+#    optional packages absent, as they are on another machine), printing no warning about them;
+#    programs in ESM and CommonJS upload to the mock, one in TypeScript type-checks (tsc
+#    --strict) and a wrong one does not; on a simulated other platform (arm64, musl) the loader
+#    fails with its one error naming the platform and the fixes, and AGCUPLOAD_LIBRARY fixes it;
+#  - THIRD-PARTY-NOTICES in dist/ is the committed one, and scripts/dist/check-notices.sh fails
+#    a notices file that lacks a crate.
 # Runs under scripts/with-mock.sh (started here when AGC_MOCK_BASE_URL is unset). Needs cc,
-# cmake, pkg-config, readelf, objdump, sha256sum and the system's python3 with venv, in /usr/bin.
+# cmake, pkg-config, readelf, objdump, sha256sum, the system's python3 with venv, node and npm
+# in /usr/bin, and the npm registry (koffi, typescript, @types/node).
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
@@ -20,21 +31,34 @@ if [ -z "${AGC_MOCK_BASE_URL:-}" ]; then exec scripts/with-mock.sh "$0" "$@"; fi
 VERSION=$(sed -n 's/^version *= *"\([^"]*\)".*/\1/p' Cargo.toml | head -n 1)
 NAME="agcupload-$VERSION-x86_64-linux-gnu"
 WHEEL="agcupload-$VERSION-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"
+NPM_MAIN="agcupload-$VERSION.tgz"
+NPM_PLATFORM="agcupload-linux-x64-gnu-$VERSION.tgz"
 DIST="$ROOT/dist"
 TOOLS="$ROOT/target/tools/dist"
-for f in "$NAME.tar.gz" "$WHEEL" THIRD-PARTY-NOTICES SHA256SUMS; do
+for f in "$NAME.tar.gz" "$WHEEL" "$NPM_MAIN" "$NPM_PLATFORM" THIRD-PARTY-NOTICES SHA256SUMS; do
   [ -f "$DIST/$f" ] || { echo "test-dist: dist/$f is missing; run make dist" >&2; exit 2; }
 done
 
-# A user's machine: the system's tools only. CARGO and the like would point a build at Rust.
+# A user's machine: the system's tools only, and Node.js's folder (CI's setup-node puts it
+# elsewhere; the check below proves it holds no cargo). CARGO and the like would point a build at
+# Rust. (The notices' checks alone run with the PATH given, for cargo metadata.)
+FULL_PATH=$PATH
+NODE_DIR=$(dirname "$(command -v node || echo /usr/bin/node)")
 PATH=/usr/bin:/bin
+case "$NODE_DIR" in /usr/bin | /bin) ;; *) PATH="$PATH:$NODE_DIR" ;; esac
 export PATH
 unset CARGO RUSTC RUSTUP_TOOLCHAIN CARGO_TARGET_DIR LD_LIBRARY_PATH PYTHONPATH AGCUPLOAD_LIBRARY AGCUPLOAD_LIB
 export AGC_CLIENT_ID="$AGC_MOCK_CLIENT_ID" AGC_CLIENT_SECRET="$AGC_MOCK_CLIENT_SECRET"
 export AGC_API_BASE="$AGC_MOCK_BASE_URL" AGC_CA_FILE="$AGC_MOCK_CA_FILE"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/agc-dist.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT INT TERM
+REGISTRY_PID=
+cleanup() {
+  if [ -n "$REGISTRY_PID" ]; then kill "$REGISTRY_PID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 passed=0
 failed=0
 check() { # check NAME COMMAND... : runs a check, counts it, prints ok/FAIL
@@ -49,14 +73,49 @@ soname_of() { readelf -d "$1" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p'; }
 
 echo "== PATH=$PATH"
 check "no cargo and no rustc on PATH" sh -c '! command -v cargo && ! command -v rustc'
-for tool in cc cmake pkg-config readelf objdump sha256sum python3; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "test-dist: $tool is missing from /usr/bin:/bin" >&2; exit 2; }
+for tool in cc cmake pkg-config readelf objdump sha256sum python3 node npm; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "test-dist: $tool is missing from $PATH" >&2; exit 2; }
 done
 
 echo "== dist/SHA256SUMS"
 check "sha256sum -c SHA256SUMS" sh -c "cd '$DIST' && sha256sum -c SHA256SUMS"
 check "SHA256SUMS covers every artefact in dist/" sh -c \
   "cd '$DIST' && [ \"\$(ls | grep -vx SHA256SUMS | LC_ALL=C sort)\" = \"\$(awk '{ sub(/^\\*/, \"\", \$2); print \$2 }' SHA256SUMS | LC_ALL=C sort)\" ]"
+
+echo "== scripts/dist/merge-sums.sh (the release workflow's merge of the build jobs' dist/)"
+# Another job's folder: the same notices, one file of its own, its own SHA256SUMS.
+mkdir -p "$WORK/job2"
+cp "$DIST/THIRD-PARTY-NOTICES" "$WORK/job2/"
+echo "another target's archive" >"$WORK/job2/agcupload-$VERSION-other.tar.gz"
+(cd "$WORK/job2" && sha256sum agcupload-"$VERSION"-other.tar.gz THIRD-PARTY-NOTICES >SHA256SUMS)
+merged_sums_cover_both() {
+  scripts/dist/merge-sums.sh "$WORK/merged" "$DIST" "$WORK/job2" && cd "$WORK/merged" && sha256sum -c --quiet SHA256SUMS &&
+    [ "$(wc -l <SHA256SUMS)" = "$(($(wc -l <"$DIST/SHA256SUMS") + 1))" ] && grep -q " agcupload-$VERSION-other.tar.gz\$" SHA256SUMS &&
+    [ "$(grep -c ' THIRD-PARTY-NOTICES$' SHA256SUMS)" = 1 ]
+}
+check "merges two jobs' folders into one SHA256SUMS (a file both hold listed once)" merged_sums_cover_both
+cd "$ROOT"
+echo "changed" >>"$WORK/job2/THIRD-PARTY-NOTICES"
+(cd "$WORK/job2" && sha256sum agcupload-"$VERSION"-other.tar.gz THIRD-PARTY-NOTICES >SHA256SUMS)
+merge_refused() { # merge_refused OUT MESSAGE: merging dist/ and job2 into OUT fails, saying MESSAGE
+  if scripts/dist/merge-sums.sh "$1" "$DIST" "$WORK/job2" >"$WORK/merge.out" 2>&1; then echo "merged"; return 1; fi
+  cat "$WORK/merge.out"
+  grep -qF "$2" "$WORK/merge.out"
+}
+check "refuses a file two jobs hold with different contents" merge_refused "$WORK/merged2" "THIRD-PARTY-NOTICES differs between the jobs"
+echo "bytes in transit" >>"$WORK/job2/agcupload-$VERSION-other.tar.gz"
+check "refuses a folder whose file does not match its own SHA256SUMS" merge_refused "$WORK/merged3" "does not match its SHA256SUMS"
+
+echo "== THIRD-PARTY-NOTICES"
+check "dist/THIRD-PARTY-NOTICES is the committed file, and it is fresh" sh -c \
+  "cmp THIRD-PARTY-NOTICES '$DIST/THIRD-PARTY-NOTICES' && PATH='$FULL_PATH' scripts/dist/check-notices.sh"
+stale_notices_fail() { # a notices file without ring fails, naming it and the fix
+  grep -v '^  - ring ' THIRD-PARTY-NOTICES >"$WORK/stale-notices"
+  if PATH=$FULL_PATH scripts/dist/check-notices.sh "$WORK/stale-notices" 2>"$WORK/stale.err"; then echo "passed"; return 1; fi
+  cat "$WORK/stale.err"
+  grep -q 'run make notices' "$WORK/stale.err" && grep -q '^  + ring ' "$WORK/stale.err"
+}
+check "check-notices fails a notices file that lacks a crate built in (ring), saying: run make notices" stale_notices_fail
 
 echo "== the glibc floor"
 if [ -f target/release/libagcupload.so ]; then
@@ -207,6 +266,160 @@ assert r.size == size and r.object_id, (r.size, r.object_id)
 assert calls and any(done == total == size for _, done, total in calls), calls[-5:]
 print("uploaded", r.object_id, "with", len(calls), "progress calls, library", agcupload.library_path)
 PY
+cd "$ROOT"
+
+echo "== npm: the packages"
+# manifest TARBALL: the package.json inside an npm tarball
+manifest() { tar -xzOf "$1" package/package.json; }
+main_has_no_library_nor_script() {
+  tar -tzf "$DIST/$NPM_MAIN" | tee "$WORK/main.list"
+  if grep -E '\.(so|dylib|dll)$' "$WORK/main.list"; then echo "a library in the main package"; return 1; fi
+  grep -qx package/lib/native.cjs "$WORK/main.list" && grep -qx package/LICENSE-MIT "$WORK/main.list" &&
+    manifest "$DIST/$NPM_MAIN" | node -e '
+      const p = JSON.parse(require("fs").readFileSync(0, "utf8"));
+      if (p.scripts) throw new Error("scripts: " + JSON.stringify(p.scripts));
+      const want = ["linux-x64-gnu", "linux-arm64-gnu", "darwin-x64", "darwin-arm64"].map((k) => "@agcupload/" + k);
+      if (JSON.stringify(Object.keys(p.optionalDependencies)) !== JSON.stringify(want)) throw new Error(JSON.stringify(p.optionalDependencies));
+      if (Object.values(p.optionalDependencies).some((v) => v !== p.version)) throw new Error("versions differ from " + p.version);'
+}
+check "$NPM_MAIN: no library, no scripts; the four platform packages as optionalDependencies at its version" main_has_no_library_nor_script
+platform_package_holds_the_library() {
+  tar -tzf "$DIST/$NPM_PLATFORM" | LC_ALL=C sort | tee "$WORK/platform.list"
+  [ "$(tr '\n' ' ' <"$WORK/platform.list")" = "package/LICENSE-APACHE package/LICENSE-MIT package/README.md package/THIRD-PARTY-NOTICES package/libagcupload.so package/package.json " ] &&
+    manifest "$DIST/$NPM_PLATFORM" | node -e '
+      const p = JSON.parse(require("fs").readFileSync(0, "utf8"));
+      const got = JSON.stringify([p.name, p.version, p.os, p.cpu, p.libc, p.scripts]);
+      const want = JSON.stringify(["@agcupload/linux-x64-gnu", process.argv[1], ["linux"], ["x64"], ["glibc"], undefined]);
+      if (got !== want) throw new Error(got + " is not " + want);' "$VERSION" &&
+    mkdir -p "$WORK/platform" && tar -xzf "$DIST/$NPM_PLATFORM" -C "$WORK/platform" &&
+    tar -xzOf "$DIST/$NAME.tar.gz" "$NAME/lib/libagcupload.so.$VERSION" | cmp - "$WORK/platform/package/libagcupload.so" &&
+    cmp THIRD-PARTY-NOTICES "$WORK/platform/package/THIRD-PARTY-NOTICES" &&
+    scripts/dist/check-glibc.sh "$WORK/platform/package/libagcupload.so"
+}
+check "$NPM_PLATFORM: the archive's library (glibc 2.17), licenses, notices; os linux, cpu x64, libc glibc" \
+  platform_package_holds_the_library
+
+# A registry that has nothing, for the @agcupload scope: npm must not fetch a published platform
+# package (the ones under test are local tarballs), and finds the other platforms' absent.
+node npm/absent-registry.cjs "$WORK/registry.port" &
+REGISTRY_PID=$!
+i=0
+while [ ! -s "$WORK/registry.port" ] && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ -s "$WORK/registry.port" ] || { echo "test-dist: npm/absent-registry.cjs did not start" >&2; exit 2; }
+ABSENT="http://127.0.0.1:$(cat "$WORK/registry.port")/"
+export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
+for t in "$NPM_PLATFORM" "$NPM_MAIN"; do
+  check "npm publish --dry-run $t" sh -c "npm publish --dry-run --registry='$ABSENT' '$DIST/$t' 2>&1 | tail -n 3"
+done
+
+NPMP="$WORK/npm project"
+mkdir -p "$NPMP"
+cd "$NPMP"
+printf '{ "name": "agc-dist-npm", "version": "1.0.0", "private": true }\n' >package.json
+printf '@agcupload:registry=%s\n' "$ABSENT" >.npmrc
+npm_installs() {
+  npm install "$DIST/$NPM_MAIN" "$DIST/$NPM_PLATFORM" >"$WORK/npm-install.log" 2>&1 || { cat "$WORK/npm-install.log"; return 1; }
+  cat "$WORK/npm-install.log"
+  # No warning names our packages (a script of theirs, a platform mismatch, ...).
+  if grep -i 'warn' "$WORK/npm-install.log" | grep -i 'agcupload'; then return 1; fi
+  [ -f node_modules/@agcupload/linux-x64-gnu/libagcupload.so ] && [ ! -e node_modules/agcupload/libagcupload.so ] &&
+    for k in linux-arm64-gnu darwin-x64 darwin-arm64; do [ ! -e "node_modules/@agcupload/$k" ] || { echo "installed $k"; return 1; }; done
+}
+check "npm install of the two tarballs (no cargo on PATH): no warning about them, the platform package in place" npm_installs
+echo "     npm install printed:"; sed 's/^/     | /' "$WORK/npm-install.log"
+check "npm install typescript@5 @types/node@20 (the registry)" \
+  npm install --no-save --silent typescript@5 @types/node@20
+
+cat >esm.mjs <<'JS'
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client, HARMONY_APP, libraryPath, version } from 'agcupload';
+const want = fs.realpathSync(path.join('node_modules', '@agcupload', 'linux-x64-gnu', 'libagcupload.so'));
+if (fs.realpathSync(libraryPath) !== want) throw new Error(`loaded ${libraryPath}, not ${want}`);
+const c = new Client({ clientId: process.env.AGC_CLIENT_ID, clientSecret: process.env.AGC_CLIENT_SECRET,
+  apiBase: process.env.AGC_API_BASE, caFile: process.env.AGC_CA_FILE });
+let calls = 0;
+const r = await c.uploadFile('10001', process.argv[2], { kind: HARMONY_APP, progress: () => { calls++; } });
+c.close();
+if (r.size !== fs.statSync(process.argv[2]).size || !r.objectId || !calls) throw new Error(JSON.stringify(r));
+console.log(`esm: uploaded ${r.objectId} with ${calls} progress calls; agcupload ${version()} from ${libraryPath}`);
+JS
+cat >cjs.cjs <<'JS'
+const fs = require('node:fs');
+const path = require('node:path');
+const { Client, HARMONY_APP, libraryPath, version } = require('agcupload');
+const want = fs.realpathSync(path.join('node_modules', '@agcupload', 'linux-x64-gnu', 'libagcupload.so'));
+if (fs.realpathSync(libraryPath) !== want) throw new Error(`loaded ${libraryPath}, not ${want}`);
+const c = new Client({ clientId: process.env.AGC_CLIENT_ID, clientSecret: process.env.AGC_CLIENT_SECRET,
+  apiBase: process.env.AGC_API_BASE, caFile: process.env.AGC_CA_FILE });
+c.uploadFile('10001', process.argv[2], { kind: HARMONY_APP }).then((r) => {
+  c.close();
+  if (r.size !== fs.statSync(process.argv[2]).size || !r.objectId) throw new Error(JSON.stringify(r));
+  console.log(`cjs: uploaded ${r.objectId}; agcupload ${version()} from ${libraryPath}`);
+});
+JS
+cat >app.mts <<'TS'
+import { Client, HARMONY_APP, AgcError, Transfer, type UploadResult } from 'agcupload';
+export async function upload(file: string): Promise<string> {
+  const c = new Client({ clientId: 'id', clientSecret: 'secret', apiBase: 'https://127.0.0.1:1' });
+  try {
+    const r: UploadResult = await c.uploadFile('10001', file, {
+      kind: HARMONY_APP, transfer: Transfer.AUTO,
+      progress: (phase: string, done: number, total: number) => { void phase; void done; void total; },
+    });
+    return `${r.objectId} ${r.size}`;
+  } catch (e) {
+    if (e instanceof AgcError) return e.code;
+    throw e;
+  } finally {
+    c.close();
+  }
+}
+TS
+sed -e "s/uploadFile('10001', file/uploadFile(10001, file/" app.mts >wrong.mts
+TSC="node_modules/.bin/tsc --strict --noEmit --module node16 --moduleResolution node16 --target es2022 --types node"
+check "ESM: import from 'agcupload', upload to the mock with progress, from the platform package" node esm.mjs "$WORK/a.app"
+check "CommonJS: require('agcupload'), upload to the mock, from the platform package" node cjs.cjs "$WORK/a.app"
+check "TypeScript: a program using the package type-checks (tsc --strict)" sh -c "$TSC app.mts"
+tsc_refuses_wrong() {
+  grep -qF 'uploadFile(10001, file' wrong.mts || { echo "wrong.mts is not wrong"; return 1; }
+  if sh -c "$TSC wrong.mts" >"$WORK/tsc.out" 2>&1; then echo "tsc passed wrong.mts"; return 1; fi
+  cat "$WORK/tsc.out"
+  grep -q 'error TS2345' "$WORK/tsc.out"
+}
+check "TypeScript: the types refuse a number as appId" tsc_refuses_wrong
+
+# Another platform, simulated for the loader alone: koffi loads first for this one, then
+# process.arch (and the C library the report names) say otherwise.
+cat >other-platform.cjs <<'JS'
+require('koffi');
+const [arch, libc] = process.env.AGC_TEST_OTHER_PLATFORM.split(',');
+Object.defineProperty(process, 'arch', { value: arch, configurable: true, enumerable: true });
+if (libc === 'musl') {
+  const real = process.report.getReport.bind(process.report);
+  process.report.getReport = () => { const r = real(); delete r.header.glibcVersionRuntime; return r; };
+}
+JS
+# fails_for OTHER PATTERN...: requiring agcupload there throws one Error, whose message (all
+# that is printed) starts with the platform and matches each PATTERN
+fails_for() {
+  other=$1; shift
+  if AGC_TEST_OTHER_PLATFORM=$other node -r ./other-platform.cjs -e '
+      try { require("agcupload"); } catch (e) { console.error(e instanceof Error ? e.message : "not an Error: " + e); process.exit(3); }' \
+      >"$WORK/other.out" 2>&1; then
+    echo "loaded on $other"; return 1
+  fi
+  cat "$WORK/other.out"
+  [ "$(wc -l <"$WORK/other.out")" = 1 ] && grep -q '^agcupload: no libagcupload for this platform, ' "$WORK/other.out" || return 1
+  for want in "$@"; do grep -qF -- "$want" "$WORK/other.out" || { echo "missing: $want"; return 1; }; done
+}
+check "on linux-arm64-gnu without its package: one error naming the platform, the package and the fixes" fails_for arm64,glibc \
+  'for this platform, linux-arm64-gnu:' '@agcupload/linux-arm64-gnu is not installed' 'AGCUPLOAD_LIBRARY' 'npm install --install-links'
+check "on linux-x64-musl: one error naming the platform, the supported ones and the fixes" fails_for x64,musl \
+  'for this platform, linux-x64-musl:' 'only for linux-x64-gnu, linux-arm64-gnu, darwin-x64, darwin-arm64' 'AGCUPLOAD_LIBRARY' '(needs cargo)'
+check "... where AGCUPLOAD_LIBRARY, the fix it names, loads the library" sh -c \
+  "AGC_TEST_OTHER_PLATFORM=x64,musl AGCUPLOAD_LIBRARY='$NPMP/node_modules/@agcupload/linux-x64-gnu/libagcupload.so' \
+   node -r ./other-platform.cjs -e 'const a = require(\"agcupload\"); console.log(a.version(), a.libraryPath)'"
 cd "$ROOT"
 
 echo "test-dist: $passed passed, $failed failed"

@@ -359,14 +359,18 @@ c.uploadFile('10001', process.argv[2], { kind: HARMONY_APP }).then((r) => {
 });
 JS
 cat >app.mts <<'TS'
+import fs from 'node:fs';
 import { Client, HARMONY_APP, AgcError, Transfer, type UploadResult } from 'agcupload';
 export async function upload(file: string): Promise<string> {
-  const c = new Client({ clientId: 'id', clientSecret: 'secret', apiBase: 'https://127.0.0.1:1' });
+  const c = new Client({ clientId: process.env.AGC_CLIENT_ID ?? '', clientSecret: process.env.AGC_CLIENT_SECRET ?? '',
+    apiBase: process.env.AGC_API_BASE, caFile: process.env.AGC_CA_FILE });
   try {
+    let calls = 0;
     const r: UploadResult = await c.uploadFile('10001', file, {
       kind: HARMONY_APP, transfer: Transfer.AUTO,
-      progress: (phase: string, done: number, total: number) => { void phase; void done; void total; },
+      progress: (phase: string, done: number, total: number) => { void phase; void done; void total; calls++; },
     });
+    if (r.size !== fs.statSync(file).size || !calls) throw new Error(JSON.stringify(r));
     return `${r.objectId} ${r.size}`;
   } catch (e) {
     if (e instanceof AgcError) return e.code;
@@ -375,12 +379,20 @@ export async function upload(file: string): Promise<string> {
     c.close();
   }
 }
+console.log(`typescript: uploaded ${await upload(process.argv[2] ?? '')}`);
 TS
 sed -e "s/uploadFile('10001', file/uploadFile(10001, file/" app.mts >wrong.mts
 TSC="node_modules/.bin/tsc --strict --noEmit --module node16 --moduleResolution node16 --target es2022 --types node"
 check "ESM: import from 'agcupload', upload to the mock with progress, from the platform package" node esm.mjs "$WORK/a.app"
 check "CommonJS: require('agcupload'), upload to the mock, from the platform package" node cjs.cjs "$WORK/a.app"
 check "TypeScript: a program using the package type-checks (tsc --strict)" sh -c "$TSC app.mts"
+# Compiled as tsc would for a user, then run: it uploads to the mock (an AgcError's code would
+# be printed instead of an object id, and fail the grep).
+ts_uploads() {
+  sh -c "$(printf '%s' "$TSC" | sed 's/ --noEmit//') --outDir ts-out app.mts" &&
+    node ts-out/app.mjs "$WORK/a.app" | tee "$WORK/ts.out" && grep -q '^typescript: uploaded 10001/' "$WORK/ts.out"
+}
+check "TypeScript: the compiled program uploads to the mock from the platform package" ts_uploads
 tsc_refuses_wrong() {
   grep -qF 'uploadFile(10001, file' wrong.mts || { echo "wrong.mts is not wrong"; return 1; }
   if sh -c "$TSC wrong.mts" >"$WORK/tsc.out" 2>&1; then echo "tsc passed wrong.mts"; return 1; fi

@@ -27,7 +27,7 @@ HEADER    = include/agcupload.h
 CBINDGEN_CONFIG = crates/agcupload-ffi/cbindgen.toml
 VALGRIND := $(shell command -v valgrind 2>/dev/null)
 
-.PHONY: all deps lib cli man header check-header lint lint-action examples mock demo test test-rust test-c test-python test-node test-cli test-action clean
+.PHONY: node-types all deps lib cli man header check-header lint lint-action examples mock demo test test-rust test-c test-python test-node test-cli test-action clean
 
 # The header is committed (and checked fresh in CI), so building needs no cbindgen.
 all: lib cli examples
@@ -196,6 +196,11 @@ test-node: lib
 MAN_PAGE = docs/reference/agcupload.1
 man: cli
 	$(RELEASE)/agcupload generate-man >$(MAN_PAGE)
+
+# index.d.ts's upload options, written from node/lib/upload-options.cjs (a Node test fails when
+# the committed block differs).
+node-types:
+	node node/scripts/option-types.cjs
 
 # The C example (shared and static) and the release `agcupload` against the standalone mock
 # (parsing is instant: the mock answers "ready" on the first poll). The tool's full tests are

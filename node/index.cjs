@@ -17,6 +17,7 @@ const { fileURLToPath } = require('node:url');
 const { koffi, fn, libraryPath, libraryFileNames, namesByNumber, libraryDefault } = require('./lib/native.cjs');
 const pool = require('./lib/pool.cjs');
 const errors = require('./lib/errors.cjs');
+const { UPLOAD_OPTIONS, setterOf } = require('./lib/upload-options.cjs');
 
 const { Status, AgcError, InvalidArgumentError, CancelledError, ReentrantError, errorFor, check } = errors;
 
@@ -150,39 +151,44 @@ function isThenable(v) {
 
 // ------------------------------------------------------------------------------ native objects
 
-/** The upload options (agc_upload_options) a call takes, by their JS names. */
-const UPLOAD_OPTIONS = ['fileName', 'releaseType', 'chineseMainland', 'preflight', 'transfer', 'partSize', 'sha256', 'resumeFile'];
+/** How each kind of upload option is checked before any call into the library (the `check`
+ * of its row in lib/upload-options.cjs): the value the setter gets, or an InvalidArgumentError.
+ * The library checks the rest as each is set (a part size of 0, a digest that is not 64 hex
+ * digits, an empty resume file path), so a bad value never reaches the network. */
+const OPTION_CHECKS = {
+  text: (v, what) => text(v, what),
+  uint32: (v, what) => uint32(v, what),
+  uint: (v, what) => uint(v, what),
+  flag: (v, what) => (bool(v, what) ? 1 : 0),
+  transfer: (v, what) => {
+    if (Object.values(Transfer).includes(v)) return v;
+    throw invalid(`${what}: expected Transfer.AUTO, Transfer.SINGLE or Transfer.MULTIPART (1, 2, 3), not ${
+      typeof v === 'number' ? v : describe(v)}`);
+  },
+  sha256: (v, what) => {
+    if (v === null) throw invalid(`${what}: expected a string of 64 hex digits, not null`);
+    return text(v, what);
+  },
+  path: (v, what) => {
+    if (v === null) throw invalid(`${what}: expected a path, not null`);
+    return pathArg(v, what);
+  },
+};
 
-/** agc_upload_options for one call, or null when every option is left unset. Values the C
- * types cannot hold are refused here, before any call into the library; the library checks the
- * rest as each is set (a part size of 0, a digest that is not 64 hex digits, an empty resume
- * file path), so a bad value never reaches the network. */
-function uploadOptions(o) {
-  const { fileName, releaseType, chineseMainland, preflight, transfer, partSize, sha256, resumeFile } = o;
-  if (UPLOAD_OPTIONS.every((k) => o[k] === undefined)) return null;
-  if (preflight !== undefined) bool(preflight, 'preflight');
-  if (chineseMainland !== undefined) bool(chineseMainland, 'chineseMainland');
-  if (transfer !== undefined && !Object.values(Transfer).includes(transfer)) {
-    throw invalid(`transfer: expected Transfer.AUTO, Transfer.SINGLE or Transfer.MULTIPART (1, 2, 3), not ${
-      typeof transfer === 'number' ? transfer : describe(transfer)}`);
-  }
-  if (sha256 === null) throw invalid('sha256: expected a string of 64 hex digits, not null');
-  if (resumeFile === null) throw invalid('resumeFile: expected a path, not null');
-  const part = partSize === undefined ? undefined : uint(partSize, 'partSize');
-  const digest = sha256 === undefined ? undefined : text(sha256, 'sha256');
-  const resume = resumeFile === undefined ? undefined : pathArg(resumeFile, 'resumeFile');
+/** agc_upload_options for operation `op` (upload, publish, release) from the options of `o`
+ * that lib/upload-options.cjs gives `op`, or null when every one is left unset. Every option
+ * given is checked, before the handle is made: a wrongly typed one is an error wherever it is. */
+function uploadOptions(o, op) {
+  const values = UPLOAD_OPTIONS.filter((r) => o[r.name] !== undefined)
+    .map((r) => [r, OPTION_CHECKS[r.check](o[r.name], r.name)])
+    .filter(([r]) => r.ops.includes(op))
+    .map(([r, v]) => [fn[setterOf(r)], v]);
+  if (values.length === 0) return null;
   const out = [null];
   check(fn.agc_upload_options_new(out));
   const h = out[0];
   try {
-    if (fileName !== undefined) check(fn.agc_upload_options_set_file_name(h, text(fileName, 'fileName')));
-    if (releaseType !== undefined) check(fn.agc_upload_options_set_release_type(h, uint32(releaseType, 'releaseType')));
-    if (chineseMainland !== undefined) check(fn.agc_upload_options_set_chinese_mainland(h, chineseMainland ? 1 : 0));
-    if (preflight !== undefined) check(fn.agc_upload_options_set_preflight(h, preflight ? 1 : 0));
-    if (transfer !== undefined) check(fn.agc_upload_options_set_transfer(h, transfer));
-    if (part !== undefined) check(fn.agc_upload_options_set_part_size(h, part));
-    if (digest !== undefined) check(fn.agc_upload_options_set_sha256(h, digest));
-    if (resume !== undefined) check(fn.agc_upload_options_set_resume_file(h, resume));
+    for (const [setter, value] of values) check(setter(h, value));
   } catch (e) {
     fn.agc_upload_options_free(h);
     throw e;
@@ -416,7 +422,7 @@ class Client {
 
   /** `op` with the agc_upload_options of `o` (freed after). */
   async #withUploadOptions(op, args, o) {
-    args.options = uploadOptions(o);
+    args.options = uploadOptions(o, op);
     try {
       return settle(await this.#op(op, args, o));
     } finally {
@@ -560,10 +566,7 @@ class Client {
       try {
         o = optionsArg(options);
         Object.assign(args, { client: this.#handle(), appId: text(appId, 'appId'), path: pathArg(path, 'path'), kind: kindArg(o.kind) });
-        args.options = uploadOptions({
-          fileName: o.fileName, chineseMainland: o.chineseMainland, preflight: o.preflight, transfer: o.transfer,
-          partSize: o.partSize, sha256: o.sha256, resumeFile: o.resumeFile,
-        });
+        args.options = uploadOptions(o, 'release');
         args.releaseOptions = releaseOptions({
           notes: o.notes, releaseTime: o.releaseTime, phased: o.phased, remark: o.remark, test: o.test,
           resume: o.resume, parseTimeoutMs: o.timeoutMs, submitTimeoutMs: o.timeoutMs,

@@ -75,8 +75,24 @@ export interface OperationOptions {
   signal?: AbortSignal | null;
 }
 
-/** How the file travels; taken by uploadFile, publish and releasePackage. */
-export interface TransferOptions {
+// --- upload options: written by `make node-types` from lib/upload-options.cjs; do not edit ---
+/** Every upload option; each operation takes its share (below). */
+export interface UploadOptionFields {
+  /** The fileName AGC records (default: the file's own name). */
+  fileName?: string;
+  /** 1 = full release, 6 = HarmonyOS test release. */
+  releaseType?: 1 | 6;
+  /** AGC's chineseMainlandFlag on the upload URL request; not sent unless given. */
+  chineseMainland?: boolean;
+  /** The bind's releaseType query parameter (1 full release, 6 HarmonyOS test release); not sent
+   * unless given. */
+  bindReleaseType?: 1 | 6;
+  /** The bind's releasePhase query parameter (0 full, 3 phased); not sent unless given. */
+  bindReleasePhase?: 0 | 3;
+  /** Check the package against AGC before anything is sent (default true): its pack.info's
+   * bundle name, version code and the draft's state; a refusal is a PreflightError. false skips
+   * it (an API client without the rights to read the app). */
+  preflight?: boolean;
   /** Default Transfer.AUTO. */
   transfer?: Transfer;
   /** Bytes per part of a multipart upload (default AGC's minimum, 5 MiB); a size outside AGC's
@@ -90,22 +106,23 @@ export interface TransferOptions {
    * finishes. */
   resumeFile?: PathLike;
 }
+/** The upload options uploadFile takes. */
+export type UploadFileOptionFields = Pick<UploadOptionFields, 'fileName' | 'releaseType' | 'chineseMainland' | 'transfer' | 'partSize' | 'sha256' | 'resumeFile'>;
+/** The upload options publish takes. */
+export type PublishOptionFields = Pick<UploadOptionFields, 'fileName' | 'releaseType' | 'chineseMainland' | 'bindReleaseType' | 'bindReleasePhase' | 'preflight' | 'transfer' | 'partSize' | 'sha256' | 'resumeFile'>;
+/** The upload options releasePackage takes. */
+export type ReleaseOptionFields = Pick<UploadOptionFields, 'fileName' | 'chineseMainland' | 'bindReleaseType' | 'bindReleasePhase' | 'preflight' | 'transfer' | 'partSize' | 'sha256' | 'resumeFile'>;
+// --- end of upload options ---
 
-export interface UploadOptions extends OperationOptions, TransferOptions {
+/** How the file travels; taken by uploadFile, publish and releasePackage. */
+export type TransferOptions = Pick<UploadFileOptionFields, 'transfer' | 'partSize' | 'sha256' | 'resumeFile'>;
+
+export interface UploadOptions extends OperationOptions, UploadFileOptionFields {
   /** Default HARMONY_APP. */
   kind?: PackageKind;
-  /** The fileName AGC records (default: the file's own name). */
-  fileName?: string;
-  /** 1 = full release, 6 = HarmonyOS test release. */
-  releaseType?: 1 | 6;
-  chineseMainland?: boolean;
 }
 
-export interface PublishOptions extends UploadOptions {
-  /** Check the package against AGC before anything is sent (default true): its pack.info's
-   * bundle name, version code and the draft's state; a refusal is a PreflightError. false skips
-   * it (an API client without the rights to read the app). */
-  preflight?: boolean;
+export interface PublishOptions extends UploadOptions, PublishOptionFields {
   /** Longest wait for AGC to parse the package, in ms (default 15 minutes). */
   timeoutMs?: number;
 }
@@ -184,7 +201,7 @@ export interface SubmitOptions extends ReviewOptions, OperationOptions {
   timeoutMs?: number;
 }
 
-export interface ReleaseOptions extends ReviewOptions, OperationOptions, TransferOptions {
+export interface ReleaseOptions extends ReviewOptions, OperationOptions, ReleaseOptionFields {
   kind?: PackageKind;
   notes?: Notes | null;
   test?: TestRelease | null;
@@ -192,10 +209,6 @@ export interface ReleaseOptions extends ReviewOptions, OperationOptions, Transfe
   resume?: Partial<ReleaseIds> | null;
   /** Bounds the wait for parsing and the retries of a submit, in ms (default 15 minutes each). */
   timeoutMs?: number;
-  fileName?: string;
-  chineseMainland?: boolean;
-  /** As PublishOptions.preflight. */
-  preflight?: boolean;
 }
 
 export interface ReleaseState {

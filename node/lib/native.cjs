@@ -14,6 +14,7 @@ const { isMainThread, workerData } = require('node:worker_threads');
 const koffi = require('koffi');
 
 const { libraryFileNames, PLATFORMS, platformKey, platformPackageName } = require('./native-names.cjs');
+const { UPLOAD_OPTIONS, setterOf } = require('./upload-options.cjs');
 
 const ENV_VAR = 'AGCUPLOAD_LIBRARY';
 
@@ -130,14 +131,6 @@ const signatures = {
   agc_client_set_trust: [INT, [P, U]],
   agc_upload_options_new: [INT, [PP]],
   agc_upload_options_free: ['void', [P]],
-  agc_upload_options_set_file_name: [INT, [P, S]],
-  agc_upload_options_set_release_type: [INT, [P, U]],
-  agc_upload_options_set_chinese_mainland: [INT, [P, U]],
-  agc_upload_options_set_preflight: [INT, [P, INT]],
-  agc_upload_options_set_transfer: [INT, [P, U]],
-  agc_upload_options_set_part_size: [INT, [P, U64]],
-  agc_upload_options_set_sha256: [INT, [P, S]],
-  agc_upload_options_set_resume_file: [INT, [P, S]],
   agc_upload_file: [INT, [P, S, S, U, P, CB, P, PP]],
   agc_upload_result_object_id: [S, [P]],
   agc_upload_result_sha256: [S, [P]],
@@ -202,6 +195,9 @@ const signatures = {
   agc_package_info_module_device_types: [S, [P, 'size_t']],
   agc_open_file: [INT, ['const uint8_t *', 'size_t', S, S]],
 };
+
+// The upload options' setters, one per row of their table.
+for (const o of UPLOAD_OPTIONS) signatures[setterOf(o)] = [INT, [P, o.arg]];
 
 const fn = {};
 for (const [name, [ret, args]] of Object.entries(signatures)) {

@@ -80,3 +80,15 @@ test('the other enums hold the header\'s numbers, in index.cjs and index.d.ts', 
     assert.deepEqual(declared(name), header, `${name} in index.d.ts`);
   }
 });
+
+test('every upload option of the header has its row, and index.d.ts declares the rows as written', async () => {
+  const { UPLOAD_OPTIONS, setterOf, withTypesBlock } = createRequire(import.meta.url)(
+    path.join(path.dirname(DTS), 'lib', 'upload-options.cjs'), // not exported: read from the installed package
+  );
+  assert.ok(HEADER, 'AGCUPLOAD_HEADER names include/agcupload.h (scripts/test-node.sh sets it)');
+  const setters = [...fs.readFileSync(HEADER, 'utf8').matchAll(/\b(agc_upload_options_set_\w+)\(/g)].map((m) => m[1]);
+  assert.ok(setters.length > 0, 'no agc_upload_options_set_* in the header');
+  assert.deepEqual(UPLOAD_OPTIONS.map(setterOf).sort(), [...new Set(setters)].sort());
+  const dts = fs.readFileSync(DTS, 'utf8');
+  assert.equal(withTypesBlock(dts), dts, 'index.d.ts is stale: run make node-types');
+});

@@ -249,50 +249,56 @@ class _Progress:
         _check(status)
 
 
-class _Options:
-    """agc_upload_options for one call (None values are not sent); a context manager."""
+def _sha256(v: object) -> Optional[bytes]:
+    if not isinstance(v, (str, bytes)):
+        raise TypeError("sha256: expected a str of 64 hex digits, not %s" % type(v).__name__)
+    return _text(v)
 
-    def __init__(self, file_name: Optional[Text] = None, release_type: Optional[int] = None,
-                 chinese_mainland: Optional[bool] = None, bind_release_type: Optional[int] = None,
-                 bind_release_phase: Optional[int] = None, transfer: Optional[int] = None,
-                 part_size: Optional[int] = None, sha256: Optional[Text] = None,
-                 resume_file: Optional[StrPath] = None, preflight: Optional[bool] = None) -> None:
+
+def _preflight(v: object) -> int:
+    if not isinstance(v, bool):
+        raise TypeError("preflight: expected True or False")
+    return 1 if v else 0
+
+
+# The upload options, one row each: the keyword, the ctypes type of its setter's argument
+# (`agc_upload_options_set_<keyword>`, declared from this row), and the check that turns the
+# Python value into it. Every check runs before any C call, so a value ctypes would wrap never
+# reaches the library. Adding an option is one row here and the keyword in the signatures of
+# the operations that take it.
+_UPLOAD_OPTIONS: Tuple[Tuple[str, object, Callable[[object], object]], ...] = (
+    ("file_name", ctypes.c_char_p, _text),  # type: ignore[arg-type]
+    ("release_type", ctypes.c_uint, lambda v: _unsigned(v, "release_type", _U32)),
+    ("chinese_mainland", ctypes.c_uint, lambda v: 1 if v else 0),
+    ("bind_release_type", ctypes.c_uint, lambda v: _unsigned(v, "bind_release_type", _U32)),
+    ("bind_release_phase", ctypes.c_uint, lambda v: _unsigned(v, "bind_release_phase", _U32)),
+    ("transfer", ctypes.c_uint, lambda v: _unsigned(v, "transfer", _U32)),
+    ("part_size", ctypes.c_uint64, lambda v: _unsigned(v, "part_size")),
+    ("sha256", ctypes.c_char_p, _sha256),
+    ("resume_file", ctypes.c_char_p, _path),  # type: ignore[arg-type]
+    ("preflight", ctypes.c_int, _preflight),
+)
+_SETTERS = {name: _native.declare("agc_upload_options_set_" + name, ctypes.c_int, [_P, ctype])
+            for name, ctype, _ in _UPLOAD_OPTIONS}
+
+
+class _Options:
+    """agc_upload_options for one call, from the keywords of `_UPLOAD_OPTIONS` (None values are
+    not sent); a context manager."""
+
+    def __init__(self, **given: object) -> None:
         self.h = _P()
-        # Checked before any C call: a value ctypes would wrap never reaches the library.
-        transfer = None if transfer is None else _unsigned(transfer, "transfer", _U32)
-        part_size = None if part_size is None else _unsigned(part_size, "part_size")
-        if sha256 is not None and not isinstance(sha256, (str, bytes)):
-            raise TypeError("sha256: expected a str of 64 hex digits, not %s" % type(sha256).__name__)
-        if preflight is not None and not isinstance(preflight, bool):
-            raise TypeError("preflight: expected True or False")
-        given = (file_name, release_type, chinese_mainland, bind_release_type, bind_release_phase, transfer,
-                 part_size, sha256, resume_file, preflight)
-        if all(v is None for v in given):
+        unknown = set(given) - {name for name, _, _ in _UPLOAD_OPTIONS}
+        if unknown:
+            raise TypeError("unknown upload option %s" % ", ".join(sorted(unknown)))
+        values = [(name, convert(given[name])) for name, _, convert in _UPLOAD_OPTIONS
+                  if given.get(name) is not None]
+        if not values:
             return
         _check(_lib.agc_upload_options_new(ctypes.byref(self.h)))
         try:
-            if file_name is not None:
-                _check(_lib.agc_upload_options_set_file_name(self.h, _text(file_name)))
-            if release_type is not None:
-                _check(_lib.agc_upload_options_set_release_type(self.h, _unsigned(release_type, "release_type", _U32)))
-            if chinese_mainland is not None:
-                _check(_lib.agc_upload_options_set_chinese_mainland(self.h, 1 if chinese_mainland else 0))
-            if bind_release_type is not None:
-                _check(_lib.agc_upload_options_set_bind_release_type(
-                    self.h, _unsigned(bind_release_type, "bind_release_type", _U32)))
-            if bind_release_phase is not None:
-                _check(_lib.agc_upload_options_set_bind_release_phase(
-                    self.h, _unsigned(bind_release_phase, "bind_release_phase", _U32)))
-            if transfer is not None:
-                _check(_lib.agc_upload_options_set_transfer(self.h, transfer))
-            if part_size is not None:
-                _check(_lib.agc_upload_options_set_part_size(self.h, part_size))
-            if sha256 is not None:
-                _check(_lib.agc_upload_options_set_sha256(self.h, _text(sha256)))
-            if resume_file is not None:
-                _check(_lib.agc_upload_options_set_resume_file(self.h, _path(resume_file)))
-            if preflight is not None:
-                _check(_lib.agc_upload_options_set_preflight(self.h, 1 if preflight else 0))
+            for name, value in values:
+                _check(_SETTERS[name](self.h, value))
         except BaseException:
             self.close()
             raise
@@ -607,8 +613,8 @@ class Client:
         """
         h, kind = self._handle(), _unsigned(kind, "kind", _U32)
         cb, out = _Progress(progress), _P()
-        with _Options(file_name, release_type, chinese_mainland, None, None, transfer, part_size, sha256,
-                      resume_file) as opts:
+        with _Options(file_name=file_name, release_type=release_type, chinese_mainland=chinese_mainland,
+                      transfer=transfer, part_size=part_size, sha256=sha256, resume_file=resume_file) as opts:
             self._call(lambda: int(_lib.agc_upload_file(h, _text(app_id), _path(path), kind, opts.h, cb.fn,
                                                         None, ctypes.byref(out))), cb)
         return _take_result(out)
@@ -654,8 +660,9 @@ class Client:
             timeout_ms = _native.DEFAULTS["parse_timeout_ms"]
         h, kind, timeout_ms = self._handle(), _unsigned(kind, "kind", _U32), _unsigned(timeout_ms, "timeout_ms")
         cb, out, pkg = _Progress(progress), _P(), _P()
-        with _Options(file_name, release_type, chinese_mainland, bind_release_type, bind_release_phase, transfer,
-                      part_size, sha256, resume_file, preflight) as opts:
+        with _Options(file_name=file_name, release_type=release_type, chinese_mainland=chinese_mainland,
+                      bind_release_type=bind_release_type, bind_release_phase=bind_release_phase, transfer=transfer,
+                      part_size=part_size, sha256=sha256, resume_file=resume_file, preflight=preflight) as opts:
             self._call(lambda: int(_lib.agc_publish_package(h, _text(app_id), _path(path), kind, opts.h, timeout_ms,
                                                             cb.fn, None, ctypes.byref(out), ctypes.byref(pkg))), cb)
         return _take_result(out), _take_string(pkg)
@@ -744,8 +751,9 @@ class Client:
         """
         h, kind = self._handle(), _unsigned(kind, "kind", _U32)
         cb, out = _Progress(progress), _P()
-        with _Options(file_name, None, chinese_mainland, bind_release_type, bind_release_phase, transfer, part_size,
-                      sha256, resume_file, preflight) as up, \
+        with _Options(file_name=file_name, chinese_mainland=chinese_mainland, bind_release_type=bind_release_type,
+                      bind_release_phase=bind_release_phase, transfer=transfer, part_size=part_size, sha256=sha256,
+                      resume_file=resume_file, preflight=preflight) as up, \
                 _ReleaseOptions() as o:
             try:
                 o.notes(notes).review(release_time, phased, remark).submit_fields(submit_fields) \

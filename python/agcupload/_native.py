@@ -12,7 +12,7 @@ import os
 import sys
 from typing import List, Optional, Tuple
 
-__all__ = ["lib", "library_path", "PROGRESS_FN", "library_file_names"]
+__all__ = ["lib", "library_path", "PROGRESS_FN", "library_file_names", "declare"]
 
 ENV_VAR = "AGCUPLOAD_LIBRARY"
 # The name this variable had before the package was installable; still honoured.
@@ -60,6 +60,23 @@ PROGRESS_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctyp
 _P = ctypes.c_void_p
 _S = ctypes.c_char_p
 _PP = ctypes.POINTER(_P)
+
+
+def declare(name: str, restype: object, argtypes: List[object]) -> "ctypes._CFuncPtr":
+    """The library's function `name` with its prototype set; ImportError when the loaded
+    library lacks it (an older or different libagcupload)."""
+    try:
+        fn = getattr(lib, name)
+    except AttributeError as e:
+        raise ImportError("agcupload: %s has no %s(): it is an older or different libagcupload"
+                          % (library_path, name)) from e
+    fn.restype = restype
+    fn.argtypes = argtypes
+    return fn
+
+
+# The calls the package makes; the upload options' setters are declared beside their table
+# (`_UPLOAD_OPTIONS` in __init__.py).
 for _name, _res, _args in [
     ("agc_version", _S, []),
     ("agc_status_str", _S, [ctypes.c_int]),
@@ -80,12 +97,6 @@ for _name, _res, _args in [
     ("agc_client_set_poll_interval_ms", ctypes.c_int, [_P, ctypes.c_uint64, ctypes.c_uint64]),
     ("agc_upload_options_new", ctypes.c_int, [_PP]),
     ("agc_upload_options_free", None, [_P]),
-    ("agc_upload_options_set_file_name", ctypes.c_int, [_P, _S]),
-    ("agc_upload_options_set_release_type", ctypes.c_int, [_P, ctypes.c_uint]),
-    ("agc_upload_options_set_chinese_mainland", ctypes.c_int, [_P, ctypes.c_uint]),
-    ("agc_upload_options_set_bind_release_type", ctypes.c_int, [_P, ctypes.c_uint]),
-    ("agc_upload_options_set_bind_release_phase", ctypes.c_int, [_P, ctypes.c_uint]),
-    ("agc_upload_options_set_preflight", ctypes.c_int, [_P, ctypes.c_int]),
     ("agc_upload_file", ctypes.c_int, [_P, _S, _S, ctypes.c_uint, _P, PROGRESS_FN, _P, _PP]),
     ("agc_bind_object", ctypes.c_int, [_P, _S, _S, _S, PROGRESS_FN, _P, _PP]),
     ("agc_wait_package_ready", ctypes.c_int, [_P, _S, _S, ctypes.c_uint64, PROGRESS_FN, _P]),
@@ -97,10 +108,6 @@ for _name, _res, _args in [
     ("agc_upload_result_file_name", _S, [_P]),
     ("agc_upload_result_size", ctypes.c_uint64, [_P]),
     ("agc_upload_result_free", None, [_P]),
-    ("agc_upload_options_set_transfer", ctypes.c_int, [_P, ctypes.c_uint]),
-    ("agc_upload_options_set_part_size", ctypes.c_int, [_P, ctypes.c_uint64]),
-    ("agc_upload_options_set_sha256", ctypes.c_int, [_P, _S]),
-    ("agc_upload_options_set_resume_file", ctypes.c_int, [_P, _S]),
     ("agc_upload_result_transfer", ctypes.c_uint, [_P]),
     ("agc_upload_result_parts", ctypes.c_uint32, [_P]),
     ("agc_upload_result_parts_sent", ctypes.c_uint32, [_P]),
@@ -163,13 +170,7 @@ for _name, _res, _args in [
     ("agc_package_info_module_device_types", _S, [_P, ctypes.c_size_t]),
     ("agc_package_info_free", None, [_P]),
 ]:
-    try:
-        _fn = getattr(lib, _name)
-    except AttributeError as e:
-        raise ImportError("agcupload: %s has no %s(): it is an older or different libagcupload"
-                          % (library_path, _name)) from e
-    _fn.restype = _res
-    _fn.argtypes = _args
+    declare(_name, _res, _args)
 
 
 def _default(name: str) -> int:

@@ -79,3 +79,16 @@ class Defaults(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class UploadOptions(unittest.TestCase):
+    def test_every_upload_option_of_the_header_has_its_row(self):
+        with open(HEADER, encoding="utf-8") as f:
+            setters = set(re.findall(r"\b(agc_upload_options_set_\w+)\(", f.read()))
+        self.assertTrue(setters, "no agc_upload_options_set_* in the header")
+        rows = {"agc_upload_options_set_" + name for name, _, _ in agcupload._UPLOAD_OPTIONS}
+        self.assertEqual(rows, setters)
+
+    def test_an_unknown_upload_option_is_a_type_error(self):
+        with self.assertRaisesRegex(TypeError, "unknown upload option colour"):
+            agcupload._Options(colour=1)

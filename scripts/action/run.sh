@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The GitHub Action's logic (action.yml runs it): turns the action's inputs into one
-# `agcupload` command line and runs it. The tool itself checks every value, writes the step
+# `agcupload` command line and runs it (two with listing-dir and a package: the listing is
+# applied first, so a refused listing stops the job before the package is sent). The tool itself checks every value, writes the step
 # outputs ($GITHUB_OUTPUT: object-id, package-id, version-id, sha256, failed-step), the step
 # summary and the `::error` annotation; this script adds the `exit-code` output.
 #
@@ -54,7 +55,46 @@ app_id=$(input app-id)
 file=$(input file)
 cmd=$(input command)
 cmd=${cmd:-publish}
+listing_dir=$(input listing-dir)
 [ -n "$app_id" ] || refuse "the input app-id is required"
+
+# More options, one per line: each must be an option (--name or --name=value), so that a line
+# cannot slip in an app id, a file or a command; the tool checks the rest.
+extra=()
+while IFS= read -r line || [ -n "$line" ]; do
+  line="${line#"${line%%[![:space:]]*}"}"
+  line="${line%"${line##*[![:space:]]}"}"
+  [ -n "$line" ] || continue
+  case "$line" in
+    --[a-z]*) extra+=("$line") ;;
+    *) refuse "each line of the input args must be one option, --name or --name=value; not '$line'" ;;
+  esac
+done < <(input args)
+
+# `agcupload listing apply|plan` of listing-dir; its exit code in $status.
+listing() {
+  local api_base
+  api_base=$(input api-base)
+  local cmdline=(listing "$1" "--dir=$listing_dir")
+  if [ -n "$api_base" ]; then cmdline+=("--api-base=$api_base"); fi
+  status=0
+  "$TOOL" "${cmdline[@]}" -- "$app_id" || status=$?
+}
+
+case "$cmd" in
+  listing | listing-plan)
+    [ -n "$listing_dir" ] || refuse "the input listing-dir is required for command: $cmd"
+    # The package's inputs would be dropped: refused, as the tool refuses a flag it does not take.
+    for name in file file-name kind mainland release-type notes-dir release-time phased remark test-type \
+      test-desc test-groups test-start test-end timeout-min poll-interval resume-file args; do
+      [ -z "$(input "$name")" ] || refuse "the input $name is not for command: $cmd"
+    done
+    case "$(input notify)" in "" | false) ;; *) refuse "the input notify is not for command: $cmd" ;; esac
+    if [ "$cmd" = listing ]; then listing apply; else listing plan; fi
+    set_output exit-code "$status"
+    exit "$status"
+    ;;
+esac
 [ -n "$file" ] || refuse "the input file is required"
 
 args=()
@@ -74,7 +114,7 @@ case "$cmd" in
   publish) args=(publish) ;;
   submit) args=(publish --submit) ;;
   test) args=(publish "--test=${test_type:-invite}") ;;
-  *) refuse "the input command must be upload, publish, submit or test" ;;
+  *) refuse "the input command must be upload, publish, submit, test, listing or listing-plan" ;;
 esac
 # What this script maps itself: refused where it would be dropped.
 if [ -n "$test_type" ] && [ "$cmd" != test ]; then
@@ -117,17 +157,16 @@ if [ -n "$resume" ]; then
   args+=("--resume-file=$resume")
 fi
 
-# More options, one per line: each must be an option (--name or --name=value), so that a line
-# cannot slip in an app id, a file or a command; the tool checks the rest.
-while IFS= read -r line || [ -n "$line" ]; do
-  line="${line#"${line%%[![:space:]]*}"}"
-  line="${line%"${line##*[![:space:]]}"}"
-  [ -n "$line" ] || continue
-  case "$line" in
-    --[a-z]*) args+=("$line") ;;
-    *) refuse "each line of the input args must be one option, --name or --name=value; not '$line'" ;;
-  esac
-done < <(input args)
+args+=(${extra[@]+"${extra[@]}"})
+
+# The listing first: a refused listing stops the job before the package is sent.
+if [ -n "$listing_dir" ]; then
+  listing apply
+  if [ "$status" != 0 ]; then
+    set_output exit-code "$status"
+    exit "$status"
+  fi
+fi
 
 # `--` ends the options: an app id or a file name that starts with a dash stays a value.
 args+=(-- "$app_id" "$file")

@@ -192,7 +192,7 @@ refused() { # refused CASE MESSAGE INPUT...
 }
 refused "no app-id" "the input app-id is required" "file=$APP" "$BASE"
 refused "no file" "the input file is required" app-id=10001 "$BASE"
-refused "unknown command" "the input command must be upload, publish, submit or test" \
+refused "unknown command" "the input command must be upload, publish, submit, test, listing or listing-plan" \
   app-id=10001 "file=$APP" command=release
 refused "test-type without command test" "the input test-type is for command: test" \
   app-id=10001 "file=$APP" test-type=open
@@ -241,6 +241,57 @@ end
 refused "args: a line that is not an option" "each line of the input args must be one option" \
   app-id=10001 "file=$APP" command=upload "args=--transfer=single
 10002"
+
+# The store listing: a folder that passes every rule (scripts/make-listing.py).
+python3 "$ROOT/scripts/make-listing.py" "$T/listing" --tag action || { echo "cannot write the listing" >&2; exit 1; }
+python3 "$ROOT/scripts/make-listing.py" "$T/listing2" --tag second || { echo "cannot write the listing" >&2; exit 1; }
+
+begin "listing-plan: what would change, as an output and in the summary; nothing sent"
+action app-id=10501 "$BASE" command=listing-plan "listing-dir=$T/listing"
+[ "$rc" = 0 ] || fail "exit $rc, want 0"
+has_arg_seq "listing plan --dir=$T/listing --api-base=" || fail "the tool ran listing plan"
+[ "$(output listing-changes)" = 6 ] || fail "listing-changes output: '$(output listing-changes)', want 6"
+grep -qF "| listing changes | 6 |" "$T/summary" && grep -qF -- '- en-US brief: nothing -\> "The demo app (action)"' "$T/summary" ||
+  fail "the summary lists the changes"
+action app-id=10501 "$BASE" command=listing-plan "listing-dir=$T/listing"
+[ "$(output listing-changes)" = 6 ] || fail "a plan changed what AGC holds"
+end
+
+begin "listing: applied and read back; planned again, nothing left to change"
+action app-id=10501 "$BASE" command=listing "listing-dir=$T/listing"
+[ "$rc" = 0 ] && [ "$(output exit-code)" = 0 ] || fail "exit $rc, want 0"
+has_arg_seq "listing apply --dir=$T/listing" || fail "the tool ran listing apply"
+[ "$(output listing-changes)" = 6 ] || fail "listing-changes output: '$(output listing-changes)', want 6"
+action app-id=10501 "$BASE" command=listing-plan "listing-dir=$T/listing"
+[ "$(output listing-changes)" = 0 ] || fail "after apply, the plan still has '$(output listing-changes)' changes"
+end
+
+begin "submit with listing-dir: the listing first, then the road; both outputs"
+action app-id=10502 "file=$APP" "$BASE" command=submit "listing-dir=$T/listing2" poll-interval=1
+[ "$rc" = 0 ] || fail "exit $rc, want 0"
+[ "$(output listing-changes)" = 6 ] && [ -n "$(output package-id)" ] || fail "listing-changes and package-id outputs"
+[ "$(sed -n 1p "$T/argv")" = publish ] || fail "the road ran after the listing"
+action app-id=10502 "$BASE" command=listing-plan "listing-dir=$T/listing2"
+[ "$(output listing-changes)" = 0 ] || fail "the listing was not applied"
+end
+
+begin "a listing that breaks a rule stops the job before the package is sent"
+cp -R "$T/listing" "$T/broken"
+cp "$T/broken/en-US/brief.txt" "$T/broken/en-US/release_notes.txt"
+before=$(mock "$AGC_MOCK_BASE_URL/mock/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["objects"])')
+action app-id=10503 "file=$APP" "$BASE" "listing-dir=$T/broken"
+[ "$rc" = 2 ] && [ "$(output exit-code)" = 2 ] || fail "exit $rc, want 2"
+[ "$(sed -n 1,2p "$T/argv" | tr '\n' ' ')" = "listing apply " ] || fail "the last call was not the listing"
+grep -q "^::error title=agcupload listing apply::" "$T/err" || fail "the tool's annotation"
+after=$(mock "$AGC_MOCK_BASE_URL/mock/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["objects"])')
+[ "$before" = "$after" ] || fail "objects were stored: $before -> $after"
+end
+refused "listing: listing-dir is required" "the input listing-dir is required for command: listing" \
+  app-id=10501 command=listing
+refused "listing-plan: a package input is refused, not dropped" "the input file is not for command: listing-plan" \
+  app-id=10501 "file=$APP" command=listing-plan "listing-dir=$T/listing"
+refused "listing: args are refused, not dropped" "the input args is not for command: listing" \
+  app-id=10501 command=listing "listing-dir=$T/listing" "args=--transfer=single"
 
 # tool.sh get, with the action's environment: the outputs and exit code in $T/outputs and $rc.
 get() {

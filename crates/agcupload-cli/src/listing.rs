@@ -104,6 +104,7 @@ impl Ctx {
         report.extra.push(("unchanged", json!(plan.unchanged)));
         let lines: Vec<String> = plan.changes.iter().map(ListingChange::summary).collect();
         report.text = Some(if lines.is_empty() { "no changes".into() } else { lines.join("\n") });
+        report.listing_changes = Some(lines);
         report.summary = Some(format!(
             "app {app_id}: {} change{}, {} field{} as AGC holds them; nothing was sent",
             plan.changes.len(),
@@ -143,6 +144,7 @@ impl Ctx {
         report.extra.push(("calls", json!(done.calls)));
         let lines: Vec<String> = done.changes.iter().map(ListingChange::summary).collect();
         report.text = Some(if lines.is_empty() { "no changes".into() } else { lines.join("\n") });
+        report.listing_changes = Some(lines);
         report.summary = Some(format!(
             "app {app_id}: {} change{} applied and read back ({} file{} uploaded)",
             done.changes.len(),

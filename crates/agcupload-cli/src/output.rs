@@ -59,6 +59,9 @@ pub struct Report {
     pub version_id: Option<String>,
     /// The step of the release road that failed (publish --submit / --test).
     pub failed_step: Option<&'static str>,
+    /// The listing's changes, one line each (listing plan and apply): under GitHub Actions the
+    /// `listing-changes` output (their number) and a list in the step summary.
+    pub listing_changes: Option<Vec<String>>,
     /// Other result fields, in order (JSON only).
     pub extra: Vec<(&'static str, Value)>,
     /// Per-phase milliseconds, when a progress sink ran.
@@ -94,6 +97,7 @@ impl Report {
             package_id: None,
             version_id: None,
             failed_step: None,
+            listing_changes: None,
             extra: Vec::new(),
             timings: None,
             attempts: None,
@@ -248,12 +252,14 @@ impl Report {
             }
             annotate_error(&format!("agcupload {}", self.command), &text);
         }
+        let changes = self.listing_changes.as_ref().map(|c| c.len().to_string());
         let outputs: Vec<(&str, &str)> = [
             ("object-id", self.object_id.as_deref()),
             ("package-id", self.package_id.as_deref()),
             ("version-id", self.version_id.as_deref()),
             ("sha256", self.sha256.as_deref()),
             ("failed-step", self.failed_step),
+            ("listing-changes", changes.as_deref()),
         ]
         .into_iter()
         .filter_map(|(k, v)| v.map(|v| (k, v)))
@@ -316,7 +322,16 @@ impl Report {
         if let Some(h) = &self.hint {
             row("next", h);
         }
+        if let Some(changes) = &self.listing_changes {
+            row("listing changes", &changes.len().to_string());
+        }
         s.push('\n');
+        for change in self.listing_changes.iter().flatten() {
+            s.push_str(&format!("- {}\n", cell(change)));
+        }
+        if self.listing_changes.as_ref().is_some_and(|c| !c.is_empty()) {
+            s.push('\n');
+        }
         s
     }
 }

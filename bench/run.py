@@ -2,11 +2,11 @@
 """`make bench`: libagcupload against the shell baseline, on the bundled mock AGC server.
 
 Python 3 standard library only. Needs `make all mock` first (the Makefile's `bench` target
-does it); builds the small `hash` example itself. For each test file (a `.app`: ZIP signature,
-then random bytes) it measures, as medians of RUNS timed runs after one warm-up, interleaved
+does it). For each test file (a signed `.app` of scripts/make-app.py: pack.info, then random
+bytes) it measures, as medians of RUNS timed runs after one warm-up, interleaved
 so that drift cancels out:
 
-  1. the hash pass alone: our digest (examples/hash.rs) vs `openssl dgst -sha256`, `sha256sum`;
+  1. the hash pass alone: our digest (`agcupload inspect --sha256`) vs `openssl dgst -sha256`, `sha256sum`;
   2. the whole upload: `target/release/agcupload upload --quiet` vs bench/baseline.sh (openssl + curl +
      python3 for JSON), both against the same mock server (`agc-mock --no-store`);
   3. peak RSS of our upload (wait4's ru_maxrss of the child);
@@ -156,14 +156,11 @@ def proc_cpu_seconds(pid):
 
 
 def make_app(path, size):
-    """A valid-looking .app: the ZIP local-file signature, then incompressible bytes."""
-    with open(path, "wb") as f:
-        f.write(b"PK\x03\x04")
-        left = size - 4
-        while left > 0:
-            n = min(left, 4 * MIB)
-            f.write(os.urandom(n))
-            left -= n
+    """A signed .app of exactly `size` bytes (scripts/make-app.py: pack.info, then a module of
+    incompressible bytes): the hash pass (`agcupload inspect --sha256`) inspects the package
+    before it hashes it, as the upload does."""
+    subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "make-app.py"), path, "--size", str(size)],
+                   check=True, stdout=subprocess.DEVNULL)
 
 
 def upload_cmd(app_id, path, *opts, tool=None):

@@ -176,6 +176,29 @@ typedef enum {
   AGC_PHASE_SETTING_TEST_INFO = 13,
   // Submitting the test version; `done` = `total` = 0.
   AGC_PHASE_SUBMITTING_TEST = 14,
+  // Reading what AGC holds of the app (app-info) before a store-listing call decides
+  // anything; `done` = `total` = 0.
+  AGC_PHASE_READING_APP_INFO = 15,
+  // Setting the listing's texts, one call per language; `done` = languages sent so far,
+  // `total` = languages (reported before each, and `total`/`total` at the end).
+  AGC_PHASE_SETTING_TEXTS = 16,
+  // Sending the listing's files; `done` = files sent so far, `total` = files (before each,
+  // and `total`/`total` at the end). Each file's bytes report as `AGC_PHASE_REQUESTING_URL`,
+  // `AGC_PHASE_UPLOADING` and `AGC_PHASE_DONE`.
+  AGC_PHASE_SENDING_LISTING_FILES = 17,
+  // Binding the sent files to the listing, one call per kind of file (icons, screenshots,
+  // videos); `done` = calls made so far, `total` = calls.
+  AGC_PHASE_SETTING_FILE_INFO = 18,
+  // Reading the listing back to check AGC holds what was sent; `done` = `total` = 0.
+  AGC_PHASE_CHECKING_LISTING = 19,
+  // Deleting a language from the listing; `done` = `total` = 0.
+  AGC_PHASE_DELETING_LANGUAGE = 20,
+  // Withdrawing the version in review; `done` = `total` = 0.
+  AGC_PHASE_WITHDRAWING = 21,
+  // Pausing, resuming, stepping or finishing a phased release; `done` = `total` = 0.
+  AGC_PHASE_CHANGING_PHASED_RELEASE = 22,
+  // Looking an app id up by its bundle name; `done` = `total` = 0.
+  AGC_PHASE_LOOKING_UP_APP_ID = 23,
 } agc_phase;
 
 // A step of the release road (`agc_release_result_failed_step`). Numbers are stable.

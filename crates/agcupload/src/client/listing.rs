@@ -535,8 +535,9 @@ impl Client {
         .map_err(with_advice)
     }
 
-    /// What app-info shows of the listing.
-    pub(super) fn read_listing(&self, app_id: &str, progress: &mut dyn Progress) -> Result<AgcListing> {
+    /// What app-info shows of the listing, reported as `phase` ([`Phase::ReadingAppInfo`]
+    /// before a call, [`Phase::CheckingListing`] for the read-back).
+    pub(super) fn read_listing(&self, app_id: &str, phase: Phase, progress: &mut dyn Progress) -> Result<AgcListing> {
         let path = self.release_paths.app_info.clone();
         self.listing_call(
             Method::Get,
@@ -545,7 +546,7 @@ impl Client {
             &[],
             None,
             "app-info",
-            None,
+            Some((phase, 0, 0)),
             progress,
             parse_listing,
         )
@@ -555,7 +556,7 @@ impl Client {
     /// field, without writing anything: reads the folder (every local rule, [`Listing::read`]),
     /// app-info's `languages[]` and the folder's manifest, then checks the rules that need
     /// AGC's state. A file field is unchanged only when the manifest says these very files
-    /// were applied and AGC still shows what it showed then.
+    /// were applied and AGC still shows what it showed then. Reports [`Phase::ReadingAppInfo`].
     pub fn listing_plan(&self, app_id: &str, dir: &Path, progress: &mut dyn Progress) -> Result<ListingPlan> {
         let r = self.listing_plan_inner(app_id, dir, progress).map(|(plan, _, _, _)| plan);
         self.clean(r)
@@ -570,7 +571,7 @@ impl Client {
     ) -> Result<(ListingPlan, Listing, AgcListing, Option<Manifest>)> {
         check_app_id(app_id)?;
         let listing = Listing::read(dir)?;
-        let agc = self.read_listing(app_id, progress)?;
+        let agc = self.read_listing(app_id, Phase::ReadingAppInfo, progress)?;
         let (manifest, note) = Manifest::load(dir, app_id);
         let (changes, unchanged) = plan_of(&listing, &agc, manifest.as_ref()).map_err(|problems| {
             Error::InvalidArgument(format!(
@@ -586,10 +587,11 @@ impl Client {
 
     /// Apply the folder `dir` to app `app_id`: the plan ([`Client::listing_plan`]), then the
     /// texts that changed (one `app-language-info` per language, only its changed fields;
-    /// [`Phase::SettingNotes`]), the files that changed (each through the upload-url and PUT
-    /// of a package, the bytes checked against the hash taken when the folder was read:
-    /// [`Phase::RequestingUrl`], [`Phase::Uploading`], [`Phase::Done`]), one `app-file-info`
-    /// per kind of file ([`Phase::Binding`]), and a read-back of app-info: a field AGC does
+    /// [`Phase::SettingTexts`]), the files that changed ([`Phase::SendingListingFiles`], each
+    /// through the upload-url and PUT of a package, the bytes checked against the hash taken
+    /// when the folder was read: [`Phase::RequestingUrl`], [`Phase::Uploading`],
+    /// [`Phase::Done`]), one `app-file-info` per kind of file ([`Phase::SettingFileInfo`]),
+    /// and a read-back of app-info ([`Phase::CheckingListing`]): a field AGC does
     /// not show as sent (it answered success and stored nothing) fails the call with
     /// [`Error::Protocol`] naming the fields. Then the manifest is written. Nothing is sent
     /// when a rule is broken.
@@ -635,7 +637,7 @@ impl Client {
         let total = by_lang.len() as u64;
         for (i, (lang, texts)) in by_lang.iter().enumerate() {
             let body = language_info_body(lang, texts);
-            let phase = Some((Phase::SettingNotes, i as u64, total));
+            let phase = Some((Phase::SettingTexts, i as u64, total));
             self.listing_call(
                 Method::Put,
                 &paths.language_info,
@@ -660,14 +662,19 @@ impl Client {
             applied.calls += 1;
         }
         if total > 0 {
-            progress::event(progress, Phase::SettingNotes, total, total)?;
+            progress::event(progress, Phase::SettingTexts, total, total)?;
         }
 
         // Files: each uploaded, then one app-file-info per kind.
         let mut sent: Vec<SentFiles> = Vec::new();
-        for c in plan.changes.iter().filter(|c| !c.field.is_text()) {
+        let file_changes: Vec<&ListingChange> = plan.changes.iter().filter(|c| !c.field.is_text()).collect();
+        let files_total: u64 = file_changes.iter().map(|c| files_of(&listing, c).len() as u64).sum();
+        let mut files_done = 0;
+        for c in file_changes {
             let mut ids = Vec::new();
             for f in files_of(&listing, c) {
+                progress::event(progress, Phase::SendingListingFiles, files_done, files_total)?;
+                files_done += 1;
                 let object_id = self.upload_listing_file(app_id, f, progress)?;
                 applied.uploads.push(ListingUpload {
                     file: f.name.clone(),
@@ -678,6 +685,10 @@ impl Client {
             }
             sent.push(SentFiles { lang: c.lang.clone(), field: c.field, object_ids: ids });
         }
+        if files_total > 0 {
+            progress::event(progress, Phase::SendingListingFiles, files_total, files_total)?;
+        }
+        let mut bodies = Vec::new();
         for list in [FileList::Icon, FileList::Screenshots, FileList::IntroVideos] {
             let mut entries: Vec<LanguageFiles> = Vec::new();
             for s in &sent {
@@ -713,26 +724,31 @@ impl Client {
                     None => entries.push(LanguageFiles { lang: s.lang.clone(), devices }),
                 }
             }
-            if entries.is_empty() {
-                continue;
+            if !entries.is_empty() {
+                bodies.push(file_info_body(list, &entries)?);
             }
-            let body = file_info_body(list, &entries)?;
+        }
+        let calls = bodies.len() as u64;
+        for (i, body) in bodies.iter().enumerate() {
             self.listing_call(
                 Method::Put,
                 &paths.file_info,
                 &[("appId", app_id)],
                 &[],
-                Some(&body),
+                Some(body),
                 "app-file-info",
-                Some((Phase::Binding, 0, 0)),
+                Some((Phase::SettingFileInfo, i as u64, calls)),
                 progress,
                 |b| parse_empty(b, "app-file-info"),
             )?;
             applied.calls += 1;
         }
+        if calls > 0 {
+            progress::event(progress, Phase::SettingFileInfo, calls, calls)?;
+        }
 
         // Read back: AGC answers success to bodies it ignored (a publisher's notes).
-        let after = self.read_listing(app_id, progress)?;
+        let after = self.read_listing(app_id, Phase::CheckingListing, progress)?;
         let wrong = read_back(&text_changes, &sent, &before, &after);
         if !wrong.is_empty() {
             return Err(Error::Protocol(format!(
@@ -768,7 +784,8 @@ impl Client {
     /// `<lang>/name.txt`, `description.txt`, `brief.txt`, `release_notes.txt` for each text AGC
     /// holds (others are left as they are), and the manifest with what AGC shows of the files
     /// (the files themselves are not downloaded). Texts pass the gate first: secrets of this
-    /// client redacted, control characters but line breaks and tabs replaced.
+    /// client redacted, control characters but line breaks and tabs replaced. Reports
+    /// [`Phase::ReadingAppInfo`].
     pub fn listing_pull(&self, app_id: &str, dir: &Path, progress: &mut dyn Progress) -> Result<ListingPulled> {
         let r = self.listing_pull_inner(app_id, dir, progress);
         self.clean(r)
@@ -776,7 +793,7 @@ impl Client {
 
     fn listing_pull_inner(&self, app_id: &str, dir: &Path, progress: &mut dyn Progress) -> Result<ListingPulled> {
         check_app_id(app_id)?;
-        let agc = self.read_listing(app_id, progress)?;
+        let agc = self.read_listing(app_id, Phase::ReadingAppInfo, progress)?;
         make_folder(dir)?;
         let gate = Gate::new(&self.redactor);
         let mut pulled = ListingPulled { languages: Vec::new(), written: Vec::new(), notes: Vec::new() };

@@ -52,6 +52,7 @@ impl Client {
     /// Delete the language `lang` from app `app_id`'s listing (`DELETE v2 app-language-info`).
     /// Refused before the call when app-info shows it is the default language, names no
     /// default language (the rule cannot be checked then), or does not show the language.
+    /// Reports [`Phase::ReadingAppInfo`], then [`Phase::DeletingLanguage`].
     pub fn delete_language(&self, app_id: &str, lang: &str, progress: &mut dyn Progress) -> Result<()> {
         let r = self.delete_language_inner(app_id, lang, progress);
         self.clean(r)
@@ -60,7 +61,7 @@ impl Client {
     fn delete_language_inner(&self, app_id: &str, lang: &str, progress: &mut dyn Progress) -> Result<()> {
         check_app_id(app_id)?;
         check_listing_language(lang)?;
-        let agc = self.read_listing(app_id, progress)?;
+        let agc = self.read_listing(app_id, Phase::ReadingAppInfo, progress)?;
         let Some(default) = &agc.default_lang else {
             return Err(Error::Preflight(format!(
                 "nothing was sent: app-info names no default language, so deleting {lang} cannot be checked against it"
@@ -84,7 +85,7 @@ impl Client {
             &[],
             None,
             "app-language-info",
-            None,
+            Some((Phase::DeletingLanguage, 0, 0)),
             progress,
             |b| parse_empty(b, "app-language-info"),
         )
@@ -93,7 +94,8 @@ impl Client {
     /// Withdraw the version in review of app `app_id` (`PUT v3 version/on-shelf/cancel`,
     /// `appId` as a header, the draft's `versionId` from app-info). Refused before the call
     /// with [`Error::Preflight`] outside the release states where Huawei's page allows it (3,
-    /// 4, 5, 6, 12), or when app-info shows no `versionId`.
+    /// 4, 5, 6, 12), or when app-info shows no `versionId`. Reports [`Phase::ReadingAppInfo`],
+    /// then [`Phase::Withdrawing`].
     pub fn withdraw_review(&self, app_id: &str, progress: &mut dyn Progress) -> Result<Withdrawn> {
         let r = self.withdraw_inner(app_id, progress);
         self.clean(r)
@@ -109,7 +111,7 @@ impl Client {
             &[],
             None,
             "app-info",
-            None,
+            Some((Phase::ReadingAppInfo, 0, 0)),
             progress,
             parse_app_versions,
         )?;
@@ -126,7 +128,7 @@ impl Client {
             &[("appId", app_id)],
             Some(&body),
             "on-shelf/cancel",
-            Some((Phase::Submitting, 0, 0)),
+            Some((Phase::Withdrawing, 0, 0)),
             progress,
             |b| parse_empty(b, "on-shelf/cancel"),
         )?;
@@ -137,7 +139,8 @@ impl Client {
     /// version/phased-release`, `appId` as a header). The version is `version_id` when given,
     /// else app-info's `phasedReleaseInfo.versionId`, else its `versionId` when its
     /// `releasePhase` is 3; without one, or when app-info shows no phased release, nothing is
-    /// sent ([`Error::Preflight`]). `description` is at most 500 characters.
+    /// sent ([`Error::Preflight`]). `description` is at most 500 characters. Reports
+    /// [`Phase::ReadingAppInfo`], then [`Phase::ChangingPhasedRelease`].
     pub fn phased_release(
         &self,
         app_id: &str,
@@ -172,7 +175,7 @@ impl Client {
             &[],
             None,
             "app-info",
-            None,
+            Some((Phase::ReadingAppInfo, 0, 0)),
             progress,
             parse_app_state,
         )?;
@@ -183,7 +186,7 @@ impl Client {
             &[],
             None,
             "app-info",
-            None,
+            Some((Phase::ReadingAppInfo, 0, 0)),
             progress,
             parse_app_versions,
         )?;
@@ -211,7 +214,7 @@ impl Client {
             &[("appId", app_id)],
             Some(&body),
             "phased-release",
-            Some((Phase::Submitting, 0, 0)),
+            Some((Phase::ChangingPhasedRelease, 0, 0)),
             progress,
             |b| parse_empty(b, "phased-release"),
         )?;
@@ -221,6 +224,7 @@ impl Client {
     /// The id of the HarmonyOS app (or atomic service) whose bundle name is `bundle`
     /// (`appid-list` with `packageTypes=7`, so an Android app of the same name is never
     /// taken). No such app, or more than one, is [`Error::InvalidArgument`] saying so.
+    /// Reports [`Phase::LookingUpAppId`].
     pub fn app_id_for_bundle(&self, bundle: &str, progress: &mut dyn Progress) -> Result<String> {
         let r = self.app_id_inner(bundle, progress);
         self.clean(r)
@@ -230,7 +234,8 @@ impl Client {
         check_bundle_name(bundle)?;
         let path = self.preflight_paths.appid_list.clone();
         let query = [("packageName", bundle), ("packageTypes", PACKAGE_TYPES_HARMONY)];
-        let ids = self.listing_call(Method::Get, &path, &query, &[], None, "appid-list", None, progress, |b| {
+        let phase = Some((Phase::LookingUpAppId, 0, 0));
+        let ids = self.listing_call(Method::Get, &path, &query, &[], None, "appid-list", phase, progress, |b| {
             parse_appid_list(b, bundle)
         });
         let ids = match ids {

@@ -8,7 +8,7 @@ use std::ffi::{CStr, CString};
 use std::os::raw::{c_int, c_void};
 use std::sync::OnceLock;
 
-use agcupload::{PackageKind, Phase, Progress, ReleaseState, ReleaseStep, Status, Transfer, TrustRoots};
+use agcupload::{PackageKind, Phase, PhasedAction, Progress, ReleaseState, ReleaseStep, Status, Transfer, TrustRoots};
 
 /// A C enum taken from C as a plain number (an `int` or `unsigned int`: a value outside the
 /// enum must be refused, never turned into the enum).
@@ -335,6 +335,47 @@ impl From<agc_phase> for Phase {
             AGC_PHASE_WITHDRAWING => Phase::Withdrawing,
             AGC_PHASE_CHANGING_PHASED_RELEASE => Phase::ChangingPhasedRelease,
             AGC_PHASE_LOOKING_UP_APP_ID => Phase::LookingUpAppId,
+        }
+    }
+}
+
+/// What `agc_phased_release` does to a phased release; passed as an `unsigned int`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum agc_phased_action {
+    /// Stop the rollout where it is.
+    AGC_PHASED_PAUSE = 1,
+    /// Go on with the rollout.
+    AGC_PHASED_RESUME = 2,
+    /// Release to everyone now.
+    AGC_PHASED_FULL = 3,
+    /// Go on to the day given as `step_day`.
+    AGC_PHASED_STEP = 4,
+}
+
+// The library's action carries the step's day, which C passes beside the enum: the enum is
+// taken as itself and completed by `with_day`.
+c_enum!(agc_phased_action => agc_phased_action: AGC_PHASED_PAUSE, AGC_PHASED_RESUME, AGC_PHASED_FULL, AGC_PHASED_STEP);
+
+impl agc_phased_action {
+    /// The library's action; `step_day` counts only for a step.
+    pub(crate) fn with_day(self, step_day: u32) -> PhasedAction {
+        match self {
+            agc_phased_action::AGC_PHASED_PAUSE => PhasedAction::Pause,
+            agc_phased_action::AGC_PHASED_RESUME => PhasedAction::Resume,
+            agc_phased_action::AGC_PHASED_FULL => PhasedAction::Full,
+            agc_phased_action::AGC_PHASED_STEP => PhasedAction::Step(step_day),
+        }
+    }
+}
+
+impl From<PhasedAction> for agc_phased_action {
+    fn from(a: PhasedAction) -> agc_phased_action {
+        match a {
+            PhasedAction::Pause => agc_phased_action::AGC_PHASED_PAUSE,
+            PhasedAction::Resume => agc_phased_action::AGC_PHASED_RESUME,
+            PhasedAction::Full => agc_phased_action::AGC_PHASED_FULL,
+            PhasedAction::Step(_) => agc_phased_action::AGC_PHASED_STEP,
         }
     }
 }

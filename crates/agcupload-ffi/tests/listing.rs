@@ -70,7 +70,7 @@ fn refused<T>(arg: &str, call: impl FnOnce(*mut *mut T) -> agc_status) {
 fn listing_calls_refuse_null_and_invalid_utf8_and_clear_their_out_pointers() {
     let server = common::mock();
     let dir = common::TempDir::new("ffi-listing-args");
-    let bad = b"\xff\xfe\0".as_ptr().cast::<c_char>();
+    let bad = c"\xff\xfe".as_ptr();
     let app = CString::new(APP).unwrap();
     let d = cs(&dir.0);
     unsafe {

@@ -137,6 +137,11 @@ $(RELEASE)/test_multipart: tests/c/test_multipart.c $(HEADER) tests/c/check.h te
 $(RELEASE)/test_cancel: tests/c/test_cancel.c $(HEADER) tests/c/check.h tests/c/no_threads.h lib
 	$(CC) $(WARN) $(CFLAGS) -Iinclude tests/c/test_cancel.c -o $@ $(LDLIBS)
 
+# The store listing from a folder the test writes, and the calls around a release (its own mock,
+# with app 20100 set up by --app: LISTING_MOCK_ARGS).
+$(RELEASE)/test_listing: tests/c/test_listing.c $(HEADER) tests/c/check.h lib
+	$(CC) $(WARN) $(CFLAGS) -Iinclude tests/c/test_listing.c -o $@ $(LDLIBS)
+
 # Offline inspection of .app files the test writes itself (no server).
 $(RELEASE)/test_inspect: tests/c/test_inspect.c $(HEADER) tests/c/check.h lib
 	$(CC) $(WARN) $(CFLAGS) -Iinclude tests/c/test_inspect.c -o $@ $(LDLIBS)
@@ -165,17 +170,21 @@ VALGRIND_RUN = valgrind --quiet --error-exitcode=1 --leak-check=full --errors-fo
 # API client lacks the rights to read it (app-info answers 403): the preflight's warning note.
 C_MOCK_TESTS = $(RELEASE)/test_abi $(RELEASE)/test_network $(RELEASE)/test_release
 C_MOCK_ARGS = --app {"appId":"20090","denyAppInfo":true}
-test-c: lib $(C_MOCK_TESTS) $(RELEASE)/test_thread_exit $(RELEASE)/test_inspect $(RELEASE)/test_multipart $(RELEASE)/test_cancel
+# App 20100 of test_listing: a bundle name, a version in review, a phased release running.
+LISTING_MOCK_ARGS = --app {"appId":"20100","packageName":"com.example.clisting","versionId":"v-42","releaseState":4,"phased":{"versionId":"v-7","phaseDay":2}}
+test-c: lib $(C_MOCK_TESTS) $(RELEASE)/test_thread_exit $(RELEASE)/test_inspect $(RELEASE)/test_multipart $(RELEASE)/test_cancel $(RELEASE)/test_listing
 ifdef VALGRIND
 	for t in $(C_MOCK_TESTS); do scripts/with-mock.sh --mock-args '$(C_MOCK_ARGS)' $(VALGRIND_RUN) $$t || exit 1; done
 	scripts/with-mock.sh --mock-args "--part-min-size 1048576" $(VALGRIND_RUN) $(RELEASE)/test_multipart
 	scripts/with-mock.sh --mock-args "--fault put_never_read" $(VALGRIND_RUN) $(RELEASE)/test_cancel
+	scripts/with-mock.sh --mock-args '$(LISTING_MOCK_ARGS)' $(VALGRIND_RUN) $(RELEASE)/test_listing
 	$(VALGRIND_RUN) $(RELEASE)/test_thread_exit
 	$(VALGRIND_RUN) $(RELEASE)/test_inspect
 else
 	for t in $(C_MOCK_TESTS); do scripts/with-mock.sh --mock-args '$(C_MOCK_ARGS)' $$t || exit 1; done
 	scripts/with-mock.sh --mock-args "--part-min-size 1048576" $(RELEASE)/test_multipart
 	scripts/with-mock.sh --mock-args "--fault put_never_read" $(RELEASE)/test_cancel
+	scripts/with-mock.sh --mock-args '$(LISTING_MOCK_ARGS)' $(RELEASE)/test_listing
 	$(RELEASE)/test_thread_exit
 	$(RELEASE)/test_inspect
 endif

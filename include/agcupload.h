@@ -12,18 +12,20 @@
  *    pointer to them after the call returns. NULL or invalid UTF-8 gives
  *    AGC_ERR_INVALID_ARGUMENT, never a crash. Paths (the file to upload, the CA file, the
  *    service-account key file, the files of agc_seal_file/agc_open_file, the package of
- *    agc_inspect_package) are NUL-terminated bytes on POSIX and need not be UTF-8
+ *    agc_inspect_package, the listing folder) are NUL-terminated bytes on POSIX and need not be UTF-8
  *    (elsewhere they must be UTF-8).
  *  - Objects the library creates (agc_client, agc_upload_options, agc_upload_result,
- *    agc_release_options, agc_release_result, agc_release_status, agc_package_info) are
+ *    agc_release_options, agc_release_result, agc_release_status, agc_listing_result,
+ *    agc_package_info) are
  *    freed only with their agc_*_free function. Options and results passed to an operation
  *    are read when it starts: its progress callback may free or change them.
  *  - Strings a function *returns* (agc_version, agc_status_str, agc_last_error, the
- *    agc_upload_result_*, agc_release_result_*, agc_release_status_* and agc_package_info_*
- *    accessors) are owned by the library (static, per thread, or by the object they come
- *    from) and must not be freed. Strings handed over through an out-pointer (the package id
- *    of agc_bind_object and agc_publish_package) belong to the caller, who frees them with
- *    agc_string_free.
+ *    agc_upload_result_*, agc_release_result_*, agc_release_status_*, agc_listing_result_*
+ *    and agc_package_info_* accessors) are owned by the library (static, per thread, or by
+ *    the object they come from) and must not be freed. Strings handed over through an
+ *    out-pointer (the package id of agc_bind_object and agc_publish_package, the ids of
+ *    agc_withdraw_review, agc_phased_release and agc_app_id_for_bundle) belong to the
+ *    caller, who frees them with agc_string_free.
  *  - The library never starts a thread; callbacks run on the calling thread. A call into a
  *    client from inside one of its own callbacks on the same thread (a setter, another
  *    operation, agc_client_free) is refused with AGC_ERR_REENTRANT and does nothing.
@@ -176,6 +178,29 @@ typedef enum {
   AGC_PHASE_SETTING_TEST_INFO = 13,
   // Submitting the test version; `done` = `total` = 0.
   AGC_PHASE_SUBMITTING_TEST = 14,
+  // Reading what AGC holds of the app (app-info) before a store-listing call decides
+  // anything; `done` = `total` = 0.
+  AGC_PHASE_READING_APP_INFO = 15,
+  // Setting the listing's texts, one call per language; `done` = languages sent so far,
+  // `total` = languages (reported before each, and `total`/`total` at the end).
+  AGC_PHASE_SETTING_TEXTS = 16,
+  // Sending the listing's files; `done` = files sent so far, `total` = files (before each,
+  // and `total`/`total` at the end). Each file's bytes report as `AGC_PHASE_REQUESTING_URL`,
+  // `AGC_PHASE_UPLOADING` and `AGC_PHASE_DONE`.
+  AGC_PHASE_SENDING_LISTING_FILES = 17,
+  // Binding the sent files to the listing, one call per kind of file (icons, screenshots,
+  // videos); `done` = calls made so far, `total` = calls.
+  AGC_PHASE_SETTING_FILE_INFO = 18,
+  // Reading the listing back to check AGC holds what was sent; `done` = `total` = 0.
+  AGC_PHASE_CHECKING_LISTING = 19,
+  // Deleting a language from the listing; `done` = `total` = 0.
+  AGC_PHASE_DELETING_LANGUAGE = 20,
+  // Withdrawing the version in review; `done` = `total` = 0.
+  AGC_PHASE_WITHDRAWING = 21,
+  // Pausing, resuming, stepping or finishing a phased release; `done` = `total` = 0.
+  AGC_PHASE_CHANGING_PHASED_RELEASE = 22,
+  // Looking an app id up by its bundle name; `done` = `total` = 0.
+  AGC_PHASE_LOOKING_UP_APP_ID = 23,
 } agc_phase;
 
 // A step of the release road (`agc_release_result_failed_step`). Numbers are stable.
@@ -264,10 +289,29 @@ typedef enum {
   AGC_TRANSFER_MULTIPART = 3,
 } agc_transfer;
 
+// What `agc_phased_release` does to a phased release; passed as an `unsigned int`.
+typedef enum {
+  // Stop the rollout where it is.
+  AGC_PHASED_PAUSE = 1,
+  // Go on with the rollout.
+  AGC_PHASED_RESUME = 2,
+  // Release to everyone now.
+  AGC_PHASED_FULL = 3,
+  // Go on to the day given as `step_day`.
+  AGC_PHASED_STEP = 4,
+} agc_phased_action;
+
 // An AGC client: credentials, settings and a token cache. Create with `agc_client_new`,
 // free with `agc_client_free`. Uploads on one client may run on several threads at once;
 // the setters must not run concurrently with any other call on the same client.
 typedef struct agc_client agc_client;
+
+// What a listing call found or did: the changes (plan, apply), the fields left as they are
+// (plan), the files uploaded and the calls made (apply), the languages and files written
+// (pull), and notes (all three). What a call does not fill is empty. Owned by the caller;
+// free with `agc_listing_result_free`. Strings returned by its accessors live as long as it
+// does.
+typedef struct agc_listing_result agc_listing_result;
 
 // What a package's `pack.info` says it is. Owned by the caller; free with
 // `agc_package_info_free`. Strings returned by its accessors live as long as it does.
@@ -334,7 +378,8 @@ const char *agc_phase_str(int phase);
 const char *agc_last_error(void);
 
 // Free a string the library handed over through an out-pointer (the package id of
-// `agc_bind_object` and `agc_publish_package`). NULL is a no-op.
+// `agc_bind_object` and `agc_publish_package`, the version id of `agc_withdraw_review` and
+// `agc_phased_release`, the app id of `agc_app_id_for_bundle`). NULL is a no-op.
 //
 // # Safety
 // `s` is NULL or such a string, not yet freed.
@@ -1087,6 +1132,292 @@ const char *agc_release_status_audit_opinion(const agc_release_status *status);
 // # Safety
 // `status` is NULL or from `agc_get_release_status`, not yet freed.
 void agc_release_status_free(agc_release_status *status);
+
+// What would change if the listing folder `dir` were applied to app `app_id`, without
+// writing anything to AGC (docs/guide/listing.md gives the folder's layout). Reads the folder
+// and checks every rule of its own, reads what AGC holds (`AGC_PHASE_READING_APP_INFO`) and
+// the folder's manifest, then checks the rules that need AGC's state.
+//
+// - `out`: on success receives a result the caller frees with `agc_listing_result_free`:
+//   the changes (`agc_listing_result_change_*`), the fields that would stay as they are
+//   (`agc_listing_result_unchanged`) and notes; set to NULL on failure.
+//
+// Errors: `AGC_ERR_INVALID_ARGUMENT` (a broken rule, of the folder or against AGC's state:
+// the message lists them; nothing was sent), `AGC_ERR_FILE` (an unreadable file of the
+// folder), and the errors of any Connect call.
+//
+// # Safety
+// `client` is live; `app_id` and `dir` are NULL or NUL-terminated; `out` is NULL or writable.
+agc_status agc_listing_plan(const agc_client *client,
+                            const char *app_id,
+                            const char *dir,
+                            agc_progress_fn progress,
+                            void *user_data,
+                            agc_listing_result **out);
+
+// Apply the listing folder `dir` to app `app_id`: the plan (`agc_listing_plan`; nothing is
+// sent when a rule is broken), then the texts that changed (`AGC_PHASE_SETTING_TEXTS`), the
+// files that changed (`AGC_PHASE_SENDING_LISTING_FILES`, each file's bytes as
+// `AGC_PHASE_REQUESTING_URL`, `AGC_PHASE_UPLOADING`, `AGC_PHASE_DONE`), one binding call per
+// kind of file (`AGC_PHASE_SETTING_FILE_INFO`) and a read-back of what AGC holds
+// (`AGC_PHASE_CHECKING_LISTING`); then the folder's manifest is written.
+//
+// - `out`: on success receives a result the caller frees with `agc_listing_result_free`:
+//   the changes made, each confirmed by the read-back (none: nothing to do), the files
+//   uploaded (`agc_listing_result_upload_*`), the calls made (`agc_listing_result_calls`)
+//   and notes; set to NULL on failure.
+//
+// Errors: as `agc_listing_plan`; `AGC_ERR_PROTOCOL` when AGC answered success but does not
+// show what was sent (the message names the fields); `AGC_ERR_FILE_CHANGED` when a file
+// changed since the folder was read.
+//
+// # Safety
+// `client` is live; `app_id` and `dir` are NULL or NUL-terminated; `out` is NULL or writable.
+agc_status agc_listing_apply(const agc_client *client,
+                             const char *app_id,
+                             const char *dir,
+                             agc_progress_fn progress,
+                             void *user_data,
+                             agc_listing_result **out);
+
+// Write AGC's texts of app `app_id` into the listing folder `dir` (created if missing):
+// `<lang>/name.txt`, `description.txt`, `brief.txt`, `release_notes.txt` for each text AGC
+// holds (other files are left as they are), and the manifest with what AGC shows of the
+// files (the files themselves are not downloaded). Progress phase:
+// `AGC_PHASE_READING_APP_INFO`.
+//
+// - `out`: on success receives a result the caller frees with `agc_listing_result_free`:
+//   the languages (`agc_listing_result_language`), the files written
+//   (`agc_listing_result_written`) and notes; set to NULL on failure.
+//
+// # Safety
+// `client` is live; `app_id` and `dir` are NULL or NUL-terminated; `out` is NULL or writable.
+agc_status agc_listing_pull(const agc_client *client,
+                            const char *app_id,
+                            const char *dir,
+                            agc_progress_fn progress,
+                            void *user_data,
+                            agc_listing_result **out);
+
+// The number of changes (planned by `agc_listing_plan`, made by `agc_listing_apply`); 0 if
+// `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live listing result.
+size_t agc_listing_result_change_count(const agc_listing_result *result);
+
+// The language of change `index` (from 0), `"en-US"`; NULL when `index` is out of range or
+// `result` is NULL. Owned by `result`.
+//
+// # Safety
+// `result` is NULL or a live listing result.
+const char *agc_listing_result_change_lang(const agc_listing_result *result, size_t index);
+
+// The field of change `index`: `"name"`, `"description"`, `"brief"`, `"release_notes"`,
+// `"icon"`, `"screenshots/<device>"` or `"videos/<device>"` (`"screenshots/phone"`); NULL
+// when `index` is out of range or `result` is NULL. Owned by `result`.
+//
+// # Safety
+// `result` is NULL or a live listing result.
+const char *agc_listing_result_change_field(const agc_listing_result *result, size_t index);
+
+// 1 when the language of change `index` is new to the app (AGC does not have it yet), 0
+// when not; -1 when `index` is out of range or `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live listing result.
+int agc_listing_result_change_new_language(const agc_listing_result *result, size_t index);
+
+// 1 when change `index` is a text (name, description, brief, release notes), 0 when it is
+// files; -1 when `index` is out of range or `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live listing result.
+int agc_listing_result_change_is_text(const agc_listing_result *result, size_t index);
+
+// Change `index` as one line for a log (control characters replaced), `en-US brief: "Old"
+// (3 characters) -> "New" (3 characters)`; NULL when `index` is out of range or `result` is
+// NULL. Owned by `result`.
+//
+// # Safety
+// `result` is NULL or a live listing result.
+const char *agc_listing_result_change_summary(const agc_listing_result *result, size_t index);
+
+// What AGC held of change `index` before: a text (redacted, control characters but line
+// breaks and tabs replaced), or for files AGC's references one a line; NULL when AGC held
+// nothing, `index` is out of range or `result` is NULL. Owned by `result`.
+//
+// # Safety
+// `result` is NULL or a live listing result.
+const char *agc_listing_result_change_current(const agc_listing_result *result, size_t index);
+
+// What the folder says for change `index`: a text, or for files their names inside the
+// folder one a line; NULL when `index` is out of range or `result` is NULL. Owned by
+// `result`.
+//
+// # Safety
+// `result` is NULL or a live listing result.
+const char *agc_listing_result_change_wanted(const agc_listing_result *result, size_t index);
+
+// The number of fields the folder sets that AGC already shows (`agc_listing_plan`); 0 if
+// `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live listing result.
+size_t agc_listing_result_unchanged_count(const agc_listing_result *result);
+
+// Unchanged field `index` (from 0) as `<lang>/<field>` (`"en-US/name"`); NULL when `index`
+// is out of range or `result` is NULL. Owned by `result`.
+//
+// # Safety
+// `result` is NULL or a live listing result.
+const char *agc_listing_result_unchanged(const agc_listing_result *result, size_t index);
+
+// The number of files uploaded (`agc_listing_apply`); 0 if `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live listing result.
+size_t agc_listing_result_upload_count(const agc_listing_result *result);
+
+// The file of upload `index` (from 0), inside the folder (`"en-US/screenshots/phone/01.png"`);
+// NULL when `index` is out of range or `result` is NULL. Owned by `result`.
+//
+// # Safety
+// `result` is NULL or a live listing result.
+const char *agc_listing_result_upload_file(const agc_listing_result *result, size_t index);
+
+// AGC's object id of upload `index`; NULL when `index` is out of range or `result` is NULL.
+// Owned by `result`.
+//
+// # Safety
+// `result` is NULL or a live listing result.
+const char *agc_listing_result_upload_object_id(const agc_listing_result *result, size_t index);
+
+// The size in bytes of upload `index`; 0 when `index` is out of range or `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live listing result.
+uint64_t agc_listing_result_upload_size(const agc_listing_result *result, size_t index);
+
+// The number of languages AGC has (`agc_listing_pull`); 0 if `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live listing result.
+size_t agc_listing_result_language_count(const agc_listing_result *result);
+
+// Language `index` (from 0) that `agc_listing_pull` found, `"en-US"`; NULL when `index` is
+// out of range or `result` is NULL. Owned by `result`.
+//
+// # Safety
+// `result` is NULL or a live listing result.
+const char *agc_listing_result_language(const agc_listing_result *result, size_t index);
+
+// The number of text files `agc_listing_pull` wrote; 0 if `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live listing result.
+size_t agc_listing_result_written_count(const agc_listing_result *result);
+
+// Text file `index` (from 0) that `agc_listing_pull` wrote, inside the folder
+// (`"en-US/name.txt"`); NULL when `index` is out of range or `result` is NULL. Owned by
+// `result`.
+//
+// # Safety
+// `result` is NULL or a live listing result.
+const char *agc_listing_result_written(const agc_listing_result *result, size_t index);
+
+// The `app-language-info` and `app-file-info` calls `agc_listing_apply` made; 0 for the
+// other calls' results or if `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live listing result.
+uint32_t agc_listing_result_calls(const agc_listing_result *result);
+
+// The number of notes (a manifest not used and why, a language AGC holds that cannot be a
+// folder name); 0 if `result` is NULL.
+//
+// # Safety
+// `result` is NULL or a live listing result.
+size_t agc_listing_result_note_count(const agc_listing_result *result);
+
+// Note `index` (from 0); NULL when `index` is out of range or `result` is NULL. Owned by
+// `result`.
+//
+// # Safety
+// `result` is NULL or a live listing result.
+const char *agc_listing_result_note(const agc_listing_result *result, size_t index);
+
+// Free a listing result and its strings. NULL is a no-op.
+//
+// # Safety
+// `result` is NULL or a result from `agc_listing_plan`, `agc_listing_apply` or
+// `agc_listing_pull`, not yet freed.
+void agc_listing_result_free(agc_listing_result *result);
+
+// Delete the language `lang` (`"fr-FR"`) from app `app_id`'s store listing. Refused before
+// any request that writes (`AGC_ERR_PREFLIGHT`) when AGC shows it is the app's default
+// language, names no default language (the rule cannot be checked then), or does not show
+// the language. Progress phases: `AGC_PHASE_READING_APP_INFO`, `AGC_PHASE_DELETING_LANGUAGE`.
+//
+// # Safety
+// `client` is live; `app_id` and `lang` are NULL or NUL-terminated.
+agc_status agc_delete_language(const agc_client *client,
+                               const char *app_id,
+                               const char *lang,
+                               agc_progress_fn progress,
+                               void *user_data);
+
+// Withdraw the version of app `app_id` that is in review (its version id from AGC's
+// app-info). Refused before the call (`AGC_ERR_PREFLIGHT`) outside the release states where
+// Huawei allows it (3, 4, 5, 6, 12), or when AGC shows no version to withdraw. On success
+// `*version_id` receives the version withdrawn, a string the caller frees with
+// `agc_string_free`; it is set to NULL first, so it is NULL after a failure. Progress
+// phases: `AGC_PHASE_READING_APP_INFO`, `AGC_PHASE_WITHDRAWING`.
+//
+// # Safety
+// `client` is live; `app_id` is NULL or NUL-terminated; `version_id` is NULL or writable.
+agc_status agc_withdraw_review(const agc_client *client,
+                               const char *app_id,
+                               agc_progress_fn progress,
+                               void *user_data,
+                               char **version_id);
+
+// Pause, resume, step or finish the phased release of app `app_id`: `action` is an
+// `agc_phased_action`; `step_day` is the day to go on to for `AGC_PHASED_STEP` (AGC's
+// `phaseDay`; the library checks its range, `AGC_ERR_INVALID_ARGUMENT` outside it) and is
+// ignored otherwise. `description` (NULL: none) is at most 500 characters. `version_id`
+// NULL takes the version from AGC's app-info (its phased release's, else the version in a
+// phased release). Nothing is sent (`AGC_ERR_PREFLIGHT`) when AGC shows no phased release
+// or names no version of it. On success `*version_id_out` receives the version the call
+// was made for, a string the caller frees with `agc_string_free`; it is set to NULL first,
+// so it is NULL after a failure. Progress phases: `AGC_PHASE_READING_APP_INFO`,
+// `AGC_PHASE_CHANGING_PHASED_RELEASE`.
+//
+// # Safety
+// `client` is live; strings are NULL or NUL-terminated; `version_id_out` is NULL or writable.
+agc_status agc_phased_release(const agc_client *client,
+                              const char *app_id,
+                              unsigned int action,
+                              unsigned int step_day,
+                              const char *description,
+                              const char *version_id,
+                              agc_progress_fn progress,
+                              void *user_data,
+                              char **version_id_out);
+
+// The id of the HarmonyOS app (or atomic service) whose bundle name is `bundle_name`
+// (an Android app of the same name is never taken). No such app, or more than one, is
+// `AGC_ERR_INVALID_ARGUMENT` saying so. On success `*app_id` receives the id, a string the
+// caller frees with `agc_string_free`; it is set to NULL first, so it is NULL after a
+// failure. Progress phase: `AGC_PHASE_LOOKING_UP_APP_ID`.
+//
+// # Safety
+// `client` is live; `bundle_name` is NULL or NUL-terminated; `app_id` is NULL or writable.
+agc_status agc_app_id_for_bundle(const agc_client *client,
+                                 const char *bundle_name,
+                                 agc_progress_fn progress,
+                                 void *user_data,
+                                 char **app_id);
 
 // Inspect a HarmonyOS `.app` package offline (no client, no credentials, nothing sent): read
 // its `pack.info` from the end of the ZIP archive (a few KiB, whatever the file's size).

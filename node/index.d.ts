@@ -11,12 +11,16 @@ export declare const PROFILE_PICTURE: 3;
 export type PhaseName =
   | 'hashing' | 'requesting_url' | 'uploading' | 'retrying' | 'done' | 'sealing' | 'binding' | 'waiting'
   | 'setting_notes' | 'submitting' | 'creating_test_version' | 'adding_test_package' | 'setting_test_info'
-  | 'submitting_test';
+  | 'submitting_test' | 'reading_app_info' | 'setting_texts' | 'sending_listing_files' | 'setting_file_info'
+  | 'checking_listing' | 'deleting_language' | 'withdrawing' | 'changing_phased_release' | 'looking_up_app_id';
 export declare const Phase: Readonly<{
   HASHING: 'hashing'; REQUESTING_URL: 'requesting_url'; UPLOADING: 'uploading'; RETRYING: 'retrying'; DONE: 'done';
   SEALING: 'sealing'; BINDING: 'binding'; WAITING: 'waiting'; SETTING_NOTES: 'setting_notes'; SUBMITTING: 'submitting';
   CREATING_TEST_VERSION: 'creating_test_version'; ADDING_TEST_PACKAGE: 'adding_test_package';
-  SETTING_TEST_INFO: 'setting_test_info'; SUBMITTING_TEST: 'submitting_test';
+  SETTING_TEST_INFO: 'setting_test_info'; SUBMITTING_TEST: 'submitting_test'; READING_APP_INFO: 'reading_app_info';
+  SETTING_TEXTS: 'setting_texts'; SENDING_LISTING_FILES: 'sending_listing_files'; SETTING_FILE_INFO: 'setting_file_info';
+  CHECKING_LISTING: 'checking_listing'; DELETING_LANGUAGE: 'deleting_language'; WITHDRAWING: 'withdrawing';
+  CHANGING_PHASED_RELEASE: 'changing_phased_release'; LOOKING_UP_APP_ID: 'looking_up_app_id';
 }>;
 /** agc_phase numbers to their names. */
 export declare const PHASES: Readonly<Record<number, PhaseName>>;

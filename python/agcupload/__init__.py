@@ -109,6 +109,26 @@ class Phase(str, enum.Enum):
     """Setting the test version's package, window and groups."""
     SUBMITTING_TEST = "submitting_test"
     """Submitting the test version."""
+    READING_APP_INFO = "reading_app_info"
+    """Reading what AGC holds of the app (app-info) before a store-listing call decides anything."""
+    SETTING_TEXTS = "setting_texts"
+    """Setting the listing's texts; done = languages sent so far, total = languages."""
+    SENDING_LISTING_FILES = "sending_listing_files"
+    """Sending the listing's files; done = files sent so far, total = files (each file's bytes
+    report as REQUESTING_URL, UPLOADING and DONE)."""
+    SETTING_FILE_INFO = "setting_file_info"
+    """Binding the sent files to the listing; done = calls made so far, total = calls (one per
+    kind of file)."""
+    CHECKING_LISTING = "checking_listing"
+    """Reading the listing back to check AGC holds what was sent."""
+    DELETING_LANGUAGE = "deleting_language"
+    """Deleting a language from the listing."""
+    WITHDRAWING = "withdrawing"
+    """Withdrawing the version in review."""
+    CHANGING_PHASED_RELEASE = "changing_phased_release"
+    """Pausing, resuming, stepping or finishing a phased release."""
+    LOOKING_UP_APP_ID = "looking_up_app_id"
+    """Looking an app id up by its bundle name."""
 
     def __str__(self) -> str:
         return str(self.value)

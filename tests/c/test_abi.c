@@ -170,13 +170,13 @@ int main(void) {
     CHECK(strcmp(agc_phase_str(AGC_PHASE_UPLOADING), "uploading") == 0, "uploading");
     CHECK(strcmp(agc_phase_str(AGC_PHASE_SUBMITTING_TEST), "submitting_test") == 0, "submitting_test");
     {
-        static const int out_of_range[] = {0, -1, AGC_PHASE_SUBMITTING_TEST + 1, 12345, -2147483647 - 1, 2147483647};
+        static const int out_of_range[] = {0, -1, AGC_PHASE_LOOKING_UP_APP_ID + 1, 12345, -2147483647 - 1, 2147483647};
         for (size_t i = 0; i < sizeof out_of_range / sizeof out_of_range[0]; i++) {
             const char *n = agc_phase_str(out_of_range[i]);
             CHECK(n != NULL && strcmp(n, "unknown") == 0, "phase %d: %s", out_of_range[i], n ? n : "(null)");
         }
         /* Every phase has its own name, and the same pointer each time (static storage). */
-        for (int p = AGC_PHASE_HASHING; p <= AGC_PHASE_SUBMITTING_TEST; p++) {
+        for (int p = AGC_PHASE_HASHING; p <= AGC_PHASE_LOOKING_UP_APP_ID; p++) {
             const char *n = agc_phase_str(p);
             CHECK(n != NULL && strcmp(n, "unknown") != 0 && n == agc_phase_str(p), "phase %d", p);
             for (int q = AGC_PHASE_HASHING; q < p; q++) CHECK(strcmp(n, agc_phase_str(q)) != 0, "%d and %d share %s", p, q, n);

@@ -25,7 +25,7 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 use crate::server_common::{answer, respond_json, ret_json, single, Outcome, C};
-use crate::state::{AppIdListShape, AppPreflight, Shared};
+use crate::state::{AppIdListShape, AppPreflight, Phased, Shared};
 
 /// AGC's code for a draft that holds the most packages it allows.
 pub const CODE_PACKAGES_LIMIT: i64 = 204_144_662;
@@ -149,8 +149,11 @@ pub(crate) fn appid_list(shared: &Arc<Shared>, c: &mut C, query: &[(String, Stri
 /// "appInfoPackageName": bool, "versionCode": N, "versionNumber": "…", "versionId": "…",
 /// "onShelfVersionCode": N, "onShelfVersionNumber": "…", "onShelfVersionId": "…", "updateTime":
 /// "…", "releaseState": N, "draftFull": bool, "denyAppInfo": bool, "denyAppIdList": bool,
-/// "numbersAsStrings": bool, "appIdListShape": "appids"|"appIdList"}`: every field but `appId`
-/// optional; the app's preflight view is replaced by the fields given.
+/// "numbersAsStrings": bool, "appIdListShape": "appids"|"appIdList", "phased": {"versionId":
+/// "…", "phaseDay": N}}`: every field but `appId` optional; the app's preflight view is replaced
+/// by the fields given. `phased` starts a phased release of that version (state RELEASE, at
+/// `phaseDay` when given), as `MockServer::set_phased` does; without it the app's phased
+/// release is left as it is.
 pub(crate) fn control_app(shared: &Shared, body: &[u8]) -> Result<(), String> {
     let v: Value = serde_json::from_slice(body).map_err(|e| format!("not JSON: {e}"))?;
     let app_id = v.get("appId").and_then(Value::as_str).filter(|s| !s.is_empty()).ok_or("appId is required")?;
@@ -179,7 +182,19 @@ pub(crate) fn control_app(shared: &Shared, body: &[u8]) -> Result<(), String> {
         Some("appIdList") => Some(AppIdListShape::AppIdList),
         Some(other) => return Err(format!("unknown appIdListShape {other}")),
     };
+    let phased = match v.get("phased") {
+        None => None,
+        Some(ph) => {
+            let version_id = ph.get("versionId").and_then(Value::as_str).filter(|s| !s.is_empty());
+            let version_id = version_id.ok_or("phased.versionId is required")?.to_string();
+            let phase_day = ph.get("phaseDay").and_then(Value::as_i64);
+            Some(Phased { version_id, state: "RELEASE".into(), phase_day })
+        }
+    };
     let mut st = shared.lock();
+    if phased.is_some() {
+        st.listing.apps.entry(app_id.to_string()).or_default().phased = phased;
+    }
     let app = st.release.apps.entry(app_id.to_string()).or_default();
     app.preflight = p;
     if let Some(state) = num("releaseState") {

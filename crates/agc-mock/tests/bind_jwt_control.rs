@@ -159,6 +159,19 @@ fn control_endpoints() {
 }
 
 #[test]
+fn the_app_control_starts_a_phased_release_and_refuses_one_without_a_version() {
+    let s = MockServer::start_default().unwrap();
+    s.control_app_json(br#"{"appId": "20001", "phased": {"versionId": "v-9", "phaseDay": 3}}"#).unwrap();
+    assert_eq!(s.phased("20001"), Some(("RELEASE".into(), Some(3), "v-9".into())));
+    // Another control without it leaves the rollout as it is.
+    s.control_app_json(br#"{"appId": "20001", "releaseState": 5}"#).unwrap();
+    assert!(s.phased("20001").is_some());
+    let e = s.control_app_json(br#"{"appId": "20002", "phased": {"phaseDay": 3}}"#).unwrap_err();
+    assert!(e.contains("versionId"), "{e}");
+    assert_eq!(s.phased("20002"), None);
+}
+
+#[test]
 fn binary_prints_info_and_serves() {
     let dir = std::env::temp_dir().join(format!("agc-mock-bin-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -62,11 +62,28 @@ fn label(p: Phase) -> &'static str {
         Phase::AddingTestPackage => "adding the package to the test version",
         Phase::SettingTestInfo => "setting the test window and groups",
         Phase::SubmittingTest => "submitting the test version",
+        Phase::ReadingAppInfo => "reading the app from AGC",
+        Phase::SettingTexts => "setting the listing's texts",
+        Phase::SendingListingFiles => "sending the listing's files",
+        Phase::SettingFileInfo => "binding the listing's files",
+        Phase::CheckingListing => "checking what AGC holds",
+        Phase::DeletingLanguage => "deleting the language",
+        Phase::Withdrawing => "withdrawing the review",
+        Phase::ChangingPhasedRelease => "changing the phased release",
+        Phase::LookingUpAppId => "looking up the app id",
     }
 }
 
 fn is_bytes(p: Phase) -> bool {
     matches!(p, Phase::Hashing | Phase::Sealing | Phase::Uploading)
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
 }
 
 /// Sizes as people read them (binary units).
@@ -184,7 +201,7 @@ impl Reporter {
         match self.display {
             Display::Bar { forced } => self.bar = new_bar(phase, total, forced),
             Display::Lines if continuing || (phase == Phase::RequestingUrl && total > 0) => {}
-            Display::Lines => self.line_at_start(phase, total),
+            Display::Lines => self.line_at_start(phase, done, total),
             Display::None => {}
         }
     }
@@ -199,7 +216,7 @@ impl Reporter {
         }
     }
 
-    fn line_at_start(&mut self, phase: Phase, total: u64) {
+    fn line_at_start(&mut self, phase: Phase, done: u64, total: u64) {
         match phase {
             Phase::Hashing | Phase::Sealing | Phase::Uploading => {
                 line(&format!("{} {}", label(phase), human_bytes(total)));
@@ -212,10 +229,23 @@ impl Reporter {
                 "submitting for review (waiting at most {} s while AGC still processes the package)",
                 total / 1000
             )),
-            Phase::CreatingTestVersion | Phase::AddingTestPackage | Phase::SettingTestInfo | Phase::SubmittingTest => {
-                line(label(phase))
+            Phase::SettingTexts => line(&format!("{} ({total} language{})", label(phase), plural(total))),
+            // Entered again before each file (the file's upload phases come between).
+            Phase::SendingListingFiles if done < total => {
+                line(&format!("{}: file {} of {total}", label(phase), done + 1))
             }
-            Phase::Retrying | Phase::Done => {}
+            Phase::SettingFileInfo => line(&format!("{} ({total} call{})", label(phase), plural(total))),
+            Phase::CreatingTestVersion
+            | Phase::AddingTestPackage
+            | Phase::SettingTestInfo
+            | Phase::SubmittingTest
+            | Phase::ReadingAppInfo
+            | Phase::CheckingListing
+            | Phase::DeletingLanguage
+            | Phase::Withdrawing
+            | Phase::ChangingPhasedRelease
+            | Phase::LookingUpAppId => line(label(phase)),
+            Phase::Retrying | Phase::Done | Phase::SendingListingFiles => {}
         }
     }
 
@@ -270,7 +300,9 @@ impl Reporter {
                 bar.set_position(done);
                 bar.set_message(format!("{} s of at most {} s", done / 1000, total / 1000));
             }
-            Phase::SettingNotes => bar.set_message(format!("{done} of {total}")),
+            Phase::SettingNotes | Phase::SettingTexts | Phase::SendingListingFiles | Phase::SettingFileInfo => {
+                bar.set_message(format!("{done} of {total}"))
+            }
             _ if is_bytes(phase) => {
                 bar.set_length(total);
                 bar.set_position(done);

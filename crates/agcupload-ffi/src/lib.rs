@@ -4,7 +4,7 @@
 //!
 //! One file per C type, holding every function of that type; the header is generated from
 //! them in the order of the `mod` lines below (library-wide calls first, then a client, its
-//! upload, the road step by step and in one call, and what needs no client).
+//! upload, the road step by step and in one call, the store listing, and what needs no client).
 //!
 //! Conventions (also in the header): functions return `agc_status`; `AGC_OK` is 0; on
 //! failure `agc_last_error()` describes what went wrong on this thread; out-pointers are set
@@ -40,6 +40,11 @@ mod release;
 
 mod release_status;
 
+// The store listing from a folder, and the calls around a release it needs.
+mod listing;
+
+mod versions;
+
 // Without a client: inspecting a package, sealing a file.
 mod package_info;
 
@@ -47,6 +52,7 @@ mod seal;
 
 pub use client::*;
 pub use defaults::*;
+pub use listing::*;
 pub use package_info::*;
 pub use publish::*;
 pub use release::*;
@@ -55,8 +61,9 @@ pub use release_status::*;
 pub use seal::*;
 pub use status::*;
 pub use types::{
-    agc_package_kind, agc_phase, agc_progress_fn, agc_release_state, agc_release_step, agc_status, agc_transfer,
-    agc_trust,
+    agc_package_kind, agc_phase, agc_phased_action, agc_progress_fn, agc_release_state, agc_release_step, agc_status,
+    agc_transfer, agc_trust,
 };
 pub use upload::*;
 pub use upload_options::*;
+pub use versions::*;

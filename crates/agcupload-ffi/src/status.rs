@@ -49,7 +49,8 @@ pub extern "C" fn agc_last_error() -> *const c_char {
 }
 
 /// Free a string the library handed over through an out-pointer (the package id of
-/// `agc_bind_object` and `agc_publish_package`). NULL is a no-op.
+/// `agc_bind_object` and `agc_publish_package`, the version id of `agc_withdraw_review` and
+/// `agc_phased_release`, the app id of `agc_app_id_for_bundle`). NULL is a no-op.
 ///
 /// # Safety
 /// `s` is NULL or such a string, not yet freed.

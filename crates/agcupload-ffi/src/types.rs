@@ -8,7 +8,7 @@ use std::ffi::{CStr, CString};
 use std::os::raw::{c_int, c_void};
 use std::sync::OnceLock;
 
-use agcupload::{PackageKind, Phase, Progress, ReleaseState, ReleaseStep, Status, Transfer, TrustRoots};
+use agcupload::{PackageKind, Phase, PhasedAction, Progress, ReleaseState, ReleaseStep, Status, Transfer, TrustRoots};
 
 /// A C enum taken from C as a plain number (an `int` or `unsigned int`: a value outside the
 /// enum must be refused, never turned into the enum).
@@ -243,13 +243,38 @@ pub enum agc_phase {
     AGC_PHASE_SETTING_TEST_INFO = 13,
     /// Submitting the test version; `done` = `total` = 0.
     AGC_PHASE_SUBMITTING_TEST = 14,
+    /// Reading what AGC holds of the app (app-info) before a store-listing call decides
+    /// anything; `done` = `total` = 0.
+    AGC_PHASE_READING_APP_INFO = 15,
+    /// Setting the listing's texts, one call per language; `done` = languages sent so far,
+    /// `total` = languages (reported before each, and `total`/`total` at the end).
+    AGC_PHASE_SETTING_TEXTS = 16,
+    /// Sending the listing's files; `done` = files sent so far, `total` = files (before each,
+    /// and `total`/`total` at the end). Each file's bytes report as `AGC_PHASE_REQUESTING_URL`,
+    /// `AGC_PHASE_UPLOADING` and `AGC_PHASE_DONE`.
+    AGC_PHASE_SENDING_LISTING_FILES = 17,
+    /// Binding the sent files to the listing, one call per kind of file (icons, screenshots,
+    /// videos); `done` = calls made so far, `total` = calls.
+    AGC_PHASE_SETTING_FILE_INFO = 18,
+    /// Reading the listing back to check AGC holds what was sent; `done` = `total` = 0.
+    AGC_PHASE_CHECKING_LISTING = 19,
+    /// Deleting a language from the listing; `done` = `total` = 0.
+    AGC_PHASE_DELETING_LANGUAGE = 20,
+    /// Withdrawing the version in review; `done` = `total` = 0.
+    AGC_PHASE_WITHDRAWING = 21,
+    /// Pausing, resuming, stepping or finishing a phased release; `done` = `total` = 0.
+    AGC_PHASE_CHANGING_PHASED_RELEASE = 22,
+    /// Looking an app id up by its bundle name; `done` = `total` = 0.
+    AGC_PHASE_LOOKING_UP_APP_ID = 23,
 }
 
 c_enum!(agc_phase => Phase:
     AGC_PHASE_HASHING, AGC_PHASE_REQUESTING_URL, AGC_PHASE_UPLOADING, AGC_PHASE_RETRYING, AGC_PHASE_DONE,
     AGC_PHASE_SEALING, AGC_PHASE_BINDING, AGC_PHASE_WAITING, AGC_PHASE_SETTING_NOTES, AGC_PHASE_SUBMITTING,
     AGC_PHASE_CREATING_TEST_VERSION, AGC_PHASE_ADDING_TEST_PACKAGE, AGC_PHASE_SETTING_TEST_INFO,
-    AGC_PHASE_SUBMITTING_TEST,
+    AGC_PHASE_SUBMITTING_TEST, AGC_PHASE_READING_APP_INFO, AGC_PHASE_SETTING_TEXTS, AGC_PHASE_SENDING_LISTING_FILES,
+    AGC_PHASE_SETTING_FILE_INFO, AGC_PHASE_CHECKING_LISTING, AGC_PHASE_DELETING_LANGUAGE, AGC_PHASE_WITHDRAWING,
+    AGC_PHASE_CHANGING_PHASED_RELEASE, AGC_PHASE_LOOKING_UP_APP_ID,
 );
 
 impl From<Phase> for agc_phase {
@@ -270,6 +295,15 @@ impl From<Phase> for agc_phase {
             Phase::AddingTestPackage => AGC_PHASE_ADDING_TEST_PACKAGE,
             Phase::SettingTestInfo => AGC_PHASE_SETTING_TEST_INFO,
             Phase::SubmittingTest => AGC_PHASE_SUBMITTING_TEST,
+            Phase::ReadingAppInfo => AGC_PHASE_READING_APP_INFO,
+            Phase::SettingTexts => AGC_PHASE_SETTING_TEXTS,
+            Phase::SendingListingFiles => AGC_PHASE_SENDING_LISTING_FILES,
+            Phase::SettingFileInfo => AGC_PHASE_SETTING_FILE_INFO,
+            Phase::CheckingListing => AGC_PHASE_CHECKING_LISTING,
+            Phase::DeletingLanguage => AGC_PHASE_DELETING_LANGUAGE,
+            Phase::Withdrawing => AGC_PHASE_WITHDRAWING,
+            Phase::ChangingPhasedRelease => AGC_PHASE_CHANGING_PHASED_RELEASE,
+            Phase::LookingUpAppId => AGC_PHASE_LOOKING_UP_APP_ID,
         }
     }
 }
@@ -292,6 +326,56 @@ impl From<agc_phase> for Phase {
             AGC_PHASE_ADDING_TEST_PACKAGE => Phase::AddingTestPackage,
             AGC_PHASE_SETTING_TEST_INFO => Phase::SettingTestInfo,
             AGC_PHASE_SUBMITTING_TEST => Phase::SubmittingTest,
+            AGC_PHASE_READING_APP_INFO => Phase::ReadingAppInfo,
+            AGC_PHASE_SETTING_TEXTS => Phase::SettingTexts,
+            AGC_PHASE_SENDING_LISTING_FILES => Phase::SendingListingFiles,
+            AGC_PHASE_SETTING_FILE_INFO => Phase::SettingFileInfo,
+            AGC_PHASE_CHECKING_LISTING => Phase::CheckingListing,
+            AGC_PHASE_DELETING_LANGUAGE => Phase::DeletingLanguage,
+            AGC_PHASE_WITHDRAWING => Phase::Withdrawing,
+            AGC_PHASE_CHANGING_PHASED_RELEASE => Phase::ChangingPhasedRelease,
+            AGC_PHASE_LOOKING_UP_APP_ID => Phase::LookingUpAppId,
+        }
+    }
+}
+
+/// What `agc_phased_release` does to a phased release; passed as an `unsigned int`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum agc_phased_action {
+    /// Stop the rollout where it is.
+    AGC_PHASED_PAUSE = 1,
+    /// Go on with the rollout.
+    AGC_PHASED_RESUME = 2,
+    /// Release to everyone now.
+    AGC_PHASED_FULL = 3,
+    /// Go on to the day given as `step_day`.
+    AGC_PHASED_STEP = 4,
+}
+
+// The library's action carries the step's day, which C passes beside the enum: the enum is
+// taken as itself and completed by `with_day`.
+c_enum!(agc_phased_action => agc_phased_action: AGC_PHASED_PAUSE, AGC_PHASED_RESUME, AGC_PHASED_FULL, AGC_PHASED_STEP);
+
+impl agc_phased_action {
+    /// The library's action; `step_day` counts only for a step.
+    pub(crate) fn with_day(self, step_day: u32) -> PhasedAction {
+        match self {
+            agc_phased_action::AGC_PHASED_PAUSE => PhasedAction::Pause,
+            agc_phased_action::AGC_PHASED_RESUME => PhasedAction::Resume,
+            agc_phased_action::AGC_PHASED_FULL => PhasedAction::Full,
+            agc_phased_action::AGC_PHASED_STEP => PhasedAction::Step(step_day),
+        }
+    }
+}
+
+impl From<PhasedAction> for agc_phased_action {
+    fn from(a: PhasedAction) -> agc_phased_action {
+        match a {
+            PhasedAction::Pause => agc_phased_action::AGC_PHASED_PAUSE,
+            PhasedAction::Resume => agc_phased_action::AGC_PHASED_RESUME,
+            PhasedAction::Full => agc_phased_action::AGC_PHASED_FULL,
+            PhasedAction::Step(_) => agc_phased_action::AGC_PHASED_STEP,
         }
     }
 }

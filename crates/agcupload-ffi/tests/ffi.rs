@@ -41,7 +41,9 @@ fn every_phase_and_release_state_has_the_library_name() {
     }
     assert_eq!(agc_phase::AGC_PHASE_HASHING as i32, 1);
     assert_eq!(agc_phase::AGC_PHASE_SUBMITTING_TEST as i32, 14);
-    for n in [0, 15, -1] {
+    assert_eq!(agc_phase::AGC_PHASE_READING_APP_INFO as i32, 15);
+    assert_eq!(agc_phase::AGC_PHASE_LOOKING_UP_APP_ID as i32, 23);
+    for n in [0, 24, -1] {
         assert_eq!(s(agc_phase_str(n)), "unknown", "{n}");
     }
     use agcupload::ReleaseState as R;

@@ -36,12 +36,12 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub use auth::{Credentials, ServiceAccount, JWT_AUDIENCE, JWT_LIFETIME};
 pub use client::listing::{
-    ListingApplied, ListingChange, ListingField, ListingPlan, ListingPulled, ListingUpload, ListingValue, PhasedDone,
-    Withdrawn,
+    ListingApplied, ListingChange, ListingField, ListingPlan, ListingPulled, ListingUpload, ListingValue,
 };
 pub use client::release::{ReleaseError, ReleaseIds, ReleaseRequest, ReleaseStep, ReleaseTarget};
 pub use client::upload::parse_sha256_hex;
 pub use client::upload::AUTO_MULTIPART_FROM;
+pub use client::versions::{PhasedDone, Withdrawn};
 pub use client::{CheckReport, Client, PreflightReport, Published, Transfer, UploadRequest, UploadResult};
 pub use connect::listing::{ListingPaths, ListingTexts, PhasedAction};
 pub use connect::package::BindQuery;

@@ -42,11 +42,37 @@ pub enum Phase {
     SettingTestInfo,
     /// Submitting the test version. `0/0`.
     SubmittingTest,
+    /// Reading what AGC holds of the app (`app-info`) before a store-listing call decides
+    /// anything: the listing's texts and files, the version in review, the phased release.
+    /// `0/0`.
+    ReadingAppInfo,
+    /// Setting the store listing's texts, one `app-language-info` call per language. `done` =
+    /// languages sent so far, `total` = languages (reported before each, and `total/total`
+    /// at the end).
+    SettingTexts,
+    /// Sending the store listing's files (icons, screenshots, videos). `done` = files sent so
+    /// far, `total` = files (before each, and `total/total` at the end); each file's own bytes
+    /// are reported as [`Phase::RequestingUrl`], [`Phase::Uploading`] and [`Phase::Done`].
+    SendingListingFiles,
+    /// Binding the sent files to the listing, one `app-file-info` call per kind of file that
+    /// changed (icons, screenshots, videos). `done` = calls made so far, `total` = calls.
+    SettingFileInfo,
+    /// Reading the listing back from AGC after it was set, to check it holds what was sent.
+    /// `0/0`.
+    CheckingListing,
+    /// Deleting a language from the store listing. `0/0`.
+    DeletingLanguage,
+    /// Withdrawing the version in review. `0/0`.
+    Withdrawing,
+    /// Pausing, resuming, stepping or finishing a phased release. `0/0`.
+    ChangingPhasedRelease,
+    /// Looking an app id up by its bundle name (`appid-list`). `0/0`.
+    LookingUpAppId,
 }
 
 impl Phase {
     /// Every phase, in the order of the C header's `agc_phase`.
-    pub const ALL: [Phase; 14] = [
+    pub const ALL: [Phase; 23] = [
         Phase::Hashing,
         Phase::RequestingUrl,
         Phase::Uploading,
@@ -61,12 +87,24 @@ impl Phase {
         Phase::AddingTestPackage,
         Phase::SettingTestInfo,
         Phase::SubmittingTest,
+        Phase::ReadingAppInfo,
+        Phase::SettingTexts,
+        Phase::SendingListingFiles,
+        Phase::SettingFileInfo,
+        Phase::CheckingListing,
+        Phase::DeletingLanguage,
+        Phase::Withdrawing,
+        Phase::ChangingPhasedRelease,
+        Phase::LookingUpAppId,
     ];
 
     /// The phase's name, the one every layer shows (C `agc_phase_str`, the tool's JSON
     /// `timings_ms` keys, Python's `Phase` values): `hashing`, `requesting_url`, `uploading`,
     /// `retrying`, `done`, `sealing`, `binding`, `waiting`, `setting_notes`, `submitting`,
-    /// `creating_test_version`, `adding_test_package`, `setting_test_info`, `submitting_test`.
+    /// `creating_test_version`, `adding_test_package`, `setting_test_info`, `submitting_test`,
+    /// `reading_app_info`, `setting_texts`, `sending_listing_files`, `setting_file_info`,
+    /// `checking_listing`, `deleting_language`, `withdrawing`, `changing_phased_release`,
+    /// `looking_up_app_id`.
     pub fn name(self) -> &'static str {
         match self {
             Phase::Hashing => "hashing",
@@ -83,6 +121,15 @@ impl Phase {
             Phase::AddingTestPackage => "adding_test_package",
             Phase::SettingTestInfo => "setting_test_info",
             Phase::SubmittingTest => "submitting_test",
+            Phase::ReadingAppInfo => "reading_app_info",
+            Phase::SettingTexts => "setting_texts",
+            Phase::SendingListingFiles => "sending_listing_files",
+            Phase::SettingFileInfo => "setting_file_info",
+            Phase::CheckingListing => "checking_listing",
+            Phase::DeletingLanguage => "deleting_language",
+            Phase::Withdrawing => "withdrawing",
+            Phase::ChangingPhasedRelease => "changing_phased_release",
+            Phase::LookingUpAppId => "looking_up_app_id",
         }
     }
 }

@@ -47,18 +47,33 @@ fn pull_edit_plan_apply_and_the_plan_is_empty_after() {
     assert_eq!(fields, [ListingField::Brief, ListingField::Screenshots(Device::Phone)]);
     assert_eq!(plan.changes[0].current, Some(ListingValue::Text("The demo one".into())));
     let calls = s.release_calls().len();
-    let mut phases = Vec::new();
+    let mut events = Vec::new();
     let applied = c
-        .listing_apply(APP, &d.0, &mut |p: Phase, _: u64, _: u64| {
-            phases.push(p);
+        .listing_apply(APP, &d.0, &mut |p: Phase, done: u64, total: u64| {
+            events.push((p, done, total));
             true
         })
         .unwrap();
     assert_eq!(applied.changes.len(), 2);
     assert_eq!(applied.uploads.len(), 3, "the device's three screenshots go again");
-    assert!(
-        phases.contains(&Phase::SettingNotes) && phases.contains(&Phase::Uploading) && phases.contains(&Phase::Binding)
-    );
+    // The listing's own phases, in order, each counting what it sends.
+    let listing_phases = [
+        Phase::ReadingAppInfo,
+        Phase::SettingTexts,
+        Phase::SendingListingFiles,
+        Phase::SettingFileInfo,
+        Phase::CheckingListing,
+    ];
+    let mut seen: Vec<Phase> = events.iter().map(|e| e.0).filter(|p| listing_phases.contains(p)).collect();
+    seen.dedup();
+    assert_eq!(seen, listing_phases, "{events:?}");
+    let of = |phase: Phase| -> Vec<(u64, u64)> { events.iter().filter(|e| e.0 == phase).map(|e| (e.1, e.2)).collect() };
+    assert_eq!(of(Phase::SettingTexts), [(0, 1), (1, 1)]);
+    assert_eq!(of(Phase::SendingListingFiles), [(0, 3), (1, 3), (2, 3), (3, 3)]);
+    assert_eq!(of(Phase::SettingFileInfo), [(0, 1), (1, 1)]);
+    // Each file's bytes still report as an upload, between the file counts.
+    assert_eq!(events.iter().filter(|e| e.0 == Phase::Done).count(), 3);
+    assert!(!events.iter().any(|e| matches!(e.0, Phase::SettingNotes | Phase::Binding | Phase::Submitting)));
     let sent: Vec<_> = s.release_calls()[calls..].iter().filter(|c| c.method == "PUT").cloned().collect();
     // Only the changed text, only the screenshots list.
     assert_eq!(sent[0].body, serde_json::json!({"lang": "en-US", "briefInfo": "A better demo"}));
@@ -181,4 +196,39 @@ fn an_app_id_is_found_by_its_bundle_name_harmony_apps_only() {
     let e = c.app_id_for_bundle("com.example.nothing", &mut NoProgress).unwrap_err();
     assert!(matches!(e, Error::InvalidArgument(ref m) if m.contains("no HarmonyOS app")), "{e}");
     assert!(matches!(c.app_id_for_bundle("a,b", &mut NoProgress), Err(Error::InvalidArgument(_))));
+}
+
+/// The phases a call reported, each once, in order.
+fn phases_of(call: impl FnOnce(&mut dyn agcupload::Progress)) -> Vec<Phase> {
+    let mut seen = Vec::new();
+    call(&mut |p: Phase, _: u64, _: u64| {
+        if seen.last() != Some(&p) {
+            seen.push(p);
+        }
+        true
+    });
+    seen
+}
+
+#[test]
+fn the_calls_around_a_release_report_their_own_phases() {
+    let s = mock();
+    let c = client_for(&s);
+    let deleted = phases_of(|p| c.delete_language(APP, "zh-CN", p).unwrap());
+    assert_eq!(deleted, [Phase::ReadingAppInfo, Phase::DeletingLanguage]);
+    with_version(&s, 4);
+    let withdrawn = phases_of(|p| {
+        c.withdraw_review(APP, p).unwrap();
+    });
+    assert_eq!(withdrawn, [Phase::ReadingAppInfo, Phase::Withdrawing]);
+    s.set_phased(APP, "v-7", Some(2));
+    let phased = phases_of(|p| {
+        c.phased_release(APP, PhasedAction::Pause, None, None, p).unwrap();
+    });
+    assert_eq!(phased, [Phase::ReadingAppInfo, Phase::ChangingPhasedRelease]);
+    s.set_app_versions(APP, "com.example.listing", None, None);
+    let looked_up = phases_of(|p| {
+        c.app_id_for_bundle("com.example.listing", p).unwrap();
+    });
+    assert_eq!(looked_up, [Phase::LookingUpAppId]);
 }

@@ -16,11 +16,25 @@ fn pull_edit_plan_apply_then_nothing_left_to_change() {
     let dir = Dir::new("listing-road");
     let listing = dir.path("listing");
     good_language(&listing, "en-US", "cli");
-    let out = run(agc(&server).args(["listing", "apply", "--json", "--dir"]).arg(&listing).arg(APP));
+    let out =
+        run(agc(&server).args(["listing", "apply", "--json", "--progress", "lines", "--dir"]).arg(&listing).arg(APP));
     expect(&out, 0);
     let j = out.json();
     assert_eq!(j["uploads"].as_array().unwrap().len(), 4, "{j}");
     assert_eq!(j["changes"].as_array().unwrap().len(), 6, "{j}");
+    // The listing's own phases: in the progress lines and the timings.
+    for line in [
+        "setting the listing's texts (1 language)",
+        "sending the listing's files: file 4 of 4",
+        "binding the listing's files (2 calls)",
+        "checking what AGC holds",
+    ] {
+        assert!(out.stderr.contains(line), "{line}: {}", out.stderr);
+    }
+    for phase in ["reading_app_info", "setting_texts", "sending_listing_files", "setting_file_info", "checking_listing"]
+    {
+        assert!(j["timings_ms"][phase].is_number(), "{phase} in {j}");
+    }
 
     // pull into a fresh folder: AGC's texts, one file each.
     let pulled = dir.path("pulled");

@@ -2,9 +2,9 @@
 //! language and field, without writing), apply (the texts that changed through
 //! `app-language-info`, the files through the same upload as packages then one
 //! `app-file-info` per kind, then a read-back that fails when AGC does not show what was
-//! sent), pull (AGC's texts into the folder); and the calls around a release that the
-//! listing's users asked for: delete a language, withdraw a review, control a phased
-//! release, look an app id up by bundle name.
+//! sent), pull (AGC's texts into the folder). The calls around a release that the listing's
+//! users asked for (delete a language, withdraw, phased release, app id look-up) are in
+//! `versions.rs`; they share this file's [`Client::listing_call`] and app-info reading.
 //!
 //! Every rule is checked before the first request that writes: the folder's
 //! ([`crate::listing::rules`]), then those that need AGC's state (a language new to the app
@@ -16,16 +16,12 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::{Client, UploadRequest};
-use crate::connect::ids::{check_app_id, check_version_id};
+use crate::connect::ids::check_app_id;
 use crate::connect::listing::{
-    check_listing_language, check_withdraw_state, file_info_body, language_info_body, parse_listing, phased_body,
-    withdraw_body, AgcLanguage, AgcListing, DeviceFiles, FileList, LanguageFiles, ListingTexts, PhasedAction,
-    CODE_APP_NAME_EMPTY, CODE_DEFAULT_LANGUAGE, MAX_FILE_LIST_LANGUAGES, SHOW_LANDSCAPE, SHOW_PORTRAIT,
+    check_listing_language, file_info_body, language_info_body, parse_listing, AgcLanguage, AgcListing, DeviceFiles,
+    FileList, LanguageFiles, ListingTexts, CODE_APP_NAME_EMPTY, MAX_FILE_LIST_LANGUAGES, SHOW_LANDSCAPE, SHOW_PORTRAIT,
 };
-use crate::connect::preflight::{
-    check_bundle_name, parse_app_versions, parse_appid_list, CODE_NO_APP_OF_TYPE, PACKAGE_TYPES_HARMONY,
-};
-use crate::connect::release::{parse_app_state, with_advice};
+use crate::connect::release::with_advice;
 use crate::connect::{self, parse_empty, Body, Method, Request};
 use crate::error::{bounded, Error, Result};
 use crate::listing::manifest::{write_atomic, Manifest};
@@ -179,24 +175,6 @@ pub struct ListingPulled {
     pub notes: Vec<String>,
 }
 
-/// A withdrawn review: the result of [`Client::withdraw_review`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Withdrawn {
-    /// The version withdrawn.
-    pub version_id: String,
-    /// AGC's `releaseState` before.
-    pub release_state: i64,
-}
-
-/// A phased-release call made: the result of [`Client::phased_release`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PhasedDone {
-    /// The version.
-    pub version_id: String,
-    /// What was asked.
-    pub action: PhasedAction,
-}
-
 impl FromServer for ListingPlan {
     fn pass(mut self, gate: &Gate<'_>) -> Result<ListingPlan> {
         for c in &mut self.changes {
@@ -221,20 +199,6 @@ impl FromServer for ListingApplied {
 impl FromServer for ListingPulled {
     fn pass(self, _: &Gate<'_>) -> Result<ListingPulled> {
         // Its texts passed the gate before they were written; it holds only our names.
-        Ok(self)
-    }
-}
-
-impl FromServer for Withdrawn {
-    fn pass(mut self, gate: &Gate<'_>) -> Result<Withdrawn> {
-        self.version_id = gate.id("versionId", self.version_id)?;
-        Ok(self)
-    }
-}
-
-impl FromServer for PhasedDone {
-    fn pass(mut self, gate: &Gate<'_>) -> Result<PhasedDone> {
-        self.version_id = gate.id("versionId", self.version_id)?;
         Ok(self)
     }
 }
@@ -549,7 +513,7 @@ impl Client {
     /// One listing call (`appId` in the query unless `app_id_header`), under the retry policy
     /// with a token refreshed once if refused.
     #[allow(clippy::too_many_arguments)]
-    fn listing_call<T>(
+    pub(super) fn listing_call<T>(
         &self,
         method: Method,
         path: &str,
@@ -571,8 +535,9 @@ impl Client {
         .map_err(with_advice)
     }
 
-    /// What app-info shows of the listing.
-    fn read_listing(&self, app_id: &str, progress: &mut dyn Progress) -> Result<AgcListing> {
+    /// What app-info shows of the listing, reported as `phase` ([`Phase::ReadingAppInfo`]
+    /// before a call, [`Phase::CheckingListing`] for the read-back).
+    pub(super) fn read_listing(&self, app_id: &str, phase: Phase, progress: &mut dyn Progress) -> Result<AgcListing> {
         let path = self.release_paths.app_info.clone();
         self.listing_call(
             Method::Get,
@@ -581,7 +546,7 @@ impl Client {
             &[],
             None,
             "app-info",
-            None,
+            Some((phase, 0, 0)),
             progress,
             parse_listing,
         )
@@ -591,7 +556,7 @@ impl Client {
     /// field, without writing anything: reads the folder (every local rule, [`Listing::read`]),
     /// app-info's `languages[]` and the folder's manifest, then checks the rules that need
     /// AGC's state. A file field is unchanged only when the manifest says these very files
-    /// were applied and AGC still shows what it showed then.
+    /// were applied and AGC still shows what it showed then. Reports [`Phase::ReadingAppInfo`].
     pub fn listing_plan(&self, app_id: &str, dir: &Path, progress: &mut dyn Progress) -> Result<ListingPlan> {
         let r = self.listing_plan_inner(app_id, dir, progress).map(|(plan, _, _, _)| plan);
         self.clean(r)
@@ -606,7 +571,7 @@ impl Client {
     ) -> Result<(ListingPlan, Listing, AgcListing, Option<Manifest>)> {
         check_app_id(app_id)?;
         let listing = Listing::read(dir)?;
-        let agc = self.read_listing(app_id, progress)?;
+        let agc = self.read_listing(app_id, Phase::ReadingAppInfo, progress)?;
         let (manifest, note) = Manifest::load(dir, app_id);
         let (changes, unchanged) = plan_of(&listing, &agc, manifest.as_ref()).map_err(|problems| {
             Error::InvalidArgument(format!(
@@ -622,10 +587,11 @@ impl Client {
 
     /// Apply the folder `dir` to app `app_id`: the plan ([`Client::listing_plan`]), then the
     /// texts that changed (one `app-language-info` per language, only its changed fields;
-    /// [`Phase::SettingNotes`]), the files that changed (each through the upload-url and PUT
-    /// of a package, the bytes checked against the hash taken when the folder was read:
-    /// [`Phase::RequestingUrl`], [`Phase::Uploading`], [`Phase::Done`]), one `app-file-info`
-    /// per kind of file ([`Phase::Binding`]), and a read-back of app-info: a field AGC does
+    /// [`Phase::SettingTexts`]), the files that changed ([`Phase::SendingListingFiles`], each
+    /// through the upload-url and PUT of a package, the bytes checked against the hash taken
+    /// when the folder was read: [`Phase::RequestingUrl`], [`Phase::Uploading`],
+    /// [`Phase::Done`]), one `app-file-info` per kind of file ([`Phase::SettingFileInfo`]),
+    /// and a read-back of app-info ([`Phase::CheckingListing`]): a field AGC does
     /// not show as sent (it answered success and stored nothing) fails the call with
     /// [`Error::Protocol`] naming the fields. Then the manifest is written. Nothing is sent
     /// when a rule is broken.
@@ -671,7 +637,7 @@ impl Client {
         let total = by_lang.len() as u64;
         for (i, (lang, texts)) in by_lang.iter().enumerate() {
             let body = language_info_body(lang, texts);
-            let phase = Some((Phase::SettingNotes, i as u64, total));
+            let phase = Some((Phase::SettingTexts, i as u64, total));
             self.listing_call(
                 Method::Put,
                 &paths.language_info,
@@ -696,14 +662,19 @@ impl Client {
             applied.calls += 1;
         }
         if total > 0 {
-            progress::event(progress, Phase::SettingNotes, total, total)?;
+            progress::event(progress, Phase::SettingTexts, total, total)?;
         }
 
         // Files: each uploaded, then one app-file-info per kind.
         let mut sent: Vec<SentFiles> = Vec::new();
-        for c in plan.changes.iter().filter(|c| !c.field.is_text()) {
+        let file_changes: Vec<&ListingChange> = plan.changes.iter().filter(|c| !c.field.is_text()).collect();
+        let files_total: u64 = file_changes.iter().map(|c| files_of(&listing, c).len() as u64).sum();
+        let mut files_done = 0;
+        for c in file_changes {
             let mut ids = Vec::new();
             for f in files_of(&listing, c) {
+                progress::event(progress, Phase::SendingListingFiles, files_done, files_total)?;
+                files_done += 1;
                 let object_id = self.upload_listing_file(app_id, f, progress)?;
                 applied.uploads.push(ListingUpload {
                     file: f.name.clone(),
@@ -714,6 +685,10 @@ impl Client {
             }
             sent.push(SentFiles { lang: c.lang.clone(), field: c.field, object_ids: ids });
         }
+        if files_total > 0 {
+            progress::event(progress, Phase::SendingListingFiles, files_total, files_total)?;
+        }
+        let mut bodies = Vec::new();
         for list in [FileList::Icon, FileList::Screenshots, FileList::IntroVideos] {
             let mut entries: Vec<LanguageFiles> = Vec::new();
             for s in &sent {
@@ -749,26 +724,31 @@ impl Client {
                     None => entries.push(LanguageFiles { lang: s.lang.clone(), devices }),
                 }
             }
-            if entries.is_empty() {
-                continue;
+            if !entries.is_empty() {
+                bodies.push(file_info_body(list, &entries)?);
             }
-            let body = file_info_body(list, &entries)?;
+        }
+        let calls = bodies.len() as u64;
+        for (i, body) in bodies.iter().enumerate() {
             self.listing_call(
                 Method::Put,
                 &paths.file_info,
                 &[("appId", app_id)],
                 &[],
-                Some(&body),
+                Some(body),
                 "app-file-info",
-                Some((Phase::Binding, 0, 0)),
+                Some((Phase::SettingFileInfo, i as u64, calls)),
                 progress,
                 |b| parse_empty(b, "app-file-info"),
             )?;
             applied.calls += 1;
         }
+        if calls > 0 {
+            progress::event(progress, Phase::SettingFileInfo, calls, calls)?;
+        }
 
         // Read back: AGC answers success to bodies it ignored (a publisher's notes).
-        let after = self.read_listing(app_id, progress)?;
+        let after = self.read_listing(app_id, Phase::CheckingListing, progress)?;
         let wrong = read_back(&text_changes, &sent, &before, &after);
         if !wrong.is_empty() {
             return Err(Error::Protocol(format!(
@@ -804,7 +784,8 @@ impl Client {
     /// `<lang>/name.txt`, `description.txt`, `brief.txt`, `release_notes.txt` for each text AGC
     /// holds (others are left as they are), and the manifest with what AGC shows of the files
     /// (the files themselves are not downloaded). Texts pass the gate first: secrets of this
-    /// client redacted, control characters but line breaks and tabs replaced.
+    /// client redacted, control characters but line breaks and tabs replaced. Reports
+    /// [`Phase::ReadingAppInfo`].
     pub fn listing_pull(&self, app_id: &str, dir: &Path, progress: &mut dyn Progress) -> Result<ListingPulled> {
         let r = self.listing_pull_inner(app_id, dir, progress);
         self.clean(r)
@@ -812,7 +793,7 @@ impl Client {
 
     fn listing_pull_inner(&self, app_id: &str, dir: &Path, progress: &mut dyn Progress) -> Result<ListingPulled> {
         check_app_id(app_id)?;
-        let agc = self.read_listing(app_id, progress)?;
+        let agc = self.read_listing(app_id, Phase::ReadingAppInfo, progress)?;
         make_folder(dir)?;
         let gate = Gate::new(&self.redactor);
         let mut pulled = ListingPulled { languages: Vec::new(), written: Vec::new(), notes: Vec::new() };
@@ -838,209 +819,6 @@ impl Client {
         pulled.notes.extend(note);
         updated_manifest(app_id, old, None, &[], &agc).save(dir)?;
         Ok(pulled)
-    }
-
-    /// Delete the language `lang` from app `app_id`'s listing (`DELETE v2 app-language-info`).
-    /// Refused before the call when app-info shows it is the default language, names no
-    /// default language (the rule cannot be checked then), or does not show the language.
-    pub fn delete_language(&self, app_id: &str, lang: &str, progress: &mut dyn Progress) -> Result<()> {
-        let r = self.delete_language_inner(app_id, lang, progress);
-        self.clean(r)
-    }
-
-    fn delete_language_inner(&self, app_id: &str, lang: &str, progress: &mut dyn Progress) -> Result<()> {
-        check_app_id(app_id)?;
-        check_listing_language(lang)?;
-        let agc = self.read_listing(app_id, progress)?;
-        let Some(default) = &agc.default_lang else {
-            return Err(Error::Preflight(format!(
-                "nothing was sent: app-info names no default language, so deleting {lang} cannot be checked against it"
-            )));
-        };
-        if default.eq_ignore_ascii_case(lang) {
-            return Err(Error::Preflight(format!(
-                "nothing was sent: {lang} is the app's default language, which AGC does not delete (code \
-                 {CODE_DEFAULT_LANGUAGE})"
-            )));
-        }
-        let Some(found) = agc.language(lang) else {
-            return Err(Error::Preflight(format!("nothing was sent: the app has no language {lang}")));
-        };
-        let tag = found.lang.clone();
-        let path = self.listing_paths.language_delete.clone();
-        self.listing_call(
-            Method::Delete,
-            &path,
-            &[("appId", app_id), ("lang", &tag)],
-            &[],
-            None,
-            "app-language-info",
-            None,
-            progress,
-            |b| parse_empty(b, "app-language-info"),
-        )
-    }
-
-    /// Withdraw the version in review of app `app_id` (`PUT v3 version/on-shelf/cancel`,
-    /// `appId` as a header, the draft's `versionId` from app-info). Refused before the call
-    /// with [`Error::Preflight`] outside the release states where Huawei's page allows it (3,
-    /// 4, 5, 6, 12), or when app-info shows no `versionId`.
-    pub fn withdraw_review(&self, app_id: &str, progress: &mut dyn Progress) -> Result<Withdrawn> {
-        let r = self.withdraw_inner(app_id, progress);
-        self.clean(r)
-    }
-
-    fn withdraw_inner(&self, app_id: &str, progress: &mut dyn Progress) -> Result<Withdrawn> {
-        check_app_id(app_id)?;
-        let info = self.release_paths.app_info.clone();
-        let v = self.listing_call(
-            Method::Get,
-            &info,
-            &[("appId", app_id)],
-            &[],
-            None,
-            "app-info",
-            None,
-            progress,
-            parse_app_versions,
-        )?;
-        check_withdraw_state(v.release_state)?;
-        let Some(version_id) = v.version_id.filter(|id| check_version_id(id).is_ok()) else {
-            return Err(Error::Preflight("nothing was sent: app-info shows no versionId to withdraw".into()));
-        };
-        let path = self.listing_paths.on_shelf_cancel.clone();
-        let body = withdraw_body(&version_id);
-        self.listing_call(
-            Method::Put,
-            &path,
-            &[],
-            &[("appId", app_id)],
-            Some(&body),
-            "on-shelf/cancel",
-            Some((Phase::Submitting, 0, 0)),
-            progress,
-            |b| parse_empty(b, "on-shelf/cancel"),
-        )?;
-        Ok(Withdrawn { version_id, release_state: v.release_state.unwrap_or_default() })
-    }
-
-    /// Pause, resume, step or finish the phased release of app `app_id` (`PUT v2
-    /// version/phased-release`, `appId` as a header). The version is `version_id` when given,
-    /// else app-info's `phasedReleaseInfo.versionId`, else its `versionId` when its
-    /// `releasePhase` is 3; without one, or when app-info shows no phased release, nothing is
-    /// sent ([`Error::Preflight`]). `description` is at most 500 characters.
-    pub fn phased_release(
-        &self,
-        app_id: &str,
-        action: PhasedAction,
-        description: Option<&str>,
-        version_id: Option<&str>,
-        progress: &mut dyn Progress,
-    ) -> Result<PhasedDone> {
-        let r = self.phased_inner(app_id, action, description, version_id, progress);
-        self.clean(r)
-    }
-
-    fn phased_inner(
-        &self,
-        app_id: &str,
-        action: PhasedAction,
-        description: Option<&str>,
-        version_id: Option<&str>,
-        progress: &mut dyn Progress,
-    ) -> Result<PhasedDone> {
-        check_app_id(app_id)?;
-        if let Some(v) = version_id {
-            check_version_id(v)?;
-        }
-        // Checked before any request (the body's rules: the step, the description).
-        phased_body(version_id.unwrap_or("v"), action, description)?;
-        let info = self.release_paths.app_info.clone();
-        let state = self.listing_call(
-            Method::Get,
-            &info,
-            &[("appId", app_id)],
-            &[],
-            None,
-            "app-info",
-            None,
-            progress,
-            parse_app_state,
-        )?;
-        let versions = self.listing_call(
-            Method::Get,
-            &info,
-            &[("appId", app_id)],
-            &[],
-            None,
-            "app-info",
-            None,
-            progress,
-            parse_app_versions,
-        )?;
-        let phased = state.phased.is_some() || state.release_phase == Some(3);
-        if !phased {
-            return Err(Error::Preflight(
-                "nothing was sent: app-info shows no phased release (no phasedReleaseInfo, releasePhase not 3)".into(),
-            ));
-        }
-        let chosen = version_id
-            .map(str::to_owned)
-            .or_else(|| state.phased.as_ref().and_then(|p| p.version_id.clone()))
-            .or_else(|| versions.version_id.filter(|_| state.release_phase == Some(3)));
-        let Some(version_id) = chosen.filter(|v| check_version_id(v).is_ok()) else {
-            return Err(Error::Preflight(
-                "nothing was sent: app-info names no version of the phased release; give its version id".into(),
-            ));
-        };
-        let body = phased_body(&version_id, action, description)?;
-        let path = self.listing_paths.phased_release.clone();
-        self.listing_call(
-            Method::Put,
-            &path,
-            &[],
-            &[("appId", app_id)],
-            Some(&body),
-            "phased-release",
-            Some((Phase::Submitting, 0, 0)),
-            progress,
-            |b| parse_empty(b, "phased-release"),
-        )?;
-        Ok(PhasedDone { version_id, action })
-    }
-
-    /// The id of the HarmonyOS app (or atomic service) whose bundle name is `bundle`
-    /// (`appid-list` with `packageTypes=7`, so an Android app of the same name is never
-    /// taken). No such app, or more than one, is [`Error::InvalidArgument`] saying so.
-    pub fn app_id_for_bundle(&self, bundle: &str, progress: &mut dyn Progress) -> Result<String> {
-        let r = self.app_id_inner(bundle, progress);
-        self.clean(r)
-    }
-
-    fn app_id_inner(&self, bundle: &str, progress: &mut dyn Progress) -> Result<String> {
-        check_bundle_name(bundle)?;
-        let path = self.preflight_paths.appid_list.clone();
-        let query = [("packageName", bundle), ("packageTypes", PACKAGE_TYPES_HARMONY)];
-        let ids = self.listing_call(Method::Get, &path, &query, &[], None, "appid-list", None, progress, |b| {
-            parse_appid_list(b, bundle)
-        });
-        let ids = match ids {
-            Ok(ids) => ids,
-            Err(Error::Api { code: CODE_NO_APP_OF_TYPE, .. }) => Vec::new(),
-            Err(e) => return Err(e),
-        };
-        match ids.as_slice() {
-            [one] => {
-                check_app_id(one).map_err(|_| Error::Protocol("appid-list answered an unusable app id".into()))?;
-                Ok(one.clone())
-            }
-            [] => Err(Error::InvalidArgument(format!("no HarmonyOS app in AGC has the bundle name {bundle}"))),
-            many => Err(Error::InvalidArgument(format!(
-                "the bundle name {bundle} belongs to {} apps in AGC ({}): give the app id",
-                many.len(),
-                many.join(", ")
-            ))),
-        }
     }
 }
 

@@ -23,6 +23,7 @@ pub(crate) mod preflight;
 pub(crate) mod publish;
 pub(crate) mod release;
 pub(crate) mod upload;
+pub(crate) mod versions;
 pub use check::CheckReport;
 pub use preflight::{PreflightFor, PreflightReport};
 pub use publish::Published;

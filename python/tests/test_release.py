@@ -21,8 +21,9 @@ class ReleaseTypesTest(unittest.TestCase):
     def test_enums_mirror_the_c_abi(self):
         self.assertEqual(agcupload.PHASES[9], "setting_notes")
         self.assertEqual(agcupload.PHASES[14], "submitting_test")
-        self.assertEqual(len(agcupload.PHASES), 14)
-        self.assertEqual(list(agcupload.PHASES), list(range(1, 15)))
+        self.assertEqual(agcupload.PHASES[15], "reading_app_info")
+        self.assertEqual(agcupload.PHASES[23], "looking_up_app_id")
+        self.assertEqual(list(agcupload.PHASES), list(range(1, 24)))
         self.assertEqual(Phase.SUBMITTING, "submitting")
         self.assertEqual(str(Phase.ADDING_TEST_PACKAGE), "adding_test_package")
         self.assertEqual((Step.NONE, Step.CHECK, Step.NOTES, Step.SUBMIT, Step.SUBMIT_TEST), (0, 1, 5, 6, 10))

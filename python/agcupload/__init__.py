@@ -20,6 +20,13 @@ obtained so a failed road can be resumed::
     except agcupload.AgcError as e:
         print("failed at", e.step, "- rerun with resume=", e.done)
 
+The store listing kept in a folder (docs/guide/listing.md): `Client.listing_plan` shows what
+would change, `Client.listing_apply` changes it and reads it back, `Client.listing_pull`
+writes AGC's texts into the folder::
+
+    for change in c.listing_plan("1234567", "listing").changes:
+        print(change.summary)
+
 Failures raise a subclass of `AgcError` (see `agcupload.errors`). Paths may be `str`,
 `bytes` or any `os.PathLike`; they reach the library as the file system's bytes.
 """
@@ -30,12 +37,15 @@ import json
 import os
 import threading
 from inspect import iscoroutine as _iscoroutine  # by name: the package has its own `inspect`
-from typing import Callable, Dict, List, Mapping, NamedTuple, Optional, Set, Tuple, Union
+from typing import Callable, Dict, List, Mapping, NamedTuple, Optional, Set, Tuple, TypeVar, Union
 
 from . import _native
 from ._args import U32 as _U32, Seconds, seconds_ms as _ms, test_groups as _test_groups, unsigned as _unsigned
 from ._native import DEFAULTS, library_path
 from .inspect import ModuleInfo, PackageInfo, inspect_package
+from .listing import (ListingApplied, ListingChange, ListingPlan, ListingPulled, ListingUpload, ListingValue,
+                      PhasedAction, read_applied as _read_applied, read_plan as _read_plan,
+                      read_pulled as _read_pulled)
 from .errors import (AgcError, ApiError, AuthError, CancelledError, FileError, InternalError,
                      InvalidArgumentError, NetworkError, PackageFailedError, PreflightError, ReentrantError,
                      RejectedError, SealError, Status, check as _check, error_for as _error_for)
@@ -49,6 +59,7 @@ __all__ = [
     "AuthError", "ApiError", "RejectedError", "SealError", "PackageFailedError", "ReentrantError",
     "PreflightError", "InternalError", "Note", "ReleaseIds", "ReleaseState", "ReleaseStatus", "Step", "TestRelease", "TestType",
     "Instant", "inspect_package", "PackageInfo", "ModuleInfo", "DEFAULTS",
+    "ListingPlan", "ListingApplied", "ListingPulled", "ListingChange", "ListingUpload", "ListingValue", "PhasedAction",
 ]
 
 _lib = _native.lib
@@ -358,6 +369,14 @@ def _take_string(p: _P) -> str:
         return ctypes.string_at(p).decode()
     finally:
         _lib.agc_string_free(p)
+
+
+def _owned_string(p: _P) -> str:
+    """A string the library handed over (char **); the caller still frees it."""
+    return ctypes.string_at(p).decode("utf-8", "replace")
+
+
+_R = TypeVar("_R")
 
 
 def _opt_str(p: Optional[bytes]) -> Optional[str]:
@@ -804,3 +823,102 @@ class Client:
         if cb.raised:
             raise cb.raised[0] from err
         raise err
+
+    # ------------------------------------------------------------------ the store listing
+
+    def _listing(self, fn: Callable[..., int], app_id: Text, dir: StrPath,
+                 progress: Optional[ProgressCallback], read: Callable[[_P], _R]) -> _R:
+        """One listing call: its result read, then always freed (also when reading or the
+        callback raised)."""
+        h, app, folder = self._handle(), _text(app_id), _path(dir)
+        cb, out = _Progress(progress), _P()
+        try:
+            self._call(lambda: int(fn(h, app, folder, cb.fn, None, ctypes.byref(out))), cb)
+            return read(out)
+        finally:
+            _lib.agc_listing_result_free(out)
+
+    def _owned(self, call: Callable[[_Progress, _P], int], progress: Optional[ProgressCallback]) -> str:
+        """A call that hands over a string (char **): read, then always freed."""
+        cb, out = _Progress(progress), _P()
+        try:
+            self._call(lambda: call(cb, out), cb)
+            return _owned_string(out)
+        finally:
+            _lib.agc_string_free(out)
+
+    def listing_plan(self, app_id: Text, dir: StrPath, progress: Optional[ProgressCallback] = None) -> ListingPlan:
+        """What applying the listing folder `dir` to the app would change; nothing is written
+        to AGC. A `ListingPlan`: the `changes` (each a `ListingChange`), the fields left as they
+        are, notes. A broken rule of the folder, or against what AGC holds, raises
+        `InvalidArgumentError` listing every one (nothing sent); an unreadable file
+        `FileError`. Phase: READING_APP_INFO."""
+        return self._listing(_lib.agc_listing_plan, app_id, dir, progress, _read_plan)
+
+    def listing_apply(self, app_id: Text, dir: StrPath,
+                      progress: Optional[ProgressCallback] = None) -> ListingApplied:
+        """Apply the listing folder `dir`: the plan (a broken rule raises
+        `InvalidArgumentError`, nothing sent), then the texts and files that changed, then a
+        read-back; then the folder's manifest (agc-files.json) is written. A
+        `ListingApplied`: the changes made, the files uploaded, the calls made, notes.
+
+        AGC answering success but not showing what was sent raises `ApiError` with
+        `Status.PROTOCOL` naming the fields; a file changed since it was read `FileError`
+        (FILE_CHANGED). Phases: READING_APP_INFO, SETTING_TEXTS, SENDING_LISTING_FILES (each
+        file's bytes as REQUESTING_URL, UPLOADING, DONE), SETTING_FILE_INFO, CHECKING_LISTING."""
+        return self._listing(_lib.agc_listing_apply, app_id, dir, progress, _read_applied)
+
+    def listing_pull(self, app_id: Text, dir: StrPath,
+                     progress: Optional[ProgressCallback] = None) -> ListingPulled:
+        """Write AGC's texts of the app into the listing folder `dir` (created if missing):
+        `<lang>/name.txt`, `description.txt`, `brief.txt`, `release_notes.txt` for each text
+        AGC holds (other files left as they are), and the manifest; files are not downloaded.
+        A `ListingPulled`: the languages, the files written, notes. Phase: READING_APP_INFO."""
+        return self._listing(_lib.agc_listing_pull, app_id, dir, progress, _read_pulled)
+
+    def delete_language(self, app_id: Text, lang: Text, progress: Optional[ProgressCallback] = None) -> None:
+        """Delete the language `lang` (``"fr-FR"``) from the app's store listing. Refused before
+        any write (`PreflightError`) when AGC shows it is the default language, names no
+        default language, or does not show the language. Phases: READING_APP_INFO,
+        DELETING_LANGUAGE."""
+        h, app, language = self._handle(), _text(app_id), _text(lang)
+        cb = _Progress(progress)
+        self._call(lambda: int(_lib.agc_delete_language(h, app, language, cb.fn, None)), cb)
+
+    def withdraw_review(self, app_id: Text, progress: Optional[ProgressCallback] = None) -> str:
+        """Withdraw the app's version in review (back to a draft); returns its version id.
+        Refused before the call (`PreflightError`) outside the release states where Huawei
+        allows it (3 to be released, 4 in review, 5 update in review, 6 removal requested, 12
+        pre-review), or when AGC shows no version. Phases: READING_APP_INFO, WITHDRAWING."""
+        h, app = self._handle(), _text(app_id)
+        return self._owned(lambda cb, out: int(_lib.agc_withdraw_review(h, app, cb.fn, None, ctypes.byref(out))),
+                           progress)
+
+    def phased_release(self, app_id: Text, action: int, *, step_day: Optional[int] = None,
+                       description: Optional[Text] = None, version_id: Optional[Text] = None,
+                       progress: Optional[ProgressCallback] = None) -> str:
+        """Pause, resume, step or finish the app's phased release: `action` is a `PhasedAction`;
+        `step_day` the day `PhasedAction.STEP` goes on to (2 to 7, checked by the library:
+        `InvalidArgumentError`), given with STEP only. `description` (at most 500 characters)
+        goes with the call; `version_id` None takes the phased release's version from AGC's
+        app-info. Returns the version id the call was made for. Nothing is sent
+        (`PreflightError`) when AGC shows no phased release. Phases: READING_APP_INFO,
+        CHANGING_PHASED_RELEASE."""
+        h, app = self._handle(), _text(app_id)
+        act = _unsigned(action, "action", _U32)
+        if step_day is not None and act != PhasedAction.STEP:
+            # The C call ignores the day of another action; a day given here would be lost.
+            raise ValueError("step_day: goes with PhasedAction.STEP only, not with %s"
+                             % (PhasedAction(act).name if act in PhasedAction._value2member_map_ else act))
+        day = 0 if step_day is None else _unsigned(step_day, "step_day", _U32)
+        desc, version = _text(description), _text(version_id)
+        return self._owned(lambda cb, out: int(_lib.agc_phased_release(h, app, act, day, desc, version, cb.fn, None,
+                                                                       ctypes.byref(out))), progress)
+
+    def app_id_for_bundle(self, bundle_name: Text, progress: Optional[ProgressCallback] = None) -> str:
+        """The id of the HarmonyOS app (or atomic service) whose bundle name is `bundle_name`
+        (an Android app of the same name is never taken). None such, or more than one, raises
+        `InvalidArgumentError` saying so. Phase: LOOKING_UP_APP_ID."""
+        h, name = self._handle(), _text(bundle_name)
+        return self._owned(lambda cb, out: int(_lib.agc_app_id_for_bundle(h, name, cb.fn, None, ctypes.byref(out))),
+                           progress)

@@ -1,7 +1,7 @@
 """The Python package's names and numbers equal the library's and the header's: every
 `agcupload.Phase` value is what `agc_phase_str` returns for that `agc_phase` number; the
 static enums kept for type checkers (`Status`, `PackageKind`, `Trust`, `Transfer`, `Step`,
-`ReleaseStatus`) hold exactly the header's values, and `Status` exactly the library's."""
+`ReleaseStatus`, `PhasedAction`) hold exactly the header's values, and `Status` exactly the library's."""
 import ctypes
 import os
 import re
@@ -46,6 +46,7 @@ class StaticEnums(unittest.TestCase):
         self.assert_same(agcupload.Transfer, "agc_transfer", "AGC_TRANSFER_")
         self.assert_same(Step, "agc_release_step", "AGC_STEP_")
         self.assert_same(ReleaseStatus, "agc_release_state", "AGC_RELEASE_")
+        self.assert_same(agcupload.PhasedAction, "agc_phased_action", "AGC_PHASED_")
 
     def test_phases_are_the_headers_numbers(self):
         self.assertEqual({n: name.upper() for n, name in agcupload.PHASES.items()},

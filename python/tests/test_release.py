@@ -21,6 +21,7 @@ class ReleaseTypesTest(unittest.TestCase):
     def test_enums_mirror_the_c_abi(self):
         self.assertEqual(agcupload.PHASES[9], "setting_notes")
         self.assertEqual(agcupload.PHASES[14], "submitting_test")
+        self.assertEqual(agcupload.PHASES[15], "reading_app_info")
         self.assertEqual(agcupload.PHASES[23], "looking_up_app_id")
         self.assertEqual(list(agcupload.PHASES), list(range(1, 24)))
         self.assertEqual(Phase.SUBMITTING, "submitting")

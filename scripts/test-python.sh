@@ -34,6 +34,12 @@ for want in ("agcupload/__init__.py", "agcupload/py.typed", "agcupload/libagcupl
 print("  wheel holds", ", ".join(n for n in names if n.startswith("agcupload/")))
 PY
 
+# The package ships py.typed: its installed copy must pass a strict type check, as a typed
+# user's project would run it (mypy from PyPI, pinned).
+echo "== mypy --strict -p agcupload (the installed package)"
+"$VENV/bin/python" -m pip install --quiet --no-input mypy==2.4.1
+"$VENV/bin/python" -m mypy --strict --no-incremental -p agcupload
+
 echo "== python/tests against the installed package (cwd $WORK)"
 "$VENV/bin/python" -I -c 'import agcupload; print("  agcupload", agcupload.__version__, "library", agcupload.library_path)'
 # discover puts python/tests (and only it) on sys.path, for the helpers in mockenv.py

@@ -37,7 +37,7 @@ import json
 import os
 import threading
 from inspect import iscoroutine as _iscoroutine  # by name: the package has its own `inspect`
-from typing import Callable, Dict, List, Mapping, NamedTuple, Optional, Set, Tuple, TypeVar, Union
+from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Set, Tuple, TypeVar, Union
 
 from . import _native
 from ._args import U32 as _U32, Seconds, seconds_ms as _ms, test_groups as _test_groups, unsigned as _unsigned
@@ -297,8 +297,8 @@ def _preflight(v: object) -> int:
 # Python value into it. Every check runs before any C call, so a value ctypes would wrap never
 # reaches the library. Adding an option is one row here and the keyword in the signatures of
 # the operations that take it.
-_UPLOAD_OPTIONS: Tuple[Tuple[str, object, Callable[[object], object]], ...] = (
-    ("file_name", ctypes.c_char_p, _text),  # type: ignore[arg-type]
+_UPLOAD_OPTIONS: Tuple[Tuple[str, Any, Callable[[Any], Any]], ...] = (
+    ("file_name", ctypes.c_char_p, _text),
     ("release_type", ctypes.c_uint, lambda v: _unsigned(v, "release_type", _U32)),
     ("chinese_mainland", ctypes.c_uint, lambda v: 1 if v else 0),
     ("bind_release_type", ctypes.c_uint, lambda v: _unsigned(v, "bind_release_type", _U32)),
@@ -306,7 +306,7 @@ _UPLOAD_OPTIONS: Tuple[Tuple[str, object, Callable[[object], object]], ...] = (
     ("transfer", ctypes.c_uint, lambda v: _unsigned(v, "transfer", _U32)),
     ("part_size", ctypes.c_uint64, lambda v: _unsigned(v, "part_size")),
     ("sha256", ctypes.c_char_p, _sha256),
-    ("resume_file", ctypes.c_char_p, _path),  # type: ignore[arg-type]
+    ("resume_file", ctypes.c_char_p, _path),
     ("preflight", ctypes.c_int, _preflight),
 )
 _SETTERS = {name: _native.declare("agc_upload_options_set_" + name, ctypes.c_int, [_P, ctype])
@@ -397,9 +397,9 @@ class _ReleaseOptions:
         if not isinstance(notes, Mapping):
             raise TypeError("notes: expected a mapping of language to text, e.g. {\"en-US\": \"...\"}")
         for language, text in notes.items():
-            note = text if isinstance(text, Note) else Note(text)
-            _check(_lib.agc_release_options_set_note(self.h, _text(language), _text(note.text)))
-            if (note.app_name, note.app_desc, note.brief_info) != (None, None, None):
+            note, body = (text, text.text) if isinstance(text, Note) else (None, text)
+            _check(_lib.agc_release_options_set_note(self.h, _text(language), _text(body)))
+            if note is not None and (note.app_name, note.app_desc, note.brief_info) != (None, None, None):
                 _check(_lib.agc_release_options_set_note_listing(self.h, _text(language), _text(note.app_name),
                                                                  _text(note.app_desc), _text(note.brief_info)))
         return self

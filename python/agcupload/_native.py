@@ -10,7 +10,7 @@ import ctypes
 import ctypes.util
 import os
 import sys
-from typing import List, Optional, Tuple
+from typing import Any, List, Optional, Sequence, Tuple
 
 __all__ = ["lib", "library_path", "PROGRESS_FN", "library_file_names", "declare"]
 
@@ -62,7 +62,7 @@ _S = ctypes.c_char_p
 _PP = ctypes.POINTER(_P)
 
 
-def declare(name: str, restype: object, argtypes: List[object]) -> "ctypes._CFuncPtr":
+def declare(name: str, restype: Any, argtypes: Sequence[Any]) -> Any:
     """The library's function `name` with its prototype set; ImportError when the loaded
     library lacks it (an older or different libagcupload)."""
     try:
@@ -71,13 +71,13 @@ def declare(name: str, restype: object, argtypes: List[object]) -> "ctypes._CFun
         raise ImportError("agcupload: %s has no %s(): it is an older or different libagcupload"
                           % (library_path, name)) from e
     fn.restype = restype
-    fn.argtypes = argtypes
+    fn.argtypes = list(argtypes)
     return fn
 
 
 # The calls the package makes; the upload options' setters are declared beside their table
 # (`_UPLOAD_OPTIONS` in __init__.py).
-for _name, _res, _args in [
+_CALLS: List[Tuple[str, Any, Sequence[Any]]] = [
     ("agc_version", _S, []),
     ("agc_status_str", _S, [ctypes.c_int]),
     ("agc_phase_str", _S, [ctypes.c_int]),
@@ -199,7 +199,8 @@ for _name, _res, _args in [
     ("agc_phased_release", ctypes.c_int,
      [_P, _S, ctypes.c_uint, ctypes.c_uint, _S, _S, PROGRESS_FN, _P, _PP]),
     ("agc_app_id_for_bundle", ctypes.c_int, [_P, _S, PROGRESS_FN, _P, _PP]),
-]:
+]
+for _name, _res, _args in _CALLS:
     declare(_name, _res, _args)
 
 

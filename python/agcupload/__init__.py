@@ -207,18 +207,29 @@ def _notes(out: _P, count: Callable[[_P], int], note: Callable[[_P, int], Option
     return tuple(t.decode("utf-8", "replace") for t in texts if t is not None)
 
 
+def _no_nul(b: bytes, what: str) -> bytes:
+    # ctypes hands the buffer to C as it is: the library would read it only up to a NUL, and
+    # take "a.app\0.bak" for "a.app". The value is not shown: it may be a secret.
+    if b"\0" in b:
+        raise ValueError("%s contains a NUL character" % what)
+    return b
+
+
 def _text(s: Optional[Text]) -> Optional[bytes]:
-    """A text argument as UTF-8 bytes; bytes pass unchanged (the library checks them)."""
-    if s is None or isinstance(s, bytes):
+    """A text argument as UTF-8 bytes; bytes pass unchanged (the library checks them). A NUL
+    character raises ValueError."""
+    if s is None:
         return s
+    if isinstance(s, bytes):
+        return _no_nul(s, "a text argument")
     if isinstance(s, str):
-        return s.encode("utf-8", "surrogateescape")
+        return _no_nul(s.encode("utf-8", "surrogateescape"), "a text argument")
     raise TypeError("expected str or bytes, not %s" % type(s).__name__)
 
 
 def _path(p: Optional[StrPath]) -> Optional[bytes]:
-    """A path (str, bytes or os.PathLike) as the file system's bytes."""
-    return None if p is None else os.fsencode(p)
+    """A path (str, bytes or os.PathLike) as the file system's bytes; a NUL raises ValueError."""
+    return None if p is None else _no_nul(os.fsencode(p), "a path")
 
 
 def _key(key: Union[bytes, bytearray, memoryview]) -> bytes:

@@ -83,9 +83,9 @@ def inspect_package(path: Union[str, bytes, "os.PathLike[str]", "os.PathLike[byt
     """Read the ``pack.info`` of the ``.app`` at `path` (no client, nothing sent). Raises
     `FileError` (FILE: missing, unreadable, not a regular file; FILE_TYPE: not a usable signed
     ``.app``)."""
-    from . import PackageKind
+    from . import PackageKind, _path
 
-    h = _Handle(os.fsencode(path))
+    h = _Handle(_path(path) or b"")
     p = h.p
     modules = []
     for i in range(_lib.agc_package_info_module_count(p)):

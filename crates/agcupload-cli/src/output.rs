@@ -3,11 +3,11 @@
 //! `$GITHUB_STEP_SUMMARY`.
 //!
 //! It is also the tool's one output path: every line the tool prints on stdout or stderr goes
-//! through [`print`], [`write`] or [`print_json`] (progress, results, messages, clap's usage
+//! through [`print()`], [`write`] or [`print_json`] (progress, results, messages, clap's usage
 //! errors). Under GitHub Actions the runner reads both streams for workflow commands: a line
 //! that starts with `::` after white space, and (its legacy form) `##[` anywhere in a line.
 //! There, no line that this path prints can be such a command unless the tool wrote it
-//! ([`annotate_error`]): see [`neutralise`].
+//! ([`annotate_error`]): see [`crate::printer::neutralise`].
 
 use std::io::Write;
 

@@ -25,7 +25,7 @@ pub fn print(stream: Stream, text: &str) {
 }
 
 /// Write `text` as it is on `stream` (the progress bar's redraws), under the same rule as
-/// [`print`]: the start of `text` counts as the start of a line.
+/// [`print()`]: the start of `text` counts as the start of a line.
 pub fn write(stream: Stream, text: &str) {
     let text = if on_github() { neutralise(text) } else { Cow::Borrowed(text) };
     write_raw(stream, &text);

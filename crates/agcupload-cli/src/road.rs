@@ -1,5 +1,5 @@
 //! The release road from the command line: `publish --submit` / `publish --test` (one
-//! [`Client::release`] call), `state`, `notes` and `submit`. Presentation only: the library
+//! [`agcupload::Client::release`] call), `state`, `notes` and `submit`. Presentation only: the library
 //! checks every value (note lengths, languages, times, remark, phase, test fields) and runs
 //! the steps; this module reads the notes directory, shows the result and, after a failure,
 //! what was done and the command that continues from there.

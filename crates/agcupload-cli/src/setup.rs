@@ -142,7 +142,7 @@ fn credentials(conn: &ConnArgs) -> Result<Credentials, Failure> {
 }
 
 /// A library error about one of the tool's own input files, as a failure whose message says
-/// which file it is ("the client secret file <bounded path>: is a FIFO ...").
+/// which file it is ("the client secret file `<bounded path>`: is a FIFO ...").
 pub(crate) fn file_failure(what: &str, e: &agcupload::Error) -> Failure {
     let mut f = Failure::from_error(e);
     f.message = format!("{what} {e}");

@@ -1,5 +1,5 @@
 //! The C ABI of libagcupload. This layer only translates: every exported function is one
-//! [`ffi!`] invocation (boundary.rs: the panic guard, the last error, the argument checks, the
+//! `ffi!` invocation (boundary.rs: the panic guard, the last error, the argument checks, the
 //! out-pointers), the numbered enums live in types.rs, and no upload rule lives here.
 //!
 //! One file per C type, holding every function of that type; the header is generated from

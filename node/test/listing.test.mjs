@@ -140,8 +140,9 @@ test('a broken rule of the folder rejects with InvalidArgumentError listing them
     const e = await call().then(() => null, (x) => x);
     assert.ok(e instanceof agc.InvalidArgumentError, String(e));
     assert.equal(e.status, Status.INVALID_ARGUMENT);
-    assert.match(e.message, /brief/);
-    assert.match(e.message, /different/);
+    assert.match(e.message, /breaks 2 rules, nothing was sent/);
+    assert.match(e.message, /en-US\/brief\.txt: .*81 characters/);
+    assert.match(e.message, /description\.txt and release_notes\.txt are the same text/);
   }
   assert.equal(await sent(), before, 'a request was sent');
 });

@@ -1,7 +1,8 @@
 'use strict';
 /**
- * agcupload: upload HarmonyOS app packages and other files to Huawei AppGallery Connect, and take
- * them the release road (notes, submit for review, test releases), from Node.js.
+ * agcupload: upload HarmonyOS app packages and other files to Huawei AppGallery Connect, take
+ * them the release road (notes, submit for review, test releases) and keep the app's store
+ * listing from a folder, from Node.js.
  *
  * A thin binding of libagcupload (the same library C programs link, loaded with koffi): no
  * upload logic lives here. Every operation returns a Promise; the blocking call runs on a
@@ -48,6 +49,10 @@ const Trust = Object.freeze({ MOZILLA: 1, SYSTEM: 2, BOTH: 3 });
 /** How an upload sends the file (the C ABI's agc_transfer): AUTO (the default) is AGC's
  * multipart upload from 128 MiB and one PUT below; an upload result says SINGLE or MULTIPART. */
 const Transfer = Object.freeze({ AUTO: 1, SINGLE: 2, MULTIPART: 3 });
+
+/** What phasedRelease does to a phased release (the C ABI's agc_phased_action): STEP goes on
+ * to the day given as `stepDay`. */
+const PhasedAction = Object.freeze({ PAUSE: 1, RESUME: 2, FULL: 3, STEP: 4 });
 
 // The library's default waits for parsing and for a submit AGC answers "still processing".
 const DEFAULT_PARSE_MS = libraryDefault('parse_timeout_ms');
@@ -552,6 +557,72 @@ class Client {
     return { status: known ? v.state : ReleaseStatus.OTHER, raw: v.raw < 0 ? null : v.raw, auditOpinion: v.auditOpinion };
   }
 
+  /** A listing call (plan, apply, pull) on the folder `dir`; resolves to everything its result holds. */
+  async #listing(op, appId, dir, options) {
+    const o = optionsArg(options);
+    const args = { client: this.#handle(), appId: text(appId, 'appId'), dir: pathArg(dir, 'dir') };
+    return settle(await this.#op(op, args, o));
+  }
+
+  /** What applying the listing folder `dir` would change, sending nothing: resolves to
+   * {changes, unchanged, notes}. A broken rule is an InvalidArgumentError listing them all. */
+  async listingPlan(appId, dir, options) {
+    const { changes, unchanged, notes } = await this.#listing('listingPlan', appId, dir, options);
+    return { changes, unchanged, notes };
+  }
+
+  /** Apply the listing folder `dir` and read it back: resolves to {changes, uploads, calls,
+   * notes}. AGC answering success without showing what was sent is an ApiError (Status.PROTOCOL). */
+  async listingApply(appId, dir, options) {
+    const { changes, uploads, calls, notes } = await this.#listing('listingApply', appId, dir, options);
+    return { changes, uploads, calls, notes };
+  }
+
+  /** Write AGC's texts of the app (and the manifest) into the folder `dir`: resolves to
+   * {languages, written, notes}. */
+  async listingPull(appId, dir, options) {
+    const { languages, written, notes } = await this.#listing('listingPull', appId, dir, options);
+    return { languages, written, notes };
+  }
+
+  /** Delete the language `lang` from the app's listing (never its default language: PreflightError). */
+  async deleteLanguage(appId, lang, options) {
+    const o = optionsArg(options);
+    const args = { client: this.#handle(), appId: text(appId, 'appId'), lang: text(lang, 'lang') };
+    settle(await this.#op('deleteLanguage', args, o));
+  }
+
+  /** Withdraw the version in review; resolves to its version id. Outside the release states
+   * where AGC allows it, a PreflightError and nothing sent. */
+  async withdrawReview(appId, options) {
+    const o = optionsArg(options);
+    return settle(await this.#op('withdraw', { client: this.#handle(), appId: text(appId, 'appId') }, o));
+  }
+
+  /** Pause, resume, step (to `stepDay`) or finish the phased release (a PhasedAction); resolves
+   * to the version id the call was made for. Options: stepDay, description, versionId. */
+  async phasedRelease(appId, action, options) {
+    const o = optionsArg(options);
+    if (!Object.values(PhasedAction).includes(action)) {
+      throw invalid('action: expected PhasedAction.PAUSE, RESUME, FULL or STEP (1, 2, 3, 4), not ' +
+        `${typeof action === 'number' ? action : describe(action)}`);
+    }
+    const args = {
+      client: this.#handle(), appId: text(appId, 'appId'), action,
+      // The library ignores the day for other actions and checks its range for STEP (0: none given).
+      stepDay: o.stepDay === undefined ? 0 : uint32(o.stepDay, 'stepDay'),
+      description: text(o.description, 'description'), versionId: text(o.versionId, 'versionId'),
+    };
+    return settle(await this.#op('phased', args, o));
+  }
+
+  /** The id of the HarmonyOS app whose bundle name is `bundleName`; none or several is an
+   * InvalidArgumentError. */
+  async appIdForBundle(bundleName, options) {
+    const o = optionsArg(options);
+    return settle(await this.#op('appIdForBundle', { client: this.#handle(), bundleName: text(bundleName, 'bundleName') }, o));
+  }
+
   /**
    * Take a package the whole road in one call; resolves to the ReleaseIds obtained. On failure
    * rejects with the status's AgcError subclass, with `step` and `done` (pass `resume: err.done`
@@ -644,7 +715,7 @@ async function keyOp(op, key, inPath, outPath) {
 
 module.exports = {
   Client, PackageKind, HARMONY_APP: PackageKind.HARMONY_APP, ATOMIC_SERVICE: PackageKind.ATOMIC_SERVICE,
-  PROFILE_PICTURE: PackageKind.PROFILE_PICTURE, Phase, PHASES, Step, ReleaseStatus, TestType, Trust, Transfer, Status,
+  PROFILE_PICTURE: PackageKind.PROFILE_PICTURE, Phase, PHASES, Step, ReleaseStatus, TestType, Trust, Transfer, PhasedAction, Status,
   version, sealFile, openFile, inspectPackage, libraryPath, libraryFileNames: libraryFileNamesFor,
   AgcError: errors.AgcError, InvalidArgumentError: errors.InvalidArgumentError, FileError: errors.FileError,
   CancelledError: errors.CancelledError, NetworkError: errors.NetworkError, AuthError: errors.AuthError,

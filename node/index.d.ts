@@ -50,6 +50,12 @@ export type Trust = (typeof Trust)[keyof typeof Trust];
 export declare const Transfer: Readonly<{ AUTO: 1; SINGLE: 2; MULTIPART: 3 }>;
 export type Transfer = (typeof Transfer)[keyof typeof Transfer];
 
+/** What phasedRelease does to a phased release (the C ABI's agc_phased_action): PAUSE stops the
+ * rollout where it is, RESUME goes on, FULL releases to everyone now, STEP goes on to the day
+ * given as `stepDay`. */
+export declare const PhasedAction: Readonly<{ PAUSE: 1; RESUME: 2; FULL: 3; STEP: 4 }>;
+export type PhasedAction = (typeof PhasedAction)[keyof typeof PhasedAction];
+
 /** The C ABI's agc_status numbers (stable). */
 export declare const Status: Readonly<{
   OK: 0; INVALID_ARGUMENT: 1; FILE: 2; FILE_TYPE: 3; FILE_TOO_LARGE: 4; FILE_CHANGED: 5; CANCELLED: 6; NETWORK: 7;
@@ -222,6 +228,78 @@ export interface ReleaseState {
   auditOpinion: string | null;
 }
 
+/** A text of a language's listing: name.txt, description.txt, brief.txt, release_notes.txt. */
+export type ListingTextField = 'name' | 'description' | 'brief' | 'release_notes';
+/** Files of a language's listing: the icon, a device's screenshots or videos ('screenshots/phone'). */
+export type ListingFilesField = 'icon' | `screenshots/${string}` | `videos/${string}`;
+
+export interface ListingChangeBase {
+  /** The language, "en-US". */
+  lang: string;
+  /** True when AGC does not have the language yet. */
+  newLanguage: boolean;
+  /** One line for a log: `en-US brief: "Old" (3 characters) -> "New" (3 characters)`. */
+  summary: string;
+}
+/** A text that changes: what AGC holds (redacted; null: nothing) and what the folder says. */
+export interface ListingTextChange extends ListingChangeBase {
+  field: ListingTextField;
+  isText: true;
+  current: string | null;
+  wanted: string;
+}
+/** Files that change: AGC's references (null: it holds none) and the folder's file names. */
+export interface ListingFilesChange extends ListingChangeBase {
+  field: ListingFilesField;
+  isText: false;
+  current: string[] | null;
+  wanted: string[];
+}
+/** One change of the listing (planned by listingPlan, made by listingApply). */
+export type ListingChange = ListingTextChange | ListingFilesChange;
+
+/** What applying a listing folder would change (listingPlan); nothing was sent. */
+export interface ListingPlan {
+  changes: ListingChange[];
+  /** The fields the folder sets that AGC already shows, "en-US/name". */
+  unchanged: string[];
+  /** E.g. a manifest not used, and why. */
+  notes: string[];
+}
+/** A file listingApply uploaded. */
+export interface ListingUpload {
+  /** The file inside the folder, "en-US/screenshots/phone/01.png". */
+  file: string;
+  objectId: string;
+  size: number;
+}
+/** What listingApply did: the changes made, each confirmed by the read-back (none: nothing to do). */
+export interface ListingApplied {
+  changes: ListingChange[];
+  uploads: ListingUpload[];
+  /** The app-language-info and app-file-info calls made. */
+  calls: number;
+  notes: string[];
+}
+/** What listingPull wrote into the folder. */
+export interface ListingPulled {
+  /** The languages AGC has. */
+  languages: string[];
+  /** The text files written, "en-US/name.txt". */
+  written: string[];
+  /** E.g. a language AGC holds that cannot be a folder name. */
+  notes: string[];
+}
+
+export interface PhasedReleaseOptions extends OperationOptions {
+  /** The day PhasedAction.STEP goes on to (AGC's phaseDay, 2 to 7); ignored by the other actions. */
+  stepDay?: number;
+  /** At most 500 characters. */
+  description?: string | null;
+  /** The version (default: the one AGC's app-info shows in the phased release). */
+  versionId?: string | null;
+}
+
 export type ClientOptions = (
   | { clientId: string; clientSecret: string; serviceAccount?: undefined }
   | { /** A key file's path or its JSON text. */ serviceAccount: string | URL }
@@ -257,6 +335,25 @@ export declare class Client {
   submitForReview(appId: string, options?: SubmitOptions): Promise<void>;
   releaseState(appId: string): Promise<ReleaseState>;
   releasePackage(appId: string, path: PathLike, options?: ReleaseOptions): Promise<ReleaseIds>;
+  /** What applying the listing folder `dir` would change; sends nothing. A broken rule of the
+   * folder is an InvalidArgumentError listing them all. */
+  listingPlan(appId: string, dir: PathLike, options?: OperationOptions): Promise<ListingPlan>;
+  /** Apply the listing folder `dir`, then read it back: AGC answering success without showing
+   * what was sent is an ApiError with Status.PROTOCOL. Nothing is sent when a rule is broken. */
+  listingApply(appId: string, dir: PathLike, options?: OperationOptions): Promise<ListingApplied>;
+  /** Write AGC's texts (and the manifest) into the listing folder `dir`, created if missing. */
+  listingPull(appId: string, dir: PathLike, options?: OperationOptions): Promise<ListingPulled>;
+  /** Delete a language from the listing; the default language is refused (PreflightError). */
+  deleteLanguage(appId: string, lang: string, options?: OperationOptions): Promise<void>;
+  /** Withdraw the version in review; resolves to its version id. PreflightError (nothing sent)
+   * outside the release states where AGC allows it. */
+  withdrawReview(appId: string, options?: OperationOptions): Promise<string>;
+  /** Change the phased release; resolves to the version id the call was made for. PreflightError
+   * (nothing sent) when AGC shows no phased release. */
+  phasedRelease(appId: string, action: PhasedAction, options?: PhasedReleaseOptions): Promise<string>;
+  /** The id of the HarmonyOS app (or atomic service) of a bundle name; none or several is an
+   * InvalidArgumentError. */
+  appIdForBundle(bundleName: string, options?: OperationOptions): Promise<string>;
 }
 
 /** The loaded library's version, e.g. "0.1.0". */
@@ -315,7 +412,8 @@ export declare function errorFor(status: number, message: string): AgcError;
 declare const agcupload: {
   Client: typeof Client; PackageKind: typeof PackageKind; HARMONY_APP: 1; ATOMIC_SERVICE: 2; PROFILE_PICTURE: 3;
   Phase: typeof Phase; PHASES: typeof PHASES; Step: typeof Step; ReleaseStatus: typeof ReleaseStatus;
-  TestType: typeof TestType; Trust: typeof Trust; Transfer: typeof Transfer; Status: typeof Status; version: typeof version;
+  TestType: typeof TestType; Trust: typeof Trust; Transfer: typeof Transfer; PhasedAction: typeof PhasedAction;
+  Status: typeof Status; version: typeof version;
   sealFile: typeof sealFile; openFile: typeof openFile; inspectPackage: typeof inspectPackage; libraryPath: string; libraryFileNames: typeof libraryFileNames;
   AgcError: typeof AgcError; InvalidArgumentError: typeof InvalidArgumentError; FileError: typeof FileError;
   CancelledError: typeof CancelledError; NetworkError: typeof NetworkError; AuthError: typeof AuthError;

@@ -3,7 +3,7 @@ import cjs from './index.cjs';
 
 export const {
   Client, PackageKind, HARMONY_APP, ATOMIC_SERVICE, PROFILE_PICTURE, Phase, PHASES, Step, ReleaseStatus, TestType,
-  Trust, Transfer, Status, version, sealFile, openFile, inspectPackage, libraryPath, libraryFileNames, AgcError, InvalidArgumentError,
+  Trust, Transfer, PhasedAction, Status, version, sealFile, openFile, inspectPackage, libraryPath, libraryFileNames, AgcError, InvalidArgumentError,
   FileError, CancelledError, NetworkError, AuthError, ApiError, RejectedError, SealError, PackageFailedError,
   ReentrantError, PreflightError, InternalError, errorFor,
 } = cjs;

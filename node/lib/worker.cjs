@@ -14,12 +14,12 @@ function text(ptr) {
   return ptr === null || ptr === undefined ? null : String(ptr);
 }
 
-/** The notes of a result, through its count and indexed accessor. */
-function notes(out, count, note) {
+/** The strings of a result (its notes, ...), through their count and indexed accessor. */
+function strings(out, count, at) {
   const n = Number(count(out));
   const all = [];
   for (let i = 0; i < n; i++) {
-    const t = text(note(out, i));
+    const t = text(at(out, i));
     if (t !== null) all.push(t);
   }
   return all;
@@ -37,7 +37,7 @@ function uploadResult(out) {
       partsSent: fn.agc_upload_result_parts_sent(out),
       resumedParts: fn.agc_upload_result_resumed_parts(out),
       bytesSent: Number(fn.agc_upload_result_bytes_sent(out)),
-      notes: notes(out, fn.agc_upload_result_note_count, fn.agc_upload_result_note),
+      notes: strings(out, fn.agc_upload_result_note_count, fn.agc_upload_result_note),
     };
   } finally {
     fn.agc_upload_result_free(out);
@@ -55,7 +55,7 @@ function releaseResult(out) {
         versionId: text(fn.agc_release_result_version_id(out)),
         sha256: text(fn.agc_release_result_sha256(out)),
         size: size || null,
-        notes: notes(out, fn.agc_release_result_note_count, fn.agc_release_result_note),
+        notes: strings(out, fn.agc_release_result_note_count, fn.agc_release_result_note),
       },
       step: fn.agc_release_result_failed_step(out),
       outcomeUncertain: fn.agc_release_result_outcome_uncertain(out) !== 0,
@@ -91,6 +91,59 @@ function packageInfo(info) {
   } finally {
     fn.agc_package_info_free(info);
   }
+}
+
+/** A change's value as the C ABI gives it: a text as it is, files one a line as a list. */
+function listingValue(v, isText) {
+  if (v === null || isText) return v;
+  return v === '' ? [] : v.split('\n');
+}
+
+/** Everything an agc_listing_result holds (a call leaves what it does not fill empty); freed. */
+function listingResult(out) {
+  try {
+    const changes = [];
+    const n = Number(fn.agc_listing_result_change_count(out));
+    for (let i = 0; i < n; i++) {
+      const isText = fn.agc_listing_result_change_is_text(out, i) === 1;
+      changes.push({
+        lang: text(fn.agc_listing_result_change_lang(out, i)),
+        field: text(fn.agc_listing_result_change_field(out, i)),
+        newLanguage: fn.agc_listing_result_change_new_language(out, i) === 1,
+        isText,
+        summary: text(fn.agc_listing_result_change_summary(out, i)),
+        current: listingValue(text(fn.agc_listing_result_change_current(out, i)), isText),
+        wanted: listingValue(text(fn.agc_listing_result_change_wanted(out, i)), isText),
+      });
+    }
+    const uploads = [];
+    const u = Number(fn.agc_listing_result_upload_count(out));
+    for (let i = 0; i < u; i++) {
+      uploads.push({
+        file: text(fn.agc_listing_result_upload_file(out, i)),
+        objectId: text(fn.agc_listing_result_upload_object_id(out, i)),
+        size: Number(fn.agc_listing_result_upload_size(out, i)),
+      });
+    }
+    return {
+      changes,
+      unchanged: strings(out, fn.agc_listing_result_unchanged_count, fn.agc_listing_result_unchanged),
+      uploads,
+      calls: fn.agc_listing_result_calls(out),
+      languages: strings(out, fn.agc_listing_result_language_count, fn.agc_listing_result_language),
+      written: strings(out, fn.agc_listing_result_written_count, fn.agc_listing_result_written),
+      notes: strings(out, fn.agc_listing_result_note_count, fn.agc_listing_result_note),
+    };
+  } finally {
+    fn.agc_listing_result_free(out);
+  }
+}
+
+/** A listing call (agc_listing_plan, _apply, _pull) and its result, read and freed here. */
+function listingOp(call, a, cb) {
+  const out = [null];
+  const st = call(a.client, a.appId, a.dir, cb, null, out);
+  return [st, st === 0 ? listingResult(out[0]) : null];
 }
 
 // Each operation: (args, cb) -> [status, value]. `cb` is the progress callback or null.
@@ -143,6 +196,33 @@ const ops = {
   },
   open(a) {
     return [fn.agc_open_file(a.key, a.key.length, a.inPath, a.outPath), null];
+  },
+  listingPlan(a, cb) {
+    return listingOp(fn.agc_listing_plan, a, cb);
+  },
+  listingApply(a, cb) {
+    return listingOp(fn.agc_listing_apply, a, cb);
+  },
+  listingPull(a, cb) {
+    return listingOp(fn.agc_listing_pull, a, cb);
+  },
+  deleteLanguage(a, cb) {
+    return [fn.agc_delete_language(a.client, a.appId, a.lang, cb, null), null];
+  },
+  withdraw(a, cb) {
+    const out = [null];
+    const st = fn.agc_withdraw_review(a.client, a.appId, cb, null, out);
+    return [st, takeString(out[0])];
+  },
+  phased(a, cb) {
+    const out = [null];
+    const st = fn.agc_phased_release(a.client, a.appId, a.action, a.stepDay, a.description, a.versionId, cb, null, out);
+    return [st, takeString(out[0])];
+  },
+  appIdForBundle(a, cb) {
+    const out = [null];
+    const st = fn.agc_app_id_for_bundle(a.client, a.bundleName, cb, null, out);
+    return [st, takeString(out[0])];
   },
   inspect(a) {
     const out = [null];

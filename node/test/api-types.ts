@@ -3,8 +3,9 @@
 // types must refuse (each `@ts-expect-error` fails the check if the line compiles).
 import {
   Client, HARMONY_APP, PackageKind, Phase, Step, ReleaseStatus, TestType, Trust, Transfer, Status, AgcError, ApiError,
-  CancelledError, PreflightError, version, sealFile, openFile, inspectPackage, errorFor, libraryPath,
-  type ReleaseIds, type UploadResult, type PublishResult, type ReleaseState, type ProgressEvent, type PackageInfo,
+  CancelledError, PreflightError, PhasedAction, InvalidArgumentError, version, sealFile, openFile, inspectPackage, errorFor,
+  libraryPath, type ReleaseIds, type UploadResult, type PublishResult, type ReleaseState, type ProgressEvent,
+  type PackageInfo, type ListingPlan, type ListingApplied, type ListingPulled, type ListingChange,
 } from 'agcupload';
 import agcupload from 'agcupload';
 import { agcPublishPlugin, type HvigorPlugin } from 'agcupload/hvigor';
@@ -98,6 +99,57 @@ export async function everything(): Promise<void> {
   await c.publish('1', 'a.app', { preflight: 'no' });
   // @ts-expect-error: ReleaseIds has no such field
   void ids.packageName;
+}
+
+// The store listing, as node/README.md shows it.
+export async function listing(c: Client): Promise<void> {
+  const ac = new AbortController();
+  const plan: ListingPlan = await c.listingPlan('1234567', 'listing', { signal: ac.signal });
+  for (const ch of plan.changes) {
+    // A text is a string, files a list of names: the union narrows on isText.
+    const wanted: string = ch.isText ? ch.wanted : ch.wanted.join(', ');
+    const had: number = ch.isText ? (ch.current ?? '').length : (ch.current ?? []).length;
+    console.log(ch.lang, ch.field, ch.newLanguage, ch.summary, wanted, had);
+  }
+  const unchanged: string[] = plan.unchanged;
+  let applied: ListingApplied;
+  try {
+    applied = await c.listingApply('1234567', new URL('file:///repo/listing'), {
+      progress: (phase) => phase === Phase.CHECKING_LISTING,
+    });
+  } catch (e) {
+    if (e instanceof InvalidArgumentError) return;   // a broken rule: nothing was sent
+    if (e instanceof ApiError && e.status === Status.PROTOCOL) console.error('AGC does not show it:', e.message);
+    throw e;
+  }
+  const sent: number = applied.uploads.reduce((n, u) => n + u.size, 0) + applied.calls;
+  const firstObject: string | undefined = applied.uploads[0]?.objectId;
+  const made: ListingChange[] = applied.changes;
+  const pulled: ListingPulled = await c.listingPull('1234567', Buffer.from('listing'), { progress: emitter });
+  const files: string[] = pulled.written.concat(pulled.languages, pulled.notes);
+  await c.deleteLanguage('1234567', 'fr-FR');
+  const withdrawn: string = await c.withdrawReview('1234567', { signal: ac.signal });
+  const stepped: string = await c.phasedRelease('1234567', PhasedAction.STEP, { stepDay: 4, description: 'crash rate fine' });
+  await c.phasedRelease('1234567', PhasedAction.PAUSE, { versionId: stepped });
+  await c.phasedRelease('1234567', PhasedAction.FULL);
+  const appId: string = await c.appIdForBundle('com.example.app', { progress: (p) => p === Phase.LOOKING_UP_APP_ID });
+  void [unchanged, sent, firstObject, made, files, withdrawn, appId];
+
+  const ch = plan.changes[0];
+  if (ch.isText) {
+    // @ts-expect-error: a text change's wanted is a string, not a list
+    void ch.wanted.join(', ');
+  }
+  // @ts-expect-error: not a PhasedAction
+  await c.phasedRelease('1234567', 5);
+  // @ts-expect-error: the phased action is a PhasedAction number, not its name
+  await c.phasedRelease('1234567', 'pause');
+  // @ts-expect-error: the step day is a number
+  await c.phasedRelease('1234567', PhasedAction.STEP, { stepDay: '4' });
+  // @ts-expect-error: the app id is a string
+  await c.listingPlan(1234567, 'listing');
+  // @ts-expect-error: a plan has no uploads (listingApply's result has)
+  void plan.uploads;
 }
 
 // The run() of node/README.md's hvigor task, as written there.

@@ -74,6 +74,7 @@ test('the other enums hold the header\'s numbers, in index.cjs and index.d.ts', 
     ['Transfer', 'agc_transfer', 'AGC_TRANSFER_'],
     ['Step', 'agc_release_step', 'AGC_STEP_'],
     ['ReleaseStatus', 'agc_release_state', 'AGC_RELEASE_'],
+    ['PhasedAction', 'agc_phased_action', 'AGC_PHASED_'],
   ]) {
     const header = headerEnum(cName, prefix);
     assert.deepEqual({ ...agc[name] }, header, name);

@@ -251,7 +251,7 @@ pub(crate) fn check_note_text(language: &str, what: &str, text: &str, max: usize
     let units = utf16_len(text);
     if units > max {
         return Err(Error::InvalidArgument(format!(
-            "{what} for {language} have {units} characters (UTF-16 code units, as AGC counts them: an \
+            "{what} for {language}: {units} characters (UTF-16 code units, as AGC counts them: an \
              emoji counts 2); AGC takes at most {max}"
         )));
     }

@@ -62,7 +62,16 @@ fn texts_over_their_lengths_are_refused_counted_in_utf16_units() {
     put(&d.0, "en-US/release_notes.txt", "r".repeat(501).as_bytes());
     put(&d.0, "en-US/description.txt", "d".repeat(8001).as_bytes());
     let m = refused(&d);
-    for part in ["name.txt", "have 65", "brief.txt", "have 82", "release_notes.txt", "501", "description.txt", "8001"] {
+    for part in [
+        "name.txt",
+        ": 65 characters",
+        "brief.txt",
+        ": 82 characters",
+        "release_notes.txt",
+        "501",
+        "description.txt",
+        "8001",
+    ] {
         assert!(m.contains(part), "{part}: {m}");
     }
     assert!(m.contains("breaks 4 rules"), "{m}");

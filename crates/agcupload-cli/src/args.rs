@@ -361,16 +361,16 @@ pub enum Command {
     State {
         #[command(flatten)]
         conn: ConnArgs,
-        /// The app's id in AGC.
-        app_id: String,
+        #[command(flatten)]
+        app: AppArgs,
     },
     /// Set the release notes ("what's new") from a directory of <lang>.txt files.
     #[command(after_help = NOTES_EXAMPLES)]
     Notes {
         #[command(flatten)]
         conn: ConnArgs,
-        /// The app's id in AGC.
-        app_id: String,
+        #[command(flatten)]
+        app: AppArgs,
         /// A directory of <lang>.txt files (en-US.txt, zh-CN.txt, ...).
         #[arg(long, value_name = "DIR")]
         notes_dir: PathBuf,
@@ -380,8 +380,8 @@ pub enum Command {
     Submit {
         #[command(flatten)]
         conn: ConnArgs,
-        /// The app's id in AGC.
-        app_id: String,
+        #[command(flatten)]
+        app: AppArgs,
         #[command(flatten)]
         submit: SubmitArgs,
         #[command(flatten)]

@@ -68,6 +68,17 @@ impl Ctx {
         }
     }
 
+    /// The app id of a command that takes `APP_ID` or `--bundle NAME` (`state`, `notes`,
+    /// `submit`): given, or looked up. `Err` is the failed report of `command`.
+    pub fn resolve_app(&self, command: &'static str, conn: &ConnArgs, app: &AppArgs) -> Result<String, Box<Report>> {
+        if let Some(id) = &app.app_id {
+            return Ok(id.clone());
+        }
+        let mut report = Report::new(command);
+        let client = client(conn, &self.net, None, None).map_err(|f| Box::new(Report::new(command).fail(f)))?;
+        self.app_id(&client, app, &mut report).map_err(|f| Box::new(report.fail(f)))
+    }
+
     /// A client and the app id, or the failed report.
     fn client_and_app(&self, report: &mut Report, conn: &ConnArgs, app: &AppArgs) -> Result<(Client, String), Failure> {
         let client = client(conn, &self.net, None, None)?;

@@ -88,9 +88,18 @@ fn run() -> i32 {
         },
         Command::Seal { key, input, output } => ctx.seal(&key, &input, &output, true),
         Command::Open { key, input, output } => ctx.seal(&key, &input, &output, false),
-        Command::State { conn, app_id } => ctx.state(&conn, &app_id),
-        Command::Notes { conn, app_id, notes_dir } => ctx.notes(&conn, &app_id, &notes_dir),
-        Command::Submit { conn, app_id, submit, wait } => ctx.submit(&conn, &app_id, &submit, &wait),
+        Command::State { conn, app } => match ctx.resolve_app("state", &conn, &app) {
+            Ok(app_id) => ctx.state(&conn, &app_id),
+            Err(r) => *r,
+        },
+        Command::Notes { conn, app, notes_dir } => match ctx.resolve_app("notes", &conn, &app) {
+            Ok(app_id) => ctx.notes(&conn, &app_id, &notes_dir),
+            Err(r) => *r,
+        },
+        Command::Submit { conn, app, submit, wait } => match ctx.resolve_app("submit", &conn, &app) {
+            Ok(app_id) => ctx.submit(&conn, &app_id, &submit, &wait),
+            Err(r) => *r,
+        },
         Command::Inspect { file, sha256 } => inspect::run(&file, sha256, &mut ctx.reporter()),
         Command::Listing(command) => ctx.listing(&command),
         Command::Withdraw { conn, app } => ctx.withdraw(&conn, &app),

@@ -129,7 +129,7 @@ fn phased_steps_and_state_shows_the_rollout() {
 }
 
 #[test]
-fn an_app_id_comes_from_a_bundle_name_for_appid_listing_and_upload() {
+fn an_app_id_comes_from_a_bundle_name_for_appid_listing_upload_and_the_road() {
     let server = mock();
     server.set_app_versions(APP, app::BUNDLE, None, None);
     let out = run(agc(&server).args(["appid", app::BUNDLE]));
@@ -150,4 +150,18 @@ fn an_app_id_comes_from_a_bundle_name_for_appid_listing_and_upload() {
         .arg(dir.path("listing")));
     expect(&out, 0);
     assert_eq!(out.json()["app_id"], APP);
+    // The release road's own commands take it too.
+    let out = run(agc(&server).args(["state", "--json", "--bundle", app::BUNDLE]));
+    expect(&out, 0);
+    assert_eq!(out.json()["app_id"], APP);
+    let notes = dir.path("notes");
+    std::fs::create_dir_all(&notes).unwrap();
+    std::fs::write(notes.join("en-US.txt"), "Dark mode.").unwrap();
+    let out = run(agc(&server).args(["notes", "--bundle", app::BUNDLE, "--notes-dir"]).arg(&notes));
+    expect(&out, 0);
+    assert_eq!(server.release_notes(APP).get("en-US").map(String::as_str), Some("Dark mode."));
+    let out = run(agc(&server).args(["submit", "--json", "--bundle", "com.example.none"]));
+    expect(&out, 2);
+    let out = run(agc(&server).args(["state", "--bundle", app::BUNDLE, APP]));
+    expect(&out, 2);
 }

@@ -15,7 +15,9 @@ const path = require('node:path');
 const PLUGIN_ID = 'agcupload';
 const MODES = ['upload', 'publish', 'submit'];
 const DEFAULT_FILE = path.join('build', 'outputs', 'default', 'app-default-signed.app');
-const OPTION_NAMES = ['taskName', 'dependencies', 'appId', 'file', 'mode', 'apiBase', 'notes', 'remark', 'timeoutMs', 'log'];
+const OPTION_NAMES = [
+  'taskName', 'dependencies', 'appId', 'file', 'mode', 'apiBase', 'notes', 'remark', 'timeoutMs', 'listingDir', 'log',
+];
 
 function fail(message) {
   const e = new TypeError(`agcupload hvigor plugin: ${message}`);
@@ -57,7 +59,9 @@ function settings(options, nodeDir, env) {
   }
   const apiBase = options.apiBase ?? env.AGC_API_BASE;
   const caFile = env.AGC_CA_FILE;
-  return { appId: String(appId), file, credentials, apiBase, caFile, mode: options.mode ?? 'publish' };
+  const listing = options.listingDir ?? env.AGC_LISTING_DIR;
+  const listingDir = listing ? path.resolve(nodeDir, listing) : null;
+  return { appId: String(appId), file, credentials, apiBase, caFile, listingDir, mode: options.mode ?? 'publish' };
 }
 
 async function run(options, nodeDir) {
@@ -80,6 +84,12 @@ async function run(options, nodeDir) {
     }
   };
   try {
+    // The store listing first: a folder that breaks a rule fails the task before the package
+    // is sent.
+    if (s.listingDir) {
+      const l = await client.listingApply(s.appId, s.listingDir, { progress });
+      log(`agcupload: listing: ${l.changes.length} change${l.changes.length === 1 ? '' : 's'} applied and read back`);
+    }
     if (s.mode === 'upload') {
       const r = await client.uploadFile(s.appId, s.file, { progress });
       log(`agcupload: uploaded ${r.fileName} as object ${r.objectId}`);
@@ -107,7 +117,8 @@ async function run(options, nodeDir) {
  * An hvigor plugin that registers one task (default `agcPublish`, after `assembleApp`) which
  * uploads the module's signed `.app` to AppGallery Connect and, by `mode`, binds it and waits
  * for AGC to parse it (`publish`, the default), only uploads (`upload`), or goes on to the
- * release notes and the submission for review (`submit`).
+ * release notes and the submission for review (`submit`); with `listingDir`, the store listing
+ * folder is applied first.
  */
 function agcPublishPlugin(options = {}) {
   checkOptions(options);

@@ -27,6 +27,9 @@ export interface AgcPublishOptions {
   remark?: string;
   /** Longest wait for AGC to parse the package, in ms (default 15 minutes). */
   timeoutMs?: number;
+  /** A store listing folder, relative to the module (default AGC_LISTING_DIR): applied and read
+   * back before the package is sent (docs/guide/listing.md). */
+  listingDir?: string;
   /** Where progress lines go (default console.log). */
   log?: (line: string) => void;
 }

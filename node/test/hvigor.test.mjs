@@ -78,3 +78,45 @@ test('the task publishes the module\'s .app to the mock, configured from options
     Object.assign(process.env, saved);
   }
 });
+
+test('with listingDir the task applies the store listing before the package; a broken one stops it first', async () => {
+  const { BASE, CA, CID, SECRET, tempDir, png, client, storedObjects } = await import('./mockenv.mjs');
+  const fs = await import('node:fs');
+  const t = tempDir();
+  t.app('listed.app', 21002);
+  const files = {
+    'name.txt': 'Listed by hvigor\n', 'description.txt': 'An app listed from its build.\n',
+    'brief.txt': 'Listed from hvigor\n', 'icon.png': png(216, 216, [1, 2, 3]),
+    'screenshots/phone/01.png': png(1080, 1920, [4, 5, 6]), 'screenshots/phone/02.png': png(1080, 1920, [7, 8, 9]),
+    'screenshots/phone/03.png': png(1080, 1920, [10, 11, 12]),
+  };
+  for (const [rel, data] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(t.dir, 'listing', 'en-US', rel)), { recursive: true });
+    fs.writeFileSync(path.join(t.dir, 'listing', 'en-US', rel), data);
+  }
+  const { agcPublishPlugin } = require('agcupload/hvigor');
+  const lines = [];
+  const node = standInNode(t.dir);
+  agcPublishPlugin({ appId: '38201', file: 'listed.app', apiBase: BASE, listingDir: 'listing', log: (l) => lines.push(l) }).apply(node);
+  const saved = { ...process.env };
+  Object.assign(process.env, { AGC_CLIENT_ID: CID, AGC_CLIENT_SECRET: SECRET, AGC_CA_FILE: CA });
+  delete process.env.AGC_SERVICE_ACCOUNT_JSON;
+  delete process.env.AGC_SERVICE_ACCOUNT_FILE;
+  const c = client();
+  try {
+    const r = await node.tasks[0].run();
+    assert.ok(r.packageId, JSON.stringify(r));
+    assert.ok(lines.includes('agcupload: listing: 5 changes applied and read back'), lines.join('\n'));
+    assert.ok(lines.indexOf('agcupload: setting_texts') < lines.indexOf('agcupload: hashing'), lines.join('\n'));
+    assert.deepEqual((await c.listingPlan('38201', path.join(t.dir, 'listing'))).changes, []);
+    // A rule broken (the brief equal to the description): the task fails and no package goes up.
+    fs.writeFileSync(path.join(t.dir, 'listing', 'en-US', 'brief.txt'), files['description.txt']);
+    const objects = await storedObjects();
+    await assert.rejects(node.tasks[0].run(), (e) => e instanceof Error && /brief/.test(e.message));
+    assert.equal(await storedObjects(), objects);
+  } finally {
+    c.close();
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  }
+});

@@ -6,10 +6,9 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import * as agc from 'agcupload';
 import { Phase, PhasedAction, Status } from 'agcupload';
-import { client, tempDir, withFault, mockPost, mockGet, requestsLog } from './mockenv.mjs';
+import { client, png, tempDir, withFault, mockPost, mockGet, requestsLog } from './mockenv.mjs';
 
 const t = tempDir();
 const c = client();
@@ -20,30 +19,6 @@ const sent = async () => (await requestsLog()).filter((r) => !r.path.startsWith(
 /** The bodies of the release and listing calls the mock took for `appId` on `p`. */
 const callsTo = async (appId, p) => JSON.parse(await mockGet('/mock/release-calls'))
   .filter((x) => x.app_id === appId && x.path === p);
-
-/** A real PNG, `w`x`h` RGB of one colour (zlib-compressed rows), so any decoder takes it. */
-function png(w, h, rgb) {
-  const chunk = (type, data) => {
-    const head = Buffer.alloc(8);
-    head.writeUInt32BE(data.length, 0);
-    head.write(type, 4, 'latin1');
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(zlib.crc32(Buffer.concat([head.subarray(4), data])), 0);
-    return Buffer.concat([head, data, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // RGB
-  const row = Buffer.alloc(1 + 3 * w); // filter byte 0, then the pixels
-  for (let x = 0; x < w; x++) row.set(rgb, 1 + 3 * x);
-  const rows = Buffer.concat(Array.from({ length: h }, () => row));
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(rows)), chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 /** Writes `files` ({relative path: text or Buffer}) into a new listing folder; returns its path. */
 function folder(name, files) {

@@ -175,8 +175,12 @@ fn a_phased_release_is_paused_stepped_and_finished_and_state_shows_it() {
     let st = c.release_state(APP, &mut NoProgress).unwrap();
     assert_eq!(st.release_phase, Some(3));
     assert_eq!(st.phased.unwrap().phase_day, Some(2));
+    let before = s.requests().len();
     c.phased_release(APP, PhasedAction::Pause, Some("crash spike"), None, &mut NoProgress).unwrap();
     assert_eq!(s.phased(APP).unwrap().0, "SUSPEND");
+    // One read of app-info (the phased state and the version from one answer), one change.
+    let reads = s.requests()[before..].iter().filter(|r| r.method == "GET" && r.path.ends_with("app-info")).count();
+    assert_eq!(reads, 1);
     let done = c.phased_release(APP, PhasedAction::Step(5), None, None, &mut NoProgress).unwrap();
     assert_eq!(done.version_id, "v-7");
     assert_eq!(s.phased(APP), Some(("RELEASE".into(), Some(5), "v-7".into())));

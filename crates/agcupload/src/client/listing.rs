@@ -538,6 +538,17 @@ impl Client {
     /// What app-info shows of the listing, reported as `phase` ([`Phase::ReadingAppInfo`]
     /// before a call, [`Phase::CheckingListing`] for the read-back).
     pub(super) fn read_listing(&self, app_id: &str, phase: Phase, progress: &mut dyn Progress) -> Result<AgcListing> {
+        self.read_app_info(app_id, phase, progress, parse_listing)
+    }
+
+    /// One `GET app-info` of `app_id`, reported as `phase`, its answer read by `parse`.
+    pub(super) fn read_app_info<T>(
+        &self,
+        app_id: &str,
+        phase: Phase,
+        progress: &mut dyn Progress,
+        parse: impl Fn(&[u8]) -> Result<T>,
+    ) -> Result<T> {
         let path = self.release_paths.app_info.clone();
         self.listing_call(
             Method::Get,
@@ -548,7 +559,7 @@ impl Client {
             "app-info",
             Some((phase, 0, 0)),
             progress,
-            parse_listing,
+            parse,
         )
     }
 

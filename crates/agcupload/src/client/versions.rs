@@ -103,18 +103,7 @@ impl Client {
 
     fn withdraw_inner(&self, app_id: &str, progress: &mut dyn Progress) -> Result<Withdrawn> {
         check_app_id(app_id)?;
-        let info = self.release_paths.app_info.clone();
-        let v = self.listing_call(
-            Method::Get,
-            &info,
-            &[("appId", app_id)],
-            &[],
-            None,
-            "app-info",
-            Some((Phase::ReadingAppInfo, 0, 0)),
-            progress,
-            parse_app_versions,
-        )?;
+        let v = self.read_app_info(app_id, Phase::ReadingAppInfo, progress, parse_app_versions)?;
         check_withdraw_state(v.release_state)?;
         let Some(version_id) = v.version_id.filter(|id| check_version_id(id).is_ok()) else {
             return Err(Error::Preflight("nothing was sent: app-info shows no versionId to withdraw".into()));
@@ -167,29 +156,10 @@ impl Client {
         }
         // Checked before any request (the body's rules: the step, the description).
         phased_body(version_id.unwrap_or("v"), action, description)?;
-        let info = self.release_paths.app_info.clone();
-        let state = self.listing_call(
-            Method::Get,
-            &info,
-            &[("appId", app_id)],
-            &[],
-            None,
-            "app-info",
-            Some((Phase::ReadingAppInfo, 0, 0)),
-            progress,
-            parse_app_state,
-        )?;
-        let versions = self.listing_call(
-            Method::Get,
-            &info,
-            &[("appId", app_id)],
-            &[],
-            None,
-            "app-info",
-            Some((Phase::ReadingAppInfo, 0, 0)),
-            progress,
-            parse_app_versions,
-        )?;
+        // One read: the phased state and the version ids come from the same answer.
+        let (state, versions) = self.read_app_info(app_id, Phase::ReadingAppInfo, progress, |b| {
+            Ok((parse_app_state(b)?, parse_app_versions(b)?))
+        })?;
         let phased = state.phased.is_some() || state.release_phase == Some(3);
         if !phased {
             return Err(Error::Preflight(

@@ -35,7 +35,7 @@ mod transfer;
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub use auth::{Credentials, ServiceAccount, JWT_AUDIENCE, JWT_LIFETIME};
-pub use client::listing::{
+pub use client::listing_plan::{
     ListingApplied, ListingChange, ListingField, ListingPlan, ListingPulled, ListingUpload, ListingValue,
 };
 pub use client::release::{ReleaseError, ReleaseIds, ReleaseRequest, ReleaseStep, ReleaseTarget};

@@ -19,6 +19,7 @@ use crate::text::redact::Redactor;
 
 pub(crate) mod check;
 pub(crate) mod listing;
+pub(crate) mod listing_plan;
 pub(crate) mod preflight;
 pub(crate) mod publish;
 pub(crate) mod release;

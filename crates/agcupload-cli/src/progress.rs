@@ -176,6 +176,10 @@ impl Reporter {
 
     fn enter(&mut self, phase: Phase, done: u64, total: u64) {
         self.close_phase();
+        // Each file of a listing is an upload of its own: its attempts count from 1.
+        if phase == Phase::SendingListingFiles {
+            self.attempts = 0;
+        }
         if phase == Phase::RequestingUrl {
             self.attempts += 1;
             // A multipart upload: `done` is the part number, `total` the parts.

@@ -31,6 +31,9 @@ fn pull_edit_plan_apply_then_nothing_left_to_change() {
     ] {
         assert!(out.stderr.contains(line), "{line}: {}", out.stderr);
     }
+    // Each file is an upload of its own, sent at its first attempt: no retry is shown.
+    assert_eq!(out.stderr.matches("requesting upload URL (attempt 1)").count(), 4, "{}", out.stderr);
+    assert!(!out.stderr.contains("(attempt 2)"), "{}", out.stderr);
     for phase in ["reading_app_info", "setting_texts", "sending_listing_files", "setting_file_info", "checking_listing"]
     {
         assert!(j["timings_ms"][phase].is_number(), "{phase} in {j}");

@@ -83,7 +83,7 @@ pub mod limits {
     };
     pub use crate::listing::rules::{
         ICON_SIDES, MAX_ICON_PNG, MAX_ICON_WEBP, MAX_SCREENSHOT_PNG_JPEG, MAX_SCREENSHOT_WEBP, MAX_VIDEO,
-        MAX_VIDEOS_PER_DEVICE, SCREENSHOTS_PER_DEVICE,
+        MAX_VIDEOS_PER_DEVICE, SCREENSHOTS_PER_DEVICE, VIDEO_SECONDS,
     };
     pub use crate::listing::MAX_TEXT_FILE as MAX_LISTING_TEXT_FILE;
     pub use crate::package::rules::{ATOMIC_SERVICE_MAX, HARMONY_APP_MAX, PROFILE_PICTURE_MAX};
@@ -112,6 +112,7 @@ pub mod internal {
         check_https_url, check_upload_url, parse_upload_url, UploadTarget, UploadUrlQuery,
     };
     pub use crate::connect::{parse_empty, parse_json, parse_ret};
+    pub use crate::listing::mp4::duration_ms as video_duration_ms;
     pub use crate::net::http::{parse_http_date, parse_retry_after};
     pub use crate::net::proxy::fuzz_proxy_setting;
     pub use crate::package::inspect::{check_declared_kind, check_package};

@@ -199,6 +199,27 @@ fn more_than_three_videos_or_one_over_500_mb_are_refused() {
 }
 
 #[test]
+fn a_video_shorter_than_15_s_or_longer_than_2_min_is_refused() {
+    let (min, max) = agcupload::limits::VIDEO_SECONDS;
+    assert_eq!((min, max), (15, 120));
+    let d = good("listing-video-length");
+    put(&d.0, "en-US/videos/phone/01.mp4", &mp4_lasting(14_999, 2000));
+    put(&d.0, "en-US/videos/phone/01.png", &png(1080, 1920, 500));
+    put(&d.0, "en-US/videos/phone/02.mp4", &mp4_lasting(120_001, 2000));
+    put(&d.0, "en-US/videos/phone/02.png", &png(1080, 1920, 501));
+    let m = refused(&d);
+    assert!(m.contains("01.mp4: 14.999 s long; AGC takes videos of 15 s to 120 s"), "{m}");
+    assert!(m.contains("02.mp4: 120.001 s long"), "{m}");
+    // At the bounds, and a video whose header states no duration (AGC decides): taken.
+    put(&d.0, "en-US/videos/phone/01.mp4", &mp4_lasting(15_000, 2000));
+    put(&d.0, "en-US/videos/phone/02.mp4", &mp4_lasting(120_000, 2000));
+    put(&d.0, "en-US/videos/phone/03.mp4", &mp4(1000));
+    put(&d.0, "en-US/videos/phone/03.png", &png(1080, 1920, 502));
+    let l = Listing::read(&d.0).unwrap();
+    assert_eq!(l.languages[0].videos.iter().map(|(_, v)| v.len()).sum::<usize>(), 3);
+}
+
+#[test]
 fn unknown_entries_bad_languages_and_devices_are_refused() {
     let d = good("listing-unknown");
     put(&d.0, "en-US/descripton.txt", b"typo");

@@ -22,6 +22,7 @@ use crate::error::{Error, Result};
 use crate::text::bounds::path_for_message;
 
 pub(crate) mod manifest;
+pub(crate) mod mp4;
 pub mod rules;
 
 use rules::Problems;
@@ -515,6 +516,19 @@ fn read_media(path: &Path, shown: &str, p: &mut Problems) -> Option<ListingFile>
         return None;
     }
     let dimensions = if format == MediaFormat::Mp4 {
+        // A duration the header states is held to AGC's bounds; none that can be trusted (a
+        // fragmented file, say): AGC decides.
+        let (min, max) = rules::VIDEO_SECONDS;
+        if let Some(ms) = mp4::duration_ms(&mut file, size) {
+            if ms < min * 1000 || ms > max * 1000 {
+                p.add(format!(
+                    "{shown}: {}.{:03} s long; AGC takes videos of {min} s to {max} s",
+                    ms / 1000,
+                    ms % 1000
+                ));
+                return None;
+            }
+        }
         (0, 0)
     } else {
         let read = file.seek(SeekFrom::Start(0)).map_err(io).and_then(|_| {

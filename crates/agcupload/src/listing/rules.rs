@@ -31,6 +31,9 @@ pub const SCREENSHOTS_PER_DEVICE: (usize, usize) = (3, 10);
 pub const MAX_VIDEOS_PER_DEVICE: usize = 3;
 /// Most bytes of a video: 500 MB.
 pub const MAX_VIDEO: u64 = 500_000_000;
+/// Shortest and longest video, in seconds (Huawei's appendix: 15 s to 2 min), as its movie
+/// header states it.
+pub const VIDEO_SECONDS: (u64, u64) = (15, 120);
 /// How many problems one message lists before "and N more".
 const SHOWN_PROBLEMS: usize = 25;
 

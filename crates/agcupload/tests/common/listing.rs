@@ -43,6 +43,25 @@ pub fn mp4(size: usize) -> Vec<u8> {
     pad(v, size)
 }
 
+/// An MP4 whose movie header (`moov`/`mvhd`, version 0, time scale 1000) says `ms`
+/// milliseconds, then an `mdat` of `size` bytes.
+pub fn mp4_lasting(ms: u32, size: usize) -> Vec<u8> {
+    let boxed = |kind: &[u8], body: &[u8]| {
+        let mut v = u32::try_from(body.len() + 8).unwrap().to_be_bytes().to_vec();
+        v.extend(kind);
+        v.extend(body);
+        v
+    };
+    let mut mvhd = vec![0u8; 12];
+    mvhd.extend(1000u32.to_be_bytes());
+    mvhd.extend(ms.to_be_bytes());
+    mvhd.extend([0u8; 80]);
+    let mut v = boxed(b"ftyp", b"isom\0\0\0\0isommp41");
+    v.extend(boxed(b"moov", &boxed(b"mvhd", &mvhd)));
+    v.extend(boxed(b"mdat", &pad(Vec::new(), size)));
+    v
+}
+
 fn pad(mut v: Vec<u8>, size: usize) -> Vec<u8> {
     let mut x: u32 = 0x9e3779b9 ^ size as u32;
     while v.len() < size {

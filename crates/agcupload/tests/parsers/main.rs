@@ -1,7 +1,7 @@
 //! Property tests of the parsers that read what servers and callers hand us: token answers,
 //! upload-url answers and S3 XML errors (`parse_token`, `parse_upload_url`, `parse_s3_error`,
 //! `parse_json`, `parse_ret`), `Retry-After` values and HTTP dates, the release road's answers
-//! and release times, proxy URLs and `NO_PROXY` lists.
+//! and release times, proxy URLs and `NO_PROXY` lists, a listing video's movie header.
 //!
 //! The inputs (`gen`) are seeds damaged by edits (structured ones: hostile URLs and hosts,
 //! wrong types, deep nesting, huge strings and numbers, unicode, NULs; byte ones: flips,
@@ -24,7 +24,7 @@ use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
 
 use agcupload::internal::{parse_app_state, parse_http_date, parse_retry_after, parse_s3_error};
-use agcupload::internal::{parse_test_package, parse_version_id};
+use agcupload::internal::{parse_test_package, parse_version_id, video_duration_ms};
 use checks::*;
 use gen::*;
 
@@ -234,4 +234,46 @@ fn a_plain_proxy_url_keeps_its_port_and_hides_its_credentials() {
     assert_eq!(shown.as_deref(), Some("http://proxy.example:3128"));
     assert!(!debug.contains(PROXY_USER) && !debug.contains(PROXY_PASS), "{debug}");
     assert!(check_proxy(&url, "", false));
+}
+
+/// An ISO box of `kind` holding `body`.
+fn iso_box(kind: &[u8], body: &[u8]) -> Vec<u8> {
+    let mut v = u32::try_from(body.len() + 8).unwrap_or(u32::MAX).to_be_bytes().to_vec();
+    v.extend(kind);
+    v.extend(body);
+    v
+}
+
+proptest! {
+    #![proptest_config(cases(256))]
+
+    #[test]
+    fn a_video_duration_is_the_one_its_header_states_and_damage_never_panics(
+        scale in 1u32..=1_000_000,
+        duration in 1u32..u32::MAX,
+        mdat in 0usize..512,
+        cut in any::<prop::sample::Index>(),
+        flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..6),
+    ) {
+        let mut mvhd = vec![0u8; 12];
+        mvhd.extend(scale.to_be_bytes());
+        mvhd.extend(duration.to_be_bytes());
+        mvhd.extend([0u8; 80]);
+        let mut file = iso_box(b"ftyp", b"isom\0\0\0\0isommp41");
+        file.extend(iso_box(b"mdat", &vec![0x5a; mdat]));
+        file.extend(iso_box(b"moov", &iso_box(b"mvhd", &mvhd)));
+        let want = u64::from(duration) * 1000 / u64::from(scale);
+        let len = file.len() as u64;
+        prop_assert_eq!(video_duration_ms(&mut std::io::Cursor::new(&file), len), Some(want));
+        // Cut and flipped: any answer but a panic or a walk past the end.
+        let mut damaged = file[..cut.index(file.len() + 1)].to_vec();
+        for (at, byte) in flips {
+            if !damaged.is_empty() {
+                let i = at.index(damaged.len());
+                damaged[i] = byte;
+            }
+        }
+        let len = damaged.len() as u64;
+        let _ = video_duration_ms(&mut std::io::Cursor::new(&damaged), len);
+    }
 }

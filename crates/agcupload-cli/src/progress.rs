@@ -40,6 +40,8 @@ impl Display {
 
 /// A plain line at least this often while a phase goes on (and at every 10%).
 const LINE_EVERY: Duration = Duration::from_secs(5);
+/// Least time between two position updates of the bar (it draws at 20 Hz).
+const BAR_EVERY: Duration = Duration::from_millis(25);
 
 /// Phase names, as shown and as keys of the JSON `timings_ms`: the core's.
 pub fn phase_name(p: Phase) -> &'static str {
@@ -111,6 +113,8 @@ pub struct Reporter {
     timings: Vec<(Phase, Duration)>,
     attempts: u32,
     bar: Option<ProgressBar>,
+    /// When the bar's position was last set.
+    last_bar: Instant,
     last_line: Instant,
     last_decile: u64,
     /// Bytes already counted when the byte phase in progress was entered (a multipart
@@ -130,6 +134,7 @@ impl Reporter {
             timings: Vec::new(),
             attempts: 0,
             bar: None,
+            last_bar: Instant::now(),
             last_line: Instant::now(),
             last_decile: 0,
             phase_base: 0,
@@ -175,6 +180,12 @@ impl Reporter {
     }
 
     fn enter(&mut self, phase: Phase, done: u64, total: u64) {
+        // The next part of a multipart upload (its URL, then its bytes) goes on in the bar of
+        // the whole file: a bar (and a spinner's tick thread) per part would cost more than
+        // the drawing itself.
+        let next_part = self.part.is_some()
+            && ((phase == Phase::RequestingUrl && total > 0) || (phase == Phase::Uploading && done > 0 && total > 0));
+        let kept = if next_part { self.bar.take() } else { None };
         self.close_phase();
         // Each file of a listing is an upload of its own: its attempts count from 1.
         if phase == Phase::SendingListingFiles {
@@ -203,7 +214,7 @@ impl Reporter {
         self.phase_base = if is_bytes(phase) { done } else { 0 };
         self.last_line = Instant::now();
         match self.display {
-            Display::Bar { forced } => self.bar = new_bar(phase, total, forced),
+            Display::Bar { forced } => self.bar = kept.or_else(|| new_bar(phase, total, forced)),
             Display::Lines if continuing || (phase == Phase::RequestingUrl && total > 0) => {}
             Display::Lines => self.line_at_start(phase, done, total),
             Display::None => {}
@@ -308,7 +319,17 @@ impl Reporter {
                 bar.set_message(format!("{done} of {total}"))
             }
             _ if is_bytes(phase) => {
-                bar.set_length(total);
+                // At most BAR_EVERY apart (and at the end): the bar draws at 20 Hz anyway, and
+                // each update costs indicatif its lock and its rate estimate, thousands of
+                // times per upload.
+                let now = Instant::now();
+                if done < total && now.duration_since(self.last_bar) < BAR_EVERY {
+                    return;
+                }
+                self.last_bar = now;
+                if bar.length() != Some(total) {
+                    bar.set_length(total);
+                }
                 bar.set_position(done);
             }
             _ => bar.tick(),

@@ -95,6 +95,23 @@ impl Client {
         .map_err(with_advice)
     }
 
+    /// A call that writes and whose answer carries nothing but `ret`: [`Self::listing_call`]
+    /// with the empty answer's parser named after the call.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn listing_write(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        headers: &[(&str, &str)],
+        body: Option<&Value>,
+        what: &str,
+        phase: Option<(Phase, u64, u64)>,
+        progress: &mut dyn Progress,
+    ) -> Result<()> {
+        self.listing_call(method, path, query, headers, body, what, phase, progress, |b| parse_empty(b, what))
+    }
+
     /// What app-info shows of the listing, reported as `phase` ([`Phase::ReadingAppInfo`]
     /// before a call, [`Phase::CheckingListing`] for the read-back).
     pub(super) fn read_listing(&self, app_id: &str, phase: Phase, progress: &mut dyn Progress) -> Result<AgcListing> {
@@ -209,7 +226,7 @@ impl Client {
         for (i, (lang, texts)) in by_lang.iter().enumerate() {
             let body = language_info_body(lang, texts);
             let phase = Some((Phase::SettingTexts, i as u64, total));
-            self.listing_call(
+            self.listing_write(
                 Method::Put,
                 &paths.language_info,
                 &[("appId", app_id)],
@@ -218,7 +235,6 @@ impl Client {
                 "app-language-info",
                 phase,
                 progress,
-                |b| parse_empty(b, "app-language-info"),
             )
             .map_err(|e| match e {
                 Error::Api { code: CODE_APP_NAME_EMPTY, message } => Error::Api {
@@ -301,7 +317,7 @@ impl Client {
         }
         let calls = bodies.len() as u64;
         for (i, body) in bodies.iter().enumerate() {
-            self.listing_call(
+            self.listing_write(
                 Method::Put,
                 &paths.file_info,
                 &[("appId", app_id)],
@@ -310,7 +326,6 @@ impl Client {
                 "app-file-info",
                 Some((Phase::SettingFileInfo, i as u64, calls)),
                 progress,
-                |b| parse_empty(b, "app-file-info"),
             )?;
             applied.calls += 1;
         }

@@ -11,7 +11,7 @@ use crate::connect::preflight::{
     check_bundle_name, parse_app_versions, parse_appid_list, CODE_NO_APP_OF_TYPE, PACKAGE_TYPES_HARMONY,
 };
 use crate::connect::release::parse_app_state;
-use crate::connect::{parse_empty, Method};
+use crate::connect::Method;
 use crate::error::{Error, Result};
 use crate::progress::{Phase, Progress};
 use crate::text::untrusted::{FromServer, Gate};
@@ -78,7 +78,7 @@ impl Client {
         };
         let tag = found.lang.clone();
         let path = self.listing_paths.language_delete.clone();
-        self.listing_call(
+        self.listing_write(
             Method::Delete,
             &path,
             &[("appId", app_id), ("lang", &tag)],
@@ -87,7 +87,6 @@ impl Client {
             "app-language-info",
             Some((Phase::DeletingLanguage, 0, 0)),
             progress,
-            |b| parse_empty(b, "app-language-info"),
         )
     }
 
@@ -110,7 +109,7 @@ impl Client {
         };
         let path = self.listing_paths.on_shelf_cancel.clone();
         let body = withdraw_body(&version_id);
-        self.listing_call(
+        self.listing_write(
             Method::Put,
             &path,
             &[],
@@ -119,7 +118,6 @@ impl Client {
             "on-shelf/cancel",
             Some((Phase::Withdrawing, 0, 0)),
             progress,
-            |b| parse_empty(b, "on-shelf/cancel"),
         )?;
         Ok(Withdrawn { version_id, release_state: v.release_state.unwrap_or_default() })
     }
@@ -177,7 +175,7 @@ impl Client {
         };
         let body = phased_body(&version_id, action, description)?;
         let path = self.listing_paths.phased_release.clone();
-        self.listing_call(
+        self.listing_write(
             Method::Put,
             &path,
             &[],
@@ -186,7 +184,6 @@ impl Client {
             "phased-release",
             Some((Phase::ChangingPhasedRelease, 0, 0)),
             progress,
-            |b| parse_empty(b, "phased-release"),
         )?;
         Ok(PhasedDone { version_id, action })
     }
